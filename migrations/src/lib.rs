@@ -1,0 +1,55 @@
+//! passport's schema. Every migration runs unchanged on SQLite and PostgreSQL; constraints that
+//! protect data (uniqueness, one binding per user, live-job keys) live here, not only in code.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_create_users;
+mod m20261125_000002_create_qq_bindings;
+mod m20261125_000003_create_pending_qq_identities;
+mod m20261125_000004_create_jobs;
+mod m20261125_000005_create_password_resets;
+mod m20261125_000006_create_sms_codes;
+mod m20261125_000007_create_audit_log;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261125_000001_create_users::Migration),
+            Box::new(m20261125_000002_create_qq_bindings::Migration),
+            Box::new(m20261125_000003_create_pending_qq_identities::Migration),
+            Box::new(m20261125_000004_create_jobs::Migration),
+            Box::new(m20261125_000005_create_password_resets::Migration),
+            Box::new(m20261125_000006_create_sms_codes::Migration),
+            Box::new(m20261125_000007_create_audit_log::Migration),
+        ]
+    }
+}
+
+/// Column helpers shared by the migrations, so every table spells ids and times the same way.
+pub(crate) mod cols {
+    use sea_orm_migration::prelude::*;
+
+    /// A 64-bit auto-increment primary key (`INTEGER PRIMARY KEY AUTOINCREMENT` on SQLite).
+    pub fn id<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name)
+            .big_integer()
+            .not_null()
+            .auto_increment()
+            .primary_key()
+            .to_owned()
+    }
+
+    pub fn time<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name)
+            .timestamp_with_time_zone()
+            .not_null()
+            .to_owned()
+    }
+
+    pub fn time_null<T: IntoIden>(name: T) -> ColumnDef {
+        ColumnDef::new(name).timestamp_with_time_zone().null().to_owned()
+    }
+}

@@ -1,0 +1,108 @@
+//! The HTTP surface: one module per resource. `/api/*` is described by the OpenAPI spec
+//! (`passport openapi`, `/openapi.json`, `/docs`); operator endpoints (`/healthz`, `/readyz`)
+//! are plain routes beside it.
+
+pub mod error;
+pub mod health;
+pub mod system;
+
+use std::sync::Arc;
+
+use poem::http::StatusCode;
+use poem::middleware::Cors;
+use poem::web::Json;
+use poem::{Body, Endpoint, EndpointExt, IntoResponse, Request, Response, Route, get};
+use poem_openapi::{OpenApiService, Tags};
+
+use crate::startup::AppState;
+
+#[derive(Tags)]
+pub enum ApiTags {
+    /// About the server itself.
+    System,
+}
+
+/// Every OpenAPI-described API. Resources join here as a tuple: `(system::SystemApi, users::UsersApi)`.
+pub type Apis = system::SystemApi;
+
+fn apis() -> Apis {
+    system::SystemApi
+}
+
+pub fn openapi_service() -> OpenApiService<Apis, ()> {
+    OpenApiService::new(apis(), "passport", env!("CARGO_PKG_VERSION"))
+        .description("Renran (荏苒) identity: QQ login, account binding, password reset.")
+        .server("/api")
+}
+
+/// The whole spec as JSON, as `passport openapi` prints it and `openapi/openapi.json` stores it.
+pub fn openapi_json() -> String {
+    openapi_service().spec()
+}
+
+/// Request bodies larger than this are refused with 413 before any handler runs.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub fn routes(state: AppState) -> impl Endpoint {
+    let service = openapi_service();
+    let docs = service.swagger_ui();
+    let spec = service.spec_endpoint();
+    let cors = cors(&state.settings.cors_origins);
+    Route::new()
+        .nest("/api", service.with(cors).around(limit_body))
+        .at("/openapi.json", spec)
+        .nest("/docs", docs)
+        .at("/healthz", get(health::healthz))
+        .at("/readyz", get(health::readyz))
+        .data(state)
+        .around(crate::telemetry::trace_request)
+}
+
+/// Only the configured frontend origins get CORS headers. Tokens travel in `Authorization`, never
+/// in cookies, so credentials mode stays off.
+fn cors(origins: &[String]) -> Cors {
+    let cors = Cors::new()
+        .allow_methods(["GET", "POST", "PUT", "DELETE", "OPTIONS"])
+        .allow_headers(["authorization", "content-type", "x-request-id"])
+        .expose_header("x-request-id")
+        .allow_credentials(false)
+        .max_age(600);
+    if origins.is_empty() {
+        // poem's Cors allows every origin when none is listed; a function that refuses all
+        // keeps "no origins configured" meaning "no cross-origin callers".
+        cors.allow_origins_fn(|_| false)
+    } else {
+        cors.allow_origins(origins.iter().map(String::as_str))
+    }
+}
+
+/// Refuse bodies over [`MAX_BODY_BYTES`] with 413 `payload_too_large`, whether the size is
+/// announced (`Content-Length`) or streamed (chunked): a streamed body is read up to the limit
+/// before the handler sees it.
+async fn limit_body<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem::Result<Response> {
+    let announced = req
+        .headers()
+        .get(poem::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    match announced {
+        Some(len) if len > MAX_BODY_BYTES => return Ok(too_large()),
+        Some(_) => {}
+        None => {
+            let body = req.take_body();
+            if !body.is_empty() {
+                match body.into_bytes_limit(MAX_BODY_BYTES).await {
+                    Ok(bytes) => req.set_body(Body::from_bytes(bytes)),
+                    Err(_) => return Ok(too_large()),
+                }
+            }
+        }
+    }
+    Ok(ep.get_response(req).await)
+}
+
+fn too_large() -> Response {
+    Json(error::ErrorBody::new("payload_too_large", "请求内容过大"))
+        .with_status(StatusCode::PAYLOAD_TOO_LARGE)
+        .into_response()
+}

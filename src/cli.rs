@@ -1,0 +1,175 @@
+//! The `passport` command line: one binary for the server, migrations, the dev stack, the QQ
+//! simulator, admin tasks and the OpenAPI spec.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use crate::config::{Profile, Settings};
+use crate::startup::{Application, shutdown_signal};
+use crate::telemetry::{self, LogFormat};
+
+#[derive(Debug, Parser)]
+#[command(name = "passport", version, about = "Renran (荏苒) identity backend")]
+pub struct Cli {
+    /// TOML configuration file (also `PASSPORT_CONFIG`); `PASSPORT_*` variables override it.
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+
+    /// Log line format.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "PASSPORT_LOG_FORMAT")]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP service (production profile unless PASSPORT_PROFILE=dev).
+    Serve {
+        /// Apply pending migrations before serving.
+        #[arg(long)]
+        migrate: bool,
+    },
+    /// Apply, roll back or list database migrations.
+    Migrate {
+        #[command(subcommand)]
+        action: Option<MigrateAction>,
+    },
+    /// Run everything locally: migrations, the service, the embedded QQ simulator and the outbox.
+    Dev,
+    /// Run the QQ Connect simulator alone.
+    QqSim,
+    /// Administrative tasks.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+    /// Print the OpenAPI spec (JSON) of the HTTP API.
+    Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateAction {
+    /// Apply every pending migration (the default).
+    Up,
+    /// Roll back the newest migrations.
+    Down {
+        /// How many to roll back.
+        #[arg(long, default_value_t = 1)]
+        steps: u32,
+        /// Roll back all of them (drops every table).
+        #[arg(long, conflicts_with = "steps")]
+        all: bool,
+    },
+    /// List applied and pending migrations.
+    Status,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminAction {
+    /// Create a staff account (password from PASSPORT_ADMIN_PASSWORD or stdin).
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init(cli.log_format);
+    crate::install_crypto_provider();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("passport: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            // `{:#}` prints the whole cause chain on one line.
+            tracing::error!("{e:#}");
+            eprintln!("passport: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = cli.config.as_deref();
+    match cli.command {
+        Command::Openapi => {
+            println!("{}", crate::api::openapi_json());
+        }
+        Command::Serve { migrate } => {
+            let settings = Settings::load(config, None)?;
+            let app = Application::build(settings, migrate).await?;
+            tracing::info!(addr = %app.local_addr(), profile = ?app.state().settings.profile, "passport is serving");
+            app.run_until(shutdown_signal()).await?;
+        }
+        Command::Dev => {
+            let settings = Settings::load(config, Some(Profile::Dev))?;
+            let app = Application::build(settings, true).await?;
+            print_dev_urls(&app);
+            app.run_until(shutdown_signal()).await?;
+        }
+        Command::Migrate { action } => {
+            let settings = Settings::load(config, Some(migrate_profile()))?;
+            let db = crate::db::connect(&settings.database_url)
+                .await
+                .context("cannot open the database")?;
+            match action.unwrap_or(MigrateAction::Up) {
+                MigrateAction::Up => {
+                    crate::db::migrate_up(&db).await?;
+                    println!("migrations applied: {}", crate::db::applied_migrations(&db).await?.len());
+                }
+                MigrateAction::Down { steps, all } => {
+                    crate::db::migrate_down(&db, if all { None } else { Some(steps) }).await?;
+                    println!("migrations applied: {}", crate::db::applied_migrations(&db).await?.len());
+                }
+                MigrateAction::Status => {
+                    for name in crate::db::applied_migrations(&db).await? {
+                        println!("applied  {name}");
+                    }
+                    for name in crate::db::pending_migrations(&db).await? {
+                        println!("pending  {name}");
+                    }
+                }
+            }
+        }
+        Command::QqSim => return Ok(not_yet("qq-sim", "the QQ Connect simulator")),
+        Command::Admin { action: AdminAction::Create { .. } } => {
+            return Ok(not_yet("admin create", "creating staff accounts"));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Migrations need only the database URL, so they never demand production secrets; the profile
+/// still decides the default URL.
+fn migrate_profile() -> Profile {
+    Profile::Dev
+}
+
+fn not_yet(command: &str, what: &str) -> ExitCode {
+    eprintln!("passport {command}: not available yet ({what} is still being built)");
+    ExitCode::from(2)
+}
+
+fn print_dev_urls(app: &Application) {
+    let base = format!("http://{}", app.local_addr());
+    println!();
+    println!("  passport dev is running (profile: dev, database: {})", app.state().settings.database_url);
+    println!("  API          {base}/api");
+    println!("  API docs     {base}/docs");
+    println!("  OpenAPI      {base}/openapi.json");
+    println!("  health       {base}/healthz   readiness {base}/readyz");
+    println!();
+}

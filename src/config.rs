@@ -1,0 +1,591 @@
+//! Configuration: one TOML file (named by `PASSPORT_CONFIG` or `--config`) plus `PASSPORT_*`
+//! environment overrides, resolved into typed [`Settings`].
+//!
+//! Two profiles:
+//! - `dev`: everything runs locally with safe defaults (SQLite under `var/`, the embedded QQ
+//!   simulator, the mail outbox). Dev secrets are fixed and public, which is fine on localhost.
+//! - `production`: no secret has a default. Start-up fails with a message naming every missing or
+//!   unsafe setting.
+//!
+//! Every secret may also come from a file: `PASSPORT_SECRET_KEY_FILE=/run/secrets/key` (the file
+//! wins over nothing, the plain variable wins over the file).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use serde::Deserialize;
+use url::Url;
+
+/// A value that must never reach a log: `Debug` and `Display` print `[REDACTED]`.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The only way to read the value; grep for it to audit where secrets flow.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([REDACTED])")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profile {
+    Dev,
+    Production,
+}
+
+impl std::str::FromStr for Profile {
+    type Err = ConfigError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "dev" | "development" => Ok(Self::Dev),
+            "prod" | "production" => Ok(Self::Production),
+            other => Err(ConfigError::Invalid {
+                setting: "PASSPORT_PROFILE",
+                reason: format!("unknown profile `{other}` (expected `dev` or `production`)"),
+            }),
+        }
+    }
+}
+
+/// The 32-byte AES-256-GCM key that encrypts QQ tokens at rest.
+#[derive(Clone)]
+pub struct TokenKey([u8; 32]);
+
+impl TokenKey {
+    /// Accepts 64 hex digits or standard/URL-safe base64 of exactly 32 bytes.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let bytes = if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            hex::decode(text).map_err(|e| e.to_string())?
+        } else {
+            base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text))
+                .map_err(|_| "not hex or base64".to_string())?
+        };
+        let key: [u8; 32] = bytes
+            .try_into()
+            .map_err(|b: Vec<u8>| format!("must be 32 bytes, got {}", b.len()))?;
+        Ok(Self(key))
+    }
+
+    pub fn expose(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for TokenKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenKey([REDACTED])")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("{setting}: {reason}")]
+    Invalid {
+        setting: &'static str,
+        reason: String,
+    },
+    #[error(
+        "the production profile refuses to start:\n  - {}\n(set them in the environment, a `*_FILE` variable, or the file named by PASSPORT_CONFIG)",
+        .0.join("\n  - ")
+    )]
+    UnsafeProduction(Vec<String>),
+}
+
+/// The file as written: every key optional, names matching the environment variables without the
+/// `PASSPORT_` prefix, lowercase. Unknown keys are refused so a typo never silently falls back to
+/// a default.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    profile: Option<String>,
+    database_url: Option<String>,
+    listen: Option<String>,
+    public_base_url: Option<String>,
+    secret_key: Option<Secret>,
+    token_key: Option<Secret>,
+    qq_app_id: Option<String>,
+    qq_app_key: Option<Secret>,
+    qq_redirect_uri: Option<String>,
+    qq_base_url: Option<String>,
+    smtp_url: Option<Secret>,
+    mail_from: Option<String>,
+    outbox_dir: Option<String>,
+    sim_listen: Option<String>,
+    cors_origins: Option<CorsOrigins>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum CorsOrigins {
+    List(Vec<String>),
+    Text(String),
+}
+
+/// The resolved configuration every part of the service reads.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub profile: Profile,
+    pub database_url: String,
+    pub listen: String,
+    /// Base of every link we mail (reset, email verification). Never taken from a request.
+    pub public_base_url: Url,
+    /// Signs state, bind tickets, reset tokens and JWTs (each with its own salt or purpose).
+    pub secret_key: Secret,
+    pub token_key: TokenKey,
+    pub qq: QqSettings,
+    pub mail: MailSettings,
+    /// Where `passport dev` runs the embedded QQ Connect simulator.
+    pub sim_listen: String,
+    pub cors_origins: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct QqSettings {
+    pub app_id: String,
+    pub app_key: Secret,
+    pub redirect_uri: Url,
+    pub base_url: Url,
+}
+
+#[derive(Clone, Debug)]
+pub struct MailSettings {
+    /// `None`: mail and SMS go to the outbox directory (dev only).
+    pub smtp_url: Option<Secret>,
+    pub from: String,
+    pub outbox_dir: PathBuf,
+}
+
+/// Fixed, public development secrets. Production refuses them.
+pub const DEV_SECRET_KEY: &str = "passport-dev-secret-key-never-use-in-production";
+pub const DEV_TOKEN_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// The app the embedded simulator knows; `passport dev` wires both ends to it.
+pub const DEV_QQ_APP_ID: &str = "101000001";
+pub const DEV_QQ_APP_KEY: &str = "passport-dev-qq-app-key";
+
+impl Settings {
+    /// Resolve from the process environment and the file it names (`PASSPORT_CONFIG`), with an
+    /// explicit path taking precedence.
+    pub fn load(config_path: Option<&Path>, profile_override: Option<Profile>) -> Result<Self, ConfigError> {
+        let env: BTreeMap<String, String> = std::env::vars().filter(|(k, _)| k.starts_with("PASSPORT_")).collect();
+        Self::resolve(config_path, &env, profile_override)
+    }
+
+    /// Resolve from an explicit environment map (tests use this to stay independent of the
+    /// process environment).
+    pub fn resolve(
+        config_path: Option<&Path>,
+        env: &BTreeMap<String, String>,
+        profile_override: Option<Profile>,
+    ) -> Result<Self, ConfigError> {
+        let path = config_path
+            .map(Path::to_path_buf)
+            .or_else(|| env.get("PASSPORT_CONFIG").filter(|p| !p.is_empty()).map(PathBuf::from));
+        let file = match &path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                toml::from_str::<FileSettings>(&text).map_err(|e| ConfigError::Parse {
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?
+            }
+            None => FileSettings::default(),
+        };
+        let source = Source { env, file: &file };
+
+        let profile = match profile_override {
+            Some(p) => p,
+            None => match source.plain("PASSPORT_PROFILE", |f| f.profile.clone()) {
+                Some(p) => p.parse()?,
+                // `serve` without a profile is production: secure unless told otherwise.
+                None => Profile::Production,
+            },
+        };
+        let dev = profile == Profile::Dev;
+        let mut unsafe_settings = Vec::new();
+
+        let database_url = source
+            .plain("PASSPORT_DATABASE_URL", |f| f.database_url.clone())
+            .unwrap_or_else(|| "sqlite://var/passport.db?mode=rwc".to_string());
+        let listen = source
+            .plain("PASSPORT_LISTEN", |f| f.listen.clone())
+            .unwrap_or_else(|| "127.0.0.1:8000".to_string());
+        let sim_listen = source
+            .plain("PASSPORT_SIM_LISTEN", |f| f.sim_listen.clone())
+            .unwrap_or_else(|| "127.0.0.1:8001".to_string());
+
+        let public_base_url = match source.plain("PASSPORT_PUBLIC_BASE_URL", |f| f.public_base_url.clone()) {
+            Some(u) => parse_url("PASSPORT_PUBLIC_BASE_URL", &u)?,
+            None if dev => parse_url("PASSPORT_PUBLIC_BASE_URL", &format!("http://{listen}"))?,
+            None => {
+                unsafe_settings.push("PASSPORT_PUBLIC_BASE_URL is not set (reset links are built from it)".into());
+                parse_url("PASSPORT_PUBLIC_BASE_URL", "https://passport.invalid")?
+            }
+        };
+        if !dev && public_base_url.scheme() != "https" {
+            unsafe_settings.push("PASSPORT_PUBLIC_BASE_URL must be an https:// URL in production".into());
+        }
+
+        let secret_key = match source.secret("PASSPORT_SECRET_KEY", |f| f.secret_key.clone())? {
+            Some(s) => {
+                if !dev && (s.expose() == DEV_SECRET_KEY || s.expose().len() < 32) {
+                    unsafe_settings.push(
+                        "PASSPORT_SECRET_KEY must be a random value of at least 32 characters, not the dev default"
+                            .into(),
+                    );
+                }
+                s
+            }
+            None if dev => Secret::new(DEV_SECRET_KEY),
+            None => {
+                unsafe_settings.push("PASSPORT_SECRET_KEY is not set".into());
+                Secret::new(DEV_SECRET_KEY)
+            }
+        };
+
+        let token_key_text = match source.secret("PASSPORT_TOKEN_KEY", |f| f.token_key.clone())? {
+            Some(s) => {
+                if !dev && s.expose().trim() == DEV_TOKEN_KEY {
+                    unsafe_settings.push("PASSPORT_TOKEN_KEY must not be the dev default".into());
+                }
+                s
+            }
+            None if dev => Secret::new(DEV_TOKEN_KEY),
+            None => {
+                unsafe_settings.push("PASSPORT_TOKEN_KEY is not set (32 bytes, hex or base64)".into());
+                Secret::new(DEV_TOKEN_KEY)
+            }
+        };
+        let token_key = TokenKey::parse(token_key_text.expose()).map_err(|reason| ConfigError::Invalid {
+            setting: "PASSPORT_TOKEN_KEY",
+            reason,
+        })?;
+
+        let app_id = match source.plain("PASSPORT_QQ_APP_ID", |f| f.qq_app_id.clone()) {
+            Some(id) => id,
+            None if dev => DEV_QQ_APP_ID.to_string(),
+            None => {
+                unsafe_settings.push("PASSPORT_QQ_APP_ID is not set".into());
+                String::new()
+            }
+        };
+        let app_key = match source.secret("PASSPORT_QQ_APP_KEY", |f| f.qq_app_key.clone())? {
+            Some(k) => {
+                if !dev && k.expose() == DEV_QQ_APP_KEY {
+                    unsafe_settings.push("PASSPORT_QQ_APP_KEY must not be the dev default".into());
+                }
+                k
+            }
+            None if dev => Secret::new(DEV_QQ_APP_KEY),
+            None => {
+                unsafe_settings.push("PASSPORT_QQ_APP_KEY is not set".into());
+                Secret::new("")
+            }
+        };
+        let redirect_uri = match source.plain("PASSPORT_QQ_REDIRECT_URI", |f| f.qq_redirect_uri.clone()) {
+            Some(u) => parse_url("PASSPORT_QQ_REDIRECT_URI", &u)?,
+            None => {
+                if !dev {
+                    unsafe_settings.push("PASSPORT_QQ_REDIRECT_URI is not set".into());
+                }
+                public_base_url
+                    .join("/oauth/qq/callback")
+                    .map_err(|e| ConfigError::Invalid {
+                        setting: "PASSPORT_QQ_REDIRECT_URI",
+                        reason: e.to_string(),
+                    })?
+            }
+        };
+        let base_url = match source.plain("PASSPORT_QQ_BASE_URL", |f| f.qq_base_url.clone()) {
+            Some(u) => parse_url("PASSPORT_QQ_BASE_URL", &u)?,
+            // In dev the QQ side is the embedded simulator.
+            None if dev => parse_url("PASSPORT_QQ_BASE_URL", &format!("http://{sim_listen}"))?,
+            None => parse_url("PASSPORT_QQ_BASE_URL", "https://graph.qq.com")?,
+        };
+
+        let smtp_url = source.secret("PASSPORT_SMTP_URL", |f| f.smtp_url.clone())?;
+        if !dev && smtp_url.is_none() {
+            unsafe_settings.push("PASSPORT_SMTP_URL is not set (production sends mail over SMTP only)".into());
+        }
+        let from = match source.plain("PASSPORT_MAIL_FROM", |f| f.mail_from.clone()) {
+            Some(from) => from,
+            None if dev => "荏苒 <no-reply@renran.localhost>".to_string(),
+            None => {
+                unsafe_settings.push("PASSPORT_MAIL_FROM is not set".into());
+                String::new()
+            }
+        };
+        let outbox_dir = source
+            .plain("PASSPORT_OUTBOX_DIR", |f| f.outbox_dir.clone())
+            .unwrap_or_else(|| "var/outbox".to_string())
+            .into();
+
+        let cors_origins = match env.get("PASSPORT_CORS_ORIGINS") {
+            Some(text) => split_list(text),
+            None => match &file.cors_origins {
+                Some(CorsOrigins::List(list)) => list.clone(),
+                Some(CorsOrigins::Text(text)) => split_list(text),
+                None if dev => vec!["http://localhost:8080".into(), "http://127.0.0.1:8080".into()],
+                None => Vec::new(),
+            },
+        };
+
+        if !unsafe_settings.is_empty() {
+            return Err(ConfigError::UnsafeProduction(unsafe_settings));
+        }
+
+        Ok(Settings {
+            profile,
+            database_url,
+            listen,
+            public_base_url,
+            secret_key,
+            token_key,
+            qq: QqSettings {
+                app_id,
+                app_key,
+                redirect_uri,
+                base_url,
+            },
+            mail: MailSettings {
+                smtp_url,
+                from,
+                outbox_dir,
+            },
+            sim_listen,
+            cors_origins,
+        })
+    }
+
+    pub fn is_dev(&self) -> bool {
+        self.profile == Profile::Dev
+    }
+}
+
+/// Precedence: environment variable, then `*_FILE` variable (secrets), then the config file.
+struct Source<'a> {
+    env: &'a BTreeMap<String, String>,
+    file: &'a FileSettings,
+}
+
+impl Source<'_> {
+    fn plain(&self, var: &str, from_file: impl Fn(&FileSettings) -> Option<String>) -> Option<String> {
+        self.env
+            .get(var)
+            .filter(|v| !v.trim().is_empty())
+            .cloned()
+            .or_else(|| from_file(self.file))
+            .map(|v| v.trim().to_string())
+    }
+
+    fn secret(
+        &self,
+        var: &'static str,
+        from_file: impl Fn(&FileSettings) -> Option<Secret>,
+    ) -> Result<Option<Secret>, ConfigError> {
+        if let Some(v) = self.env.get(var).filter(|v| !v.trim().is_empty()) {
+            return Ok(Some(Secret::new(v.trim())));
+        }
+        if let Some(path) = self.env.get(&format!("{var}_FILE")).filter(|p| !p.is_empty()) {
+            let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Invalid {
+                setting: var,
+                reason: format!("cannot read {var}_FILE ({path}): {e}"),
+            })?;
+            return Ok(Some(Secret::new(text.trim())));
+        }
+        Ok(from_file(self.file).filter(|s| !s.expose().trim().is_empty()))
+    }
+}
+
+fn parse_url(setting: &'static str, text: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(text).map_err(|e| ConfigError::Invalid {
+        setting,
+        reason: format!("`{text}` is not a URL: {e}"),
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(ConfigError::Invalid {
+            setting,
+            reason: format!("`{text}` must be http:// or https://"),
+        });
+    }
+    Ok(url)
+}
+
+fn split_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(|s| s.trim().trim_end_matches('/').to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    const REAL_KEY: &str = "3f9a1c0e5b7d2a4f6e8c0b1d3a5f7e9c2b4d6f8a0c1e3b5d7f9a2c4e6b8d0f1a";
+
+    fn production_env() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("PASSPORT_PROFILE", "production"),
+            ("PASSPORT_PUBLIC_BASE_URL", "https://passport.renran.cn"),
+            ("PASSPORT_SECRET_KEY", "a-real-random-secret-of-more-than-32-characters"),
+            ("PASSPORT_TOKEN_KEY", REAL_KEY),
+            ("PASSPORT_QQ_APP_ID", "101260439"),
+            ("PASSPORT_QQ_APP_KEY", "real-app-key"),
+            ("PASSPORT_QQ_REDIRECT_URI", "https://www.renran.cn/oauth/qq/callback"),
+            ("PASSPORT_SMTP_URL", "smtp://mail.renran.cn:587"),
+            ("PASSPORT_MAIL_FROM", "荏苒 <no-reply@renran.cn>"),
+        ]
+    }
+
+    #[test]
+    fn dev_profile_runs_on_local_defaults() {
+        let s = Settings::resolve(None, &env(&[]), Some(Profile::Dev)).expect("dev resolves");
+        assert_eq!(s.database_url, "sqlite://var/passport.db?mode=rwc");
+        assert_eq!(s.listen, "127.0.0.1:8000");
+        assert_eq!(s.qq.base_url.as_str(), "http://127.0.0.1:8001/");
+        assert_eq!(s.qq.redirect_uri.as_str(), "http://127.0.0.1:8000/oauth/qq/callback");
+        assert!(s.mail.smtp_url.is_none());
+    }
+
+    #[test]
+    fn production_without_secrets_names_every_missing_setting() {
+        let err = Settings::resolve(None, &env(&[("PASSPORT_PROFILE", "production")]), None)
+            .expect_err("must refuse");
+        let text = err.to_string();
+        for var in [
+            "PASSPORT_SECRET_KEY",
+            "PASSPORT_TOKEN_KEY",
+            "PASSPORT_QQ_APP_ID",
+            "PASSPORT_QQ_APP_KEY",
+            "PASSPORT_QQ_REDIRECT_URI",
+            "PASSPORT_PUBLIC_BASE_URL",
+            "PASSPORT_SMTP_URL",
+            "PASSPORT_MAIL_FROM",
+        ] {
+            assert!(text.contains(var), "{var} missing from: {text}");
+        }
+    }
+
+    #[test]
+    fn production_is_the_default_profile() {
+        assert!(matches!(
+            Settings::resolve(None, &env(&[]), None),
+            Err(ConfigError::UnsafeProduction(_))
+        ));
+    }
+
+    #[test]
+    fn production_refuses_the_dev_secrets() {
+        let mut vars = production_env();
+        vars.retain(|(k, _)| *k != "PASSPORT_SECRET_KEY" && *k != "PASSPORT_TOKEN_KEY");
+        vars.push(("PASSPORT_SECRET_KEY", DEV_SECRET_KEY));
+        vars.push(("PASSPORT_TOKEN_KEY", DEV_TOKEN_KEY));
+        let text = Settings::resolve(None, &env(&vars), None).expect_err("must refuse").to_string();
+        assert!(text.contains("PASSPORT_SECRET_KEY") && text.contains("PASSPORT_TOKEN_KEY"), "{text}");
+    }
+
+    #[test]
+    fn production_refuses_a_short_secret_and_plain_http() {
+        let mut vars = production_env();
+        vars.retain(|(k, _)| *k != "PASSPORT_SECRET_KEY" && *k != "PASSPORT_PUBLIC_BASE_URL");
+        vars.push(("PASSPORT_SECRET_KEY", "short"));
+        vars.push(("PASSPORT_PUBLIC_BASE_URL", "http://passport.renran.cn"));
+        let text = Settings::resolve(None, &env(&vars), None).expect_err("must refuse").to_string();
+        assert!(text.contains("at least 32"), "{text}");
+        assert!(text.contains("https://"), "{text}");
+    }
+
+    #[test]
+    fn production_with_real_secrets_starts_and_points_at_qq() {
+        let s = Settings::resolve(None, &env(&production_env()), None).expect("resolves");
+        assert_eq!(s.profile, Profile::Production);
+        assert_eq!(s.qq.base_url.as_str(), "https://graph.qq.com/");
+        assert!(s.cors_origins.is_empty());
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let s = Settings::resolve(None, &env(&production_env()), None).expect("resolves");
+        let printed = format!("{s:?} {}", s.secret_key);
+        for secret in ["a-real-random-secret", REAL_KEY, "real-app-key", "mail.renran.cn"] {
+            assert!(!printed.contains(secret), "{secret} leaked: {printed}");
+        }
+    }
+
+    #[test]
+    fn file_then_env_then_file_secret() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key_file = dir.path().join("key");
+        std::fs::write(&key_file, "from-a-file-secret-of-more-than-32-chars\n").expect("write");
+        let config = dir.path().join("passport.toml");
+        std::fs::write(
+            &config,
+            "profile = \"dev\"\nlisten = \"127.0.0.1:9000\"\ncors_origins = [\"https://www.renran.cn\"]\n",
+        )
+        .expect("write");
+        let key_file_text = key_file.to_string_lossy().to_string();
+        let vars = env(&[
+            ("PASSPORT_LISTEN", "127.0.0.1:9100"),
+            ("PASSPORT_SECRET_KEY_FILE", key_file_text.as_str()),
+        ]);
+        let s = Settings::resolve(Some(&config), &vars, None).expect("resolves");
+        assert_eq!(s.profile, Profile::Dev);
+        assert_eq!(s.listen, "127.0.0.1:9100", "env wins over the file");
+        assert_eq!(s.secret_key.expose(), "from-a-file-secret-of-more-than-32-chars");
+        assert_eq!(s.cors_origins, vec!["https://www.renran.cn".to_string()]);
+    }
+
+    #[test]
+    fn unknown_file_keys_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join("passport.toml");
+        std::fs::write(&config, "databse_url = \"sqlite::memory:\"\n").expect("write");
+        let err = Settings::resolve(Some(&config), &env(&[]), Some(Profile::Dev)).expect_err("typo");
+        assert!(err.to_string().contains("databse_url"), "{err}");
+    }
+
+    #[test]
+    fn token_key_accepts_hex_and_base64_of_32_bytes_only() {
+        assert!(TokenKey::parse(REAL_KEY).is_ok());
+        assert!(TokenKey::parse(&base64::engine::general_purpose::STANDARD.encode([7u8; 32])).is_ok());
+        assert!(TokenKey::parse("abcd").is_err());
+        assert!(TokenKey::parse(&base64::engine::general_purpose::STANDARD.encode([7u8; 16])).is_err());
+    }
+}

@@ -1,0 +1,106 @@
+//! Database connections and migrations, the same code for SQLite and PostgreSQL.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+
+/// How long a request may wait for a pooled connection before it fails (and `/readyz` reports
+/// the database as unreachable).
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Open a pool for `url`. For an SQLite file URL the parent directory is created first, so the
+/// embedded default (`sqlite://var/passport.db?mode=rwc`) works on a fresh checkout.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_timeout(ACQUIRE_TIMEOUT)
+        .sqlx_logging(false);
+    if let Some(path) = sqlite_file_path(url) {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
+        }
+        // One connection: SQLite has a single writer anyway, and one connection means no
+        // SQLITE_BUSY between our own transactions. WAL keeps readers of other processes
+        // (backups, `sqlite3` in a shell) out of the writer's way.
+        options.max_connections(1).map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(true)
+        });
+    } else {
+        options.max_connections(16).min_connections(1);
+    }
+    Database::connect(options).await
+}
+
+/// The file behind an SQLite URL (`sqlite://var/x.db?mode=rwc`, `sqlite:x.db`), or `None` for
+/// PostgreSQL and in-memory databases.
+pub fn sqlite_file_path(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" || path.starts_with("file::memory:") {
+        return None;
+    }
+    Some(PathBuf::from(path))
+}
+
+pub async fn migrate_up(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// Roll back `steps` migrations (all of them with `None`).
+pub async fn migrate_down(db: &DatabaseConnection, steps: Option<u32>) -> Result<(), DbErr> {
+    Migrator::down(db, steps).await
+}
+
+/// Names of the applied migrations, oldest first.
+pub async fn applied_migrations(db: &DatabaseConnection) -> Result<Vec<String>, DbErr> {
+    Ok(Migrator::get_applied_migrations(db)
+        .await?
+        .into_iter()
+        .map(|m| m.name().to_string())
+        .collect())
+}
+
+/// Names of the migrations not applied yet.
+pub async fn pending_migrations(db: &DatabaseConnection) -> Result<Vec<String>, DbErr> {
+    Ok(Migrator::get_pending_migrations(db)
+        .await?
+        .into_iter()
+        .map(|m| m.name().to_string())
+        .collect())
+}
+
+/// Readiness: the pool hands out a connection that answers, and (SQLite) the file we opened is
+/// still where it was: a database file moved or deleted under a running server loses every write
+/// from then on, which is as unready as an unreachable PostgreSQL.
+pub async fn check_ready(db: &DatabaseConnection, url: &str) -> Result<(), DbErr> {
+    if let Some(path) = sqlite_file_path(url)
+        && !path.exists()
+    {
+        return Err(DbErr::Custom(format!("database file {} is gone", path.display())));
+    }
+    db.ping().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_paths_are_found_and_memory_is_not_a_file() {
+        assert_eq!(
+            sqlite_file_path("sqlite://var/passport.db?mode=rwc"),
+            Some(PathBuf::from("var/passport.db"))
+        );
+        assert_eq!(sqlite_file_path("sqlite:///tmp/a.db"), Some(PathBuf::from("/tmp/a.db")));
+        assert_eq!(sqlite_file_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_file_path("postgres://postgres@127.0.0.1/x"), None);
+    }
+}

@@ -1,0 +1,9 @@
+//! sea-orm entities, one file per table of `migrations/`.
+
+pub mod audit_log;
+pub mod jobs;
+pub mod password_resets;
+pub mod pending_qq_identities;
+pub mod qq_bindings;
+pub mod sms_codes;
+pub mod users;

@@ -1,0 +1,45 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "qq_bindings")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub user_id: i64,
+    #[sea_orm(unique)]
+    pub openid: String,
+    #[sea_orm(unique)]
+    pub unionid: Option<String>,
+    pub qq_nickname: String,
+    pub qq_avatar: String,
+    /// Encrypted at rest; never returned by any API.
+    pub access_token_enc: String,
+    pub refresh_token_enc: Option<String>,
+    pub token_expires_at: DateTimeUtc,
+    pub token_version: i64,
+    pub refresh_status: String,
+    pub refresh_error: Option<String>,
+    pub last_refreshed_at: Option<DateTimeUtc>,
+    pub bound_at: DateTimeUtc,
+    pub last_login_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::users::Entity",
+        from = "Column::UserId",
+        to = "super::users::Column::Id",
+        on_delete = "Cascade"
+    )]
+    User,
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,37 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub username: String,
+    #[sea_orm(unique)]
+    pub mobile: Option<String>,
+    /// Normalised and verified; only such an address receives reset links.
+    #[sea_orm(unique)]
+    pub email: Option<String>,
+    #[sea_orm(unique)]
+    pub nickname: String,
+    pub avatar: String,
+    pub password_hash: Option<String>,
+    pub token_version: i32,
+    pub is_staff: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_one = "super::qq_bindings::Entity")]
+    QqBinding,
+}
+
+impl Related<super::qq_bindings::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::QqBinding.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,18 @@
+//! passport: the identity backend of Renran (荏苒).
+//!
+//! Reading order for a newcomer: `migrations/` (the schema), `cli.rs` (what the binary does),
+//! `startup.rs` (how the app is assembled), then `api/` (one module per HTTP resource).
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod entities;
+pub mod startup;
+pub mod telemetry;
+
+/// Install rustls' ring provider once per process. reqwest (built with `rustls-no-provider`)
+/// panics at client build time without one; lettre and sqlx fall back to ring by themselves.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
