@@ -84,7 +84,10 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     telemetry::init(cli.log_format);
     crate::install_crypto_provider();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("passport: cannot start the async runtime: {e}");
@@ -128,11 +131,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             match action.unwrap_or(MigrateAction::Up) {
                 MigrateAction::Up => {
                     crate::db::migrate_up(&db).await?;
-                    println!("migrations applied: {}", crate::db::applied_migrations(&db).await?.len());
+                    println!(
+                        "migrations applied: {}",
+                        crate::db::applied_migrations(&db).await?.len()
+                    );
                 }
                 MigrateAction::Down { steps, all } => {
                     crate::db::migrate_down(&db, if all { None } else { Some(steps) }).await?;
-                    println!("migrations applied: {}", crate::db::applied_migrations(&db).await?.len());
+                    println!(
+                        "migrations applied: {}",
+                        crate::db::applied_migrations(&db).await?.len()
+                    );
                 }
                 MigrateAction::Status => {
                     for name in crate::db::applied_migrations(&db).await? {
@@ -145,7 +154,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::QqSim => return Ok(not_yet("qq-sim", "the QQ Connect simulator")),
-        Command::Admin { action: AdminAction::Create { .. } } => {
+        Command::Admin {
+            action: AdminAction::Create { .. },
+        } => {
             return Ok(not_yet("admin create", "creating staff accounts"));
         }
     }
@@ -166,7 +177,10 @@ fn not_yet(command: &str, what: &str) -> ExitCode {
 fn print_dev_urls(app: &Application) {
     let base = format!("http://{}", app.local_addr());
     println!();
-    println!("  passport dev is running (profile: dev, database: {})", app.state().settings.database_url);
+    println!(
+        "  passport dev is running (profile: dev, database: {})",
+        app.state().settings.database_url
+    );
     println!("  API          {base}/api");
     println!("  API docs     {base}/docs");
     println!("  OpenAPI      {base}/openapi.json");

@@ -195,8 +195,13 @@ pub const DEV_QQ_APP_KEY: &str = "passport-dev-qq-app-key";
 impl Settings {
     /// Resolve from the process environment and the file it names (`PASSPORT_CONFIG`), with an
     /// explicit path taking precedence.
-    pub fn load(config_path: Option<&Path>, profile_override: Option<Profile>) -> Result<Self, ConfigError> {
-        let env: BTreeMap<String, String> = std::env::vars().filter(|(k, _)| k.starts_with("PASSPORT_")).collect();
+    pub fn load(
+        config_path: Option<&Path>,
+        profile_override: Option<Profile>,
+    ) -> Result<Self, ConfigError> {
+        let env: BTreeMap<String, String> = std::env::vars()
+            .filter(|(k, _)| k.starts_with("PASSPORT_"))
+            .collect();
         Self::resolve(config_path, &env, profile_override)
     }
 
@@ -207,9 +212,11 @@ impl Settings {
         env: &BTreeMap<String, String>,
         profile_override: Option<Profile>,
     ) -> Result<Self, ConfigError> {
-        let path = config_path
-            .map(Path::to_path_buf)
-            .or_else(|| env.get("PASSPORT_CONFIG").filter(|p| !p.is_empty()).map(PathBuf::from));
+        let path = config_path.map(Path::to_path_buf).or_else(|| {
+            env.get("PASSPORT_CONFIG")
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+        });
         let file = match &path {
             Some(path) => {
                 let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
@@ -246,16 +253,21 @@ impl Settings {
             .plain("PASSPORT_SIM_LISTEN", |f| f.sim_listen.clone())
             .unwrap_or_else(|| "127.0.0.1:8001".to_string());
 
-        let public_base_url = match source.plain("PASSPORT_PUBLIC_BASE_URL", |f| f.public_base_url.clone()) {
+        let public_base_url = match source
+            .plain("PASSPORT_PUBLIC_BASE_URL", |f| f.public_base_url.clone())
+        {
             Some(u) => parse_url("PASSPORT_PUBLIC_BASE_URL", &u)?,
             None if dev => parse_url("PASSPORT_PUBLIC_BASE_URL", &format!("http://{listen}"))?,
             None => {
-                unsafe_settings.push("PASSPORT_PUBLIC_BASE_URL is not set (reset links are built from it)".into());
+                unsafe_settings.push(
+                    "PASSPORT_PUBLIC_BASE_URL is not set (reset links are built from it)".into(),
+                );
                 parse_url("PASSPORT_PUBLIC_BASE_URL", "https://passport.invalid")?
             }
         };
         if !dev && public_base_url.scheme() != "https" {
-            unsafe_settings.push("PASSPORT_PUBLIC_BASE_URL must be an https:// URL in production".into());
+            unsafe_settings
+                .push("PASSPORT_PUBLIC_BASE_URL must be an https:// URL in production".into());
         }
 
         let secret_key = match source.secret("PASSPORT_SECRET_KEY", |f| f.secret_key.clone())? {
@@ -284,14 +296,16 @@ impl Settings {
             }
             None if dev => Secret::new(DEV_TOKEN_KEY),
             None => {
-                unsafe_settings.push("PASSPORT_TOKEN_KEY is not set (32 bytes, hex or base64)".into());
+                unsafe_settings
+                    .push("PASSPORT_TOKEN_KEY is not set (32 bytes, hex or base64)".into());
                 Secret::new(DEV_TOKEN_KEY)
             }
         };
-        let token_key = TokenKey::parse(token_key_text.expose()).map_err(|reason| ConfigError::Invalid {
-            setting: "PASSPORT_TOKEN_KEY",
-            reason,
-        })?;
+        let token_key =
+            TokenKey::parse(token_key_text.expose()).map_err(|reason| ConfigError::Invalid {
+                setting: "PASSPORT_TOKEN_KEY",
+                reason,
+            })?;
 
         let app_id = match source.plain("PASSPORT_QQ_APP_ID", |f| f.qq_app_id.clone()) {
             Some(id) => id,
@@ -314,20 +328,21 @@ impl Settings {
                 Secret::new("")
             }
         };
-        let redirect_uri = match source.plain("PASSPORT_QQ_REDIRECT_URI", |f| f.qq_redirect_uri.clone()) {
-            Some(u) => parse_url("PASSPORT_QQ_REDIRECT_URI", &u)?,
-            None => {
-                if !dev {
-                    unsafe_settings.push("PASSPORT_QQ_REDIRECT_URI is not set".into());
-                }
-                public_base_url
-                    .join("/oauth/qq/callback")
-                    .map_err(|e| ConfigError::Invalid {
-                        setting: "PASSPORT_QQ_REDIRECT_URI",
-                        reason: e.to_string(),
+        let redirect_uri =
+            match source.plain("PASSPORT_QQ_REDIRECT_URI", |f| f.qq_redirect_uri.clone()) {
+                Some(u) => parse_url("PASSPORT_QQ_REDIRECT_URI", &u)?,
+                None => {
+                    if !dev {
+                        unsafe_settings.push("PASSPORT_QQ_REDIRECT_URI is not set".into());
+                    }
+                    public_base_url.join("/oauth/qq/callback").map_err(|e| {
+                        ConfigError::Invalid {
+                            setting: "PASSPORT_QQ_REDIRECT_URI",
+                            reason: e.to_string(),
+                        }
                     })?
-            }
-        };
+                }
+            };
         let base_url = match source.plain("PASSPORT_QQ_BASE_URL", |f| f.qq_base_url.clone()) {
             Some(u) => parse_url("PASSPORT_QQ_BASE_URL", &u)?,
             // In dev the QQ side is the embedded simulator.
@@ -337,7 +352,8 @@ impl Settings {
 
         let smtp_url = source.secret("PASSPORT_SMTP_URL", |f| f.smtp_url.clone())?;
         if !dev && smtp_url.is_none() {
-            unsafe_settings.push("PASSPORT_SMTP_URL is not set (production sends mail over SMTP only)".into());
+            unsafe_settings
+                .push("PASSPORT_SMTP_URL is not set (production sends mail over SMTP only)".into());
         }
         let from = match source.plain("PASSPORT_MAIL_FROM", |f| f.mail_from.clone()) {
             Some(from) => from,
@@ -357,7 +373,10 @@ impl Settings {
             None => match &file.cors_origins {
                 Some(CorsOrigins::List(list)) => list.clone(),
                 Some(CorsOrigins::Text(text)) => split_list(text),
-                None if dev => vec!["http://localhost:8080".into(), "http://127.0.0.1:8080".into()],
+                None if dev => vec![
+                    "http://localhost:8080".into(),
+                    "http://127.0.0.1:8080".into(),
+                ],
                 None => Vec::new(),
             },
         };
@@ -401,7 +420,11 @@ struct Source<'a> {
 }
 
 impl Source<'_> {
-    fn plain(&self, var: &str, from_file: impl Fn(&FileSettings) -> Option<String>) -> Option<String> {
+    fn plain(
+        &self,
+        var: &str,
+        from_file: impl Fn(&FileSettings) -> Option<String>,
+    ) -> Option<String> {
         self.env
             .get(var)
             .filter(|v| !v.trim().is_empty())
@@ -418,7 +441,11 @@ impl Source<'_> {
         if let Some(v) = self.env.get(var).filter(|v| !v.trim().is_empty()) {
             return Ok(Some(Secret::new(v.trim())));
         }
-        if let Some(path) = self.env.get(&format!("{var}_FILE")).filter(|p| !p.is_empty()) {
+        if let Some(path) = self
+            .env
+            .get(&format!("{var}_FILE"))
+            .filter(|p| !p.is_empty())
+        {
             let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Invalid {
                 setting: var,
                 reason: format!("cannot read {var}_FILE ({path}): {e}"),
@@ -455,7 +482,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     const REAL_KEY: &str = "3f9a1c0e5b7d2a4f6e8c0b1d3a5f7e9c2b4d6f8a0c1e3b5d7f9a2c4e6b8d0f1a";
@@ -464,11 +494,17 @@ mod tests {
         vec![
             ("PASSPORT_PROFILE", "production"),
             ("PASSPORT_PUBLIC_BASE_URL", "https://passport.renran.cn"),
-            ("PASSPORT_SECRET_KEY", "a-real-random-secret-of-more-than-32-characters"),
+            (
+                "PASSPORT_SECRET_KEY",
+                "a-real-random-secret-of-more-than-32-characters",
+            ),
             ("PASSPORT_TOKEN_KEY", REAL_KEY),
             ("PASSPORT_QQ_APP_ID", "101260439"),
             ("PASSPORT_QQ_APP_KEY", "real-app-key"),
-            ("PASSPORT_QQ_REDIRECT_URI", "https://www.renran.cn/oauth/qq/callback"),
+            (
+                "PASSPORT_QQ_REDIRECT_URI",
+                "https://www.renran.cn/oauth/qq/callback",
+            ),
             ("PASSPORT_SMTP_URL", "smtp://mail.renran.cn:587"),
             ("PASSPORT_MAIL_FROM", "荏苒 <no-reply@renran.cn>"),
         ]
@@ -480,7 +516,10 @@ mod tests {
         assert_eq!(s.database_url, "sqlite://var/passport.db?mode=rwc");
         assert_eq!(s.listen, "127.0.0.1:8000");
         assert_eq!(s.qq.base_url.as_str(), "http://127.0.0.1:8001/");
-        assert_eq!(s.qq.redirect_uri.as_str(), "http://127.0.0.1:8000/oauth/qq/callback");
+        assert_eq!(
+            s.qq.redirect_uri.as_str(),
+            "http://127.0.0.1:8000/oauth/qq/callback"
+        );
         assert!(s.mail.smtp_url.is_none());
     }
 
@@ -517,8 +556,13 @@ mod tests {
         vars.retain(|(k, _)| *k != "PASSPORT_SECRET_KEY" && *k != "PASSPORT_TOKEN_KEY");
         vars.push(("PASSPORT_SECRET_KEY", DEV_SECRET_KEY));
         vars.push(("PASSPORT_TOKEN_KEY", DEV_TOKEN_KEY));
-        let text = Settings::resolve(None, &env(&vars), None).expect_err("must refuse").to_string();
-        assert!(text.contains("PASSPORT_SECRET_KEY") && text.contains("PASSPORT_TOKEN_KEY"), "{text}");
+        let text = Settings::resolve(None, &env(&vars), None)
+            .expect_err("must refuse")
+            .to_string();
+        assert!(
+            text.contains("PASSPORT_SECRET_KEY") && text.contains("PASSPORT_TOKEN_KEY"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -527,7 +571,9 @@ mod tests {
         vars.retain(|(k, _)| *k != "PASSPORT_SECRET_KEY" && *k != "PASSPORT_PUBLIC_BASE_URL");
         vars.push(("PASSPORT_SECRET_KEY", "short"));
         vars.push(("PASSPORT_PUBLIC_BASE_URL", "http://passport.renran.cn"));
-        let text = Settings::resolve(None, &env(&vars), None).expect_err("must refuse").to_string();
+        let text = Settings::resolve(None, &env(&vars), None)
+            .expect_err("must refuse")
+            .to_string();
         assert!(text.contains("at least 32"), "{text}");
         assert!(text.contains("https://"), "{text}");
     }
@@ -544,7 +590,12 @@ mod tests {
     fn secrets_never_print() {
         let s = Settings::resolve(None, &env(&production_env()), None).expect("resolves");
         let printed = format!("{s:?} {}", s.secret_key);
-        for secret in ["a-real-random-secret", REAL_KEY, "real-app-key", "mail.renran.cn"] {
+        for secret in [
+            "a-real-random-secret",
+            REAL_KEY,
+            "real-app-key",
+            "mail.renran.cn",
+        ] {
             assert!(!printed.contains(secret), "{secret} leaked: {printed}");
         }
     }
@@ -568,7 +619,10 @@ mod tests {
         let s = Settings::resolve(Some(&config), &vars, None).expect("resolves");
         assert_eq!(s.profile, Profile::Dev);
         assert_eq!(s.listen, "127.0.0.1:9100", "env wins over the file");
-        assert_eq!(s.secret_key.expose(), "from-a-file-secret-of-more-than-32-chars");
+        assert_eq!(
+            s.secret_key.expose(),
+            "from-a-file-secret-of-more-than-32-chars"
+        );
         assert_eq!(s.cors_origins, vec!["https://www.renran.cn".to_string()]);
     }
 
@@ -577,15 +631,20 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let config = dir.path().join("passport.toml");
         std::fs::write(&config, "databse_url = \"sqlite::memory:\"\n").expect("write");
-        let err = Settings::resolve(Some(&config), &env(&[]), Some(Profile::Dev)).expect_err("typo");
+        let err =
+            Settings::resolve(Some(&config), &env(&[]), Some(Profile::Dev)).expect_err("typo");
         assert!(err.to_string().contains("databse_url"), "{err}");
     }
 
     #[test]
     fn token_key_accepts_hex_and_base64_of_32_bytes_only() {
         assert!(TokenKey::parse(REAL_KEY).is_ok());
-        assert!(TokenKey::parse(&base64::engine::general_purpose::STANDARD.encode([7u8; 32])).is_ok());
+        assert!(
+            TokenKey::parse(&base64::engine::general_purpose::STANDARD.encode([7u8; 32])).is_ok()
+        );
         assert!(TokenKey::parse("abcd").is_err());
-        assert!(TokenKey::parse(&base64::engine::general_purpose::STANDARD.encode([7u8; 16])).is_err());
+        assert!(
+            TokenKey::parse(&base64::engine::general_purpose::STANDARD.encode([7u8; 16])).is_err()
+        );
     }
 }

@@ -84,7 +84,10 @@ pub async fn check_ready(db: &DatabaseConnection, url: &str) -> Result<(), DbErr
     if let Some(path) = sqlite_file_path(url)
         && !path.exists()
     {
-        return Err(DbErr::Custom(format!("database file {} is gone", path.display())));
+        return Err(DbErr::Custom(format!(
+            "database file {} is gone",
+            path.display()
+        )));
     }
     db.ping().await
 }
@@ -99,7 +102,10 @@ mod tests {
             sqlite_file_path("sqlite://var/passport.db?mode=rwc"),
             Some(PathBuf::from("var/passport.db"))
         );
-        assert_eq!(sqlite_file_path("sqlite:///tmp/a.db"), Some(PathBuf::from("/tmp/a.db")));
+        assert_eq!(
+            sqlite_file_path("sqlite:///tmp/a.db"),
+            Some(PathBuf::from("/tmp/a.db"))
+        );
         assert_eq!(sqlite_file_path("sqlite::memory:"), None);
         assert_eq!(sqlite_file_path("postgres://postgres@127.0.0.1/x"), None);
     }

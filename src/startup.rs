@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use poem::Server;
+use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
@@ -34,9 +34,16 @@ impl Application {
     pub async fn build(settings: Settings, migrate: bool) -> anyhow::Result<Self> {
         let db = crate::db::connect(&settings.database_url)
             .await
-            .with_context(|| format!("cannot open the database ({})", redact_url(&settings.database_url)))?;
+            .with_context(|| {
+                format!(
+                    "cannot open the database ({})",
+                    redact_url(&settings.database_url)
+                )
+            })?;
         if migrate {
-            crate::db::migrate_up(&db).await.context("migrations failed")?;
+            crate::db::migrate_up(&db)
+                .await
+                .context("migrations failed")?;
         }
         Self::build_with_db(settings, db).await
     }
@@ -71,7 +78,10 @@ impl Application {
     }
 
     /// Serve until `shutdown` resolves, then let in-flight requests finish.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let app = crate::api::routes(self.state.clone());
         Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(GRACEFUL_SHUTDOWN))
@@ -121,6 +131,9 @@ mod tests {
             super::redact_url("postgres://app:hunter2@db:5432/passport"),
             "postgres://app:REDACTED@db:5432/passport"
         );
-        assert_eq!(super::redact_url("sqlite://var/passport.db?mode=rwc"), "sqlite://var/passport.db?mode=rwc");
+        assert_eq!(
+            super::redact_url("sqlite://var/passport.db?mode=rwc"),
+            "sqlite://var/passport.db?mode=rwc"
+        );
     }
 }

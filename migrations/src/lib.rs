@@ -50,6 +50,9 @@ pub(crate) mod cols {
     }
 
     pub fn time_null<T: IntoIden>(name: T) -> ColumnDef {
-        ColumnDef::new(name).timestamp_with_time_zone().null().to_owned()
+        ColumnDef::new(name)
+            .timestamp_with_time_zone()
+            .null()
+            .to_owned()
     }
 }

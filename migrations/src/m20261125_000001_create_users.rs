@@ -31,14 +31,49 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Users::Table)
                     .col(id(Users::Id))
-                    .col(ColumnDef::new(Users::Username).string_len(64).not_null().unique_key())
-                    .col(ColumnDef::new(Users::Mobile).string_len(20).null().unique_key())
-                    .col(ColumnDef::new(Users::Email).string_len(254).null().unique_key())
-                    .col(ColumnDef::new(Users::Nickname).string_len(64).not_null().unique_key())
-                    .col(ColumnDef::new(Users::Avatar).string_len(512).not_null().default(""))
+                    .col(
+                        ColumnDef::new(Users::Username)
+                            .string_len(64)
+                            .not_null()
+                            .unique_key(),
+                    )
+                    .col(
+                        ColumnDef::new(Users::Mobile)
+                            .string_len(20)
+                            .null()
+                            .unique_key(),
+                    )
+                    .col(
+                        ColumnDef::new(Users::Email)
+                            .string_len(254)
+                            .null()
+                            .unique_key(),
+                    )
+                    .col(
+                        ColumnDef::new(Users::Nickname)
+                            .string_len(64)
+                            .not_null()
+                            .unique_key(),
+                    )
+                    .col(
+                        ColumnDef::new(Users::Avatar)
+                            .string_len(512)
+                            .not_null()
+                            .default(""),
+                    )
                     .col(ColumnDef::new(Users::PasswordHash).text().null())
-                    .col(ColumnDef::new(Users::TokenVersion).integer().not_null().default(0))
-                    .col(ColumnDef::new(Users::IsStaff).boolean().not_null().default(false))
+                    .col(
+                        ColumnDef::new(Users::TokenVersion)
+                            .integer()
+                            .not_null()
+                            .default(0),
+                    )
+                    .col(
+                        ColumnDef::new(Users::IsStaff)
+                            .boolean()
+                            .not_null()
+                            .default(false),
+                    )
                     .col(time(Users::CreatedAt))
                     .col(time(Users::UpdatedAt))
                     .to_owned(),

@@ -40,21 +40,54 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(QqBindings::Table)
                     .col(id(QqBindings::Id))
-                    .col(ColumnDef::new(QqBindings::UserId).big_integer().not_null().unique_key())
-                    .col(ColumnDef::new(QqBindings::Openid).string_len(64).not_null().unique_key())
-                    .col(ColumnDef::new(QqBindings::Unionid).string_len(64).null().unique_key())
-                    .col(ColumnDef::new(QqBindings::QqNickname).string_len(128).not_null().default(""))
-                    .col(ColumnDef::new(QqBindings::QqAvatar).string_len(512).not_null().default(""))
+                    .col(
+                        ColumnDef::new(QqBindings::UserId)
+                            .big_integer()
+                            .not_null()
+                            .unique_key(),
+                    )
+                    .col(
+                        ColumnDef::new(QqBindings::Openid)
+                            .string_len(64)
+                            .not_null()
+                            .unique_key(),
+                    )
+                    .col(
+                        ColumnDef::new(QqBindings::Unionid)
+                            .string_len(64)
+                            .null()
+                            .unique_key(),
+                    )
+                    .col(
+                        ColumnDef::new(QqBindings::QqNickname)
+                            .string_len(128)
+                            .not_null()
+                            .default(""),
+                    )
+                    .col(
+                        ColumnDef::new(QqBindings::QqAvatar)
+                            .string_len(512)
+                            .not_null()
+                            .default(""),
+                    )
                     .col(ColumnDef::new(QqBindings::AccessTokenEnc).text().not_null())
                     .col(ColumnDef::new(QqBindings::RefreshTokenEnc).text().null())
                     .col(time(QqBindings::TokenExpiresAt))
-                    .col(ColumnDef::new(QqBindings::TokenVersion).big_integer().not_null().default(0))
+                    .col(
+                        ColumnDef::new(QqBindings::TokenVersion)
+                            .big_integer()
+                            .not_null()
+                            .default(0),
+                    )
                     .col(
                         ColumnDef::new(QqBindings::RefreshStatus)
                             .string_len(32)
                             .not_null()
                             .default("ok")
-                            .check(Expr::col(QqBindings::RefreshStatus).is_in(["ok", "refresh_failed"])),
+                            .check(
+                                Expr::col(QqBindings::RefreshStatus)
+                                    .is_in(["ok", "refresh_failed"]),
+                            ),
                     )
                     .col(ColumnDef::new(QqBindings::RefreshError).text().null())
                     .col(time_null(QqBindings::LastRefreshedAt))

@@ -30,13 +30,44 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(PendingQqIdentities::Table)
-                    .col(ColumnDef::new(PendingQqIdentities::Id).string_len(64).not_null().primary_key())
-                    .col(ColumnDef::new(PendingQqIdentities::Openid).string_len(64).not_null())
-                    .col(ColumnDef::new(PendingQqIdentities::Unionid).string_len(64).null())
-                    .col(ColumnDef::new(PendingQqIdentities::QqNickname).string_len(128).not_null().default(""))
-                    .col(ColumnDef::new(PendingQqIdentities::QqAvatar).string_len(512).not_null().default(""))
-                    .col(ColumnDef::new(PendingQqIdentities::AccessTokenEnc).text().not_null())
-                    .col(ColumnDef::new(PendingQqIdentities::RefreshTokenEnc).text().null())
+                    .col(
+                        ColumnDef::new(PendingQqIdentities::Id)
+                            .string_len(64)
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(PendingQqIdentities::Openid)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PendingQqIdentities::Unionid)
+                            .string_len(64)
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(PendingQqIdentities::QqNickname)
+                            .string_len(128)
+                            .not_null()
+                            .default(""),
+                    )
+                    .col(
+                        ColumnDef::new(PendingQqIdentities::QqAvatar)
+                            .string_len(512)
+                            .not_null()
+                            .default(""),
+                    )
+                    .col(
+                        ColumnDef::new(PendingQqIdentities::AccessTokenEnc)
+                            .text()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PendingQqIdentities::RefreshTokenEnc)
+                            .text()
+                            .null(),
+                    )
                     .col(time(PendingQqIdentities::TokenExpiresAt))
                     .col(time(PendingQqIdentities::ExpiresAt))
                     .col(time_null(PendingQqIdentities::ConsumedAt))

@@ -27,7 +27,13 @@ pub enum Jobs {
     FinishedAt,
 }
 
-pub const STATES: [&str; 5] = ["available", "running", "retryable", "completed", "discarded"];
+pub const STATES: [&str; 5] = [
+    "available",
+    "running",
+    "retryable",
+    "completed",
+    "discarded",
+];
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -37,7 +43,12 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Jobs::Table)
                     .col(id(Jobs::Id))
-                    .col(ColumnDef::new(Jobs::Queue).string_len(32).not_null().default("default"))
+                    .col(
+                        ColumnDef::new(Jobs::Queue)
+                            .string_len(32)
+                            .not_null()
+                            .default("default"),
+                    )
                     .col(ColumnDef::new(Jobs::Kind).string_len(64).not_null())
                     .col(ColumnDef::new(Jobs::Payload).json_binary().not_null())
                     .col(
@@ -47,9 +58,24 @@ impl MigrationTrait for Migration {
                             .default("available")
                             .check(Expr::col(Jobs::State).is_in(STATES)),
                     )
-                    .col(ColumnDef::new(Jobs::Priority).integer().not_null().default(0))
-                    .col(ColumnDef::new(Jobs::Attempt).integer().not_null().default(0))
-                    .col(ColumnDef::new(Jobs::MaxAttempts).integer().not_null().default(20))
+                    .col(
+                        ColumnDef::new(Jobs::Priority)
+                            .integer()
+                            .not_null()
+                            .default(0),
+                    )
+                    .col(
+                        ColumnDef::new(Jobs::Attempt)
+                            .integer()
+                            .not_null()
+                            .default(0),
+                    )
+                    .col(
+                        ColumnDef::new(Jobs::MaxAttempts)
+                            .integer()
+                            .not_null()
+                            .default(20),
+                    )
                     .col(time(Jobs::RunAt))
                     .col(ColumnDef::new(Jobs::LeaseOwner).string_len(128).null())
                     .col(time_null(Jobs::LeaseExpiresAt))

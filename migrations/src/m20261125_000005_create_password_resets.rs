@@ -27,8 +27,17 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(PasswordResets::Table)
                     .col(id(PasswordResets::Id))
-                    .col(ColumnDef::new(PasswordResets::UserId).big_integer().not_null())
-                    .col(ColumnDef::new(PasswordResets::NonceHash).string_len(64).not_null().unique_key())
+                    .col(
+                        ColumnDef::new(PasswordResets::UserId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(PasswordResets::NonceHash)
+                            .string_len(64)
+                            .not_null()
+                            .unique_key(),
+                    )
                     .col(time(PasswordResets::ExpiresAt))
                     .col(time_null(PasswordResets::UsedAt))
                     .col(time_null(PasswordResets::VoidedAt))

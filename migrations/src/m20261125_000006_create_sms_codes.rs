@@ -26,9 +26,18 @@ impl MigrationTrait for Migration {
                     .table(SmsCodes::Table)
                     .col(id(SmsCodes::Id))
                     .col(ColumnDef::new(SmsCodes::Mobile).string_len(20).not_null())
-                    .col(ColumnDef::new(SmsCodes::CodeHash).string_len(128).not_null())
+                    .col(
+                        ColumnDef::new(SmsCodes::CodeHash)
+                            .string_len(128)
+                            .not_null(),
+                    )
                     .col(time(SmsCodes::ExpiresAt))
-                    .col(ColumnDef::new(SmsCodes::Attempts).integer().not_null().default(0))
+                    .col(
+                        ColumnDef::new(SmsCodes::Attempts)
+                            .integer()
+                            .not_null()
+                            .default(0),
+                    )
                     .col(time_null(SmsCodes::ConsumedAt))
                     .col(time(SmsCodes::CreatedAt))
                     .to_owned(),

@@ -30,7 +30,11 @@ impl MigrationTrait for Migration {
                     .col(id(AuditLog::Id))
                     .col(ColumnDef::new(AuditLog::ActorUserId).big_integer().null())
                     .col(ColumnDef::new(AuditLog::Action).string_len(64).not_null())
-                    .col(ColumnDef::new(AuditLog::TargetType).string_len(32).not_null())
+                    .col(
+                        ColumnDef::new(AuditLog::TargetType)
+                            .string_len(32)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(AuditLog::TargetId).string_len(64).not_null())
                     .col(ColumnDef::new(AuditLog::Reason).text().null())
                     .col(ColumnDef::new(AuditLog::Details).json_binary().null())

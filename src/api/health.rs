@@ -40,7 +40,10 @@ pub async fn readyz(state: Data<&AppState>) -> Response {
 }
 
 fn unavailable() -> Response {
-    Json(ErrorBody::new("database_unavailable", "服务暂时不可用：数据库无法连接"))
-        .with_status(StatusCode::SERVICE_UNAVAILABLE)
-        .into_response()
+    Json(ErrorBody::new(
+        "database_unavailable",
+        "服务暂时不可用：数据库无法连接",
+    ))
+    .with_status(StatusCode::SERVICE_UNAVAILABLE)
+    .into_response()
 }

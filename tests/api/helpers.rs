@@ -1,0 +1,314 @@
+//! The test harness every end-to-end test uses.
+//!
+//! - [`TestDb::fresh`]: a new, empty database on SQLite (a temp file) or PostgreSQL (a new
+//!   database on the server at `PASSPORT_TEST_POSTGRES_URL`, default
+//!   `postgres://postgres@127.0.0.1:5432/postgres`), dropped when the test ends.
+//! - [`TestApp::spawn`]: migrations + the whole service on 127.0.0.1:0 against such a database.
+//! - `on_both_backends!(case)`: turns `async fn case(backend: Backend)` into the tests
+//!   `case::sqlite` and `case::postgres`.
+//!
+//! With `CI=true` a PostgreSQL server that cannot be reached fails the test; elsewhere the
+//! PostgreSQL half is skipped with a printed reason.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use passport::config::{Profile, Settings};
+use passport::startup::Application;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+macro_rules! on_both_backends {
+    ($($case:ident),+ $(,)?) => {
+        $(
+            mod $case {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$case($crate::helpers::Backend::Sqlite).await
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$case($crate::helpers::Backend::Postgres).await
+                }
+            }
+        )+
+    };
+}
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("PASSPORT_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI")
+        .map(|v| v == "true" || v == "1")
+        .unwrap_or(false)
+}
+
+fn init_once() {
+    passport::install_crypto_provider();
+    if std::env::var_os("TEST_LOG").is_some() {
+        passport::telemetry::init(passport::telemetry::LogFormat::Text);
+    }
+}
+
+/// A fresh, empty database that is removed when dropped.
+pub struct TestDb {
+    pub backend: Backend,
+    pub url: String,
+    guard: DbGuard,
+}
+
+enum DbGuard {
+    Sqlite(tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    /// `None` only when PostgreSQL is unreachable outside CI (the reason is printed).
+    pub async fn fresh(backend: Backend) -> Option<TestDb> {
+        init_once();
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("passport.db").display()
+                );
+                Some(TestDb {
+                    backend,
+                    url,
+                    guard: DbGuard::Sqlite(dir),
+                })
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_admin_url();
+                let admin = match connect_admin(&admin_url).await {
+                    Ok(db) => db,
+                    Err(e) if in_ci() => panic!("PostgreSQL at {admin_url} is required in CI: {e}"),
+                    Err(e) => {
+                        eprintln!("SKIPPED (PostgreSQL half): cannot reach {admin_url}: {e}");
+                        return None;
+                    }
+                };
+                let name = format!("passport_test_{}", hex::encode(rand::random::<[u8; 6]>()));
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
+                let _ = admin.close().await;
+                let mut url =
+                    url::Url::parse(&admin_url).expect("PASSPORT_TEST_POSTGRES_URL is a URL");
+                url.set_path(&format!("/{name}"));
+                Some(TestDb {
+                    backend,
+                    url: url.to_string(),
+                    guard: DbGuard::Postgres { admin_url, name },
+                })
+            }
+        }
+    }
+
+    /// The SQLite file, for tests that make it disappear.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        match &self.guard {
+            DbGuard::Sqlite(dir) => Some(dir.path().join("passport.db")),
+            DbGuard::Postgres { .. } => None,
+        }
+    }
+
+    /// The PostgreSQL database name, for tests that cut it off.
+    pub fn postgres_name(&self) -> Option<&str> {
+        match &self.guard {
+            DbGuard::Postgres { name, .. } => Some(name),
+            DbGuard::Sqlite(_) => None,
+        }
+    }
+
+    pub async fn connect(&self) -> DatabaseConnection {
+        passport::db::connect(&self.url)
+            .await
+            .expect("connect to the test database")
+    }
+}
+
+async fn connect_admin(url: &str) -> Result<DatabaseConnection, sea_orm::DbErr> {
+    let mut options = sea_orm::ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(3))
+        .connect_timeout(Duration::from_secs(3))
+        .sqlx_logging(false);
+    Database::connect(options).await
+}
+
+/// Run SQL on the PostgreSQL server as the admin (outside the test's own database).
+pub async fn postgres_admin_execute(sql: &str) {
+    let admin = connect_admin(&postgres_admin_url())
+        .await
+        .expect("admin connection");
+    admin
+        .execute_unprepared(sql)
+        .await
+        .expect("admin statement");
+    let _ = admin.close().await;
+}
+
+impl Drop for DbGuard {
+    fn drop(&mut self) {
+        if let DbGuard::Postgres { admin_url, name } = self {
+            let (admin_url, db_name) = (admin_url.clone(), name.clone());
+            // Drop runs inside the test's runtime; a fresh runtime on its own thread can block.
+            let dropped = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                rt.block_on(async {
+                    let admin = connect_admin(&admin_url)
+                        .await
+                        .map_err(std::io::Error::other)?;
+                    admin
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS {db_name} WITH (FORCE)"
+                        ))
+                        .await
+                        .map_err(std::io::Error::other)?;
+                    let _ = admin.close().await;
+                    Ok::<_, std::io::Error>(())
+                })
+            })
+            .join();
+            if !matches!(dropped, Ok(Ok(()))) {
+                eprintln!("warning: could not drop test database {name}");
+            }
+        }
+    }
+}
+
+/// The whole service, running on a random port against its own database.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base_url: String,
+    pub client: reqwest::Client,
+    /// A separate pool onto the app's database, for assertions in SQL.
+    pub db: DatabaseConnection,
+    pub settings: Settings,
+    pub test_db: TestDb,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Spawn with extra `PASSPORT_*` settings.
+    pub async fn spawn_with(
+        backend: Backend,
+        customise: impl FnOnce(&mut BTreeMap<String, String>),
+    ) -> Option<TestApp> {
+        let test_db = TestDb::fresh(backend).await?;
+        let outbox = match &test_db.guard {
+            DbGuard::Sqlite(dir) => dir.path().join("outbox"),
+            DbGuard::Postgres { name, .. } => std::env::temp_dir().join(format!("{name}-outbox")),
+        };
+        let mut env: BTreeMap<String, String> = [
+            ("PASSPORT_DATABASE_URL", test_db.url.clone()),
+            ("PASSPORT_LISTEN", "127.0.0.1:0".to_string()),
+            ("PASSPORT_OUTBOX_DIR", outbox.display().to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        customise(&mut env);
+        let settings =
+            Settings::resolve(None, &env, Some(Profile::Dev)).expect("test settings resolve");
+        let app = Application::build(settings.clone(), true)
+            .await
+            .expect("app builds");
+        let addr = app.local_addr();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(app.run_until(async {
+            let _ = stopped.await;
+        }));
+        let db = test_db.connect().await;
+        Some(TestApp {
+            addr,
+            base_url: format!("http://{addr}"),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("http client"),
+            db,
+            settings,
+            test_db,
+            server,
+            stop: Some(stop),
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Stop the server gracefully and wait for it.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.server).await;
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.server.abort();
+    }
+}
+
+/// Poll `check` until it returns true or `within` passes; panics with `what` on time-out.
+pub async fn eventually<F, Fut>(within: Duration, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        if check().await {
+            return;
+        }
+        if tokio::time::Instant::now() > deadline {
+            panic!("timed out after {within:?} waiting until {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests: one binary, one file per feature. Each test spawns the whole app on a
+//! random port against its own fresh database and talks HTTP to it, as a client would.
+//! Data tests run on both backends (see `helpers::on_both_backends!`).
+
+#[macro_use]
+mod helpers;
+
+mod foundation;
