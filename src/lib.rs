@@ -3,6 +3,7 @@
 //! Reading order for a newcomer: `migrations/` (the schema), `cli.rs` (what the binary does),
 //! `startup.rs` (how the app is assembled), then `api/` (one module per HTTP resource).
 
+pub mod actors;
 pub mod api;
 pub mod cli;
 pub mod config;

@@ -11,6 +11,7 @@ use poem::Server;
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use sea_orm::DatabaseConnection;
 
+use crate::actors::ActorTree;
 use crate::config::Settings;
 
 /// What every handler can reach: cheap to clone (the pool and settings are shared).
@@ -27,6 +28,7 @@ pub struct Application {
     acceptor: TcpAcceptor,
     local_addr: SocketAddr,
     state: AppState,
+    actors: ActorTree,
 }
 
 impl Application {
@@ -58,13 +60,18 @@ impl Application {
             .first()
             .and_then(|a| a.as_socket_addr().copied())
             .context("the listener has no socket address")?;
+        let state = AppState {
+            db,
+            settings: Arc::new(settings),
+        };
+        let actors = ActorTree::start(crate::actors::children(&state))
+            .await
+            .context("cannot start the actor tree")?;
         Ok(Self {
             acceptor,
             local_addr,
-            state: AppState {
-                db,
-                settings: Arc::new(settings),
-            },
+            state,
+            actors,
         })
     }
 
@@ -83,9 +90,12 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let app = crate::api::routes(self.state.clone());
-        Server::new_with_acceptor(self.acceptor)
+        let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(GRACEFUL_SHUTDOWN))
-            .await
+            .await;
+        // Then the actors, which finish or release their own work.
+        self.actors.shutdown().await;
+        served
     }
 }
 
