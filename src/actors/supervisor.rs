@@ -31,11 +31,38 @@ impl<M> Slot<M> {
         self.0.read().ok().and_then(|r| r.clone())
     }
 
+    /// Send a request and wait for the reply, at most `deadline`.
+    pub async fn ask<T, F>(&self, build: F, deadline: Duration) -> Result<T, AskError>
+    where
+        M: ractor::Message,
+        T: Send + 'static,
+        F: FnOnce(ractor::RpcReplyPort<T>) -> M,
+    {
+        let actor = self.get().ok_or(AskError::NotRunning)?;
+        match actor.call(build, Some(deadline)).await {
+            Ok(ractor::rpc::CallResult::Success(reply)) => Ok(reply),
+            Ok(ractor::rpc::CallResult::Timeout) => Err(AskError::Timeout),
+            // The actor died with our request (and is being restarted), or was already gone.
+            Ok(ractor::rpc::CallResult::SenderError) | Err(_) => Err(AskError::Lost),
+        }
+    }
+
     fn set(&self, actor: Option<ActorRef<M>>) {
         if let Ok(mut slot) = self.0.write() {
             *slot = actor;
         }
     }
+}
+
+/// Why a request to an actor got no reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AskError {
+    #[error("the actor is not running (restarting or shut down)")]
+    NotRunning,
+    #[error("the actor did not reply in time")]
+    Timeout,
+    #[error("the actor stopped before replying")]
+    Lost,
 }
 
 type StartFn = dyn Fn(ActorCell) -> Pin<Box<dyn Future<Output = Result<ActorCell, SpawnErr>> + Send>>

@@ -1,14 +1,29 @@
-//! The one error shape of the HTTP API: `{"code": "<stable_machine_code>", "message": "<中文>"}`.
-//! Clients branch on `code`; people read `message`.
+//! The one error shape of the HTTP API, `{"code": "<stable_machine_code>", "message": "<中文>"}`,
+//! and the one place where domain errors become HTTP statuses.
 
-use poem_openapi::Object;
+use std::sync::Arc;
+
+use poem::http::StatusCode;
+use poem::{Endpoint, IntoResponse, Request, Response};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object};
+
+use crate::accounts::AccountError;
 
 #[derive(Debug, Clone, Object, serde::Serialize)]
 pub struct ErrorBody {
-    /// Stable machine code, e.g. `bind_ticket_used`.
+    /// Stable machine code, e.g. `bind_ticket_used`. Clients branch on it.
     pub code: String,
     /// Human message in Chinese, fit to show to the person using the page.
     pub message: String,
+    /// Seconds to wait before trying again (429 only).
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+    /// Technical detail for developers (English), when it helps fix a request.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl ErrorBody {
@@ -16,6 +31,169 @@ impl ErrorBody {
         Self {
             code: code.to_owned(),
             message: message.to_owned(),
+            retry_after: None,
+            detail: None,
+        }
+    }
+}
+
+/// Every error an `/api` endpoint can answer. The doc comments list the machine codes.
+#[derive(Debug, ApiResponse)]
+pub enum ApiError {
+    /// Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
+    /// `state_expired`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
+    /// `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
+    /// `sms_code_expired`, `sms_code_too_many_attempts`.
+    #[oai(status = 400)]
+    BadRequest(Json<ErrorBody>),
+    /// Not signed in or not any more: `unauthorized`, `bind_ticket_invalid`,
+    /// `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`.
+    #[oai(status = 401)]
+    Unauthorized(Json<ErrorBody>),
+    /// Signed in but not allowed: `forbidden`.
+    #[oai(status = 403)]
+    Forbidden(Json<ErrorBody>),
+    /// `not_found`, `qq_not_bound`.
+    #[oai(status = 404)]
+    NotFound(Json<ErrorBody>),
+    /// Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
+    /// `mobile_taken`, `last_login_method`.
+    #[oai(status = 409)]
+    Conflict(Json<ErrorBody>),
+    /// Rate-limited: `too_many_attempts`, `sms_too_frequent`; `retry_after` says how long to wait.
+    #[oai(status = 429)]
+    TooManyRequests(Json<ErrorBody>, #[oai(header = "Retry-After")] u64),
+    /// `internal_error`.
+    #[oai(status = 500)]
+    Internal(Json<ErrorBody>),
+    /// QQ failed or answered something unusable: `qq_unavailable`.
+    #[oai(status = 502)]
+    BadGateway(Json<ErrorBody>),
+    /// Try again shortly: `overloaded`.
+    #[oai(status = 503)]
+    Unavailable(Json<ErrorBody>),
+}
+
+impl ApiError {
+    pub fn bad_request(code: &str, message: &str) -> Self {
+        Self::BadRequest(Json(ErrorBody::new(code, message)))
+    }
+
+    pub fn unauthorized(code: &str, message: &str) -> Self {
+        Self::Unauthorized(Json(ErrorBody::new(code, message)))
+    }
+
+    pub fn forbidden() -> Self {
+        Self::Forbidden(Json(ErrorBody::new("forbidden", "没有权限执行此操作")))
+    }
+
+    pub fn not_found(code: &str, message: &str) -> Self {
+        Self::NotFound(Json(ErrorBody::new(code, message)))
+    }
+
+    pub fn conflict(code: &str, message: &str) -> Self {
+        Self::Conflict(Json(ErrorBody::new(code, message)))
+    }
+
+    pub fn too_many(code: &str, message: &str, retry_after: u64) -> Self {
+        let mut body = ErrorBody::new(code, message);
+        body.retry_after = Some(retry_after);
+        Self::TooManyRequests(Json(body), retry_after)
+    }
+
+    /// Logged here with the cause; the client sees only a generic message.
+    pub fn internal(cause: &dyn std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::Internal(Json(ErrorBody::new("internal_error", "服务器内部错误，请稍后重试")))
+    }
+}
+
+impl From<AccountError> for ApiError {
+    fn from(e: AccountError) -> Self {
+        use AccountError as E;
+        match e {
+            E::StateInvalid => Self::bad_request("state_invalid", "登录请求无效，请重新登录"),
+            E::StateExpired => Self::bad_request("state_expired", "登录已超时，请重新登录"),
+            E::UnsafeNext => Self::bad_request("invalid_next", "跳转地址必须是本站的相对路径"),
+            E::InvalidCode => Self::bad_request("invalid_code", "QQ 授权码格式不正确"),
+            E::Overloaded => Self::Unavailable(Json(ErrorBody::new("overloaded", "登录人数过多，请稍后重试"))),
+            E::QqLoginExpired => Self::unauthorized("qq_login_expired", "QQ 登录已失效，请重新使用 QQ 登录"),
+            E::QqUnavailable(cause) => {
+                tracing::warn!(%cause, "QQ request failed");
+                Self::BadGateway(Json(ErrorBody::new("qq_unavailable", "QQ 服务暂时不可用，请稍后重试")))
+            }
+            E::TicketInvalid => Self::unauthorized("bind_ticket_invalid", "绑定凭证无效，请重新使用 QQ 登录"),
+            E::TicketExpired => Self::unauthorized("bind_ticket_expired", "绑定已超时，请重新使用 QQ 登录"),
+            E::TicketUsed => Self::unauthorized("bind_ticket_used", "绑定凭证已使用，请重新使用 QQ 登录"),
+            E::InvalidCredentials => Self::bad_request("invalid_credentials", "账号或密码错误"),
+            E::TooManyAttempts { retry_after } => {
+                Self::too_many("too_many_attempts", "尝试次数过多，请稍后再试", retry_after)
+            }
+            E::QqAlreadyBound => Self::conflict("qq_already_bound", "该 QQ 已绑定其他账号"),
+            E::AccountAlreadyBound => Self::conflict("account_already_bound", "该账号已绑定其他 QQ"),
+            E::NicknameTaken => Self::conflict("nickname_taken", "昵称已被使用"),
+            E::MobileTaken => Self::conflict("mobile_taken", "手机号已被注册"),
+            E::SmsCodeInvalid => Self::bad_request("sms_code_invalid", "短信验证码错误"),
+            E::SmsCodeExpired => Self::bad_request("sms_code_expired", "短信验证码已过期，请重新获取"),
+            E::SmsCodeTooManyAttempts => {
+                Self::bad_request("sms_code_too_many_attempts", "验证码错误次数过多，请重新获取")
+            }
+            E::SmsTooFrequent { retry_after } => {
+                Self::too_many("sms_too_frequent", "短信发送过于频繁，请稍后再试", retry_after)
+            }
+            E::Invalid(d) => Self::bad_request(d.code(), d.message()),
+            E::QqNotBound => Self::not_found("qq_not_bound", "尚未绑定 QQ"),
+            E::LastLoginMethod => Self::conflict("last_login_method", "请先设置密码，再解除 QQ 绑定"),
+            E::Internal(cause) => Self::internal(&cause),
+        }
+    }
+}
+
+/// An error raised outside a handler's typed result (the bearer check), with our body.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", .body.code)]
+pub struct CodedError {
+    pub status: StatusCode,
+    pub body: ErrorBody,
+}
+
+impl poem::error::ResponseError for CodedError {
+    fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    fn as_response(&self) -> Response {
+        poem::web::Json(self.body.clone()).with_status(self.status).into_response()
+    }
+}
+
+/// Middleware for `/api`: errors poem or poem-openapi raise themselves (malformed JSON, a
+/// missing field, an unknown path, a missing bearer token) get our body too, so a client only
+/// ever parses one error shape.
+pub async fn json_errors<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
+    match ep.call(req).await {
+        Ok(response) => Ok(response.into_response()),
+        Err(e) if e.is::<CodedError>() => Ok(e.into_response()),
+        Err(e) => {
+            let status = e.status();
+            let (code, message) = match status {
+                StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => ("invalid_request", "请求格式不正确"),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE => ("invalid_request", "请求须为 JSON（Content-Type: application/json）"),
+                StatusCode::UNAUTHORIZED => ("unauthorized", "请先登录"),
+                StatusCode::FORBIDDEN => ("forbidden", "没有权限执行此操作"),
+                StatusCode::NOT_FOUND => ("not_found", "接口不存在"),
+                StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "不支持该请求方法"),
+                StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "请求内容过大"),
+                s if s.is_server_error() => ("internal_error", "服务器内部错误，请稍后重试"),
+                _ => ("invalid_request", "请求无效"),
+            };
+            let mut body = ErrorBody::new(code, message);
+            if status.is_client_error() {
+                body.detail = Some(e.to_string());
+            } else {
+                tracing::error!(error = %e, "unhandled error");
+            }
+            Ok(poem::web::Json(body).with_status(status).into_response())
         }
     }
 }

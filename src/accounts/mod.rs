@@ -1,0 +1,146 @@
+//! Accounts: users, their QQ bindings, and the ways to prove who you are (password, QQ, SMS
+//! code). The functions here are the domain operations; HTTP handlers and actors call them.
+
+pub mod next;
+pub mod qq_login;
+pub mod sms_codes;
+pub mod throttle;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
+
+use crate::auth::password::PasswordHasher;
+use crate::domain::{AccountIdentifier, DomainError};
+use crate::entities::users;
+use throttle::Limit;
+
+/// Everything the account operations can refuse, in domain terms. `api::error` maps each to one
+/// HTTP status and machine code, in one place.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("state is invalid")]
+    StateInvalid,
+    #[error("state expired")]
+    StateExpired,
+    #[error("next is not a same-site path")]
+    UnsafeNext,
+    #[error("authorization code is malformed")]
+    InvalidCode,
+    #[error("too many QQ logins in progress")]
+    Overloaded,
+    #[error("QQ says the login is no longer valid")]
+    QqLoginExpired,
+    #[error("QQ is unavailable: {0}")]
+    QqUnavailable(String),
+    #[error("bind ticket is invalid")]
+    TicketInvalid,
+    #[error("bind ticket expired")]
+    TicketExpired,
+    #[error("bind ticket was already used")]
+    TicketUsed,
+    #[error("wrong account or password")]
+    InvalidCredentials,
+    #[error("too many attempts")]
+    TooManyAttempts { retry_after: u64 },
+    #[error("this QQ account is already bound")]
+    QqAlreadyBound,
+    #[error("this account already has a QQ binding")]
+    AccountAlreadyBound,
+    #[error("nickname taken")]
+    NicknameTaken,
+    #[error("mobile taken")]
+    MobileTaken,
+    #[error("SMS code is wrong")]
+    SmsCodeInvalid,
+    #[error("SMS code expired")]
+    SmsCodeExpired,
+    #[error("SMS code was tried too often")]
+    SmsCodeTooManyAttempts,
+    #[error("SMS code requested too often")]
+    SmsTooFrequent { retry_after: u64 },
+    #[error("{0}")]
+    Invalid(#[from] DomainError),
+    #[error("no QQ binding")]
+    QqNotBound,
+    #[error("unbinding would leave no way to sign in")]
+    LastLoginMethod,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<DbErr> for AccountError {
+    fn from(e: DbErr) -> Self {
+        Self::Internal(format!("database: {e}"))
+    }
+}
+
+impl From<crate::auth::password::PasswordError> for AccountError {
+    fn from(e: crate::auth::password::PasswordError) -> Self {
+        Self::Internal(format!("password hashing: {e}"))
+    }
+}
+
+/// Failed sign-ins allowed per account and per client before 429.
+pub const LOGIN_FAILURES_PER_ACCOUNT: Limit = Limit {
+    max: 5,
+    window: Duration::from_secs(15 * 60),
+};
+pub const LOGIN_FAILURES_PER_CLIENT: Limit = Limit {
+    max: 20,
+    window: Duration::from_secs(15 * 60),
+};
+
+/// Find the user an identifier names.
+pub async fn find_by_account<C: ConnectionTrait>(db: &C, account: &AccountIdentifier) -> Result<Option<users::Model>, DbErr> {
+    let filter = match account {
+        AccountIdentifier::Username(u) => users::Column::Username.eq(u.as_ref()),
+        AccountIdentifier::Mobile(m) => users::Column::Mobile.eq(m.as_ref()),
+        AccountIdentifier::Email(e) => users::Column::Email.eq(e.as_ref()),
+    };
+    users::Entity::find().filter(filter).one(db).await
+}
+
+/// Prove an account's password, throttled per account and per client. Unknown accounts, bad
+/// input and wrong passwords are the same `InvalidCredentials`, in about the same time (a dummy
+/// hash is verified when there is no user).
+pub async fn authenticate<C: ConnectionTrait>(
+    db: &C,
+    passwords: &PasswordHasher,
+    account: &str,
+    password: &str,
+    client: &str,
+    now: DateTime<Utc>,
+) -> Result<users::Model, AccountError> {
+    let account_key = throttle::key("login_fail:account", account);
+    let client_key = throttle::key("login_fail:client", client);
+    let per_account = throttle::peek(db, &account_key, LOGIN_FAILURES_PER_ACCOUNT, now).await?;
+    let per_client = throttle::peek(db, &client_key, LOGIN_FAILURES_PER_CLIENT, now).await?;
+    if per_account.reached(LOGIN_FAILURES_PER_ACCOUNT) {
+        return Err(AccountError::TooManyAttempts {
+            retry_after: per_account.retry_after,
+        });
+    }
+    if per_client.reached(LOGIN_FAILURES_PER_CLIENT) {
+        return Err(AccountError::TooManyAttempts {
+            retry_after: per_client.retry_after,
+        });
+    }
+
+    let user = match AccountIdentifier::parse(account) {
+        Ok(id) => find_by_account(db, &id).await?,
+        Err(_) => None,
+    };
+    let verified = passwords
+        .verify(password, user.as_ref().and_then(|u| u.password_hash.as_deref()))
+        .await?;
+    match user {
+        Some(user) if verified && !password.is_empty() => Ok(user),
+        _ => {
+            throttle::hit(db, &account_key, LOGIN_FAILURES_PER_ACCOUNT, now).await?;
+            throttle::hit(db, &client_key, LOGIN_FAILURES_PER_CLIENT, now).await?;
+            Err(AccountError::InvalidCredentials)
+        }
+    }
+}

@@ -1,0 +1,385 @@
+//! The QQ side of accounts: the signed `state` of a login attempt, pending identities named by
+//! bind tickets, and the three outcomes of a QQ login (already bound, bind an existing account,
+//! register and bind), each a single transaction.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, SqlErr,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+
+use super::AccountError;
+use super::next::SafeNext;
+use crate::auth::crypto::{TokenCipher, TokenField};
+use crate::config::Secret;
+use crate::domain::{Mobile, Nickname};
+use crate::entities::{audit_log, pending_qq_identities, qq_bindings, users};
+
+pub const STATE_MAX_AGE: Duration = Duration::from_secs(10 * 60);
+pub const TICKET_MAX_AGE: Duration = Duration::from_secs(10 * 60);
+/// How long a pending identity lives server-side (as long as its ticket).
+pub const PENDING_LIFETIME: Duration = TICKET_MAX_AGE;
+
+/// What the signed `state` carries through QQ and back.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginState {
+    pub next: SafeNext,
+    /// Makes every state unique; the frontend keeps the state it was given and checks QQ sends
+    /// the same one back (login CSRF).
+    pub nonce: String,
+}
+
+/// What a bind ticket names: one pending identity, for one openid.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BindTicket {
+    #[serde(rename = "p")]
+    pub pending_id: String,
+    #[serde(rename = "o")]
+    pub openid: String,
+}
+
+/// A QQ identity as the code exchange found it.
+#[derive(Debug, Clone)]
+pub struct QqIdentity {
+    pub openid: String,
+    pub unionid: Option<String>,
+    pub nickname: String,
+    pub avatar: String,
+    pub access_token: Secret,
+    pub refresh_token: Option<Secret>,
+    pub expires_in: u64,
+}
+
+/// How a callback ends.
+#[derive(Debug, Clone)]
+pub enum CallbackOutcome {
+    LoggedIn(users::Model),
+    BindRequired(pending_qq_identities::Model),
+}
+
+struct SealedTokens {
+    access: String,
+    refresh: Option<String>,
+    expires_at: DateTime<Utc>,
+}
+
+fn seal(cipher: &TokenCipher, identity: &QqIdentity, now: DateTime<Utc>) -> Result<SealedTokens, AccountError> {
+    let internal = |e: crate::auth::crypto::CryptoError| AccountError::Internal(format!("token encryption: {e}"));
+    let access = cipher
+        .encrypt(TokenField::QqAccessToken, &identity.openid, identity.access_token.expose())
+        .map_err(internal)?;
+    let refresh = match &identity.refresh_token {
+        Some(t) => Some(cipher.encrypt(TokenField::QqRefreshToken, &identity.openid, t.expose()).map_err(internal)?),
+        None => None,
+    };
+    let lifetime = chrono::Duration::seconds(identity.expires_in.min(10 * 365 * 86_400) as i64);
+    Ok(SealedTokens {
+        access,
+        refresh,
+        expires_at: now + lifetime,
+    })
+}
+
+/// A returning QQ user gets their fresh tokens stored and is logged in; a new one gets a pending
+/// identity (tokens encrypted) to bind or register with.
+pub async fn login_or_pend(
+    db: &DatabaseConnection,
+    cipher: &TokenCipher,
+    identity: &QqIdentity,
+    now: DateTime<Utc>,
+) -> Result<CallbackOutcome, AccountError> {
+    let sealed = seal(cipher, identity, now)?;
+    let txn = db.begin().await?;
+    let binding = qq_bindings::Entity::find()
+        .filter(qq_bindings::Column::Openid.eq(&identity.openid))
+        .one(&txn)
+        .await?;
+    if let Some(binding) = binding {
+        let user = users::Entity::find_by_id(binding.user_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| AccountError::Internal("binding without user".into()))?;
+        let mut active: qq_bindings::ActiveModel = binding.clone().into();
+        active.access_token_enc = Set(sealed.access);
+        // QQ may omit the refresh token; keep the stored one then.
+        if let Some(refresh) = sealed.refresh {
+            active.refresh_token_enc = Set(Some(refresh));
+        }
+        active.token_expires_at = Set(sealed.expires_at);
+        // A refresh racing with this login must not overwrite the newer tokens.
+        active.token_version = Set(binding.token_version + 1);
+        active.refresh_status = Set("ok".into());
+        active.refresh_error = Set(None);
+        active.last_login_at = Set(Some(now));
+        if !identity.nickname.is_empty() {
+            active.qq_nickname = Set(identity.nickname.clone());
+        }
+        if !identity.avatar.is_empty() {
+            active.qq_avatar = Set(identity.avatar.clone());
+        }
+        if binding.unionid.is_none() && identity.unionid.is_some() {
+            active.unionid = Set(identity.unionid.clone());
+        }
+        active.update(&txn).await?;
+        txn.commit().await?;
+        return Ok(CallbackOutcome::LoggedIn(user));
+    }
+    let id = crate::auth::crypto::random_token(18).map_err(|e| AccountError::Internal(e.to_string()))?;
+    let pending = pending_qq_identities::ActiveModel {
+        id: Set(id),
+        openid: Set(identity.openid.clone()),
+        unionid: Set(identity.unionid.clone()),
+        qq_nickname: Set(identity.nickname.clone()),
+        qq_avatar: Set(identity.avatar.clone()),
+        access_token_enc: Set(sealed.access),
+        refresh_token_enc: Set(sealed.refresh),
+        token_expires_at: Set(sealed.expires_at),
+        expires_at: Set(now + PENDING_LIFETIME),
+        consumed_at: Set(None),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(CallbackOutcome::BindRequired(pending))
+}
+
+/// Check a ticket's pending identity without consuming it.
+pub async fn pending_for_ticket<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    ticket: &BindTicket,
+    now: DateTime<Utc>,
+) -> Result<pending_qq_identities::Model, AccountError> {
+    let pending = pending_qq_identities::Entity::find_by_id(ticket.pending_id.clone())
+        .one(db)
+        .await?
+        .filter(|p| p.openid == ticket.openid)
+        .ok_or(AccountError::TicketInvalid)?;
+    if pending.consumed_at.is_some() {
+        return Err(AccountError::TicketUsed);
+    }
+    if pending.expires_at <= now {
+        return Err(AccountError::TicketExpired);
+    }
+    Ok(pending)
+}
+
+/// Consume the ticket's pending identity: exactly one caller wins.
+async fn take_pending<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    ticket: &BindTicket,
+    now: DateTime<Utc>,
+) -> Result<pending_qq_identities::Model, AccountError> {
+    let pending = pending_for_ticket(db, ticket, now).await?;
+    let taken = pending_qq_identities::Entity::update_many()
+        .col_expr(pending_qq_identities::Column::ConsumedAt, Expr::value(now))
+        .filter(pending_qq_identities::Column::Id.eq(pending.id.clone()))
+        .filter(pending_qq_identities::Column::ConsumedAt.is_null())
+        .exec(db)
+        .await?;
+    if taken.rows_affected != 1 {
+        return Err(AccountError::TicketUsed);
+    }
+    Ok(pending)
+}
+
+fn binding_from(pending: &pending_qq_identities::Model, user_id: i64, now: DateTime<Utc>) -> qq_bindings::ActiveModel {
+    qq_bindings::ActiveModel {
+        user_id: Set(user_id),
+        openid: Set(pending.openid.clone()),
+        unionid: Set(pending.unionid.clone()),
+        qq_nickname: Set(pending.qq_nickname.clone()),
+        qq_avatar: Set(pending.qq_avatar.clone()),
+        // Same owner (the openid) in the associated data, so the ciphertexts move as they are.
+        access_token_enc: Set(pending.access_token_enc.clone()),
+        refresh_token_enc: Set(pending.refresh_token_enc.clone()),
+        token_expires_at: Set(pending.token_expires_at),
+        token_version: Set(0),
+        refresh_status: Set("ok".into()),
+        refresh_error: Set(None),
+        last_refreshed_at: Set(None),
+        bound_at: Set(now),
+        last_login_at: Set(Some(now)),
+        ..Default::default()
+    }
+}
+
+/// Unique violations on the binding's columns, in domain terms.
+fn binding_conflict(e: DbErr) -> AccountError {
+    match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(detail)) if detail.contains("user_id") => {
+            AccountError::AccountAlreadyBound
+        }
+        Some(SqlErr::UniqueConstraintViolation(_)) => AccountError::QqAlreadyBound,
+        _ => e.into(),
+    }
+}
+
+/// Bind the ticket's QQ identity to an account whose password was just proven.
+pub async fn bind_existing(
+    db: &DatabaseConnection,
+    ticket: &BindTicket,
+    user: users::Model,
+    now: DateTime<Utc>,
+) -> Result<users::Model, AccountError> {
+    let txn = db.begin().await?;
+    let pending = take_pending(&txn, ticket, now).await?;
+    if qq_bindings::Entity::find()
+        .filter(qq_bindings::Column::UserId.eq(user.id))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(AccountError::AccountAlreadyBound);
+    }
+    if qq_bindings::Entity::find()
+        .filter(qq_bindings::Column::Openid.eq(&pending.openid))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(AccountError::QqAlreadyBound);
+    }
+    binding_from(&pending, user.id, now)
+        .insert(&txn)
+        .await
+        .map_err(binding_conflict)?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// A new account for the ticket's QQ identity.
+pub struct NewAccount {
+    pub nickname: Nickname,
+    pub mobile: Mobile,
+    /// argon2id, hashed before the transaction (it is slow).
+    pub password_hash: String,
+    /// A code already checked by `sms_codes::check`; consumed in the same transaction.
+    pub sms_code_id: i64,
+}
+
+/// Create the user and the binding, consume the ticket and the SMS code: all or nothing.
+pub async fn register(
+    db: &DatabaseConnection,
+    ticket: &BindTicket,
+    account: NewAccount,
+    now: DateTime<Utc>,
+) -> Result<users::Model, AccountError> {
+    let txn = db.begin().await?;
+    let pending = take_pending(&txn, ticket, now).await?;
+    if users::Entity::find()
+        .filter(users::Column::Nickname.eq(account.nickname.as_ref()))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(AccountError::NicknameTaken);
+    }
+    if users::Entity::find()
+        .filter(users::Column::Mobile.eq(account.mobile.as_ref()))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(AccountError::MobileTaken);
+    }
+    if qq_bindings::Entity::find()
+        .filter(qq_bindings::Column::Openid.eq(&pending.openid))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(AccountError::QqAlreadyBound);
+    }
+    let username = format!(
+        "rr_{}",
+        crate::auth::crypto::random_token(9)
+            .map_err(|e| AccountError::Internal(e.to_string()))?
+            .to_lowercase()
+            .replace(['-', '_'], "x")
+    );
+    let user = users::ActiveModel {
+        username: Set(username),
+        mobile: Set(Some(account.mobile.as_ref().to_owned())),
+        email: Set(None),
+        nickname: Set(account.nickname.as_ref().to_owned()),
+        avatar: Set(pending.qq_avatar.clone()),
+        password_hash: Set(Some(account.password_hash)),
+        token_version: Set(0),
+        is_staff: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(d)) if d.contains("nickname") => AccountError::NicknameTaken,
+        Some(SqlErr::UniqueConstraintViolation(d)) if d.contains("mobile") => AccountError::MobileTaken,
+        _ => e.into(),
+    })?;
+    binding_from(&pending, user.id, now)
+        .insert(&txn)
+        .await
+        .map_err(binding_conflict)?;
+    if !super::sms_codes::consume(&txn, account.sms_code_id, now).await? {
+        return Err(AccountError::SmsCodeInvalid);
+    }
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// The user removes their own QQ binding; only when a password still lets them in.
+pub async fn unbind(db: &DatabaseConnection, user: &users::Model, now: DateTime<Utc>) -> Result<(), AccountError> {
+    if user.password_hash.is_none() {
+        return Err(AccountError::LastLoginMethod);
+    }
+    let txn = db.begin().await?;
+    let binding = qq_bindings::Entity::find()
+        .filter(qq_bindings::Column::UserId.eq(user.id))
+        .one(&txn)
+        .await?
+        .ok_or(AccountError::QqNotBound)?;
+    qq_bindings::Entity::delete_by_id(binding.id).exec(&txn).await?;
+    audit_log::ActiveModel {
+        actor_user_id: Set(Some(user.id)),
+        action: Set("qq_binding.unbind".into()),
+        target_type: Set("qq_binding".into()),
+        target_id: Set(binding.id.to_string()),
+        reason: Set(Some("user request".into())),
+        details: Set(Some(serde_json::json!({
+            "user_id": user.id,
+            "openid": mask_openid(&binding.openid),
+        }))),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// `D5A3…E0B2`: enough to tell bindings apart in a list, not enough to be the identifier.
+pub fn mask_openid(openid: &str) -> String {
+    let chars: Vec<char> = openid.chars().collect();
+    if chars.len() <= 8 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn openids_are_masked() {
+        assert_eq!(super::mask_openid("D5A3C1B9E7F2A4C6E8B0D2F4A6C8E0B2"), "D5A3…E0B2");
+        assert_eq!(super::mask_openid("SHORT"), "*****");
+    }
+}

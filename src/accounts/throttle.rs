@@ -1,0 +1,135 @@
+//! Fixed-window rate limits kept in the database, so every instance sharing it sees the same
+//! counts. Keys hash what they count (accounts, mobiles, addresses, IPs) so the table holds no
+//! personal data.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement};
+
+/// At most `max` hits per `window`.
+#[derive(Clone, Copy, Debug)]
+pub struct Limit {
+    pub max: u32,
+    pub window: Duration,
+}
+
+/// What a counter says after a look or a hit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Count {
+    pub hits: u32,
+    /// Seconds until the current window ends.
+    pub retry_after: u64,
+}
+
+impl Count {
+    pub fn exceeds(&self, limit: Limit) -> bool {
+        self.hits > limit.max
+    }
+
+    pub fn reached(&self, limit: Limit) -> bool {
+        self.hits >= limit.max
+    }
+}
+
+/// A counter key: `scope:` + SHA-256 of the subject (lowercased), shortened.
+pub fn key(scope: &str, subject: &str) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, subject.trim().to_lowercase().as_bytes());
+    format!("{scope}:{}", hex::encode(&digest.as_ref()[..16]))
+}
+
+fn window_start(limit: Limit, now: DateTime<Utc>) -> (i64, u64) {
+    let window = limit.window.as_secs().max(1) as i64;
+    let now = now.timestamp();
+    let start = now - now.rem_euclid(window);
+    (start, (start + window - now).max(1) as u64)
+}
+
+/// Count one more hit and return the total of the current window.
+pub async fn hit<C: ConnectionTrait>(db: &C, key: &str, limit: Limit, now: DateTime<Utc>) -> Result<Count, DbErr> {
+    let (start, retry_after) = window_start(limit, now);
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            "INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1) \
+             ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits"
+        }
+        _ => {
+            "INSERT INTO rate_limits (key, window_start, hits) VALUES (?, ?, 1) \
+             ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits"
+        }
+    };
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            [key.into(), start.into()],
+        ))
+        .await?
+        .ok_or_else(|| DbErr::Custom("rate limit upsert returned no row".into()))?;
+    let hits: i32 = row.try_get("", "hits")?;
+    Ok(Count {
+        hits: hits.max(0) as u32,
+        retry_after,
+    })
+}
+
+/// The hits of the current window, without counting one.
+pub async fn peek<C: ConnectionTrait>(db: &C, key: &str, limit: Limit, now: DateTime<Utc>) -> Result<Count, DbErr> {
+    let (start, retry_after) = window_start(limit, now);
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => "SELECT hits FROM rate_limits WHERE key = $1 AND window_start = $2",
+        _ => "SELECT hits FROM rate_limits WHERE key = ? AND window_start = ?",
+    };
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            [key.into(), start.into()],
+        ))
+        .await?;
+    let hits: i32 = match row {
+        Some(row) => row.try_get("", "hits")?,
+        None => 0,
+    };
+    Ok(Count {
+        hits: hits.max(0) as u32,
+        retry_after,
+    })
+}
+
+/// Forget windows that ended more than a day ago.
+pub async fn prune<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => "DELETE FROM rate_limits WHERE window_start < $1",
+        _ => "DELETE FROM rate_limits WHERE window_start < ?",
+    };
+    let cutoff = now.timestamp() - 86_400;
+    Ok(db
+        .execute_raw(Statement::from_sql_and_values(db.get_database_backend(), sql, [cutoff.into()]))
+        .await?
+        .rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_hide_the_subject_and_ignore_case() {
+        let k = key("login_fail", "Alice@Example.com");
+        assert!(k.starts_with("login_fail:"));
+        assert!(!k.contains("alice"));
+        assert_eq!(k, key("login_fail", " alice@example.com "));
+        assert_ne!(k, key("sms", "alice@example.com"));
+    }
+
+    #[test]
+    fn windows_align_and_report_the_time_left() {
+        let limit = Limit {
+            max: 1,
+            window: Duration::from_secs(60),
+        };
+        let now = DateTime::from_timestamp(1_000_000_030, 0).expect("time");
+        assert_eq!(window_start(limit, now), (1_000_000_020, 50));
+    }
+}

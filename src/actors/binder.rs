@@ -1,0 +1,58 @@
+//! The binder: the one actor that writes QQ bindings, pending identities and the users
+//! registered through QQ. Each request is one transaction (see `accounts::qq_login`).
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
+use sea_orm::DatabaseConnection;
+
+use crate::accounts::AccountError;
+use crate::accounts::qq_login::{self, BindTicket, CallbackOutcome, NewAccount, QqIdentity};
+use crate::auth::crypto::TokenCipher;
+use crate::entities::users;
+
+type Reply<T> = RpcReplyPort<Result<T, AccountError>>;
+
+pub enum BinderMsg {
+    /// Store a returning user's fresh tokens, or park a new identity as pending.
+    Callback(Box<QqIdentity>, Reply<CallbackOutcome>),
+    /// Bind the ticket's identity to a user whose password was proven.
+    Bind(BindTicket, Box<users::Model>, Reply<users::Model>),
+    /// Create a user for the ticket's identity.
+    Register(BindTicket, Box<NewAccount>, Reply<users::Model>),
+}
+
+pub struct Binder;
+
+#[derive(Clone)]
+pub struct BinderArgs {
+    pub db: DatabaseConnection,
+    pub cipher: Arc<TokenCipher>,
+}
+
+impl Actor for Binder {
+    type Msg = BinderMsg;
+    type State = BinderArgs;
+    type Arguments = BinderArgs;
+
+    async fn pre_start(&self, _: ActorRef<BinderMsg>, args: BinderArgs) -> Result<BinderArgs, ActorProcessingErr> {
+        Ok(args)
+    }
+
+    async fn handle(&self, _: ActorRef<BinderMsg>, msg: BinderMsg, state: &mut BinderArgs) -> Result<(), ActorProcessingErr> {
+        let now = Utc::now();
+        match msg {
+            BinderMsg::Callback(identity, reply) => {
+                let _ = reply.send(qq_login::login_or_pend(&state.db, &state.cipher, &identity, now).await);
+            }
+            BinderMsg::Bind(ticket, user, reply) => {
+                let _ = reply.send(qq_login::bind_existing(&state.db, &ticket, *user, now).await);
+            }
+            BinderMsg::Register(ticket, account, reply) => {
+                let _ = reply.send(qq_login::register(&state.db, &ticket, *account, now).await);
+            }
+        }
+        Ok(())
+    }
+}

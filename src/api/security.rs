@@ -1,0 +1,48 @@
+//! `Authorization: Bearer <JWT>`: the token must verify, and its token version must still be the
+//! user's (a password reset bumps it, revoking every token issued before).
+
+use poem::Request;
+use poem::http::StatusCode;
+use poem_openapi::SecurityScheme;
+use poem_openapi::auth::Bearer;
+use sea_orm::EntityTrait;
+
+use crate::api::error::{CodedError, ErrorBody};
+use crate::entities::users;
+use crate::startup::AppState;
+
+/// A signed-in user, loaded fresh from the database.
+#[derive(SecurityScheme)]
+#[oai(ty = "bearer", bearer_format = "JWT", checker = "check_bearer")]
+pub struct BearerAuth(pub users::Model);
+
+fn unauthorized(code: &str, message: &str) -> poem::Error {
+    CodedError {
+        status: StatusCode::UNAUTHORIZED,
+        body: ErrorBody::new(code, message),
+    }
+    .into()
+}
+
+async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<users::Model> {
+    let state = req
+        .data::<AppState>()
+        .ok_or_else(|| poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR))?;
+    let claims = state.security.jwt.verify(&bearer.token).map_err(|e| match e {
+        crate::auth::jwt::JwtError::Expired => unauthorized("token_expired", "登录已过期，请重新登录"),
+        _ => unauthorized("unauthorized", "请先登录"),
+    })?;
+    let user_id = claims.user_id().map_err(|_| unauthorized("unauthorized", "请先登录"))?;
+    let user = users::Entity::find_by_id(user_id)
+        .one(&state.db)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "cannot load the signed-in user");
+            poem::Error::from_status(StatusCode::SERVICE_UNAVAILABLE)
+        })?
+        .ok_or_else(|| unauthorized("unauthorized", "请先登录"))?;
+    if user.token_version != claims.ver {
+        return Err(unauthorized("token_revoked", "登录已失效，请重新登录"));
+    }
+    Ok(user)
+}

@@ -1,0 +1,167 @@
+//! `/api/users`: password login and the signed-in user's own account.
+
+use chrono::{DateTime, Utc};
+use poem::web::{Data, RemoteAddr};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::accounts;
+use crate::api::ApiTags;
+use crate::api::error::ApiError;
+use crate::api::security::BearerAuth;
+use crate::entities::{qq_bindings, users};
+use crate::startup::AppState;
+
+pub struct UsersApi;
+
+/// The public face of a user (the seed's fields).
+#[derive(Debug, Clone, Object)]
+pub struct UserView {
+    pub id: i64,
+    pub username: String,
+    pub nickname: String,
+    /// Avatar URL; empty when none.
+    pub avatar: String,
+}
+
+impl From<&users::Model> for UserView {
+    fn from(u: &users::Model) -> Self {
+        Self {
+            id: u.id,
+            username: u.username.clone(),
+            nickname: u.nickname.clone(),
+            avatar: u.avatar.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Object)]
+pub struct LoginRequest {
+    /// Username, mobile or email.
+    pub account: String,
+    pub password: String,
+}
+
+#[derive(Debug, Object)]
+pub struct LoginResponse {
+    /// JWT for `Authorization: Bearer …`.
+    pub token: String,
+    pub user: UserView,
+}
+
+#[derive(Debug, Object)]
+pub struct QqBindingView {
+    pub nickname: String,
+    pub avatar: String,
+    pub bound_at: DateTime<Utc>,
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Object)]
+pub struct Bindings {
+    /// The QQ binding, if any.
+    pub qq: Option<QqBindingView>,
+}
+
+#[derive(Debug, Object)]
+pub struct Me {
+    pub id: i64,
+    pub username: String,
+    pub nickname: String,
+    pub avatar: String,
+    pub mobile: Option<String>,
+    /// The verified email, if any (only a verified address receives reset links).
+    pub email: Option<String>,
+    /// Whether a password is set (needed before QQ can be unbound).
+    pub has_password: bool,
+    pub is_staff: bool,
+    pub bindings: Bindings,
+}
+
+#[derive(ApiResponse)]
+pub enum UnbindResponse {
+    /// Unbound.
+    #[oai(status = 204)]
+    Unbound,
+}
+
+/// The client address for throttling. Behind a reverse proxy this is the proxy's address.
+pub fn client_key(addr: &RemoteAddr) -> String {
+    addr.as_socket_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+/// A JWT for `user`.
+pub fn issue_token(state: &AppState, user: &users::Model) -> Result<String, ApiError> {
+    state
+        .security
+        .jwt
+        .issue(crate::auth::jwt::Subject {
+            user_id: user.id,
+            username: &user.username,
+            token_version: user.token_version,
+            staff: user.is_staff,
+        })
+        .map_err(|e| ApiError::internal(&e))
+}
+
+#[OpenApi(tag = "ApiTags::Users")]
+impl UsersApi {
+    /// Sign in with username, mobile or email and a password.
+    #[oai(path = "/users/login", method = "post", operation_id = "login")]
+    async fn login(
+        &self,
+        state: Data<&AppState>,
+        remote: &RemoteAddr,
+        body: Json<LoginRequest>,
+    ) -> Result<Json<LoginResponse>, ApiError> {
+        let user = accounts::authenticate(
+            &state.db,
+            &state.security.passwords,
+            &body.account,
+            &body.password,
+            &client_key(remote),
+            Utc::now(),
+        )
+        .await?;
+        Ok(Json(LoginResponse {
+            token: issue_token(&state, &user)?,
+            user: UserView::from(&user),
+        }))
+    }
+
+    /// The signed-in user and their bindings.
+    #[oai(path = "/users/me", method = "get", operation_id = "getMe")]
+    async fn me(&self, state: Data<&AppState>, auth: BearerAuth) -> Result<Json<Me>, ApiError> {
+        let user = auth.0;
+        let qq = qq_bindings::Entity::find()
+            .filter(qq_bindings::Column::UserId.eq(user.id))
+            .one(&state.db)
+            .await
+            .map_err(|e| ApiError::internal(&e))?
+            .map(|b| QqBindingView {
+                nickname: b.qq_nickname,
+                avatar: b.qq_avatar,
+                bound_at: b.bound_at,
+                last_login_at: b.last_login_at,
+            });
+        Ok(Json(Me {
+            id: user.id,
+            username: user.username,
+            nickname: user.nickname,
+            avatar: user.avatar,
+            mobile: user.mobile,
+            email: user.email,
+            has_password: user.password_hash.is_some(),
+            is_staff: user.is_staff,
+            bindings: Bindings { qq },
+        }))
+    }
+
+    /// Remove the signed-in user's QQ binding (they must have a password to sign in with).
+    #[oai(path = "/users/me/bindings/qq", method = "delete", operation_id = "unbindQq")]
+    async fn unbind_qq(&self, state: Data<&AppState>, auth: BearerAuth) -> Result<UnbindResponse, ApiError> {
+        accounts::qq_login::unbind(&state.db, &auth.0, Utc::now()).await?;
+        Ok(UnbindResponse::Unbound)
+    }
+}
