@@ -4,9 +4,11 @@
 //! `startup.rs` (how the app is assembled), then `api/` (one module per HTTP resource).
 
 pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod domain;
 pub mod entities;
 pub mod startup;
 pub mod telemetry;
