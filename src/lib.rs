@@ -5,9 +5,11 @@
 
 pub mod actors;
 pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod domain;
 pub mod entities;
 pub mod startup;
 pub mod telemetry;

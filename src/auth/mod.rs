@@ -1,0 +1,17 @@
+//! Security building blocks of login: signed timed tokens, login JWTs, password hashing, token
+//! encryption at rest, keyed hashes and secure randomness. No HTTP here.
+//!
+//! Every key comes from configuration: the itsdangerous signer, the JWT key and the keyed hasher
+//! from `secret_key` (each derived for its own purpose), token encryption from `token_key`.
+
+pub mod crypto;
+pub mod jwt;
+pub mod password;
+pub mod signer;
+
+pub use crypto::{
+    CryptoError, HashPurpose, KeyedHasher, TokenCipher, TokenField, random_token, sms_code,
+};
+pub use jwt::{Claims, JwtError, JwtKeys, Subject};
+pub use password::{PasswordError, PasswordHasher, hash_password, verify_password};
+pub use signer::{Digest, Purpose, SignerError, TimedSerializer};
