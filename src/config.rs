@@ -142,6 +142,7 @@ struct FileSettings {
     outbox_dir: Option<String>,
     sim_listen: Option<String>,
     cors_origins: Option<CorsOrigins>,
+    qq_exchange_workers: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -167,6 +168,8 @@ pub struct Settings {
     /// Where `passport dev` runs the embedded QQ Connect simulator.
     pub sim_listen: String,
     pub cors_origins: Vec<String>,
+    /// How many QQ logins may be in flight at once (the code-exchange pool's size).
+    pub qq_exchange_workers: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -381,6 +384,16 @@ impl Settings {
             },
         };
 
+        let qq_exchange_workers = match env.get("PASSPORT_QQ_EXCHANGE_WORKERS") {
+            Some(n) => n.trim().parse::<usize>().ok().filter(|n| (1..=1024).contains(n)).ok_or_else(|| {
+                ConfigError::Invalid {
+                    setting: "PASSPORT_QQ_EXCHANGE_WORKERS",
+                    reason: format!("`{n}` is not a number from 1 to 1024"),
+                }
+            })?,
+            None => file.qq_exchange_workers.unwrap_or(32),
+        };
+
         if !unsafe_settings.is_empty() {
             return Err(ConfigError::UnsafeProduction(unsafe_settings));
         }
@@ -405,6 +418,7 @@ impl Settings {
             },
             sim_listen,
             cors_origins,
+            qq_exchange_workers,
         })
     }
 

@@ -3,6 +3,7 @@
 //! Reading order for a newcomer: `migrations/` (the schema), `cli.rs` (what the binary does),
 //! `startup.rs` (how the app is assembled), then `api/` (one module per HTTP resource).
 
+pub mod accounts;
 pub mod actors;
 pub mod api;
 pub mod auth;
@@ -11,6 +12,9 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod entities;
+pub mod jobs;
+pub mod metrics;
+pub mod qq;
 pub mod startup;
 pub mod telemetry;
 

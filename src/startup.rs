@@ -11,15 +11,48 @@ use poem::Server;
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use sea_orm::DatabaseConnection;
 
-use crate::actors::ActorTree;
-use crate::config::Settings;
+use std::sync::atomic::AtomicBool;
 
-/// What every handler can reach: cheap to clone (the pool and settings are shared).
+use crate::actors::binder::BinderMsg;
+use crate::actors::qq_exchange::ExchangePool;
+use crate::actors::{ActorTree, Slot};
+use crate::auth::Security;
+use crate::config::Settings;
+use crate::metrics::Metrics;
+use crate::qq::client::QqClient;
+
+/// What every handler can reach: cheap to clone (everything inside is shared).
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
+    pub security: Arc<Security>,
+    pub qq: Arc<QqClient>,
+    /// Whether to ask QQ for unionids; switched off for good when QQ says the app may not.
+    pub qq_unionid: Arc<AtomicBool>,
+    pub exchange: ExchangePool,
+    pub binder: Slot<BinderMsg>,
+    pub metrics: Arc<Metrics>,
 }
+
+impl AppState {
+    pub fn new(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
+        let qq = QqClient::new(&settings.qq).context("cannot build the QQ client")?;
+        Ok(Self {
+            security: Arc::new(Security::new(&settings)),
+            qq: Arc::new(qq),
+            qq_unionid: Arc::new(AtomicBool::new(true)),
+            exchange: ExchangePool::new(settings.qq_exchange_workers, EXCHANGE_DEADLINE),
+            binder: Slot::default(),
+            metrics: Arc::new(Metrics::default()),
+            db,
+            settings: Arc::new(settings),
+        })
+    }
+}
+
+/// How long a login waits for QQ's three round trips (the client's own timeouts are shorter).
+const EXCHANGE_DEADLINE: Duration = Duration::from_secs(20);
 
 /// How long in-flight requests get to finish after a shutdown signal.
 const GRACEFUL_SHUTDOWN: Duration = Duration::from_secs(10);
@@ -60,10 +93,7 @@ impl Application {
             .first()
             .and_then(|a| a.as_socket_addr().copied())
             .context("the listener has no socket address")?;
-        let state = AppState {
-            db,
-            settings: Arc::new(settings),
-        };
+        let state = AppState::new(settings, db)?;
         let actors = ActorTree::start(crate::actors::children(&state))
             .await
             .context("cannot start the actor tree")?;

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! passport-root (RootSupervisor: restarts any child that fails, stops them all on shutdown)
-//! └── (children are listed in `children()` below; each feature adds its line)
+//! ├── qq_exchange_worker_0..N  QQ code → tokens → openid → profile, one login at a time each
+//! └── binder                   writes bindings, pending identities and QQ-registered users
 //! ```
 //!
 //! A child is described by a [`ChildSpec`]: how to build it, and the [`Slot`] through which the
@@ -10,13 +11,23 @@
 //! the root supervisor starts a new one from the same spec and puts its address in the slot, so a
 //! caller's next message reaches the replacement.
 
+pub mod binder;
+pub mod qq_exchange;
 pub mod supervisor;
 
-pub use supervisor::{ActorTree, ChildSpec, Slot};
+pub use supervisor::{ActorTree, AskError, ChildSpec, Slot};
 
 use crate::startup::AppState;
 
-/// Every child of the root, in start order. Shutdown stops them in reverse.
-pub fn children(_state: &AppState) -> Vec<ChildSpec> {
-    Vec::new()
+/// Every child of the root, in start order.
+pub fn children(state: &AppState) -> Vec<ChildSpec> {
+    let mut children = state.exchange.child_specs(state.qq.clone(), state.qq_unionid.clone());
+    let binder_args = binder::BinderArgs {
+        db: state.db.clone(),
+        cipher: state.security.cipher.clone(),
+    };
+    children.push(ChildSpec::new("binder", state.binder.clone(), move || {
+        (binder::Binder, binder_args.clone())
+    }));
+    children
 }

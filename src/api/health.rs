@@ -47,3 +47,13 @@ fn unavailable() -> Response {
     .with_status(StatusCode::SERVICE_UNAVAILABLE)
     .into_response()
 }
+
+/// Prometheus counters.
+#[handler]
+pub async fn metrics(state: Data<&AppState>) -> Response {
+    state
+        .metrics
+        .render()
+        .with_content_type("text/plain; version=0.0.4; charset=utf-8")
+        .into_response()
+}

@@ -4,7 +4,11 @@
 
 pub mod error;
 pub mod health;
+pub mod oauth_qq;
+pub mod security;
+pub mod sms;
 pub mod system;
+pub mod users;
 
 use std::sync::Arc;
 
@@ -18,15 +22,21 @@ use crate::startup::AppState;
 
 #[derive(Tags)]
 pub enum ApiTags {
+    /// Sign in with QQ: authorize URL, callback, bind or register.
+    QqLogin,
+    /// SMS verification codes.
+    Sms,
+    /// Password login and the signed-in user's account.
+    Users,
     /// About the server itself.
     System,
 }
 
-/// Every OpenAPI-described API. Resources join here as a tuple: `(system::SystemApi, users::UsersApi)`.
-pub type Apis = system::SystemApi;
+/// Every OpenAPI-described API; each resource joins this tuple.
+pub type Apis = (oauth_qq::OauthQqApi, sms::SmsApi, users::UsersApi, system::SystemApi);
 
 fn apis() -> Apis {
-    system::SystemApi
+    (oauth_qq::OauthQqApi, sms::SmsApi, users::UsersApi, system::SystemApi)
 }
 
 pub fn openapi_service() -> OpenApiService<Apis, ()> {
@@ -49,11 +59,12 @@ pub fn routes(state: AppState) -> impl Endpoint {
     let spec = service.spec_endpoint();
     let cors = cors(&state.settings.cors_origins);
     Route::new()
-        .nest("/api", service.with(cors).around(limit_body))
+        .nest("/api", service.around(error::json_errors).with(cors).around(limit_body))
         .at("/openapi.json", spec)
         .nest("/docs", docs)
         .at("/healthz", get(health::healthz))
         .at("/readyz", get(health::readyz))
+        .at("/metrics", get(health::metrics))
         .data(state)
         .around(crate::telemetry::trace_request)
 }

@@ -6,6 +6,7 @@
 
 pub mod crypto;
 pub mod jwt;
+pub mod keys;
 pub mod password;
 pub mod signer;
 
@@ -13,5 +14,6 @@ pub use crypto::{
     CryptoError, HashPurpose, KeyedHasher, TokenCipher, TokenField, random_token, sms_code,
 };
 pub use jwt::{Claims, JwtError, JwtKeys, Subject};
+pub use keys::Security;
 pub use password::{PasswordError, PasswordHasher, hash_password, verify_password};
 pub use signer::{Digest, Purpose, SignerError, TimedSerializer};

@@ -1,0 +1,284 @@
+//! `/api/oauth/qq`: the QQ login journey. Authorize URL → QQ → callback → logged in, or bind an
+//! existing account, or register and bind.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use poem::web::{Data, RemoteAddr};
+use poem_openapi::param::Query;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi, Union};
+
+use crate::accounts::next::SafeNext;
+use crate::accounts::qq_login::{self, BindTicket, CallbackOutcome, LoginState, NewAccount};
+use crate::accounts::{self, AccountError, sms_codes};
+use crate::actors::binder::BinderMsg;
+use crate::actors::qq_exchange::ExchangeError;
+use crate::api::ApiTags;
+use crate::api::error::ApiError;
+use crate::api::users::{UserView, client_key, issue_token};
+use crate::auth::signer::SignerError;
+use crate::domain::{Mobile, Nickname, Password};
+use crate::entities::users;
+use crate::metrics;
+use crate::startup::AppState;
+
+/// How long the binder may take to write a login, a binding or a new account.
+const BINDER_DEADLINE: Duration = Duration::from_secs(10);
+
+pub struct OauthQqApi;
+
+#[derive(Debug, Object)]
+pub struct AuthorizeUrl {
+    /// Send the browser here.
+    pub url: String,
+    /// The `state` inside `url`. Keep it (e.g. in sessionStorage) and check that the callback
+    /// brings back the same one before posting it: that ties the login to this browser.
+    pub state: String,
+}
+
+#[derive(Debug, Object)]
+pub struct CallbackRequest {
+    /// `code` from QQ's redirect.
+    pub code: String,
+    /// `state` from QQ's redirect.
+    pub state: String,
+}
+
+#[derive(Debug, Object)]
+pub struct LoggedIn {
+    /// JWT for `Authorization: Bearer …`.
+    pub token: String,
+    pub user: UserView,
+    /// Where to go now (a same-site path).
+    pub next: String,
+}
+
+#[derive(Debug, Object)]
+pub struct QqProfile {
+    /// QQ nickname, to prefill the forms.
+    pub nickname: String,
+    /// QQ avatar URL; empty when none.
+    pub avatar: String,
+}
+
+#[derive(Debug, Object)]
+pub struct BindRequired {
+    /// Names this QQ identity for `/oauth/qq/bind` or `/oauth/qq/register`; valid 10 minutes,
+    /// once.
+    pub bind_ticket: String,
+    pub profile: QqProfile,
+    pub next: String,
+}
+
+/// How a QQ login ends; `status` tells which.
+#[derive(Debug, Union)]
+#[oai(discriminator_name = "status")]
+pub enum QqLoginResult {
+    #[oai(mapping = "logged_in")]
+    LoggedIn(LoggedIn),
+    #[oai(mapping = "bind_required")]
+    BindRequired(BindRequired),
+}
+
+#[derive(Debug, Object)]
+pub struct BindRequest {
+    pub bind_ticket: String,
+    /// Username, mobile or email of the existing account.
+    pub account: String,
+    pub password: String,
+}
+
+#[derive(Debug, Object)]
+pub struct RegisterRequest {
+    pub bind_ticket: String,
+    /// 2–20 characters.
+    pub nickname: String,
+    /// Mainland China mobile, 11 digits.
+    pub mobile: String,
+    /// The 6-digit code sent by `POST /sms/codes`.
+    pub sms_code: String,
+    /// 8–128 characters, at least two of letters, digits and symbols.
+    pub password: String,
+}
+
+#[derive(ApiResponse)]
+pub enum RegisterResponse {
+    /// Account created and bound; logged in.
+    #[oai(status = 201)]
+    Created(Json<QqLoginResult>),
+}
+
+/// The ticket as it travels: who it names and where to go afterwards.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct TicketPayload {
+    #[serde(flatten)]
+    ticket: BindTicket,
+    #[serde(rename = "n")]
+    next: SafeNext,
+}
+
+fn load_ticket(state: &AppState, token: &str) -> Result<TicketPayload, AccountError> {
+    state
+        .security
+        .ticket_signer
+        .loads::<TicketPayload>(token, qq_login::TICKET_MAX_AGE)
+        .map_err(|e| match e {
+            SignerError::Expired { .. } => AccountError::TicketExpired,
+            _ => AccountError::TicketInvalid,
+        })
+}
+
+fn logged_in(state: &AppState, user: &users::Model, next: &SafeNext) -> Result<QqLoginResult, ApiError> {
+    Ok(QqLoginResult::LoggedIn(LoggedIn {
+        token: issue_token(state, user)?,
+        user: UserView::from(user),
+        next: next.to_string(),
+    }))
+}
+
+/// QQ's codes are 32 hex digits today; accept any short printable token and let QQ judge it.
+fn valid_code(code: &str) -> bool {
+    !code.is_empty() && code.len() <= 256 && code.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+}
+
+#[OpenApi(tag = "ApiTags::QqLogin")]
+impl OauthQqApi {
+    /// The QQ authorize URL for a login that returns to `next` (a same-site path, default `/`).
+    #[oai(path = "/oauth/qq/authorize-url", method = "get", operation_id = "getQqAuthorizeUrl")]
+    async fn authorize_url(&self, state: Data<&AppState>, next: Query<Option<String>>) -> Result<Json<AuthorizeUrl>, ApiError> {
+        let next = SafeNext::parse_optional(next.0.as_deref()).map_err(|_| AccountError::UnsafeNext)?;
+        let nonce = crate::auth::crypto::random_token(12).map_err(|e| ApiError::internal(&e))?;
+        let signed = state
+            .security
+            .state_signer
+            .dumps(&LoginState { next, nonce })
+            .map_err(|e| ApiError::internal(&e))?;
+        Ok(Json(AuthorizeUrl {
+            url: state.qq.authorize_url(&signed).to_string(),
+            state: signed,
+        }))
+    }
+
+    /// Finish a QQ login: exchange the code, then log in a bound user or ask to bind.
+    #[oai(path = "/oauth/qq/callback", method = "post", operation_id = "qqCallback")]
+    async fn callback(&self, state: Data<&AppState>, body: Json<CallbackRequest>) -> Result<Json<QqLoginResult>, ApiError> {
+        let login: LoginState = match state.security.state_signer.loads(&body.state, qq_login::STATE_MAX_AGE) {
+            Ok(login) => login,
+            Err(e) => {
+                state.metrics.callback(metrics::CallbackOutcome::StateInvalid);
+                return Err(if e.is_expired() { AccountError::StateExpired } else { AccountError::StateInvalid }.into());
+            }
+        };
+        if !valid_code(&body.code) {
+            return Err(AccountError::InvalidCode.into());
+        }
+        let identity = match state.exchange.exchange(body.code.clone()).await {
+            Ok(identity) => identity,
+            Err(ExchangeError::Overloaded) => {
+                state.metrics.callback(metrics::CallbackOutcome::Overloaded);
+                return Err(AccountError::Overloaded.into());
+            }
+            Err(ExchangeError::Qq(e)) => {
+                state.metrics.callback(metrics::CallbackOutcome::QqError(e.qq_code()));
+                return Err(if e.needs_relogin() {
+                    AccountError::QqLoginExpired
+                } else {
+                    AccountError::QqUnavailable(e.to_string())
+                }
+                .into());
+            }
+            Err(e @ ExchangeError::Worker(_)) => {
+                state.metrics.callback(metrics::CallbackOutcome::QqError(None));
+                return Err(AccountError::QqUnavailable(e.to_string()).into());
+            }
+        };
+        let outcome = state
+            .binder
+            .ask(|reply| BinderMsg::Callback(Box::new(identity), reply), BINDER_DEADLINE)
+            .await
+            .map_err(|e| ApiError::internal(&e))??;
+        match outcome {
+            CallbackOutcome::LoggedIn(user) => {
+                state.metrics.callback(metrics::CallbackOutcome::LoggedIn);
+                Ok(Json(logged_in(&state, &user, &login.next)?))
+            }
+            CallbackOutcome::BindRequired(pending) => {
+                state.metrics.callback(metrics::CallbackOutcome::BindRequired);
+                let ticket = TicketPayload {
+                    ticket: BindTicket {
+                        pending_id: pending.id,
+                        openid: pending.openid,
+                    },
+                    next: login.next.clone(),
+                };
+                Ok(Json(QqLoginResult::BindRequired(BindRequired {
+                    bind_ticket: state.security.ticket_signer.dumps(&ticket).map_err(|e| ApiError::internal(&e))?,
+                    profile: QqProfile {
+                        nickname: pending.qq_nickname,
+                        avatar: pending.qq_avatar,
+                    },
+                    next: login.next.to_string(),
+                })))
+            }
+        }
+    }
+
+    /// Bind the ticket's QQ identity to an existing account, proven by its password.
+    #[oai(path = "/oauth/qq/bind", method = "post", operation_id = "qqBind")]
+    async fn bind(
+        &self,
+        state: Data<&AppState>,
+        remote: &RemoteAddr,
+        body: Json<BindRequest>,
+    ) -> Result<Json<QqLoginResult>, ApiError> {
+        let payload = load_ticket(&state, &body.bind_ticket)?;
+        let now = Utc::now();
+        // A dead ticket is refused before any password is tried.
+        qq_login::pending_for_ticket(&state.db, &payload.ticket, now).await?;
+        let user = accounts::authenticate(
+            &state.db,
+            &state.security.passwords,
+            &body.account,
+            &body.password,
+            &client_key(remote),
+            now,
+        )
+        .await?;
+        let user = state
+            .binder
+            .ask(|reply| BinderMsg::Bind(payload.ticket, Box::new(user), reply), BINDER_DEADLINE)
+            .await
+            .map_err(|e| ApiError::internal(&e))??;
+        Ok(Json(logged_in(&state, &user, &payload.next)?))
+    }
+
+    /// Create an account for the ticket's QQ identity (mobile proven by an SMS code) and bind it.
+    #[oai(path = "/oauth/qq/register", method = "post", operation_id = "qqRegister")]
+    async fn register(&self, state: Data<&AppState>, body: Json<RegisterRequest>) -> Result<RegisterResponse, ApiError> {
+        let payload = load_ticket(&state, &body.bind_ticket)?;
+        let nickname = Nickname::parse(&body.nickname).map_err(AccountError::from)?;
+        let mobile = Mobile::parse(&body.mobile).map_err(AccountError::from)?;
+        let password = Password::parse(&body.password).map_err(AccountError::from)?;
+        let code = body.sms_code.trim();
+        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(AccountError::SmsCodeInvalid.into());
+        }
+        let now = Utc::now();
+        qq_login::pending_for_ticket(&state.db, &payload.ticket, now).await?;
+        let sms_code_id = sms_codes::check(&state.db, &state.security.hasher, &mobile, code, now).await?;
+        let password_hash = state.security.passwords.hash(&password).await.map_err(AccountError::from)?;
+        let account = NewAccount {
+            nickname,
+            mobile,
+            password_hash,
+            sms_code_id,
+        };
+        let user = state
+            .binder
+            .ask(|reply| BinderMsg::Register(payload.ticket, Box::new(account), reply), BINDER_DEADLINE)
+            .await
+            .map_err(|e| ApiError::internal(&e))??;
+        Ok(RegisterResponse::Created(Json(logged_in(&state, &user, &payload.next)?)))
+    }
+}

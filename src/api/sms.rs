@@ -1,0 +1,67 @@
+//! `/api/sms`: verification codes for registration. The code is stored hashed and its delivery
+//! is a durable job committed in the same transaction: no code without its message, and no
+//! message for a code that was never stored.
+
+use chrono::Utc;
+use poem::web::Data;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use sea_orm::TransactionTrait;
+
+use crate::accounts::{AccountError, sms_codes};
+use crate::api::ApiTags;
+use crate::api::error::ApiError;
+use crate::domain::Mobile;
+use crate::jobs::{self, NewJob};
+use crate::startup::AppState;
+
+pub struct SmsApi;
+
+#[derive(Debug, Object)]
+pub struct SmsCodeRequest {
+    /// Mainland China mobile, 11 digits.
+    pub mobile: String,
+}
+
+#[derive(Debug, Object)]
+pub struct SmsCodeSent {
+    /// Seconds before another code may be requested for this mobile.
+    pub retry_after: u64,
+    /// Seconds the code stays valid.
+    pub expires_in: u64,
+}
+
+#[derive(ApiResponse)]
+pub enum SmsCodeResponse {
+    /// The code is on its way.
+    #[oai(status = 202)]
+    Accepted(Json<SmsCodeSent>),
+}
+
+/// The message a person receives.
+pub fn sms_text(code: &str) -> String {
+    format!(
+        "【荏苒】您的验证码是{code}，{}分钟内有效。请勿告诉他人。",
+        sms_codes::CODE_LIFETIME.as_secs() / 60
+    )
+}
+
+#[OpenApi(tag = "ApiTags::Sms")]
+impl SmsApi {
+    /// Send a 6-digit code to a mobile (once per 60 seconds per mobile).
+    #[oai(path = "/sms/codes", method = "post", operation_id = "sendSmsCode")]
+    async fn send_code(&self, state: Data<&AppState>, body: Json<SmsCodeRequest>) -> Result<SmsCodeResponse, ApiError> {
+        let mobile = Mobile::parse(&body.mobile).map_err(AccountError::from)?;
+        let now = Utc::now();
+        let txn = state.db.begin().await.map_err(AccountError::from)?;
+        let code = sms_codes::issue(&txn, &state.security.hasher, &mobile, now).await?;
+        jobs::enqueue(&txn, NewJob::sms(mobile.as_ref(), sms_text(&code)))
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
+        txn.commit().await.map_err(AccountError::from)?;
+        Ok(SmsCodeResponse::Accepted(Json(SmsCodeSent {
+            retry_after: sms_codes::RESEND_AFTER.as_secs(),
+            expires_in: sms_codes::CODE_LIFETIME.as_secs(),
+        })))
+    }
+}
