@@ -204,7 +204,11 @@ pub struct TestApp {
     /// A separate pool onto the app's database, for assertions in SQL.
     pub db: DatabaseConnection,
     pub settings: Settings,
+    /// The running app's shared state (actor handles for fault injection).
+    pub state: passport::startup::AppState,
     pub test_db: TestDb,
+    /// The QQ Connect simulator this app talks to, when spawned with one.
+    pub sim_url: Option<String>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -254,9 +258,89 @@ impl TestApp {
                 .expect("http client"),
             db,
             settings,
+            state,
             test_db,
+            sim_url: None,
             server,
             stop: Some(stop),
+        })
+    }
+
+    /// The app wired to its own in-process QQ Connect simulator.
+    pub async fn spawn_with_sim(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with_sim_and(backend, |_| {}).await
+    }
+
+    pub async fn spawn_with_sim_and(
+        backend: Backend,
+        customise: impl FnOnce(&mut BTreeMap<String, String>),
+    ) -> Option<TestApp> {
+        let sim_url = spawn_simulator().await;
+        let base = sim_url.clone();
+        let mut app = Self::spawn_with(backend, move |env| {
+            env.insert("PASSPORT_QQ_BASE_URL".into(), base);
+            customise(env);
+        })
+        .await?;
+        app.sim_url = Some(sim_url);
+        Some(app)
+    }
+
+    fn sim(&self, path: &str) -> String {
+        format!("{}{}", self.sim_url.as_deref().expect("spawned with a simulator"), path)
+    }
+
+    /// A fresh authorization code for `sim_user`, minted by the simulator for our app.
+    pub async fn sim_code(&self, sim_user: &str) -> String {
+        let response = self
+            .client
+            .post(self.sim("/_sim/codes"))
+            .json(&serde_json::json!({
+                "client_id": self.settings.qq.app_id,
+                "redirect_uri": self.settings.qq.redirect_uri.as_str(),
+                "sim_user": sim_user,
+                "count": 1,
+            }))
+            .send()
+            .await
+            .expect("mint a code");
+        assert!(response.status().is_success(), "minting failed: {}", response.status());
+        let body: serde_json::Value = response.json().await.expect("json");
+        body["codes"][0].as_str().expect("a code").to_owned()
+    }
+
+    /// Inject a fault into the simulator (see `POST /_sim/faults`).
+    pub async fn sim_fault(&self, fault: serde_json::Value) {
+        let response = self.client.post(self.sim("/_sim/faults")).json(&fault).send().await.expect("fault");
+        assert!(response.status().is_success(), "fault refused: {}", response.text().await.unwrap_or_default());
+    }
+
+    pub async fn sim_clear_faults(&self) {
+        self.client.delete(self.sim("/_sim/faults")).send().await.expect("clear faults");
+    }
+
+    /// The newest SMS code the dev outbox holds for `mobile`.
+    pub async fn outbox_sms_code(&self, mobile: &str) -> Option<String> {
+        let body: serde_json::Value = self
+            .client
+            .get(self.url("/dev/outbox"))
+            .header("accept", "application/json")
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        body["messages"].as_array()?.iter().find_map(|m| {
+            if m["kind"] != "sms" || m["to"] != mobile {
+                return None;
+            }
+            let text = m["body"].as_str()?;
+            let digits: Vec<char> = text.chars().collect();
+            digits
+                .windows(6)
+                .find(|w| w.iter().all(char::is_ascii_digit))
+                .map(|w| w.iter().collect())
         })
     }
 
@@ -311,4 +395,13 @@ where
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// A QQ Connect simulator on a random local port, living as long as the test process.
+pub async fn spawn_simulator() -> String {
+    let sim = passport::qq::sim::Simulator::spawn("127.0.0.1:0").await.expect("simulator starts");
+    let url = sim.url();
+    // The simulator runs until the test process ends.
+    std::mem::forget(sim);
+    url
 }

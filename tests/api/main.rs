@@ -7,3 +7,4 @@ mod helpers;
 
 mod foundation;
 mod itsdangerous;
+mod qq_login;

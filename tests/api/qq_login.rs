@@ -1,0 +1,576 @@
+//! The QQ login journeys over real HTTP against the QQ Connect simulator, on SQLite and
+//! PostgreSQL: returning user, bind an existing account, register and bind; and every bad input
+//! answering its status and code while changing nothing.
+
+use std::time::Duration;
+
+use passport::auth::{Purpose, TimedSerializer};
+use passport::config::DEV_SECRET_KEY;
+use passport::entities::{audit_log, pending_qq_identities, qq_bindings, users};
+use reqwest::StatusCode;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp, eventually};
+
+const PASSWORD: &str = "correct-horse-9";
+
+async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let body = response.json::<Value>().await.unwrap_or(Value::Null);
+    (status, body)
+}
+
+/// A fresh `state` from the authorize-url endpoint.
+async fn start_login(app: &TestApp, next: &str) -> String {
+    let (status, body) = json_of(app.get(&format!("/api/oauth/qq/authorize-url?next={next}")).await).await;
+    assert_eq!(status, 200, "{body}");
+    body["state"].as_str().expect("state").to_owned()
+}
+
+async fn callback(app: &TestApp, sim_user: &str) -> (StatusCode, Value) {
+    let state = start_login(app, "/books/1").await;
+    let code = app.sim_code(sim_user).await;
+    json_of(app.post_json("/api/oauth/qq/callback", &json!({"code": code, "state": state})).await).await
+}
+
+/// A bind ticket for a QQ user that has no binding yet.
+async fn bind_ticket(app: &TestApp, sim_user: &str) -> String {
+    let (status, body) = callback(app, sim_user).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "bind_required", "{body}");
+    body["bind_ticket"].as_str().expect("ticket").to_owned()
+}
+
+/// An existing Renran account with a password.
+async fn existing_user(app: &TestApp, username: &str, mobile: &str) -> users::Model {
+    let password = passport::domain::Password::parse(PASSWORD).expect("password");
+    let hash = passport::auth::PasswordHasher::owasp().hash(&password).await.expect("hash");
+    let now = chrono::Utc::now();
+    users::ActiveModel {
+        username: Set(username.to_owned()),
+        nickname: Set(format!("老用户{username}")),
+        mobile: Set(Some(mobile.to_owned())),
+        email: Set(Some(format!("{username}@example.com"))),
+        avatar: Set(String::new()),
+        password_hash: Set(Some(hash)),
+        token_version: Set(0),
+        is_staff: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("insert user")
+}
+
+/// Ask for an SMS code and read it from the dev outbox once the job delivered it.
+async fn sms_code(app: &TestApp, mobile: &str) -> String {
+    let (status, body) = json_of(app.post_json("/api/sms/codes", &json!({"mobile": mobile})).await).await;
+    assert_eq!(status, 202, "{body}");
+    let mut code = None;
+    eventually(Duration::from_secs(10), "the SMS reaches the outbox", || async {
+        code = app.outbox_sms_code(mobile).await;
+        code.is_some()
+    })
+    .await;
+    code.expect("code")
+}
+
+async fn register(app: &TestApp, ticket: &str, nickname: &str, mobile: &str, code: &str) -> (StatusCode, Value) {
+    json_of(
+        app.post_json(
+            "/api/oauth/qq/register",
+            &json!({"bind_ticket": ticket, "nickname": nickname, "mobile": mobile, "sms_code": code, "password": PASSWORD}),
+        )
+        .await,
+    )
+    .await
+}
+
+async fn me(app: &TestApp, token: &str) -> (StatusCode, Value) {
+    json_of(app.client.get(app.url("/api/users/me")).bearer_auth(token).send().await.expect("GET")).await
+}
+
+async fn counts(app: &TestApp) -> (u64, u64, u64) {
+    (
+        users::Entity::find().count(&app.db).await.expect("count"),
+        qq_bindings::Entity::find().count(&app.db).await.expect("count"),
+        pending_qq_identities::Entity::find()
+            .filter(pending_qq_identities::Column::ConsumedAt.is_not_null())
+            .count(&app.db)
+            .await
+            .expect("count"),
+    )
+}
+
+// --- The three seed journeys -------------------------------------------------------------
+
+async fn a_new_qq_user_registers_and_binds_then_logs_in_again(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let (status, body) = callback(&app, "xiaoming").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "bind_required");
+    assert_eq!(body["next"], "/books/1");
+    assert!(!body["profile"]["nickname"].as_str().unwrap_or_default().is_empty(), "{body}");
+    assert!(body.get("access_token").is_none() && !body.to_string().contains("access_token"));
+    let ticket = body["bind_ticket"].as_str().expect("ticket").to_owned();
+
+    let code = sms_code(&app, "13800138001").await;
+    let (status, body) = register(&app, &ticket, "小明同学", "13800138001", &code).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["status"], "logged_in");
+    assert_eq!(body["user"]["nickname"], "小明同学");
+    assert_eq!(body["next"], "/books/1");
+    let token = body["token"].as_str().expect("token");
+
+    let (status, me) = me(&app, token).await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["mobile"], "13800138001");
+    assert!(me["bindings"]["qq"].is_object(), "{me}");
+
+    // Tokens are stored encrypted, never as QQ sent them.
+    let binding = qq_bindings::Entity::find().one(&app.db).await.expect("query").expect("binding");
+    assert_eq!(binding.access_token_enc.len() % 4, 0);
+    assert!(!binding.access_token_enc.chars().all(|c| c.is_ascii_hexdigit()), "not a bare QQ token");
+
+    // The returning user: straight to logged_in, with fresh tokens stored.
+    let (status, body) = callback(&app, "xiaoming").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "logged_in", "{body}");
+    assert_eq!(body["user"]["id"], me["id"]);
+    let again = qq_bindings::Entity::find().one(&app.db).await.expect("query").expect("binding");
+    assert_ne!(again.access_token_enc, binding.access_token_enc, "fresh tokens stored");
+    assert_eq!(counts(&app).await.0, 1, "no second user");
+}
+
+async fn a_new_qq_user_binds_an_existing_account(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let user = existing_user(&app, "laowang", "13900139000").await;
+    let ticket = bind_ticket(&app, "wangwu").await;
+    for account in ["laowang", "13900139000", "LAOWANG@example.com"] {
+        // Each identifier finds the same account; only the first bind succeeds.
+        let (status, body) = json_of(
+            app.post_json("/api/oauth/qq/bind", &json!({"bind_ticket": ticket, "account": account, "password": PASSWORD}))
+                .await,
+        )
+        .await;
+        if account == "laowang" {
+            assert_eq!(status, 200, "{body}");
+            assert_eq!(body["status"], "logged_in");
+            assert_eq!(body["user"]["id"], user.id);
+            let (_, me) = me(&app, body["token"].as_str().expect("token")).await;
+            assert!(me["bindings"]["qq"].is_object(), "{me}");
+        } else {
+            assert_eq!(status, 401, "{body}");
+            assert_eq!(body["code"], "bind_ticket_used");
+        }
+    }
+    let (status, body) = callback(&app, "wangwu").await;
+    assert_eq!((status, body["status"].clone()), (StatusCode::OK, json!("logged_in")));
+}
+
+async fn password_login_works_by_username_mobile_and_email(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let user = existing_user(&app, "zhangsan", "13700137000").await;
+    for account in ["zhangsan", "13700137000", "+86 137 0013 7000", " ZhangSan@Example.com "] {
+        let (status, body) =
+            json_of(app.post_json("/api/users/login", &json!({"account": account, "password": PASSWORD})).await).await;
+        assert_eq!(status, 200, "{account}: {body}");
+        assert_eq!(body["user"]["id"], user.id);
+        assert_eq!(body["user"]["username"], "zhangsan");
+    }
+}
+
+// --- Bad input: status, code, nothing changed --------------------------------------------
+
+async fn tampered_and_expired_states_are_refused(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let state = start_login(&app, "/").await;
+    let code = app.sim_code("lisi").await;
+    let mut tampered = state.clone();
+    tampered.insert(2, if tampered.as_bytes()[2] == b'A' { 'B' } else { 'A' });
+    let signer = TimedSerializer::for_purpose(DEV_SECRET_KEY, Purpose::State);
+    let now = chrono::Utc::now().timestamp() as u64;
+    let expired = signer
+        .dumps_at(&json!({"next": "/", "nonce": "x"}), now - 11 * 60)
+        .expect("dumps");
+    let wrong_purpose = TimedSerializer::for_purpose(DEV_SECRET_KEY, Purpose::BindTicket)
+        .dumps(&json!({"next": "/", "nonce": "x"}))
+        .expect("dumps");
+    for (state, expected) in [
+        (tampered.as_str(), "state_invalid"),
+        ("", "state_invalid"),
+        ("not.a.token", "state_invalid"),
+        (wrong_purpose.as_str(), "state_invalid"),
+        (expired.as_str(), "state_expired"),
+    ] {
+        let (status, body) =
+            json_of(app.post_json("/api/oauth/qq/callback", &json!({"code": code, "state": state})).await).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some(expected)), "{body}");
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    assert_eq!(pending_qq_identities::Entity::find().count(&app.db).await.expect("count"), 0);
+    // The code was never spent: it still works with a good state.
+    let (status, body) = json_of(app.post_json("/api/oauth/qq/callback", &json!({"code": code, "state": state})).await).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+async fn a_reused_code_asks_for_a_new_qq_login(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let code = app.sim_code("zhaoliu").await;
+    let state = start_login(&app, "/").await;
+    let first = json_of(app.post_json("/api/oauth/qq/callback", &json!({"code": code, "state": state})).await).await;
+    assert_eq!(first.0, 200, "{}", first.1);
+    let (status, body) = json_of(app.post_json("/api/oauth/qq/callback", &json!({"code": code, "state": state})).await).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("qq_login_expired")), "{body}");
+    let (status, body) =
+        json_of(app.post_json("/api/oauth/qq/callback", &json!({"code": "ABCDEF0123456789ABCDEF0123456789", "state": state})).await)
+            .await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("qq_login_expired")), "unknown code: {body}");
+    let (status, body) =
+        json_of(app.post_json("/api/oauth/qq/callback", &json!({"code": "<script>", "state": state})).await).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_code")), "{body}");
+    assert_eq!(pending_qq_identities::Entity::find().count(&app.db).await.expect("count"), 1, "only the first");
+    let metrics = app.get("/metrics").await.text().await.expect("text");
+    assert!(metrics.contains("outcome=\"bind_required\"} 1"), "{metrics}");
+    assert!(metrics.contains("qq_code=\"100020\"} 1"), "{metrics}");
+}
+
+async fn qq_faults_answer_502(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let code = app.sim_code("sunqi").await;
+    let state = start_login(&app, "/").await;
+    app.sim_fault(json!({"endpoint": "token", "kind": "status", "status": 503, "probability": 1.0})).await;
+    let (status, body) = json_of(app.post_json("/api/oauth/qq/callback", &json!({"code": code, "state": state})).await).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_GATEWAY, Some("qq_unavailable")), "{body}");
+    app.sim_clear_faults().await;
+    app.sim_fault(json!({"endpoint": "me", "kind": "junk", "probability": 1.0})).await;
+    let code = app.sim_code("sunqi").await;
+    let (status, body) = json_of(app.post_json("/api/oauth/qq/callback", &json!({"code": code, "state": state})).await).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_GATEWAY, Some("qq_unavailable")), "{body}");
+    app.sim_clear_faults().await;
+    assert_eq!(counts(&app).await, (0, 0, 0));
+    assert_eq!(pending_qq_identities::Entity::find().count(&app.db).await.expect("count"), 0);
+}
+
+async fn bad_tickets_are_refused_and_burn_nothing(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    existing_user(&app, "qianba", "13600136000").await;
+    let ticket = bind_ticket(&app, "qianba_qq").await;
+    let signer = TimedSerializer::for_purpose(DEV_SECRET_KEY, Purpose::BindTicket);
+    let payload: Value = signer.loads(&ticket, Duration::from_secs(600)).expect("loads");
+    let now = chrono::Utc::now().timestamp() as u64;
+    let expired = signer.dumps_at(&payload, now - 11 * 60).expect("dumps");
+    let mut other = payload.clone();
+    other["o"] = json!("ANOTHEROPENID0000000000000000000");
+    let other_openid = signer.dumps(&other).expect("dumps");
+    let as_state = TimedSerializer::for_purpose(DEV_SECRET_KEY, Purpose::State).dumps(&payload).expect("dumps");
+    for (ticket, expected) in [
+        (format!("{ticket}x"), "bind_ticket_invalid"),
+        (as_state, "bind_ticket_invalid"),
+        (other_openid, "bind_ticket_invalid"),
+        (expired, "bind_ticket_expired"),
+    ] {
+        let (status, body) = json_of(
+            app.post_json("/api/oauth/qq/bind", &json!({"bind_ticket": ticket, "account": "qianba", "password": PASSWORD}))
+                .await,
+        )
+        .await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some(expected)), "{body}");
+    }
+    assert_eq!(counts(&app).await, (1, 0, 0), "nothing bound, nothing consumed");
+}
+
+async fn wrong_passwords_and_unknown_accounts_look_alike_and_are_throttled(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    existing_user(&app, "zhoujiu", "13500135000").await;
+    let ticket = bind_ticket(&app, "zhoujiu_qq").await;
+    let attempt = |account: &'static str, password: &'static str| {
+        let ticket = ticket.clone();
+        let app = &app;
+        async move {
+            json_of(
+                app.post_json("/api/oauth/qq/bind", &json!({"bind_ticket": ticket, "account": account, "password": password}))
+                    .await,
+            )
+            .await
+        }
+    };
+    let wrong = attempt("zhoujiu", "wrong-password-1").await;
+    let unknown = attempt("nobody_here", PASSWORD).await;
+    assert_eq!(wrong.0, StatusCode::BAD_REQUEST);
+    assert_eq!(wrong.1["code"], "invalid_credentials");
+    assert_eq!(wrong.1, unknown.1, "the same answer for both");
+    for _ in 0..3 {
+        assert_eq!(attempt("zhoujiu", "wrong-password-1").await.1["code"], "invalid_credentials");
+    }
+    // Five failures for this account: the right password is refused too, for now.
+    let (status, body) = attempt("zhoujiu", PASSWORD).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts")), "{body}");
+    assert!(body["retry_after"].as_u64().is_some_and(|s| s > 0), "{body}");
+    assert_eq!(counts(&app).await, (1, 0, 0), "nothing bound");
+}
+
+async fn taken_nicknames_and_mobiles_conflict_and_leave_the_ticket_usable(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let taken = existing_user(&app, "wuyi", "13400134000").await;
+    let ticket = bind_ticket(&app, "wuyi_qq").await;
+    let code = sms_code(&app, "13400134001").await;
+    let (status, body) = register(&app, &ticket, &taken.nickname, "13400134001", &code).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("nickname_taken")), "{body}");
+    assert_eq!(counts(&app).await, (1, 0, 0));
+
+    let code2 = sms_code_for_taken_mobile(&app).await;
+    let (status, body) = register(&app, &ticket, "新昵称", "13400134000", &code2).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("mobile_taken")), "{body}");
+    assert_eq!(counts(&app).await, (1, 0, 0), "no orphan user, ticket not consumed");
+
+    let (status, body) = register(&app, &ticket, "新昵称", "13400134001", &code).await;
+    assert_eq!(status, 201, "the same ticket and code still work: {body}");
+    assert_eq!(counts(&app).await, (2, 1, 1));
+}
+
+async fn sms_code_for_taken_mobile(app: &TestApp) -> String {
+    sms_code(app, "13400134000").await
+}
+
+async fn wrong_expired_and_over_tried_sms_codes_are_refused(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let ticket = bind_ticket(&app, "zhengshi").await;
+    let code = sms_code(&app, "13300133000").await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let (status, body) = register(&app, &ticket, "郑十", "13300133000", "12ab56").await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("sms_code_invalid")), "{body}");
+    let (status, body) = register(&app, &ticket, "郑十", "13300133999", &code).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("sms_code_invalid")), "another mobile: {body}");
+    for _ in 0..5 {
+        let (status, body) = register(&app, &ticket, "郑十", "13300133000", wrong).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("sms_code_invalid")), "{body}");
+    }
+    let (status, body) = register(&app, &ticket, "郑十", "13300133000", &code).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("sms_code_too_many_attempts")),
+        "five wrong tries spend the code: {body}"
+    );
+    assert_eq!(counts(&app).await, (0, 0, 0));
+
+    // Expired: age the stored code.
+    sea_orm::ConnectionTrait::execute_unprepared(&app.db, "DELETE FROM sms_codes").await.expect("reset");
+    sea_orm::ConnectionTrait::execute_unprepared(&app.db, "DELETE FROM rate_limits").await.expect("reset");
+    let code = sms_code(&app, "13300133000").await;
+    let past = chrono::Utc::now() - chrono::Duration::minutes(6);
+    passport::entities::sms_codes::Entity::update_many()
+        .col_expr(passport::entities::sms_codes::Column::ExpiresAt, sea_orm::sea_query::Expr::value(past))
+        .exec(&app.db)
+        .await
+        .expect("age");
+    let (status, body) = register(&app, &ticket, "郑十", "13300133000", &code).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("sms_code_expired")), "{body}");
+    assert_eq!(counts(&app).await, (0, 0, 0));
+}
+
+async fn sms_codes_are_limited_to_one_a_minute_and_need_a_valid_mobile(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let (status, body) = json_of(app.post_json("/api/sms/codes", &json!({"mobile": "12345"})).await).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_mobile")), "{body}");
+    let (status, _) = json_of(app.post_json("/api/sms/codes", &json!({"mobile": "13200132000"})).await).await;
+    assert_eq!(status, 202);
+    let (status, body) = json_of(app.post_json("/api/sms/codes", &json!({"mobile": "13200132000"})).await).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("sms_too_frequent")), "{body}");
+    assert!(body["retry_after"].as_u64().is_some_and(|s| s > 0 && s <= 60), "{body}");
+    let stored = passport::entities::sms_codes::Entity::find().all(&app.db).await.expect("codes");
+    assert_eq!(stored.len(), 1);
+    assert!(!stored[0].code_hash.chars().all(|c| c.is_ascii_digit()), "stored hashed");
+}
+
+async fn open_redirects_malformed_and_oversized_bodies_are_refused(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    for next in ["//evil.com", "https://evil.com", "/%5Cevil.com", "javascript:alert(1)", "/%09/evil.com"] {
+        let (status, body) = json_of(app.get(&format!("/api/oauth/qq/authorize-url?next={next}")).await).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_next")), "{next}: {body}");
+    }
+    let (status, body) = json_of(app.get("/api/oauth/qq/authorize-url").await).await;
+    assert_eq!(status, 200);
+    let url = url::Url::parse(body["url"].as_str().expect("url")).expect("a URL");
+    let query: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
+    assert_eq!(url.path(), "/oauth2.0/authorize");
+    assert_eq!(query["response_type"], "code");
+    assert_eq!(query["client_id"], passport::config::DEV_QQ_APP_ID);
+    assert_eq!(query["scope"], "get_user_info");
+    assert_eq!(query["state"], body["state"].as_str().expect("state"));
+
+    let malformed = app
+        .client
+        .post(app.url("/api/oauth/qq/callback"))
+        .header("content-type", "application/json")
+        .body("{\"code\": ")
+        .send()
+        .await
+        .expect("POST");
+    let (status, body) = json_of(malformed).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_request")), "{body}");
+    let (status, body) = json_of(app.post_json("/api/oauth/qq/bind", &json!({"bind_ticket": "x"})).await).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_request")), "missing fields: {body}");
+    let huge = json!({"code": "A".repeat(100_000), "state": "x"});
+    let (status, body) = json_of(app.post_json("/api/oauth/qq/callback", &huge).await).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")), "{body}");
+    assert_eq!(pending_qq_identities::Entity::find().count(&app.db).await.expect("count"), 0);
+}
+
+// --- Races, supervision, overload ----------------------------------------------------------
+
+async fn two_concurrent_binds_of_one_qq_identity_make_exactly_one_binding(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    existing_user(&app, "alpha", "13100131000").await;
+    existing_user(&app, "bravo", "13100131001").await;
+    // Two logins of the same QQ user: two tickets for one openid.
+    let first = bind_ticket(&app, "racer").await;
+    let second = bind_ticket(&app, "racer").await;
+    let bind = |ticket: String, account: &'static str| {
+        let app = &app;
+        async move {
+            json_of(
+                app.post_json("/api/oauth/qq/bind", &json!({"bind_ticket": ticket, "account": account, "password": PASSWORD}))
+                    .await,
+            )
+            .await
+        }
+    };
+    let (a, b) = tokio::join!(bind(first, "alpha"), bind(second, "bravo"));
+    let mut statuses = [a.0.as_u16(), b.0.as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "{a:?} {b:?}");
+    let loser = if a.0 == 409 { &a.1 } else { &b.1 };
+    assert_eq!(loser["code"], "qq_already_bound");
+    assert_eq!(qq_bindings::Entity::find().count(&app.db).await.expect("count"), 1);
+
+    // Binding QQ to an account that already has one is refused too.
+    let third = bind_ticket(&app, "another_qq").await;
+    let winner = if a.0 == 200 { "alpha" } else { "bravo" };
+    let (status, body) = bind(third, winner).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("account_already_bound")), "{body}");
+}
+
+async fn a_panicking_exchange_worker_is_restarted_and_logins_go_on(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let exchange = app.state.exchange.clone();
+    for worker in 0..2 {
+        let before = exchange.worker_ids();
+        let dead = exchange.inject_panic(worker).expect("worker running");
+        eventually(Duration::from_secs(5), "the supervisor replaces the worker", || {
+            let exchange = exchange.clone();
+            let before = before.clone();
+            async move {
+                let now = exchange.worker_ids();
+                now.iter().all(Option::is_some) && now[worker] != Some(dead) && now.len() == before.len()
+            }
+        })
+        .await;
+    }
+    for _ in 0..4 {
+        let (status, body) = callback(&app, "phoenix").await;
+        assert_eq!(status, 200, "{body}");
+    }
+}
+
+async fn a_saturated_exchange_pool_answers_503_at_once(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim_and(backend, |env| {
+        env.insert("PASSPORT_QQ_EXCHANGE_WORKERS".into(), "1".into());
+    })
+    .await
+    else {
+        return;
+    };
+    app.sim_fault(json!({"endpoint": "token", "kind": "latency", "latency_ms": 1500, "probability": 1.0})).await;
+    let slow = callback(&app, "slowpoke");
+    let quick = async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let started = std::time::Instant::now();
+        let result = callback(&app, "impatient").await;
+        (result, started.elapsed())
+    };
+    let ((slow_status, slow_body), ((status, body), waited)) = tokio::join!(slow, quick);
+    assert_eq!(slow_status, 200, "{slow_body}");
+    assert_eq!((status, body["code"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("overloaded")), "{body}");
+    assert!(waited < Duration::from_millis(1000), "refused at once, not queued: {waited:?}");
+}
+
+// --- The signed-in user's own account -----------------------------------------------------
+
+async fn unbinding_needs_a_password_and_is_audited(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let user = existing_user(&app, "chenyi", "13000130000").await;
+    let ticket = bind_ticket(&app, "chenyi_qq").await;
+    let (status, body) = json_of(
+        app.post_json("/api/oauth/qq/bind", &json!({"bind_ticket": ticket, "account": "chenyi", "password": PASSWORD}))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let token = body["token"].as_str().expect("token").to_owned();
+    let unbind = || app.client.delete(app.url("/api/users/me/bindings/qq")).bearer_auth(&token).send();
+
+    // Without a password, QQ is the last way in.
+    let mut no_password: users::ActiveModel = user.clone().into();
+    no_password.password_hash = Set(None);
+    no_password.update(&app.db).await.expect("update");
+    let (status, body) = json_of(unbind().await.expect("DELETE")).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("last_login_method")), "{body}");
+    assert_eq!(qq_bindings::Entity::find().count(&app.db).await.expect("count"), 1);
+
+    let mut with_password: users::ActiveModel = user.clone().into();
+    with_password.password_hash = Set(user.password_hash.clone());
+    with_password.update(&app.db).await.expect("update");
+    assert_eq!(unbind().await.expect("DELETE").status(), 204);
+    assert_eq!(qq_bindings::Entity::find().count(&app.db).await.expect("count"), 0);
+    let audit = audit_log::Entity::find().all(&app.db).await.expect("audit");
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].action, "qq_binding.unbind");
+    assert_eq!(audit[0].actor_user_id, Some(user.id));
+    let (status, body) = json_of(unbind().await.expect("DELETE")).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("qq_not_bound")), "{body}");
+}
+
+async fn stale_missing_and_forged_tokens_are_401(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let user = existing_user(&app, "tokenman", "13000130001").await;
+    let (_, body) =
+        json_of(app.post_json("/api/users/login", &json!({"account": "tokenman", "password": PASSWORD})).await).await;
+    let token = body["token"].as_str().expect("token").to_owned();
+    assert_eq!(me(&app, &token).await.0, 200);
+
+    let (status, body) = json_of(app.get("/api/users/me").await).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")), "{body}");
+    let (status, _) = me(&app, &format!("{token}x")).await;
+    assert_eq!(status, 401);
+
+    // A password change bumps the token version: the old token dies.
+    let mut bumped: users::ActiveModel = user.into();
+    bumped.token_version = Set(1);
+    bumped.update(&app.db).await.expect("bump");
+    let (status, body) = me(&app, &token).await;
+    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("token_revoked")), "{body}");
+}
+
+on_both_backends!(
+    a_new_qq_user_registers_and_binds_then_logs_in_again,
+    a_new_qq_user_binds_an_existing_account,
+    password_login_works_by_username_mobile_and_email,
+    tampered_and_expired_states_are_refused,
+    a_reused_code_asks_for_a_new_qq_login,
+    qq_faults_answer_502,
+    bad_tickets_are_refused_and_burn_nothing,
+    wrong_passwords_and_unknown_accounts_look_alike_and_are_throttled,
+    taken_nicknames_and_mobiles_conflict_and_leave_the_ticket_usable,
+    wrong_expired_and_over_tried_sms_codes_are_refused,
+    sms_codes_are_limited_to_one_a_minute_and_need_a_valid_mobile,
+    open_redirects_malformed_and_oversized_bodies_are_refused,
+    two_concurrent_binds_of_one_qq_identity_make_exactly_one_binding,
+    a_panicking_exchange_worker_is_restarted_and_logins_go_on,
+    a_saturated_exchange_pool_answers_503_at_once,
+    unbinding_needs_a_password_and_is_audited,
+    stale_missing_and_forged_tokens_are_401,
+);
