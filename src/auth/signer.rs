@@ -80,6 +80,17 @@ impl Purpose {
             Purpose::EmailVerify => "email-verify",
         }
     }
+
+    /// How long a token of this purpose lives: the `max_age` to load it with.
+    pub const fn max_age(self) -> Duration {
+        match self {
+            // A login attempt: the time to pass QQ's consent page.
+            Purpose::State => Duration::from_secs(10 * 60),
+            Purpose::BindTicket => Duration::from_secs(10 * 60),
+            Purpose::PasswordReset => Duration::from_secs(30 * 60),
+            Purpose::EmailVerify => Duration::from_secs(24 * 60 * 60),
+        }
+    }
 }
 
 /// Why a token was refused. Callers map these to their own codes (`state_invalid`,
@@ -450,6 +461,16 @@ mod tests {
         ];
         let salts: std::collections::HashSet<_> = all.iter().map(|p| p.salt()).collect();
         assert_eq!(salts.len(), all.len());
+    }
+
+    #[test]
+    fn lifetimes_follow_the_spec() {
+        assert_eq!(Purpose::BindTicket.max_age(), Duration::from_secs(10 * 60));
+        assert_eq!(
+            Purpose::PasswordReset.max_age(),
+            Duration::from_secs(30 * 60)
+        );
+        assert!(Purpose::State.max_age() <= Duration::from_secs(15 * 60));
     }
 
     #[test]
