@@ -573,5 +573,22 @@ mod tests {
             let back: String = s.loads_at(&token, TEN_MINUTES, now).expect("loads");
             proptest::prop_assert_eq!(back, text);
         }
+
+        #[test]
+        fn any_single_character_change_is_refused(
+            index in 0usize..200,
+            replacement in proptest::sample::select(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.".chars().collect::<Vec<_>>()
+            ),
+        ) {
+            let s = serializer(Digest::Sha1);
+            let token = s.dumps_at(&ticket(), NOW).expect("dumps");
+            let index = index % token.len();
+            let mut chars: Vec<char> = token.chars().collect();
+            proptest::prop_assume!(chars[index] != replacement);
+            chars[index] = replacement;
+            let altered: String = chars.into_iter().collect();
+            proptest::prop_assert!(s.loads_at::<Ticket>(&altered, TEN_MINUTES, NOW).is_err(), "{}", altered);
+        }
     }
 }
