@@ -8,12 +8,13 @@
 //! the token is stale is the caller's check: compare [`Claims::ver`] with the user's
 //! `token_version` (a password reset bumps it).
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
+use super::unix_now;
 use crate::config::Secret;
 
 /// The `iss` of every token we issue.
@@ -146,13 +147,6 @@ impl JwtKeys {
         claims.user_id()?;
         Ok(claims)
     }
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -13,13 +13,15 @@
 //! token. The signature is checked in constant time (`ring::hmac::verify`) before anything else
 //! in the token is trusted.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ring::{digest, hmac};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+use super::unix_now;
 
 /// How far in the future a timestamp may lie before the token is refused (clock skew between
 /// instances). itsdangerous itself allows none.
@@ -236,13 +238,6 @@ impl TimedSerializer {
         let payload = serde_json::from_slice(&json).map_err(|_| SignerError::Malformed)?;
         Ok((payload, issued_at))
     }
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 /// base64url of the JSON, zlib-compressed and prefixed with `.` when that saves at least two
