@@ -451,6 +451,20 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_text_round_trips_for_its_owner(text in "\\PC{1,200}", owner in "[0-9A-F]{32}") {
+            let c = cipher();
+            let stored = c.encrypt(TokenField::QqAccessToken, &owner, &text).expect("encrypt");
+            proptest::prop_assert_eq!(c.decrypt(TokenField::QqAccessToken, &owner, &stored).expect("decrypt"), text);
+        }
+
+        #[test]
+        fn decrypting_junk_never_panics(junk in "\\PC{0,120}") {
+            proptest::prop_assert!(cipher().decrypt(TokenField::QqRefreshToken, "owner", &junk).is_err());
+        }
+    }
+
     #[test]
     fn sms_code_rejects_the_biased_tail_and_keeps_leading_zeros() {
         // Popped from the end: first u32::MAX (rejected), then 4_294_000_000 (rejected), then 7.

@@ -17,3 +17,11 @@ pub use jwt::{Claims, JwtError, JwtKeys, Subject};
 pub use keys::Security;
 pub use password::{PasswordError, PasswordHasher, hash_password, verify_password};
 pub use signer::{Digest, Purpose, SignerError, TimedSerializer};
+
+/// Seconds since the Unix epoch (0 if the clock is before it).
+pub(crate) fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}

@@ -13,13 +13,15 @@
 //! token. The signature is checked in constant time (`ring::hmac::verify`) before anything else
 //! in the token is trusted.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ring::{digest, hmac};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+use super::unix_now;
 
 /// How far in the future a timestamp may lie before the token is refused (clock skew between
 /// instances). itsdangerous itself allows none.
@@ -78,6 +80,17 @@ impl Purpose {
             Purpose::BindTicket => "bind-ticket",
             Purpose::PasswordReset => "password-reset",
             Purpose::EmailVerify => "email-verify",
+        }
+    }
+
+    /// How long a token of this purpose lives: the `max_age` to load it with.
+    pub const fn max_age(self) -> Duration {
+        match self {
+            // A login attempt: the time to pass QQ's consent page.
+            Purpose::State => Duration::from_secs(10 * 60),
+            Purpose::BindTicket => Duration::from_secs(10 * 60),
+            Purpose::PasswordReset => Duration::from_secs(30 * 60),
+            Purpose::EmailVerify => Duration::from_secs(24 * 60 * 60),
         }
     }
 }
@@ -225,13 +238,6 @@ impl TimedSerializer {
         let payload = serde_json::from_slice(&json).map_err(|_| SignerError::Malformed)?;
         Ok((payload, issued_at))
     }
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 /// base64url of the JSON, zlib-compressed and prefixed with `.` when that saves at least two
@@ -453,6 +459,16 @@ mod tests {
     }
 
     #[test]
+    fn lifetimes_follow_the_spec() {
+        assert_eq!(Purpose::BindTicket.max_age(), Duration::from_secs(10 * 60));
+        assert_eq!(
+            Purpose::PasswordReset.max_age(),
+            Duration::from_secs(30 * 60)
+        );
+        assert!(Purpose::State.max_age() <= Duration::from_secs(15 * 60));
+    }
+
+    #[test]
     fn another_secret_or_digest_is_a_bad_signature() {
         let token = serializer(Digest::Sha1)
             .dumps_at(&ticket(), NOW)
@@ -551,6 +567,23 @@ mod tests {
             let token = s.dumps_at(&text, now).expect("dumps");
             let back: String = s.loads_at(&token, TEN_MINUTES, now).expect("loads");
             proptest::prop_assert_eq!(back, text);
+        }
+
+        #[test]
+        fn any_single_character_change_is_refused(
+            index in 0usize..200,
+            replacement in proptest::sample::select(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.".chars().collect::<Vec<_>>()
+            ),
+        ) {
+            let s = serializer(Digest::Sha1);
+            let token = s.dumps_at(&ticket(), NOW).expect("dumps");
+            let index = index % token.len();
+            let mut chars: Vec<char> = token.chars().collect();
+            proptest::prop_assume!(chars[index] != replacement);
+            chars[index] = replacement;
+            let altered: String = chars.into_iter().collect();
+            proptest::prop_assert!(s.loads_at::<Ticket>(&altered, TEN_MINUTES, NOW).is_err(), "{}", altered);
         }
     }
 }

@@ -25,7 +25,7 @@ impl Nickname {
                 "昵称不能包含控制字符或不可见字符",
             ));
         }
-        if nickname.contains('@') {
+        if nickname.contains(['@', '＠']) {
             return Err(DomainError::InvalidNickname("昵称不能包含 @"));
         }
         if nickname.chars().all(|c| c.is_numeric()) {
@@ -89,6 +89,7 @@ mod tests {
             "12",
             "１２３", // full-width digits
             "me@home",
+            "me＠home",
             "bad\nname",
             "tab\tname",
             "zero\u{200B}width",
@@ -117,7 +118,7 @@ mod tests {
                 let count = s.chars().count();
                 prop_assert!((2..=20).contains(&count));
                 prop_assert_eq!(s.trim(), s);
-                prop_assert!(!s.contains('@'));
+                prop_assert!(!s.contains(['@', '＠']));
                 prop_assert!(!s.chars().all(char::is_numeric));
                 prop_assert!(!s.chars().any(|c| c.is_control() || is_invisible(c)));
                 // Parsing is idempotent.
