@@ -1,7 +1,10 @@
 //! Accounts: users, their QQ bindings, and the ways to prove who you are (password, QQ, SMS
 //! code). The functions here are the domain operations; HTTP handlers and actors call them.
 
+pub mod email_change;
+pub mod mails;
 pub mod next;
+pub mod password_reset;
 pub mod qq_login;
 pub mod sms_codes;
 pub mod throttle;
@@ -66,6 +69,20 @@ pub enum AccountError {
     QqNotBound,
     #[error("unbinding would leave no way to sign in")]
     LastLoginMethod,
+    #[error("reset link is invalid")]
+    ResetTokenInvalid,
+    #[error("reset link expired")]
+    ResetTokenExpired,
+    #[error("reset link was already used")]
+    ResetTokenUsed,
+    #[error("a newer reset link replaced this one")]
+    ResetTokenSuperseded,
+    #[error("email verification link is invalid")]
+    EmailTokenInvalid,
+    #[error("email verification link expired")]
+    EmailTokenExpired,
+    #[error("email taken")]
+    EmailTaken,
     #[error("internal error: {0}")]
     Internal(String),
 }

@@ -46,8 +46,10 @@ pub enum ApiError {
     /// `sms_code_expired`, `sms_code_too_many_attempts`.
     #[oai(status = 400)]
     BadRequest(Json<ErrorBody>),
-    /// Not signed in or not any more: `unauthorized`, `bind_ticket_invalid`,
-    /// `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`.
+    /// Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
+    /// `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
+    /// `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
+    /// `reset_token_superseded`, `email_token_invalid`, `email_token_expired`.
     #[oai(status = 401)]
     Unauthorized(Json<ErrorBody>),
     /// Signed in but not allowed: `forbidden`.
@@ -57,7 +59,7 @@ pub enum ApiError {
     #[oai(status = 404)]
     NotFound(Json<ErrorBody>),
     /// Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-    /// `mobile_taken`, `last_login_method`.
+    /// `mobile_taken`, `email_taken`, `last_login_method`.
     #[oai(status = 409)]
     Conflict(Json<ErrorBody>),
     /// Rate-limited: `too_many_attempts`, `sms_too_frequent`; `retry_after` says how long to wait.
@@ -144,6 +146,15 @@ impl From<AccountError> for ApiError {
             E::Invalid(d) => Self::bad_request(d.code(), d.message()),
             E::QqNotBound => Self::not_found("qq_not_bound", "尚未绑定 QQ"),
             E::LastLoginMethod => Self::conflict("last_login_method", "请先设置密码，再解除 QQ 绑定"),
+            E::ResetTokenInvalid => Self::unauthorized("reset_token_invalid", "重置链接无效，请重新申请"),
+            E::ResetTokenExpired => Self::unauthorized("reset_token_expired", "重置链接已过期，请重新申请"),
+            E::ResetTokenUsed => Self::unauthorized("reset_token_used", "重置链接已使用过，请重新申请"),
+            E::ResetTokenSuperseded => {
+                Self::unauthorized("reset_token_superseded", "你已申请了新的重置链接，请使用最新的邮件")
+            }
+            E::EmailTokenInvalid => Self::unauthorized("email_token_invalid", "验证链接无效，请重新申请"),
+            E::EmailTokenExpired => Self::unauthorized("email_token_expired", "验证链接已过期，请重新申请"),
+            E::EmailTaken => Self::conflict("email_taken", "该邮箱已被其他账号使用"),
             E::Internal(cause) => Self::internal(&cause),
         }
     }

@@ -5,6 +5,8 @@
 pub mod error;
 pub mod health;
 pub mod oauth_qq;
+pub mod pages;
+pub mod password_resets;
 pub mod security;
 pub mod sms;
 pub mod system;
@@ -28,15 +30,29 @@ pub enum ApiTags {
     Sms,
     /// Password login and the signed-in user's account.
     Users,
+    /// Password reset by email, and the account's verified email.
+    Password,
     /// About the server itself.
     System,
 }
 
 /// Every OpenAPI-described API; each resource joins this tuple.
-pub type Apis = (oauth_qq::OauthQqApi, sms::SmsApi, users::UsersApi, system::SystemApi);
+pub type Apis = (
+    oauth_qq::OauthQqApi,
+    sms::SmsApi,
+    users::UsersApi,
+    password_resets::PasswordResetsApi,
+    system::SystemApi,
+);
 
 fn apis() -> Apis {
-    (oauth_qq::OauthQqApi, sms::SmsApi, users::UsersApi, system::SystemApi)
+    (
+        oauth_qq::OauthQqApi,
+        sms::SmsApi,
+        users::UsersApi,
+        password_resets::PasswordResetsApi,
+        system::SystemApi,
+    )
 }
 
 pub fn openapi_service() -> OpenApiService<Apis, ()> {
@@ -65,6 +81,9 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .at("/healthz", get(health::healthz))
         .at("/readyz", get(health::readyz))
         .at("/metrics", get(health::metrics))
+        .at("/forgot-password", get(pages::forgot_password))
+        .at("/reset-password", get(pages::reset_password))
+        .at("/verify-email", get(pages::verify_email))
         .data(state)
         .around(crate::telemetry::trace_request)
 }

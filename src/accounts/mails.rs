@@ -1,0 +1,113 @@
+//! The mails accounts send. Texts live in `templates/mail/` (subject, plain text, HTML);
+//! `{{name}}` placeholders are filled here, HTML-escaped in the HTML part.
+
+use crate::mail::Mail;
+
+struct Template {
+    subject: &'static str,
+    text: &'static str,
+    html: &'static str,
+}
+
+macro_rules! template {
+    ($name:literal) => {
+        Template {
+            subject: include_str!(concat!("../../templates/mail/", $name, ".subject.txt")),
+            text: include_str!(concat!("../../templates/mail/", $name, ".txt")),
+            html: include_str!(concat!("../../templates/mail/", $name, ".html")),
+        }
+    };
+}
+
+const PASSWORD_RESET: Template = template!("password_reset");
+const PASSWORD_CHANGED: Template = template!("password_changed");
+const EMAIL_VERIFY: Template = template!("email_verify");
+const EMAIL_TAKEN: Template = template!("email_taken");
+
+fn escape_html(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn fill(template: &str, vars: &[(&str, &str)], escape: bool) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in vars {
+        let value = if escape { escape_html(value) } else { (*value).to_owned() };
+        out = out.replace(&format!("{{{{{name}}}}}"), &value);
+    }
+    out
+}
+
+fn render(template: &Template, to: &str, vars: &[(&str, &str)]) -> Mail {
+    Mail {
+        to: to.to_owned(),
+        subject: fill(template.subject.trim(), vars, false),
+        text: fill(template.text, vars, false),
+        html: Some(fill(template.html, vars, true)),
+    }
+}
+
+/// `{base}/{path}`, keeping a path prefix of the base URL (e.g. `https://renran.cn/passport`).
+pub fn link(base: &url::Url, path_and_query: &str) -> String {
+    format!("{}{}", base.as_str().trim_end_matches('/'), path_and_query)
+}
+
+pub fn password_reset(to: &str, nickname: &str, link: &str, minutes: u64) -> Mail {
+    render(
+        &PASSWORD_RESET,
+        to,
+        &[("nickname", nickname), ("link", link), ("minutes", &minutes.to_string())],
+    )
+}
+
+pub fn password_changed(to: &str, nickname: &str, forgot_link: &str) -> Mail {
+    render(&PASSWORD_CHANGED, to, &[("nickname", nickname), ("forgot_link", forgot_link)])
+}
+
+pub fn email_verify(to: &str, nickname: &str, link: &str, hours: u64) -> Mail {
+    render(
+        &EMAIL_VERIFY,
+        to,
+        &[("nickname", nickname), ("link", link), ("hours", &hours.to_string())],
+    )
+}
+
+pub fn email_taken(to: &str, forgot_link: &str) -> Mail {
+    render(&EMAIL_TAKEN, to, &[("forgot_link", forgot_link)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_filled_and_html_is_escaped() {
+        let mail = password_reset("a@example.com", "<b>小明</b>", "https://x.cn/reset-password?token=a.b.c", 30);
+        assert_eq!(mail.subject, "【荏苒】重置密码");
+        assert!(mail.text.contains("<b>小明</b>，你好"), "text is plain");
+        assert!(mail.text.contains("https://x.cn/reset-password?token=a.b.c"));
+        assert!(mail.text.contains("30 分钟"));
+        assert!(mail.text.contains("如果这不是你本人的操作"));
+        let html = mail.html.expect("html");
+        assert!(html.contains("&lt;b&gt;小明&lt;/b&gt;"), "html escapes values");
+        assert!(!html.contains("{{"), "every placeholder filled");
+    }
+
+    #[test]
+    fn links_keep_the_base_path() {
+        let base = url::Url::parse("https://renran.cn/passport/").expect("url");
+        assert_eq!(link(&base, "/reset-password?token=t"), "https://renran.cn/passport/reset-password?token=t");
+        let root = url::Url::parse("https://renran.cn").expect("url");
+        assert_eq!(link(&root, "/reset-password?token=t"), "https://renran.cn/reset-password?token=t");
+    }
+}

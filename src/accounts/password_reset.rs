@@ -1,0 +1,175 @@
+//! Password reset by email (journey 7): a signed, single-use, 30-minute link that dies when the
+//! password changes by any path, and a notice after the change.
+//!
+//! The HTTP request only queues a `password_reset_request` job (the same work whether or not the
+//! address has an account, so neither the answer nor its timing tells). The job looks the address
+//! up and, for an account, writes the reset record and the mail job in one transaction.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use serde::{Deserialize, Serialize};
+
+use super::AccountError;
+use super::mails;
+use super::throttle::Limit;
+use crate::auth::crypto::{HashPurpose, KeyedHasher};
+use crate::auth::{Security, SignerError};
+use crate::domain::{Email, Password};
+use crate::entities::{password_resets, users};
+use crate::jobs::{self, NewJob};
+
+pub const LINK_LIFETIME: Duration = Duration::from_secs(30 * 60);
+/// Reset requests per address; beyond it the answer is the same 202 but nothing is sent.
+pub const PER_ADDRESS: Limit = Limit {
+    max: 3,
+    window: Duration::from_secs(60 * 60),
+};
+pub const PER_CLIENT: Limit = Limit {
+    max: 20,
+    window: Duration::from_secs(60 * 60),
+};
+
+/// What the link's token carries (itsdangerous-signed, salt `password-reset`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResetToken {
+    /// The user.
+    #[serde(rename = "u")]
+    pub user_id: i64,
+    /// Random; only its keyed hash is stored.
+    #[serde(rename = "n")]
+    pub nonce: String,
+    /// Fingerprint of the password hash when the link was made: any password change kills it.
+    #[serde(rename = "f")]
+    pub fingerprint: String,
+}
+
+pub fn fingerprint(hasher: &KeyedHasher, password_hash: Option<&str>) -> String {
+    let full = hasher.hash_parts(HashPurpose::PasswordResetNonce, &["fingerprint", password_hash.unwrap_or("")]);
+    full[..16].to_owned()
+}
+
+/// The job's work: for an account with this (verified) address, void older links, store a new
+/// one and queue its mail, all in one transaction. `Ok(false)` when no account has the address.
+pub async fn issue(
+    db: &DatabaseConnection,
+    security: &Security,
+    public_base_url: &url::Url,
+    email: &Email,
+    now: DateTime<Utc>,
+) -> Result<bool, AccountError> {
+    let Some(user) = users::Entity::find()
+        .filter(users::Column::Email.eq(email.as_ref()))
+        .one(db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let nonce = crate::auth::crypto::random_token(24).map_err(|e| AccountError::Internal(e.to_string()))?;
+    let token = security
+        .reset_signer
+        .dumps(&ResetToken {
+            user_id: user.id,
+            nonce: nonce.clone(),
+            fingerprint: fingerprint(&security.hasher, user.password_hash.as_deref()),
+        })
+        .map_err(|e| AccountError::Internal(e.to_string()))?;
+    let link = mails::link(public_base_url, &format!("/reset-password?token={token}"));
+    let txn = db.begin().await?;
+    password_resets::Entity::update_many()
+        .col_expr(password_resets::Column::VoidedAt, Expr::value(now))
+        .filter(password_resets::Column::UserId.eq(user.id))
+        .filter(password_resets::Column::UsedAt.is_null())
+        .filter(password_resets::Column::VoidedAt.is_null())
+        .exec(&txn)
+        .await?;
+    password_resets::ActiveModel {
+        user_id: Set(user.id),
+        nonce_hash: Set(security.hasher.hash(HashPurpose::PasswordResetNonce, &nonce)),
+        expires_at: Set(now + LINK_LIFETIME),
+        used_at: Set(None),
+        voided_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let mail = mails::password_reset(email.as_ref(), &user.nickname, &link, LINK_LIFETIME.as_secs() / 60);
+    jobs::enqueue(&txn, NewJob::mail(mail))
+        .await
+        .map_err(|e| AccountError::Internal(e.to_string()))?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Check the link and set the new password: once, within 30 minutes, only for the newest link,
+/// only while the password is the one the link was made for. Bumps the token version (every JWT
+/// issued before dies) and queues a notice mail.
+pub async fn confirm(
+    db: &DatabaseConnection,
+    security: &Security,
+    public_base_url: &url::Url,
+    token: &str,
+    new_password: &Password,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    let claims: ResetToken = security
+        .reset_signer
+        .loads_at(token, LINK_LIFETIME, now.timestamp().max(0) as u64)
+        .map_err(|e| match e {
+            SignerError::Expired { .. } => AccountError::ResetTokenExpired,
+            _ => AccountError::ResetTokenInvalid,
+        })?;
+    let nonce_hash = security.hasher.hash(HashPurpose::PasswordResetNonce, &claims.nonce);
+    // Hash before the transaction: it is slow, and holding a write lock over it is not needed.
+    let password_hash = security.passwords.hash(new_password).await?;
+
+    let txn = db.begin().await?;
+    let record = password_resets::Entity::find()
+        .filter(password_resets::Column::NonceHash.eq(&nonce_hash))
+        .one(&txn)
+        .await?
+        .filter(|r| r.user_id == claims.user_id)
+        .ok_or(AccountError::ResetTokenInvalid)?;
+    if record.used_at.is_some() {
+        return Err(AccountError::ResetTokenUsed);
+    }
+    if record.voided_at.is_some() {
+        return Err(AccountError::ResetTokenSuperseded);
+    }
+    if record.expires_at <= now {
+        return Err(AccountError::ResetTokenExpired);
+    }
+    let user = users::Entity::find_by_id(claims.user_id)
+        .one(&txn)
+        .await?
+        .ok_or(AccountError::ResetTokenInvalid)?;
+    if fingerprint(&security.hasher, user.password_hash.as_deref()) != claims.fingerprint {
+        // The password changed since the link was made.
+        return Err(AccountError::ResetTokenInvalid);
+    }
+    let used = password_resets::Entity::update_many()
+        .col_expr(password_resets::Column::UsedAt, Expr::value(now))
+        .filter(password_resets::Column::Id.eq(record.id))
+        .filter(password_resets::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if used.rows_affected != 1 {
+        return Err(AccountError::ResetTokenUsed);
+    }
+    let mut active: users::ActiveModel = user.clone().into();
+    active.password_hash = Set(Some(password_hash));
+    active.token_version = Set(user.token_version + 1);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    if let Some(email) = &user.email {
+        let forgot = mails::link(public_base_url, "/forgot-password");
+        jobs::enqueue(&txn, NewJob::mail(mails::password_changed(email, &user.nickname, &forgot)))
+            .await
+            .map_err(|e| AccountError::Internal(e.to_string()))?;
+    }
+    txn.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,162 @@
+//! `/api/password-resets` and the email address of an account: the reset journey (ask → mail →
+//! confirm) and setting a verified email.
+
+use chrono::Utc;
+use poem::web::{Data, RemoteAddr};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+
+use crate::accounts::throttle;
+use crate::accounts::{AccountError, email_change, password_reset};
+use crate::api::ApiTags;
+use crate::api::error::ApiError;
+use crate::api::security::BearerAuth;
+use crate::api::users::client_key;
+use crate::domain::{Email, Password};
+use crate::jobs::{self, NewJob};
+use crate::startup::AppState;
+
+pub struct PasswordResetsApi;
+
+#[derive(Debug, Object)]
+pub struct ResetRequest {
+    pub email: String,
+}
+
+#[derive(Debug, Object)]
+pub struct Accepted {
+    /// What to tell the person (the same whatever happened).
+    pub message: String,
+}
+
+#[derive(ApiResponse)]
+pub enum AcceptedResponse {
+    /// Accepted; if the address belongs to an account, a mail is on its way.
+    #[oai(status = 202)]
+    Accepted(Json<Accepted>),
+}
+
+#[derive(Debug, Object)]
+pub struct ResetConfirm {
+    /// The `token` of the reset link.
+    pub token: String,
+    pub new_password: String,
+}
+
+#[derive(ApiResponse)]
+pub enum NoContent {
+    /// Done.
+    #[oai(status = 204)]
+    Done,
+}
+
+#[derive(Debug, Object)]
+pub struct EmailChange {
+    pub email: String,
+}
+
+#[derive(Debug, Object)]
+pub struct EmailVerification {
+    /// The `token` of the verification link.
+    pub token: String,
+}
+
+#[derive(Debug, Object)]
+pub struct EmailVerified {
+    /// The account's email from now on.
+    pub email: String,
+}
+
+const RESET_ACCEPTED: &str = "如果该邮箱已绑定荏苒账号，重置链接已发送，请在 30 分钟内查收邮件。";
+
+#[OpenApi(tag = "ApiTags::Password")]
+impl PasswordResetsApi {
+    /// Ask for a reset link. Always 202 with the same body, whether or not the address has an
+    /// account; throttled per address and per client (beyond it, still 202, nothing is sent).
+    #[oai(path = "/password-resets", method = "post", operation_id = "requestPasswordReset")]
+    async fn request(
+        &self,
+        state: Data<&AppState>,
+        remote: &RemoteAddr,
+        body: Json<ResetRequest>,
+    ) -> Result<AcceptedResponse, ApiError> {
+        let email = Email::parse(&body.email).map_err(AccountError::from)?;
+        let now = Utc::now();
+        let per_address = throttle::hit(
+            &state.db,
+            &throttle::key("reset:address", email.as_ref()),
+            password_reset::PER_ADDRESS,
+            now,
+        )
+        .await
+        .map_err(AccountError::from)?;
+        let per_client = throttle::hit(
+            &state.db,
+            &throttle::key("reset:client", &client_key(remote)),
+            password_reset::PER_CLIENT,
+            now,
+        )
+        .await
+        .map_err(AccountError::from)?;
+        if per_address.exceeds(password_reset::PER_ADDRESS) || per_client.exceeds(password_reset::PER_CLIENT) {
+            tracing::warn!("password reset request throttled; nothing sent");
+        } else {
+            // The lookup happens in the job, so known and unknown addresses cost the same here.
+            jobs::enqueue(&state.db, NewJob::password_reset_request(email.as_ref()))
+                .await
+                .map_err(|e| ApiError::internal(&e))?;
+        }
+        Ok(AcceptedResponse::Accepted(Json(Accepted {
+            message: RESET_ACCEPTED.to_owned(),
+        })))
+    }
+
+    /// Set a new password with the token of a reset link.
+    #[oai(path = "/password-resets/confirm", method = "post", operation_id = "confirmPasswordReset")]
+    async fn confirm(&self, state: Data<&AppState>, body: Json<ResetConfirm>) -> Result<NoContent, ApiError> {
+        let password = Password::parse(&body.new_password).map_err(AccountError::from)?;
+        password_reset::confirm(
+            &state.db,
+            &state.security,
+            &state.settings.public_base_url,
+            &body.token,
+            &password,
+            Utc::now(),
+        )
+        .await?;
+        Ok(NoContent::Done)
+    }
+
+    /// Set the signed-in account's email: a verification link is mailed to it; the address is
+    /// the account's once the link is followed.
+    #[oai(path = "/users/me/email", method = "put", operation_id = "changeEmail")]
+    async fn change_email(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: Json<EmailChange>,
+    ) -> Result<AcceptedResponse, ApiError> {
+        let email = Email::parse(&body.email).map_err(AccountError::from)?;
+        email_change::request(
+            &state.db,
+            &state.security,
+            &state.settings.public_base_url,
+            &auth.0,
+            &email,
+            Utc::now(),
+        )
+        .await?;
+        Ok(AcceptedResponse::Accepted(Json(Accepted {
+            message: "验证邮件已发送，请在 24 小时内打开邮件中的链接完成验证。".to_owned(),
+        })))
+    }
+
+    /// Follow an email verification link.
+    #[oai(path = "/email-verifications", method = "post", operation_id = "verifyEmail")]
+    async fn verify_email(&self, state: Data<&AppState>, body: Json<EmailVerification>) -> Result<Json<EmailVerified>, ApiError> {
+        let user = email_change::verify(&state.db, &state.security, &body.token, Utc::now()).await?;
+        Ok(Json(EmailVerified {
+            email: user.email.unwrap_or_default(),
+        }))
+    }
+}
