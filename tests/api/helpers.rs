@@ -319,6 +319,28 @@ impl TestApp {
         self.client.delete(self.sim("/_sim/faults")).send().await.expect("clear faults");
     }
 
+    /// The dev outbox's messages to `to`, newest first.
+    pub async fn outbox_messages(&self, kind: &str, to: &str) -> Vec<serde_json::Value> {
+        let Ok(response) = self
+            .client
+            .get(self.url("/dev/outbox"))
+            .header("accept", "application/json")
+            .send()
+            .await
+        else {
+            return Vec::new();
+        };
+        let body: serde_json::Value = response.json().await.unwrap_or_default();
+        body["messages"]
+            .as_array()
+            .map(|all| all.iter().filter(|m| m["kind"] == kind && m["to"] == to).cloned().collect())
+            .unwrap_or_default()
+    }
+
+    pub async fn outbox_mails(&self, to: &str) -> Vec<serde_json::Value> {
+        self.outbox_messages("mail", to).await
+    }
+
     /// The newest SMS code the dev outbox holds for `mobile`.
     pub async fn outbox_sms_code(&self, mobile: &str) -> Option<String> {
         let body: serde_json::Value = self

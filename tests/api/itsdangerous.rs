@@ -20,7 +20,7 @@ fn python() -> String {
 }
 
 /// Whether the helper can run here. In CI its absence is a failure, not a skip.
-fn helper_available() -> bool {
+pub(crate) fn helper_available() -> bool {
     static AVAILABLE: OnceLock<Result<(), String>> = OnceLock::new();
     let status = AVAILABLE.get_or_init(|| {
         let out = Command::new(python())
@@ -48,7 +48,7 @@ fn helper_available() -> bool {
     }
 }
 
-fn run_helper(args: &[&str], stdin: &str) -> Value {
+pub(crate) fn run_helper(args: &[&str], stdin: &str) -> Value {
     let mut child = Command::new(python())
         .arg("tests/itsdangerous_helper.py")
         .args(args)

@@ -8,3 +8,4 @@ mod helpers;
 mod foundation;
 mod itsdangerous;
 mod qq_login;
+mod password_reset;
