@@ -169,6 +169,21 @@ fn migrate_profile() -> Profile {
     Profile::Dev
 }
 
+/// `PASSPORT_ADMIN_PASSWORD`, or the first line of stdin (never a flag: flags end up in shell
+/// history and `ps`).
+fn read_admin_password() -> anyhow::Result<crate::domain::Password> {
+    let text = match std::env::var("PASSPORT_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => {
+            eprintln!("password (from stdin):");
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).context("cannot read the password from stdin")?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    crate::domain::Password::parse(&text).map_err(|e| anyhow::anyhow!("password: {e}"))
+}
+
 fn not_yet(command: &str, what: &str) -> ExitCode {
     eprintln!("passport {command}: not available yet ({what} is still being built)");
     ExitCode::from(2)
