@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod entities;
+pub mod qq;
 pub mod startup;
 pub mod telemetry;
 
