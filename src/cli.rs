@@ -42,7 +42,7 @@ pub enum Command {
     /// Run everything locally: migrations, the service, the embedded QQ simulator and the outbox.
     Dev,
     /// Run the QQ Connect simulator alone.
-    QqSim,
+    QqSim(crate::qq::sim::SimArgs),
     /// Administrative tasks.
     Admin {
         #[command(subcommand)]
@@ -116,9 +116,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Dev => {
             let settings = Settings::load(config, Some(Profile::Dev))?;
+            let sim = crate::qq::sim::Simulator::new(crate::qq::sim::SimConfig::for_settings(&settings.qq))
+                .spawn(&settings.sim_listen)
+                .await
+                .with_context(|| format!("cannot start the QQ simulator on {}", settings.sim_listen))?;
             let app = Application::build(settings, true).await?;
-            print_dev_urls(&app);
+            print_dev_urls(&app, &sim.url());
             app.run_until(shutdown_signal()).await?;
+            sim.shutdown().await?;
         }
         Command::Migrate { action } => {
             let settings = Settings::load(config, Some(migrate_profile()))?;
@@ -144,7 +149,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::QqSim => return Ok(not_yet("qq-sim", "the QQ Connect simulator")),
+        Command::QqSim(args) => crate::qq::sim::run_standalone(args, shutdown_signal()).await?,
         Command::Admin { action: AdminAction::Create { .. } } => {
             return Ok(not_yet("admin create", "creating staff accounts"));
         }
@@ -163,7 +168,7 @@ fn not_yet(command: &str, what: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn print_dev_urls(app: &Application) {
+fn print_dev_urls(app: &Application, sim_url: &str) {
     let base = format!("http://{}", app.local_addr());
     println!();
     println!("  passport dev is running (profile: dev, database: {})", app.state().settings.database_url);
@@ -171,5 +176,6 @@ fn print_dev_urls(app: &Application) {
     println!("  API docs     {base}/docs");
     println!("  OpenAPI      {base}/openapi.json");
     println!("  health       {base}/healthz   readiness {base}/readyz");
+    println!("  QQ simulator {sim_url}   (control: {sim_url}/_sim)");
     println!();
 }

@@ -103,7 +103,7 @@ impl Simulator {
             .and_then(|a| a.as_socket_addr().copied())
             .ok_or_else(|| std::io::Error::other("the listener has no socket address"))?;
         let (tx, rx) = oneshot::channel::<()>();
-        let app = self.route().around(crate::telemetry::trace_request);
+        let app = self.route().around(log_request);
         let task = tokio::spawn(async move {
             let stop = async move {
                 let _ = rx.await;
@@ -169,6 +169,16 @@ impl Simulator {
     pub fn add_user(&self, user: SimUser) {
         self.lock().upsert_user(user);
     }
+}
+
+/// One log line per request: method, path (never the query: it carries codes and tokens) and
+/// status. Unlike the service's middleware it adds no header, so answers stay QQ's.
+async fn log_request<E: Endpoint>(ep: Arc<E>, req: poem::Request) -> poem::Result<poem::Response> {
+    use poem::IntoResponse as _;
+    let (method, path) = (req.method().clone(), req.uri().path().to_owned());
+    let response = ep.get_response(req).await.into_response();
+    tracing::info!(target: "qq_sim", %method, %path, status = response.status().as_u16(), "QQ simulator answered");
+    Ok(response)
 }
 
 /// A simulator serving in the background. Derefs to [`Simulator`]; stops when dropped.
