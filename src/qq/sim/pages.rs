@@ -117,10 +117,10 @@ mod tests {
     #[test]
     fn pages_escape_what_they_show() {
         let mut app = SimApp::new("1", "k");
-        app.name = "<b>".into();
+        app.name = "<i>app".into();
         let user = SimUser::named("a\"><script>");
         let html = consent(&app, &[&user], &[("state", "x\"y")], Some("<oops>"));
-        assert!(!html.contains("<script>") && !html.contains("<b>") && !html.contains("<oops>"));
+        assert!(!html.contains("<script>") && !html.contains("<i>app") && !html.contains("<oops>"));
         assert!(html.contains("value=\"x&quot;y\""));
         assert!(error(super::super::state::fails::REDIRECT).contains("redirect uri is illegal(100010)"));
     }
