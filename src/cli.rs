@@ -116,10 +116,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Dev => {
             let settings = Settings::load(config, Some(Profile::Dev))?;
-            let sim = crate::qq::sim::Simulator::new(crate::qq::sim::SimConfig::for_settings(&settings.qq))
-                .spawn(&settings.sim_listen)
+            let sim_config = crate::qq::sim::SimConfig::for_settings(&settings.qq);
+            let listen = &settings.sim_listen;
+            let sim = crate::qq::sim::Simulator::new(sim_config)
+                .spawn(listen)
                 .await
-                .with_context(|| format!("cannot start the QQ simulator on {}", settings.sim_listen))?;
+                .with_context(|| format!("cannot start the QQ simulator on {listen}"))?;
             let app = Application::build(settings, true).await?;
             print_dev_urls(&app, &sim.url());
             app.run_until(shutdown_signal()).await?;

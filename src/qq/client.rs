@@ -81,7 +81,10 @@ pub enum QqError {
     Timeout { endpoint: QqEndpoint },
     /// Could not connect or the connection broke (the detail never contains the URL).
     #[error("cannot reach QQ ({endpoint}): {detail}")]
-    Unreachable { endpoint: QqEndpoint, detail: String },
+    Unreachable {
+        endpoint: QqEndpoint,
+        detail: String,
+    },
     /// HTTP 200 but not a body QQ sends: HTML, junk, empty or truncated.
     #[error("QQ sent a malformed body on {endpoint}: {reason}")]
     Malformed {
@@ -120,21 +123,29 @@ impl QqError {
             Self::CodeReused => Some(100020),
             Self::RedirectMismatch => Some(100010),
             Self::UnionidNotPermitted => Some(100048),
-            Self::BadCredentials { code } | Self::TokenInvalid { code } | Self::Api { code, .. } => Some(*code),
+            Self::BadCredentials { code }
+            | Self::TokenInvalid { code }
+            | Self::Api { code, .. } => Some(*code),
             _ => None,
         }
     }
 
     /// The person must go through QQ login again: the code or token is dead.
     pub fn needs_relogin(&self) -> bool {
-        matches!(self, Self::CodeInvalid | Self::CodeReused | Self::TokenInvalid { .. })
+        matches!(
+            self,
+            Self::CodeInvalid | Self::CodeReused | Self::TokenInvalid { .. }
+        )
     }
 
     /// QQ is down, slow or sending nonsense: worth retrying later, not the person's fault.
     pub fn is_upstream_failure(&self) -> bool {
         matches!(
             self,
-            Self::Status { .. } | Self::Timeout { .. } | Self::Unreachable { .. } | Self::Malformed { .. }
+            Self::Status { .. }
+                | Self::Timeout { .. }
+                | Self::Unreachable { .. }
+                | Self::Malformed { .. }
         )
     }
 
@@ -142,7 +153,10 @@ impl QqError {
     pub fn is_config_error(&self) -> bool {
         matches!(
             self,
-            Self::RedirectMismatch | Self::BadCredentials { .. } | Self::UnionidNotPermitted | Self::Setup(_)
+            Self::RedirectMismatch
+                | Self::BadCredentials { .. }
+                | Self::UnionidNotPermitted
+                | Self::Setup(_)
         )
     }
 
@@ -286,12 +300,17 @@ impl QqClient {
     fn endpoint_url(&self, endpoint: QqEndpoint) -> Url {
         let relative = endpoint.path().trim_start_matches('/');
         // Joining a relative path onto an http(s) URL cannot fail.
-        self.base_url.join(relative).unwrap_or_else(|_| self.base_url.clone())
+        self.base_url
+            .join(relative)
+            .unwrap_or_else(|_| self.base_url.clone())
     }
 
     /// Where to send the person's browser: QQ's authorize page for our app, with `state`.
     pub fn authorize_url(&self, state: &str) -> Url {
-        let mut url = self.base_url.join("oauth2.0/authorize").unwrap_or_else(|_| self.base_url.clone());
+        let mut url = self
+            .base_url
+            .join("oauth2.0/authorize")
+            .unwrap_or_else(|_| self.base_url.clone());
         url.query_pairs_mut()
             .append_pair("response_type", "code")
             .append_pair("client_id", &self.app_id)
@@ -339,14 +358,21 @@ impl QqClient {
     }
 
     /// The openid (and, if asked and permitted, the unionid) behind an access token.
-    pub async fn openid(&self, access_token: &str, with_unionid: bool) -> Result<QqOpenId, QqError> {
+    pub async fn openid(
+        &self,
+        access_token: &str,
+        with_unionid: bool,
+    ) -> Result<QqOpenId, QqError> {
         let endpoint = QqEndpoint::Me;
         let mut url = self.endpoint_url(endpoint);
-        url.query_pairs_mut().append_pair("access_token", access_token);
+        url.query_pairs_mut()
+            .append_pair("access_token", access_token);
         if with_unionid {
             url.query_pairs_mut().append_pair("unionid", "1");
         }
-        let body = self.send(endpoint, &url, self.http.get(url.clone())).await?;
+        let body = self
+            .send(endpoint, &url, self.http.get(url.clone()))
+            .await?;
         let me = wire::parse_me(&body).map_err(|e| self.body_error(endpoint, &body, e))?;
         Ok(QqOpenId {
             client_id: me.client_id,
@@ -363,7 +389,9 @@ impl QqClient {
             .append_pair("access_token", access_token)
             .append_pair("oauth_consumer_key", &self.app_id)
             .append_pair("openid", openid);
-        let body = self.send(endpoint, &url, self.http.get(url.clone())).await?;
+        let body = self
+            .send(endpoint, &url, self.http.get(url.clone()))
+            .await?;
         let raw = wire::parse_user_info(&body).map_err(|e| self.body_error(endpoint, &body, e))?;
         Ok(QqUserInfo {
             nickname: raw.nickname.clone(),
@@ -374,19 +402,35 @@ impl QqClient {
     }
 
     /// Send, check the status, and read the body up to [`MAX_BODY_BYTES`].
-    async fn send(&self, endpoint: QqEndpoint, url: &Url, request: reqwest::RequestBuilder) -> Result<Vec<u8>, QqError> {
+    async fn send(
+        &self,
+        endpoint: QqEndpoint,
+        url: &Url,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Vec<u8>, QqError> {
         let started = std::time::Instant::now();
         let result = self.send_inner(endpoint, request).await;
         let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
         match &result {
-            Ok(body) => tracing::debug!(url = %wire::redact_url(url), bytes = body.len(), elapsed_ms, "QQ answered"),
-            Err(e) => tracing::warn!(url = %wire::redact_url(url), elapsed_ms, error = %e, "QQ request failed"),
+            Ok(body) => {
+                tracing::debug!(url = %wire::redact_url(url), bytes = body.len(), elapsed_ms, "QQ answered")
+            }
+            Err(e) => {
+                tracing::warn!(url = %wire::redact_url(url), elapsed_ms, error = %e, "QQ request failed")
+            }
         }
         result
     }
 
-    async fn send_inner(&self, endpoint: QqEndpoint, request: reqwest::RequestBuilder) -> Result<Vec<u8>, QqError> {
-        let mut response = request.send().await.map_err(|e| QqError::from_reqwest(endpoint, e))?;
+    async fn send_inner(
+        &self,
+        endpoint: QqEndpoint,
+        request: reqwest::RequestBuilder,
+    ) -> Result<Vec<u8>, QqError> {
+        let mut response = request
+            .send()
+            .await
+            .map_err(|e| QqError::from_reqwest(endpoint, e))?;
         let status = response.status();
         if status != StatusCode::OK && !status.is_success() {
             return Err(QqError::Status {
@@ -395,7 +439,11 @@ impl QqClient {
             });
         }
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| QqError::from_reqwest(endpoint, e))? {
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| QqError::from_reqwest(endpoint, e))?
+        {
             if body.len() + chunk.len() > MAX_BODY_BYTES {
                 return Err(QqError::Malformed {
                     endpoint,
@@ -435,12 +483,20 @@ mod tests {
             assert_eq!(e(code).qq_code(), Some(code));
         }
         assert!(matches!(e(100005), QqError::Api { code: 100005, .. }));
-        assert!(matches!(e(-23), QqError::Api { code: -23, .. }), "-23 means a bad token only on get_user_info");
+        assert!(
+            matches!(e(-23), QqError::Api { code: -23, .. }),
+            "-23 means a bad token only on get_user_info"
+        );
         assert_eq!(
             QqError::from_code(QqEndpoint::UserInfo, -23, String::new()),
             QqError::TokenInvalid { code: -23 }
         );
         assert!(e(100009).is_config_error() && !e(100009).needs_relogin());
-        assert!(QqError::Timeout { endpoint: QqEndpoint::Me }.is_upstream_failure());
+        assert!(
+            QqError::Timeout {
+                endpoint: QqEndpoint::Me
+            }
+            .is_upstream_failure()
+        );
     }
 }

@@ -68,10 +68,14 @@ pub struct UserInfoBody {
 impl UserInfoBody {
     /// The best avatar: 100 px QQ, else 40 px QQ, else 100 px Qzone (what JustAuth picks too).
     pub fn avatar(&self) -> Option<&str> {
-        [&self.figureurl_qq_2, &self.figureurl_qq_1, &self.figureurl_2]
-            .into_iter()
-            .map(String::as_str)
-            .find(|s| !s.is_empty())
+        [
+            &self.figureurl_qq_2,
+            &self.figureurl_qq_1,
+            &self.figureurl_2,
+        ]
+        .into_iter()
+        .map(String::as_str)
+        .find(|s| !s.is_empty())
     }
 }
 
@@ -109,7 +113,11 @@ fn text(bytes: &[u8]) -> Result<&str, BodyError> {
 /// The JSON inside `callback( … );`, tolerating missing spaces, a missing `;` and any trailing
 /// whitespace. `None` when `text` is not a complete JSONP call.
 pub fn unwrap_jsonp(text: &str) -> Option<&str> {
-    let rest = text.trim().strip_prefix("callback")?.trim_start().strip_prefix('(')?;
+    let rest = text
+        .trim()
+        .strip_prefix("callback")?
+        .trim_start()
+        .strip_prefix('(')?;
     let close = rest.rfind(')')?;
     let after = rest[close + 1..].trim();
     if !(after.is_empty() || after == ";") {
@@ -145,7 +153,9 @@ fn int(value: &Value) -> Option<i64> {
 fn id(value: &str) -> Option<String> {
     let ok = !value.is_empty()
         && value.len() <= MAX_ID_LEN
-        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b));
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b));
     ok.then(|| value.to_owned())
 }
 
@@ -187,7 +197,11 @@ pub fn parse_token(bytes: &[u8]) -> Result<TokenBody, BodyError> {
         let Some(access_token) = id_field(&map, "access_token")? else {
             return malformed("no access_token");
         };
-        let Some(expires_in) = map.get("expires_in").and_then(int).and_then(|n| u64::try_from(n).ok()) else {
+        let Some(expires_in) = map
+            .get("expires_in")
+            .and_then(int)
+            .and_then(|n| u64::try_from(n).ok())
+        else {
             return malformed("no numeric expires_in");
         };
         return Ok(TokenBody {
@@ -198,7 +212,12 @@ pub fn parse_token(bytes: &[u8]) -> Result<TokenBody, BodyError> {
         });
     }
     let pairs: Vec<(Cow<str>, Cow<str>)> = url::form_urlencoded::parse(text.as_bytes()).collect();
-    let get = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_ref());
+    let get = |key: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_ref())
+    };
     if let Some(token) = get("access_token") {
         let Some(access_token) = id(token) else {
             return malformed("an access_token with unexpected characters");
@@ -306,7 +325,12 @@ pub fn write_token(access_token: &str, expires_in: u64, refresh_token: &str) -> 
 }
 
 /// Token success with `fmt=json` (`expires_in` as a string; `openid` with `need_openid=1`).
-pub fn write_token_json(access_token: &str, expires_in: u64, refresh_token: &str, openid: Option<&str>) -> String {
+pub fn write_token_json(
+    access_token: &str,
+    expires_in: u64,
+    refresh_token: &str,
+    openid: Option<&str>,
+) -> String {
     let mut out = format!(
         "{{\"access_token\":{},\"expires_in\":\"{expires_in}\",\"refresh_token\":{}",
         quote(access_token),
@@ -326,12 +350,19 @@ pub fn jsonp(json: &str) -> String {
 
 /// `{"error":100019,"error_description":"code to access token error"}`.
 pub fn write_error(code: i64, description: &str) -> String {
-    format!("{{\"error\":{code},\"error_description\":{}}}", quote(description))
+    format!(
+        "{{\"error\":{code},\"error_description\":{}}}",
+        quote(description)
+    )
 }
 
 /// `{"client_id":"…","openid":"…"}` (+ `"unionid"`), compact, openid right before `}` without one.
 pub fn write_me(client_id: &str, openid: &str, unionid: Option<&str>) -> String {
-    let mut out = format!("{{\"client_id\":{},\"openid\":{}", quote(client_id), quote(openid));
+    let mut out = format!(
+        "{{\"client_id\":{},\"openid\":{}",
+        quote(client_id),
+        quote(openid)
+    );
     if let Some(unionid) = unionid {
         out.push_str(&format!(",\"unionid\":{}", quote(unionid)));
     }
@@ -494,27 +525,34 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const TOKEN_111: &str =
-        "access_token=1E94EE8B1093EF9789A9DB07C9BA469F&expires_in=7776000&refresh_token=1511DCF2F7C713C4F746D3327B063BB0";
+    const TOKEN_111: &str = "access_token=1E94EE8B1093EF9789A9DB07C9BA469F&expires_in=7776000&refresh_token=1511DCF2F7C713C4F746D3327B063BB0";
     const ME_83: &str = "callback( {\"client_id\":\"101260439\",\"openid\":\"91EF4826024612D98DD712EC4AA11B9B\"} );\n";
 
     #[test]
     fn captured_token_body_is_111_bytes_and_parses() {
         assert_eq!(TOKEN_111.len(), 111);
         assert_eq!(
-            write_token("1E94EE8B1093EF9789A9DB07C9BA469F", TOKEN_EXPIRES_IN, "1511DCF2F7C713C4F746D3327B063BB0"),
+            write_token(
+                "1E94EE8B1093EF9789A9DB07C9BA469F",
+                TOKEN_EXPIRES_IN,
+                "1511DCF2F7C713C4F746D3327B063BB0"
+            ),
             TOKEN_111
         );
         let t = parse_token(TOKEN_111.as_bytes()).expect("parses");
         assert_eq!(t.access_token, "1E94EE8B1093EF9789A9DB07C9BA469F");
         assert_eq!(t.expires_in, 7_776_000);
-        assert_eq!(t.refresh_token.as_deref(), Some("1511DCF2F7C713C4F746D3327B063BB0"));
+        assert_eq!(
+            t.refresh_token.as_deref(),
+            Some("1511DCF2F7C713C4F746D3327B063BB0")
+        );
         assert_eq!(t.openid, None);
     }
 
     #[test]
     fn old_token_body_without_refresh_token_parses() {
-        let t = parse_token(b"access_token=1E94EE8B1093EF9789A9DB07C9BA469F&expires_in=7776000").expect("parses");
+        let t = parse_token(b"access_token=1E94EE8B1093EF9789A9DB07C9BA469F&expires_in=7776000")
+            .expect("parses");
         assert_eq!(t.refresh_token, None);
     }
 
@@ -526,8 +564,13 @@ mod tests {
             r#"{"access_token":"AAAA","expires_in":"7776000","refresh_token":"BBBB","openid":"CCCC"}"#
         );
         let t = parse_token(body.as_bytes()).expect("parses");
-        assert_eq!((t.expires_in, t.openid.as_deref()), (7_776_000, Some("CCCC")));
-        let t = parse_token(br#"{"access_token":"AAAA","expires_in":7776000,"refresh_token":"BBBB"}"#).expect("number");
+        assert_eq!(
+            (t.expires_in, t.openid.as_deref()),
+            (7_776_000, Some("CCCC"))
+        );
+        let t =
+            parse_token(br#"{"access_token":"AAAA","expires_in":7776000,"refresh_token":"BBBB"}"#)
+                .expect("number");
         assert_eq!(t.expires_in, 7_776_000);
     }
 
@@ -569,7 +612,14 @@ mod tests {
     #[test]
     fn captured_me_body_is_83_bytes_and_parses() {
         assert_eq!(ME_83.len(), 83);
-        assert_eq!(jsonp(&write_me("101260439", "91EF4826024612D98DD712EC4AA11B9B", None)), ME_83);
+        assert_eq!(
+            jsonp(&write_me(
+                "101260439",
+                "91EF4826024612D98DD712EC4AA11B9B",
+                None
+            )),
+            ME_83
+        );
         let me = parse_me(ME_83.as_bytes()).expect("parses");
         assert_eq!(me.client_id, "101260439");
         assert_eq!(me.openid, "91EF4826024612D98DD712EC4AA11B9B");
@@ -581,7 +631,10 @@ mod tests {
         )
         .expect("parses");
         assert_eq!(me.client_id, "101420322");
-        assert_eq!(me.unionid.as_deref(), Some("UID_95588F17205C4CFA583DCAF8F0FE89D9"));
+        assert_eq!(
+            me.unionid.as_deref(),
+            Some("UID_95588F17205C4CFA583DCAF8F0FE89D9")
+        );
     }
 
     #[test]
@@ -637,8 +690,14 @@ mod tests {
         let capture = capture_2015();
         assert_eq!(capture.len(), 786);
         let openid = "91EF4826024612D98DD712EC4AA11B9B";
-        let qz = |px: u32| Pretty::SlashEscaped(format!("http://qzapp.qlogo.cn/qzapp/101260439/{openid}/{px}"));
-        let qq = |px: u32| Pretty::SlashEscaped(format!("http://q.qlogo.cn/qqapp/101260439/{openid}/{px}"));
+        let qz = |px: u32| {
+            Pretty::SlashEscaped(format!(
+                "http://qzapp.qlogo.cn/qzapp/101260439/{openid}/{px}"
+            ))
+        };
+        let qq = |px: u32| {
+            Pretty::SlashEscaped(format!("http://q.qlogo.cn/qqapp/101260439/{openid}/{px}"))
+        };
         let s = |v: &str| Pretty::Str(v.into());
         let written = write_pretty(&[
             ("ret", Pretty::Int(0)),
@@ -663,8 +722,14 @@ mod tests {
         assert_eq!(written, capture);
         let info = parse_user_info(capture.as_bytes()).expect("parses");
         assert_eq!(info.nickname, "陈勇");
-        assert_eq!(info.figureurl_2, format!("http://qzapp.qlogo.cn/qzapp/101260439/{openid}/100"));
-        assert_eq!(info.avatar(), Some(format!("http://q.qlogo.cn/qqapp/101260439/{openid}/100").as_str()));
+        assert_eq!(
+            info.figureurl_2,
+            format!("http://qzapp.qlogo.cn/qzapp/101260439/{openid}/100")
+        );
+        assert_eq!(
+            info.avatar(),
+            Some(format!("http://q.qlogo.cn/qqapp/101260439/{openid}/100").as_str())
+        );
     }
 
     #[test]
@@ -680,8 +745,12 @@ mod tests {
         };
         let body = write_user_info(&info);
         assert!(body.contains("    \"is_lost\":0,\n"));
-        assert!(body.contains("\"figureurl\": \"http:\\/\\/qzapp.qlogo.cn\\/qzapp\\/1\\/2\\/30\",\n"));
-        assert!(body.contains("\"figureurl_qq_1\": \"http://thirdqq.qlogo.cn/g?b=oidb&k=abc&s=40&t=1556496609\",\n"));
+        assert!(
+            body.contains("\"figureurl\": \"http:\\/\\/qzapp.qlogo.cn\\/qzapp\\/1\\/2\\/30\",\n")
+        );
+        assert!(body.contains(
+            "\"figureurl_qq_1\": \"http://thirdqq.qlogo.cn/g?b=oidb&k=abc&s=40&t=1556496609\",\n"
+        ));
         assert!(body.ends_with("    \"is_yellow_year_vip\": \"\"\n}\n"));
         assert_eq!(parse_user_info(body.as_bytes()), Ok(info));
     }
@@ -722,9 +791,18 @@ mod tests {
             b"hello",
             b"{\"ret\":\"x\"}",
         ] {
-            assert!(matches!(parse_token(body), Err(BodyError::Malformed(_))), "token {body:?}");
-            assert!(matches!(parse_me(body), Err(BodyError::Malformed(_))), "me {body:?}");
-            assert!(matches!(parse_user_info(body), Err(BodyError::Malformed(_))), "user {body:?}");
+            assert!(
+                matches!(parse_token(body), Err(BodyError::Malformed(_))),
+                "token {body:?}"
+            );
+            assert!(
+                matches!(parse_me(body), Err(BodyError::Malformed(_))),
+                "me {body:?}"
+            );
+            assert!(
+                matches!(parse_user_info(body), Err(BodyError::Malformed(_))),
+                "user {body:?}"
+            );
         }
     }
 
@@ -735,7 +813,10 @@ mod tests {
         )
         .expect("url");
         let redacted = redact_url(&url);
-        assert!(!redacted.contains("s3cr3t") && !redacted.contains("C0DE"), "{redacted}");
+        assert!(
+            !redacted.contains("s3cr3t") && !redacted.contains("C0DE"),
+            "{redacted}"
+        );
         assert!(redacted.contains("client_id=101"), "{redacted}");
         for body in [
             TOKEN_111.to_string(),

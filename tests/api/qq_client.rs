@@ -35,38 +35,65 @@ struct Setup {
 
 async fn setup() -> Setup {
     passport::install_crypto_provider();
-    let sim = Simulator::dev().spawn("127.0.0.1:0").await.expect("simulator starts");
-    let client = QqClient::with_options(&settings(sim.base_url(), DEV_QQ_APP_ID, DEV_QQ_APP_KEY), fast())
-        .expect("client builds");
+    let sim = Simulator::dev()
+        .spawn("127.0.0.1:0")
+        .await
+        .expect("simulator starts");
+    let client = QqClient::with_options(
+        &settings(sim.base_url(), DEV_QQ_APP_ID, DEV_QQ_APP_KEY),
+        fast(),
+    )
+    .expect("client builds");
     Setup { sim, client }
 }
 
 impl Setup {
     fn code(&self, user: &str) -> String {
-        self.sim.mint_code(DEV_QQ_APP_ID, CALLBACK, user).expect("mint")
+        self.sim
+            .mint_code(DEV_QQ_APP_ID, CALLBACK, user)
+            .expect("mint")
     }
 
     fn client_for(&self, app_id: &str, app_key: &str) -> QqClient {
-        QqClient::with_options(&settings(self.sim.base_url(), app_id, app_key), fast()).expect("client builds")
+        QqClient::with_options(&settings(self.sim.base_url(), app_id, app_key), fast())
+            .expect("client builds")
     }
 
     async fn tokens(&self, user: &str) -> (String, String) {
-        let t = self.client.exchange_code(&self.code(user)).await.expect("exchange");
+        let t = self
+            .client
+            .exchange_code(&self.code(user))
+            .await
+            .expect("exchange");
         let refresh = t.refresh_token.expect("refresh token");
-        (t.access_token.expose().to_owned(), refresh.expose().to_owned())
+        (
+            t.access_token.expose().to_owned(),
+            refresh.expose().to_owned(),
+        )
     }
 }
 
 #[tokio::test]
 async fn login_flow_code_to_profile() {
     let s = setup().await;
-    let token = s.client.exchange_code(&s.code("xiaoming")).await.expect("exchange");
+    let token = s
+        .client
+        .exchange_code(&s.code("xiaoming"))
+        .await
+        .expect("exchange");
     assert_eq!(token.expires_in, 7_776_000);
     assert_eq!(token.access_token.expose().len(), 32);
     assert!(token.refresh_token.is_some());
-    assert!(!format!("{token:?}").contains(token.access_token.expose()), "tokens never print");
+    assert!(
+        !format!("{token:?}").contains(token.access_token.expose()),
+        "tokens never print"
+    );
 
-    let me = s.client.openid(token.access_token.expose(), true).await.expect("openid");
+    let me = s
+        .client
+        .openid(token.access_token.expose(), true)
+        .await
+        .expect("openid");
     assert_eq!(me.client_id, DEV_QQ_APP_ID);
     assert_eq!(me.openid, s.sim.openid(DEV_QQ_APP_ID, "xiaoming"));
     assert_eq!(me.unionid, s.sim.unionid(DEV_QQ_APP_ID, "xiaoming"));
@@ -79,7 +106,11 @@ async fn login_flow_code_to_profile() {
         .expect("profile");
     assert_eq!(info.nickname, "小明");
     assert_eq!(info.gender, "男");
-    assert!(info.avatar.as_deref().is_some_and(|a| a.starts_with("http://thirdqq.qlogo.cn/")));
+    assert!(
+        info.avatar
+            .as_deref()
+            .is_some_and(|a| a.starts_with("http://thirdqq.qlogo.cn/"))
+    );
 }
 
 #[tokio::test]
@@ -93,7 +124,12 @@ async fn consent_form_redirects_with_a_code_the_client_can_exchange() {
     assert!(authorize.as_str().starts_with(&s.sim.url()));
     let page = http.get(authorize.clone()).send().await.expect("page");
     assert_eq!(page.status(), 200);
-    assert!(page.text().await.expect("text").contains("name=\"sim_user\""));
+    assert!(
+        page.text()
+            .await
+            .expect("text")
+            .contains("name=\"sim_user\"")
+    );
 
     let mut form: Vec<(String, String)> = authorize.query_pairs().into_owned().collect();
     form.push(("sim_user".into(), "新用户".into()));
@@ -110,10 +146,18 @@ async fn consent_form_redirects_with_a_code_the_client_can_exchange() {
     let q: std::collections::HashMap<_, _> = location.query_pairs().into_owned().collect();
     assert_eq!(q["state"], "st-1");
     let token = s.client.exchange_code(&q["code"]).await.expect("exchange");
-    let me = s.client.openid(token.access_token.expose(), false).await.expect("me");
+    let me = s
+        .client
+        .openid(token.access_token.expose(), false)
+        .await
+        .expect("me");
     assert_eq!(me.openid, s.sim.openid(DEV_QQ_APP_ID, "新用户"));
     assert_eq!(me.unionid, None);
-    let info = s.client.user_info(token.access_token.expose(), &me.openid).await.expect("info");
+    let info = s
+        .client
+        .user_info(token.access_token.expose(), &me.openid)
+        .await
+        .expect("info");
     assert_eq!(info.nickname, "新来的");
 }
 
@@ -133,7 +177,10 @@ async fn an_expired_or_unknown_code_is_invalid() {
     let s = setup().await;
     let code = s.code("xiaohong");
     s.sim.advance_clock(Duration::from_secs(601));
-    assert_eq!(s.client.exchange_code(&code).await.expect_err("expired"), QqError::CodeInvalid);
+    assert_eq!(
+        s.client.exchange_code(&code).await.expect_err("expired"),
+        QqError::CodeInvalid
+    );
     let err = s
         .client
         .exchange_code("0123456789ABCDEF0123456789ABCDEF")
@@ -166,7 +213,11 @@ async fn wrong_secret_and_unknown_app_are_bad_credentials() {
         .expect_err("bad secret");
     assert_eq!(err, QqError::BadCredentials { code: 100009 });
     assert!(err.is_config_error());
-    let err = s.client_for("999", "x").exchange_code(&code).await.expect_err("unknown app");
+    let err = s
+        .client_for("999", "x")
+        .exchange_code(&code)
+        .await
+        .expect_err("unknown app");
     assert_eq!(err, QqError::BadCredentials { code: 100008 });
     // The code survived both failures.
     s.client.exchange_code(&code).await.expect("still valid");
@@ -176,11 +227,24 @@ async fn wrong_secret_and_unknown_app_are_bad_credentials() {
 async fn missing_parameters_keep_their_codes() {
     let s = setup().await;
     let code_of = |e: QqError| e.qq_code();
-    assert_eq!(code_of(s.client.exchange_code("").await.expect_err("no code")), Some(100005));
-    assert_eq!(code_of(s.client.refresh("").await.expect_err("no refresh")), Some(100006));
-    assert_eq!(code_of(s.client.openid("", false).await.expect_err("no token")), Some(100007));
+    assert_eq!(
+        code_of(s.client.exchange_code("").await.expect_err("no code")),
+        Some(100005)
+    );
+    assert_eq!(
+        code_of(s.client.refresh("").await.expect_err("no refresh")),
+        Some(100006)
+    );
+    assert_eq!(
+        code_of(s.client.openid("", false).await.expect_err("no token")),
+        Some(100007)
+    );
     let (access, _) = s.tokens("xiaoming").await;
-    let err = s.client.user_info(&access, "").await.expect_err("no openid");
+    let err = s
+        .client
+        .user_info(&access, "")
+        .await
+        .expect_err("no openid");
     assert!(
         matches!(err, QqError::Api { endpoint: QqEndpoint::UserInfo, code: -1, ref message } if message.contains("openid")),
         "{err:?}"
@@ -195,10 +259,18 @@ async fn refresh_rotates_the_refresh_token() {
     let next_refresh = next.refresh_token.expect("rotated").expose().to_owned();
     assert_ne!(next_refresh, refresh);
     assert_ne!(next.access_token.expose(), access);
-    let me = s.client.openid(next.access_token.expose(), false).await.expect("new token works");
+    let me = s
+        .client
+        .openid(next.access_token.expose(), false)
+        .await
+        .expect("new token works");
     assert_eq!(me.openid, s.sim.openid(DEV_QQ_APP_ID, "laowang"));
 
-    let err = s.client.refresh(&refresh).await.expect_err("old refresh token is dead");
+    let err = s
+        .client
+        .refresh(&refresh)
+        .await
+        .expect_err("old refresh token is dead");
     assert_eq!(err, QqError::TokenInvalid { code: 100015 });
     assert!(err.needs_relogin());
 
@@ -214,7 +286,13 @@ async fn refresh_tokens_belong_to_their_app() {
     let s = setup().await;
     let (_, refresh) = s.tokens("laowang").await;
     let other = s.client_for(SIM_NO_UNIONID_APP_ID, SIM_NO_UNIONID_APP_KEY);
-    assert!(other.refresh(&refresh).await.expect_err("other app").needs_relogin());
+    assert!(
+        other
+            .refresh(&refresh)
+            .await
+            .expect_err("other app")
+            .needs_relogin()
+    );
 }
 
 #[tokio::test]
@@ -241,7 +319,11 @@ async fn invalid_expired_and_revoked_access_tokens() {
         s.client.openid(&access, false).await.expect_err("expired"),
         QqError::TokenInvalid { code: 100016 }
     );
-    let err = s.client.user_info(&access, &openid).await.expect_err("expired");
+    let err = s
+        .client
+        .user_info(&access, &openid)
+        .await
+        .expect_err("expired");
     assert_eq!(err, QqError::TokenInvalid { code: -23 });
     assert!(err.needs_relogin());
 }
@@ -250,12 +332,21 @@ async fn invalid_expired_and_revoked_access_tokens() {
 async fn unionid_needs_the_permission_and_openids_differ_per_app() {
     let s = setup().await;
     let other = s.client_for(SIM_NO_UNIONID_APP_ID, SIM_NO_UNIONID_APP_KEY);
-    let code = s.sim.mint_code(SIM_NO_UNIONID_APP_ID, CALLBACK, "xiaoming").expect("mint");
+    let code = s
+        .sim
+        .mint_code(SIM_NO_UNIONID_APP_ID, CALLBACK, "xiaoming")
+        .expect("mint");
     let token = other.exchange_code(&code).await.expect("exchange");
-    let err = other.openid(token.access_token.expose(), true).await.expect_err("no permission");
+    let err = other
+        .openid(token.access_token.expose(), true)
+        .await
+        .expect_err("no permission");
     assert_eq!(err, QqError::UnionidNotPermitted);
     assert!(err.is_config_error());
-    let me = other.openid(token.access_token.expose(), false).await.expect("openid alone works");
+    let me = other
+        .openid(token.access_token.expose(), false)
+        .await
+        .expect("openid alone works");
     assert_eq!(me.client_id, SIM_NO_UNIONID_APP_ID);
     assert_ne!(me.openid, s.sim.openid(DEV_QQ_APP_ID, "xiaoming"));
     assert_eq!(me.openid, s.sim.openid(SIM_NO_UNIONID_APP_ID, "xiaoming"));
@@ -303,19 +394,44 @@ async fn junk_html_empty_and_truncated_bodies_are_malformed() {
     let s = setup().await;
     let (access, _) = s.tokens("xiaoming").await;
     let openid = s.sim.openid(DEV_QQ_APP_ID, "xiaoming");
-    for kind in [FaultKind::Junk, FaultKind::Html, FaultKind::Empty, FaultKind::Truncate] {
+    for kind in [
+        FaultKind::Junk,
+        FaultKind::Html,
+        FaultKind::Empty,
+        FaultKind::Truncate,
+    ] {
         s.sim.clear_faults();
         s.sim.add_fault(fault(FaultTarget::Any, kind));
         let err = s.client.openid(&access, false).await.expect_err("me");
         assert!(
-            matches!(err, QqError::Malformed { endpoint: QqEndpoint::Me, .. }),
+            matches!(
+                err,
+                QqError::Malformed {
+                    endpoint: QqEndpoint::Me,
+                    ..
+                }
+            ),
             "{kind:?}: {err:?}"
         );
         assert!(err.is_upstream_failure());
-        let err = s.client.user_info(&access, &openid).await.expect_err("user info");
-        assert!(matches!(err, QqError::Malformed { .. }), "{kind:?}: {err:?}");
-        let err = s.client.exchange_code(&s.code("xiaoming")).await.expect_err("token");
-        assert!(matches!(err, QqError::Malformed { .. }), "{kind:?}: {err:?}");
+        let err = s
+            .client
+            .user_info(&access, &openid)
+            .await
+            .expect_err("user info");
+        assert!(
+            matches!(err, QqError::Malformed { .. }),
+            "{kind:?}: {err:?}"
+        );
+        let err = s
+            .client
+            .exchange_code(&s.code("xiaoming"))
+            .await
+            .expect_err("token");
+        assert!(
+            matches!(err, QqError::Malformed { .. }),
+            "{kind:?}: {err:?}"
+        );
     }
     let mut custom = fault(FaultTarget::Token, FaultKind::Junk);
     custom.body = Some("access_token=&expires_in=".into());
@@ -335,7 +451,10 @@ async fn latency_beyond_the_timeout_and_hangs_time_out() {
     let mut slow = fault(FaultTarget::Me, FaultKind::Latency);
     slow.latency_ms = Some(100);
     s.sim.add_fault(slow);
-    s.client.openid(&access, false).await.expect("within the timeout");
+    s.client
+        .openid(&access, false)
+        .await
+        .expect("within the timeout");
 
     s.sim.clear_faults();
     let mut slower = fault(FaultTarget::Me, FaultKind::Latency);
@@ -343,14 +462,29 @@ async fn latency_beyond_the_timeout_and_hangs_time_out() {
     s.sim.add_fault(slower);
     let started = std::time::Instant::now();
     let err = s.client.openid(&access, false).await.expect_err("too slow");
-    assert_eq!(err, QqError::Timeout { endpoint: QqEndpoint::Me });
+    assert_eq!(
+        err,
+        QqError::Timeout {
+            endpoint: QqEndpoint::Me
+        }
+    );
     assert!(started.elapsed() < Duration::from_millis(1_500));
     assert!(err.is_upstream_failure());
 
     s.sim.clear_faults();
-    s.sim.add_fault(fault(FaultTarget::Token, FaultKind::Timeout));
-    let err = s.client.refresh("0123456789ABCDEF0123456789ABCDEF").await.expect_err("hang");
-    assert_eq!(err, QqError::Timeout { endpoint: QqEndpoint::Token });
+    s.sim
+        .add_fault(fault(FaultTarget::Token, FaultKind::Timeout));
+    let err = s
+        .client
+        .refresh("0123456789ABCDEF0123456789ABCDEF")
+        .await
+        .expect_err("hang");
+    assert_eq!(
+        err,
+        QqError::Timeout {
+            endpoint: QqEndpoint::Token
+        }
+    );
 }
 
 #[tokio::test]
@@ -373,7 +507,8 @@ async fn an_unreachable_qq_is_an_upstream_failure_without_secrets_in_the_error()
         .expect("addr")
         .port();
     let base = Url::parse(&format!("http://127.0.0.1:{port}/")).expect("url");
-    let client = QqClient::with_options(&settings(base, DEV_QQ_APP_ID, DEV_QQ_APP_KEY), fast()).expect("client");
+    let client = QqClient::with_options(&settings(base, DEV_QQ_APP_ID, DEV_QQ_APP_KEY), fast())
+        .expect("client");
     let err = client
         .openid("SECRETTOKEN0123456789ABCDEF01234", false)
         .await
@@ -382,9 +517,15 @@ async fn an_unreachable_qq_is_an_upstream_failure_without_secrets_in_the_error()
     assert!(err.is_upstream_failure());
     let shown = format!("{err} {err:?}");
     assert!(!shown.contains("SECRETTOKEN"), "{shown}");
-    let err = client.exchange_code("SECRETCODE").await.expect_err("nobody listens");
+    let err = client
+        .exchange_code("SECRETCODE")
+        .await
+        .expect_err("nobody listens");
     let shown = format!("{err} {err:?}");
-    assert!(!shown.contains("SECRETCODE") && !shown.contains(DEV_QQ_APP_KEY), "{shown}");
+    assert!(
+        !shown.contains("SECRETCODE") && !shown.contains(DEV_QQ_APP_KEY),
+        "{shown}"
+    );
 }
 
 #[tokio::test]
@@ -394,6 +535,8 @@ async fn a_base_url_with_a_path_prefix_is_kept() {
     // No trailing slash on the base: the client must still reach /oauth2.0/token under it.
     let base = Url::parse(&sim.url()).expect("url");
     let client = QqClient::new(&settings(base, DEV_QQ_APP_ID, DEV_QQ_APP_KEY)).expect("client");
-    let code = sim.mint_code(DEV_QQ_APP_ID, CALLBACK, "wenqing").expect("mint");
+    let code = sim
+        .mint_code(DEV_QQ_APP_ID, CALLBACK, "wenqing")
+        .expect("mint");
     client.exchange_code(&code).await.expect("exchange");
 }

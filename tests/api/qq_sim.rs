@@ -14,7 +14,10 @@ const CALLBACK: &str = "http://127.0.0.1:8000/oauth/qq/callback";
 
 async fn start() -> (RunningSim, reqwest::Client) {
     passport::install_crypto_provider();
-    let sim = Simulator::dev().spawn("127.0.0.1:0").await.expect("simulator starts");
+    let sim = Simulator::dev()
+        .spawn("127.0.0.1:0")
+        .await
+        .expect("simulator starts");
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(10))
@@ -24,7 +27,9 @@ async fn start() -> (RunningSim, reqwest::Client) {
 }
 
 fn is_hex32(s: &str) -> bool {
-    s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
+    s.len() == 32
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
 }
 
 /// Status, the headers QQ sends, and the exact body bytes.
@@ -32,7 +37,10 @@ async fn qq_answer(resp: reqwest::Response) -> String {
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["content-type"], "text/html; charset=utf-8");
     assert_eq!(resp.headers()["server"], "tws");
-    assert!(resp.headers().get("x-request-id").is_none(), "no headers QQ does not send");
+    assert!(
+        resp.headers().get("x-request-id").is_none(),
+        "no headers QQ does not send"
+    );
     resp.text().await.expect("body")
 }
 
@@ -50,8 +58,14 @@ fn token_url(sim: &RunningSim, code: &str) -> String {
 #[tokio::test]
 async fn token_body_is_111_bytes_without_newline() {
     let (sim, http) = start().await;
-    let code = sim.mint_code(DEV_QQ_APP_ID, CALLBACK, "xiaoming").expect("mint");
-    let resp = http.get(token_url(&sim, &code)).send().await.expect("request");
+    let code = sim
+        .mint_code(DEV_QQ_APP_ID, CALLBACK, "xiaoming")
+        .expect("mint");
+    let resp = http
+        .get(token_url(&sim, &code))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(resp.headers()["cache-control"], "no-cache");
     let body = qq_answer(resp).await;
     assert_eq!(body.len(), 111, "{body:?}");
@@ -66,21 +80,26 @@ async fn token_body_is_111_bytes_without_newline() {
 #[tokio::test]
 async fn token_accepts_post_form_mixed_with_query_and_fmt_json() {
     let (sim, http) = start().await;
-    let code = sim.mint_code(DEV_QQ_APP_ID, CALLBACK, "xiaoming").expect("mint");
+    let code = sim
+        .mint_code(DEV_QQ_APP_ID, CALLBACK, "xiaoming")
+        .expect("mint");
     let body = qq_answer(
-        http.post(format!("{}/oauth2.0/token?fmt=json&need_openid=1", sim.url()))
-            .header("accept", "application/json")
-            .form(&[
-                ("grant_type", "authorization_code"),
-                ("client_id", DEV_QQ_APP_ID),
-                ("client_secret", DEV_QQ_APP_KEY),
-                ("code", &code),
-                ("redirect_uri", CALLBACK),
-                ("code_challenge", "ignored-pkce"),
-            ])
-            .send()
-            .await
-            .expect("request"),
+        http.post(format!(
+            "{}/oauth2.0/token?fmt=json&need_openid=1",
+            sim.url()
+        ))
+        .header("accept", "application/json")
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", DEV_QQ_APP_ID),
+            ("client_secret", DEV_QQ_APP_KEY),
+            ("code", &code),
+            ("redirect_uri", CALLBACK),
+            ("code_challenge", "ignored-pkce"),
+        ])
+        .send()
+        .await
+        .expect("request"),
     )
     .await;
     let v: Value = serde_json::from_str(&body).expect("json");
@@ -105,16 +124,24 @@ async fn token_accepts_post_form_mixed_with_query_and_fmt_json() {
     )
     .await;
     let v: Value = serde_json::from_str(&body).expect("json");
-    assert!(v.get("openid").is_none() && v["refresh_token"] != refresh, "{body}");
+    assert!(
+        v.get("openid").is_none() && v["refresh_token"] != refresh,
+        "{body}"
+    );
 }
 
 #[tokio::test]
 async fn token_errors_are_jsonp_with_qq_texts() {
     let (sim, http) = start().await;
     let base = format!("{}/oauth2.0/token", sim.url());
-    let code = sim.mint_code(DEV_QQ_APP_ID, CALLBACK, "xiaoming").expect("mint");
+    let code = sim
+        .mint_code(DEV_QQ_APP_ID, CALLBACK, "xiaoming")
+        .expect("mint");
     let cases: Vec<(String, &str)> = vec![
-        (format!("{base}?client_id=1"), r#"{"error":100004,"error_description":"param grant_type is wrong or lost "}"#),
+        (
+            format!("{base}?client_id=1"),
+            r#"{"error":100004,"error_description":"param grant_type is wrong or lost "}"#,
+        ),
         (
             format!("{base}?grant_type=authorization_code"),
             r#"{"error":100001,"error_description":"param client_id is wrong or lost "}"#,
@@ -124,25 +151,38 @@ async fn token_errors_are_jsonp_with_qq_texts() {
             r#"{"error":100002,"error_description":"param client_secret is wrong or lost "}"#,
         ),
         (
-            format!("{base}?grant_type=authorization_code&client_id={DEV_QQ_APP_ID}&client_secret=x"),
+            format!(
+                "{base}?grant_type=authorization_code&client_id={DEV_QQ_APP_ID}&client_secret=x"
+            ),
             r#"{"error":100009,"error_description":"client secret is illegal"}"#,
         ),
         (
-            format!("{base}?grant_type=authorization_code&client_id={DEV_QQ_APP_ID}&client_secret={DEV_QQ_APP_KEY}"),
+            format!(
+                "{base}?grant_type=authorization_code&client_id={DEV_QQ_APP_ID}&client_secret={DEV_QQ_APP_KEY}"
+            ),
             r#"{"error":100005,"error_description":"param code is wrong or lost "}"#,
         ),
         (
-            format!("{base}?grant_type=refresh_token&client_id={DEV_QQ_APP_ID}&client_secret={DEV_QQ_APP_KEY}"),
+            format!(
+                "{base}?grant_type=refresh_token&client_id={DEV_QQ_APP_ID}&client_secret={DEV_QQ_APP_KEY}"
+            ),
             r#"{"error":100006,"error_description":"param refresh token is wrong or lost "}"#,
         ),
         (
             token_url(&sim, &code).replace(CALLBACK, "http://127.0.0.1:8000/other"),
             r#"{"error":100010,"error_description":"redirect uri is illegal"}"#,
         ),
-        (token_url(&sim, "ABC"), r#"{"error":100019,"error_description":"code to access token error"}"#),
+        (
+            token_url(&sim, "ABC"),
+            r#"{"error":100019,"error_description":"code to access token error"}"#,
+        ),
     ];
     for (url, json) in cases {
-        assert_eq!(get(&http, url.clone()).await, format!("callback( {json} );\n"), "{url}");
+        assert_eq!(
+            get(&http, url.clone()).await,
+            format!("callback( {json} );\n"),
+            "{url}"
+        );
     }
     get(&http, token_url(&sim, &code)).await;
     assert_eq!(
@@ -158,23 +198,39 @@ async fn token_errors_are_jsonp_with_qq_texts() {
 #[tokio::test]
 async fn me_body_is_83_bytes_and_unionid_follows_the_permission() {
     let (sim, http) = start().await;
-    let code = sim.mint_code(DEV_QQ_APP_ID, CALLBACK, "xiaoming").expect("mint");
-    let token = wire::parse_token(get(&http, token_url(&sim, &code)).await.as_bytes()).expect("token");
+    let code = sim
+        .mint_code(DEV_QQ_APP_ID, CALLBACK, "xiaoming")
+        .expect("mint");
+    let token =
+        wire::parse_token(get(&http, token_url(&sim, &code)).await.as_bytes()).expect("token");
     let openid = sim.openid(DEV_QQ_APP_ID, "xiaoming");
-    let me = format!("{}/oauth2.0/me?access_token={}", sim.url(), token.access_token);
+    let me = format!(
+        "{}/oauth2.0/me?access_token={}",
+        sim.url(),
+        token.access_token
+    );
 
     let resp = http.get(&me).send().await.expect("request");
     assert_eq!(resp.headers()["cache-control"], "no-cache");
     let body = qq_answer(resp).await;
     assert_eq!(body.len(), 83);
-    assert_eq!(body, format!("callback( {{\"client_id\":\"{DEV_QQ_APP_ID}\",\"openid\":\"{openid}\"}} );\n"));
+    assert_eq!(
+        body,
+        format!("callback( {{\"client_id\":\"{DEV_QQ_APP_ID}\",\"openid\":\"{openid}\"}} );\n")
+    );
     assert!(is_hex32(&openid));
 
-    assert_eq!(get(&http, format!("{me}&unionid=0")).await, body, "unionid=0 is off");
+    assert_eq!(
+        get(&http, format!("{me}&unionid=0")).await,
+        body,
+        "unionid=0 is off"
+    );
     let unionid = sim.unionid(DEV_QQ_APP_ID, "xiaoming").expect("permitted");
     assert_eq!(
         get(&http, format!("{me}&unionid=1")).await,
-        format!("callback( {{\"client_id\":\"{DEV_QQ_APP_ID}\",\"openid\":\"{openid}\",\"unionid\":\"{unionid}\"}} );\n")
+        format!(
+            "callback( {{\"client_id\":\"{DEV_QQ_APP_ID}\",\"openid\":\"{openid}\",\"unionid\":\"{unionid}\"}} );\n"
+        )
     );
     assert_eq!(
         get(&http, format!("{me}&fmt=json")).await,
@@ -185,7 +241,11 @@ async fn me_body_is_83_bytes_and_unionid_follows_the_permission() {
         "callback( {\"error\":100007,\"error_description\":\"param access token is wrong or lost \"} );\n"
     );
     assert_eq!(
-        get(&http, format!("{}/oauth2.0/me?access_token=NOPE", sim.url())).await,
+        get(
+            &http,
+            format!("{}/oauth2.0/me?access_token=NOPE", sim.url())
+        )
+        .await,
         "callback( {\"error\":100013,\"error_description\":\"access token is illegal\"} );\n"
     );
 
@@ -200,7 +260,15 @@ async fn me_body_is_83_bytes_and_unionid_follows_the_permission() {
     );
     let token = wire::parse_token(get(&http, other).await.as_bytes()).expect("token");
     assert_eq!(
-        get(&http, format!("{}/oauth2.0/me?access_token={}&unionid=1", sim.url(), token.access_token)).await,
+        get(
+            &http,
+            format!(
+                "{}/oauth2.0/me?access_token={}&unionid=1",
+                sim.url(),
+                token.access_token
+            )
+        )
+        .await,
         "callback( {\"error\":100048,\"error_description\":\"companyid not set\"} );\n"
     );
 }
@@ -208,8 +276,11 @@ async fn me_body_is_83_bytes_and_unionid_follows_the_permission() {
 #[tokio::test]
 async fn get_user_info_has_qqs_pretty_layout() {
     let (sim, http) = start().await;
-    let code = sim.mint_code(DEV_QQ_APP_ID, CALLBACK, "xiaohong").expect("mint");
-    let token = wire::parse_token(get(&http, token_url(&sim, &code)).await.as_bytes()).expect("token");
+    let code = sim
+        .mint_code(DEV_QQ_APP_ID, CALLBACK, "xiaohong")
+        .expect("mint");
+    let token =
+        wire::parse_token(get(&http, token_url(&sim, &code)).await.as_bytes()).expect("token");
     let openid = sim.openid(DEV_QQ_APP_ID, "xiaohong");
     let url = format!(
         "{}/user/get_user_info?access_token={}&oauth_consumer_key={DEV_QQ_APP_ID}&openid={openid}",
@@ -218,8 +289,20 @@ async fn get_user_info_has_qqs_pretty_layout() {
     );
     let body = get(&http, url.clone()).await;
     let lines: Vec<&str> = body.split('\n').collect();
-    assert_eq!(&lines[..5], ["{", "    \"ret\": 0,", "    \"msg\": \"\",", "    \"is_lost\":0,", "    \"nickname\": \"小红\","]);
-    assert_eq!(&lines[lines.len() - 3..], ["    \"is_yellow_year_vip\": \"0\"", "}", ""]);
+    assert_eq!(
+        &lines[..5],
+        [
+            "{",
+            "    \"ret\": 0,",
+            "    \"msg\": \"\",",
+            "    \"is_lost\":0,",
+            "    \"nickname\": \"小红\","
+        ]
+    );
+    assert_eq!(
+        &lines[lines.len() - 3..],
+        ["    \"is_yellow_year_vip\": \"0\"", "}", ""]
+    );
     let keys: Vec<&str> = lines[1..lines.len() - 2]
         .iter()
         .map(|l| l.trim_start().split('"').nth(1).expect("key"))
@@ -227,9 +310,28 @@ async fn get_user_info_has_qqs_pretty_layout() {
     assert_eq!(
         keys,
         [
-            "ret", "msg", "is_lost", "nickname", "gender", "gender_type", "province", "city", "year", "constellation",
-            "figureurl", "figureurl_1", "figureurl_2", "figureurl_qq_1", "figureurl_qq_2", "figureurl_qq",
-            "figureurl_type", "is_yellow_vip", "vip", "yellow_vip_level", "level", "is_yellow_year_vip"
+            "ret",
+            "msg",
+            "is_lost",
+            "nickname",
+            "gender",
+            "gender_type",
+            "province",
+            "city",
+            "year",
+            "constellation",
+            "figureurl",
+            "figureurl_1",
+            "figureurl_2",
+            "figureurl_qq_1",
+            "figureurl_qq_2",
+            "figureurl_qq",
+            "figureurl_type",
+            "is_yellow_vip",
+            "vip",
+            "yellow_vip_level",
+            "level",
+            "is_yellow_year_vip"
         ]
     );
     assert!(body.contains(&format!(
@@ -242,7 +344,11 @@ async fn get_user_info_has_qqs_pretty_layout() {
     assert_eq!(body, wire::write_user_info(&parsed));
 
     assert_eq!(
-        get(&http, url.replace(&openid, "0123456789ABCDEF0123456789ABCDEF")).await,
+        get(
+            &http,
+            url.replace(&openid, "0123456789ABCDEF0123456789ABCDEF")
+        )
+        .await,
         r#"{"ret":-1,"msg":"client request's parameters are invalid, invalid openid"}"#
     );
     assert_eq!(
@@ -263,16 +369,25 @@ async fn authorize_errors_show_qqs_error_page() {
     let (sim, http) = start().await;
     for (url, expected) in [
         (authorize_url(&sim, "424242", CALLBACK), "(100008)"),
-        (authorize_url(&sim, SIM_UNAPPROVED_APP_ID, CALLBACK), "(100011)"),
+        (
+            authorize_url(&sim, SIM_UNAPPROVED_APP_ID, CALLBACK),
+            "(100011)",
+        ),
         (
             authorize_url(&sim, DEV_QQ_APP_ID, "https://evil.example/cb"),
             "redirect uri is illegal(100010)",
         ),
-        (format!("{}/oauth2.0/authorize?client_id={DEV_QQ_APP_ID}", sim.url()), "(100000)"),
+        (
+            format!("{}/oauth2.0/authorize?client_id={DEV_QQ_APP_ID}", sim.url()),
+            "(100000)",
+        ),
         (format!("{}/oauth2.0/authorize", sim.url()), "(100001)"),
     ] {
         let page = get(&http, url.clone()).await;
-        assert!(page.contains(expected) && !page.contains("<form"), "{url}: {page}");
+        assert!(
+            page.contains(expected) && !page.contains("<form"),
+            "{url}: {page}"
+        );
     }
 }
 
@@ -285,7 +400,10 @@ async fn consent_page_accepts_an_unencoded_redirect_uri_and_posts_back() {
     assert!(page.contains("<form method=\"post\" action=\"/oauth2.0/authorize\">"));
     assert!(page.contains("value=\"http://127.0.0.1:8000/complete/qq/\""));
     for user in ["xiaoming", "xiaohong", "laowang"] {
-        assert!(page.contains(&format!("name=\"sim_user\" value=\"{user}\"")), "{user}");
+        assert!(
+            page.contains(&format!("name=\"sim_user\" value=\"{user}\"")),
+            "{user}"
+        );
     }
     assert!(page.contains("name=\"action\" value=\"cancel\""));
 
@@ -302,18 +420,30 @@ async fn consent_page_accepts_an_unencoded_redirect_uri_and_posts_back() {
         .await
         .expect("submit");
     assert_eq!(resp.status(), 302);
-    let location = resp.headers()["location"].to_str().expect("ascii").to_owned();
+    let location = resp.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
     let (head, query) = location.split_once('?').expect("query");
     assert_eq!(head, "http://127.0.0.1:8000/complete/qq/");
-    let q: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let q: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect();
     assert!(is_hex32(&q["code"]));
     assert_eq!(q["state"], "a b&c");
-    assert!(query.starts_with("code="), "code first, then state: {query}");
+    assert!(
+        query.starts_with("code="),
+        "code first, then state: {query}"
+    );
 
     // No user picked: the consent page again, with a message.
     let resp = http
         .post(format!("{}/oauth2.0/authorize", sim.url()))
-        .form(&[("response_type", "code"), ("client_id", DEV_QQ_APP_ID), ("redirect_uri", CALLBACK)])
+        .form(&[
+            ("response_type", "code"),
+            ("client_id", DEV_QQ_APP_ID),
+            ("redirect_uri", CALLBACK),
+        ])
         .send()
         .await
         .expect("submit");
@@ -336,12 +466,25 @@ async fn cancel_closes_on_pc_and_redirects_on_mobile() {
         ]
     };
     let url = format!("{}/oauth2.0/authorize", sim.url());
-    let resp = http.post(&url).form(&form("pc")).send().await.expect("cancel");
+    let resp = http
+        .post(&url)
+        .form(&form("pc"))
+        .send()
+        .await
+        .expect("cancel");
     assert_eq!(resp.status(), 200);
     assert!(resp.text().await.expect("text").contains("已取消"));
-    let resp = http.post(&url).form(&form("mobile")).send().await.expect("cancel");
+    let resp = http
+        .post(&url)
+        .form(&form("mobile"))
+        .send()
+        .await
+        .expect("cancel");
     assert_eq!(resp.status(), 302);
-    assert_eq!(resp.headers()["location"], format!("{CALLBACK}?usercancel=1&state=s1"));
+    assert_eq!(
+        resp.headers()["location"],
+        format!("{CALLBACK}?usercancel=1&state=s1")
+    );
 }
 
 async fn post_json(http: &reqwest::Client, url: String, body: Value) -> (u16, Value) {
@@ -364,7 +507,10 @@ async fn control_endpoints_mint_codes_move_the_clock_and_revoke() {
     let codes: Vec<String> = serde_json::from_value(v["codes"].clone()).expect("codes");
     assert_eq!(codes.len(), 50);
     assert!(codes.iter().all(|c| is_hex32(c)));
-    assert_eq!(codes.iter().collect::<std::collections::HashSet<_>>().len(), 50);
+    assert_eq!(
+        codes.iter().collect::<std::collections::HashSet<_>>().len(),
+        50
+    );
 
     let (status, v) = post_json(
         &http,
@@ -381,22 +527,43 @@ async fn control_endpoints_mint_codes_move_the_clock_and_revoke() {
     .await;
     assert_eq!(status, 400);
 
-    let (status, v) = post_json(&http, format!("{}/_sim/clock", sim.url()), json!({"advance_secs": 601})).await;
+    let (status, v) = post_json(
+        &http,
+        format!("{}/_sim/clock", sim.url()),
+        json!({"advance_secs": 601}),
+    )
+    .await;
     assert_eq!((status, v["offset_secs"].as_i64()), (200, Some(601)));
     assert_eq!(
         get(&http, token_url(&sim, &codes[0])).await,
         "callback( {\"error\":100019,\"error_description\":\"code to access token error\"} );\n"
     );
 
-    let code = sim.mint_code(DEV_QQ_APP_ID, CALLBACK, "xiaoming").expect("mint");
-    let token = wire::parse_token(get(&http, token_url(&sim, &code)).await.as_bytes()).expect("token");
-    let (status, _) = post_json(&http, format!("{}/_sim/revoke", sim.url()), json!({"token": token.access_token})).await;
+    let code = sim
+        .mint_code(DEV_QQ_APP_ID, CALLBACK, "xiaoming")
+        .expect("mint");
+    let token =
+        wire::parse_token(get(&http, token_url(&sim, &code)).await.as_bytes()).expect("token");
+    let (status, _) = post_json(
+        &http,
+        format!("{}/_sim/revoke", sim.url()),
+        json!({"token": token.access_token}),
+    )
+    .await;
     assert_eq!(status, 204);
-    let (status, _) = post_json(&http, format!("{}/_sim/revoke", sim.url()), json!({"token": "nope"})).await;
+    let (status, _) = post_json(
+        &http,
+        format!("{}/_sim/revoke", sim.url()),
+        json!({"token": "nope"}),
+    )
+    .await;
     assert_eq!(status, 404);
 
     let v: Value = http
-        .get(format!("{}/_sim/openid?client_id={DEV_QQ_APP_ID}&sim_user=xiaoming", sim.url()))
+        .get(format!(
+            "{}/_sim/openid?client_id={DEV_QQ_APP_ID}&sim_user=xiaoming",
+            sim.url()
+        ))
         .send()
         .await
         .expect("openid")
@@ -404,9 +571,19 @@ async fn control_endpoints_mint_codes_move_the_clock_and_revoke() {
         .await
         .expect("json");
     assert_eq!(v["openid"], sim.openid(DEV_QQ_APP_ID, "xiaoming"));
-    let overview: Value = http.get(format!("{}/_sim", sim.url())).send().await.expect("overview").json().await.expect("json");
+    let overview: Value = http
+        .get(format!("{}/_sim", sim.url()))
+        .send()
+        .await
+        .expect("overview")
+        .json()
+        .await
+        .expect("json");
     assert!(overview["apps"].as_array().is_some_and(|a| a.len() == 3));
-    assert!(!overview.to_string().contains(DEV_QQ_APP_KEY), "no secrets in the overview");
+    assert!(
+        !overview.to_string().contains(DEV_QQ_APP_KEY),
+        "no secrets in the overview"
+    );
 }
 
 #[tokio::test]
@@ -423,7 +600,11 @@ async fn faults_are_added_listed_and_cleared_over_http() {
     .await;
     assert_eq!(status, 200);
     assert_eq!(v["faults"].as_array().map(Vec::len), Some(2));
-    let resp = http.get(token_url(&sim, "X")).send().await.expect("request");
+    let resp = http
+        .get(token_url(&sim, "X"))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(resp.status(), 500);
 
     let (status, _) = post_json(
@@ -434,9 +615,20 @@ async fn faults_are_added_listed_and_cleared_over_http() {
     .await;
     assert_eq!(status, 400);
 
-    let resp = http.delete(format!("{}/_sim/faults", sim.url())).send().await.expect("delete");
+    let resp = http
+        .delete(format!("{}/_sim/faults", sim.url()))
+        .send()
+        .await
+        .expect("delete");
     assert_eq!(resp.status(), 204);
-    let v: Value = http.get(format!("{}/_sim/faults", sim.url())).send().await.expect("list").json().await.expect("json");
+    let v: Value = http
+        .get(format!("{}/_sim/faults", sim.url()))
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(v["faults"], json!([]));
     assert!(get(&http, token_url(&sim, "X")).await.contains("100019"));
 }
@@ -445,8 +637,17 @@ async fn faults_are_added_listed_and_cleared_over_http() {
 async fn openids_are_stable_across_restarts_and_differ_across_apps() {
     let a = Simulator::dev();
     let b = Simulator::dev();
-    assert_eq!(a.openid(DEV_QQ_APP_ID, "xiaoming"), b.openid(DEV_QQ_APP_ID, "xiaoming"));
-    assert_ne!(a.openid(DEV_QQ_APP_ID, "xiaoming"), a.openid(SIM_NO_UNIONID_APP_ID, "xiaoming"));
-    assert_ne!(a.openid(DEV_QQ_APP_ID, "xiaoming"), a.openid(DEV_QQ_APP_ID, "xiaohong"));
+    assert_eq!(
+        a.openid(DEV_QQ_APP_ID, "xiaoming"),
+        b.openid(DEV_QQ_APP_ID, "xiaoming")
+    );
+    assert_ne!(
+        a.openid(DEV_QQ_APP_ID, "xiaoming"),
+        a.openid(SIM_NO_UNIONID_APP_ID, "xiaoming")
+    );
+    assert_ne!(
+        a.openid(DEV_QQ_APP_ID, "xiaoming"),
+        a.openid(DEV_QQ_APP_ID, "xiaohong")
+    );
     assert_eq!(a.unionid(SIM_NO_UNIONID_APP_ID, "xiaoming"), None);
 }

@@ -80,7 +80,11 @@ impl SimApp {
     }
 
     pub fn display_name(&self) -> &str {
-        if self.name.is_empty() { &self.client_id } else { &self.name }
+        if self.name.is_empty() {
+            &self.client_id
+        } else {
+            &self.name
+        }
     }
 }
 
@@ -120,7 +124,14 @@ impl SimUser {
         }
     }
 
-    fn with(name: &str, nickname: &str, gender: &str, province: &str, city: &str, year: &str) -> Self {
+    fn with(
+        name: &str,
+        nickname: &str,
+        gender: &str,
+        province: &str,
+        city: &str,
+        year: &str,
+    ) -> Self {
         Self {
             name: name.into(),
             nickname: nickname.into(),
@@ -206,7 +217,10 @@ impl Default for SimConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum SimConfigError {
     #[error("cannot read {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path} is not a valid simulator config: {message}")]
     Parse { path: String, message: String },
     #[error("invalid {what} `{value}` (expected {expected})")]
@@ -236,16 +250,19 @@ impl SimConfig {
     /// custom `PASSPORT_QQ_APP_ID`/`_KEY`/`_REDIRECT_URI` too.
     pub fn for_settings(settings: &QqSettings) -> Self {
         let config = Self::default();
-        let known = config
-            .apps
-            .iter()
-            .any(|a| a.client_id == settings.app_id && a.client_secret == settings.app_key.expose());
+        let known = config.apps.iter().any(|a| {
+            a.client_id == settings.app_id && a.client_secret == settings.app_key.expose()
+        });
         let callback = settings.redirect_uri.as_str();
         let allowed = config
             .apps
             .iter()
             .filter(|a| a.client_id == settings.app_id)
-            .any(|a| a.redirect_uris.iter().any(|p| super::state::redirect_allowed(p, callback)));
+            .any(|a| {
+                a.redirect_uris
+                    .iter()
+                    .any(|p| super::state::redirect_allowed(p, callback))
+            });
         if known && allowed {
             return config;
         }
@@ -347,7 +364,15 @@ mod tests {
         assert!(app.unionid);
         assert!(SimConfig::parse_app_flag("103").is_err());
         assert!(SimConfig::parse_app_flag("103:k:x").is_err());
-        assert_eq!(SimConfig::parse_user_flag("li:小李").expect("user").nickname, "小李");
-        assert_eq!(SimConfig::parse_user_flag("li").expect("user").nickname, "li");
+        assert_eq!(
+            SimConfig::parse_user_flag("li:小李")
+                .expect("user")
+                .nickname,
+            "小李"
+        );
+        assert_eq!(
+            SimConfig::parse_user_flag("li").expect("user").nickname,
+            "li"
+        );
     }
 }

@@ -78,10 +78,12 @@ pub(super) fn mint_codes(Data(sim): Data<&Simulator>, Json(req): Json<MintReques
     if req.sim_user.trim().is_empty() {
         return bad_request("sim_user is empty");
     }
-    match sim
-        .lock()
-        .mint_codes(&req.client_id, &req.redirect_uri, req.sim_user.trim(), count)
-    {
+    match sim.lock().mint_codes(
+        &req.client_id,
+        &req.redirect_uri,
+        req.sim_user.trim(),
+        count,
+    ) {
         Ok(codes) => Json(json!({ "codes": codes })).into_response(),
         Err(fail) => qq_fail(fail),
     }
@@ -148,7 +150,10 @@ pub(super) fn get_clock(Data(sim): Data<&Simulator>) -> Json<serde_json::Value> 
 }
 
 #[handler]
-pub(super) fn advance_clock(Data(sim): Data<&Simulator>, Json(req): Json<ClockRequest>) -> Json<serde_json::Value> {
+pub(super) fn advance_clock(
+    Data(sim): Data<&Simulator>,
+    Json(req): Json<ClockRequest>,
+) -> Json<serde_json::Value> {
     sim.lock().advance_clock(req.advance_secs);
     clock_json(sim)
 }

@@ -20,9 +20,10 @@ pub(super) struct Params(Vec<(String, String)>);
 
 impl Params {
     pub(super) async fn read(req: &Request, body: Body) -> Self {
-        let mut pairs: Vec<(String, String)> = url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
-            .into_owned()
-            .collect();
+        let mut pairs: Vec<(String, String)> =
+            url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+                .into_owned()
+                .collect();
         // Whatever the Content-Type says, QQ reads a form.
         if let Ok(bytes) = body.into_bytes_limit(MAX_BODY).await {
             pairs.extend(url::form_urlencoded::parse(&bytes).into_owned());
@@ -76,7 +77,11 @@ async fn fault_before(fault: &Option<Fault>) -> Option<Response> {
         }
         FaultKind::Timeout => {
             tokio::time::sleep(Duration::from_secs(3600)).await;
-            Some(Response::builder().status(StatusCode::GATEWAY_TIMEOUT).finish())
+            Some(
+                Response::builder()
+                    .status(StatusCode::GATEWAY_TIMEOUT)
+                    .finish(),
+            )
         }
         FaultKind::Status => {
             let status = fault.status.unwrap_or(502);
@@ -119,7 +124,11 @@ async fn fault_after(fault: &Option<Fault>, response: Response) -> Response {
 }
 
 /// `answer` is lazy: it runs only if no fault replaces it, after any injected latency.
-async fn with_faults(sim: &Simulator, target: FaultTarget, answer: impl Future<Output = Response>) -> Response {
+async fn with_faults(
+    sim: &Simulator,
+    target: FaultTarget,
+    answer: impl Future<Output = Response>,
+) -> Response {
     let fault = sim.lock().pick_fault(target);
     if let Some(response) = fault_before(&fault).await {
         return response;
@@ -130,14 +139,25 @@ async fn with_faults(sim: &Simulator, target: FaultTarget, answer: impl Future<O
 
 /// `GET /oauth2.0/authorize`: QQ's error page, or the consent page.
 #[handler]
-pub(super) async fn authorize_page(req: &Request, body: Body, Data(sim): Data<&Simulator>) -> Response {
+pub(super) async fn authorize_page(
+    req: &Request,
+    body: Body,
+    Data(sim): Data<&Simulator>,
+) -> Response {
     let params = Params::read(req, body).await;
-    with_faults(sim, FaultTarget::Authorize, async { consent_or_error(sim, &params, None) }).await
+    with_faults(sim, FaultTarget::Authorize, async {
+        consent_or_error(sim, &params, None)
+    })
+    .await
 }
 
 fn consent_or_error(sim: &Simulator, params: &Params, error: Option<&str>) -> Response {
     let state = sim.lock();
-    match state.check_authorize(params.get("response_type"), params.get("client_id"), params.get("redirect_uri")) {
+    match state.check_authorize(
+        params.get("response_type"),
+        params.get("client_id"),
+        params.get("redirect_uri"),
+    ) {
         Err(fail) => qq_body(pages::error(fail), true),
         Ok(app) => {
             let users: Vec<_> = state.users().collect();
@@ -152,7 +172,11 @@ fn consent_or_error(sim: &Simulator, params: &Params, error: Option<&str>) -> Re
 
 /// `POST /oauth2.0/authorize`: the consent form (or a test) approving or cancelling.
 #[handler]
-pub(super) async fn authorize_submit(req: &Request, body: Body, Data(sim): Data<&Simulator>) -> Response {
+pub(super) async fn authorize_submit(
+    req: &Request,
+    body: Body,
+    Data(sim): Data<&Simulator>,
+) -> Response {
     let params = Params::read(req, body).await;
     with_faults(sim, FaultTarget::Authorize, async { approve(sim, &params) }).await
 }
@@ -182,7 +206,11 @@ fn approve(sim: &Simulator, params: &Params) -> Response {
     let check = {
         let state = sim.lock();
         state
-            .check_authorize(params.get("response_type"), params.get("client_id"), params.get("redirect_uri"))
+            .check_authorize(
+                params.get("response_type"),
+                params.get("client_id"),
+                params.get("redirect_uri"),
+            )
             .map(|app| app.client_id.clone())
     };
     let client_id = match check {
@@ -206,7 +234,11 @@ fn approve(sim: &Simulator, params: &Params) -> Response {
         .map(str::trim)
         .filter(|u| !u.is_empty() && u.chars().count() <= 64);
     let Some(user) = user else {
-        return consent_or_error(sim, params, Some("请选择或输入一个模拟的QQ用户（最多 64 个字符）"));
+        return consent_or_error(
+            sim,
+            params,
+            Some("请选择或输入一个模拟的QQ用户（最多 64 个字符）"),
+        );
     };
     let code = {
         let mut state = sim.lock();
@@ -256,7 +288,10 @@ pub(super) async fn token(req: &Request, body: Body, Data(sim): Data<&Simulator>
                     true,
                 )
             }
-            Ok(g) => qq_body(wire::write_token(&g.access_token, g.expires_in, &g.refresh_token), true),
+            Ok(g) => qq_body(
+                wire::write_token(&g.access_token, g.expires_in, &g.refresh_token),
+                true,
+            ),
         }
     })
     .await
@@ -268,7 +303,10 @@ pub(super) async fn me(req: &Request, body: Body, Data(sim): Data<&Simulator>) -
     let params = Params::read(req, body).await;
     with_faults(sim, FaultTarget::Me, async {
         let json = params.json();
-        match sim.lock().me(params.get("access_token"), params.flag("unionid")) {
+        match sim
+            .lock()
+            .me(params.get("access_token"), params.flag("unionid"))
+        {
             Err(fail) => oauth_error(fail, json),
             Ok((client_id, openid, unionid)) => {
                 let body = wire::write_me(&client_id, &openid, unionid.as_deref());
@@ -281,7 +319,11 @@ pub(super) async fn me(req: &Request, body: Body, Data(sim): Data<&Simulator>) -
 
 /// `GET /user/get_user_info`: the pretty profile, or a compact `ret` error.
 #[handler]
-pub(super) async fn get_user_info(req: &Request, body: Body, Data(sim): Data<&Simulator>) -> Response {
+pub(super) async fn get_user_info(
+    req: &Request,
+    body: Body,
+    Data(sim): Data<&Simulator>,
+) -> Response {
     let params = Params::read(req, body).await;
     with_faults(sim, FaultTarget::GetUserInfo, async {
         let result = sim.lock().user_info(

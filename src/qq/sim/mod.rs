@@ -74,7 +74,10 @@ impl Simulator {
                 "/oauth2.0/authorize",
                 get(handlers::authorize_page).post(handlers::authorize_submit),
             )
-            .at("/oauth2.0/token", get(handlers::token).post(handlers::token))
+            .at(
+                "/oauth2.0/token",
+                get(handlers::token).post(handlers::token),
+            )
             .at("/oauth2.0/me", get(handlers::me).post(handlers::me))
             .at(
                 "/user/get_user_info",
@@ -88,7 +91,10 @@ impl Simulator {
                     .post(control::add_faults)
                     .delete(control::clear_faults),
             )
-            .at("/_sim/clock", get(control::get_clock).post(control::advance_clock))
+            .at(
+                "/_sim/clock",
+                get(control::get_clock).post(control::advance_clock),
+            )
             .at("/_sim/revoke", poem::post(control::revoke))
             .at("/_sim/openid", get(control::openid))
             .data(self.clone())
@@ -121,18 +127,30 @@ impl Simulator {
     }
 
     /// One code as if `user` approved `client_id` for `redirect_uri` on the consent page.
-    pub fn mint_code(&self, client_id: &str, redirect_uri: &str, user: &str) -> Result<String, QqFail> {
+    pub fn mint_code(
+        &self,
+        client_id: &str,
+        redirect_uri: &str,
+        user: &str,
+    ) -> Result<String, QqFail> {
         self.mint_codes(client_id, redirect_uri, user, 1)
             .map(|mut codes| codes.pop().unwrap_or_default())
     }
 
-    pub fn mint_codes(&self, client_id: &str, redirect_uri: &str, user: &str, count: usize) -> Result<Vec<String>, QqFail> {
+    pub fn mint_codes(
+        &self,
+        client_id: &str,
+        redirect_uri: &str,
+        user: &str,
+        count: usize,
+    ) -> Result<Vec<String>, QqFail> {
         self.lock().mint_codes(client_id, redirect_uri, user, count)
     }
 
     /// Move the simulated clock forward (codes expire after 600 s, tokens after 7776000 s).
     pub fn advance_clock(&self, by: Duration) {
-        self.lock().advance_clock(i64::try_from(by.as_secs()).unwrap_or(i64::MAX));
+        self.lock()
+            .advance_clock(i64::try_from(by.as_secs()).unwrap_or(i64::MAX));
     }
 
     /// Simulated Unix time, seconds.
@@ -276,7 +294,10 @@ impl SimArgs {
 }
 
 /// `passport qq-sim`: serve until `shutdown`, after printing where and for whom.
-pub async fn run_standalone(args: SimArgs, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+pub async fn run_standalone(
+    args: SimArgs,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
     use anyhow::Context as _;
     let config = args.sim_config()?;
     let sim = Simulator::new(config.clone());
@@ -293,18 +314,28 @@ pub async fn run_standalone(args: SimArgs, shutdown: impl Future<Output = ()>) -
 /// What `passport qq-sim` prints: the URL, the apps, the users, a link to try.
 pub fn banner(running: &RunningSim, config: &SimConfig) -> String {
     let url = running.url();
-    let mut out = format!("\n  QQ Connect simulator    {url}\n  (set PASSPORT_QQ_BASE_URL={url} for passport)\n\n  apps:\n");
+    let mut out = format!(
+        "\n  QQ Connect simulator    {url}\n  (set PASSPORT_QQ_BASE_URL={url} for passport)\n\n  apps:\n"
+    );
     for app in &config.apps {
         out.push_str(&format!(
             "    {:<12} {}{}{}\n",
             app.client_id,
             app.display_name(),
             if app.unionid { ", unionid" } else { "" },
-            if app.approved { "" } else { ", NOT online (100011)" },
+            if app.approved {
+                ""
+            } else {
+                ", NOT online (100011)"
+            },
         ));
     }
     out.push_str("  users: ");
-    let users: Vec<String> = config.users.iter().map(|u| format!("{} ({})", u.name, u.nickname)).collect();
+    let users: Vec<String> = config
+        .users
+        .iter()
+        .map(|u| format!("{} ({})", u.name, u.nickname))
+        .collect();
     out.push_str(&users.join(", "));
     if let Some(app) = config.apps.iter().find(|a| a.approved) {
         out.push_str(&format!(
@@ -312,6 +343,8 @@ pub fn banner(running: &RunningSim, config: &SimConfig) -> String {
             app.client_id
         ));
     }
-    out.push_str(&format!("  control: {url}/_sim (codes, faults, clock, revoke, openid)\n"));
+    out.push_str(&format!(
+        "  control: {url}/_sim (codes, faults, clock, revoke, openid)\n"
+    ));
     out
 }

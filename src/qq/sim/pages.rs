@@ -39,10 +39,22 @@ fn page(title: &str, body: &str) -> String {
 }
 
 /// The parameters the consent form carries back to `POST /oauth2.0/authorize`.
-pub const PASSED_ON: [&str; 6] = ["response_type", "client_id", "redirect_uri", "state", "scope", "display"];
+pub const PASSED_ON: [&str; 6] = [
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "state",
+    "scope",
+    "display",
+];
 
 /// The consent page: pick a simulated user or type a new one, then approve or cancel.
-pub fn consent(app: &SimApp, users: &[&SimUser], params: &[(&str, &str)], error: Option<&str>) -> String {
+pub fn consent(
+    app: &SimApp,
+    users: &[&SimUser],
+    params: &[(&str, &str)],
+    error: Option<&str>,
+) -> String {
     let mut body = String::new();
     body.push_str("<h1>QQ登录 <small>QQ互联模拟器</small></h1>\n");
     body.push_str(&format!(
@@ -75,7 +87,9 @@ pub fn consent(app: &SimApp, users: &[&SimUser], params: &[(&str, &str)], error:
     body.push_str("<label>昵称 <input type=\"text\" name=\"sim_nickname\" maxlength=\"64\" placeholder=\"如 张三\"></label>\n");
     body.push_str("</fieldset>\n");
     body.push_str("<button class=\"approve\" type=\"submit\" name=\"action\" value=\"approve\">授权并登录</button>\n");
-    body.push_str("<button class=\"cancel\" type=\"submit\" name=\"action\" value=\"cancel\">取消</button>\n");
+    body.push_str(
+        "<button class=\"cancel\" type=\"submit\" name=\"action\" value=\"cancel\">取消</button>\n",
+    );
     body.push_str("</form>\n");
     body.push_str(
         "<p class=\"note\">这是 passport 的 QQ 互联模拟器，不是真正的 QQ。同一用户在同一应用下的 openid 始终相同。</p>",
@@ -122,6 +136,8 @@ mod tests {
         let html = consent(&app, &[&user], &[("state", "x\"y")], Some("<oops>"));
         assert!(!html.contains("<script>") && !html.contains("<i>app") && !html.contains("<oops>"));
         assert!(html.contains("value=\"x&quot;y\""));
-        assert!(error(super::super::state::fails::REDIRECT).contains("redirect uri is illegal(100010)"));
+        assert!(
+            error(super::super::state::fails::REDIRECT).contains("redirect uri is illegal(100010)")
+        );
     }
 }

@@ -229,8 +229,16 @@ pub fn redirect_allowed(pattern: &str, uri: &str) -> bool {
 impl SimState {
     pub fn new(config: SimConfig) -> Self {
         Self {
-            apps: config.apps.into_iter().map(|a| (a.client_id.clone(), a)).collect(),
-            users: config.users.into_iter().map(|u| (u.name.clone(), u)).collect(),
+            apps: config
+                .apps
+                .into_iter()
+                .map(|a| (a.client_id.clone(), a))
+                .collect(),
+            users: config
+                .users
+                .into_iter()
+                .map(|u| (u.name.clone(), u))
+                .collect(),
             seed: config.seed,
             codes: HashMap::new(),
             access: HashMap::new(),
@@ -271,7 +279,10 @@ impl SimState {
 
     /// The named user, created on first use (nickname = name unless one is given).
     pub fn ensure_user(&mut self, name: &str, nickname: Option<&str>) -> &SimUser {
-        let user = self.users.entry(name.to_owned()).or_insert_with(|| SimUser::named(name));
+        let user = self
+            .users
+            .entry(name.to_owned())
+            .or_insert_with(|| SimUser::named(name));
         if let Some(nick) = nickname.map(str::trim).filter(|n| !n.is_empty()) {
             user.nickname = nick.to_owned();
         }
@@ -288,7 +299,10 @@ impl SimState {
 
     /// Same for every app of one developer account.
     pub fn unionid(&self, developer: &str, user: &str) -> String {
-        format!("UID_{}", derive_hex32(&[&self.seed, "unionid", developer, user]))
+        format!(
+            "UID_{}",
+            derive_hex32(&[&self.seed, "unionid", developer, user])
+        )
     }
 
     /// The authorize endpoint's checks, in QQ's order of complaint.
@@ -307,7 +321,11 @@ impl SimState {
             return Err(fails::RESPONSE_TYPE);
         }
         let redirect_uri = redirect_uri.ok_or(fails::REDIRECT)?;
-        if !app.redirect_uris.iter().any(|p| redirect_allowed(p, redirect_uri)) {
+        if !app
+            .redirect_uris
+            .iter()
+            .any(|p| redirect_allowed(p, redirect_uri))
+        {
             return Err(fails::REDIRECT);
         }
         Ok(app)
@@ -327,7 +345,8 @@ impl SimState {
         self.ensure_user(user, None);
         let now = self.now();
         if self.codes.len() > 50_000 {
-            self.codes.retain(|_, c| now - c.issued_at < CODE_FORGET_SECS);
+            self.codes
+                .retain(|_, c| now - c.issued_at < CODE_FORGET_SECS);
         }
         let codes: Vec<String> = (0..count).map(|_| random_hex32()).collect();
         for code in &codes {
@@ -345,12 +364,15 @@ impl SimState {
         Ok(codes)
     }
 
-    fn check_client(&self, client_id: Option<&str>, client_secret: Option<&str>) -> Result<&SimApp, QqFail> {
+    fn check_client(
+        &self,
+        client_id: Option<&str>,
+        client_secret: Option<&str>,
+    ) -> Result<&SimApp, QqFail> {
         let client_id = client_id.ok_or(fails::CLIENT_ID)?;
         let client_secret = client_secret.ok_or(fails::CLIENT_SECRET)?;
         let app = self.apps.get(client_id).ok_or(fails::APP_UNKNOWN)?;
-        if app.client_secret != client_secret
-        {
+        if app.client_secret != client_secret {
             return Err(fails::SECRET_WRONG);
         }
         Ok(app)
@@ -395,7 +417,10 @@ impl SimState {
         code: Option<&str>,
         redirect_uri: Option<&str>,
     ) -> Result<Grant, QqFail> {
-        let client_id = self.check_client(client_id, client_secret)?.client_id.clone();
+        let client_id = self
+            .check_client(client_id, client_secret)?
+            .client_id
+            .clone();
         let code = code.ok_or(fails::CODE)?;
         let redirect_uri = redirect_uri.ok_or(fails::REDIRECT)?;
         let now = self.now();
@@ -422,11 +447,21 @@ impl SimState {
         client_secret: Option<&str>,
         refresh_token: Option<&str>,
     ) -> Result<Grant, QqFail> {
-        let client_id = self.check_client(client_id, client_secret)?.client_id.clone();
+        let client_id = self
+            .check_client(client_id, client_secret)?
+            .client_id
+            .clone();
         let refresh_token = refresh_token.ok_or(fails::REFRESH_TOKEN)?;
         let now = self.now();
-        let old = self.refresh.get_mut(refresh_token).ok_or(fails::REFRESH_ILLEGAL)?;
-        if old.used || old.revoked || old.client_id != client_id || now - old.chain_started >= REFRESH_CHAIN_SECS {
+        let old = self
+            .refresh
+            .get_mut(refresh_token)
+            .ok_or(fails::REFRESH_ILLEGAL)?;
+        if old.used
+            || old.revoked
+            || old.client_id != client_id
+            || now - old.chain_started >= REFRESH_CHAIN_SECS
+        {
             return Err(fails::REFRESH_ILLEGAL);
         }
         old.used = true;
@@ -447,9 +482,16 @@ impl SimState {
     }
 
     /// `/oauth2.0/me`: (client_id, openid, unionid if asked).
-    pub fn me(&self, access_token: Option<&str>, want_unionid: bool) -> Result<(String, String, Option<String>), QqFail> {
+    pub fn me(
+        &self,
+        access_token: Option<&str>,
+        want_unionid: bool,
+    ) -> Result<(String, String, Option<String>), QqFail> {
         let grant = self.access(access_token)?;
-        let app = self.apps.get(&grant.client_id).ok_or(fails::TOKEN_ILLEGAL)?;
+        let app = self
+            .apps
+            .get(&grant.client_id)
+            .ok_or(fails::TOKEN_ILLEGAL)?;
         let unionid = if want_unionid {
             if !app.unionid {
                 return Err(fails::UNIONID);
@@ -458,7 +500,11 @@ impl SimState {
         } else {
             None
         };
-        Ok((grant.client_id.clone(), self.openid(&grant.client_id, &grant.user), unionid))
+        Ok((
+            grant.client_id.clone(),
+            self.openid(&grant.client_id, &grant.user),
+            unionid,
+        ))
     }
 
     /// `/user/get_user_info`.
@@ -538,7 +584,9 @@ impl SimState {
 mod tests {
     use super::*;
     use crate::config::{DEV_QQ_APP_ID, DEV_QQ_APP_KEY};
-    use crate::qq::sim::config::{SIM_NO_UNIONID_APP_ID, SIM_NO_UNIONID_APP_KEY, SIM_UNAPPROVED_APP_ID};
+    use crate::qq::sim::config::{
+        SIM_NO_UNIONID_APP_ID, SIM_NO_UNIONID_APP_KEY, SIM_UNAPPROVED_APP_ID,
+    };
 
     const CB: &str = "http://127.0.0.1:8000/oauth/qq/callback";
 
@@ -547,22 +595,50 @@ mod tests {
     }
 
     fn code(s: &mut SimState) -> String {
-        s.mint_codes(DEV_QQ_APP_ID, CB, "xiaoming", 1).expect("mint").remove(0)
+        s.mint_codes(DEV_QQ_APP_ID, CB, "xiaoming", 1)
+            .expect("mint")
+            .remove(0)
     }
 
     fn exchange(s: &mut SimState, code: &str) -> Result<Grant, QqFail> {
-        s.exchange_code(Some(DEV_QQ_APP_ID), Some(DEV_QQ_APP_KEY), Some(code), Some(CB))
+        s.exchange_code(
+            Some(DEV_QQ_APP_ID),
+            Some(DEV_QQ_APP_KEY),
+            Some(code),
+            Some(CB),
+        )
     }
 
     #[test]
     fn redirect_patterns() {
-        assert!(redirect_allowed("http://127.0.0.1:*", "http://127.0.0.1:8000/oauth/qq/callback"));
-        assert!(redirect_allowed("http://localhost:*", "http://localhost:5173/cb"));
-        assert!(!redirect_allowed("http://127.0.0.1:*", "http://127.0.0.1.evil.com/cb"));
-        assert!(!redirect_allowed("http://127.0.0.1:*", "http://127.0.0.1:/cb"));
-        assert!(!redirect_allowed("http://localhost:*", "https://localhost:443/cb"));
-        assert!(redirect_allowed("https://www.renran.cn/oauth/", "https://www.renran.cn/oauth/qq/callback"));
-        assert!(!redirect_allowed("https://www.renran.cn/oauth/", "https://www.renran.cn/other"));
+        assert!(redirect_allowed(
+            "http://127.0.0.1:*",
+            "http://127.0.0.1:8000/oauth/qq/callback"
+        ));
+        assert!(redirect_allowed(
+            "http://localhost:*",
+            "http://localhost:5173/cb"
+        ));
+        assert!(!redirect_allowed(
+            "http://127.0.0.1:*",
+            "http://127.0.0.1.evil.com/cb"
+        ));
+        assert!(!redirect_allowed(
+            "http://127.0.0.1:*",
+            "http://127.0.0.1:/cb"
+        ));
+        assert!(!redirect_allowed(
+            "http://localhost:*",
+            "https://localhost:443/cb"
+        ));
+        assert!(redirect_allowed(
+            "https://www.renran.cn/oauth/",
+            "https://www.renran.cn/oauth/qq/callback"
+        ));
+        assert!(!redirect_allowed(
+            "https://www.renran.cn/oauth/",
+            "https://www.renran.cn/other"
+        ));
     }
 
     #[test]
@@ -570,21 +646,32 @@ mod tests {
         let mut s = state();
         let c = code(&mut s);
         assert_eq!(c.len(), 32);
-        assert!(c.bytes().all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b)));
+        assert!(
+            c.bytes()
+                .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
+        );
         let g = exchange(&mut s, &c).expect("first use");
         assert_eq!(g.openid, s.openid(DEV_QQ_APP_ID, "xiaoming"));
         assert_eq!(exchange(&mut s, &c), Err(fails::CODE_REUSED));
         let c = code(&mut s);
         s.advance_clock(CODE_TTL_SECS);
         assert_eq!(exchange(&mut s, &c), Err(fails::CODE_INVALID));
-        assert_eq!(exchange(&mut s, "00000000000000000000000000000000"), Err(fails::CODE_INVALID));
+        assert_eq!(
+            exchange(&mut s, "00000000000000000000000000000000"),
+            Err(fails::CODE_INVALID)
+        );
     }
 
     #[test]
     fn codes_are_bound_to_app_and_redirect() {
         let mut s = state();
         let c = code(&mut s);
-        let other = s.exchange_code(Some(DEV_QQ_APP_ID), Some(DEV_QQ_APP_KEY), Some(&c), Some("http://127.0.0.1:8000/x"));
+        let other = s.exchange_code(
+            Some(DEV_QQ_APP_ID),
+            Some(DEV_QQ_APP_KEY),
+            Some(&c),
+            Some("http://127.0.0.1:8000/x"),
+        );
         assert_eq!(other, Err(fails::REDIRECT));
         let other_app = s.exchange_code(
             Some(SIM_NO_UNIONID_APP_ID),
@@ -593,7 +680,10 @@ mod tests {
             Some(CB),
         );
         assert_eq!(other_app, Err(fails::CODE_INVALID));
-        assert!(exchange(&mut s, &c).is_ok(), "failed attempts do not spend the code");
+        assert!(
+            exchange(&mut s, &c).is_ok(),
+            "failed attempts do not spend the code"
+        );
         let wrong = s.exchange_code(Some(DEV_QQ_APP_ID), Some("nope"), Some(&c), Some(CB));
         assert_eq!(wrong, Err(fails::SECRET_WRONG));
     }
@@ -601,13 +691,22 @@ mod tests {
     #[test]
     fn missing_parameters() {
         let mut s = state();
-        assert_eq!(s.exchange_code(None, Some("x"), Some("c"), Some(CB)), Err(fails::CLIENT_ID));
-        assert_eq!(s.exchange_code(Some(DEV_QQ_APP_ID), None, Some("c"), Some(CB)), Err(fails::CLIENT_SECRET));
+        assert_eq!(
+            s.exchange_code(None, Some("x"), Some("c"), Some(CB)),
+            Err(fails::CLIENT_ID)
+        );
+        assert_eq!(
+            s.exchange_code(Some(DEV_QQ_APP_ID), None, Some("c"), Some(CB)),
+            Err(fails::CLIENT_SECRET)
+        );
         assert_eq!(
             s.exchange_code(Some(DEV_QQ_APP_ID), Some(DEV_QQ_APP_KEY), None, Some(CB)),
             Err(fails::CODE)
         );
-        assert_eq!(s.refresh(Some(DEV_QQ_APP_ID), Some(DEV_QQ_APP_KEY), None), Err(fails::REFRESH_TOKEN));
+        assert_eq!(
+            s.refresh(Some(DEV_QQ_APP_ID), Some(DEV_QQ_APP_KEY), None),
+            Err(fails::REFRESH_TOKEN)
+        );
         assert_eq!(s.me(None, false), Err(fails::ACCESS_TOKEN));
     }
 
@@ -617,17 +716,29 @@ mod tests {
         let c = code(&mut s);
         let g = exchange(&mut s, &c).expect("grant");
         let r = s
-            .refresh(Some(DEV_QQ_APP_ID), Some(DEV_QQ_APP_KEY), Some(&g.refresh_token))
+            .refresh(
+                Some(DEV_QQ_APP_ID),
+                Some(DEV_QQ_APP_KEY),
+                Some(&g.refresh_token),
+            )
             .expect("refresh");
         assert_ne!(r.refresh_token, g.refresh_token);
         assert_ne!(r.access_token, g.access_token);
         assert_eq!(
-            s.refresh(Some(DEV_QQ_APP_ID), Some(DEV_QQ_APP_KEY), Some(&g.refresh_token)),
+            s.refresh(
+                Some(DEV_QQ_APP_ID),
+                Some(DEV_QQ_APP_KEY),
+                Some(&g.refresh_token)
+            ),
             Err(fails::REFRESH_ILLEGAL)
         );
         assert!(s.revoke(&r.refresh_token));
         assert_eq!(
-            s.refresh(Some(DEV_QQ_APP_ID), Some(DEV_QQ_APP_KEY), Some(&r.refresh_token)),
+            s.refresh(
+                Some(DEV_QQ_APP_ID),
+                Some(DEV_QQ_APP_KEY),
+                Some(&r.refresh_token)
+            ),
             Err(fails::REFRESH_ILLEGAL)
         );
     }
@@ -638,7 +749,10 @@ mod tests {
         let c = code(&mut s);
         let g = exchange(&mut s, &c).expect("grant");
         let (client, openid, unionid) = s.me(Some(&g.access_token), true).expect("me");
-        assert_eq!((client.as_str(), openid.as_str()), (DEV_QQ_APP_ID, g.openid.as_str()));
+        assert_eq!(
+            (client.as_str(), openid.as_str()),
+            (DEV_QQ_APP_ID, g.openid.as_str())
+        );
         assert!(unionid.expect("unionid").starts_with("UID_"));
         s.advance_clock(TOKEN_EXPIRES_IN as i64);
         assert_eq!(s.me(Some(&g.access_token), false), Err(fails::TOKEN_CHECK));
@@ -648,7 +762,12 @@ mod tests {
             .expect("mint")
             .remove(0);
         let g2 = s
-            .exchange_code(Some(SIM_NO_UNIONID_APP_ID), Some(SIM_NO_UNIONID_APP_KEY), Some(&c), Some(CB))
+            .exchange_code(
+                Some(SIM_NO_UNIONID_APP_ID),
+                Some(SIM_NO_UNIONID_APP_KEY),
+                Some(&c),
+                Some(CB),
+            )
             .expect("grant");
         assert_eq!(s.me(Some(&g2.access_token), true), Err(fails::UNIONID));
         assert_ne!(g2.openid, g.openid, "openids differ across apps");
@@ -658,17 +777,33 @@ mod tests {
     #[test]
     fn authorize_checks() {
         let s = state();
-        assert_eq!(s.check_authorize(Some("code"), Some("1"), Some(CB)).err(), Some(fails::APP_UNKNOWN));
         assert_eq!(
-            s.check_authorize(Some("code"), Some(SIM_UNAPPROVED_APP_ID), Some(CB)).err(),
+            s.check_authorize(Some("code"), Some("1"), Some(CB)).err(),
+            Some(fails::APP_UNKNOWN)
+        );
+        assert_eq!(
+            s.check_authorize(Some("code"), Some(SIM_UNAPPROVED_APP_ID), Some(CB))
+                .err(),
             Some(fails::APP_OFFLINE)
         );
         assert_eq!(
-            s.check_authorize(Some("code"), Some(DEV_QQ_APP_ID), Some("https://evil.example/cb")).err(),
+            s.check_authorize(
+                Some("code"),
+                Some(DEV_QQ_APP_ID),
+                Some("https://evil.example/cb")
+            )
+            .err(),
             Some(fails::REDIRECT)
         );
-        assert_eq!(s.check_authorize(Some("token"), Some(DEV_QQ_APP_ID), Some(CB)).err(), Some(fails::RESPONSE_TYPE));
-        assert!(s.check_authorize(Some("code"), Some(DEV_QQ_APP_ID), Some(CB)).is_ok());
+        assert_eq!(
+            s.check_authorize(Some("token"), Some(DEV_QQ_APP_ID), Some(CB))
+                .err(),
+            Some(fails::RESPONSE_TYPE)
+        );
+        assert!(
+            s.check_authorize(Some("code"), Some(DEV_QQ_APP_ID), Some(CB))
+                .is_ok()
+        );
     }
 
     #[test]
