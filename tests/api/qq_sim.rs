@@ -651,3 +651,62 @@ async fn openids_are_stable_across_restarts_and_differ_across_apps() {
     );
     assert_eq!(a.unionid(SIM_NO_UNIONID_APP_ID, "xiaoming"), None);
 }
+
+/// `passport qq-sim` runs alone and prints the URL it serves on.
+#[tokio::test]
+async fn the_qq_sim_command_prints_its_url_and_serves() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    passport::install_crypto_provider();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("sim.toml");
+    std::fs::write(
+        &config,
+        "[[apps]]\nclient_id = \"102999\"\nclient_secret = \"file-key\"\n",
+    )
+    .expect("write");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_passport"))
+        .args(["qq-sim", "--user", "laoli:老李", "--sim-config"])
+        .arg(&config)
+        .env("PASSPORT_SIM_LISTEN", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("passport runs");
+    let stdout = child.stdout.take().expect("stdout");
+    // Stop the child even when an assertion below fails.
+    struct KillOnDrop(std::process::Child);
+    impl Drop for KillOnDrop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _child = KillOnDrop(child);
+    let url = tokio::task::spawn_blocking(move || {
+        BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|line| {
+                line.trim()
+                    .strip_prefix("QQ Connect simulator")
+                    .map(|u| u.trim().to_owned())
+            })
+    })
+    .await
+    .expect("reader");
+    let url = url.expect("the banner names the URL");
+    assert!(
+        url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
+        "{url}"
+    );
+    let overview: Value = reqwest::get(format!("{url}/_sim"))
+        .await
+        .expect("serves")
+        .json()
+        .await
+        .expect("json");
+    let text = overview.to_string();
+    assert!(text.contains("102999") && text.contains("老李"), "{text}");
+}
