@@ -452,6 +452,36 @@ async fn consent_page_accepts_an_unencoded_redirect_uri_and_posts_back() {
 }
 
 #[tokio::test]
+async fn a_raw_redirect_uri_with_its_own_query_survives() {
+    let (sim, http) = start().await;
+    let raw = format!(
+        "{}/oauth2.0/authorize?response_type=code&client_id={DEV_QQ_APP_ID}&redirect_uri=http://127.0.0.1:8000/cb?next=/a&b=1&state=xyz",
+        sim.url()
+    );
+    let page = get(&http, raw.clone()).await;
+    assert!(
+        page.contains("value=\"http://127.0.0.1:8000/cb?next=/a&amp;b=1\""),
+        "{page}"
+    );
+    let resp = http
+        .post(raw)
+        .form(&[("sim_user", "xiaoming")])
+        .send()
+        .await
+        .expect("submit");
+    assert_eq!(resp.status(), 302);
+    let location = resp.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(
+        location.starts_with("http://127.0.0.1:8000/cb?next=/a&b=1&code="),
+        "{location}"
+    );
+    assert!(location.ends_with("&state=xyz"), "{location}");
+}
+
+#[tokio::test]
 async fn cancel_closes_on_pc_and_redirects_on_mobile() {
     let (sim, http) = start().await;
     let form = |display: &'static str| {

@@ -20,10 +20,13 @@ pub(super) struct Params(Vec<(String, String)>);
 
 impl Params {
     pub(super) async fn read(req: &Request, body: Body) -> Self {
-        let mut pairs: Vec<(String, String)> =
-            url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
-                .into_owned()
-                .collect();
+        let query = req.uri().query().unwrap_or("");
+        let mut pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        if let Some(redirect_uri) = rejoin_raw_redirect_uri(query) {
+            pairs.push(("redirect_uri".into(), redirect_uri));
+        }
         // Whatever the Content-Type says, QQ reads a form.
         if let Ok(bytes) = body.into_bytes_limit(MAX_BODY).await {
             pairs.extend(url::form_urlencoded::parse(&bytes).into_owned());
@@ -46,6 +49,52 @@ impl Params {
     fn json(&self) -> bool {
         self.get("fmt") == Some("json")
     }
+}
+
+/// Parameters of the authorize and token endpoints (plus the consent form's own).
+const KNOWN_PARAMS: [&str; 20] = [
+    "response_type",
+    "client_id",
+    "client_secret",
+    "redirect_uri",
+    "state",
+    "scope",
+    "display",
+    "g_ut",
+    "code_challenge",
+    "code_challenge_method",
+    "grant_type",
+    "code",
+    "refresh_token",
+    "fmt",
+    "need_openid",
+    "sim_user",
+    "sim_user_new",
+    "sim_nickname",
+    "action",
+    "unionid",
+];
+
+/// social-core sends the authorize query un-percent-encoded, so a redirect_uri with a query of
+/// its own (`redirect_uri=http://x/cb?next=/a&b=1&state=s`) arrives cut at its `&`. Glue the
+/// pieces that follow it back on, up to the next known parameter. `None` when the value is
+/// encoded or has no `?` (then the plain parse is right).
+fn rejoin_raw_redirect_uri(query: &str) -> Option<String> {
+    let mut segments = query.split('&');
+    let mut uri = segments
+        .by_ref()
+        .find_map(|s| s.strip_prefix("redirect_uri="))
+        .filter(|v| v.contains('?') && !v.contains('%') && !v.contains('+'))?
+        .to_owned();
+    for segment in segments {
+        let key = segment.split('=').next().unwrap_or_default();
+        if KNOWN_PARAMS.contains(&key) {
+            break;
+        }
+        uri.push('&');
+        uri.push_str(segment);
+    }
+    Some(uri)
 }
 
 /// QQ's headers: `Server: tws`, `Content-Type: text/html; charset=utf-8`, and on the OAuth
@@ -337,4 +386,29 @@ pub(super) async fn get_user_info(
         }
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rejoin_raw_redirect_uri as rejoin;
+
+    #[test]
+    fn raw_redirect_uris_with_a_query_are_glued_back() {
+        assert_eq!(
+            rejoin("response_type=code&redirect_uri=http://h/cb?next=/a&b=1&state=s&x=2")
+                .as_deref(),
+            Some("http://h/cb?next=/a&b=1")
+        );
+        assert_eq!(
+            rejoin("redirect_uri=http://h/cb&state=s"),
+            None,
+            "no query: plain parse"
+        );
+        assert_eq!(
+            rejoin("redirect_uri=http%3A%2F%2Fh%2Fcb%3Fa%3D1&b=2"),
+            None,
+            "encoded"
+        );
+        assert_eq!(rejoin("state=s"), None);
+    }
 }

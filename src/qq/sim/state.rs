@@ -94,7 +94,6 @@ struct RefreshGrant {
     client_id: String,
     user: String,
     chain_started: i64,
-    used: bool,
     revoked: bool,
 }
 
@@ -167,6 +166,36 @@ impl Fault {
             body: None,
             times: None,
         }
+    }
+
+    /// Fire with this chance per request (0.0–1.0).
+    pub fn probability(mut self, p: f64) -> Self {
+        self.probability = p;
+        self
+    }
+
+    /// Delay for [`FaultKind::Latency`].
+    pub fn latency_ms(mut self, ms: u64) -> Self {
+        self.latency_ms = Some(ms);
+        self
+    }
+
+    /// HTTP status for [`FaultKind::Status`].
+    pub fn status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Body for [`FaultKind::Junk`].
+    pub fn body(mut self, body: impl Into<String>) -> Self {
+        self.body = Some(body.into());
+        self
+    }
+
+    /// Fire at most `n` times.
+    pub fn times(mut self, n: u32) -> Self {
+        self.times = Some(n);
+        self
     }
 
     fn applies_to(&self, target: FaultTarget) -> bool {
@@ -397,7 +426,6 @@ impl SimState {
                 client_id: client_id.to_owned(),
                 user: user.to_owned(),
                 chain_started,
-                used: false,
                 revoked: false,
             },
         );
@@ -457,15 +485,15 @@ impl SimState {
             .refresh
             .get_mut(refresh_token)
             .ok_or(fails::REFRESH_ILLEGAL)?;
-        if old.used
-            || old.revoked
+        if old.revoked
             || old.client_id != client_id
             || now - old.chain_started >= REFRESH_CHAIN_SECS
         {
             return Err(fails::REFRESH_ILLEGAL);
         }
-        old.used = true;
         let (user, chain_started) = (old.user.clone(), old.chain_started);
+        // A used refresh token is dead; forgetting it answers the same and bounds memory.
+        self.refresh.remove(refresh_token);
         Ok(self.grant(&client_id, &user, chain_started))
     }
 
