@@ -260,12 +260,15 @@ impl fmt::Debug for QqClient {
 }
 
 impl QqClient {
-    /// A client with production timeouts. Needs [`crate::install_crypto_provider`] first.
+    /// A client with production timeouts.
     pub fn new(settings: &QqSettings) -> Result<Self, QqError> {
         Self::with_options(settings, QqClientOptions::default())
     }
 
     pub fn with_options(settings: &QqSettings, options: QqClientOptions) -> Result<Self, QqError> {
+        // reqwest (rustls-no-provider) panics at build time without a provider; installing it
+        // here is idempotent and removes that trap for every caller.
+        crate::install_crypto_provider();
         let http = reqwest::Client::builder()
             .connect_timeout(options.connect_timeout)
             .timeout(options.timeout)

@@ -540,3 +540,75 @@ async fn a_base_url_with_a_path_prefix_is_kept() {
         .expect("mint");
     client.exchange_code(&code).await.expect("exchange");
 }
+
+/// Collects everything the client logs (at every level) while a test runs.
+#[derive(Clone, Default)]
+struct LogBuffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn secrets_never_reach_the_logs() {
+    let logs = LogBuffer::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    // Current-thread test runtime: the client's spans and events stay on this thread.
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let s = setup().await;
+    let code = s.code("xiaoming");
+    let token = s.client.exchange_code(&code).await.expect("exchange");
+    let access = token.access_token.expose().to_owned();
+    let refresh = token.refresh_token.expect("refresh").expose().to_owned();
+    let me = s.client.openid(&access, true).await.expect("me");
+    s.client.user_info(&access, &me.openid).await.expect("info");
+    s.client.refresh(&refresh).await.expect("refresh");
+    // A body QQ never sends that echoes secrets: logged (redacted) as malformed.
+    s.sim.add_fault(
+        Fault::new(FaultTarget::Me, FaultKind::Junk)
+            .body(format!("<html>access_token={access}&code={code}</html>")),
+    );
+    s.client
+        .openid(&access, false)
+        .await
+        .expect_err("malformed");
+    s.sim.clear_faults();
+    s.sim
+        .add_fault(Fault::new(FaultTarget::Token, FaultKind::Latency).latency_ms(2_000));
+    s.client.refresh(&refresh).await.expect_err("timeout");
+
+    let text =
+        String::from_utf8_lossy(&logs.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned();
+    assert!(
+        text.contains("QQ answered") && text.contains("QQ request failed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("QQ body not understood") && text.contains("[REDACTED]"),
+        "{text}"
+    );
+    for secret in [
+        access.as_str(),
+        refresh.as_str(),
+        code.as_str(),
+        DEV_QQ_APP_KEY,
+    ] {
+        assert!(!text.contains(secret), "{secret} leaked into: {text}");
+    }
+}

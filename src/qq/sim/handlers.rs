@@ -411,4 +411,13 @@ mod tests {
         );
         assert_eq!(rejoin("state=s"), None);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn rejoining_never_panics(query in "\\PC{0,120}") {
+            if let Some(uri) = rejoin(&query) {
+                proptest::prop_assert!(uri.contains('?'));
+            }
+        }
+    }
 }
