@@ -359,6 +359,35 @@ mod tests {
     }
 
     #[test]
+    fn dev_settings_with_a_custom_app_are_served() {
+        let qq = |id: &str, key: &str, cb: &str| QqSettings {
+            app_id: id.into(),
+            app_key: crate::config::Secret::new(key),
+            redirect_uri: url::Url::parse(cb).expect("url"),
+            base_url: url::Url::parse("http://127.0.0.1:8001").expect("url"),
+        };
+        let default = SimConfig::for_settings(&qq(
+            DEV_QQ_APP_ID,
+            DEV_QQ_APP_KEY,
+            "http://127.0.0.1:8000/cb",
+        ));
+        assert_eq!(default, SimConfig::default());
+        let custom =
+            SimConfig::for_settings(&qq("555", "k", "https://dev.renran.cn/oauth/qq/callback"));
+        let app = custom
+            .apps
+            .iter()
+            .find(|a| a.client_id == "555")
+            .expect("added");
+        assert_eq!(app.client_secret, "k");
+        assert!(
+            app.redirect_uris
+                .contains(&"https://dev.renran.cn/oauth/qq/callback".to_string())
+        );
+        assert_eq!(custom.apps.len(), 4);
+    }
+
+    #[test]
     fn flags() {
         let app = SimConfig::parse_app_flag("103:key:unionid").expect("app");
         assert!(app.unionid);
