@@ -846,4 +846,82 @@ mod tests {
         assert!(s.pick_fault(FaultTarget::Token).is_none());
         assert!(s.faults().is_empty());
     }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Mint,
+        Exchange(usize),
+        Refresh(usize),
+        /// Hundreds of seconds, so code ages never straddle the 600 s boundary by a real tick.
+        Advance(u8),
+        Me(usize),
+    }
+
+    fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just(Op::Mint),
+            any::<usize>().prop_map(Op::Exchange),
+            any::<usize>().prop_map(Op::Refresh),
+            (1u8..=4).prop_map(Op::Advance),
+            any::<usize>().prop_map(Op::Me),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Any sequence of operations obeys QQ's rules: a code works once and only within
+        /// 10 minutes, a refresh token works once, and live access tokens always resolve.
+        #[test]
+        fn codes_and_refresh_tokens_follow_the_rules(ops in proptest::collection::vec(op(), 1..40)) {
+            let mut s = state();
+            let mut codes: Vec<(String, i64, bool)> = Vec::new();
+            let mut refresh: Vec<(String, bool)> = Vec::new();
+            let mut access: Vec<String> = Vec::new();
+            for op in ops {
+                match op {
+                    Op::Mint => codes.push((code(&mut s), s.now(), false)),
+                    Op::Exchange(i) if !codes.is_empty() => {
+                        let n = codes.len();
+                        let (c, issued, used) = codes[i % n].clone();
+                        let fresh = s.now() - issued < CODE_TTL_SECS;
+                        match exchange(&mut s, &c) {
+                            Ok(g) => {
+                                proptest::prop_assert!(!used && fresh);
+                                codes[i % n].2 = true;
+                                refresh.push((g.refresh_token, false));
+                                access.push(g.access_token);
+                            }
+                            Err(e) if used => proptest::prop_assert_eq!(e, fails::CODE_REUSED),
+                            Err(e) => {
+                                proptest::prop_assert!(!fresh);
+                                proptest::prop_assert_eq!(e, fails::CODE_INVALID);
+                            }
+                        }
+                    }
+                    Op::Refresh(i) if !refresh.is_empty() => {
+                        let n = refresh.len();
+                        let (r, used) = refresh[i % n].clone();
+                        match s.refresh(Some(DEV_QQ_APP_ID), Some(DEV_QQ_APP_KEY), Some(&r)) {
+                            Ok(g) => {
+                                proptest::prop_assert!(!used);
+                                refresh[i % n].1 = true;
+                                refresh.push((g.refresh_token, false));
+                                access.push(g.access_token);
+                            }
+                            Err(e) => {
+                                proptest::prop_assert!(used);
+                                proptest::prop_assert_eq!(e, fails::REFRESH_ILLEGAL);
+                            }
+                        }
+                    }
+                    Op::Advance(h) => s.advance_clock(i64::from(h) * 100),
+                    Op::Me(i) if !access.is_empty() => {
+                        let token = &access[i % access.len()];
+                        proptest::prop_assert!(s.me(Some(token), false).is_ok());
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
 }
