@@ -11,7 +11,6 @@
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::StatusCode;
 use url::Url;
 
 use super::wire::{self, BodyError};
@@ -435,7 +434,7 @@ impl QqClient {
             .await
             .map_err(|e| QqError::from_reqwest(endpoint, e))?;
         let status = response.status();
-        if status != StatusCode::OK && !status.is_success() {
+        if !status.is_success() {
             return Err(QqError::Status {
                 endpoint,
                 status: status.as_u16(),
