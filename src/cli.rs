@@ -119,7 +119,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let sim_config = crate::qq::sim::SimConfig::for_settings(&settings.qq);
             let listen = &settings.sim_listen;
             let sim = crate::qq::sim::Simulator::new(sim_config)
-                .spawn(listen)
+                .start(listen)
                 .await
                 .with_context(|| format!("cannot start the QQ simulator on {listen}"))?;
             let app = Application::build(settings, true).await?;

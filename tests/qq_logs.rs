@@ -41,8 +41,7 @@ async fn secrets_never_reach_the_logs() {
     tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
 
     passport::install_crypto_provider();
-    let sim = Simulator::dev()
-        .spawn("127.0.0.1:0")
+    let sim = Simulator::spawn("127.0.0.1:0")
         .await
         .expect("simulator starts");
     let settings = QqSettings {

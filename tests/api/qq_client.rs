@@ -35,8 +35,7 @@ struct Setup {
 
 async fn setup() -> Setup {
     passport::install_crypto_provider();
-    let sim = Simulator::dev()
-        .spawn("127.0.0.1:0")
+    let sim = Simulator::spawn("127.0.0.1:0")
         .await
         .expect("simulator starts");
     let client = QqClient::with_options(
@@ -531,7 +530,7 @@ async fn an_unreachable_qq_is_an_upstream_failure_without_secrets_in_the_error()
 #[tokio::test]
 async fn a_base_url_with_a_path_prefix_is_kept() {
     passport::install_crypto_provider();
-    let sim = Simulator::dev().spawn("127.0.0.1:0").await.expect("sim");
+    let sim = Simulator::spawn("127.0.0.1:0").await.expect("sim");
     // No trailing slash on the base: the client must still reach /oauth2.0/token under it.
     let base = Url::parse(&sim.url()).expect("url");
     let client = QqClient::new(&settings(base, DEV_QQ_APP_ID, DEV_QQ_APP_KEY)).expect("client");

@@ -14,8 +14,7 @@ const CALLBACK: &str = "http://127.0.0.1:8000/oauth/qq/callback";
 
 async fn start() -> (RunningSim, reqwest::Client) {
     passport::install_crypto_provider();
-    let sim = Simulator::dev()
-        .spawn("127.0.0.1:0")
+    let sim = Simulator::spawn("127.0.0.1:0")
         .await
         .expect("simulator starts");
     let http = reqwest::Client::builder()

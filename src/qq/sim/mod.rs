@@ -5,7 +5,7 @@
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! use passport::qq::sim::Simulator;
-//! let sim = Simulator::dev().spawn("127.0.0.1:0").await?;
+//! let sim = Simulator::spawn("127.0.0.1:0").await?; // or Simulator::new(config).start(…)
 //! let code = sim
 //!     .mint_code(passport::config::DEV_QQ_APP_ID, "http://127.0.0.1:8000/oauth/qq/callback", "xiaoming")
 //!     .expect("the dev app accepts local callbacks");
@@ -100,8 +100,14 @@ impl Simulator {
             .data(self.clone())
     }
 
-    /// Serve on `listen` (port 0 picks a free port) in a background task.
-    pub async fn spawn(&self, listen: &str) -> std::io::Result<RunningSim> {
+    /// A simulator with the default apps and users, serving on `listen` (port 0 picks a free
+    /// port) in a background task. For another configuration: `Simulator::new(c).start(listen)`.
+    pub async fn spawn(listen: &str) -> std::io::Result<RunningSim> {
+        Self::dev().start(listen).await
+    }
+
+    /// Serve this simulator on `listen` (port 0 picks a free port) in a background task.
+    pub async fn start(&self, listen: &str) -> std::io::Result<RunningSim> {
         let acceptor = TcpListener::bind(listen.to_owned()).into_acceptor().await?;
         let addr = acceptor
             .local_addr()
@@ -302,7 +308,7 @@ pub async fn run_standalone(
     let config = args.sim_config()?;
     let sim = Simulator::new(config.clone());
     let running = sim
-        .spawn(&args.listen)
+        .start(&args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     println!("{}", banner(&running, &config));
