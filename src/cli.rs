@@ -42,7 +42,7 @@ pub enum Command {
     /// Run everything locally: migrations, the service, the embedded QQ simulator and the outbox.
     Dev,
     /// Run the QQ Connect simulator alone.
-    QqSim,
+    QqSim(crate::qq::sim::SimArgs),
     /// Administrative tasks.
     Admin {
         #[command(subcommand)]
@@ -119,9 +119,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Dev => {
             let settings = Settings::load(config, Some(Profile::Dev))?;
+            let sim_config = crate::qq::sim::SimConfig::for_settings(&settings.qq);
+            let listen = &settings.sim_listen;
+            let sim = crate::qq::sim::Simulator::new(sim_config)
+                .start(listen)
+                .await
+                .with_context(|| format!("cannot start the QQ simulator on {listen}"))?;
             let app = Application::build(settings, true).await?;
-            print_dev_urls(&app);
+            print_dev_urls(&app, &sim.url());
             app.run_until(shutdown_signal()).await?;
+            sim.shutdown().await?;
         }
         Command::Migrate { action } => {
             let settings = Settings::load(config, Some(migrate_profile()))?;
@@ -153,11 +160,22 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::QqSim => return Ok(not_yet("qq-sim", "the QQ Connect simulator")),
+        Command::QqSim(args) => crate::qq::sim::run_standalone(args, shutdown_signal()).await?,
         Command::Admin {
-            action: AdminAction::Create { .. },
+            action: AdminAction::Create { username, email },
         } => {
-            return Ok(not_yet("admin create", "creating staff accounts"));
+            let username = crate::domain::Username::parse(&username).map_err(|e| anyhow::anyhow!("--username: {e}"))?;
+            let email = crate::domain::Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+            let password = read_admin_password()?;
+            let settings = Settings::load(config, Some(migrate_profile()))?;
+            let db = crate::db::connect(&settings.database_url)
+                .await
+                .context("cannot open the database")?;
+            crate::db::migrate_up(&db).await.context("migrations failed")?;
+            let admin = crate::accounts::admin::create_admin(&db, &username, &email, &password)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot create the admin: {e}"))?;
+            println!("admin `{}` (id {}) can now sign in at /admin", admin.username, admin.id);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -189,7 +207,7 @@ fn not_yet(command: &str, what: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn print_dev_urls(app: &Application) {
+fn print_dev_urls(app: &Application, sim_url: &str) {
     let base = format!("http://{}", app.local_addr());
     println!();
     println!(
@@ -200,5 +218,6 @@ fn print_dev_urls(app: &Application) {
     println!("  API docs     {base}/docs");
     println!("  OpenAPI      {base}/openapi.json");
     println!("  health       {base}/healthz   readiness {base}/readyz");
+    println!("  QQ simulator {sim_url}   (control: {sim_url}/_sim)");
     println!();
 }

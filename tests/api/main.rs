@@ -7,5 +7,7 @@ mod helpers;
 
 mod foundation;
 mod itsdangerous;
-mod qq_login;
 mod password_reset;
+mod qq_client;
+mod qq_login;
+mod qq_sim;
