@@ -9,6 +9,9 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod entities;
+pub mod jobs;
+pub mod mail;
+pub mod sms;
 pub mod startup;
 pub mod telemetry;
 

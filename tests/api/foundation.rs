@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::helpers::{Backend, TestApp, TestDb, eventually, postgres_admin_execute};
 
-const ALL_TABLES: [&str; 7] = [
+const ALL_TABLES: [&str; 8] = [
     "users",
     "qq_bindings",
     "pending_qq_identities",
@@ -21,6 +21,7 @@ const ALL_TABLES: [&str; 7] = [
     "password_resets",
     "sms_codes",
     "audit_log",
+    "job_deliveries",
 ];
 
 async fn table_exists(db: &DatabaseConnection, table: &str) -> bool {
@@ -41,7 +42,7 @@ async fn migrations_run_up_down_up(backend: Backend) {
             .await
             .expect("status")
             .len(),
-        7
+        8
     );
     assert!(
         passport::db::pending_migrations(&db)
@@ -73,7 +74,7 @@ async fn migrations_run_up_down_up(backend: Backend) {
             .await
             .expect("status")
             .len(),
-        7
+        8
     );
     for table in ALL_TABLES {
         assert!(
