@@ -11,7 +11,7 @@ use poem::Server;
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use sea_orm::DatabaseConnection;
 
-use crate::actors::ActorTree;
+use crate::actors::{ActorHandles, ActorTree};
 use crate::config::Settings;
 
 /// What every handler can reach: cheap to clone (the pool and settings are shared).
@@ -19,6 +19,8 @@ use crate::config::Settings;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
+    /// The actors' current addresses (they follow restarts).
+    pub actors: ActorHandles,
 }
 
 /// How long in-flight requests get to finish after a shutdown signal.
@@ -63,8 +65,9 @@ impl Application {
         let state = AppState {
             db,
             settings: Arc::new(settings),
+            actors: ActorHandles::default(),
         };
-        let actors = ActorTree::start(crate::actors::children(&state))
+        let actors = ActorTree::start(crate::actors::children(&state)?)
             .await
             .context("cannot start the actor tree")?;
         Ok(Self {
@@ -93,8 +96,15 @@ impl Application {
         let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(GRACEFUL_SHUTDOWN))
             .await;
-        // Then the actors, which finish or release their own work.
+        // Then the actors: the dispatcher stops claiming, workers get their grace period.
         self.actors.shutdown().await;
+        // Whatever this process still holds goes back to the queue now rather than when its
+        // lease runs out.
+        match crate::jobs::release(&self.state.db, &self.state.actors.job_owner, None).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(jobs = n, "released unfinished jobs on shutdown"),
+            Err(e) => tracing::warn!(error = %e, "cannot release unfinished jobs on shutdown"),
+        }
         served
     }
 }

@@ -2,6 +2,7 @@
 //! (`passport openapi`, `/openapi.json`, `/docs`); operator endpoints (`/healthz`, `/readyz`)
 //! are plain routes beside it.
 
+pub mod dev;
 pub mod error;
 pub mod health;
 pub mod system;
@@ -54,6 +55,7 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .nest("/docs", docs)
         .at("/healthz", get(health::healthz))
         .at("/readyz", get(health::readyz))
+        .at("/dev/outbox", get(dev::outbox))
         .data(state)
         .around(crate::telemetry::trace_request)
 }
