@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use passport::config::{Profile, Settings};
-use passport::startup::Application;
+use passport::startup::{AppState, Application};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -204,6 +204,8 @@ pub struct TestApp {
     /// A separate pool onto the app's database, for assertions in SQL.
     pub db: DatabaseConnection,
     pub settings: Settings,
+    /// The running app's own state (its pool, settings and actor handles).
+    pub state: AppState,
     pub test_db: TestDb,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -239,6 +241,7 @@ impl TestApp {
             .await
             .expect("app builds");
         let addr = app.local_addr();
+        let state = app.state().clone();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async {
             let _ = stopped.await;
@@ -254,6 +257,7 @@ impl TestApp {
                 .expect("http client"),
             db,
             settings,
+            state,
             test_db,
             server,
             stop: Some(stop),
@@ -275,6 +279,15 @@ impl TestApp {
             .send()
             .await
             .expect("POST")
+    }
+
+    /// Stop the server gracefully (requests, then the actors) and wait for it, keeping the
+    /// database for assertions.
+    pub async fn shutdown_server(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.server).await;
     }
 
     /// Stop the server gracefully and wait for it.

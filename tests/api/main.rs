@@ -6,3 +6,5 @@
 mod helpers;
 
 mod foundation;
+mod jobs;
+mod smtp_sink;
