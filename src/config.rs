@@ -432,13 +432,18 @@ impl Settings {
         };
 
         let defaults = JobSettings::default();
-        let ms = |var: &'static str, from_file: fn(&FileSettings) -> Option<u64>, default: Duration| {
-            source
-                .number(var, from_file)
-                .map(|n| n.map_or(default, |n| Duration::from_millis(n.max(1))))
-        };
+        let ms =
+            |var: &'static str, from_file: fn(&FileSettings) -> Option<u64>, default: Duration| {
+                source
+                    .number(var, from_file)
+                    .map(|n| n.map_or(default, |n| Duration::from_millis(n.max(1))))
+            };
         let jobs = JobSettings {
-            poll_max: ms("PASSPORT_JOB_POLL_MAX_MS", |f| f.job_poll_max_ms, defaults.poll_max)?,
+            poll_max: ms(
+                "PASSPORT_JOB_POLL_MAX_MS",
+                |f| f.job_poll_max_ms,
+                defaults.poll_max,
+            )?,
             lease: ms("PASSPORT_JOB_LEASE_MS", |f| f.job_lease_ms, defaults.lease)?,
             backoff_base: ms(
                 "PASSPORT_JOB_BACKOFF_BASE_MS",
@@ -455,7 +460,9 @@ impl Settings {
                 .map_or(defaults.concurrency, |n| n.clamp(1, 1024) as u32),
             retention: source
                 .number("PASSPORT_JOB_RETENTION_HOURS", |f| f.job_retention_hours)?
-                .map_or(defaults.retention, |h| Duration::from_secs(h.saturating_mul(3600))),
+                .map_or(defaults.retention, |h| {
+                    Duration::from_secs(h.saturating_mul(3600))
+                }),
             smtp_timeout: ms(
                 "PASSPORT_SMTP_TIMEOUT_MS",
                 |f| f.smtp_timeout_ms,
@@ -526,7 +533,12 @@ impl Source<'_> {
         var: &'static str,
         from_file: impl Fn(&FileSettings) -> Option<u64>,
     ) -> Result<Option<u64>, ConfigError> {
-        match self.env.get(var).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        match self
+            .env
+            .get(var)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+        {
             Some(text) => text.parse().map(Some).map_err(|_| ConfigError::Invalid {
                 setting: var,
                 reason: format!("`{text}` is not a whole number"),

@@ -34,8 +34,16 @@ impl MigrationTrait for Migration {
                             .not_null()
                             .primary_key(),
                     )
-                    .col(ColumnDef::new(JobDeliveries::JobId).big_integer().not_null())
-                    .col(ColumnDef::new(JobDeliveries::Kind).string_len(64).not_null())
+                    .col(
+                        ColumnDef::new(JobDeliveries::JobId)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(JobDeliveries::Kind)
+                            .string_len(64)
+                            .not_null(),
+                    )
                     .col(time(JobDeliveries::DeliveredAt))
                     .to_owned(),
             )
@@ -50,8 +58,10 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        db.execute_unprepared("CREATE INDEX ix_jobs_state_finished_at ON jobs (state, finished_at)")
-            .await?;
+        db.execute_unprepared(
+            "CREATE INDEX ix_jobs_state_finished_at ON jobs (state, finished_at)",
+        )
+        .await?;
         Ok(())
     }
 

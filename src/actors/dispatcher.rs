@@ -145,16 +145,26 @@ async fn pump(myself: &ActorRef<DispatcherMsg>, state: &mut DispatcherState) {
     let db = &state.args.db;
     let now = Instant::now();
 
-    let reclaim_every = (settings.lease / 4).clamp(Duration::from_millis(100), Duration::from_secs(5));
-    if state.last_reclaim.is_none_or(|t| now.duration_since(t) >= reclaim_every) {
+    let reclaim_every =
+        (settings.lease / 4).clamp(Duration::from_millis(100), Duration::from_secs(5));
+    if state
+        .last_reclaim
+        .is_none_or(|t| now.duration_since(t) >= reclaim_every)
+    {
         state.last_reclaim = Some(now);
         match jobs::reclaim_expired(db).await {
             Ok(0) => {}
-            Ok(n) => tracing::warn!(jobs = n, "reclaimed jobs whose lease expired (a worker died)"),
+            Ok(n) => tracing::warn!(
+                jobs = n,
+                "reclaimed jobs whose lease expired (a worker died)"
+            ),
             Err(e) => tracing::warn!(error = %e, "cannot reclaim expired jobs"),
         }
     }
-    if state.last_prune.is_none_or(|t| now.duration_since(t) >= PRUNE_EVERY) {
+    if state
+        .last_prune
+        .is_none_or(|t| now.duration_since(t) >= PRUNE_EVERY)
+    {
         state.last_prune = Some(now);
         match jobs::prune_completed(db, settings.retention).await {
             Ok(0) => {}
@@ -167,7 +177,15 @@ async fn pump(myself: &ActorRef<DispatcherMsg>, state: &mut DispatcherState) {
     let free = (settings.concurrency as usize).saturating_sub(state.inflight.len());
     let mut next = state.idle_pause;
     if free > 0 {
-        match jobs::claim(db, &state.args.owner, &state.kinds, free as u32, settings.lease).await {
+        match jobs::claim(
+            db,
+            &state.args.owner,
+            &state.kinds,
+            free as u32,
+            settings.lease,
+        )
+        .await
+        {
             Ok(claimed) => {
                 let full = claimed.len() == free;
                 let got_some = !claimed.is_empty();

@@ -97,7 +97,10 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
 
     Ok(vec![
         ChildSpec::new("mailer", handles.mailer.clone(), move || {
-            (JobWorker::<mailer::SendMail>::default(), mailer_args.clone())
+            (
+                JobWorker::<mailer::SendMail>::default(),
+                mailer_args.clone(),
+            )
         }),
         ChildSpec::new("sms-sender", handles.sms.clone(), move || {
             (JobWorker::<sms::SendSms>::default(), sms_args.clone())

@@ -65,8 +65,7 @@ pub trait Perform: Send + Sync + 'static {
 pub enum WorkerMsg {
     /// Run this claimed job.
     Run(Job),
-    /// Fail on purpose (tests of supervision: the next jobs must still be delivered).
-    #[doc(hidden)]
+    /// Fail on purpose. Only tests send it, to check that a restarted worker goes on delivering.
     InjectPanic,
 }
 
@@ -176,7 +175,11 @@ impl<P: Perform> Actor for JobWorker<P> {
             state.tasks.abort_all();
             while state.tasks.join_next().await.is_some() {}
         } else if running > 0 {
-            tracing::info!(kind = P::KIND.as_str(), running, "running jobs finished before shutdown");
+            tracing::info!(
+                kind = P::KIND.as_str(),
+                running,
+                "running jobs finished before shutdown"
+            );
         }
         Ok(())
     }
@@ -205,7 +208,10 @@ async fn attempt<P: Perform>(args: &WorkerArgs<P>, job: &Job) -> Result<(), JobE
             // Recorded first: if the ack below is lost, the next holder skips the side effect.
             jobs::record_delivery(db, job).await?;
             if !jobs::complete(db, job.id, &job.lease_owner).await? {
-                tracing::warn!(job_id = job.id, "job done after its lease was lost; the new holder will complete it");
+                tracing::warn!(
+                    job_id = job.id,
+                    "job done after its lease was lost; the new holder will complete it"
+                );
             }
         }
         Err(e) => match jobs::fail(db, job, &e.message, e.permanent, &args.backoff).await? {
@@ -217,7 +223,9 @@ async fn attempt<P: Perform>(args: &WorkerArgs<P>, job: &Job) -> Result<(), JobE
                 job_id = job.id, kind = %job.kind, attempt = job.attempt,
                 error = %e.message, "job discarded (no attempts left or cannot succeed)"
             ),
-            Failed::LeaseLost => tracing::warn!(job_id = job.id, "job failed after its lease was lost"),
+            Failed::LeaseLost => {
+                tracing::warn!(job_id = job.id, "job failed after its lease was lost")
+            }
         },
     }
     Ok(())

@@ -22,7 +22,9 @@ impl Default for Backoff {
 impl Backoff {
     /// The ceiling for attempt `attempt` (1-based), before jitter.
     pub fn ceiling(&self, attempt: i32) -> Duration {
-        let exp = u32::try_from(attempt.saturating_sub(1)).unwrap_or(0).min(30);
+        let exp = u32::try_from(attempt.saturating_sub(1))
+            .unwrap_or(0)
+            .min(30);
         self.base
             .checked_mul(1u32 << exp)
             .unwrap_or(self.max)
@@ -55,7 +57,10 @@ mod tests {
         for attempt in 1..10 {
             for _ in 0..100 {
                 let d = b.delay(attempt);
-                assert!(d >= b.ceiling(attempt) / 2 && d <= b.ceiling(attempt), "{d:?}");
+                assert!(
+                    d >= b.ceiling(attempt) / 2 && d <= b.ceiling(attempt),
+                    "{d:?}"
+                );
                 // While the ceiling doubles, equal jitter never shrinks from one attempt to the next.
                 if b.ceiling(attempt + 1) >= b.ceiling(attempt) * 2 {
                     assert!(b.delay(attempt + 1) >= d);

@@ -739,7 +739,10 @@ mod tests {
         let back: JobPayload = serde_json::from_value(json).expect("deserialize");
         assert_eq!(back, job.payload);
         let sms = serde_json::to_value(NewJob::sms("13800000000", "code").payload).expect("json");
-        assert_eq!(sms, serde_json::json!({"kind":"sms","mobile":"13800000000","text":"code"}));
+        assert_eq!(
+            sms,
+            serde_json::json!({"kind":"sms","mobile":"13800000000","text":"code"})
+        );
         let refresh = NewJob::qq_token_refresh(7);
         assert_eq!(refresh.unique_key.as_deref(), Some("qq_token_refresh:7"));
         assert_eq!(

@@ -153,9 +153,10 @@ pub fn build_message(from: Mailbox, mail: &Mail, key: &str) -> Result<Message, M
         .subject(mail.subject.clone())
         .message_id(Some(message_id(key)));
     let message = match &mail.html {
-        Some(html) => {
-            builder.multipart(MultiPart::alternative_plain_html(mail.text.clone(), html.clone()))?
-        }
+        Some(html) => builder.multipart(MultiPart::alternative_plain_html(
+            mail.text.clone(),
+            html.clone(),
+        ))?,
         None => builder
             .header(ContentType::TEXT_PLAIN)
             .body(mail.text.clone())?,
@@ -172,20 +173,25 @@ mod tests {
         let from: Mailbox = "荏苒 <no-reply@renran.localhost>".parse().expect("from");
         let mail = Mail::text("reader@example.com", "Reset your password", "Open the link");
         let text = String::from_utf8(
-            build_message(from, &mail, "abc123").expect("builds").formatted(),
+            build_message(from, &mail, "abc123")
+                .expect("builds")
+                .formatted(),
         )
         .expect("utf8");
         assert!(text.contains("To: reader@example.com"), "{text}");
         assert!(text.contains("Subject: Reset your password"), "{text}");
-        assert!(text.contains("Message-ID: <abc123@passport.renran>"), "{text}");
+        assert!(
+            text.contains("Message-ID: <abc123@passport.renran>"),
+            "{text}"
+        );
         assert!(text.contains("Open the link"), "{text}");
     }
 
     #[test]
     fn bad_addresses_are_permanent_errors() {
         let from: Mailbox = "a@b.c".parse().expect("from");
-        let err = build_message(from, &Mail::text("not an address", "s", "b"), "k")
-            .expect_err("refused");
+        let err =
+            build_message(from, &Mail::text("not an address", "s", "b"), "k").expect_err("refused");
         assert!(err.is_permanent());
     }
 }

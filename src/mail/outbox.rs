@@ -77,7 +77,7 @@ impl Outbox {
                 messages.push(message);
             }
         }
-        messages.sort_by(|a, b| b.sent_at.cmp(&a.sent_at));
+        messages.sort_by_key(|m| std::cmp::Reverse(m.sent_at));
         Ok(messages)
     }
 }
@@ -113,9 +113,18 @@ mod tests {
             body: "正文".into(),
             sent_at: at(s),
         };
-        outbox.write("k1", &msg("old@example.com", 1)).await.expect("write");
-        outbox.write("../k2", &msg("new@example.com", 2)).await.expect("write");
-        outbox.write("k1", &msg("old@example.com", 1)).await.expect("rewrite");
+        outbox
+            .write("k1", &msg("old@example.com", 1))
+            .await
+            .expect("write");
+        outbox
+            .write("../k2", &msg("new@example.com", 2))
+            .await
+            .expect("write");
+        outbox
+            .write("k1", &msg("old@example.com", 1))
+            .await
+            .expect("rewrite");
         let all = outbox.read_all().await.expect("read");
         assert_eq!(all.len(), 2);
         assert_eq!(all[0].to, "new@example.com");

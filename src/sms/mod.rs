@@ -98,6 +98,12 @@ mod tests {
             mobile: "call me".into(),
             text: "x".into(),
         };
-        assert!(gateway.send(&bad, "k2").await.expect_err("refused").is_permanent());
+        assert!(
+            gateway
+                .send(&bad, "k2")
+                .await
+                .expect_err("refused")
+                .is_permanent()
+        );
     }
 }

@@ -44,7 +44,10 @@ async fn spawn_with_smtp(backend: Backend, smtp_url: &str) -> Option<TestApp> {
     TestApp::spawn_with(backend, move |env| {
         fast_jobs(env);
         env.insert("PASSPORT_SMTP_URL".into(), url);
-        env.insert("PASSPORT_MAIL_FROM".into(), "Renran <no-reply@renran.test>".into());
+        env.insert(
+            "PASSPORT_MAIL_FROM".into(),
+            "Renran <no-reply@renran.test>".into(),
+        );
     })
     .await
 }
@@ -89,19 +92,28 @@ async fn the_queue_engine_keeps_its_rules(backend: Backend) {
             .expect("enqueue"),
     );
     let sms_id = created(
-        jobs::enqueue(&txn, NewJob::sms("13800138000", "code 1").unique_key("sms:138"))
-            .await
-            .expect("enqueue"),
+        jobs::enqueue(
+            &txn,
+            NewJob::sms("13800138000", "code 1").unique_key("sms:138"),
+        )
+        .await
+        .expect("enqueue"),
     );
     assert_eq!(
-        jobs::enqueue(&txn, NewJob::sms("13800138000", "code 2").unique_key("sms:138"))
-            .await
-            .expect("duplicate is not an error"),
+        jobs::enqueue(
+            &txn,
+            NewJob::sms("13800138000", "code 2").unique_key("sms:138")
+        )
+        .await
+        .expect("duplicate is not an error"),
         Enqueued::Duplicate
     );
-    jobs::enqueue(&txn, NewJob::mail(mail("later@example.com", 2)).run_at(jobs::now() + chrono::Duration::hours(1)))
-        .await
-        .expect("enqueue");
+    jobs::enqueue(
+        &txn,
+        NewJob::mail(mail("later@example.com", 2)).run_at(jobs::now() + chrono::Duration::hours(1)),
+    )
+    .await
+    .expect("enqueue");
     jobs::enqueue(&txn, NewJob::qq_token_refresh(9))
         .await
         .expect("enqueue");
@@ -111,18 +123,29 @@ async fn the_queue_engine_keeps_its_rules(backend: Backend) {
             .expect("enqueue"),
         Enqueued::Duplicate
     );
-    txn.commit().await.expect("the transaction survived the duplicates");
+    txn.commit()
+        .await
+        .expect("the transaction survived the duplicates");
     assert_eq!(count_in(&db, JobState::Available).await, 4);
 
     // Claiming: higher priority first (SMS before mail), only the kinds asked for, nothing
     // scheduled for later, each job once.
     let kinds = [JobKind::Mail, JobKind::Sms];
-    let first = jobs::claim(&db, "w1", &kinds, 1, lease).await.expect("claim");
+    let first = jobs::claim(&db, "w1", &kinds, 1, lease)
+        .await
+        .expect("claim");
     assert_eq!(first.len(), 1);
     assert_eq!(first[0].id, sms_id, "SMS outranks mail");
-    let rest = jobs::claim(&db, "w1", &kinds, 10, lease).await.expect("claim");
+    let rest = jobs::claim(&db, "w1", &kinds, 10, lease)
+        .await
+        .expect("claim");
     assert_eq!(rest.iter().map(|j| j.id).collect::<Vec<_>>(), vec![mail_id]);
-    assert!(jobs::claim(&db, "w2", &kinds, 10, lease).await.expect("claim").is_empty());
+    assert!(
+        jobs::claim(&db, "w2", &kinds, 10, lease)
+            .await
+            .expect("claim")
+            .is_empty()
+    );
     let claimed = row(&db, mail_id).await;
     assert_eq!(claimed.state, "running");
     assert_eq!(claimed.attempt, 1);
@@ -130,7 +153,9 @@ async fn the_queue_engine_keeps_its_rules(backend: Backend) {
     assert!(claimed.lease_expires_at.expect("lease") > jobs::now());
     assert_eq!(rest[0].attempt, 1);
     assert!(!rest[0].idempotency_key.is_empty());
-    assert!(matches!(rest[0].decode().expect("payload"), jobs::JobPayload::Mail(m) if m.to == "a@example.com"));
+    assert!(
+        matches!(rest[0].decode().expect("payload"), jobs::JobPayload::Mail(m) if m.to == "a@example.com")
+    );
 
     // Only the lease holder acks.
     assert!(!jobs::complete(&db, mail_id, "w2").await.expect("complete"));
@@ -144,14 +169,22 @@ async fn the_queue_engine_keeps_its_rules(backend: Backend) {
         base: Duration::from_secs(600),
         max: Duration::from_secs(600),
     };
-    match jobs::fail(&db, &first[0], "gateway down", false, &slow).await.expect("fail") {
+    match jobs::fail(&db, &first[0], "gateway down", false, &slow)
+        .await
+        .expect("fail")
+    {
         Failed::Retry(at) => assert!(at > jobs::now() + chrono::Duration::seconds(200)),
         other => panic!("expected a retry, got {other:?}"),
     }
     let failed = row(&db, sms_id).await;
     assert_eq!(failed.state, "retryable");
     assert_eq!(failed.last_error.as_deref(), Some("gateway down"));
-    assert!(jobs::claim(&db, "w1", &kinds, 10, lease).await.expect("claim").is_empty());
+    assert!(
+        jobs::claim(&db, "w1", &kinds, 10, lease)
+            .await
+            .expect("claim")
+            .is_empty()
+    );
 
     // Attempts run out: discarded, error kept.
     let id = created(
@@ -159,12 +192,28 @@ async fn the_queue_engine_keeps_its_rules(backend: Backend) {
             .await
             .expect("enqueue"),
     );
-    let job = jobs::claim(&db, "w1", &kinds, 1, lease).await.expect("claim").remove(0);
+    let job = jobs::claim(&db, "w1", &kinds, 1, lease)
+        .await
+        .expect("claim")
+        .remove(0);
     assert_eq!(job.id, id);
-    assert!(matches!(jobs::fail(&db, &job, "550 no", false, &no_delay).await.expect("fail"), Failed::Retry(_)));
-    let job = jobs::claim(&db, "w1", &kinds, 1, lease).await.expect("claim").remove(0);
+    assert!(matches!(
+        jobs::fail(&db, &job, "550 no", false, &no_delay)
+            .await
+            .expect("fail"),
+        Failed::Retry(_)
+    ));
+    let job = jobs::claim(&db, "w1", &kinds, 1, lease)
+        .await
+        .expect("claim")
+        .remove(0);
     assert_eq!((job.id, job.attempt), (id, 2));
-    assert_eq!(jobs::fail(&db, &job, "550 still no", false, &no_delay).await.expect("fail"), Failed::Discarded);
+    assert_eq!(
+        jobs::fail(&db, &job, "550 still no", false, &no_delay)
+            .await
+            .expect("fail"),
+        Failed::Discarded
+    );
     let discarded = row(&db, id).await;
     assert_eq!(discarded.state, "discarded");
     assert_eq!(discarded.attempt, 2);
@@ -172,28 +221,59 @@ async fn the_queue_engine_keeps_its_rules(backend: Backend) {
     assert!(discarded.finished_at.is_some());
 
     // A job that can never succeed is discarded at once.
-    let id = created(jobs::enqueue(&db, NewJob::mail(mail("y@example.com", 4))).await.expect("enqueue"));
-    let job = jobs::claim(&db, "w1", &kinds, 1, lease).await.expect("claim").remove(0);
-    assert_eq!(jobs::fail(&db, &job, "bad address", true, &no_delay).await.expect("fail"), Failed::Discarded);
+    let id = created(
+        jobs::enqueue(&db, NewJob::mail(mail("y@example.com", 4)))
+            .await
+            .expect("enqueue"),
+    );
+    let job = jobs::claim(&db, "w1", &kinds, 1, lease)
+        .await
+        .expect("claim")
+        .remove(0);
+    assert_eq!(
+        jobs::fail(&db, &job, "bad address", true, &no_delay)
+            .await
+            .expect("fail"),
+        Failed::Discarded
+    );
     assert_eq!(row(&db, id).await.attempt, 1);
 
     // An expired lease (the worker died) makes the job claimable again, by someone else.
-    let id = created(jobs::enqueue(&db, NewJob::mail(mail("z@example.com", 5))).await.expect("enqueue"));
-    let lost = jobs::claim(&db, "dead", &kinds, 1, Duration::ZERO).await.expect("claim");
+    let id = created(
+        jobs::enqueue(&db, NewJob::mail(mail("z@example.com", 5)))
+            .await
+            .expect("enqueue"),
+    );
+    let lost = jobs::claim(&db, "dead", &kinds, 1, Duration::ZERO)
+        .await
+        .expect("claim");
     assert_eq!(lost[0].id, id);
     tokio::time::sleep(Duration::from_millis(20)).await;
     assert_eq!(jobs::reclaim_expired(&db).await.expect("reclaim"), 1);
     let reclaimed = row(&db, id).await;
     assert_eq!(reclaimed.state, "retryable");
-    assert!(reclaimed.last_error.expect("error").contains("lease expired"));
-    let again = jobs::claim(&db, "w2", &kinds, 1, lease).await.expect("claim");
+    assert!(
+        reclaimed
+            .last_error
+            .expect("error")
+            .contains("lease expired")
+    );
+    let again = jobs::claim(&db, "w2", &kinds, 1, lease)
+        .await
+        .expect("claim");
     assert_eq!((again[0].id, again[0].attempt), (id, 2));
-    assert!(!jobs::complete(&db, id, "dead").await.expect("complete"), "the dead owner cannot ack");
+    assert!(
+        !jobs::complete(&db, id, "dead").await.expect("complete"),
+        "the dead owner cannot ack"
+    );
 
     // Released jobs go back without spending an attempt.
     assert_eq!(jobs::release(&db, "w2", None).await.expect("release"), 1);
     let released = row(&db, id).await;
-    assert_eq!((released.state.as_str(), released.attempt), ("available", 1));
+    assert_eq!(
+        (released.state.as_str(), released.attempt),
+        ("available", 1)
+    );
     assert!(released.lease_owner.is_none());
 
     // Retry (the admin button) revives a discarded job with fresh attempts; not a finished one,
@@ -201,33 +281,86 @@ async fn the_queue_engine_keeps_its_rules(backend: Backend) {
     jobs::retry(&db, discarded.id).await.expect("retry");
     let revived = row(&db, discarded.id).await;
     assert_eq!((revived.state.as_str(), revived.attempt), ("available", 0));
-    assert!(matches!(jobs::retry(&db, mail_id).await, Err(JobError::NotFound)));
-    let keyed = created(jobs::enqueue(&db, NewJob::sms("13900000000", "k").unique_key("sms:139").max_attempts(1)).await.expect("enqueue"));
-    let job = jobs::claim(&db, "w1", &[JobKind::Sms], 1, lease).await.expect("claim").remove(0);
+    assert!(matches!(
+        jobs::retry(&db, mail_id).await,
+        Err(JobError::NotFound)
+    ));
+    let keyed = created(
+        jobs::enqueue(
+            &db,
+            NewJob::sms("13900000000", "k")
+                .unique_key("sms:139")
+                .max_attempts(1),
+        )
+        .await
+        .expect("enqueue"),
+    );
+    let job = jobs::claim(&db, "w1", &[JobKind::Sms], 1, lease)
+        .await
+        .expect("claim")
+        .remove(0);
     assert_eq!(job.id, keyed);
-    assert_eq!(jobs::fail(&db, &job, "down", false, &no_delay).await.expect("fail"), Failed::Discarded);
-    created(jobs::enqueue(&db, NewJob::sms("13900000000", "k2").unique_key("sms:139")).await.expect("the key is free again"));
-    assert!(matches!(jobs::retry(&db, keyed).await, Err(JobError::Conflict)));
+    assert_eq!(
+        jobs::fail(&db, &job, "down", false, &no_delay)
+            .await
+            .expect("fail"),
+        Failed::Discarded
+    );
+    created(
+        jobs::enqueue(&db, NewJob::sms("13900000000", "k2").unique_key("sms:139"))
+            .await
+            .expect("the key is free again"),
+    );
+    assert!(matches!(
+        jobs::retry(&db, keyed).await,
+        Err(JobError::Conflict)
+    ));
 
     // Deliveries are remembered by idempotency key.
-    assert!(!jobs::is_delivered(&db, &job.idempotency_key).await.expect("check"));
+    assert!(
+        !jobs::is_delivered(&db, &job.idempotency_key)
+            .await
+            .expect("check")
+    );
     jobs::record_delivery(&db, &job).await.expect("record");
-    jobs::record_delivery(&db, &job).await.expect("recording twice is harmless");
-    assert!(jobs::is_delivered(&db, &job.idempotency_key).await.expect("check"));
+    jobs::record_delivery(&db, &job)
+        .await
+        .expect("recording twice is harmless");
+    assert!(
+        jobs::is_delivered(&db, &job.idempotency_key)
+            .await
+            .expect("check")
+    );
 
     // Pruning removes completed jobs past retention, nothing else.
     let before = jobs::counts_by_state(&db).await.expect("counts");
     tokio::time::sleep(Duration::from_millis(20)).await;
-    assert_eq!(jobs::prune_completed(&db, Duration::ZERO).await.expect("prune"), 1);
+    assert_eq!(
+        jobs::prune_completed(&db, Duration::ZERO)
+            .await
+            .expect("prune"),
+        1
+    );
     let after = jobs::counts_by_state(&db).await.expect("counts");
     assert_eq!(after[&JobState::Completed], 0);
-    for state in [JobState::Available, JobState::Retryable, JobState::Discarded] {
+    for state in [
+        JobState::Available,
+        JobState::Retryable,
+        JobState::Discarded,
+    ] {
         assert_eq!(after[&state], before[&state], "{state:?} untouched");
     }
     assert_eq!(after.len(), 5, "every state is counted");
-    let listed = jobs::list(&db, Some(JobState::Discarded), 10, 0).await.expect("list");
+    let listed = jobs::list(&db, Some(JobState::Discarded), 10, 0)
+        .await
+        .expect("list");
     assert!(listed.iter().all(|j| j.state == "discarded") && !listed.is_empty());
-    assert!(jobs::prune_completed(&db, Duration::from_secs(3600)).await.expect("prune") == 0);
+    assert!(
+        jobs::prune_completed(&db, Duration::from_secs(3600))
+            .await
+            .expect("prune")
+            == 0
+    );
 }
 
 async fn concurrent_claimers_never_share_a_job(backend: Backend) {
@@ -290,18 +423,27 @@ async fn a_mail_arrives_over_smtp_with_recipient_subject_and_body(backend: Backe
         .await
         .expect("enqueue"),
     );
-    eventually(Duration::from_secs(10), "the mail reaches the sink", || async {
-        sink.count() == 1
-    })
+    eventually(
+        Duration::from_secs(10),
+        "the mail reaches the sink",
+        || async { sink.count() == 1 },
+    )
     .await;
     let got = &sink.messages()[0];
     assert_eq!(got.to, vec!["reader@example.com".to_string()]);
     assert!(got.from.contains("no-reply@renran.test"), "{}", got.from);
     assert_eq!(got.header("To").as_deref(), Some("reader@example.com"));
-    assert_eq!(got.header("Subject").as_deref(), Some("Reset your password"));
-    assert_eq!(got.header("Message-ID").as_deref(), Some("<reset-42@passport.renran>"));
+    assert_eq!(
+        got.header("Subject").as_deref(),
+        Some("Reset your password")
+    );
+    assert_eq!(
+        got.header("Message-ID").as_deref(),
+        Some("<reset-42@passport.renran>")
+    );
     assert!(
-        got.body().contains("Open http://passport.test/reset-password?token=abc to continue."),
+        got.body()
+            .contains("Open http://passport.test/reset-password?token=abc to continue."),
         "{}",
         got.data
     );
@@ -309,11 +451,19 @@ async fn a_mail_arrives_over_smtp_with_recipient_subject_and_body(backend: Backe
         row(&app.db, id).await.state == "completed"
     })
     .await;
-    assert!(jobs::is_delivered(&app.db, "reset-42").await.expect("check"));
+    assert!(
+        jobs::is_delivered(&app.db, "reset-42")
+            .await
+            .expect("check")
+    );
 }
 
 /// Poll a job closely and collect the retry delay chosen after each failed attempt.
-async fn observe_retry_delays(db: &DatabaseConnection, id: i64, attempts: i32) -> Vec<chrono::Duration> {
+async fn observe_retry_delays(
+    db: &DatabaseConnection,
+    id: i64,
+    attempts: i32,
+) -> Vec<chrono::Duration> {
     let mut seen = BTreeMap::new();
     let deadline = Instant::now() + Duration::from_secs(20);
     while (seen.len() as i32) < attempts {
@@ -333,7 +483,10 @@ async fn smtp_down_for_a_while_means_growing_retries_then_delivery(backend: Back
         fast_jobs(env);
         env.insert("PASSPORT_JOB_BACKOFF_BASE_MS".into(), "200".into());
         env.insert("PASSPORT_JOB_BACKOFF_MAX_MS".into(), "5000".into());
-        env.insert("PASSPORT_SMTP_URL".into(), format!("smtp://127.0.0.1:{port}"));
+        env.insert(
+            "PASSPORT_SMTP_URL".into(),
+            format!("smtp://127.0.0.1:{port}"),
+        );
     })
     .await
     else {
@@ -353,9 +506,11 @@ async fn smtp_down_for_a_while_means_growing_retries_then_delivery(backend: Back
     assert!(failed.last_error.is_some(), "the connection error is kept");
 
     let sink = SmtpSink::start_on(port).await;
-    eventually(Duration::from_secs(15), "the mail arrives once SMTP is back", || async {
-        sink.count() == 1
-    })
+    eventually(
+        Duration::from_secs(15),
+        "the mail arrives once SMTP is back",
+        || async { sink.count() == 1 },
+    )
     .await;
     eventually(Duration::from_secs(5), "the job is completed", || async {
         row(&app.db, id).await.state == "completed"
@@ -371,29 +526,39 @@ async fn a_permanently_refused_mail_is_discarded_after_max_attempts(backend: Bac
         return;
     };
     let bad = created(
-        jobs::enqueue(&app.db, NewJob::mail(mail("nobody@example.com", 1)).max_attempts(3))
-            .await
-            .expect("enqueue"),
+        jobs::enqueue(
+            &app.db,
+            NewJob::mail(mail("nobody@example.com", 1)).max_attempts(3),
+        )
+        .await
+        .expect("enqueue"),
     );
     let good = created(
         jobs::enqueue(&app.db, NewJob::mail(mail("somebody@example.com", 2)))
             .await
             .expect("enqueue"),
     );
-    eventually(Duration::from_secs(15), "the refused mail is discarded", || async {
-        row(&app.db, bad).await.state == "discarded"
-    })
+    eventually(
+        Duration::from_secs(15),
+        "the refused mail is discarded",
+        || async { row(&app.db, bad).await.state == "discarded" },
+    )
     .await;
     let dead = row(&app.db, bad).await;
     assert_eq!(dead.attempt, 3);
     let error = dead.last_error.expect("error kept");
     assert!(error.contains("550"), "{error}");
-    eventually(Duration::from_secs(5), "the good mail still goes out", || async {
-        row(&app.db, good).await.state == "completed"
-    })
+    eventually(
+        Duration::from_secs(5),
+        "the good mail still goes out",
+        || async { row(&app.db, good).await.state == "completed" },
+    )
     .await;
     assert_eq!(sink.count(), 1);
-    assert_eq!(sink.messages()[0].to, vec!["somebody@example.com".to_string()]);
+    assert_eq!(
+        sink.messages()[0].to,
+        vec!["somebody@example.com".to_string()]
+    );
 }
 
 async fn a_panicking_mailer_is_restarted_and_the_next_mails_arrive(backend: Backend) {
@@ -405,9 +570,11 @@ async fn a_panicking_mailer_is_restarted_and_the_next_mails_arrive(backend: Back
     let first = slot.get().expect("the mailer runs");
     let first_id = first.get_id();
     first.cast(WorkerMsg::InjectPanic).expect("cast");
-    eventually(Duration::from_secs(5), "a new mailer replaces the failed one", || async {
-        slot.get().is_some_and(|m| m.get_id() != first_id)
-    })
+    eventually(
+        Duration::from_secs(5),
+        "a new mailer replaces the failed one",
+        || async { slot.get().is_some_and(|m| m.get_id() != first_id) },
+    )
     .await;
     for n in 0..5 {
         jobs::enqueue(&app.db, NewJob::mail(mail("after-panic@example.com", n)))
@@ -447,10 +614,19 @@ async fn shutdown_releases_jobs_that_do_not_finish_in_time(backend: Backend) {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let started = Instant::now();
     app.shutdown_server().await;
-    assert!(started.elapsed() < Duration::from_secs(5), "shutdown respects its deadline");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "shutdown respects its deadline"
+    );
     let released = row(&app.db, id).await;
-    assert_eq!(released.state, "available", "released, not left to its lease");
-    assert_eq!(released.attempt, 0, "the interrupted attempt does not count");
+    assert_eq!(
+        released.state, "available",
+        "released, not left to its lease"
+    );
+    assert_eq!(
+        released.attempt, 0,
+        "the interrupted attempt does not count"
+    );
     assert!(released.lease_owner.is_none());
 }
 
@@ -468,16 +644,20 @@ async fn mail_and_sms_land_in_the_dev_outbox_newest_first(backend: Backend) {
     )
     .await
     .expect("enqueue");
-    eventually(Duration::from_secs(10), "the mail is in the outbox", || async {
-        outbox_json(&app).await.len() == 1
-    })
+    eventually(
+        Duration::from_secs(10),
+        "the mail is in the outbox",
+        || async { outbox_json(&app).await.len() == 1 },
+    )
     .await;
     jobs::enqueue(&app.db, NewJob::sms("13800138000", "验证码 246810"))
         .await
         .expect("enqueue");
-    eventually(Duration::from_secs(10), "the SMS is in the outbox", || async {
-        outbox_json(&app).await.len() == 2
-    })
+    eventually(
+        Duration::from_secs(10),
+        "the SMS is in the outbox",
+        || async { outbox_json(&app).await.len() == 2 },
+    )
     .await;
     let messages = outbox_json(&app).await;
     assert_eq!(messages[0]["kind"], "sms");
@@ -490,7 +670,12 @@ async fn mail_and_sms_land_in_the_dev_outbox_newest_first(backend: Backend) {
 
     let page = app.get("/dev/outbox").await;
     assert_eq!(page.status(), 200);
-    assert!(page.headers()["content-type"].to_str().expect("type").starts_with("text/html"));
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/html")
+    );
     let html = page.text().await.expect("body");
     assert!(
         html.contains("<a href=\"http://127.0.0.1:8000/reset-password?token=t0k&amp;x=1\">"),
@@ -533,11 +718,20 @@ async fn the_dev_outbox_does_not_exist_in_production() {
         ("PASSPORT_DATABASE_URL", test_db.url.as_str()),
         ("PASSPORT_LISTEN", "127.0.0.1:0"),
         ("PASSPORT_PUBLIC_BASE_URL", "https://passport.renran.test"),
-        ("PASSPORT_SECRET_KEY", "a-real-random-secret-of-more-than-32-characters"),
-        ("PASSPORT_TOKEN_KEY", "3f9a1c0e5b7d2a4f6e8c0b1d3a5f7e9c2b4d6f8a0c1e3b5d7f9a2c4e6b8d0f1a"),
+        (
+            "PASSPORT_SECRET_KEY",
+            "a-real-random-secret-of-more-than-32-characters",
+        ),
+        (
+            "PASSPORT_TOKEN_KEY",
+            "3f9a1c0e5b7d2a4f6e8c0b1d3a5f7e9c2b4d6f8a0c1e3b5d7f9a2c4e6b8d0f1a",
+        ),
         ("PASSPORT_QQ_APP_ID", "101260439"),
         ("PASSPORT_QQ_APP_KEY", "real-app-key"),
-        ("PASSPORT_QQ_REDIRECT_URI", "https://www.renran.test/oauth/qq/callback"),
+        (
+            "PASSPORT_QQ_REDIRECT_URI",
+            "https://www.renran.test/oauth/qq/callback",
+        ),
         ("PASSPORT_SMTP_URL", "smtp://127.0.0.1:9"),
         ("PASSPORT_MAIL_FROM", "Renran <no-reply@renran.test>"),
     ]
@@ -552,7 +746,9 @@ async fn the_dev_outbox_does_not_exist_in_production() {
     let server = tokio::spawn(app.run_until(async {
         let _ = stopped.await;
     }));
-    let resp = reqwest::get(format!("http://{addr}/dev/outbox")).await.expect("GET");
+    let resp = reqwest::get(format!("http://{addr}/dev/outbox"))
+        .await
+        .expect("GET");
     assert_eq!(resp.status(), 404);
     let _ = stop.send(());
     let _ = server.await;
@@ -607,16 +803,22 @@ impl Drop for Passport {
 async fn enqueue_mails(db: &DatabaseConnection, count: usize) {
     let txn = db.begin().await.expect("begin");
     for n in 0..count {
-        jobs::enqueue(&txn, NewJob::mail(mail(&format!("reader{n}@example.com"), n)))
-            .await
-            .expect("enqueue");
+        jobs::enqueue(
+            &txn,
+            NewJob::mail(mail(&format!("reader{n}@example.com"), n)),
+        )
+        .await
+        .expect("enqueue");
     }
     txn.commit().await.expect("commit");
 }
 
 async fn sql_count(db: &DatabaseConnection, sql: &str) -> i64 {
     let row = db
-        .query_one_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql))
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            sql,
+        ))
         .await
         .expect("query")
         .expect("a row");
@@ -634,13 +836,18 @@ async fn no_mail_is_lost_when_passport_is_killed_while_smtp_is_down(backend: Bac
     let port = free_port();
 
     let first = Passport::start(&test_db.url, port, outbox.path());
-    eventually(Duration::from_secs(30), "the first process is failing attempts", || async {
-        sql_count(&db, "SELECT COUNT(*) FROM jobs WHERE attempt > 0").await >= 50
-    })
+    eventually(
+        Duration::from_secs(30),
+        "the first process is failing attempts",
+        || async { sql_count(&db, "SELECT COUNT(*) FROM jobs WHERE attempt > 0").await >= 50 },
+    )
     .await;
     first.kill9();
     let in_flight = sql_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'running'").await;
-    assert_eq!(sql_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'completed'").await, 0);
+    assert_eq!(
+        sql_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'completed'").await,
+        0
+    );
 
     let sink = SmtpSink::start_on(port).await;
     let _second = Passport::start(&test_db.url, port, outbox.path());
@@ -648,9 +855,13 @@ async fn no_mail_is_lost_when_passport_is_killed_while_smtp_is_down(backend: Bac
         sink.by_message_id().len() == 500
     })
     .await;
-    eventually(Duration::from_secs(10), "every job is completed", || async {
-        sql_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'completed'").await == 500
-    })
+    eventually(
+        Duration::from_secs(10),
+        "every job is completed",
+        || async {
+            sql_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'completed'").await == 500
+        },
+    )
     .await;
     let duplicates = sink.count() - 500;
     assert!(
@@ -673,13 +884,19 @@ async fn two_processes_on_one_postgres_drain_the_queue_exactly_once() {
     let sink = SmtpSink::start().await;
     let a = Passport::start(&test_db.url, sink.port(), outbox.path());
     let b = Passport::start(&test_db.url, sink.port(), outbox.path());
-    eventually(Duration::from_secs(120), "all 2000 mails arrive", || async {
-        sink.by_message_id().len() == 2000
-    })
+    eventually(
+        Duration::from_secs(120),
+        "all 2000 mails arrive",
+        || async { sink.by_message_id().len() == 2000 },
+    )
     .await;
-    eventually(Duration::from_secs(10), "every job is completed", || async {
-        sql_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'completed'").await == 2000
-    })
+    eventually(
+        Duration::from_secs(10),
+        "every job is completed",
+        || async {
+            sql_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'completed'").await == 2000
+        },
+    )
     .await;
     assert_eq!(sink.count(), 2000, "every mail exactly once");
     for p in [&a, &b] {
