@@ -2,7 +2,7 @@
 //!
 //! - Claims only kinds that have a worker, at most `concurrency` jobs in flight in this process.
 //! - Polls with backoff when idle (25 ms doubling up to `poll_max`); claims again at once after a
-//!   full batch or when a worker reports a job finished. On PostgreSQL a LISTEN connection also
+//!   full batch, and when workers report enough jobs finished to claim a batch again. On PostgreSQL a LISTEN connection also
 //!   wakes it when a job is enqueued.
 //! - Reclaims jobs whose lease expired (their process died), and prunes old completed jobs.
 //! - Stopping it stops claiming; the workers finish or abandon what they hold.
@@ -101,7 +101,11 @@ impl Actor for Dispatcher {
             }
             DispatcherMsg::Finished(id) => {
                 state.inflight.remove(&id);
-                request_pump(&myself, state);
+                // Claim in batches: once half the slots are free (or all, for a trickle).
+                let capacity = state.args.settings.concurrency as usize;
+                if state.inflight.len() <= capacity / 2 {
+                    request_pump(&myself, state);
+                }
             }
         }
         Ok(())

@@ -69,7 +69,7 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
         shutdown_grace: jobs.shutdown_grace,
     };
 
-    let mailer = Mailer::from_settings(&settings.mail, jobs.smtp_timeout)?;
+    let mailer = Mailer::from_settings(&settings.mail, jobs.smtp_timeout, jobs.concurrency)?;
     let mailer_args = worker_args.with(Arc::new(mailer::SendMail { mailer }));
     let sms_args = worker_args.with(Arc::new(sms::SendSms {
         gateway: Arc::new(crate::sms::OutboxGateway(Outbox::new(

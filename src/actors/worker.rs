@@ -4,7 +4,7 @@
 //! database and tells the dispatcher it has room again.
 //!
 //! Per job: skip the side effect when the idempotency key is already recorded (a job that came
-//! back after a crash); perform; record the delivery; complete. A failure is recorded with
+//! back after a lost lease); perform; record the delivery and complete, in one transaction. A failure is recorded with
 //! backoff (or discarded at `max_attempts`, or at once when it can never succeed).
 //!
 //! On shutdown the worker waits up to its grace period for running jobs, then abandons them;
@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ractor::{Actor, ActorProcessingErr, ActorRef};
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, TransactionTrait};
 use tokio::task::JoinSet;
 
 use super::Slot;
@@ -205,9 +205,14 @@ async fn attempt<P: Perform>(args: &WorkerArgs<P>, job: &Job) -> Result<(), JobE
     }
     match args.performer.perform(job).await {
         Ok(()) => {
-            // Recorded first: if the ack below is lost, the next holder skips the side effect.
-            jobs::record_delivery(db, job).await?;
-            if !jobs::complete(db, job.id, &job.lease_owner).await? {
+            // The delivery record and the ack commit together (one commit per job). When the
+            // lease was lost meanwhile, the record still commits: the job's new holder finds
+            // it and completes the job without sending again.
+            let txn = db.begin().await?;
+            jobs::record_delivery(&txn, job).await?;
+            let acked = jobs::complete(&txn, job.id, &job.lease_owner).await?;
+            txn.commit().await?;
+            if !acked {
                 tracing::warn!(
                     job_id = job.id,
                     "job done after its lease was lost; the new holder will complete it"

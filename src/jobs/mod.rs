@@ -14,7 +14,8 @@
 //! died) is made `retryable` again by [`reclaim_expired`].
 //!
 //! Delivery is at least once. Each job carries an idempotency key; a worker records the key in
-//! `job_deliveries` right after the side effect and before acking ([`record_delivery`]), and skips
+//! `job_deliveries` right after the side effect, in the transaction that acks the job
+//! ([`record_delivery`], then [`complete`]), and skips
 //! the side effect when the key is already recorded. What remains is the window between the side
 //! effect (SMTP said 250) and that record's commit: a crash exactly there sends the mail again.
 //! Mails carry a `Message-ID` made from the key, so a receiving system can drop that duplicate.

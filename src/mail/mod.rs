@@ -7,6 +7,7 @@ pub mod outbox;
 use std::time::Duration;
 
 use lettre::message::{Mailbox, MultiPart, header::ContentType};
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
 
@@ -91,7 +92,16 @@ impl std::fmt::Debug for Mailer {
 impl Mailer {
     /// SMTP from `smtp_url` (`smtp://host:port`, `smtps://…`, `?tls=required`, credentials in
     /// the URL), or the outbox when it is unset. Builds no connection yet.
-    pub fn from_settings(settings: &MailSettings, timeout: Duration) -> Result<Self, MailError> {
+    ///
+    /// The SMTP pool holds up to `pool_size` connections. Size it like the job concurrency:
+    /// lettre writes the message and its final `.` in two writes without `TCP_NODELAY`, so every
+    /// mail waits out the server's delayed ACK (about 40 ms on Linux) and throughput is roughly
+    /// `pool_size / 40 ms` however fast the server is.
+    pub fn from_settings(
+        settings: &MailSettings,
+        timeout: Duration,
+        pool_size: u32,
+    ) -> Result<Self, MailError> {
         let Some(url) = &settings.smtp_url else {
             return Ok(Mailer::Outbox(Outbox::new(settings.outbox_dir.clone())));
         };
@@ -99,6 +109,7 @@ impl Mailer {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
             .map_err(|e| MailError::Config(format!("PASSPORT_SMTP_URL is not usable: {e}")))?
             .timeout(Some(timeout))
+            .pool_config(PoolConfig::new().max_size(pool_size.max(1)))
             .build();
         Ok(Mailer::Smtp { transport, from })
     }

@@ -5,6 +5,7 @@
 #[macro_use]
 mod helpers;
 
+mod bench;
 mod foundation;
 mod jobs;
 mod smtp_sink;
