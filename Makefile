@@ -46,8 +46,12 @@ ui:
 	fi
 
 ## make bench: performance scenarios (filled by the features that have targets).
+# Optimised, without debug info, in its own target profile so `make test` stays a debug build.
+BENCH_PROFILE := bench-opt
+
 bench:
-	@echo "no benchmark scenarios yet: the login, job and admin features add theirs here"
+	$(CARGO) test --profile $(BENCH_PROFILE) --test api bench -- --ignored --nocapture --test-threads=1
+	.ci/pgbench-commit-rate
 
 clean-var:
 	rm -rf var

@@ -164,18 +164,25 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Admin {
             action: AdminAction::Create { username, email },
         } => {
-            let username = crate::domain::Username::parse(&username).map_err(|e| anyhow::anyhow!("--username: {e}"))?;
-            let email = crate::domain::Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+            let username = crate::domain::Username::parse(&username)
+                .map_err(|e| anyhow::anyhow!("--username: {e}"))?;
+            let email =
+                crate::domain::Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
             let password = read_admin_password()?;
             let settings = Settings::load(config, Some(migrate_profile()))?;
             let db = crate::db::connect(&settings.database_url)
                 .await
                 .context("cannot open the database")?;
-            crate::db::migrate_up(&db).await.context("migrations failed")?;
+            crate::db::migrate_up(&db)
+                .await
+                .context("migrations failed")?;
             let admin = crate::accounts::admin::create_admin(&db, &username, &email, &password)
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot create the admin: {e}"))?;
-            println!("admin `{}` (id {}) can now sign in at /admin", admin.username, admin.id);
+            println!(
+                "admin `{}` (id {}) can now sign in at /admin",
+                admin.username, admin.id
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -195,16 +202,13 @@ fn read_admin_password() -> anyhow::Result<crate::domain::Password> {
         _ => {
             eprintln!("password (from stdin):");
             let mut line = String::new();
-            std::io::stdin().read_line(&mut line).context("cannot read the password from stdin")?;
+            std::io::stdin()
+                .read_line(&mut line)
+                .context("cannot read the password from stdin")?;
             line.trim_end_matches(['\r', '\n']).to_owned()
         }
     };
     crate::domain::Password::parse(&text).map_err(|e| anyhow::anyhow!("password: {e}"))
-}
-
-fn not_yet(command: &str, what: &str) -> ExitCode {
-    eprintln!("passport {command}: not available yet ({what} is still being built)");
-    ExitCode::from(2)
 }
 
 fn print_dev_urls(app: &Application, sim_url: &str) {

@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use base64::Engine as _;
 use serde::Deserialize;
@@ -143,6 +144,14 @@ struct FileSettings {
     sim_listen: Option<String>,
     cors_origins: Option<CorsOrigins>,
     qq_exchange_workers: Option<usize>,
+    job_poll_max_ms: Option<u64>,
+    job_lease_ms: Option<u64>,
+    job_backoff_base_ms: Option<u64>,
+    job_backoff_max_ms: Option<u64>,
+    job_concurrency: Option<u64>,
+    job_retention_hours: Option<u64>,
+    smtp_timeout_ms: Option<u64>,
+    job_shutdown_grace_ms: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -170,6 +179,7 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// How many QQ logins may be in flight at once (the code-exchange pool's size).
     pub qq_exchange_workers: usize,
+    pub jobs: JobSettings,
 }
 
 #[derive(Clone, Debug)]
@@ -186,6 +196,46 @@ pub struct MailSettings {
     pub smtp_url: Option<Secret>,
     pub from: String,
     pub outbox_dir: PathBuf,
+}
+
+/// How the job queue runs (`PASSPORT_JOB_*`, milliseconds unless named otherwise). The defaults
+/// suit production; tests shorten them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobSettings {
+    /// An idle dispatcher polls with a growing pause up to this (PostgreSQL also wakes it on
+    /// NOTIFY). `PASSPORT_JOB_POLL_MAX_MS`, default 2 s.
+    pub poll_max: Duration,
+    /// How long a claimed job is ours before another process may take it over.
+    /// `PASSPORT_JOB_LEASE_MS`, default 60 s.
+    pub lease: Duration,
+    /// Retry delays start here and double per attempt (with jitter) up to `backoff_max`.
+    /// `PASSPORT_JOB_BACKOFF_BASE_MS` (1 s), `PASSPORT_JOB_BACKOFF_MAX_MS` (1 h).
+    pub backoff_base: Duration,
+    pub backoff_max: Duration,
+    /// Jobs running at once in this process. `PASSPORT_JOB_CONCURRENCY`, default 16.
+    pub concurrency: u32,
+    /// Completed jobs are deleted after this. `PASSPORT_JOB_RETENTION_HOURS`, default 7 days.
+    pub retention: Duration,
+    /// One SMTP conversation's time limit. `PASSPORT_SMTP_TIMEOUT_MS`, default 10 s.
+    pub smtp_timeout: Duration,
+    /// On shutdown, running jobs get this long to finish before they are released.
+    /// `PASSPORT_JOB_SHUTDOWN_GRACE_MS`, default 8 s (inside the tree's 10 s stop deadline).
+    pub shutdown_grace: Duration,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        Self {
+            poll_max: Duration::from_secs(2),
+            lease: Duration::from_secs(60),
+            backoff_base: Duration::from_secs(1),
+            backoff_max: Duration::from_secs(3600),
+            concurrency: 16,
+            retention: Duration::from_secs(7 * 24 * 3600),
+            smtp_timeout: Duration::from_secs(10),
+            shutdown_grace: Duration::from_secs(8),
+        }
+    }
 }
 
 /// Fixed, public development secrets. Production refuses them.
@@ -385,13 +435,59 @@ impl Settings {
         };
 
         let qq_exchange_workers = match env.get("PASSPORT_QQ_EXCHANGE_WORKERS") {
-            Some(n) => n.trim().parse::<usize>().ok().filter(|n| (1..=1024).contains(n)).ok_or_else(|| {
-                ConfigError::Invalid {
+            Some(n) => n
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=1024).contains(n))
+                .ok_or_else(|| ConfigError::Invalid {
                     setting: "PASSPORT_QQ_EXCHANGE_WORKERS",
                     reason: format!("`{n}` is not a number from 1 to 1024"),
-                }
-            })?,
+                })?,
             None => file.qq_exchange_workers.unwrap_or(32),
+        };
+        let defaults = JobSettings::default();
+        let ms =
+            |var: &'static str, from_file: fn(&FileSettings) -> Option<u64>, default: Duration| {
+                source
+                    .number(var, from_file)
+                    .map(|n| n.map_or(default, |n| Duration::from_millis(n.max(1))))
+            };
+        let jobs = JobSettings {
+            poll_max: ms(
+                "PASSPORT_JOB_POLL_MAX_MS",
+                |f| f.job_poll_max_ms,
+                defaults.poll_max,
+            )?,
+            lease: ms("PASSPORT_JOB_LEASE_MS", |f| f.job_lease_ms, defaults.lease)?,
+            backoff_base: ms(
+                "PASSPORT_JOB_BACKOFF_BASE_MS",
+                |f| f.job_backoff_base_ms,
+                defaults.backoff_base,
+            )?,
+            backoff_max: ms(
+                "PASSPORT_JOB_BACKOFF_MAX_MS",
+                |f| f.job_backoff_max_ms,
+                defaults.backoff_max,
+            )?,
+            concurrency: source
+                .number("PASSPORT_JOB_CONCURRENCY", |f| f.job_concurrency)?
+                .map_or(defaults.concurrency, |n| n.clamp(1, 1024) as u32),
+            retention: source
+                .number("PASSPORT_JOB_RETENTION_HOURS", |f| f.job_retention_hours)?
+                .map_or(defaults.retention, |h| {
+                    Duration::from_secs(h.saturating_mul(3600))
+                }),
+            smtp_timeout: ms(
+                "PASSPORT_SMTP_TIMEOUT_MS",
+                |f| f.smtp_timeout_ms,
+                defaults.smtp_timeout,
+            )?,
+            shutdown_grace: ms(
+                "PASSPORT_JOB_SHUTDOWN_GRACE_MS",
+                |f| f.job_shutdown_grace_ms,
+                defaults.shutdown_grace,
+            )?,
         };
 
         if !unsafe_settings.is_empty() {
@@ -419,6 +515,7 @@ impl Settings {
             sim_listen,
             cors_origins,
             qq_exchange_workers,
+            jobs,
         })
     }
 
@@ -445,6 +542,25 @@ impl Source<'_> {
             .cloned()
             .or_else(|| from_file(self.file))
             .map(|v| v.trim().to_string())
+    }
+
+    fn number(
+        &self,
+        var: &'static str,
+        from_file: impl Fn(&FileSettings) -> Option<u64>,
+    ) -> Result<Option<u64>, ConfigError> {
+        match self
+            .env
+            .get(var)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+        {
+            Some(text) => text.parse().map(Some).map_err(|_| ConfigError::Invalid {
+                setting: var,
+                reason: format!("`{text}` is not a whole number"),
+            }),
+            None => Ok(from_file(self.file)),
+        }
     }
 
     fn secret(
@@ -535,6 +651,23 @@ mod tests {
             "http://127.0.0.1:8000/oauth/qq/callback"
         );
         assert!(s.mail.smtp_url.is_none());
+        assert_eq!(s.jobs, JobSettings::default());
+    }
+
+    #[test]
+    fn job_timings_come_from_the_environment() {
+        let vars = env(&[
+            ("PASSPORT_JOB_LEASE_MS", "1500"),
+            ("PASSPORT_JOB_BACKOFF_BASE_MS", "20"),
+            ("PASSPORT_JOB_CONCURRENCY", "4"),
+        ]);
+        let s = Settings::resolve(None, &vars, Some(Profile::Dev)).expect("resolves");
+        assert_eq!(s.jobs.lease, Duration::from_millis(1500));
+        assert_eq!(s.jobs.backoff_base, Duration::from_millis(20));
+        assert_eq!(s.jobs.concurrency, 4);
+        let bad = env(&[("PASSPORT_JOB_LEASE_MS", "soon")]);
+        let err = Settings::resolve(None, &bad, Some(Profile::Dev)).expect_err("refused");
+        assert!(err.to_string().contains("PASSPORT_JOB_LEASE_MS"), "{err}");
     }
 
     #[test]

@@ -13,8 +13,10 @@ pub mod db;
 pub mod domain;
 pub mod entities;
 pub mod jobs;
+pub mod mail;
 pub mod metrics;
 pub mod qq;
+pub mod sms;
 pub mod startup;
 pub mod telemetry;
 

@@ -28,8 +28,12 @@ impl Metrics {
     pub fn callback(&self, outcome: CallbackOutcome) {
         match outcome {
             CallbackOutcome::LoggedIn => self.callback_logged_in.fetch_add(1, Ordering::Relaxed),
-            CallbackOutcome::BindRequired => self.callback_bind_required.fetch_add(1, Ordering::Relaxed),
-            CallbackOutcome::StateInvalid => self.callback_state_invalid.fetch_add(1, Ordering::Relaxed),
+            CallbackOutcome::BindRequired => {
+                self.callback_bind_required.fetch_add(1, Ordering::Relaxed)
+            }
+            CallbackOutcome::StateInvalid => {
+                self.callback_state_invalid.fetch_add(1, Ordering::Relaxed)
+            }
             CallbackOutcome::Overloaded => self.callback_overloaded.fetch_add(1, Ordering::Relaxed),
             CallbackOutcome::QqError(code) => {
                 if let Ok(mut map) = self.callback_qq_error.lock() {
@@ -81,8 +85,17 @@ mod tests {
         m.callback(CallbackOutcome::QqError(Some(100020)));
         m.callback(CallbackOutcome::QqError(None));
         let text = m.render();
-        assert!(text.contains("passport_qq_callbacks_total{outcome=\"logged_in\"} 2\n"), "{text}");
-        assert!(text.contains("outcome=\"qq_error\",qq_code=\"100020\"} 1\n"), "{text}");
-        assert!(text.contains("outcome=\"qq_error\",qq_code=\"0\"} 1\n"), "{text}");
+        assert!(
+            text.contains("passport_qq_callbacks_total{outcome=\"logged_in\"} 2\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("outcome=\"qq_error\",qq_code=\"100020\"} 1\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("outcome=\"qq_error\",qq_code=\"0\"} 1\n"),
+            "{text}"
+        );
     }
 }

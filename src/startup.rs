@@ -15,7 +15,7 @@ use std::sync::atomic::AtomicBool;
 
 use crate::actors::binder::BinderMsg;
 use crate::actors::qq_exchange::ExchangePool;
-use crate::actors::{ActorTree, Slot};
+use crate::actors::{ActorHandles, ActorTree, Slot};
 use crate::auth::Security;
 use crate::config::Settings;
 use crate::metrics::Metrics;
@@ -33,6 +33,8 @@ pub struct AppState {
     pub exchange: ExchangePool,
     pub binder: Slot<BinderMsg>,
     pub metrics: Arc<Metrics>,
+    /// The actors' current addresses (they follow restarts).
+    pub actors: ActorHandles,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
             exchange: ExchangePool::new(settings.qq_exchange_workers, EXCHANGE_DEADLINE),
             binder: Slot::default(),
             metrics: Arc::new(Metrics::default()),
+            actors: ActorHandles::default(),
             db,
             settings: Arc::new(settings),
         })
@@ -94,7 +97,7 @@ impl Application {
             .and_then(|a| a.as_socket_addr().copied())
             .context("the listener has no socket address")?;
         let state = AppState::new(settings, db)?;
-        let actors = ActorTree::start(crate::actors::children(&state))
+        let actors = ActorTree::start(crate::actors::children(&state)?)
             .await
             .context("cannot start the actor tree")?;
         Ok(Self {
@@ -123,8 +126,15 @@ impl Application {
         let served = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(GRACEFUL_SHUTDOWN))
             .await;
-        // Then the actors, which finish or release their own work.
+        // Then the actors: the dispatcher stops claiming, workers get their grace period.
         self.actors.shutdown().await;
+        // Whatever this process still holds goes back to the queue now rather than when its
+        // lease runs out.
+        match crate::jobs::release(&self.state.db, &self.state.actors.job_owner, None).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(jobs = n, "released unfinished jobs on shutdown"),
+            Err(e) => tracing::warn!(error = %e, "cannot release unfinished jobs on shutdown"),
+        }
         served
     }
 }

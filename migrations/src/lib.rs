@@ -10,6 +10,7 @@ mod m20261125_000004_create_jobs;
 mod m20261125_000005_create_password_resets;
 mod m20261125_000006_create_sms_codes;
 mod m20261125_000007_create_audit_log;
+mod m20261125_000008_create_job_deliveries;
 mod m20261125_000020_create_rate_limits;
 
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_create_password_resets::Migration),
             Box::new(m20261125_000006_create_sms_codes::Migration),
             Box::new(m20261125_000007_create_audit_log::Migration),
+            Box::new(m20261125_000008_create_job_deliveries::Migration),
             Box::new(m20261125_000020_create_rate_limits::Migration),
         ]
     }

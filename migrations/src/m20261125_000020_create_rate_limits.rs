@@ -23,9 +23,22 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(RateLimits::Table)
                     .col(ColumnDef::new(RateLimits::Key).string_len(200).not_null())
-                    .col(ColumnDef::new(RateLimits::WindowStart).big_integer().not_null())
-                    .col(ColumnDef::new(RateLimits::Hits).integer().not_null().default(0))
-                    .primary_key(Index::create().col(RateLimits::Key).col(RateLimits::WindowStart))
+                    .col(
+                        ColumnDef::new(RateLimits::WindowStart)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(RateLimits::Hits)
+                            .integer()
+                            .not_null()
+                            .default(0),
+                    )
+                    .primary_key(
+                        Index::create()
+                            .col(RateLimits::Key)
+                            .col(RateLimits::WindowStart),
+                    )
                     .to_owned(),
             )
             .await?;

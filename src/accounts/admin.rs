@@ -1,7 +1,10 @@
 //! Staff accounts. The first admin is created from the command line (`passport admin create`).
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, SqlErr};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    SqlErr,
+};
 
 use super::AccountError;
 use crate::auth::PasswordHasher;
@@ -34,7 +37,9 @@ pub async fn create_admin(
         return Ok(active.update(db).await?);
     }
     // The nickname must be unique too; admins get their username, or a suffixed one.
-    let nickname = Nickname::parse(username.as_ref()).map(|n| n.as_ref().to_owned()).unwrap_or_else(|_| format!("管理员{}", username.as_ref()));
+    let nickname = Nickname::parse(username.as_ref())
+        .map(|n| n.as_ref().to_owned())
+        .unwrap_or_else(|_| format!("管理员{}", username.as_ref()));
     users::ActiveModel {
         username: Set(username.as_ref().to_owned()),
         email: Set(Some(email.as_ref().to_owned())),
@@ -50,7 +55,9 @@ pub async fn create_admin(
     .insert(db)
     .await
     .map_err(|e| match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(d)) if d.contains("nickname") => AccountError::NicknameTaken,
+        Some(SqlErr::UniqueConstraintViolation(d)) if d.contains("nickname") => {
+            AccountError::NicknameTaken
+        }
         Some(SqlErr::UniqueConstraintViolation(_)) => AccountError::EmailTaken,
         _ => e.into(),
     })

@@ -5,7 +5,10 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, SqlErr, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    SqlErr, TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 
 use super::AccountError;
@@ -40,7 +43,13 @@ pub async fn request(
     email: &Email,
     now: DateTime<Utc>,
 ) -> Result<(), AccountError> {
-    let count = throttle::hit(db, &throttle::key("email_change", &user.id.to_string()), PER_USER, now).await?;
+    let count = throttle::hit(
+        db,
+        &throttle::key("email_change", &user.id.to_string()),
+        PER_USER,
+        now,
+    )
+    .await?;
     if count.exceeds(PER_USER) {
         return Err(AccountError::TooManyAttempts {
             retry_after: count.retry_after,
@@ -52,7 +61,10 @@ pub async fn request(
         .await?;
     let mail = match owner {
         Some(owner) if owner.id == user.id => return Ok(()),
-        Some(_) => mails::email_taken(email.as_ref(), &mails::link(public_base_url, "/forgot-password")),
+        Some(_) => mails::email_taken(
+            email.as_ref(),
+            &mails::link(public_base_url, "/forgot-password"),
+        ),
         None => {
             let token = security
                 .email_signer
@@ -62,7 +74,12 @@ pub async fn request(
                 })
                 .map_err(|e| AccountError::Internal(e.to_string()))?;
             let link = mails::link(public_base_url, &format!("/verify-email?token={token}"));
-            mails::email_verify(email.as_ref(), &user.nickname, &link, LINK_LIFETIME.as_secs() / 3600)
+            mails::email_verify(
+                email.as_ref(),
+                &user.nickname,
+                &link,
+                LINK_LIFETIME.as_secs() / 3600,
+            )
         }
     };
     jobs::enqueue(db, NewJob::mail(mail))

@@ -42,7 +42,11 @@ fn escape_html(value: &str) -> String {
 fn fill(template: &str, vars: &[(&str, &str)], escape: bool) -> String {
     let mut out = template.to_owned();
     for (name, value) in vars {
-        let value = if escape { escape_html(value) } else { (*value).to_owned() };
+        let value = if escape {
+            escape_html(value)
+        } else {
+            (*value).to_owned()
+        };
         out = out.replace(&format!("{{{{{name}}}}}"), &value);
     }
     out
@@ -66,19 +70,31 @@ pub fn password_reset(to: &str, nickname: &str, link: &str, minutes: u64) -> Mai
     render(
         &PASSWORD_RESET,
         to,
-        &[("nickname", nickname), ("link", link), ("minutes", &minutes.to_string())],
+        &[
+            ("nickname", nickname),
+            ("link", link),
+            ("minutes", &minutes.to_string()),
+        ],
     )
 }
 
 pub fn password_changed(to: &str, nickname: &str, forgot_link: &str) -> Mail {
-    render(&PASSWORD_CHANGED, to, &[("nickname", nickname), ("forgot_link", forgot_link)])
+    render(
+        &PASSWORD_CHANGED,
+        to,
+        &[("nickname", nickname), ("forgot_link", forgot_link)],
+    )
 }
 
 pub fn email_verify(to: &str, nickname: &str, link: &str, hours: u64) -> Mail {
     render(
         &EMAIL_VERIFY,
         to,
-        &[("nickname", nickname), ("link", link), ("hours", &hours.to_string())],
+        &[
+            ("nickname", nickname),
+            ("link", link),
+            ("hours", &hours.to_string()),
+        ],
     )
 }
 
@@ -92,22 +108,39 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled_and_html_is_escaped() {
-        let mail = password_reset("a@example.com", "<b>小明</b>", "https://x.cn/reset-password?token=a.b.c", 30);
+        let mail = password_reset(
+            "a@example.com",
+            "<b>小明</b>",
+            "https://x.cn/reset-password?token=a.b.c",
+            30,
+        );
         assert_eq!(mail.subject, "【荏苒】重置密码");
         assert!(mail.text.contains("<b>小明</b>，你好"), "text is plain");
-        assert!(mail.text.contains("https://x.cn/reset-password?token=a.b.c"));
+        assert!(
+            mail.text
+                .contains("https://x.cn/reset-password?token=a.b.c")
+        );
         assert!(mail.text.contains("30 分钟"));
         assert!(mail.text.contains("如果这不是你本人的操作"));
         let html = mail.html.expect("html");
-        assert!(html.contains("&lt;b&gt;小明&lt;/b&gt;"), "html escapes values");
+        assert!(
+            html.contains("&lt;b&gt;小明&lt;/b&gt;"),
+            "html escapes values"
+        );
         assert!(!html.contains("{{"), "every placeholder filled");
     }
 
     #[test]
     fn links_keep_the_base_path() {
         let base = url::Url::parse("https://renran.cn/passport/").expect("url");
-        assert_eq!(link(&base, "/reset-password?token=t"), "https://renran.cn/passport/reset-password?token=t");
+        assert_eq!(
+            link(&base, "/reset-password?token=t"),
+            "https://renran.cn/passport/reset-password?token=t"
+        );
         let root = url::Url::parse("https://renran.cn").expect("url");
-        assert_eq!(link(&root, "/reset-password?token=t"), "https://renran.cn/reset-password?token=t");
+        assert_eq!(
+            link(&root, "/reset-password?token=t"),
+            "https://renran.cn/reset-password?token=t"
+        );
     }
 }

@@ -111,7 +111,10 @@ pub const LOGIN_FAILURES_PER_CLIENT: Limit = Limit {
 };
 
 /// Find the user an identifier names.
-pub async fn find_by_account<C: ConnectionTrait>(db: &C, account: &AccountIdentifier) -> Result<Option<users::Model>, DbErr> {
+pub async fn find_by_account<C: ConnectionTrait>(
+    db: &C,
+    account: &AccountIdentifier,
+) -> Result<Option<users::Model>, DbErr> {
     let filter = match account {
         AccountIdentifier::Username(u) => users::Column::Username.eq(u.as_ref()),
         AccountIdentifier::Mobile(m) => users::Column::Mobile.eq(m.as_ref()),
@@ -151,7 +154,10 @@ pub async fn authenticate<C: ConnectionTrait>(
         Err(_) => None,
     };
     let verified = passwords
-        .verify(password, user.as_ref().and_then(|u| u.password_hash.as_deref()))
+        .verify(
+            password,
+            user.as_ref().and_then(|u| u.password_hash.as_deref()),
+        )
         .await?;
     match user {
         Some(user) if verified && !password.is_empty() => Ok(user),

@@ -31,7 +31,11 @@ impl SafeNext {
             // Percent-encoded slashes or backslashes right after the first slash decode to `//`.
             && !text[1..].to_ascii_lowercase().starts_with("%2f")
             && !text[1..].to_ascii_lowercase().starts_with("%5c");
-        if ok { Ok(Self(text.to_owned())) } else { Err(UnsafeNext) }
+        if ok {
+            Ok(Self(text.to_owned()))
+        } else {
+            Err(UnsafeNext)
+        }
     }
 
     /// `None` or empty means the home page.
@@ -74,7 +78,14 @@ mod tests {
 
     #[test]
     fn same_site_paths_pass() {
-        for ok in ["/", "/books/12", "/a?b=c&d=/e", "/search?q=%E8%8D%8F", "/x#frag", "/@user"] {
+        for ok in [
+            "/",
+            "/books/12",
+            "/a?b=c&d=/e",
+            "/search?q=%E8%8D%8F",
+            "/x#frag",
+            "/@user",
+        ] {
             assert_eq!(SafeNext::parse(ok).map(|n| n.0), Ok(ok.to_string()), "{ok}");
         }
         assert_eq!(SafeNext::parse_optional(None), Ok(SafeNext::root()));
@@ -105,7 +116,10 @@ mod tests {
         ] {
             assert_eq!(SafeNext::parse(bad), Err(UnsafeNext), "{bad:?}");
         }
-        assert_eq!(SafeNext::parse(&format!("/{}", "a".repeat(3000))), Err(UnsafeNext));
+        assert_eq!(
+            SafeNext::parse(&format!("/{}", "a".repeat(3000))),
+            Err(UnsafeNext)
+        );
     }
 
     proptest! {

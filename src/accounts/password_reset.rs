@@ -9,7 +9,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 
 use super::AccountError;
@@ -47,7 +50,10 @@ pub struct ResetToken {
 }
 
 pub fn fingerprint(hasher: &KeyedHasher, password_hash: Option<&str>) -> String {
-    let full = hasher.hash_parts(HashPurpose::PasswordResetNonce, &["fingerprint", password_hash.unwrap_or("")]);
+    let full = hasher.hash_parts(
+        HashPurpose::PasswordResetNonce,
+        &["fingerprint", password_hash.unwrap_or("")],
+    );
     full[..16].to_owned()
 }
 
@@ -67,7 +73,8 @@ pub async fn issue(
     else {
         return Ok(false);
     };
-    let nonce = crate::auth::crypto::random_token(24).map_err(|e| AccountError::Internal(e.to_string()))?;
+    let nonce =
+        crate::auth::crypto::random_token(24).map_err(|e| AccountError::Internal(e.to_string()))?;
     let token = security
         .reset_signer
         .dumps(&ResetToken {
@@ -87,7 +94,9 @@ pub async fn issue(
         .await?;
     password_resets::ActiveModel {
         user_id: Set(user.id),
-        nonce_hash: Set(security.hasher.hash(HashPurpose::PasswordResetNonce, &nonce)),
+        nonce_hash: Set(security
+            .hasher
+            .hash(HashPurpose::PasswordResetNonce, &nonce)),
         expires_at: Set(now + LINK_LIFETIME),
         used_at: Set(None),
         voided_at: Set(None),
@@ -96,7 +105,12 @@ pub async fn issue(
     }
     .insert(&txn)
     .await?;
-    let mail = mails::password_reset(email.as_ref(), &user.nickname, &link, LINK_LIFETIME.as_secs() / 60);
+    let mail = mails::password_reset(
+        email.as_ref(),
+        &user.nickname,
+        &link,
+        LINK_LIFETIME.as_secs() / 60,
+    );
     jobs::enqueue(&txn, NewJob::mail(mail))
         .await
         .map_err(|e| AccountError::Internal(e.to_string()))?;
@@ -122,7 +136,9 @@ pub async fn confirm(
             SignerError::Expired { .. } => AccountError::ResetTokenExpired,
             _ => AccountError::ResetTokenInvalid,
         })?;
-    let nonce_hash = security.hasher.hash(HashPurpose::PasswordResetNonce, &claims.nonce);
+    let nonce_hash = security
+        .hasher
+        .hash(HashPurpose::PasswordResetNonce, &claims.nonce);
     // Hash before the transaction: it is slow, and holding a write lock over it is not needed.
     let password_hash = security.passwords.hash(new_password).await?;
 
@@ -166,9 +182,12 @@ pub async fn confirm(
     active.update(&txn).await?;
     if let Some(email) = &user.email {
         let forgot = mails::link(public_base_url, "/forgot-password");
-        jobs::enqueue(&txn, NewJob::mail(mails::password_changed(email, &user.nickname, &forgot)))
-            .await
-            .map_err(|e| AccountError::Internal(e.to_string()))?;
+        jobs::enqueue(
+            &txn,
+            NewJob::mail(mails::password_changed(email, &user.nickname, &forgot)),
+        )
+        .await
+        .map_err(|e| AccountError::Internal(e.to_string()))?;
     }
     txn.commit().await?;
     Ok(())

@@ -7,8 +7,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, SqlErr,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, SqlErr, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -67,13 +67,27 @@ struct SealedTokens {
     expires_at: DateTime<Utc>,
 }
 
-fn seal(cipher: &TokenCipher, identity: &QqIdentity, now: DateTime<Utc>) -> Result<SealedTokens, AccountError> {
-    let internal = |e: crate::auth::crypto::CryptoError| AccountError::Internal(format!("token encryption: {e}"));
+fn seal(
+    cipher: &TokenCipher,
+    identity: &QqIdentity,
+    now: DateTime<Utc>,
+) -> Result<SealedTokens, AccountError> {
+    let internal = |e: crate::auth::crypto::CryptoError| {
+        AccountError::Internal(format!("token encryption: {e}"))
+    };
     let access = cipher
-        .encrypt(TokenField::QqAccessToken, &identity.openid, identity.access_token.expose())
+        .encrypt(
+            TokenField::QqAccessToken,
+            &identity.openid,
+            identity.access_token.expose(),
+        )
         .map_err(internal)?;
     let refresh = match &identity.refresh_token {
-        Some(t) => Some(cipher.encrypt(TokenField::QqRefreshToken, &identity.openid, t.expose()).map_err(internal)?),
+        Some(t) => Some(
+            cipher
+                .encrypt(TokenField::QqRefreshToken, &identity.openid, t.expose())
+                .map_err(internal)?,
+        ),
         None => None,
     };
     let lifetime = chrono::Duration::seconds(identity.expires_in.min(10 * 365 * 86_400) as i64);
@@ -128,7 +142,8 @@ pub async fn login_or_pend(
         txn.commit().await?;
         return Ok(CallbackOutcome::LoggedIn(user));
     }
-    let id = crate::auth::crypto::random_token(18).map_err(|e| AccountError::Internal(e.to_string()))?;
+    let id =
+        crate::auth::crypto::random_token(18).map_err(|e| AccountError::Internal(e.to_string()))?;
     let pending = pending_qq_identities::ActiveModel {
         id: Set(id),
         openid: Set(identity.openid.clone()),
@@ -187,7 +202,11 @@ async fn take_pending<C: sea_orm::ConnectionTrait>(
     Ok(pending)
 }
 
-fn binding_from(pending: &pending_qq_identities::Model, user_id: i64, now: DateTime<Utc>) -> qq_bindings::ActiveModel {
+fn binding_from(
+    pending: &pending_qq_identities::Model,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> qq_bindings::ActiveModel {
     qq_bindings::ActiveModel {
         user_id: Set(user_id),
         openid: Set(pending.openid.clone()),
@@ -318,8 +337,12 @@ pub async fn register(
     .insert(&txn)
     .await
     .map_err(|e| match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(d)) if d.contains("nickname") => AccountError::NicknameTaken,
-        Some(SqlErr::UniqueConstraintViolation(d)) if d.contains("mobile") => AccountError::MobileTaken,
+        Some(SqlErr::UniqueConstraintViolation(d)) if d.contains("nickname") => {
+            AccountError::NicknameTaken
+        }
+        Some(SqlErr::UniqueConstraintViolation(d)) if d.contains("mobile") => {
+            AccountError::MobileTaken
+        }
         _ => e.into(),
     })?;
     binding_from(&pending, user.id, now)
@@ -334,7 +357,11 @@ pub async fn register(
 }
 
 /// The user removes their own QQ binding; only when a password still lets them in.
-pub async fn unbind(db: &DatabaseConnection, user: &users::Model, now: DateTime<Utc>) -> Result<(), AccountError> {
+pub async fn unbind(
+    db: &DatabaseConnection,
+    user: &users::Model,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
     if user.password_hash.is_none() {
         return Err(AccountError::LastLoginMethod);
     }
@@ -344,7 +371,9 @@ pub async fn unbind(db: &DatabaseConnection, user: &users::Model, now: DateTime<
         .one(&txn)
         .await?
         .ok_or(AccountError::QqNotBound)?;
-    qq_bindings::Entity::delete_by_id(binding.id).exec(&txn).await?;
+    qq_bindings::Entity::delete_by_id(binding.id)
+        .exec(&txn)
+        .await?;
     audit_log::ActiveModel {
         actor_user_id: Set(Some(user.id)),
         action: Set("qq_binding.unbind".into()),
@@ -379,7 +408,10 @@ pub fn mask_openid(openid: &str) -> String {
 mod tests {
     #[test]
     fn openids_are_masked() {
-        assert_eq!(super::mask_openid("D5A3C1B9E7F2A4C6E8B0D2F4A6C8E0B2"), "D5A3…E0B2");
+        assert_eq!(
+            super::mask_openid("D5A3C1B9E7F2A4C6E8B0D2F4A6C8E0B2"),
+            "D5A3…E0B2"
+        );
         assert_eq!(super::mask_openid("SHORT"), "*****");
     }
 }

@@ -4,8 +4,11 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
 
 use super::AccountError;
 use super::throttle::{self, Limit};
@@ -26,7 +29,7 @@ pub async fn issue<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<String, AccountError> {
     if let Some(last) = latest(db, mobile).await? {
-        let elapsed = (now - last.created_at).num_seconds().max(0) as u64;
+        let elapsed = Ord::max((now - last.created_at).num_seconds(), 0) as u64;
         if elapsed < RESEND_AFTER.as_secs() {
             return Err(AccountError::SmsTooFrequent {
                 retry_after: RESEND_AFTER.as_secs() - elapsed,
@@ -44,7 +47,8 @@ pub async fn issue<C: ConnectionTrait>(
             retry_after: count.retry_after,
         });
     }
-    let code = crate::auth::crypto::sms_code().map_err(|e| AccountError::Internal(e.to_string()))?;
+    let code =
+        crate::auth::crypto::sms_code().map_err(|e| AccountError::Internal(e.to_string()))?;
     sms_codes::ActiveModel {
         mobile: Set(mobile.as_ref().to_owned()),
         code_hash: Set(hasher.hash_parts(HashPurpose::SmsCode, &[mobile.as_ref(), &code])),
@@ -59,7 +63,10 @@ pub async fn issue<C: ConnectionTrait>(
     Ok(code)
 }
 
-async fn latest<C: ConnectionTrait>(db: &C, mobile: &Mobile) -> Result<Option<sms_codes::Model>, sea_orm::DbErr> {
+async fn latest<C: ConnectionTrait>(
+    db: &C,
+    mobile: &Mobile,
+) -> Result<Option<sms_codes::Model>, sea_orm::DbErr> {
     sms_codes::Entity::find()
         .filter(sms_codes::Column::Mobile.eq(mobile.as_ref()))
         .order_by_desc(sms_codes::Column::CreatedAt)
@@ -88,7 +95,10 @@ pub async fn check<C: ConnectionTrait>(
         return Err(AccountError::SmsCodeExpired);
     }
     let counted = sms_codes::Entity::update_many()
-        .col_expr(sms_codes::Column::Attempts, Expr::col(sms_codes::Column::Attempts).add(1))
+        .col_expr(
+            sms_codes::Column::Attempts,
+            Expr::col(sms_codes::Column::Attempts).add(1),
+        )
         .filter(sms_codes::Column::Id.eq(row.id))
         .filter(sms_codes::Column::Attempts.lt(MAX_ATTEMPTS))
         .exec(db)
@@ -96,7 +106,11 @@ pub async fn check<C: ConnectionTrait>(
     if counted.rows_affected == 0 {
         return Err(AccountError::SmsCodeTooManyAttempts);
     }
-    if hasher.verify_parts(HashPurpose::SmsCode, &[mobile.as_ref(), code], &row.code_hash) {
+    if hasher.verify_parts(
+        HashPurpose::SmsCode,
+        &[mobile.as_ref(), code],
+        &row.code_hash,
+    ) {
         Ok(row.id)
     } else {
         Err(AccountError::SmsCodeInvalid)
@@ -104,7 +118,11 @@ pub async fn check<C: ConnectionTrait>(
 }
 
 /// Mark a checked code used; `false` if someone else used it first.
-pub async fn consume<C: ConnectionTrait>(db: &C, id: i64, now: DateTime<Utc>) -> Result<bool, sea_orm::DbErr> {
+pub async fn consume<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, sea_orm::DbErr> {
     let done = sms_codes::Entity::update_many()
         .col_expr(sms_codes::Column::ConsumedAt, Expr::value(now))
         .filter(sms_codes::Column::Id.eq(id))

@@ -34,7 +34,10 @@ impl Count {
 
 /// A counter key: `scope:` + SHA-256 of the subject (lowercased), shortened.
 pub fn key(scope: &str, subject: &str) -> String {
-    let digest = ring::digest::digest(&ring::digest::SHA256, subject.trim().to_lowercase().as_bytes());
+    let digest = ring::digest::digest(
+        &ring::digest::SHA256,
+        subject.trim().to_lowercase().as_bytes(),
+    );
     format!("{scope}:{}", hex::encode(&digest.as_ref()[..16]))
 }
 
@@ -46,7 +49,12 @@ fn window_start(limit: Limit, now: DateTime<Utc>) -> (i64, u64) {
 }
 
 /// Count one more hit and return the total of the current window.
-pub async fn hit<C: ConnectionTrait>(db: &C, key: &str, limit: Limit, now: DateTime<Utc>) -> Result<Count, DbErr> {
+pub async fn hit<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+    limit: Limit,
+    now: DateTime<Utc>,
+) -> Result<Count, DbErr> {
     let (start, retry_after) = window_start(limit, now);
     let sql = match db.get_database_backend() {
         DbBackend::Postgres => {
@@ -74,7 +82,12 @@ pub async fn hit<C: ConnectionTrait>(db: &C, key: &str, limit: Limit, now: DateT
 }
 
 /// The hits of the current window, without counting one.
-pub async fn peek<C: ConnectionTrait>(db: &C, key: &str, limit: Limit, now: DateTime<Utc>) -> Result<Count, DbErr> {
+pub async fn peek<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+    limit: Limit,
+    now: DateTime<Utc>,
+) -> Result<Count, DbErr> {
     let (start, retry_after) = window_start(limit, now);
     let sql = match db.get_database_backend() {
         DbBackend::Postgres => "SELECT hits FROM rate_limits WHERE key = $1 AND window_start = $2",
@@ -105,7 +118,11 @@ pub async fn prune<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<u64
     };
     let cutoff = now.timestamp() - 86_400;
     Ok(db
-        .execute_raw(Statement::from_sql_and_values(db.get_database_backend(), sql, [cutoff.into()]))
+        .execute_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            [cutoff.into()],
+        ))
         .await?
         .rows_affected())
 }

@@ -36,15 +36,25 @@ impl Actor for Binder {
     type State = BinderArgs;
     type Arguments = BinderArgs;
 
-    async fn pre_start(&self, _: ActorRef<BinderMsg>, args: BinderArgs) -> Result<BinderArgs, ActorProcessingErr> {
+    async fn pre_start(
+        &self,
+        _: ActorRef<BinderMsg>,
+        args: BinderArgs,
+    ) -> Result<BinderArgs, ActorProcessingErr> {
         Ok(args)
     }
 
-    async fn handle(&self, _: ActorRef<BinderMsg>, msg: BinderMsg, state: &mut BinderArgs) -> Result<(), ActorProcessingErr> {
+    async fn handle(
+        &self,
+        _: ActorRef<BinderMsg>,
+        msg: BinderMsg,
+        state: &mut BinderArgs,
+    ) -> Result<(), ActorProcessingErr> {
         let now = Utc::now();
         match msg {
             BinderMsg::Callback(identity, reply) => {
-                let _ = reply.send(qq_login::login_or_pend(&state.db, &state.cipher, &identity, now).await);
+                let _ = reply
+                    .send(qq_login::login_or_pend(&state.db, &state.cipher, &identity, now).await);
             }
             BinderMsg::Bind(ticket, user, reply) => {
                 let _ = reply.send(qq_login::bind_existing(&state.db, &ticket, *user, now).await);

@@ -4,7 +4,13 @@
 //! passport-root (RootSupervisor: restarts any child that fails, stops them all on shutdown)
 //! ├── qq_exchange_worker_0..N  QQ code → tokens → openid → profile, one login at a time each
 //! └── binder                   writes bindings, pending identities and QQ-registered users
+//! ├── mailer       JobWorker<SendMail>: `mail` jobs over SMTP or into the outbox
+//! ├── sms-sender   JobWorker<SendSms>: `sms` jobs through the SMS gateway
+//! └── dispatcher   claims due jobs (lease, SKIP LOCKED on PostgreSQL) and hands them out by kind
 //! ```
+//!
+//! (The QQ token refresher joins as another `JobWorker` for `JobKind::QqTokenRefresh`, listed
+//! in the dispatcher's `workers`.)
 //!
 //! A child is described by a [`ChildSpec`]: how to build it, and the [`Slot`] through which the
 //! rest of the service reaches its current incarnation. When a child panics or returns an error,
@@ -12,16 +18,103 @@
 //! caller's next message reaches the replacement.
 
 pub mod binder;
+pub mod dispatcher;
+pub mod mailer;
 pub mod qq_exchange;
+pub mod reset_requests;
+pub mod sms;
 pub mod supervisor;
+pub mod worker;
+
+use std::sync::Arc;
 
 pub use supervisor::{ActorTree, AskError, ChildSpec, Slot};
 
+use crate::jobs::{Backoff, JobKind};
+use crate::mail::{Mailer, Outbox};
 use crate::startup::AppState;
+use dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg};
+use worker::{JobWorker, WorkerArgs, WorkerMsg};
 
-/// Every child of the root, in start order.
-pub fn children(state: &AppState) -> Vec<ChildSpec> {
-    let mut children = state.exchange.child_specs(state.qq.clone(), state.qq_unionid.clone());
+/// Where the rest of the service finds the actors (each slot follows restarts).
+#[derive(Clone)]
+pub struct ActorHandles {
+    pub dispatcher: Slot<DispatcherMsg>,
+    pub mailer: Slot<WorkerMsg>,
+    pub sms: Slot<WorkerMsg>,
+    pub reset_requests: Slot<WorkerMsg>,
+    /// This process's name as a job lease owner.
+    pub job_owner: Arc<str>,
+}
+
+impl Default for ActorHandles {
+    fn default() -> Self {
+        Self {
+            dispatcher: Slot::default(),
+            mailer: Slot::default(),
+            sms: Slot::default(),
+            reset_requests: Slot::default(),
+            job_owner: crate::jobs::new_owner_id().into(),
+        }
+    }
+}
+
+/// Every child of the root, in start order. Shutdown stops them in reverse.
+pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
+    let settings = &state.settings;
+    let jobs = &settings.jobs;
+    let handles = &state.actors;
+    let backoff = Backoff {
+        base: jobs.backoff_base,
+        max: jobs.backoff_max,
+    };
+    let worker_args = WorkerArgs {
+        performer: Arc::new(()),
+        db: state.db.clone(),
+        backoff,
+        dispatcher: handles.dispatcher.clone(),
+        shutdown_grace: jobs.shutdown_grace,
+    };
+
+    let mailer = Mailer::from_settings(&settings.mail, jobs.smtp_timeout, jobs.concurrency)?;
+    let mailer_args = worker_args.with(Arc::new(mailer::SendMail { mailer }));
+    let sms_args = worker_args.with(Arc::new(sms::SendSms {
+        gateway: Arc::new(crate::sms::OutboxGateway(Outbox::new(
+            settings.mail.outbox_dir.clone(),
+        ))),
+    }));
+
+    let reset_args = worker_args.with(Arc::new(reset_requests::IssueResetLink {
+        db: state.db.clone(),
+        security: state.security.clone(),
+        public_base_url: settings.public_base_url.clone(),
+    }));
+
+    let dispatcher_args = {
+        let db = state.db.clone();
+        let database_url = settings.database_url.clone();
+        let settings = jobs.clone();
+        let owner = handles.job_owner.to_string();
+        let workers = vec![
+            (JobKind::Mail, handles.mailer.clone()),
+            (JobKind::Sms, handles.sms.clone()),
+            (
+                JobKind::PasswordResetRequest,
+                handles.reset_requests.clone(),
+            ),
+        ];
+        move || DispatcherArgs {
+            db: db.clone(),
+            database_url: database_url.clone(),
+            settings: settings.clone(),
+            owner: owner.clone(),
+            workers: workers.clone(),
+        }
+    };
+
+    let mut children = state
+        .exchange
+        .child_specs(state.qq.clone(), state.qq_unionid.clone());
     let binder_args = binder::BinderArgs {
         db: state.db.clone(),
         cipher: state.security.cipher.clone(),
@@ -29,5 +122,29 @@ pub fn children(state: &AppState) -> Vec<ChildSpec> {
     children.push(ChildSpec::new("binder", state.binder.clone(), move || {
         (binder::Binder, binder_args.clone())
     }));
-    children
+    children.extend([
+        ChildSpec::new("mailer", handles.mailer.clone(), move || {
+            (
+                JobWorker::<mailer::SendMail>::default(),
+                mailer_args.clone(),
+            )
+        }),
+        ChildSpec::new("sms-sender", handles.sms.clone(), move || {
+            (JobWorker::<sms::SendSms>::default(), sms_args.clone())
+        }),
+        ChildSpec::new(
+            "reset-requests",
+            handles.reset_requests.clone(),
+            move || {
+                (
+                    JobWorker::<reset_requests::IssueResetLink>::default(),
+                    reset_args.clone(),
+                )
+            },
+        ),
+        ChildSpec::new("dispatcher", handles.dispatcher.clone(), move || {
+            (Dispatcher, dispatcher_args())
+        }),
+    ]);
+    Ok(children)
 }

@@ -32,7 +32,11 @@ impl Actor for ExchangeWorker {
     type State = WorkerArgs;
     type Arguments = WorkerArgs;
 
-    async fn pre_start(&self, _: ActorRef<ExchangeMsg>, args: WorkerArgs) -> Result<WorkerArgs, ActorProcessingErr> {
+    async fn pre_start(
+        &self,
+        _: ActorRef<ExchangeMsg>,
+        args: WorkerArgs,
+    ) -> Result<WorkerArgs, ActorProcessingErr> {
         Ok(args)
     }
 
@@ -46,17 +50,26 @@ impl Actor for ExchangeWorker {
             ExchangeMsg::Exchange(code, reply) => {
                 let _ = reply.send(exchange(&state.client, &state.unionid, &code).await);
             }
-            ExchangeMsg::Panic => panic!("injected panic in a QQ exchange worker (fault injection)"),
+            ExchangeMsg::Panic => {
+                panic!("injected panic in a QQ exchange worker (fault injection)")
+            }
         }
         Ok(())
     }
 }
 
 /// Code → tokens → openid (and unionid where the app may ask) → profile.
-async fn exchange(client: &QqClient, unionid: &AtomicBool, code: &str) -> Result<QqIdentity, QqError> {
+async fn exchange(
+    client: &QqClient,
+    unionid: &AtomicBool,
+    code: &str,
+) -> Result<QqIdentity, QqError> {
     let token = client.exchange_code(code).await?;
     let access = token.access_token.expose().to_owned();
-    let me = match client.openid(&access, unionid.load(Ordering::Relaxed)).await {
+    let me = match client
+        .openid(&access, unionid.load(Ordering::Relaxed))
+        .await
+    {
         Err(QqError::UnionidNotPermitted) => {
             // This app has no unionid permission: stop asking.
             unionid.store(false, Ordering::Relaxed);
@@ -135,7 +148,11 @@ impl ExchangePool {
 
     /// Exchange a code on an idle worker, or refuse at once when none is idle.
     pub async fn exchange(&self, code: String) -> Result<QqIdentity, ExchangeError> {
-        let _permit = self.permits.clone().try_acquire_owned().map_err(|_| ExchangeError::Overloaded)?;
+        let _permit = self
+            .permits
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| ExchangeError::Overloaded)?;
         let index = self
             .idle
             .lock()
@@ -162,6 +179,9 @@ impl ExchangePool {
 
     /// The ids of the running workers (`None` while one restarts).
     pub fn worker_ids(&self) -> Vec<Option<ActorId>> {
-        self.workers.iter().map(|s| s.get().map(|a| a.get_id())).collect()
+        self.workers
+            .iter()
+            .map(|s| s.get().map(|a| a.get_id()))
+            .collect()
     }
 }

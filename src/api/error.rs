@@ -106,7 +106,10 @@ impl ApiError {
     /// Logged here with the cause; the client sees only a generic message.
     pub fn internal(cause: &dyn std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
-        Self::Internal(Json(ErrorBody::new("internal_error", "服务器内部错误，请稍后重试")))
+        Self::Internal(Json(ErrorBody::new(
+            "internal_error",
+            "服务器内部错误，请稍后重试",
+        )))
     }
 }
 
@@ -118,42 +121,76 @@ impl From<AccountError> for ApiError {
             E::StateExpired => Self::bad_request("state_expired", "登录已超时，请重新登录"),
             E::UnsafeNext => Self::bad_request("invalid_next", "跳转地址必须是本站的相对路径"),
             E::InvalidCode => Self::bad_request("invalid_code", "QQ 授权码格式不正确"),
-            E::Overloaded => Self::Unavailable(Json(ErrorBody::new("overloaded", "登录人数过多，请稍后重试"))),
-            E::QqLoginExpired => Self::unauthorized("qq_login_expired", "QQ 登录已失效，请重新使用 QQ 登录"),
+            E::Overloaded => Self::Unavailable(Json(ErrorBody::new(
+                "overloaded",
+                "登录人数过多，请稍后重试",
+            ))),
+            E::QqLoginExpired => {
+                Self::unauthorized("qq_login_expired", "QQ 登录已失效，请重新使用 QQ 登录")
+            }
             E::QqUnavailable(cause) => {
                 tracing::warn!(%cause, "QQ request failed");
-                Self::BadGateway(Json(ErrorBody::new("qq_unavailable", "QQ 服务暂时不可用，请稍后重试")))
+                Self::BadGateway(Json(ErrorBody::new(
+                    "qq_unavailable",
+                    "QQ 服务暂时不可用，请稍后重试",
+                )))
             }
-            E::TicketInvalid => Self::unauthorized("bind_ticket_invalid", "绑定凭证无效，请重新使用 QQ 登录"),
-            E::TicketExpired => Self::unauthorized("bind_ticket_expired", "绑定已超时，请重新使用 QQ 登录"),
-            E::TicketUsed => Self::unauthorized("bind_ticket_used", "绑定凭证已使用，请重新使用 QQ 登录"),
+            E::TicketInvalid => {
+                Self::unauthorized("bind_ticket_invalid", "绑定凭证无效，请重新使用 QQ 登录")
+            }
+            E::TicketExpired => {
+                Self::unauthorized("bind_ticket_expired", "绑定已超时，请重新使用 QQ 登录")
+            }
+            E::TicketUsed => {
+                Self::unauthorized("bind_ticket_used", "绑定凭证已使用，请重新使用 QQ 登录")
+            }
             E::InvalidCredentials => Self::bad_request("invalid_credentials", "账号或密码错误"),
             E::TooManyAttempts { retry_after } => {
                 Self::too_many("too_many_attempts", "尝试次数过多，请稍后再试", retry_after)
             }
             E::QqAlreadyBound => Self::conflict("qq_already_bound", "该 QQ 已绑定其他账号"),
-            E::AccountAlreadyBound => Self::conflict("account_already_bound", "该账号已绑定其他 QQ"),
+            E::AccountAlreadyBound => {
+                Self::conflict("account_already_bound", "该账号已绑定其他 QQ")
+            }
             E::NicknameTaken => Self::conflict("nickname_taken", "昵称已被使用"),
             E::MobileTaken => Self::conflict("mobile_taken", "手机号已被注册"),
             E::SmsCodeInvalid => Self::bad_request("sms_code_invalid", "短信验证码错误"),
-            E::SmsCodeExpired => Self::bad_request("sms_code_expired", "短信验证码已过期，请重新获取"),
-            E::SmsCodeTooManyAttempts => {
-                Self::bad_request("sms_code_too_many_attempts", "验证码错误次数过多，请重新获取")
+            E::SmsCodeExpired => {
+                Self::bad_request("sms_code_expired", "短信验证码已过期，请重新获取")
             }
-            E::SmsTooFrequent { retry_after } => {
-                Self::too_many("sms_too_frequent", "短信发送过于频繁，请稍后再试", retry_after)
-            }
+            E::SmsCodeTooManyAttempts => Self::bad_request(
+                "sms_code_too_many_attempts",
+                "验证码错误次数过多，请重新获取",
+            ),
+            E::SmsTooFrequent { retry_after } => Self::too_many(
+                "sms_too_frequent",
+                "短信发送过于频繁，请稍后再试",
+                retry_after,
+            ),
             E::Invalid(d) => Self::bad_request(d.code(), d.message()),
             E::QqNotBound => Self::not_found("qq_not_bound", "尚未绑定 QQ"),
-            E::LastLoginMethod => Self::conflict("last_login_method", "请先设置密码，再解除 QQ 绑定"),
-            E::ResetTokenInvalid => Self::unauthorized("reset_token_invalid", "重置链接无效，请重新申请"),
-            E::ResetTokenExpired => Self::unauthorized("reset_token_expired", "重置链接已过期，请重新申请"),
-            E::ResetTokenUsed => Self::unauthorized("reset_token_used", "重置链接已使用过，请重新申请"),
-            E::ResetTokenSuperseded => {
-                Self::unauthorized("reset_token_superseded", "你已申请了新的重置链接，请使用最新的邮件")
+            E::LastLoginMethod => {
+                Self::conflict("last_login_method", "请先设置密码，再解除 QQ 绑定")
             }
-            E::EmailTokenInvalid => Self::unauthorized("email_token_invalid", "验证链接无效，请重新申请"),
-            E::EmailTokenExpired => Self::unauthorized("email_token_expired", "验证链接已过期，请重新申请"),
+            E::ResetTokenInvalid => {
+                Self::unauthorized("reset_token_invalid", "重置链接无效，请重新申请")
+            }
+            E::ResetTokenExpired => {
+                Self::unauthorized("reset_token_expired", "重置链接已过期，请重新申请")
+            }
+            E::ResetTokenUsed => {
+                Self::unauthorized("reset_token_used", "重置链接已使用过，请重新申请")
+            }
+            E::ResetTokenSuperseded => Self::unauthorized(
+                "reset_token_superseded",
+                "你已申请了新的重置链接，请使用最新的邮件",
+            ),
+            E::EmailTokenInvalid => {
+                Self::unauthorized("email_token_invalid", "验证链接无效，请重新申请")
+            }
+            E::EmailTokenExpired => {
+                Self::unauthorized("email_token_expired", "验证链接已过期，请重新申请")
+            }
             E::EmailTaken => Self::conflict("email_taken", "该邮箱已被其他账号使用"),
             E::Internal(cause) => Self::internal(&cause),
         }
@@ -174,7 +211,9 @@ impl poem::error::ResponseError for CodedError {
     }
 
     fn as_response(&self) -> Response {
-        poem::web::Json(self.body.clone()).with_status(self.status).into_response()
+        poem::web::Json(self.body.clone())
+            .with_status(self.status)
+            .into_response()
     }
 }
 
@@ -188,8 +227,13 @@ pub async fn json_errors<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<
         Err(e) => {
             let status = e.status();
             let (code, message) = match status {
-                StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => ("invalid_request", "请求格式不正确"),
-                StatusCode::UNSUPPORTED_MEDIA_TYPE => ("invalid_request", "请求须为 JSON（Content-Type: application/json）"),
+                StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => {
+                    ("invalid_request", "请求格式不正确")
+                }
+                StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+                    "invalid_request",
+                    "请求须为 JSON（Content-Type: application/json）",
+                ),
                 StatusCode::UNAUTHORIZED => ("unauthorized", "请先登录"),
                 StatusCode::FORBIDDEN => ("forbidden", "没有权限执行此操作"),
                 StatusCode::NOT_FOUND => ("not_found", "接口不存在"),

@@ -2,6 +2,7 @@
 //! (`passport openapi`, `/openapi.json`, `/docs`); operator endpoints (`/healthz`, `/readyz`)
 //! are plain routes beside it.
 
+pub mod dev;
 pub mod error;
 pub mod health;
 pub mod oauth_qq;
@@ -75,7 +76,13 @@ pub fn routes(state: AppState) -> impl Endpoint {
     let spec = service.spec_endpoint();
     let cors = cors(&state.settings.cors_origins);
     Route::new()
-        .nest("/api", service.around(error::json_errors).with(cors).around(limit_body))
+        .nest(
+            "/api",
+            service
+                .around(error::json_errors)
+                .with(cors)
+                .around(limit_body),
+        )
         .at("/openapi.json", spec)
         .nest("/docs", docs)
         .at("/healthz", get(health::healthz))
@@ -84,6 +91,7 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .at("/forgot-password", get(pages::forgot_password))
         .at("/reset-password", get(pages::reset_password))
         .at("/verify-email", get(pages::verify_email))
+        .at("/dev/outbox", get(dev::outbox))
         .data(state)
         .around(crate::telemetry::trace_request)
 }

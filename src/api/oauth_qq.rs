@@ -129,7 +129,11 @@ fn load_ticket(state: &AppState, token: &str) -> Result<TicketPayload, AccountEr
         })
 }
 
-fn logged_in(state: &AppState, user: &users::Model, next: &SafeNext) -> Result<QqLoginResult, ApiError> {
+fn logged_in(
+    state: &AppState,
+    user: &users::Model,
+    next: &SafeNext,
+) -> Result<QqLoginResult, ApiError> {
     Ok(QqLoginResult::LoggedIn(LoggedIn {
         token: issue_token(state, user)?,
         user: UserView::from(user),
@@ -139,15 +143,28 @@ fn logged_in(state: &AppState, user: &users::Model, next: &SafeNext) -> Result<Q
 
 /// QQ's codes are 32 hex digits today; accept any short printable token and let QQ judge it.
 fn valid_code(code: &str) -> bool {
-    !code.is_empty() && code.len() <= 256 && code.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+    !code.is_empty()
+        && code.len() <= 256
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
 }
 
 #[OpenApi(tag = "ApiTags::QqLogin")]
 impl OauthQqApi {
     /// The QQ authorize URL for a login that returns to `next` (a same-site path, default `/`).
-    #[oai(path = "/oauth/qq/authorize-url", method = "get", operation_id = "getQqAuthorizeUrl")]
-    async fn authorize_url(&self, state: Data<&AppState>, next: Query<Option<String>>) -> Result<Json<AuthorizeUrl>, ApiError> {
-        let next = SafeNext::parse_optional(next.0.as_deref()).map_err(|_| AccountError::UnsafeNext)?;
+    #[oai(
+        path = "/oauth/qq/authorize-url",
+        method = "get",
+        operation_id = "getQqAuthorizeUrl"
+    )]
+    async fn authorize_url(
+        &self,
+        state: Data<&AppState>,
+        next: Query<Option<String>>,
+    ) -> Result<Json<AuthorizeUrl>, ApiError> {
+        let next =
+            SafeNext::parse_optional(next.0.as_deref()).map_err(|_| AccountError::UnsafeNext)?;
         let nonce = crate::auth::crypto::random_token(12).map_err(|e| ApiError::internal(&e))?;
         let signed = state
             .security
@@ -161,13 +178,32 @@ impl OauthQqApi {
     }
 
     /// Finish a QQ login: exchange the code, then log in a bound user or ask to bind.
-    #[oai(path = "/oauth/qq/callback", method = "post", operation_id = "qqCallback")]
-    async fn callback(&self, state: Data<&AppState>, body: Json<CallbackRequest>) -> Result<Json<QqLoginResult>, ApiError> {
-        let login: LoginState = match state.security.state_signer.loads(&body.state, qq_login::STATE_MAX_AGE) {
+    #[oai(
+        path = "/oauth/qq/callback",
+        method = "post",
+        operation_id = "qqCallback"
+    )]
+    async fn callback(
+        &self,
+        state: Data<&AppState>,
+        body: Json<CallbackRequest>,
+    ) -> Result<Json<QqLoginResult>, ApiError> {
+        let login: LoginState = match state
+            .security
+            .state_signer
+            .loads(&body.state, qq_login::STATE_MAX_AGE)
+        {
             Ok(login) => login,
             Err(e) => {
-                state.metrics.callback(metrics::CallbackOutcome::StateInvalid);
-                return Err(if e.is_expired() { AccountError::StateExpired } else { AccountError::StateInvalid }.into());
+                state
+                    .metrics
+                    .callback(metrics::CallbackOutcome::StateInvalid);
+                return Err(if e.is_expired() {
+                    AccountError::StateExpired
+                } else {
+                    AccountError::StateInvalid
+                }
+                .into());
             }
         };
         if !valid_code(&body.code) {
@@ -180,7 +216,9 @@ impl OauthQqApi {
                 return Err(AccountError::Overloaded.into());
             }
             Err(ExchangeError::Qq(e)) => {
-                state.metrics.callback(metrics::CallbackOutcome::QqError(e.qq_code()));
+                state
+                    .metrics
+                    .callback(metrics::CallbackOutcome::QqError(e.qq_code()));
                 return Err(if e.needs_relogin() {
                     AccountError::QqLoginExpired
                 } else {
@@ -189,13 +227,18 @@ impl OauthQqApi {
                 .into());
             }
             Err(e @ ExchangeError::Worker(_)) => {
-                state.metrics.callback(metrics::CallbackOutcome::QqError(None));
+                state
+                    .metrics
+                    .callback(metrics::CallbackOutcome::QqError(None));
                 return Err(AccountError::QqUnavailable(e.to_string()).into());
             }
         };
         let outcome = state
             .binder
-            .ask(|reply| BinderMsg::Callback(Box::new(identity), reply), BINDER_DEADLINE)
+            .ask(
+                |reply| BinderMsg::Callback(Box::new(identity), reply),
+                BINDER_DEADLINE,
+            )
             .await
             .map_err(|e| ApiError::internal(&e))??;
         match outcome {
@@ -204,7 +247,9 @@ impl OauthQqApi {
                 Ok(Json(logged_in(&state, &user, &login.next)?))
             }
             CallbackOutcome::BindRequired(pending) => {
-                state.metrics.callback(metrics::CallbackOutcome::BindRequired);
+                state
+                    .metrics
+                    .callback(metrics::CallbackOutcome::BindRequired);
                 let ticket = TicketPayload {
                     ticket: BindTicket {
                         pending_id: pending.id,
@@ -213,7 +258,11 @@ impl OauthQqApi {
                     next: login.next.clone(),
                 };
                 Ok(Json(QqLoginResult::BindRequired(BindRequired {
-                    bind_ticket: state.security.ticket_signer.dumps(&ticket).map_err(|e| ApiError::internal(&e))?,
+                    bind_ticket: state
+                        .security
+                        .ticket_signer
+                        .dumps(&ticket)
+                        .map_err(|e| ApiError::internal(&e))?,
                     profile: QqProfile {
                         nickname: pending.qq_nickname,
                         avatar: pending.qq_avatar,
@@ -247,15 +296,26 @@ impl OauthQqApi {
         .await?;
         let user = state
             .binder
-            .ask(|reply| BinderMsg::Bind(payload.ticket, Box::new(user), reply), BINDER_DEADLINE)
+            .ask(
+                |reply| BinderMsg::Bind(payload.ticket, Box::new(user), reply),
+                BINDER_DEADLINE,
+            )
             .await
             .map_err(|e| ApiError::internal(&e))??;
         Ok(Json(logged_in(&state, &user, &payload.next)?))
     }
 
     /// Create an account for the ticket's QQ identity (mobile proven by an SMS code) and bind it.
-    #[oai(path = "/oauth/qq/register", method = "post", operation_id = "qqRegister")]
-    async fn register(&self, state: Data<&AppState>, body: Json<RegisterRequest>) -> Result<RegisterResponse, ApiError> {
+    #[oai(
+        path = "/oauth/qq/register",
+        method = "post",
+        operation_id = "qqRegister"
+    )]
+    async fn register(
+        &self,
+        state: Data<&AppState>,
+        body: Json<RegisterRequest>,
+    ) -> Result<RegisterResponse, ApiError> {
         let payload = load_ticket(&state, &body.bind_ticket)?;
         let nickname = Nickname::parse(&body.nickname).map_err(AccountError::from)?;
         let mobile = Mobile::parse(&body.mobile).map_err(AccountError::from)?;
@@ -266,8 +326,14 @@ impl OauthQqApi {
         }
         let now = Utc::now();
         qq_login::pending_for_ticket(&state.db, &payload.ticket, now).await?;
-        let sms_code_id = sms_codes::check(&state.db, &state.security.hasher, &mobile, code, now).await?;
-        let password_hash = state.security.passwords.hash(&password).await.map_err(AccountError::from)?;
+        let sms_code_id =
+            sms_codes::check(&state.db, &state.security.hasher, &mobile, code, now).await?;
+        let password_hash = state
+            .security
+            .passwords
+            .hash(&password)
+            .await
+            .map_err(AccountError::from)?;
         let account = NewAccount {
             nickname,
             mobile,
@@ -276,9 +342,16 @@ impl OauthQqApi {
         };
         let user = state
             .binder
-            .ask(|reply| BinderMsg::Register(payload.ticket, Box::new(account), reply), BINDER_DEADLINE)
+            .ask(
+                |reply| BinderMsg::Register(payload.ticket, Box::new(account), reply),
+                BINDER_DEADLINE,
+            )
             .await
             .map_err(|e| ApiError::internal(&e))??;
-        Ok(RegisterResponse::Created(Json(logged_in(&state, &user, &payload.next)?)))
+        Ok(RegisterResponse::Created(Json(logged_in(
+            &state,
+            &user,
+            &payload.next,
+        )?)))
     }
 }

@@ -73,7 +73,11 @@ const RESET_ACCEPTED: &str = "如果该邮箱已绑定荏苒账号，重置链�
 impl PasswordResetsApi {
     /// Ask for a reset link. Always 202 with the same body, whether or not the address has an
     /// account; throttled per address and per client (beyond it, still 202, nothing is sent).
-    #[oai(path = "/password-resets", method = "post", operation_id = "requestPasswordReset")]
+    #[oai(
+        path = "/password-resets",
+        method = "post",
+        operation_id = "requestPasswordReset"
+    )]
     async fn request(
         &self,
         state: Data<&AppState>,
@@ -98,7 +102,9 @@ impl PasswordResetsApi {
         )
         .await
         .map_err(AccountError::from)?;
-        if per_address.exceeds(password_reset::PER_ADDRESS) || per_client.exceeds(password_reset::PER_CLIENT) {
+        if per_address.exceeds(password_reset::PER_ADDRESS)
+            || per_client.exceeds(password_reset::PER_CLIENT)
+        {
             tracing::warn!("password reset request throttled; nothing sent");
         } else {
             // The lookup happens in the job, so known and unknown addresses cost the same here.
@@ -112,8 +118,16 @@ impl PasswordResetsApi {
     }
 
     /// Set a new password with the token of a reset link.
-    #[oai(path = "/password-resets/confirm", method = "post", operation_id = "confirmPasswordReset")]
-    async fn confirm(&self, state: Data<&AppState>, body: Json<ResetConfirm>) -> Result<NoContent, ApiError> {
+    #[oai(
+        path = "/password-resets/confirm",
+        method = "post",
+        operation_id = "confirmPasswordReset"
+    )]
+    async fn confirm(
+        &self,
+        state: Data<&AppState>,
+        body: Json<ResetConfirm>,
+    ) -> Result<NoContent, ApiError> {
         let password = Password::parse(&body.new_password).map_err(AccountError::from)?;
         password_reset::confirm(
             &state.db,
@@ -152,9 +166,18 @@ impl PasswordResetsApi {
     }
 
     /// Follow an email verification link.
-    #[oai(path = "/email-verifications", method = "post", operation_id = "verifyEmail")]
-    async fn verify_email(&self, state: Data<&AppState>, body: Json<EmailVerification>) -> Result<Json<EmailVerified>, ApiError> {
-        let user = email_change::verify(&state.db, &state.security, &body.token, Utc::now()).await?;
+    #[oai(
+        path = "/email-verifications",
+        method = "post",
+        operation_id = "verifyEmail"
+    )]
+    async fn verify_email(
+        &self,
+        state: Data<&AppState>,
+        body: Json<EmailVerification>,
+    ) -> Result<Json<EmailVerified>, ApiError> {
+        let user =
+            email_change::verify(&state.db, &state.security, &body.token, Utc::now()).await?;
         Ok(Json(EmailVerified {
             email: user.email.unwrap_or_default(),
         }))

@@ -28,11 +28,19 @@ async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<users::Mode
     let state = req
         .data::<AppState>()
         .ok_or_else(|| poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR))?;
-    let claims = state.security.jwt.verify(&bearer.token).map_err(|e| match e {
-        crate::auth::jwt::JwtError::Expired => unauthorized("token_expired", "登录已过期，请重新登录"),
-        _ => unauthorized("unauthorized", "请先登录"),
-    })?;
-    let user_id = claims.user_id().map_err(|_| unauthorized("unauthorized", "请先登录"))?;
+    let claims = state
+        .security
+        .jwt
+        .verify(&bearer.token)
+        .map_err(|e| match e {
+            crate::auth::jwt::JwtError::Expired => {
+                unauthorized("token_expired", "登录已过期，请重新登录")
+            }
+            _ => unauthorized("unauthorized", "请先登录"),
+        })?;
+    let user_id = claims
+        .user_id()
+        .map_err(|_| unauthorized("unauthorized", "请先登录"))?;
     let user = users::Entity::find_by_id(user_id)
         .one(&state.db)
         .await

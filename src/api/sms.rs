@@ -50,7 +50,11 @@ pub fn sms_text(code: &str) -> String {
 impl SmsApi {
     /// Send a 6-digit code to a mobile (once per 60 seconds per mobile).
     #[oai(path = "/sms/codes", method = "post", operation_id = "sendSmsCode")]
-    async fn send_code(&self, state: Data<&AppState>, body: Json<SmsCodeRequest>) -> Result<SmsCodeResponse, ApiError> {
+    async fn send_code(
+        &self,
+        state: Data<&AppState>,
+        body: Json<SmsCodeRequest>,
+    ) -> Result<SmsCodeResponse, ApiError> {
         let mobile = Mobile::parse(&body.mobile).map_err(AccountError::from)?;
         let now = Utc::now();
         let txn = state.db.begin().await.map_err(AccountError::from)?;

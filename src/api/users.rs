@@ -88,7 +88,9 @@ pub enum UnbindResponse {
 
 /// The client address for throttling. Behind a reverse proxy this is the proxy's address.
 pub fn client_key(addr: &RemoteAddr) -> String {
-    addr.as_socket_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+    addr.as_socket_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// A JWT for `user`.
@@ -159,8 +161,16 @@ impl UsersApi {
     }
 
     /// Remove the signed-in user's QQ binding (they must have a password to sign in with).
-    #[oai(path = "/users/me/bindings/qq", method = "delete", operation_id = "unbindQq")]
-    async fn unbind_qq(&self, state: Data<&AppState>, auth: BearerAuth) -> Result<UnbindResponse, ApiError> {
+    #[oai(
+        path = "/users/me/bindings/qq",
+        method = "delete",
+        operation_id = "unbindQq"
+    )]
+    async fn unbind_qq(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+    ) -> Result<UnbindResponse, ApiError> {
         accounts::qq_login::unbind(&state.db, &auth.0, Utc::now()).await?;
         Ok(UnbindResponse::Unbound)
     }

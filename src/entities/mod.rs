@@ -1,6 +1,7 @@
 //! sea-orm entities, one file per table of `migrations/`.
 
 pub mod audit_log;
+pub mod job_deliveries;
 pub mod jobs;
 pub mod password_resets;
 pub mod pending_qq_identities;

@@ -19,7 +19,7 @@ fn migration_count() -> usize {
     migration::Migrator::migrations().len()
 }
 
-const ALL_TABLES: [&str; 8] = [
+const ALL_TABLES: [&str; 9] = [
     "users",
     "qq_bindings",
     "pending_qq_identities",
@@ -28,6 +28,7 @@ const ALL_TABLES: [&str; 8] = [
     "sms_codes",
     "audit_log",
     "rate_limits",
+    "job_deliveries",
 ];
 
 async fn table_exists(db: &DatabaseConnection, table: &str) -> bool {

@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use passport::config::{Profile, Settings};
-use passport::startup::Application;
+use passport::startup::{AppState, Application};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -204,8 +204,8 @@ pub struct TestApp {
     /// A separate pool onto the app's database, for assertions in SQL.
     pub db: DatabaseConnection,
     pub settings: Settings,
-    /// The running app's shared state (actor handles for fault injection).
-    pub state: passport::startup::AppState,
+    /// The running app's own state (its pool, settings and actor handles).
+    pub state: AppState,
     pub test_db: TestDb,
     /// The QQ Connect simulator this app talks to, when spawned with one.
     pub sim_url: Option<String>,
@@ -243,6 +243,7 @@ impl TestApp {
             .await
             .expect("app builds");
         let addr = app.local_addr();
+        let state = app.state().clone();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async {
             let _ = stopped.await;
@@ -287,7 +288,11 @@ impl TestApp {
     }
 
     fn sim(&self, path: &str) -> String {
-        format!("{}{}", self.sim_url.as_deref().expect("spawned with a simulator"), path)
+        format!(
+            "{}{}",
+            self.sim_url.as_deref().expect("spawned with a simulator"),
+            path
+        )
     }
 
     /// A fresh authorization code for `sim_user`, minted by the simulator for our app.
@@ -304,19 +309,37 @@ impl TestApp {
             .send()
             .await
             .expect("mint a code");
-        assert!(response.status().is_success(), "minting failed: {}", response.status());
+        assert!(
+            response.status().is_success(),
+            "minting failed: {}",
+            response.status()
+        );
         let body: serde_json::Value = response.json().await.expect("json");
         body["codes"][0].as_str().expect("a code").to_owned()
     }
 
     /// Inject a fault into the simulator (see `POST /_sim/faults`).
     pub async fn sim_fault(&self, fault: serde_json::Value) {
-        let response = self.client.post(self.sim("/_sim/faults")).json(&fault).send().await.expect("fault");
-        assert!(response.status().is_success(), "fault refused: {}", response.text().await.unwrap_or_default());
+        let response = self
+            .client
+            .post(self.sim("/_sim/faults"))
+            .json(&fault)
+            .send()
+            .await
+            .expect("fault");
+        assert!(
+            response.status().is_success(),
+            "fault refused: {}",
+            response.text().await.unwrap_or_default()
+        );
     }
 
     pub async fn sim_clear_faults(&self) {
-        self.client.delete(self.sim("/_sim/faults")).send().await.expect("clear faults");
+        self.client
+            .delete(self.sim("/_sim/faults"))
+            .send()
+            .await
+            .expect("clear faults");
     }
 
     /// The dev outbox's messages to `to`, newest first.
@@ -333,7 +356,12 @@ impl TestApp {
         let body: serde_json::Value = response.json().await.unwrap_or_default();
         body["messages"]
             .as_array()
-            .map(|all| all.iter().filter(|m| m["kind"] == kind && m["to"] == to).cloned().collect())
+            .map(|all| {
+                all.iter()
+                    .filter(|m| m["kind"] == kind && m["to"] == to)
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -383,6 +411,15 @@ impl TestApp {
             .expect("POST")
     }
 
+    /// Stop the server gracefully (requests, then the actors) and wait for it, keeping the
+    /// database for assertions.
+    pub async fn shutdown_server(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.server).await;
+    }
+
     /// Stop the server gracefully and wait for it.
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -421,9 +458,29 @@ where
 
 /// A QQ Connect simulator on a random local port, living as long as the test process.
 pub async fn spawn_simulator() -> String {
-    let sim = passport::qq::sim::Simulator::spawn("127.0.0.1:0").await.expect("simulator starts");
+    let sim = passport::qq::sim::Simulator::spawn("127.0.0.1:0")
+        .await
+        .expect("simulator starts");
     let url = sim.url();
     // The simulator runs until the test process ends.
     std::mem::forget(sim);
     url
+}
+
+/// Poll `probe` until it yields a value or `within` passes; panics with `what` on time-out.
+pub async fn eventually_some<T, F, Fut>(within: Duration, what: &str, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        if let Some(value) = probe().await {
+            return value;
+        }
+        if tokio::time::Instant::now() > deadline {
+            panic!("timed out after {within:?} waiting until {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }

@@ -5,9 +5,12 @@
 #[macro_use]
 mod helpers;
 
+mod bench;
 mod foundation;
 mod itsdangerous;
+mod jobs;
 mod password_reset;
 mod qq_client;
 mod qq_login;
 mod qq_sim;
+mod smtp_sink;

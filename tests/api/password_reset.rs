@@ -7,22 +7,30 @@ use passport::auth::{Purpose, TimedSerializer};
 use passport::config::DEV_SECRET_KEY;
 use passport::entities::{password_resets, users};
 use reqwest::StatusCode;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+};
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, eventually};
+use crate::helpers::{Backend, TestApp, eventually_some};
 
 const OLD_PASSWORD: &str = "old-password-1";
 const NEW_PASSWORD: &str = "brand-new-pass-2";
 
 async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
     let status = response.status();
-    (status, response.json::<Value>().await.unwrap_or(Value::Null))
+    (
+        status,
+        response.json::<Value>().await.unwrap_or(Value::Null),
+    )
 }
 
 async fn user_with_email(app: &TestApp, username: &str, email: Option<&str>) -> users::Model {
     let password = passport::domain::Password::parse(OLD_PASSWORD).expect("password");
-    let hash = passport::auth::PasswordHasher::owasp().hash(&password).await.expect("hash");
+    let hash = passport::auth::PasswordHasher::owasp()
+        .hash(&password)
+        .await
+        .expect("hash");
     let now = chrono::Utc::now();
     users::ActiveModel {
         username: Set(username.to_owned()),
@@ -42,31 +50,55 @@ async fn user_with_email(app: &TestApp, username: &str, email: Option<&str>) -> 
 }
 
 async fn ask_reset(app: &TestApp, email: &str) -> (StatusCode, Value) {
-    json_of(app.post_json("/api/password-resets", &json!({"email": email})).await).await
+    json_of(
+        app.post_json("/api/password-resets", &json!({"email": email}))
+            .await,
+    )
+    .await
 }
 
 async fn confirm(app: &TestApp, token: &str, password: &str) -> (StatusCode, Value) {
-    json_of(app.post_json("/api/password-resets/confirm", &json!({"token": token, "new_password": password})).await).await
+    json_of(
+        app.post_json(
+            "/api/password-resets/confirm",
+            &json!({"token": token, "new_password": password}),
+        )
+        .await,
+    )
+    .await
 }
 
 async fn login(app: &TestApp, account: &str, password: &str) -> (StatusCode, Value) {
-    json_of(app.post_json("/api/users/login", &json!({"account": account, "password": password})).await).await
+    json_of(
+        app.post_json(
+            "/api/users/login",
+            &json!({"account": account, "password": password}),
+        )
+        .await,
+    )
+    .await
 }
 
 /// Wait until `count` mails to `to` sit in the outbox; newest first.
 async fn mails_to(app: &TestApp, to: &str, count: usize) -> Vec<Value> {
-    let mut found = Vec::new();
-    eventually(Duration::from_secs(10), &format!("{count} mail(s) to {to} arrive"), || async {
-        found = app.outbox_mails(to).await;
-        found.len() >= count
-    })
-    .await;
-    found
+    eventually_some(
+        Duration::from_secs(10),
+        &format!("{count} mail(s) to {to} arrive"),
+        || async {
+            let found = app.outbox_mails(to).await;
+            (found.len() >= count).then_some(found)
+        },
+    )
+    .await
 }
 
 /// The token of the `/{path}?token=` link in a mail body.
 fn link_token(body: &str, path: &str) -> String {
-    let start = body.find(&format!("{path}?token=")).expect("a link in the mail") + path.len() + 7;
+    let start = body
+        .find(&format!("{path}?token="))
+        .expect("a link in the mail")
+        + path.len()
+        + 7;
     body[start..]
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c))
@@ -75,7 +107,10 @@ fn link_token(body: &str, path: &str) -> String {
 
 async fn the_whole_reset_journey(backend: Backend) {
     let Some(app) = TestApp::spawn_with(backend, |env| {
-        env.insert("PASSPORT_PUBLIC_BASE_URL".into(), "https://passport.renran.test".into());
+        env.insert(
+            "PASSPORT_PUBLIC_BASE_URL".into(),
+            "https://passport.renran.test".into(),
+        );
     })
     .await
     else {
@@ -101,9 +136,15 @@ async fn the_whole_reset_journey(backend: Backend) {
     assert_eq!(mail["kind"], "mail");
     assert_eq!(mail["subject"], "【荏苒】重置密码");
     let text = mail["body"].as_str().expect("body");
-    assert!(text.contains("https://passport.renran.test/reset-password?token="), "{text}");
+    assert!(
+        text.contains("https://passport.renran.test/reset-password?token="),
+        "{text}"
+    );
     assert!(!text.contains("evil.example"));
-    assert!(text.contains("30 分钟") && text.contains("如果这不是你本人的操作"), "{text}");
+    assert!(
+        text.contains("30 分钟") && text.contains("如果这不是你本人的操作"),
+        "{text}"
+    );
     let token = link_token(text, "/reset-password");
 
     // Opening the link (as a mail scanner would) consumes nothing and leaks nothing.
@@ -111,23 +152,46 @@ async fn the_whole_reset_journey(backend: Backend) {
     assert_eq!(page.status(), 200);
     assert_eq!(page.headers()["referrer-policy"], "no-referrer");
     let html = page.text().await.expect("html");
-    assert!(!html.contains("http://") && !html.contains("https://"), "no third-party resources");
-    let record = password_resets::Entity::find().one(&app.db).await.expect("query").expect("record");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no third-party resources"
+    );
+    let record = password_resets::Entity::find()
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("record");
     assert!(record.used_at.is_none(), "GET consumed nothing");
 
     let (status, body) = confirm(&app, &token, NEW_PASSWORD).await;
     assert_eq!(status, 204, "{body}");
     assert_eq!(login(&app, "reader1", NEW_PASSWORD).await.0, 200);
     assert_eq!(login(&app, "reader1", OLD_PASSWORD).await.0, 400);
-    let (status, body) = json_of(app.client.get(app.url("/api/users/me")).bearer_auth(&old_jwt).send().await.expect("GET")).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("token_revoked")), "{body}");
+    let (status, body) = json_of(
+        app.client
+            .get(app.url("/api/users/me"))
+            .bearer_auth(&old_jwt)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("token_revoked")),
+        "{body}"
+    );
 
     let notices = mails_to(&app, "reader1@example.com", 2).await;
     assert_eq!(notices[0]["subject"], "【荏苒】你的密码已修改");
 
     // Used twice: refused, password unchanged.
     let (status, body) = confirm(&app, &token, "yet-another-pass-3").await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("reset_token_used")), "{body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("reset_token_used")),
+        "{body}"
+    );
     assert_eq!(login(&app, "reader1", NEW_PASSWORD).await.0, 200);
 }
 
@@ -135,23 +199,42 @@ async fn tokens_are_compatible_with_python_itsdangerous(backend: Backend) {
     if !crate::itsdangerous::helper_available() {
         return;
     }
-    let Some(app) = TestApp::spawn(backend).await else { return };
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
     user_with_email(&app, "pyreader", Some("py@example.com")).await;
     assert_eq!(ask_reset(&app, "py@example.com").await.0, 202);
     let mail = mails_to(&app, "py@example.com", 1).await.remove(0);
     let token = link_token(mail["body"].as_str().expect("body"), "/reset-password");
 
     let loaded = crate::itsdangerous::run_helper(
-        &["loads", "--secret", DEV_SECRET_KEY, "--salt", "password-reset", "--max-age", "1800"],
+        &[
+            "loads",
+            "--secret",
+            DEV_SECRET_KEY,
+            "--salt",
+            "password-reset",
+            "--max-age",
+            "1800",
+        ],
         &token,
     );
     assert_eq!(loaded["ok"], true, "Python loads our token: {loaded}");
     let payload = loaded["payload"].clone();
-    assert!(payload["u"].is_i64() && payload["n"].is_string() && payload["f"].is_string(), "{payload}");
+    assert!(
+        payload["u"].is_i64() && payload["n"].is_string() && payload["f"].is_string(),
+        "{payload}"
+    );
 
     // The same payload signed by Python is accepted by the confirm endpoint.
     let python_token = crate::itsdangerous::run_helper(
-        &["dumps", "--secret", DEV_SECRET_KEY, "--salt", "password-reset"],
+        &[
+            "dumps",
+            "--secret",
+            DEV_SECRET_KEY,
+            "--salt",
+            "password-reset",
+        ],
         &payload.to_string(),
     )["token"]
         .as_str()
@@ -164,40 +247,92 @@ async fn tokens_are_compatible_with_python_itsdangerous(backend: Backend) {
 }
 
 async fn bad_reset_links_are_refused_and_change_nothing(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend).await else { return };
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
     user_with_email(&app, "reader2", Some("reader2@example.com")).await;
     assert_eq!(ask_reset(&app, "reader2@example.com").await.0, 202);
-    let first = link_token(mails_to(&app, "reader2@example.com", 1).await[0]["body"].as_str().expect("body"), "/reset-password");
+    let first = link_token(
+        mails_to(&app, "reader2@example.com", 1).await[0]["body"]
+            .as_str()
+            .expect("body"),
+        "/reset-password",
+    );
 
     // Tampered, another purpose, weak password.
     let mut tampered = first.clone();
-    tampered.insert(3, if tampered.as_bytes()[3] == b'A' { 'B' } else { 'A' });
+    tampered.insert(
+        3,
+        if tampered.as_bytes()[3] == b'A' {
+            'B'
+        } else {
+            'A'
+        },
+    );
     let (status, body) = confirm(&app, &tampered, NEW_PASSWORD).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("reset_token_invalid")), "{body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("reset_token_invalid")),
+        "{body}"
+    );
     let signer = TimedSerializer::for_purpose(DEV_SECRET_KEY, Purpose::PasswordReset);
-    let payload: Value = signer.loads(&first, Duration::from_secs(1800)).expect("loads");
-    let as_ticket = TimedSerializer::for_purpose(DEV_SECRET_KEY, Purpose::BindTicket).dumps(&payload).expect("dumps");
+    let payload: Value = signer
+        .loads(&first, Duration::from_secs(1800))
+        .expect("loads");
+    let as_ticket = TimedSerializer::for_purpose(DEV_SECRET_KEY, Purpose::BindTicket)
+        .dumps(&payload)
+        .expect("dumps");
     let (status, body) = confirm(&app, &as_ticket, NEW_PASSWORD).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("reset_token_invalid")), "{body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("reset_token_invalid")),
+        "{body}"
+    );
     let (status, body) = confirm(&app, &first, "short").await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_password")), "{body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_password")),
+        "{body}"
+    );
 
     // Expired: the same payload, signed 31 minutes ago.
     let now = chrono::Utc::now().timestamp() as u64;
     let expired = signer.dumps_at(&payload, now - 31 * 60).expect("dumps");
     let (status, body) = confirm(&app, &expired, NEW_PASSWORD).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("reset_token_expired")), "{body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("reset_token_expired")),
+        "{body}"
+    );
 
     // A newer link voids the older one.
     assert_eq!(ask_reset(&app, "reader2@example.com").await.0, 202);
-    let second = link_token(mails_to(&app, "reader2@example.com", 2).await[0]["body"].as_str().expect("body"), "/reset-password");
+    let second = link_token(
+        mails_to(&app, "reader2@example.com", 2).await[0]["body"]
+            .as_str()
+            .expect("body"),
+        "/reset-password",
+    );
     assert_ne!(first, second);
     let (status, body) = confirm(&app, &first, NEW_PASSWORD).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("reset_token_superseded")), "{body}");
-    assert_eq!(login(&app, "reader2", OLD_PASSWORD).await.0, 200, "nothing changed so far");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("reset_token_superseded")),
+        "{body}"
+    );
+    assert_eq!(
+        login(&app, "reader2", OLD_PASSWORD).await.0,
+        200,
+        "nothing changed so far"
+    );
 
     // The password changes another way: the link dies with the old password.
-    let user = users::Entity::find().filter(users::Column::Username.eq("reader2")).one(&app.db).await.expect("q").expect("user");
+    let user = users::Entity::find()
+        .filter(users::Column::Username.eq("reader2"))
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("user");
     let other = passport::auth::PasswordHasher::owasp()
         .hash(&passport::domain::Password::parse("changed-elsewhere-4").expect("pw"))
         .await
@@ -206,24 +341,41 @@ async fn bad_reset_links_are_refused_and_change_nothing(backend: Backend) {
     active.password_hash = Set(Some(other));
     active.update(&app.db).await.expect("update");
     let (status, body) = confirm(&app, &second, NEW_PASSWORD).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("reset_token_invalid")), "{body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("reset_token_invalid")),
+        "{body}"
+    );
     assert_eq!(login(&app, "reader2", "changed-elsewhere-4").await.0, 200);
     assert_eq!(
-        password_resets::Entity::find().filter(password_resets::Column::UsedAt.is_not_null()).count(&app.db).await.expect("count"),
+        password_resets::Entity::find()
+            .filter(password_resets::Column::UsedAt.is_not_null())
+            .count(&app.db)
+            .await
+            .expect("count"),
         0
     );
 }
 
 async fn unknown_and_throttled_addresses_get_202_and_no_mail(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend).await else { return };
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
     user_with_email(&app, "reader3", Some("reader3@example.com")).await;
     let (status, unknown) = ask_reset(&app, "nobody@example.com").await;
     assert_eq!(status, 202);
     let (status, known) = ask_reset(&app, "reader3@example.com").await;
     assert_eq!(status, 202);
-    assert_eq!(unknown, known, "the same body whether or not the account exists");
+    assert_eq!(
+        unknown, known,
+        "the same body whether or not the account exists"
+    );
     let (status, body) = ask_reset(&app, "not-an-email").await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_email")), "{body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_email")),
+        "{body}"
+    );
 
     // Three per address per hour: the fourth is accepted and dropped.
     for _ in 0..3 {
@@ -231,29 +383,52 @@ async fn unknown_and_throttled_addresses_get_202_and_no_mail(backend: Backend) {
     }
     mails_to(&app, "reader3@example.com", 3).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(app.outbox_mails("reader3@example.com").await.len(), 3, "no mail beyond the limit");
-    assert!(app.outbox_mails("nobody@example.com").await.is_empty(), "no mail for an unknown address");
     assert_eq!(
-        password_resets::Entity::find().count(&app.db).await.expect("count"),
+        app.outbox_mails("reader3@example.com").await.len(),
+        3,
+        "no mail beyond the limit"
+    );
+    assert!(
+        app.outbox_mails("nobody@example.com").await.is_empty(),
+        "no mail for an unknown address"
+    );
+    assert_eq!(
+        password_resets::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
         3,
         "no record for an unknown or throttled request"
     );
 }
 
 async fn a_qq_account_sets_a_verified_email_and_can_then_reset(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend).await else { return };
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
     let owner = user_with_email(&app, "owner", Some("taken@example.com")).await;
     let user = user_with_email(&app, "qquser", None).await;
     let (_, body) = login(&app, "qquser", OLD_PASSWORD).await;
     let jwt = body["token"].as_str().expect("token").to_owned();
-    let put = |email: &'static str| app.client.put(app.url("/api/users/me/email")).bearer_auth(&jwt).json(&json!({"email": email})).send();
+    let put = |email: &'static str| {
+        app.client
+            .put(app.url("/api/users/me/email"))
+            .bearer_auth(&jwt)
+            .json(&json!({"email": email}))
+            .send()
+    };
 
     // A taken address: the same answer, and a notice to its owner instead of a link.
     let (status, taken) = json_of(put("Taken@Example.com").await.expect("PUT")).await;
     assert_eq!(status, 202, "{taken}");
     let notice = mails_to(&app, "taken@example.com", 1).await.remove(0);
     assert_eq!(notice["subject"], "【荏苒】有人尝试使用你的邮箱");
-    assert!(!notice["body"].as_str().unwrap_or_default().contains("verify-email"));
+    assert!(
+        !notice["body"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("verify-email")
+    );
 
     let (status, free) = json_of(put("new@example.com").await.expect("PUT")).await;
     assert_eq!(status, 202);
@@ -264,19 +439,42 @@ async fn a_qq_account_sets_a_verified_email_and_can_then_reset(backend: Backend)
     let token = link_token(verify[0]["body"].as_str().expect("body"), "/verify-email");
     let page = app.get(&format!("/verify-email?token={token}")).await;
     assert_eq!(page.status(), 200);
-    let stored = users::Entity::find_by_id(user.id).one(&app.db).await.expect("q").expect("user");
+    let stored = users::Entity::find_by_id(user.id)
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("user");
     assert_eq!(stored.email, None, "opening the link changes nothing");
 
-    let (status, body) = json_of(app.post_json("/api/email-verifications", &json!({"token": token})).await).await;
+    let (status, body) = json_of(
+        app.post_json("/api/email-verifications", &json!({"token": token}))
+            .await,
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["email"], "new@example.com");
-    let (status, body) = json_of(app.post_json("/api/email-verifications", &json!({"token": format!("{token}x")})).await).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("email_token_invalid")), "{body}");
+    let (status, body) = json_of(
+        app.post_json(
+            "/api/email-verifications",
+            &json!({"token": format!("{token}x")}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("email_token_invalid")),
+        "{body}"
+    );
 
     assert_eq!(ask_reset(&app, "new@example.com").await.0, 202);
     let mails = mails_to(&app, "new@example.com", 2).await;
     assert_eq!(mails[0]["subject"], "【荏苒】重置密码");
-    let owner_now = users::Entity::find_by_id(owner.id).one(&app.db).await.expect("q").expect("owner");
+    let owner_now = users::Entity::find_by_id(owner.id)
+        .one(&app.db)
+        .await
+        .expect("q")
+        .expect("owner");
     assert_eq!(owner_now.email.as_deref(), Some("taken@example.com"));
 }
 

@@ -8,10 +8,12 @@ use passport::auth::{Purpose, TimedSerializer};
 use passport::config::DEV_SECRET_KEY;
 use passport::entities::{audit_log, pending_qq_identities, qq_bindings, users};
 use reqwest::StatusCode;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+};
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, eventually};
+use crate::helpers::{Backend, TestApp, eventually, eventually_some};
 
 const PASSWORD: &str = "correct-horse-9";
 
@@ -23,7 +25,11 @@ async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
 
 /// A fresh `state` from the authorize-url endpoint.
 async fn start_login(app: &TestApp, next: &str) -> String {
-    let (status, body) = json_of(app.get(&format!("/api/oauth/qq/authorize-url?next={next}")).await).await;
+    let (status, body) = json_of(
+        app.get(&format!("/api/oauth/qq/authorize-url?next={next}"))
+            .await,
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     body["state"].as_str().expect("state").to_owned()
 }
@@ -31,7 +37,14 @@ async fn start_login(app: &TestApp, next: &str) -> String {
 async fn callback(app: &TestApp, sim_user: &str) -> (StatusCode, Value) {
     let state = start_login(app, "/books/1").await;
     let code = app.sim_code(sim_user).await;
-    json_of(app.post_json("/api/oauth/qq/callback", &json!({"code": code, "state": state})).await).await
+    json_of(
+        app.post_json(
+            "/api/oauth/qq/callback",
+            &json!({"code": code, "state": state}),
+        )
+        .await,
+    )
+    .await
 }
 
 /// A bind ticket for a QQ user that has no binding yet.
@@ -45,7 +58,10 @@ async fn bind_ticket(app: &TestApp, sim_user: &str) -> String {
 /// An existing Renran account with a password.
 async fn existing_user(app: &TestApp, username: &str, mobile: &str) -> users::Model {
     let password = passport::domain::Password::parse(PASSWORD).expect("password");
-    let hash = passport::auth::PasswordHasher::owasp().hash(&password).await.expect("hash");
+    let hash = passport::auth::PasswordHasher::owasp()
+        .hash(&password)
+        .await
+        .expect("hash");
     let now = chrono::Utc::now();
     users::ActiveModel {
         username: Set(username.to_owned()),
@@ -67,18 +83,27 @@ async fn existing_user(app: &TestApp, username: &str, mobile: &str) -> users::Mo
 
 /// Ask for an SMS code and read it from the dev outbox once the job delivered it.
 async fn sms_code(app: &TestApp, mobile: &str) -> String {
-    let (status, body) = json_of(app.post_json("/api/sms/codes", &json!({"mobile": mobile})).await).await;
-    assert_eq!(status, 202, "{body}");
-    let mut code = None;
-    eventually(Duration::from_secs(10), "the SMS reaches the outbox", || async {
-        code = app.outbox_sms_code(mobile).await;
-        code.is_some()
-    })
+    let (status, body) = json_of(
+        app.post_json("/api/sms/codes", &json!({"mobile": mobile}))
+            .await,
+    )
     .await;
-    code.expect("code")
+    assert_eq!(status, 202, "{body}");
+    eventually_some(
+        Duration::from_secs(10),
+        "the SMS reaches the outbox",
+        || app.outbox_sms_code(mobile),
+    )
+    .await
 }
 
-async fn register(app: &TestApp, ticket: &str, nickname: &str, mobile: &str, code: &str) -> (StatusCode, Value) {
+async fn register(
+    app: &TestApp,
+    ticket: &str,
+    nickname: &str,
+    mobile: &str,
+    code: &str,
+) -> (StatusCode, Value) {
     json_of(
         app.post_json(
             "/api/oauth/qq/register",
@@ -90,13 +115,24 @@ async fn register(app: &TestApp, ticket: &str, nickname: &str, mobile: &str, cod
 }
 
 async fn me(app: &TestApp, token: &str) -> (StatusCode, Value) {
-    json_of(app.client.get(app.url("/api/users/me")).bearer_auth(token).send().await.expect("GET")).await
+    json_of(
+        app.client
+            .get(app.url("/api/users/me"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await
 }
 
 async fn counts(app: &TestApp) -> (u64, u64, u64) {
     (
         users::Entity::find().count(&app.db).await.expect("count"),
-        qq_bindings::Entity::find().count(&app.db).await.expect("count"),
+        qq_bindings::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
         pending_qq_identities::Entity::find()
             .filter(pending_qq_identities::Column::ConsumedAt.is_not_null())
             .count(&app.db)
@@ -108,12 +144,20 @@ async fn counts(app: &TestApp) -> (u64, u64, u64) {
 // --- The three seed journeys -------------------------------------------------------------
 
 async fn a_new_qq_user_registers_and_binds_then_logs_in_again(backend: Backend) {
-    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
     let (status, body) = callback(&app, "xiaoming").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "bind_required");
     assert_eq!(body["next"], "/books/1");
-    assert!(!body["profile"]["nickname"].as_str().unwrap_or_default().is_empty(), "{body}");
+    assert!(
+        !body["profile"]["nickname"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty(),
+        "{body}"
+    );
     assert!(body.get("access_token").is_none() && !body.to_string().contains("access_token"));
     let ticket = body["bind_ticket"].as_str().expect("ticket").to_owned();
 
@@ -131,29 +175,51 @@ async fn a_new_qq_user_registers_and_binds_then_logs_in_again(backend: Backend) 
     assert!(me["bindings"]["qq"].is_object(), "{me}");
 
     // Tokens are stored encrypted, never as QQ sent them.
-    let binding = qq_bindings::Entity::find().one(&app.db).await.expect("query").expect("binding");
+    let binding = qq_bindings::Entity::find()
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("binding");
     assert_eq!(binding.access_token_enc.len() % 4, 0);
-    assert!(!binding.access_token_enc.chars().all(|c| c.is_ascii_hexdigit()), "not a bare QQ token");
+    assert!(
+        !binding
+            .access_token_enc
+            .chars()
+            .all(|c| c.is_ascii_hexdigit()),
+        "not a bare QQ token"
+    );
 
     // The returning user: straight to logged_in, with fresh tokens stored.
     let (status, body) = callback(&app, "xiaoming").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "logged_in", "{body}");
     assert_eq!(body["user"]["id"], me["id"]);
-    let again = qq_bindings::Entity::find().one(&app.db).await.expect("query").expect("binding");
-    assert_ne!(again.access_token_enc, binding.access_token_enc, "fresh tokens stored");
+    let again = qq_bindings::Entity::find()
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("binding");
+    assert_ne!(
+        again.access_token_enc, binding.access_token_enc,
+        "fresh tokens stored"
+    );
     assert_eq!(counts(&app).await.0, 1, "no second user");
 }
 
 async fn a_new_qq_user_binds_an_existing_account(backend: Backend) {
-    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
     let user = existing_user(&app, "laowang", "13900139000").await;
     let ticket = bind_ticket(&app, "wangwu").await;
     for account in ["laowang", "13900139000", "LAOWANG@example.com"] {
         // Each identifier finds the same account; only the first bind succeeds.
         let (status, body) = json_of(
-            app.post_json("/api/oauth/qq/bind", &json!({"bind_ticket": ticket, "account": account, "password": PASSWORD}))
-                .await,
+            app.post_json(
+                "/api/oauth/qq/bind",
+                &json!({"bind_ticket": ticket, "account": account, "password": PASSWORD}),
+            )
+            .await,
         )
         .await;
         if account == "laowang" {
@@ -168,15 +234,31 @@ async fn a_new_qq_user_binds_an_existing_account(backend: Backend) {
         }
     }
     let (status, body) = callback(&app, "wangwu").await;
-    assert_eq!((status, body["status"].clone()), (StatusCode::OK, json!("logged_in")));
+    assert_eq!(
+        (status, body["status"].clone()),
+        (StatusCode::OK, json!("logged_in"))
+    );
 }
 
 async fn password_login_works_by_username_mobile_and_email(backend: Backend) {
-    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
     let user = existing_user(&app, "zhangsan", "13700137000").await;
-    for account in ["zhangsan", "13700137000", "+86 137 0013 7000", " ZhangSan@Example.com "] {
-        let (status, body) =
-            json_of(app.post_json("/api/users/login", &json!({"account": account, "password": PASSWORD})).await).await;
+    for account in [
+        "zhangsan",
+        "13700137000",
+        "+86 137 0013 7000",
+        " ZhangSan@Example.com ",
+    ] {
+        let (status, body) = json_of(
+            app.post_json(
+                "/api/users/login",
+                &json!({"account": account, "password": PASSWORD}),
+            )
+            .await,
+        )
+        .await;
         assert_eq!(status, 200, "{account}: {body}");
         assert_eq!(body["user"]["id"], user.id);
         assert_eq!(body["user"]["username"], "zhangsan");
@@ -186,11 +268,20 @@ async fn password_login_works_by_username_mobile_and_email(backend: Backend) {
 // --- Bad input: status, code, nothing changed --------------------------------------------
 
 async fn tampered_and_expired_states_are_refused(backend: Backend) {
-    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
     let state = start_login(&app, "/").await;
     let code = app.sim_code("lisi").await;
     let mut tampered = state.clone();
-    tampered.insert(2, if tampered.as_bytes()[2] == b'A' { 'B' } else { 'A' });
+    tampered.insert(
+        2,
+        if tampered.as_bytes()[2] == b'A' {
+            'B'
+        } else {
+            'A'
+        },
+    );
     let signer = TimedSerializer::for_purpose(DEV_SECRET_KEY, Purpose::State);
     let now = chrono::Utc::now().timestamp() as u64;
     let expired = signer
@@ -206,67 +297,179 @@ async fn tampered_and_expired_states_are_refused(backend: Backend) {
         (wrong_purpose.as_str(), "state_invalid"),
         (expired.as_str(), "state_expired"),
     ] {
-        let (status, body) =
-            json_of(app.post_json("/api/oauth/qq/callback", &json!({"code": code, "state": state})).await).await;
-        assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some(expected)), "{body}");
+        let (status, body) = json_of(
+            app.post_json(
+                "/api/oauth/qq/callback",
+                &json!({"code": code, "state": state}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some(expected)),
+            "{body}"
+        );
         assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
-    assert_eq!(pending_qq_identities::Entity::find().count(&app.db).await.expect("count"), 0);
+    assert_eq!(
+        pending_qq_identities::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        0
+    );
     // The code was never spent: it still works with a good state.
-    let (status, body) = json_of(app.post_json("/api/oauth/qq/callback", &json!({"code": code, "state": state})).await).await;
+    let (status, body) = json_of(
+        app.post_json(
+            "/api/oauth/qq/callback",
+            &json!({"code": code, "state": state}),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
 }
 
 async fn a_reused_code_asks_for_a_new_qq_login(backend: Backend) {
-    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
     let code = app.sim_code("zhaoliu").await;
     let state = start_login(&app, "/").await;
-    let first = json_of(app.post_json("/api/oauth/qq/callback", &json!({"code": code, "state": state})).await).await;
+    let first = json_of(
+        app.post_json(
+            "/api/oauth/qq/callback",
+            &json!({"code": code, "state": state}),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(first.0, 200, "{}", first.1);
-    let (status, body) = json_of(app.post_json("/api/oauth/qq/callback", &json!({"code": code, "state": state})).await).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("qq_login_expired")), "{body}");
-    let (status, body) =
-        json_of(app.post_json("/api/oauth/qq/callback", &json!({"code": "ABCDEF0123456789ABCDEF0123456789", "state": state})).await)
-            .await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("qq_login_expired")), "unknown code: {body}");
-    let (status, body) =
-        json_of(app.post_json("/api/oauth/qq/callback", &json!({"code": "<script>", "state": state})).await).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_code")), "{body}");
-    assert_eq!(pending_qq_identities::Entity::find().count(&app.db).await.expect("count"), 1, "only the first");
+    let (status, body) = json_of(
+        app.post_json(
+            "/api/oauth/qq/callback",
+            &json!({"code": code, "state": state}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("qq_login_expired")),
+        "{body}"
+    );
+    let (status, body) = json_of(
+        app.post_json(
+            "/api/oauth/qq/callback",
+            &json!({"code": "ABCDEF0123456789ABCDEF0123456789", "state": state}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("qq_login_expired")),
+        "unknown code: {body}"
+    );
+    let (status, body) = json_of(
+        app.post_json(
+            "/api/oauth/qq/callback",
+            &json!({"code": "<script>", "state": state}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_code")),
+        "{body}"
+    );
+    assert_eq!(
+        pending_qq_identities::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        1,
+        "only the first"
+    );
     let metrics = app.get("/metrics").await.text().await.expect("text");
-    assert!(metrics.contains("outcome=\"bind_required\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains("outcome=\"bind_required\"} 1"),
+        "{metrics}"
+    );
     assert!(metrics.contains("qq_code=\"100020\"} 1"), "{metrics}");
 }
 
 async fn qq_faults_answer_502(backend: Backend) {
-    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
     let code = app.sim_code("sunqi").await;
     let state = start_login(&app, "/").await;
-    app.sim_fault(json!({"endpoint": "token", "kind": "status", "status": 503, "probability": 1.0})).await;
-    let (status, body) = json_of(app.post_json("/api/oauth/qq/callback", &json!({"code": code, "state": state})).await).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_GATEWAY, Some("qq_unavailable")), "{body}");
+    app.sim_fault(
+        json!({"endpoint": "token", "kind": "status", "status": 503, "probability": 1.0}),
+    )
+    .await;
+    let (status, body) = json_of(
+        app.post_json(
+            "/api/oauth/qq/callback",
+            &json!({"code": code, "state": state}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::BAD_GATEWAY, Some("qq_unavailable")),
+        "{body}"
+    );
     app.sim_clear_faults().await;
-    app.sim_fault(json!({"endpoint": "me", "kind": "junk", "probability": 1.0})).await;
+    app.sim_fault(json!({"endpoint": "me", "kind": "junk", "probability": 1.0}))
+        .await;
     let code = app.sim_code("sunqi").await;
-    let (status, body) = json_of(app.post_json("/api/oauth/qq/callback", &json!({"code": code, "state": state})).await).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_GATEWAY, Some("qq_unavailable")), "{body}");
+    let (status, body) = json_of(
+        app.post_json(
+            "/api/oauth/qq/callback",
+            &json!({"code": code, "state": state}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::BAD_GATEWAY, Some("qq_unavailable")),
+        "{body}"
+    );
     app.sim_clear_faults().await;
     assert_eq!(counts(&app).await, (0, 0, 0));
-    assert_eq!(pending_qq_identities::Entity::find().count(&app.db).await.expect("count"), 0);
+    assert_eq!(
+        pending_qq_identities::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        0
+    );
 }
 
 async fn bad_tickets_are_refused_and_burn_nothing(backend: Backend) {
-    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
     existing_user(&app, "qianba", "13600136000").await;
     let ticket = bind_ticket(&app, "qianba_qq").await;
     let signer = TimedSerializer::for_purpose(DEV_SECRET_KEY, Purpose::BindTicket);
-    let payload: Value = signer.loads(&ticket, Duration::from_secs(600)).expect("loads");
+    let payload: Value = signer
+        .loads(&ticket, Duration::from_secs(600))
+        .expect("loads");
     let now = chrono::Utc::now().timestamp() as u64;
     let expired = signer.dumps_at(&payload, now - 11 * 60).expect("dumps");
     let mut other = payload.clone();
     other["o"] = json!("ANOTHEROPENID0000000000000000000");
     let other_openid = signer.dumps(&other).expect("dumps");
-    let as_state = TimedSerializer::for_purpose(DEV_SECRET_KEY, Purpose::State).dumps(&payload).expect("dumps");
+    let as_state = TimedSerializer::for_purpose(DEV_SECRET_KEY, Purpose::State)
+        .dumps(&payload)
+        .expect("dumps");
     for (ticket, expected) in [
         (format!("{ticket}x"), "bind_ticket_invalid"),
         (as_state, "bind_ticket_invalid"),
@@ -274,17 +477,30 @@ async fn bad_tickets_are_refused_and_burn_nothing(backend: Backend) {
         (expired, "bind_ticket_expired"),
     ] {
         let (status, body) = json_of(
-            app.post_json("/api/oauth/qq/bind", &json!({"bind_ticket": ticket, "account": "qianba", "password": PASSWORD}))
-                .await,
+            app.post_json(
+                "/api/oauth/qq/bind",
+                &json!({"bind_ticket": ticket, "account": "qianba", "password": PASSWORD}),
+            )
+            .await,
         )
         .await;
-        assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some(expected)), "{body}");
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNAUTHORIZED, Some(expected)),
+            "{body}"
+        );
     }
-    assert_eq!(counts(&app).await, (1, 0, 0), "nothing bound, nothing consumed");
+    assert_eq!(
+        counts(&app).await,
+        (1, 0, 0),
+        "nothing bound, nothing consumed"
+    );
 }
 
 async fn wrong_passwords_and_unknown_accounts_look_alike_and_are_throttled(backend: Backend) {
-    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
     existing_user(&app, "zhoujiu", "13500135000").await;
     let ticket = bind_ticket(&app, "zhoujiu_qq").await;
     let attempt = |account: &'static str, password: &'static str| {
@@ -292,8 +508,11 @@ async fn wrong_passwords_and_unknown_accounts_look_alike_and_are_throttled(backe
         let app = &app;
         async move {
             json_of(
-                app.post_json("/api/oauth/qq/bind", &json!({"bind_ticket": ticket, "account": account, "password": password}))
-                    .await,
+                app.post_json(
+                    "/api/oauth/qq/bind",
+                    &json!({"bind_ticket": ticket, "account": account, "password": password}),
+                )
+                .await,
             )
             .await
         }
@@ -304,28 +523,52 @@ async fn wrong_passwords_and_unknown_accounts_look_alike_and_are_throttled(backe
     assert_eq!(wrong.1["code"], "invalid_credentials");
     assert_eq!(wrong.1, unknown.1, "the same answer for both");
     for _ in 0..3 {
-        assert_eq!(attempt("zhoujiu", "wrong-password-1").await.1["code"], "invalid_credentials");
+        assert_eq!(
+            attempt("zhoujiu", "wrong-password-1").await.1["code"],
+            "invalid_credentials"
+        );
     }
     // Five failures for this account: the right password is refused too, for now.
     let (status, body) = attempt("zhoujiu", PASSWORD).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts")), "{body}");
-    assert!(body["retry_after"].as_u64().is_some_and(|s| s > 0), "{body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts")),
+        "{body}"
+    );
+    assert!(
+        body["retry_after"].as_u64().is_some_and(|s| s > 0),
+        "{body}"
+    );
     assert_eq!(counts(&app).await, (1, 0, 0), "nothing bound");
 }
 
 async fn taken_nicknames_and_mobiles_conflict_and_leave_the_ticket_usable(backend: Backend) {
-    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
     let taken = existing_user(&app, "wuyi", "13400134000").await;
     let ticket = bind_ticket(&app, "wuyi_qq").await;
     let code = sms_code(&app, "13400134001").await;
     let (status, body) = register(&app, &ticket, &taken.nickname, "13400134001", &code).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("nickname_taken")), "{body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("nickname_taken")),
+        "{body}"
+    );
     assert_eq!(counts(&app).await, (1, 0, 0));
 
     let code2 = sms_code_for_taken_mobile(&app).await;
     let (status, body) = register(&app, &ticket, "新昵称", "13400134000", &code2).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("mobile_taken")), "{body}");
-    assert_eq!(counts(&app).await, (1, 0, 0), "no orphan user, ticket not consumed");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("mobile_taken")),
+        "{body}"
+    );
+    assert_eq!(
+        counts(&app).await,
+        (1, 0, 0),
+        "no orphan user, ticket not consumed"
+    );
 
     let (status, body) = register(&app, &ticket, "新昵称", "13400134001", &code).await;
     assert_eq!(status, 201, "the same ticket and code still work: {body}");
@@ -337,17 +580,31 @@ async fn sms_code_for_taken_mobile(app: &TestApp) -> String {
 }
 
 async fn wrong_expired_and_over_tried_sms_codes_are_refused(backend: Backend) {
-    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
     let ticket = bind_ticket(&app, "zhengshi").await;
     let code = sms_code(&app, "13300133000").await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let (status, body) = register(&app, &ticket, "郑十", "13300133000", "12ab56").await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("sms_code_invalid")), "{body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("sms_code_invalid")),
+        "{body}"
+    );
     let (status, body) = register(&app, &ticket, "郑十", "13300133999", &code).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("sms_code_invalid")), "another mobile: {body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("sms_code_invalid")),
+        "another mobile: {body}"
+    );
     for _ in 0..5 {
         let (status, body) = register(&app, &ticket, "郑十", "13300133000", wrong).await;
-        assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("sms_code_invalid")), "{body}");
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("sms_code_invalid")),
+            "{body}"
+        );
     }
     let (status, body) = register(&app, &ticket, "郑十", "13300133000", &code).await;
     assert_eq!(
@@ -358,39 +615,99 @@ async fn wrong_expired_and_over_tried_sms_codes_are_refused(backend: Backend) {
     assert_eq!(counts(&app).await, (0, 0, 0));
 
     // Expired: age the stored code.
-    sea_orm::ConnectionTrait::execute_unprepared(&app.db, "DELETE FROM sms_codes").await.expect("reset");
-    sea_orm::ConnectionTrait::execute_unprepared(&app.db, "DELETE FROM rate_limits").await.expect("reset");
+    sea_orm::ConnectionTrait::execute_unprepared(&app.db, "DELETE FROM sms_codes")
+        .await
+        .expect("reset");
+    sea_orm::ConnectionTrait::execute_unprepared(&app.db, "DELETE FROM rate_limits")
+        .await
+        .expect("reset");
     let code = sms_code(&app, "13300133000").await;
     let past = chrono::Utc::now() - chrono::Duration::minutes(6);
     passport::entities::sms_codes::Entity::update_many()
-        .col_expr(passport::entities::sms_codes::Column::ExpiresAt, sea_orm::sea_query::Expr::value(past))
+        .col_expr(
+            passport::entities::sms_codes::Column::ExpiresAt,
+            sea_orm::sea_query::Expr::value(past),
+        )
         .exec(&app.db)
         .await
         .expect("age");
     let (status, body) = register(&app, &ticket, "郑十", "13300133000", &code).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("sms_code_expired")), "{body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("sms_code_expired")),
+        "{body}"
+    );
     assert_eq!(counts(&app).await, (0, 0, 0));
 }
 
 async fn sms_codes_are_limited_to_one_a_minute_and_need_a_valid_mobile(backend: Backend) {
-    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
-    let (status, body) = json_of(app.post_json("/api/sms/codes", &json!({"mobile": "12345"})).await).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_mobile")), "{body}");
-    let (status, _) = json_of(app.post_json("/api/sms/codes", &json!({"mobile": "13200132000"})).await).await;
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
+    let (status, body) = json_of(
+        app.post_json("/api/sms/codes", &json!({"mobile": "12345"}))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_mobile")),
+        "{body}"
+    );
+    let (status, _) = json_of(
+        app.post_json("/api/sms/codes", &json!({"mobile": "13200132000"}))
+            .await,
+    )
+    .await;
     assert_eq!(status, 202);
-    let (status, body) = json_of(app.post_json("/api/sms/codes", &json!({"mobile": "13200132000"})).await).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("sms_too_frequent")), "{body}");
-    assert!(body["retry_after"].as_u64().is_some_and(|s| s > 0 && s <= 60), "{body}");
-    let stored = passport::entities::sms_codes::Entity::find().all(&app.db).await.expect("codes");
+    let (status, body) = json_of(
+        app.post_json("/api/sms/codes", &json!({"mobile": "13200132000"}))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("sms_too_frequent")),
+        "{body}"
+    );
+    assert!(
+        body["retry_after"]
+            .as_u64()
+            .is_some_and(|s| s > 0 && s <= 60),
+        "{body}"
+    );
+    let stored = passport::entities::sms_codes::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("codes");
     assert_eq!(stored.len(), 1);
-    assert!(!stored[0].code_hash.chars().all(|c| c.is_ascii_digit()), "stored hashed");
+    assert!(
+        !stored[0].code_hash.chars().all(|c| c.is_ascii_digit()),
+        "stored hashed"
+    );
 }
 
 async fn open_redirects_malformed_and_oversized_bodies_are_refused(backend: Backend) {
-    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
-    for next in ["//evil.com", "https://evil.com", "/%5Cevil.com", "javascript:alert(1)", "/%09/evil.com"] {
-        let (status, body) = json_of(app.get(&format!("/api/oauth/qq/authorize-url?next={next}")).await).await;
-        assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_next")), "{next}: {body}");
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
+    for next in [
+        "//evil.com",
+        "https://evil.com",
+        "/%5Cevil.com",
+        "javascript:alert(1)",
+        "/%09/evil.com",
+    ] {
+        let (status, body) = json_of(
+            app.get(&format!("/api/oauth/qq/authorize-url?next={next}"))
+                .await,
+        )
+        .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("invalid_next")),
+            "{next}: {body}"
+        );
     }
     let (status, body) = json_of(app.get("/api/oauth/qq/authorize-url").await).await;
     assert_eq!(status, 200);
@@ -411,19 +728,43 @@ async fn open_redirects_malformed_and_oversized_bodies_are_refused(backend: Back
         .await
         .expect("POST");
     let (status, body) = json_of(malformed).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_request")), "{body}");
-    let (status, body) = json_of(app.post_json("/api/oauth/qq/bind", &json!({"bind_ticket": "x"})).await).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_request")), "missing fields: {body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_request")),
+        "{body}"
+    );
+    let (status, body) = json_of(
+        app.post_json("/api/oauth/qq/bind", &json!({"bind_ticket": "x"}))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("invalid_request")),
+        "missing fields: {body}"
+    );
     let huge = json!({"code": "A".repeat(100_000), "state": "x"});
     let (status, body) = json_of(app.post_json("/api/oauth/qq/callback", &huge).await).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")), "{body}");
-    assert_eq!(pending_qq_identities::Entity::find().count(&app.db).await.expect("count"), 0);
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")),
+        "{body}"
+    );
+    assert_eq!(
+        pending_qq_identities::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        0
+    );
 }
 
 // --- Races, supervision, overload ----------------------------------------------------------
 
 async fn two_concurrent_binds_of_one_qq_identity_make_exactly_one_binding(backend: Backend) {
-    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
     existing_user(&app, "alpha", "13100131000").await;
     existing_user(&app, "bravo", "13100131001").await;
     // Two logins of the same QQ user: two tickets for one openid.
@@ -433,8 +774,11 @@ async fn two_concurrent_binds_of_one_qq_identity_make_exactly_one_binding(backen
         let app = &app;
         async move {
             json_of(
-                app.post_json("/api/oauth/qq/bind", &json!({"bind_ticket": ticket, "account": account, "password": PASSWORD}))
-                    .await,
+                app.post_json(
+                    "/api/oauth/qq/bind",
+                    &json!({"bind_ticket": ticket, "account": account, "password": PASSWORD}),
+                )
+                .await,
             )
             .await
         }
@@ -445,29 +789,47 @@ async fn two_concurrent_binds_of_one_qq_identity_make_exactly_one_binding(backen
     assert_eq!(statuses, [200, 409], "{a:?} {b:?}");
     let loser = if a.0 == 409 { &a.1 } else { &b.1 };
     assert_eq!(loser["code"], "qq_already_bound");
-    assert_eq!(qq_bindings::Entity::find().count(&app.db).await.expect("count"), 1);
+    assert_eq!(
+        qq_bindings::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        1
+    );
 
     // Binding QQ to an account that already has one is refused too.
     let third = bind_ticket(&app, "another_qq").await;
     let winner = if a.0 == 200 { "alpha" } else { "bravo" };
     let (status, body) = bind(third, winner).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("account_already_bound")), "{body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("account_already_bound")),
+        "{body}"
+    );
 }
 
 async fn a_panicking_exchange_worker_is_restarted_and_logins_go_on(backend: Backend) {
-    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
     let exchange = app.state.exchange.clone();
     for worker in 0..2 {
         let before = exchange.worker_ids();
         let dead = exchange.inject_panic(worker).expect("worker running");
-        eventually(Duration::from_secs(5), "the supervisor replaces the worker", || {
-            let exchange = exchange.clone();
-            let before = before.clone();
-            async move {
-                let now = exchange.worker_ids();
-                now.iter().all(Option::is_some) && now[worker] != Some(dead) && now.len() == before.len()
-            }
-        })
+        eventually(
+            Duration::from_secs(5),
+            "the supervisor replaces the worker",
+            || {
+                let exchange = exchange.clone();
+                let before = before.clone();
+                async move {
+                    let now = exchange.worker_ids();
+                    now.iter().all(Option::is_some)
+                        && now[worker] != Some(dead)
+                        && now.len() == before.len()
+                }
+            },
+        )
         .await;
     }
     for _ in 0..4 {
@@ -484,7 +846,10 @@ async fn a_saturated_exchange_pool_answers_503_at_once(backend: Backend) {
     else {
         return;
     };
-    app.sim_fault(json!({"endpoint": "token", "kind": "latency", "latency_ms": 1500, "probability": 1.0})).await;
+    app.sim_fault(
+        json!({"endpoint": "token", "kind": "latency", "latency_ms": 1500, "probability": 1.0}),
+    )
+    .await;
     let slow = callback(&app, "slowpoke");
     let quick = async {
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -494,56 +859,105 @@ async fn a_saturated_exchange_pool_answers_503_at_once(backend: Backend) {
     };
     let ((slow_status, slow_body), ((status, body), waited)) = tokio::join!(slow, quick);
     assert_eq!(slow_status, 200, "{slow_body}");
-    assert_eq!((status, body["code"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("overloaded")), "{body}");
-    assert!(waited < Duration::from_millis(1000), "refused at once, not queued: {waited:?}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, Some("overloaded")),
+        "{body}"
+    );
+    assert!(
+        waited < Duration::from_millis(1000),
+        "refused at once, not queued: {waited:?}"
+    );
 }
 
 // --- The signed-in user's own account -----------------------------------------------------
 
 async fn unbinding_needs_a_password_and_is_audited(backend: Backend) {
-    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
     let user = existing_user(&app, "chenyi", "13000130000").await;
     let ticket = bind_ticket(&app, "chenyi_qq").await;
     let (status, body) = json_of(
-        app.post_json("/api/oauth/qq/bind", &json!({"bind_ticket": ticket, "account": "chenyi", "password": PASSWORD}))
-            .await,
+        app.post_json(
+            "/api/oauth/qq/bind",
+            &json!({"bind_ticket": ticket, "account": "chenyi", "password": PASSWORD}),
+        )
+        .await,
     )
     .await;
     assert_eq!(status, 200, "{body}");
     let token = body["token"].as_str().expect("token").to_owned();
-    let unbind = || app.client.delete(app.url("/api/users/me/bindings/qq")).bearer_auth(&token).send();
+    let unbind = || {
+        app.client
+            .delete(app.url("/api/users/me/bindings/qq"))
+            .bearer_auth(&token)
+            .send()
+    };
 
     // Without a password, QQ is the last way in.
     let mut no_password: users::ActiveModel = user.clone().into();
     no_password.password_hash = Set(None);
     no_password.update(&app.db).await.expect("update");
     let (status, body) = json_of(unbind().await.expect("DELETE")).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("last_login_method")), "{body}");
-    assert_eq!(qq_bindings::Entity::find().count(&app.db).await.expect("count"), 1);
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("last_login_method")),
+        "{body}"
+    );
+    assert_eq!(
+        qq_bindings::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        1
+    );
 
     let mut with_password: users::ActiveModel = user.clone().into();
     with_password.password_hash = Set(user.password_hash.clone());
     with_password.update(&app.db).await.expect("update");
     assert_eq!(unbind().await.expect("DELETE").status(), 204);
-    assert_eq!(qq_bindings::Entity::find().count(&app.db).await.expect("count"), 0);
+    assert_eq!(
+        qq_bindings::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        0
+    );
     let audit = audit_log::Entity::find().all(&app.db).await.expect("audit");
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].action, "qq_binding.unbind");
     assert_eq!(audit[0].actor_user_id, Some(user.id));
     let (status, body) = json_of(unbind().await.expect("DELETE")).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("qq_not_bound")), "{body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("qq_not_bound")),
+        "{body}"
+    );
 }
 
 async fn stale_missing_and_forged_tokens_are_401(backend: Backend) {
-    let Some(app) = TestApp::spawn_with_sim(backend).await else { return };
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
     let user = existing_user(&app, "tokenman", "13000130001").await;
-    let (_, body) =
-        json_of(app.post_json("/api/users/login", &json!({"account": "tokenman", "password": PASSWORD})).await).await;
+    let (_, body) = json_of(
+        app.post_json(
+            "/api/users/login",
+            &json!({"account": "tokenman", "password": PASSWORD}),
+        )
+        .await,
+    )
+    .await;
     let token = body["token"].as_str().expect("token").to_owned();
     assert_eq!(me(&app, &token).await.0, 200);
 
     let (status, body) = json_of(app.get("/api/users/me").await).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")), "{body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("unauthorized")),
+        "{body}"
+    );
     let (status, _) = me(&app, &format!("{token}x")).await;
     assert_eq!(status, 401);
 
@@ -552,7 +966,11 @@ async fn stale_missing_and_forged_tokens_are_401(backend: Backend) {
     bumped.token_version = Set(1);
     bumped.update(&app.db).await.expect("bump");
     let (status, body) = me(&app, &token).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("token_revoked")), "{body}");
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("token_revoked")),
+        "{body}"
+    );
 }
 
 on_both_backends!(

@@ -1,0 +1,31 @@
+//! The mailer: a [`JobWorker`] that sends `mail` jobs through the configured [`Mailer`]
+//! (SMTP, or the outbox in dev).
+
+use super::worker::{JobWorker, Perform, PerformError, PerformFuture};
+use crate::jobs::{Job, JobKind, JobPayload};
+use crate::mail::Mailer;
+
+pub type MailerActor = JobWorker<SendMail>;
+
+pub struct SendMail {
+    pub mailer: Mailer,
+}
+
+impl Perform for SendMail {
+    const KIND: JobKind = JobKind::Mail;
+
+    fn perform<'a>(&'a self, job: &'a Job) -> PerformFuture<'a> {
+        Box::pin(async move {
+            let JobPayload::Mail(mail) = job.decode()? else {
+                return Err(PerformError::permanent("not a mail job"));
+            };
+            self.mailer
+                .send(&mail, &job.idempotency_key)
+                .await
+                .map_err(|e| PerformError {
+                    message: e.to_string(),
+                    permanent: e.is_permanent(),
+                })
+        })
+    }
+}

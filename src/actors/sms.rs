@@ -1,0 +1,33 @@
+//! The SMS sender: a [`JobWorker`] that sends `sms` jobs through an [`SmsGateway`] (the outbox
+//! by default).
+
+use std::sync::Arc;
+
+use super::worker::{JobWorker, Perform, PerformError, PerformFuture};
+use crate::jobs::{Job, JobKind, JobPayload};
+use crate::sms::SmsGateway;
+
+pub type SmsSenderActor = JobWorker<SendSms>;
+
+pub struct SendSms {
+    pub gateway: Arc<dyn SmsGateway>,
+}
+
+impl Perform for SendSms {
+    const KIND: JobKind = JobKind::Sms;
+
+    fn perform<'a>(&'a self, job: &'a Job) -> PerformFuture<'a> {
+        Box::pin(async move {
+            let JobPayload::Sms(sms) = job.decode()? else {
+                return Err(PerformError::permanent("not an SMS job"));
+            };
+            self.gateway
+                .send(&sms, &job.idempotency_key)
+                .await
+                .map_err(|e| PerformError {
+                    message: e.to_string(),
+                    permanent: e.is_permanent(),
+                })
+        })
+    }
+}

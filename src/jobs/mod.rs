@@ -1,0 +1,793 @@
+//! The durable job queue: the `jobs` table and the operations on it. Actors (`actors::dispatcher`
+//! and the workers) drive it; features only call [`enqueue`], inside their own transaction:
+//!
+//! ```ignore
+//! let txn = db.begin().await?;
+//! // … write the reset record …
+//! jobs::enqueue(&txn, NewJob::mail(Mail::text(to, subject, body))).await?;
+//! txn.commit().await?; // the record and its mail commit together, or neither does
+//! ```
+//!
+//! Life of a job: `available` → claimed under a lease (`running`, owner + expiry, attempt + 1) →
+//! `completed`, or `retryable` with a backoff delay, or `discarded` once `max_attempts` is spent
+//! (its last error kept for the admin panel). A running job whose lease expired (its process
+//! died) is made `retryable` again by [`reclaim_expired`].
+//!
+//! Delivery is at least once. Each job carries an idempotency key; a worker records the key in
+//! `job_deliveries` right after the side effect, in the transaction that acks the job
+//! ([`record_delivery`], then [`complete`]), and skips
+//! the side effect when the key is already recorded. What remains is the window between the side
+//! effect (SMTP said 250) and that record's commit: a crash exactly there sends the mail again.
+//! Mails carry a `Message-ID` made from the key, so a receiving system can drop that duplicate.
+
+mod backoff;
+
+pub use backoff::Backoff;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::{
+    ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, Statement, Value,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::entities::jobs;
+use crate::mail::Mail;
+use crate::sms::Sms;
+
+/// The PostgreSQL channel enqueues notify, so idle dispatchers wake at once.
+pub const NOTIFY_CHANNEL: &str = "passport_jobs";
+
+/// Longest `last_error` kept.
+const MAX_ERROR_LEN: usize = 2000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("database error: {0}")]
+    Db(#[from] DbErr),
+    #[error("job payload is not valid: {0}")]
+    Payload(#[from] serde_json::Error),
+    #[error("another live job has the same unique key")]
+    Conflict,
+    #[error("no such job")]
+    NotFound,
+}
+
+/// The states of the `jobs.state` column (the schema refuses any other).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    Available,
+    Running,
+    Retryable,
+    Completed,
+    Discarded,
+}
+
+impl JobState {
+    pub const ALL: [JobState; 5] = [
+        JobState::Available,
+        JobState::Running,
+        JobState::Retryable,
+        JobState::Completed,
+        JobState::Discarded,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Available => "available",
+            JobState::Running => "running",
+            JobState::Retryable => "retryable",
+            JobState::Completed => "completed",
+            JobState::Discarded => "discarded",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// What a job does. Stored as the `kind` column plus the variant's fields as the JSON payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum JobKind {
+    Mail,
+    Sms,
+    /// Refresh one QQ binding's access token (journey 8). The worker is not built yet: until a
+    /// refresher registers for this kind, such jobs wait in `available`.
+    QqTokenRefresh,
+    /// Look up an address asking for a password reset and, for an account, store the link and
+    /// queue its mail (journey 7). A job, so the HTTP answer costs the same for every address.
+    PasswordResetRequest,
+}
+
+impl JobKind {
+    pub const ALL: [JobKind; 4] = [
+        JobKind::Mail,
+        JobKind::Sms,
+        JobKind::QqTokenRefresh,
+        JobKind::PasswordResetRequest,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::Mail => "mail",
+            JobKind::Sms => "sms",
+            JobKind::QqTokenRefresh => "qq_token_refresh",
+            JobKind::PasswordResetRequest => "password_reset_request",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// Queues order the work: a person waits for an SMS code at the form, a mail is read later,
+    /// token refreshes are background upkeep.
+    pub fn queue(self) -> &'static str {
+        match self {
+            JobKind::Sms => "sms",
+            JobKind::Mail => "mail",
+            JobKind::QqTokenRefresh => "qq",
+            JobKind::PasswordResetRequest => "mail",
+        }
+    }
+
+    /// Higher runs first when several jobs are due.
+    pub fn default_priority(self) -> i32 {
+        match self {
+            JobKind::Sms => 20,
+            JobKind::Mail => 10,
+            JobKind::QqTokenRefresh => 0,
+            JobKind::PasswordResetRequest => 15,
+        }
+    }
+}
+
+/// The work itself, tagged by kind (`{"kind":"mail","to":…}`) in the payload column.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum JobPayload {
+    Mail(Mail),
+    Sms(Sms),
+    QqTokenRefresh { binding_id: i64 },
+    PasswordResetRequest { email: String },
+}
+
+impl JobPayload {
+    pub fn kind(&self) -> JobKind {
+        match self {
+            JobPayload::Mail(_) => JobKind::Mail,
+            JobPayload::Sms(_) => JobKind::Sms,
+            JobPayload::QqTokenRefresh { .. } => JobKind::QqTokenRefresh,
+            JobPayload::PasswordResetRequest { .. } => JobKind::PasswordResetRequest,
+        }
+    }
+}
+
+/// A job to enqueue. Start from [`NewJob::mail`], [`NewJob::sms`] or
+/// [`NewJob::qq_token_refresh`] and adjust with the builder methods.
+#[derive(Clone, Debug)]
+pub struct NewJob {
+    pub payload: JobPayload,
+    pub queue: String,
+    pub priority: i32,
+    pub max_attempts: i32,
+    /// Not before this time (`None`: now).
+    pub run_at: Option<DateTime<Utc>>,
+    /// At most one live (available, running, retryable) job per key.
+    pub unique_key: Option<String>,
+    /// Deduplicates the side effect; a random one when `None`.
+    pub idempotency_key: Option<String>,
+}
+
+/// Attempts before a job is discarded, unless the caller says otherwise. With the default
+/// backoff (1 s doubling, capped at 1 h) the last attempt is about a day after the first.
+pub const DEFAULT_MAX_ATTEMPTS: i32 = 25;
+
+impl NewJob {
+    pub fn new(payload: JobPayload) -> Self {
+        let kind = payload.kind();
+        Self {
+            payload,
+            queue: kind.queue().to_owned(),
+            priority: kind.default_priority(),
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            run_at: None,
+            unique_key: None,
+            idempotency_key: None,
+        }
+    }
+
+    pub fn mail(mail: Mail) -> Self {
+        Self::new(JobPayload::Mail(mail))
+    }
+
+    /// `email` is already normalised (the `Email` domain type).
+    pub fn password_reset_request(email: impl Into<String>) -> Self {
+        Self::new(JobPayload::PasswordResetRequest {
+            email: email.into(),
+        })
+    }
+
+    pub fn sms(mobile: impl Into<String>, text: impl Into<String>) -> Self {
+        Self::new(JobPayload::Sms(Sms {
+            mobile: mobile.into(),
+            text: text.into(),
+        }))
+    }
+
+    /// One live refresh per binding: the unique key makes a second enqueue a no-op.
+    pub fn qq_token_refresh(binding_id: i64) -> Self {
+        Self::new(JobPayload::QqTokenRefresh { binding_id })
+            .unique_key(format!("qq_token_refresh:{binding_id}"))
+    }
+
+    pub fn run_at(mut self, at: DateTime<Utc>) -> Self {
+        self.run_at = Some(at);
+        self
+    }
+
+    pub fn unique_key(mut self, key: impl Into<String>) -> Self {
+        self.unique_key = Some(key.into());
+        self
+    }
+
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
+
+    pub fn priority(mut self, priority: i32) -> Self {
+        self.priority = priority;
+        self
+    }
+
+    pub fn max_attempts(mut self, max_attempts: i32) -> Self {
+        self.max_attempts = max_attempts.max(1);
+        self
+    }
+
+    pub fn queue(mut self, queue: impl Into<String>) -> Self {
+        self.queue = queue.into();
+        self
+    }
+}
+
+/// What [`enqueue`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Enqueued {
+    /// A new job with this id.
+    Created(i64),
+    /// A live job with the same unique key exists; nothing was added.
+    Duplicate,
+}
+
+impl Enqueued {
+    pub fn id(self) -> Option<i64> {
+        match self {
+            Enqueued::Created(id) => Some(id),
+            Enqueued::Duplicate => None,
+        }
+    }
+}
+
+/// Timestamps as the database keeps them (PostgreSQL has microseconds), so values read back
+/// compare equal to values written.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+fn to_chrono(d: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
+}
+
+fn stmt(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+fn ts(t: DateTime<Utc>) -> Value {
+    Value::from(t)
+}
+
+fn random_key() -> String {
+    hex::encode(rand::random::<[u8; 16]>())
+}
+
+/// Add a job. Works on a pool or inside the caller's transaction (`&txn`), so the job commits
+/// with the caller's own writes. A live job with the same unique key makes this a no-op
+/// ([`Enqueued::Duplicate`]) without aborting the transaction.
+pub async fn enqueue<C: ConnectionTrait>(conn: &C, job: NewJob) -> Result<Enqueued, JobError> {
+    let backend = conn.get_database_backend();
+    let kind = job.payload.kind();
+    let payload = serde_json::to_value(&job.payload)?;
+    let now = now();
+    let run_at = job.run_at.map(|t| t.trunc_subsecs(6)).unwrap_or(now);
+    let key = job.idempotency_key.unwrap_or_else(random_key);
+    let row = conn
+        .query_one_raw(stmt(
+            backend,
+            "INSERT INTO jobs (queue, kind, payload, state, priority, attempt, max_attempts, \
+             run_at, unique_key, idempotency_key, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'available', $4, 0, $5, $6, $7, $8, $9, $9) \
+             ON CONFLICT DO NOTHING RETURNING id",
+            vec![
+                job.queue.into(),
+                kind.as_str().into(),
+                payload.into(),
+                job.priority.into(),
+                job.max_attempts.into(),
+                ts(run_at),
+                job.unique_key.into(),
+                key.into(),
+                ts(now),
+            ],
+        ))
+        .await?;
+    let Some(row) = row else {
+        return Ok(Enqueued::Duplicate);
+    };
+    let id: i64 = row.try_get("", "id")?;
+    if backend == DbBackend::Postgres && run_at <= now {
+        // Delivered at commit; a rolled-back enqueue wakes nobody.
+        conn.execute_raw(stmt(
+            backend,
+            "SELECT pg_notify($1, $2)",
+            vec![NOTIFY_CHANNEL.into(), kind.as_str().into()],
+        ))
+        .await?;
+    }
+    Ok(Enqueued::Created(id))
+}
+
+/// A claimed job, as a worker sees it.
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub payload: serde_json::Value,
+    /// This attempt's number, from 1.
+    pub attempt: i32,
+    pub max_attempts: i32,
+    pub idempotency_key: String,
+    pub lease_owner: String,
+}
+
+impl Job {
+    fn from_model(m: jobs::Model) -> Self {
+        Self {
+            idempotency_key: m.idempotency_key.unwrap_or_else(|| format!("job:{}", m.id)),
+            id: m.id,
+            kind: m.kind,
+            payload: m.payload,
+            attempt: m.attempt,
+            max_attempts: m.max_attempts,
+            lease_owner: m.lease_owner.unwrap_or_default(),
+        }
+    }
+
+    pub fn decode(&self) -> Result<JobPayload, JobError> {
+        Ok(serde_json::from_value(self.payload.clone())?)
+    }
+}
+
+/// Claim up to `limit` due jobs of the given kinds for `owner`, each leased for `lease`.
+/// Higher priority first, then oldest `run_at`. On PostgreSQL the candidate rows are locked with
+/// `FOR UPDATE SKIP LOCKED`, so concurrent claimers (other processes) never get the same job; on
+/// SQLite the single `UPDATE … RETURNING` runs under the database's write lock.
+pub async fn claim<C: ConnectionTrait>(
+    conn: &C,
+    owner: &str,
+    kinds: &[JobKind],
+    limit: u32,
+    lease: Duration,
+) -> Result<Vec<Job>, JobError> {
+    if limit == 0 || kinds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = conn.get_database_backend();
+    let now = now();
+    let mut values: Vec<Value> = vec![
+        owner.into(),
+        ts(now + to_chrono(lease)),
+        ts(now),
+        i64::from(limit).into(),
+    ];
+    let mut kind_params = Vec::with_capacity(kinds.len());
+    for kind in kinds {
+        values.push(kind.as_str().into());
+        kind_params.push(format!("${}", values.len()));
+    }
+    let lock = if backend == DbBackend::Postgres {
+        " FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_owner = $1, \
+         lease_expires_at = $2, updated_at = $3 \
+         WHERE id IN (SELECT id FROM jobs WHERE state IN ('available', 'retryable') \
+         AND run_at <= $3 AND kind IN ({}) ORDER BY priority DESC, run_at, id LIMIT $4{lock}) \
+         RETURNING *",
+        kind_params.join(", ")
+    );
+    let rows = conn.query_all_raw(stmt(backend, &sql, values)).await?;
+    let mut claimed = rows
+        .iter()
+        .map(|row| jobs::Model::from_query_result(row, "").map(Job::from_model))
+        .collect::<Result<Vec<_>, _>>()?;
+    claimed.sort_by_key(|j| j.id);
+    Ok(claimed)
+}
+
+/// Mark a job done. `false` when `owner` no longer holds it (its lease expired and it was
+/// reclaimed): the new holder will find the delivery record and complete it.
+pub async fn complete<C: ConnectionTrait>(
+    conn: &C,
+    job_id: i64,
+    owner: &str,
+) -> Result<bool, JobError> {
+    let now = now();
+    let done = conn
+        .execute_raw(stmt(
+            conn.get_database_backend(),
+            "UPDATE jobs SET state = 'completed', finished_at = $1, updated_at = $1, \
+             lease_expires_at = NULL WHERE id = $2 AND state = 'running' AND lease_owner = $3",
+            vec![ts(now), job_id.into(), owner.into()],
+        ))
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// What [`fail`] decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failed {
+    /// Runs again at this time.
+    Retry(DateTime<Utc>),
+    /// Out of attempts (or not retryable): kept with its error, shown in the panel.
+    Discarded,
+    /// `owner` no longer held the job; nothing changed.
+    LeaseLost,
+}
+
+/// Record a failed attempt: retry after the backoff delay for this attempt, or discard once
+/// `max_attempts` is spent. `permanent` discards at once (a payload that can never succeed).
+pub async fn fail<C: ConnectionTrait>(
+    conn: &C,
+    job: &Job,
+    error: &str,
+    permanent: bool,
+    backoff: &Backoff,
+) -> Result<Failed, JobError> {
+    let now = now();
+    let error = truncate(error);
+    let discard = permanent || job.attempt >= job.max_attempts;
+    let (state, run_at, finished_at, outcome) = if discard {
+        ("discarded", now, Some(now), Failed::Discarded)
+    } else {
+        let at = now + to_chrono(backoff.delay(job.attempt));
+        ("retryable", at, None, Failed::Retry(at))
+    };
+    let done = conn
+        .execute_raw(stmt(
+            conn.get_database_backend(),
+            "UPDATE jobs SET state = $1, run_at = $2, finished_at = $3, last_error = $4, \
+             lease_expires_at = NULL, updated_at = $5 \
+             WHERE id = $6 AND state = 'running' AND lease_owner = $7",
+            vec![
+                state.into(),
+                ts(run_at),
+                finished_at.into(),
+                error.into(),
+                ts(now),
+                job.id.into(),
+                job.lease_owner.as_str().into(),
+            ],
+        ))
+        .await?;
+    Ok(if done.rows_affected() == 1 {
+        outcome
+    } else {
+        Failed::LeaseLost
+    })
+}
+
+fn truncate(error: &str) -> String {
+    if error.len() <= MAX_ERROR_LEN {
+        return error.to_owned();
+    }
+    let mut end = MAX_ERROR_LEN;
+    while !error.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &error[..end])
+}
+
+/// Give jobs back without counting the attempt (graceful shutdown, a worker that is not
+/// running). `ids = None` releases everything `owner` holds.
+pub async fn release<C: ConnectionTrait>(
+    conn: &C,
+    owner: &str,
+    ids: Option<&[i64]>,
+) -> Result<u64, JobError> {
+    let backend = conn.get_database_backend();
+    let mut values: Vec<Value> = vec![ts(now()), owner.into()];
+    let mut sql = String::from(
+        "UPDATE jobs SET state = 'available', \
+         attempt = CASE WHEN attempt > 0 THEN attempt - 1 ELSE 0 END, \
+         lease_owner = NULL, lease_expires_at = NULL, updated_at = $1 \
+         WHERE state = 'running' AND lease_owner = $2",
+    );
+    if let Some(ids) = ids {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let mut params = Vec::with_capacity(ids.len());
+        for id in ids {
+            values.push((*id).into());
+            params.push(format!("${}", values.len()));
+        }
+        sql.push_str(&format!(" AND id IN ({})", params.join(", ")));
+    }
+    Ok(conn
+        .execute_raw(stmt(backend, &sql, values))
+        .await?
+        .rows_affected())
+}
+
+/// Running jobs whose lease expired (their process died or hung) become retryable at once, or
+/// discarded if that was their last attempt. Returns how many.
+pub async fn reclaim_expired<C: ConnectionTrait>(conn: &C) -> Result<u64, JobError> {
+    let now = now();
+    let done = conn
+        .execute_raw(stmt(
+            conn.get_database_backend(),
+            "UPDATE jobs SET \
+             state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'retryable' END, \
+             finished_at = CASE WHEN attempt >= max_attempts THEN $1 ELSE NULL END, \
+             last_error = 'lease expired: the worker running it stopped or hung', \
+             run_at = $1, lease_expires_at = NULL, updated_at = $1 \
+             WHERE state = 'running' AND lease_expires_at < $1",
+            vec![ts(now)],
+        ))
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Extend the lease of a job still held by `owner` (long-running work).
+pub async fn extend_lease<C: ConnectionTrait>(
+    conn: &C,
+    job_id: i64,
+    owner: &str,
+    lease: Duration,
+) -> Result<bool, JobError> {
+    let now = now();
+    let done = conn
+        .execute_raw(stmt(
+            conn.get_database_backend(),
+            "UPDATE jobs SET lease_expires_at = $1, updated_at = $2 \
+             WHERE id = $3 AND state = 'running' AND lease_owner = $4",
+            vec![
+                ts(now + to_chrono(lease)),
+                ts(now),
+                job_id.into(),
+                owner.into(),
+            ],
+        ))
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Delete completed jobs and delivery records older than `retention`. Discarded jobs stay for
+/// the panel until someone retries or deletes them.
+pub async fn prune_completed<C: ConnectionTrait>(
+    conn: &C,
+    retention: Duration,
+) -> Result<u64, JobError> {
+    let backend = conn.get_database_backend();
+    let cutoff = now() - to_chrono(retention);
+    let jobs = conn
+        .execute_raw(stmt(
+            backend,
+            "DELETE FROM jobs WHERE state = 'completed' AND finished_at < $1",
+            vec![ts(cutoff)],
+        ))
+        .await?;
+    conn.execute_raw(stmt(
+        backend,
+        "DELETE FROM job_deliveries WHERE delivered_at < $1",
+        vec![ts(cutoff)],
+    ))
+    .await?;
+    Ok(jobs.rows_affected())
+}
+
+/// Put a discarded or retryable job back in the queue now, with a fresh set of attempts (the
+/// admin panel's retry button). [`JobError::Conflict`] when a live job took its unique key
+/// meanwhile; [`JobError::NotFound`] when no such job is waiting for a retry.
+pub async fn retry<C: ConnectionTrait>(conn: &C, job_id: i64) -> Result<(), JobError> {
+    let backend = conn.get_database_backend();
+    let now = now();
+    if let Some(row) = conn
+        .query_one_raw(stmt(
+            backend,
+            "SELECT unique_key FROM jobs WHERE id = $1 AND state IN ('discarded', 'retryable')",
+            vec![job_id.into()],
+        ))
+        .await?
+    {
+        // Checked first so a clash does not abort a caller's PostgreSQL transaction.
+        let key: Option<String> = row.try_get("", "unique_key")?;
+        if let Some(key) = key {
+            let clash = conn
+                .query_one_raw(stmt(
+                    backend,
+                    "SELECT id FROM jobs WHERE unique_key = $1 AND id <> $2 \
+                     AND state IN ('available', 'running', 'retryable')",
+                    vec![key.into(), job_id.into()],
+                ))
+                .await?;
+            if clash.is_some() {
+                return Err(JobError::Conflict);
+            }
+        }
+    } else {
+        return Err(JobError::NotFound);
+    }
+    let done = conn
+        .execute_raw(stmt(
+            backend,
+            "UPDATE jobs SET state = 'available', attempt = 0, run_at = $1, finished_at = NULL, \
+             lease_owner = NULL, lease_expires_at = NULL, updated_at = $1 \
+             WHERE id = $2 AND state IN ('discarded', 'retryable')",
+            vec![ts(now), job_id.into()],
+        ))
+        .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(JobError::NotFound)
+    }
+}
+
+/// How many jobs are in each state (every state present, zero included).
+pub async fn counts_by_state<C: ConnectionTrait>(
+    conn: &C,
+) -> Result<BTreeMap<JobState, i64>, JobError> {
+    let rows = conn
+        .query_all_raw(stmt(
+            conn.get_database_backend(),
+            "SELECT state, COUNT(*) AS n FROM jobs GROUP BY state",
+            vec![],
+        ))
+        .await?;
+    let mut counts: BTreeMap<JobState, i64> = JobState::ALL.into_iter().map(|s| (s, 0)).collect();
+    for row in rows {
+        let state: String = row.try_get("", "state")?;
+        let n: i64 = row.try_get("", "n")?;
+        if let Some(state) = JobState::parse(&state) {
+            counts.insert(state, n);
+        }
+    }
+    Ok(counts)
+}
+
+/// Newest jobs first, optionally in one state (the admin panel's list).
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    state: Option<JobState>,
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<jobs::Model>, JobError> {
+    use sea_orm::ColumnTrait;
+    let mut query = jobs::Entity::find();
+    if let Some(state) = state {
+        query = query.filter(jobs::Column::State.eq(state.as_str()));
+    }
+    Ok(query
+        .order_by_desc(jobs::Column::Id)
+        .limit(limit)
+        .offset(offset)
+        .all(conn)
+        .await?)
+}
+
+pub async fn get<C: ConnectionTrait>(conn: &C, job_id: i64) -> Result<jobs::Model, JobError> {
+    jobs::Entity::find_by_id(job_id)
+        .one(conn)
+        .await?
+        .ok_or(JobError::NotFound)
+}
+
+/// Whether the side effect behind `key` already happened.
+pub async fn is_delivered<C: ConnectionTrait>(conn: &C, key: &str) -> Result<bool, JobError> {
+    Ok(conn
+        .query_one_raw(stmt(
+            conn.get_database_backend(),
+            "SELECT 1 AS one FROM job_deliveries WHERE idempotency_key = $1",
+            vec![key.into()],
+        ))
+        .await?
+        .is_some())
+}
+
+/// Record that the side effect behind `job`'s key happened. Call it right after the side effect
+/// and before [`complete`]. Recording twice is harmless.
+pub async fn record_delivery<C: ConnectionTrait>(conn: &C, job: &Job) -> Result<(), JobError> {
+    conn.execute_raw(stmt(
+        conn.get_database_backend(),
+        "INSERT INTO job_deliveries (idempotency_key, job_id, kind, delivered_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        vec![
+            job.idempotency_key.as_str().into(),
+            job.id.into(),
+            job.kind.as_str().into(),
+            ts(now()),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// A name for this process as a lease owner: host, pid and a random part (a restarted process
+/// with a recycled pid is still someone else).
+pub fn new_owner_id() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "host".to_owned());
+    format!(
+        "{host}:{}:{}",
+        std::process::id(),
+        hex::encode(rand::random::<[u8; 3]>())
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payloads_are_tagged_by_kind_and_round_trip() {
+        let job = NewJob::mail(Mail::text("a@example.com", "Hi", "Body"));
+        let json = serde_json::to_value(&job.payload).expect("serialize");
+        assert_eq!(json["kind"], "mail");
+        assert_eq!(json["to"], "a@example.com");
+        let back: JobPayload = serde_json::from_value(json).expect("deserialize");
+        assert_eq!(back, job.payload);
+        let sms = serde_json::to_value(NewJob::sms("13800000000", "code").payload).expect("json");
+        assert_eq!(
+            sms,
+            serde_json::json!({"kind":"sms","mobile":"13800000000","text":"code"})
+        );
+        let refresh = NewJob::qq_token_refresh(7);
+        assert_eq!(refresh.unique_key.as_deref(), Some("qq_token_refresh:7"));
+        assert_eq!(
+            serde_json::to_value(refresh.payload).expect("json"),
+            serde_json::json!({"kind":"qq_token_refresh","binding_id":7})
+        );
+    }
+
+    #[test]
+    fn kinds_and_states_parse_back() {
+        for kind in JobKind::ALL {
+            assert_eq!(JobKind::parse(kind.as_str()), Some(kind));
+        }
+        for state in JobState::ALL {
+            assert_eq!(JobState::parse(state.as_str()), Some(state));
+        }
+        assert_eq!(JobState::parse("bogus"), None);
+    }
+
+    #[test]
+    fn long_errors_are_cut_on_a_char_boundary() {
+        let long = "错".repeat(MAX_ERROR_LEN);
+        let cut = truncate(&long);
+        assert!(cut.len() <= MAX_ERROR_LEN + '…'.len_utf8());
+        assert!(cut.ends_with('…'));
+    }
+}

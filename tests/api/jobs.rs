@@ -1,0 +1,913 @@
+//! The durable job queue: the engine's rules on both backends, the mailer over a real SMTP
+//! conversation, retries and discarding, supervision, graceful shutdown, the dev outbox, and
+//! `passport` processes that are killed with SIGKILL or share one PostgreSQL queue.
+
+use std::collections::{BTreeMap, HashSet};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use passport::actors::worker::WorkerMsg;
+use passport::config::{Profile, Settings};
+use passport::entities::jobs as job_rows;
+use passport::jobs::{self, Backoff, Enqueued, Failed, JobError, JobKind, JobState, NewJob};
+use passport::mail::Mail;
+use passport::startup::Application;
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+
+use crate::helpers::{Backend, TestApp, TestDb, eventually};
+use crate::smtp_sink::{SmtpSink, free_port};
+
+fn mail(to: &str, n: usize) -> Mail {
+    Mail::text(
+        to,
+        format!("Test mail {n}"),
+        format!("Hello number {n}.\nSecond line."),
+    )
+}
+
+/// Short timings so retries, leases and shutdown take milliseconds, not minutes.
+fn fast_jobs(env: &mut BTreeMap<String, String>) {
+    for (k, v) in [
+        ("PASSPORT_JOB_POLL_MAX_MS", "100"),
+        ("PASSPORT_JOB_LEASE_MS", "2000"),
+        ("PASSPORT_JOB_BACKOFF_BASE_MS", "100"),
+        ("PASSPORT_JOB_BACKOFF_MAX_MS", "1000"),
+        ("PASSPORT_JOB_SHUTDOWN_GRACE_MS", "1000"),
+        ("PASSPORT_SMTP_TIMEOUT_MS", "3000"),
+    ] {
+        env.insert(k.to_owned(), v.to_owned());
+    }
+}
+
+async fn spawn_with_smtp(backend: Backend, smtp_url: &str) -> Option<TestApp> {
+    let url = smtp_url.to_owned();
+    TestApp::spawn_with(backend, move |env| {
+        fast_jobs(env);
+        env.insert("PASSPORT_SMTP_URL".into(), url);
+        env.insert(
+            "PASSPORT_MAIL_FROM".into(),
+            "Renran <no-reply@renran.test>".into(),
+        );
+    })
+    .await
+}
+
+async fn count_in(db: &DatabaseConnection, state: JobState) -> i64 {
+    jobs::counts_by_state(db).await.expect("counts")[&state]
+}
+
+async fn row(db: &DatabaseConnection, id: i64) -> job_rows::Model {
+    jobs::get(db, id).await.expect("job row")
+}
+
+fn created(e: Enqueued) -> i64 {
+    e.id().expect("a new job")
+}
+
+async fn the_queue_engine_keeps_its_rules(backend: Backend) {
+    let Some(test_db) = TestDb::fresh(backend).await else {
+        return;
+    };
+    let db = test_db.connect().await;
+    passport::db::migrate_up(&db).await.expect("migrate");
+    let lease = Duration::from_secs(30);
+    let no_delay = Backoff {
+        base: Duration::ZERO,
+        max: Duration::ZERO,
+    };
+
+    // A job enqueued in a transaction that rolls back never existed.
+    let txn = db.begin().await.expect("begin");
+    jobs::enqueue(&txn, NewJob::mail(mail("a@example.com", 0)))
+        .await
+        .expect("enqueue");
+    txn.rollback().await.expect("rollback");
+    assert_eq!(count_in(&db, JobState::Available).await, 0);
+
+    // A duplicate unique key is a no-op that leaves the caller's transaction usable.
+    let txn = db.begin().await.expect("begin");
+    let mail_id = created(
+        jobs::enqueue(&txn, NewJob::mail(mail("a@example.com", 1)))
+            .await
+            .expect("enqueue"),
+    );
+    let sms_id = created(
+        jobs::enqueue(
+            &txn,
+            NewJob::sms("13800138000", "code 1").unique_key("sms:138"),
+        )
+        .await
+        .expect("enqueue"),
+    );
+    assert_eq!(
+        jobs::enqueue(
+            &txn,
+            NewJob::sms("13800138000", "code 2").unique_key("sms:138")
+        )
+        .await
+        .expect("duplicate is not an error"),
+        Enqueued::Duplicate
+    );
+    jobs::enqueue(
+        &txn,
+        NewJob::mail(mail("later@example.com", 2)).run_at(jobs::now() + chrono::Duration::hours(1)),
+    )
+    .await
+    .expect("enqueue");
+    jobs::enqueue(&txn, NewJob::qq_token_refresh(9))
+        .await
+        .expect("enqueue");
+    assert_eq!(
+        jobs::enqueue(&txn, NewJob::qq_token_refresh(9))
+            .await
+            .expect("enqueue"),
+        Enqueued::Duplicate
+    );
+    txn.commit()
+        .await
+        .expect("the transaction survived the duplicates");
+    assert_eq!(count_in(&db, JobState::Available).await, 4);
+
+    // Claiming: higher priority first (SMS before mail), only the kinds asked for, nothing
+    // scheduled for later, each job once.
+    let kinds = [JobKind::Mail, JobKind::Sms];
+    let first = jobs::claim(&db, "w1", &kinds, 1, lease)
+        .await
+        .expect("claim");
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].id, sms_id, "SMS outranks mail");
+    let rest = jobs::claim(&db, "w1", &kinds, 10, lease)
+        .await
+        .expect("claim");
+    assert_eq!(rest.iter().map(|j| j.id).collect::<Vec<_>>(), vec![mail_id]);
+    assert!(
+        jobs::claim(&db, "w2", &kinds, 10, lease)
+            .await
+            .expect("claim")
+            .is_empty()
+    );
+    let claimed = row(&db, mail_id).await;
+    assert_eq!(claimed.state, "running");
+    assert_eq!(claimed.attempt, 1);
+    assert_eq!(claimed.lease_owner.as_deref(), Some("w1"));
+    assert!(claimed.lease_expires_at.expect("lease") > jobs::now());
+    assert_eq!(rest[0].attempt, 1);
+    assert!(!rest[0].idempotency_key.is_empty());
+    assert!(
+        matches!(rest[0].decode().expect("payload"), jobs::JobPayload::Mail(m) if m.to == "a@example.com")
+    );
+
+    // Only the lease holder acks.
+    assert!(!jobs::complete(&db, mail_id, "w2").await.expect("complete"));
+    assert!(jobs::complete(&db, mail_id, "w1").await.expect("complete"));
+    let done = row(&db, mail_id).await;
+    assert_eq!(done.state, "completed");
+    assert!(done.finished_at.is_some());
+
+    // A failure is retried after the backoff, not before.
+    let slow = Backoff {
+        base: Duration::from_secs(600),
+        max: Duration::from_secs(600),
+    };
+    match jobs::fail(&db, &first[0], "gateway down", false, &slow)
+        .await
+        .expect("fail")
+    {
+        Failed::Retry(at) => assert!(at > jobs::now() + chrono::Duration::seconds(200)),
+        other => panic!("expected a retry, got {other:?}"),
+    }
+    let failed = row(&db, sms_id).await;
+    assert_eq!(failed.state, "retryable");
+    assert_eq!(failed.last_error.as_deref(), Some("gateway down"));
+    assert!(
+        jobs::claim(&db, "w1", &kinds, 10, lease)
+            .await
+            .expect("claim")
+            .is_empty()
+    );
+
+    // Attempts run out: discarded, error kept.
+    let id = created(
+        jobs::enqueue(&db, NewJob::mail(mail("x@example.com", 3)).max_attempts(2))
+            .await
+            .expect("enqueue"),
+    );
+    let job = jobs::claim(&db, "w1", &kinds, 1, lease)
+        .await
+        .expect("claim")
+        .remove(0);
+    assert_eq!(job.id, id);
+    assert!(matches!(
+        jobs::fail(&db, &job, "550 no", false, &no_delay)
+            .await
+            .expect("fail"),
+        Failed::Retry(_)
+    ));
+    let job = jobs::claim(&db, "w1", &kinds, 1, lease)
+        .await
+        .expect("claim")
+        .remove(0);
+    assert_eq!((job.id, job.attempt), (id, 2));
+    assert_eq!(
+        jobs::fail(&db, &job, "550 still no", false, &no_delay)
+            .await
+            .expect("fail"),
+        Failed::Discarded
+    );
+    let discarded = row(&db, id).await;
+    assert_eq!(discarded.state, "discarded");
+    assert_eq!(discarded.attempt, 2);
+    assert_eq!(discarded.last_error.as_deref(), Some("550 still no"));
+    assert!(discarded.finished_at.is_some());
+
+    // A job that can never succeed is discarded at once.
+    let id = created(
+        jobs::enqueue(&db, NewJob::mail(mail("y@example.com", 4)))
+            .await
+            .expect("enqueue"),
+    );
+    let job = jobs::claim(&db, "w1", &kinds, 1, lease)
+        .await
+        .expect("claim")
+        .remove(0);
+    assert_eq!(
+        jobs::fail(&db, &job, "bad address", true, &no_delay)
+            .await
+            .expect("fail"),
+        Failed::Discarded
+    );
+    assert_eq!(row(&db, id).await.attempt, 1);
+
+    // An expired lease (the worker died) makes the job claimable again, by someone else.
+    let id = created(
+        jobs::enqueue(&db, NewJob::mail(mail("z@example.com", 5)))
+            .await
+            .expect("enqueue"),
+    );
+    let lost = jobs::claim(&db, "dead", &kinds, 1, Duration::ZERO)
+        .await
+        .expect("claim");
+    assert_eq!(lost[0].id, id);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert_eq!(jobs::reclaim_expired(&db).await.expect("reclaim"), 1);
+    let reclaimed = row(&db, id).await;
+    assert_eq!(reclaimed.state, "retryable");
+    assert!(
+        reclaimed
+            .last_error
+            .expect("error")
+            .contains("lease expired")
+    );
+    let again = jobs::claim(&db, "w2", &kinds, 1, lease)
+        .await
+        .expect("claim");
+    assert_eq!((again[0].id, again[0].attempt), (id, 2));
+    assert!(
+        !jobs::complete(&db, id, "dead").await.expect("complete"),
+        "the dead owner cannot ack"
+    );
+
+    // Released jobs go back without spending an attempt.
+    assert_eq!(jobs::release(&db, "w2", None).await.expect("release"), 1);
+    let released = row(&db, id).await;
+    assert_eq!(
+        (released.state.as_str(), released.attempt),
+        ("available", 1)
+    );
+    assert!(released.lease_owner.is_none());
+
+    // Retry (the admin button) revives a discarded job with fresh attempts; not a finished one,
+    // and not when a live job holds its unique key.
+    jobs::retry(&db, discarded.id).await.expect("retry");
+    let revived = row(&db, discarded.id).await;
+    assert_eq!((revived.state.as_str(), revived.attempt), ("available", 0));
+    assert!(matches!(
+        jobs::retry(&db, mail_id).await,
+        Err(JobError::NotFound)
+    ));
+    let keyed = created(
+        jobs::enqueue(
+            &db,
+            NewJob::sms("13900000000", "k")
+                .unique_key("sms:139")
+                .max_attempts(1),
+        )
+        .await
+        .expect("enqueue"),
+    );
+    let job = jobs::claim(&db, "w1", &[JobKind::Sms], 1, lease)
+        .await
+        .expect("claim")
+        .remove(0);
+    assert_eq!(job.id, keyed);
+    assert_eq!(
+        jobs::fail(&db, &job, "down", false, &no_delay)
+            .await
+            .expect("fail"),
+        Failed::Discarded
+    );
+    created(
+        jobs::enqueue(&db, NewJob::sms("13900000000", "k2").unique_key("sms:139"))
+            .await
+            .expect("the key is free again"),
+    );
+    assert!(matches!(
+        jobs::retry(&db, keyed).await,
+        Err(JobError::Conflict)
+    ));
+
+    // Deliveries are remembered by idempotency key.
+    assert!(
+        !jobs::is_delivered(&db, &job.idempotency_key)
+            .await
+            .expect("check")
+    );
+    jobs::record_delivery(&db, &job).await.expect("record");
+    jobs::record_delivery(&db, &job)
+        .await
+        .expect("recording twice is harmless");
+    assert!(
+        jobs::is_delivered(&db, &job.idempotency_key)
+            .await
+            .expect("check")
+    );
+
+    // Pruning removes completed jobs past retention, nothing else.
+    let before = jobs::counts_by_state(&db).await.expect("counts");
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert_eq!(
+        jobs::prune_completed(&db, Duration::ZERO)
+            .await
+            .expect("prune"),
+        1
+    );
+    let after = jobs::counts_by_state(&db).await.expect("counts");
+    assert_eq!(after[&JobState::Completed], 0);
+    for state in [
+        JobState::Available,
+        JobState::Retryable,
+        JobState::Discarded,
+    ] {
+        assert_eq!(after[&state], before[&state], "{state:?} untouched");
+    }
+    assert_eq!(after.len(), 5, "every state is counted");
+    let listed = jobs::list(&db, Some(JobState::Discarded), 10, 0)
+        .await
+        .expect("list");
+    assert!(listed.iter().all(|j| j.state == "discarded") && !listed.is_empty());
+    assert!(
+        jobs::prune_completed(&db, Duration::from_secs(3600))
+            .await
+            .expect("prune")
+            == 0
+    );
+}
+
+async fn concurrent_claimers_never_share_a_job(backend: Backend) {
+    let Some(test_db) = TestDb::fresh(backend).await else {
+        return;
+    };
+    let db = test_db.connect().await;
+    passport::db::migrate_up(&db).await.expect("migrate");
+    let txn = db.begin().await.expect("begin");
+    for n in 0..300 {
+        jobs::enqueue(&txn, NewJob::mail(mail("c@example.com", n)))
+            .await
+            .expect("enqueue");
+    }
+    txn.commit().await.expect("commit");
+    let mut claimers = Vec::new();
+    for name in ["a", "b", "c"] {
+        let conn = test_db.connect().await;
+        claimers.push(tokio::spawn(async move {
+            let mut got = Vec::new();
+            loop {
+                let batch = jobs::claim(&conn, name, &[JobKind::Mail], 7, Duration::from_secs(60))
+                    .await
+                    .expect("claim");
+                if batch.is_empty() {
+                    return got;
+                }
+                got.extend(batch.into_iter().map(|j| j.id));
+            }
+        }));
+    }
+    let mut all = Vec::new();
+    let mut busy = 0;
+    for c in claimers {
+        let got = c.await.expect("claimer");
+        busy += usize::from(!got.is_empty());
+        all.extend(got);
+    }
+    let unique: HashSet<_> = all.iter().collect();
+    assert_eq!(all.len(), 300, "every job claimed");
+    assert_eq!(unique.len(), 300, "no job claimed twice");
+    assert!(busy >= 2, "claimers ran side by side");
+}
+
+async fn a_mail_arrives_over_smtp_with_recipient_subject_and_body(backend: Backend) {
+    let sink = SmtpSink::start().await;
+    let Some(app) = spawn_with_smtp(backend, &sink.url()).await else {
+        return;
+    };
+    let id = created(
+        jobs::enqueue(
+            &app.db,
+            NewJob::mail(Mail::text(
+                "reader@example.com",
+                "Reset your password",
+                "Open http://passport.test/reset-password?token=abc to continue.",
+            ))
+            .idempotency_key("reset-42"),
+        )
+        .await
+        .expect("enqueue"),
+    );
+    eventually(
+        Duration::from_secs(10),
+        "the mail reaches the sink",
+        || async { sink.count() == 1 },
+    )
+    .await;
+    let got = &sink.messages()[0];
+    assert_eq!(got.to, vec!["reader@example.com".to_string()]);
+    assert!(got.from.contains("no-reply@renran.test"), "{}", got.from);
+    assert_eq!(got.header("To").as_deref(), Some("reader@example.com"));
+    assert_eq!(
+        got.header("Subject").as_deref(),
+        Some("Reset your password")
+    );
+    assert_eq!(
+        got.header("Message-ID").as_deref(),
+        Some("<reset-42@passport.renran>")
+    );
+    assert!(
+        got.body()
+            .contains("Open http://passport.test/reset-password?token=abc to continue."),
+        "{}",
+        got.data
+    );
+    eventually(Duration::from_secs(5), "the job is completed", || async {
+        row(&app.db, id).await.state == "completed"
+    })
+    .await;
+    assert!(
+        jobs::is_delivered(&app.db, "reset-42")
+            .await
+            .expect("check")
+    );
+}
+
+/// Poll a job closely and collect the retry delay chosen after each failed attempt.
+async fn observe_retry_delays(
+    db: &DatabaseConnection,
+    id: i64,
+    attempts: i32,
+) -> Vec<chrono::Duration> {
+    let mut seen = BTreeMap::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while (seen.len() as i32) < attempts {
+        assert!(Instant::now() < deadline, "only saw retries {seen:?}");
+        let r = row(db, id).await;
+        if r.state == "retryable" {
+            seen.entry(r.attempt).or_insert(r.run_at - r.updated_at);
+        }
+        tokio::time::sleep(Duration::from_millis(15)).await;
+    }
+    seen.into_values().collect()
+}
+
+async fn smtp_down_for_a_while_means_growing_retries_then_delivery(backend: Backend) {
+    let port = free_port();
+    let Some(app) = TestApp::spawn_with(backend, |env| {
+        fast_jobs(env);
+        env.insert("PASSPORT_JOB_BACKOFF_BASE_MS".into(), "200".into());
+        env.insert("PASSPORT_JOB_BACKOFF_MAX_MS".into(), "5000".into());
+        env.insert(
+            "PASSPORT_SMTP_URL".into(),
+            format!("smtp://127.0.0.1:{port}"),
+        );
+    })
+    .await
+    else {
+        return;
+    };
+    let id = created(
+        jobs::enqueue(&app.db, NewJob::mail(mail("patient@example.com", 1)))
+            .await
+            .expect("enqueue"),
+    );
+    let delays = observe_retry_delays(&app.db, id, 3).await;
+    assert!(
+        delays.windows(2).all(|w| w[1] > w[0]),
+        "retry delays grow: {delays:?}"
+    );
+    let failed = row(&app.db, id).await;
+    assert!(failed.last_error.is_some(), "the connection error is kept");
+
+    let sink = SmtpSink::start_on(port).await;
+    eventually(
+        Duration::from_secs(15),
+        "the mail arrives once SMTP is back",
+        || async { sink.count() == 1 },
+    )
+    .await;
+    eventually(Duration::from_secs(5), "the job is completed", || async {
+        row(&app.db, id).await.state == "completed"
+    })
+    .await;
+    assert!(row(&app.db, id).await.attempt >= 4);
+}
+
+async fn a_permanently_refused_mail_is_discarded_after_max_attempts(backend: Backend) {
+    let sink = SmtpSink::start().await;
+    sink.reject_recipients_containing("nobody@");
+    let Some(app) = spawn_with_smtp(backend, &sink.url()).await else {
+        return;
+    };
+    let bad = created(
+        jobs::enqueue(
+            &app.db,
+            NewJob::mail(mail("nobody@example.com", 1)).max_attempts(3),
+        )
+        .await
+        .expect("enqueue"),
+    );
+    let good = created(
+        jobs::enqueue(&app.db, NewJob::mail(mail("somebody@example.com", 2)))
+            .await
+            .expect("enqueue"),
+    );
+    eventually(
+        Duration::from_secs(15),
+        "the refused mail is discarded",
+        || async { row(&app.db, bad).await.state == "discarded" },
+    )
+    .await;
+    let dead = row(&app.db, bad).await;
+    assert_eq!(dead.attempt, 3);
+    let error = dead.last_error.expect("error kept");
+    assert!(error.contains("550"), "{error}");
+    eventually(
+        Duration::from_secs(5),
+        "the good mail still goes out",
+        || async { row(&app.db, good).await.state == "completed" },
+    )
+    .await;
+    assert_eq!(sink.count(), 1);
+    assert_eq!(
+        sink.messages()[0].to,
+        vec!["somebody@example.com".to_string()]
+    );
+}
+
+async fn a_panicking_mailer_is_restarted_and_the_next_mails_arrive(backend: Backend) {
+    let sink = SmtpSink::start().await;
+    let Some(app) = spawn_with_smtp(backend, &sink.url()).await else {
+        return;
+    };
+    let slot = app.state.actors.mailer.clone();
+    let first = slot.get().expect("the mailer runs");
+    let first_id = first.get_id();
+    first.cast(WorkerMsg::InjectPanic).expect("cast");
+    eventually(
+        Duration::from_secs(5),
+        "a new mailer replaces the failed one",
+        || async { slot.get().is_some_and(|m| m.get_id() != first_id) },
+    )
+    .await;
+    for n in 0..5 {
+        jobs::enqueue(&app.db, NewJob::mail(mail("after-panic@example.com", n)))
+            .await
+            .expect("enqueue");
+    }
+    eventually(Duration::from_secs(10), "the next mails arrive", || async {
+        sink.count() == 5
+    })
+    .await;
+}
+
+async fn shutdown_releases_jobs_that_do_not_finish_in_time(backend: Backend) {
+    let sink = SmtpSink::start().await;
+    sink.stall_after_data();
+    let url = sink.url();
+    let Some(mut app) = TestApp::spawn_with(backend, move |env| {
+        fast_jobs(env);
+        env.insert("PASSPORT_SMTP_URL".into(), url);
+        env.insert("PASSPORT_SMTP_TIMEOUT_MS".into(), "60000".into());
+        env.insert("PASSPORT_JOB_LEASE_MS".into(), "60000".into());
+        env.insert("PASSPORT_JOB_SHUTDOWN_GRACE_MS".into(), "300".into());
+    })
+    .await
+    else {
+        return;
+    };
+    let id = created(
+        jobs::enqueue(&app.db, NewJob::mail(mail("stuck@example.com", 1)))
+            .await
+            .expect("enqueue"),
+    );
+    eventually(Duration::from_secs(5), "the job is running", || async {
+        row(&app.db, id).await.state == "running"
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    app.shutdown_server().await;
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "shutdown respects its deadline"
+    );
+    let released = row(&app.db, id).await;
+    assert_eq!(
+        released.state, "available",
+        "released, not left to its lease"
+    );
+    assert_eq!(
+        released.attempt, 0,
+        "the interrupted attempt does not count"
+    );
+    assert!(released.lease_owner.is_none());
+}
+
+async fn mail_and_sms_land_in_the_dev_outbox_newest_first(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, fast_jobs).await else {
+        return;
+    };
+    jobs::enqueue(
+        &app.db,
+        NewJob::mail(Mail::text(
+            "reader@example.com",
+            "重置密码",
+            "打开 http://127.0.0.1:8000/reset-password?token=t0k&x=1 继续",
+        )),
+    )
+    .await
+    .expect("enqueue");
+    eventually(
+        Duration::from_secs(10),
+        "the mail is in the outbox",
+        || async { outbox_json(&app).await.len() == 1 },
+    )
+    .await;
+    jobs::enqueue(&app.db, NewJob::sms("13800138000", "验证码 246810"))
+        .await
+        .expect("enqueue");
+    eventually(
+        Duration::from_secs(10),
+        "the SMS is in the outbox",
+        || async { outbox_json(&app).await.len() == 2 },
+    )
+    .await;
+    let messages = outbox_json(&app).await;
+    assert_eq!(messages[0]["kind"], "sms");
+    assert_eq!(messages[0]["to"], "13800138000");
+    assert_eq!(messages[0]["body"], "验证码 246810");
+    assert_eq!(messages[1]["kind"], "mail");
+    assert_eq!(messages[1]["to"], "reader@example.com");
+    assert_eq!(messages[1]["subject"], "重置密码");
+    assert!(messages[1]["sent_at"].is_string());
+
+    let page = app.get("/dev/outbox").await;
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/html")
+    );
+    let html = page.text().await.expect("body");
+    assert!(
+        html.contains("<a href=\"http://127.0.0.1:8000/reset-password?token=t0k&amp;x=1\">"),
+        "{html}"
+    );
+    assert!(html.find("246810") < html.find("重置密码"), "newest first");
+}
+
+async fn outbox_json(app: &TestApp) -> Vec<serde_json::Value> {
+    let resp = app
+        .client
+        .get(app.url("/dev/outbox"))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(resp.status(), 200);
+    let body: serde_json::Value = resp.json().await.expect("json");
+    body["messages"].as_array().cloned().expect("messages")
+}
+
+on_both_backends!(
+    the_queue_engine_keeps_its_rules,
+    concurrent_claimers_never_share_a_job,
+    a_mail_arrives_over_smtp_with_recipient_subject_and_body,
+    smtp_down_for_a_while_means_growing_retries_then_delivery,
+    a_permanently_refused_mail_is_discarded_after_max_attempts,
+    a_panicking_mailer_is_restarted_and_the_next_mails_arrive,
+    shutdown_releases_jobs_that_do_not_finish_in_time,
+    mail_and_sms_land_in_the_dev_outbox_newest_first,
+);
+
+#[tokio::test]
+async fn the_dev_outbox_does_not_exist_in_production() {
+    let Some(test_db) = TestDb::fresh(Backend::Sqlite).await else {
+        return;
+    };
+    let env: BTreeMap<String, String> = [
+        ("PASSPORT_PROFILE", "production"),
+        ("PASSPORT_DATABASE_URL", test_db.url.as_str()),
+        ("PASSPORT_LISTEN", "127.0.0.1:0"),
+        ("PASSPORT_PUBLIC_BASE_URL", "https://passport.renran.test"),
+        (
+            "PASSPORT_SECRET_KEY",
+            "a-real-random-secret-of-more-than-32-characters",
+        ),
+        (
+            "PASSPORT_TOKEN_KEY",
+            "3f9a1c0e5b7d2a4f6e8c0b1d3a5f7e9c2b4d6f8a0c1e3b5d7f9a2c4e6b8d0f1a",
+        ),
+        ("PASSPORT_QQ_APP_ID", "101260439"),
+        ("PASSPORT_QQ_APP_KEY", "real-app-key"),
+        (
+            "PASSPORT_QQ_REDIRECT_URI",
+            "https://www.renran.test/oauth/qq/callback",
+        ),
+        ("PASSPORT_SMTP_URL", "smtp://127.0.0.1:9"),
+        ("PASSPORT_MAIL_FROM", "Renran <no-reply@renran.test>"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    let settings = Settings::resolve(None, &env, None).expect("production settings");
+    assert_eq!(settings.profile, Profile::Production);
+    let app = Application::build(settings, true).await.expect("builds");
+    let addr = app.local_addr();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+    let resp = reqwest::get(format!("http://{addr}/dev/outbox"))
+        .await
+        .expect("GET");
+    assert_eq!(resp.status(), 404);
+    let _ = stop.send(());
+    let _ = server.await;
+}
+
+// ---- `passport` as child processes ----
+
+/// A `passport serve` child process, killed with SIGKILL when dropped.
+struct Passport(Child);
+
+impl Passport {
+    fn start(database_url: &str, smtp_port: u16, outbox: &std::path::Path) -> Self {
+        let child = Command::new(env!("CARGO_BIN_EXE_passport"))
+            .arg("serve")
+            .env("PASSPORT_PROFILE", "dev")
+            .env("PASSPORT_DATABASE_URL", database_url)
+            .env("PASSPORT_LISTEN", "127.0.0.1:0")
+            .env("PASSPORT_SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"))
+            .env("PASSPORT_OUTBOX_DIR", outbox)
+            .env("PASSPORT_JOB_POLL_MAX_MS", "100")
+            .env("PASSPORT_JOB_LEASE_MS", "1000")
+            .env("PASSPORT_JOB_BACKOFF_BASE_MS", "100")
+            .env("PASSPORT_JOB_BACKOFF_MAX_MS", "500")
+            .env("PASSPORT_SMTP_TIMEOUT_MS", "2000")
+            .env("RUST_LOG", "error")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start passport");
+        Self(child)
+    }
+
+    fn pid(&self) -> u32 {
+        self.0.id()
+    }
+
+    /// SIGKILL: no shutdown code runs, leases are left to expire.
+    fn kill9(mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Passport {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn enqueue_mails(db: &DatabaseConnection, count: usize) {
+    let txn = db.begin().await.expect("begin");
+    for n in 0..count {
+        jobs::enqueue(
+            &txn,
+            NewJob::mail(mail(&format!("reader{n}@example.com"), n)),
+        )
+        .await
+        .expect("enqueue");
+    }
+    txn.commit().await.expect("commit");
+}
+
+async fn sql_count(db: &DatabaseConnection, sql: &str) -> i64 {
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            sql,
+        ))
+        .await
+        .expect("query")
+        .expect("a row");
+    row.try_get_by_index::<i64>(0).expect("count")
+}
+
+async fn no_mail_is_lost_when_passport_is_killed_while_smtp_is_down(backend: Backend) {
+    let Some(test_db) = TestDb::fresh(backend).await else {
+        return;
+    };
+    let db = test_db.connect().await;
+    passport::db::migrate_up(&db).await.expect("migrate");
+    enqueue_mails(&db, 500).await;
+    let outbox = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+
+    let first = Passport::start(&test_db.url, port, outbox.path());
+    eventually(
+        Duration::from_secs(30),
+        "the first process is failing attempts",
+        || async { sql_count(&db, "SELECT COUNT(*) FROM jobs WHERE attempt > 0").await >= 50 },
+    )
+    .await;
+    first.kill9();
+    let in_flight = sql_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'running'").await;
+    assert_eq!(
+        sql_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'completed'").await,
+        0
+    );
+
+    let sink = SmtpSink::start_on(port).await;
+    let _second = Passport::start(&test_db.url, port, outbox.path());
+    eventually(Duration::from_secs(60), "all 500 mails arrive", || async {
+        sink.by_message_id().len() == 500
+    })
+    .await;
+    eventually(
+        Duration::from_secs(10),
+        "every job is completed",
+        || async {
+            sql_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'completed'").await == 500
+        },
+    )
+    .await;
+    let duplicates = sink.count() - 500;
+    assert!(
+        duplicates as i64 <= in_flight,
+        "{duplicates} duplicates, but only {in_flight} mails were in flight"
+    );
+}
+
+on_both_backends!(no_mail_is_lost_when_passport_is_killed_while_smtp_is_down);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_on_one_postgres_drain_the_queue_exactly_once() {
+    let Some(test_db) = TestDb::fresh(Backend::Postgres).await else {
+        return;
+    };
+    let db = test_db.connect().await;
+    passport::db::migrate_up(&db).await.expect("migrate");
+    enqueue_mails(&db, 2000).await;
+    let outbox = tempfile::tempdir().expect("tempdir");
+    let sink = SmtpSink::start().await;
+    let a = Passport::start(&test_db.url, sink.port(), outbox.path());
+    let b = Passport::start(&test_db.url, sink.port(), outbox.path());
+    eventually(
+        Duration::from_secs(120),
+        "all 2000 mails arrive",
+        || async { sink.by_message_id().len() == 2000 },
+    )
+    .await;
+    eventually(
+        Duration::from_secs(10),
+        "every job is completed",
+        || async {
+            sql_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'completed'").await == 2000
+        },
+    )
+    .await;
+    assert_eq!(sink.count(), 2000, "every mail exactly once");
+    for p in [&a, &b] {
+        let mine = sql_count(
+            &db,
+            &format!(
+                "SELECT COUNT(*) FROM jobs WHERE state = 'completed' AND lease_owner LIKE '%:{}:%'",
+                p.pid()
+            ),
+        )
+        .await;
+        assert!(mine > 0, "process {} did none of the work", p.pid());
+    }
+}

@@ -1,0 +1,236 @@
+//! An SMTP server for tests, in process: speaks just enough SMTP for lettre (EHLO/HELO, MAIL,
+//! RCPT, DATA, RSET, NOOP, QUIT), keeps every message it accepts, and can be started on a fixed
+//! port (to come up "later" where the app already points), refuse a recipient with 550, or stall
+//! after DATA (a hung server).
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::{JoinHandle, JoinSet};
+
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub from: String,
+    pub to: Vec<String>,
+    /// The message as sent (headers and body, dot-unstuffed, CRLF line ends).
+    pub data: String,
+}
+
+impl Received {
+    /// A header's value (first occurrence, unfolded), by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<String> {
+        let head = self.data.split("\r\n\r\n").next()?;
+        let mut value: Option<String> = None;
+        for line in head.split("\r\n") {
+            if let Some(v) = value.as_mut() {
+                if line.starts_with([' ', '\t']) {
+                    v.push_str(line.trim_start());
+                    continue;
+                }
+                break;
+            }
+            if let Some((n, v)) = line.split_once(':')
+                && n.eq_ignore_ascii_case(name)
+            {
+                value = Some(v.trim().to_owned());
+            }
+        }
+        value
+    }
+
+    pub fn body(&self) -> String {
+        self.data
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_owned())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Default)]
+struct Shared {
+    messages: Mutex<Vec<Received>>,
+    /// RCPT for an address containing this is refused with 550.
+    reject: Mutex<Option<String>>,
+    stall_after_data: AtomicBool,
+}
+
+pub struct SmtpSink {
+    pub addr: SocketAddr,
+    shared: Arc<Shared>,
+    task: JoinHandle<()>,
+}
+
+/// A port nobody listens on right now (for a sink that comes up later).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl SmtpSink {
+    pub async fn start() -> Self {
+        Self::start_on(0).await
+    }
+
+    /// Bind `port` (retrying briefly: a port just probed may linger).
+    pub async fn start_on(port: u16) -> Self {
+        let mut tries = 0;
+        let listener = loop {
+            match TcpListener::bind(("127.0.0.1", port)).await {
+                Ok(l) => break l,
+                Err(e) if tries < 50 => {
+                    tries += 1;
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("cannot bind the SMTP sink on {port}: {e}"),
+            }
+        };
+        let addr = listener.local_addr().expect("sink address");
+        let shared = Arc::new(Shared::default());
+        let task = tokio::spawn(accept_loop(listener, shared.clone()));
+        Self { addr, shared, task }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port())
+    }
+
+    pub fn reject_recipients_containing(&self, needle: &str) {
+        *self.shared.reject.lock().expect("lock") = Some(needle.to_owned());
+    }
+
+    pub fn stall_after_data(&self) {
+        self.shared.stall_after_data.store(true, Ordering::SeqCst);
+    }
+
+    pub fn messages(&self) -> Vec<Received> {
+        self.shared.messages.lock().expect("lock").clone()
+    }
+
+    pub fn count(&self) -> usize {
+        self.shared.messages.lock().expect("lock").len()
+    }
+
+    /// How many times each Message-ID arrived.
+    pub fn by_message_id(&self) -> HashMap<String, usize> {
+        let mut counts = HashMap::new();
+        for m in self.shared.messages.lock().expect("lock").iter() {
+            *counts
+                .entry(m.header("Message-ID").unwrap_or_default())
+                .or_insert(0) += 1;
+        }
+        counts
+    }
+
+    /// Stop listening and drop every open connection.
+    pub fn stop(self) {
+        self.task.abort();
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    // Owned here so that aborting this task closes every connection too.
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                if let Ok((stream, _)) = accepted {
+                    connections.spawn(serve(stream, shared.clone()));
+                }
+            }
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+}
+
+async fn serve(stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> {
+    let (read, mut write) = stream.into_split();
+    let mut lines = BufReader::new(read);
+    write.write_all(b"220 sink.test ESMTP ready\r\n").await?;
+    let mut from = String::new();
+    let mut to = Vec::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if lines.read_line(&mut line).await? == 0 {
+            return Ok(());
+        }
+        let command = line.trim_end().to_owned();
+        let upper = command.to_ascii_uppercase();
+        let reply: &[u8] = if upper.starts_with("EHLO") {
+            b"250-sink.test\r\n250 8BITMIME\r\n"
+        } else if upper.starts_with("HELO") || upper.starts_with("NOOP") {
+            b"250 OK\r\n"
+        } else if upper.starts_with("RSET") {
+            from.clear();
+            to.clear();
+            b"250 OK\r\n"
+        } else if upper.starts_with("MAIL FROM:") {
+            from = command[10..].trim().to_owned();
+            to.clear();
+            b"250 OK\r\n"
+        } else if upper.starts_with("RCPT TO:") {
+            let rcpt = command[8..].trim().trim_matches(['<', '>']).to_owned();
+            let refused = shared
+                .reject
+                .lock()
+                .expect("lock")
+                .as_ref()
+                .is_some_and(|needle| rcpt.contains(needle.as_str()));
+            if refused {
+                b"550 5.1.1 mailbox unavailable\r\n"
+            } else {
+                to.push(rcpt);
+                b"250 OK\r\n"
+            }
+        } else if upper == "DATA" {
+            write.write_all(b"354 end with <CRLF>.<CRLF>\r\n").await?;
+            let mut data = String::new();
+            loop {
+                line.clear();
+                if lines.read_line(&mut line).await? == 0 {
+                    return Ok(());
+                }
+                if line == ".\r\n" || line == ".\n" {
+                    break;
+                }
+                let unstuffed = line.strip_prefix('.').unwrap_or(&line);
+                data.push_str(unstuffed);
+            }
+            if shared.stall_after_data.load(Ordering::SeqCst) {
+                std::future::pending::<()>().await;
+            }
+            shared.messages.lock().expect("lock").push(Received {
+                from: std::mem::take(&mut from),
+                to: std::mem::take(&mut to),
+                data,
+            });
+            b"250 2.0.0 queued\r\n"
+        } else if upper.starts_with("QUIT") {
+            write.write_all(b"221 bye\r\n").await?;
+            return Ok(());
+        } else {
+            b"502 command not implemented\r\n"
+        };
+        write.write_all(reply).await?;
+    }
+}
