@@ -223,7 +223,9 @@ impl poem::error::ResponseError for CodedError {
 pub async fn json_errors<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
     match ep.call(req).await {
         Ok(response) => Ok(response.into_response()),
-        Err(e) if e.is::<CodedError>() => Ok(e.into_response()),
+        // Our own errors: a typed `ApiError` (poem-openapi turns it into a sourceless error
+        // around its finished response) or a `CodedError`.
+        Err(e) if e.is::<CodedError>() || !e.has_source() => Ok(e.into_response()),
         Err(e) => {
             let status = e.status();
             let (code, message) = match status {

@@ -522,7 +522,7 @@ async fn wrong_passwords_and_unknown_accounts_look_alike_and_are_throttled(backe
     assert_eq!(wrong.0, StatusCode::BAD_REQUEST);
     assert_eq!(wrong.1["code"], "invalid_credentials");
     assert_eq!(wrong.1, unknown.1, "the same answer for both");
-    for _ in 0..3 {
+    for _ in 0..4 {
         assert_eq!(
             attempt("zhoujiu", "wrong-password-1").await.1["code"],
             "invalid_credentials"
