@@ -13,9 +13,9 @@ use sea_orm::DatabaseConnection;
 
 use std::sync::atomic::AtomicBool;
 
-use crate::actors::binder::BinderMsg;
+use crate::actors::binder::BinderPool;
 use crate::actors::qq_exchange::ExchangePool;
-use crate::actors::{ActorHandles, ActorTree, Slot};
+use crate::actors::{ActorHandles, ActorTree};
 use crate::auth::Security;
 use crate::config::Settings;
 use crate::metrics::Metrics;
@@ -31,7 +31,7 @@ pub struct AppState {
     /// Whether to ask QQ for unionids; switched off for good when QQ says the app may not.
     pub qq_unionid: Arc<AtomicBool>,
     pub exchange: ExchangePool,
-    pub binder: Slot<BinderMsg>,
+    pub binder: BinderPool,
     pub metrics: Arc<Metrics>,
     /// The actors' current addresses (they follow restarts).
     pub actors: ActorHandles,
@@ -45,7 +45,7 @@ impl AppState {
             qq: Arc::new(qq),
             qq_unionid: Arc::new(AtomicBool::new(true)),
             exchange: ExchangePool::new(settings.qq_exchange_workers, EXCHANGE_DEADLINE),
-            binder: Slot::default(),
+            binder: BinderPool::new(BINDERS),
             metrics: Arc::new(Metrics::default()),
             actors: ActorHandles::default(),
             db,
@@ -53,6 +53,9 @@ impl AppState {
         })
     }
 }
+
+/// Binders writing logins and bindings side by side.
+const BINDERS: usize = 8;
 
 /// How long a login waits for QQ's three round trips (the client's own timeouts are shorter).
 const EXCHANGE_DEADLINE: Duration = Duration::from_secs(20);

@@ -1,12 +1,15 @@
-//! The binder: the one actor that writes QQ bindings, pending identities and the users
-//! registered through QQ. Each request is one transaction (see `accounts::qq_login`).
+//! The binders: the actors that write QQ bindings, pending identities and the users registered
+//! through QQ. Each request is one transaction (see `accounts::qq_login`).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use chrono::Utc;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use sea_orm::DatabaseConnection;
 
+use super::supervisor::{AskError, ChildSpec, Slot};
 use crate::accounts::AccountError;
 use crate::accounts::qq_login::{self, BindTicket, CallbackOutcome, NewAccount, QqIdentity};
 use crate::auth::crypto::TokenCipher;
@@ -64,5 +67,46 @@ impl Actor for Binder {
             }
         }
         Ok(())
+    }
+}
+
+/// A few binders side by side: each request is its own transaction and the schema's unique
+/// constraints settle races, so binders need not take turns; several keep PostgreSQL busy while
+/// one waits on a commit. Requests go round-robin.
+#[derive(Clone)]
+pub struct BinderPool {
+    slots: Arc<Vec<Slot<BinderMsg>>>,
+    next: Arc<AtomicUsize>,
+}
+
+impl BinderPool {
+    pub fn new(size: usize) -> Self {
+        Self {
+            slots: Arc::new((0..size.max(1)).map(|_| Slot::default()).collect()),
+            next: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    pub fn child_specs(&self, args: BinderArgs) -> Vec<ChildSpec> {
+        self.slots
+            .iter()
+            .enumerate()
+            .map(|(i, slot)| {
+                let args = args.clone();
+                ChildSpec::new(format!("binder_{i}"), slot.clone(), move || {
+                    (Binder, args.clone())
+                })
+            })
+            .collect()
+    }
+
+    /// Send a request to the next binder and wait for its reply.
+    pub async fn ask<T, F>(&self, build: F, deadline: Duration) -> Result<T, AskError>
+    where
+        T: Send + 'static,
+        F: FnOnce(RpcReplyPort<T>) -> BinderMsg,
+    {
+        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.slots.len();
+        self.slots[i].ask(build, deadline).await
     }
 }

@@ -3,10 +3,11 @@
 //! ```text
 //! passport-root (RootSupervisor: restarts any child that fails, stops them all on shutdown)
 //! ├── qq_exchange_worker_0..N  QQ code → tokens → openid → profile, one login at a time each
-//! └── binder                   writes bindings, pending identities and QQ-registered users
-//! ├── mailer       JobWorker<SendMail>: `mail` jobs over SMTP or into the outbox
-//! ├── sms-sender   JobWorker<SendSms>: `sms` jobs through the SMS gateway
-//! └── dispatcher   claims due jobs (lease, SKIP LOCKED on PostgreSQL) and hands them out by kind
+//! ├── binder_0..M              write bindings, pending identities and QQ-registered users
+//! ├── mailer                   JobWorker<SendMail>: `mail` jobs over SMTP or into the outbox
+//! ├── sms-sender               JobWorker<SendSms>: `sms` jobs through the SMS gateway
+//! ├── reset-requests           JobWorker<IssueResetLink>: look up an address, store a reset link
+//! └── dispatcher               claims due jobs (lease, SKIP LOCKED on PostgreSQL), hands them out
 //! ```
 //!
 //! (The QQ token refresher joins as another `JobWorker` for `JobKind::QqTokenRefresh`, listed
@@ -119,9 +120,7 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
         db: state.db.clone(),
         cipher: state.security.cipher.clone(),
     };
-    children.push(ChildSpec::new("binder", state.binder.clone(), move || {
-        (binder::Binder, binder_args.clone())
-    }));
+    children.extend(state.binder.child_specs(binder_args));
     children.extend([
         ChildSpec::new("mailer", handles.mailer.clone(), move || {
             (

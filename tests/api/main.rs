@@ -6,6 +6,7 @@
 mod helpers;
 
 mod bench;
+mod bench_login;
 mod foundation;
 mod itsdangerous;
 mod jobs;
