@@ -152,6 +152,10 @@ struct FileSettings {
     job_retention_hours: Option<u64>,
     smtp_timeout_ms: Option<u64>,
     job_shutdown_grace_ms: Option<u64>,
+    qq_refresh_ahead_secs: Option<u64>,
+    qq_refresh_scan_secs: Option<u64>,
+    qq_refresh_spread_secs: Option<u64>,
+    qq_refresh_rate: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -180,6 +184,7 @@ pub struct Settings {
     /// How many QQ logins may be in flight at once (the code-exchange pool's size).
     pub qq_exchange_workers: usize,
     pub jobs: JobSettings,
+    pub refresh: RefreshSettings,
 }
 
 #[derive(Clone, Debug)]
@@ -221,6 +226,34 @@ pub struct JobSettings {
     /// On shutdown, running jobs get this long to finish before they are released.
     /// `PASSPORT_JOB_SHUTDOWN_GRACE_MS`, default 8 s (inside the tree's 10 s stop deadline).
     pub shutdown_grace: Duration,
+}
+
+/// Keeping stored QQ tokens fresh (journey 8).
+#[derive(Clone, Debug)]
+pub struct RefreshSettings {
+    /// Refresh a binding this long before its access token expires (QQ's live 90 days).
+    /// `PASSPORT_QQ_REFRESH_AHEAD_SECS`, default 10 days.
+    pub ahead: Duration,
+    /// How often one instance looks for bindings due. `PASSPORT_QQ_REFRESH_SCAN_SECS`, default
+    /// 5 minutes.
+    pub scan_interval: Duration,
+    /// Due refreshes are spread at random over this window so they never hit QQ at once.
+    /// `PASSPORT_QQ_REFRESH_SPREAD_SECS`, default 1 hour.
+    pub spread: Duration,
+    /// At most this many refresh calls to QQ per second from one instance.
+    /// `PASSPORT_QQ_REFRESH_RATE`, default 20.
+    pub rate_per_sec: u32,
+}
+
+impl Default for RefreshSettings {
+    fn default() -> Self {
+        Self {
+            ahead: Duration::from_secs(10 * 24 * 3600),
+            scan_interval: Duration::from_secs(300),
+            spread: Duration::from_secs(3600),
+            rate_per_sec: 20,
+        }
+    }
 }
 
 impl Default for JobSettings {
@@ -453,6 +486,36 @@ impl Settings {
                     .number(var, from_file)
                     .map(|n| n.map_or(default, |n| Duration::from_millis(n.max(1))))
             };
+        let refresh_defaults = RefreshSettings::default();
+        let secs =
+            |var: &'static str, from_file: fn(&FileSettings) -> Option<u64>, default: Duration| {
+                source
+                    .number(var, from_file)
+                    .map(|n| n.map_or(default, Duration::from_secs))
+            };
+        let refresh = RefreshSettings {
+            ahead: secs(
+                "PASSPORT_QQ_REFRESH_AHEAD_SECS",
+                |f| f.qq_refresh_ahead_secs,
+                refresh_defaults.ahead,
+            )?,
+            scan_interval: secs(
+                "PASSPORT_QQ_REFRESH_SCAN_SECS",
+                |f| f.qq_refresh_scan_secs,
+                refresh_defaults.scan_interval,
+            )?
+            .max(Duration::from_secs(1)),
+            spread: secs(
+                "PASSPORT_QQ_REFRESH_SPREAD_SECS",
+                |f| f.qq_refresh_spread_secs,
+                refresh_defaults.spread,
+            )?,
+            rate_per_sec: source
+                .number("PASSPORT_QQ_REFRESH_RATE", |f| f.qq_refresh_rate)?
+                .map_or(refresh_defaults.rate_per_sec, |n| {
+                    n.clamp(1, 100_000) as u32
+                }),
+        };
         let jobs = JobSettings {
             poll_max: ms(
                 "PASSPORT_JOB_POLL_MAX_MS",
@@ -516,6 +579,7 @@ impl Settings {
             cors_origins,
             qq_exchange_workers,
             jobs,
+            refresh,
         })
     }
 

@@ -7,6 +7,7 @@ pub mod mails;
 pub mod next;
 pub mod password_reset;
 pub mod qq_login;
+pub mod qq_tokens;
 pub mod sms_codes;
 pub mod throttle;
 

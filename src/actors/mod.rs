@@ -7,11 +7,10 @@
 //! ├── mailer                   JobWorker<SendMail>: `mail` jobs over SMTP or into the outbox
 //! ├── sms-sender               JobWorker<SendSms>: `sms` jobs through the SMS gateway
 //! ├── reset-requests           JobWorker<IssueResetLink>: look up an address, store a reset link
+//! ├── qq-token-refresher       JobWorker<RefreshQqToken>: QQ refresh grant, CAS on token_version
+//! ├── refresh-scheduler        queues a refresh job for every binding due (spread, one per binding)
 //! └── dispatcher               claims due jobs (lease, SKIP LOCKED on PostgreSQL), hands them out
 //! ```
-//!
-//! (The QQ token refresher joins as another `JobWorker` for `JobKind::QqTokenRefresh`, listed
-//! in the dispatcher's `workers`.)
 //!
 //! A child is described by a [`ChildSpec`]: how to build it, and the [`Slot`] through which the
 //! rest of the service reaches its current incarnation. When a child panics or returns an error,
@@ -22,6 +21,7 @@ pub mod binder;
 pub mod dispatcher;
 pub mod mailer;
 pub mod qq_exchange;
+pub mod refresher;
 pub mod reset_requests;
 pub mod sms;
 pub mod supervisor;
@@ -44,6 +44,8 @@ pub struct ActorHandles {
     pub mailer: Slot<WorkerMsg>,
     pub sms: Slot<WorkerMsg>,
     pub reset_requests: Slot<WorkerMsg>,
+    pub refresher: Slot<WorkerMsg>,
+    pub refresh_scheduler: Slot<refresher::SchedulerMsg>,
     /// This process's name as a job lease owner.
     pub job_owner: Arc<str>,
 }
@@ -55,6 +57,8 @@ impl Default for ActorHandles {
             mailer: Slot::default(),
             sms: Slot::default(),
             reset_requests: Slot::default(),
+            refresher: Slot::default(),
+            refresh_scheduler: Slot::default(),
             job_owner: crate::jobs::new_owner_id().into(),
         }
     }
@@ -91,6 +95,19 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
         public_base_url: settings.public_base_url.clone(),
     }));
 
+    let refresher_args = worker_args.with(Arc::new(refresher::RefreshQqToken {
+        db: state.db.clone(),
+        qq: state.qq.clone(),
+        cipher: state.security.cipher.clone(),
+        limiter: Arc::new(refresher::RateLimiter::per_second(
+            settings.refresh.rate_per_sec,
+        )),
+    }));
+    let scheduler_args = refresher::SchedulerArgs {
+        db: state.db.clone(),
+        settings: settings.refresh.clone(),
+    };
+
     let dispatcher_args = {
         let db = state.db.clone();
         let database_url = settings.database_url.clone();
@@ -103,6 +120,7 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
                 JobKind::PasswordResetRequest,
                 handles.reset_requests.clone(),
             ),
+            (JobKind::QqTokenRefresh, handles.refresher.clone()),
         ];
         move || DispatcherArgs {
             db: db.clone(),
@@ -140,6 +158,17 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
                     reset_args.clone(),
                 )
             },
+        ),
+        ChildSpec::new("qq-token-refresher", handles.refresher.clone(), move || {
+            (
+                JobWorker::<refresher::RefreshQqToken>::default(),
+                refresher_args.clone(),
+            )
+        }),
+        ChildSpec::new(
+            "refresh-scheduler",
+            handles.refresh_scheduler.clone(),
+            move || (refresher::RefreshScheduler, scheduler_args.clone()),
         ),
         ChildSpec::new("dispatcher", handles.dispatcher.clone(), move || {
             (Dispatcher, dispatcher_args())

@@ -14,4 +14,5 @@ mod password_reset;
 mod qq_client;
 mod qq_login;
 mod qq_sim;
+mod refresher;
 mod smtp_sink;

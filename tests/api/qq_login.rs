@@ -15,9 +15,9 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestApp, eventually, eventually_some};
 
-const PASSWORD: &str = "correct-horse-9";
+pub(crate) const PASSWORD: &str = "correct-horse-9";
 
-async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
+pub(crate) async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
     let status = response.status();
     let body = response.json::<Value>().await.unwrap_or(Value::Null);
     (status, body)
@@ -48,7 +48,7 @@ async fn callback(app: &TestApp, sim_user: &str) -> (StatusCode, Value) {
 }
 
 /// A bind ticket for a QQ user that has no binding yet.
-async fn bind_ticket(app: &TestApp, sim_user: &str) -> String {
+pub(crate) async fn bind_ticket(app: &TestApp, sim_user: &str) -> String {
     let (status, body) = callback(app, sim_user).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "bind_required", "{body}");
@@ -56,7 +56,7 @@ async fn bind_ticket(app: &TestApp, sim_user: &str) -> String {
 }
 
 /// An existing Renran account with a password.
-async fn existing_user(app: &TestApp, username: &str, mobile: &str) -> users::Model {
+pub(crate) async fn existing_user(app: &TestApp, username: &str, mobile: &str) -> users::Model {
     let password = passport::domain::Password::parse(PASSWORD).expect("password");
     let hash = passport::auth::PasswordHasher::owasp()
         .hash(&password)

@@ -1,0 +1,204 @@
+//! Keeping stored QQ tokens fresh (journey 8): find the bindings whose access token expires
+//! soon, queue one refresh job each (spread over time, one live job per binding even with
+//! several instances), and run a refresh: QQ's refresh grant, then a compare-and-swap on the
+//! binding's `token_version` so a concurrent refresh or login is never overwritten.
+
+use chrono::{DateTime, Utc};
+use rand::Rng as _;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use crate::auth::{TokenCipher, TokenField};
+use crate::config::RefreshSettings;
+use crate::entities::qq_bindings;
+use crate::jobs::{self, Enqueued, NewJob};
+use crate::qq::client::{QqClient, QqError};
+
+/// How many due bindings one scan queues at most (the next scan takes the rest).
+pub const SCAN_BATCH: u64 = 5_000;
+
+/// Queue a refresh for every binding due within `settings.ahead`, at a random moment within
+/// `settings.spread`. Served by the `(refresh_status, token_expires_at)` index: the work grows
+/// with the bindings due, not with all bindings. Returns how many jobs were new.
+pub async fn schedule_due(
+    db: &DatabaseConnection,
+    settings: &RefreshSettings,
+    now: DateTime<Utc>,
+) -> Result<usize, DbErr> {
+    let cutoff = now + settings.ahead;
+    let due: Vec<i64> = qq_bindings::Entity::find()
+        .select_only()
+        .column(qq_bindings::Column::Id)
+        .filter(qq_bindings::Column::RefreshStatus.eq("ok"))
+        .filter(qq_bindings::Column::TokenExpiresAt.lt(cutoff))
+        .order_by_asc(qq_bindings::Column::TokenExpiresAt)
+        .limit(SCAN_BATCH)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let spread_ms = settings.spread.as_millis().min(i64::MAX as u128) as i64;
+    let mut queued = 0;
+    for id in due {
+        let delay = if spread_ms > 0 {
+            rand::rng().random_range(0..spread_ms)
+        } else {
+            0
+        };
+        let job = NewJob::qq_token_refresh(id)
+            .unique_key(refresh_key(id))
+            .run_at(now + chrono::Duration::milliseconds(delay));
+        match jobs::enqueue(db, job).await {
+            Ok(Enqueued::Created(_)) => queued += 1,
+            Ok(_) => {}
+            Err(e) => return Err(DbErr::Custom(format!("cannot queue a refresh: {e}"))),
+        }
+    }
+    Ok(queued)
+}
+
+/// At most one live refresh job per binding.
+pub fn refresh_key(binding_id: i64) -> String {
+    format!("qq_token_refresh:{binding_id}")
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum RefreshOutcome {
+    /// New tokens stored.
+    Refreshed,
+    /// Someone else (a login, another refresher) changed the tokens meanwhile; theirs stand.
+    Superseded,
+    /// QQ refused the refresh token: the binding is marked `refresh_failed`.
+    Failed { qq_code: Option<i64> },
+    /// The binding is gone (unbound) or no longer refreshable.
+    Skipped,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RefreshError {
+    /// Worth retrying later: QQ down, slow or odd; the database unreachable.
+    #[error("transient: {0}")]
+    Transient(String),
+    /// Retrying cannot help (corrupt ciphertext, wrong key).
+    #[error("permanent: {0}")]
+    Permanent(String),
+}
+
+impl From<DbErr> for RefreshError {
+    fn from(e: DbErr) -> Self {
+        Self::Transient(format!("database: {e}"))
+    }
+}
+
+/// Refresh one binding's tokens through QQ's refresh grant.
+pub async fn refresh_binding(
+    db: &DatabaseConnection,
+    qq: &QqClient,
+    cipher: &TokenCipher,
+    binding_id: i64,
+    now: DateTime<Utc>,
+) -> Result<RefreshOutcome, RefreshError> {
+    let Some(binding) = qq_bindings::Entity::find_by_id(binding_id).one(db).await? else {
+        return Ok(RefreshOutcome::Skipped);
+    };
+    if binding.refresh_status != "ok" {
+        return Ok(RefreshOutcome::Skipped);
+    }
+    let Some(stored_refresh) = binding.refresh_token_enc.as_deref() else {
+        mark_failed(db, &binding, None, "no refresh token stored", now).await?;
+        return Ok(RefreshOutcome::Failed { qq_code: None });
+    };
+    let refresh_token = cipher
+        .decrypt(TokenField::QqRefreshToken, &binding.openid, stored_refresh)
+        .map_err(|e| RefreshError::Permanent(format!("cannot decrypt the refresh token: {e}")))?;
+
+    match qq.refresh(&refresh_token).await {
+        Ok(token) => {
+            let access = cipher
+                .encrypt(
+                    TokenField::QqAccessToken,
+                    &binding.openid,
+                    token.access_token.expose(),
+                )
+                .map_err(|e| RefreshError::Permanent(e.to_string()))?;
+            // QQ rotates the refresh token; should it ever send none, the stored one stays.
+            let refresh = match &token.refresh_token {
+                Some(t) => Some(
+                    cipher
+                        .encrypt(TokenField::QqRefreshToken, &binding.openid, t.expose())
+                        .map_err(|e| RefreshError::Permanent(e.to_string()))?,
+                ),
+                None => binding.refresh_token_enc.clone(),
+            };
+            let lifetime =
+                chrono::Duration::seconds(token.expires_in.min(10 * 365 * 86_400) as i64);
+            let swapped = qq_bindings::Entity::update_many()
+                .col_expr(qq_bindings::Column::AccessTokenEnc, Expr::value(access))
+                .col_expr(qq_bindings::Column::RefreshTokenEnc, Expr::value(refresh))
+                .col_expr(
+                    qq_bindings::Column::TokenExpiresAt,
+                    Expr::value(now + lifetime),
+                )
+                .col_expr(
+                    qq_bindings::Column::TokenVersion,
+                    Expr::value(binding.token_version + 1),
+                )
+                .col_expr(qq_bindings::Column::LastRefreshedAt, Expr::value(Some(now)))
+                .col_expr(
+                    qq_bindings::Column::RefreshError,
+                    Expr::value(Option::<String>::None),
+                )
+                .filter(qq_bindings::Column::Id.eq(binding.id))
+                .filter(qq_bindings::Column::TokenVersion.eq(binding.token_version))
+                .exec(db)
+                .await?;
+            Ok(if swapped.rows_affected == 1 {
+                RefreshOutcome::Refreshed
+            } else {
+                RefreshOutcome::Superseded
+            })
+        }
+        Err(e) if e.needs_relogin() => {
+            // Another refresher may have rotated the token under us: only a refresh token that
+            // is still the stored one is really dead.
+            if mark_failed(db, &binding, e.qq_code(), &e.to_string(), now).await? {
+                Ok(RefreshOutcome::Failed {
+                    qq_code: e.qq_code(),
+                })
+            } else {
+                Ok(RefreshOutcome::Superseded)
+            }
+        }
+        Err(e @ QqError::BadCredentials { .. }) | Err(e @ QqError::RedirectMismatch) => Err(
+            RefreshError::Transient(format!("QQ refused our app credentials: {e}")),
+        ),
+        Err(e) => Err(RefreshError::Transient(e.to_string())),
+    }
+}
+
+/// Mark a binding `refresh_failed` unless its tokens changed since `binding` was read.
+async fn mark_failed(
+    db: &DatabaseConnection,
+    binding: &qq_bindings::Model,
+    qq_code: Option<i64>,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let error = match qq_code {
+        Some(code) => format!("QQ {code}: {detail}"),
+        None => detail.to_owned(),
+    };
+    let marked = qq_bindings::Entity::update_many()
+        .col_expr(
+            qq_bindings::Column::RefreshStatus,
+            Expr::value("refresh_failed"),
+        )
+        .col_expr(qq_bindings::Column::RefreshError, Expr::value(Some(error)))
+        .col_expr(qq_bindings::Column::LastRefreshedAt, Expr::value(Some(now)))
+        .filter(qq_bindings::Column::Id.eq(binding.id))
+        .filter(qq_bindings::Column::TokenVersion.eq(binding.token_version))
+        .exec(db)
+        .await?;
+    Ok(marked.rows_affected == 1)
+}

@@ -1,0 +1,173 @@
+//! The QQ token refresher: a scheduler that periodically queues refresh jobs for the bindings
+//! due, and a [`JobWorker`] performer that runs them against QQ at a bounded rate.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ractor::{Actor, ActorProcessingErr, ActorRef};
+use sea_orm::DatabaseConnection;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+use super::worker::{Perform, PerformError, PerformFuture};
+use crate::accounts::qq_tokens::{self, RefreshError, RefreshOutcome};
+use crate::auth::TokenCipher;
+use crate::config::RefreshSettings;
+use crate::jobs::{Job, JobKind, JobPayload};
+use crate::qq::client::QqClient;
+
+/// Spaces calls evenly: at most `rate` per second from this process.
+pub struct RateLimiter {
+    interval: Duration,
+    next: Mutex<Instant>,
+}
+
+impl RateLimiter {
+    pub fn per_second(rate: u32) -> Self {
+        Self {
+            interval: Duration::from_secs(1) / rate.max(1),
+            next: Mutex::new(Instant::now()),
+        }
+    }
+
+    /// Wait for this caller's slot.
+    pub async fn acquire(&self) {
+        let slot = {
+            let mut next = self.next.lock().await;
+            let slot = (*next).max(Instant::now());
+            *next = slot + self.interval;
+            slot
+        };
+        tokio::time::sleep_until(slot).await;
+    }
+}
+
+/// Runs `qq_token_refresh` jobs.
+pub struct RefreshQqToken {
+    pub db: DatabaseConnection,
+    pub qq: Arc<QqClient>,
+    pub cipher: Arc<TokenCipher>,
+    pub limiter: Arc<RateLimiter>,
+}
+
+impl Perform for RefreshQqToken {
+    const KIND: JobKind = JobKind::QqTokenRefresh;
+
+    fn perform<'a>(&'a self, job: &'a Job) -> PerformFuture<'a> {
+        Box::pin(async move {
+            let JobPayload::QqTokenRefresh { binding_id } = job.decode()? else {
+                return Err(PerformError::permanent("not a QQ token refresh"));
+            };
+            self.limiter.acquire().await;
+            match qq_tokens::refresh_binding(
+                &self.db,
+                &self.qq,
+                &self.cipher,
+                binding_id,
+                crate::jobs::now(),
+            )
+            .await
+            {
+                Ok(RefreshOutcome::Failed { qq_code }) => {
+                    tracing::warn!(
+                        binding_id,
+                        ?qq_code,
+                        "QQ refused the refresh token; binding marked refresh_failed"
+                    );
+                    Ok(())
+                }
+                Ok(outcome) => {
+                    tracing::debug!(binding_id, ?outcome, "QQ token refresh done");
+                    Ok(())
+                }
+                Err(RefreshError::Transient(e)) => Err(PerformError::retry(e)),
+                Err(RefreshError::Permanent(e)) => Err(PerformError::permanent(e)),
+            }
+        })
+    }
+}
+
+pub enum SchedulerMsg {
+    /// Look for bindings due now.
+    Scan,
+}
+
+/// Queues refresh jobs for due bindings every `scan_interval` (and once at start).
+pub struct RefreshScheduler;
+
+#[derive(Clone)]
+pub struct SchedulerArgs {
+    pub db: DatabaseConnection,
+    pub settings: RefreshSettings,
+}
+
+pub struct SchedulerState {
+    args: SchedulerArgs,
+    ticker: tokio::task::JoinHandle<()>,
+}
+
+impl Actor for RefreshScheduler {
+    type Msg = SchedulerMsg;
+    type State = SchedulerState;
+    type Arguments = SchedulerArgs;
+
+    async fn pre_start(
+        &self,
+        myself: ActorRef<SchedulerMsg>,
+        args: SchedulerArgs,
+    ) -> Result<SchedulerState, ActorProcessingErr> {
+        let _ = myself.cast(SchedulerMsg::Scan);
+        let ticker = myself.send_interval(args.settings.scan_interval, || SchedulerMsg::Scan);
+        Ok(SchedulerState { args, ticker })
+    }
+
+    async fn handle(
+        &self,
+        _: ActorRef<SchedulerMsg>,
+        msg: SchedulerMsg,
+        state: &mut SchedulerState,
+    ) -> Result<(), ActorProcessingErr> {
+        match msg {
+            SchedulerMsg::Scan => match qq_tokens::schedule_due(
+                &state.args.db,
+                &state.args.settings,
+                crate::jobs::now(),
+            )
+            .await
+            {
+                Ok(0) => {}
+                Ok(queued) => tracing::info!(queued, "QQ token refreshes queued"),
+                // The next scan tries again; a database outage shows in /readyz.
+                Err(e) => tracing::warn!(error = %e, "cannot scan for QQ tokens due"),
+            },
+        }
+        Ok(())
+    }
+
+    async fn post_stop(
+        &self,
+        _: ActorRef<SchedulerMsg>,
+        state: &mut SchedulerState,
+    ) -> Result<(), ActorProcessingErr> {
+        state.ticker.abort();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_limiter_spaces_calls_evenly() {
+        let limiter = RateLimiter::per_second(100);
+        let started = Instant::now();
+        for _ in 0..11 {
+            limiter.acquire().await;
+        }
+        let elapsed = started.elapsed();
+        // Ten gaps of 10 ms after the first, immediate, call.
+        assert!(elapsed >= Duration::from_millis(100), "{elapsed:?}");
+        assert!(elapsed < Duration::from_millis(600), "{elapsed:?}");
+    }
+}

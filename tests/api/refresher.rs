@@ -1,0 +1,201 @@
+//! Keeping QQ tokens fresh (journey 8) against the simulator, on SQLite and PostgreSQL: due
+//! bindings are refreshed and re-encrypted, dead refresh tokens end `refresh_failed`, and two
+//! refreshes racing on one binding leave one consistent token pair.
+
+use std::time::Duration;
+
+use passport::accounts::qq_tokens::{self, RefreshOutcome};
+use passport::auth::{TokenCipher, TokenField};
+use passport::entities::qq_bindings;
+use passport::qq::client::{QqClient, QqError};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use serde_json::json;
+
+use crate::helpers::{Backend, TestApp, eventually_some};
+use crate::qq_login::{PASSWORD, bind_ticket, existing_user, json_of};
+
+/// A binding made through the real login flow, so the simulator knows its tokens.
+async fn bound(app: &TestApp, username: &str, mobile: &str, sim_user: &str) -> qq_bindings::Model {
+    existing_user(app, username, mobile).await;
+    let ticket = bind_ticket(app, sim_user).await;
+    let (status, body) = json_of(
+        app.post_json(
+            "/api/oauth/qq/bind",
+            &json!({"bind_ticket": ticket, "account": username, "password": PASSWORD}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let user_id = body["user"]["id"].as_i64().expect("user id");
+    qq_bindings::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("bindings")
+        .into_iter()
+        .find(|b| b.user_id == user_id)
+        .expect("the binding")
+}
+
+async fn set_expiry(app: &TestApp, binding: &qq_bindings::Model, in_days: i64) {
+    let mut active: qq_bindings::ActiveModel = binding.clone().into();
+    active.token_expires_at = Set(chrono::Utc::now() + chrono::Duration::days(in_days));
+    active.update(&app.db).await.expect("set expiry");
+}
+
+fn refresh_token(app: &TestApp, binding: &qq_bindings::Model) -> String {
+    TokenCipher::new(&app.settings.token_key)
+        .decrypt(
+            TokenField::QqRefreshToken,
+            &binding.openid,
+            binding
+                .refresh_token_enc
+                .as_deref()
+                .expect("a refresh token"),
+        )
+        .expect("decrypt")
+}
+
+async fn reload(app: &TestApp, id: i64) -> qq_bindings::Model {
+    qq_bindings::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("binding")
+}
+
+fn refreshing_app_env(env: &mut std::collections::BTreeMap<String, String>) {
+    env.insert("PASSPORT_QQ_REFRESH_SCAN_SECS".into(), "1".into());
+    env.insert("PASSPORT_QQ_REFRESH_SPREAD_SECS".into(), "0".into());
+    env.insert("PASSPORT_JOB_POLL_MAX_MS".into(), "100".into());
+}
+
+async fn due_bindings_are_refreshed_and_the_old_refresh_token_dies(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim_and(backend, refreshing_app_env).await else {
+        return;
+    };
+    let due = bound(&app, "due_user", "13800000001", "due_qq").await;
+    let later = bound(&app, "later_user", "13800000002", "later_qq").await;
+    let old_refresh = refresh_token(&app, &due);
+    set_expiry(&app, &due, 1).await;
+    set_expiry(&app, &later, 60).await;
+
+    let refreshed = eventually_some(
+        Duration::from_secs(15),
+        "the due binding is refreshed",
+        || async {
+            let b = reload(&app, due.id).await;
+            (b.token_version > due.token_version).then_some(b)
+        },
+    )
+    .await;
+    assert_eq!(refreshed.refresh_status, "ok");
+    assert!(refreshed.last_refreshed_at.is_some());
+    assert!(
+        refreshed.token_expires_at > chrono::Utc::now() + chrono::Duration::days(80),
+        "QQ's 90 days"
+    );
+    assert_ne!(refreshed.access_token_enc, due.access_token_enc);
+    let new_refresh = refresh_token(&app, &refreshed);
+    assert_ne!(
+        new_refresh, old_refresh,
+        "QQ rotated the refresh token; the new one is stored"
+    );
+    assert!(
+        !refreshed
+            .refresh_token_enc
+            .as_deref()
+            .unwrap_or_default()
+            .contains(&new_refresh),
+        "stored encrypted"
+    );
+
+    let client = QqClient::new(&app.settings.qq).expect("client");
+    assert!(
+        matches!(
+            client.refresh(&old_refresh).await,
+            Err(QqError::TokenInvalid { .. })
+        ),
+        "the old refresh token is dead at QQ"
+    );
+    let untouched = reload(&app, later.id).await;
+    assert_eq!(
+        untouched.token_version, later.token_version,
+        "a binding not due is left alone"
+    );
+}
+
+async fn a_dead_refresh_token_ends_refresh_failed(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim_and(backend, refreshing_app_env).await else {
+        return;
+    };
+    let binding = bound(&app, "dead_user", "13800000003", "dead_qq").await;
+    let revoked = app
+        .client
+        .post(format!(
+            "{}/_sim/revoke",
+            app.sim_url.as_deref().expect("sim")
+        ))
+        .json(&json!({"token": refresh_token(&app, &binding)}))
+        .send()
+        .await
+        .expect("revoke");
+    assert!(revoked.status().is_success());
+    set_expiry(&app, &binding, 1).await;
+    let failed = eventually_some(
+        Duration::from_secs(15),
+        "the binding is marked refresh_failed",
+        || async {
+            let b = reload(&app, binding.id).await;
+            (b.refresh_status == "refresh_failed").then_some(b)
+        },
+    )
+    .await;
+    let error = failed.refresh_error.unwrap_or_default();
+    assert!(error.starts_with("QQ 1000"), "the QQ code is kept: {error}");
+    assert_eq!(
+        failed.access_token_enc, binding.access_token_enc,
+        "tokens untouched"
+    );
+}
+
+async fn two_refreshes_racing_leave_one_consistent_pair(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
+    let binding = bound(&app, "race_user", "13800000004", "race_qq").await;
+    let client = QqClient::new(&app.settings.qq).expect("client");
+    let cipher = TokenCipher::new(&app.settings.token_key);
+    // QQ answers slowly, so both refreshers read the same token pair before either writes.
+    app.sim_fault(
+        json!({"endpoint": "token", "kind": "latency", "latency_ms": 300, "probability": 1.0}),
+    )
+    .await;
+    let now = chrono::Utc::now();
+    let (a, b) = tokio::join!(
+        qq_tokens::refresh_binding(&app.db, &client, &cipher, binding.id, now),
+        qq_tokens::refresh_binding(&app.db, &client, &cipher, binding.id, now),
+    );
+    let mut outcomes = [a.expect("first"), b.expect("second")];
+    outcomes.sort_by_key(|o| format!("{o:?}"));
+    assert_eq!(
+        outcomes,
+        [RefreshOutcome::Refreshed, RefreshOutcome::Superseded]
+    );
+    let after = reload(&app, binding.id).await;
+    assert_eq!(after.refresh_status, "ok");
+    assert_eq!(after.token_version, binding.token_version + 1);
+    // The stored pair is the live one: QQ accepts its refresh token.
+    assert_eq!(
+        qq_tokens::refresh_binding(&app.db, &client, &cipher, binding.id, chrono::Utc::now())
+            .await
+            .expect("refresh"),
+        RefreshOutcome::Refreshed
+    );
+}
+
+on_both_backends!(
+    due_bindings_are_refreshed_and_the_old_refresh_token_dies,
+    a_dead_refresh_token_ends_refresh_failed,
+    two_refreshes_racing_leave_one_consistent_pair,
+);
