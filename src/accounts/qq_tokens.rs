@@ -16,6 +16,9 @@ use crate::entities::qq_bindings;
 use crate::jobs::{self, Enqueued, NewJob};
 use crate::qq::client::{QqClient, QqError};
 
+/// How long one refresher may hold a binding (longer than the QQ client's whole timeout).
+pub const REFRESH_LEASE: chrono::Duration = chrono::Duration::seconds(60);
+
 /// How many due bindings one scan queues at most (the next scan takes the rest).
 pub const SCAN_BATCH: u64 = 5_000;
 
@@ -105,6 +108,25 @@ pub async fn refresh_binding(
     if binding.refresh_status != "ok" {
         return Ok(RefreshOutcome::Skipped);
     }
+    // Take the binding's refresh lease: QQ rotates refresh tokens, so a second refresher
+    // sending the same token would be refused and could mark a healthy binding failed.
+    let leased = qq_bindings::Entity::update_many()
+        .col_expr(
+            qq_bindings::Column::RefreshLeaseUntil,
+            Expr::value(Some(now + REFRESH_LEASE)),
+        )
+        .filter(qq_bindings::Column::Id.eq(binding.id))
+        .filter(qq_bindings::Column::TokenVersion.eq(binding.token_version))
+        .filter(
+            sea_orm::Condition::any()
+                .add(qq_bindings::Column::RefreshLeaseUntil.is_null())
+                .add(qq_bindings::Column::RefreshLeaseUntil.lt(now)),
+        )
+        .exec(db)
+        .await?;
+    if leased.rows_affected != 1 {
+        return Ok(RefreshOutcome::Superseded);
+    }
     let Some(stored_refresh) = binding.refresh_token_enc.as_deref() else {
         mark_failed(db, &binding, None, "no refresh token stored", now).await?;
         return Ok(RefreshOutcome::Failed { qq_code: None });
@@ -149,6 +171,11 @@ pub async fn refresh_binding(
                     qq_bindings::Column::RefreshError,
                     Expr::value(Option::<String>::None),
                 )
+                .col_expr(qq_bindings::Column::RefreshStatus, Expr::value("ok"))
+                .col_expr(
+                    qq_bindings::Column::RefreshLeaseUntil,
+                    Expr::value(Option::<DateTime<Utc>>::None),
+                )
                 .filter(qq_bindings::Column::Id.eq(binding.id))
                 .filter(qq_bindings::Column::TokenVersion.eq(binding.token_version))
                 .exec(db)
@@ -170,10 +197,15 @@ pub async fn refresh_binding(
                 Ok(RefreshOutcome::Superseded)
             }
         }
-        Err(e @ QqError::BadCredentials { .. }) | Err(e @ QqError::RedirectMismatch) => Err(
-            RefreshError::Transient(format!("QQ refused our app credentials: {e}")),
-        ),
-        Err(e) => Err(RefreshError::Transient(e.to_string())),
+        Err(e) => {
+            release_lease(db, &binding).await?;
+            Err(RefreshError::Transient(match e {
+                QqError::BadCredentials { .. } | QqError::RedirectMismatch => {
+                    format!("QQ refused our app credentials: {e}")
+                }
+                e => e.to_string(),
+            }))
+        }
     }
 }
 
@@ -196,9 +228,27 @@ async fn mark_failed(
         )
         .col_expr(qq_bindings::Column::RefreshError, Expr::value(Some(error)))
         .col_expr(qq_bindings::Column::LastRefreshedAt, Expr::value(Some(now)))
+        .col_expr(
+            qq_bindings::Column::RefreshLeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(qq_bindings::Column::Id.eq(binding.id))
         .filter(qq_bindings::Column::TokenVersion.eq(binding.token_version))
         .exec(db)
         .await?;
     Ok(marked.rows_affected == 1)
+}
+
+/// Give the lease back after a transient failure, so the retry need not wait for it to lapse.
+async fn release_lease(db: &DatabaseConnection, binding: &qq_bindings::Model) -> Result<(), DbErr> {
+    qq_bindings::Entity::update_many()
+        .col_expr(
+            qq_bindings::Column::RefreshLeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(qq_bindings::Column::Id.eq(binding.id))
+        .filter(qq_bindings::Column::TokenVersion.eq(binding.token_version))
+        .exec(db)
+        .await?;
+    Ok(())
 }

@@ -23,6 +23,8 @@ pub struct Model {
     pub last_refreshed_at: Option<DateTimeUtc>,
     pub bound_at: DateTimeUtc,
     pub last_login_at: Option<DateTimeUtc>,
+    /// Held by the refresher working on this binding (see `accounts::qq_tokens`).
+    pub refresh_lease_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
