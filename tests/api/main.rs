@@ -7,6 +7,7 @@ mod helpers;
 
 mod bench;
 mod bench_login;
+mod bench_refresh;
 mod foundation;
 mod itsdangerous;
 mod jobs;

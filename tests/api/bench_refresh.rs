@@ -1,0 +1,178 @@
+//! Performance scenario (not a test): 10,000 bindings due for a token refresh, refreshed
+//! against the QQ simulator through the scheduler, the job queue and the refresh worker. Run by
+//! `make bench`; prints refreshes/s, asserts only that every binding was refreshed.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt as _;
+use passport::auth::{TokenCipher, TokenField};
+use passport::entities::{qq_bindings, users};
+use passport::qq::client::QqClient;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp};
+
+const BINDINGS: usize = 10_000;
+
+async fn bench_backend(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim_and(backend, |env| {
+        env.insert("PASSPORT_QQ_REFRESH_RATE".into(), "100000".into());
+        env.insert("PASSPORT_QQ_REFRESH_SPREAD_SECS".into(), "0".into());
+        env.insert("PASSPORT_QQ_REFRESH_SCAN_SECS".into(), "1".into());
+        env.insert("PASSPORT_JOB_CONCURRENCY".into(), "64".into());
+        env.insert("PASSPORT_JOB_POLL_MAX_MS".into(), "100".into());
+    })
+    .await
+    else {
+        return;
+    };
+    let sim = app.sim_url.clone().expect("sim");
+    let client = Arc::new(QqClient::new(&app.settings.qq).expect("client"));
+    let cipher = Arc::new(TokenCipher::new(&app.settings.token_key));
+
+    // Real tokens from the simulator, one QQ user per binding.
+    let seeded = Instant::now();
+    let rows: Vec<(String, String, String)> = futures_util::stream::iter(0..BINDINGS)
+        .map(|n| {
+            let (app_client, client, sim, settings) = (
+                app.client.clone(),
+                client.clone(),
+                sim.clone(),
+                app.settings.clone(),
+            );
+            async move {
+                let minted: Value = app_client
+                    .post(format!("{sim}/_sim/codes"))
+                    .json(&json!({
+                        "client_id": settings.qq.app_id,
+                        "redirect_uri": settings.qq.redirect_uri.as_str(),
+                        "sim_user": format!("bench_user_{n}"),
+                        "count": 1,
+                    }))
+                    .send()
+                    .await
+                    .expect("mint")
+                    .json()
+                    .await
+                    .expect("json");
+                let code = minted["codes"][0].as_str().expect("code").to_owned();
+                let token = client.exchange_code(&code).await.expect("exchange");
+                let me = client
+                    .openid(token.access_token.expose(), false)
+                    .await
+                    .expect("openid");
+                let refresh = token
+                    .refresh_token
+                    .expect("refresh token")
+                    .expose()
+                    .to_owned();
+                (me.openid, token.access_token.expose().to_owned(), refresh)
+            }
+        })
+        .buffer_unordered(32)
+        .collect()
+        .await;
+    let now = chrono::Utc::now();
+    for (chunk_no, chunk) in rows.chunks(500).enumerate() {
+        let users: Vec<users::ActiveModel> = (0..chunk.len())
+            .map(|i| {
+                let n = chunk_no * 500 + i;
+                users::ActiveModel {
+                    username: Set(format!("bench_{n}")),
+                    nickname: Set(format!("压测{n}")),
+                    avatar: Set(String::new()),
+                    token_version: Set(0),
+                    is_staff: Set(false),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+            })
+            .collect();
+        users::Entity::insert_many(users)
+            .exec(&app.db)
+            .await
+            .expect("users");
+    }
+    let user_ids: Vec<i64> = users::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("users")
+        .iter()
+        .map(|u| u.id)
+        .collect();
+    for (chunk_no, chunk) in rows.chunks(500).enumerate() {
+        let bindings: Vec<qq_bindings::ActiveModel> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, (openid, access, refresh))| qq_bindings::ActiveModel {
+                user_id: Set(user_ids[chunk_no * 500 + i]),
+                openid: Set(openid.clone()),
+                qq_nickname: Set(String::new()),
+                qq_avatar: Set(String::new()),
+                access_token_enc: Set(cipher
+                    .encrypt(TokenField::QqAccessToken, openid, access)
+                    .expect("encrypt")),
+                refresh_token_enc: Set(Some(
+                    cipher
+                        .encrypt(TokenField::QqRefreshToken, openid, refresh)
+                        .expect("encrypt"),
+                )),
+                // Due: inside the refresh window.
+                token_expires_at: Set(now + chrono::Duration::days(1)),
+                token_version: Set(0),
+                refresh_status: Set("ok".into()),
+                bound_at: Set(now),
+                ..Default::default()
+            })
+            .collect();
+        qq_bindings::Entity::insert_many(bindings)
+            .exec(&app.db)
+            .await
+            .expect("bindings");
+    }
+    let seeding = seeded.elapsed();
+
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(900);
+    loop {
+        let done = qq_bindings::Entity::find()
+            .filter(qq_bindings::Column::TokenVersion.gt(0))
+            .count(&app.db)
+            .await
+            .expect("count");
+        if done as usize >= BINDINGS {
+            break;
+        }
+        assert!(Instant::now() < deadline, "refresh timed out at {done}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let elapsed = started.elapsed();
+    let failed = qq_bindings::Entity::find()
+        .filter(qq_bindings::Column::RefreshStatus.ne("ok"))
+        .count(&app.db)
+        .await
+        .expect("count");
+    println!(
+        "BENCH qq-refresh {:<8} {BINDINGS} due bindings refreshed against the simulator in {:.1} s: {:>6.0} refreshes/s (job concurrency 64; seeding took {:.1} s)",
+        format!("{backend:?}"),
+        elapsed.as_secs_f64(),
+        BINDINGS as f64 / elapsed.as_secs_f64(),
+        seeding.as_secs_f64(),
+    );
+    assert_eq!(failed, 0, "every refresh succeeded");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "benchmark: run with `make bench`"]
+async fn bench_qq_refresh_sqlite() {
+    bench_backend(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "benchmark: run with `make bench`"]
+async fn bench_qq_refresh_postgres() {
+    bench_backend(Backend::Postgres).await;
+}
