@@ -5,6 +5,7 @@ use chrono::Utc;
 use poem::web::{Data, RemoteAddr};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
+use sea_orm::TransactionTrait;
 
 use crate::accounts::throttle;
 use crate::accounts::{AccountError, email_change, password_reset};
@@ -86,8 +87,10 @@ impl PasswordResetsApi {
     ) -> Result<AcceptedResponse, ApiError> {
         let email = Email::parse(&body.email).map_err(AccountError::from)?;
         let now = Utc::now();
+        // One transaction, one commit: the counters and the job together.
+        let txn = state.db.begin().await.map_err(AccountError::from)?;
         let per_address = throttle::hit(
-            &state.db,
+            &txn,
             &throttle::key("reset:address", email.as_ref()),
             password_reset::PER_ADDRESS,
             now,
@@ -95,7 +98,7 @@ impl PasswordResetsApi {
         .await
         .map_err(AccountError::from)?;
         let per_client = throttle::hit(
-            &state.db,
+            &txn,
             &throttle::key("reset:client", &client_key(remote)),
             password_reset::PER_CLIENT,
             now,
@@ -108,10 +111,11 @@ impl PasswordResetsApi {
             tracing::warn!("password reset request throttled; nothing sent");
         } else {
             // The lookup happens in the job, so known and unknown addresses cost the same here.
-            jobs::enqueue(&state.db, NewJob::password_reset_request(email.as_ref()))
+            jobs::enqueue(&txn, NewJob::password_reset_request(email.as_ref()))
                 .await
                 .map_err(|e| ApiError::internal(&e))?;
         }
+        txn.commit().await.map_err(AccountError::from)?;
         Ok(AcceptedResponse::Accepted(Json(Accepted {
             message: RESET_ACCEPTED.to_owned(),
         })))

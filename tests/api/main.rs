@@ -8,6 +8,7 @@ mod helpers;
 mod bench;
 mod bench_login;
 mod bench_refresh;
+mod bench_reset;
 mod foundation;
 mod itsdangerous;
 mod jobs;

@@ -485,3 +485,126 @@ on_both_backends!(
     unknown_and_throttled_addresses_get_202_and_no_mail,
     a_qq_account_sets_a_verified_email_and_can_then_reset,
 );
+
+// --- Through a real SMTP conversation ----------------------------------------------------
+
+/// The text/plain part of a MIME message, transfer-decoded.
+fn plain_text(data: &str) -> String {
+    use base64::Engine as _;
+    let mut out = String::new();
+    for part in data.split("\r\n\r\n").collect::<Vec<_>>().windows(2) {
+        let (head, body) = (part[0].to_ascii_lowercase(), part[1]);
+        if !head.contains("text/plain") {
+            continue;
+        }
+        let body = body.split("\r\n--").next().unwrap_or_default();
+        if head.contains("base64") {
+            let joined: String = body.split_whitespace().collect();
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(joined)
+                .unwrap_or_default();
+            out.push_str(&String::from_utf8_lossy(&bytes));
+        } else if head.contains("quoted-printable") {
+            let joined = body.replace("=\r\n", "");
+            let mut bytes = Vec::new();
+            let raw = joined.as_bytes();
+            let mut i = 0;
+            while i < raw.len() {
+                if raw[i] == b'=' && i + 2 < raw.len() {
+                    if let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
+                        bytes.push(b);
+                        i += 3;
+                        continue;
+                    }
+                }
+                bytes.push(raw[i]);
+                i += 1;
+            }
+            out.push_str(&String::from_utf8_lossy(&bytes));
+        } else {
+            out.push_str(body);
+        }
+    }
+    out
+}
+
+/// An RFC 2047 subject (`=?utf-8?b?…?=`), decoded.
+fn subject(raw: &str) -> String {
+    use base64::Engine as _;
+    raw.split_whitespace()
+        .map(|word| {
+            let lower = word.to_ascii_lowercase();
+            if lower.starts_with("=?utf-8?b?") && word.ends_with("?=") {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(&word[10..word.len() - 2])
+                    .unwrap_or_default();
+                String::from_utf8_lossy(&bytes).into_owned()
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect()
+}
+
+async fn the_reset_journey_through_real_smtp(backend: Backend) {
+    let sink = crate::smtp_sink::SmtpSink::start().await;
+    let smtp = sink.url();
+    let Some(app) = TestApp::spawn_with(backend, move |env| {
+        env.insert("PASSPORT_SMTP_URL".into(), smtp);
+        env.insert(
+            "PASSPORT_PUBLIC_BASE_URL".into(),
+            "https://passport.renran.test".into(),
+        );
+    })
+    .await
+    else {
+        return;
+    };
+    user_with_email(&app, "smtpreader", Some("smtp.reader@example.com")).await;
+    assert_eq!(ask_reset(&app, "smtp.reader@example.com").await.0, 202);
+    let mail = eventually_some(
+        Duration::from_secs(10),
+        "the reset mail reaches the SMTP sink",
+        || async { sink.messages().into_iter().next() },
+    )
+    .await;
+    assert_eq!(mail.to, vec!["smtp.reader@example.com".to_string()]);
+    assert_eq!(
+        subject(&mail.header("subject").expect("subject")),
+        "【荏苒】重置密码"
+    );
+    assert!(
+        mail.data.to_ascii_lowercase().contains("text/html"),
+        "an HTML part too"
+    );
+    let text = plain_text(&mail.data);
+    assert!(
+        text.contains("https://passport.renran.test/reset-password?token="),
+        "{text}"
+    );
+    assert!(text.contains("如果这不是你本人的操作"), "{text}");
+    let token = link_token(&text, "/reset-password");
+
+    let (status, body) = confirm(&app, &token, NEW_PASSWORD).await;
+    assert_eq!(status, 204, "{body}");
+    assert_eq!(login(&app, "smtpreader", NEW_PASSWORD).await.0, 200);
+    let notice = eventually_some(
+        Duration::from_secs(10),
+        "the notice reaches the SMTP sink",
+        || async {
+            let messages = sink.messages();
+            (messages.len() >= 2).then(|| messages[1].clone())
+        },
+    )
+    .await;
+    assert_eq!(
+        subject(&notice.header("subject").expect("subject")),
+        "【荏苒】你的密码已修改"
+    );
+    assert!(
+        app.outbox_mails("smtp.reader@example.com").await.is_empty(),
+        "SMTP, not the outbox"
+    );
+}
+
+on_both_backends!(the_reset_journey_through_real_smtp);
