@@ -510,12 +510,13 @@ fn plain_text(data: &str) -> String {
             let raw = joined.as_bytes();
             let mut i = 0;
             while i < raw.len() {
-                if raw[i] == b'=' && i + 2 < raw.len() {
-                    if let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16) {
-                        bytes.push(b);
-                        i += 3;
-                        continue;
-                    }
+                if raw[i] == b'='
+                    && i + 2 < raw.len()
+                    && let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16)
+                {
+                    bytes.push(b);
+                    i += 3;
+                    continue;
                 }
                 bytes.push(raw[i]);
                 i += 1;
