@@ -185,5 +185,6 @@ fn print_dev_urls(app: &Application) {
     println!("  API docs     {base}/docs");
     println!("  OpenAPI      {base}/openapi.json");
     println!("  health       {base}/healthz   readiness {base}/readyz");
+    println!("  outbox       {base}/dev/outbox   (mails and SMS)");
     println!();
 }

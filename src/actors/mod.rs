@@ -65,6 +65,7 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
         performer: Arc::new(()),
         db: state.db.clone(),
         backoff,
+        lease: jobs.lease,
         dispatcher: handles.dispatcher.clone(),
         shutdown_grace: jobs.shutdown_grace,
     };
