@@ -739,6 +739,36 @@ on_both_backends!(
     mail_and_sms_land_in_the_dev_outbox_newest_first,
 );
 
+/// PostgreSQL: an idle dispatcher (its polls already seconds apart) is woken by the NOTIFY an
+/// enqueue sends, so a mail goes out at once rather than at the next poll.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_notify_wakes_an_idle_dispatcher() {
+    let sink = SmtpSink::start().await;
+    let url = sink.url();
+    let Some(app) = TestApp::spawn_with(Backend::Postgres, move |env| {
+        fast_jobs(env);
+        env.insert("PASSPORT_SMTP_URL".into(), url);
+        env.insert("PASSPORT_JOB_POLL_MAX_MS".into(), "60000".into());
+    })
+    .await
+    else {
+        return;
+    };
+    // Idle polls double from 25 ms: by now the next one is about 3 s away.
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    let enqueued = Instant::now();
+    jobs::enqueue(&app.db, NewJob::mail(mail("prompt@example.com", 1)))
+        .await
+        .expect("enqueue");
+    while sink.count() == 0 {
+        assert!(
+            enqueued.elapsed() < Duration::from_millis(1500),
+            "the mail waited for the next poll: NOTIFY did not wake the dispatcher"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 #[tokio::test]
 async fn the_dev_outbox_does_not_exist_in_production() {
     let Some(test_db) = TestDb::fresh(Backend::Sqlite).await else {
