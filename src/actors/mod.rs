@@ -28,7 +28,7 @@ pub use supervisor::{ActorTree, ChildSpec, Slot};
 use crate::jobs::{Backoff, JobKind};
 use crate::mail::{Mailer, Outbox};
 use crate::startup::AppState;
-use dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg};
+use dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg, WorkerRoute};
 use worker::{JobWorker, WorkerArgs, WorkerMsg};
 
 /// Where the rest of the service finds the actors (each slot follows restarts).
@@ -72,28 +72,27 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
 
     let mailer = Mailer::from_settings(&settings.mail, jobs.smtp_timeout, jobs.concurrency)?;
     let mailer_args = worker_args.with(Arc::new(mailer::SendMail { mailer }));
+    if !settings.is_dev() {
+        tracing::warn!(
+            "no SMS provider is configured: SMS are written to the outbox directory, not sent"
+        );
+    }
     let sms_args = worker_args.with(Arc::new(sms::SendSms {
         gateway: Arc::new(crate::sms::OutboxGateway(Outbox::new(
             settings.mail.outbox_dir.clone(),
         ))),
     }));
 
-    let dispatcher_args = {
-        let db = state.db.clone();
-        let database_url = settings.database_url.clone();
-        let settings = jobs.clone();
-        let owner = handles.job_owner.to_string();
-        let workers = vec![
-            (JobKind::Mail, handles.mailer.clone()),
-            (JobKind::Sms, handles.sms.clone()),
-        ];
-        move || DispatcherArgs {
-            db: db.clone(),
-            database_url: database_url.clone(),
-            settings: settings.clone(),
-            owner: owner.clone(),
-            workers: workers.clone(),
-        }
+    let dispatcher_args = DispatcherArgs {
+        db: state.db.clone(),
+        database_url: settings.database_url.clone(),
+        settings: jobs.clone(),
+        owner: handles.job_owner.to_string(),
+        // The QQ token refresher joins here, with `.max_in_flight(n)` to spare QQ's rate limit.
+        workers: vec![
+            WorkerRoute::new(JobKind::Mail, handles.mailer.clone()),
+            WorkerRoute::new(JobKind::Sms, handles.sms.clone()),
+        ],
     };
 
     Ok(vec![
@@ -107,7 +106,7 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
             (JobWorker::<sms::SendSms>::default(), sms_args.clone())
         }),
         ChildSpec::new("dispatcher", handles.dispatcher.clone(), move || {
-            (Dispatcher, dispatcher_args())
+            (Dispatcher, dispatcher_args.clone())
         }),
     ])
 }
