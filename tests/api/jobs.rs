@@ -910,8 +910,10 @@ async fn no_mail_is_lost_when_passport_is_killed_while_smtp_is_down(backend: Bac
         0
     );
 
-    let sink = SmtpSink::start_on(port).await;
+    // A new process starts while SMTP is still down, then the sink comes up.
     let _second = Passport::start(&test_db.url, port, outbox.path());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let sink = SmtpSink::start_on(port).await;
     eventually(Duration::from_secs(60), "all 500 mails arrive", || async {
         sink.by_message_id().len() == 500
     })
