@@ -617,6 +617,48 @@ async fn a_slow_smtp_server_does_not_cost_the_lease(backend: Backend) {
     assert_eq!(row(&app.db, id).await.attempt, 1);
 }
 
+async fn shutdown_lets_running_jobs_finish_within_the_grace(backend: Backend) {
+    let sink = SmtpSink::start().await;
+    sink.delay_after_data(Duration::from_millis(800));
+    let url = sink.url();
+    let Some(mut app) = TestApp::spawn_with(backend, move |env| {
+        fast_jobs(env);
+        env.insert("PASSPORT_SMTP_URL".into(), url);
+        env.insert("PASSPORT_JOB_SHUTDOWN_GRACE_MS".into(), "5000".into());
+    })
+    .await
+    else {
+        return;
+    };
+    let id = created(
+        jobs::enqueue(&app.db, NewJob::mail(mail("finishing@example.com", 1)))
+            .await
+            .expect("enqueue"),
+    );
+    eventually(Duration::from_secs(5), "the job is running", || async {
+        row(&app.db, id).await.state == "running"
+    })
+    .await;
+    app.shutdown_server().await;
+    assert_eq!(
+        sink.count(),
+        1,
+        "the running mail was finished, not cut off"
+    );
+    assert_eq!(row(&app.db, id).await.state, "completed");
+    let later = created(
+        jobs::enqueue(&app.db, NewJob::mail(mail("after-stop@example.com", 2)))
+            .await
+            .expect("enqueue"),
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        row(&app.db, later).await.state,
+        "available",
+        "nothing claims after shutdown"
+    );
+}
+
 async fn shutdown_releases_jobs_that_do_not_finish_in_time(backend: Backend) {
     let sink = SmtpSink::start().await;
     sink.stall_after_data();
@@ -735,6 +777,7 @@ on_both_backends!(
     a_permanently_refused_mail_is_discarded_after_max_attempts,
     a_panicking_mailer_is_restarted_and_the_next_mails_arrive,
     a_slow_smtp_server_does_not_cost_the_lease,
+    shutdown_lets_running_jobs_finish_within_the_grace,
     shutdown_releases_jobs_that_do_not_finish_in_time,
     mail_and_sms_land_in_the_dev_outbox_newest_first,
 );
