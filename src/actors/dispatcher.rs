@@ -28,6 +28,7 @@ pub enum DispatcherMsg {
     Finished(i64),
 }
 
+#[derive(Clone)]
 pub struct DispatcherArgs {
     pub db: DatabaseConnection,
     pub database_url: String,
@@ -35,17 +36,41 @@ pub struct DispatcherArgs {
     /// This process's lease owner name.
     pub owner: String,
     /// Which worker runs which kind.
-    pub workers: Vec<(JobKind, Slot<WorkerMsg>)>,
+    pub workers: Vec<WorkerRoute>,
+}
+
+/// One kind of job and the worker that runs it.
+#[derive(Clone)]
+pub struct WorkerRoute {
+    pub kind: JobKind,
+    pub slot: Slot<WorkerMsg>,
+    /// At most this many jobs of this kind running at once in this process (within the overall
+    /// concurrency): a rate-limited upstream (QQ) gets a few slots and cannot starve the mail.
+    pub max_in_flight: Option<u32>,
+}
+
+impl WorkerRoute {
+    pub fn new(kind: JobKind, slot: Slot<WorkerMsg>) -> Self {
+        Self {
+            kind,
+            slot,
+            max_in_flight: None,
+        }
+    }
+
+    pub fn max_in_flight(mut self, max: u32) -> Self {
+        self.max_in_flight = Some(max);
+        self
+    }
 }
 
 pub struct Dispatcher;
 
 pub struct DispatcherState {
     args: DispatcherArgs,
-    kinds: Vec<JobKind>,
-    /// Jobs handed out and not reported finished, with the time their lease runs out (after
-    /// which the database, not us, decides their fate).
-    inflight: HashMap<i64, Instant>,
+    /// Jobs handed out and not reported finished, with their kind and the time their first
+    /// lease runs out (after which we stop counting them; the database decides their fate).
+    inflight: HashMap<i64, (JobKind, Instant)>,
     idle_pause: Duration,
     tick_queued: bool,
     timer: Option<JoinHandle<()>>,
@@ -69,11 +94,9 @@ impl Actor for Dispatcher {
     ) -> Result<DispatcherState, ActorProcessingErr> {
         let listener = (args.db.get_database_backend() == DbBackend::Postgres)
             .then(|| tokio::spawn(listen(args.database_url.clone(), myself.clone())));
-        let kinds = args.workers.iter().map(|(k, _)| *k).collect();
         let _ = myself.cast(DispatcherMsg::Tick);
         Ok(DispatcherState {
             args,
-            kinds,
             inflight: HashMap::new(),
             idle_pause: MIN_POLL,
             tick_queued: true,
@@ -145,8 +168,8 @@ fn request_pump(myself: &ActorRef<DispatcherMsg>, state: &mut DispatcherState) {
 }
 
 async fn pump(myself: &ActorRef<DispatcherMsg>, state: &mut DispatcherState) {
-    let settings = &state.args.settings;
-    let db = &state.args.db;
+    let settings = state.args.settings.clone();
+    let db = &state.args.db.clone();
     let now = Instant::now();
 
     let reclaim_every =
@@ -177,62 +200,42 @@ async fn pump(myself: &ActorRef<DispatcherMsg>, state: &mut DispatcherState) {
         }
     }
 
-    state.inflight.retain(|_, deadline| *deadline > now);
-    let free = (settings.concurrency as usize).saturating_sub(state.inflight.len());
-    let mut next = state.idle_pause;
-    if free > 0 {
-        match jobs::claim(
-            db,
-            &state.args.owner,
-            &state.kinds,
-            free as u32,
-            settings.lease,
-        )
-        .await
-        {
-            Ok(claimed) => {
-                let full = claimed.len() == free;
-                let got_some = !claimed.is_empty();
-                let mut unrouted = Vec::new();
-                for job in claimed {
-                    let worker = JobKind::parse(&job.kind).and_then(|kind| {
-                        state
-                            .args
-                            .workers
-                            .iter()
-                            .find(|(k, _)| *k == kind)
-                            .and_then(|(_, slot)| slot.get())
-                    });
-                    let id = job.id;
-                    match worker.map(|w| w.cast(WorkerMsg::Run(job))) {
-                        Some(Ok(())) => {
-                            state.inflight.insert(id, now + settings.lease);
-                        }
-                        _ => unrouted.push(id),
-                    }
-                }
-                if !unrouted.is_empty() {
-                    // A worker is restarting: give these back for the next round.
-                    if let Err(e) = jobs::release(db, &state.args.owner, Some(&unrouted)).await {
-                        tracing::warn!(error = %e, "cannot release jobs no worker took");
-                    }
-                }
-                if got_some {
-                    state.idle_pause = MIN_POLL;
-                    next = if full { Duration::ZERO } else { MIN_POLL };
-                } else {
-                    state.idle_pause = (state.idle_pause * 2).min(settings.poll_max);
-                }
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot claim jobs");
-                state.idle_pause = (state.idle_pause * 2).min(settings.poll_max);
-                next = state.idle_pause;
-            }
-        }
-    } else {
+    state.inflight.retain(|_, (_, deadline)| *deadline > now);
+    let mut free = (settings.concurrency as usize).saturating_sub(state.inflight.len());
+    let next;
+    if free == 0 {
         // Full: `Finished` messages wake us; the timer only covers workers that died.
         next = settings.poll_max;
+    } else {
+        let mut got_some = false;
+        let mut full = false;
+        let mut failed = false;
+        for (kinds, limit) in claim_groups(state, free) {
+            if free == 0 {
+                break;
+            }
+            let limit = limit.min(free);
+            match jobs::claim(db, &state.args.owner, &kinds, limit as u32, settings.lease).await {
+                Ok(claimed) => {
+                    full |= claimed.len() == limit;
+                    got_some |= !claimed.is_empty();
+                    free -= claimed.len();
+                    hand_out(state, claimed, now).await;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot claim jobs");
+                    failed = true;
+                    break;
+                }
+            }
+        }
+        if got_some && !failed {
+            state.idle_pause = MIN_POLL;
+            next = if full { Duration::ZERO } else { MIN_POLL };
+        } else {
+            state.idle_pause = (state.idle_pause * 2).min(settings.poll_max);
+            next = state.idle_pause;
+        }
     }
 
     if let Some(t) = state.timer.take() {
@@ -246,6 +249,62 @@ async fn pump(myself: &ActorRef<DispatcherMsg>, state: &mut DispatcherState) {
             tokio::time::sleep(next).await;
             let _ = me.cast(DispatcherMsg::Tick);
         }));
+    }
+}
+
+/// What to claim this round: the kinds without a limit together (up to `free`), then each
+/// limited kind alone, up to the room it has left.
+fn claim_groups(state: &DispatcherState, free: usize) -> Vec<(Vec<JobKind>, usize)> {
+    let mut groups = Vec::new();
+    let unlimited: Vec<JobKind> = state
+        .args
+        .workers
+        .iter()
+        .filter(|r| r.max_in_flight.is_none())
+        .map(|r| r.kind)
+        .collect();
+    if !unlimited.is_empty() {
+        groups.push((unlimited, free));
+    }
+    for route in &state.args.workers {
+        if let Some(max) = route.max_in_flight {
+            let running = state
+                .inflight
+                .values()
+                .filter(|(kind, _)| *kind == route.kind)
+                .count();
+            let room = (max as usize).saturating_sub(running);
+            if room > 0 {
+                groups.push((vec![route.kind], room));
+            }
+        }
+    }
+    groups
+}
+
+/// Give each claimed job to its kind's worker; jobs whose worker is not running (restarting)
+/// go back to the queue at once.
+async fn hand_out(state: &mut DispatcherState, claimed: Vec<jobs::Job>, now: Instant) {
+    let lease = state.args.settings.lease;
+    let mut unrouted = Vec::new();
+    for job in claimed {
+        let route = JobKind::parse(&job.kind)
+            .and_then(|kind| state.args.workers.iter().find(|r| r.kind == kind));
+        let Some((kind, worker)) = route.and_then(|r| r.slot.get().map(|w| (r.kind, w))) else {
+            unrouted.push(job.id);
+            continue;
+        };
+        let id = job.id;
+        if worker.cast(WorkerMsg::Run(job)).is_ok() {
+            state.inflight.insert(id, (kind, now + lease));
+        } else {
+            unrouted.push(id);
+        }
+    }
+    if !unrouted.is_empty()
+        && let Err(e) = jobs::release(&state.args.db, &state.args.owner, Some(&unrouted)).await
+    {
+        tracing::warn!(error = %e, "cannot release jobs no worker took");
     }
 }
 
@@ -281,5 +340,95 @@ async fn listen(url: String, dispatcher: ActorRef<DispatcherMsg>) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::actors::worker::{JobWorker, Perform, PerformFuture, WorkerArgs};
+    use crate::actors::{ActorTree, ChildSpec};
+    use crate::jobs::{Backoff, NewJob};
+
+    /// Takes a while per job and remembers how many ran at once.
+    #[derive(Default)]
+    struct Slow {
+        running: AtomicUsize,
+        peak: AtomicUsize,
+        done: AtomicUsize,
+    }
+
+    impl Perform for Slow {
+        const KIND: JobKind = JobKind::Sms;
+
+        fn perform<'a>(&'a self, _job: &'a jobs::Job) -> PerformFuture<'a> {
+            Box::pin(async move {
+                let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
+                self.peak.fetch_max(now, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(40)).await;
+                self.running.fetch_sub(1, Ordering::SeqCst);
+                self.done.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            })
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_kind_with_a_limit_never_runs_more_than_its_share() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("q.db").display());
+        let db = crate::db::connect(&url).await.expect("connect");
+        crate::db::migrate_up(&db).await.expect("migrate");
+        for n in 0..12 {
+            jobs::enqueue(&db, NewJob::sms("13800138000", format!("{n}")))
+                .await
+                .expect("enqueue");
+        }
+        let slow = Arc::new(Slow::default());
+        let worker_slot = Slot::default();
+        let dispatcher_slot = Slot::default();
+        let settings = JobSettings {
+            poll_max: Duration::from_millis(50),
+            ..JobSettings::default()
+        };
+        let worker_args = WorkerArgs {
+            performer: slow.clone(),
+            db: db.clone(),
+            backoff: Backoff::default(),
+            lease: settings.lease,
+            dispatcher: dispatcher_slot.clone(),
+            shutdown_grace: Duration::from_secs(1),
+        };
+        let dispatcher_args = DispatcherArgs {
+            db: db.clone(),
+            database_url: url.clone(),
+            settings,
+            owner: "test".into(),
+            workers: vec![WorkerRoute::new(JobKind::Sms, worker_slot.clone()).max_in_flight(2)],
+        };
+        let tree = ActorTree::start(vec![
+            ChildSpec::new("slow", worker_slot, move || {
+                (JobWorker::<Slow>::default(), worker_args.clone())
+            }),
+            ChildSpec::new("dispatcher", dispatcher_slot, move || {
+                (Dispatcher, dispatcher_args.clone())
+            }),
+        ])
+        .await
+        .expect("tree");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while slow.done.load(Ordering::SeqCst) < 12 {
+            assert!(Instant::now() < deadline, "jobs were not all run");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(
+            slow.peak.load(Ordering::SeqCst),
+            2,
+            "two at a time, not the concurrency of 16"
+        );
+        tree.shutdown().await;
     }
 }

@@ -34,7 +34,7 @@ pub use supervisor::{ActorTree, AskError, ChildSpec, Slot};
 use crate::jobs::{Backoff, JobKind};
 use crate::mail::{Mailer, Outbox};
 use crate::startup::AppState;
-use dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg};
+use dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg, WorkerRoute};
 use worker::{JobWorker, WorkerArgs, WorkerMsg};
 
 /// Where the rest of the service finds the actors (each slot follows restarts).
@@ -64,6 +64,9 @@ impl Default for ActorHandles {
     }
 }
 
+/// QQ token refreshes running at once in one process.
+const REFRESHES_IN_FLIGHT: u32 = 8;
+
 /// Every child of the root, in start order. Shutdown stops them in reverse.
 pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
     let settings = &state.settings;
@@ -77,12 +80,18 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
         performer: Arc::new(()),
         db: state.db.clone(),
         backoff,
+        lease: jobs.lease,
         dispatcher: handles.dispatcher.clone(),
         shutdown_grace: jobs.shutdown_grace,
     };
 
     let mailer = Mailer::from_settings(&settings.mail, jobs.smtp_timeout, jobs.concurrency)?;
     let mailer_args = worker_args.with(Arc::new(mailer::SendMail { mailer }));
+    if !settings.is_dev() {
+        tracing::warn!(
+            "no SMS provider is configured: SMS are written to the outbox directory, not sent"
+        );
+    }
     let sms_args = worker_args.with(Arc::new(sms::SendSms {
         gateway: Arc::new(crate::sms::OutboxGateway(Outbox::new(
             settings.mail.outbox_dir.clone(),
@@ -108,27 +117,23 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
         settings: settings.refresh.clone(),
     };
 
-    let dispatcher_args = {
-        let db = state.db.clone();
-        let database_url = settings.database_url.clone();
-        let settings = jobs.clone();
-        let owner = handles.job_owner.to_string();
-        let workers = vec![
-            (JobKind::Mail, handles.mailer.clone()),
-            (JobKind::Sms, handles.sms.clone()),
-            (
+    let dispatcher_args = DispatcherArgs {
+        db: state.db.clone(),
+        database_url: settings.database_url.clone(),
+        settings: jobs.clone(),
+        owner: handles.job_owner.to_string(),
+        workers: vec![
+            WorkerRoute::new(JobKind::Mail, handles.mailer.clone()),
+            WorkerRoute::new(JobKind::Sms, handles.sms.clone()),
+            WorkerRoute::new(
                 JobKind::PasswordResetRequest,
                 handles.reset_requests.clone(),
             ),
-            (JobKind::QqTokenRefresh, handles.refresher.clone()),
-        ];
-        move || DispatcherArgs {
-            db: db.clone(),
-            database_url: database_url.clone(),
-            settings: settings.clone(),
-            owner: owner.clone(),
-            workers: workers.clone(),
-        }
+            // Spares QQ: at most this many refreshes in flight per process (and the worker's
+            // own rate limit on top).
+            WorkerRoute::new(JobKind::QqTokenRefresh, handles.refresher.clone())
+                .max_in_flight(REFRESHES_IN_FLIGHT),
+        ],
     };
 
     let mut children = state
@@ -171,7 +176,7 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
             move || (refresher::RefreshScheduler, scheduler_args.clone()),
         ),
         ChildSpec::new("dispatcher", handles.dispatcher.clone(), move || {
-            (Dispatcher, dispatcher_args())
+            (Dispatcher, dispatcher_args.clone())
         }),
     ]);
     Ok(children)

@@ -73,6 +73,8 @@ pub struct WorkerArgs<P> {
     pub performer: Arc<P>,
     pub db: DatabaseConnection,
     pub backoff: Backoff,
+    /// The lease jobs are claimed with; a job still running after a third of it renews it.
+    pub lease: Duration,
     pub dispatcher: Slot<DispatcherMsg>,
     /// How long running jobs get to finish when the worker is stopped.
     pub shutdown_grace: Duration,
@@ -85,6 +87,7 @@ impl<P> WorkerArgs<P> {
             performer,
             db: self.db.clone(),
             backoff: self.backoff,
+            lease: self.lease,
             dispatcher: self.dispatcher.clone(),
             shutdown_grace: self.shutdown_grace,
         }
@@ -97,6 +100,7 @@ impl<P> Clone for WorkerArgs<P> {
             performer: self.performer.clone(),
             db: self.db.clone(),
             backoff: self.backoff,
+            lease: self.lease,
             dispatcher: self.dispatcher.clone(),
             shutdown_grace: self.shutdown_grace,
         }
@@ -203,7 +207,7 @@ async fn attempt<P: Perform>(args: &WorkerArgs<P>, job: &Job) -> Result<(), JobE
         jobs::complete(db, job.id, &job.lease_owner).await?;
         return Ok(());
     }
-    match args.performer.perform(job).await {
+    match perform_with_heartbeat(args, job).await? {
         Ok(()) => {
             // The delivery record and the ack commit together (one commit per job). When the
             // lease was lost meanwhile, the record still commits: the job's new holder finds
@@ -234,4 +238,25 @@ async fn attempt<P: Perform>(args: &WorkerArgs<P>, job: &Job) -> Result<(), JobE
         },
     }
     Ok(())
+}
+
+/// Perform the job, renewing its lease every third of the lease while it runs, so a slow SMTP
+/// conversation is not mistaken for a dead worker and sent a second time by someone else.
+async fn perform_with_heartbeat<P: Perform>(
+    args: &WorkerArgs<P>,
+    job: &Job,
+) -> Result<Result<(), PerformError>, JobError> {
+    let perform = args.performer.perform(job);
+    tokio::pin!(perform);
+    let every = (args.lease / 3).max(Duration::from_millis(10));
+    loop {
+        tokio::select! {
+            result = &mut perform => return Ok(result),
+            _ = tokio::time::sleep(every) => {
+                if !jobs::extend_lease(&args.db, job.id, &job.lease_owner, args.lease).await? {
+                    tracing::warn!(job_id = job.id, "lost the lease of a running job");
+                }
+            }
+        }
+    }
 }

@@ -587,6 +587,78 @@ async fn a_panicking_mailer_is_restarted_and_the_next_mails_arrive(backend: Back
     .await;
 }
 
+async fn a_slow_smtp_server_does_not_cost_the_lease(backend: Backend) {
+    let sink = SmtpSink::start().await;
+    sink.delay_after_data(Duration::from_millis(1500));
+    let url = sink.url();
+    let Some(app) = TestApp::spawn_with(backend, move |env| {
+        fast_jobs(env);
+        env.insert("PASSPORT_SMTP_URL".into(), url);
+        env.insert("PASSPORT_JOB_LEASE_MS".into(), "400".into());
+    })
+    .await
+    else {
+        return;
+    };
+    let id = created(
+        jobs::enqueue(&app.db, NewJob::mail(mail("slow@example.com", 1)))
+            .await
+            .expect("enqueue"),
+    );
+    eventually(
+        Duration::from_secs(10),
+        "the slow mail is completed",
+        || async { row(&app.db, id).await.state == "completed" },
+    )
+    .await;
+    // Long enough for a second copy, had the lease run out while the first was being sent.
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    assert_eq!(sink.count(), 1, "sent once: the running job kept its lease");
+    assert_eq!(row(&app.db, id).await.attempt, 1);
+}
+
+async fn shutdown_lets_running_jobs_finish_within_the_grace(backend: Backend) {
+    let sink = SmtpSink::start().await;
+    sink.delay_after_data(Duration::from_millis(800));
+    let url = sink.url();
+    let Some(mut app) = TestApp::spawn_with(backend, move |env| {
+        fast_jobs(env);
+        env.insert("PASSPORT_SMTP_URL".into(), url);
+        env.insert("PASSPORT_JOB_SHUTDOWN_GRACE_MS".into(), "5000".into());
+    })
+    .await
+    else {
+        return;
+    };
+    let id = created(
+        jobs::enqueue(&app.db, NewJob::mail(mail("finishing@example.com", 1)))
+            .await
+            .expect("enqueue"),
+    );
+    eventually(Duration::from_secs(5), "the job is running", || async {
+        row(&app.db, id).await.state == "running"
+    })
+    .await;
+    app.shutdown_server().await;
+    assert_eq!(
+        sink.count(),
+        1,
+        "the running mail was finished, not cut off"
+    );
+    assert_eq!(row(&app.db, id).await.state, "completed");
+    let later = created(
+        jobs::enqueue(&app.db, NewJob::mail(mail("after-stop@example.com", 2)))
+            .await
+            .expect("enqueue"),
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        row(&app.db, later).await.state,
+        "available",
+        "nothing claims after shutdown"
+    );
+}
+
 async fn shutdown_releases_jobs_that_do_not_finish_in_time(backend: Backend) {
     let sink = SmtpSink::start().await;
     sink.stall_after_data();
@@ -704,9 +776,41 @@ on_both_backends!(
     smtp_down_for_a_while_means_growing_retries_then_delivery,
     a_permanently_refused_mail_is_discarded_after_max_attempts,
     a_panicking_mailer_is_restarted_and_the_next_mails_arrive,
+    a_slow_smtp_server_does_not_cost_the_lease,
+    shutdown_lets_running_jobs_finish_within_the_grace,
     shutdown_releases_jobs_that_do_not_finish_in_time,
     mail_and_sms_land_in_the_dev_outbox_newest_first,
 );
+
+/// PostgreSQL: an idle dispatcher (its polls already seconds apart) is woken by the NOTIFY an
+/// enqueue sends, so a mail goes out at once rather than at the next poll.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_notify_wakes_an_idle_dispatcher() {
+    let sink = SmtpSink::start().await;
+    let url = sink.url();
+    let Some(app) = TestApp::spawn_with(Backend::Postgres, move |env| {
+        fast_jobs(env);
+        env.insert("PASSPORT_SMTP_URL".into(), url);
+        env.insert("PASSPORT_JOB_POLL_MAX_MS".into(), "60000".into());
+    })
+    .await
+    else {
+        return;
+    };
+    // Idle polls double from 25 ms: by now the next one is about 3 s away.
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    let enqueued = Instant::now();
+    jobs::enqueue(&app.db, NewJob::mail(mail("prompt@example.com", 1)))
+        .await
+        .expect("enqueue");
+    while sink.count() == 0 {
+        assert!(
+            enqueued.elapsed() < Duration::from_millis(1500),
+            "the mail waited for the next poll: NOTIFY did not wake the dispatcher"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
 
 #[tokio::test]
 async fn the_dev_outbox_does_not_exist_in_production() {
@@ -769,10 +873,10 @@ impl Passport {
             .env("PASSPORT_SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"))
             .env("PASSPORT_OUTBOX_DIR", outbox)
             .env("PASSPORT_JOB_POLL_MAX_MS", "100")
-            .env("PASSPORT_JOB_LEASE_MS", "1000")
+            .env("PASSPORT_JOB_LEASE_MS", "1500")
             .env("PASSPORT_JOB_BACKOFF_BASE_MS", "100")
             .env("PASSPORT_JOB_BACKOFF_MAX_MS", "500")
-            .env("PASSPORT_SMTP_TIMEOUT_MS", "2000")
+            .env("PASSPORT_SMTP_TIMEOUT_MS", "1000")
             .env("RUST_LOG", "error")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -849,8 +953,10 @@ async fn no_mail_is_lost_when_passport_is_killed_while_smtp_is_down(backend: Bac
         0
     );
 
-    let sink = SmtpSink::start_on(port).await;
+    // A new process starts while SMTP is still down, then the sink comes up.
     let _second = Passport::start(&test_db.url, port, outbox.path());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let sink = SmtpSink::start_on(port).await;
     eventually(Duration::from_secs(60), "all 500 mails arrive", || async {
         sink.by_message_id().len() == 500
     })
@@ -864,13 +970,62 @@ async fn no_mail_is_lost_when_passport_is_killed_while_smtp_is_down(backend: Bac
     )
     .await;
     let duplicates = sink.count() - 500;
+    eprintln!("killed with SMTP down and {in_flight} jobs in flight: {duplicates} duplicate(s)");
     assert!(
         duplicates as i64 <= in_flight,
         "{duplicates} duplicates, but only {in_flight} mails were in flight"
     );
 }
 
-on_both_backends!(no_mail_is_lost_when_passport_is_killed_while_smtp_is_down);
+async fn killed_mid_delivery_duplicates_at_most_what_was_in_flight(backend: Backend) {
+    let Some(test_db) = TestDb::fresh(backend).await else {
+        return;
+    };
+    let db = test_db.connect().await;
+    passport::db::migrate_up(&db).await.expect("migrate");
+    enqueue_mails(&db, 500).await;
+    let outbox = tempfile::tempdir().expect("tempdir");
+    let sink = SmtpSink::start().await;
+
+    let first = Passport::start(&test_db.url, sink.port(), outbox.path());
+    eventually(
+        Duration::from_secs(30),
+        "the first process is delivering",
+        || async { sink.count() >= 100 },
+    )
+    .await;
+    first.kill9();
+    let in_flight = sql_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'running'").await;
+    let delivered_before = sink.count();
+
+    let _second = Passport::start(&test_db.url, sink.port(), outbox.path());
+    eventually(Duration::from_secs(60), "all 500 mails arrive", || async {
+        sink.by_message_id().len() == 500
+    })
+    .await;
+    eventually(
+        Duration::from_secs(10),
+        "every job is completed",
+        || async {
+            sql_count(&db, "SELECT COUNT(*) FROM jobs WHERE state = 'completed'").await == 500
+        },
+    )
+    .await;
+    let duplicates = sink.count() - 500;
+    eprintln!(
+        "killed after {delivered_before} deliveries with {in_flight} jobs in flight: \
+         {duplicates} duplicate(s)"
+    );
+    assert!(
+        duplicates as i64 <= in_flight,
+        "{duplicates} duplicates, but only {in_flight} mails were in flight"
+    );
+}
+
+on_both_backends!(
+    no_mail_is_lost_when_passport_is_killed_while_smtp_is_down,
+    killed_mid_delivery_duplicates_at_most_what_was_in_flight,
+);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_on_one_postgres_drain_the_queue_exactly_once() {

@@ -1,7 +1,7 @@
 //! An SMTP server for tests, in process: speaks just enough SMTP for lettre (EHLO/HELO, MAIL,
 //! RCPT, DATA, RSET, NOOP, QUIT), keeps every message it accepts, and can be started on a fixed
-//! port (to come up "later" where the app already points), refuse a recipient with 550, or stall
-//! after DATA (a hung server).
+//! port (to come up "later" where the app already points), refuse a recipient with 550, answer
+//! DATA slowly, or stall after DATA (a hung server).
 
 #![allow(dead_code)]
 
@@ -59,6 +59,8 @@ struct Shared {
     /// RCPT for an address containing this is refused with 550.
     reject: Mutex<Option<String>>,
     stall_after_data: AtomicBool,
+    /// Wait this long before answering the end of DATA (a slow server).
+    delay_after_data: Mutex<Option<Duration>>,
 }
 
 pub struct SmtpSink {
@@ -114,6 +116,10 @@ impl SmtpSink {
 
     pub fn stall_after_data(&self) {
         self.shared.stall_after_data.store(true, Ordering::SeqCst);
+    }
+
+    pub fn delay_after_data(&self, delay: Duration) {
+        *self.shared.delay_after_data.lock().expect("lock") = Some(delay);
     }
 
     pub fn messages(&self) -> Vec<Received> {
@@ -218,6 +224,10 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> {
             }
             if shared.stall_after_data.load(Ordering::SeqCst) {
                 std::future::pending::<()>().await;
+            }
+            let delay = *shared.delay_after_data.lock().expect("lock");
+            if let Some(delay) = delay {
+                tokio::time::sleep(delay).await;
             }
             shared.messages.lock().expect("lock").push(Received {
                 from: std::mem::take(&mut from),
