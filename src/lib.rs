@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod entities;
+pub mod html;
 pub mod jobs;
 pub mod mail;
 pub mod metrics;

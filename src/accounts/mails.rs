@@ -24,26 +24,11 @@ const PASSWORD_CHANGED: Template = template!("password_changed");
 const EMAIL_VERIFY: Template = template!("email_verify");
 const EMAIL_TAKEN: Template = template!("email_taken");
 
-fn escape_html(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn fill(template: &str, vars: &[(&str, &str)], escape: bool) -> String {
     let mut out = template.to_owned();
     for (name, value) in vars {
         let value = if escape {
-            escape_html(value)
+            crate::html::escape(value)
         } else {
             (*value).to_owned()
         };

@@ -8,6 +8,7 @@ use poem::{IntoResponse, Request, Response, handler};
 use serde_json::json;
 
 use crate::api::error::ErrorBody;
+use crate::html::escape;
 use crate::mail::{MessageKind, Outbox, OutboxMessage};
 use crate::startup::AppState;
 
@@ -73,21 +74,6 @@ fn render(messages: &[OutboxMessage]) -> String {
     }
     html.push_str("</body></html>");
     html
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Escape `text` and turn every `http(s)://…` run into a link.

@@ -1,24 +1,10 @@
 //! The simulator's HTML: the consent page a person uses in a browser, QQ's error page and the
 //! "cancelled" page.
 
+pub use crate::html::escape;
+
 use super::config::{SimApp, SimUser};
 use super::state::QqFail;
-
-/// Escape text for HTML element content and double-quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 const STYLE: &str = "body{font-family:-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;background:#f3f5f8;margin:0}\
 main{max-width:440px;margin:40px auto;background:#fff;border-radius:8px;padding:24px 28px;box-shadow:0 2px 12px #0001}\
