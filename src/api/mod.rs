@@ -6,12 +6,12 @@ pub mod dev;
 pub mod error;
 pub mod health;
 pub mod oauth_qq;
-pub mod pages;
 pub mod password_resets;
 pub mod security;
 pub mod sms;
 pub mod system;
 pub mod users;
+pub mod web;
 
 use std::sync::Arc;
 
@@ -88,9 +88,16 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .at("/healthz", get(health::healthz))
         .at("/readyz", get(health::readyz))
         .at("/metrics", get(health::metrics))
-        .at("/forgot-password", get(pages::forgot_password))
-        .at("/reset-password", get(pages::reset_password))
-        .at("/verify-email", get(pages::verify_email))
+        // The web app (admin-ui/): history-API fallback to its index.html, and its assets.
+        .at("/login", get(web::app_page))
+        .at("/oauth/qq/callback", get(web::app_page))
+        .at("/account", get(web::app_page))
+        .at("/admin", get(web::app_page))
+        .at("/admin/*rest", get(web::app_page))
+        .at("/forgot-password", get(web::account_page))
+        .at("/reset-password", get(web::account_page))
+        .at("/verify-email", get(web::account_page))
+        .at("/assets/:file", get(web::asset))
         .at("/dev/outbox", get(dev::outbox))
         .data(state)
         .around(crate::telemetry::trace_request)

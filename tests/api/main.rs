@@ -14,3 +14,4 @@ mod qq_client;
 mod qq_login;
 mod qq_sim;
 mod smtp_sink;
+mod web;
