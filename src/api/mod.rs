@@ -81,6 +81,7 @@ pub fn routes(state: AppState) -> impl Endpoint {
             service
                 .around(error::json_errors)
                 .with(cors)
+                .around(same_origin_is_not_cors)
                 .around(limit_body),
         )
         .at("/openapi.json", spec)
@@ -119,6 +120,42 @@ fn cors(origins: &[String]) -> Cors {
     } else {
         cors.allow_origins(origins.iter().map(String::as_str))
     }
+}
+
+/// Browsers send `Origin` on same-origin POSTs too (the web app at `/login` calling `/api`).
+/// Such a call is not cross-origin, so it skips the CORS check: its `Origin` is dropped when it
+/// names this very host (`Host`) or the configured public base URL. A cross-origin page cannot
+/// forge either: its browser sends the page's own origin.
+async fn same_origin_is_not_cors<E: Endpoint>(
+    ep: Arc<E>,
+    mut req: Request,
+) -> poem::Result<E::Output> {
+    use poem::http::header::{HOST, ORIGIN};
+    let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let same = match (header(ORIGIN), header(HOST)) {
+        (Some(origin), host) => {
+            let by_host = host.is_some_and(|host| {
+                origin
+                    .strip_prefix("http://")
+                    .or_else(|| origin.strip_prefix("https://"))
+                    .is_some_and(|o| o.eq_ignore_ascii_case(host))
+            });
+            let by_config = req.data::<AppState>().is_some_and(|state| {
+                state
+                    .settings
+                    .public_base_url
+                    .origin()
+                    .ascii_serialization()
+                    == origin
+            });
+            by_host || by_config
+        }
+        _ => false,
+    };
+    if same {
+        req.headers_mut().remove(ORIGIN);
+    }
+    ep.call(req).await
 }
 
 /// Refuse bodies over [`MAX_BODY_BYTES`] with 413 `payload_too_large`, whether the size is

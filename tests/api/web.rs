@@ -114,3 +114,25 @@ async fn before_make_ui_the_pages_say_how_to_build_them() {
     assert_eq!(app.get("/assets/app-1.js").await.status(), 404);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_app_calls_the_api_from_its_own_origin_while_other_origins_stay_refused() {
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+    let post = |origin: String| {
+        app.client
+            .post(app.url("/api/password-resets"))
+            .header("origin", origin)
+            .json(&serde_json::json!({"email": "reader@example.com"}))
+            .send()
+    };
+    let own = app.url("").trim_end_matches('/').to_string();
+    assert_eq!(post(own).await.expect("POST").status(), 202);
+    assert_eq!(
+        post("http://evil.example".into())
+            .await
+            .expect("POST")
+            .status(),
+        403
+    );
+    app.stop().await;
+}
