@@ -12,6 +12,7 @@ mod m20261125_000006_create_sms_codes;
 mod m20261125_000007_create_audit_log;
 mod m20261125_000008_create_job_deliveries;
 mod m20261125_000020_create_rate_limits;
+mod m20261125_000030_admin_panel;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_create_audit_log::Migration),
             Box::new(m20261125_000008_create_job_deliveries::Migration),
             Box::new(m20261125_000020_create_rate_limits::Migration),
+            Box::new(m20261125_000030_admin_panel::Migration),
         ]
     }
 }

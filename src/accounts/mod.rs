@@ -9,6 +9,7 @@ pub mod password_reset;
 pub mod qq_login;
 pub mod sms_codes;
 pub mod throttle;
+pub mod token_events;
 
 use std::time::Duration;
 

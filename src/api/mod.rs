@@ -2,6 +2,7 @@
 //! (`passport openapi`, `/openapi.json`, `/docs`); operator endpoints (`/healthz`, `/readyz`)
 //! are plain routes beside it.
 
+pub mod admin;
 pub mod dev;
 pub mod error;
 pub mod health;
@@ -35,6 +36,8 @@ pub enum ApiTags {
     Password,
     /// About the server itself.
     System,
+    /// The admin panel (staff only): QQ bindings, the job queue, daily statistics.
+    Admin,
 }
 
 /// Every OpenAPI-described API; each resource joins this tuple.
@@ -44,6 +47,7 @@ pub type Apis = (
     users::UsersApi,
     password_resets::PasswordResetsApi,
     system::SystemApi,
+    admin::AdminApi,
 );
 
 fn apis() -> Apis {
@@ -53,6 +57,7 @@ fn apis() -> Apis {
         users::UsersApi,
         password_resets::PasswordResetsApi,
         system::SystemApi,
+        admin::AdminApi,
     )
 }
 
