@@ -3,6 +3,7 @@
 //! are plain routes beside it.
 
 pub mod admin;
+pub mod admin_audit;
 pub mod dev;
 pub mod error;
 pub mod health;
@@ -48,6 +49,7 @@ pub type Apis = (
     password_resets::PasswordResetsApi,
     system::SystemApi,
     admin::AdminApi,
+    admin_audit::AdminAuditApi,
 );
 
 fn apis() -> Apis {
@@ -58,6 +60,7 @@ fn apis() -> Apis {
         password_resets::PasswordResetsApi,
         system::SystemApi,
         admin::AdminApi,
+        admin_audit::AdminAuditApi,
     )
 }
 

@@ -1,72 +1,15 @@
-// The admin panel's calls (`/api/admin/*`, staff JWT), shaped for the pages.
-//
-// PROVISIONAL: the admin API is being built on branch `admin-api` and is not in
-// openapi/openapi.json yet. Until it is merged every call answers a clear error, so the pages show
-// their error states; the bodies become typed openapi-fetch calls once the spec has the paths.
-import type { Result } from './client'
-import type { BindingStatus } from '../views/admin/status'
+// The admin panel's calls (`/api/admin/*`, staff JWT), typed by the generated schema and shaped
+// a little for the pages.
+import { api, run, type Result, type Schemas } from './client'
 
+export type BindingRow = Schemas['BindingSummary']
+export type BindingDetail = Schemas['BindingDetail']
+export type AuditEntry = Schemas['AuditEntryView']
+export type Job = Schemas['JobView']
+export type JobState = Schemas['JobStateView']
+export type Day = Schemas['DayStats']
+export type BindingStatus = Schemas['BindingStatusView']
 export type SortKey = 'bound_at' | 'token_expires_at' | 'last_login_at' | 'qq_nickname'
-
-export interface BindingRow {
-  id: number
-  user_id: number
-  username: string
-  user_nickname: string
-  user_avatar: string
-  openid_masked: string
-  qq_nickname: string
-  qq_avatar: string
-  token_expires_at: string
-  status: BindingStatus
-  refresh_error?: string | null
-  last_refreshed_at?: string | null
-  bound_at: string
-  last_login_at?: string | null
-}
-
-export interface BindingPage {
-  rows: BindingRow[]
-  total: number
-  totalKind: 'exact' | 'estimate' | 'at_least'
-}
-
-export interface TokenEvent {
-  id: number
-  kind: string
-  at: string
-  detail?: string | null
-}
-
-export interface AuditEntry {
-  id: number
-  action: string
-  actor_username?: string | null
-  reason?: string | null
-  created_at: string
-}
-
-export interface BindingDetail {
-  binding: BindingRow
-  events: TokenEvent[]
-  audit: AuditEntry[]
-}
-
-export interface Job {
-  id: number
-  kind: string
-  state: string
-  attempt: number
-  max_attempts: number
-  last_error?: string | null
-  run_at: string
-}
-
-export interface Day {
-  date: string
-  logins: number
-  new_bindings: number
-}
 
 export interface ListQuery {
   q: string
@@ -77,16 +20,46 @@ export interface ListQuery {
   perPage: number
 }
 
-const notYet = async <T>(): Promise<Result<T>> => ({
-  ok: false,
-  error: { status: 501, code: 'not_implemented', message: '管理接口尚未上线（admin-api 分支还没有合并）' },
-})
+export interface BindingPage {
+  rows: BindingRow[]
+  total: number
+  totalKind: Schemas['TotalKindView']
+}
 
-export const listBindings = (_q: ListQuery) => notYet<BindingPage>()
-export const getBinding = (_id: number) => notYet<BindingDetail>()
-export const refreshBinding = (_id: number) => notYet<{ message: string }>()
-export const unbindBinding = (_id: number, _reason: string) => notYet<{ audit: AuditEntry[] }>()
-export const listJobs = (_state: string, _page: number, _perPage: number) =>
-  notYet<{ counts: Record<string, number>; jobs: Job[] }>()
-export const retryJob = (_id: number) => notYet<void>()
-export const dailyStats = (_days: number) => notYet<Day[]>()
+export async function listBindings(q: ListQuery): Promise<Result<BindingPage>> {
+  const sort = `${q.desc ? '-' : ''}${q.sort}` as Schemas['BindingSort']
+  const res = await run(
+    api.GET('/admin/bindings', {
+      params: {
+        query: { q: q.q || undefined, status: q.status, sort, page: q.page, per_page: q.perPage },
+      },
+    }),
+  )
+  if (!res.ok) return res
+  return { ok: true, data: { rows: res.data.items, total: res.data.total, totalKind: res.data.total_kind } }
+}
+
+export const getBinding = (id: number) => run(api.GET('/admin/bindings/{id}', { params: { path: { id } } }))
+
+export const refreshBinding = (id: number) =>
+  run(api.POST('/admin/bindings/{id}/refresh', { params: { path: { id } } }))
+
+/** Unbind (the reason goes to the audit log), then read that log: the binding itself is gone. */
+export async function unbindBinding(id: number, reason: string): Promise<Result<{ audit: AuditEntry[] }>> {
+  const res = await run(api.DELETE('/admin/bindings/{id}', { params: { path: { id }, query: { reason } } }))
+  if (!res.ok) return res
+  const log = await run(
+    api.GET('/admin/audit', { params: { query: { target_type: 'qq_binding', target_id: id } } }),
+  )
+  return { ok: true, data: { audit: log.ok ? log.data.items : [] } }
+}
+
+export const listJobs = (state: JobState | undefined, page: number, perPage: number) =>
+  run(api.GET('/admin/jobs', { params: { query: { state, page, per_page: perPage } } }))
+
+export const retryJob = (id: number) => run(api.POST('/admin/jobs/{id}/retry', { params: { path: { id } } }))
+
+export async function dailyStats(days: number): Promise<Result<Day[]>> {
+  const res = await run(api.GET('/admin/stats/daily', { params: { query: { days } } }))
+  return res.ok ? { ok: true, data: res.data.days } : res
+}

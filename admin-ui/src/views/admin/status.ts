@@ -1,5 +1,7 @@
-// How a binding's token status looks in the panel.
-export type BindingStatus = 'fresh' | 'expiring' | 'expired' | 'refresh_failed'
+// How statuses, kinds and actions read in the panel.
+import type { BindingStatus, JobState } from '../../api/admin'
+
+export type { BindingStatus }
 
 export const STATUS: Record<BindingStatus, { label: string; tag: 'success' | 'warning' | 'danger' | 'info' }> = {
   fresh: { label: '正常', tag: 'success' },
@@ -8,7 +10,7 @@ export const STATUS: Record<BindingStatus, { label: string; tag: 'success' | 'wa
   refresh_failed: { label: '刷新失败', tag: 'danger' },
 }
 
-export const JOB_STATES: Record<string, string> = {
+export const JOB_STATES: Record<JobState, string> = {
   available: '待执行',
   running: '执行中',
   retryable: '等待重试',
@@ -17,13 +19,14 @@ export const JOB_STATES: Record<string, string> = {
 }
 
 export const JOB_KINDS: Record<string, string> = {
-  send_mail: '发送邮件',
-  send_sms: '发送短信',
-  refresh_qq_token: '刷新 QQ 令牌',
+  mail: '发送邮件',
+  sms: '发送短信',
+  qq_token_refresh: '刷新 QQ 令牌',
+  password_reset_request: '密码重置请求',
 }
 
 export const AUDIT_ACTIONS: Record<string, string> = {
-  'binding.refresh': '手动刷新令牌',
-  'binding.unbind': '解除绑定',
+  'qq_binding.refresh': '手动刷新令牌',
+  'qq_binding.unbind': '解除绑定',
   'job.retry': '重试任务',
 }
