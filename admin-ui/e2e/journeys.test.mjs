@@ -130,7 +130,9 @@ test('an admin finds a binding by nickname, refreshes it, unbinds it with a reas
     const drawer = page.locator('.el-drawer')
     await drawer.getByText('阿华的新QQ').first().waitFor()
     await drawer.getByRole('button', { name: '立即刷新' }).click()
-    await page.locator('.el-message--success', { hasText: '已刷新' }).waitFor()
+    // Refreshing is a job (the QQ token refresher runs it): queued, and audited at once.
+    await page.locator('.el-message', { hasText: '已提交刷新' }).waitFor()
+    await drawer.locator('.el-timeline-item', { hasText: '手动刷新令牌' }).waitFor()
 
     await drawer.getByRole('button', { name: '解除绑定' }).click()
     const dialog = page.locator('.el-message-box')
