@@ -5,6 +5,7 @@
 #[macro_use]
 mod helpers;
 
+mod admin_audit;
 mod bench;
 mod foundation;
 mod itsdangerous;
