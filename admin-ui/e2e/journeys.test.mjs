@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import {
   ADMIN,
   api,
+  eventually,
   launchBrowser,
   mailLink,
   registerViaQq,
@@ -140,6 +141,13 @@ test('an admin finds a binding by nickname, refreshes it, unbinds it with a reas
     await dialog.getByRole('button', { name: '确定解除' }).click()
     await page.locator('.el-message--success', { hasText: '已解除绑定' }).waitFor()
     await drawer.getByText('用户申请更换QQ').waitFor()
+
+    // The dashboard counts the bindings made by the journeys above (still after an unbind).
+    await drawer.getByRole('button', { name: /关闭|Close/ }).click().catch(() => page.keyboard.press('Escape'))
+    await page.getByRole('menuitem', { name: '概览' }).click()
+    const made = page.locator('.el-statistic', { hasText: '近 30 天新增绑定' }).locator('.el-statistic__content')
+    await page.locator('.chart canvas').waitFor()
+    await eventually('new bindings on the dashboard', async () => Number(await made.innerText()) >= 3)
   })
 })
 
