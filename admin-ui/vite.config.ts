@@ -13,6 +13,13 @@ export default defineConfig({
     chunkSizeWarningLimit: 1600,
   },
   server: {
-    proxy: { '/api': 'http://127.0.0.1:8000', '/dev/outbox': 'http://127.0.0.1:8000' },
+    proxy: {
+      '/api': 'http://127.0.0.1:8000',
+      // The outbox page is ours; only its JSON comes from the server.
+      '/dev/outbox': {
+        target: 'http://127.0.0.1:8000',
+        bypass: (req) => (req.headers.accept?.includes('application/json') ? undefined : '/index.html'),
+      },
+    },
   },
 })
