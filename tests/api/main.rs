@@ -5,6 +5,7 @@
 #[macro_use]
 mod helpers;
 
+mod admin;
 mod bench;
 mod foundation;
 mod itsdangerous;
