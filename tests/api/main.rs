@@ -7,6 +7,7 @@ mod helpers;
 
 mod admin;
 mod bench;
+mod bench_admin;
 mod foundation;
 mod itsdangerous;
 mod jobs;
