@@ -42,26 +42,29 @@ impl AdminAuditApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-        /// What the entries are about.
-        target_type: Query<AuditTargetType>,
-        /// Its id, e.g. the binding's id.
-        target_id: Query<i64>,
+        /// What the entries are about (required).
+        target_type: Query<Option<AuditTargetType>>,
+        /// Its id, e.g. the binding's id (required).
+        target_id: Query<Option<i64>>,
     ) -> Result<Json<AuditLog>, ApiError> {
+        // Staff first, as on every admin path: a reader learns nothing, not even about the input.
         if !auth.0.is_staff {
             return Err(ApiError::forbidden());
         }
-        let target_type = match target_type.0 {
+        let (Some(target_type), Some(target_id)) = (target_type.0, target_id.0) else {
+            return Err(ApiError::bad_request(
+                "invalid_request",
+                "请指定要查看的操作对象（target_type 和 target_id）",
+            ));
+        };
+        let target_type = match target_type {
             AuditTargetType::QqBinding => BINDING,
             AuditTargetType::Job => "job",
         };
-        let entries = audit::for_target(
-            &state.db,
-            target_type,
-            &target_id.0.to_string(),
-            DRAWER_LIMIT,
-        )
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
+        let entries =
+            audit::for_target(&state.db, target_type, &target_id.to_string(), DRAWER_LIMIT)
+                .await
+                .map_err(|e| ApiError::internal(&e))?;
         Ok(Json(AuditLog {
             items: entries.into_iter().map(AuditEntryView::from).collect(),
         }))

@@ -68,6 +68,15 @@ async fn staff_read_a_targets_audit_log_and_others_are_refused() {
     assert_eq!(items[0]["reason"], "用户申请更换QQ");
     assert_eq!(items[0]["actor"]["username"], "admin");
 
+    let resp = app
+        .client
+        .get(app.url("/api/admin/audit"))
+        .bearer_auth(&staff)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(resp.status(), 400, "target_type and target_id are required");
+
     let other = app
         .client
         .get(app.url("/api/admin/audit?target_type=qq_binding&target_id=43"))

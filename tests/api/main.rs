@@ -5,8 +5,10 @@
 #[macro_use]
 mod helpers;
 
+mod admin;
 mod admin_audit;
 mod bench;
+mod bench_admin;
 mod foundation;
 mod itsdangerous;
 mod jobs;
