@@ -184,10 +184,17 @@ export async function withPage(browser, name, options, body) {
   const page = await context.newPage()
   page.setDefaultTimeout(15000)
   const errors = []
-  page.on('pageerror', (e) => errors.push(e.message))
+  page.on('pageerror', (e) => {
+    // Benign and browser-specific: a resize observer (Element Plus tables) outran a frame.
+    if (!/ResizeObserver loop/.test(e.message)) errors.push(e.message)
+  })
+  // Our pages must live within their CSP: a blocked script, style, font or call is a failure.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text())
+  })
   try {
     await body(page)
-    if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`)
+    if (errors.length) throw new Error(`page errors:\n  ${errors.join('\n  ')}`)
   } finally {
     await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: true }).catch(() => {})
     await context.close()
