@@ -123,9 +123,10 @@ test('an admin finds a binding by nickname, refreshes it, unbinds it with a reas
 
     await page.fill('input[name=q]', '阿华的新QQ')
     await page.keyboard.press('Enter')
+    // The unfiltered list may still be shown for a moment: wait for the search's answer.
+    await eventually('the search to leave one row', async () => (await page.locator('.el-table__row').count()) === 1)
     const row = page.locator('.el-table__row', { hasText: '阿华的新QQ' })
     await row.waitFor()
-    assert.equal(await page.locator('.el-table__row').count(), 1)
     await row.getByRole('button', { name: '详情' }).click()
 
     const drawer = page.locator('.el-drawer')
