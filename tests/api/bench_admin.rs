@@ -261,6 +261,12 @@ async fn bench_backend(backend: Backend) {
             some_rows,
         ),
         (
+            // About 11% of all users match: the worst case of a prefix search (sort all matches).
+            "search: broad username prefix q=reader1".to_owned(),
+            "q=reader1".to_owned(),
+            full_page,
+        ),
+        (
             "search: no match q=nobody".to_owned(),
             "q=nobody".to_owned(),
             |_: &serde_json::Value| {},
