@@ -322,7 +322,26 @@ impl Sql {
 }
 
 /// `WHERE …` for the search and the status (and the cursor), over `qq_bindings b`.
-fn push_filters(sql: &mut Sql, query: &ListQuery, now: DateTime<Utc>, keyset: bool) {
+fn push_filters(
+    sql: &mut Sql,
+    backend: DbBackend,
+    query: &ListQuery,
+    now: DateTime<Utc>,
+    page_query: bool,
+) {
+    // SQLite's planner (no histograms) prefers the status index for a token-expiry range and
+    // then sorts every match (0.3 s for 60,000 `expiring` rows of 1,000,000); walking the sort
+    // index and filtering finds a page after a few hundred rows. A unary `+` keeps the expiry
+    // predicate off the index unless the list is sorted by expiry (the capped count keeps the
+    // index range). PostgreSQL estimates the range from its statistics and chooses well.
+    let expiry = if page_query
+        && backend == DbBackend::Sqlite
+        && query.sort.key != SortKey::TokenExpiresAt
+    {
+        "+b.token_expires_at"
+    } else {
+        "b.token_expires_at"
+    };
     sql.push(" WHERE 1 = 1");
     if let Some(term) = &query.search {
         let q = || Value::from(term.0.as_str());
@@ -357,27 +376,39 @@ fn push_filters(sql: &mut Sql, query: &ListQuery, now: DateTime<Utc>, keyset: bo
             sql.push(" AND b.refresh_status = 'refresh_failed'");
         }
         Some(BindingStatus::Expired) => {
-            sql.push(" AND b.refresh_status = 'ok' AND b.token_expires_at <= ")
+            sql.push(&format!(" AND b.refresh_status = 'ok' AND {expiry} <= "))
                 .bind(Value::from(now));
         }
         Some(BindingStatus::Expiring) => {
-            sql.push(" AND b.refresh_status = 'ok' AND b.token_expires_at > ")
+            sql.push(&format!(" AND b.refresh_status = 'ok' AND {expiry} > "))
                 .bind(Value::from(now))
-                .push(" AND b.token_expires_at <= ")
+                .push(&format!(" AND {expiry} <= "))
                 .bind(Value::from(now + EXPIRING_WITHIN));
         }
         Some(BindingStatus::Fresh) => {
-            sql.push(" AND b.refresh_status = 'ok' AND b.token_expires_at > ")
+            sql.push(&format!(" AND b.refresh_status = 'ok' AND {expiry} > "))
                 .bind(Value::from(now + EXPIRING_WITHIN));
         }
     }
-    if keyset && let Position::After(cursor) = &query.position {
-        let op = if query.sort.descending { "<" } else { ">" };
-        sql.push(&format!(" AND ({}, b.id) {op} (", query.sort.key.expr()))
+    if page_query && let Position::After(cursor) = &query.position {
+        // `key <= v AND (key < v OR (key = v AND id < i))` (mirrored ascending): the leading
+        // bound is what both planners turn into an index range, on the expression index too,
+        // where SQLite would scan for the equivalent row-value comparison.
+        let (op, op_eq) = if query.sort.descending {
+            ("<", "<=")
+        } else {
+            (">", ">=")
+        };
+        let key = query.sort.key.expr();
+        sql.push(&format!(" AND {key} {op_eq} "))
             .bind(cursor.key.value())
-            .push(", ")
+            .push(&format!(" AND ({key} {op} "))
+            .bind(cursor.key.value())
+            .push(&format!(" OR ({key} = "))
+            .bind(cursor.key.value())
+            .push(&format!(" AND b.id {op} "))
             .bind(Value::from(cursor.id))
-            .push(")");
+            .push("))");
     }
 }
 
@@ -399,7 +430,7 @@ pub async fn list(
     let dir = if query.sort.descending { "DESC" } else { "ASC" };
     let mut ids_sql = Sql::new();
     ids_sql.push("SELECT b.id FROM qq_bindings b");
-    push_filters(&mut ids_sql, query, now, true);
+    push_filters(&mut ids_sql, backend, query, now, true);
     ids_sql.push(&format!(
         " ORDER BY {} {dir}, b.id {dir} LIMIT ",
         query.sort.key.expr()
@@ -478,7 +509,7 @@ async fn count(
     let backend = db.get_database_backend();
     let mut sql = Sql::new();
     sql.push("SELECT COUNT(*) AS n FROM (SELECT b.id FROM qq_bindings b");
-    push_filters(&mut sql, query, now, false);
+    push_filters(&mut sql, backend, query, now, false);
     sql.push(" LIMIT ")
         .bind(Value::from(COUNT_CAP + 1))
         .push(") capped");

@@ -42,7 +42,7 @@ async fn seed(db: &DatabaseConnection, n: i64, base: i64) {
                 "INSERT INTO users (id, username, nickname, avatar, token_version, is_staff, \
                  created_at, updated_at) \
                  SELECT g, 'reader' || g, '读者' || g, '', 0, false, to_timestamp({base} - g * {SPACING}), \
-                 to_timestamp({base} - g * {SPACING}) FROM generate_series(1, {n}) AS g"
+                 to_timestamp({base} - g * {SPACING}) FROM generate_series(1::bigint, {n}) AS g"
             ),
             format!(
                 "INSERT INTO qq_bindings (id, user_id, openid, unionid, qq_nickname, qq_avatar, \
@@ -57,7 +57,7 @@ async fn seed(db: &DatabaseConnection, n: i64, base: i64) {
                  CASE WHEN g % 100 = 0 THEN '100015 refresh token is illegal' END, \
                  to_timestamp({base} - g * {SPACING}), \
                  CASE WHEN g % 10 = 0 THEN NULL ELSE to_timestamp({base} - g * {SPACING} + (g % 1000) * 60) END \
-                 FROM generate_series(1, {n}) AS g"
+                 FROM generate_series(1::bigint, {n}) AS g"
             ),
             format!("SELECT setval('users_id_seq', {n})"),
             format!("SELECT setval('qq_bindings_id_seq', {n})"),
@@ -259,6 +259,12 @@ async fn bench_backend(backend: Backend) {
             "search: exact openid".to_owned(),
             format!("q={openid}"),
             some_rows,
+        ),
+        (
+            // About 11% of all users match: the worst case of a prefix search (sort all matches).
+            "search: broad username prefix q=reader1".to_owned(),
+            "q=reader1".to_owned(),
+            full_page,
         ),
         (
             "search: no match q=nobody".to_owned(),
