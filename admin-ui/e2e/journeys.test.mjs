@@ -71,6 +71,18 @@ test('a new reader signs in with QQ and registers with an SMS code (phone width)
   })
 })
 
+test('a QQ callback this tab did not start is refused before it reaches the API (login CSRF)', async () => {
+  await withPage(browser, '1b-qq-callback-foreign-state', DESKTOP, async (page) => {
+    const posted = []
+    page.on('request', (r) => r.url().includes('/api/oauth/qq/callback') && posted.push(r.url()))
+    await page.goto(`${app.base}/oauth/qq/callback?code=ATTACKERCODE&state=attacker-state`)
+    await page.getByText('QQ 登录没有完成').waitFor()
+    await page.getByText('不是从本页面发起的').waitFor()
+    assert.deepEqual(posted, [], 'nothing was sent to the API')
+    assert.ok(!page.url().includes('ATTACKERCODE'), 'the code leaves the address bar')
+  })
+})
+
 test('a second QQ user binds an existing account with its password', async () => {
   // An existing account (made through the API), whose owner has since unbound their own QQ.
   const owner = await registerViaQq(app, {
