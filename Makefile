@@ -4,7 +4,7 @@ CARGO ?= cargo
 PYTHON ?= python3
 BIN := target/debug/passport
 
-.PHONY: run test build deps-test lint openapi openapi-check ui bench clean-var
+.PHONY: run test build deps-test deps-e2e lint openapi openapi-check ui e2e bench clean-var
 
 ## make run: build, migrate, and start the service on the embedded defaults (prints the URLs).
 run: build ui
@@ -13,13 +13,31 @@ run: build ui
 build:
 	$(CARGO) build --bin passport
 
-## make test: install what the tests need, then lint and run every test (SQLite and PostgreSQL).
-test: deps-test lint openapi-check ui
+## make test: install what the tests need, then lint and run every test (SQLite and PostgreSQL),
+## then the browser journeys (e2e).
+test: deps-test deps-e2e lint openapi-check ui
 	$(CARGO) test --workspace
+	@mkdir -p target/e2e
+	cd admin-ui && npm run e2e
 
 # Python tools the tests talk to (itsdangerous for the signer's cross-tests, an SMTP sink).
 deps-test:
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+
+# Debian's Chromium and a CJK font for the browser tests (no browser download: playwright-core
+# drives /usr/bin/chromium). Installed only when missing; needs root, as on CI.
+E2E_DEBS := chromium fonts-wqy-zenhei
+deps-e2e:
+	@dpkg -s $(E2E_DEBS) >/dev/null 2>&1 || { \
+		echo "deps-e2e: installing $(E2E_DEBS)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(E2E_DEBS) >/dev/null; \
+	}
+
+## make e2e: the browser journeys (admin-ui/e2e/) in headless Chromium against `passport dev` on
+## free ports; each test's last page is saved as target/e2e/<test>.png.
+e2e: build ui deps-e2e
+	@mkdir -p target/e2e
+	cd admin-ui && npm run e2e
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -37,13 +55,11 @@ openapi-check: build
 		diff -u openapi/openapi.json target/openapi.check.json | head -40; exit 1; \
 	fi
 
-## make ui: build the web app in admin-ui/ (served by the passport binary).
+## make ui: build the web app in admin-ui/ (served by the passport binary): install the locked
+## packages, generate the TypeScript client from openapi/openapi.json, type-check it (vue-tsc: an
+## API change that breaks a page fails here), then bundle it into admin-ui/dist.
 ui:
-	@if [ -f admin-ui/package.json ]; then \
-		cd admin-ui && npm ci --no-audit --no-fund && npm run build; \
-	else \
-		echo "admin-ui: the web app is not built yet (admin panel issue); nothing to do"; \
-	fi
+	cd admin-ui && npm ci --no-audit --no-fund && npm run build
 
 ## make bench: performance scenarios (filled by the features that have targets).
 # Optimised, without debug info, in its own target profile so `make test` stays a debug build.

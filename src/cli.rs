@@ -218,6 +218,8 @@ fn print_dev_urls(app: &Application, sim_url: &str) {
         "  passport dev is running (profile: dev, database: {})",
         app.state().settings.database_url
     );
+    println!("  sign in      {base}/login     admin panel {base}/admin");
+    println!("  dev outbox   {base}/dev/outbox   (mails and SMS codes)");
     println!("  API          {base}/api");
     println!("  API docs     {base}/docs");
     println!("  OpenAPI      {base}/openapi.json");

@@ -141,6 +141,7 @@ struct FileSettings {
     smtp_url: Option<Secret>,
     mail_from: Option<String>,
     outbox_dir: Option<String>,
+    web_dist: Option<String>,
     sim_listen: Option<String>,
     cors_origins: Option<CorsOrigins>,
     qq_exchange_workers: Option<usize>,
@@ -185,6 +186,9 @@ pub struct Settings {
     pub qq_exchange_workers: usize,
     pub jobs: JobSettings,
     pub refresh: RefreshSettings,
+    /// The built web app (`make ui` writes `admin-ui/dist`), served for `/login`, `/admin`, ….
+    /// `PASSPORT_WEB_DIST`, relative to the working directory; default `admin-ui/dist`.
+    pub web_dist: PathBuf,
 }
 
 #[derive(Clone, Debug)]
@@ -553,6 +557,12 @@ impl Settings {
             )?,
         };
 
+        let web_dist = PathBuf::from(
+            source
+                .plain("PASSPORT_WEB_DIST", |f| f.web_dist.clone())
+                .unwrap_or_else(|| "admin-ui/dist".to_string()),
+        );
+
         if !unsafe_settings.is_empty() {
             return Err(ConfigError::UnsafeProduction(unsafe_settings));
         }
@@ -580,6 +590,7 @@ impl Settings {
             qq_exchange_workers,
             jobs,
             refresh,
+            web_dist,
         })
     }
 

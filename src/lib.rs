@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod actors;
+pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod cli;

@@ -13,6 +13,7 @@ mod m20261125_000007_create_audit_log;
 mod m20261125_000008_create_job_deliveries;
 mod m20261125_000020_create_rate_limits;
 mod m20261125_000030_add_qq_binding_refresh_lease;
+mod m20261125_000030_admin_panel;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000008_create_job_deliveries::Migration),
             Box::new(m20261125_000020_create_rate_limits::Migration),
             Box::new(m20261125_000030_add_qq_binding_refresh_lease::Migration),
+            Box::new(m20261125_000030_admin_panel::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ pub mod qq_login;
 pub mod qq_tokens;
 pub mod sms_codes;
 pub mod throttle;
+pub mod token_events;
 
 use std::time::Duration;
 

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AccountError;
 use super::next::SafeNext;
+use super::token_events::{self, TokenEventKind};
 use crate::auth::crypto::{TokenCipher, TokenField};
 use crate::config::Secret;
 use crate::domain::{Mobile, Nickname};
@@ -138,7 +139,9 @@ pub async fn login_or_pend(
         if binding.unionid.is_none() && identity.unionid.is_some() {
             active.unionid = Set(identity.unionid.clone());
         }
+        let detail = format!("token expires {}", sealed.expires_at.to_rfc3339());
         active.update(&txn).await?;
+        token_events::record(&txn, binding.id, TokenEventKind::Login, now, Some(detail)).await?;
         txn.commit().await?;
         return Ok(CallbackOutcome::LoggedIn(user));
     }
@@ -263,10 +266,11 @@ pub async fn bind_existing(
     {
         return Err(AccountError::QqAlreadyBound);
     }
-    binding_from(&pending, user.id, now)
+    let binding = binding_from(&pending, user.id, now)
         .insert(&txn)
         .await
         .map_err(binding_conflict)?;
+    token_events::record(&txn, binding.id, TokenEventKind::Bound, now, None).await?;
     txn.commit().await?;
     Ok(user)
 }
@@ -345,10 +349,11 @@ pub async fn register(
         }
         _ => e.into(),
     })?;
-    binding_from(&pending, user.id, now)
+    let binding = binding_from(&pending, user.id, now)
         .insert(&txn)
         .await
         .map_err(binding_conflict)?;
+    token_events::record(&txn, binding.id, TokenEventKind::Bound, now, None).await?;
     if !super::sms_codes::consume(&txn, account.sms_code_id, now).await? {
         return Err(AccountError::SmsCodeInvalid);
     }

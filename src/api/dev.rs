@@ -1,6 +1,7 @@
 //! Dev-only pages. `GET /dev/outbox` lists the mails and SMS the embedded defaults wrote (newest
-//! first), as HTML with clickable links, or as `{messages:[…]}` for `Accept: application/json`
-//! so scripts can read a code or a link. Outside the dev profile it does not exist (404).
+//! first): as `{messages:[…]}` for `Accept: application/json` (scripts read a code or a link, and
+//! the web app's outbox page does too), otherwise as the web app's page, or as plain HTML with
+//! clickable links when the app is not built. Outside the dev profile it does not exist (404).
 
 use poem::http::StatusCode;
 use poem::web::{Data, Html, Json};
@@ -8,6 +9,7 @@ use poem::{IntoResponse, Request, Response, handler};
 use serde_json::json;
 
 use crate::api::error::ErrorBody;
+use crate::api::web;
 use crate::html::escape;
 use crate::mail::{MessageKind, Outbox, OutboxMessage};
 use crate::startup::AppState;
@@ -18,6 +20,10 @@ pub async fn outbox(req: &Request, state: Data<&AppState>) -> Response {
         return Json(ErrorBody::new("not_found", "页面不存在"))
             .with_status(StatusCode::NOT_FOUND)
             .into_response();
+    }
+    let json = wants_json(req);
+    if !json && web::is_built(&state.settings.web_dist).await {
+        return web::page(&state.settings.web_dist, web::PageKind::App).await;
     }
     let messages = match Outbox::new(state.settings.mail.outbox_dir.clone())
         .read_all()
@@ -31,7 +37,7 @@ pub async fn outbox(req: &Request, state: Data<&AppState>) -> Response {
                 .into_response();
         }
     };
-    if wants_json(req) {
+    if json {
         Json(json!({ "messages": messages })).into_response()
     } else {
         Html(render(&messages)).into_response()

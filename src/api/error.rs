@@ -43,7 +43,9 @@ pub enum ApiError {
     /// Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
     /// `state_expired`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
     /// `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-    /// `sms_code_expired`, `sms_code_too_many_attempts`.
+    /// `sms_code_expired`, `sms_code_too_many_attempts`; admin: `reason_required`,
+    /// `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
+    /// `query_too_long`.
     #[oai(status = 400)]
     BadRequest(Json<ErrorBody>),
     /// Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
@@ -52,14 +54,14 @@ pub enum ApiError {
     /// `reset_token_superseded`, `email_token_invalid`, `email_token_expired`.
     #[oai(status = 401)]
     Unauthorized(Json<ErrorBody>),
-    /// Signed in but not allowed: `forbidden`.
+    /// Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`).
     #[oai(status = 403)]
     Forbidden(Json<ErrorBody>),
-    /// `not_found`, `qq_not_bound`.
+    /// `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`.
     #[oai(status = 404)]
     NotFound(Json<ErrorBody>),
     /// Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-    /// `mobile_taken`, `email_taken`, `last_login_method`.
+    /// `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
     #[oai(status = 409)]
     Conflict(Json<ErrorBody>),
     /// Rate-limited: `too_many_attempts`, `sms_too_frequent`; `retry_after` says how long to wait.

@@ -2,16 +2,18 @@
 //! (`passport openapi`, `/openapi.json`, `/docs`); operator endpoints (`/healthz`, `/readyz`)
 //! are plain routes beside it.
 
+pub mod admin;
+pub mod admin_audit;
 pub mod dev;
 pub mod error;
 pub mod health;
 pub mod oauth_qq;
-pub mod pages;
 pub mod password_resets;
 pub mod security;
 pub mod sms;
 pub mod system;
 pub mod users;
+pub mod web;
 
 use std::sync::Arc;
 
@@ -35,6 +37,8 @@ pub enum ApiTags {
     Password,
     /// About the server itself.
     System,
+    /// The admin panel (staff only): QQ bindings, the job queue, daily statistics.
+    Admin,
 }
 
 /// Every OpenAPI-described API; each resource joins this tuple.
@@ -44,6 +48,8 @@ pub type Apis = (
     users::UsersApi,
     password_resets::PasswordResetsApi,
     system::SystemApi,
+    admin::AdminApi,
+    admin_audit::AdminAuditApi,
 );
 
 fn apis() -> Apis {
@@ -53,6 +59,8 @@ fn apis() -> Apis {
         users::UsersApi,
         password_resets::PasswordResetsApi,
         system::SystemApi,
+        admin::AdminApi,
+        admin_audit::AdminAuditApi,
     )
 }
 
@@ -81,6 +89,7 @@ pub fn routes(state: AppState) -> impl Endpoint {
             service
                 .around(error::json_errors)
                 .with(cors)
+                .around(same_origin_is_not_cors)
                 .around(limit_body),
         )
         .at("/openapi.json", spec)
@@ -88,9 +97,16 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .at("/healthz", get(health::healthz))
         .at("/readyz", get(health::readyz))
         .at("/metrics", get(health::metrics))
-        .at("/forgot-password", get(pages::forgot_password))
-        .at("/reset-password", get(pages::reset_password))
-        .at("/verify-email", get(pages::verify_email))
+        // The web app (admin-ui/): history-API fallback to its index.html, and its assets.
+        .at("/login", get(web::app_page))
+        .at("/oauth/qq/callback", get(web::app_page))
+        .at("/account", get(web::app_page))
+        .at("/admin", get(web::app_page))
+        .at("/admin/*rest", get(web::app_page))
+        .at("/forgot-password", get(web::account_page))
+        .at("/reset-password", get(web::account_page))
+        .at("/verify-email", get(web::account_page))
+        .at("/assets/:file", get(web::asset))
         .at("/dev/outbox", get(dev::outbox))
         .data(state)
         .around(crate::telemetry::trace_request)
@@ -112,6 +128,42 @@ fn cors(origins: &[String]) -> Cors {
     } else {
         cors.allow_origins(origins.iter().map(String::as_str))
     }
+}
+
+/// Browsers send `Origin` on same-origin POSTs too (the web app at `/login` calling `/api`).
+/// Such a call is not cross-origin, so it skips the CORS check: its `Origin` is dropped when it
+/// names this very host (`Host`) or the configured public base URL. A cross-origin page cannot
+/// forge either: its browser sends the page's own origin.
+async fn same_origin_is_not_cors<E: Endpoint>(
+    ep: Arc<E>,
+    mut req: Request,
+) -> poem::Result<E::Output> {
+    use poem::http::header::{HOST, ORIGIN};
+    let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let same = match (header(ORIGIN), header(HOST)) {
+        (Some(origin), host) => {
+            let by_host = host.is_some_and(|host| {
+                origin
+                    .strip_prefix("http://")
+                    .or_else(|| origin.strip_prefix("https://"))
+                    .is_some_and(|o| o.eq_ignore_ascii_case(host))
+            });
+            let by_config = req.data::<AppState>().is_some_and(|state| {
+                state
+                    .settings
+                    .public_base_url
+                    .origin()
+                    .ascii_serialization()
+                    == origin
+            });
+            by_host || by_config
+        }
+        _ => false,
+    };
+    if same {
+        req.headers_mut().remove(ORIGIN);
+    }
+    ep.call(req).await
 }
 
 /// Refuse bodies over [`MAX_BODY_BYTES`] with 413 `payload_too_large`, whether the size is

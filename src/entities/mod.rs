@@ -6,5 +6,6 @@ pub mod jobs;
 pub mod password_resets;
 pub mod pending_qq_identities;
 pub mod qq_bindings;
+pub mod qq_token_events;
 pub mod sms_codes;
 pub mod users;

@@ -19,7 +19,7 @@ fn migration_count() -> usize {
     migration::Migrator::migrations().len()
 }
 
-const ALL_TABLES: [&str; 9] = [
+const ALL_TABLES: [&str; 10] = [
     "users",
     "qq_bindings",
     "pending_qq_identities",
@@ -29,6 +29,7 @@ const ALL_TABLES: [&str; 9] = [
     "audit_log",
     "rate_limits",
     "job_deliveries",
+    "qq_token_events",
 ];
 
 async fn table_exists(db: &DatabaseConnection, table: &str) -> bool {

@@ -232,6 +232,14 @@ impl TestApp {
             ("PASSPORT_DATABASE_URL", test_db.url.clone()),
             ("PASSPORT_LISTEN", "127.0.0.1:0".to_string()),
             ("PASSPORT_OUTBOX_DIR", outbox.display().to_string()),
+            // API tests see the pages as on a fresh clone (not built); `web.rs` brings its own.
+            (
+                "PASSPORT_WEB_DIST",
+                outbox
+                    .with_file_name("web-dist-not-built")
+                    .display()
+                    .to_string(),
+            ),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))

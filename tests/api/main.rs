@@ -5,7 +5,10 @@
 #[macro_use]
 mod helpers;
 
+mod admin;
+mod admin_audit;
 mod bench;
+mod bench_admin;
 mod bench_login;
 mod bench_refresh;
 mod bench_reset;
@@ -18,3 +21,4 @@ mod qq_login;
 mod qq_sim;
 mod refresher;
 mod smtp_sink;
+mod web;

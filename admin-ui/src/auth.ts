@@ -1,0 +1,58 @@
+// Who is signed in. The seed's "记住我": checked keeps the token in localStorage (survives the
+// browser closing), unchecked in sessionStorage (this tab only). Tokens travel as
+// `Authorization: Bearer`, never in cookies.
+import { reactive } from 'vue'
+import type { components } from './api/schema'
+
+export type User = components['schemas']['UserView']
+
+const TOKEN = 'passport.token'
+const USER = 'passport.user'
+// The "记住我" choice made on the login page, carried across the QQ round trip.
+const REMEMBER = 'passport.remember'
+
+function read(): { token: string | null; user: User | null } {
+  for (const store of [localStorage, sessionStorage]) {
+    const token = store.getItem(TOKEN)
+    if (token) {
+      try {
+        return { token, user: JSON.parse(store.getItem(USER) ?? 'null') as User | null }
+      } catch {
+        return { token, user: null }
+      }
+    }
+  }
+  return { token: null, user: null }
+}
+
+export const session = reactive(read())
+
+export function signIn(token: string, user: User, remember: boolean): void {
+  signOut()
+  const store = remember ? localStorage : sessionStorage
+  store.setItem(TOKEN, token)
+  store.setItem(USER, JSON.stringify(user))
+  session.token = token
+  session.user = user
+}
+
+export function signOut(): void {
+  for (const store of [localStorage, sessionStorage]) {
+    store.removeItem(TOKEN)
+    store.removeItem(USER)
+  }
+  session.token = null
+  session.user = null
+}
+
+export function rememberChoice(remember?: boolean): boolean {
+  if (remember !== undefined) sessionStorage.setItem(REMEMBER, remember ? '1' : '0')
+  return sessionStorage.getItem(REMEMBER) === '1'
+}
+
+/** A same-site path to go to after signing in; anything else (absolute, `//host`) is ignored. */
+export function safeNext(next: unknown, fallback = '/account'): string {
+  if (typeof next !== 'string' || !next.startsWith('/')) return fallback
+  if (next.startsWith('//') || next.startsWith('/\\')) return fallback
+  return next
+}

@@ -1,0 +1,73 @@
+import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router'
+import { session, safeNext } from './auth'
+import { staffCheck } from './staff'
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/login', component: () => import('./views/account/Login.vue'), meta: { title: '登录' } },
+    {
+      path: '/oauth/qq/callback',
+      component: () => import('./views/account/QqCallback.vue'),
+      meta: { title: 'QQ 登录' },
+    },
+    { path: '/account', component: () => import('./views/account/Account.vue'), meta: { title: '我的账号' } },
+    {
+      path: '/forgot-password',
+      component: () => import('./views/account/ForgotPassword.vue'),
+      meta: { title: '找回密码' },
+    },
+    {
+      path: '/reset-password',
+      component: () => import('./views/account/ResetPassword.vue'),
+      meta: { title: '重置密码' },
+    },
+    {
+      path: '/verify-email',
+      component: () => import('./views/account/VerifyEmail.vue'),
+      meta: { title: '验证邮箱' },
+    },
+    {
+      path: '/admin/login',
+      component: () => import('./views/admin/AdminLogin.vue'),
+      meta: { title: '管理后台登录' },
+    },
+    {
+      path: '/admin',
+      component: () => import('./views/admin/AdminLayout.vue'),
+      meta: { staff: true },
+      children: [
+        { path: '', component: () => import('./views/admin/Dashboard.vue'), meta: { title: '概览' } },
+        { path: 'bindings', component: () => import('./views/admin/Bindings.vue'), meta: { title: 'QQ 绑定' } },
+        { path: 'jobs', component: () => import('./views/admin/Jobs.vue'), meta: { title: '任务队列' } },
+      ],
+    },
+    { path: '/dev/outbox', component: () => import('./views/dev/Outbox.vue'), meta: { title: '发件箱' } },
+    { path: '/:rest(.*)*', component: () => import('./views/NotFound.vue'), meta: { title: '页面不存在' } },
+  ],
+})
+
+router.beforeEach(async (to) => {
+  if (!to.matched.some((r) => r.meta.staff)) return true
+  if (!session.token) return { path: '/admin/login', query: { next: to.fullPath } }
+  const check = await staffCheck()
+  if (check === 'ok') return true
+  return { path: '/admin/login', query: { next: to.fullPath, reason: check } }
+})
+
+router.afterEach((to) => {
+  const title = typeof to.meta.title === 'string' ? to.meta.title : ''
+  document.title = title ? `${title} - 荏苒` : '荏苒'
+})
+
+/** After signing in: a path of this app through the router, any other same-site path by loading it. */
+export function goNext(next: unknown, fallback = '/account'): void {
+  const path = safeNext(next, fallback)
+  const target: RouteLocationRaw = path
+  const resolved = router.resolve(target)
+  if (resolved.matched.length && !resolved.matched.some((r) => r.path === '/:rest(.*)*')) {
+    void router.replace(target)
+  } else {
+    window.location.assign(path)
+  }
+}

@@ -1,0 +1,82 @@
+//! Writing and reading the audit log for admin actions.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, Statement, Value};
+
+use crate::entities::audit_log;
+
+/// One admin action to record.
+pub struct Action<'a> {
+    pub actor_user_id: i64,
+    /// Stable name, e.g. `qq_binding.unbind`.
+    pub action: &'a str,
+    pub target_type: &'a str,
+    pub target_id: String,
+    pub reason: Option<&'a str>,
+    pub details: Option<serde_json::Value>,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn write<C: ConnectionTrait>(conn: &C, action: Action<'_>) -> Result<(), DbErr> {
+    audit_log::ActiveModel {
+        actor_user_id: Set(Some(action.actor_user_id)),
+        action: Set(action.action.to_owned()),
+        target_type: Set(action.target_type.to_owned()),
+        target_id: Set(action.target_id),
+        reason: Set(action.reason.map(str::to_owned)),
+        details: Set(action.details),
+        created_at: Set(action.at),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// An audit entry with its actor's username (when the actor still exists).
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub id: i64,
+    pub action: String,
+    pub actor_user_id: Option<i64>,
+    pub actor_username: Option<String>,
+    pub reason: Option<String>,
+    pub details: Option<serde_json::Value>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The newest `limit` entries about one target, newest first.
+pub async fn for_target<C: ConnectionTrait>(
+    conn: &C,
+    target_type: &str,
+    target_id: &str,
+    limit: u64,
+) -> Result<Vec<Entry>, DbErr> {
+    let rows = conn
+        .query_all_raw(Statement::from_sql_and_values(
+            conn.get_database_backend(),
+            "SELECT a.id, a.action, a.actor_user_id, u.username AS actor_username, a.reason, \
+             a.details, a.created_at FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id \
+             WHERE a.target_type = $1 AND a.target_id = $2 \
+             ORDER BY a.created_at DESC, a.id DESC LIMIT $3",
+            vec![
+                Value::from(target_type),
+                Value::from(target_id),
+                Value::from(limit as i64),
+            ],
+        ))
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(Entry {
+                id: row.try_get("", "id")?,
+                action: row.try_get("", "action")?,
+                actor_user_id: row.try_get("", "actor_user_id")?,
+                actor_username: row.try_get("", "actor_username")?,
+                reason: row.try_get("", "reason")?,
+                details: row.try_get("", "details")?,
+                created_at: row.try_get("", "created_at")?,
+            })
+        })
+        .collect()
+}

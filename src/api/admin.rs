@@ -1,0 +1,654 @@
+//! `/api/admin`: the admin panel's API (staff only). A missing or bad token is 401 as everywhere;
+//! a valid token of a non-staff user is 403 `forbidden` on every endpoint, checked before any
+//! input. Every mutating call writes an audit entry (who, what, target, reason).
+
+use chrono::{DateTime, Utc};
+use poem::web::Data;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
+
+use crate::admin::bindings::{
+    self, BindingRow, BindingStatus, ListQuery, Position, SearchTerm, Sort, SortKey, TotalKind,
+};
+use crate::admin::{self as domain, AdminError, Reason, stats};
+use crate::api::ApiTags;
+use crate::api::error::ApiError;
+use crate::api::security::BearerAuth;
+use crate::api::users::UserView;
+use crate::entities::{jobs as job_rows, users};
+use crate::jobs::JobState;
+use crate::startup::AppState;
+
+pub struct AdminApi;
+
+/// The caller, if staff; 403 otherwise.
+fn staff(auth: BearerAuth) -> Result<users::Model, ApiError> {
+    if auth.0.is_staff {
+        Ok(auth.0)
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// A binding's token status, computed at the time of the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum BindingStatusView {
+    /// Refresh ok and the token expires in more than 7 days.
+    Fresh,
+    /// Refresh ok and the token expires within 7 days.
+    Expiring,
+    /// Refresh ok but the token has expired (`token_expires_at <= now`).
+    Expired,
+    /// The refresher could not renew the token (`refresh_error` says why).
+    RefreshFailed,
+}
+
+impl From<BindingStatus> for BindingStatusView {
+    fn from(s: BindingStatus) -> Self {
+        match s {
+            BindingStatus::Fresh => Self::Fresh,
+            BindingStatus::Expiring => Self::Expiring,
+            BindingStatus::Expired => Self::Expired,
+            BindingStatus::RefreshFailed => Self::RefreshFailed,
+        }
+    }
+}
+
+impl From<BindingStatusView> for BindingStatus {
+    fn from(s: BindingStatusView) -> Self {
+        match s {
+            BindingStatusView::Fresh => Self::Fresh,
+            BindingStatusView::Expiring => Self::Expiring,
+            BindingStatusView::Expired => Self::Expired,
+            BindingStatusView::RefreshFailed => Self::RefreshFailed,
+        }
+    }
+}
+
+/// Sort order of the bindings list; a leading `-` means descending. Each is served by an index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum BindingSort {
+    /// Newest bindings first (the default).
+    #[oai(rename = "-bound_at")]
+    BoundAtDesc,
+    #[oai(rename = "bound_at")]
+    BoundAt,
+    /// Soonest token expiry first.
+    #[oai(rename = "token_expires_at")]
+    TokenExpiresAt,
+    #[oai(rename = "-token_expires_at")]
+    TokenExpiresAtDesc,
+    /// Most recent QQ login first (a binding never used since it was made counts its bound time).
+    #[oai(rename = "-last_login_at")]
+    LastLoginAtDesc,
+    #[oai(rename = "last_login_at")]
+    LastLoginAt,
+    /// QQ nickname, byte order.
+    #[oai(rename = "qq_nickname")]
+    QqNickname,
+    #[oai(rename = "-qq_nickname")]
+    QqNicknameDesc,
+}
+
+impl From<BindingSort> for Sort {
+    fn from(s: BindingSort) -> Self {
+        let (key, descending) = match s {
+            BindingSort::BoundAtDesc => (SortKey::BoundAt, true),
+            BindingSort::BoundAt => (SortKey::BoundAt, false),
+            BindingSort::TokenExpiresAt => (SortKey::TokenExpiresAt, false),
+            BindingSort::TokenExpiresAtDesc => (SortKey::TokenExpiresAt, true),
+            BindingSort::LastLoginAtDesc => (SortKey::LastLoginAt, true),
+            BindingSort::LastLoginAt => (SortKey::LastLoginAt, false),
+            BindingSort::QqNickname => (SortKey::QqNickname, false),
+            BindingSort::QqNicknameDesc => (SortKey::QqNickname, true),
+        };
+        Sort { key, descending }
+    }
+}
+
+/// One row of the bindings list. Never a token; the openid only masked.
+#[derive(Debug, Object)]
+pub struct BindingSummary {
+    /// The binding's id (path parameter of the detail, refresh and unbind endpoints).
+    pub id: i64,
+    /// The Renran account.
+    pub user: UserView,
+    pub qq_nickname: String,
+    /// QQ avatar URL; empty when none.
+    pub qq_avatar: String,
+    /// `D5A3…E0B2`: first and last four characters.
+    pub openid_masked: String,
+    /// Whether a unionid is stored.
+    pub has_unionid: bool,
+    pub bound_at: DateTime<Utc>,
+    /// The last QQ login (the bind itself counts as one).
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub token_expires_at: DateTime<Utc>,
+    pub status: BindingStatusView,
+    /// Why the last refresh failed, when it did.
+    pub refresh_error: Option<String>,
+}
+
+fn summary(row: &BindingRow, now: DateTime<Utc>) -> BindingSummary {
+    BindingSummary {
+        id: row.id,
+        user: UserView {
+            id: row.user_id,
+            username: row.username.clone(),
+            nickname: row.user_nickname.clone(),
+            avatar: row.user_avatar.clone(),
+        },
+        qq_nickname: row.qq_nickname.clone(),
+        qq_avatar: row.qq_avatar.clone(),
+        openid_masked: row.openid_masked(),
+        has_unionid: row.unionid.is_some(),
+        bound_at: row.bound_at,
+        last_login_at: row.last_login_at,
+        token_expires_at: row.token_expires_at,
+        status: row.status(now).into(),
+        refresh_error: row.refresh_error.clone(),
+    }
+}
+
+/// How `total` was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum TotalKindView {
+    /// Counted exactly.
+    Exact,
+    /// The database's row estimate (the unfiltered list on PostgreSQL, over 10,000 rows).
+    Estimate,
+    /// More than 10,000 bindings match the filters; `total` is 10,000 (show "10,000+").
+    AtLeast,
+}
+
+impl From<TotalKind> for TotalKindView {
+    fn from(k: TotalKind) -> Self {
+        match k {
+            TotalKind::Exact => Self::Exact,
+            TotalKind::Estimate => Self::Estimate,
+            TotalKind::AtLeast => Self::AtLeast,
+        }
+    }
+}
+
+/// One page of bindings.
+#[derive(Debug, Object)]
+pub struct BindingPage {
+    pub items: Vec<BindingSummary>,
+    /// Pass as `cursor` for the next page (keyset: as fast at any depth); null on the last page.
+    pub next_cursor: Option<String>,
+    /// The page number served, when paging by number (null when a cursor was given).
+    pub page: Option<u64>,
+    pub per_page: u64,
+    /// Matching bindings; see `total_kind`.
+    pub total: i64,
+    pub total_kind: TotalKindView,
+}
+
+/// One event of a binding's token history.
+#[derive(Debug, Object)]
+pub struct TokenEventView {
+    pub id: i64,
+    /// `bound`, `login`, `refresh` or `refresh_failed`.
+    pub kind: String,
+    pub at: DateTime<Utc>,
+    /// For people: the new expiry, an error text. Never a token.
+    pub detail: Option<String>,
+}
+
+/// Who did an audited action.
+#[derive(Debug, Object)]
+pub struct AuditActor {
+    pub id: i64,
+    /// Null when the account no longer exists.
+    pub username: Option<String>,
+}
+
+/// An audit log entry.
+#[derive(Debug, Object)]
+pub struct AuditEntryView {
+    pub id: i64,
+    /// e.g. `qq_binding.refresh`, `qq_binding.unbind`, `job.retry`.
+    pub action: String,
+    /// Null for the system or an actor since deleted.
+    pub actor: Option<AuditActor>,
+    pub reason: Option<String>,
+    /// Action-specific facts (masked identifiers only).
+    pub details: Option<serde_json::Value>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<domain::audit::Entry> for AuditEntryView {
+    fn from(e: domain::audit::Entry) -> Self {
+        Self {
+            id: e.id,
+            action: e.action,
+            actor: e.actor_user_id.map(|id| AuditActor {
+                id,
+                username: e.actor_username,
+            }),
+            reason: e.reason,
+            details: e.details,
+            created_at: e.created_at,
+        }
+    }
+}
+
+/// The drawer: everything about one binding except its tokens.
+#[derive(Debug, Object)]
+pub struct BindingDetail {
+    #[oai(flatten)]
+    pub summary: BindingSummary,
+    /// The whole openid (only here, never in the list).
+    pub openid: String,
+    pub unionid: Option<String>,
+    /// Bumped on each token rotation.
+    pub token_version: i64,
+    pub last_refreshed_at: Option<DateTime<Utc>>,
+    /// Newest first, at most 100.
+    pub token_events: Vec<TokenEventView>,
+    /// Audit entries about this binding, newest first, at most 100.
+    pub audit: Vec<AuditEntryView>,
+}
+
+#[derive(Debug, Object)]
+pub struct RefreshQueuedView {
+    /// The live refresh job of this binding.
+    pub job_id: i64,
+    /// A refresh was already queued; no second job was added.
+    pub already_queued: bool,
+}
+
+#[derive(ApiResponse)]
+pub enum RefreshResponse {
+    /// A refresh job is queued (the refresher does the work).
+    #[oai(status = 202)]
+    Queued(Json<RefreshQueuedView>),
+}
+
+#[derive(ApiResponse)]
+pub enum UnbindResponse {
+    /// Unbound (the binding is deleted; the account stays).
+    #[oai(status = 204)]
+    Unbound,
+}
+
+/// A job's states, for the `state` filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum JobStateView {
+    Available,
+    Running,
+    Retryable,
+    Completed,
+    /// Gave up after its last attempt (a "dead" job).
+    Discarded,
+}
+
+impl From<JobStateView> for JobState {
+    fn from(s: JobStateView) -> Self {
+        match s {
+            JobStateView::Available => Self::Available,
+            JobStateView::Running => Self::Running,
+            JobStateView::Retryable => Self::Retryable,
+            JobStateView::Completed => Self::Completed,
+            JobStateView::Discarded => Self::Discarded,
+        }
+    }
+}
+
+/// A job, without its payload (which may hold a reset link).
+#[derive(Debug, Object)]
+pub struct JobView {
+    pub id: i64,
+    /// `mail`, `sms`, `qq_token_refresh`, `password_reset_request`.
+    pub kind: String,
+    pub queue: String,
+    /// `available`, `running`, `retryable`, `completed` or `discarded`.
+    pub state: String,
+    /// Attempts made so far.
+    pub attempt: i32,
+    pub max_attempts: i32,
+    /// When it runs (next).
+    pub run_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    /// For `qq_token_refresh`: the binding it refreshes.
+    pub binding_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+impl From<&job_rows::Model> for JobView {
+    fn from(j: &job_rows::Model) -> Self {
+        Self {
+            id: j.id,
+            kind: j.kind.clone(),
+            queue: j.queue.clone(),
+            state: j.state.clone(),
+            attempt: j.attempt,
+            max_attempts: j.max_attempts,
+            run_at: j.run_at,
+            last_error: j.last_error.clone(),
+            binding_id: domain::jobs::binding_id(j),
+            created_at: j.created_at,
+            updated_at: j.updated_at,
+            finished_at: j.finished_at,
+        }
+    }
+}
+
+/// How many jobs are in each state.
+#[derive(Debug, Object)]
+pub struct JobCounts {
+    pub available: i64,
+    pub running: i64,
+    pub retryable: i64,
+    pub completed: i64,
+    pub discarded: i64,
+}
+
+#[derive(Debug, Object)]
+pub struct JobPage {
+    pub counts: JobCounts,
+    /// Newest first.
+    pub items: Vec<JobView>,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// One UTC day of the dashboard chart.
+#[derive(Debug, Object)]
+pub struct DayStats {
+    /// `YYYY-MM-DD` (UTC).
+    pub date: String,
+    /// Successful QQ sign-ins: returning users plus first logins that ended in a new binding.
+    pub logins: i64,
+    /// Bindings made that day (still counted after an unbind).
+    pub new_bindings: i64,
+}
+
+#[derive(Debug, Object)]
+pub struct DailyStats {
+    /// Oldest first, one entry per day, today (UTC) last.
+    pub days: Vec<DayStats>,
+}
+
+fn page_number(page: Option<u64>) -> Result<u64, ApiError> {
+    match page {
+        None => Ok(1),
+        Some(0) => Err(ApiError::bad_request("invalid_page", "页码从 1 开始")),
+        Some(n) => Ok(n),
+    }
+}
+
+fn per_page_of(per_page: Option<u64>, default: u64, max: u64) -> Result<u64, ApiError> {
+    match per_page {
+        None => Ok(default),
+        Some(n) if (1..=max).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::bad_request(
+            "invalid_per_page",
+            &format!("每页条数须在 1 到 {max} 之间"),
+        )),
+    }
+}
+
+#[OpenApi(prefix_path = "/admin", tag = "ApiTags::Admin")]
+impl AdminApi {
+    /// QQ bindings, searched, filtered, sorted and paged (staff only).
+    ///
+    /// `q` matches an exact openid or unionid, or a prefix (case-sensitive) of the username, the
+    /// user's nickname or the QQ nickname. `status`: `fresh` (refresh ok, token expires in more
+    /// than 7 days), `expiring` (refresh ok, expires within 7 days), `expired` (refresh ok,
+    /// `token_expires_at <= now`), `refresh_failed` (the refresher gave up). Paging: pass the
+    /// previous answer's `next_cursor` as `cursor` (keyset, equally fast at any depth), or
+    /// `page` (1-based) with `per_page` (1–100, default 20); a cursor wins over `page`.
+    #[oai(path = "/bindings", method = "get", operation_id = "adminListBindings")]
+    #[allow(clippy::too_many_arguments)]
+    async fn list_bindings(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// Search: openid, unionid (exact), username, nickname or QQ nickname (prefix).
+        q: Query<Option<String>>,
+        /// Token status filter.
+        status: Query<Option<BindingStatusView>>,
+        /// Sort order, default `-bound_at`.
+        sort: Query<Option<BindingSort>>,
+        /// 1-based page number (ignored when `cursor` is given).
+        page: Query<Option<u64>>,
+        /// Rows per page, 1–100, default 20.
+        per_page: Query<Option<u64>>,
+        /// `next_cursor` of the previous page, for the same `q`, `status` and `sort`.
+        cursor: Query<Option<String>>,
+    ) -> Result<Json<BindingPage>, ApiError> {
+        staff(auth)?;
+        let sort: Sort = sort.0.map(Sort::from).unwrap_or_default();
+        let per_page = per_page_of(
+            per_page.0,
+            bindings::DEFAULT_PER_PAGE,
+            bindings::MAX_PER_PAGE,
+        )?;
+        let position = match cursor.0.as_deref().filter(|c| !c.trim().is_empty()) {
+            Some(c) => Position::After(bindings::Cursor::decode(c)?),
+            None => Position::Page(page_number(page.0)?),
+        };
+        let page_served = match position {
+            Position::Page(n) => Some(n),
+            Position::After(_) => None,
+        };
+        let query = ListQuery {
+            search: SearchTerm::parse(q.0.as_deref())?,
+            status: status.0.map(BindingStatus::from),
+            sort,
+            position,
+            per_page,
+        };
+        let now = Utc::now();
+        let result = bindings::list(&state.db, &query, now).await?;
+        Ok(Json(BindingPage {
+            items: result.rows.iter().map(|r| summary(r, now)).collect(),
+            next_cursor: result.next_cursor,
+            page: page_served,
+            per_page,
+            total: result.total,
+            total_kind: result.total_kind.into(),
+        }))
+    }
+
+    /// One binding with its whole openid, token history and audit entries (never its tokens).
+    #[oai(
+        path = "/bindings/:id",
+        method = "get",
+        operation_id = "adminGetBinding"
+    )]
+    async fn get_binding(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<i64>,
+    ) -> Result<Json<BindingDetail>, ApiError> {
+        staff(auth)?;
+        let now = Utc::now();
+        let detail = bindings::detail(&state.db, id.0).await?;
+        Ok(Json(BindingDetail {
+            summary: summary(&detail.row, now),
+            openid: detail.row.openid.clone(),
+            unionid: detail.row.unionid.clone(),
+            token_version: detail.row.token_version,
+            last_refreshed_at: detail.row.last_refreshed_at,
+            token_events: detail
+                .events
+                .into_iter()
+                .map(|e| TokenEventView {
+                    id: e.id,
+                    kind: e.kind,
+                    at: e.at,
+                    detail: e.detail,
+                })
+                .collect(),
+            audit: detail.audit.into_iter().map(AuditEntryView::from).collect(),
+        }))
+    }
+
+    /// Refresh the binding's QQ token now: queues a refresh job (at most one live job per
+    /// binding; asking again returns the queued one). Audited as `qq_binding.refresh`.
+    #[oai(
+        path = "/bindings/:id/refresh",
+        method = "post",
+        operation_id = "adminRefreshBinding"
+    )]
+    async fn refresh_binding(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<i64>,
+    ) -> Result<RefreshResponse, ApiError> {
+        let admin = staff(auth)?;
+        let queued = bindings::refresh_now(&state.db, admin.id, id.0, Utc::now()).await?;
+        Ok(RefreshResponse::Queued(Json(RefreshQueuedView {
+            job_id: queued.job_id,
+            already_queued: queued.already_queued,
+        })))
+    }
+
+    /// Unbind: delete the binding (the account stays). `reason` is required (400
+    /// `reason_required` when missing or blank); audited as `qq_binding.unbind` with it.
+    #[oai(
+        path = "/bindings/:id",
+        method = "delete",
+        operation_id = "adminUnbindBinding"
+    )]
+    async fn unbind_binding(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<i64>,
+        /// Why (required, 1–500 characters); kept in the audit log.
+        reason: Query<Option<String>>,
+    ) -> Result<UnbindResponse, ApiError> {
+        let admin = staff(auth)?;
+        let reason = Reason::parse(reason.0.as_deref())?;
+        bindings::unbind(&state.db, admin.id, id.0, &reason, Utc::now()).await?;
+        Ok(UnbindResponse::Unbound)
+    }
+
+    /// The job queue: counts by state, and the newest jobs (of one `state`, or all) with their
+    /// last error. Payloads are not shown.
+    #[oai(path = "/jobs", method = "get", operation_id = "adminListJobs")]
+    async fn list_jobs(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// Only jobs in this state.
+        #[oai(name = "state")]
+        job_state: Query<Option<JobStateView>>,
+        /// 1-based page number.
+        page: Query<Option<u64>>,
+        /// Rows per page, 1–200, default 50.
+        per_page: Query<Option<u64>>,
+    ) -> Result<Json<JobPage>, ApiError> {
+        staff(auth)?;
+        let page = page_number(page.0)?;
+        let per_page = per_page_of(
+            per_page.0,
+            domain::jobs::DEFAULT_PER_PAGE,
+            domain::jobs::MAX_PER_PAGE,
+        )?;
+        let result =
+            domain::jobs::list(&state.db, job_state.0.map(JobState::from), page, per_page).await?;
+        let count = |s: JobState| result.counts.get(&s).copied().unwrap_or(0);
+        Ok(Json(JobPage {
+            counts: JobCounts {
+                available: count(JobState::Available),
+                running: count(JobState::Running),
+                retryable: count(JobState::Retryable),
+                completed: count(JobState::Completed),
+                discarded: count(JobState::Discarded),
+            },
+            items: result.jobs.iter().map(JobView::from).collect(),
+            page,
+            per_page,
+        }))
+    }
+
+    /// Put a discarded or retryable job back in the queue now with fresh attempts. Audited as
+    /// `job.retry`.
+    #[oai(
+        path = "/jobs/:id/retry",
+        method = "post",
+        operation_id = "adminRetryJob"
+    )]
+    async fn retry_job(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<i64>,
+    ) -> Result<Json<JobView>, ApiError> {
+        let admin = staff(auth)?;
+        let job = domain::jobs::retry(&state.db, admin.id, id.0, Utc::now()).await?;
+        Ok(Json(JobView::from(&job)))
+    }
+
+    /// QQ logins and new bindings per UTC day, for the last `days` days (1–90, default 30),
+    /// today included.
+    #[oai(
+        path = "/stats/daily",
+        method = "get",
+        operation_id = "adminDailyStats"
+    )]
+    async fn daily_stats(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// How many days, 1–90, default 30.
+        days: Query<Option<u32>>,
+    ) -> Result<Json<DailyStats>, ApiError> {
+        staff(auth)?;
+        let days = match days.0 {
+            None => stats::DEFAULT_DAYS,
+            Some(n) if (1..=stats::MAX_DAYS).contains(&n) => n,
+            Some(_) => {
+                return Err(ApiError::bad_request(
+                    "invalid_days",
+                    "天数须在 1 到 90 之间",
+                ));
+            }
+        };
+        let days = stats::daily(&state.db, days, Utc::now()).await?;
+        Ok(Json(DailyStats {
+            days: days
+                .into_iter()
+                .map(|d| DayStats {
+                    date: d.date.format("%Y-%m-%d").to_string(),
+                    logins: d.logins,
+                    new_bindings: d.new_bindings,
+                })
+                .collect(),
+        }))
+    }
+}
+
+impl From<AdminError> for ApiError {
+    fn from(e: AdminError) -> Self {
+        use AdminError as E;
+        match e {
+            E::BindingNotFound => Self::not_found("binding_not_found", "该 QQ 绑定不存在"),
+            E::JobNotFound => Self::not_found("job_not_found", "该任务不存在"),
+            E::JobNotRetryable => {
+                Self::conflict("job_not_retryable", "只有失败或待重试的任务可以重试")
+            }
+            E::JobConflict => Self::conflict("job_conflict", "已有相同的任务在队列中"),
+            E::ReasonRequired => Self::bad_request("reason_required", "请填写操作原因"),
+            E::ReasonTooLong => Self::bad_request("reason_too_long", "操作原因不能超过 500 字"),
+            E::InvalidCursor => {
+                Self::bad_request("invalid_cursor", "分页位置无效，请从第一页重新浏览")
+            }
+            E::QueryTooLong => Self::bad_request("query_too_long", "搜索内容过长"),
+            E::Internal(cause) => Self::internal(&cause),
+        }
+    }
+}

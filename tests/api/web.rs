@@ -1,0 +1,138 @@
+//! The web app's pages and assets as the `passport` binary serves them: history-API fallback to
+//! `index.html`, the security headers of the account pages, flat hashed assets, and a clear note
+//! before `make ui` has built the app.
+
+use crate::helpers::{Backend, TestApp};
+
+const INDEX: &str = "<!doctype html><html><head><script type=\"module\" src=\"/assets/app-1.js\"></script></head><body><div id=\"app\"></div></body></html>";
+
+async fn app_with_dist() -> (TestApp, tempfile::TempDir) {
+    let dist = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dist.path().join("assets")).expect("mkdir");
+    std::fs::write(dist.path().join("index.html"), INDEX).expect("write");
+    std::fs::write(dist.path().join("assets/app-1.js"), "console.log(1)").expect("write");
+    std::fs::write(dist.path().join("secret.txt"), "no").expect("write");
+    let path = dist.path().display().to_string();
+    let app = TestApp::spawn_with(Backend::Sqlite, |env| {
+        env.insert("PASSPORT_WEB_DIST".into(), path);
+    })
+    .await
+    .expect("sqlite app");
+    (app, dist)
+}
+
+#[tokio::test]
+async fn every_app_path_serves_the_index_page_with_the_page_headers() {
+    let (app, _dist) = app_with_dist().await;
+    for path in [
+        "/login",
+        "/oauth/qq/callback?code=c&state=s",
+        "/account",
+        "/admin",
+        "/admin/bindings",
+        "/admin/jobs/failed",
+        "/forgot-password",
+        "/reset-password?token=t",
+        "/verify-email?token=t",
+        "/dev/outbox",
+    ] {
+        let resp = app.get(path).await;
+        assert_eq!(resp.status(), 200, "{path}");
+        let headers = resp.headers().clone();
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(headers["cache-control"], "no-store", "{path}");
+        let csp = headers["content-security-policy"].to_str().expect("csp");
+        assert!(csp.contains("script-src 'self';"), "{path}: {csp}");
+        if ["/forgot-password", "/reset-password", "/verify-email"]
+            .iter()
+            .any(|p| path.starts_with(p))
+        {
+            assert!(csp.contains("img-src 'self' data:;"), "{path}: {csp}");
+            assert!(!csp.contains("qlogo"), "{path}: {csp}");
+        }
+        assert_eq!(resp.text().await.expect("body"), INDEX, "{path}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn assets_are_served_by_flat_name_only() {
+    let (app, _dist) = app_with_dist().await;
+    let resp = app.get("/assets/app-1.js").await;
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/javascript")
+    );
+    assert!(
+        resp.headers()["cache-control"]
+            .to_str()
+            .expect("cc")
+            .contains("immutable")
+    );
+    assert_eq!(resp.text().await.expect("body"), "console.log(1)");
+    for path in [
+        "/assets/missing-2.js",
+        "/assets/..%2Fsecret.txt",
+        "/assets/%2E%2E%2Findex.html",
+        "/assets/secret.txt",
+        "/assets/.hidden.js",
+    ] {
+        assert_eq!(app.get(path).await.status(), 404, "{path}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_outbox_still_answers_json_to_scripts() {
+    let (app, _dist) = app_with_dist().await;
+    let resp = app
+        .client
+        .get(app.url("/dev/outbox"))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(resp.status(), 200);
+    let body: serde_json::Value = resp.json().await.expect("json");
+    assert!(body["messages"].is_array(), "{body}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn before_make_ui_the_pages_say_how_to_build_them() {
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+    for path in ["/login", "/admin/bindings", "/reset-password?token=t"] {
+        let resp = app.get(path).await;
+        assert_eq!(resp.status(), 200, "{path}");
+        assert_eq!(resp.headers()["referrer-policy"], "no-referrer");
+        let html = resp.text().await.expect("body");
+        assert!(html.contains("make ui"), "{path}: {html}");
+    }
+    assert_eq!(app.get("/assets/app-1.js").await.status(), 404);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_app_calls_the_api_from_its_own_origin_while_other_origins_stay_refused() {
+    let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
+    let post = |origin: String| {
+        app.client
+            .post(app.url("/api/password-resets"))
+            .header("origin", origin)
+            .json(&serde_json::json!({"email": "reader@example.com"}))
+            .send()
+    };
+    let own = app.url("").trim_end_matches('/').to_string();
+    assert_eq!(post(own).await.expect("POST").status(), 202);
+    assert_eq!(
+        post("http://evil.example".into())
+            .await
+            .expect("POST")
+            .status(),
+        403
+    );
+    app.stop().await;
+}
