@@ -147,6 +147,9 @@ test('an admin finds a binding by nickname, refreshes it, unbinds it with a reas
     // Refreshing is a job (the QQ token refresher runs it): queued, and audited at once.
     await page.locator('.el-message', { hasText: '已提交刷新' }).waitFor()
     await drawer.locator('.el-timeline-item', { hasText: '手动刷新令牌' }).waitFor()
+    // The refresher then runs the job against the simulator: the new token shows in the history.
+    await page.locator('.el-message', { hasText: '令牌已刷新' }).waitFor({ timeout: 20000 })
+    await drawer.getByText('令牌已刷新').first().waitFor()
 
     await drawer.getByRole('button', { name: '解除绑定' }).click()
     const dialog = page.locator('.el-message-box')

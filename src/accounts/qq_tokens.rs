@@ -8,8 +8,10 @@ use rand::Rng as _;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
 };
 
+use super::token_events::{self, TokenEventKind};
 use crate::auth::{TokenCipher, TokenField};
 use crate::config::RefreshSettings;
 use crate::entities::qq_bindings;
@@ -155,13 +157,12 @@ pub async fn refresh_binding(
             };
             let lifetime =
                 chrono::Duration::seconds(token.expires_in.min(10 * 365 * 86_400) as i64);
+            let expires_at = now + lifetime;
+            let txn = db.begin().await?;
             let swapped = qq_bindings::Entity::update_many()
                 .col_expr(qq_bindings::Column::AccessTokenEnc, Expr::value(access))
                 .col_expr(qq_bindings::Column::RefreshTokenEnc, Expr::value(refresh))
-                .col_expr(
-                    qq_bindings::Column::TokenExpiresAt,
-                    Expr::value(now + lifetime),
-                )
+                .col_expr(qq_bindings::Column::TokenExpiresAt, Expr::value(expires_at))
                 .col_expr(
                     qq_bindings::Column::TokenVersion,
                     Expr::value(binding.token_version + 1),
@@ -178,13 +179,19 @@ pub async fn refresh_binding(
                 )
                 .filter(qq_bindings::Column::Id.eq(binding.id))
                 .filter(qq_bindings::Column::TokenVersion.eq(binding.token_version))
-                .exec(db)
+                .exec(&txn)
                 .await?;
-            Ok(if swapped.rows_affected == 1 {
-                RefreshOutcome::Refreshed
-            } else {
-                RefreshOutcome::Superseded
-            })
+            if swapped.rows_affected != 1 {
+                return Ok(RefreshOutcome::Superseded);
+            }
+            let detail = format!(
+                "new token valid until {}",
+                expires_at.format("%Y-%m-%d %H:%M UTC")
+            );
+            token_events::record(&txn, binding.id, TokenEventKind::Refresh, now, Some(detail))
+                .await?;
+            txn.commit().await?;
+            Ok(RefreshOutcome::Refreshed)
         }
         Err(e) if e.needs_relogin() => {
             // Another refresher may have rotated the token under us: only a refresh token that
@@ -221,12 +228,16 @@ async fn mark_failed(
         Some(code) => format!("QQ {code}: {detail}"),
         None => detail.to_owned(),
     };
+    let txn = db.begin().await?;
     let marked = qq_bindings::Entity::update_many()
         .col_expr(
             qq_bindings::Column::RefreshStatus,
             Expr::value("refresh_failed"),
         )
-        .col_expr(qq_bindings::Column::RefreshError, Expr::value(Some(error)))
+        .col_expr(
+            qq_bindings::Column::RefreshError,
+            Expr::value(Some(error.clone())),
+        )
         .col_expr(qq_bindings::Column::LastRefreshedAt, Expr::value(Some(now)))
         .col_expr(
             qq_bindings::Column::RefreshLeaseUntil,
@@ -234,9 +245,21 @@ async fn mark_failed(
         )
         .filter(qq_bindings::Column::Id.eq(binding.id))
         .filter(qq_bindings::Column::TokenVersion.eq(binding.token_version))
-        .exec(db)
+        .exec(&txn)
         .await?;
-    Ok(marked.rows_affected == 1)
+    if marked.rows_affected != 1 {
+        return Ok(false);
+    }
+    token_events::record(
+        &txn,
+        binding.id,
+        TokenEventKind::RefreshFailed,
+        now,
+        Some(error),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(true)
 }
 
 /// Give the lease back after a transient failure, so the retry need not wait for it to lapse.

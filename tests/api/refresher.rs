@@ -118,6 +118,16 @@ async fn due_bindings_are_refreshed_and_the_old_refresh_token_dies(backend: Back
         ),
         "the old refresh token is dead at QQ"
     );
+    let history = passport::entities::qq_token_events::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("events");
+    assert!(
+        history
+            .iter()
+            .any(|e| e.binding_id == due.id && e.kind == "refresh"),
+        "the refresh is in the binding's token history"
+    );
     let untouched = reload(&app, later.id).await;
     assert_eq!(
         untouched.token_version, later.token_version,
