@@ -221,7 +221,8 @@ pub struct JobSettings {
     /// `PASSPORT_JOB_BACKOFF_BASE_MS` (1 s), `PASSPORT_JOB_BACKOFF_MAX_MS` (1 h).
     pub backoff_base: Duration,
     pub backoff_max: Duration,
-    /// Jobs running at once in this process. `PASSPORT_JOB_CONCURRENCY`, default 16.
+    /// Jobs running at once in this process. `PASSPORT_JOB_CONCURRENCY`, default 16; 0 makes an
+    /// instance that serves HTTP and runs no jobs (others sharing the database run them).
     pub concurrency: u32,
     /// Completed jobs are deleted after this. `PASSPORT_JOB_RETENTION_HOURS`, default 7 days.
     pub retention: Duration,
@@ -539,7 +540,7 @@ impl Settings {
             )?,
             concurrency: source
                 .number("PASSPORT_JOB_CONCURRENCY", |f| f.job_concurrency)?
-                .map_or(defaults.concurrency, |n| n.clamp(1, 1024) as u32),
+                .map_or(defaults.concurrency, |n| n.min(1024) as u32),
             retention: source
                 .number("PASSPORT_JOB_RETENTION_HOURS", |f| f.job_retention_hours)?
                 .map_or(defaults.retention, |h| {

@@ -648,7 +648,12 @@ async fn detail_shows_the_whole_openid_history_and_audit_but_no_token(backend: B
 }
 
 async fn refresh_now_enqueues_one_job_and_audits(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend).await else {
+    let Some(app) = TestApp::spawn_with(backend, |env| {
+        // No job runs here: the queue's content is what this test looks at.
+        env.insert("PASSPORT_JOB_CONCURRENCY".into(), "0".into());
+    })
+    .await
+    else {
         return;
     };
     let (admin_user, token) = admin(&app).await;
@@ -800,7 +805,12 @@ async fn unbind_needs_a_reason_deletes_and_audits(backend: Backend) {
 // --- Jobs -------------------------------------------------------------------------------------
 
 async fn jobs_are_listed_by_state_and_retried(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend).await else {
+    let Some(app) = TestApp::spawn_with(backend, |env| {
+        // No job runs here: the queue's content is what this test looks at.
+        env.insert("PASSPORT_JOB_CONCURRENCY".into(), "0".into());
+    })
+    .await
+    else {
         return;
     };
     let (admin_user, token) = admin(&app).await;
