@@ -1057,6 +1057,66 @@ async fn non_staff_get_403_and_anonymous_401_on_every_admin_path(backend: Backen
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
+/// A short prefix matching more than 10,000 bindings takes the other plan (walk the sort index,
+/// test each row); the answers must not change.
+async fn broad_searches_page_like_narrow_ones(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    // Users and bindings 1..=10100 as the bench makes them: binding g bound g * 30 s ago, every
+    // 100th refresh_failed, usernames `reader<g>`.
+    crate::bench_admin::seed(&app.db, 10_100, Utc::now().timestamp()).await;
+    let (_, token) = admin(&app).await;
+
+    let (status, first) = get(&app, "/api/admin/bindings?q=reader&per_page=50", &token).await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(ids(&first), (1..=50).collect::<Vec<i64>>(), "newest first");
+    assert_eq!(first["total_kind"], "at_least");
+    assert_eq!(first["total"], 10_000);
+    let cursor = first["next_cursor"].as_str().expect("cursor");
+    let (_, second) = get(
+        &app,
+        &format!("/api/admin/bindings?q=reader&per_page=50&cursor={cursor}"),
+        &token,
+    )
+    .await;
+    assert_eq!(ids(&second), (51..=100).collect::<Vec<i64>>());
+    let (_, numbered) = get(
+        &app,
+        "/api/admin/bindings?q=reader&per_page=50&page=2",
+        &token,
+    )
+    .await;
+    assert_eq!(ids(&numbered), ids(&second));
+
+    // With a status filter the count is exact again.
+    let (_, failed) = get(
+        &app,
+        "/api/admin/bindings?q=reader&status=refresh_failed&per_page=3",
+        &token,
+    )
+    .await;
+    assert_eq!(ids(&failed), vec![100, 200, 300], "{failed}");
+    assert_eq!(
+        (failed["total"].as_i64(), failed["total_kind"].as_str()),
+        (Some(101), Some("exact"))
+    );
+    // A narrow search over the same rows (sparse plan) agrees.
+    assert_eq!(list_ids(&app, &token, "q=reader1234").await, vec![1234]);
+    let (_, narrow) = get(
+        &app,
+        "/api/admin/bindings?q=reader99&sort=bound_at&per_page=100",
+        &token,
+    )
+    .await;
+    assert_eq!(
+        (narrow["total"].as_i64(), narrow["total_kind"].as_str()),
+        (Some(111), Some("exact"))
+    );
+    // reader99, reader990..999, reader9900..9999; oldest (highest g) first.
+    assert_eq!(ids(&narrow), (9900..=9999).rev().collect::<Vec<i64>>());
+}
+
 on_both_backends!(
     staff_sees_bindings_with_masked_openids,
     search_by_nickname_username_and_exact_openid,
@@ -1069,4 +1129,5 @@ on_both_backends!(
     jobs_are_listed_by_state_and_retried,
     daily_stats_count_logins_and_new_bindings,
     non_staff_get_403_and_anonymous_401_on_every_admin_path,
+    broad_searches_page_like_narrow_ones,
 );

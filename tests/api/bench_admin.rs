@@ -35,7 +35,7 @@ fn bindings_to_seed() -> i64 {
 /// a pool of surnames (`赵小123`); token expiry spread from 30 days ago to 90 days ahead (about
 /// 25% expired, 6% expiring); 1% refresh_failed; every 10th never logged in again (NULL); every
 /// other one with a unionid.
-async fn seed(db: &DatabaseConnection, n: i64, base: i64) {
+pub async fn seed(db: &DatabaseConnection, n: i64, base: i64) {
     let sql = match db.get_database_backend() {
         DbBackend::Postgres => vec![
             format!(
