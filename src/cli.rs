@@ -225,6 +225,5 @@ fn print_dev_urls(app: &Application, sim_url: &str) {
     println!("  OpenAPI      {base}/openapi.json");
     println!("  health       {base}/healthz   readiness {base}/readyz");
     println!("  QQ simulator {sim_url}   (control: {sim_url}/_sim)");
-    println!("  outbox       {base}/dev/outbox   (mails and SMS)");
     println!();
 }
