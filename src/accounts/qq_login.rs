@@ -230,6 +230,21 @@ fn binding_from(
     }
 }
 
+/// A clean `QqAlreadyBound` before the insert; the unique index still decides a race.
+async fn ensure_qq_unbound<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    openid: &str,
+) -> Result<(), AccountError> {
+    let bound = qq_bindings::Entity::find()
+        .filter(qq_bindings::Column::Openid.eq(openid))
+        .one(db)
+        .await?;
+    if bound.is_some() {
+        return Err(AccountError::QqAlreadyBound);
+    }
+    Ok(())
+}
+
 /// Unique violations on the binding's columns, in domain terms.
 fn binding_conflict(e: DbErr) -> AccountError {
     match e.sql_err() {
@@ -258,14 +273,7 @@ pub async fn bind_existing(
     {
         return Err(AccountError::AccountAlreadyBound);
     }
-    if qq_bindings::Entity::find()
-        .filter(qq_bindings::Column::Openid.eq(&pending.openid))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
-        return Err(AccountError::QqAlreadyBound);
-    }
+    ensure_qq_unbound(&txn, &pending.openid).await?;
     let binding = binding_from(&pending, user.id, now)
         .insert(&txn)
         .await
@@ -310,14 +318,7 @@ pub async fn register(
     {
         return Err(AccountError::MobileTaken);
     }
-    if qq_bindings::Entity::find()
-        .filter(qq_bindings::Column::Openid.eq(&pending.openid))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
-        return Err(AccountError::QqAlreadyBound);
-    }
+    ensure_qq_unbound(&txn, &pending.openid).await?;
     let username = format!(
         "rr_{}",
         crate::auth::crypto::random_token(9)
