@@ -144,7 +144,7 @@ struct FileSettings {
     web_dist: Option<String>,
     sim_listen: Option<String>,
     cors_origins: Option<CorsOrigins>,
-    qq_exchange_workers: Option<usize>,
+    qq_exchange_workers: Option<u64>,
     job_poll_max_ms: Option<u64>,
     job_lease_ms: Option<u64>,
     job_backoff_base_ms: Option<u64>,
@@ -472,18 +472,17 @@ impl Settings {
             },
         };
 
-        let qq_exchange_workers = match env.get("PASSPORT_QQ_EXCHANGE_WORKERS") {
-            Some(n) => n
-                .trim()
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=1024).contains(n))
-                .ok_or_else(|| ConfigError::Invalid {
-                    setting: "PASSPORT_QQ_EXCHANGE_WORKERS",
-                    reason: format!("`{n}` is not a number from 1 to 1024"),
-                })?,
-            None => file.qq_exchange_workers.unwrap_or(32),
-        };
+        let qq_exchange_workers =
+            match source.number("PASSPORT_QQ_EXCHANGE_WORKERS", |f| f.qq_exchange_workers)? {
+                None => 32,
+                Some(n @ 1..=1024) => n as usize,
+                Some(n) => {
+                    return Err(ConfigError::Invalid {
+                        setting: "PASSPORT_QQ_EXCHANGE_WORKERS",
+                        reason: format!("`{n}` is not a number from 1 to 1024"),
+                    });
+                }
+            };
         let defaults = JobSettings::default();
         let ms =
             |var: &'static str, from_file: fn(&FileSettings) -> Option<u64>, default: Duration| {

@@ -15,10 +15,12 @@ use serde::{Deserialize, Serialize};
 use super::AccountError;
 use super::next::SafeNext;
 use super::token_events::{self, TokenEventKind};
+use crate::admin::audit;
 use crate::auth::crypto::{TokenCipher, TokenField};
 use crate::config::Secret;
+use crate::domain::open_id;
 use crate::domain::{Mobile, Nickname};
-use crate::entities::{audit_log, pending_qq_identities, qq_bindings, users};
+use crate::entities::{pending_qq_identities, qq_bindings, users};
 
 pub const STATE_MAX_AGE: Duration = Duration::from_secs(10 * 60);
 pub const TICKET_MAX_AGE: Duration = Duration::from_secs(10 * 60);
@@ -377,47 +379,41 @@ pub async fn unbind(
         .one(&txn)
         .await?
         .ok_or(AccountError::QqNotBound)?;
-    qq_bindings::Entity::delete_by_id(binding.id)
-        .exec(&txn)
-        .await?;
-    audit_log::ActiveModel {
-        actor_user_id: Set(Some(user.id)),
-        action: Set("qq_binding.unbind".into()),
-        target_type: Set("qq_binding".into()),
-        target_id: Set(binding.id.to_string()),
-        reason: Set(Some("user request".into())),
-        details: Set(Some(serde_json::json!({
-            "user_id": user.id,
-            "openid": mask_openid(&binding.openid),
-        }))),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    delete_binding(&txn, &binding, user.id, "user request", now).await?;
     txn.commit().await?;
     Ok(())
 }
 
-/// `D5A3…E0B2`: enough to tell bindings apart in a list, not enough to be the identifier.
-pub fn mask_openid(openid: &str) -> String {
-    let chars: Vec<char> = openid.chars().collect();
-    if chars.len() <= 8 {
-        return "*".repeat(chars.len());
+/// Delete a binding (the user keeps the account) and audit who removed it, why, and whose it
+/// was, in the caller's transaction. `false` when it was already gone.
+pub async fn delete_binding<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    binding: &qq_bindings::Model,
+    actor_user_id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let deleted = qq_bindings::Entity::delete_by_id(binding.id)
+        .exec(txn)
+        .await?;
+    if deleted.rows_affected != 1 {
+        return Ok(false);
     }
-    let head: String = chars[..4].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}…{tail}")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn openids_are_masked() {
-        assert_eq!(
-            super::mask_openid("D5A3C1B9E7F2A4C6E8B0D2F4A6C8E0B2"),
-            "D5A3…E0B2"
-        );
-        assert_eq!(super::mask_openid("SHORT"), "*****");
-    }
+    audit::write(
+        txn,
+        audit::Action {
+            actor_user_id,
+            action: "qq_binding.unbind",
+            target_type: "qq_binding",
+            target_id: binding.id.to_string(),
+            reason: Some(reason),
+            details: Some(serde_json::json!({
+                "user_id": binding.user_id,
+                "openid": open_id::mask(&binding.openid),
+            })),
+            at: now,
+        },
+    )
+    .await?;
+    Ok(true)
 }

@@ -18,13 +18,16 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbBackend, QueryResult, Statement, TransactionTrait, Value,
+    ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryResult, Statement,
+    TransactionTrait, Value,
 };
 use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Action};
 use super::{AdminError, Reason};
-use crate::accounts::qq_login::mask_openid;
+use crate::accounts::qq_login::delete_binding;
+use crate::domain::open_id::mask as mask_openid;
+use crate::entities::qq_bindings;
 use crate::jobs::{self, Enqueued, NewJob};
 
 /// A token expiring within this is `expiring`.
@@ -754,42 +757,13 @@ pub async fn unbind(
     now: DateTime<Utc>,
 ) -> Result<(), AdminError> {
     let txn = db.begin().await?;
-    let row = txn
-        .query_one_raw(Statement::from_sql_and_values(
-            txn.get_database_backend(),
-            "SELECT user_id, openid FROM qq_bindings WHERE id = $1",
-            vec![Value::from(id)],
-        ))
+    let binding = qq_bindings::Entity::find_by_id(id)
+        .one(&txn)
         .await?
         .ok_or(AdminError::BindingNotFound)?;
-    let user_id: i64 = row.try_get("", "user_id")?;
-    let openid: String = row.try_get("", "openid")?;
-    let deleted = txn
-        .execute_raw(Statement::from_sql_and_values(
-            txn.get_database_backend(),
-            "DELETE FROM qq_bindings WHERE id = $1",
-            vec![Value::from(id)],
-        ))
-        .await?;
-    if deleted.rows_affected() != 1 {
+    if !delete_binding(&txn, &binding, admin_id, reason.as_str(), now).await? {
         return Err(AdminError::BindingNotFound);
     }
-    audit::write(
-        &txn,
-        Action {
-            actor_user_id: admin_id,
-            action: "qq_binding.unbind",
-            target_type: TARGET_TYPE,
-            target_id: id.to_string(),
-            reason: Some(reason.as_str()),
-            details: Some(serde_json::json!({
-                "user_id": user_id,
-                "openid": mask_openid(&openid),
-            })),
-            at: now,
-        },
-    )
-    .await?;
     txn.commit().await?;
     Ok(())
 }

@@ -14,22 +14,13 @@ use crate::admin::bindings::{
 use crate::admin::{self as domain, AdminError, Reason, stats};
 use crate::api::ApiTags;
 use crate::api::error::ApiError;
-use crate::api::security::BearerAuth;
+use crate::api::security::StaffAuth;
 use crate::api::users::UserView;
-use crate::entities::{jobs as job_rows, users};
+use crate::entities::jobs as job_rows;
 use crate::jobs::JobState;
 use crate::startup::AppState;
 
 pub struct AdminApi;
-
-/// The caller, if staff; 403 otherwise.
-fn staff(auth: BearerAuth) -> Result<users::Model, ApiError> {
-    if auth.0.is_staff {
-        Ok(auth.0)
-    } else {
-        Err(ApiError::forbidden())
-    }
-}
 
 /// A binding's token status, computed at the time of the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -411,7 +402,7 @@ impl AdminApi {
     async fn list_bindings(
         &self,
         state: Data<&AppState>,
-        auth: BearerAuth,
+        _staff: StaffAuth,
         /// Search: openid, unionid (exact), username, nickname or QQ nickname (prefix).
         q: Query<Option<String>>,
         /// Token status filter.
@@ -425,7 +416,6 @@ impl AdminApi {
         /// `next_cursor` of the previous page, for the same `q`, `status` and `sort`.
         cursor: Query<Option<String>>,
     ) -> Result<Json<BindingPage>, ApiError> {
-        staff(auth)?;
         let sort: Sort = sort.0.map(Sort::from).unwrap_or_default();
         let per_page = per_page_of(
             per_page.0,
@@ -468,10 +458,9 @@ impl AdminApi {
     async fn get_binding(
         &self,
         state: Data<&AppState>,
-        auth: BearerAuth,
+        _staff: StaffAuth,
         id: Path<i64>,
     ) -> Result<Json<BindingDetail>, ApiError> {
-        staff(auth)?;
         let now = Utc::now();
         let detail = bindings::detail(&state.db, id.0).await?;
         Ok(Json(BindingDetail {
@@ -504,10 +493,10 @@ impl AdminApi {
     async fn refresh_binding(
         &self,
         state: Data<&AppState>,
-        auth: BearerAuth,
+        auth: StaffAuth,
         id: Path<i64>,
     ) -> Result<RefreshResponse, ApiError> {
-        let admin = staff(auth)?;
+        let admin = auth.0;
         let queued = bindings::refresh_now(&state.db, admin.id, id.0, Utc::now()).await?;
         Ok(RefreshResponse::Queued(Json(RefreshQueuedView {
             job_id: queued.job_id,
@@ -525,12 +514,12 @@ impl AdminApi {
     async fn unbind_binding(
         &self,
         state: Data<&AppState>,
-        auth: BearerAuth,
+        auth: StaffAuth,
         id: Path<i64>,
         /// Why (required, 1–500 characters); kept in the audit log.
         reason: Query<Option<String>>,
     ) -> Result<UnbindResponse, ApiError> {
-        let admin = staff(auth)?;
+        let admin = auth.0;
         let reason = Reason::parse(reason.0.as_deref())?;
         bindings::unbind(&state.db, admin.id, id.0, &reason, Utc::now()).await?;
         Ok(UnbindResponse::Unbound)
@@ -542,7 +531,7 @@ impl AdminApi {
     async fn list_jobs(
         &self,
         state: Data<&AppState>,
-        auth: BearerAuth,
+        _staff: StaffAuth,
         /// Only jobs in this state.
         #[oai(name = "state")]
         job_state: Query<Option<JobStateView>>,
@@ -551,7 +540,6 @@ impl AdminApi {
         /// Rows per page, 1–200, default 50.
         per_page: Query<Option<u64>>,
     ) -> Result<Json<JobPage>, ApiError> {
-        staff(auth)?;
         let page = page_number(page.0)?;
         let per_page = per_page_of(
             per_page.0,
@@ -585,10 +573,10 @@ impl AdminApi {
     async fn retry_job(
         &self,
         state: Data<&AppState>,
-        auth: BearerAuth,
+        auth: StaffAuth,
         id: Path<i64>,
     ) -> Result<Json<JobView>, ApiError> {
-        let admin = staff(auth)?;
+        let admin = auth.0;
         let job = domain::jobs::retry(&state.db, admin.id, id.0, Utc::now()).await?;
         Ok(Json(JobView::from(&job)))
     }
@@ -603,11 +591,10 @@ impl AdminApi {
     async fn daily_stats(
         &self,
         state: Data<&AppState>,
-        auth: BearerAuth,
+        _staff: StaffAuth,
         /// How many days, 1–90, default 30.
         days: Query<Option<u32>>,
     ) -> Result<Json<DailyStats>, ApiError> {
-        staff(auth)?;
         let days = match days.0 {
             None => stats::DEFAULT_DAYS,
             Some(n) if (1..=stats::MAX_DAYS).contains(&n) => n,

@@ -87,8 +87,11 @@ impl ApiError {
         Self::Unauthorized(Json(ErrorBody::new(code, message)))
     }
 
+    /// Code and message of 403 (also raised by the staff check in `security.rs`).
+    pub const FORBIDDEN: (&'static str, &'static str) = ("forbidden", "没有权限执行此操作");
+
     pub fn forbidden() -> Self {
-        Self::Forbidden(Json(ErrorBody::new("forbidden", "没有权限执行此操作")))
+        Self::Forbidden(Json(ErrorBody::new(Self::FORBIDDEN.0, Self::FORBIDDEN.1)))
     }
 
     pub fn not_found(code: &str, message: &str) -> Self {

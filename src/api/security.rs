@@ -16,6 +16,26 @@ use crate::startup::AppState;
 #[oai(ty = "bearer", bearer_format = "JWT", checker = "check_bearer")]
 pub struct BearerAuth(pub users::Model);
 
+/// A signed-in staff user: a valid token of a non-staff user is 403 `forbidden` (checked before
+/// any other input of the endpoint), no or a bad token 401.
+#[derive(SecurityScheme)]
+#[oai(ty = "bearer", bearer_format = "JWT", checker = "check_staff")]
+pub struct StaffAuth(pub users::Model);
+
+async fn check_staff(req: &Request, bearer: Bearer) -> poem::Result<users::Model> {
+    let user = check_bearer(req, bearer).await?;
+    if user.is_staff {
+        Ok(user)
+    } else {
+        let forbidden = crate::api::error::ApiError::FORBIDDEN;
+        Err(CodedError {
+            status: StatusCode::FORBIDDEN,
+            body: ErrorBody::new(forbidden.0, forbidden.1),
+        }
+        .into())
+    }
+}
+
 fn unauthorized(code: &str, message: &str) -> poem::Error {
     CodedError {
         status: StatusCode::UNAUTHORIZED,

@@ -7,7 +7,7 @@ mod account;
 mod email;
 mod mobile;
 mod nickname;
-mod open_id;
+pub mod open_id;
 mod password;
 mod username;
 

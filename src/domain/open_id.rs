@@ -23,9 +23,20 @@ impl OpenId {
 
     /// For the admin panel: the first and last four characters, e.g. `91EF…1B9B`.
     pub fn masked(&self) -> String {
-        let n = self.0.len();
-        format!("{}…{}", &self.0[..4], &self.0[n - 4..])
+        mask(&self.0)
     }
+}
+
+/// `D5A3…E0B2`: enough to tell stored openids apart in a list and an audit entry, not enough to
+/// be the identifier. Very short values are starred out whole.
+pub fn mask(openid: &str) -> String {
+    let chars: Vec<char> = openid.chars().collect();
+    if chars.len() <= 8 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
 }
 
 plain_value!(OpenId);
@@ -34,6 +45,12 @@ plain_value!(OpenId);
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn stored_openids_are_masked() {
+        assert_eq!(mask("D5A3C1B9E7F2A4C6E8B0D2F4A6C8E0B2"), "D5A3…E0B2");
+        assert_eq!(mask("SHORT"), "*****");
+    }
 
     #[test]
     fn accepts_qq_openids_as_sent() {

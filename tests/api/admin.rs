@@ -620,7 +620,7 @@ async fn detail_shows_the_whole_openid_history_and_audit_but_no_token(backend: B
     assert_eq!(body["openid"], binding.openid.as_str());
     assert_eq!(
         body["openid_masked"],
-        passport::accounts::qq_login::mask_openid(&binding.openid)
+        passport::domain::open_id::mask(&binding.openid)
     );
     assert_eq!(body["unionid"], json!(binding.unionid));
     assert_eq!(body["user"]["username"], "laowang");
