@@ -111,7 +111,8 @@ pub async fn issue(
         &link,
         LINK_LIFETIME.as_secs() / 60,
     );
-    jobs::enqueue(&txn, NewJob::mail(mail))
+    // Sealed: whoever reads the jobs table must not find the link.
+    jobs::enqueue_sealed(&txn, NewJob::mail(mail), &security.cipher)
         .await
         .map_err(|e| AccountError::Internal(e.to_string()))?;
     txn.commit().await?;

@@ -1,7 +1,10 @@
 //! The mailer: a [`JobWorker`] that sends `mail` jobs through the configured [`Mailer`]
 //! (SMTP, or the outbox in dev).
 
+use std::sync::Arc;
+
 use super::worker::{JobWorker, Perform, PerformError, PerformFuture};
+use crate::auth::TokenCipher;
 use crate::jobs::{Job, JobKind, JobPayload};
 use crate::mail::Mailer;
 
@@ -9,6 +12,8 @@ pub type MailerActor = JobWorker<SendMail>;
 
 pub struct SendMail {
     pub mailer: Mailer,
+    /// Opens sealed mails (reset and verification links).
+    pub cipher: Arc<TokenCipher>,
 }
 
 impl Perform for SendMail {
@@ -16,7 +21,7 @@ impl Perform for SendMail {
 
     fn perform<'a>(&'a self, job: &'a Job) -> PerformFuture<'a> {
         Box::pin(async move {
-            let JobPayload::Mail(mail) = job.decode()? else {
+            let JobPayload::Mail(mail) = job.open(&self.cipher)? else {
                 return Err(PerformError::permanent("not a mail job"));
             };
             self.mailer

@@ -86,13 +86,17 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
     };
 
     let mailer = Mailer::from_settings(&settings.mail, jobs.smtp_timeout, jobs.concurrency)?;
-    let mailer_args = worker_args.with(Arc::new(mailer::SendMail { mailer }));
+    let mailer_args = worker_args.with(Arc::new(mailer::SendMail {
+        mailer,
+        cipher: state.security.cipher.clone(),
+    }));
     if !settings.is_dev() {
         tracing::warn!(
             "no SMS provider is configured: SMS are written to the outbox directory, not sent"
         );
     }
     let sms_args = worker_args.with(Arc::new(sms::SendSms {
+        cipher: state.security.cipher.clone(),
         gateway: Arc::new(crate::sms::OutboxGateway(Outbox::new(
             settings.mail.outbox_dir.clone(),
         ))),

@@ -4,12 +4,15 @@
 use std::sync::Arc;
 
 use super::worker::{JobWorker, Perform, PerformError, PerformFuture};
+use crate::auth::TokenCipher;
 use crate::jobs::{Job, JobKind, JobPayload};
 use crate::sms::SmsGateway;
 
 pub type SmsSenderActor = JobWorker<SendSms>;
 
 pub struct SendSms {
+    /// Opens sealed SMS (verification codes).
+    pub cipher: Arc<TokenCipher>,
     pub gateway: Arc<dyn SmsGateway>,
 }
 
@@ -18,7 +21,7 @@ impl Perform for SendSms {
 
     fn perform<'a>(&'a self, job: &'a Job) -> PerformFuture<'a> {
         Box::pin(async move {
-            let JobPayload::Sms(sms) = job.decode()? else {
+            let JobPayload::Sms(sms) = job.open(&self.cipher)? else {
                 return Err(PerformError::permanent("not an SMS job"));
             };
             self.gateway

@@ -54,7 +54,9 @@ pub async fn retry(
     let before = jobs::get(&txn, job_id).await?;
     match jobs::retry(&txn, job_id).await {
         Ok(()) => {}
-        Err(jobs::JobError::NotFound) => return Err(AdminError::JobNotRetryable),
+        Err(jobs::JobError::NotFound | jobs::JobError::SealedPayloadCleared) => {
+            return Err(AdminError::JobNotRetryable);
+        }
         Err(e) => return Err(e.into()),
     }
     audit::write(

@@ -59,9 +59,14 @@ impl SmsApi {
         let now = Utc::now();
         let txn = state.db.begin().await.map_err(AccountError::from)?;
         let code = sms_codes::issue(&txn, &state.security.hasher, &mobile, now).await?;
-        jobs::enqueue(&txn, NewJob::sms(mobile.as_ref(), sms_text(&code)))
-            .await
-            .map_err(|e| ApiError::internal(&e))?;
+        // Sealed: the code is in the database only as a keyed hash and inside this ciphertext.
+        jobs::enqueue_sealed(
+            &txn,
+            NewJob::sms(mobile.as_ref(), sms_text(&code)),
+            &state.security.cipher,
+        )
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
         txn.commit().await.map_err(AccountError::from)?;
         Ok(SmsCodeResponse::Accepted(Json(SmsCodeSent {
             retry_after: sms_codes::RESEND_AFTER.as_secs(),

@@ -1,6 +1,7 @@
 //! Secrets at rest and fresh randomness.
 //!
-//! - [`TokenCipher`]: AES-256-GCM for the QQ tokens in the `*_token_enc` columns.
+//! - [`TokenCipher`]: AES-256-GCM for the QQ tokens in the `*_token_enc` columns and for the
+//!   payloads of jobs that carry a secret (`jobs.sealed_payload`).
 //! - [`KeyedHasher`]: HMAC-SHA256 (hex) for values we only ever compare (SMS codes, reset and
 //!   verification nonces), so a database dump alone reveals none of them.
 //! - [`random_token`] and [`sms_code`]: values handed to people.
@@ -35,6 +36,9 @@ pub enum CryptoError {
 pub enum TokenField {
     QqAccessToken,
     QqRefreshToken,
+    /// A job's secret-bearing payload (`jobs.sealed_payload`); the owner is the job's
+    /// idempotency key.
+    JobPayload,
 }
 
 impl TokenField {
@@ -42,6 +46,7 @@ impl TokenField {
         match self {
             TokenField::QqAccessToken => "qq_access_token",
             TokenField::QqRefreshToken => "qq_refresh_token",
+            TokenField::JobPayload => "job_payload",
         }
     }
 }

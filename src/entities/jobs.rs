@@ -23,6 +23,9 @@ pub struct Model {
     pub finished_at: Option<DateTimeUtc>,
     /// Deduplicates the job's side effect (see `job_deliveries`); set on every enqueued job.
     pub idempotency_key: Option<String>,
+    /// The whole payload, AES-GCM sealed, for a job that carries a secret; `NULL` otherwise and
+    /// once the job completed or was discarded.
+    pub sealed_payload: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

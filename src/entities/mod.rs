@@ -1,6 +1,7 @@
 //! sea-orm entities, one file per table of `migrations/`.
 
 pub mod audit_log;
+pub mod email_verifications;
 pub mod job_deliveries;
 pub mod jobs;
 pub mod password_resets;

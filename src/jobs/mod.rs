@@ -19,6 +19,13 @@
 //! the side effect when the key is already recorded. What remains is the window between the side
 //! effect (SMTP said 250) and that record's commit: a crash exactly there sends the mail again.
 //! Mails carry a `Message-ID` made from the key, so a receiving system can drop that duplicate.
+//!
+//! Work that carries a secret (an SMS code, a reset or verification link) is queued with
+//! [`enqueue_sealed`]: the row's `payload` then says only `{"kind": …, "sealed": true}` and the
+//! whole payload sits in `sealed_payload`, AES-256-GCM sealed under the token key (bound to the
+//! job's idempotency key), until the job completes or is discarded, when it is cleared. A
+//! retried job opens the same sealed payload, so it sends the same text. Reading the database
+//! alone gives no code and no link.
 
 mod backoff;
 
@@ -34,6 +41,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::auth::crypto::{CryptoError, TokenCipher, TokenField};
 use crate::entities::jobs;
 use crate::mail::Mail;
 use crate::sms::Sms;
@@ -54,6 +62,11 @@ pub enum JobError {
     Conflict,
     #[error("no such job")]
     NotFound,
+    #[error("cannot seal or open the job's payload: {0}")]
+    Sealed(#[from] CryptoError),
+    /// A sealed job whose payload was cleared (it completed or was discarded before).
+    #[error("the job's sealed payload was cleared when it completed or was discarded")]
+    SealedPayloadCleared,
 }
 
 /// The states of the `jobs.state` column (the schema refuses any other).
@@ -301,18 +314,50 @@ fn random_key() -> String {
 /// with the caller's own writes. A live job with the same unique key makes this a no-op
 /// ([`Enqueued::Duplicate`]) without aborting the transaction.
 pub async fn enqueue<C: ConnectionTrait>(conn: &C, job: NewJob) -> Result<Enqueued, JobError> {
+    insert(conn, job, None).await
+}
+
+/// [`enqueue`] for work that carries a secret: the payload is stored only sealed under the
+/// token key (`sealed_payload`), and cleared once the job completes or is discarded. Workers
+/// read it with [`Job::open`].
+pub async fn enqueue_sealed<C: ConnectionTrait>(
+    conn: &C,
+    job: NewJob,
+    cipher: &TokenCipher,
+) -> Result<Enqueued, JobError> {
+    insert(conn, job, Some(cipher)).await
+}
+
+/// What `payload` says of a sealed job: only its kind.
+fn sealed_marker(kind: JobKind) -> serde_json::Value {
+    serde_json::json!({"kind": kind.as_str(), "sealed": true})
+}
+
+async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    job: NewJob,
+    seal_with: Option<&TokenCipher>,
+) -> Result<Enqueued, JobError> {
     let backend = conn.get_database_backend();
     let kind = job.payload.kind();
-    let payload = serde_json::to_value(&job.payload)?;
     let now = now();
     let run_at = job.run_at.map(|t| t.trunc_subsecs(6)).unwrap_or(now);
     let key = job.idempotency_key.unwrap_or_else(random_key);
+    let (payload, sealed) = match seal_with {
+        None => (serde_json::to_value(&job.payload)?, None),
+        Some(cipher) => {
+            let plain = serde_json::to_string(&job.payload)?;
+            // The idempotency key as the owner: a sealed payload opens only in its own job.
+            let sealed = cipher.encrypt(TokenField::JobPayload, &key, &plain)?;
+            (sealed_marker(kind), Some(sealed))
+        }
+    };
     let row = conn
         .query_one_raw(stmt(
             backend,
             "INSERT INTO jobs (queue, kind, payload, state, priority, attempt, max_attempts, \
-             run_at, unique_key, idempotency_key, created_at, updated_at) \
-             VALUES ($1, $2, $3, 'available', $4, 0, $5, $6, $7, $8, $9, $9) \
+             run_at, unique_key, idempotency_key, created_at, updated_at, sealed_payload) \
+             VALUES ($1, $2, $3, 'available', $4, 0, $5, $6, $7, $8, $9, $9, $10) \
              ON CONFLICT DO NOTHING RETURNING id",
             vec![
                 job.queue.into(),
@@ -324,6 +369,7 @@ pub async fn enqueue<C: ConnectionTrait>(conn: &C, job: NewJob) -> Result<Enqueu
                 job.unique_key.into(),
                 key.into(),
                 ts(now),
+                sealed.into(),
             ],
         ))
         .await?;
@@ -354,6 +400,8 @@ pub struct Job {
     pub max_attempts: i32,
     pub idempotency_key: String,
     pub lease_owner: String,
+    /// See [`enqueue_sealed`].
+    pub sealed_payload: Option<String>,
 }
 
 impl Job {
@@ -366,11 +414,31 @@ impl Job {
             attempt: m.attempt,
             max_attempts: m.max_attempts,
             lease_owner: m.lease_owner.unwrap_or_default(),
+            sealed_payload: m.sealed_payload,
         }
     }
 
+    /// Whether the work is in `sealed_payload` (see [`enqueue_sealed`]).
+    pub fn is_sealed(&self) -> bool {
+        self.payload.get("sealed") == Some(&serde_json::Value::Bool(true))
+    }
+
+    /// The payload of a job queued with [`enqueue`]; a sealed one needs [`Job::open`].
     pub fn decode(&self) -> Result<JobPayload, JobError> {
         Ok(serde_json::from_value(self.payload.clone())?)
+    }
+
+    /// The payload, opening a sealed one with the token key.
+    pub fn open(&self, cipher: &TokenCipher) -> Result<JobPayload, JobError> {
+        if !self.is_sealed() {
+            return self.decode();
+        }
+        let sealed = self
+            .sealed_payload
+            .as_deref()
+            .ok_or(JobError::SealedPayloadCleared)?;
+        let plain = cipher.decrypt(TokenField::JobPayload, &self.idempotency_key, sealed)?;
+        Ok(serde_json::from_str(&plain)?)
     }
 }
 
@@ -435,7 +503,8 @@ pub async fn complete<C: ConnectionTrait>(
         .execute_raw(stmt(
             conn.get_database_backend(),
             "UPDATE jobs SET state = 'completed', finished_at = $1, updated_at = $1, \
-             lease_expires_at = NULL WHERE id = $2 AND state = 'running' AND lease_owner = $3",
+             lease_expires_at = NULL, sealed_payload = NULL \
+             WHERE id = $2 AND state = 'running' AND lease_owner = $3",
             vec![ts(now), job_id.into(), owner.into()],
         ))
         .await?;
@@ -475,7 +544,8 @@ pub async fn fail<C: ConnectionTrait>(
         .execute_raw(stmt(
             conn.get_database_backend(),
             "UPDATE jobs SET state = $1, run_at = $2, finished_at = $3, last_error = $4, \
-             lease_expires_at = NULL, updated_at = $5 \
+             lease_expires_at = NULL, updated_at = $5, \
+             sealed_payload = CASE WHEN $8 THEN NULL ELSE sealed_payload END \
              WHERE id = $6 AND state = 'running' AND lease_owner = $7",
             vec![
                 state.into(),
@@ -485,6 +555,7 @@ pub async fn fail<C: ConnectionTrait>(
                 ts(now),
                 job.id.into(),
                 job.lease_owner.as_str().into(),
+                discard.into(),
             ],
         ))
         .await?;
@@ -549,6 +620,7 @@ pub async fn reclaim_expired<C: ConnectionTrait>(conn: &C) -> Result<u64, JobErr
              state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'retryable' END, \
              finished_at = CASE WHEN attempt >= max_attempts THEN $1 ELSE NULL END, \
              last_error = 'lease expired: the worker running it stopped or hung', \
+             sealed_payload = CASE WHEN attempt >= max_attempts THEN NULL ELSE sealed_payload END, \
              run_at = $1, lease_expires_at = NULL, updated_at = $1 \
              WHERE state = 'running' AND lease_expires_at < $1",
             vec![ts(now)],
@@ -614,11 +686,18 @@ pub async fn retry<C: ConnectionTrait>(conn: &C, job_id: i64) -> Result<(), JobE
     if let Some(row) = conn
         .query_one_raw(stmt(
             backend,
-            "SELECT unique_key FROM jobs WHERE id = $1 AND state IN ('discarded', 'retryable')",
+            "SELECT unique_key, payload, sealed_payload FROM jobs \
+             WHERE id = $1 AND state IN ('discarded', 'retryable')",
             vec![job_id.into()],
         ))
         .await?
     {
+        // A discarded sealed job lost its secret: running it again could only fail.
+        let payload: serde_json::Value = row.try_get("", "payload")?;
+        let sealed: Option<String> = row.try_get("", "sealed_payload")?;
+        if payload.get("sealed") == Some(&serde_json::Value::Bool(true)) && sealed.is_none() {
+            return Err(JobError::SealedPayloadCleared);
+        }
         // Checked first so a clash does not abort a caller's PostgreSQL transaction.
         let key: Option<String> = row.try_get("", "unique_key")?;
         if let Some(key) = key {
