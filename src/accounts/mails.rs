@@ -23,6 +23,10 @@ const PASSWORD_RESET: Template = template!("password_reset");
 const PASSWORD_CHANGED: Template = template!("password_changed");
 const EMAIL_VERIFY: Template = template!("email_verify");
 const EMAIL_TAKEN: Template = template!("email_taken");
+const QQ_BOUND: Template = template!("qq_bound");
+const QQ_UNBOUND: Template = template!("qq_unbound");
+const QQ_UNBOUND_BY_STAFF: Template = template!("qq_unbound_by_staff");
+const EMAIL_CHANGED: Template = template!("email_changed");
 
 fn fill(template: &str, vars: &[(&str, &str)], escape: bool) -> String {
     let mut out = template.to_owned();
@@ -63,11 +67,121 @@ pub fn password_reset(to: &str, nickname: &str, link: &str, minutes: u64) -> Mai
     )
 }
 
-pub fn password_changed(to: &str, nickname: &str, forgot_link: &str) -> Mail {
+/// When and from where a security-relevant change was made, as a notice shows it.
+#[derive(Clone, Copy, Debug)]
+pub struct Origin<'a> {
+    /// `2026-11-29 20:30:00（北京时间 UTC+8）`.
+    pub when: &'a str,
+    /// The client address that made the change.
+    pub client: &'a str,
+}
+
+/// The links every notice offers: reset the password, open the account page.
+#[derive(Clone, Copy, Debug)]
+pub struct NoticeLinks<'a> {
+    pub forgot: &'a str,
+    pub account: &'a str,
+}
+
+pub fn password_changed(to: &str, nickname: &str, forgot_link: &str, origin: Origin<'_>) -> Mail {
     render(
         &PASSWORD_CHANGED,
         to,
-        &[("nickname", nickname), ("forgot_link", forgot_link)],
+        &[
+            ("nickname", nickname),
+            ("forgot_link", forgot_link),
+            ("when", origin.when),
+            ("client", origin.client),
+        ],
+    )
+}
+
+pub fn qq_bound(
+    to: &str,
+    nickname: &str,
+    qq_nickname: &str,
+    origin: Origin<'_>,
+    links: NoticeLinks<'_>,
+) -> Mail {
+    render(
+        &QQ_BOUND,
+        to,
+        &[
+            ("nickname", nickname),
+            ("qq_nickname", qq_nickname),
+            ("when", origin.when),
+            ("client", origin.client),
+            ("forgot_link", links.forgot),
+            ("account_link", links.account),
+        ],
+    )
+}
+
+pub fn qq_unbound(
+    to: &str,
+    nickname: &str,
+    qq_nickname: &str,
+    origin: Origin<'_>,
+    links: NoticeLinks<'_>,
+) -> Mail {
+    render(
+        &QQ_UNBOUND,
+        to,
+        &[
+            ("nickname", nickname),
+            ("qq_nickname", qq_nickname),
+            ("when", origin.when),
+            ("client", origin.client),
+            ("forgot_link", links.forgot),
+            ("account_link", links.account),
+        ],
+    )
+}
+
+/// Staff removed the binding: the notice gives the staff's reason instead of a client address
+/// (a staff member's address is none of the user's business).
+pub fn qq_unbound_by_staff(
+    to: &str,
+    nickname: &str,
+    qq_nickname: &str,
+    when: &str,
+    reason: &str,
+    links: NoticeLinks<'_>,
+) -> Mail {
+    render(
+        &QQ_UNBOUND_BY_STAFF,
+        to,
+        &[
+            ("nickname", nickname),
+            ("qq_nickname", qq_nickname),
+            ("when", when),
+            ("reason", reason),
+            ("forgot_link", links.forgot),
+            ("account_link", links.account),
+        ],
+    )
+}
+
+/// To the OLD address, after a verified change.
+pub fn email_changed(
+    old_email: &str,
+    nickname: &str,
+    new_email_masked: &str,
+    origin: Origin<'_>,
+    links: NoticeLinks<'_>,
+) -> Mail {
+    render(
+        &EMAIL_CHANGED,
+        old_email,
+        &[
+            ("nickname", nickname),
+            ("old_email", old_email),
+            ("new_email", new_email_masked),
+            ("when", origin.when),
+            ("client", origin.client),
+            ("forgot_link", links.forgot),
+            ("account_link", links.account),
+        ],
     )
 }
 

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod email_change;
 pub mod mails;
 pub mod next;
+pub mod notices;
 pub mod password_reset;
 pub mod qq_login;
 pub mod qq_tokens;

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AccountError;
 use super::mails;
+use super::notices::{self, Change};
 use super::throttle::Limit;
 use crate::auth::crypto::{HashPurpose, KeyedHasher};
 use crate::auth::{Security, SignerError};
@@ -121,13 +122,14 @@ pub async fn issue(
 
 /// Check the link and set the new password: once, within 30 minutes, only for the newest link,
 /// only while the password is the one the link was made for. Bumps the token version (every JWT
-/// issued before dies) and queues a notice mail.
+/// issued before dies) and queues a notice mail (when, and from `client`).
 pub async fn confirm(
     db: &DatabaseConnection,
     security: &Security,
     public_base_url: &url::Url,
     token: &str,
     new_password: &Password,
+    client: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AccountError> {
     let claims: ResetToken = security
@@ -181,15 +183,15 @@ pub async fn confirm(
     active.token_version = Set(user.token_version + 1);
     active.updated_at = Set(now);
     active.update(&txn).await?;
-    if let Some(email) = &user.email {
-        let forgot = mails::link(public_base_url, "/forgot-password");
-        jobs::enqueue(
-            &txn,
-            NewJob::mail(mails::password_changed(email, &user.nickname, &forgot)),
-        )
-        .await
-        .map_err(|e| AccountError::Internal(e.to_string()))?;
-    }
+    notices::queue(
+        &txn,
+        public_base_url,
+        &user,
+        Change::PasswordChanged,
+        client,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

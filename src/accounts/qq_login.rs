@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AccountError;
 use super::next::SafeNext;
+use super::notices::{self, Change, UnboundBy};
 use super::token_events::{self, TokenEventKind};
 use crate::admin::audit;
 use crate::auth::crypto::{TokenCipher, TokenField};
@@ -258,11 +259,22 @@ fn binding_conflict(e: DbErr) -> AccountError {
     }
 }
 
-/// Bind the ticket's QQ identity to an account whose password was just proven.
+/// Where a change to an account came from, for the owner's notice.
+#[derive(Clone, Copy, Debug)]
+pub struct Origin<'a> {
+    /// The base of the notice's links.
+    pub public_base_url: &'a url::Url,
+    /// The client address that asked for the change.
+    pub client: &'a str,
+}
+
+/// Bind the ticket's QQ identity to an account whose password was just proven, and tell the
+/// owner (in the same transaction).
 pub async fn bind_existing(
     db: &DatabaseConnection,
     ticket: &BindTicket,
     user: users::Model,
+    origin: Origin<'_>,
     now: DateTime<Utc>,
 ) -> Result<users::Model, AccountError> {
     let txn = db.begin().await?;
@@ -281,6 +293,17 @@ pub async fn bind_existing(
         .await
         .map_err(binding_conflict)?;
     token_events::record(&txn, binding.id, TokenEventKind::Bound, now, None).await?;
+    notices::queue(
+        &txn,
+        origin.public_base_url,
+        &user,
+        Change::QqBound {
+            qq_nickname: &binding.qq_nickname,
+        },
+        origin.client,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(user)
 }
@@ -295,11 +318,14 @@ pub struct NewAccount {
     pub sms_code_id: i64,
 }
 
-/// Create the user and the binding, consume the ticket and the SMS code: all or nothing.
+/// Create the user and the binding, consume the ticket and the SMS code: all or nothing. (The
+/// bound notice goes nowhere today, a new account has no email yet; it is queued all the same so
+/// that the day registration asks for an email, the owner hears of it.)
 pub async fn register(
     db: &DatabaseConnection,
     ticket: &BindTicket,
     account: NewAccount,
+    origin: Origin<'_>,
     now: DateTime<Utc>,
 ) -> Result<users::Model, AccountError> {
     let txn = db.begin().await?;
@@ -360,14 +386,27 @@ pub async fn register(
     if !super::sms_codes::consume(&txn, account.sms_code_id, now).await? {
         return Err(AccountError::SmsCodeInvalid);
     }
+    notices::queue(
+        &txn,
+        origin.public_base_url,
+        &user,
+        Change::QqBound {
+            qq_nickname: &binding.qq_nickname,
+        },
+        origin.client,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(user)
 }
 
-/// The user removes their own QQ binding; only when a password still lets them in.
+/// The user removes their own QQ binding; only when a password still lets them in. The owner's
+/// notice commits with the change.
 pub async fn unbind(
     db: &DatabaseConnection,
     user: &users::Model,
+    origin: Origin<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), AccountError> {
     if user.password_hash.is_none() {
@@ -379,7 +418,20 @@ pub async fn unbind(
         .one(&txn)
         .await?
         .ok_or(AccountError::QqNotBound)?;
-    delete_binding(&txn, &binding, user.id, "user request", now).await?;
+    if delete_binding(&txn, &binding, user.id, "user request", now).await? {
+        notices::queue(
+            &txn,
+            origin.public_base_url,
+            user,
+            Change::QqUnbound {
+                qq_nickname: &binding.qq_nickname,
+                by: UnboundBy::Owner,
+            },
+            origin.client,
+            now,
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(())
 }

@@ -20,10 +20,11 @@ type Reply<T> = RpcReplyPort<Result<T, AccountError>>;
 pub enum BinderMsg {
     /// Store a returning user's fresh tokens, or park a new identity as pending.
     Callback(Box<QqIdentity>, Reply<CallbackOutcome>),
-    /// Bind the ticket's identity to a user whose password was proven.
-    Bind(BindTicket, Box<users::Model>, Reply<users::Model>),
-    /// Create a user for the ticket's identity.
-    Register(BindTicket, Box<NewAccount>, Reply<users::Model>),
+    /// Bind the ticket's identity to a user whose password was proven; the `String` is the
+    /// client address (for the owner's notice).
+    Bind(BindTicket, Box<users::Model>, String, Reply<users::Model>),
+    /// Create a user for the ticket's identity (the `String`: the client address).
+    Register(BindTicket, Box<NewAccount>, String, Reply<users::Model>),
 }
 
 pub struct Binder;
@@ -32,6 +33,8 @@ pub struct Binder;
 pub struct BinderArgs {
     pub db: DatabaseConnection,
     pub cipher: Arc<TokenCipher>,
+    /// The base of the links in notices.
+    pub public_base_url: url::Url,
 }
 
 impl Actor for Binder {
@@ -59,11 +62,21 @@ impl Actor for Binder {
                 let _ = reply
                     .send(qq_login::login_or_pend(&state.db, &state.cipher, &identity, now).await);
             }
-            BinderMsg::Bind(ticket, user, reply) => {
-                let _ = reply.send(qq_login::bind_existing(&state.db, &ticket, *user, now).await);
+            BinderMsg::Bind(ticket, user, client, reply) => {
+                let origin = qq_login::Origin {
+                    public_base_url: &state.public_base_url,
+                    client: &client,
+                };
+                let _ = reply
+                    .send(qq_login::bind_existing(&state.db, &ticket, *user, origin, now).await);
             }
-            BinderMsg::Register(ticket, account, reply) => {
-                let _ = reply.send(qq_login::register(&state.db, &ticket, *account, now).await);
+            BinderMsg::Register(ticket, account, client, reply) => {
+                let origin = qq_login::Origin {
+                    public_base_url: &state.public_base_url,
+                    client: &client,
+                };
+                let _ =
+                    reply.send(qq_login::register(&state.db, &ticket, *account, origin, now).await);
             }
         }
         Ok(())

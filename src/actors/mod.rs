@@ -146,6 +146,7 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
     let binder_args = binder::BinderArgs {
         db: state.db.clone(),
         cipher: state.security.cipher.clone(),
+        public_base_url: settings.public_base_url.clone(),
     };
     children.extend(state.binder.child_specs(binder_args));
     children.extend([

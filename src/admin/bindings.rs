@@ -25,9 +25,10 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{self, Action};
 use super::{AdminError, Reason};
+use crate::accounts::notices::{self, Change, UnboundBy};
 use crate::accounts::qq_login::delete_binding;
 use crate::domain::open_id::mask as mask_openid;
-use crate::entities::qq_bindings;
+use crate::entities::{qq_bindings, users};
 use crate::jobs::{self, Enqueued, NewJob};
 
 /// A token expiring within this is `expiring`.
@@ -748,9 +749,11 @@ async fn rows_by_ids_txn_exists<C: ConnectionTrait>(conn: &C, id: i64) -> Result
         .is_some())
 }
 
-/// Delete the binding (the user keeps their account) and audit who, why, and what it was.
+/// Delete the binding (the user keeps their account), audit who, why, and what it was, and tell
+/// the owner with the staff's reason.
 pub async fn unbind(
     db: &DatabaseConnection,
+    public_base_url: &url::Url,
     admin_id: i64,
     id: i64,
     reason: &Reason,
@@ -763,6 +766,24 @@ pub async fn unbind(
         .ok_or(AdminError::BindingNotFound)?;
     if !delete_binding(&txn, &binding, admin_id, reason.as_str(), now).await? {
         return Err(AdminError::BindingNotFound);
+    }
+    if let Some(owner) = users::Entity::find_by_id(binding.user_id).one(&txn).await? {
+        notices::queue(
+            &txn,
+            public_base_url,
+            &owner,
+            Change::QqUnbound {
+                qq_nickname: &binding.qq_nickname,
+                by: UnboundBy::Staff {
+                    reason: reason.as_str(),
+                },
+            },
+            // Not shown for staff changes.
+            "",
+            now,
+        )
+        .await
+        .map_err(|e| AdminError::Internal(e.to_string()))?;
     }
     txn.commit().await?;
     Ok(())

@@ -521,7 +521,15 @@ impl AdminApi {
     ) -> Result<UnbindResponse, ApiError> {
         let admin = auth.0;
         let reason = Reason::parse(reason.0.as_deref())?;
-        bindings::unbind(&state.db, admin.id, id.0, &reason, Utc::now()).await?;
+        bindings::unbind(
+            &state.db,
+            &state.settings.public_base_url,
+            admin.id,
+            id.0,
+            &reason,
+            Utc::now(),
+        )
+        .await?;
         Ok(UnbindResponse::Unbound)
     }
 

@@ -297,7 +297,7 @@ impl OauthQqApi {
         let user = state
             .binder
             .ask(
-                |reply| BinderMsg::Bind(payload.ticket, Box::new(user), reply),
+                |reply| BinderMsg::Bind(payload.ticket, Box::new(user), client_key(remote), reply),
                 BINDER_DEADLINE,
             )
             .await
@@ -314,6 +314,7 @@ impl OauthQqApi {
     async fn register(
         &self,
         state: Data<&AppState>,
+        remote: &RemoteAddr,
         body: Json<RegisterRequest>,
     ) -> Result<RegisterResponse, ApiError> {
         let payload = load_ticket(&state, &body.bind_ticket)?;
@@ -343,7 +344,14 @@ impl OauthQqApi {
         let user = state
             .binder
             .ask(
-                |reply| BinderMsg::Register(payload.ticket, Box::new(account), reply),
+                |reply| {
+                    BinderMsg::Register(
+                        payload.ticket,
+                        Box::new(account),
+                        client_key(remote),
+                        reply,
+                    )
+                },
                 BINDER_DEADLINE,
             )
             .await

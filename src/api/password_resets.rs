@@ -130,6 +130,7 @@ impl PasswordResetsApi {
     async fn confirm(
         &self,
         state: Data<&AppState>,
+        remote: &RemoteAddr,
         body: Json<ResetConfirm>,
     ) -> Result<NoContent, ApiError> {
         let password = Password::parse(&body.new_password).map_err(AccountError::from)?;
@@ -139,6 +140,7 @@ impl PasswordResetsApi {
             &state.settings.public_base_url,
             &body.token,
             &password,
+            &client_key(remote),
             Utc::now(),
         )
         .await?;

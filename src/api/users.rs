@@ -169,9 +169,15 @@ impl UsersApi {
     async fn unbind_qq(
         &self,
         state: Data<&AppState>,
+        remote: &RemoteAddr,
         auth: BearerAuth,
     ) -> Result<UnbindResponse, ApiError> {
-        accounts::qq_login::unbind(&state.db, &auth.0, Utc::now()).await?;
+        let client = client_key(remote);
+        let origin = accounts::qq_login::Origin {
+            public_base_url: &state.settings.public_base_url,
+            client: &client,
+        };
+        accounts::qq_login::unbind(&state.db, &auth.0, origin, Utc::now()).await?;
         Ok(UnbindResponse::Unbound)
     }
 }
