@@ -1,10 +1,16 @@
-//! Setting an account's email (accounts made through QQ have none): a signed 24-hour link to the
-//! new address; the address becomes the account's only when the link is followed. A taken
+//! Setting or changing an account's email. The request must prove the owner again (the current
+//! password, or a fresh QQ login for an account without one: `reauth`); a 24-hour link then goes
+//! to the new address, and the address becomes the account's only when that link is followed.
+//!
+//! As with password resets, one link per user is live: the link carries a nonce whose keyed
+//! hash is stored in `email_verifications`, a new request voids every older link, and a link
+//! dies when used, superseded or expired. A verified change tells the OLD address. A taken
 //! address gets the same answer as a free one, and its owner a notice instead of a link.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
     SqlErr, TransactionTrait,
@@ -13,10 +19,12 @@ use serde::{Deserialize, Serialize};
 
 use super::AccountError;
 use super::mails;
+use super::notices::{self, Change};
 use super::throttle::{self, Limit};
+use crate::auth::crypto::HashPurpose;
 use crate::auth::{Security, SignerError};
 use crate::domain::Email;
-use crate::entities::users;
+use crate::entities::{email_verifications, password_resets, users};
 use crate::jobs::{self, NewJob};
 
 pub const LINK_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
@@ -25,16 +33,19 @@ pub const PER_USER: Limit = Limit {
     window: Duration::from_secs(60 * 60),
 };
 
-/// What the verification link carries (salt `email-verify`).
+/// What the verification link carries (itsdangerous-signed, salt `email-verify`). The address
+/// is not in it: it is in the record the nonce names, so only the newest request counts.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EmailToken {
     #[serde(rename = "u")]
     pub user_id: i64,
-    #[serde(rename = "e")]
-    pub email: String,
+    /// Random; only its keyed hash is stored.
+    #[serde(rename = "n")]
+    pub nonce: String,
 }
 
-/// Queue the verification link (or, for a taken address, the notice to its owner).
+/// Queue the verification link (or, for a taken address, the notice to its owner), voiding
+/// every older link of the user. The caller has proven the owner (`reauth::confirm`).
 pub async fn request(
     db: &DatabaseConnection,
     security: &Security,
@@ -55,44 +66,78 @@ pub async fn request(
             retry_after: count.retry_after,
         });
     }
+    let txn = db.begin().await?;
+    // Whatever this request asks for, the links sent before it are dead.
+    email_verifications::Entity::update_many()
+        .col_expr(email_verifications::Column::VoidedAt, Expr::value(now))
+        .filter(email_verifications::Column::UserId.eq(user.id))
+        .filter(email_verifications::Column::UsedAt.is_null())
+        .filter(email_verifications::Column::VoidedAt.is_null())
+        .exec(&txn)
+        .await?;
     let owner = users::Entity::find()
         .filter(users::Column::Email.eq(email.as_ref()))
-        .one(db)
+        .one(&txn)
         .await?;
-    let mail = match owner {
-        Some(owner) if owner.id == user.id => return Ok(()),
-        Some(_) => mails::email_taken(
-            email.as_ref(),
-            &mails::link(public_base_url, "/forgot-password"),
-        ),
+    match owner {
+        Some(owner) if owner.id == user.id => {}
+        Some(_) => {
+            let mail = mails::email_taken(
+                email.as_ref(),
+                &mails::link(public_base_url, "/forgot-password"),
+            );
+            jobs::enqueue(&txn, NewJob::mail(mail))
+                .await
+                .map_err(|e| AccountError::Internal(e.to_string()))?;
+        }
         None => {
+            let nonce = crate::auth::crypto::random_token(24)
+                .map_err(|e| AccountError::Internal(e.to_string()))?;
+            email_verifications::ActiveModel {
+                user_id: Set(user.id),
+                email: Set(email.as_ref().to_owned()),
+                nonce_hash: Set(security.hasher.hash(HashPurpose::EmailVerifyNonce, &nonce)),
+                expires_at: Set(now + LINK_LIFETIME),
+                used_at: Set(None),
+                voided_at: Set(None),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
             let token = security
                 .email_signer
                 .dumps(&EmailToken {
                     user_id: user.id,
-                    email: email.as_ref().to_owned(),
+                    nonce,
                 })
                 .map_err(|e| AccountError::Internal(e.to_string()))?;
             let link = mails::link(public_base_url, &format!("/verify-email?token={token}"));
-            mails::email_verify(
+            let mail = mails::email_verify(
                 email.as_ref(),
                 &user.nickname,
                 &link,
                 LINK_LIFETIME.as_secs() / 3600,
-            )
+            );
+            // Sealed: whoever reads the jobs table must not find the link.
+            jobs::enqueue_sealed(&txn, NewJob::mail(mail), &security.cipher)
+                .await
+                .map_err(|e| AccountError::Internal(e.to_string()))?;
         }
-    };
-    jobs::enqueue(db, NewJob::mail(mail))
-        .await
-        .map_err(|e| AccountError::Internal(e.to_string()))?;
+    }
+    txn.commit().await?;
     Ok(())
 }
 
-/// Follow the link: the address becomes the account's email.
+/// Follow the link: once, within 24 hours, only the user's newest link. The address becomes the
+/// account's email; outstanding reset links (sent to the old address) die; the old address is
+/// told, with when and from which `client`.
 pub async fn verify(
     db: &DatabaseConnection,
     security: &Security,
+    public_base_url: &url::Url,
     token: &str,
+    client: &str,
     now: DateTime<Utc>,
 ) -> Result<users::Model, AccountError> {
     let claims: EmailToken = security
@@ -102,15 +147,45 @@ pub async fn verify(
             SignerError::Expired { .. } => AccountError::EmailTokenExpired,
             _ => AccountError::EmailTokenInvalid,
         })?;
-    let email = Email::parse(&claims.email).map_err(|_| AccountError::EmailTokenInvalid)?;
+    let nonce_hash = security
+        .hasher
+        .hash(HashPurpose::EmailVerifyNonce, &claims.nonce);
     let txn = db.begin().await?;
+    let record = email_verifications::Entity::find()
+        .filter(email_verifications::Column::NonceHash.eq(&nonce_hash))
+        .one(&txn)
+        .await?
+        .filter(|r| r.user_id == claims.user_id)
+        .ok_or(AccountError::EmailTokenInvalid)?;
+    if record.used_at.is_some() {
+        return Err(AccountError::EmailTokenUsed);
+    }
+    if record.voided_at.is_some() {
+        return Err(AccountError::EmailTokenSuperseded);
+    }
+    if record.expires_at <= now {
+        return Err(AccountError::EmailTokenExpired);
+    }
+    let used = email_verifications::Entity::update_many()
+        .col_expr(email_verifications::Column::UsedAt, Expr::value(now))
+        .filter(email_verifications::Column::Id.eq(record.id))
+        .filter(email_verifications::Column::UsedAt.is_null())
+        .filter(email_verifications::Column::VoidedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if used.rows_affected != 1 {
+        return Err(AccountError::EmailTokenUsed);
+    }
+    let email = Email::parse(&record.email).map_err(|_| AccountError::EmailTokenInvalid)?;
     let user = users::Entity::find_by_id(claims.user_id)
         .one(&txn)
         .await?
         .ok_or(AccountError::EmailTokenInvalid)?;
     if user.email.as_deref() == Some(email.as_ref()) {
+        txn.commit().await?;
         return Ok(user);
     }
+    let old_email = user.email.clone();
     let mut active: users::ActiveModel = user.into();
     active.email = Set(Some(email.as_ref().to_owned()));
     active.updated_at = Set(now);
@@ -118,6 +193,28 @@ pub async fn verify(
         Some(SqlErr::UniqueConstraintViolation(_)) => AccountError::EmailTaken,
         _ => e.into(),
     })?;
+    // Reset links went to the old address; it is no longer the account's.
+    password_resets::Entity::update_many()
+        .col_expr(password_resets::Column::VoidedAt, Expr::value(now))
+        .filter(password_resets::Column::UserId.eq(user.id))
+        .filter(password_resets::Column::UsedAt.is_null())
+        .filter(password_resets::Column::VoidedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if let Some(old_email) = &old_email {
+        notices::queue(
+            &txn,
+            public_base_url,
+            &user,
+            Change::EmailChanged {
+                old_email,
+                new_email: email.as_ref(),
+            },
+            client,
+            now,
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(user)
 }

@@ -9,6 +9,7 @@ pub mod notices;
 pub mod password_reset;
 pub mod qq_login;
 pub mod qq_tokens;
+pub mod reauth;
 pub mod sms_codes;
 pub mod throttle;
 pub mod token_events;
@@ -85,6 +86,16 @@ pub enum AccountError {
     EmailTokenInvalid,
     #[error("email verification link expired")]
     EmailTokenExpired,
+    #[error("email verification link was already used")]
+    EmailTokenUsed,
+    #[error("a newer email change replaced this link")]
+    EmailTokenSuperseded,
+    #[error("the current password is required")]
+    CurrentPasswordRequired,
+    #[error("the current password is wrong")]
+    WrongCurrentPassword,
+    #[error("an account without a password needs a QQ login within the last minutes")]
+    RecentQqLoginRequired,
     #[error("email taken")]
     EmailTaken,
     #[error("internal error: {0}")]

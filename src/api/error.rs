@@ -43,7 +43,8 @@ pub enum ApiError {
     /// Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
     /// `state_expired`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
     /// `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-    /// `sms_code_expired`, `sms_code_too_many_attempts`; admin: `reason_required`,
+    /// `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
+    /// `wrong_password`, `recent_qq_login_required`; admin: `reason_required`,
     /// `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
     /// `query_too_long`.
     #[oai(status = 400)]
@@ -51,7 +52,8 @@ pub enum ApiError {
     /// Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
     /// `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
     /// `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
-    /// `reset_token_superseded`, `email_token_invalid`, `email_token_expired`.
+    /// `reset_token_superseded`, `email_token_invalid`, `email_token_expired`,
+    /// `email_token_used`, `email_token_superseded`.
     #[oai(status = 401)]
     Unauthorized(Json<ErrorBody>),
     /// Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`).
@@ -196,6 +198,21 @@ impl From<AccountError> for ApiError {
             E::EmailTokenExpired => {
                 Self::unauthorized("email_token_expired", "验证链接已过期，请重新申请")
             }
+            E::EmailTokenUsed => {
+                Self::unauthorized("email_token_used", "验证链接已使用过，请重新申请")
+            }
+            E::EmailTokenSuperseded => Self::unauthorized(
+                "email_token_superseded",
+                "你已申请了新的邮箱验证，请使用最新的邮件",
+            ),
+            E::CurrentPasswordRequired => {
+                Self::bad_request("current_password_required", "请输入当前密码")
+            }
+            E::WrongCurrentPassword => Self::bad_request("wrong_password", "当前密码不正确"),
+            E::RecentQqLoginRequired => Self::bad_request(
+                "recent_qq_login_required",
+                "为了账号安全，请先用 QQ 重新登录，10 分钟内再修改邮箱",
+            ),
             E::EmailTaken => Self::conflict("email_taken", "该邮箱已被其他账号使用"),
             E::Internal(cause) => Self::internal(&cause),
         }

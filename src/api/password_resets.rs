@@ -2,16 +2,17 @@
 //! confirm) and setting a verified email.
 
 use chrono::Utc;
+use poem::Request;
 use poem::web::{Data, RemoteAddr};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use sea_orm::TransactionTrait;
 
 use crate::accounts::throttle;
-use crate::accounts::{AccountError, email_change, password_reset};
+use crate::accounts::{AccountError, email_change, password_reset, reauth};
 use crate::api::ApiTags;
 use crate::api::error::ApiError;
-use crate::api::security::BearerAuth;
+use crate::api::security::{BearerAuth, session_issued_at};
 use crate::api::users::client_key;
 use crate::domain::{Email, Password};
 use crate::jobs::{self, NewJob};
@@ -54,6 +55,9 @@ pub enum NoContent {
 #[derive(Debug, Object)]
 pub struct EmailChange {
     pub email: String,
+    /// The account's current password. Accounts without one (made through QQ) leave it out and
+    /// must have signed in with QQ within the last 10 minutes instead.
+    pub current_password: Option<String>,
 }
 
 #[derive(Debug, Object)]
@@ -148,22 +152,40 @@ impl PasswordResetsApi {
     }
 
     /// Set the signed-in account's email: a verification link is mailed to it; the address is
-    /// the account's once the link is followed.
+    /// the account's once the link is followed. Needs the current password (throttled like
+    /// logins), or for an account without one a QQ login within the last 10 minutes. A new
+    /// request voids every older link.
     #[oai(path = "/users/me/email", method = "put", operation_id = "changeEmail")]
     async fn change_email(
         &self,
         state: Data<&AppState>,
+        req: &Request,
+        remote: &RemoteAddr,
         auth: BearerAuth,
         body: Json<EmailChange>,
     ) -> Result<AcceptedResponse, ApiError> {
         let email = Email::parse(&body.email).map_err(AccountError::from)?;
+        let now = Utc::now();
+        let proof = reauth::Proof {
+            current_password: body.current_password.as_deref(),
+            session_issued_at: session_issued_at(req).unwrap_or_default(),
+        };
+        reauth::confirm(
+            &state.db,
+            &state.security.passwords,
+            &auth.0,
+            proof,
+            &client_key(remote),
+            now,
+        )
+        .await?;
         email_change::request(
             &state.db,
             &state.security,
             &state.settings.public_base_url,
             &auth.0,
             &email,
-            Utc::now(),
+            now,
         )
         .await?;
         Ok(AcceptedResponse::Accepted(Json(Accepted {
@@ -180,10 +202,18 @@ impl PasswordResetsApi {
     async fn verify_email(
         &self,
         state: Data<&AppState>,
+        remote: &RemoteAddr,
         body: Json<EmailVerification>,
     ) -> Result<Json<EmailVerified>, ApiError> {
-        let user =
-            email_change::verify(&state.db, &state.security, &body.token, Utc::now()).await?;
+        let user = email_change::verify(
+            &state.db,
+            &state.security,
+            &state.settings.public_base_url,
+            &body.token,
+            &client_key(remote),
+            Utc::now(),
+        )
+        .await?;
         Ok(Json(EmailVerified {
             email: user.email.unwrap_or_default(),
         }))

@@ -74,3 +74,21 @@ async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<users::Mode
     }
     Ok(user)
 }
+
+/// When the request's bearer token was issued; `None` without a valid one. For checks that need
+/// a fresh sign-in (the email change of an account without a password) after [`BearerAuth`]
+/// has let the request in.
+pub fn session_issued_at(req: &Request) -> Option<chrono::DateTime<chrono::Utc>> {
+    let state = req.data::<AppState>()?;
+    let header = req
+        .headers()
+        .get(poem::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = header.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    let claims = state.security.jwt.verify(token.trim()).ok()?;
+    chrono::DateTime::from_timestamp(i64::try_from(claims.iat).ok()?, 0)
+}
