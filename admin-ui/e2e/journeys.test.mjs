@@ -174,7 +174,7 @@ test('a reader who forgot the password resets it from the mailed link and signs 
     mobile: '13800138003',
     password: 'Old-pass-123',
   })
-  await api(app, 'PUT', '/users/me/email', { email: 'li@example.com' }, reader.token)
+  await api(app, 'PUT', '/users/me/email', { email: 'li@example.com', current_password: 'Old-pass-123' }, reader.token)
   const verify = new URL(await mailLink(app, 'li@example.com', '/verify-email?token='))
   await api(app, 'POST', '/email-verifications', { token: verify.searchParams.get('token') })
 

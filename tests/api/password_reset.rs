@@ -414,7 +414,7 @@ async fn a_qq_account_sets_a_verified_email_and_can_then_reset(backend: Backend)
         app.client
             .put(app.url("/api/users/me/email"))
             .bearer_auth(&jwt)
-            .json(&json!({"email": email}))
+            .json(&json!({"email": email, "current_password": OLD_PASSWORD}))
             .send()
     };
 
@@ -489,7 +489,7 @@ on_both_backends!(
 // --- Through a real SMTP conversation ----------------------------------------------------
 
 /// The text/plain part of a MIME message, transfer-decoded.
-fn plain_text(data: &str) -> String {
+pub(crate) fn plain_text(data: &str) -> String {
     use base64::Engine as _;
     let mut out = String::new();
     for part in data.split("\r\n\r\n").collect::<Vec<_>>().windows(2) {

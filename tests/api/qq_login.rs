@@ -34,7 +34,7 @@ async fn start_login(app: &TestApp, next: &str) -> String {
     body["state"].as_str().expect("state").to_owned()
 }
 
-async fn callback(app: &TestApp, sim_user: &str) -> (StatusCode, Value) {
+pub(crate) async fn callback(app: &TestApp, sim_user: &str) -> (StatusCode, Value) {
     let state = start_login(app, "/books/1").await;
     let code = app.sim_code(sim_user).await;
     json_of(
@@ -82,7 +82,7 @@ pub(crate) async fn existing_user(app: &TestApp, username: &str, mobile: &str) -
 }
 
 /// Ask for an SMS code and read it from the dev outbox once the job delivered it.
-async fn sms_code(app: &TestApp, mobile: &str) -> String {
+pub(crate) async fn sms_code(app: &TestApp, mobile: &str) -> String {
     let (status, body) = json_of(
         app.post_json("/api/sms/codes", &json!({"mobile": mobile}))
             .await,
@@ -97,7 +97,7 @@ async fn sms_code(app: &TestApp, mobile: &str) -> String {
     .await
 }
 
-async fn register(
+pub(crate) async fn register(
     app: &TestApp,
     ticket: &str,
     nickname: &str,
