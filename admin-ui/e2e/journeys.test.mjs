@@ -168,15 +168,31 @@ test('an admin finds a binding by nickname, refreshes it, unbinds it with a reas
 })
 
 test('a reader who forgot the password resets it from the mailed link and signs in with the new one', async () => {
-  const reader = await registerViaQq(app, {
+  await registerViaQq(app, {
     simUser: 'forgetful',
     nickname: '健忘的小李',
     mobile: '13800138003',
     password: 'Old-pass-123',
   })
-  await api(app, 'PUT', '/users/me/email', { email: 'li@example.com', current_password: 'Old-pass-123' }, reader.token)
-  const verify = new URL(await mailLink(app, 'li@example.com', '/verify-email?token='))
-  await api(app, 'POST', '/email-verifications', { token: verify.searchParams.get('token') })
+  // The email is set on the account page, with the current password, and verified by its link.
+  await withPage(browser, '4a-set-email', DESKTOP, async (page) => {
+    await page.goto(`${app.base}/login`)
+    await page.fill('input[name=account]', '13800138003')
+    await page.fill('input[name=password]', 'Old-pass-123')
+    await page.getByRole('button', { name: '登录', exact: true }).click()
+    await page.waitForURL((u) => u.pathname === '/account')
+    await page.locator('[data-test=change-email]').click()
+    await page.fill('input[name=email]', 'li@example.com')
+    await page.fill('input[name=current_password]', 'Wrong-pass-1')
+    await page.getByRole('button', { name: '发送验证邮件' }).click()
+    await page.getByText('当前密码不正确').waitFor()
+    await page.fill('input[name=current_password]', 'Old-pass-123')
+    await page.getByRole('button', { name: '发送验证邮件' }).click()
+    await page.getByText('请查收邮件').waitFor()
+    await page.goto(await mailLink(app, 'li@example.com', '/verify-email?token='))
+    await page.getByRole('button', { name: '确认' }).click()
+    await page.getByText('邮箱已验证').waitFor()
+  })
 
   await withPage(browser, '4-password-reset', DESKTOP, async (page) => {
     await page.goto(`${app.base}/login`)
