@@ -230,6 +230,44 @@ mod tests {
     }
 
     #[test]
+    fn every_notice_fills_every_placeholder_and_says_what_to_do() {
+        let origin = Origin {
+            when: "2026-11-30 04:30:05（北京时间 UTC+8）",
+            client: "203.0.113.7",
+        };
+        let links = NoticeLinks {
+            forgot: "https://x.cn/forgot-password",
+            account: "https://x.cn/account",
+        };
+        let notices = [
+            password_changed("a@x.cn", "小明", links.forgot, origin),
+            qq_bound("a@x.cn", "小明", "QQ小明", origin, links),
+            qq_unbound("a@x.cn", "小明", "QQ小明", origin, links),
+            email_changed("a@x.cn", "小明", "b***@x.cn", origin, links),
+        ];
+        for mail in &notices {
+            let html = mail.html.as_deref().expect("html");
+            for part in [&mail.subject, &mail.text, html] {
+                assert!(!part.contains("{{"), "unfilled: {part}");
+            }
+            assert!(mail.text.contains(origin.when), "{}", mail.text);
+            assert!(mail.text.contains("来源 IP：203.0.113.7"), "{}", mail.text);
+            assert!(
+                mail.text.contains("如果这不是你本人的操作"),
+                "{}",
+                mail.text
+            );
+        }
+        let staff = qq_unbound_by_staff("a@x.cn", "小明", "QQ小明", origin.when, "<违规>", links);
+        assert!(staff.text.contains("原因：<违规>"));
+        assert!(
+            staff.html.expect("html").contains("&lt;违规&gt;"),
+            "escaped"
+        );
+        assert!(!staff.text.contains("{{"));
+    }
+
+    #[test]
     fn links_keep_the_base_path() {
         let base = url::Url::parse("https://renran.cn/passport/").expect("url");
         assert_eq!(

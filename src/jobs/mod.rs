@@ -852,6 +852,47 @@ mod tests {
     }
 
     #[test]
+    fn a_sealed_payload_opens_only_in_its_own_job_and_not_once_cleared() {
+        let cipher =
+            TokenCipher::new(&crate::config::TokenKey::parse(&"ab".repeat(32)).expect("key"));
+        let payload = NewJob::sms("13800138000", "【荏苒】您的验证码是123456").payload;
+        let plain = serde_json::to_string(&payload).expect("json");
+        let sealed = cipher
+            .encrypt(TokenField::JobPayload, "key-1", &plain)
+            .expect("seal");
+        let job = Job {
+            id: 1,
+            kind: "sms".into(),
+            payload: sealed_marker(JobKind::Sms),
+            attempt: 1,
+            max_attempts: 25,
+            idempotency_key: "key-1".into(),
+            lease_owner: "me".into(),
+            sealed_payload: Some(sealed.clone()),
+        };
+        assert!(job.is_sealed());
+        assert!(!job.payload.to_string().contains("123456"));
+        assert_eq!(job.open(&cipher).expect("opens"), payload);
+        assert!(
+            job.decode().is_err(),
+            "a sealed job is not read as a plain one"
+        );
+        let moved = Job {
+            idempotency_key: "key-2".into(),
+            ..job.clone()
+        };
+        assert!(matches!(moved.open(&cipher), Err(JobError::Sealed(_))));
+        let cleared = Job {
+            sealed_payload: None,
+            ..job
+        };
+        assert!(matches!(
+            cleared.open(&cipher),
+            Err(JobError::SealedPayloadCleared)
+        ));
+    }
+
+    #[test]
     fn kinds_and_states_parse_back() {
         for kind in JobKind::ALL {
             assert_eq!(JobKind::parse(kind.as_str()), Some(kind));

@@ -40,11 +40,7 @@ async fn reader(app: &TestApp, username: &str, email: Option<&str>) -> (users::M
     (user, token)
 }
 
-pub(crate) async fn change_email(
-    app: &TestApp,
-    jwt: &str,
-    body: &Value,
-) -> (StatusCode, Value) {
+pub(crate) async fn change_email(app: &TestApp, jwt: &str, body: &Value) -> (StatusCode, Value) {
     json_of(
         app.client
             .put(app.url("/api/users/me/email"))
@@ -112,7 +108,10 @@ async fn a_superseded_link_to_a_strangers_address_is_refused(backend: Backend) {
     let (status, body) = change_email(&app, &jwt, &with_password("stranger@example.com")).await;
     assert_eq!(status, 202, "{body}");
     let stranger_mail = mails_to(&app, "stranger@example.com", 1).await.remove(0);
-    let stranger_token = link_token(stranger_mail["body"].as_str().expect("body"), "/verify-email");
+    let stranger_token = link_token(
+        stranger_mail["body"].as_str().expect("body"),
+        "/verify-email",
+    );
 
     let (status, body) = change_email(&app, &jwt, &with_password("me@example.com")).await;
     assert_eq!(status, 202, "{body}");
@@ -186,7 +185,10 @@ async fn the_change_needs_the_current_password_throttled_like_logins(backend: Ba
         "{body}"
     );
     assert!(
-        body["message"].as_str().unwrap_or_default().contains("密码"),
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("密码"),
         "{body}"
     );
     // Nothing was asked for: no link record, no mail.
@@ -347,7 +349,10 @@ async fn a_verified_change_tells_the_old_address(backend: Backend) {
     let text = notice["body"].as_str().expect("body");
     assert!(text.contains("北京时间"), "{text}");
     assert!(text.contains("来源 IP：127.0.0.1"), "{text}");
-    assert!(text.contains("n***@example.com"), "the new address, masked: {text}");
+    assert!(
+        text.contains("n***@example.com"),
+        "the new address, masked: {text}"
+    );
     assert!(!text.contains("new.home@example.com"), "{text}");
     assert!(text.contains("如果这不是你本人的操作"), "{text}");
     assert!(

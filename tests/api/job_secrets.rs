@@ -220,14 +220,20 @@ async fn delivered_secrets_are_gone_from_the_jobs_table(backend: Backend) {
     .await;
     let sms = app.outbox_messages("sms", "13800138444").await.remove(0);
     assert!(
-        sms["body"].as_str().unwrap_or_default().contains("【荏苒】"),
+        sms["body"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("【荏苒】"),
         "the same text as before: {sms}"
     );
 
     reader(&app, "gone", Some("gone@example.com")).await;
     json_of(
-        app.post_json("/api/password-resets", &json!({"email": "gone@example.com"}))
-            .await,
+        app.post_json(
+            "/api/password-resets",
+            &json!({"email": "gone@example.com"}),
+        )
+        .await,
     )
     .await;
     let reset = mails_to(&app, "gone@example.com", 1).await.remove(0);
@@ -245,14 +251,10 @@ async fn delivered_secrets_are_gone_from_the_jobs_table(backend: Backend) {
     assert_eq!(verify["subject"], "【荏苒】验证你的邮箱");
     let verify_token = link_token(verify["body"].as_str().expect("body"), "/verify-email");
 
-    eventually(
-        Duration::from_secs(10),
-        "every job completed",
-        || async {
-            let all = raw_jobs(&app).await;
-            all.len() == 4 && all.iter().all(|j| j.state == "completed")
-        },
-    )
+    eventually(Duration::from_secs(10), "every job completed", || async {
+        let all = raw_jobs(&app).await;
+        all.len() == 4 && all.iter().all(|j| j.state == "completed")
+    })
     .await;
     for job in raw_jobs(&app).await {
         assert_eq!(job.sealed_payload, None, "cleared on completion: {job:?}");

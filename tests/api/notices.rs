@@ -14,10 +14,7 @@ use crate::helpers::{Backend, TestApp};
 use crate::qq_login::{PASSWORD, bind_ticket, existing_user, json_of, register, sms_code};
 
 fn assert_when_where_what(text: &str) {
-    assert!(
-        text.contains("北京时间 UTC+8"),
-        "when, zone named: {text}"
-    );
+    assert!(text.contains("北京时间 UTC+8"), "when, zone named: {text}");
     assert!(text.contains("来源 IP：127.0.0.1"), "from where: {text}");
     assert!(
         text.contains("如果这不是你本人的操作"),
@@ -84,7 +81,11 @@ async fn registering_through_qq_sends_no_notice(backend: Backend) {
         .expect("query")
         .expect("user");
     assert_eq!(user.email, None);
-    assert_eq!(mail_jobs(&app).await, 0, "no mail queued without an address");
+    assert_eq!(
+        mail_jobs(&app).await,
+        0,
+        "no mail queued without an address"
+    );
 }
 
 async fn unbinding_by_the_owner_tells_the_owner(backend: Backend) {
@@ -142,7 +143,10 @@ async fn unbinding_by_staff_tells_the_owner_the_reason(backend: Backend) {
     let notice = mails_to(&app, "zhouba@example.com", 2).await.remove(0);
     assert_eq!(notice["subject"], "【荏苒】工作人员解除了你的 QQ 绑定");
     let text = notice["body"].as_str().expect("body");
-    assert!(text.contains("原因：用户来电说QQ被盗"), "the reason: {text}");
+    assert!(
+        text.contains("原因：用户来电说QQ被盗"),
+        "the reason: {text}"
+    );
     assert!(text.contains("北京时间 UTC+8"), "{text}");
     assert!(text.contains("荏苒工作人员"), "{text}");
     assert!(
