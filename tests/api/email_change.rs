@@ -242,6 +242,39 @@ async fn the_right_password_sends_the_link(backend: Backend) {
     );
 }
 
+async fn an_expired_link_is_refused(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let (user, jwt) = reader(&app, "late", None).await;
+    let (status, _) = change_email(
+        &app,
+        &jwt,
+        &json!({"email": "late@example.com", "current_password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(status, 202);
+    let mail = mails_to(&app, "late@example.com", 1).await.remove(0);
+    let token = link_token(mail["body"].as_str().expect("body"), "/verify-email");
+    // A day later (the record's own expiry; the signature would still be fresh).
+    let record = email_verifications::Entity::find()
+        .filter(email_verifications::Column::UserId.eq(user.id))
+        .one(&app.db)
+        .await
+        .expect("query")
+        .expect("record");
+    let mut expired: email_verifications::ActiveModel = record.into();
+    expired.expires_at = Set(chrono::Utc::now() - chrono::Duration::seconds(1));
+    expired.update(&app.db).await.expect("update");
+    let (status, body) = follow(&app, &token).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("email_token_expired")),
+        "{body}"
+    );
+    assert_eq!(email_of(&app, user.id).await, None);
+}
+
 /// An account without a password (made through QQ) proves itself by a QQ login within the last
 /// 10 minutes: the session's token must be that fresh.
 async fn an_account_without_a_password_needs_a_fresh_qq_login(backend: Backend) {
@@ -388,6 +421,7 @@ on_both_backends!(
     a_superseded_link_to_a_strangers_address_is_refused,
     the_change_needs_the_current_password_throttled_like_logins,
     the_right_password_sends_the_link,
+    an_expired_link_is_refused,
     an_account_without_a_password_needs_a_fresh_qq_login,
     a_verified_change_tells_the_old_address,
 );
