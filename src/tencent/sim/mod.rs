@@ -253,7 +253,8 @@ impl TencentSim {
         real_now() + self.inner.clock_offset.load(Ordering::Relaxed)
     }
 
-    /// Move the clock (signature expiry, per-number windows).
+    /// Move the simulated clock (per-number windows, lifetimes). Signatures are still checked
+    /// against the real clock.
     pub fn advance_clock(&self, by: Duration) {
         let secs = i64::try_from(by.as_secs()).unwrap_or(i64::MAX);
         self.inner.clock_offset.fetch_add(secs, Ordering::Relaxed);
@@ -378,12 +379,14 @@ impl TencentSim {
                 "The Authorization header does not follow the TC3-HMAC-SHA256 format.",
             )
         })?;
-        let now = self.now();
-        if (now - timestamp).abs() > tc3::MAX_CLOCK_SKEW_SECS {
+        // Signatures are checked against the real clock: moving the simulated clock (to expire
+        // limits and tickets) must not make every client's signature stale.
+        let real = real_now();
+        if (real - timestamp).abs() > tc3::MAX_CLOCK_SKEW_SECS {
             return Err(ApiError::new(
                 "AuthFailure.SignatureExpire",
                 format!(
-                    "Signature expired. Timestamp {timestamp} differs from the server time {now} by more than {} seconds.",
+                    "Signature expired. Timestamp {timestamp} differs from the server time {real} by more than {} seconds.",
                     tc3::MAX_CLOCK_SKEW_SECS
                 ),
             ));
@@ -398,6 +401,7 @@ impl TencentSim {
                 )
             })?;
         verify_signature(req, body, &auth, &secret_key, timestamp)?;
+        let now = self.now();
 
         let mut forced_status = None;
         if let Some(fault) = self.pick_fault(action, false) {
