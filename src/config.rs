@@ -157,6 +157,16 @@ struct FileSettings {
     qq_refresh_scan_secs: Option<u64>,
     qq_refresh_spread_secs: Option<u64>,
     qq_refresh_rate: Option<u64>,
+    sms_provider: Option<String>,
+    tencent_secret_id: Option<String>,
+    tencent_secret_key: Option<Secret>,
+    sms_app_id: Option<String>,
+    sms_sign_name: Option<String>,
+    sms_template_id: Option<String>,
+    tencent_sms_endpoint: Option<String>,
+    tencent_sms_region: Option<String>,
+    tencent_timeout_ms: Option<u64>,
+    tencent_sim_listen: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -189,6 +199,40 @@ pub struct Settings {
     /// The built web app (`make ui` writes `admin-ui/dist`), served for `/login`, `/admin`, ….
     /// `PASSPORT_WEB_DIST`, relative to the working directory; default `admin-ui/dist`.
     pub web_dist: PathBuf,
+    /// Who delivers SMS (`PASSPORT_SMS_PROVIDER`).
+    pub sms: SmsProvider,
+    /// Where `passport dev` runs the embedded Tencent Cloud simulator
+    /// (`PASSPORT_TENCENT_SIM_LISTEN`, default `127.0.0.1:8002`).
+    pub tencent_sim_listen: String,
+}
+
+/// `PASSPORT_SMS_PROVIDER`: `tencent` (Tencent Cloud SMS; in dev its simulator) or `outbox`
+/// (dev only: the text goes straight into the outbox).
+#[derive(Clone, Debug)]
+pub enum SmsProvider {
+    Outbox,
+    Tencent(Box<TencentSmsSettings>),
+}
+
+/// Tencent Cloud SMS (`SendSms`, 2021-01-11).
+#[derive(Clone, Debug)]
+pub struct TencentSmsSettings {
+    /// `PASSPORT_TENCENT_SECRET_ID` / `PASSPORT_TENCENT_SECRET_KEY` (CAM API key).
+    pub secret_id: String,
+    pub secret_key: Secret,
+    /// `PASSPORT_SMS_APP_ID`: the SmsSdkAppId (`1400…`).
+    pub app_id: String,
+    /// `PASSPORT_SMS_SIGN_NAME`: the approved signature (`荏苒`).
+    pub sign_name: String,
+    /// `PASSPORT_SMS_TEMPLATE_ID`: the approved verification-code template, `{1}` the code and
+    /// `{2}` its minutes.
+    pub template_id: String,
+    /// `PASSPORT_TENCENT_SMS_ENDPOINT`: `https://sms.tencentcloudapi.com` (dev: the simulator).
+    pub endpoint: Url,
+    /// `PASSPORT_TENCENT_SMS_REGION`, default `ap-guangzhou`.
+    pub region: String,
+    /// One API call's time limit (`PASSPORT_TENCENT_TIMEOUT_MS`, default 10 s).
+    pub timeout: Duration,
 }
 
 #[derive(Clone, Debug)]
@@ -563,6 +607,13 @@ impl Settings {
                 .unwrap_or_else(|| "admin-ui/dist".to_string()),
         );
 
+        let tencent_sim_listen = source
+            .plain("PASSPORT_TENCENT_SIM_LISTEN", |f| {
+                f.tencent_sim_listen.clone()
+            })
+            .unwrap_or_else(|| "127.0.0.1:8002".to_string());
+        let sms = resolve_sms(&source, dev, &tencent_sim_listen, &mut unsafe_settings)?;
+
         if !unsafe_settings.is_empty() {
             return Err(ConfigError::UnsafeProduction(unsafe_settings));
         }
@@ -591,12 +642,126 @@ impl Settings {
             jobs,
             refresh,
             web_dist,
+            sms,
+            tencent_sim_listen,
         })
     }
 
     pub fn is_dev(&self) -> bool {
         self.profile == Profile::Dev
     }
+}
+
+/// The SMS provider. Dev defaults to Tencent Cloud SMS through the embedded simulator (its
+/// public dev key, app, signature and template); production demands every Tencent setting and
+/// refuses the outbox and the simulator's dev key.
+fn resolve_sms(
+    source: &Source<'_>,
+    dev: bool,
+    tencent_sim_listen: &str,
+    unsafe_settings: &mut Vec<String>,
+) -> Result<SmsProvider, ConfigError> {
+    use crate::tencent::sim::{self, sms as sim_sms};
+    match source
+        .plain("PASSPORT_SMS_PROVIDER", |f| f.sms_provider.clone())
+        .map(|p| p.to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("tencent") => {}
+        Some("outbox") if dev => return Ok(SmsProvider::Outbox),
+        Some("outbox") => {
+            unsafe_settings.push(
+                "PASSPORT_SMS_PROVIDER=outbox only writes files: production needs `tencent`".into(),
+            );
+            return Ok(SmsProvider::Outbox);
+        }
+        Some(other) => {
+            return Err(ConfigError::Invalid {
+                setting: "PASSPORT_SMS_PROVIDER",
+                reason: format!("unknown provider `{other}` (expected `tencent` or `outbox`)"),
+            });
+        }
+    }
+    let mut required = |var: &'static str, value: Option<String>, dev_default: &str| match value {
+        Some(v) => v,
+        None if dev => dev_default.to_owned(),
+        None => {
+            unsafe_settings.push(format!("{var} is not set (Tencent Cloud SMS)"));
+            String::new()
+        }
+    };
+    let secret_id = required(
+        "PASSPORT_TENCENT_SECRET_ID",
+        source.plain("PASSPORT_TENCENT_SECRET_ID", |f| {
+            f.tencent_secret_id.clone()
+        }),
+        sim::DEV_SECRET_ID,
+    );
+    let app_id = required(
+        "PASSPORT_SMS_APP_ID",
+        source.plain("PASSPORT_SMS_APP_ID", |f| f.sms_app_id.clone()),
+        sim_sms::DEV_SMS_APP_ID,
+    );
+    let sign_name = required(
+        "PASSPORT_SMS_SIGN_NAME",
+        source.plain("PASSPORT_SMS_SIGN_NAME", |f| f.sms_sign_name.clone()),
+        sim_sms::DEV_SMS_SIGN_NAME,
+    );
+    let template_id = required(
+        "PASSPORT_SMS_TEMPLATE_ID",
+        source.plain("PASSPORT_SMS_TEMPLATE_ID", |f| f.sms_template_id.clone()),
+        sim_sms::DEV_SMS_TEMPLATE_ID,
+    );
+    let secret_key = match source.secret("PASSPORT_TENCENT_SECRET_KEY", |f| {
+        f.tencent_secret_key.clone()
+    })? {
+        Some(k) => k,
+        None if dev => Secret::new(sim::DEV_SECRET_KEY),
+        None => {
+            unsafe_settings
+                .push("PASSPORT_TENCENT_SECRET_KEY is not set (Tencent Cloud SMS)".into());
+            Secret::new("")
+        }
+    };
+    if !dev && (secret_id == sim::DEV_SECRET_ID || secret_key.expose() == sim::DEV_SECRET_KEY) {
+        unsafe_settings.push(
+            "PASSPORT_TENCENT_SECRET_ID / PASSPORT_TENCENT_SECRET_KEY must not be the simulator's dev key".into(),
+        );
+    }
+    let endpoint = match source.plain("PASSPORT_TENCENT_SMS_ENDPOINT", |f| {
+        f.tencent_sms_endpoint.clone()
+    }) {
+        Some(u) => parse_url("PASSPORT_TENCENT_SMS_ENDPOINT", &u)?,
+        None if dev => parse_url(
+            "PASSPORT_TENCENT_SMS_ENDPOINT",
+            &format!("http://{tencent_sim_listen}/"),
+        )?,
+        None => parse_url(
+            "PASSPORT_TENCENT_SMS_ENDPOINT",
+            "https://sms.tencentcloudapi.com/",
+        )?,
+    };
+    if !dev && endpoint.scheme() != "https" {
+        unsafe_settings.push("PASSPORT_TENCENT_SMS_ENDPOINT must be https:// in production".into());
+    }
+    let region = source
+        .plain("PASSPORT_TENCENT_SMS_REGION", |f| {
+            f.tencent_sms_region.clone()
+        })
+        .unwrap_or_else(|| "ap-guangzhou".to_owned());
+    let timeout = source
+        .number("PASSPORT_TENCENT_TIMEOUT_MS", |f| f.tencent_timeout_ms)?
+        .map_or(Duration::from_secs(10), |n| Duration::from_millis(n.max(1)));
+    Ok(SmsProvider::Tencent(Box::new(TencentSmsSettings {
+        secret_id,
+        secret_key,
+        app_id,
+        sign_name,
+        template_id,
+        endpoint,
+        region,
+        timeout,
+    })))
 }
 
 /// Precedence: environment variable, then `*_FILE` variable (secrets), then the config file.
@@ -712,7 +877,94 @@ mod tests {
             ),
             ("PASSPORT_SMTP_URL", "smtp://mail.renran.cn:587"),
             ("PASSPORT_MAIL_FROM", "荏苒 <no-reply@renran.cn>"),
+            (
+                "PASSPORT_TENCENT_SECRET_ID",
+                "AKIDrealrealrealrealrealrealrealreal",
+            ),
+            ("PASSPORT_TENCENT_SECRET_KEY", "real-tencent-secret-key"),
+            ("PASSPORT_SMS_APP_ID", "1400123456"),
+            ("PASSPORT_SMS_SIGN_NAME", "荏苒"),
+            ("PASSPORT_SMS_TEMPLATE_ID", "1234567"),
         ]
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_real_sms_provider_and_names_what_is_missing() {
+        let sms_vars = [
+            "PASSPORT_TENCENT_SECRET_ID",
+            "PASSPORT_TENCENT_SECRET_KEY",
+            "PASSPORT_SMS_APP_ID",
+            "PASSPORT_SMS_SIGN_NAME",
+            "PASSPORT_SMS_TEMPLATE_ID",
+        ];
+        let mut vars = production_env();
+        vars.retain(|(k, _)| !sms_vars.contains(k));
+        let text = Settings::resolve(None, &env(&vars), None)
+            .expect_err("must refuse")
+            .to_string();
+        for var in sms_vars {
+            assert!(text.contains(var), "{var} missing from: {text}");
+        }
+        // The outbox is no provider in production.
+        let mut vars = production_env();
+        vars.push(("PASSPORT_SMS_PROVIDER", "outbox"));
+        let text = Settings::resolve(None, &env(&vars), None)
+            .expect_err("must refuse")
+            .to_string();
+        assert!(text.contains("PASSPORT_SMS_PROVIDER"), "{text}");
+        // Nor is the simulator: its dev key, or a plain-http endpoint.
+        let mut vars = production_env();
+        vars.retain(|(k, _)| *k != "PASSPORT_TENCENT_SECRET_ID");
+        vars.push((
+            "PASSPORT_TENCENT_SECRET_ID",
+            crate::tencent::sim::DEV_SECRET_ID,
+        ));
+        vars.push(("PASSPORT_TENCENT_SMS_ENDPOINT", "http://127.0.0.1:8002"));
+        let text = Settings::resolve(None, &env(&vars), None)
+            .expect_err("must refuse")
+            .to_string();
+        assert!(text.contains("dev key"), "{text}");
+        assert!(text.contains("PASSPORT_TENCENT_SMS_ENDPOINT"), "{text}");
+        let unknown = env(&[("PASSPORT_SMS_PROVIDER", "carrier-pigeon")]);
+        let err = Settings::resolve(None, &unknown, Some(Profile::Dev)).expect_err("unknown");
+        assert!(err.to_string().contains("PASSPORT_SMS_PROVIDER"), "{err}");
+    }
+
+    #[test]
+    fn production_sends_sms_through_tencent_cloud_with_the_key_from_a_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key_file = dir.path().join("tencent-key");
+        std::fs::write(&key_file, "key-from-a-file\n").expect("write");
+        let key_path = key_file.to_string_lossy().to_string();
+        let mut vars = production_env();
+        vars.retain(|(k, _)| *k != "PASSPORT_TENCENT_SECRET_KEY");
+        vars.push(("PASSPORT_TENCENT_SECRET_KEY_FILE", key_path.as_str()));
+        let s = Settings::resolve(None, &env(&vars), None).expect("resolves");
+        let SmsProvider::Tencent(t) = &s.sms else {
+            panic!("production sends through Tencent Cloud");
+        };
+        assert_eq!(t.endpoint.as_str(), "https://sms.tencentcloudapi.com/");
+        assert_eq!(t.region, "ap-guangzhou");
+        assert_eq!(t.secret_key.expose(), "key-from-a-file");
+        assert_eq!(t.app_id, "1400123456");
+        assert!(!format!("{s:?}").contains("key-from-a-file"));
+    }
+
+    #[test]
+    fn dev_sends_sms_through_the_tencent_simulator_unless_told_to_use_the_outbox() {
+        let s = Settings::resolve(None, &env(&[]), Some(Profile::Dev)).expect("dev");
+        let SmsProvider::Tencent(t) = &s.sms else {
+            panic!("dev defaults to the Tencent simulator");
+        };
+        assert_eq!(t.endpoint.as_str(), "http://127.0.0.1:8002/");
+        assert_eq!(t.secret_id, crate::tencent::sim::DEV_SECRET_ID);
+        let s = Settings::resolve(
+            None,
+            &env(&[("PASSPORT_SMS_PROVIDER", "outbox")]),
+            Some(Profile::Dev),
+        )
+        .expect("dev");
+        assert!(matches!(s.sms, SmsProvider::Outbox));
     }
 
     #[test]
@@ -817,6 +1069,7 @@ mod tests {
             REAL_KEY,
             "real-app-key",
             "mail.renran.cn",
+            "real-tencent-secret-key",
         ] {
             assert!(!printed.contains(secret), "{secret} leaked: {printed}");
         }

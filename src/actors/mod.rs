@@ -32,7 +32,7 @@ use std::sync::Arc;
 pub use supervisor::{ActorTree, AskError, ChildSpec, Slot};
 
 use crate::jobs::{Backoff, JobKind};
-use crate::mail::{Mailer, Outbox};
+use crate::mail::Mailer;
 use crate::startup::AppState;
 use dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg, WorkerRoute};
 use worker::{JobWorker, WorkerArgs, WorkerMsg};
@@ -90,16 +90,9 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
         mailer,
         cipher: state.security.cipher.clone(),
     }));
-    if !settings.is_dev() {
-        tracing::warn!(
-            "no SMS provider is configured: SMS are written to the outbox directory, not sent"
-        );
-    }
     let sms_args = worker_args.with(Arc::new(sms::SendSms {
         cipher: state.security.cipher.clone(),
-        gateway: Arc::new(crate::sms::OutboxGateway(Outbox::new(
-            settings.mail.outbox_dir.clone(),
-        ))),
+        gateway: crate::sms::gateway(settings)?,
     }));
 
     let reset_args = worker_args.with(Arc::new(reset_requests::IssueResetLink {

@@ -13,6 +13,7 @@ use crate::api::ApiTags;
 use crate::api::error::ApiError;
 use crate::domain::Mobile;
 use crate::jobs::{self, NewJob};
+use crate::sms::Sms;
 use crate::startup::AppState;
 
 pub struct SmsApi;
@@ -38,11 +39,12 @@ pub enum SmsCodeResponse {
     Accepted(Json<SmsCodeSent>),
 }
 
-/// The message a person receives.
-pub fn sms_text(code: &str) -> String {
-    format!(
-        "【荏苒】您的验证码是{code}，{}分钟内有效。请勿告诉他人。",
-        sms_codes::CODE_LIFETIME.as_secs() / 60
+/// The message a person receives: the verification-code template with the code and its minutes.
+pub fn verification_sms(mobile: &Mobile, code: &str) -> Sms {
+    Sms::verification_code(
+        mobile.as_ref(),
+        code,
+        (sms_codes::CODE_LIFETIME.as_secs() / 60) as u32,
     )
 }
 
@@ -62,7 +64,7 @@ impl SmsApi {
         // Sealed: the code is in the database only as a keyed hash and inside this ciphertext.
         jobs::enqueue_sealed(
             &txn,
-            NewJob::sms(mobile.as_ref(), sms_text(&code)),
+            NewJob::sms(verification_sms(&mobile, &code)),
             &state.security.cipher,
         )
         .await
