@@ -857,7 +857,7 @@ mod tests {
     fn a_sealed_payload_opens_only_in_its_own_job_and_not_once_cleared() {
         let cipher =
             TokenCipher::new(&crate::config::TokenKey::parse(&"ab".repeat(32)).expect("key"));
-        let payload = NewJob::sms("13800138000", "【荏苒】您的验证码是123456").payload;
+        let payload = NewJob::sms(Sms::verification_code("13800138000", "123456", 5)).payload;
         let plain = serde_json::to_string(&payload).expect("json");
         let sealed = cipher
             .encrypt(TokenField::JobPayload, "key-1", &plain)
