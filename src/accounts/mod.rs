@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod email_change;
+pub mod key_rotation;
 pub mod mails;
 pub mod next;
 pub mod password_reset;

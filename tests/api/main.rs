@@ -15,6 +15,7 @@ mod bench_reset;
 mod foundation;
 mod itsdangerous;
 mod jobs;
+mod key_rotation;
 mod password_reset;
 mod qq_client;
 mod qq_login;

@@ -34,7 +34,7 @@ async fn start_login(app: &TestApp, next: &str) -> String {
     body["state"].as_str().expect("state").to_owned()
 }
 
-async fn callback(app: &TestApp, sim_user: &str) -> (StatusCode, Value) {
+pub(crate) async fn callback(app: &TestApp, sim_user: &str) -> (StatusCode, Value) {
     let state = start_login(app, "/books/1").await;
     let code = app.sim_code(sim_user).await;
     json_of(
