@@ -14,6 +14,7 @@ mod m20261125_000008_create_job_deliveries;
 mod m20261125_000020_create_rate_limits;
 mod m20261125_000030_add_qq_binding_refresh_lease;
 mod m20261125_000030_admin_panel;
+mod m20261129_000040_create_used_login_states;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000020_create_rate_limits::Migration),
             Box::new(m20261125_000030_add_qq_binding_refresh_lease::Migration),
             Box::new(m20261125_000030_admin_panel::Migration),
+            Box::new(m20261129_000040_create_used_login_states::Migration),
         ]
     }
 }

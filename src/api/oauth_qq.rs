@@ -4,11 +4,13 @@
 use std::time::Duration;
 
 use chrono::Utc;
+use poem::Request;
 use poem::web::{Data, RemoteAddr};
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, Union};
 
+use crate::accounts::login_state::{self, BrowserNonce};
 use crate::accounts::next::SafeNext;
 use crate::accounts::qq_login::{self, BindTicket, CallbackOutcome, LoginState, NewAccount};
 use crate::accounts::{self, AccountError, sms_codes};
@@ -103,6 +105,15 @@ pub struct RegisterRequest {
 }
 
 #[derive(ApiResponse)]
+pub enum AuthorizeUrlResponse {
+    /// The URL and its state. `Set-Cookie` gives this browser the `passport_qq_login` cookie
+    /// (`HttpOnly; SameSite=Lax; Secure`, path `/api/oauth/qq`, 10 minutes) that the callback
+    /// requires; a browser that already has one keeps it.
+    #[oai(status = 200)]
+    Ok(Json<AuthorizeUrl>, #[oai(header = "Set-Cookie")] String),
+}
+
+#[derive(ApiResponse)]
 pub enum RegisterResponse {
     /// Account created and bound; logged in.
     #[oai(status = 201)]
@@ -141,6 +152,14 @@ fn logged_in(
     }))
 }
 
+fn login_cookie(req: &Request) -> Option<BrowserNonce> {
+    req.headers()
+        .get_all(poem::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(BrowserNonce::from_cookie_header)
+}
+
 /// QQ's codes are 32 hex digits today; accept any short printable token and let QQ judge it.
 fn valid_code(code: &str) -> bool {
     !code.is_empty()
@@ -153,6 +172,9 @@ fn valid_code(code: &str) -> bool {
 #[OpenApi(tag = "ApiTags::QqLogin")]
 impl OauthQqApi {
     /// The QQ authorize URL for a login that returns to `next` (a same-site path, default `/`).
+    ///
+    /// Also sets the `passport_qq_login` cookie: the state works only in this browser (call with
+    /// credentials from another origin), and only once.
     #[oai(
         path = "/oauth/qq/authorize-url",
         method = "get",
@@ -161,20 +183,37 @@ impl OauthQqApi {
     async fn authorize_url(
         &self,
         state: Data<&AppState>,
+        req: &Request,
         next: Query<Option<String>>,
-    ) -> Result<Json<AuthorizeUrl>, ApiError> {
+    ) -> Result<AuthorizeUrlResponse, ApiError> {
         let next =
             SafeNext::parse_optional(next.0.as_deref()).map_err(|_| AccountError::UnsafeNext)?;
+        let browser = match login_cookie(req) {
+            Some(existing) => existing,
+            None => BrowserNonce::fresh().map_err(|e| ApiError::internal(&e))?,
+        };
         let nonce = crate::auth::crypto::random_token(12).map_err(|e| ApiError::internal(&e))?;
+        let login = LoginState {
+            next,
+            nonce,
+            browser: login_state::browser_binding(&state.security.hasher, &browser),
+        };
         let signed = state
             .security
             .state_signer
-            .dumps(&LoginState { next, nonce })
+            .dumps(&login)
             .map_err(|e| ApiError::internal(&e))?;
-        Ok(Json(AuthorizeUrl {
-            url: state.qq.authorize_url(&signed).to_string(),
-            state: signed,
-        }))
+        let cookie = browser.set_cookie(
+            qq_login::STATE_MAX_AGE.as_secs(),
+            login_state::cookie_is_secure(&state.settings.public_base_url),
+        );
+        Ok(AuthorizeUrlResponse::Ok(
+            Json(AuthorizeUrl {
+                url: state.qq.authorize_url(&signed).to_string(),
+                state: signed,
+            }),
+            cookie,
+        ))
     }
 
     /// Finish a QQ login: exchange the code, then log in a bound user or ask to bind.
@@ -186,6 +225,7 @@ impl OauthQqApi {
     async fn callback(
         &self,
         state: Data<&AppState>,
+        req: &Request,
         body: Json<CallbackRequest>,
     ) -> Result<Json<QqLoginResult>, ApiError> {
         let login: LoginState = match state
@@ -206,8 +246,38 @@ impl OauthQqApi {
                 .into());
             }
         };
+        if let Err(e) = login_state::same_browser(
+            &state.security.hasher,
+            &login.browser,
+            login_cookie(req).as_ref(),
+        ) {
+            state
+                .metrics
+                .callback(metrics::CallbackOutcome::StateInvalid);
+            return Err(e.into());
+        }
         if !valid_code(&body.code) {
             return Err(AccountError::InvalidCode.into());
+        }
+        // Used up before QQ is asked: a replayed state never reaches the code exchange.
+        let now = Utc::now();
+        let state_expires =
+            now + chrono::Duration::seconds(qq_login::STATE_MAX_AGE.as_secs() as i64);
+        if let Err(e) = login_state::consume(
+            &state.db,
+            &state.security.hasher,
+            &login.nonce,
+            state_expires,
+            now,
+        )
+        .await
+        {
+            if matches!(e, AccountError::StateUsed) {
+                state
+                    .metrics
+                    .callback(metrics::CallbackOutcome::StateInvalid);
+            }
+            return Err(e.into());
         }
         let identity = match state.exchange.exchange(body.code.clone()).await {
             Ok(identity) => identity,

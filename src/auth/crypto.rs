@@ -235,6 +235,10 @@ pub enum HashPurpose {
     SmsCode,
     PasswordResetNonce,
     EmailVerifyNonce,
+    /// The QQ login cookie's nonce, as carried inside the signed `state`.
+    QqLoginBrowser,
+    /// A QQ login `state`'s nonce, once used.
+    QqLoginState,
 }
 
 impl HashPurpose {
@@ -243,6 +247,8 @@ impl HashPurpose {
             HashPurpose::SmsCode => "sms_code",
             HashPurpose::PasswordResetNonce => "password_reset_nonce",
             HashPurpose::EmailVerifyNonce => "email_verify_nonce",
+            HashPurpose::QqLoginBrowser => "qq_login_browser",
+            HashPurpose::QqLoginState => "qq_login_state",
         }
     }
 }

@@ -16,6 +16,7 @@ mod foundation;
 mod itsdangerous;
 mod jobs;
 mod key_rotation;
+mod login_csrf;
 mod password_reset;
 mod qq_client;
 mod qq_login;
