@@ -217,6 +217,9 @@ impl OauthQqApi {
     }
 
     /// Finish a QQ login: exchange the code, then log in a bound user or ask to bind.
+    ///
+    /// Needs the `passport_qq_login` cookie that `getQqAuthorizeUrl` set in this browser (400
+    /// `state_not_this_browser` without it), and each state works once (400 `state_used`).
     #[oai(
         path = "/oauth/qq/callback",
         method = "post",
