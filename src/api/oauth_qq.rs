@@ -152,6 +152,42 @@ fn logged_in(
     }))
 }
 
+/// The callback's `state`, if it is ours, unexpired, issued to this browser and not used yet;
+/// it is used up here, before QQ is asked, so a replay never reaches the code exchange.
+async fn accept_state(
+    state: &AppState,
+    req: &Request,
+    signed: &str,
+) -> Result<LoginState, AccountError> {
+    let login: LoginState = state
+        .security
+        .state_signer
+        .loads(signed, qq_login::STATE_MAX_AGE)
+        .map_err(|e| {
+            if e.is_expired() {
+                AccountError::StateExpired
+            } else {
+                AccountError::StateInvalid
+            }
+        })?;
+    login_state::same_browser(
+        &state.security.hasher,
+        &login.browser,
+        login_cookie(req).as_ref(),
+    )?;
+    let now = Utc::now();
+    let expires = now + chrono::Duration::seconds(qq_login::STATE_MAX_AGE.as_secs() as i64);
+    login_state::consume(
+        &state.db,
+        &state.security.hasher,
+        &login.nonce,
+        expires,
+        now,
+    )
+    .await?;
+    Ok(login)
+}
+
 fn login_cookie(req: &Request) -> Option<BrowserNonce> {
     req.headers()
         .get_all(poem::http::header::COOKIE)
@@ -231,57 +267,18 @@ impl OauthQqApi {
         req: &Request,
         body: Json<CallbackRequest>,
     ) -> Result<Json<QqLoginResult>, ApiError> {
-        let login: LoginState = match state
-            .security
-            .state_signer
-            .loads(&body.state, qq_login::STATE_MAX_AGE)
-        {
-            Ok(login) => login,
-            Err(e) => {
-                state
-                    .metrics
-                    .callback(metrics::CallbackOutcome::StateInvalid);
-                return Err(if e.is_expired() {
-                    AccountError::StateExpired
-                } else {
-                    AccountError::StateInvalid
-                }
-                .into());
-            }
-        };
-        if let Err(e) = login_state::same_browser(
-            &state.security.hasher,
-            &login.browser,
-            login_cookie(req).as_ref(),
-        ) {
-            state
-                .metrics
-                .callback(metrics::CallbackOutcome::StateInvalid);
-            return Err(e.into());
-        }
         if !valid_code(&body.code) {
             return Err(AccountError::InvalidCode.into());
         }
-        // Used up before QQ is asked: a replayed state never reaches the code exchange.
-        let now = Utc::now();
-        let state_expires =
-            now + chrono::Duration::seconds(qq_login::STATE_MAX_AGE.as_secs() as i64);
-        if let Err(e) = login_state::consume(
-            &state.db,
-            &state.security.hasher,
-            &login.nonce,
-            state_expires,
-            now,
-        )
-        .await
-        {
-            if matches!(e, AccountError::StateUsed) {
-                state
-                    .metrics
-                    .callback(metrics::CallbackOutcome::StateInvalid);
-            }
-            return Err(e.into());
-        }
+        let login = accept_state(&state, req, &body.state)
+            .await
+            .inspect_err(|e| {
+                if !matches!(e, AccountError::Internal(_)) {
+                    state
+                        .metrics
+                        .callback(metrics::CallbackOutcome::StateInvalid);
+                }
+            })?;
         let identity = match state.exchange.exchange(body.code.clone()).await {
             Ok(identity) => identity,
             Err(ExchangeError::Overloaded) => {
