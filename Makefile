@@ -57,9 +57,10 @@ openapi-check: build
 
 ## make ui: build the web app in admin-ui/ (served by the passport binary): install the locked
 ## packages, generate the TypeScript client from openapi/openapi.json, type-check it (vue-tsc: an
-## API change that breaks a page fails here), then bundle it into admin-ui/dist.
+## API change that breaks a page fails here), bundle it into admin-ui/dist, and run its unit tests
+## (`npm test`: e.g. the `next` rules against the cases the server shares, openapi/next-cases.json).
 ui:
-	cd admin-ui && npm ci --no-audit --no-fund && npm run build
+	cd admin-ui && npm ci --no-audit --no-fund && npm run build && npm test
 
 ## make bench: performance scenarios (filled by the features that have targets).
 # Optimised, without debug info, in its own target profile so `make test` stays a debug build.

@@ -53,6 +53,22 @@ pub enum Command {
     },
     /// Print the OpenAPI spec (JSON) of the HTTP API.
     Openapi,
+    /// Token-key tasks.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysAction {
+    /// Re-encrypt every stored QQ token under PASSPORT_TOKEN_KEY (old keys from
+    /// PASSPORT_TOKEN_KEYS_OLD). Resumable; safe while instances serve.
+    Rotate {
+        /// Rows per transaction.
+        #[arg(long, default_value_t = crate::accounts::key_rotation::DEFAULT_BATCH)]
+        batch_size: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -199,7 +215,68 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 admin.username, admin.id
             );
         }
+        Command::Keys {
+            action: KeysAction::Rotate { batch_size },
+        } => {
+            // The service's own settings: the same keys and database as `passport serve`.
+            let settings = Settings::load(config, None)?;
+            let db = crate::db::connect(&settings.database_url)
+                .await
+                .context("cannot open the database")?;
+            return rotate_token_keys(&db, &settings, batch_size).await;
+        }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn rotate_token_keys(
+    db: &sea_orm::DatabaseConnection,
+    settings: &Settings,
+    batch_size: u64,
+) -> anyhow::Result<ExitCode> {
+    use crate::accounts::key_rotation::{self, RotationCount, TokenTable};
+    let cipher =
+        crate::auth::TokenCipher::with_old_keys(&settings.token_key, &settings.token_keys_old);
+    println!(
+        "current token key: {} ({} old key(s) accepted for reading)",
+        cipher.current_key_id(),
+        settings.token_keys_old.len()
+    );
+    let line = |table: TokenTable, c: &RotationCount| {
+        format!(
+            "{}: {} re-encrypted, {} changed meanwhile (kept), {} undecryptable",
+            table.as_str(),
+            c.rotated,
+            c.changed_meanwhile,
+            c.undecryptable
+        )
+    };
+    let report = key_rotation::rotate(db, &cipher, batch_size, |table, count| {
+        eprintln!("  … {}", line(table, count));
+    })
+    .await
+    .context("the rotation stopped (run it again to continue)")?;
+    println!("{}", line(TokenTable::QqBindings, &report.bindings));
+    println!("{}", line(TokenTable::PendingQqIdentities, &report.pending));
+    let (bindings_left, pending_left) = key_rotation::remaining(db, &cipher).await?;
+    let left = bindings_left + pending_left;
+    let undecryptable = report.bindings.undecryptable + report.pending.undecryptable;
+    if left > undecryptable {
+        println!(
+            "{left} row(s) are still under an old key (written meanwhile by an instance that \
+             seals with an old key?): run again once every instance has the new key"
+        );
+        return Ok(ExitCode::from(2));
+    }
+    if undecryptable > 0 {
+        println!(
+            "{undecryptable} row(s) open under no configured key and were left as they are: \
+             add the key they were written with to PASSPORT_TOKEN_KEYS_OLD and run again, or \
+             accept that those bindings need a fresh QQ login"
+        );
+        return Ok(ExitCode::from(2));
+    }
+    println!("every stored token is under the current key; old keys may be removed");
     Ok(ExitCode::SUCCESS)
 }
 

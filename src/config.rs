@@ -93,6 +93,16 @@ impl TokenKey {
     pub fn expose(&self) -> &[u8; 32] {
         &self.0
     }
+
+    /// Keys separated by commas or whitespace (a `_FILE` may hold one per line); empty means
+    /// none. A bad entry is named by its position, never by its value.
+    pub fn parse_list(text: &str) -> Result<Vec<Self>, String> {
+        text.split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|part| !part.is_empty())
+            .enumerate()
+            .map(|(i, part)| Self::parse(part).map_err(|e| format!("key #{}: {e}", i + 1)))
+            .collect()
+    }
 }
 
 impl fmt::Debug for TokenKey {
@@ -134,6 +144,7 @@ struct FileSettings {
     public_base_url: Option<String>,
     secret_key: Option<Secret>,
     token_key: Option<Secret>,
+    token_keys_old: Option<Secret>,
     qq_app_id: Option<String>,
     qq_app_key: Option<Secret>,
     qq_redirect_uri: Option<String>,
@@ -186,7 +197,11 @@ pub struct Settings {
     pub public_base_url: Url,
     /// Signs state, bind tickets, reset tokens and JWTs (each with its own salt or purpose).
     pub secret_key: Secret,
+    /// Encrypts every new QQ token ciphertext.
     pub token_key: TokenKey,
+    /// Earlier token keys, still accepted for decryption (`PASSPORT_TOKEN_KEYS_OLD`) until
+    /// `passport keys rotate` has moved every stored token to `token_key`.
+    pub token_keys_old: Vec<TokenKey>,
     pub qq: QqSettings,
     pub mail: MailSettings,
     /// Where `passport dev` runs the embedded QQ Connect simulator.
@@ -441,6 +456,16 @@ impl Settings {
                 setting: "PASSPORT_TOKEN_KEY",
                 reason,
             })?;
+        let token_keys_old =
+            match source.secret("PASSPORT_TOKEN_KEYS_OLD", |f| f.token_keys_old.clone())? {
+                Some(list) => {
+                    TokenKey::parse_list(list.expose()).map_err(|reason| ConfigError::Invalid {
+                        setting: "PASSPORT_TOKEN_KEYS_OLD",
+                        reason,
+                    })?
+                }
+                None => Vec::new(),
+            };
 
         let app_id = match source.plain("PASSPORT_QQ_APP_ID", |f| f.qq_app_id.clone()) {
             Some(id) => id,
@@ -625,6 +650,7 @@ impl Settings {
             public_base_url,
             secret_key,
             token_key,
+            token_keys_old,
             qq: QqSettings {
                 app_id,
                 app_key,
@@ -1109,6 +1135,47 @@ mod tests {
         let err =
             Settings::resolve(Some(&config), &env(&[]), Some(Profile::Dev)).expect_err("typo");
         assert!(err.to_string().contains("databse_url"), "{err}");
+    }
+
+    #[test]
+    fn old_token_keys_come_from_a_list_or_a_file() {
+        let b64 = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
+        let listed = format!("{REAL_KEY}, {b64}");
+        let s = Settings::resolve(
+            None,
+            &env(&[("PASSPORT_TOKEN_KEYS_OLD", listed.as_str())]),
+            Some(Profile::Dev),
+        )
+        .expect("resolves");
+        assert_eq!(s.token_keys_old.len(), 2);
+        assert_eq!(s.token_keys_old[1].expose(), &[7u8; 32]);
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("old-keys");
+        std::fs::write(&file, format!("{REAL_KEY}\n{b64}\n")).expect("write");
+        let path = file.to_string_lossy().to_string();
+        let s = Settings::resolve(
+            None,
+            &env(&[("PASSPORT_TOKEN_KEYS_OLD_FILE", path.as_str())]),
+            Some(Profile::Dev),
+        )
+        .expect("resolves");
+        assert_eq!(s.token_keys_old.len(), 2);
+
+        let none = Settings::resolve(None, &env(&[]), Some(Profile::Dev)).expect("resolves");
+        assert!(none.token_keys_old.is_empty());
+
+        let err = Settings::resolve(
+            None,
+            &env(&[("PASSPORT_TOKEN_KEYS_OLD", "abcd")]),
+            Some(Profile::Dev),
+        )
+        .expect_err("a short key");
+        assert!(err.to_string().contains("key #1"), "{err}");
+        assert!(
+            !err.to_string().contains("abcd"),
+            "the value never prints: {err}"
+        );
     }
 
     #[test]

@@ -154,7 +154,11 @@ export async function api(app, method, p, body, token) {
  * register with an SMS code. Answers the login result (token, user).
  */
 export async function registerViaQq(app, { simUser, nickname, mobile, password }) {
-  const { state } = await api(app, 'GET', '/oauth/qq/authorize-url?next=/account')
+  // As a browser: the authorize answer's login cookie goes back with the callback.
+  const started = await fetch(`${app.base}/api/oauth/qq/authorize-url?next=/account`)
+  if (!started.ok) throw new Error(`authorize-url: HTTP ${started.status} ${await started.text()}`)
+  const { state } = await started.json()
+  const cookie = (started.headers.get('set-cookie') ?? '').split(';')[0]
   const r = await fetch(`${app.sim}/_sim/codes`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -167,7 +171,13 @@ export async function registerViaQq(app, { simUser, nickname, mobile, password }
   })
   if (!r.ok) throw new Error(`sim codes: HTTP ${r.status} ${await r.text()}`)
   const [code] = (await r.json()).codes
-  const pending = await api(app, 'POST', '/oauth/qq/callback', { code, state })
+  const called = await fetch(`${app.base}/api/oauth/qq/callback`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Cookie: cookie },
+    body: JSON.stringify({ code, state }),
+  })
+  if (!called.ok) throw new Error(`callback: HTTP ${called.status} ${await called.text()}`)
+  const pending = await called.json()
   if (pending.status !== 'bind_required') throw new Error(`expected bind_required: ${JSON.stringify(pending)}`)
   const asked = Date.now() - 1000
   await api(app, 'POST', '/sms/codes', { mobile })

@@ -232,3 +232,48 @@ test('a reader who forgot the password resets it from the mailed link and signs 
     await page.locator('[data-test=me-nickname]', { hasText: '健忘的小李' }).waitFor()
   })
 })
+
+test('a sign-in link whose next hides a tab (/\\t/evil.com) never leaves the site', async () => {
+  await registerViaQq(app, {
+    simUser: 'tabby_qq',
+    nickname: '小心的阿猫',
+    mobile: '13800138005',
+    password: 'Tabby-pass-55',
+  })
+  // Browsers strip the tab from `/\t/evil.com` and read `//evil.com`: another site.
+  const login = `${app.base}/login?next=${encodeURIComponent('/\t/evil.com')}`
+  await withPage(browser, '5-next-with-a-tab', DESKTOP, async (page) => {
+    // Every page this tab loads (QQ avatars are images, not navigations).
+    const elsewhere = []
+    page.on('request', (r) => {
+      if (!r.isNavigationRequest()) return
+      const { origin } = new URL(r.url())
+      if (origin !== app.base && origin !== app.sim) elsewhere.push(r.url())
+    })
+
+    // With the password.
+    await page.goto(login)
+    await page.fill('input[name=account]', '13800138005')
+    await page.fill('input[name=password]', 'Tabby-pass-55')
+    await page.getByRole('button', { name: '登录', exact: true }).click()
+    await page.waitForURL((u) => u.pathname === '/account')
+    assert.equal(new URL(page.url()).origin, app.base)
+    await page.locator('[data-test=me-nickname]', { hasText: '小心的阿猫' }).waitFor()
+
+    // With QQ: the unsafe `next` never reaches the API, and QQ brings the reader home.
+    await page.evaluate(() => {
+      localStorage.clear()
+      sessionStorage.clear()
+    })
+    const asked = []
+    page.on('request', (r) => r.url().includes('/api/oauth/qq/authorize-url') && asked.push(new URL(r.url())))
+    await page.goto(login)
+    await page.getByRole('button', { name: 'QQ登录' }).click()
+    await approveOnQq(page, 'tabby_qq', '小心的阿猫')
+    await page.waitForURL((u) => u.pathname === '/account')
+    assert.equal(new URL(page.url()).origin, app.base)
+    assert.equal(asked.length, 1)
+    assert.equal(asked[0].searchParams.get('next'), '/account')
+    assert.deepEqual(elsewhere, [], 'the tab never went to another site')
+  })
+})

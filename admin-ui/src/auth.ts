@@ -50,9 +50,5 @@ export function rememberChoice(remember?: boolean): boolean {
   return sessionStorage.getItem(REMEMBER) === '1'
 }
 
-/** A same-site path to go to after signing in; anything else (absolute, `//host`) is ignored. */
-export function safeNext(next: unknown, fallback = '/account'): string {
-  if (typeof next !== 'string' || !next.startsWith('/')) return fallback
-  if (next.startsWith('//') || next.startsWith('/\\')) return fallback
-  return next
-}
+/** Where to go after signing in: the server's `next` rules (see `./next`). */
+export { safeNext } from './next'

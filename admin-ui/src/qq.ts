@@ -1,13 +1,21 @@
 // The QQ round trip. The API gives the authorize URL and the `state` inside it; we keep `state`
 // in this tab's sessionStorage and the callback page refuses a `state` it did not send (login
-// CSRF: nobody can finish their own QQ login in our visitor's browser).
+// CSRF: nobody can finish their own QQ login in our visitor's browser). The API checks too: the
+// authorize answer sets an HttpOnly cookie the callback must bring back, and a state works once.
+// Both calls go with credentials, so the cookie also travels when the app is served from another
+// (configured) origin.
 import { api, run } from './api/client'
+
+/** Send and keep the API's QQ login cookie, also across origins. */
+export const WITH_LOGIN_COOKIE = { credentials: 'include' } as const
 
 const STATE = 'passport.qq_state'
 
 /** Send the browser to QQ; answers an error message if the URL could not be had. */
 export async function startQqLogin(next: string): Promise<string | null> {
-  const res = await run(api.GET('/oauth/qq/authorize-url', { params: { query: { next } } }))
+  const res = await run(
+    api.GET('/oauth/qq/authorize-url', { params: { query: { next } }, ...WITH_LOGIN_COOKIE }),
+  )
   if (!res.ok) return res.error.message
   sessionStorage.setItem(STATE, res.data.state)
   window.location.assign(res.data.url)

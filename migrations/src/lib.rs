@@ -16,6 +16,7 @@ mod m20261125_000030_add_qq_binding_refresh_lease;
 mod m20261125_000030_admin_panel;
 mod m20261129_000040_create_email_verifications;
 mod m20261129_000041_add_jobs_sealed_payload;
+mod m20261129_000042_create_used_login_states;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000030_admin_panel::Migration),
             Box::new(m20261129_000040_create_email_verifications::Migration),
             Box::new(m20261129_000041_add_jobs_sealed_payload::Migration),
+            Box::new(m20261129_000042_create_used_login_states::Migration),
         ]
     }
 }

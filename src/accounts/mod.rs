@@ -3,6 +3,8 @@
 
 pub mod admin;
 pub mod email_change;
+pub mod key_rotation;
+pub mod login_state;
 pub mod mails;
 pub mod next;
 pub mod notices;
@@ -32,6 +34,11 @@ pub enum AccountError {
     StateInvalid,
     #[error("state expired")]
     StateExpired,
+    /// The callback came without the cookie of the browser that asked for this state.
+    #[error("state was issued to another browser")]
+    StateNotThisBrowser,
+    #[error("state was already used")]
+    StateUsed,
     #[error("next is not a same-site path")]
     UnsafeNext,
     #[error("authorization code is malformed")]

@@ -122,6 +122,40 @@ mod tests {
         );
     }
 
+    /// The cases in `openapi/next-cases.json`, which the web app's `isSafeNext` runs too: both
+    /// sides apply exactly the same rules.
+    #[test]
+    fn the_shared_cases_hold() {
+        #[derive(serde::Deserialize)]
+        struct Case {
+            next: Option<String>,
+            prefix: Option<String>,
+            repeat: Option<String>,
+            times: Option<usize>,
+            safe: bool,
+        }
+        #[derive(serde::Deserialize)]
+        struct Cases {
+            cases: Vec<Case>,
+        }
+        let shared: Cases =
+            serde_json::from_str(include_str!("../../openapi/next-cases.json")).expect("cases");
+        assert!(shared.cases.len() > 40);
+        for case in shared.cases {
+            let next = match (case.next, case.prefix, case.repeat, case.times) {
+                (Some(next), None, None, None) => next,
+                (None, Some(prefix), Some(repeat), Some(times)) => prefix + &repeat.repeat(times),
+                _ => panic!("a case has `next`, or `prefix`, `repeat` and `times`"),
+            };
+            assert_eq!(
+                SafeNext::parse(&next).is_ok(),
+                case.safe,
+                "{next:?} ({} bytes)",
+                next.len()
+            );
+        }
+    }
+
     proptest! {
         #[test]
         fn whatever_passes_is_a_rooted_path_no_browser_reads_as_another_host(s in "\\PC{0,40}") {

@@ -33,8 +33,12 @@ pub const PENDING_LIFETIME: Duration = TICKET_MAX_AGE;
 pub struct LoginState {
     pub next: SafeNext,
     /// Makes every state unique; the frontend keeps the state it was given and checks QQ sends
-    /// the same one back (login CSRF).
+    /// the same one back (login CSRF). Its keyed hash marks the state used at the callback.
     pub nonce: String,
+    /// Keyed hash of the nonce in the browser's login cookie: only the browser that asked for
+    /// this state can finish the login with it (see [`super::login_state`]).
+    #[serde(rename = "b")]
+    pub browser: String,
 }
 
 /// What a bind ticket names: one pending identity, for one openid.

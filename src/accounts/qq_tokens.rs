@@ -21,6 +21,9 @@ use crate::qq::client::{QqClient, QqError};
 /// How long one refresher may hold a binding (longer than the QQ client's whole timeout).
 pub const REFRESH_LEASE: chrono::Duration = chrono::Duration::seconds(60);
 
+/// The `refresh_error` prefix of a binding whose stored token no configured key can open.
+pub const UNDECRYPTABLE: &str = "token_undecryptable";
+
 /// How many due bindings one scan queues at most (the next scan takes the rest).
 pub const SCAN_BATCH: u64 = 5_000;
 
@@ -133,9 +136,22 @@ pub async fn refresh_binding(
         mark_failed(db, &binding, None, "no refresh token stored", now).await?;
         return Ok(RefreshOutcome::Failed { qq_code: None });
     };
-    let refresh_token = cipher
-        .decrypt(TokenField::QqRefreshToken, &binding.openid, stored_refresh)
-        .map_err(|e| RefreshError::Permanent(format!("cannot decrypt the refresh token: {e}")))?;
+    let refresh_token =
+        match cipher.decrypt(TokenField::QqRefreshToken, &binding.openid, stored_refresh) {
+            Ok(token) => token,
+            Err(e) => {
+                // No key we hold opens it, so no retry can help: mark the binding failed (the user's
+                // next QQ login stores fresh tokens) instead of queueing a doomed job every scan.
+                let detail = format!(
+                    "{UNDECRYPTABLE}: the stored refresh token opens under neither \
+                 PASSPORT_TOKEN_KEY nor PASSPORT_TOKEN_KEYS_OLD ({e})"
+                );
+                if mark_failed(db, &binding, None, &detail, now).await? {
+                    return Ok(RefreshOutcome::Failed { qq_code: None });
+                }
+                return Ok(RefreshOutcome::Superseded);
+            }
+        };
 
     match qq.refresh(&refresh_token).await {
         Ok(token) => {

@@ -72,7 +72,7 @@ impl Perform for RefreshQqToken {
                     tracing::warn!(
                         binding_id,
                         ?qq_code,
-                        "QQ refused the refresh token; binding marked refresh_failed"
+                        "refresh token refused by QQ or unreadable; binding marked refresh_failed"
                     );
                     Ok(())
                 }

@@ -41,7 +41,7 @@ impl ErrorBody {
 #[derive(Debug, ApiResponse)]
 pub enum ApiError {
     /// Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
-    /// `state_expired`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
+    /// `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
     /// `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
     /// `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
     /// `wrong_password`, `recent_qq_login_required`; admin: `reason_required`,
@@ -126,6 +126,11 @@ impl From<AccountError> for ApiError {
         match e {
             E::StateInvalid => Self::bad_request("state_invalid", "登录请求无效，请重新登录"),
             E::StateExpired => Self::bad_request("state_expired", "登录已超时，请重新登录"),
+            E::StateNotThisBrowser => Self::bad_request(
+                "state_not_this_browser",
+                "这次 QQ 登录不是从这个浏览器发起的，为了账号安全，请重新登录",
+            ),
+            E::StateUsed => Self::bad_request("state_used", "这次登录请求已经用过了，请重新登录"),
             E::UnsafeNext => Self::bad_request("invalid_next", "跳转地址必须是本站的相对路径"),
             E::InvalidCode => Self::bad_request("invalid_code", "QQ 授权码格式不正确"),
             E::Overloaded => Self::Unavailable(Json(ErrorBody::new(

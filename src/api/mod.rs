@@ -112,14 +112,15 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .around(crate::telemetry::trace_request)
 }
 
-/// Only the configured frontend origins get CORS headers. Tokens travel in `Authorization`, never
-/// in cookies, so credentials mode stays off.
+/// Only the configured frontend origins get CORS headers. Tokens travel in `Authorization`; the
+/// one cookie is the QQ login's browser binding (path `/api/oauth/qq`), so credentials are allowed
+/// for these origins (each named, never `*`) and the frontend calls the QQ login with them.
 fn cors(origins: &[String]) -> Cors {
     let cors = Cors::new()
         .allow_methods(["GET", "POST", "PUT", "DELETE", "OPTIONS"])
         .allow_headers(["authorization", "content-type", "x-request-id"])
         .expose_header("x-request-id")
-        .allow_credentials(false)
+        .allow_credentials(true)
         .max_age(600);
     if origins.is_empty() {
         // poem's Cors allows every origin when none is listed; a function that refuses all

@@ -4,11 +4,13 @@
 use std::time::Duration;
 
 use chrono::Utc;
+use poem::Request;
 use poem::web::{Data, RemoteAddr};
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, Union};
 
+use crate::accounts::login_state::{self, BrowserNonce};
 use crate::accounts::next::SafeNext;
 use crate::accounts::qq_login::{self, BindTicket, CallbackOutcome, LoginState, NewAccount};
 use crate::accounts::{self, AccountError, sms_codes};
@@ -103,6 +105,15 @@ pub struct RegisterRequest {
 }
 
 #[derive(ApiResponse)]
+pub enum AuthorizeUrlResponse {
+    /// The URL and its state. `Set-Cookie` gives this browser the `passport_qq_login` cookie
+    /// (`HttpOnly; SameSite=Lax; Secure`, path `/api/oauth/qq`, 10 minutes) that the callback
+    /// requires; a browser that already has one keeps it.
+    #[oai(status = 200)]
+    Ok(Json<AuthorizeUrl>, #[oai(header = "Set-Cookie")] String),
+}
+
+#[derive(ApiResponse)]
 pub enum RegisterResponse {
     /// Account created and bound; logged in.
     #[oai(status = 201)]
@@ -141,6 +152,50 @@ fn logged_in(
     }))
 }
 
+/// The callback's `state`, if it is ours, unexpired, issued to this browser and not used yet;
+/// it is used up here, before QQ is asked, so a replay never reaches the code exchange.
+async fn accept_state(
+    state: &AppState,
+    req: &Request,
+    signed: &str,
+) -> Result<LoginState, AccountError> {
+    let login: LoginState = state
+        .security
+        .state_signer
+        .loads(signed, qq_login::STATE_MAX_AGE)
+        .map_err(|e| {
+            if e.is_expired() {
+                AccountError::StateExpired
+            } else {
+                AccountError::StateInvalid
+            }
+        })?;
+    login_state::same_browser(
+        &state.security.hasher,
+        &login.browser,
+        login_cookie(req).as_ref(),
+    )?;
+    let now = Utc::now();
+    let expires = now + chrono::Duration::seconds(qq_login::STATE_MAX_AGE.as_secs() as i64);
+    login_state::consume(
+        &state.db,
+        &state.security.hasher,
+        &login.nonce,
+        expires,
+        now,
+    )
+    .await?;
+    Ok(login)
+}
+
+fn login_cookie(req: &Request) -> Option<BrowserNonce> {
+    req.headers()
+        .get_all(poem::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(BrowserNonce::from_cookie_header)
+}
+
 /// QQ's codes are 32 hex digits today; accept any short printable token and let QQ judge it.
 fn valid_code(code: &str) -> bool {
     !code.is_empty()
@@ -153,6 +208,9 @@ fn valid_code(code: &str) -> bool {
 #[OpenApi(tag = "ApiTags::QqLogin")]
 impl OauthQqApi {
     /// The QQ authorize URL for a login that returns to `next` (a same-site path, default `/`).
+    ///
+    /// Also sets the `passport_qq_login` cookie: the state works only in this browser (call with
+    /// credentials from another origin), and only once.
     #[oai(
         path = "/oauth/qq/authorize-url",
         method = "get",
@@ -161,23 +219,43 @@ impl OauthQqApi {
     async fn authorize_url(
         &self,
         state: Data<&AppState>,
+        req: &Request,
         next: Query<Option<String>>,
-    ) -> Result<Json<AuthorizeUrl>, ApiError> {
+    ) -> Result<AuthorizeUrlResponse, ApiError> {
         let next =
             SafeNext::parse_optional(next.0.as_deref()).map_err(|_| AccountError::UnsafeNext)?;
+        let browser = match login_cookie(req) {
+            Some(existing) => existing,
+            None => BrowserNonce::fresh().map_err(|e| ApiError::internal(&e))?,
+        };
         let nonce = crate::auth::crypto::random_token(12).map_err(|e| ApiError::internal(&e))?;
+        let login = LoginState {
+            next,
+            nonce,
+            browser: login_state::browser_binding(&state.security.hasher, &browser),
+        };
         let signed = state
             .security
             .state_signer
-            .dumps(&LoginState { next, nonce })
+            .dumps(&login)
             .map_err(|e| ApiError::internal(&e))?;
-        Ok(Json(AuthorizeUrl {
-            url: state.qq.authorize_url(&signed).to_string(),
-            state: signed,
-        }))
+        let cookie = browser.set_cookie(
+            qq_login::STATE_MAX_AGE.as_secs(),
+            login_state::cookie_is_secure(&state.settings.public_base_url),
+        );
+        Ok(AuthorizeUrlResponse::Ok(
+            Json(AuthorizeUrl {
+                url: state.qq.authorize_url(&signed).to_string(),
+                state: signed,
+            }),
+            cookie,
+        ))
     }
 
     /// Finish a QQ login: exchange the code, then log in a bound user or ask to bind.
+    ///
+    /// Needs the `passport_qq_login` cookie that `getQqAuthorizeUrl` set in this browser (400
+    /// `state_not_this_browser` without it), and each state works once (400 `state_used`).
     #[oai(
         path = "/oauth/qq/callback",
         method = "post",
@@ -186,29 +264,21 @@ impl OauthQqApi {
     async fn callback(
         &self,
         state: Data<&AppState>,
+        req: &Request,
         body: Json<CallbackRequest>,
     ) -> Result<Json<QqLoginResult>, ApiError> {
-        let login: LoginState = match state
-            .security
-            .state_signer
-            .loads(&body.state, qq_login::STATE_MAX_AGE)
-        {
-            Ok(login) => login,
-            Err(e) => {
-                state
-                    .metrics
-                    .callback(metrics::CallbackOutcome::StateInvalid);
-                return Err(if e.is_expired() {
-                    AccountError::StateExpired
-                } else {
-                    AccountError::StateInvalid
-                }
-                .into());
-            }
-        };
         if !valid_code(&body.code) {
             return Err(AccountError::InvalidCode.into());
         }
+        let login = accept_state(&state, req, &body.state)
+            .await
+            .inspect_err(|e| {
+                if !matches!(e, AccountError::Internal(_)) {
+                    state
+                        .metrics
+                        .callback(metrics::CallbackOutcome::StateInvalid);
+                }
+            })?;
         let identity = match state.exchange.exchange(body.code.clone()).await {
             Ok(identity) => identity,
             Err(ExchangeError::Overloaded) => {

@@ -1,7 +1,8 @@
 //! Secrets at rest and fresh randomness.
 //!
 //! - [`TokenCipher`]: AES-256-GCM for the QQ tokens in the `*_token_enc` columns and for the
-//!   payloads of jobs that carry a secret (`jobs.sealed_payload`).
+//!   payloads of jobs that carry a secret (`jobs.sealed_payload`), each ciphertext prefixed with
+//!   the id of its key so keys can be rotated.
 //! - [`KeyedHasher`]: HMAC-SHA256 (hex) for values we only ever compare (SMS codes, reset and
 //!   verification nonces), so a database dump alone reveals none of them.
 //! - [`random_token`] and [`sms_code`]: values handed to people.
@@ -9,19 +10,23 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use ring::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
-use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
+use ring::{digest, hmac};
 
 use crate::config::{Secret, TokenKey};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum CryptoError {
-    /// The stored text is not `base64(nonce || ciphertext || tag)`.
+    /// The stored text is not `[key id ":"] base64(nonce || ciphertext || tag)`.
     #[error("stored ciphertext is malformed")]
     Malformed,
     /// Authentication failed: another key, another field or owner, or the bytes were altered.
     #[error("stored ciphertext does not authenticate")]
     Decrypt,
+    /// The ciphertext names a key that is neither `PASSPORT_TOKEN_KEY` nor in
+    /// `PASSPORT_TOKEN_KEYS_OLD`.
+    #[error("stored ciphertext is under token key {0}, which is not configured")]
+    UnknownKey(String),
     /// The system random generator failed.
     #[error("the system random generator failed")]
     Rng,
@@ -51,15 +56,66 @@ impl TokenField {
     }
 }
 
-/// AES-256-GCM under the configured [`TokenKey`].
-///
-/// Stored form: standard base64 of `nonce (12 bytes) || ciphertext || tag (16 bytes)`, with a
-/// fresh random nonce per encryption. The associated data is
-/// `"passport/v1/" + field + "/" + owner`, where `owner` is what the row belongs to. Pass the
-/// QQ **openid**: it is known both in the pending identity and in the binding, so the ciphertext
-/// can be copied from one to the other, yet cannot be replayed into another person's row.
-pub struct TokenCipher {
+/// A token key's public name: the first 4 bytes of `SHA-256("passport/token-key-id/v1" || key)`
+/// as 8 hex digits. Stored in front of each ciphertext so decryption picks the right key, and a
+/// rotation can find what is still under an old one (`LIKE 'kid:%'`). Reveals nothing usable
+/// about the key.
+pub fn token_key_id(key: &TokenKey) -> String {
+    let mut ctx = digest::Context::new(&digest::SHA256);
+    ctx.update(b"passport/token-key-id/v1");
+    ctx.update(key.expose());
+    hex::encode(&ctx.finish().as_ref()[..4])
+}
+
+struct KeySlot {
+    id: String,
     key: LessSafeKey,
+}
+
+impl KeySlot {
+    fn new(key: &TokenKey) -> Self {
+        // A 32-byte key is always valid for AES-256-GCM; TokenKey guarantees the length.
+        let unbound = match UnboundKey::new(&AES_256_GCM, key.expose()) {
+            Ok(k) => k,
+            Err(_) => unreachable!("TokenKey is 32 bytes, the AES-256 key length"),
+        };
+        Self {
+            id: token_key_id(key),
+            key: LessSafeKey::new(unbound),
+        }
+    }
+
+    fn open(&self, aad: &[u8], sealed: &[u8]) -> Result<String, CryptoError> {
+        if sealed.len() < NONCE_LEN + AES_256_GCM.tag_len() {
+            return Err(CryptoError::Malformed);
+        }
+        let (nonce, ciphertext) = sealed.split_at(NONCE_LEN);
+        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| CryptoError::Malformed)?;
+        let mut in_out = ciphertext.to_vec();
+        let plaintext = self
+            .key
+            .open_in_place(nonce, Aad::from(aad), &mut in_out)
+            .map_err(|_| CryptoError::Decrypt)?;
+        // We only ever encrypt UTF-8; anything else did not come from us.
+        String::from_utf8(plaintext.to_vec()).map_err(|_| CryptoError::Decrypt)
+    }
+}
+
+/// AES-256-GCM under the configured [`TokenKey`], with earlier keys still accepted for reading.
+///
+/// Stored form: `kid ":" base64(nonce (12 bytes) || ciphertext || tag (16 bytes))`, where `kid`
+/// is [`token_key_id`] of the key that sealed it and the nonce is fresh and random per
+/// encryption. New ciphertexts always use the current key. A ciphertext without `kid:` is the
+/// format written before key ids existed: every configured key is tried on it, current first
+/// (`passport keys rotate` rewrites those rows with a prefix).
+///
+/// The associated data is `"passport/v1/" + field + "/" + owner`, where `owner` is what the row
+/// belongs to. Pass the QQ **openid**: it is known both in the pending identity and in the
+/// binding, so the ciphertext can be copied from one to the other, yet cannot be replayed into
+/// another person's row. The key id is not in it, so legacy ciphertexts stay readable.
+pub struct TokenCipher {
+    current: KeySlot,
+    old: Vec<KeySlot>,
     rng: SystemRandom,
 }
 
@@ -70,18 +126,41 @@ impl std::fmt::Debug for TokenCipher {
 }
 
 impl TokenCipher {
+    /// Only `key`, for sealing and opening.
     pub fn new(key: &TokenKey) -> Self {
-        // A 32-byte key is always valid for AES-256-GCM; TokenKey guarantees the length.
-        let unbound = match UnboundKey::new(&AES_256_GCM, key.expose()) {
-            Ok(k) => k,
-            Err(_) => unreachable!("TokenKey is 32 bytes, the AES-256 key length"),
-        };
+        Self::with_old_keys(key, &[])
+    }
+
+    /// Seal with `current`; open what any of `current` and `old` sealed.
+    pub fn with_old_keys(current: &TokenKey, old: &[TokenKey]) -> Self {
+        let current = KeySlot::new(current);
+        let mut slots: Vec<KeySlot> = Vec::new();
+        for key in old {
+            let slot = KeySlot::new(key);
+            if slot.id != current.id && slots.iter().all(|s| s.id != slot.id) {
+                slots.push(slot);
+            }
+        }
         Self {
-            key: LessSafeKey::new(unbound),
+            current,
+            old: slots,
             rng: SystemRandom::new(),
         }
     }
 
+    /// The id new ciphertexts carry.
+    pub fn current_key_id(&self) -> &str {
+        &self.current.id
+    }
+
+    /// Whether `stored` is already sealed under the current key (and so needs no rotation).
+    pub fn is_current(&self, stored: &str) -> bool {
+        stored
+            .split_once(':')
+            .is_some_and(|(kid, _)| kid == self.current.id)
+    }
+
+    /// Seal `plaintext` for `owner`'s `field` under the current key.
     pub fn encrypt(
         &self,
         field: TokenField,
@@ -91,43 +170,60 @@ impl TokenCipher {
         let mut nonce = [0u8; NONCE_LEN];
         self.rng.fill(&mut nonce).map_err(|_| CryptoError::Rng)?;
         let mut in_out = plaintext.as_bytes().to_vec();
-        self.key
+        self.current
+            .key
             .seal_in_place_append_tag(
                 Nonce::assume_unique_for_key(nonce),
                 Aad::from(associated_data(field, owner)),
                 &mut in_out,
             )
             .map_err(|_| CryptoError::Encrypt)?;
-        let mut stored = Vec::with_capacity(NONCE_LEN + in_out.len());
-        stored.extend_from_slice(&nonce);
-        stored.extend_from_slice(&in_out);
-        Ok(STANDARD.encode(stored))
+        let mut sealed = Vec::with_capacity(NONCE_LEN + in_out.len());
+        sealed.extend_from_slice(&nonce);
+        sealed.extend_from_slice(&in_out);
+        Ok(format!("{}:{}", self.current.id, STANDARD.encode(sealed)))
     }
 
+    /// Open what [`encrypt`](Self::encrypt) sealed, under the current or any old key.
     pub fn decrypt(
         &self,
         field: TokenField,
         owner: &str,
         stored: &str,
     ) -> Result<String, CryptoError> {
-        let mut bytes = STANDARD
-            .decode(stored.trim())
-            .map_err(|_| CryptoError::Malformed)?;
-        if bytes.len() < NONCE_LEN + AES_256_GCM.tag_len() {
-            return Err(CryptoError::Malformed);
+        let aad = associated_data(field, owner);
+        let stored = stored.trim();
+        match stored.split_once(':') {
+            Some((kid, body)) => {
+                if kid.len() != 8 || !kid.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(CryptoError::Malformed);
+                }
+                let sealed = STANDARD.decode(body).map_err(|_| CryptoError::Malformed)?;
+                let slot = self
+                    .slots()
+                    .find(|s| s.id == kid)
+                    .ok_or_else(|| CryptoError::UnknownKey(kid.to_owned()))?;
+                slot.open(&aad, &sealed)
+            }
+            None => {
+                // Written before key ids: whichever configured key authenticates it.
+                let sealed = STANDARD
+                    .decode(stored)
+                    .map_err(|_| CryptoError::Malformed)?;
+                let mut last = CryptoError::Decrypt;
+                for slot in self.slots() {
+                    match slot.open(&aad, &sealed) {
+                        Ok(plaintext) => return Ok(plaintext),
+                        Err(e) => last = e,
+                    }
+                }
+                Err(last)
+            }
         }
-        let mut ciphertext = bytes.split_off(NONCE_LEN);
-        let nonce = Nonce::try_assume_unique_for_key(&bytes).map_err(|_| CryptoError::Malformed)?;
-        let plaintext = self
-            .key
-            .open_in_place(
-                nonce,
-                Aad::from(associated_data(field, owner)),
-                &mut ciphertext,
-            )
-            .map_err(|_| CryptoError::Decrypt)?;
-        // We only ever encrypt UTF-8; anything else did not come from us.
-        String::from_utf8(plaintext.to_vec()).map_err(|_| CryptoError::Decrypt)
+    }
+
+    fn slots(&self) -> impl Iterator<Item = &KeySlot> {
+        std::iter::once(&self.current).chain(self.old.iter())
     }
 }
 
@@ -144,6 +240,10 @@ pub enum HashPurpose {
     SmsCode,
     PasswordResetNonce,
     EmailVerifyNonce,
+    /// The QQ login cookie's nonce, as carried inside the signed `state`.
+    QqLoginBrowser,
+    /// A QQ login `state`'s nonce, once used.
+    QqLoginState,
 }
 
 impl HashPurpose {
@@ -152,6 +252,8 @@ impl HashPurpose {
             HashPurpose::SmsCode => "sms_code",
             HashPurpose::PasswordResetNonce => "password_reset_nonce",
             HashPurpose::EmailVerifyNonce => "email_verify_nonce",
+            HashPurpose::QqLoginBrowser => "qq_login_browser",
+            HashPurpose::QqLoginState => "qq_login_state",
         }
     }
 }
@@ -281,8 +383,10 @@ mod tests {
             .expect("encrypt");
         assert_ne!(a, b, "each encryption needs its own nonce");
         assert!(!a.contains("ACCESS-TOKEN"));
+        let (kid, body) = a.split_once(':').expect("a key id prefix");
+        assert_eq!(kid, c.current_key_id());
         assert_eq!(
-            STANDARD.decode(&a).expect("base64").len(),
+            STANDARD.decode(body).expect("base64").len(),
             12 + "ACCESS-TOKEN".len() + 16
         );
         for stored in [a, b] {
@@ -335,8 +439,18 @@ mod tests {
             .encrypt(TokenField::QqAccessToken, OPENID, "T")
             .expect("encrypt");
         let other = TokenCipher::new(&TokenKey::parse(&"cd".repeat(32)).expect("key"));
-        assert_eq!(
+        assert!(matches!(
             other.decrypt(TokenField::QqAccessToken, OPENID, &stored),
+            Err(CryptoError::UnknownKey(_))
+        ));
+        // Even with the prefix swapped for its own id, the other key cannot open it.
+        let forged = format!(
+            "{}:{}",
+            other.current_key_id(),
+            stored.split_once(':').expect("prefixed").1
+        );
+        assert_eq!(
+            other.decrypt(TokenField::QqAccessToken, OPENID, &forged),
             Err(CryptoError::Decrypt)
         );
     }
@@ -347,7 +461,8 @@ mod tests {
         let stored = c
             .encrypt(TokenField::QqAccessToken, OPENID, "ACCESS")
             .expect("encrypt");
-        let bytes = STANDARD.decode(&stored).expect("base64");
+        let (kid, body) = stored.split_once(':').expect("prefixed");
+        let bytes = STANDARD.decode(body).expect("base64");
         for i in 0..bytes.len() {
             let mut altered = bytes.clone();
             altered[i] ^= 0x01;
@@ -355,7 +470,7 @@ mod tests {
                 c.decrypt(
                     TokenField::QqAccessToken,
                     OPENID,
-                    &STANDARD.encode(&altered)
+                    &format!("{kid}:{}", STANDARD.encode(&altered))
                 ),
                 Err(CryptoError::Decrypt),
                 "byte {i}"
@@ -363,10 +478,81 @@ mod tests {
         }
     }
 
+    fn key(byte: &str) -> TokenKey {
+        TokenKey::parse(&byte.repeat(32)).expect("key")
+    }
+
+    #[test]
+    fn key_ids_are_stable_distinct_and_short() {
+        assert_eq!(token_key_id(&key("ab")), token_key_id(&key("ab")));
+        assert_ne!(token_key_id(&key("ab")), token_key_id(&key("cd")));
+        assert_eq!(token_key_id(&key("ab")).len(), 8);
+        assert!(!token_key_id(&key("ab")).contains("abab"));
+    }
+
+    #[test]
+    fn old_keys_still_open_and_new_writes_use_the_current_key() {
+        let old = TokenCipher::new(&key("ab"));
+        let sealed_by_old = old
+            .encrypt(TokenField::QqAccessToken, OPENID, "OLD")
+            .expect("encrypt");
+        let rotated = TokenCipher::with_old_keys(&key("cd"), &[key("ab")]);
+        assert_eq!(
+            rotated
+                .decrypt(TokenField::QqAccessToken, OPENID, &sealed_by_old)
+                .expect("an old key still opens"),
+            "OLD"
+        );
+        assert!(!rotated.is_current(&sealed_by_old));
+        let fresh = rotated
+            .encrypt(TokenField::QqAccessToken, OPENID, "NEW")
+            .expect("encrypt");
+        assert!(rotated.is_current(&fresh));
+        assert!(fresh.starts_with(&format!("{}:", token_key_id(&key("cd")))));
+        // Once the old key is dropped from the configuration, its ciphertexts name it.
+        assert_eq!(
+            TokenCipher::new(&key("cd")).decrypt(TokenField::QqAccessToken, OPENID, &sealed_by_old),
+            Err(CryptoError::UnknownKey(token_key_id(&key("ab"))))
+        );
+    }
+
+    #[test]
+    fn ciphertexts_from_before_key_ids_open_under_any_configured_key() {
+        let legacy = |cipher: &TokenCipher, text: &str| {
+            let stored = cipher
+                .encrypt(TokenField::QqRefreshToken, OPENID, text)
+                .expect("encrypt");
+            stored.split_once(':').expect("prefixed").1.to_owned()
+        };
+        let under_old = legacy(&TokenCipher::new(&key("ab")), "R-OLD");
+        let under_current = legacy(&TokenCipher::new(&key("cd")), "R-NEW");
+        let rotated = TokenCipher::with_old_keys(&key("cd"), &[key("ab")]);
+        for (stored, text) in [(&under_old, "R-OLD"), (&under_current, "R-NEW")] {
+            assert!(!rotated.is_current(stored));
+            assert_eq!(
+                rotated
+                    .decrypt(TokenField::QqRefreshToken, OPENID, stored)
+                    .expect("legacy opens"),
+                text
+            );
+        }
+        assert_eq!(
+            TokenCipher::new(&key("ef")).decrypt(TokenField::QqRefreshToken, OPENID, &under_old),
+            Err(CryptoError::Decrypt)
+        );
+    }
+
     #[test]
     fn junk_gives_typed_errors() {
         let c = cipher();
         for junk in ["", "not base64!", "AAAA", &STANDARD.encode([0u8; 27])] {
+            assert_eq!(
+                c.decrypt(TokenField::QqAccessToken, OPENID, junk),
+                Err(CryptoError::Malformed),
+                "{junk}"
+            );
+        }
+        for junk in ["zz:AAAA", "abcdefgh:AAAA", ":", "0123456789:AAAA"] {
             assert_eq!(
                 c.decrypt(TokenField::QqAccessToken, OPENID, junk),
                 Err(CryptoError::Malformed),

@@ -32,7 +32,10 @@ impl Security {
             ticket_signer: TimedSerializer::for_purpose(secret, Purpose::BindTicket),
             reset_signer: TimedSerializer::for_purpose(secret, Purpose::PasswordReset),
             email_signer: TimedSerializer::for_purpose(secret, Purpose::EmailVerify),
-            cipher: Arc::new(TokenCipher::new(&settings.token_key)),
+            cipher: Arc::new(TokenCipher::with_old_keys(
+                &settings.token_key,
+                &settings.token_keys_old,
+            )),
             hasher: KeyedHasher::new(&settings.secret_key),
             jwt: JwtKeys::new(&settings.secret_key, JWT_LIFETIME),
             passwords: PasswordHasher::owasp(),

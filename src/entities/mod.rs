@@ -9,4 +9,5 @@ pub mod pending_qq_identities;
 pub mod qq_bindings;
 pub mod qq_token_events;
 pub mod sms_codes;
+pub mod used_login_states;
 pub mod users;

@@ -552,18 +552,9 @@ async fn bind_over_qq(app: &TestApp, username: &str, sim_user: &str) -> qq_bindi
     active.update(&app.db).await.expect("set password");
 
     let callback = || async {
-        let (status, body) = json_of(app.get("/api/oauth/qq/authorize-url?next=/").await).await;
-        assert_eq!(status, 200, "{body}");
-        let state = body["state"].as_str().expect("state").to_owned();
+        let login = crate::qq_login::start_login(app, "/").await;
         let code = app.sim_code(sim_user).await;
-        json_of(
-            app.post_json(
-                "/api/oauth/qq/callback",
-                &json!({"code": code, "state": state}),
-            )
-            .await,
-        )
-        .await
+        login.finish(app, &code).await
     };
     let (status, body) = callback().await;
     assert_eq!(

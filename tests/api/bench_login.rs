@@ -104,34 +104,37 @@ async fn bench_backend(backend: Backend) {
         .filter_map(|c| c.as_str().map(str::to_owned))
         .collect();
     assert_eq!(codes.len(), REQUESTS);
-    let state: Value = app
-        .get("/api/oauth/qq/authorize-url?next=/")
-        .await
-        .json()
-        .await
-        .expect("json");
-    let state = state["state"].as_str().expect("state").to_owned();
+    // Each login needs its own state (single use), all from one browser (one cookie); minted
+    // before the clock starts, as browsers would have done.
+    let first = crate::qq_login::start_login(&app, "/").await;
+    let mut logins = vec![(codes[0].clone(), first.state.clone())];
+    for code in &codes[1..] {
+        let again = crate::qq_login::start_login_in(&app, "/", Some(&first.cookie)).await;
+        logins.push((code.clone(), again.state));
+    }
+    let cookie = first.cookie.clone();
 
-    let queue = std::sync::Arc::new(tokio::sync::Mutex::new(codes));
+    let queue = std::sync::Arc::new(tokio::sync::Mutex::new(logins));
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..CONNECTIONS {
-        let (queue, client, url, state) = (
+        let (queue, client, url, cookie) = (
             queue.clone(),
             app.client.clone(),
             app.url("/api/oauth/qq/callback"),
-            state.clone(),
+            cookie.clone(),
         );
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut failures = 0usize;
             loop {
-                let Some(code) = queue.lock().await.pop() else {
+                let Some((code, state)) = queue.lock().await.pop() else {
                     break;
                 };
                 let sent = Instant::now();
                 let response = client
                     .post(&url)
+                    .header("cookie", &cookie)
                     .json(&json!({"code": code, "state": state}))
                     .send()
                     .await;

@@ -475,8 +475,18 @@ async fn cors_answers_configured_origins_only() {
         allowed.headers()["access-control-allow-origin"],
         "https://www.renran.cn"
     );
+    // The QQ login's browser cookie travels only with credentials, for configured origins.
+    assert_eq!(
+        allowed.headers()["access-control-allow-credentials"],
+        "true"
+    );
     let other = preflight("https://evil.example").await.expect("preflight");
     assert!(!other.headers().contains_key("access-control-allow-origin"));
+    assert!(
+        !other
+            .headers()
+            .contains_key("access-control-allow-credentials")
+    );
 }
 
 #[test]

@@ -18,6 +18,8 @@ mod itsdangerous;
 mod job_secrets;
 mod jobs;
 mod notices;
+mod key_rotation;
+mod login_csrf;
 mod password_reset;
 mod qq_client;
 mod qq_login;

@@ -23,28 +23,74 @@ pub(crate) async fn json_of(response: reqwest::Response) -> (StatusCode, Value) 
     (status, body)
 }
 
-/// A fresh `state` from the authorize-url endpoint.
-async fn start_login(app: &TestApp, next: &str) -> String {
-    let (status, body) = json_of(
-        app.get(&format!("/api/oauth/qq/authorize-url?next={next}"))
-            .await,
-    )
-    .await;
+/// A QQ login as a browser starts it: the `state` and the login cookie that came with it.
+pub(crate) struct LoginStart {
+    pub state: String,
+    /// `passport_qq_login=…`, ready for a `Cookie` header.
+    pub cookie: String,
+}
+
+impl LoginStart {
+    /// Post QQ's `code` with this state, from the browser that started the login.
+    pub(crate) async fn finish(&self, app: &TestApp, code: &str) -> (StatusCode, Value) {
+        self.finish_with_cookie(app, code, Some(&self.cookie)).await
+    }
+
+    /// Post QQ's `code` with this state and whatever cookie `cookie` says (none, another's).
+    pub(crate) async fn finish_with_cookie(
+        &self,
+        app: &TestApp,
+        code: &str,
+        cookie: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let mut request = app
+            .client
+            .post(app.url("/api/oauth/qq/callback"))
+            .json(&json!({"code": code, "state": self.state}));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        json_of(request.send().await.expect("POST")).await
+    }
+}
+
+/// Start a QQ login in a new browser (no cookie yet).
+pub(crate) async fn start_login(app: &TestApp, next: &str) -> LoginStart {
+    start_login_in(app, next, None).await
+}
+
+/// Start a QQ login in a browser that may already hold a login cookie.
+pub(crate) async fn start_login_in(app: &TestApp, next: &str, cookie: Option<&str>) -> LoginStart {
+    let mut request = app
+        .client
+        .get(app.url(&format!("/api/oauth/qq/authorize-url?next={next}")));
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = request.send().await.expect("GET");
+    let set_cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let (status, body) = json_of(response).await;
     assert_eq!(status, 200, "{body}");
-    body["state"].as_str().expect("state").to_owned()
+    let set_cookie = set_cookie.expect("the answer sets the login cookie");
+    LoginStart {
+        state: body["state"].as_str().expect("state").to_owned(),
+        cookie: set_cookie
+            .split(';')
+            .next()
+            .expect("name=value")
+            .trim()
+            .to_owned(),
+    }
 }
 
 pub(crate) async fn callback(app: &TestApp, sim_user: &str) -> (StatusCode, Value) {
-    let state = start_login(app, "/books/1").await;
+    let login = start_login(app, "/books/1").await;
     let code = app.sim_code(sim_user).await;
-    json_of(
-        app.post_json(
-            "/api/oauth/qq/callback",
-            &json!({"code": code, "state": state}),
-        )
-        .await,
-    )
-    .await
+    login.finish(app, &code).await
 }
 
 /// A bind ticket for a QQ user that has no binding yet.
@@ -180,7 +226,15 @@ async fn a_new_qq_user_registers_and_binds_then_logs_in_again(backend: Backend) 
         .await
         .expect("query")
         .expect("binding");
-    assert_eq!(binding.access_token_enc.len() % 4, 0);
+    let (key_id, sealed) = binding
+        .access_token_enc
+        .split_once(':')
+        .expect("prefixed with the key id");
+    assert_eq!(
+        key_id,
+        passport::auth::crypto::token_key_id(&app.settings.token_key)
+    );
+    assert_eq!(sealed.len() % 4, 0, "base64");
     assert!(
         !binding
             .access_token_enc
@@ -271,9 +325,9 @@ async fn tampered_and_expired_states_are_refused(backend: Backend) {
     let Some(app) = TestApp::spawn_with_sim(backend).await else {
         return;
     };
-    let state = start_login(&app, "/").await;
+    let login = start_login(&app, "/").await;
     let code = app.sim_code("lisi").await;
-    let mut tampered = state.clone();
+    let mut tampered = login.state.clone();
     tampered.insert(
         2,
         if tampered.as_bytes()[2] == b'A' {
@@ -285,10 +339,10 @@ async fn tampered_and_expired_states_are_refused(backend: Backend) {
     let signer = TimedSerializer::for_purpose(DEV_SECRET_KEY, Purpose::State);
     let now = chrono::Utc::now().timestamp() as u64;
     let expired = signer
-        .dumps_at(&json!({"next": "/", "nonce": "x"}), now - 11 * 60)
+        .dumps_at(&json!({"next": "/", "nonce": "x", "b": "x"}), now - 11 * 60)
         .expect("dumps");
     let wrong_purpose = TimedSerializer::for_purpose(DEV_SECRET_KEY, Purpose::BindTicket)
-        .dumps(&json!({"next": "/", "nonce": "x"}))
+        .dumps(&json!({"next": "/", "nonce": "x", "b": "x"}))
         .expect("dumps");
     for (state, expected) in [
         (tampered.as_str(), "state_invalid"),
@@ -297,14 +351,11 @@ async fn tampered_and_expired_states_are_refused(backend: Backend) {
         (wrong_purpose.as_str(), "state_invalid"),
         (expired.as_str(), "state_expired"),
     ] {
-        let (status, body) = json_of(
-            app.post_json(
-                "/api/oauth/qq/callback",
-                &json!({"code": code, "state": state}),
-            )
-            .await,
-        )
-        .await;
+        let forged = LoginStart {
+            state: state.to_owned(),
+            cookie: login.cookie.clone(),
+        };
+        let (status, body) = forged.finish(&app, &code).await;
         assert_eq!(
             (status, body["code"].as_str()),
             (StatusCode::BAD_REQUEST, Some(expected)),
@@ -319,15 +370,8 @@ async fn tampered_and_expired_states_are_refused(backend: Backend) {
             .expect("count"),
         0
     );
-    // The code was never spent: it still works with a good state.
-    let (status, body) = json_of(
-        app.post_json(
-            "/api/oauth/qq/callback",
-            &json!({"code": code, "state": state}),
-        )
-        .await,
-    )
-    .await;
+    // The code was never spent, nor the state: both still work together.
+    let (status, body) = login.finish(&app, &code).await;
     assert_eq!(status, 200, "{body}");
 }
 
@@ -336,50 +380,25 @@ async fn a_reused_code_asks_for_a_new_qq_login(backend: Backend) {
         return;
     };
     let code = app.sim_code("zhaoliu").await;
-    let state = start_login(&app, "/").await;
-    let first = json_of(
-        app.post_json(
-            "/api/oauth/qq/callback",
-            &json!({"code": code, "state": state}),
-        )
-        .await,
-    )
-    .await;
+    let first = start_login(&app, "/").await.finish(&app, &code).await;
     assert_eq!(first.0, 200, "{}", first.1);
-    let (status, body) = json_of(
-        app.post_json(
-            "/api/oauth/qq/callback",
-            &json!({"code": code, "state": state}),
-        )
-        .await,
-    )
-    .await;
+    // Each try with a fresh state, so only the code is the problem.
+    let (status, body) = start_login(&app, "/").await.finish(&app, &code).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (StatusCode::UNAUTHORIZED, Some("qq_login_expired")),
         "{body}"
     );
-    let (status, body) = json_of(
-        app.post_json(
-            "/api/oauth/qq/callback",
-            &json!({"code": "ABCDEF0123456789ABCDEF0123456789", "state": state}),
-        )
-        .await,
-    )
-    .await;
+    let (status, body) = start_login(&app, "/")
+        .await
+        .finish(&app, "ABCDEF0123456789ABCDEF0123456789")
+        .await;
     assert_eq!(
         (status, body["code"].as_str()),
         (StatusCode::UNAUTHORIZED, Some("qq_login_expired")),
         "unknown code: {body}"
     );
-    let (status, body) = json_of(
-        app.post_json(
-            "/api/oauth/qq/callback",
-            &json!({"code": "<script>", "state": state}),
-        )
-        .await,
-    )
-    .await;
+    let (status, body) = start_login(&app, "/").await.finish(&app, "<script>").await;
     assert_eq!(
         (status, body["code"].as_str()),
         (StatusCode::BAD_REQUEST, Some("invalid_code")),
@@ -406,19 +425,11 @@ async fn qq_faults_answer_502(backend: Backend) {
         return;
     };
     let code = app.sim_code("sunqi").await;
-    let state = start_login(&app, "/").await;
     app.sim_fault(
         json!({"endpoint": "token", "kind": "status", "status": 503, "probability": 1.0}),
     )
     .await;
-    let (status, body) = json_of(
-        app.post_json(
-            "/api/oauth/qq/callback",
-            &json!({"code": code, "state": state}),
-        )
-        .await,
-    )
-    .await;
+    let (status, body) = start_login(&app, "/").await.finish(&app, &code).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (StatusCode::BAD_GATEWAY, Some("qq_unavailable")),
@@ -428,14 +439,7 @@ async fn qq_faults_answer_502(backend: Backend) {
     app.sim_fault(json!({"endpoint": "me", "kind": "junk", "probability": 1.0}))
         .await;
     let code = app.sim_code("sunqi").await;
-    let (status, body) = json_of(
-        app.post_json(
-            "/api/oauth/qq/callback",
-            &json!({"code": code, "state": state}),
-        )
-        .await,
-    )
-    .await;
+    let (status, body) = start_login(&app, "/").await.finish(&app, &code).await;
     assert_eq!(
         (status, body["code"].as_str()),
         (StatusCode::BAD_GATEWAY, Some("qq_unavailable")),

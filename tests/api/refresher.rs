@@ -15,7 +15,12 @@ use crate::helpers::{Backend, TestApp, eventually_some};
 use crate::qq_login::{PASSWORD, bind_ticket, existing_user, json_of};
 
 /// A binding made through the real login flow, so the simulator knows its tokens.
-async fn bound(app: &TestApp, username: &str, mobile: &str, sim_user: &str) -> qq_bindings::Model {
+pub(crate) async fn bound(
+    app: &TestApp,
+    username: &str,
+    mobile: &str,
+    sim_user: &str,
+) -> qq_bindings::Model {
     existing_user(app, username, mobile).await;
     let ticket = bind_ticket(app, sim_user).await;
     let (status, body) = json_of(
@@ -37,7 +42,7 @@ async fn bound(app: &TestApp, username: &str, mobile: &str, sim_user: &str) -> q
         .expect("the binding")
 }
 
-async fn set_expiry(app: &TestApp, binding: &qq_bindings::Model, in_days: i64) {
+pub(crate) async fn set_expiry(app: &TestApp, binding: &qq_bindings::Model, in_days: i64) {
     let mut active: qq_bindings::ActiveModel = binding.clone().into();
     active.token_expires_at = Set(chrono::Utc::now() + chrono::Duration::days(in_days));
     active.update(&app.db).await.expect("set expiry");
@@ -56,7 +61,7 @@ fn refresh_token(app: &TestApp, binding: &qq_bindings::Model) -> String {
         .expect("decrypt")
 }
 
-async fn reload(app: &TestApp, id: i64) -> qq_bindings::Model {
+pub(crate) async fn reload(app: &TestApp, id: i64) -> qq_bindings::Model {
     qq_bindings::Entity::find_by_id(id)
         .one(&app.db)
         .await
@@ -64,7 +69,7 @@ async fn reload(app: &TestApp, id: i64) -> qq_bindings::Model {
         .expect("binding")
 }
 
-fn refreshing_app_env(env: &mut std::collections::BTreeMap<String, String>) {
+pub(crate) fn refreshing_app_env(env: &mut std::collections::BTreeMap<String, String>) {
     env.insert("PASSPORT_QQ_REFRESH_SCAN_SECS".into(), "1".into());
     env.insert("PASSPORT_QQ_REFRESH_SPREAD_SECS".into(), "0".into());
     env.insert("PASSPORT_JOB_POLL_MAX_MS".into(), "100".into());

@@ -1,0 +1,277 @@
+//! `passport keys rotate`: re-encrypt every stored QQ token under the current token key, so an
+//! old key can leave `PASSPORT_TOKEN_KEYS_OLD`.
+//!
+//! Safe while instances serve: rows are read in batches (keyset on the id, so a run that stops
+//! can simply be started again: what is already under the current key is not selected), and each
+//! rewrite is a compare-and-swap on the ciphertexts it read (and, for bindings, on
+//! `token_version`), so a refresh or login that stored newer tokens meanwhile always wins. The
+//! rotation never bumps `token_version`: the plaintext is unchanged, and a refresher holding the
+//! binding's lease must still be able to store the pair QQ just rotated.
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+
+use crate::auth::{TokenCipher, TokenField};
+use crate::entities::{pending_qq_identities, qq_bindings};
+
+/// Rows read and rewritten per transaction.
+pub const DEFAULT_BATCH: u64 = 500;
+
+/// What a rotation did to one table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RotationCount {
+    /// Rows now under the current key.
+    pub rotated: u64,
+    /// Rows whose tokens changed between our read and our write; the newer tokens stand (they
+    /// were written under the current key by whoever changed them).
+    pub changed_meanwhile: u64,
+    /// Rows no configured key opens; left as they are (see [`rotate`]).
+    pub undecryptable: u64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RotationReport {
+    pub bindings: RotationCount,
+    pub pending: RotationCount,
+}
+
+/// Which table a progress report is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenTable {
+    QqBindings,
+    PendingQqIdentities,
+}
+
+impl TokenTable {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TokenTable::QqBindings => "qq_bindings",
+            TokenTable::PendingQqIdentities => "pending_qq_identities",
+        }
+    }
+}
+
+/// Re-encrypt every token in `qq_bindings` and `pending_qq_identities` that is not yet under
+/// `cipher`'s current key, `batch` rows per transaction, calling `progress` after each batch
+/// with the running count.
+///
+/// A row no configured key opens is counted and left untouched: rewriting or marking it here
+/// would turn a configuration mistake (an old key missing from `PASSPORT_TOKEN_KEYS_OLD`) into
+/// lost data. Such a binding is marked `refresh_failed` (`token_undecryptable`) by the
+/// refresher when it comes due, and its owner's next QQ login stores fresh tokens.
+pub async fn rotate(
+    db: &DatabaseConnection,
+    cipher: &TokenCipher,
+    batch: u64,
+    mut progress: impl FnMut(TokenTable, &RotationCount),
+) -> Result<RotationReport, DbErr> {
+    let batch = batch.max(1);
+    let mut report = RotationReport::default();
+    let mut after: i64 = 0;
+    loop {
+        let rows = qq_bindings::Entity::find()
+            .filter(qq_bindings::Column::Id.gt(after))
+            .filter(stale_condition(
+                cipher,
+                qq_bindings::Column::AccessTokenEnc,
+                qq_bindings::Column::RefreshTokenEnc,
+            ))
+            .order_by_asc(qq_bindings::Column::Id)
+            .limit(batch)
+            .all(db)
+            .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        let txn = db.begin().await?;
+        for row in &rows {
+            report
+                .bindings
+                .add(rotate_binding(&txn, cipher, row).await?);
+        }
+        txn.commit().await?;
+        progress(TokenTable::QqBindings, &report.bindings);
+    }
+
+    let mut after = String::new();
+    loop {
+        let rows = pending_qq_identities::Entity::find()
+            .filter(pending_qq_identities::Column::Id.gt(after.clone()))
+            .filter(stale_condition(
+                cipher,
+                pending_qq_identities::Column::AccessTokenEnc,
+                pending_qq_identities::Column::RefreshTokenEnc,
+            ))
+            .order_by_asc(pending_qq_identities::Column::Id)
+            .limit(batch)
+            .all(db)
+            .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.id.clone();
+        let txn = db.begin().await?;
+        for row in &rows {
+            report.pending.add(rotate_pending(&txn, cipher, row).await?);
+        }
+        txn.commit().await?;
+        progress(TokenTable::PendingQqIdentities, &report.pending);
+    }
+    Ok(report)
+}
+
+/// What happened to one row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowRotation {
+    Rotated,
+    /// The row no longer holds what was read; nothing written.
+    ChangedMeanwhile,
+    Undecryptable,
+}
+
+impl RotationCount {
+    fn add(&mut self, outcome: RowRotation) {
+        match outcome {
+            RowRotation::Rotated => self.rotated += 1,
+            RowRotation::ChangedMeanwhile => self.changed_meanwhile += 1,
+            RowRotation::Undecryptable => self.undecryptable += 1,
+        }
+    }
+}
+
+/// Re-encrypt one binding as read in `row`: a compare-and-swap on its ciphertexts and
+/// `token_version`, which it leaves as it is.
+pub async fn rotate_binding<C: ConnectionTrait>(
+    db: &C,
+    cipher: &TokenCipher,
+    row: &qq_bindings::Model,
+) -> Result<RowRotation, DbErr> {
+    let Some((access, refresh)) = resealed(
+        cipher,
+        &row.openid,
+        &row.access_token_enc,
+        &row.refresh_token_enc,
+    ) else {
+        return Ok(RowRotation::Undecryptable);
+    };
+    let swapped = qq_bindings::Entity::update_many()
+        .col_expr(qq_bindings::Column::AccessTokenEnc, Expr::value(access))
+        .col_expr(qq_bindings::Column::RefreshTokenEnc, Expr::value(refresh))
+        .filter(qq_bindings::Column::Id.eq(row.id))
+        .filter(qq_bindings::Column::TokenVersion.eq(row.token_version))
+        .filter(qq_bindings::Column::AccessTokenEnc.eq(row.access_token_enc.clone()))
+        .filter(same_optional(
+            qq_bindings::Column::RefreshTokenEnc,
+            &row.refresh_token_enc,
+        ))
+        .exec(db)
+        .await?;
+    Ok(if swapped.rows_affected == 1 {
+        RowRotation::Rotated
+    } else {
+        RowRotation::ChangedMeanwhile
+    })
+}
+
+/// Re-encrypt one pending identity as read in `row` (compare-and-swap on its ciphertexts).
+pub async fn rotate_pending<C: ConnectionTrait>(
+    db: &C,
+    cipher: &TokenCipher,
+    row: &pending_qq_identities::Model,
+) -> Result<RowRotation, DbErr> {
+    let Some((access, refresh)) = resealed(
+        cipher,
+        &row.openid,
+        &row.access_token_enc,
+        &row.refresh_token_enc,
+    ) else {
+        return Ok(RowRotation::Undecryptable);
+    };
+    let swapped = pending_qq_identities::Entity::update_many()
+        .col_expr(
+            pending_qq_identities::Column::AccessTokenEnc,
+            Expr::value(access),
+        )
+        .col_expr(
+            pending_qq_identities::Column::RefreshTokenEnc,
+            Expr::value(refresh),
+        )
+        .filter(pending_qq_identities::Column::Id.eq(row.id.clone()))
+        .filter(pending_qq_identities::Column::AccessTokenEnc.eq(row.access_token_enc.clone()))
+        .filter(same_optional(
+            pending_qq_identities::Column::RefreshTokenEnc,
+            &row.refresh_token_enc,
+        ))
+        .exec(db)
+        .await?;
+    Ok(if swapped.rows_affected == 1 {
+        RowRotation::Rotated
+    } else {
+        RowRotation::ChangedMeanwhile
+    })
+}
+
+/// How many rows (bindings, pending identities) still hold a token not under the current key.
+pub async fn remaining(db: &DatabaseConnection, cipher: &TokenCipher) -> Result<(u64, u64), DbErr> {
+    let bindings = qq_bindings::Entity::find()
+        .filter(stale_condition(
+            cipher,
+            qq_bindings::Column::AccessTokenEnc,
+            qq_bindings::Column::RefreshTokenEnc,
+        ))
+        .count(db)
+        .await?;
+    let pending = pending_qq_identities::Entity::find()
+        .filter(stale_condition(
+            cipher,
+            pending_qq_identities::Column::AccessTokenEnc,
+            pending_qq_identities::Column::RefreshTokenEnc,
+        ))
+        .count(db)
+        .await?;
+    Ok((bindings, pending))
+}
+
+/// Rows with a token not under the current key (served by a scan; a rotation is rare).
+fn stale_condition(
+    cipher: &TokenCipher,
+    access: impl ColumnTrait,
+    refresh: impl ColumnTrait,
+) -> Condition {
+    // Key ids are hex, so the pattern holds no LIKE wildcards.
+    let current = format!("{}:%", cipher.current_key_id());
+    Condition::any().add(access.not_like(current.clone())).add(
+        Condition::all()
+            .add(refresh.is_not_null())
+            .add(refresh.not_like(current)),
+    )
+}
+
+fn same_optional(column: impl ColumnTrait, value: &Option<String>) -> Condition {
+    match value {
+        Some(v) => Condition::all().add(column.eq(v.clone())),
+        None => Condition::all().add(column.is_null()),
+    }
+}
+
+/// Both tokens sealed under the current key, or `None` when one cannot be opened.
+fn resealed(
+    cipher: &TokenCipher,
+    openid: &str,
+    access: &str,
+    refresh: &Option<String>,
+) -> Option<(String, Option<String>)> {
+    let reseal = |field: TokenField, stored: &str| -> Option<String> {
+        if cipher.is_current(stored) {
+            return Some(stored.to_owned());
+        }
+        let plain = cipher.decrypt(field, openid, stored).ok()?;
+        cipher.encrypt(field, openid, &plain).ok()
+    };
+    let access = reseal(TokenField::QqAccessToken, access)?;
+    let refresh = match refresh {
+        Some(stored) => Some(reseal(TokenField::QqRefreshToken, stored)?),
+        None => None,
+    };
+    Some((access, refresh))
+}

@@ -1,0 +1,214 @@
+//! Login CSRF at the API: a QQ login `state` works only in the browser that asked for it, and
+//! only once.
+//!
+//! - `GET /api/oauth/qq/authorize-url` gives the browser an `HttpOnly; SameSite=Lax` cookie
+//!   ([`COOKIE_NAME`], path [`COOKIE_PATH`]) holding a random [`BrowserNonce`]; the signed state
+//!   carries a keyed hash of it ([`browser_binding`]). A browser that already has the cookie keeps
+//!   it, so two tabs can log in at once.
+//! - `POST /api/oauth/qq/callback` refuses a state whose browser hash does not match the cookie
+//!   sent with it (none, or another browser's), then [`consume`]s it: the keyed hash of the
+//!   state's nonce goes into `used_login_states`, whose primary key lets one callback through.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, SqlErr};
+use url::Url;
+
+use super::AccountError;
+use crate::auth::crypto::{CryptoError, HashPurpose, KeyedHasher, random_token};
+use crate::entities::used_login_states;
+
+pub const COOKIE_NAME: &str = "passport_qq_login";
+/// The cookie goes only to the QQ login endpoints.
+pub const COOKIE_PATH: &str = "/api/oauth/qq";
+
+/// The random value in the browser's login cookie: 32 bytes, URL-safe base64 (43 characters).
+#[derive(Clone, PartialEq, Eq)]
+pub struct BrowserNonce(String);
+
+impl std::fmt::Debug for BrowserNonce {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BrowserNonce([REDACTED])")
+    }
+}
+
+impl BrowserNonce {
+    pub fn fresh() -> Result<Self, CryptoError> {
+        random_token(32).map(Self)
+    }
+
+    /// Our own format only: anything else in the cookie is treated as no cookie.
+    pub fn parse(text: &str) -> Option<Self> {
+        (text.len() == 43
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .then(|| Self(text.to_owned()))
+    }
+
+    /// The login cookie in a `Cookie` request header, if it is there and well-formed.
+    pub fn from_cookie_header(header: &str) -> Option<Self> {
+        header.split(';').find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == COOKIE_NAME).then(|| Self::parse(value.trim()))?
+        })
+    }
+
+    /// The `Set-Cookie` value that gives this nonce to the browser for `max_age_secs`.
+    pub fn set_cookie(&self, max_age_secs: u64, secure: bool) -> String {
+        format!(
+            "{COOKIE_NAME}={}; Max-Age={max_age_secs}; Path={COOKIE_PATH}; HttpOnly; SameSite=Lax{}",
+            self.0,
+            if secure { "; Secure" } else { "" }
+        )
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What the state carries about its browser: a keyed hash, so the state (which travels through
+/// QQ and the address bar) never reveals the cookie.
+pub fn browser_binding(hasher: &KeyedHasher, nonce: &BrowserNonce) -> String {
+    hasher.hash(HashPurpose::QqLoginBrowser, nonce.expose())
+}
+
+/// Whether the callback's cookie is the one the state was issued to (constant time).
+pub fn same_browser(
+    hasher: &KeyedHasher,
+    binding: &str,
+    cookie: Option<&BrowserNonce>,
+) -> Result<(), AccountError> {
+    match cookie {
+        Some(nonce) if hasher.verify(HashPurpose::QqLoginBrowser, nonce.expose(), binding) => {
+            Ok(())
+        }
+        _ => Err(AccountError::StateNotThisBrowser),
+    }
+}
+
+/// `Secure` on the cookie everywhere except plain-HTTP development on this machine
+/// (`http://localhost`, `http://127.0.0.1`, `http://[::1]`), where a browser would drop it.
+pub fn cookie_is_secure(public_base_url: &Url) -> bool {
+    let local = matches!(
+        public_base_url.host_str(),
+        Some("localhost" | "127.0.0.1" | "[::1]")
+    );
+    !(public_base_url.scheme() == "http" && local)
+}
+
+/// Mark the state with `state_nonce` used; a second call for it answers
+/// [`AccountError::StateUsed`]. Rows whose state has expired anyway are pruned on the way.
+pub async fn consume<C: ConnectionTrait>(
+    db: &C,
+    hasher: &KeyedHasher,
+    state_nonce: &str,
+    state_expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    let row = used_login_states::ActiveModel {
+        nonce_hash: sea_orm::ActiveValue::Set(hasher.hash(HashPurpose::QqLoginState, state_nonce)),
+        expires_at: sea_orm::ActiveValue::Set(state_expires_at),
+    };
+    match used_login_states::Entity::insert(row).exec(db).await {
+        Ok(_) => {}
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(AccountError::StateUsed);
+        }
+        Err(e) => return Err(e.into()),
+    }
+    prune(db, now).await?;
+    Ok(())
+}
+
+/// Forget used states that have expired (they are refused as expired anyway). Served by the
+/// `expires_at` index; the table holds at most the last 10 minutes of logins.
+pub async fn prune<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let deleted = used_login_states::Entity::delete_many()
+        .filter(used_login_states::Column::ExpiresAt.lt(now))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Secret;
+
+    fn nonce() -> BrowserNonce {
+        BrowserNonce::fresh().expect("nonce")
+    }
+
+    #[test]
+    fn the_cookie_is_found_among_others_and_junk_is_no_cookie() {
+        let n = nonce();
+        let header = format!("a=1; {COOKIE_NAME}={}; b=2", n.expose());
+        assert_eq!(BrowserNonce::from_cookie_header(&header), Some(n.clone()));
+        assert_eq!(
+            BrowserNonce::from_cookie_header(&format!("{COOKIE_NAME}={}", n.expose())),
+            Some(n)
+        );
+        for junk in [
+            "",
+            "other=1",
+            &format!("{COOKIE_NAME}="),
+            &format!("{COOKIE_NAME}=short"),
+            &format!("{COOKIE_NAME}={}", "!".repeat(43)),
+            &format!("x{COOKIE_NAME}={}", "a".repeat(43)),
+        ] {
+            assert_eq!(BrowserNonce::from_cookie_header(junk), None, "{junk}");
+        }
+    }
+
+    #[test]
+    fn the_set_cookie_line_is_http_only_lax_and_scoped() {
+        let n = nonce();
+        let line = n.set_cookie(600, true);
+        assert_eq!(
+            line,
+            format!(
+                "{COOKIE_NAME}={}; Max-Age=600; Path=/api/oauth/qq; HttpOnly; SameSite=Lax; Secure",
+                n.expose()
+            )
+        );
+        assert!(!n.set_cookie(600, false).contains("Secure"));
+        assert!(!format!("{n:?}").contains(n.expose()));
+    }
+
+    #[test]
+    fn secure_is_dropped_only_for_plain_http_on_this_machine() {
+        for (url, secure) in [
+            ("https://passport.renran.cn", true),
+            ("http://passport.renran.cn", true),
+            ("https://localhost:8000", true),
+            ("http://localhost:8000", false),
+            ("http://127.0.0.1:8000", false),
+            ("http://[::1]:8000", false),
+            ("http://127.0.0.2:8000", true),
+        ] {
+            assert_eq!(
+                cookie_is_secure(&Url::parse(url).expect("url")),
+                secure,
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_the_issuing_browser_matches() {
+        let hasher = KeyedHasher::new(&Secret::new("secret"));
+        let mine = nonce();
+        let binding = browser_binding(&hasher, &mine);
+        assert!(!binding.contains(mine.expose()));
+        assert!(same_browser(&hasher, &binding, Some(&mine)).is_ok());
+        assert!(matches!(
+            same_browser(&hasher, &binding, Some(&nonce())),
+            Err(AccountError::StateNotThisBrowser)
+        ));
+        assert!(matches!(
+            same_browser(&hasher, &binding, None),
+            Err(AccountError::StateNotThisBrowser)
+        ));
+    }
+}
