@@ -157,6 +157,14 @@ struct FileSettings {
     qq_refresh_scan_secs: Option<u64>,
     qq_refresh_spread_secs: Option<u64>,
     qq_refresh_rate: Option<u64>,
+    http_header_timeout_ms: Option<u64>,
+    http_idle_timeout_ms: Option<u64>,
+    prune_interval_secs: Option<u64>,
+    retention_rate_limits_hours: Option<u64>,
+    retention_pending_qq_hours: Option<u64>,
+    retention_sms_codes_hours: Option<u64>,
+    retention_password_resets_hours: Option<u64>,
+    retention_discarded_jobs_hours: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -189,6 +197,10 @@ pub struct Settings {
     /// The built web app (`make ui` writes `admin-ui/dist`), served for `/login`, `/admin`, ….
     /// `PASSPORT_WEB_DIST`, relative to the working directory; default `admin-ui/dist`.
     pub web_dist: PathBuf,
+    /// Client time limits (`PASSPORT_HTTP_*`).
+    pub http: crate::server::HttpSettings,
+    /// How long short-lived rows are kept (`PASSPORT_PRUNE_*`, `PASSPORT_RETENTION_*`).
+    pub retention: crate::retention::RetentionSettings,
 }
 
 #[derive(Clone, Debug)]
@@ -557,6 +569,60 @@ impl Settings {
             )?,
         };
 
+        let http_defaults = crate::server::HttpSettings::default();
+        let http = crate::server::HttpSettings {
+            header_timeout: ms(
+                "PASSPORT_HTTP_HEADER_TIMEOUT_MS",
+                |f| f.http_header_timeout_ms,
+                http_defaults.header_timeout,
+            )?,
+            idle_timeout: ms(
+                "PASSPORT_HTTP_IDLE_TIMEOUT_MS",
+                |f| f.http_idle_timeout_ms,
+                http_defaults.idle_timeout,
+            )?,
+        };
+        let kept = crate::retention::RetentionSettings::default();
+        let hours =
+            |var: &'static str, from_file: fn(&FileSettings) -> Option<u64>, default: Duration| {
+                source.number(var, from_file).map(|n| {
+                    n.map_or(default, |h| Duration::from_secs(h.saturating_mul(3600)))
+                })
+            };
+        let retention = crate::retention::RetentionSettings {
+            interval: secs(
+                "PASSPORT_PRUNE_INTERVAL_SECS",
+                |f| f.prune_interval_secs,
+                kept.interval,
+            )?
+            .max(Duration::from_secs(1)),
+            rate_limits: hours(
+                "PASSPORT_RETENTION_RATE_LIMITS_HOURS",
+                |f| f.retention_rate_limits_hours,
+                kept.rate_limits,
+            )?,
+            pending_qq: hours(
+                "PASSPORT_RETENTION_PENDING_QQ_HOURS",
+                |f| f.retention_pending_qq_hours,
+                kept.pending_qq,
+            )?,
+            sms_codes: hours(
+                "PASSPORT_RETENTION_SMS_CODES_HOURS",
+                |f| f.retention_sms_codes_hours,
+                kept.sms_codes,
+            )?,
+            password_resets: hours(
+                "PASSPORT_RETENTION_PASSWORD_RESETS_HOURS",
+                |f| f.retention_password_resets_hours,
+                kept.password_resets,
+            )?,
+            discarded_jobs: hours(
+                "PASSPORT_RETENTION_DISCARDED_JOBS_HOURS",
+                |f| f.retention_discarded_jobs_hours,
+                kept.discarded_jobs,
+            )?,
+        };
+
         let web_dist = PathBuf::from(
             source
                 .plain("PASSPORT_WEB_DIST", |f| f.web_dist.clone())
@@ -591,6 +657,8 @@ impl Settings {
             jobs,
             refresh,
             web_dist,
+            http,
+            retention,
         })
     }
 
