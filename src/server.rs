@@ -131,12 +131,14 @@ async fn serve_connection<Io>(
     let io = Watched::new(io);
     let last_activity = io.last_activity.clone();
     let started = io.started;
-    let mut builder = auto::Builder::new(TokioExecutor::new());
+    // HTTP/1 only: sniffing for an HTTP/2 preface would read the first bytes with no deadline
+    // but the idle timeout, a slowloris's way around the header timeout. (Cleartext HTTP/2 is
+    // not something a reverse proxy speaks to its backends anyway.)
+    let mut builder = auto::Builder::new(TokioExecutor::new()).http1_only();
     builder
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(settings.header_timeout);
-    builder.http2().timer(TokioTimer::new());
     let conn = builder.serve_connection_with_upgrades(TokioIo::new(io), service);
     tokio::pin!(conn);
     let mut closing = false;

@@ -20,5 +20,6 @@ mod qq_client;
 mod qq_login;
 mod qq_sim;
 mod refresher;
+mod robustness;
 mod smtp_sink;
 mod web;
