@@ -585,9 +585,9 @@ impl Settings {
         let kept = crate::retention::RetentionSettings::default();
         let hours =
             |var: &'static str, from_file: fn(&FileSettings) -> Option<u64>, default: Duration| {
-                source.number(var, from_file).map(|n| {
-                    n.map_or(default, |h| Duration::from_secs(h.saturating_mul(3600)))
-                })
+                source
+                    .number(var, from_file)
+                    .map(|n| n.map_or(default, |h| Duration::from_secs(h.saturating_mul(3600))))
             };
         let retention = crate::retention::RetentionSettings {
             interval: secs(

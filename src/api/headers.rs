@@ -27,11 +27,7 @@ pub struct DocsPolicy {
 
 impl DocsPolicy {
     /// Middleware for `/docs`.
-    pub async fn apply<E: Endpoint>(
-        self,
-        ep: Arc<E>,
-        req: Request,
-    ) -> poem::Result<Response> {
+    pub async fn apply<E: Endpoint>(self, ep: Arc<E>, req: Request) -> poem::Result<Response> {
         let is_page = req.method() == Method::GET || req.method() == Method::HEAD;
         let response = ep.get_response(req).await;
         let html = response
@@ -86,7 +82,7 @@ fn hashes(page: &str, tag: &str) -> String {
         let Some(end) = body.find(&close) else {
             break;
         };
-        let digest = ring::digest::digest(&ring::digest::SHA256, body[..end].as_bytes());
+        let digest = ring::digest::digest(&ring::digest::SHA256, &body.as_bytes()[..end]);
         out.push(format!(
             "'sha256-{}'",
             base64::engine::general_purpose::STANDARD.encode(digest.as_ref())

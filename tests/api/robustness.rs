@@ -69,7 +69,8 @@ async fn paging_overflow_is_a_400_not_a_panic(backend: Backend) {
 
 /// One raw HTTP/1.1 exchange on `stream`: the status line and the body (Content-Length framed).
 async fn exchange(stream: &mut TcpStream, path: &str) -> (String, String) {
-    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n\r\n");
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n\r\n");
     stream.write_all(request.as_bytes()).await.expect("write");
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
@@ -178,7 +179,12 @@ async fn a_slowloris_connection_is_closed_while_others_are_served() {
         }
     };
     let (closed, ()) = tokio::join!(
-        drip_until_closed(&mut slow, b"", Duration::from_millis(200), Duration::from_secs(10)),
+        drip_until_closed(
+            &mut slow,
+            b"",
+            Duration::from_millis(200),
+            Duration::from_secs(10)
+        ),
         served
     );
     let closed = closed.expect("the slow connection is closed");
@@ -232,7 +238,11 @@ async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
         .await
         .expect("closed within 10 s");
     assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
-    assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 async fn every_api_answer_is_no_store_and_cors_refusals_are_json(backend: Backend) {
@@ -249,7 +259,10 @@ async fn every_api_answer_is_no_store_and_cors_refusals_are_json(backend: Backen
     let ticket = bind_ticket(&app, "lisi").await;
     let answers = [
         ("login", login),
-        ("authorize-url", app.get("/api/oauth/qq/authorize-url?next=/").await),
+        (
+            "authorize-url",
+            app.get("/api/oauth/qq/authorize-url?next=/").await,
+        ),
         (
             "bad bind",
             app.post_json(
@@ -294,7 +307,10 @@ async fn every_api_answer_is_no_store_and_cors_refusals_are_json(backend: Backen
         let (status, body) = json_of(response).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
         assert_eq!(body["code"], "cors_not_allowed", "{body}");
-        assert!(body["message"].as_str().is_some_and(|m| !m.is_ascii()), "{body}");
+        assert!(
+            body["message"].as_str().is_some_and(|m| !m.is_ascii()),
+            "{body}"
+        );
     }
     // An allowed origin still gets its CORS headers.
     let allowed = app
@@ -339,10 +355,14 @@ async fn the_docs_page_carries_a_csp_that_allows_only_its_own_inline_code() {
     // One hash per inline script of the page (Swagger UI's bundle and the code that starts it),
     // nothing else.
     assert_eq!(script_src.split_whitespace().count(), 2, "{script_src}");
-    assert!(script_src.split_whitespace().all(|s| s.starts_with("'sha256-")));
+    assert!(
+        script_src
+            .split_whitespace()
+            .all(|s| s.starts_with("'sha256-"))
+    );
     let start = page.rfind("<script>").expect("the start-up script") + "<script>".len();
     let end = start + page[start..].find("</script>").expect("its end");
-    let digest = ring::digest::digest(&ring::digest::SHA256, page[start..end].as_bytes());
+    let digest = ring::digest::digest(&ring::digest::SHA256, &page.as_bytes()[start..end]);
     let hash = format!(
         "'sha256-{}'",
         base64::Engine::encode(&base64::engine::general_purpose::STANDARD, digest.as_ref())
@@ -475,7 +495,10 @@ async fn rows_past_retention_are_pruned_and_recent_ones_stay(backend: Backend) {
                 == 1
     })
     .await;
-    assert_eq!(count("SELECT COUNT(*) FROM rate_limits WHERE key = 'test:recent'").await, 1);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM rate_limits WHERE key = 'test:recent'").await,
+        1
+    );
     assert_eq!(
         count("SELECT COUNT(*) FROM sms_codes WHERE mobile = '1380000recent'").await,
         1
@@ -507,7 +530,65 @@ async fn rows_past_retention_are_pruned_and_recent_ones_stay(backend: Backend) {
     );
 }
 
+/// Several instances prune the same database at once: batches interleave, nothing fails, every
+/// row past retention goes exactly once.
+async fn two_instances_prune_at_once_in_batches(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |env| {
+        env.insert("PASSPORT_PRUNE_INTERVAL_SECS".into(), "3600".into());
+    })
+    .await
+    else {
+        return;
+    };
+    const ROWS: u64 = 1234;
+    let old = Utc::now() - chrono::Duration::days(30);
+    let backend_of = app.db.get_database_backend();
+    for chunk in 0..ROWS.div_ceil(100) {
+        let rows: Vec<String> = (chunk * 100..((chunk + 1) * 100).min(ROWS))
+            .map(|i| format!("('1390000{i:04}', 'h', $1, 0, NULL, $1)"))
+            .collect();
+        let sql = format!(
+            "INSERT INTO sms_codes (mobile, code_hash, expires_at, attempts, consumed_at, created_at) VALUES {}",
+            rows.join(", ")
+        );
+        app.db
+            .execute_raw(Statement::from_sql_and_values(
+                backend_of,
+                &sql,
+                [old.into()],
+            ))
+            .await
+            .expect("insert");
+    }
+    let settings = app.settings.retention.clone();
+    let other = app.test_db.connect().await;
+    let now = Utc::now();
+    let (a, b) = tokio::join!(
+        passport::retention::prune(&app.db, &settings, now),
+        passport::retention::prune(&other, &settings, now),
+    );
+    let (a, b) = (a.expect("first instance"), b.expect("second instance"));
+    assert_eq!(a.sms_codes + b.sms_codes, ROWS, "{a:?} {b:?}");
+    assert!(
+        a.sms_codes.max(b.sms_codes) > passport::retention::BATCH,
+        "in several batches"
+    );
+    let left = app
+        .db
+        .query_one_raw(Statement::from_string(
+            backend_of,
+            "SELECT COUNT(*) FROM sms_codes",
+        ))
+        .await
+        .expect("count")
+        .expect("row")
+        .try_get_by_index::<i64>(0)
+        .expect("n");
+    assert_eq!(left, 0);
+}
+
 on_both_backends!(
+    two_instances_prune_at_once_in_batches,
     paging_overflow_is_a_400_not_a_panic,
     every_api_answer_is_no_store_and_cors_refusals_are_json,
     rows_past_retention_are_pruned_and_recent_ones_stay,
