@@ -798,6 +798,34 @@ mod tests {
     }
 
     #[test]
+    fn client_timeouts_and_retention_come_from_the_environment() {
+        let s = Settings::resolve(None, &env(&[]), Some(Profile::Dev)).expect("resolves");
+        assert_eq!(s.http, crate::server::HttpSettings::default());
+        assert_eq!(s.http.header_timeout, Duration::from_secs(10));
+        assert_eq!(s.retention, crate::retention::RetentionSettings::default());
+        let vars = env(&[
+            ("PASSPORT_HTTP_HEADER_TIMEOUT_MS", "2500"),
+            ("PASSPORT_HTTP_IDLE_TIMEOUT_MS", "30000"),
+            ("PASSPORT_PRUNE_INTERVAL_SECS", "60"),
+            ("PASSPORT_RETENTION_SMS_CODES_HOURS", "2"),
+            ("PASSPORT_RETENTION_DISCARDED_JOBS_HOURS", "48"),
+        ]);
+        let s = Settings::resolve(None, &vars, Some(Profile::Dev)).expect("resolves");
+        assert_eq!(s.http.header_timeout, Duration::from_millis(2500));
+        assert_eq!(s.http.idle_timeout, Duration::from_secs(30));
+        assert_eq!(s.retention.interval, Duration::from_secs(60));
+        assert_eq!(s.retention.sms_codes, Duration::from_secs(2 * 3600));
+        assert_eq!(s.retention.discarded_jobs, Duration::from_secs(48 * 3600));
+        let bad = env(&[("PASSPORT_RETENTION_SMS_CODES_HOURS", "a day")]);
+        let err = Settings::resolve(None, &bad, Some(Profile::Dev)).expect_err("refused");
+        assert!(
+            err.to_string()
+                .contains("PASSPORT_RETENTION_SMS_CODES_HOURS"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn job_timings_come_from_the_environment() {
         let vars = env(&[
             ("PASSPORT_JOB_LEASE_MS", "1500"),
