@@ -17,6 +17,7 @@ python="${PYTHON:-python3}"
 max_examples="${SCHEMATHESIS_MAX_EXAMPLES:-25}"
 seed="${SCHEMATHESIS_SEED:-20261129}"
 spec="${SCHEMATHESIS_SPEC:-$repo/openapi/openapi.json}"
+spec="$(cd "$(dirname "$spec")" && pwd)/$(basename "$spec")"
 
 if [ ! -x "$bin" ]; then
     echo "schemathesis.sh: $bin is missing; run 'cargo build' first" >&2
@@ -134,7 +135,10 @@ run() {
     local who="$1"
     shift
     echo "== schemathesis ($who)"
-    "${schemathesis[@]}" run "$spec" \
+    # From the temporary directory: schemathesis and hypothesis keep caches (`.schemathesis/`,
+    # `.hypothesis/`) in the working directory; a run must neither litter the repository nor
+    # replay an earlier run's cases.
+    (cd "$dir" && "${schemathesis[@]}" run "$spec" \
         --url "$base/api" \
         --checks not_a_server_error,response_schema_conformance \
         --max-examples "$max_examples" \
@@ -143,7 +147,7 @@ run() {
         --request-timeout 10 \
         --suppress-health-check all \
         --no-color \
-        "$@"
+        "$@")
 }
 
 status=0
