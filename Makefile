@@ -4,7 +4,7 @@ CARGO ?= cargo
 PYTHON ?= python3
 BIN := target/debug/passport
 
-.PHONY: run test build deps-test deps-e2e lint openapi openapi-check ui e2e bench clean-var
+.PHONY: run test build deps-test deps-e2e lint openapi openapi-check ui e2e bench clean-var schemathesis
 
 ## make run: build, migrate, and start the service on the embedded defaults (prints the URLs).
 run: build ui
@@ -14,11 +14,17 @@ build:
 	$(CARGO) build --bin passport
 
 ## make test: install what the tests need, then lint and run every test (SQLite and PostgreSQL),
-## then the browser journeys (e2e).
+## then the browser journeys (e2e), then schemathesis over the committed spec.
 test: deps-test deps-e2e lint openapi-check ui
 	$(CARGO) test --workspace
 	@mkdir -p target/e2e
 	cd admin-ui && npm run e2e
+	PYTHON=$(PYTHON) tests/schemathesis.sh
+
+## make schemathesis: fuzz the API described by openapi/openapi.json against `passport dev` (with
+## a staff token, then without): no 5xx, every answer as the spec says. About a minute.
+schemathesis: build deps-test
+	PYTHON=$(PYTHON) tests/schemathesis.sh
 
 # Python tools the tests talk to (itsdangerous for the signer's cross-tests, an SMTP sink).
 deps-test:

@@ -102,6 +102,7 @@ pub enum AdminAction {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     telemetry::init(cli.log_format);
+    crate::api::panic::install_hook();
     crate::install_crypto_provider();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -178,6 +178,14 @@ struct FileSettings {
     tencent_sms_region: Option<String>,
     tencent_timeout_ms: Option<u64>,
     tencent_sim_listen: Option<String>,
+    http_header_timeout_ms: Option<u64>,
+    http_idle_timeout_ms: Option<u64>,
+    prune_interval_secs: Option<u64>,
+    retention_rate_limits_hours: Option<u64>,
+    retention_pending_qq_hours: Option<u64>,
+    retention_sms_codes_hours: Option<u64>,
+    retention_password_resets_hours: Option<u64>,
+    retention_discarded_jobs_hours: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -219,6 +227,10 @@ pub struct Settings {
     /// Where `passport dev` runs the embedded Tencent Cloud simulator
     /// (`PASSPORT_TENCENT_SIM_LISTEN`, default `127.0.0.1:8002`).
     pub tencent_sim_listen: String,
+    /// Client time limits (`PASSPORT_HTTP_*`).
+    pub http: crate::server::HttpSettings,
+    /// How long short-lived rows are kept (`PASSPORT_PRUNE_*`, `PASSPORT_RETENTION_*`).
+    pub retention: crate::retention::RetentionSettings,
 }
 
 /// `PASSPORT_SMS_PROVIDER`: `tencent` (Tencent Cloud SMS; in dev its simulator) or `outbox`
@@ -626,6 +638,60 @@ impl Settings {
             )?,
         };
 
+        let http_defaults = crate::server::HttpSettings::default();
+        let http = crate::server::HttpSettings {
+            header_timeout: ms(
+                "PASSPORT_HTTP_HEADER_TIMEOUT_MS",
+                |f| f.http_header_timeout_ms,
+                http_defaults.header_timeout,
+            )?,
+            idle_timeout: ms(
+                "PASSPORT_HTTP_IDLE_TIMEOUT_MS",
+                |f| f.http_idle_timeout_ms,
+                http_defaults.idle_timeout,
+            )?,
+        };
+        let kept = crate::retention::RetentionSettings::default();
+        let hours =
+            |var: &'static str, from_file: fn(&FileSettings) -> Option<u64>, default: Duration| {
+                source
+                    .number(var, from_file)
+                    .map(|n| n.map_or(default, |h| Duration::from_secs(h.saturating_mul(3600))))
+            };
+        let retention = crate::retention::RetentionSettings {
+            interval: secs(
+                "PASSPORT_PRUNE_INTERVAL_SECS",
+                |f| f.prune_interval_secs,
+                kept.interval,
+            )?
+            .max(Duration::from_secs(1)),
+            rate_limits: hours(
+                "PASSPORT_RETENTION_RATE_LIMITS_HOURS",
+                |f| f.retention_rate_limits_hours,
+                kept.rate_limits,
+            )?,
+            pending_qq: hours(
+                "PASSPORT_RETENTION_PENDING_QQ_HOURS",
+                |f| f.retention_pending_qq_hours,
+                kept.pending_qq,
+            )?,
+            sms_codes: hours(
+                "PASSPORT_RETENTION_SMS_CODES_HOURS",
+                |f| f.retention_sms_codes_hours,
+                kept.sms_codes,
+            )?,
+            password_resets: hours(
+                "PASSPORT_RETENTION_PASSWORD_RESETS_HOURS",
+                |f| f.retention_password_resets_hours,
+                kept.password_resets,
+            )?,
+            discarded_jobs: hours(
+                "PASSPORT_RETENTION_DISCARDED_JOBS_HOURS",
+                |f| f.retention_discarded_jobs_hours,
+                kept.discarded_jobs,
+            )?,
+        };
+
         let web_dist = PathBuf::from(
             source
                 .plain("PASSPORT_WEB_DIST", |f| f.web_dist.clone())
@@ -670,6 +736,8 @@ impl Settings {
             web_dist,
             sms,
             tencent_sim_listen,
+            http,
+            retention,
         })
     }
 
@@ -1005,6 +1073,34 @@ mod tests {
         );
         assert!(s.mail.smtp_url.is_none());
         assert_eq!(s.jobs, JobSettings::default());
+    }
+
+    #[test]
+    fn client_timeouts_and_retention_come_from_the_environment() {
+        let s = Settings::resolve(None, &env(&[]), Some(Profile::Dev)).expect("resolves");
+        assert_eq!(s.http, crate::server::HttpSettings::default());
+        assert_eq!(s.http.header_timeout, Duration::from_secs(10));
+        assert_eq!(s.retention, crate::retention::RetentionSettings::default());
+        let vars = env(&[
+            ("PASSPORT_HTTP_HEADER_TIMEOUT_MS", "2500"),
+            ("PASSPORT_HTTP_IDLE_TIMEOUT_MS", "30000"),
+            ("PASSPORT_PRUNE_INTERVAL_SECS", "60"),
+            ("PASSPORT_RETENTION_SMS_CODES_HOURS", "2"),
+            ("PASSPORT_RETENTION_DISCARDED_JOBS_HOURS", "48"),
+        ]);
+        let s = Settings::resolve(None, &vars, Some(Profile::Dev)).expect("resolves");
+        assert_eq!(s.http.header_timeout, Duration::from_millis(2500));
+        assert_eq!(s.http.idle_timeout, Duration::from_secs(30));
+        assert_eq!(s.retention.interval, Duration::from_secs(60));
+        assert_eq!(s.retention.sms_codes, Duration::from_secs(2 * 3600));
+        assert_eq!(s.retention.discarded_jobs, Duration::from_secs(48 * 3600));
+        let bad = env(&[("PASSPORT_RETENTION_SMS_CODES_HOURS", "a day")]);
+        let err = Settings::resolve(None, &bad, Some(Profile::Dev)).expect_err("refused");
+        assert!(
+            err.to_string()
+                .contains("PASSPORT_RETENTION_SMS_CODES_HOURS"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub mod jobs;
 pub mod mail;
 pub mod metrics;
 pub mod qq;
+pub mod retention;
+pub mod server;
 pub mod sms;
 pub mod startup;
 pub mod telemetry;

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use poem::Server;
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use sea_orm::DatabaseConnection;
 
@@ -126,9 +125,14 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let app = crate::api::routes(self.state.clone());
-        let served = Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(app, shutdown, Some(GRACEFUL_SHUTDOWN))
-            .await;
+        let served = crate::server::serve(
+            self.acceptor,
+            app,
+            self.state.settings.http,
+            shutdown,
+            GRACEFUL_SHUTDOWN,
+        )
+        .await;
         // Then the actors: the dispatcher stops claiming, workers get their grace period.
         self.actors.shutdown().await;
         // Whatever this process still holds goes back to the queue now rather than when its

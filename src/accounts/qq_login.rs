@@ -202,6 +202,15 @@ async fn take_pending<C: sea_orm::ConnectionTrait>(
     let pending = pending_for_ticket(db, ticket, now).await?;
     let taken = pending_qq_identities::Entity::update_many()
         .col_expr(pending_qq_identities::Column::ConsumedAt, Expr::value(now))
+        // The tokens move to the binding (from `pending`, read above); none stay behind.
+        .col_expr(
+            pending_qq_identities::Column::AccessTokenEnc,
+            Expr::value(""),
+        )
+        .col_expr(
+            pending_qq_identities::Column::RefreshTokenEnc,
+            Expr::value(Option::<String>::None),
+        )
         .filter(pending_qq_identities::Column::Id.eq(pending.id.clone()))
         .filter(pending_qq_identities::Column::ConsumedAt.is_null())
         .exec(db)

@@ -9,6 +9,7 @@
 //! ├── reset-requests           JobWorker<IssueResetLink>: look up an address, store a reset link
 //! ├── qq-token-refresher       JobWorker<RefreshQqToken>: QQ refresh grant, CAS on token_version
 //! ├── refresh-scheduler        queues a refresh job for every binding due (spread, one per binding)
+//! ├── pruner                   deletes rows past retention, wipes expired pending QQ tokens
 //! └── dispatcher               claims due jobs (lease, SKIP LOCKED on PostgreSQL), hands them out
 //! ```
 //!
@@ -20,6 +21,7 @@
 pub mod binder;
 pub mod dispatcher;
 pub mod mailer;
+pub mod pruner;
 pub mod qq_exchange;
 pub mod refresher;
 pub mod reset_requests;
@@ -46,6 +48,7 @@ pub struct ActorHandles {
     pub reset_requests: Slot<WorkerMsg>,
     pub refresher: Slot<WorkerMsg>,
     pub refresh_scheduler: Slot<refresher::SchedulerMsg>,
+    pub pruner: Slot<pruner::PrunerMsg>,
     /// This process's name as a job lease owner.
     pub job_owner: Arc<str>,
 }
@@ -59,6 +62,7 @@ impl Default for ActorHandles {
             reset_requests: Slot::default(),
             refresher: Slot::default(),
             refresh_scheduler: Slot::default(),
+            pruner: Slot::default(),
             job_owner: crate::jobs::new_owner_id().into(),
         }
     }
@@ -112,6 +116,11 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
     let scheduler_args = refresher::SchedulerArgs {
         db: state.db.clone(),
         settings: settings.refresh.clone(),
+    };
+
+    let pruner_args = pruner::PrunerArgs {
+        db: state.db.clone(),
+        settings: settings.retention.clone(),
     };
 
     let dispatcher_args = DispatcherArgs {
@@ -173,6 +182,9 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
             handles.refresh_scheduler.clone(),
             move || (refresher::RefreshScheduler, scheduler_args.clone()),
         ),
+        ChildSpec::new("pruner", handles.pruner.clone(), move || {
+            (pruner::Pruner, pruner_args.clone())
+        }),
         ChildSpec::new("dispatcher", handles.dispatcher.clone(), move || {
             (Dispatcher, dispatcher_args.clone())
         }),

@@ -27,7 +27,13 @@ pub async fn list(
     per_page: u64,
 ) -> Result<JobPage, AdminError> {
     let per_page = per_page.clamp(1, MAX_PER_PAGE);
-    let offset = page.max(1).saturating_sub(1).saturating_mul(per_page);
+    // The API bounds `page`; the clamp keeps any other caller from reaching the database with an
+    // offset it cannot bind (a 64-bit signed integer).
+    let offset = page
+        .max(1)
+        .saturating_sub(1)
+        .saturating_mul(per_page)
+        .min(i64::MAX as u64);
     Ok(JobPage {
         counts: jobs::counts_by_state(db).await?,
         jobs: jobs::list(db, state, per_page, offset).await?,

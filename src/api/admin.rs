@@ -115,10 +115,12 @@ pub struct BindingSummary {
     pub has_unionid: bool,
     pub bound_at: DateTime<Utc>,
     /// The last QQ login (the bind itself counts as one).
+    #[oai(nullable)]
     pub last_login_at: Option<DateTime<Utc>>,
     pub token_expires_at: DateTime<Utc>,
     pub status: BindingStatusView,
     /// Why the last refresh failed, when it did.
+    #[oai(nullable)]
     pub refresh_error: Option<String>,
 }
 
@@ -170,8 +172,10 @@ impl From<TotalKind> for TotalKindView {
 pub struct BindingPage {
     pub items: Vec<BindingSummary>,
     /// Pass as `cursor` for the next page (keyset: as fast at any depth); null on the last page.
+    #[oai(nullable)]
     pub next_cursor: Option<String>,
     /// The page number served, when paging by number (null when a cursor was given).
+    #[oai(nullable)]
     pub page: Option<u64>,
     pub per_page: u64,
     /// Matching bindings; see `total_kind`.
@@ -187,6 +191,7 @@ pub struct TokenEventView {
     pub kind: String,
     pub at: DateTime<Utc>,
     /// For people: the new expiry, an error text. Never a token.
+    #[oai(nullable)]
     pub detail: Option<String>,
 }
 
@@ -195,6 +200,7 @@ pub struct TokenEventView {
 pub struct AuditActor {
     pub id: i64,
     /// Null when the account no longer exists.
+    #[oai(nullable)]
     pub username: Option<String>,
 }
 
@@ -205,9 +211,12 @@ pub struct AuditEntryView {
     /// e.g. `qq_binding.refresh`, `qq_binding.unbind`, `job.retry`.
     pub action: String,
     /// Null for the system or an actor since deleted.
+    #[oai(nullable)]
     pub actor: Option<AuditActor>,
+    #[oai(nullable)]
     pub reason: Option<String>,
     /// Action-specific facts (masked identifiers only).
+    #[oai(nullable)]
     pub details: Option<serde_json::Value>,
     pub created_at: DateTime<Utc>,
 }
@@ -235,9 +244,11 @@ pub struct BindingDetail {
     pub summary: BindingSummary,
     /// The whole openid (only here, never in the list).
     pub openid: String,
+    #[oai(nullable)]
     pub unionid: Option<String>,
     /// Bumped on each token rotation.
     pub token_version: i64,
+    #[oai(nullable)]
     pub last_refreshed_at: Option<DateTime<Utc>>,
     /// Newest first, at most 100.
     pub token_events: Vec<TokenEventView>,
@@ -305,11 +316,14 @@ pub struct JobView {
     pub max_attempts: i32,
     /// When it runs (next).
     pub run_at: DateTime<Utc>,
+    #[oai(nullable)]
     pub last_error: Option<String>,
     /// For `qq_token_refresh`: the binding it refreshes.
+    #[oai(nullable)]
     pub binding_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[oai(nullable)]
     pub finished_at: Option<DateTime<Utc>>,
 }
 
@@ -368,11 +382,18 @@ pub struct DailyStats {
     pub days: Vec<DayStats>,
 }
 
+/// The deepest numbered page served. Deeper offsets only scan for nothing (and an unbounded page
+/// times `per_page` overflowed the offset); the bindings list has a cursor for going further.
+pub const MAX_PAGE: u64 = 1_000_000;
+
 fn page_number(page: Option<u64>) -> Result<u64, ApiError> {
     match page {
         None => Ok(1),
-        Some(0) => Err(ApiError::bad_request("invalid_page", "页码从 1 开始")),
-        Some(n) => Ok(n),
+        Some(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::bad_request(
+            "invalid_page",
+            &format!("页码须在 1 到 {MAX_PAGE} 之间"),
+        )),
     }
 }
 
@@ -409,7 +430,7 @@ impl AdminApi {
         status: Query<Option<BindingStatusView>>,
         /// Sort order, default `-bound_at`.
         sort: Query<Option<BindingSort>>,
-        /// 1-based page number (ignored when `cursor` is given).
+        /// 1-based page number, 1–1000000 (ignored when `cursor` is given).
         page: Query<Option<u64>>,
         /// Rows per page, 1–100, default 20.
         per_page: Query<Option<u64>>,
@@ -543,7 +564,7 @@ impl AdminApi {
         /// Only jobs in this state.
         #[oai(name = "state")]
         job_state: Query<Option<JobStateView>>,
-        /// 1-based page number.
+        /// 1-based page number, 1–1000000.
         page: Query<Option<u64>>,
         /// Rows per page, 1–200, default 50.
         per_page: Query<Option<u64>>,

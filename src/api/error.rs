@@ -56,7 +56,8 @@ pub enum ApiError {
     /// `email_token_used`, `email_token_superseded`.
     #[oai(status = 401)]
     Unauthorized(Json<ErrorBody>),
-    /// Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`).
+    /// Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`);
+    /// `cors_not_allowed` (a browser call from an origin, method or header not allowed).
     #[oai(status = 403)]
     Forbidden(Json<ErrorBody>),
     /// `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`.
@@ -253,6 +254,15 @@ pub async fn json_errors<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<
         // Our own errors: a typed `ApiError` (poem-openapi turns it into a sourceless error
         // around its finished response) or a `CodedError`.
         Err(e) if e.is::<CodedError>() || !e.has_source() => Ok(e.into_response()),
+        Err(e) if e.is::<poem::error::CorsError>() => {
+            let body = ErrorBody {
+                detail: Some(e.to_string()),
+                ..ErrorBody::new("cors_not_allowed", "不允许从该网页跨域调用本接口")
+            };
+            Ok(poem::web::Json(body)
+                .with_status(StatusCode::FORBIDDEN)
+                .into_response())
+        }
         Err(e) => {
             let status = e.status();
             let (code, message) = match status {

@@ -6,8 +6,10 @@ pub mod admin;
 pub mod admin_audit;
 pub mod dev;
 pub mod error;
+pub mod headers;
 pub mod health;
 pub mod oauth_qq;
+pub mod panic;
 pub mod password_resets;
 pub mod security;
 pub mod sms;
@@ -83,17 +85,24 @@ pub fn routes(state: AppState) -> impl Endpoint {
     let docs = service.swagger_ui();
     let spec = service.spec_endpoint();
     let cors = cors(&state.settings.cors_origins);
+    let docs_policy = headers::DocsPolicy::default();
     Route::new()
         .nest(
             "/api",
             service
                 .around(error::json_errors)
                 .with(cors)
+                // CORS refusals too answer in the one error shape.
+                .around(error::json_errors)
                 .around(same_origin_is_not_cors)
-                .around(limit_body),
+                .around(limit_body)
+                .around(headers::no_store),
         )
         .at("/openapi.json", spec)
-        .nest("/docs", docs)
+        .nest(
+            "/docs",
+            docs.around(move |ep, req| docs_policy.clone().apply(ep, req)),
+        )
         .at("/healthz", get(health::healthz))
         .at("/readyz", get(health::readyz))
         .at("/metrics", get(health::metrics))
@@ -108,7 +117,9 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .at("/verify-email", get(web::account_page))
         .at("/assets/:file", get(web::asset))
         .at("/dev/outbox", get(dev::outbox))
+        .at("/dev/panic", get(panic::dev_panic))
         .data(state)
+        .with(panic::catch())
         .around(crate::telemetry::trace_request)
 }
 

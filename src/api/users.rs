@@ -55,12 +55,14 @@ pub struct QqBindingView {
     pub nickname: String,
     pub avatar: String,
     pub bound_at: DateTime<Utc>,
+    #[oai(nullable)]
     pub last_login_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Object)]
 pub struct Bindings {
     /// The QQ binding, if any.
+    #[oai(nullable)]
     pub qq: Option<QqBindingView>,
 }
 
@@ -70,8 +72,10 @@ pub struct Me {
     pub username: String,
     pub nickname: String,
     pub avatar: String,
+    #[oai(nullable)]
     pub mobile: Option<String>,
     /// The verified email, if any (only a verified address receives reset links).
+    #[oai(nullable)]
     pub email: Option<String>,
     /// Whether a password is set (needed before QQ can be unbound).
     pub has_password: bool,

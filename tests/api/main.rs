@@ -25,6 +25,7 @@ mod qq_client;
 mod qq_login;
 mod qq_sim;
 mod refresher;
+mod robustness;
 mod smtp_sink;
 mod tencent_sim;
 mod tencent_sms;

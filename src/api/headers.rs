@@ -1,0 +1,124 @@
+//! Headers every answer of a kind carries: `Cache-Control: no-store` on `/api` (logins, binds and
+//! registrations answer tokens and tickets, which no cache may keep), and a Content Security
+//! Policy on the Swagger UI at `/docs`.
+
+use std::sync::{Arc, OnceLock};
+
+use base64::Engine as _;
+use poem::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
+use poem::http::{HeaderValue, Method};
+use poem::{Body, Endpoint, IntoResponse, Request, Response};
+
+/// Middleware for `/api`: nothing it answers may be stored by a browser or a proxy.
+pub async fn no_store<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
+    let mut response = ep.get_response(req).await;
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// The CSP of the Swagger UI page, built once from the page itself (the spec is embedded in it,
+/// so the only requests it makes are "Try it out" calls to this origin).
+#[derive(Clone, Default)]
+pub struct DocsPolicy {
+    policy: Arc<OnceLock<Option<HeaderValue>>>,
+}
+
+impl DocsPolicy {
+    /// Middleware for `/docs`.
+    pub async fn apply<E: Endpoint>(self, ep: Arc<E>, req: Request) -> poem::Result<Response> {
+        let is_page = req.method() == Method::GET || req.method() == Method::HEAD;
+        let response = ep.get_response(req).await;
+        let html = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+        if !is_page || !html {
+            return Ok(response);
+        }
+        let (parts, body) = response.into_parts();
+        let page = body.into_string().await?;
+        let policy = self
+            .policy
+            .get_or_init(|| HeaderValue::from_str(&policy_for(&page)).ok())
+            .clone();
+        let mut response = Response::from_parts(parts, Body::from_string(page));
+        if let Some(policy) = policy {
+            response
+                .headers_mut()
+                .insert(CONTENT_SECURITY_POLICY, policy);
+        }
+        Ok(response.into_response())
+    }
+}
+
+/// `default-src 'none'` plus exactly what the page uses: its inline scripts (by hash, so no
+/// other script runs), inline styles (Swagger UI also injects `<style>` elements and `style`
+/// attributes at run time, which no hash can name; styles run no code), the data-URI icons in its
+/// CSS, and calls to this origin. Nothing remote.
+pub fn policy_for(page: &str) -> String {
+    let scripts = hashes(page, "script");
+    format!(
+        "default-src 'none'; script-src {scripts}; style-src 'unsafe-inline'; \
+         img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; \
+         form-action 'none'; frame-ancestors 'none'; object-src 'none'"
+    )
+}
+
+/// `'sha256-…'` of the text inside every `<tag …>…</tag>` of `page`.
+fn hashes(page: &str, tag: &str) -> String {
+    let open = format!("<{tag}");
+    let close = format!("</{tag}>");
+    let mut out = Vec::new();
+    let mut rest = page;
+    while let Some(start) = rest.find(&open) {
+        let after = &rest[start..];
+        let Some(body_start) = after.find('>') else {
+            break;
+        };
+        let body = &after[body_start + 1..];
+        let Some(end) = body.find(&close) else {
+            break;
+        };
+        let digest = ring::digest::digest(&ring::digest::SHA256, &body.as_bytes()[..end]);
+        out.push(format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(digest.as_ref())
+        ));
+        rest = &body[end + close.len()..];
+    }
+    if out.is_empty() {
+        "'none'".to_string()
+    } else {
+        out.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_inline_block_is_allowed_by_its_hash_and_nothing_remote() {
+        let page = "<html><head><style charset=\"UTF-8\">a{}</style><script>x()</script>\
+                    </head><body><script>y()</script></body></html>";
+        let policy = policy_for(page);
+        let hash = |text: &str| {
+            let d = ring::digest::digest(&ring::digest::SHA256, text.as_bytes());
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(d.as_ref())
+            )
+        };
+        assert!(policy.starts_with("default-src 'none'; "), "{policy}");
+        assert!(
+            policy.contains(&format!("script-src {} {};", hash("x()"), hash("y()"))),
+            "{policy}"
+        );
+        assert!(policy.contains("style-src 'unsafe-inline';"), "{policy}");
+        assert!(!policy.contains("http"), "nothing remote: {policy}");
+        assert!(!policy.contains("script-src 'unsafe-inline'"), "{policy}");
+    }
+}
