@@ -6,7 +6,7 @@
 //! | `rate_limits` | the window started this long ago | `PASSPORT_RETENTION_RATE_LIMITS_HOURS` (48) |
 //! | `pending_qq_identities` | this long after it expired | `PASSPORT_RETENTION_PENDING_QQ_HOURS` (24) |
 //! | `sms_codes` | this long after it expired | `PASSPORT_RETENTION_SMS_CODES_HOURS` (24) |
-//! | `password_resets` | this long after it expired | `PASSPORT_RETENTION_PASSWORD_RESETS_HOURS` (168) |
+//! | `password_resets`, `email_verifications` | this long after it expired | `PASSPORT_RETENTION_PASSWORD_RESETS_HOURS` (168) |
 //! | `jobs` (discarded) | this long after it was given up | `PASSPORT_RETENTION_DISCARDED_JOBS_HOURS` (720) |
 //!
 //! A pending QQ identity holds encrypted QQ tokens: they are wiped when it is consumed (in the
@@ -59,6 +59,7 @@ pub struct Pruned {
     pub pending_qq: u64,
     pub sms_codes: u64,
     pub password_resets: u64,
+    pub email_verifications: u64,
     pub discarded_jobs: u64,
 }
 
@@ -69,6 +70,7 @@ impl Pruned {
             + self.pending_qq
             + self.sms_codes
             + self.password_resets
+            + self.email_verifications
             + self.discarded_jobs
     }
 }
@@ -108,6 +110,14 @@ pub async fn prune<C: ConnectionTrait>(
             db,
             "DELETE FROM password_resets WHERE id IN \
              (SELECT id FROM password_resets WHERE expires_at < $1 LIMIT $2)",
+            before(settings.password_resets).into(),
+        )
+        .await?,
+        // Verification links are mailed links like resets: the same retention.
+        email_verifications: in_batches(
+            db,
+            "DELETE FROM email_verifications WHERE id IN \
+             (SELECT id FROM email_verifications WHERE expires_at < $1 LIMIT $2)",
             before(settings.password_resets).into(),
         )
         .await?,
