@@ -19,6 +19,8 @@ use base64::Engine as _;
 use serde::Deserialize;
 use url::Url;
 
+use crate::captcha::CaptchaPolicy;
+
 /// A value that must never reach a log: `Debug` and `Display` print `[REDACTED]`.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(transparent)]
@@ -157,6 +159,11 @@ struct FileSettings {
     qq_refresh_scan_secs: Option<u64>,
     qq_refresh_spread_secs: Option<u64>,
     qq_refresh_rate: Option<u64>,
+    captcha: Option<String>,
+    captcha_app_id: Option<String>,
+    captcha_app_secret_key: Option<Secret>,
+    captcha_script_url: Option<String>,
+    tencent_captcha_endpoint: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -189,6 +196,25 @@ pub struct Settings {
     /// The built web app (`make ui` writes `admin-ui/dist`), served for `/login`, `/admin`, ….
     /// `PASSPORT_WEB_DIST`, relative to the working directory; default `admin-ui/dist`.
     pub web_dist: PathBuf,
+    pub captcha: CaptchaSettings,
+}
+
+/// Tencent Cloud captcha (`src/captcha/`).
+#[derive(Clone, Debug)]
+pub struct CaptchaSettings {
+    /// `PASSPORT_CAPTCHA`: `off`, `risk` or `always`; default `risk` in production, `off` in dev.
+    pub policy: CaptchaPolicy,
+    /// `PASSPORT_CAPTCHA_APP_ID`: the `CaptchaAppId` (a number) from the captcha console.
+    pub app_id: u64,
+    /// `PASSPORT_CAPTCHA_APP_SECRET_KEY` (or `_FILE`): its `AppSecretKey`.
+    pub app_secret_key: Secret,
+    /// `PASSPORT_TENCENT_CAPTCHA_ENDPOINT`: where `DescribeCaptchaResult` goes; default
+    /// `https://captcha.tencentcloudapi.com` (the Tencent simulator in dev).
+    pub endpoint: Url,
+    /// `PASSPORT_CAPTCHA_SCRIPT_URL`: the captcha script the web app loads; default Tencent's
+    /// `https://turing.captcha.qcloud.com/TJCaptcha.js` (the simulator's stand-in in dev). The
+    /// pages' CSP allows exactly its origin.
+    pub script_url: Url,
 }
 
 #[derive(Clone, Debug)]
@@ -282,6 +308,9 @@ pub const DEV_TOKEN_KEY: &str = "00000000000000000000000000000000000000000000000
 /// The app the embedded simulator knows; `passport dev` wires both ends to it.
 pub const DEV_QQ_APP_ID: &str = "101000001";
 pub const DEV_QQ_APP_KEY: &str = "passport-dev-qq-app-key";
+/// The captcha app the Tencent simulator knows; `passport dev` wires both ends to it.
+pub const DEV_CAPTCHA_APP_ID: u64 = 190000001;
+pub const DEV_CAPTCHA_APP_SECRET_KEY: &str = "passport-dev-captcha-secret-key";
 
 impl Settings {
     /// Resolve from the process environment and the file it names (`PASSPORT_CONFIG`), with an
@@ -343,6 +372,8 @@ impl Settings {
         let sim_listen = source
             .plain("PASSPORT_SIM_LISTEN", |f| f.sim_listen.clone())
             .unwrap_or_else(|| "127.0.0.1:8001".to_string());
+        // TODO(merge tencent-sms): the Tencent simulator's address.
+        let tencent_sim_base = "http://127.0.0.1:8002".to_string();
 
         let public_base_url = match source
             .plain("PASSPORT_PUBLIC_BASE_URL", |f| f.public_base_url.clone())
@@ -563,6 +594,8 @@ impl Settings {
                 .unwrap_or_else(|| "admin-ui/dist".to_string()),
         );
 
+        let captcha = resolve_captcha(&source, dev, &tencent_sim_base, &mut unsafe_settings)?;
+
         if !unsafe_settings.is_empty() {
             return Err(ConfigError::UnsafeProduction(unsafe_settings));
         }
@@ -591,12 +624,105 @@ impl Settings {
             jobs,
             refresh,
             web_dist,
+            captcha,
         })
     }
 
     pub fn is_dev(&self) -> bool {
         self.profile == Profile::Dev
     }
+}
+
+/// The captcha settings. With a policy other than `off`, production demands the app id and its
+/// secret key; dev points at the Tencent simulator's dev app.
+fn resolve_captcha(
+    source: &Source<'_>,
+    dev: bool,
+    tencent_sim_base: &str,
+    unsafe_settings: &mut Vec<String>,
+) -> Result<CaptchaSettings, ConfigError> {
+    let policy = match source.plain("PASSPORT_CAPTCHA", |f| f.captcha.clone()) {
+        Some(text) => CaptchaPolicy::parse(&text).map_err(|reason| ConfigError::Invalid {
+            setting: "PASSPORT_CAPTCHA",
+            reason,
+        })?,
+        None if dev => CaptchaPolicy::Off,
+        None => CaptchaPolicy::Risk,
+    };
+    let demanded = !dev && policy != CaptchaPolicy::Off;
+    let app_id = match source.plain("PASSPORT_CAPTCHA_APP_ID", |f| f.captcha_app_id.clone()) {
+        Some(text) => text.parse::<u64>().map_err(|_| ConfigError::Invalid {
+            setting: "PASSPORT_CAPTCHA_APP_ID",
+            reason: format!("`{text}` is not a CaptchaAppId (a whole number)"),
+        })?,
+        None if dev => DEV_CAPTCHA_APP_ID,
+        None => {
+            if demanded {
+                unsafe_settings.push(format!(
+                    "PASSPORT_CAPTCHA_APP_ID is not set (PASSPORT_CAPTCHA={})",
+                    policy.as_str()
+                ));
+            }
+            0
+        }
+    };
+    let app_secret_key = match source.secret("PASSPORT_CAPTCHA_APP_SECRET_KEY", |f| {
+        f.captcha_app_secret_key.clone()
+    })? {
+        Some(key) => {
+            if demanded && key.expose() == DEV_CAPTCHA_APP_SECRET_KEY {
+                unsafe_settings
+                    .push("PASSPORT_CAPTCHA_APP_SECRET_KEY must not be the dev default".into());
+            }
+            key
+        }
+        None if dev => Secret::new(DEV_CAPTCHA_APP_SECRET_KEY),
+        None => {
+            if demanded {
+                unsafe_settings.push(format!(
+                    "PASSPORT_CAPTCHA_APP_SECRET_KEY is not set (PASSPORT_CAPTCHA={})",
+                    policy.as_str()
+                ));
+            }
+            Secret::new("")
+        }
+    };
+    let endpoint = match source.plain("PASSPORT_TENCENT_CAPTCHA_ENDPOINT", |f| {
+        f.tencent_captcha_endpoint.clone()
+    }) {
+        Some(u) => parse_url("PASSPORT_TENCENT_CAPTCHA_ENDPOINT", &u)?,
+        None if dev => parse_url("PASSPORT_TENCENT_CAPTCHA_ENDPOINT", tencent_sim_base)?,
+        None => parse_url(
+            "PASSPORT_TENCENT_CAPTCHA_ENDPOINT",
+            "https://captcha.tencentcloudapi.com",
+        )?,
+    };
+    let script_url = match source.plain("PASSPORT_CAPTCHA_SCRIPT_URL", |f| {
+        f.captcha_script_url.clone()
+    }) {
+        Some(u) => parse_url("PASSPORT_CAPTCHA_SCRIPT_URL", &u)?,
+        // The simulator serves the stand-in beside its API.
+        None if dev => endpoint
+            .join("/TCaptcha.js")
+            .map_err(|e| ConfigError::Invalid {
+                setting: "PASSPORT_CAPTCHA_SCRIPT_URL",
+                reason: e.to_string(),
+            })?,
+        None => parse_url(
+            "PASSPORT_CAPTCHA_SCRIPT_URL",
+            "https://turing.captcha.qcloud.com/TJCaptcha.js",
+        )?,
+    };
+    if demanded && script_url.scheme() != "https" {
+        unsafe_settings.push("PASSPORT_CAPTCHA_SCRIPT_URL must be an https:// URL in production".into());
+    }
+    Ok(CaptchaSettings {
+        policy,
+        app_id,
+        app_secret_key,
+        endpoint,
+        script_url,
+    })
 }
 
 /// Precedence: environment variable, then `*_FILE` variable (secrets), then the config file.
@@ -715,6 +841,14 @@ mod tests {
         ]
     }
 
+    /// `production_env` plus a captcha app (the production default policy is `risk`).
+    fn production_env_with_captcha() -> Vec<(&'static str, &'static str)> {
+        let mut vars = production_env();
+        vars.push(("PASSPORT_CAPTCHA_APP_ID", "2012345678"));
+        vars.push(("PASSPORT_CAPTCHA_APP_SECRET_KEY", "real-captcha-secret"));
+        vars
+    }
+
     #[test]
     fn dev_profile_runs_on_local_defaults() {
         let s = Settings::resolve(None, &env(&[]), Some(Profile::Dev)).expect("dev resolves");
@@ -765,6 +899,55 @@ mod tests {
     }
 
     #[test]
+    fn production_captcha_defaults_to_risk_and_names_its_missing_settings() {
+        let text = Settings::resolve(None, &env(&production_env()), None)
+            .expect_err("captcha settings missing")
+            .to_string();
+        assert!(
+            text.contains("PASSPORT_CAPTCHA_APP_ID") && text.contains("PASSPORT_CAPTCHA_APP_SECRET_KEY"),
+            "{text}"
+        );
+        let mut vars = production_env();
+        vars.push(("PASSPORT_CAPTCHA", "off"));
+        let s = Settings::resolve(None, &env(&vars), None).expect("off needs nothing");
+        assert_eq!(s.captcha.policy, CaptchaPolicy::Off);
+    }
+
+    #[test]
+    fn production_captcha_points_at_tencent() {
+        let s = Settings::resolve(None, &env(&production_env_with_captcha()), None)
+            .expect("resolves");
+        assert_eq!(s.captcha.policy, CaptchaPolicy::Risk);
+        assert_eq!(s.captcha.app_id, 2_012_345_678);
+        assert_eq!(
+            s.captcha.endpoint.as_str(),
+            "https://captcha.tencentcloudapi.com/"
+        );
+        assert_eq!(
+            s.captcha.script_url.as_str(),
+            "https://turing.captcha.qcloud.com/TJCaptcha.js"
+        );
+        assert!(!format!("{s:?}").contains("real-captcha-secret"));
+    }
+
+    #[test]
+    fn dev_captcha_is_off_unless_set_and_uses_the_simulator() {
+        let s = Settings::resolve(None, &env(&[]), Some(Profile::Dev)).expect("dev");
+        assert_eq!(s.captcha.policy, CaptchaPolicy::Off);
+        let s = Settings::resolve(None, &env(&[("PASSPORT_CAPTCHA", "always")]), Some(Profile::Dev))
+            .expect("dev");
+        assert_eq!(s.captcha.policy, CaptchaPolicy::Always);
+        assert_eq!(s.captcha.app_id, DEV_CAPTCHA_APP_ID);
+        assert_eq!(
+            s.captcha.script_url.as_str(),
+            format!("{}TCaptcha.js", s.captcha.endpoint)
+        );
+        let bad = env(&[("PASSPORT_CAPTCHA", "sometimes")]);
+        let err = Settings::resolve(None, &bad, Some(Profile::Dev)).expect_err("refused");
+        assert!(err.to_string().contains("PASSPORT_CAPTCHA"), "{err}");
+    }
+
+    #[test]
     fn production_is_the_default_profile() {
         assert!(matches!(
             Settings::resolve(None, &env(&[]), None),
@@ -802,7 +985,7 @@ mod tests {
 
     #[test]
     fn production_with_real_secrets_starts_and_points_at_qq() {
-        let s = Settings::resolve(None, &env(&production_env()), None).expect("resolves");
+        let s = Settings::resolve(None, &env(&production_env_with_captcha()), None).expect("resolves");
         assert_eq!(s.profile, Profile::Production);
         assert_eq!(s.qq.base_url.as_str(), "https://graph.qq.com/");
         assert!(s.cors_origins.is_empty());
@@ -810,7 +993,7 @@ mod tests {
 
     #[test]
     fn secrets_never_print() {
-        let s = Settings::resolve(None, &env(&production_env()), None).expect("resolves");
+        let s = Settings::resolve(None, &env(&production_env_with_captcha()), None).expect("resolves");
         let printed = format!("{s:?} {}", s.secret_key);
         for secret in [
             "a-real-random-secret",

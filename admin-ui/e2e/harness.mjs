@@ -47,7 +47,8 @@ export async function eventually(what, probe, ms = 15000) {
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`)
 }
 
-export async function startPassport() {
+/** `passport dev` on free ports; `extraEnv` adds or overrides settings (e.g. `PASSPORT_CAPTCHA`). */
+export async function startPassport(extraEnv = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'passport-e2e-'))
   const [port, simPort] = [await freePort(), await freePort()]
   const base = `http://127.0.0.1:${port}`
@@ -60,6 +61,7 @@ export async function startPassport() {
     PASSPORT_PUBLIC_BASE_URL: base,
     PASSPORT_WEB_DIST: path.join(repoRoot, 'admin-ui/dist'),
     RUST_LOG: process.env.RUST_LOG ?? 'warn',
+    ...extraEnv,
   }
   // The first admin, as an operator makes it (this also migrates the fresh database).
   await promisify(execFile)(bin, ['admin', 'create', '--username', ADMIN.username, '--email', ADMIN.email], {

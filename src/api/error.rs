@@ -9,6 +9,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object};
 
 use crate::accounts::AccountError;
+use crate::captcha::CaptchaError;
 
 #[derive(Debug, Clone, Object, serde::Serialize)]
 pub struct ErrorBody {
@@ -43,7 +44,7 @@ pub enum ApiError {
     /// Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
     /// `state_expired`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
     /// `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-    /// `sms_code_expired`, `sms_code_too_many_attempts`; admin: `reason_required`,
+    /// `sms_code_expired`, `sms_code_too_many_attempts`, `captcha_required`, `captcha_failed`; admin: `reason_required`,
     /// `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
     /// `query_too_long`.
     #[oai(status = 400)]
@@ -70,7 +71,8 @@ pub enum ApiError {
     /// `internal_error`.
     #[oai(status = 500)]
     Internal(Json<ErrorBody>),
-    /// QQ failed or answered something unusable: `qq_unavailable`.
+    /// QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
+    /// `captcha_unavailable`.
     #[oai(status = 502)]
     BadGateway(Json<ErrorBody>),
     /// Try again shortly: `overloaded`.
@@ -198,6 +200,26 @@ impl From<AccountError> for ApiError {
             }
             E::EmailTaken => Self::conflict("email_taken", "该邮箱已被其他账号使用"),
             E::Internal(cause) => Self::internal(&cause),
+        }
+    }
+}
+
+impl From<CaptchaError> for ApiError {
+    fn from(e: CaptchaError) -> Self {
+        match e {
+            CaptchaError::Required => {
+                Self::bad_request("captcha_required", "请先完成安全验证")
+            }
+            CaptchaError::Failed => {
+                Self::bad_request("captcha_failed", "安全验证未通过或已失效，请重新验证")
+            }
+            CaptchaError::Unavailable(cause) => {
+                tracing::warn!(%cause, "captcha verification failed");
+                Self::BadGateway(Json(ErrorBody::new(
+                    "captcha_unavailable",
+                    "安全验证服务暂时不可用，请稍后重试",
+                )))
+            }
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod admin_audit;
+pub mod captcha;
 pub mod dev;
 pub mod error;
 pub mod health;
@@ -50,6 +51,7 @@ pub type Apis = (
     system::SystemApi,
     admin::AdminApi,
     admin_audit::AdminAuditApi,
+    captcha::CaptchaApi,
 );
 
 fn apis() -> Apis {
@@ -61,6 +63,7 @@ fn apis() -> Apis {
         system::SystemApi,
         admin::AdminApi,
         admin_audit::AdminAuditApi,
+        captcha::CaptchaApi,
     )
 }
 

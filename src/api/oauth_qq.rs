@@ -15,9 +15,11 @@ use crate::accounts::{self, AccountError, sms_codes};
 use crate::actors::binder::BinderMsg;
 use crate::actors::qq_exchange::ExchangeError;
 use crate::api::ApiTags;
+use crate::api::captcha::{self, CaptchaTicket};
 use crate::api::error::ApiError;
 use crate::api::users::{UserView, client_key, issue_token};
 use crate::auth::signer::SignerError;
+use crate::captcha::Protected;
 use crate::domain::{Mobile, Nickname, Password};
 use crate::entities::users;
 use crate::metrics;
@@ -87,6 +89,8 @@ pub struct BindRequest {
     /// Username, mobile or email of the existing account.
     pub account: String,
     pub password: String,
+    /// The solved captcha, when the server asks for one (`captcha_required`).
+    pub captcha: Option<CaptchaTicket>,
 }
 
 #[derive(Debug, Object)]
@@ -282,6 +286,10 @@ impl OauthQqApi {
         body: Json<BindRequest>,
     ) -> Result<Json<QqLoginResult>, ApiError> {
         let payload = load_ticket(&state, &body.bind_ticket)?;
+        let action = Protected::SignIn {
+            account: &body.account,
+        };
+        captcha::check(&state, action, body.captcha.as_ref(), remote).await?;
         let now = Utc::now();
         // A dead ticket is refused before any password is tried.
         qq_login::pending_for_ticket(&state.db, &payload.ticket, now).await?;

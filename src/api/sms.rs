@@ -3,14 +3,16 @@
 //! message for a code that was never stored.
 
 use chrono::Utc;
-use poem::web::Data;
+use poem::web::{Data, RemoteAddr};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use sea_orm::TransactionTrait;
 
 use crate::accounts::{AccountError, sms_codes};
 use crate::api::ApiTags;
+use crate::api::captcha::{self, CaptchaTicket};
 use crate::api::error::ApiError;
+use crate::captcha::Protected;
 use crate::domain::Mobile;
 use crate::jobs::{self, NewJob};
 use crate::startup::AppState;
@@ -21,6 +23,8 @@ pub struct SmsApi;
 pub struct SmsCodeRequest {
     /// Mainland China mobile, 11 digits.
     pub mobile: String,
+    /// The solved captcha, when the server asks for one (`captcha_required`).
+    pub captcha: Option<CaptchaTicket>,
 }
 
 #[derive(Debug, Object)]
@@ -53,9 +57,11 @@ impl SmsApi {
     async fn send_code(
         &self,
         state: Data<&AppState>,
+        remote: &RemoteAddr,
         body: Json<SmsCodeRequest>,
     ) -> Result<SmsCodeResponse, ApiError> {
         let mobile = Mobile::parse(&body.mobile).map_err(AccountError::from)?;
+        captcha::check(&state, Protected::SmsCode, body.captcha.as_ref(), remote).await?;
         let now = Utc::now();
         let txn = state.db.begin().await.map_err(AccountError::from)?;
         let code = sms_codes::issue(&txn, &state.security.hasher, &mobile, now).await?;

@@ -8,8 +8,10 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::accounts;
 use crate::api::ApiTags;
+use crate::api::captcha::{self, CaptchaTicket};
 use crate::api::error::ApiError;
 use crate::api::security::BearerAuth;
+use crate::captcha::Protected;
 use crate::entities::{qq_bindings, users};
 use crate::startup::AppState;
 
@@ -41,6 +43,8 @@ pub struct LoginRequest {
     /// Username, mobile or email.
     pub account: String,
     pub password: String,
+    /// The solved captcha, when the server asks for one (`captcha_required`).
+    pub captcha: Option<CaptchaTicket>,
 }
 
 #[derive(Debug, Object)]
@@ -117,6 +121,10 @@ impl UsersApi {
         remote: &RemoteAddr,
         body: Json<LoginRequest>,
     ) -> Result<Json<LoginResponse>, ApiError> {
+        let action = Protected::SignIn {
+            account: &body.account,
+        };
+        captcha::check(&state, action, body.captcha.as_ref(), remote).await?;
         let user = accounts::authenticate(
             &state.db,
             &state.security.passwords,
