@@ -12,6 +12,7 @@ mod bench_admin;
 mod bench_login;
 mod bench_refresh;
 mod bench_reset;
+mod captcha;
 mod foundation;
 mod itsdangerous;
 mod jobs;
