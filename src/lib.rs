@@ -21,6 +21,7 @@ pub mod qq;
 pub mod sms;
 pub mod startup;
 pub mod telemetry;
+pub mod tencent;
 
 /// Install rustls' ring provider once per process. reqwest (built with `rustls-no-provider`)
 /// panics at client build time without one; lettre and sqlx fall back to ring by themselves.

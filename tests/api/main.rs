@@ -22,4 +22,5 @@ mod qq_login;
 mod qq_sim;
 mod refresher;
 mod smtp_sink;
+mod tencent_sim;
 mod web;
