@@ -164,6 +164,8 @@ struct FileSettings {
     captcha_app_secret_key: Option<Secret>,
     captcha_script_url: Option<String>,
     tencent_captcha_endpoint: Option<String>,
+    tencent_secret_id: Option<String>,
+    tencent_secret_key: Option<Secret>,
 }
 
 #[derive(Deserialize)]
@@ -215,6 +217,10 @@ pub struct CaptchaSettings {
     /// `https://turing.captcha.qcloud.com/TJCaptcha.js` (the simulator's stand-in in dev). The
     /// pages' CSP allows exactly its origin.
     pub script_url: Url,
+    /// `PASSPORT_TENCENT_SECRET_ID` / `PASSPORT_TENCENT_SECRET_KEY` (or `_FILE`): the Tencent
+    /// Cloud API key pair that signs `DescribeCaptchaResult` (the simulator's dev pair in dev).
+    pub secret_id: String,
+    pub secret_key: Secret,
 }
 
 #[derive(Clone, Debug)]
@@ -703,7 +709,7 @@ fn resolve_captcha(
         Some(u) => parse_url("PASSPORT_CAPTCHA_SCRIPT_URL", &u)?,
         // The simulator serves the stand-in beside its API.
         None if dev => endpoint
-            .join("/TCaptcha.js")
+            .join("/captcha/TCaptcha.js")
             .map_err(|e| ConfigError::Invalid {
                 setting: "PASSPORT_CAPTCHA_SCRIPT_URL",
                 reason: e.to_string(),
@@ -713,8 +719,40 @@ fn resolve_captcha(
             "https://turing.captcha.qcloud.com/TJCaptcha.js",
         )?,
     };
+    // TODO(merge tencent-sms): one reading of the key pair, shared with SMS.
+    let secret_id = match source.plain("PASSPORT_TENCENT_SECRET_ID", |f| {
+        f.tencent_secret_id.clone()
+    }) {
+        Some(id) => id,
+        None if dev => crate::tencent::sim::DEV_SECRET_ID.to_owned(),
+        None => {
+            if demanded {
+                unsafe_settings.push(format!(
+                    "PASSPORT_TENCENT_SECRET_ID is not set (it signs captcha verification; PASSPORT_CAPTCHA={})",
+                    policy.as_str()
+                ));
+            }
+            String::new()
+        }
+    };
+    let secret_key = match source.secret("PASSPORT_TENCENT_SECRET_KEY", |f| {
+        f.tencent_secret_key.clone()
+    })? {
+        Some(key) => key,
+        None if dev => Secret::new(crate::tencent::sim::DEV_SECRET_KEY),
+        None => {
+            if demanded {
+                unsafe_settings.push(format!(
+                    "PASSPORT_TENCENT_SECRET_KEY is not set (it signs captcha verification; PASSPORT_CAPTCHA={})",
+                    policy.as_str()
+                ));
+            }
+            Secret::new("")
+        }
+    };
     if demanded && script_url.scheme() != "https" {
-        unsafe_settings.push("PASSPORT_CAPTCHA_SCRIPT_URL must be an https:// URL in production".into());
+        unsafe_settings
+            .push("PASSPORT_CAPTCHA_SCRIPT_URL must be an https:// URL in production".into());
     }
     Ok(CaptchaSettings {
         policy,
@@ -722,6 +760,8 @@ fn resolve_captcha(
         app_secret_key,
         endpoint,
         script_url,
+        secret_id,
+        secret_key,
     })
 }
 
@@ -846,6 +886,8 @@ mod tests {
         let mut vars = production_env();
         vars.push(("PASSPORT_CAPTCHA_APP_ID", "2012345678"));
         vars.push(("PASSPORT_CAPTCHA_APP_SECRET_KEY", "real-captcha-secret"));
+        vars.push(("PASSPORT_TENCENT_SECRET_ID", "AKIDrealTencentSecretId"));
+        vars.push(("PASSPORT_TENCENT_SECRET_KEY", "real-tencent-secret-key"));
         vars
     }
 
@@ -904,7 +946,9 @@ mod tests {
             .expect_err("captcha settings missing")
             .to_string();
         assert!(
-            text.contains("PASSPORT_CAPTCHA_APP_ID") && text.contains("PASSPORT_CAPTCHA_APP_SECRET_KEY"),
+            text.contains("PASSPORT_CAPTCHA_APP_ID")
+                && text.contains("PASSPORT_CAPTCHA_APP_SECRET_KEY")
+                && text.contains("PASSPORT_TENCENT_SECRET_KEY"),
             "{text}"
         );
         let mut vars = production_env();
@@ -915,8 +959,8 @@ mod tests {
 
     #[test]
     fn production_captcha_points_at_tencent() {
-        let s = Settings::resolve(None, &env(&production_env_with_captcha()), None)
-            .expect("resolves");
+        let s =
+            Settings::resolve(None, &env(&production_env_with_captcha()), None).expect("resolves");
         assert_eq!(s.captcha.policy, CaptchaPolicy::Risk);
         assert_eq!(s.captcha.app_id, 2_012_345_678);
         assert_eq!(
@@ -927,20 +971,28 @@ mod tests {
             s.captcha.script_url.as_str(),
             "https://turing.captcha.qcloud.com/TJCaptcha.js"
         );
-        assert!(!format!("{s:?}").contains("real-captcha-secret"));
+        let printed = format!("{s:?}");
+        assert!(
+            !printed.contains("real-captcha-secret")
+                && !printed.contains("real-tencent-secret-key")
+        );
     }
 
     #[test]
     fn dev_captcha_is_off_unless_set_and_uses_the_simulator() {
         let s = Settings::resolve(None, &env(&[]), Some(Profile::Dev)).expect("dev");
         assert_eq!(s.captcha.policy, CaptchaPolicy::Off);
-        let s = Settings::resolve(None, &env(&[("PASSPORT_CAPTCHA", "always")]), Some(Profile::Dev))
-            .expect("dev");
+        let s = Settings::resolve(
+            None,
+            &env(&[("PASSPORT_CAPTCHA", "always")]),
+            Some(Profile::Dev),
+        )
+        .expect("dev");
         assert_eq!(s.captcha.policy, CaptchaPolicy::Always);
         assert_eq!(s.captcha.app_id, DEV_CAPTCHA_APP_ID);
         assert_eq!(
             s.captcha.script_url.as_str(),
-            format!("{}TCaptcha.js", s.captcha.endpoint)
+            format!("{}captcha/TCaptcha.js", s.captcha.endpoint)
         );
         let bad = env(&[("PASSPORT_CAPTCHA", "sometimes")]);
         let err = Settings::resolve(None, &bad, Some(Profile::Dev)).expect_err("refused");
@@ -985,7 +1037,8 @@ mod tests {
 
     #[test]
     fn production_with_real_secrets_starts_and_points_at_qq() {
-        let s = Settings::resolve(None, &env(&production_env_with_captcha()), None).expect("resolves");
+        let s =
+            Settings::resolve(None, &env(&production_env_with_captcha()), None).expect("resolves");
         assert_eq!(s.profile, Profile::Production);
         assert_eq!(s.qq.base_url.as_str(), "https://graph.qq.com/");
         assert!(s.cors_origins.is_empty());
@@ -993,7 +1046,8 @@ mod tests {
 
     #[test]
     fn secrets_never_print() {
-        let s = Settings::resolve(None, &env(&production_env_with_captcha()), None).expect("resolves");
+        let s =
+            Settings::resolve(None, &env(&production_env_with_captcha()), None).expect("resolves");
         let printed = format!("{s:?} {}", s.secret_key);
         for secret in [
             "a-real-random-secret",

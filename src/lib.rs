@@ -8,6 +8,7 @@ pub mod actors;
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod captcha;
 pub mod cli;
 pub mod config;
 pub mod db;

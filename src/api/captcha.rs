@@ -44,8 +44,10 @@ pub enum CaptchaPolicyView {
 pub struct CaptchaConfig {
     pub policy: CaptchaPolicyView,
     /// `CaptchaAppId` for `new TencentCaptcha(app_id, callback)`; absent when the policy is off.
+    #[oai(skip_serializing_if_is_none)]
     pub app_id: Option<String>,
     /// The captcha script to load (Tencent's, or the simulator's in dev); absent when off.
+    #[oai(skip_serializing_if_is_none)]
     pub script_url: Option<String>,
 }
 
@@ -54,7 +56,11 @@ impl CaptchaApi {
     /// How to show the captcha: the policy, the app id and the script to load. Protected
     /// requests (password login, QQ bind, SMS codes) answer 400 `captcha_required` when they need
     /// a `captcha` and 400 `captcha_failed` when the one sent did not pass.
-    #[oai(path = "/captcha/config", method = "get", operation_id = "getCaptchaConfig")]
+    #[oai(
+        path = "/captcha/config",
+        method = "get",
+        operation_id = "getCaptchaConfig"
+    )]
     async fn config(&self, state: Data<&AppState>) -> Json<CaptchaConfig> {
         let settings = &state.settings.captcha;
         let policy = state.captcha.policy();

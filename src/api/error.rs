@@ -207,9 +207,7 @@ impl From<AccountError> for ApiError {
 impl From<CaptchaError> for ApiError {
     fn from(e: CaptchaError) -> Self {
         match e {
-            CaptchaError::Required => {
-                Self::bad_request("captcha_required", "请先完成安全验证")
-            }
+            CaptchaError::Required => Self::bad_request("captcha_required", "请先完成安全验证"),
             CaptchaError::Failed => {
                 Self::bad_request("captcha_failed", "安全验证未通过或已失效，请重新验证")
             }

@@ -42,8 +42,14 @@ fn csp_app(captcha_origin: Option<&str>) -> String {
 
 /// The origin pages may load the captcha from, when the policy is not `off`.
 pub fn captcha_origin(state: &AppState) -> Option<String> {
-    (state.captcha.policy() != crate::captcha::CaptchaPolicy::Off)
-        .then(|| state.settings.captcha.script_url.origin().ascii_serialization())
+    (state.captcha.policy() != crate::captcha::CaptchaPolicy::Off).then(|| {
+        state
+            .settings
+            .captcha
+            .script_url
+            .origin()
+            .ascii_serialization()
+    })
 }
 
 const NOT_BUILT: &str = "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
@@ -154,7 +160,10 @@ mod tests {
     #[test]
     fn the_captcha_origin_is_the_only_foreign_script_and_frame() {
         let off = csp_app(None);
-        assert!(off.contains("script-src 'self';") && off.contains("frame-src 'none';"), "{off}");
+        assert!(
+            off.contains("script-src 'self';") && off.contains("frame-src 'none';"),
+            "{off}"
+        );
         let on = csp_app(Some("https://turing.captcha.qcloud.com"));
         assert!(
             on.contains("script-src 'self' https://turing.captcha.qcloud.com;")

@@ -91,7 +91,11 @@ impl CaptchaVerifier {
     }
 
     /// One `DescribeCaptchaResult` call.
-    pub async fn describe(&self, answer: &CaptchaAnswer, client_ip: &str) -> Result<(), VerifyError> {
+    pub async fn describe(
+        &self,
+        answer: &CaptchaAnswer,
+        client_ip: &str,
+    ) -> Result<(), VerifyError> {
         let payload = json!({
             "CaptchaType": CAPTCHA_TYPE,
             "Ticket": answer.ticket(),

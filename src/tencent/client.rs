@@ -170,10 +170,7 @@ impl TencentClient {
         for (name, value) in signed.pairs() {
             request = request.header(name, value);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| from_reqwest(action, e))?;
+        let response = request.send().await.map_err(|e| from_reqwest(action, e))?;
         let status = response.status();
         if !status.is_success() {
             return Err(TencentError::Http {
@@ -289,7 +286,12 @@ mod tests {
         )
         .expect_err("limit");
         assert!(!limit.is_transient());
-        for junk in [&b"<html>"[..], b"{}", br#"{"Response":1}"#, br#"{"Response":{}}"#] {
+        for junk in [
+            &b"<html>"[..],
+            b"{}",
+            br#"{"Response":1}"#,
+            br#"{"Response":{}}"#,
+        ] {
             assert!(matches!(
                 parse_envelope("SendSms", junk),
                 Err(TencentError::Malformed { .. })
@@ -304,7 +306,10 @@ mod tests {
             host_header(&url("https://sms.tencentcloudapi.com")),
             "sms.tencentcloudapi.com"
         );
-        assert_eq!(host_header(&url("http://127.0.0.1:8002/")), "127.0.0.1:8002");
+        assert_eq!(
+            host_header(&url("http://127.0.0.1:8002/")),
+            "127.0.0.1:8002"
+        );
         assert_eq!(host_header(&url("http://localhost:80/")), "localhost");
     }
 

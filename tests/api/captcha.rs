@@ -39,7 +39,12 @@ async fn ticket(app: &TestApp, tencent: &str, app_id: u64) -> Value {
     json!({"ticket": t["ticket"], "randstr": t["randstr"]})
 }
 
-async fn login(app: &TestApp, account: &str, password: &str, captcha: Option<Value>) -> (StatusCode, Value) {
+async fn login(
+    app: &TestApp,
+    account: &str,
+    password: &str,
+    captcha: Option<Value>,
+) -> (StatusCode, Value) {
     let mut body = json!({"account": account, "password": password});
     if let Some(c) = captcha {
         body["captcha"] = c;
@@ -91,7 +96,9 @@ fn assert_code(result: &(StatusCode, Value), status: u16, code: &str) {
 }
 
 async fn risk_asks_after_the_first_failure_and_before_the_password(backend: Backend) {
-    let Some((app, tencent)) = spawn(backend, "risk").await else { return };
+    let Some((app, tencent)) = spawn(backend, "risk").await else {
+        return;
+    };
     existing_user(&app, "laozhang", "13900000001").await;
 
     // No failure yet: no captcha needed.
@@ -100,14 +107,26 @@ async fn risk_asks_after_the_first_failure_and_before_the_password(backend: Back
     assert_eq!(failures_counted(&app).await, 1);
 
     // After one failure, even the right password needs a captcha, and no password is tried.
-    assert_code(&login(&app, "laozhang", PASSWORD, None).await, 400, "captcha_required");
-    assert_code(&login(&app, "laozhang", "wrong-horse-2", None).await, 400, "captcha_required");
+    assert_code(
+        &login(&app, "laozhang", PASSWORD, None).await,
+        400,
+        "captcha_required",
+    );
+    assert_code(
+        &login(&app, "laozhang", "wrong-horse-2", None).await,
+        400,
+        "captcha_required",
+    );
     assert_eq!(failures_counted(&app).await, 1, "no password was verified");
 
     // A failed captcha (wrong randstr) is refused the same way, before the password.
     let mut forged = ticket(&app, &tencent, DEV_APP).await;
     forged["randstr"] = json!("@wrong1");
-    assert_code(&login(&app, "laozhang", PASSWORD, Some(forged)).await, 400, "captcha_failed");
+    assert_code(
+        &login(&app, "laozhang", PASSWORD, Some(forged)).await,
+        400,
+        "captcha_failed",
+    );
     assert_eq!(failures_counted(&app).await, 1);
 
     let solved = ticket(&app, &tencent, DEV_APP).await;
@@ -117,14 +136,28 @@ async fn risk_asks_after_the_first_failure_and_before_the_password(backend: Back
 
     // Another client address is the same client here (127.0.0.1), so a fresh account also asks.
     existing_user(&app, "laoli", "13900000002").await;
-    assert_code(&login(&app, "laoli", PASSWORD, None).await, 400, "captcha_required");
+    assert_code(
+        &login(&app, "laoli", PASSWORD, None).await,
+        400,
+        "captcha_required",
+    );
 }
 
 async fn sms_codes_need_a_captcha_under_risk_and_each_ticket_works_once(backend: Backend) {
-    let Some((app, tencent)) = spawn(backend, "risk").await else { return };
+    let Some((app, tencent)) = spawn(backend, "risk").await else {
+        return;
+    };
     let before = sms_jobs(&app).await;
-    assert_code(&sms(&app, "13800000001", None).await, 400, "captcha_required");
-    assert_eq!(sms_jobs(&app).await, before, "nothing queued without a captcha");
+    assert_code(
+        &sms(&app, "13800000001", None).await,
+        400,
+        "captcha_required",
+    );
+    assert_eq!(
+        sms_jobs(&app).await,
+        before,
+        "nothing queued without a captcha"
+    );
 
     let solved = ticket(&app, &tencent, DEV_APP).await;
     let sent = sms(&app, "13800000001", Some(solved.clone())).await;
@@ -132,29 +165,52 @@ async fn sms_codes_need_a_captcha_under_risk_and_each_ticket_works_once(backend:
     assert_eq!(sms_jobs(&app).await, before + 1);
 
     // The same ticket again, for another number: refused, nothing queued.
-    assert_code(&sms(&app, "13800000002", Some(solved)).await, 400, "captcha_failed");
+    assert_code(
+        &sms(&app, "13800000002", Some(solved)).await,
+        400,
+        "captcha_failed",
+    );
     assert_eq!(sms_jobs(&app).await, before + 1);
 
     // A ticket of another captcha app is refused.
     let foreign = ticket(&app, &tencent, OTHER_APP).await;
-    assert_code(&sms(&app, "13800000002", Some(foreign)).await, 400, "captcha_failed");
+    assert_code(
+        &sms(&app, "13800000002", Some(foreign)).await,
+        400,
+        "captcha_failed",
+    );
     // One that was never issued, too.
     let bogus = json!({"ticket": "tr03NotIssuedByTencent", "randstr": "@abc123"});
-    assert_code(&sms(&app, "13800000002", Some(bogus)).await, 400, "captcha_failed");
+    assert_code(
+        &sms(&app, "13800000002", Some(bogus)).await,
+        400,
+        "captcha_failed",
+    );
     // And a malformed one never reaches Tencent.
     let malformed = json!({"ticket": "", "randstr": "@abc123"});
-    assert_code(&sms(&app, "13800000002", Some(malformed)).await, 400, "captcha_failed");
+    assert_code(
+        &sms(&app, "13800000002", Some(malformed)).await,
+        400,
+        "captcha_failed",
+    );
     assert_eq!(sms_jobs(&app).await, before + 1);
 }
 
 async fn always_demands_a_captcha_on_login_and_bind(backend: Backend) {
-    let Some((app, tencent)) = spawn(backend, "always").await else { return };
+    let Some((app, tencent)) = spawn(backend, "always").await else {
+        return;
+    };
     existing_user(&app, "laowang", "13900000003").await;
-    assert_code(&login(&app, "laowang", PASSWORD, None).await, 400, "captcha_required");
+    assert_code(
+        &login(&app, "laowang", PASSWORD, None).await,
+        400,
+        "captcha_required",
+    );
 
     let ticket_for_bind = bind_ticket(&app, "xiaohong").await;
     let bind = |captcha: Option<Value>| {
-        let mut body = json!({"bind_ticket": ticket_for_bind, "account": "laowang", "password": PASSWORD});
+        let mut body =
+            json!({"bind_ticket": ticket_for_bind, "account": "laowang", "password": PASSWORD});
         if let Some(c) = captcha {
             body["captcha"] = c;
         }
@@ -163,13 +219,19 @@ async fn always_demands_a_captcha_on_login_and_bind(backend: Backend) {
     let refused = json_of(app.post_json("/api/oauth/qq/bind", &bind(None)).await).await;
     assert_code(&refused, 400, "captcha_required");
     let solved = ticket(&app, &tencent, DEV_APP).await;
-    let bound = json_of(app.post_json("/api/oauth/qq/bind", &bind(Some(solved))).await).await;
+    let bound = json_of(
+        app.post_json("/api/oauth/qq/bind", &bind(Some(solved)))
+            .await,
+    )
+    .await;
     assert_eq!(bound.0, 200, "{}", bound.1);
     assert_eq!(bound.1["status"], "logged_in", "{}", bound.1);
 }
 
 async fn an_expired_ticket_is_refused(backend: Backend) {
-    let Some((app, tencent)) = spawn(backend, "always").await else { return };
+    let Some((app, tencent)) = spawn(backend, "always").await else {
+        return;
+    };
     let old = ticket(&app, &tencent, DEV_APP).await;
     let response = app
         .client
@@ -179,14 +241,21 @@ async fn an_expired_ticket_is_refused(backend: Backend) {
         .await
         .expect("clock");
     assert!(response.status().is_success(), "{}", response.status());
-    assert_code(&sms(&app, "13800000005", Some(old)).await, 400, "captcha_failed");
+    assert_code(
+        &sms(&app, "13800000005", Some(old)).await,
+        400,
+        "captcha_failed",
+    );
 }
 
 async fn tencent_down_answers_502_and_sends_nothing(backend: Backend) {
     let Some(app) = TestApp::spawn_with(backend, |env| {
         env.insert("PASSPORT_CAPTCHA".into(), "risk".into());
         // A port nothing listens on.
-        env.insert("PASSPORT_TENCENT_CAPTCHA_ENDPOINT".into(), "http://127.0.0.1:9".into());
+        env.insert(
+            "PASSPORT_TENCENT_CAPTCHA_ENDPOINT".into(),
+            "http://127.0.0.1:9".into(),
+        );
     })
     .await
     else {
@@ -194,14 +263,24 @@ async fn tencent_down_answers_502_and_sends_nothing(backend: Backend) {
     };
     let before = sms_jobs(&app).await;
     let answer = json!({"ticket": "tr03Something", "randstr": "@abc123"});
-    assert_code(&sms(&app, "13800000006", Some(answer)).await, 502, "captcha_unavailable");
+    assert_code(
+        &sms(&app, "13800000006", Some(answer)).await,
+        502,
+        "captcha_unavailable",
+    );
     assert_eq!(sms_jobs(&app).await, before);
 }
 
 async fn policy_off_asks_for_nothing(backend: Backend) {
-    let Some(app) = TestApp::spawn(backend).await else { return };
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
     existing_user(&app, "laozhao", "13900000007").await;
-    assert_code(&login(&app, "laozhao", "wrong-horse-1", None).await, 400, "invalid_credentials");
+    assert_code(
+        &login(&app, "laozhao", "wrong-horse-1", None).await,
+        400,
+        "invalid_credentials",
+    );
     let ok = login(&app, "laozhao", PASSWORD, None).await;
     assert_eq!(ok.0, 200, "{}", ok.1);
     assert_eq!(sms(&app, "13800000007", None).await.0, 202);
@@ -212,37 +291,55 @@ async fn policy_off_asks_for_nothing(backend: Backend) {
 }
 
 async fn the_config_and_the_csp_name_the_captcha_script(backend: Backend) {
-    let Some((app, tencent)) = spawn(backend, "risk").await else { return };
+    let Some((app, tencent)) = spawn(backend, "risk").await else {
+        return;
+    };
     let (status, config) = json_of(app.get("/api/captcha/config").await).await;
     assert_eq!(status, 200);
     assert_eq!(config["policy"], "risk");
     assert_eq!(config["app_id"], DEV_APP.to_string());
-    assert_eq!(config["script_url"], format!("{tencent}/TCaptcha.js"));
+    assert_eq!(
+        config["script_url"],
+        format!("{tencent}/captcha/TCaptcha.js")
+    );
 
     let page = app.get("/login").await;
     let csp = page.headers()["content-security-policy"]
         .to_str()
         .expect("csp")
         .to_owned();
-    assert!(csp.contains(&format!("script-src 'self' {tencent};")), "{csp}");
+    assert!(
+        csp.contains(&format!("script-src 'self' {tencent};")),
+        "{csp}"
+    );
     assert!(csp.contains(&format!("frame-src {tencent};")), "{csp}");
     // The mail-link pages never load it.
     let reset = app.get("/reset-password").await;
-    let csp = reset.headers()["content-security-policy"].to_str().expect("csp");
+    let csp = reset.headers()["content-security-policy"]
+        .to_str()
+        .expect("csp");
     assert!(!csp.contains(&tencent), "{csp}");
 
     // The stand-in script is there, with Tencent's API.
     let js = app
         .client
-        .get(format!("{tencent}/TCaptcha.js"))
+        .get(format!("{tencent}/captcha/TCaptcha.js"))
         .send()
         .await
         .expect("script");
     assert_eq!(js.status(), 200);
     assert!(
-        js.headers()["content-type"].to_str().unwrap_or("").contains("javascript")
+        js.headers()["content-type"]
+            .to_str()
+            .unwrap_or("")
+            .contains("javascript")
     );
-    assert!(js.text().await.expect("text").contains("window.TencentCaptcha"));
+    assert!(
+        js.text()
+            .await
+            .expect("text")
+            .contains("window.TencentCaptcha")
+    );
 }
 
 on_both_backends!(

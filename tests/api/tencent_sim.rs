@@ -237,7 +237,10 @@ async fn missing_headers_unknown_actions_and_bad_parameters_get_tencents_codes()
         "NoSuchVersion"
     );
     let mut no_app = send_sms_body("+8613800138000");
-    no_app.as_object_mut().expect("object").remove("SmsSdkAppId");
+    no_app
+        .as_object_mut()
+        .expect("object")
+        .remove("SmsSdkAppId");
     assert_eq!(
         code(call("SendSms", "2021-01-11", no_app).await),
         "MissingParameter"
@@ -363,15 +366,20 @@ async fn faults_answer_5xx_time_out_or_return_an_error_code_for_an_action() {
         200
     );
     let err = send().await.expect_err("503");
-    assert!(matches!(err, TencentError::Http { status: 503, .. }), "{err:?}");
+    assert!(
+        matches!(err, TencentError::Http { status: 503, .. }),
+        "{err:?}"
+    );
     assert!(err.is_transient());
 
     fault(json!({"action": "SendSms", "kind": "timeout", "times": 1})).await;
     let err = send().await.expect_err("timeout");
     assert!(matches!(err, TencentError::Timeout { .. }), "{err:?}");
 
-    fault(json!({"action": "SendSms", "kind": "error", "code": "RequestLimitExceeded", "times": 1}))
-        .await;
+    fault(
+        json!({"action": "SendSms", "kind": "error", "code": "RequestLimitExceeded", "times": 1}),
+    )
+    .await;
     let err = send().await.expect_err("rate limited");
     assert_eq!(err.api_code(), Some("RequestLimitExceeded"));
     assert!(err.is_transient());

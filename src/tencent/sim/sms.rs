@@ -211,7 +211,10 @@ impl SmsSim {
                     sent_at: chrono::DateTime::from_timestamp(call.now, 0).unwrap_or_default(),
                 };
                 // The key names the file: one file per delivered SMS.
-                if let Err(e) = outbox.write(&format!("tencent-{serial_no}"), &message).await {
+                if let Err(e) = outbox
+                    .write(&format!("tencent-{serial_no}"), &message)
+                    .await
+                {
                     return Err(ApiError::new(
                         "InternalError",
                         format!("the simulator cannot write to its outbox: {e}"),

@@ -81,6 +81,11 @@ impl CaptchaState {
         self.apps.insert(app_id, secret_key.into());
     }
 
+    /// Forget every ticket (`DELETE /_sim/state`); the apps stay.
+    pub fn forget_tickets(&mut self) {
+        self.tickets.clear();
+    }
+
     pub fn knows_app(&self, app_id: u64) -> bool {
         self.apps.contains_key(&app_id)
     }
@@ -219,17 +224,29 @@ mod tests {
         assert_eq!(ask(&mut s, &t, DEV_APP_ID, DEV_APP_SECRET_KEY, 1011), 9);
 
         let other = s.mint(OTHER_APP_ID, 1000).expect("other app");
-        assert_eq!(ask(&mut s, &other, DEV_APP_ID, DEV_APP_SECRET_KEY, 1001), 16);
+        assert_eq!(
+            ask(&mut s, &other, DEV_APP_ID, DEV_APP_SECRET_KEY, 1001),
+            16
+        );
         assert_eq!(ask(&mut s, &other, DEV_APP_ID, "wrong-key", 1001), 100);
 
         let old = s.mint(DEV_APP_ID, 1000).expect("dev app");
-        assert_eq!(ask(&mut s, &old, DEV_APP_ID, DEV_APP_SECRET_KEY, 1000 + 301), 8);
+        assert_eq!(
+            ask(&mut s, &old, DEV_APP_ID, DEV_APP_SECRET_KEY, 1000 + 301),
+            8
+        );
 
         let mut forged = s.mint(DEV_APP_ID, 1000).expect("dev app");
         forged.randstr = "@nope00".into();
-        assert_eq!(ask(&mut s, &forged, DEV_APP_ID, DEV_APP_SECRET_KEY, 1001), 7);
+        assert_eq!(
+            ask(&mut s, &forged, DEV_APP_ID, DEV_APP_SECRET_KEY, 1001),
+            7
+        );
         forged.ticket = "tr03-not-issued".into();
-        assert_eq!(ask(&mut s, &forged, DEV_APP_ID, DEV_APP_SECRET_KEY, 1001), 15);
+        assert_eq!(
+            ask(&mut s, &forged, DEV_APP_ID, DEV_APP_SECRET_KEY, 1001),
+            15
+        );
         assert!(s.mint(123, 1000).is_none());
     }
 
