@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use poem::web::{Data, RemoteAddr};
+use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, Union};
@@ -16,11 +16,12 @@ use crate::actors::binder::BinderMsg;
 use crate::actors::qq_exchange::ExchangeError;
 use crate::api::ApiTags;
 use crate::api::error::ApiError;
-use crate::api::users::{UserView, client_key, issue_token};
+use crate::api::users::{UserView, issue_token};
 use crate::auth::signer::SignerError;
 use crate::domain::{Mobile, Nickname, Password};
 use crate::entities::users;
 use crate::metrics;
+use crate::net::ClientAddr;
 use crate::startup::AppState;
 
 /// How long the binder may take to write a login, a binding or a new account.
@@ -111,14 +112,14 @@ pub enum RegisterResponse {
 
 /// The ticket as it travels: who it names and where to go afterwards.
 #[derive(serde::Serialize, serde::Deserialize)]
-struct TicketPayload {
+pub(crate) struct TicketPayload {
     #[serde(flatten)]
-    ticket: BindTicket,
+    pub(crate) ticket: BindTicket,
     #[serde(rename = "n")]
     next: SafeNext,
 }
 
-fn load_ticket(state: &AppState, token: &str) -> Result<TicketPayload, AccountError> {
+pub(crate) fn load_ticket(state: &AppState, token: &str) -> Result<TicketPayload, AccountError> {
     state
         .security
         .ticket_signer
@@ -278,7 +279,7 @@ impl OauthQqApi {
     async fn bind(
         &self,
         state: Data<&AppState>,
-        remote: &RemoteAddr,
+        client: ClientAddr,
         body: Json<BindRequest>,
     ) -> Result<Json<QqLoginResult>, ApiError> {
         let payload = load_ticket(&state, &body.bind_ticket)?;
@@ -290,7 +291,8 @@ impl OauthQqApi {
             &state.security.passwords,
             &body.account,
             &body.password,
-            &client_key(remote),
+            &client,
+            (&state.settings.limits).into(),
             now,
         )
         .await?;
