@@ -432,6 +432,47 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn hashes_interoperate_with_the_argon2_crates_own_phc_code() {
+        use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+        let params = Params::new(256, 2, 1, None).expect("params");
+        let theirs = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+            .hash_password(b"shared-secret-1")
+            .expect("hash")
+            .to_string();
+        let ours = PasswordHasher::with_params(params.clone());
+        assert!(ours.verify("shared-secret-1", Some(&theirs)).await.expect("verify"));
+        assert!(!ours.verify("shared-secret-2", Some(&theirs)).await.expect("verify"));
+        let mine = ours.hash(&password("shared-secret-1")).await.expect("hash");
+        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+        assert!(argon.verify_password(b"shared-secret-1", mine.as_str()).is_ok());
+        assert!(argon.verify_password(b"shared-secret-2", mine.as_str()).is_err());
+    }
+
+    /// The memory bound: however many hashes run, at most one block buffer per permit exists,
+    /// and all of them are freed once hashing has been idle a while.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_burst_reuses_one_buffer_per_permit_and_frees_them_when_idle() {
+        let hasher = PasswordHasher::with_params(Params::new(1024, 1, 1, None).expect("params"));
+        let permits = hasher.inner.permits.available_permits();
+        let hash = hasher.hash(&password("burst-password-1")).await.expect("hash");
+        let tasks: Vec<_> = (0..permits * 8)
+            .map(|i| {
+                let (hasher, hash) = (hasher.clone(), hash.clone());
+                tokio::spawn(async move { hasher.verify(&format!("wrong-{i}"), Some(&hash)).await })
+            })
+            .collect();
+        for task in tasks {
+            assert!(!task.await.expect("join").expect("verify"));
+        }
+        let pooled = hasher.pooled_buffers();
+        assert!((1..=permits).contains(&pooled), "{pooled} buffers for {permits} permits");
+        tokio::time::sleep(IDLE_RELEASE + Duration::from_secs(1)).await;
+        assert_eq!(hasher.pooled_buffers(), 0, "freed after {IDLE_RELEASE:?} idle");
+        // And the pool fills again on demand.
+        assert!(hasher.verify("burst-password-1", Some(&hash)).await.expect("verify"));
+    }
+
+    #[tokio::test]
     async fn oversized_candidates_are_refused() {
         let hasher = PasswordHasher::fast_insecure_for_tests();
         let hash = hasher.hash(&password("short-one-1")).await.expect("hash");

@@ -21,4 +21,5 @@ mod qq_login;
 mod qq_sim;
 mod refresher;
 mod smtp_sink;
+mod throttles;
 mod web;
