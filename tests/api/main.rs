@@ -10,6 +10,7 @@ mod admin_audit;
 mod bench;
 mod bench_admin;
 mod bench_login;
+mod bench_memory;
 mod bench_refresh;
 mod bench_reset;
 mod foundation;
