@@ -20,6 +20,7 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::captcha::CaptchaPolicy;
+use crate::net::{ForwardedHeader, TrustedProxies};
 
 /// A value that must never reach a log: `Debug` and `Display` print `[REDACTED]`.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
@@ -166,6 +167,14 @@ struct FileSettings {
     tencent_captcha_endpoint: Option<String>,
     tencent_secret_id: Option<String>,
     tencent_secret_key: Option<Secret>,
+    trusted_proxies: Option<String>,
+    client_address_header: Option<String>,
+    login_failures_per_account: Option<u64>,
+    login_failures_per_client: Option<u64>,
+    sms_per_client_hourly: Option<u64>,
+    sms_per_client_daily: Option<u64>,
+    sms_per_mobile_daily: Option<u64>,
+    sms_daily_limit: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -199,6 +208,44 @@ pub struct Settings {
     /// `PASSPORT_WEB_DIST`, relative to the working directory; default `admin-ui/dist`.
     pub web_dist: PathBuf,
     pub captcha: CaptchaSettings,
+    /// Whose forwarding header names the client (`PASSPORT_TRUSTED_PROXIES`,
+    /// `PASSPORT_CLIENT_ADDRESS_HEADER`); nobody's by default.
+    pub trusted_proxies: TrustedProxies,
+    pub limits: LimitSettings,
+}
+
+/// Rate limits an operator may tune (`PASSPORT_LOGIN_*`, `PASSPORT_SMS_*`). Counts per fixed
+/// window: sign-in attempts per 15 minutes, SMS per hour or per UTC day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LimitSettings {
+    /// Failed sign-ins (password login and QQ bind) per account per 15 minutes.
+    /// `PASSPORT_LOGIN_FAILURES_PER_ACCOUNT`, default 5.
+    pub login_failures_per_account: u32,
+    /// Failed sign-ins per client address per 15 minutes. `PASSPORT_LOGIN_FAILURES_PER_CLIENT`,
+    /// default 20.
+    pub login_failures_per_client: u32,
+    /// SMS codes per client address per hour. `PASSPORT_SMS_PER_CLIENT_HOURLY`, default 10.
+    pub sms_per_client_hourly: u32,
+    /// SMS codes per client address per day. `PASSPORT_SMS_PER_CLIENT_DAILY`, default 20.
+    pub sms_per_client_daily: u32,
+    /// SMS codes per mobile per day. `PASSPORT_SMS_PER_MOBILE_DAILY`, default 10.
+    pub sms_per_mobile_daily: u32,
+    /// SMS codes per day from the whole service (all instances). `PASSPORT_SMS_DAILY_LIMIT`,
+    /// default 10000.
+    pub sms_daily: u32,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        Self {
+            login_failures_per_account: 5,
+            login_failures_per_client: 20,
+            sms_per_client_hourly: 10,
+            sms_per_client_daily: 20,
+            sms_per_mobile_daily: 10,
+            sms_daily: 10_000,
+        }
+    }
 }
 
 /// Tencent Cloud captcha (`src/captcha/`).
@@ -601,6 +648,8 @@ impl Settings {
         );
 
         let captcha = resolve_captcha(&source, dev, &tencent_sim_base, &mut unsafe_settings)?;
+        let trusted_proxies = resolve_trusted_proxies(&source)?;
+        let limits = resolve_limits(&source)?;
 
         if !unsafe_settings.is_empty() {
             return Err(ConfigError::UnsafeProduction(unsafe_settings));
@@ -631,6 +680,8 @@ impl Settings {
             refresh,
             web_dist,
             captcha,
+            trusted_proxies,
+            limits,
         })
     }
 
@@ -827,6 +878,73 @@ impl Source<'_> {
     }
 }
 
+fn resolve_trusted_proxies(source: &Source<'_>) -> Result<TrustedProxies, ConfigError> {
+    let nets = match source.plain("PASSPORT_TRUSTED_PROXIES", |f| f.trusted_proxies.clone()) {
+        Some(text) => TrustedProxies::parse_list(&text).map_err(|reason| ConfigError::Invalid {
+            setting: "PASSPORT_TRUSTED_PROXIES",
+            reason,
+        })?,
+        None => Vec::new(),
+    };
+    let header = match source.plain("PASSPORT_CLIENT_ADDRESS_HEADER", |f| {
+        f.client_address_header.clone()
+    }) {
+        Some(text) => text.parse().map_err(|reason| ConfigError::Invalid {
+            setting: "PASSPORT_CLIENT_ADDRESS_HEADER",
+            reason,
+        })?,
+        None => ForwardedHeader::default(),
+    };
+    Ok(TrustedProxies::new(nets, header))
+}
+
+fn resolve_limits(source: &Source<'_>) -> Result<LimitSettings, ConfigError> {
+    let defaults = LimitSettings::default();
+    let limit =
+        |var: &'static str, from_file: fn(&FileSettings) -> Option<u64>, default: u32| match source
+            .number(var, from_file)?
+        {
+            None => Ok(default),
+            Some(n @ 1..=100_000_000) => Ok(n as u32),
+            Some(n) => Err(ConfigError::Invalid {
+                setting: var,
+                reason: format!("`{n}` is not a number from 1 to 100000000"),
+            }),
+        };
+    Ok(LimitSettings {
+        login_failures_per_account: limit(
+            "PASSPORT_LOGIN_FAILURES_PER_ACCOUNT",
+            |f| f.login_failures_per_account,
+            defaults.login_failures_per_account,
+        )?,
+        login_failures_per_client: limit(
+            "PASSPORT_LOGIN_FAILURES_PER_CLIENT",
+            |f| f.login_failures_per_client,
+            defaults.login_failures_per_client,
+        )?,
+        sms_per_client_hourly: limit(
+            "PASSPORT_SMS_PER_CLIENT_HOURLY",
+            |f| f.sms_per_client_hourly,
+            defaults.sms_per_client_hourly,
+        )?,
+        sms_per_client_daily: limit(
+            "PASSPORT_SMS_PER_CLIENT_DAILY",
+            |f| f.sms_per_client_daily,
+            defaults.sms_per_client_daily,
+        )?,
+        sms_per_mobile_daily: limit(
+            "PASSPORT_SMS_PER_MOBILE_DAILY",
+            |f| f.sms_per_mobile_daily,
+            defaults.sms_per_mobile_daily,
+        )?,
+        sms_daily: limit(
+            "PASSPORT_SMS_DAILY_LIMIT",
+            |f| f.sms_daily_limit,
+            defaults.sms_daily,
+        )?,
+    })
+}
+
 fn parse_url(setting: &'static str, text: &str) -> Result<Url, ConfigError> {
     let url = Url::parse(text).map_err(|e| ConfigError::Invalid {
         setting,
@@ -919,6 +1037,33 @@ mod tests {
         let bad = env(&[("PASSPORT_JOB_LEASE_MS", "soon")]);
         let err = Settings::resolve(None, &bad, Some(Profile::Dev)).expect_err("refused");
         assert!(err.to_string().contains("PASSPORT_JOB_LEASE_MS"), "{err}");
+    }
+
+    #[test]
+    fn proxies_and_limits_come_from_the_environment() {
+        let s = Settings::resolve(None, &env(&[]), Some(Profile::Dev)).expect("resolves");
+        assert!(s.trusted_proxies.is_empty(), "nobody is trusted by default");
+        assert_eq!(s.limits, LimitSettings::default());
+        let vars = env(&[
+            ("PASSPORT_TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8"),
+            ("PASSPORT_CLIENT_ADDRESS_HEADER", "forwarded"),
+            ("PASSPORT_SMS_DAILY_LIMIT", "500"),
+            ("PASSPORT_LOGIN_FAILURES_PER_CLIENT", "100"),
+        ]);
+        let s = Settings::resolve(None, &vars, Some(Profile::Dev)).expect("resolves");
+        assert!(s.trusted_proxies.trusts("10.1.2.3".parse().expect("ip")));
+        assert!(s.trusted_proxies.trusts("fd00::1".parse().expect("ip")));
+        assert_eq!(s.limits.sms_daily, 500);
+        assert_eq!(s.limits.login_failures_per_client, 100);
+        for (var, value) in [
+            ("PASSPORT_TRUSTED_PROXIES", "10.0.0.0/40"),
+            ("PASSPORT_CLIENT_ADDRESS_HEADER", "x-real-ip"),
+            ("PASSPORT_SMS_DAILY_LIMIT", "0"),
+        ] {
+            let err = Settings::resolve(None, &env(&[(var, value)]), Some(Profile::Dev))
+                .expect_err("refused");
+            assert!(err.to_string().contains(var), "{err}");
+        }
     }
 
     #[test]

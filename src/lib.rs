@@ -18,6 +18,7 @@ pub mod html;
 pub mod jobs;
 pub mod mail;
 pub mod metrics;
+pub mod net;
 pub mod qq;
 pub mod sms;
 pub mod startup;

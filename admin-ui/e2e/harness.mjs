@@ -169,7 +169,7 @@ export async function registerViaQq(app, { simUser, nickname, mobile, password }
   const pending = await api(app, 'POST', '/oauth/qq/callback', { code, state })
   if (pending.status !== 'bind_required') throw new Error(`expected bind_required: ${JSON.stringify(pending)}`)
   const asked = Date.now() - 1000
-  await api(app, 'POST', '/sms/codes', { mobile })
+  await api(app, 'POST', '/sms/codes', { mobile, bind_ticket: pending.bind_ticket })
   const sms_code = await smsCode(app, mobile, asked)
   return api(app, 'POST', '/oauth/qq/register', {
     bind_ticket: pending.bind_ticket,

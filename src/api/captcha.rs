@@ -2,14 +2,14 @@
 //! the `captcha` field protected requests carry.
 
 use chrono::Utc;
-use poem::web::{Data, RemoteAddr};
+use poem::web::Data;
 use poem_openapi::payload::Json;
 use poem_openapi::{Enum, Object, OpenApi};
 
 use crate::api::ApiTags;
 use crate::api::error::ApiError;
-use crate::api::users::client_key;
 use crate::captcha::{CaptchaAnswer, CaptchaPolicy, Protected};
+use crate::net::ClientAddr;
 use crate::startup::AppState;
 
 pub struct CaptchaApi;
@@ -82,7 +82,7 @@ pub async fn check(
     state: &AppState,
     action: Protected<'_>,
     captcha: Option<&CaptchaTicket>,
-    remote: &RemoteAddr,
+    client: &ClientAddr,
 ) -> Result<(), ApiError> {
     let answer = captcha
         .map(|c| CaptchaAnswer::parse(&c.ticket, &c.randstr))
@@ -93,7 +93,8 @@ pub async fn check(
             &state.db,
             action,
             answer.as_ref(),
-            &client_key(remote),
+            client,
+            (&state.settings.limits).into(),
             Utc::now(),
         )
         .await?;

@@ -65,7 +65,8 @@ pub enum ApiError {
     /// `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
     #[oai(status = 409)]
     Conflict(Json<ErrorBody>),
-    /// Rate-limited: `too_many_attempts`, `sms_too_frequent`; `retry_after` says how long to wait.
+    /// Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
+    /// says how long to wait.
     #[oai(status = 429)]
     TooManyRequests(Json<ErrorBody>, #[oai(header = "Retry-After")] u64),
     /// `internal_error`.
@@ -172,6 +173,11 @@ impl From<AccountError> for ApiError {
             E::SmsTooFrequent { retry_after } => Self::too_many(
                 "sms_too_frequent",
                 "短信发送过于频繁，请稍后再试",
+                retry_after,
+            ),
+            E::SmsDailyLimit { retry_after } => Self::too_many(
+                "sms_daily_limit",
+                "今日短信发送次数已达上限，请明天再试",
                 retry_after,
             ),
             E::Invalid(d) => Self::bad_request(d.code(), d.message()),

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod admin_audit;
 pub mod captcha;
+pub mod client_addr;
 pub mod dev;
 pub mod error;
 pub mod health;
@@ -111,6 +112,7 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .at("/verify-email", get(web::account_page))
         .at("/assets/:file", get(web::asset))
         .at("/dev/outbox", get(dev::outbox))
+        .around(client_addr::resolve)
         .data(state)
         .around(crate::telemetry::trace_request)
 }

@@ -9,11 +9,13 @@
 //! [`CaptchaPolicy`] decides when a ticket is demanded (`PASSPORT_CAPTCHA`): `off`, `risk` (SMS
 //! requests always; login and bind after a failure for that account or client) or `always`.
 
-mod risk;
 pub mod verifier;
 
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
+
+use crate::accounts::login_attempts::{self, LoginLimits};
+use crate::net::ClientAddr;
 
 pub use verifier::{CaptchaVerifier, VerifyError};
 
@@ -143,12 +145,14 @@ impl CaptchaGate {
     /// Let `action` through, or say why not. Called first thing in each protected operation.
     /// An answer sent when none is demanded is still verified: a client that solved a captcha
     /// must not be told it passed when it did not.
+    #[allow(clippy::too_many_arguments)]
     pub async fn check<C: ConnectionTrait>(
         &self,
         db: &C,
         action: Protected<'_>,
         answer: Option<&CaptchaAnswer>,
-        client_ip: &str,
+        client: &ClientAddr,
+        limits: LoginLimits,
         now: DateTime<Utc>,
     ) -> Result<(), CaptchaError> {
         let Some(verifier) = &self.verifier else {
@@ -158,7 +162,8 @@ impl CaptchaGate {
             (CaptchaPolicy::Off, _) => false,
             (CaptchaPolicy::Always, _) | (CaptchaPolicy::Risk, Protected::SmsCode) => true,
             (CaptchaPolicy::Risk, Protected::SignIn { account }) => {
-                risk::failed_before(db, account, client_ip, now)
+                // The sign-in counters' own answer (same keys and windows as the throttle).
+                login_attempts::has_failed_before(db, Some(account), client, limits, now)
                     .await
                     .map_err(|e| CaptchaError::Unavailable(format!("database: {e}")))?
             }
@@ -166,7 +171,11 @@ impl CaptchaGate {
         match answer {
             None if demanded => Err(CaptchaError::Required),
             None => Ok(()),
-            Some(answer) => verifier.verify(db, answer, client_ip, now).await,
+            Some(answer) => {
+                verifier
+                    .verify(db, answer, &client.ip().to_string(), now)
+                    .await
+            }
         }
     }
 }
