@@ -358,3 +358,111 @@ on_both_backends!(
     policy_off_asks_for_nothing,
     the_config_and_the_csp_name_the_captcha_script,
 );
+
+/// `DescribeCaptchaResult` on the wire: signed by our client, answered in Tencent's envelope with
+/// the documented `CaptchaCode`s.
+#[tokio::test]
+async fn the_simulator_judges_tickets_like_tencent() {
+    use passport::config::Secret;
+    use passport::tencent::sim::captcha::{DEV_APP_SECRET_KEY, OTHER_APP_SECRET_KEY};
+    use passport::tencent::sim::{DEV_SECRET_ID, DEV_SECRET_KEY, TencentSim};
+    use passport::tencent::{Credentials, TencentClient, TencentClientOptions, TencentError};
+
+    passport::install_crypto_provider();
+    let outbox = tempfile::tempdir().expect("tempdir");
+    let sim = TencentSim::dev(outbox.path())
+        .start("127.0.0.1:0")
+        .await
+        .expect("simulator");
+    let client = TencentClient::new(
+        Credentials::new(DEV_SECRET_ID, Secret::new(DEV_SECRET_KEY)),
+        TencentClientOptions::default(),
+    )
+    .expect("client");
+    let http = reqwest::Client::new();
+    let mint = |app: u64| {
+        let http = http.clone();
+        let url = format!("{}/_sim/captcha/tickets", sim.url());
+        async move {
+            let body: Value = http
+                .post(url)
+                .json(&json!({"app_id": app}))
+                .send()
+                .await
+                .expect("mint")
+                .json()
+                .await
+                .expect("json");
+            body["tickets"][0].clone()
+        }
+    };
+    let describe = |t: &Value, app: u64, key: &str| {
+        json!({
+            "CaptchaType": 9, "Ticket": t["ticket"], "Randstr": t["randstr"],
+            "UserIp": "203.0.113.7", "CaptchaAppId": app, "AppSecretKey": key,
+        })
+    };
+    let ask = |payload: Value| {
+        let client = client.clone();
+        let endpoint = sim.endpoint();
+        async move {
+            client
+                .call(
+                    "captcha",
+                    &endpoint,
+                    "DescribeCaptchaResult",
+                    "2019-07-22",
+                    None,
+                    &payload,
+                )
+                .await
+        }
+    };
+    let code = |answer: &Value| answer["CaptchaCode"].as_i64().expect("CaptchaCode");
+
+    let t = mint(DEV_APP).await;
+    let pass = ask(describe(&t, DEV_APP, DEV_APP_SECRET_KEY))
+        .await
+        .expect("answer");
+    assert_eq!((code(&pass), pass["CaptchaMsg"].as_str()), (1, Some("OK")));
+    assert!(pass["RequestId"].is_string());
+    let again = ask(describe(&t, DEV_APP, DEV_APP_SECRET_KEY))
+        .await
+        .expect("answer");
+    assert_eq!(code(&again), 9, "reused: {again}");
+
+    let other = mint(OTHER_APP).await;
+    let foreign = ask(describe(&other, DEV_APP, DEV_APP_SECRET_KEY))
+        .await
+        .expect("answer");
+    assert_eq!(code(&foreign), 16, "another app's ticket: {foreign}");
+    let wrong_key = ask(describe(&other, OTHER_APP, "not-the-key"))
+        .await
+        .expect("answer");
+    assert_eq!(code(&wrong_key), 100, "{wrong_key}");
+    let own = ask(describe(&other, OTHER_APP, OTHER_APP_SECRET_KEY))
+        .await
+        .expect("answer");
+    assert_eq!(code(&own), 1, "{own}");
+
+    let mut missing = describe(&mint(DEV_APP).await, DEV_APP, DEV_APP_SECRET_KEY);
+    missing.as_object_mut().expect("object").remove("UserIp");
+    match ask(missing).await {
+        Err(TencentError::Api { code, .. }) => assert_eq!(code, "MissingParameter"),
+        other => panic!("expected MissingParameter, got {other:?}"),
+    }
+    match client
+        .call(
+            "captcha",
+            &sim.endpoint(),
+            "DescribeCaptchaResult",
+            "2018-01-01",
+            None,
+            &json!({}),
+        )
+        .await
+    {
+        Err(TencentError::Api { code, .. }) => assert_eq!(code, "NoSuchVersion"),
+        other => panic!("expected NoSuchVersion, got {other:?}"),
+    }
+}
