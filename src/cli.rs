@@ -39,10 +39,13 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<MigrateAction>,
     },
-    /// Run everything locally: migrations, the service, the embedded QQ simulator and the outbox.
+    /// Run everything locally: migrations, the service, the embedded QQ and Tencent Cloud
+    /// simulators and the outbox.
     Dev,
     /// Run the QQ Connect simulator alone.
     QqSim(crate::qq::sim::SimArgs),
+    /// Run the Tencent Cloud simulator (SMS) alone.
+    TencentSim(crate::tencent::sim::TencentSimArgs),
     /// Administrative tasks.
     Admin {
         #[command(subcommand)]
@@ -125,9 +128,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .start(listen)
                 .await
                 .with_context(|| format!("cannot start the QQ simulator on {listen}"))?;
+            let tencent_config = crate::tencent::sim::TencentSimConfig::for_settings(&settings);
+            let tencent_listen = &settings.tencent_sim_listen;
+            let tencent = crate::tencent::sim::TencentSim::standard(&tencent_config)
+                .start(tencent_listen)
+                .await
+                .with_context(|| {
+                    format!("cannot start the Tencent Cloud simulator on {tencent_listen}")
+                })?;
             let app = Application::build(settings, true).await?;
-            print_dev_urls(&app, &sim.url());
+            print_dev_urls(&app, &sim.url(), &tencent.url());
             app.run_until(shutdown_signal()).await?;
+            tencent.shutdown().await?;
             sim.shutdown().await?;
         }
         Command::Migrate { action } => {
@@ -161,6 +173,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::QqSim(args) => crate::qq::sim::run_standalone(args, shutdown_signal()).await?,
+        Command::TencentSim(args) => {
+            crate::tencent::sim::run_standalone(args, shutdown_signal()).await?
+        }
         Command::Admin {
             action: AdminAction::Create { username, email },
         } => {
@@ -211,7 +226,7 @@ fn read_admin_password() -> anyhow::Result<crate::domain::Password> {
     crate::domain::Password::parse(&text).map_err(|e| anyhow::anyhow!("password: {e}"))
 }
 
-fn print_dev_urls(app: &Application, sim_url: &str) {
+fn print_dev_urls(app: &Application, sim_url: &str, tencent_url: &str) {
     let base = format!("http://{}", app.local_addr());
     println!();
     println!(
@@ -225,5 +240,10 @@ fn print_dev_urls(app: &Application, sim_url: &str) {
     println!("  OpenAPI      {base}/openapi.json");
     println!("  health       {base}/healthz   readiness {base}/readyz");
     println!("  QQ simulator {sim_url}   (control: {sim_url}/_sim)");
+    let sms = match &app.state().settings.sms {
+        crate::config::SmsProvider::Outbox => "SMS go straight to the outbox".to_owned(),
+        crate::config::SmsProvider::Tencent(t) => format!("SMS via {}", t.endpoint),
+    };
+    println!("  Tencent Cloud simulator {tencent_url}   (control: {tencent_url}/_sim; {sms})");
     println!();
 }

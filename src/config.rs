@@ -175,6 +175,14 @@ struct FileSettings {
     sms_per_client_daily: Option<u64>,
     sms_per_mobile_daily: Option<u64>,
     sms_daily_limit: Option<u64>,
+    sms_provider: Option<String>,
+    sms_app_id: Option<String>,
+    sms_sign_name: Option<String>,
+    sms_template_id: Option<String>,
+    tencent_sms_endpoint: Option<String>,
+    tencent_sms_region: Option<String>,
+    tencent_timeout_ms: Option<u64>,
+    tencent_sim_listen: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -208,6 +216,11 @@ pub struct Settings {
     /// `PASSPORT_WEB_DIST`, relative to the working directory; default `admin-ui/dist`.
     pub web_dist: PathBuf,
     pub captcha: CaptchaSettings,
+    /// Who delivers SMS (`PASSPORT_SMS_PROVIDER`).
+    pub sms: SmsProvider,
+    /// Where `passport dev` runs the embedded Tencent Cloud simulator
+    /// (`PASSPORT_TENCENT_SIM_LISTEN`, default `127.0.0.1:8002`).
+    pub tencent_sim_listen: String,
     /// Whose forwarding header names the client (`PASSPORT_TRUSTED_PROXIES`,
     /// `PASSPORT_CLIENT_ADDRESS_HEADER`); nobody's by default.
     pub trusted_proxies: TrustedProxies,
@@ -268,6 +281,35 @@ pub struct CaptchaSettings {
     /// Cloud API key pair that signs `DescribeCaptchaResult` (the simulator's dev pair in dev).
     pub secret_id: String,
     pub secret_key: Secret,
+}
+
+/// `PASSPORT_SMS_PROVIDER`: `tencent` (Tencent Cloud SMS; in dev its simulator) or `outbox`
+/// (dev only: the text goes straight into the outbox).
+#[derive(Clone, Debug)]
+pub enum SmsProvider {
+    Outbox,
+    Tencent(TencentSmsSettings),
+}
+
+/// Tencent Cloud SMS (`SendSms`, 2021-01-11).
+#[derive(Clone, Debug)]
+pub struct TencentSmsSettings {
+    /// `PASSPORT_TENCENT_SECRET_ID` / `PASSPORT_TENCENT_SECRET_KEY` (CAM API key).
+    pub secret_id: String,
+    pub secret_key: Secret,
+    /// `PASSPORT_SMS_APP_ID`: the SmsSdkAppId (`1400…`).
+    pub app_id: String,
+    /// `PASSPORT_SMS_SIGN_NAME`: the approved signature (`荏苒`).
+    pub sign_name: String,
+    /// `PASSPORT_SMS_TEMPLATE_ID`: the approved verification-code template, `{1}` the code and
+    /// `{2}` its minutes.
+    pub template_id: String,
+    /// `PASSPORT_TENCENT_SMS_ENDPOINT`: `https://sms.tencentcloudapi.com` (dev: the simulator).
+    pub endpoint: Url,
+    /// `PASSPORT_TENCENT_SMS_REGION`, default `ap-guangzhou`.
+    pub region: String,
+    /// One API call's time limit (`PASSPORT_TENCENT_TIMEOUT_MS`, default 10 s).
+    pub timeout: Duration,
 }
 
 #[derive(Clone, Debug)]
@@ -425,8 +467,6 @@ impl Settings {
         let sim_listen = source
             .plain("PASSPORT_SIM_LISTEN", |f| f.sim_listen.clone())
             .unwrap_or_else(|| "127.0.0.1:8001".to_string());
-        // TODO(merge tencent-sms): the Tencent simulator's address.
-        let tencent_sim_base = "http://127.0.0.1:8002".to_string();
 
         let public_base_url = match source
             .plain("PASSPORT_PUBLIC_BASE_URL", |f| f.public_base_url.clone())
@@ -647,7 +687,18 @@ impl Settings {
                 .unwrap_or_else(|| "admin-ui/dist".to_string()),
         );
 
-        let captcha = resolve_captcha(&source, dev, &tencent_sim_base, &mut unsafe_settings)?;
+        let tencent_sim_listen = source
+            .plain("PASSPORT_TENCENT_SIM_LISTEN", |f| {
+                f.tencent_sim_listen.clone()
+            })
+            .unwrap_or_else(|| "127.0.0.1:8002".to_string());
+        let sms = resolve_sms(&source, dev, &tencent_sim_listen, &mut unsafe_settings)?;
+        let captcha = resolve_captcha(
+            &source,
+            dev,
+            &format!("http://{tencent_sim_listen}/"),
+            &mut unsafe_settings,
+        )?;
         let trusted_proxies = resolve_trusted_proxies(&source)?;
         let limits = resolve_limits(&source)?;
 
@@ -682,6 +733,8 @@ impl Settings {
             captcha,
             trusted_proxies,
             limits,
+            sms,
+            tencent_sim_listen,
         })
     }
 
@@ -770,19 +823,23 @@ fn resolve_captcha(
             "https://turing.captcha.qcloud.com/TJCaptcha.js",
         )?,
     };
-    // TODO(merge tencent-sms): one reading of the key pair, shared with SMS.
+    // The same key pair SMS reads: read here too, since the captcha may be on while SMS goes to
+    // the outbox. A missing one is named once (SMS may already have named it).
+    let mut missing = |var: &str| {
+        if demanded && !unsafe_settings.iter().any(|m| m.starts_with(var)) {
+            unsafe_settings.push(format!(
+                "{var} is not set (it signs captcha verification; PASSPORT_CAPTCHA={})",
+                policy.as_str()
+            ));
+        }
+    };
     let secret_id = match source.plain("PASSPORT_TENCENT_SECRET_ID", |f| {
         f.tencent_secret_id.clone()
     }) {
         Some(id) => id,
         None if dev => crate::tencent::sim::DEV_SECRET_ID.to_owned(),
         None => {
-            if demanded {
-                unsafe_settings.push(format!(
-                    "PASSPORT_TENCENT_SECRET_ID is not set (it signs captcha verification; PASSPORT_CAPTCHA={})",
-                    policy.as_str()
-                ));
-            }
+            missing("PASSPORT_TENCENT_SECRET_ID");
             String::new()
         }
     };
@@ -792,12 +849,7 @@ fn resolve_captcha(
         Some(key) => key,
         None if dev => Secret::new(crate::tencent::sim::DEV_SECRET_KEY),
         None => {
-            if demanded {
-                unsafe_settings.push(format!(
-                    "PASSPORT_TENCENT_SECRET_KEY is not set (it signs captcha verification; PASSPORT_CAPTCHA={})",
-                    policy.as_str()
-                ));
-            }
+            missing("PASSPORT_TENCENT_SECRET_KEY");
             Secret::new("")
         }
     };
@@ -814,6 +866,118 @@ fn resolve_captcha(
         secret_id,
         secret_key,
     })
+}
+
+/// The SMS provider. Dev defaults to Tencent Cloud SMS through the embedded simulator (its
+/// public dev key, app, signature and template); production demands every Tencent setting and
+/// refuses the outbox and the simulator's dev key.
+fn resolve_sms(
+    source: &Source<'_>,
+    dev: bool,
+    tencent_sim_listen: &str,
+    unsafe_settings: &mut Vec<String>,
+) -> Result<SmsProvider, ConfigError> {
+    use crate::tencent::sim::{self, sms as sim_sms};
+    match source
+        .plain("PASSPORT_SMS_PROVIDER", |f| f.sms_provider.clone())
+        .map(|p| p.to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("tencent") => {}
+        Some("outbox") if dev => return Ok(SmsProvider::Outbox),
+        Some("outbox") => {
+            unsafe_settings.push(
+                "PASSPORT_SMS_PROVIDER=outbox only writes files: production needs `tencent`".into(),
+            );
+            return Ok(SmsProvider::Outbox);
+        }
+        Some(other) => {
+            return Err(ConfigError::Invalid {
+                setting: "PASSPORT_SMS_PROVIDER",
+                reason: format!("unknown provider `{other}` (expected `tencent` or `outbox`)"),
+            });
+        }
+    }
+    let mut required = |var: &'static str, value: Option<String>, dev_default: &str| match value {
+        Some(v) => v,
+        None if dev => dev_default.to_owned(),
+        None => {
+            unsafe_settings.push(format!("{var} is not set (Tencent Cloud SMS)"));
+            String::new()
+        }
+    };
+    let secret_id = required(
+        "PASSPORT_TENCENT_SECRET_ID",
+        source.plain("PASSPORT_TENCENT_SECRET_ID", |f| {
+            f.tencent_secret_id.clone()
+        }),
+        sim::DEV_SECRET_ID,
+    );
+    let app_id = required(
+        "PASSPORT_SMS_APP_ID",
+        source.plain("PASSPORT_SMS_APP_ID", |f| f.sms_app_id.clone()),
+        sim_sms::DEV_SMS_APP_ID,
+    );
+    let sign_name = required(
+        "PASSPORT_SMS_SIGN_NAME",
+        source.plain("PASSPORT_SMS_SIGN_NAME", |f| f.sms_sign_name.clone()),
+        sim_sms::DEV_SMS_SIGN_NAME,
+    );
+    let template_id = required(
+        "PASSPORT_SMS_TEMPLATE_ID",
+        source.plain("PASSPORT_SMS_TEMPLATE_ID", |f| f.sms_template_id.clone()),
+        sim_sms::DEV_SMS_TEMPLATE_ID,
+    );
+    let secret_key = match source.secret("PASSPORT_TENCENT_SECRET_KEY", |f| {
+        f.tencent_secret_key.clone()
+    })? {
+        Some(k) => k,
+        None if dev => Secret::new(sim::DEV_SECRET_KEY),
+        None => {
+            unsafe_settings
+                .push("PASSPORT_TENCENT_SECRET_KEY is not set (Tencent Cloud SMS)".into());
+            Secret::new("")
+        }
+    };
+    if !dev && (secret_id == sim::DEV_SECRET_ID || secret_key.expose() == sim::DEV_SECRET_KEY) {
+        unsafe_settings.push(
+            "PASSPORT_TENCENT_SECRET_ID / PASSPORT_TENCENT_SECRET_KEY must not be the simulator's dev key".into(),
+        );
+    }
+    let endpoint = match source.plain("PASSPORT_TENCENT_SMS_ENDPOINT", |f| {
+        f.tencent_sms_endpoint.clone()
+    }) {
+        Some(u) => parse_url("PASSPORT_TENCENT_SMS_ENDPOINT", &u)?,
+        None if dev => parse_url(
+            "PASSPORT_TENCENT_SMS_ENDPOINT",
+            &format!("http://{tencent_sim_listen}/"),
+        )?,
+        None => parse_url(
+            "PASSPORT_TENCENT_SMS_ENDPOINT",
+            "https://sms.tencentcloudapi.com/",
+        )?,
+    };
+    if !dev && endpoint.scheme() != "https" {
+        unsafe_settings.push("PASSPORT_TENCENT_SMS_ENDPOINT must be https:// in production".into());
+    }
+    let region = source
+        .plain("PASSPORT_TENCENT_SMS_REGION", |f| {
+            f.tencent_sms_region.clone()
+        })
+        .unwrap_or_else(|| "ap-guangzhou".to_owned());
+    let timeout = source
+        .number("PASSPORT_TENCENT_TIMEOUT_MS", |f| f.tencent_timeout_ms)?
+        .map_or(Duration::from_secs(10), |n| Duration::from_millis(n.max(1)));
+    Ok(SmsProvider::Tencent(TencentSmsSettings {
+        secret_id,
+        secret_key,
+        app_id,
+        sign_name,
+        template_id,
+        endpoint,
+        region,
+        timeout,
+    }))
 }
 
 /// Precedence: environment variable, then `*_FILE` variable (secrets), then the config file.
@@ -996,6 +1160,14 @@ mod tests {
             ),
             ("PASSPORT_SMTP_URL", "smtp://mail.renran.cn:587"),
             ("PASSPORT_MAIL_FROM", "荏苒 <no-reply@renran.cn>"),
+            (
+                "PASSPORT_TENCENT_SECRET_ID",
+                "AKIDrealrealrealrealrealrealrealreal",
+            ),
+            ("PASSPORT_TENCENT_SECRET_KEY", "real-tencent-secret-key"),
+            ("PASSPORT_SMS_APP_ID", "1400123456"),
+            ("PASSPORT_SMS_SIGN_NAME", "荏苒"),
+            ("PASSPORT_SMS_TEMPLATE_ID", "1234567"),
         ]
     }
 
@@ -1004,9 +1176,86 @@ mod tests {
         let mut vars = production_env();
         vars.push(("PASSPORT_CAPTCHA_APP_ID", "2012345678"));
         vars.push(("PASSPORT_CAPTCHA_APP_SECRET_KEY", "real-captcha-secret"));
-        vars.push(("PASSPORT_TENCENT_SECRET_ID", "AKIDrealTencentSecretId"));
-        vars.push(("PASSPORT_TENCENT_SECRET_KEY", "real-tencent-secret-key"));
         vars
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_real_sms_provider_and_names_what_is_missing() {
+        let sms_vars = [
+            "PASSPORT_TENCENT_SECRET_ID",
+            "PASSPORT_TENCENT_SECRET_KEY",
+            "PASSPORT_SMS_APP_ID",
+            "PASSPORT_SMS_SIGN_NAME",
+            "PASSPORT_SMS_TEMPLATE_ID",
+        ];
+        let mut vars = production_env();
+        vars.retain(|(k, _)| !sms_vars.contains(k));
+        let text = Settings::resolve(None, &env(&vars), None)
+            .expect_err("must refuse")
+            .to_string();
+        for var in sms_vars {
+            assert!(text.contains(var), "{var} missing from: {text}");
+        }
+        // The outbox is no provider in production.
+        let mut vars = production_env();
+        vars.push(("PASSPORT_SMS_PROVIDER", "outbox"));
+        let text = Settings::resolve(None, &env(&vars), None)
+            .expect_err("must refuse")
+            .to_string();
+        assert!(text.contains("PASSPORT_SMS_PROVIDER"), "{text}");
+        // Nor is the simulator: its dev key, or a plain-http endpoint.
+        let mut vars = production_env();
+        vars.retain(|(k, _)| *k != "PASSPORT_TENCENT_SECRET_ID");
+        vars.push((
+            "PASSPORT_TENCENT_SECRET_ID",
+            crate::tencent::sim::DEV_SECRET_ID,
+        ));
+        vars.push(("PASSPORT_TENCENT_SMS_ENDPOINT", "http://127.0.0.1:8002"));
+        let text = Settings::resolve(None, &env(&vars), None)
+            .expect_err("must refuse")
+            .to_string();
+        assert!(text.contains("dev key"), "{text}");
+        assert!(text.contains("PASSPORT_TENCENT_SMS_ENDPOINT"), "{text}");
+        let unknown = env(&[("PASSPORT_SMS_PROVIDER", "carrier-pigeon")]);
+        let err = Settings::resolve(None, &unknown, Some(Profile::Dev)).expect_err("unknown");
+        assert!(err.to_string().contains("PASSPORT_SMS_PROVIDER"), "{err}");
+    }
+
+    #[test]
+    fn production_sends_sms_through_tencent_cloud_with_the_key_from_a_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key_file = dir.path().join("tencent-key");
+        std::fs::write(&key_file, "key-from-a-file\n").expect("write");
+        let key_path = key_file.to_string_lossy().to_string();
+        let mut vars = production_env_with_captcha();
+        vars.retain(|(k, _)| *k != "PASSPORT_TENCENT_SECRET_KEY");
+        vars.push(("PASSPORT_TENCENT_SECRET_KEY_FILE", key_path.as_str()));
+        let s = Settings::resolve(None, &env(&vars), None).expect("resolves");
+        let SmsProvider::Tencent(t) = &s.sms else {
+            panic!("production sends through Tencent Cloud");
+        };
+        assert_eq!(t.endpoint.as_str(), "https://sms.tencentcloudapi.com/");
+        assert_eq!(t.region, "ap-guangzhou");
+        assert_eq!(t.secret_key.expose(), "key-from-a-file");
+        assert_eq!(t.app_id, "1400123456");
+        assert!(!format!("{s:?}").contains("key-from-a-file"));
+    }
+
+    #[test]
+    fn dev_sends_sms_through_the_tencent_simulator_unless_told_to_use_the_outbox() {
+        let s = Settings::resolve(None, &env(&[]), Some(Profile::Dev)).expect("dev");
+        let SmsProvider::Tencent(t) = &s.sms else {
+            panic!("dev defaults to the Tencent simulator");
+        };
+        assert_eq!(t.endpoint.as_str(), "http://127.0.0.1:8002/");
+        assert_eq!(t.secret_id, crate::tencent::sim::DEV_SECRET_ID);
+        let s = Settings::resolve(
+            None,
+            &env(&[("PASSPORT_SMS_PROVIDER", "outbox")]),
+            Some(Profile::Dev),
+        )
+        .expect("dev");
+        assert!(matches!(s.sms, SmsProvider::Outbox));
     }
 
     #[test]
@@ -1092,8 +1341,7 @@ mod tests {
             .to_string();
         assert!(
             text.contains("PASSPORT_CAPTCHA_APP_ID")
-                && text.contains("PASSPORT_CAPTCHA_APP_SECRET_KEY")
-                && text.contains("PASSPORT_TENCENT_SECRET_KEY"),
+                && text.contains("PASSPORT_CAPTCHA_APP_SECRET_KEY"),
             "{text}"
         );
         let mut vars = production_env();
@@ -1199,6 +1447,7 @@ mod tests {
             REAL_KEY,
             "real-app-key",
             "mail.renran.cn",
+            "real-tencent-secret-key",
         ] {
             assert!(!printed.contains(secret), "{secret} leaked: {printed}");
         }

@@ -50,13 +50,15 @@ export async function eventually(what, probe, ms = 15000) {
 /** `passport dev` on free ports; `extraEnv` adds or overrides settings (e.g. `PASSPORT_CAPTCHA`). */
 export async function startPassport(extraEnv = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'passport-e2e-'))
-  const [port, simPort] = [await freePort(), await freePort()]
+  const [port, simPort, tencentPort] = [await freePort(), await freePort(), await freePort()]
   const base = `http://127.0.0.1:${port}`
   const env = {
     ...process.env,
     PASSPORT_DATABASE_URL: `sqlite://${dir}/passport.db?mode=rwc`,
     PASSPORT_LISTEN: `127.0.0.1:${port}`,
     PASSPORT_SIM_LISTEN: `127.0.0.1:${simPort}`,
+    // SMS go through the embedded Tencent Cloud simulator (the dev default), here on a free port.
+    PASSPORT_TENCENT_SIM_LISTEN: `127.0.0.1:${tencentPort}`,
     PASSPORT_OUTBOX_DIR: path.join(dir, 'outbox'),
     PASSPORT_PUBLIC_BASE_URL: base,
     PASSPORT_WEB_DIST: path.join(repoRoot, 'admin-ui/dist'),
@@ -81,6 +83,7 @@ export async function startPassport(extraEnv = {}) {
   return {
     base,
     sim: `http://127.0.0.1:${simPort}`,
+    tencent: `http://127.0.0.1:${tencentPort}`,
     log: () => log,
     async stop() {
       child.kill('SIGTERM')

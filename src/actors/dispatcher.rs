@@ -383,9 +383,16 @@ mod tests {
         let db = crate::db::connect(&url).await.expect("connect");
         crate::db::migrate_up(&db).await.expect("migrate");
         for n in 0..12 {
-            jobs::enqueue(&db, NewJob::sms("13800138000", format!("{n}")))
-                .await
-                .expect("enqueue");
+            jobs::enqueue(
+                &db,
+                NewJob::sms(crate::sms::Sms::verification_code(
+                    "13800138000",
+                    format!("{n:06}"),
+                    5,
+                )),
+            )
+            .await
+            .expect("enqueue");
         }
         let slow = Arc::new(Slow::default());
         let worker_slot = Slot::default();

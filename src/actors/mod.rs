@@ -32,7 +32,7 @@ use std::sync::Arc;
 pub use supervisor::{ActorTree, AskError, ChildSpec, Slot};
 
 use crate::jobs::{Backoff, JobKind};
-use crate::mail::{Mailer, Outbox};
+use crate::mail::Mailer;
 use crate::startup::AppState;
 use dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg, WorkerRoute};
 use worker::{JobWorker, WorkerArgs, WorkerMsg};
@@ -87,15 +87,8 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
 
     let mailer = Mailer::from_settings(&settings.mail, jobs.smtp_timeout, jobs.concurrency)?;
     let mailer_args = worker_args.with(Arc::new(mailer::SendMail { mailer }));
-    if !settings.is_dev() {
-        tracing::warn!(
-            "no SMS provider is configured: SMS are written to the outbox directory, not sent"
-        );
-    }
     let sms_args = worker_args.with(Arc::new(sms::SendSms {
-        gateway: Arc::new(crate::sms::OutboxGateway(Outbox::new(
-            settings.mail.outbox_dir.clone(),
-        ))),
+        gateway: crate::sms::gateway(settings)?,
     }));
 
     let reset_args = worker_args.with(Arc::new(reset_requests::IssueResetLink {

@@ -18,6 +18,7 @@ use crate::captcha::Protected;
 use crate::domain::Mobile;
 use crate::jobs::{self, NewJob};
 use crate::net::ClientAddr;
+use crate::sms::Sms;
 use crate::startup::AppState;
 
 pub struct SmsApi;
@@ -48,11 +49,12 @@ pub enum SmsCodeResponse {
     Accepted(Json<SmsCodeSent>),
 }
 
-/// The message a person receives.
-pub fn sms_text(code: &str) -> String {
-    format!(
-        "【荏苒】您的验证码是{code}，{}分钟内有效。请勿告诉他人。",
-        sms_codes::CODE_LIFETIME.as_secs() / 60
+/// The message a person receives: the verification-code template with the code and its minutes.
+pub fn verification_sms(mobile: &Mobile, code: &str) -> Sms {
+    Sms::verification_code(
+        mobile.as_ref(),
+        code,
+        (sms_codes::CODE_LIFETIME.as_secs() / 60) as u32,
     )
 }
 
@@ -76,7 +78,7 @@ impl SmsApi {
         let txn = state.db.begin().await.map_err(AccountError::from)?;
         let code = sms_codes::issue(&txn, &state.security.hasher, &mobile, now).await?;
         sms_codes::charge_quotas(&txn, &mobile, &client, &state.settings.limits, now).await?;
-        jobs::enqueue(&txn, NewJob::sms(mobile.as_ref(), sms_text(&code)))
+        jobs::enqueue(&txn, NewJob::sms(verification_sms(&mobile, &code)))
             .await
             .map_err(|e| ApiError::internal(&e))?;
         txn.commit().await.map_err(AccountError::from)?;

@@ -213,11 +213,8 @@ impl NewJob {
         })
     }
 
-    pub fn sms(mobile: impl Into<String>, text: impl Into<String>) -> Self {
-        Self::new(JobPayload::Sms(Sms {
-            mobile: mobile.into(),
-            text: text.into(),
-        }))
+    pub fn sms(sms: Sms) -> Self {
+        Self::new(JobPayload::Sms(sms))
     }
 
     /// One live refresh per binding: the unique key makes a second enqueue a no-op.
@@ -759,10 +756,15 @@ mod tests {
         assert_eq!(json["to"], "a@example.com");
         let back: JobPayload = serde_json::from_value(json).expect("deserialize");
         assert_eq!(back, job.payload);
-        let sms = serde_json::to_value(NewJob::sms("13800000000", "code").payload).expect("json");
+        let sms = NewJob::sms(Sms::verification_code("13800000000", "123456", 5)).payload;
+        let json = serde_json::to_value(&sms).expect("json");
         assert_eq!(
-            sms,
-            serde_json::json!({"kind":"sms","mobile":"13800000000","text":"code"})
+            json,
+            serde_json::json!({"kind":"sms","mobile":"13800000000","template":"verification_code","code":"123456","minutes":5})
+        );
+        assert_eq!(
+            serde_json::from_value::<JobPayload>(json).expect("back"),
+            sms
         );
         let refresh = NewJob::qq_token_refresh(7);
         assert_eq!(refresh.unique_key.as_deref(), Some("qq_token_refresh:7"));

@@ -824,11 +824,18 @@ async fn jobs_are_listed_by_state_and_retried(backend: Backend) {
         .expect("enqueue")
         .id()
         .expect("created");
-    let waiting = jobs::enqueue(&app.db, NewJob::sms("13800138000", "验证码 123456"))
-        .await
-        .expect("enqueue")
-        .id()
-        .expect("created");
+    let waiting = jobs::enqueue(
+        &app.db,
+        NewJob::sms(passport::sms::Sms::verification_code(
+            "13800138000",
+            "123456",
+            5,
+        )),
+    )
+    .await
+    .expect("enqueue")
+    .id()
+    .expect("created");
     // Make the first one dead, as the engine does after its last attempt. (The app's own workers
     // run: the SMS job may be delivered meanwhile; only its id matters below.)
     app.db

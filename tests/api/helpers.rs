@@ -232,6 +232,9 @@ impl TestApp {
             ("PASSPORT_DATABASE_URL", test_db.url.clone()),
             ("PASSPORT_LISTEN", "127.0.0.1:0".to_string()),
             ("PASSPORT_OUTBOX_DIR", outbox.display().to_string()),
+            // SMS straight into the outbox unless a test wires a Tencent simulator
+            // (`spawn_with_tencent_sim`).
+            ("PASSPORT_SMS_PROVIDER", "outbox".to_string()),
             // API tests see the pages as on a fresh clone (not built); `web.rs` brings its own.
             (
                 "PASSPORT_WEB_DIST",

@@ -11,6 +11,7 @@ use passport::config::{Profile, Settings};
 use passport::entities::jobs as job_rows;
 use passport::jobs::{self, Backoff, Enqueued, Failed, JobError, JobKind, JobState, NewJob};
 use passport::mail::Mail;
+use passport::sms::Sms;
 use passport::startup::Application;
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
@@ -94,7 +95,7 @@ async fn the_queue_engine_keeps_its_rules(backend: Backend) {
     let sms_id = created(
         jobs::enqueue(
             &txn,
-            NewJob::sms("13800138000", "code 1").unique_key("sms:138"),
+            NewJob::sms(Sms::verification_code("13800138000", "111111", 5)).unique_key("sms:138"),
         )
         .await
         .expect("enqueue"),
@@ -102,7 +103,7 @@ async fn the_queue_engine_keeps_its_rules(backend: Backend) {
     assert_eq!(
         jobs::enqueue(
             &txn,
-            NewJob::sms("13800138000", "code 2").unique_key("sms:138")
+            NewJob::sms(Sms::verification_code("13800138000", "222222", 5)).unique_key("sms:138")
         )
         .await
         .expect("duplicate is not an error"),
@@ -288,7 +289,7 @@ async fn the_queue_engine_keeps_its_rules(backend: Backend) {
     let keyed = created(
         jobs::enqueue(
             &db,
-            NewJob::sms("13900000000", "k")
+            NewJob::sms(Sms::verification_code("13900000000", "333333", 5))
                 .unique_key("sms:139")
                 .max_attempts(1),
         )
@@ -307,9 +308,12 @@ async fn the_queue_engine_keeps_its_rules(backend: Backend) {
         Failed::Discarded
     );
     created(
-        jobs::enqueue(&db, NewJob::sms("13900000000", "k2").unique_key("sms:139"))
-            .await
-            .expect("the key is free again"),
+        jobs::enqueue(
+            &db,
+            NewJob::sms(Sms::verification_code("13900000000", "444444", 5)).unique_key("sms:139"),
+        )
+        .await
+        .expect("the key is free again"),
     );
     assert!(matches!(
         jobs::retry(&db, keyed).await,
@@ -722,9 +726,12 @@ async fn mail_and_sms_land_in_the_dev_outbox_newest_first(backend: Backend) {
         || async { outbox_json(&app).await.len() == 1 },
     )
     .await;
-    jobs::enqueue(&app.db, NewJob::sms("13800138000", "验证码 246810"))
-        .await
-        .expect("enqueue");
+    jobs::enqueue(
+        &app.db,
+        NewJob::sms(Sms::verification_code("13800138000", "246810", 5)),
+    )
+    .await
+    .expect("enqueue");
     eventually(
         Duration::from_secs(10),
         "the SMS is in the outbox",
@@ -734,7 +741,10 @@ async fn mail_and_sms_land_in_the_dev_outbox_newest_first(backend: Backend) {
     let messages = outbox_json(&app).await;
     assert_eq!(messages[0]["kind"], "sms");
     assert_eq!(messages[0]["to"], "13800138000");
-    assert_eq!(messages[0]["body"], "验证码 246810");
+    assert_eq!(
+        messages[0]["body"],
+        "【荏苒】您的验证码是246810，5分钟内有效。请勿告诉他人。"
+    );
     assert_eq!(messages[1]["kind"], "mail");
     assert_eq!(messages[1]["to"], "reader@example.com");
     assert_eq!(messages[1]["subject"], "重置密码");
@@ -838,6 +848,14 @@ async fn the_dev_outbox_does_not_exist_in_production() {
         ),
         ("PASSPORT_SMTP_URL", "smtp://127.0.0.1:9"),
         ("PASSPORT_MAIL_FROM", "Renran <no-reply@renran.test>"),
+        (
+            "PASSPORT_TENCENT_SECRET_ID",
+            "AKIDtesttesttesttesttesttesttesttest",
+        ),
+        ("PASSPORT_TENCENT_SECRET_KEY", "a-tencent-secret-key"),
+        ("PASSPORT_SMS_APP_ID", "1400123456"),
+        ("PASSPORT_SMS_SIGN_NAME", "荏苒"),
+        ("PASSPORT_SMS_TEMPLATE_ID", "1234567"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))

@@ -24,5 +24,6 @@ mod qq_sim;
 mod refresher;
 mod smtp_sink;
 mod tencent_sim;
+mod tencent_sms;
 mod throttles;
 mod web;

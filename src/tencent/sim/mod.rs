@@ -639,3 +639,124 @@ impl Drop for RunningTencentSim {
         }
     }
 }
+
+impl TencentSimConfig {
+    /// What `passport dev` embeds: the service's own Tencent key and SMS app, signature and
+    /// template id (so both ends agree), delivering into the service's outbox.
+    pub fn for_settings(settings: &crate::config::Settings) -> Self {
+        let mut config = Self::default();
+        if let crate::config::SmsProvider::Tencent(t) = &settings.sms {
+            config.secret_id = t.secret_id.clone();
+            config.secret_key = t.secret_key.clone();
+            config.sms.app_id = t.app_id.clone();
+            config.sms.sign_name = t.sign_name.clone();
+            if t.template_id != sms::DEV_SMS_TEMPLATE_ID {
+                config
+                    .sms
+                    .templates
+                    .insert(t.template_id.clone(), sms::DEV_SMS_TEMPLATE.to_owned());
+            }
+        }
+        config.sms.outbox_dir = Some(settings.mail.outbox_dir.clone());
+        config
+    }
+}
+
+/// `passport tencent-sim` flags.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TencentSimArgs {
+    /// Address to listen on.
+    #[arg(
+        long,
+        env = "PASSPORT_TENCENT_SIM_LISTEN",
+        default_value = "127.0.0.1:8002"
+    )]
+    pub listen: String,
+    /// The SecretId clients sign with.
+    #[arg(long, env = "PASSPORT_TENCENT_SECRET_ID", default_value = DEV_SECRET_ID)]
+    pub secret_id: String,
+    /// The SecretKey clients sign with (prefer the environment variable: flags show in `ps`).
+    #[arg(long, env = "PASSPORT_TENCENT_SECRET_KEY", default_value = DEV_SECRET_KEY, hide_env_values = true, hide_default_value = true)]
+    pub secret_key: String,
+    /// The SMS SdkAppId SendSms accepts.
+    #[arg(long, env = "PASSPORT_SMS_APP_ID", default_value = sms::DEV_SMS_APP_ID)]
+    pub sms_app_id: String,
+    /// The approved SMS signature.
+    #[arg(long, env = "PASSPORT_SMS_SIGN_NAME", default_value = sms::DEV_SMS_SIGN_NAME)]
+    pub sms_sign_name: String,
+    /// The approved verification-code template id (`{1}` the code, `{2}` its minutes).
+    #[arg(long, env = "PASSPORT_SMS_TEMPLATE_ID", default_value = sms::DEV_SMS_TEMPLATE_ID)]
+    pub sms_template_id: String,
+    /// Where delivered SMS are written (what passport's `/dev/outbox` shows).
+    #[arg(long, env = "PASSPORT_OUTBOX_DIR", default_value = "var/outbox")]
+    pub outbox_dir: PathBuf,
+}
+
+impl TencentSimArgs {
+    pub fn config(&self) -> TencentSimConfig {
+        let mut config = TencentSimConfig {
+            secret_id: self.secret_id.clone(),
+            secret_key: Secret::new(self.secret_key.clone()),
+            ..TencentSimConfig::default()
+        };
+        config.sms.app_id = self.sms_app_id.clone();
+        config.sms.sign_name = self.sms_sign_name.clone();
+        config.sms.templates.insert(
+            self.sms_template_id.clone(),
+            sms::DEV_SMS_TEMPLATE.to_owned(),
+        );
+        config.sms.outbox_dir = Some(self.outbox_dir.clone());
+        config
+    }
+}
+
+/// `passport tencent-sim`: serve until `shutdown`, after printing where and with which key.
+pub async fn run_standalone(
+    args: TencentSimArgs,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let config = args.config();
+    let running = TencentSim::standard(&config)
+        .start(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    println!("{}", banner(&running, &config));
+    tracing::info!(url = %running.url(), "Tencent Cloud simulator is serving");
+    running.run_until(shutdown).await?;
+    Ok(())
+}
+
+/// What `passport tencent-sim` prints: the URL, the key pair (dev values only: a key given by
+/// the operator is not echoed), the SMS app and where SMS land.
+pub fn banner(running: &RunningTencentSim, config: &TencentSimConfig) -> String {
+    let url = running.url();
+    let key = if config.secret_key.expose() == DEV_SECRET_KEY {
+        DEV_SECRET_KEY.to_owned()
+    } else {
+        "(the one you set)".to_owned()
+    };
+    let templates: Vec<String> = config
+        .sms
+        .templates
+        .iter()
+        .map(|(id, text)| format!("{id} 「{text}」"))
+        .collect();
+    format!(
+        "\n  Tencent Cloud simulator  {url}   (API 3.0, TC3-HMAC-SHA256)\n\
+         \n  SecretId   {}\n  SecretKey  {key}\n\
+         \n  SMS (sms, {})  SmsSdkAppId {}  SignName {}\n  templates  {}\n  outbox     {}\n\
+         \n  passport:  PASSPORT_TENCENT_SMS_ENDPOINT={url} PASSPORT_TENCENT_SECRET_ID=… PASSPORT_TENCENT_SECRET_KEY=…\n\
+         \x20 control:   {url}/_sim (faults, clock, state)\n",
+        config.secret_id,
+        sms::VERSION,
+        config.sms.app_id,
+        config.sms.sign_name,
+        templates.join(", "),
+        config
+            .sms
+            .outbox_dir
+            .as_ref()
+            .map_or_else(|| "(none)".to_owned(), |d| d.display().to_string()),
+    )
+}
