@@ -288,7 +288,7 @@ pub struct CaptchaSettings {
 #[derive(Clone, Debug)]
 pub enum SmsProvider {
     Outbox,
-    Tencent(TencentSmsSettings),
+    Tencent(Box<TencentSmsSettings>),
 }
 
 /// Tencent Cloud SMS (`SendSms`, 2021-01-11).
@@ -968,7 +968,7 @@ fn resolve_sms(
     let timeout = source
         .number("PASSPORT_TENCENT_TIMEOUT_MS", |f| f.tencent_timeout_ms)?
         .map_or(Duration::from_secs(10), |n| Duration::from_millis(n.max(1)));
-    Ok(SmsProvider::Tencent(TencentSmsSettings {
+    Ok(SmsProvider::Tencent(Box::new(TencentSmsSettings {
         secret_id,
         secret_key,
         app_id,
@@ -977,7 +977,7 @@ fn resolve_sms(
         endpoint,
         region,
         timeout,
-    }))
+    })))
 }
 
 /// Precedence: environment variable, then `*_FILE` variable (secrets), then the config file.
