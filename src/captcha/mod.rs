@@ -114,6 +114,9 @@ pub enum CaptchaError {
     /// Tencent could not be asked or refused us (credentials, outage).
     #[error("captcha verification is unavailable: {0}")]
     Unavailable(String),
+    /// Our own database failed.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 /// The policy and, unless it is `off`, the verifier: what handlers call.
@@ -165,7 +168,7 @@ impl CaptchaGate {
                 // The sign-in counters' own answer (same keys and windows as the throttle).
                 login_attempts::has_failed_before(db, Some(account), client, limits, now)
                     .await
-                    .map_err(|e| CaptchaError::Unavailable(format!("database: {e}")))?
+                    .map_err(|e| CaptchaError::Internal(format!("database: {e}")))?
             }
         };
         match answer {

@@ -70,7 +70,7 @@ impl CaptchaVerifier {
         let key = throttle::key("captcha_ticket", answer.ticket());
         let seen = throttle::hit(db, &key, TICKET_MEMORY, now)
             .await
-            .map_err(|e| CaptchaError::Unavailable(format!("database: {e}")))?;
+            .map_err(|e| CaptchaError::Internal(format!("database: {e}")))?;
         if seen.exceeds(TICKET_MEMORY) {
             tracing::info!("captcha ticket presented again; refused without asking Tencent");
             return Err(CaptchaError::Failed);
