@@ -323,5 +323,19 @@ fn print_dev_urls(app: &Application, sim_url: &str, tencent_url: &str) {
         crate::config::SmsProvider::Tencent(t) => format!("SMS via {}", t.endpoint),
     };
     println!("  Tencent Cloud simulator {tencent_url}   (control: {tencent_url}/_sim; {sms})");
+    let captcha = &app.state().settings.captcha;
+    match captcha.policy {
+        crate::captcha::CaptchaPolicy::Off => {
+            println!(
+                "  captcha      off   (PASSPORT_CAPTCHA=risk or always to try the simulator's)"
+            )
+        }
+        policy => println!(
+            "  captcha      {}, app {}, script {}",
+            policy.as_str(),
+            captcha.app_id,
+            captcha.script_url
+        ),
+    }
     println!();
 }

@@ -19,6 +19,9 @@ use base64::Engine as _;
 use serde::Deserialize;
 use url::Url;
 
+use crate::captcha::CaptchaPolicy;
+use crate::net::{ForwardedHeader, TrustedProxies};
+
 /// A value that must never reach a log: `Debug` and `Display` print `[REDACTED]`.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(transparent)]
@@ -168,9 +171,22 @@ struct FileSettings {
     qq_refresh_scan_secs: Option<u64>,
     qq_refresh_spread_secs: Option<u64>,
     qq_refresh_rate: Option<u64>,
-    sms_provider: Option<String>,
+    captcha: Option<String>,
+    captcha_app_id: Option<String>,
+    captcha_app_secret_key: Option<Secret>,
+    captcha_script_url: Option<String>,
+    tencent_captcha_endpoint: Option<String>,
     tencent_secret_id: Option<String>,
     tencent_secret_key: Option<Secret>,
+    trusted_proxies: Option<String>,
+    client_address_header: Option<String>,
+    login_failures_per_account: Option<u64>,
+    login_failures_per_client: Option<u64>,
+    sms_per_client_hourly: Option<u64>,
+    sms_per_client_daily: Option<u64>,
+    sms_per_mobile_daily: Option<u64>,
+    sms_daily_limit: Option<u64>,
+    sms_provider: Option<String>,
     sms_app_id: Option<String>,
     sms_sign_name: Option<String>,
     sms_template_id: Option<String>,
@@ -222,15 +238,76 @@ pub struct Settings {
     /// The built web app (`make ui` writes `admin-ui/dist`), served for `/login`, `/admin`, ….
     /// `PASSPORT_WEB_DIST`, relative to the working directory; default `admin-ui/dist`.
     pub web_dist: PathBuf,
+    pub captcha: CaptchaSettings,
     /// Who delivers SMS (`PASSPORT_SMS_PROVIDER`).
     pub sms: SmsProvider,
     /// Where `passport dev` runs the embedded Tencent Cloud simulator
     /// (`PASSPORT_TENCENT_SIM_LISTEN`, default `127.0.0.1:8002`).
     pub tencent_sim_listen: String,
+    /// Whose forwarding header names the client (`PASSPORT_TRUSTED_PROXIES`,
+    /// `PASSPORT_CLIENT_ADDRESS_HEADER`); nobody's by default.
+    pub trusted_proxies: TrustedProxies,
+    pub limits: LimitSettings,
     /// Client time limits (`PASSPORT_HTTP_*`).
     pub http: crate::server::HttpSettings,
     /// How long short-lived rows are kept (`PASSPORT_PRUNE_*`, `PASSPORT_RETENTION_*`).
     pub retention: crate::retention::RetentionSettings,
+}
+
+/// Rate limits an operator may tune (`PASSPORT_LOGIN_*`, `PASSPORT_SMS_*`). Counts per fixed
+/// window: sign-in attempts per 15 minutes, SMS per hour or per UTC day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LimitSettings {
+    /// Failed sign-ins (password login and QQ bind) per account per 15 minutes.
+    /// `PASSPORT_LOGIN_FAILURES_PER_ACCOUNT`, default 5.
+    pub login_failures_per_account: u32,
+    /// Failed sign-ins per client address per 15 minutes. `PASSPORT_LOGIN_FAILURES_PER_CLIENT`,
+    /// default 20.
+    pub login_failures_per_client: u32,
+    /// SMS codes per client address per hour. `PASSPORT_SMS_PER_CLIENT_HOURLY`, default 10.
+    pub sms_per_client_hourly: u32,
+    /// SMS codes per client address per day. `PASSPORT_SMS_PER_CLIENT_DAILY`, default 20.
+    pub sms_per_client_daily: u32,
+    /// SMS codes per mobile per day. `PASSPORT_SMS_PER_MOBILE_DAILY`, default 10.
+    pub sms_per_mobile_daily: u32,
+    /// SMS codes per day from the whole service (all instances). `PASSPORT_SMS_DAILY_LIMIT`,
+    /// default 10000.
+    pub sms_daily: u32,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        Self {
+            login_failures_per_account: 5,
+            login_failures_per_client: 20,
+            sms_per_client_hourly: 10,
+            sms_per_client_daily: 20,
+            sms_per_mobile_daily: 10,
+            sms_daily: 10_000,
+        }
+    }
+}
+
+/// Tencent Cloud captcha (`src/captcha/`).
+#[derive(Clone, Debug)]
+pub struct CaptchaSettings {
+    /// `PASSPORT_CAPTCHA`: `off`, `risk` or `always`; default `risk` in production, `off` in dev.
+    pub policy: CaptchaPolicy,
+    /// `PASSPORT_CAPTCHA_APP_ID`: the `CaptchaAppId` (a number) from the captcha console.
+    pub app_id: u64,
+    /// `PASSPORT_CAPTCHA_APP_SECRET_KEY` (or `_FILE`): its `AppSecretKey`.
+    pub app_secret_key: Secret,
+    /// `PASSPORT_TENCENT_CAPTCHA_ENDPOINT`: where `DescribeCaptchaResult` goes; default
+    /// `https://captcha.tencentcloudapi.com` (the Tencent simulator in dev).
+    pub endpoint: Url,
+    /// `PASSPORT_CAPTCHA_SCRIPT_URL`: the captcha script the web app loads; default Tencent's
+    /// `https://turing.captcha.qcloud.com/TJCaptcha.js` (the simulator's stand-in in dev). The
+    /// pages' CSP allows exactly its origin.
+    pub script_url: Url,
+    /// `PASSPORT_TENCENT_SECRET_ID` / `PASSPORT_TENCENT_SECRET_KEY` (or `_FILE`): the Tencent
+    /// Cloud API key pair that signs `DescribeCaptchaResult` (the simulator's dev pair in dev).
+    pub secret_id: String,
+    pub secret_key: Secret,
 }
 
 /// `PASSPORT_SMS_PROVIDER`: `tencent` (Tencent Cloud SMS; in dev its simulator) or `outbox`
@@ -353,6 +430,9 @@ pub const DEV_TOKEN_KEY: &str = "00000000000000000000000000000000000000000000000
 /// The app the embedded simulator knows; `passport dev` wires both ends to it.
 pub const DEV_QQ_APP_ID: &str = "101000001";
 pub const DEV_QQ_APP_KEY: &str = "passport-dev-qq-app-key";
+/// The captcha app the Tencent simulator knows; `passport dev` wires both ends to it.
+pub const DEV_CAPTCHA_APP_ID: u64 = 190000001;
+pub const DEV_CAPTCHA_APP_SECRET_KEY: &str = "passport-dev-captcha-secret-key";
 
 impl Settings {
     /// Resolve from the process environment and the file it names (`PASSPORT_CONFIG`), with an
@@ -704,6 +784,14 @@ impl Settings {
             })
             .unwrap_or_else(|| "127.0.0.1:8002".to_string());
         let sms = resolve_sms(&source, dev, &tencent_sim_listen, &mut unsafe_settings)?;
+        let captcha = resolve_captcha(
+            &source,
+            dev,
+            &format!("http://{tencent_sim_listen}/"),
+            &mut unsafe_settings,
+        )?;
+        let trusted_proxies = resolve_trusted_proxies(&source)?;
+        let limits = resolve_limits(&source)?;
 
         if !unsafe_settings.is_empty() {
             return Err(ConfigError::UnsafeProduction(unsafe_settings));
@@ -734,6 +822,9 @@ impl Settings {
             jobs,
             refresh,
             web_dist,
+            captcha,
+            trusted_proxies,
+            limits,
             sms,
             tencent_sim_listen,
             http,
@@ -744,6 +835,131 @@ impl Settings {
     pub fn is_dev(&self) -> bool {
         self.profile == Profile::Dev
     }
+}
+
+/// The captcha settings. With a policy other than `off`, production demands the app id and its
+/// secret key; dev points at the Tencent simulator's dev app.
+fn resolve_captcha(
+    source: &Source<'_>,
+    dev: bool,
+    tencent_sim_base: &str,
+    unsafe_settings: &mut Vec<String>,
+) -> Result<CaptchaSettings, ConfigError> {
+    let policy = match source.plain("PASSPORT_CAPTCHA", |f| f.captcha.clone()) {
+        Some(text) => CaptchaPolicy::parse(&text).map_err(|reason| ConfigError::Invalid {
+            setting: "PASSPORT_CAPTCHA",
+            reason,
+        })?,
+        None if dev => CaptchaPolicy::Off,
+        None => CaptchaPolicy::Risk,
+    };
+    let demanded = !dev && policy != CaptchaPolicy::Off;
+    let app_id = match source.plain("PASSPORT_CAPTCHA_APP_ID", |f| f.captcha_app_id.clone()) {
+        Some(text) => text.parse::<u64>().map_err(|_| ConfigError::Invalid {
+            setting: "PASSPORT_CAPTCHA_APP_ID",
+            reason: format!("`{text}` is not a CaptchaAppId (a whole number)"),
+        })?,
+        None if dev => DEV_CAPTCHA_APP_ID,
+        None => {
+            if demanded {
+                unsafe_settings.push(format!(
+                    "PASSPORT_CAPTCHA_APP_ID is not set (PASSPORT_CAPTCHA={})",
+                    policy.as_str()
+                ));
+            }
+            0
+        }
+    };
+    let app_secret_key = match source.secret("PASSPORT_CAPTCHA_APP_SECRET_KEY", |f| {
+        f.captcha_app_secret_key.clone()
+    })? {
+        Some(key) => {
+            if demanded && key.expose() == DEV_CAPTCHA_APP_SECRET_KEY {
+                unsafe_settings
+                    .push("PASSPORT_CAPTCHA_APP_SECRET_KEY must not be the dev default".into());
+            }
+            key
+        }
+        None if dev => Secret::new(DEV_CAPTCHA_APP_SECRET_KEY),
+        None => {
+            if demanded {
+                unsafe_settings.push(format!(
+                    "PASSPORT_CAPTCHA_APP_SECRET_KEY is not set (PASSPORT_CAPTCHA={})",
+                    policy.as_str()
+                ));
+            }
+            Secret::new("")
+        }
+    };
+    let endpoint = match source.plain("PASSPORT_TENCENT_CAPTCHA_ENDPOINT", |f| {
+        f.tencent_captcha_endpoint.clone()
+    }) {
+        Some(u) => parse_url("PASSPORT_TENCENT_CAPTCHA_ENDPOINT", &u)?,
+        None if dev => parse_url("PASSPORT_TENCENT_CAPTCHA_ENDPOINT", tencent_sim_base)?,
+        None => parse_url(
+            "PASSPORT_TENCENT_CAPTCHA_ENDPOINT",
+            "https://captcha.tencentcloudapi.com",
+        )?,
+    };
+    let script_url = match source.plain("PASSPORT_CAPTCHA_SCRIPT_URL", |f| {
+        f.captcha_script_url.clone()
+    }) {
+        Some(u) => parse_url("PASSPORT_CAPTCHA_SCRIPT_URL", &u)?,
+        // The simulator serves the stand-in beside its API.
+        None if dev => endpoint
+            .join("/captcha/TCaptcha.js")
+            .map_err(|e| ConfigError::Invalid {
+                setting: "PASSPORT_CAPTCHA_SCRIPT_URL",
+                reason: e.to_string(),
+            })?,
+        None => parse_url(
+            "PASSPORT_CAPTCHA_SCRIPT_URL",
+            "https://turing.captcha.qcloud.com/TJCaptcha.js",
+        )?,
+    };
+    // The same key pair SMS reads: read here too, since the captcha may be on while SMS goes to
+    // the outbox. A missing one is named once (SMS may already have named it).
+    let mut missing = |var: &str| {
+        if demanded && !unsafe_settings.iter().any(|m| m.starts_with(var)) {
+            unsafe_settings.push(format!(
+                "{var} is not set (it signs captcha verification; PASSPORT_CAPTCHA={})",
+                policy.as_str()
+            ));
+        }
+    };
+    let secret_id = match source.plain("PASSPORT_TENCENT_SECRET_ID", |f| {
+        f.tencent_secret_id.clone()
+    }) {
+        Some(id) => id,
+        None if dev => crate::tencent::sim::DEV_SECRET_ID.to_owned(),
+        None => {
+            missing("PASSPORT_TENCENT_SECRET_ID");
+            String::new()
+        }
+    };
+    let secret_key = match source.secret("PASSPORT_TENCENT_SECRET_KEY", |f| {
+        f.tencent_secret_key.clone()
+    })? {
+        Some(key) => key,
+        None if dev => Secret::new(crate::tencent::sim::DEV_SECRET_KEY),
+        None => {
+            missing("PASSPORT_TENCENT_SECRET_KEY");
+            Secret::new("")
+        }
+    };
+    if demanded && script_url.scheme() != "https" {
+        unsafe_settings
+            .push("PASSPORT_CAPTCHA_SCRIPT_URL must be an https:// URL in production".into());
+    }
+    Ok(CaptchaSettings {
+        policy,
+        app_id,
+        app_secret_key,
+        endpoint,
+        script_url,
+        secret_id,
+        secret_key,
+    })
 }
 
 /// The SMS provider. Dev defaults to Tencent Cloud SMS through the embedded simulator (its
@@ -920,6 +1136,73 @@ impl Source<'_> {
     }
 }
 
+fn resolve_trusted_proxies(source: &Source<'_>) -> Result<TrustedProxies, ConfigError> {
+    let nets = match source.plain("PASSPORT_TRUSTED_PROXIES", |f| f.trusted_proxies.clone()) {
+        Some(text) => TrustedProxies::parse_list(&text).map_err(|reason| ConfigError::Invalid {
+            setting: "PASSPORT_TRUSTED_PROXIES",
+            reason,
+        })?,
+        None => Vec::new(),
+    };
+    let header = match source.plain("PASSPORT_CLIENT_ADDRESS_HEADER", |f| {
+        f.client_address_header.clone()
+    }) {
+        Some(text) => text.parse().map_err(|reason| ConfigError::Invalid {
+            setting: "PASSPORT_CLIENT_ADDRESS_HEADER",
+            reason,
+        })?,
+        None => ForwardedHeader::default(),
+    };
+    Ok(TrustedProxies::new(nets, header))
+}
+
+fn resolve_limits(source: &Source<'_>) -> Result<LimitSettings, ConfigError> {
+    let defaults = LimitSettings::default();
+    let limit =
+        |var: &'static str, from_file: fn(&FileSettings) -> Option<u64>, default: u32| match source
+            .number(var, from_file)?
+        {
+            None => Ok(default),
+            Some(n @ 1..=100_000_000) => Ok(n as u32),
+            Some(n) => Err(ConfigError::Invalid {
+                setting: var,
+                reason: format!("`{n}` is not a number from 1 to 100000000"),
+            }),
+        };
+    Ok(LimitSettings {
+        login_failures_per_account: limit(
+            "PASSPORT_LOGIN_FAILURES_PER_ACCOUNT",
+            |f| f.login_failures_per_account,
+            defaults.login_failures_per_account,
+        )?,
+        login_failures_per_client: limit(
+            "PASSPORT_LOGIN_FAILURES_PER_CLIENT",
+            |f| f.login_failures_per_client,
+            defaults.login_failures_per_client,
+        )?,
+        sms_per_client_hourly: limit(
+            "PASSPORT_SMS_PER_CLIENT_HOURLY",
+            |f| f.sms_per_client_hourly,
+            defaults.sms_per_client_hourly,
+        )?,
+        sms_per_client_daily: limit(
+            "PASSPORT_SMS_PER_CLIENT_DAILY",
+            |f| f.sms_per_client_daily,
+            defaults.sms_per_client_daily,
+        )?,
+        sms_per_mobile_daily: limit(
+            "PASSPORT_SMS_PER_MOBILE_DAILY",
+            |f| f.sms_per_mobile_daily,
+            defaults.sms_per_mobile_daily,
+        )?,
+        sms_daily: limit(
+            "PASSPORT_SMS_DAILY_LIMIT",
+            |f| f.sms_daily_limit,
+            defaults.sms_daily,
+        )?,
+    })
+}
+
 fn parse_url(setting: &'static str, text: &str) -> Result<Url, ConfigError> {
     let url = Url::parse(text).map_err(|e| ConfigError::Invalid {
         setting,
@@ -982,6 +1265,14 @@ mod tests {
         ]
     }
 
+    /// `production_env` plus a captcha app (the production default policy is `risk`).
+    fn production_env_with_captcha() -> Vec<(&'static str, &'static str)> {
+        let mut vars = production_env();
+        vars.push(("PASSPORT_CAPTCHA_APP_ID", "2012345678"));
+        vars.push(("PASSPORT_CAPTCHA_APP_SECRET_KEY", "real-captcha-secret"));
+        vars
+    }
+
     #[test]
     fn production_refuses_to_start_without_a_real_sms_provider_and_names_what_is_missing() {
         let sms_vars = [
@@ -1030,7 +1321,7 @@ mod tests {
         let key_file = dir.path().join("tencent-key");
         std::fs::write(&key_file, "key-from-a-file\n").expect("write");
         let key_path = key_file.to_string_lossy().to_string();
-        let mut vars = production_env();
+        let mut vars = production_env_with_captcha();
         vars.retain(|(k, _)| *k != "PASSPORT_TENCENT_SECRET_KEY");
         vars.push(("PASSPORT_TENCENT_SECRET_KEY_FILE", key_path.as_str()));
         let s = Settings::resolve(None, &env(&vars), None).expect("resolves");
@@ -1120,6 +1411,33 @@ mod tests {
     }
 
     #[test]
+    fn proxies_and_limits_come_from_the_environment() {
+        let s = Settings::resolve(None, &env(&[]), Some(Profile::Dev)).expect("resolves");
+        assert!(s.trusted_proxies.is_empty(), "nobody is trusted by default");
+        assert_eq!(s.limits, LimitSettings::default());
+        let vars = env(&[
+            ("PASSPORT_TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8"),
+            ("PASSPORT_CLIENT_ADDRESS_HEADER", "forwarded"),
+            ("PASSPORT_SMS_DAILY_LIMIT", "500"),
+            ("PASSPORT_LOGIN_FAILURES_PER_CLIENT", "100"),
+        ]);
+        let s = Settings::resolve(None, &vars, Some(Profile::Dev)).expect("resolves");
+        assert!(s.trusted_proxies.trusts("10.1.2.3".parse().expect("ip")));
+        assert!(s.trusted_proxies.trusts("fd00::1".parse().expect("ip")));
+        assert_eq!(s.limits.sms_daily, 500);
+        assert_eq!(s.limits.login_failures_per_client, 100);
+        for (var, value) in [
+            ("PASSPORT_TRUSTED_PROXIES", "10.0.0.0/40"),
+            ("PASSPORT_CLIENT_ADDRESS_HEADER", "x-real-ip"),
+            ("PASSPORT_SMS_DAILY_LIMIT", "0"),
+        ] {
+            let err = Settings::resolve(None, &env(&[(var, value)]), Some(Profile::Dev))
+                .expect_err("refused");
+            assert!(err.to_string().contains(var), "{err}");
+        }
+    }
+
+    #[test]
     fn production_without_secrets_names_every_missing_setting() {
         let err = Settings::resolve(None, &env(&[("PASSPORT_PROFILE", "production")]), None)
             .expect_err("must refuse");
@@ -1136,6 +1454,64 @@ mod tests {
         ] {
             assert!(text.contains(var), "{var} missing from: {text}");
         }
+    }
+
+    #[test]
+    fn production_captcha_defaults_to_risk_and_names_its_missing_settings() {
+        let text = Settings::resolve(None, &env(&production_env()), None)
+            .expect_err("captcha settings missing")
+            .to_string();
+        assert!(
+            text.contains("PASSPORT_CAPTCHA_APP_ID")
+                && text.contains("PASSPORT_CAPTCHA_APP_SECRET_KEY"),
+            "{text}"
+        );
+        let mut vars = production_env();
+        vars.push(("PASSPORT_CAPTCHA", "off"));
+        let s = Settings::resolve(None, &env(&vars), None).expect("off needs nothing");
+        assert_eq!(s.captcha.policy, CaptchaPolicy::Off);
+    }
+
+    #[test]
+    fn production_captcha_points_at_tencent() {
+        let s =
+            Settings::resolve(None, &env(&production_env_with_captcha()), None).expect("resolves");
+        assert_eq!(s.captcha.policy, CaptchaPolicy::Risk);
+        assert_eq!(s.captcha.app_id, 2_012_345_678);
+        assert_eq!(
+            s.captcha.endpoint.as_str(),
+            "https://captcha.tencentcloudapi.com/"
+        );
+        assert_eq!(
+            s.captcha.script_url.as_str(),
+            "https://turing.captcha.qcloud.com/TJCaptcha.js"
+        );
+        let printed = format!("{s:?}");
+        assert!(
+            !printed.contains("real-captcha-secret")
+                && !printed.contains("real-tencent-secret-key")
+        );
+    }
+
+    #[test]
+    fn dev_captcha_is_off_unless_set_and_uses_the_simulator() {
+        let s = Settings::resolve(None, &env(&[]), Some(Profile::Dev)).expect("dev");
+        assert_eq!(s.captcha.policy, CaptchaPolicy::Off);
+        let s = Settings::resolve(
+            None,
+            &env(&[("PASSPORT_CAPTCHA", "always")]),
+            Some(Profile::Dev),
+        )
+        .expect("dev");
+        assert_eq!(s.captcha.policy, CaptchaPolicy::Always);
+        assert_eq!(s.captcha.app_id, DEV_CAPTCHA_APP_ID);
+        assert_eq!(
+            s.captcha.script_url.as_str(),
+            format!("{}captcha/TCaptcha.js", s.captcha.endpoint)
+        );
+        let bad = env(&[("PASSPORT_CAPTCHA", "sometimes")]);
+        let err = Settings::resolve(None, &bad, Some(Profile::Dev)).expect_err("refused");
+        assert!(err.to_string().contains("PASSPORT_CAPTCHA"), "{err}");
     }
 
     #[test]
@@ -1176,7 +1552,8 @@ mod tests {
 
     #[test]
     fn production_with_real_secrets_starts_and_points_at_qq() {
-        let s = Settings::resolve(None, &env(&production_env()), None).expect("resolves");
+        let s =
+            Settings::resolve(None, &env(&production_env_with_captcha()), None).expect("resolves");
         assert_eq!(s.profile, Profile::Production);
         assert_eq!(s.qq.base_url.as_str(), "https://graph.qq.com/");
         assert!(s.cors_origins.is_empty());
@@ -1184,7 +1561,8 @@ mod tests {
 
     #[test]
     fn secrets_never_print() {
-        let s = Settings::resolve(None, &env(&production_env()), None).expect("resolves");
+        let s =
+            Settings::resolve(None, &env(&production_env_with_captcha()), None).expect("resolves");
         let printed = format!("{s:?} {}", s.secret_key);
         for secret in [
             "a-real-random-secret",

@@ -16,9 +16,11 @@ use crate::actors::binder::BinderPool;
 use crate::actors::qq_exchange::ExchangePool;
 use crate::actors::{ActorHandles, ActorTree};
 use crate::auth::Security;
-use crate::config::Settings;
+use crate::captcha::{CaptchaGate, CaptchaPolicy, CaptchaVerifier};
+use crate::config::{CaptchaSettings, Settings};
 use crate::metrics::Metrics;
 use crate::qq::client::QqClient;
+use crate::tencent::{Credentials, TencentClient, TencentClientOptions};
 
 /// What every handler can reach: cheap to clone (everything inside is shared).
 #[derive(Clone)]
@@ -34,12 +36,16 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The actors' current addresses (they follow restarts).
     pub actors: ActorHandles,
+    /// Demands and verifies Tencent captcha tickets (`PASSPORT_CAPTCHA`).
+    pub captcha: Arc<CaptchaGate>,
 }
 
 impl AppState {
     pub fn new(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
         let qq = QqClient::new(&settings.qq).context("cannot build the QQ client")?;
+        let captcha = captcha_gate(&settings.captcha)?;
         Ok(Self {
+            captcha: Arc::new(captcha),
             security: Arc::new(Security::new(&settings)),
             qq: Arc::new(qq),
             qq_unionid: Arc::new(AtomicBool::new(true)),
@@ -51,6 +57,25 @@ impl AppState {
             settings: Arc::new(settings),
         })
     }
+}
+
+/// The captcha gate of `settings`: nothing to build when the policy is off.
+fn captcha_gate(settings: &CaptchaSettings) -> anyhow::Result<CaptchaGate> {
+    if settings.policy == CaptchaPolicy::Off {
+        return Ok(CaptchaGate::off());
+    }
+    let client = TencentClient::new(
+        Credentials::new(settings.secret_id.clone(), settings.secret_key.clone()),
+        TencentClientOptions::default(),
+    )
+    .context("cannot build the Tencent Cloud client for the captcha")?;
+    let verifier = CaptchaVerifier::new(
+        client,
+        settings.endpoint.clone(),
+        settings.app_id,
+        settings.app_secret_key.clone(),
+    );
+    Ok(CaptchaGate::new(settings.policy, verifier))
 }
 
 /// Binders writing logins and bindings side by side.

@@ -70,6 +70,8 @@ pub async fn trace_request<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Resul
         request_id = %id,
         method = %req.method(),
         path = %req.uri().path(),
+        // The client address (`api::client_addr`), filled in once resolved.
+        client = tracing::field::Empty,
     );
     async move {
         let started = Instant::now();

@@ -47,7 +47,8 @@ export async function eventually(what, probe, ms = 15000) {
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`)
 }
 
-export async function startPassport() {
+/** `passport dev` on free ports; `extraEnv` adds or overrides settings (e.g. `PASSPORT_CAPTCHA`). */
+export async function startPassport(extraEnv = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'passport-e2e-'))
   const [port, simPort, tencentPort] = [await freePort(), await freePort(), await freePort()]
   const base = `http://127.0.0.1:${port}`
@@ -62,6 +63,7 @@ export async function startPassport() {
     PASSPORT_PUBLIC_BASE_URL: base,
     PASSPORT_WEB_DIST: path.join(repoRoot, 'admin-ui/dist'),
     RUST_LOG: process.env.RUST_LOG ?? 'warn',
+    ...extraEnv,
   }
   // The first admin, as an operator makes it (this also migrates the fresh database).
   await promisify(execFile)(bin, ['admin', 'create', '--username', ADMIN.username, '--email', ADMIN.email], {
@@ -180,7 +182,7 @@ export async function registerViaQq(app, { simUser, nickname, mobile, password }
   const pending = await called.json()
   if (pending.status !== 'bind_required') throw new Error(`expected bind_required: ${JSON.stringify(pending)}`)
   const asked = Date.now() - 1000
-  await api(app, 'POST', '/sms/codes', { mobile })
+  await api(app, 'POST', '/sms/codes', { mobile, bind_ticket: pending.bind_ticket })
   const sms_code = await smsCode(app, mobile, asked)
   return api(app, 'POST', '/oauth/qq/register', {
     bind_ticket: pending.bind_ticket,

@@ -242,7 +242,7 @@ test('a sign-in link whose next hides a tab (/\\t/evil.com) never leaves the sit
   })
   // Browsers strip the tab from `/\t/evil.com` and read `//evil.com`: another site.
   const login = `${app.base}/login?next=${encodeURIComponent('/\t/evil.com')}`
-  await withPage(browser, '5-next-with-a-tab', DESKTOP, async (page) => {
+  await withPage(browser, '7-next-with-a-tab', DESKTOP, async (page) => {
     // Every page this tab loads (QQ avatars are images, not navigations).
     const elsewhere = []
     page.on('request', (r) => {
@@ -275,5 +275,87 @@ test('a sign-in link whose next hides a tab (/\\t/evil.com) never leaves the sit
     assert.equal(asked.length, 1)
     assert.equal(asked[0].searchParams.get('next'), '/account')
     assert.deepEqual(elsewhere, [], 'the tab never went to another site')
+  })
+})
+
+/** A second `passport dev` with PASSPORT_CAPTCHA=risk, started by the first test that needs it. */
+let guarded
+async function guardedApp() {
+  guarded ??= startPassport({ PASSPORT_CAPTCHA: 'risk' })
+  return guarded
+}
+
+after(async () => {
+  await (await guarded)?.stop()
+})
+
+/** In the stand-in captcha's iframe: drag the slider all the way to the right. */
+async function solveCaptcha(page) {
+  const captcha = page.frameLocator('#tcaptcha_iframe_dy')
+  const knob = captcha.getByRole('slider', { name: '拖动滑块' })
+  await knob.waitFor()
+  const from = await knob.boundingBox()
+  const track = await captcha.locator('[data-test=track]').boundingBox()
+  const y = from.y + from.height / 2
+  await page.mouse.move(from.x + from.width / 2, y)
+  await page.mouse.down()
+  await page.mouse.move(track.x + track.width / 2, y, { steps: 5 })
+  await page.mouse.move(track.x + track.width + 20, y, { steps: 5 })
+  await page.mouse.up()
+}
+
+test('with PASSPORT_CAPTCHA=risk a password login after a failure goes through the captcha; closing it keeps the form', async () => {
+  const app = await guardedApp()
+  await withPage(browser, '5-captcha-after-failure', DESKTOP, async (page) => {
+    const logins = []
+    page.on('request', (r) => r.url().endsWith('/api/users/login') && logins.push(JSON.parse(r.postData() ?? '{}')))
+    await page.goto(`${app.base}/login`)
+    await page.fill('input[name=account]', ADMIN.username)
+    await page.fill('input[name=password]', 'Wrong-pass-1')
+    await page.getByRole('button', { name: '登录', exact: true }).click()
+    await page.locator('.el-alert--error:visible', { hasText: '账号或密码错误' }).waitFor()
+    assert.equal(page.frames().length, 1, 'no captcha before the first failure')
+
+    // The account has failed once: the next try must pass the captcha. Closing it first.
+    await page.fill('input[name=password]', ADMIN.password)
+    await page.getByRole('button', { name: '登录', exact: true }).click()
+    const captcha = page.frameLocator('#tcaptcha_iframe_dy')
+    await captcha.getByText('拖动下方滑块完成拼图').waitFor()
+    await captcha.getByRole('button', { name: '关闭验证' }).click()
+    await page.locator('.el-alert--error:visible', { hasText: '关闭了安全验证' }).waitFor()
+    assert.equal(await page.inputValue('input[name=account]'), ADMIN.username, 'the form stays filled')
+    assert.equal(await page.inputValue('input[name=password]'), ADMIN.password, 'the form stays filled')
+
+    // Then solving it.
+    await page.getByRole('button', { name: '登录', exact: true }).click()
+    await solveCaptcha(page)
+    await page.waitForURL((u) => u.pathname === '/account')
+    await page.locator('[data-test=me-nickname]').waitFor()
+    const last = logins.at(-1)
+    assert.ok(last.captcha?.ticket && last.captcha?.randstr, 'the login carried the ticket')
+    assert.ok(logins.slice(0, -1).every((l) => !l.captcha), 'no ticket before the captcha was solved')
+  })
+})
+
+test('with PASSPORT_CAPTCHA=risk the SMS button asks for the captcha, then the code arrives', async () => {
+  const app = await guardedApp()
+  await withPage(browser, '6-captcha-sms', PHONE, async (page) => {
+    await page.goto(`${app.base}/login`)
+    await page.getByRole('button', { name: 'QQ登录' }).click()
+    await approveOnQq(page, 'reader_guarded', '谨慎的读者')
+    await page.waitForURL((u) => u.pathname === '/oauth/qq/callback')
+    await page.getByRole('tab', { name: '没有账号' }).click()
+    const mobile = '13800138009'
+    await page.fill('input[name=mobile]', mobile)
+    const asked = Date.now() - 1000
+    await page.getByRole('button', { name: '获取验证码' }).click()
+    await solveCaptcha(page)
+    await page.getByRole('button', { name: /秒后重新获取/ }).waitFor()
+    const code = await smsCode(app, mobile, asked)
+    await page.fill('input[name=sms_code]', code)
+    await page.fill('input[name=new_password]', 'Guarded-pass-1')
+    await page.getByRole('button', { name: '注册并登录' }).click()
+    await page.waitForURL((u) => u.pathname === '/account')
+    await page.locator('[data-test=me-nickname]', { hasText: '谨慎的读者' }).waitFor()
   })
 })

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod email_change;
 pub mod key_rotation;
 pub mod login_state;
+pub mod login_attempts;
 pub mod mails;
 pub mod next;
 pub mod notices;
@@ -16,15 +17,14 @@ pub mod sms_codes;
 pub mod throttle;
 pub mod token_events;
 
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use crate::auth::password::PasswordHasher;
 use crate::domain::{AccountIdentifier, DomainError};
 use crate::entities::users;
-use throttle::Limit;
+use crate::net::ClientAddr;
+use login_attempts::{AttemptKeys, LoginLimits};
 
 /// Everything the account operations can refuse, in domain terms. `api::error` maps each to one
 /// HTTP status and machine code, in one place.
@@ -75,6 +75,9 @@ pub enum AccountError {
     SmsCodeTooManyAttempts,
     #[error("SMS code requested too often")]
     SmsTooFrequent { retry_after: u64 },
+    /// A daily SMS quota (of this client, this mobile or the whole service) is spent.
+    #[error("SMS daily limit reached")]
+    SmsDailyLimit { retry_after: u64 },
     #[error("{0}")]
     Invalid(#[from] DomainError),
     #[error("no QQ binding")]
@@ -121,16 +124,6 @@ impl From<crate::auth::password::PasswordError> for AccountError {
     }
 }
 
-/// Failed sign-ins allowed per account and per client before 429.
-pub const LOGIN_FAILURES_PER_ACCOUNT: Limit = Limit {
-    max: 5,
-    window: Duration::from_secs(15 * 60),
-};
-pub const LOGIN_FAILURES_PER_CLIENT: Limit = Limit {
-    max: 20,
-    window: Duration::from_secs(15 * 60),
-};
-
 /// Find the user an identifier names.
 pub async fn find_by_account<C: ConnectionTrait>(
     db: &C,
@@ -144,36 +137,25 @@ pub async fn find_by_account<C: ConnectionTrait>(
     users::Entity::find().filter(filter).one(db).await
 }
 
-/// Prove an account's password, throttled per account and per client. Unknown accounts, bad
-/// input and wrong passwords are the same `InvalidCredentials`, in about the same time (a dummy
-/// hash is verified when there is no user).
+/// Prove an account's password, throttled per account and per client (see [`login_attempts`]:
+/// the attempt is counted before the password is checked). Unknown accounts, bad input and wrong
+/// passwords are the same `InvalidCredentials`, in about the same time (a dummy hash is verified
+/// when there is no user).
 pub async fn authenticate<C: ConnectionTrait>(
     db: &C,
     passwords: &PasswordHasher,
     account: &str,
     password: &str,
-    client: &str,
+    client: &ClientAddr,
+    limits: LoginLimits,
     now: DateTime<Utc>,
 ) -> Result<users::Model, AccountError> {
-    let account_key = throttle::key("login_fail:account", account);
-    let client_key = throttle::key("login_fail:client", client);
-    let per_account = throttle::peek(db, &account_key, LOGIN_FAILURES_PER_ACCOUNT, now).await?;
-    let per_client = throttle::peek(db, &client_key, LOGIN_FAILURES_PER_CLIENT, now).await?;
-    if per_account.reached(LOGIN_FAILURES_PER_ACCOUNT) {
-        return Err(AccountError::TooManyAttempts {
-            retry_after: per_account.retry_after,
-        });
-    }
-    if per_client.reached(LOGIN_FAILURES_PER_CLIENT) {
-        return Err(AccountError::TooManyAttempts {
-            retry_after: per_client.retry_after,
-        });
-    }
-
     let user = match AccountIdentifier::parse(account) {
         Ok(id) => find_by_account(db, &id).await?,
         Err(_) => None,
     };
+    let keys = AttemptKeys::new(account, user.as_ref().map(|u| u.id), client);
+    login_attempts::begin(db, &keys, limits, now).await?;
     let verified = passwords
         .verify(
             password,
@@ -181,11 +163,10 @@ pub async fn authenticate<C: ConnectionTrait>(
         )
         .await?;
     match user {
-        Some(user) if verified && !password.is_empty() => Ok(user),
-        _ => {
-            throttle::hit(db, &account_key, LOGIN_FAILURES_PER_ACCOUNT, now).await?;
-            throttle::hit(db, &client_key, LOGIN_FAILURES_PER_CLIENT, now).await?;
-            Err(AccountError::InvalidCredentials)
+        Some(user) if verified && !password.is_empty() => {
+            login_attempts::succeeded(db, &keys, limits, now).await?;
+            Ok(user)
         }
+        _ => Err(AccountError::InvalidCredentials),
     }
 }

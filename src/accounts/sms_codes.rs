@@ -1,5 +1,6 @@
 //! SMS verification codes: 6 digits, stored only as a keyed hash, 5 minutes, 5 attempts, one
-//! request per mobile per 60 s.
+//! request per mobile per 60 s; and the quotas that keep the service from being used to pump
+//! SMS (per client per hour and per day, per mobile per day, and a daily ceiling for all).
 
 use std::time::Duration;
 
@@ -13,8 +14,10 @@ use sea_orm::{
 use super::AccountError;
 use super::throttle::{self, Limit};
 use crate::auth::crypto::{HashPurpose, KeyedHasher};
+use crate::config::LimitSettings;
 use crate::domain::Mobile;
 use crate::entities::sms_codes;
+use crate::net::ClientAddr;
 
 pub const CODE_LIFETIME: Duration = Duration::from_secs(5 * 60);
 pub const MAX_ATTEMPTS: i32 = 5;
@@ -61,6 +64,67 @@ pub async fn issue<C: ConnectionTrait>(
     .insert(db)
     .await?;
     Ok(code)
+}
+
+const HOUR: Duration = Duration::from_secs(3600);
+/// Daily windows are UTC days.
+const DAY: Duration = Duration::from_secs(86_400);
+
+/// Count one SMS against every quota; refuse (429) when any is spent. Call in the transaction
+/// that issues the code, so a refused request (rolled back) spends nothing.
+pub async fn charge_quotas<C: ConnectionTrait>(
+    db: &C,
+    mobile: &Mobile,
+    client: &ClientAddr,
+    limits: &LimitSettings,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    let client_key = client.throttle_key();
+    let quotas = [
+        (
+            throttle::key("sms:client:hour", &client_key),
+            Limit {
+                max: limits.sms_per_client_hourly,
+                window: HOUR,
+            },
+        ),
+        (
+            throttle::key("sms:client:day", &client_key),
+            Limit {
+                max: limits.sms_per_client_daily,
+                window: DAY,
+            },
+        ),
+        (
+            throttle::key("sms:mobile:day", mobile.as_ref()),
+            Limit {
+                max: limits.sms_per_mobile_daily,
+                window: DAY,
+            },
+        ),
+        (
+            "sms:all:day".to_owned(),
+            Limit {
+                max: limits.sms_daily,
+                window: DAY,
+            },
+        ),
+    ];
+    for (key, limit) in quotas {
+        let count = throttle::hit(db, &key, limit, now).await?;
+        if count.exceeds(limit) {
+            return Err(if limit.window == HOUR {
+                AccountError::SmsTooFrequent {
+                    retry_after: count.retry_after,
+                }
+            } else {
+                AccountError::SmsDailyLimit {
+                    retry_after: count.retry_after,
+                }
+            });
+        }
+    }
+    Ok(())
 }
 
 async fn latest<C: ConnectionTrait>(

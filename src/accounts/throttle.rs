@@ -110,6 +110,46 @@ pub async fn peek<C: ConnectionTrait>(
     })
 }
 
+/// Take back one hit of the current window (an attempt that turned out to be a success).
+pub async fn refund<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+    limit: Limit,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let (start, _) = window_start(limit, now);
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            "UPDATE rate_limits SET hits = hits - 1 WHERE key = $1 AND window_start = $2 AND hits > 0"
+        }
+        _ => {
+            "UPDATE rate_limits SET hits = hits - 1 WHERE key = ? AND window_start = ? AND hits > 0"
+        }
+    };
+    db.execute_raw(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        sql,
+        [key.into(), start.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Forget every hit of `key` (all windows).
+pub async fn clear<C: ConnectionTrait>(db: &C, key: &str) -> Result<(), DbErr> {
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => "DELETE FROM rate_limits WHERE key = $1",
+        _ => "DELETE FROM rate_limits WHERE key = ?",
+    };
+    db.execute_raw(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        sql,
+        [key.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
 /// Forget windows that ended more than a day ago.
 pub async fn prune<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<u64, DbErr> {
     let sql = match db.get_database_backend() {

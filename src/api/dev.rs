@@ -23,7 +23,7 @@ pub async fn outbox(req: &Request, state: Data<&AppState>) -> Response {
     }
     let json = wants_json(req);
     if !json && web::is_built(&state.settings.web_dist).await {
-        return web::page(&state.settings.web_dist, web::PageKind::App).await;
+        return web::page(&state.settings.web_dist, web::PageKind::App, None).await;
     }
     let messages = match Outbox::new(state.settings.mail.outbox_dir.clone())
         .read_all()

@@ -9,6 +9,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object};
 
 use crate::accounts::AccountError;
+use crate::captcha::CaptchaError;
 
 #[derive(Debug, Clone, Object, serde::Serialize)]
 pub struct ErrorBody {
@@ -44,7 +45,8 @@ pub enum ApiError {
     /// `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
     /// `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
     /// `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
-    /// `wrong_password`, `recent_qq_login_required`; admin: `reason_required`,
+    /// `wrong_password`, `recent_qq_login_required`, `captcha_required`, `captcha_failed`;
+    /// admin: `reason_required`,
     /// `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
     /// `query_too_long`.
     #[oai(status = 400)]
@@ -67,13 +69,15 @@ pub enum ApiError {
     /// `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
     #[oai(status = 409)]
     Conflict(Json<ErrorBody>),
-    /// Rate-limited: `too_many_attempts`, `sms_too_frequent`; `retry_after` says how long to wait.
+    /// Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
+    /// says how long to wait.
     #[oai(status = 429)]
     TooManyRequests(Json<ErrorBody>, #[oai(header = "Retry-After")] u64),
     /// `internal_error`.
     #[oai(status = 500)]
     Internal(Json<ErrorBody>),
-    /// QQ failed or answered something unusable: `qq_unavailable`.
+    /// QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
+    /// `captcha_unavailable`.
     #[oai(status = 502)]
     BadGateway(Json<ErrorBody>),
     /// Try again shortly: `overloaded`.
@@ -180,6 +184,11 @@ impl From<AccountError> for ApiError {
                 "短信发送过于频繁，请稍后再试",
                 retry_after,
             ),
+            E::SmsDailyLimit { retry_after } => Self::too_many(
+                "sms_daily_limit",
+                "今日短信发送次数已达上限，请明天再试",
+                retry_after,
+            ),
             E::Invalid(d) => Self::bad_request(d.code(), d.message()),
             E::QqNotBound => Self::not_found("qq_not_bound", "尚未绑定 QQ"),
             E::LastLoginMethod => {
@@ -221,6 +230,25 @@ impl From<AccountError> for ApiError {
             ),
             E::EmailTaken => Self::conflict("email_taken", "该邮箱已被其他账号使用"),
             E::Internal(cause) => Self::internal(&cause),
+        }
+    }
+}
+
+impl From<CaptchaError> for ApiError {
+    fn from(e: CaptchaError) -> Self {
+        match e {
+            CaptchaError::Required => Self::bad_request("captcha_required", "请先完成安全验证"),
+            CaptchaError::Failed => {
+                Self::bad_request("captcha_failed", "安全验证未通过或已失效，请重新验证")
+            }
+            CaptchaError::Unavailable(cause) => {
+                tracing::warn!(%cause, "captcha verification failed");
+                Self::BadGateway(Json(ErrorBody::new(
+                    "captcha_unavailable",
+                    "安全验证服务暂时不可用，请稍后重试",
+                )))
+            }
+            CaptchaError::Internal(cause) => Self::internal(&cause),
         }
     }
 }

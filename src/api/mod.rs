@@ -4,6 +4,8 @@
 
 pub mod admin;
 pub mod admin_audit;
+pub mod captcha;
+pub mod client_addr;
 pub mod dev;
 pub mod error;
 pub mod headers;
@@ -52,6 +54,7 @@ pub type Apis = (
     system::SystemApi,
     admin::AdminApi,
     admin_audit::AdminAuditApi,
+    captcha::CaptchaApi,
 );
 
 fn apis() -> Apis {
@@ -63,6 +66,7 @@ fn apis() -> Apis {
         system::SystemApi,
         admin::AdminApi,
         admin_audit::AdminAuditApi,
+        captcha::CaptchaApi,
     )
 }
 
@@ -118,6 +122,7 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .at("/assets/:file", get(web::asset))
         .at("/dev/outbox", get(dev::outbox))
         .at("/dev/panic", get(panic::dev_panic))
+        .around(client_addr::resolve)
         .data(state)
         .with(panic::catch())
         .around(crate::telemetry::trace_request)

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use poem::Request;
-use poem::web::{Data, RemoteAddr};
+use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, Union};
@@ -17,12 +17,15 @@ use crate::accounts::{self, AccountError, sms_codes};
 use crate::actors::binder::BinderMsg;
 use crate::actors::qq_exchange::ExchangeError;
 use crate::api::ApiTags;
+use crate::api::captcha::{self, CaptchaTicket};
 use crate::api::error::ApiError;
-use crate::api::users::{UserView, client_key, issue_token};
+use crate::api::users::{UserView, issue_token};
 use crate::auth::signer::SignerError;
+use crate::captcha::Protected;
 use crate::domain::{Mobile, Nickname, Password};
 use crate::entities::users;
 use crate::metrics;
+use crate::net::ClientAddr;
 use crate::startup::AppState;
 
 /// How long the binder may take to write a login, a binding or a new account.
@@ -89,6 +92,8 @@ pub struct BindRequest {
     /// Username, mobile or email of the existing account.
     pub account: String,
     pub password: String,
+    /// The solved captcha, when the server asks for one (`captcha_required`).
+    pub captcha: Option<CaptchaTicket>,
 }
 
 #[derive(Debug, Object)]
@@ -122,14 +127,14 @@ pub enum RegisterResponse {
 
 /// The ticket as it travels: who it names and where to go afterwards.
 #[derive(serde::Serialize, serde::Deserialize)]
-struct TicketPayload {
+pub(crate) struct TicketPayload {
     #[serde(flatten)]
-    ticket: BindTicket,
+    pub(crate) ticket: BindTicket,
     #[serde(rename = "n")]
     next: SafeNext,
 }
 
-fn load_ticket(state: &AppState, token: &str) -> Result<TicketPayload, AccountError> {
+pub(crate) fn load_ticket(state: &AppState, token: &str) -> Result<TicketPayload, AccountError> {
     state
         .security
         .ticket_signer
@@ -348,10 +353,14 @@ impl OauthQqApi {
     async fn bind(
         &self,
         state: Data<&AppState>,
-        remote: &RemoteAddr,
+        client: ClientAddr,
         body: Json<BindRequest>,
     ) -> Result<Json<QqLoginResult>, ApiError> {
         let payload = load_ticket(&state, &body.bind_ticket)?;
+        let action = Protected::SignIn {
+            account: &body.account,
+        };
+        captcha::check(&state, action, body.captcha.as_ref(), &client).await?;
         let now = Utc::now();
         // A dead ticket is refused before any password is tried.
         qq_login::pending_for_ticket(&state.db, &payload.ticket, now).await?;
@@ -360,7 +369,8 @@ impl OauthQqApi {
             &state.security.passwords,
             &body.account,
             &body.password,
-            &client_key(remote),
+            &client,
+            (&state.settings.limits).into(),
             now,
         )
         .await?;

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use poem::Request;
-use poem::web::{Data, RemoteAddr};
+use poem::web::Data;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use sea_orm::TransactionTrait;
@@ -13,9 +13,9 @@ use crate::accounts::{AccountError, email_change, password_reset, reauth};
 use crate::api::ApiTags;
 use crate::api::error::ApiError;
 use crate::api::security::{BearerAuth, session_issued_at};
-use crate::api::users::client_key;
 use crate::domain::{Email, Password};
 use crate::jobs::{self, NewJob};
+use crate::net::ClientAddr;
 use crate::startup::AppState;
 
 pub struct PasswordResetsApi;
@@ -86,7 +86,7 @@ impl PasswordResetsApi {
     async fn request(
         &self,
         state: Data<&AppState>,
-        remote: &RemoteAddr,
+        client: ClientAddr,
         body: Json<ResetRequest>,
     ) -> Result<AcceptedResponse, ApiError> {
         let email = Email::parse(&body.email).map_err(AccountError::from)?;
@@ -103,7 +103,7 @@ impl PasswordResetsApi {
         .map_err(AccountError::from)?;
         let per_client = throttle::hit(
             &txn,
-            &throttle::key("reset:client", &client_key(remote)),
+            &throttle::key("reset:client", &client.throttle_key()),
             password_reset::PER_CLIENT,
             now,
         )

@@ -1,16 +1,19 @@
 //! `/api/users`: password login and the signed-in user's own account.
 
 use chrono::{DateTime, Utc};
-use poem::web::{Data, RemoteAddr};
+use poem::web::Data;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::accounts;
 use crate::api::ApiTags;
+use crate::api::captcha::{self, CaptchaTicket};
 use crate::api::error::ApiError;
 use crate::api::security::BearerAuth;
+use crate::captcha::Protected;
 use crate::entities::{qq_bindings, users};
+use crate::net::ClientAddr;
 use crate::startup::AppState;
 
 pub struct UsersApi;
@@ -41,6 +44,8 @@ pub struct LoginRequest {
     /// Username, mobile or email.
     pub account: String,
     pub password: String,
+    /// The solved captcha, when the server asks for one (`captcha_required`).
+    pub captcha: Option<CaptchaTicket>,
 }
 
 #[derive(Debug, Object)]
@@ -90,13 +95,6 @@ pub enum UnbindResponse {
     Unbound,
 }
 
-/// The client address for throttling. Behind a reverse proxy this is the proxy's address.
-pub fn client_key(addr: &RemoteAddr) -> String {
-    addr.as_socket_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
-}
-
 /// A JWT for `user`.
 pub fn issue_token(state: &AppState, user: &users::Model) -> Result<String, ApiError> {
     state
@@ -118,15 +116,20 @@ impl UsersApi {
     async fn login(
         &self,
         state: Data<&AppState>,
-        remote: &RemoteAddr,
+        client: ClientAddr,
         body: Json<LoginRequest>,
     ) -> Result<Json<LoginResponse>, ApiError> {
+        let action = Protected::SignIn {
+            account: &body.account,
+        };
+        captcha::check(&state, action, body.captcha.as_ref(), &client).await?;
         let user = accounts::authenticate(
             &state.db,
             &state.security.passwords,
             &body.account,
             &body.password,
-            &client_key(remote),
+            &client,
+            (&state.settings.limits).into(),
             Utc::now(),
         )
         .await?;

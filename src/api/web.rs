@@ -25,10 +25,32 @@ const CSP_ACCOUNT: &str = "default-src 'none'; script-src 'self'; style-src 'sel
      connect-src 'self'; img-src 'self' data:; font-src 'self' data:; form-action 'self'; \
      base-uri 'none'; frame-ancestors 'none'";
 
-/// The rest of the app: the same, plus QQ avatars.
-const CSP_APP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
-     connect-src 'self'; img-src 'self' data: http://*.qlogo.cn https://*.qlogo.cn; \
-     font-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// The rest of the app: the same, plus QQ avatars, plus the captcha's script and frame when a
+/// captcha may be shown (exactly the origin of `PASSPORT_CAPTCHA_SCRIPT_URL`).
+fn csp_app(captcha_origin: Option<&str>) -> String {
+    let (script, frame) = match captcha_origin {
+        Some(origin) => (format!("'self' {origin}"), origin.to_owned()),
+        None => ("'self'".to_owned(), "'none'".to_owned()),
+    };
+    format!(
+        "default-src 'none'; script-src {script}; style-src 'self' 'unsafe-inline'; \
+         connect-src 'self'; img-src 'self' data: http://*.qlogo.cn https://*.qlogo.cn; \
+         font-src 'self' data:; frame-src {frame}; form-action 'self'; base-uri 'none'; \
+         frame-ancestors 'none'"
+    )
+}
+
+/// The origin pages may load the captcha from, when the policy is not `off`.
+pub fn captcha_origin(state: &AppState) -> Option<String> {
+    (state.captcha.policy() != crate::captcha::CaptchaPolicy::Off).then(|| {
+        state
+            .settings
+            .captcha
+            .script_url
+            .origin()
+            .ascii_serialization()
+    })
+}
 
 const NOT_BUILT: &str = "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>荏苒 · 页面未构建</title></head>\
@@ -46,8 +68,9 @@ pub enum PageKind {
     App,
 }
 
-/// The app's `index.html` with the page headers, or the "run `make ui`" note.
-pub async fn page(dist: &Path, kind: PageKind) -> Response {
+/// The app's `index.html` with the page headers, or the "run `make ui`" note. App pages that
+/// may show the captcha name its origin.
+pub async fn page(dist: &Path, kind: PageKind, captcha_origin: Option<&str>) -> Response {
     let html = match tokio::fs::read_to_string(dist.join("index.html")).await {
         Ok(html) => html,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => NOT_BUILT.to_string(),
@@ -57,8 +80,8 @@ pub async fn page(dist: &Path, kind: PageKind) -> Response {
         }
     };
     let csp = match kind {
-        PageKind::Account => CSP_ACCOUNT,
-        PageKind::App => CSP_APP,
+        PageKind::Account => CSP_ACCOUNT.to_owned(),
+        PageKind::App => csp_app(captcha_origin),
     };
     html.with_content_type("text/html; charset=utf-8")
         .with_header(header::REFERRER_POLICY, "no-referrer")
@@ -79,13 +102,14 @@ pub async fn is_built(dist: &Path) -> bool {
 /// `/login`, `/oauth/qq/callback`, `/account`, `/admin`, `/admin/*`.
 #[handler]
 pub async fn app_page(state: Data<&AppState>) -> Response {
-    page(&state.settings.web_dist, PageKind::App).await
+    let captcha = captcha_origin(&state);
+    page(&state.settings.web_dist, PageKind::App, captcha.as_deref()).await
 }
 
 /// `/forgot-password`, `/reset-password`, `/verify-email`.
 #[handler]
 pub async fn account_page(state: Data<&AppState>) -> Response {
-    page(&state.settings.web_dist, PageKind::Account).await
+    page(&state.settings.web_dist, PageKind::Account, None).await
 }
 
 /// `/assets/{file}`: Vite's hashed, flat output. Names are checked, so no path can leave the
@@ -132,6 +156,22 @@ fn content_type(file: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_captcha_origin_is_the_only_foreign_script_and_frame() {
+        let off = csp_app(None);
+        assert!(
+            off.contains("script-src 'self';") && off.contains("frame-src 'none';"),
+            "{off}"
+        );
+        let on = csp_app(Some("https://turing.captcha.qcloud.com"));
+        assert!(
+            on.contains("script-src 'self' https://turing.captcha.qcloud.com;")
+                && on.contains("frame-src https://turing.captcha.qcloud.com;"),
+            "{on}"
+        );
+        assert!(!on.contains("connect-src 'self' https"), "{on}");
+    }
 
     #[test]
     fn only_known_kinds_of_asset_are_served() {

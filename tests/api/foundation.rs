@@ -513,6 +513,9 @@ fn the_production_profile_refuses_to_start_with_default_secrets() {
         "PASSPORT_SMS_APP_ID",
         "PASSPORT_SMS_SIGN_NAME",
         "PASSPORT_SMS_TEMPLATE_ID",
+        // The default captcha policy (`risk`) needs the captcha app.
+        "PASSPORT_CAPTCHA_APP_ID",
+        "PASSPORT_CAPTCHA_APP_SECRET_KEY",
     ] {
         assert!(stderr.contains(setting), "{setting} is named in: {stderr}");
     }

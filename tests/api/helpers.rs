@@ -495,3 +495,21 @@ where
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// A Tencent Cloud simulator (dev key pair, SMS and captcha) on a random local port, living as
+/// long as the test process. Answers its URL (`http://127.0.0.1:PORT`).
+pub async fn spawn_tencent_simulator() -> String {
+    passport::install_crypto_provider();
+    let outbox = std::env::temp_dir().join(format!(
+        "passport-tencent-sim-{}",
+        hex::encode(rand::random::<[u8; 6]>())
+    ));
+    let sim = passport::tencent::sim::TencentSim::dev(outbox)
+        .start("127.0.0.1:0")
+        .await
+        .expect("Tencent simulator starts");
+    let url = sim.url();
+    // The simulator runs until the test process ends.
+    std::mem::forget(sim);
+    url
+}

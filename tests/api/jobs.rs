@@ -856,6 +856,8 @@ async fn the_dev_outbox_does_not_exist_in_production() {
         ("PASSPORT_SMS_APP_ID", "1400123456"),
         ("PASSPORT_SMS_SIGN_NAME", "荏苒"),
         ("PASSPORT_SMS_TEMPLATE_ID", "1234567"),
+        ("PASSPORT_CAPTCHA_APP_ID", "2012345678"),
+        ("PASSPORT_CAPTCHA_APP_SECRET_KEY", "a-captcha-secret-key"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))

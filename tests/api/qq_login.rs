@@ -127,11 +127,15 @@ pub(crate) async fn existing_user(app: &TestApp, username: &str, mobile: &str) -
     .expect("insert user")
 }
 
-/// Ask for an SMS code and read it from the dev outbox once the job delivered it.
-pub(crate) async fn sms_code(app: &TestApp, mobile: &str) -> String {
+/// Ask for an SMS code (for the registration of `ticket`) and read it from the dev outbox once
+/// the job delivered it.
+pub(crate) async fn sms_code(app: &TestApp, ticket: &str, mobile: &str) -> String {
     let (status, body) = json_of(
-        app.post_json("/api/sms/codes", &json!({"mobile": mobile}))
-            .await,
+        app.post_json(
+            "/api/sms/codes",
+            &json!({"mobile": mobile, "bind_ticket": ticket}),
+        )
+        .await,
     )
     .await;
     assert_eq!(status, 202, "{body}");
@@ -207,7 +211,7 @@ async fn a_new_qq_user_registers_and_binds_then_logs_in_again(backend: Backend) 
     assert!(body.get("access_token").is_none() && !body.to_string().contains("access_token"));
     let ticket = body["bind_ticket"].as_str().expect("ticket").to_owned();
 
-    let code = sms_code(&app, "13800138001").await;
+    let code = sms_code(&app, &ticket, "13800138001").await;
     let (status, body) = register(&app, &ticket, "小明同学", "13800138001", &code).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["status"], "logged_in");
@@ -552,7 +556,7 @@ async fn taken_nicknames_and_mobiles_conflict_and_leave_the_ticket_usable(backen
     };
     let taken = existing_user(&app, "wuyi", "13400134000").await;
     let ticket = bind_ticket(&app, "wuyi_qq").await;
-    let code = sms_code(&app, "13400134001").await;
+    let code = sms_code(&app, &ticket, "13400134001").await;
     let (status, body) = register(&app, &ticket, &taken.nickname, "13400134001", &code).await;
     assert_eq!(
         (status, body["code"].as_str()),
@@ -561,7 +565,7 @@ async fn taken_nicknames_and_mobiles_conflict_and_leave_the_ticket_usable(backen
     );
     assert_eq!(counts(&app).await, (1, 0, 0));
 
-    let code2 = sms_code_for_taken_mobile(&app).await;
+    let code2 = sms_code_for_taken_mobile(&app, &ticket).await;
     let (status, body) = register(&app, &ticket, "新昵称", "13400134000", &code2).await;
     assert_eq!(
         (status, body["code"].as_str()),
@@ -579,8 +583,8 @@ async fn taken_nicknames_and_mobiles_conflict_and_leave_the_ticket_usable(backen
     assert_eq!(counts(&app).await, (2, 1, 1));
 }
 
-async fn sms_code_for_taken_mobile(app: &TestApp) -> String {
-    sms_code(app, "13400134000").await
+async fn sms_code_for_taken_mobile(app: &TestApp, ticket: &str) -> String {
+    sms_code(app, ticket, "13400134000").await
 }
 
 async fn wrong_expired_and_over_tried_sms_codes_are_refused(backend: Backend) {
@@ -588,7 +592,7 @@ async fn wrong_expired_and_over_tried_sms_codes_are_refused(backend: Backend) {
         return;
     };
     let ticket = bind_ticket(&app, "zhengshi").await;
-    let code = sms_code(&app, "13300133000").await;
+    let code = sms_code(&app, &ticket, "13300133000").await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let (status, body) = register(&app, &ticket, "郑十", "13300133000", "12ab56").await;
     assert_eq!(
@@ -625,7 +629,7 @@ async fn wrong_expired_and_over_tried_sms_codes_are_refused(backend: Backend) {
     sea_orm::ConnectionTrait::execute_unprepared(&app.db, "DELETE FROM rate_limits")
         .await
         .expect("reset");
-    let code = sms_code(&app, "13300133000").await;
+    let code = sms_code(&app, &ticket, "13300133000").await;
     let past = chrono::Utc::now() - chrono::Duration::minutes(6);
     passport::entities::sms_codes::Entity::update_many()
         .col_expr(
@@ -648,9 +652,13 @@ async fn sms_codes_are_limited_to_one_a_minute_and_need_a_valid_mobile(backend: 
     let Some(app) = TestApp::spawn_with_sim(backend).await else {
         return;
     };
+    let ticket = bind_ticket(&app, "sms_limits").await;
     let (status, body) = json_of(
-        app.post_json("/api/sms/codes", &json!({"mobile": "12345"}))
-            .await,
+        app.post_json(
+            "/api/sms/codes",
+            &json!({"mobile": "12345", "bind_ticket": ticket}),
+        )
+        .await,
     )
     .await;
     assert_eq!(
@@ -659,14 +667,20 @@ async fn sms_codes_are_limited_to_one_a_minute_and_need_a_valid_mobile(backend: 
         "{body}"
     );
     let (status, _) = json_of(
-        app.post_json("/api/sms/codes", &json!({"mobile": "13200132000"}))
-            .await,
+        app.post_json(
+            "/api/sms/codes",
+            &json!({"mobile": "13200132000", "bind_ticket": ticket}),
+        )
+        .await,
     )
     .await;
     assert_eq!(status, 202);
     let (status, body) = json_of(
-        app.post_json("/api/sms/codes", &json!({"mobile": "13200132000"}))
-            .await,
+        app.post_json(
+            "/api/sms/codes",
+            &json!({"mobile": "13200132000", "bind_ticket": ticket}),
+        )
+        .await,
     )
     .await;
     assert_eq!(

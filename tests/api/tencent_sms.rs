@@ -27,7 +27,8 @@ async fn spawn(backend: Backend) -> Option<(TestApp, RunningTencentSim, tempfile
         .expect("simulator starts");
     let endpoint = sim.endpoint().to_string();
     let outbox_dir = outbox.path().display().to_string();
-    let app = TestApp::spawn_with(backend, move |env| {
+    // With the QQ simulator: an SMS code is asked for a QQ registration's bind ticket.
+    let app = TestApp::spawn_with_sim_and(backend, move |env| {
         env.insert("PASSPORT_SMS_PROVIDER".into(), "tencent".into());
         env.insert("PASSPORT_TENCENT_SMS_ENDPOINT".into(), endpoint);
         env.insert("PASSPORT_OUTBOX_DIR".into(), outbox_dir);
@@ -41,10 +42,11 @@ async fn spawn(backend: Backend) -> Option<(TestApp, RunningTencentSim, tempfile
 }
 
 async fn request_code(app: &TestApp, mobile: &str) {
+    let bind_ticket = crate::qq_login::bind_ticket(app, "xiaoming").await;
     let resp = app
         .client
         .post(app.url("/api/sms/codes"))
-        .json(&json!({ "mobile": mobile }))
+        .json(&json!({ "mobile": mobile, "bind_ticket": bind_ticket }))
         .send()
         .await
         .expect("POST /api/sms/codes");

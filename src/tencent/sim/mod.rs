@@ -17,9 +17,11 @@
 //! | version other than the product's | `NoSuchVersion` |
 //!
 //! Products are [`SimService`]s, chosen by the credential scope's service (`sms`, `captcha`);
-//! each may also serve pages under `/{service}/` (the captcha's `TCaptcha.js`). Adding one is
+//! each may also serve pages under `/{service}/` (the captcha's `TCaptcha.js`) and control
+//! endpoints under `/_sim/{service}/` (`/_sim/captcha/tickets`). Adding one is
 //! one line in [`TencentSim::standard`]. Control endpoints live under `/_sim` (see `control`).
 
+pub mod captcha;
 mod control;
 pub mod faults;
 pub mod sms;
@@ -119,6 +121,10 @@ pub trait SimService: Send + Sync + 'static {
     fn call<'a>(&'a self, call: SimCall<'a>) -> Option<SimFuture<'a>>;
     /// Pages and scripts served under `/{service}/` (e.g. the captcha's `TCaptcha.js`).
     fn pages(&self) -> Option<Route> {
+        None
+    }
+    /// Control endpoints served under `/_sim/{service}/` (e.g. `/_sim/captcha/tickets`).
+    fn control(&self) -> Option<Route> {
         None
     }
     /// What `GET /_sim` shows of this product (no secrets).
@@ -233,6 +239,7 @@ impl TencentSim {
         Self::builder()
             .key(config.secret_id.clone(), config.secret_key.clone())
             .service(SmsSim::new(config.sms.clone()))
+            .service(captcha::CaptchaSim::default())
             .build()
     }
 
@@ -308,6 +315,9 @@ impl TencentSim {
         for (name, service) in &self.inner.services {
             if let Some(pages) = service.pages() {
                 route = route.nest(format!("/{name}"), pages);
+            }
+            if let Some(control) = service.control() {
+                route = route.nest(format!("/_sim/{name}"), control);
             }
         }
         route.data(self.clone())

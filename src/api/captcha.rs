@@ -1,0 +1,102 @@
+//! `/api/captcha`: what the web app needs to show Tencent's captcha (policy, app id, script), and
+//! the `captcha` field protected requests carry.
+
+use chrono::Utc;
+use poem::web::Data;
+use poem_openapi::payload::Json;
+use poem_openapi::{Enum, Object, OpenApi};
+
+use crate::api::ApiTags;
+use crate::api::error::ApiError;
+use crate::captcha::{CaptchaAnswer, CaptchaPolicy, Protected};
+use crate::net::ClientAddr;
+use crate::startup::AppState;
+
+pub struct CaptchaApi;
+
+/// A solved captcha, as Tencent's JS hands it to the page (`res.ticket`, `res.randstr`). Send it
+/// with the request it protects; each ticket works once.
+#[derive(Clone, Object)]
+pub struct CaptchaTicket {
+    pub ticket: String,
+    pub randstr: String,
+}
+
+impl std::fmt::Debug for CaptchaTicket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CaptchaTicket([REDACTED])")
+    }
+}
+
+/// When the server demands a captcha.
+#[derive(Debug, Clone, Copy, Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum CaptchaPolicyView {
+    /// Never.
+    Off,
+    /// On SMS code requests, and on password login and bind after a failed sign-in.
+    Risk,
+    /// On every password login, bind and SMS code request.
+    Always,
+}
+
+#[derive(Debug, Object)]
+pub struct CaptchaConfig {
+    pub policy: CaptchaPolicyView,
+    /// `CaptchaAppId` for `new TencentCaptcha(app_id, callback)`; absent when the policy is off.
+    #[oai(skip_serializing_if_is_none)]
+    pub app_id: Option<String>,
+    /// The captcha script to load (Tencent's, or the simulator's in dev); absent when off.
+    #[oai(skip_serializing_if_is_none)]
+    pub script_url: Option<String>,
+}
+
+#[OpenApi(tag = "ApiTags::System")]
+impl CaptchaApi {
+    /// How to show the captcha: the policy, the app id and the script to load. Protected
+    /// requests (password login, QQ bind, SMS codes) answer 400 `captcha_required` when they need
+    /// a `captcha` and 400 `captcha_failed` when the one sent did not pass.
+    #[oai(
+        path = "/captcha/config",
+        method = "get",
+        operation_id = "getCaptchaConfig"
+    )]
+    async fn config(&self, state: Data<&AppState>) -> Json<CaptchaConfig> {
+        let settings = &state.settings.captcha;
+        let policy = state.captcha.policy();
+        let on = policy != CaptchaPolicy::Off;
+        Json(CaptchaConfig {
+            policy: match policy {
+                CaptchaPolicy::Off => CaptchaPolicyView::Off,
+                CaptchaPolicy::Risk => CaptchaPolicyView::Risk,
+                CaptchaPolicy::Always => CaptchaPolicyView::Always,
+            },
+            app_id: on.then(|| settings.app_id.to_string()),
+            script_url: on.then(|| settings.script_url.to_string()),
+        })
+    }
+}
+
+/// The captcha check at the start of a protected operation.
+pub async fn check(
+    state: &AppState,
+    action: Protected<'_>,
+    captcha: Option<&CaptchaTicket>,
+    client: &ClientAddr,
+) -> Result<(), ApiError> {
+    let answer = captcha
+        .map(|c| CaptchaAnswer::parse(&c.ticket, &c.randstr))
+        .transpose()?;
+    state
+        .captcha
+        .check(
+            &state.db,
+            action,
+            answer.as_ref(),
+            client,
+            (&state.settings.limits).into(),
+            Utc::now(),
+        )
+        .await?;
+    Ok(())
+}
