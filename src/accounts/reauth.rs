@@ -12,17 +12,15 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 
-use super::throttle::{self, Limit};
-use super::{AccountError, LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_CLIENT};
+use super::AccountError;
+use super::login_attempts::LoginLimits;
+use super::throttle;
 use crate::auth::password::PasswordHasher;
 use crate::entities::users;
+use crate::net::ClientAddr;
 
 /// How fresh the session of an account without a password must be.
 pub const RECENT_QQ_LOGIN: Duration = Duration::from_secs(10 * 60);
-
-/// Password checks allowed per account and per client (the login limits).
-pub const PER_ACCOUNT: Limit = LOGIN_FAILURES_PER_ACCOUNT;
-pub const PER_CLIENT: Limit = LOGIN_FAILURES_PER_CLIENT;
 
 /// What the caller offers as proof.
 #[derive(Clone, Copy, Debug)]
@@ -40,7 +38,8 @@ pub async fn confirm<C: ConnectionTrait>(
     passwords: &PasswordHasher,
     user: &users::Model,
     proof: Proof<'_>,
-    client: &str,
+    limits: LoginLimits,
+    client: &ClientAddr,
     now: DateTime<Utc>,
 ) -> Result<(), AccountError> {
     let Some(stored) = user.password_hash.as_deref() else {
@@ -60,18 +59,23 @@ pub async fn confirm<C: ConnectionTrait>(
     let per_account = throttle::hit(
         db,
         &throttle::key("reauth:account", &user.id.to_string()),
-        PER_ACCOUNT,
+        limits.per_account,
         now,
     )
     .await?;
-    let per_client =
-        throttle::hit(db, &throttle::key("reauth:client", client), PER_CLIENT, now).await?;
-    if per_account.exceeds(PER_ACCOUNT) {
+    let per_client = throttle::hit(
+        db,
+        &throttle::key("reauth:client", &client.throttle_key()),
+        limits.per_client,
+        now,
+    )
+    .await?;
+    if per_account.exceeds(limits.per_account) {
         return Err(AccountError::TooManyAttempts {
             retry_after: per_account.retry_after,
         });
     }
-    if per_client.exceeds(PER_CLIENT) {
+    if per_client.exceeds(limits.per_client) {
         return Err(AccountError::TooManyAttempts {
             retry_after: per_client.retry_after,
         });

@@ -377,7 +377,7 @@ impl OauthQqApi {
         let user = state
             .binder
             .ask(
-                |reply| BinderMsg::Bind(payload.ticket, Box::new(user), client_key(remote), reply),
+                |reply| BinderMsg::Bind(payload.ticket, Box::new(user), client.to_string(), reply),
                 BINDER_DEADLINE,
             )
             .await
@@ -394,7 +394,7 @@ impl OauthQqApi {
     async fn register(
         &self,
         state: Data<&AppState>,
-        remote: &RemoteAddr,
+        client: ClientAddr,
         body: Json<RegisterRequest>,
     ) -> Result<RegisterResponse, ApiError> {
         let payload = load_ticket(&state, &body.bind_ticket)?;
@@ -428,7 +428,7 @@ impl OauthQqApi {
                     BinderMsg::Register(
                         payload.ticket,
                         Box::new(account),
-                        client_key(remote),
+                        client.to_string(),
                         reply,
                     )
                 },

@@ -134,7 +134,7 @@ impl PasswordResetsApi {
     async fn confirm(
         &self,
         state: Data<&AppState>,
-        remote: &RemoteAddr,
+        client: ClientAddr,
         body: Json<ResetConfirm>,
     ) -> Result<NoContent, ApiError> {
         let password = Password::parse(&body.new_password).map_err(AccountError::from)?;
@@ -144,7 +144,7 @@ impl PasswordResetsApi {
             &state.settings.public_base_url,
             &body.token,
             &password,
-            &client_key(remote),
+            &client.to_string(),
             Utc::now(),
         )
         .await?;
@@ -160,7 +160,7 @@ impl PasswordResetsApi {
         &self,
         state: Data<&AppState>,
         req: &Request,
-        remote: &RemoteAddr,
+        client: ClientAddr,
         auth: BearerAuth,
         body: Json<EmailChange>,
     ) -> Result<AcceptedResponse, ApiError> {
@@ -175,7 +175,8 @@ impl PasswordResetsApi {
             &state.security.passwords,
             &auth.0,
             proof,
-            &client_key(remote),
+            (&state.settings.limits).into(),
+            &client,
             now,
         )
         .await?;
@@ -202,7 +203,7 @@ impl PasswordResetsApi {
     async fn verify_email(
         &self,
         state: Data<&AppState>,
-        remote: &RemoteAddr,
+        client: ClientAddr,
         body: Json<EmailVerification>,
     ) -> Result<Json<EmailVerified>, ApiError> {
         let user = email_change::verify(
@@ -210,7 +211,7 @@ impl PasswordResetsApi {
             &state.security,
             &state.settings.public_base_url,
             &body.token,
-            &client_key(remote),
+            &client.to_string(),
             Utc::now(),
         )
         .await?;

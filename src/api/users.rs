@@ -176,10 +176,10 @@ impl UsersApi {
     async fn unbind_qq(
         &self,
         state: Data<&AppState>,
-        remote: &RemoteAddr,
+        client: ClientAddr,
         auth: BearerAuth,
     ) -> Result<UnbindResponse, ApiError> {
-        let client = client_key(remote);
+        let client = client.to_string();
         let origin = accounts::qq_login::Origin {
             public_base_url: &state.settings.public_base_url,
             client: &client,

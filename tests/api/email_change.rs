@@ -282,7 +282,7 @@ async fn an_account_without_a_password_needs_a_fresh_qq_login(backend: Backend) 
         return;
     };
     let ticket = bind_ticket(&app, "qq_only_reader").await;
-    let code = sms_code(&app, "13800138111").await;
+    let code = sms_code(&app, &ticket, "13800138111").await;
     let (status, body) = register(&app, &ticket, "只用QQ的读者", "13800138111", &code).await;
     assert_eq!(status, 201, "{body}");
     let fresh = body["token"].as_str().expect("token").to_owned();

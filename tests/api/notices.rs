@@ -71,7 +71,7 @@ async fn registering_through_qq_sends_no_notice(backend: Backend) {
         return;
     };
     let ticket = bind_ticket(&app, "newcomer_qq").await;
-    let code = sms_code(&app, "13800138222").await;
+    let code = sms_code(&app, &ticket, "13800138222").await;
     let (status, body) = register(&app, &ticket, "新来的", "13800138222", &code).await;
     assert_eq!(status, 201, "{body}");
     let user = users::Entity::find()
