@@ -716,12 +716,10 @@ impl Source<'_> {
 
 fn resolve_trusted_proxies(source: &Source<'_>) -> Result<TrustedProxies, ConfigError> {
     let nets = match source.plain("PASSPORT_TRUSTED_PROXIES", |f| f.trusted_proxies.clone()) {
-        Some(text) => {
-            TrustedProxies::parse_list(&text).map_err(|reason| ConfigError::Invalid {
-                setting: "PASSPORT_TRUSTED_PROXIES",
-                reason,
-            })?
-        }
+        Some(text) => TrustedProxies::parse_list(&text).map_err(|reason| ConfigError::Invalid {
+            setting: "PASSPORT_TRUSTED_PROXIES",
+            reason,
+        })?,
         None => Vec::new(),
     };
     let header = match source.plain("PASSPORT_CLIENT_ADDRESS_HEADER", |f| {
@@ -738,16 +736,17 @@ fn resolve_trusted_proxies(source: &Source<'_>) -> Result<TrustedProxies, Config
 
 fn resolve_limits(source: &Source<'_>) -> Result<LimitSettings, ConfigError> {
     let defaults = LimitSettings::default();
-    let limit = |var: &'static str, from_file: fn(&FileSettings) -> Option<u64>, default: u32| {
-        match source.number(var, from_file)? {
+    let limit =
+        |var: &'static str, from_file: fn(&FileSettings) -> Option<u64>, default: u32| match source
+            .number(var, from_file)?
+        {
             None => Ok(default),
             Some(n @ 1..=100_000_000) => Ok(n as u32),
             Some(n) => Err(ConfigError::Invalid {
                 setting: var,
                 reason: format!("`{n}` is not a number from 1 to 100000000"),
             }),
-        }
-    };
+        };
     Ok(LimitSettings {
         login_failures_per_account: limit(
             "PASSPORT_LOGIN_FAILURES_PER_ACCOUNT",

@@ -165,7 +165,11 @@ mod tests {
             assert_eq!(key(spelling), mobile, "{spelling:?}");
         }
         let email = key("lao@renran.cn");
-        for spelling in ["LAO@Renran.CN", "ｌａｏ＠ｒｅｎｒａｎ．ｃｎ", " lao@renran.cn"] {
+        for spelling in [
+            "LAO@Renran.CN",
+            "ｌａｏ＠ｒｅｎｒａｎ．ｃｎ",
+            " lao@renran.cn",
+        ] {
             assert_eq!(key(spelling), email, "{spelling:?}");
         }
         assert_ne!(mobile, email);

@@ -122,7 +122,9 @@ pub async fn refund<C: ConnectionTrait>(
         DbBackend::Postgres => {
             "UPDATE rate_limits SET hits = hits - 1 WHERE key = $1 AND window_start = $2 AND hits > 0"
         }
-        _ => "UPDATE rate_limits SET hits = hits - 1 WHERE key = ? AND window_start = ? AND hits > 0",
+        _ => {
+            "UPDATE rate_limits SET hits = hits - 1 WHERE key = ? AND window_start = ? AND hits > 0"
+        }
     };
     db.execute_raw(Statement::from_sql_and_values(
         db.get_database_backend(),

@@ -306,7 +306,9 @@ impl BlockPool {
                 let mut state = inner.blocks.lock();
                 let idle = state.last_used.map_or(IDLE_RELEASE, |t| t.elapsed());
                 if idle < IDLE_RELEASE || state.out > 0 {
-                    wait = IDLE_RELEASE.saturating_sub(idle).max(Duration::from_millis(100));
+                    wait = IDLE_RELEASE
+                        .saturating_sub(idle)
+                        .max(Duration::from_millis(100));
                     continue;
                 }
                 let freed = std::mem::take(&mut state.free);
@@ -440,12 +442,29 @@ mod tests {
             .expect("hash")
             .to_string();
         let ours = PasswordHasher::with_params(params.clone());
-        assert!(ours.verify("shared-secret-1", Some(&theirs)).await.expect("verify"));
-        assert!(!ours.verify("shared-secret-2", Some(&theirs)).await.expect("verify"));
+        assert!(
+            ours.verify("shared-secret-1", Some(&theirs))
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !ours
+                .verify("shared-secret-2", Some(&theirs))
+                .await
+                .expect("verify")
+        );
         let mine = ours.hash(&password("shared-secret-1")).await.expect("hash");
         let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
-        assert!(argon.verify_password(b"shared-secret-1", mine.as_str()).is_ok());
-        assert!(argon.verify_password(b"shared-secret-2", mine.as_str()).is_err());
+        assert!(
+            argon
+                .verify_password(b"shared-secret-1", mine.as_str())
+                .is_ok()
+        );
+        assert!(
+            argon
+                .verify_password(b"shared-secret-2", mine.as_str())
+                .is_err()
+        );
     }
 
     /// The memory bound: however many hashes run, at most one block buffer per permit exists,
@@ -454,7 +473,10 @@ mod tests {
     async fn a_burst_reuses_one_buffer_per_permit_and_frees_them_when_idle() {
         let hasher = PasswordHasher::with_params(Params::new(1024, 1, 1, None).expect("params"));
         let permits = hasher.inner.permits.available_permits();
-        let hash = hasher.hash(&password("burst-password-1")).await.expect("hash");
+        let hash = hasher
+            .hash(&password("burst-password-1"))
+            .await
+            .expect("hash");
         let tasks: Vec<_> = (0..permits * 8)
             .map(|i| {
                 let (hasher, hash) = (hasher.clone(), hash.clone());
@@ -465,11 +487,23 @@ mod tests {
             assert!(!task.await.expect("join").expect("verify"));
         }
         let pooled = hasher.pooled_buffers();
-        assert!((1..=permits).contains(&pooled), "{pooled} buffers for {permits} permits");
+        assert!(
+            (1..=permits).contains(&pooled),
+            "{pooled} buffers for {permits} permits"
+        );
         tokio::time::sleep(IDLE_RELEASE + Duration::from_secs(1)).await;
-        assert_eq!(hasher.pooled_buffers(), 0, "freed after {IDLE_RELEASE:?} idle");
+        assert_eq!(
+            hasher.pooled_buffers(),
+            0,
+            "freed after {IDLE_RELEASE:?} idle"
+        );
         // And the pool fills again on demand.
-        assert!(hasher.verify("burst-password-1", Some(&hash)).await.expect("verify"));
+        assert!(
+            hasher
+                .verify("burst-password-1", Some(&hash))
+                .await
+                .expect("verify")
+        );
     }
 
     #[tokio::test]

@@ -67,9 +67,7 @@ impl std::str::FromStr for ForwardedHeader {
         match s.trim().to_ascii_lowercase().as_str() {
             "x-forwarded-for" => Ok(Self::XForwardedFor),
             "forwarded" => Ok(Self::Forwarded),
-            other => Err(format!(
-                "`{other}` is not `x-forwarded-for` or `forwarded`"
-            )),
+            other => Err(format!("`{other}` is not `x-forwarded-for` or `forwarded`")),
         }
     }
 }
@@ -206,34 +204,82 @@ mod tests {
 
     #[test]
     fn a_trusted_peer_gives_the_right_most_untrusted_hop() {
-        let xff = proxies("10.0.0.0/8, 2001:db8:ffff::/48", ForwardedHeader::XForwardedFor);
+        let xff = proxies(
+            "10.0.0.0/8, 2001:db8:ffff::/48",
+            ForwardedHeader::XForwardedFor,
+        );
         let fwd = proxies("10.0.0.0/8, 2001:db8:ffff::/48", ForwardedHeader::Forwarded);
         let peer = ip("10.0.0.1");
         for (p, pairs, expected) in [
             // One proxy.
-            (&xff, vec![("x-forwarded-for", "198.51.100.7")], "198.51.100.7"),
+            (
+                &xff,
+                vec![("x-forwarded-for", "198.51.100.7")],
+                "198.51.100.7",
+            ),
             // A client-written value on the left is not believed.
-            (&xff, vec![("x-forwarded-for", "1.2.3.4, 198.51.100.7")], "198.51.100.7"),
+            (
+                &xff,
+                vec![("x-forwarded-for", "1.2.3.4, 198.51.100.7")],
+                "198.51.100.7",
+            ),
             // Two of our proxies in a row.
-            (&xff, vec![("x-forwarded-for", "1.2.3.4, 198.51.100.7, 10.9.9.9")], "198.51.100.7"),
+            (
+                &xff,
+                vec![("x-forwarded-for", "1.2.3.4, 198.51.100.7, 10.9.9.9")],
+                "198.51.100.7",
+            ),
             // Several header lines read as one list.
-            (&xff, vec![("x-forwarded-for", "1.2.3.4"), ("x-forwarded-for", "198.51.100.8")], "198.51.100.8"),
+            (
+                &xff,
+                vec![
+                    ("x-forwarded-for", "1.2.3.4"),
+                    ("x-forwarded-for", "198.51.100.8"),
+                ],
+                "198.51.100.8",
+            ),
             // Only trusted hops: the left-most.
-            (&xff, vec![("x-forwarded-for", "10.1.1.1, 10.2.2.2")], "10.1.1.1"),
+            (
+                &xff,
+                vec![("x-forwarded-for", "10.1.1.1, 10.2.2.2")],
+                "10.1.1.1",
+            ),
             // No header: the proxy itself.
             (&xff, vec![], "10.0.0.1"),
             // Junk where the client should be: the proxy that wrote it.
-            (&xff, vec![("x-forwarded-for", "198.51.100.7, garbage, 10.3.3.3")], "10.3.3.3"),
+            (
+                &xff,
+                vec![("x-forwarded-for", "198.51.100.7, garbage, 10.3.3.3")],
+                "10.3.3.3",
+            ),
             (&xff, vec![("x-forwarded-for", "")], "10.0.0.1"),
             // The other header is ignored.
             (&xff, vec![("forwarded", "for=198.51.100.9")], "10.0.0.1"),
             (&fwd, vec![("x-forwarded-for", "198.51.100.9")], "10.0.0.1"),
             // Forwarded, with ports and quoted IPv6.
-            (&fwd, vec![("forwarded", r#"for=1.2.3.4, for="[2001:db8:1::5]:4711";proto=https"#)], "2001:db8:1::5"),
-            (&fwd, vec![("forwarded", r#"for=198.51.100.3:8080, for="[2001:db8:ffff::1]""#)], "198.51.100.3"),
+            (
+                &fwd,
+                vec![(
+                    "forwarded",
+                    r#"for=1.2.3.4, for="[2001:db8:1::5]:4711";proto=https"#,
+                )],
+                "2001:db8:1::5",
+            ),
+            (
+                &fwd,
+                vec![(
+                    "forwarded",
+                    r#"for=198.51.100.3:8080, for="[2001:db8:ffff::1]""#,
+                )],
+                "198.51.100.3",
+            ),
             (&fwd, vec![("forwarded", "for=unknown")], "10.0.0.1"),
             // IPv4-mapped IPv6 is IPv4.
-            (&xff, vec![("x-forwarded-for", "::ffff:198.51.100.4")], "198.51.100.4"),
+            (
+                &xff,
+                vec![("x-forwarded-for", "::ffff:198.51.100.4")],
+                "198.51.100.4",
+            ),
         ] {
             let h = headers(&pairs);
             assert_eq!(p.client(peer, &h).ip(), ip(expected), "{pairs:?}");
@@ -244,7 +290,10 @@ mod tests {
     fn a_mapped_ipv6_peer_is_matched_as_ipv4() {
         let p = proxies("127.0.0.1", ForwardedHeader::XForwardedFor);
         let h = headers(&[("x-forwarded-for", "198.51.100.5")]);
-        assert_eq!(p.client(ip("::ffff:127.0.0.1"), &h).ip(), ip("198.51.100.5"));
+        assert_eq!(
+            p.client(ip("::ffff:127.0.0.1"), &h).ip(),
+            ip("198.51.100.5")
+        );
     }
 
     #[test]
@@ -255,13 +304,22 @@ mod tests {
         assert_eq!(a.throttle_key(), "2001:db8:1:2::/64");
         assert_eq!(a.throttle_key(), b.throttle_key());
         assert_ne!(a.throttle_key(), c.throttle_key());
-        assert_eq!(ClientAddr::new(ip("198.51.100.1")).throttle_key(), "198.51.100.1");
-        assert_eq!(ClientAddr::new(ip("::ffff:198.51.100.1")).throttle_key(), "198.51.100.1");
+        assert_eq!(
+            ClientAddr::new(ip("198.51.100.1")).throttle_key(),
+            "198.51.100.1"
+        );
+        assert_eq!(
+            ClientAddr::new(ip("::ffff:198.51.100.1")).throttle_key(),
+            "198.51.100.1"
+        );
     }
 
     #[test]
     fn the_header_setting_reads_both_names() {
-        assert_eq!("X-Forwarded-For".parse(), Ok(ForwardedHeader::XForwardedFor));
+        assert_eq!(
+            "X-Forwarded-For".parse(),
+            Ok(ForwardedHeader::XForwardedFor)
+        );
         assert_eq!(" forwarded ".parse(), Ok(ForwardedHeader::Forwarded));
         assert!("x-real-ip".parse::<ForwardedHeader>().is_err());
     }

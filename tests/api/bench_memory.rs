@@ -145,7 +145,11 @@ async fn bench_login_burst_memory() {
     let started = Instant::now();
     let tasks: Vec<_> = (0..CONNECTIONS)
         .map(|_| {
-            let (next, client, url) = (next.clone(), client.clone(), format!("{base}/api/users/login"));
+            let (next, client, url) = (
+                next.clone(),
+                client.clone(),
+                format!("{base}/api/users/login"),
+            );
             tokio::spawn(async move {
                 let mut unexpected = Vec::new();
                 loop {
@@ -158,7 +162,8 @@ async fn bench_login_burst_memory() {
                     } else {
                         format!("bench_ghost_{i}")
                     };
-                    let forwarded = format!("10.{}.{}.{}", (i >> 16) & 255, (i >> 8) & 255, i & 255);
+                    let forwarded =
+                        format!("10.{}.{}.{}", (i >> 16) & 255, (i >> 8) & 255, i & 255);
                     let answer = client
                         .post(&url)
                         .header("x-forwarded-for", forwarded)
@@ -199,7 +204,11 @@ async fn bench_login_burst_memory() {
     tokio::time::sleep(Duration::from_secs(settle)).await;
     let after = status_kib(pid, "VmRSS").unwrap_or(0);
     let verdict = |value: u64, target_mb: f64| {
-        if mb(value) <= target_mb { "met" } else { "MISSED" }
+        if mb(value) <= target_mb {
+            "met"
+        } else {
+            "MISSED"
+        }
     };
     println!(
         "BENCH login-burst-memory Sqlite {LOGINS} failed logins, {CONNECTIONS} connections: \

@@ -650,8 +650,11 @@ async fn sms_codes_are_limited_to_one_a_minute_and_need_a_valid_mobile(backend: 
     };
     let ticket = bind_ticket(&app, "sms_limits").await;
     let (status, body) = json_of(
-        app.post_json("/api/sms/codes", &json!({"mobile": "12345", "bind_ticket": ticket}))
-            .await,
+        app.post_json(
+            "/api/sms/codes",
+            &json!({"mobile": "12345", "bind_ticket": ticket}),
+        )
+        .await,
     )
     .await;
     assert_eq!(
@@ -660,14 +663,20 @@ async fn sms_codes_are_limited_to_one_a_minute_and_need_a_valid_mobile(backend: 
         "{body}"
     );
     let (status, _) = json_of(
-        app.post_json("/api/sms/codes", &json!({"mobile": "13200132000", "bind_ticket": ticket}))
-            .await,
+        app.post_json(
+            "/api/sms/codes",
+            &json!({"mobile": "13200132000", "bind_ticket": ticket}),
+        )
+        .await,
     )
     .await;
     assert_eq!(status, 202);
     let (status, body) = json_of(
-        app.post_json("/api/sms/codes", &json!({"mobile": "13200132000", "bind_ticket": ticket}))
-            .await,
+        app.post_json(
+            "/api/sms/codes",
+            &json!({"mobile": "13200132000", "bind_ticket": ticket}),
+        )
+        .await,
     )
     .await;
     assert_eq!(

@@ -13,7 +13,12 @@ use serde_json::{Value, json};
 use crate::helpers::{Backend, TestApp};
 use crate::qq_login::{PASSWORD, bind_ticket, existing_user, json_of};
 
-async fn login(app: &TestApp, account: &str, password: &str, xff: Option<&str>) -> (StatusCode, Value) {
+async fn login(
+    app: &TestApp,
+    account: &str,
+    password: &str,
+    xff: Option<&str>,
+) -> (StatusCode, Value) {
     let mut request = app
         .client
         .post(app.url("/api/users/login"))
@@ -50,12 +55,10 @@ async fn parallel_wrong_passwords_cannot_outrun_the_login_limit(backend: Backend
         return;
     };
     existing_user(&app, "bingfa", "13700137000").await;
-    let answers = futures_util::future::join_all(
-        (0..40).map(|i| {
-            let app = &app;
-            async move { login(app, "bingfa", &format!("wrong-password-{i}"), None).await }
-        }),
-    )
+    let answers = futures_util::future::join_all((0..40).map(|i| {
+        let app = &app;
+        async move { login(app, "bingfa", &format!("wrong-password-{i}"), None).await }
+    }))
     .await;
     let (wrong, throttled) = tally(&answers);
     assert!(wrong <= 5, "{wrong} wrong passwords were checked (limit 5)");
@@ -170,7 +173,10 @@ async fn every_spelling_of_an_account_shares_one_counter(backend: Backend) {
 
 async fn behind_a_trusted_proxy_each_client_has_its_own_counter(backend: Backend) {
     let Some(app) = TestApp::spawn_with(backend, |env| {
-        env.insert("PASSPORT_TRUSTED_PROXIES".into(), "127.0.0.1/32, ::1".into());
+        env.insert(
+            "PASSPORT_TRUSTED_PROXIES".into(),
+            "127.0.0.1/32, ::1".into(),
+        );
         env.insert("PASSPORT_LOGIN_FAILURES_PER_CLIENT".into(), "3".into());
     })
     .await
@@ -183,7 +189,11 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_counter(backend: Backend
         assert_eq!(status, 400, "{body}");
     }
     let (status, body) = login(&app, "nobody9", "x1", Some("198.51.100.1")).await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "A is throttled: {body}");
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "A is throttled: {body}"
+    );
     // A value A prepends itself changes nothing: the proxy appended A's address.
     let (status, _) = login(&app, "nobody9", "x1", Some("203.0.113.50, 198.51.100.1")).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
@@ -193,7 +203,13 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_counter(backend: Backend
 
     // IPv6 clients count per /64.
     for n in 0..3 {
-        let (status, _) = login(&app, &format!("ghost{n}"), "x1", Some(&format!("2001:db8:1:2::{n}"))).await;
+        let (status, _) = login(
+            &app,
+            &format!("ghost{n}"),
+            "x1",
+            Some(&format!("2001:db8:1:2::{n}")),
+        )
+        .await;
         assert_eq!(status, 400);
     }
     let (status, _) = login(&app, "ghost9", "x1", Some("2001:db8:1:2:ffff::1")).await;
@@ -214,7 +230,10 @@ async fn an_untrusted_peer_cannot_pick_its_address(backend: Backend) {
     };
     for n in 0..3 {
         let xff = format!("198.51.100.{n}");
-        assert_eq!(login(&app, &format!("nobody{n}"), "x1", Some(&xff)).await.0, 400);
+        assert_eq!(
+            login(&app, &format!("nobody{n}"), "x1", Some(&xff)).await.0,
+            400
+        );
     }
     for xff in ["198.51.100.77", "10.0.0.5", "2001:db8::1"] {
         let (status, body) = login(&app, "nobody9", "x1", Some(xff)).await;
