@@ -116,6 +116,53 @@ async fn a_success_starts_the_account_afresh(backend: Backend) {
     );
 }
 
+async fn a_failure_is_visible_without_counting_another(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    existing_user(&app, "buduan", "13700137003").await;
+    let limits = passport::accounts::login_attempts::LoginLimits::from(&app.settings.limits);
+    let here = passport::net::ClientAddr::new("127.0.0.1".parse().expect("ip"));
+    let elsewhere = passport::net::ClientAddr::new("198.51.100.1".parse().expect("ip"));
+    let failed = |account: Option<&'static str>, client: passport::net::ClientAddr| {
+        let db = app.db.clone();
+        async move {
+            passport::accounts::login_attempts::has_failed_before(
+                &db,
+                account,
+                &client,
+                limits,
+                chrono::Utc::now(),
+            )
+            .await
+            .expect("peek")
+        }
+    };
+    assert!(!failed(Some("buduan"), here).await);
+    assert!(!failed(None, here).await);
+    assert_eq!(
+        login(&app, "+86 137 0013 7003", "wrong-pass-1", None)
+            .await
+            .0,
+        400
+    );
+    assert!(failed(None, here).await, "this client failed");
+    assert!(
+        failed(Some("buduan"), elsewhere).await,
+        "this account failed, under any name"
+    );
+    assert!(failed(Some("13700137003"), elsewhere).await);
+    assert!(!failed(Some("someone_else"), elsewhere).await);
+    // Asking counted nothing: four more failures are still allowed.
+    for _ in 0..4 {
+        assert_eq!(login(&app, "buduan", "wrong-pass-1", None).await.0, 400);
+    }
+    assert_eq!(
+        login(&app, "buduan", "wrong-pass-1", None).await.0,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
 // --- The key -----------------------------------------------------------------------------
 
 async fn every_spelling_of_an_account_shares_one_counter(backend: Backend) {
@@ -442,6 +489,7 @@ on_both_backends!(
     parallel_wrong_passwords_cannot_outrun_the_login_limit,
     parallel_wrong_passwords_cannot_outrun_the_bind_limit,
     a_success_starts_the_account_afresh,
+    a_failure_is_visible_without_counting_another,
     every_spelling_of_an_account_shares_one_counter,
     behind_a_trusted_proxy_each_client_has_its_own_counter,
     an_untrusted_peer_cannot_pick_its_address,
