@@ -485,6 +485,43 @@ async fn the_daily_sms_ceiling_holds_for_every_client(backend: Backend) {
     );
 }
 
+async fn one_mobile_gets_only_its_daily_quota_of_sms(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim_and(backend, |env| {
+        env.insert("PASSPORT_SMS_PER_MOBILE_DAILY".into(), "2".into());
+    })
+    .await
+    else {
+        return;
+    };
+    let ticket = bind_ticket(&app, "sms_mobile_day").await;
+    for attempt in 0..3 {
+        // Step past the one-a-minute rule (its counter and the last code's time).
+        for sql in [
+            "DELETE FROM sms_codes",
+            "DELETE FROM rate_limits WHERE key LIKE 'sms_send:%'",
+        ] {
+            sea_orm::ConnectionTrait::execute_unprepared(&app.db, sql)
+                .await
+                .expect("reset");
+        }
+        let (status, body) = sms_post(
+            &app,
+            json!({"mobile": "15200152000", "bind_ticket": ticket}),
+            None,
+        )
+        .await;
+        if attempt < 2 {
+            assert_eq!(status, 202, "{body}");
+        } else {
+            assert_eq!(
+                (status, body["code"].as_str()),
+                (StatusCode::TOO_MANY_REQUESTS, Some("sms_daily_limit")),
+                "{body}"
+            );
+        }
+    }
+}
+
 on_both_backends!(
     parallel_wrong_passwords_cannot_outrun_the_login_limit,
     parallel_wrong_passwords_cannot_outrun_the_bind_limit,
@@ -497,4 +534,5 @@ on_both_backends!(
     sms_codes_need_a_live_bind_ticket,
     one_client_gets_only_its_quota_of_sms,
     the_daily_sms_ceiling_holds_for_every_client,
+    one_mobile_gets_only_its_daily_quota_of_sms,
 );
