@@ -297,12 +297,14 @@ impl BlockPool {
             self.lock().reaper_scheduled = false;
             return;
         };
-        let inner = Arc::downgrade(inner);
+        let guard = ReaperFlag(Arc::downgrade(inner));
         runtime.spawn(async move {
             let mut wait = IDLE_RELEASE;
             loop {
                 tokio::time::sleep(wait).await;
-                let Some(inner) = inner.upgrade() else { return };
+                let Some(inner) = guard.0.upgrade() else {
+                    return;
+                };
                 let mut state = inner.blocks.lock();
                 let idle = state.last_used.map_or(IDLE_RELEASE, |t| t.elapsed());
                 if idle < IDLE_RELEASE || state.out > 0 {
@@ -319,6 +321,18 @@ impl BlockPool {
                 return;
             }
         });
+    }
+}
+
+/// Clears `reaper_scheduled` when the reaper is dropped mid-sleep with its runtime (so the next
+/// hash schedules a new one). At worst two reapers run for a while, which is harmless.
+struct ReaperFlag(std::sync::Weak<Inner>);
+
+impl Drop for ReaperFlag {
+    fn drop(&mut self) {
+        if let Some(inner) = self.0.upgrade() {
+            inner.blocks.lock().reaper_scheduled = false;
+        }
     }
 }
 

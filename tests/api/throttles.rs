@@ -116,6 +116,53 @@ async fn a_success_starts_the_account_afresh(backend: Backend) {
     );
 }
 
+async fn a_failure_is_visible_without_counting_another(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    existing_user(&app, "buduan", "13700137003").await;
+    let limits = passport::accounts::login_attempts::LoginLimits::from(&app.settings.limits);
+    let here = passport::net::ClientAddr::new("127.0.0.1".parse().expect("ip"));
+    let elsewhere = passport::net::ClientAddr::new("198.51.100.1".parse().expect("ip"));
+    let failed = |account: Option<&'static str>, client: passport::net::ClientAddr| {
+        let db = app.db.clone();
+        async move {
+            passport::accounts::login_attempts::has_failed_before(
+                &db,
+                account,
+                &client,
+                limits,
+                chrono::Utc::now(),
+            )
+            .await
+            .expect("peek")
+        }
+    };
+    assert!(!failed(Some("buduan"), here).await);
+    assert!(!failed(None, here).await);
+    assert_eq!(
+        login(&app, "+86 137 0013 7003", "wrong-pass-1", None)
+            .await
+            .0,
+        400
+    );
+    assert!(failed(None, here).await, "this client failed");
+    assert!(
+        failed(Some("buduan"), elsewhere).await,
+        "this account failed, under any name"
+    );
+    assert!(failed(Some("13700137003"), elsewhere).await);
+    assert!(!failed(Some("someone_else"), elsewhere).await);
+    // Asking counted nothing: four more failures are still allowed.
+    for _ in 0..4 {
+        assert_eq!(login(&app, "buduan", "wrong-pass-1", None).await.0, 400);
+    }
+    assert_eq!(
+        login(&app, "buduan", "wrong-pass-1", None).await.0,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
 // --- The key -----------------------------------------------------------------------------
 
 async fn every_spelling_of_an_account_shares_one_counter(backend: Backend) {
@@ -438,10 +485,48 @@ async fn the_daily_sms_ceiling_holds_for_every_client(backend: Backend) {
     );
 }
 
+async fn one_mobile_gets_only_its_daily_quota_of_sms(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim_and(backend, |env| {
+        env.insert("PASSPORT_SMS_PER_MOBILE_DAILY".into(), "2".into());
+    })
+    .await
+    else {
+        return;
+    };
+    let ticket = bind_ticket(&app, "sms_mobile_day").await;
+    for attempt in 0..3 {
+        // Step past the one-a-minute rule (its counter and the last code's time).
+        for sql in [
+            "DELETE FROM sms_codes",
+            "DELETE FROM rate_limits WHERE key LIKE 'sms_send:%'",
+        ] {
+            sea_orm::ConnectionTrait::execute_unprepared(&app.db, sql)
+                .await
+                .expect("reset");
+        }
+        let (status, body) = sms_post(
+            &app,
+            json!({"mobile": "15200152000", "bind_ticket": ticket}),
+            None,
+        )
+        .await;
+        if attempt < 2 {
+            assert_eq!(status, 202, "{body}");
+        } else {
+            assert_eq!(
+                (status, body["code"].as_str()),
+                (StatusCode::TOO_MANY_REQUESTS, Some("sms_daily_limit")),
+                "{body}"
+            );
+        }
+    }
+}
+
 on_both_backends!(
     parallel_wrong_passwords_cannot_outrun_the_login_limit,
     parallel_wrong_passwords_cannot_outrun_the_bind_limit,
     a_success_starts_the_account_afresh,
+    a_failure_is_visible_without_counting_another,
     every_spelling_of_an_account_shares_one_counter,
     behind_a_trusted_proxy_each_client_has_its_own_counter,
     an_untrusted_peer_cannot_pick_its_address,
@@ -449,4 +534,5 @@ on_both_backends!(
     sms_codes_need_a_live_bind_ticket,
     one_client_gets_only_its_quota_of_sms,
     the_daily_sms_ceiling_holds_for_every_client,
+    one_mobile_gets_only_its_daily_quota_of_sms,
 );
