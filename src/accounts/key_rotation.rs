@@ -240,10 +240,13 @@ fn stale_condition(
 ) -> Condition {
     // Key ids are hex, so the pattern holds no LIKE wildcards.
     let current = format!("{}:%", cipher.current_key_id());
-    Condition::any().add(access.not_like(current.clone())).add(
-        Condition::all()
-            .add(refresh.is_not_null())
-            .add(refresh.not_like(current)),
+    // A consumed or expired pending identity's tokens are wiped (empty): nothing to re-encrypt.
+    Condition::all().add(access.ne("")).add(
+        Condition::any().add(access.not_like(current.clone())).add(
+            Condition::all()
+                .add(refresh.is_not_null())
+                .add(refresh.not_like(current)),
+        ),
     )
 }
 
