@@ -245,7 +245,7 @@ const IDLE_RELEASE: Duration = Duration::from_secs(5);
 
 /// Buffers of argon2 blocks, reused between hashes. At most one per hashing permit is ever
 /// out, so a burst costs `permits × m_cost` and no more; after [`IDLE_RELEASE`] without hashing
-/// they are freed (and the allocator is asked to return the pages).
+/// their pages go back to the kernel and they are freed.
 #[derive(Default)]
 struct BlockPool {
     state: Mutex<PoolState>,
@@ -313,11 +313,13 @@ impl BlockPool {
                         .max(Duration::from_millis(100));
                     continue;
                 }
-                let freed = std::mem::take(&mut state.free);
+                let mut freed = std::mem::take(&mut state.free);
                 state.reaper_scheduled = false;
                 drop(state);
+                for buffer in &mut freed {
+                    return_pages(buffer);
+                }
                 drop(freed);
-                return_freed_memory();
                 return;
             }
         });
@@ -336,15 +338,40 @@ impl Drop for ReaperFlag {
     }
 }
 
-/// Ask glibc to hand free pages back to the kernel. Its heuristics keep large freed blocks in
-/// each thread's arena (the dynamic mmap threshold grows to the size of the last freed mapping),
-/// which is how the argon2 buffers used to pile up.
-fn return_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only walks the allocator's own free lists; it takes no pointers.
-    unsafe {
-        libc::malloc_trim(0);
+/// Hand the pages of `buffer` back to the kernel before it is freed. Freeing alone is not enough
+/// with glibc: after the first large free its mmap threshold grows to that size, later buffers
+/// come from per-thread arenas, and an arena keeps its top chunk resident (`malloc_trim` does not
+/// shrink other threads' arenas either). `MADV_DONTNEED` on the buffer's own whole pages releases
+/// them whatever the allocator then does with the address range (a later use faults in zeroed
+/// pages).
+fn return_pages(buffer: &mut [Block]) {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: sysconf has no preconditions.
+        let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(0);
+        if page == 0 {
+            return;
+        }
+        let begin = buffer.as_mut_ptr() as usize;
+        let end = begin + std::mem::size_of_val(buffer);
+        let first = begin.next_multiple_of(page);
+        let last = end - end % page;
+        if last > first {
+            // SAFETY: [first, last) lies inside `buffer`, which we borrow mutably (nobody else
+            // can read it) and which is about to be freed; its pages are private anonymous
+            // memory, so DONTNEED only drops their contents (zeroed on a next touch), and a
+            // `Block` of zeros is a valid value.
+            unsafe {
+                libc::madvise(
+                    first as *mut libc::c_void,
+                    last - first,
+                    libc::MADV_DONTNEED,
+                );
+            }
+        }
     }
+    #[cfg(not(target_os = "linux"))]
+    let _ = buffer;
 }
 
 /// The process-wide hasher of the free functions: OWASP parameters, except in this crate's unit
