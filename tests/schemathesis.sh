@@ -50,11 +50,13 @@ free_port() {
 }
 port="$(free_port)"
 sim_port="$(free_port)"
+tencent_port="$(free_port)"
 base="http://127.0.0.1:$port"
 
 export PASSPORT_DATABASE_URL="sqlite://$dir/passport.db?mode=rwc"
 export PASSPORT_LISTEN="127.0.0.1:$port"
 export PASSPORT_SIM_LISTEN="127.0.0.1:$sim_port"
+export PASSPORT_TENCENT_SIM_LISTEN="127.0.0.1:$tencent_port"
 export PASSPORT_OUTBOX_DIR="$dir/outbox"
 export PASSPORT_PUBLIC_BASE_URL="$base"
 export PASSPORT_WEB_DIST="$dir/web-dist-not-built"
@@ -90,15 +92,17 @@ fi
 # Data for the answers to have fields in: a reader who signed up with QQ (a binding, an SMS job)
 # and a password reset (a mail job).
 "$python" - "$base" "http://127.0.0.1:$sim_port" <<'PY'
-import json, re, sys, time, urllib.request
+import http.cookiejar, json, re, sys, time, urllib.request
 
 base, sim = sys.argv[1], sys.argv[2]
+# One browser: the QQ login cookie set with the authorize URL goes back with the callback.
+browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
 def call(method, url, body=None):
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(url, data=data, method=method,
                                  headers={"content-type": "application/json"})
-    with urllib.request.urlopen(req, timeout=20) as r:
+    with browser.open(req, timeout=20) as r:
         return json.loads(r.read() or b"null")
 
 state = call("GET", f"{base}/api/oauth/qq/authorize-url?next=/")["state"]
@@ -107,7 +111,7 @@ code = call("POST", f"{sim}/_sim/codes", {
     "sim_user": "schemathesis-reader", "count": 1})["codes"][0]
 ticket = call("POST", f"{base}/api/oauth/qq/callback", {"code": code, "state": state})["bind_ticket"]
 mobile = "13800138123"
-call("POST", f"{base}/api/sms/codes", {"mobile": mobile})
+call("POST", f"{base}/api/sms/codes", {"mobile": mobile, "bind_ticket": ticket})
 sms = None
 for _ in range(100):
     req = urllib.request.Request(f"{base}/dev/outbox", headers={"accept": "application/json"})
