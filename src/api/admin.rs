@@ -378,8 +378,10 @@ pub struct DayStats {
 
 #[derive(Debug, Object)]
 pub struct DailyStats {
-    /// Oldest first, one entry per day, today (UTC) last.
+    /// Oldest first, one entry per day, today (Beijing time) last.
     pub days: Vec<DayStats>,
+    /// The zone the days are counted in: `Asia/Shanghai` (UTC+8), as the dashboard's "今日".
+    pub time_zone: String,
 }
 
 /// The deepest numbered page served. Deeper offsets only scan for nothing (and an unbounded page
@@ -636,6 +638,7 @@ impl AdminApi {
         };
         let days = stats::daily(&state.db, days, Utc::now()).await?;
         Ok(Json(DailyStats {
+            time_zone: stats::TIME_ZONE.to_owned(),
             days: days
                 .into_iter()
                 .map(|d| DayStats {
