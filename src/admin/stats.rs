@@ -105,7 +105,11 @@ mod beijing_tests {
     fn utc_hours_fall_on_beijing_days() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
         assert_eq!(beijing_date("2026-11-29 15"), d("2026-11-29"));
-        assert_eq!(beijing_date("2026-11-29 16"), d("2026-11-30"), "midnight in Beijing");
+        assert_eq!(
+            beijing_date("2026-11-29 16"),
+            d("2026-11-30"),
+            "midnight in Beijing"
+        );
         assert_eq!(beijing_date("2026-12-31 23"), d("2027-01-01"));
         assert_eq!(beijing_date("junk"), None);
     }

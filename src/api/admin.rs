@@ -321,6 +321,10 @@ pub struct JobView {
     /// For `qq_token_refresh`: the binding it refreshes.
     #[oai(nullable)]
     pub binding_id: Option<i64>,
+    /// What the job is for, in Chinese, never a secret: whose mail (masked email), which SMS
+    /// (masked mobile), which binding's refresh (id and masked openid).
+    #[oai(nullable)]
+    pub subject: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     #[oai(nullable)]
@@ -339,6 +343,7 @@ impl From<&job_rows::Model> for JobView {
             run_at: j.run_at,
             last_error: j.last_error.clone(),
             binding_id: domain::jobs::binding_id(j),
+            subject: None,
             created_at: j.created_at,
             updated_at: j.updated_at,
             finished_at: j.finished_at,
@@ -588,7 +593,17 @@ impl AdminApi {
                 completed: count(JobState::Completed),
                 discarded: count(JobState::Discarded),
             },
-            items: result.jobs.iter().map(JobView::from).collect(),
+            items: result
+                .jobs
+                .iter()
+                .map(JobView::from)
+                .zip(
+                    domain::job_subjects::subjects(&state.db, &state.security.cipher, &result.jobs)
+                        .await
+                        .map_err(|e| ApiError::internal(&e))?,
+                )
+                .map(|(view, subject)| JobView { subject, ..view })
+                .collect(),
             page,
             per_page,
         }))
@@ -609,7 +624,19 @@ impl AdminApi {
     ) -> Result<Json<JobView>, ApiError> {
         let admin = auth.0;
         let job = domain::jobs::retry(&state.db, admin.id, id.0, Utc::now()).await?;
-        Ok(Json(JobView::from(&job)))
+        let subject = domain::job_subjects::subjects(
+            &state.db,
+            &state.security.cipher,
+            std::slice::from_ref(&job),
+        )
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+        .pop()
+        .flatten();
+        Ok(Json(JobView {
+            subject,
+            ..JobView::from(&job)
+        }))
     }
 
     /// QQ logins and new bindings per UTC day, for the last `days` days (1–90, default 30),
