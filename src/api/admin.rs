@@ -193,6 +193,55 @@ pub struct TokenEventView {
     /// For people: the new expiry, an error text. Never a token.
     #[oai(nullable)]
     pub detail: Option<String>,
+    /// The QQ access token's new expiry, when the event set one (structured `detail`).
+    #[oai(nullable)]
+    pub token_expires_at: Option<DateTime<Utc>>,
+    /// The event in Chinese, times in Beijing time with the zone named, for the panel.
+    pub summary: String,
+}
+
+/// The expiry the login and refresh paths write into `detail` (`token expires <RFC 3339>`,
+/// `new token valid until YYYY-MM-DD HH:MM UTC`).
+fn expiry_in(detail: &str) -> Option<DateTime<Utc>> {
+    if let Some(rest) = detail.strip_prefix("token expires ") {
+        return DateTime::parse_from_rfc3339(rest.trim())
+            .ok()
+            .map(|t| t.with_timezone(&Utc));
+    }
+    let rest = detail.strip_prefix("new token valid until ")?;
+    chrono::NaiveDateTime::parse_from_str(rest.trim().trim_end_matches(" UTC"), "%Y-%m-%d %H:%M")
+        .ok()
+        .map(|t| t.and_utc())
+}
+
+fn token_event_view(e: domain::bindings::TokenEvent) -> TokenEventView {
+    let expires = e.detail.as_deref().and_then(expiry_in);
+    let until = expires
+        .map(|t| {
+            format!(
+                "，QQ 令牌有效期至 {}",
+                crate::accounts::notices::beijing_time(t)
+            )
+        })
+        .unwrap_or_default();
+    let summary = match e.kind.as_str() {
+        "bound" => format!("绑定 QQ{until}"),
+        "login" => format!("QQ 登录{until}"),
+        "refresh" => format!("令牌已刷新{until}"),
+        "refresh_failed" => format!(
+            "令牌刷新失败：{}",
+            e.detail.as_deref().unwrap_or("原因未知")
+        ),
+        other => other.to_owned(),
+    };
+    TokenEventView {
+        id: e.id,
+        kind: e.kind,
+        at: e.at,
+        detail: e.detail,
+        token_expires_at: expires,
+        summary,
+    }
 }
 
 /// Who did an audited action.
@@ -497,16 +546,7 @@ impl AdminApi {
             unionid: detail.row.unionid.clone(),
             token_version: detail.row.token_version,
             last_refreshed_at: detail.row.last_refreshed_at,
-            token_events: detail
-                .events
-                .into_iter()
-                .map(|e| TokenEventView {
-                    id: e.id,
-                    kind: e.kind,
-                    at: e.at,
-                    detail: e.detail,
-                })
-                .collect(),
+            token_events: detail.events.into_iter().map(token_event_view).collect(),
             audit: detail.audit.into_iter().map(AuditEntryView::from).collect(),
         }))
     }

@@ -624,6 +624,15 @@ async fn detail_shows_the_whole_openid_history_and_audit_but_no_token(backend: B
         .map(|e| e["kind"].as_str().expect("kind"))
         .collect();
     assert_eq!(kinds, vec!["login", "bound"], "newest first: {body}");
+    // In Chinese with Beijing time for the panel, and the expiry as data (issue 16).
+    let login = &body["token_events"][0];
+    let summary = login["summary"].as_str().expect("summary");
+    assert!(
+        summary.starts_with("QQ 登录，QQ 令牌有效期至 ") && summary.ends_with("（北京时间 UTC+8）"),
+        "{summary}"
+    );
+    assert!(!summary.contains("UTC "), "{summary}");
+    assert!(login["token_expires_at"].is_string(), "{login}");
     assert_eq!(body["audit"][0]["action"], "qq_binding.refresh");
     assert_eq!(body["audit"][0]["actor"]["id"], admin_user.id);
     assert_eq!(body["audit"][0]["actor"]["username"], "admin");
