@@ -5,8 +5,10 @@
 
 pub mod audit;
 pub mod bindings;
+pub mod job_subjects;
 pub mod jobs;
 pub mod stats;
+pub mod users;
 
 use sea_orm::DbErr;
 

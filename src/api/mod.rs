@@ -2,8 +2,10 @@
 //! (`passport openapi`, `/openapi.json`, `/docs`); operator endpoints (`/healthz`, `/readyz`)
 //! are plain routes beside it.
 
+pub mod accounts;
 pub mod admin;
 pub mod admin_audit;
+pub mod admin_users;
 pub mod captcha;
 pub mod client_addr;
 pub mod dev;
@@ -50,10 +52,12 @@ pub type Apis = (
     oauth_qq::OauthQqApi,
     sms::SmsApi,
     users::UsersApi,
+    accounts::AccountsApi,
     password_resets::PasswordResetsApi,
     system::SystemApi,
     admin::AdminApi,
     admin_audit::AdminAuditApi,
+    admin_users::AdminUsersApi,
     captcha::CaptchaApi,
 );
 
@@ -62,10 +66,12 @@ fn apis() -> Apis {
         oauth_qq::OauthQqApi,
         sms::SmsApi,
         users::UsersApi,
+        accounts::AccountsApi,
         password_resets::PasswordResetsApi,
         system::SystemApi,
         admin::AdminApi,
         admin_audit::AdminAuditApi,
+        admin_users::AdminUsersApi,
         captcha::CaptchaApi,
     )
 }
@@ -133,7 +139,7 @@ pub fn routes(state: AppState) -> impl Endpoint {
 /// for these origins (each named, never `*`) and the frontend calls the QQ login with them.
 fn cors(origins: &[String]) -> Cors {
     let cors = Cors::new()
-        .allow_methods(["GET", "POST", "PUT", "DELETE", "OPTIONS"])
+        .allow_methods(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
         .allow_headers(["authorization", "content-type", "x-request-id"])
         .expose_header("x-request-id")
         .allow_credentials(true)

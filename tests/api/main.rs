@@ -5,8 +5,11 @@
 #[macro_use]
 mod helpers;
 
+mod accounts;
 mod admin;
 mod admin_audit;
+mod admin_cli;
+mod admin_users;
 mod bench;
 mod bench_admin;
 mod bench_login;
