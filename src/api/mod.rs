@@ -123,6 +123,7 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .at("/dev/outbox", get(dev::outbox))
         .at("/dev/panic", get(panic::dev_panic))
         .around(client_addr::resolve)
+        .around(health::database_outage)
         .around(crate::telemetry::record_latency)
         .data(state)
         .with(panic::catch())
