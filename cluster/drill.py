@@ -35,7 +35,7 @@ PASSWORD = "Drill-pass-2026"
 ADMIN_PASSWORD = os.environ.get("CLUSTER_ADMIN_PASSWORD", "Admin-pass-2026")
 INSTANCES = [1, 2, 3]
 
-TLS = ssl.create_default_context(cafile=os.path.join(RUN, "tls", "cert.pem"))
+TLS = ssl.create_default_context(cafile=os.path.join(RUN, "tls", "ca.pem"))
 _addr_counter = itertools.count(1)
 _addr_lock = threading.Lock()
 

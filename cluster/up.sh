@@ -27,11 +27,17 @@ echo "passport-cluster-tencent-secret-key" > "$RUN/secrets/tencent_secret_key"
 echo "smtp://127.0.0.1:$SMTP_PORT" > "$RUN/secrets/smtp_url"
 umask 022
 
-# A self-signed certificate for 127.0.0.1; the instances trust it (SSL_CERT_FILE) for the
-# Tencent endpoint, the drills and the browser accept it explicitly.
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
-    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -addext "basicConstraints=critical,CA:TRUE" \
-    -keyout "$RUN/tls/key.pem" -out "$RUN/tls/cert.pem" 2>/dev/null
+# A throwaway CA and a certificate for 127.0.0.1 signed by it (rustls refuses a CA certificate
+# used as the server's own). The instances trust the CA (SSL_CERT_FILE) for the Tencent endpoint;
+# the drills and the e2e harness trust it too, the browser ignores certificate errors.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=passport cluster test CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -keyout "$RUN/tls/ca-key.pem" -out "$RUN/tls/ca.pem" 2>/dev/null
+openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+    -keyout "$RUN/tls/key.pem" -out "$RUN/tls/cert.csr" 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > "$RUN/tls/ext.cnf"
+openssl x509 -req -in "$RUN/tls/cert.csr" -CA "$RUN/tls/ca.pem" -CAkey "$RUN/tls/ca-key.pem" \
+    -CAcreateserial -days 2 -extfile "$RUN/tls/ext.cnf" -out "$RUN/tls/cert.pem" 2>/dev/null
 
 # PostgreSQL: a cluster of our own on $PG_PORT.
 if ! pg_lsclusters -h | awk '{print $2}' | grep -qx "$PG_NAME"; then
@@ -84,7 +90,7 @@ http {
         ssl_certificate $RUN/tls/cert.pem;
         ssl_certificate_key $RUN/tls/key.pem;
         access_log off;
-        location / { proxy_pass http://127.0.0.1:$TENCENT_SIM_PORT; proxy_set_header Host \$host; }
+        location / { proxy_pass http://127.0.0.1:$TENCENT_SIM_PORT; proxy_set_header Host \$http_host; }
     }
 }
 CONF
@@ -99,11 +105,11 @@ for n in "${INSTANCES[@]}"; do start_instance "$n"; done
 wait_http "http://127.0.0.1:$QQ_SIM_PORT/_sim" 30
 wait_http "http://127.0.0.1:$OUTBOX_HTTP_PORT/stats" 30
 for n in "${INSTANCES[@]}"; do wait_instance "$n" 60; done
-wait_http "$PUBLIC_BASE_URL/readyz" 10 --cacert "$RUN/tls/cert.pem"
+wait_http "$PUBLIC_BASE_URL/readyz" 10 --cacert "$RUN/tls/ca.pem"
 
 cat <<TXT
 cluster is up (production profile, 3 instances, PostgreSQL $PG_VERSION/$PG_NAME on :$PG_PORT)
-  public       $PUBLIC_BASE_URL/login   (nginx, self-signed: $RUN/tls/cert.pem)
+  public       $PUBLIC_BASE_URL/login   (nginx; test CA: $RUN/tls/ca.pem)
   admin        $PUBLIC_BASE_URL/admin   (admin / ${CLUSTER_ADMIN_PASSWORD:-Admin-pass-2026})
   instances    $(for n in "${INSTANCES[@]}"; do printf 'http://127.0.0.1:%s ' "$(instance_port "$n")"; done)
   QQ sim       http://127.0.0.1:$QQ_SIM_PORT/_sim   Tencent sim http://127.0.0.1:$TENCENT_SIM_PORT/_sim (TLS :$TENCENT_TLS_PORT)
