@@ -364,7 +364,8 @@ def drill_kill9(pop, args):
     time.sleep(1.5)
     owners = psql("SELECT lease_owner, kind, count(*) FROM jobs WHERE state = 'running' GROUP BY 1, 2")
     t0 = time.monotonic()
-    os.kill(pid_of(f"passport-{victim}"), signal.SIGKILL)
+    victim_pid = pid_of(f"passport-{victim}")
+    os.kill(victim_pid, signal.SIGKILL)
     steady(load, 3)
     sim("DELETE", "/_sim/faults")
     cluster_sh(f"start_instance {victim}; wait_instance {victim} 60")
@@ -385,11 +386,13 @@ def drill_kill9(pop, args):
         "SELECT state, count(*) FROM jobs WHERE kind = 'qq_token_refresh' GROUP BY 1")}
     out.update({
         "running_jobs_at_kill": [{"owner": o, "kind": k, "n": int(n)} for o, k, n in owners],
+        "victim_held_jobs": sum(int(n) for o, _, n in owners if f":{victim_pid}:" in o),
         "refresh_jobs": refresh_jobs, "refresh_jobs_settled": settled_ok,
         "refresh_failed_bindings": {"before": int(before_failed), "after": int(after_failed)},
         "mail": mail_check(load),
     })
     out["pass"] = (settled_ok and int(after_failed) == int(before_failed)
+                   and out["victim_held_jobs"] > 0
                    and refresh_jobs.get("discarded", 0) == 0
                    and out["mail"]["lost"] == 0 and out["mail"]["doubled"] == 0)
     return out

@@ -59,7 +59,9 @@ pub fn route_label(path: &str, status: u16) -> String {
     for segment in path.split('/').filter(|s| !s.is_empty()).take(8) {
         out.push('/');
         let looks_like_id = segment.bytes().any(|b| b.is_ascii_digit())
-            && segment.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            && segment
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
         if looks_like_id || segment.len() > 40 {
             out.push_str("{id}");
         } else {
@@ -199,10 +201,7 @@ impl Metrics {
         out.push_str("# TYPE passport_db_pool_connections gauge\n");
         let in_use = pool.size.saturating_sub(pool.idle);
         for (state, n) in [("in_use", in_use), ("idle", pool.idle), ("max", pool.max)] {
-            let _ = writeln!(
-                out,
-                "passport_db_pool_connections{{state=\"{state}\"}} {n}"
-            );
+            let _ = writeln!(out, "passport_db_pool_connections{{state=\"{state}\"}} {n}");
         }
         out
     }
@@ -353,8 +352,14 @@ mod tests {
 
     #[test]
     fn routes_keep_a_small_label_set() {
-        assert_eq!(route_label("/api/admin/bindings/42/refresh", 200), "/api/admin/bindings/{id}/refresh");
-        assert_eq!(route_label("/assets/index-AbC123.js", 200), "/assets/{file}");
+        assert_eq!(
+            route_label("/api/admin/bindings/42/refresh", 200),
+            "/api/admin/bindings/{id}/refresh"
+        );
+        assert_eq!(
+            route_label("/assets/index-AbC123.js", 200),
+            "/assets/{file}"
+        );
         assert_eq!(route_label("/", 200), "/");
         assert_eq!(route_label("/api/users/login", 401), "/api/users/login");
     }

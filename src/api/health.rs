@@ -195,17 +195,20 @@ async fn queue_rows(db: &DatabaseConnection) -> Result<Vec<QueueRow>, sea_orm::D
         })
         .collect();
     for row in rows {
-        let oldest: Option<chrono::DateTime<chrono::Utc>> = row
-            .try_get("", "oldest")
-            .ok()
-            .flatten()
-            .or_else(|| {
+        let oldest: Option<chrono::DateTime<chrono::Utc>> =
+            row.try_get("", "oldest").ok().flatten().or_else(|| {
                 // SQLite hands an aggregate back as text.
                 let text: Option<String> = row.try_get("", "oldest").ok().flatten();
                 text.and_then(|t| {
                     chrono::DateTime::parse_from_rfc3339(&t)
                         .ok()
-                        .or_else(|| chrono::DateTime::parse_from_str(&format!("{t}+00:00"), "%Y-%m-%d %H:%M:%S%.f%:z").ok())
+                        .or_else(|| {
+                            chrono::DateTime::parse_from_str(
+                                &format!("{t}+00:00"),
+                                "%Y-%m-%d %H:%M:%S%.f%:z",
+                            )
+                            .ok()
+                        })
                         .map(|d| d.with_timezone(&chrono::Utc))
                 })
             });

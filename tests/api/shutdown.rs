@@ -16,18 +16,33 @@ async fn readyz_says_503_while_draining_and_requests_still_succeed(backend: Back
     else {
         return;
     };
-    let ready = app.client.get(app.url("/readyz")).send().await.expect("GET");
+    let ready = app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .expect("GET");
     assert_eq!(ready.status(), 200);
 
     let signalled = Instant::now();
     app.signal_shutdown();
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let ready = app.client.get(app.url("/readyz")).send().await.expect("GET");
+    let ready = app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .expect("GET");
     assert_eq!(ready.status(), 503);
     let body: Value = ready.json().await.expect("json");
     assert_eq!(body["code"], "shutting_down", "{body}");
     // Still serving everything else while draining.
-    let version = app.client.get(app.url("/api/version")).send().await.expect("GET");
+    let version = app
+        .client
+        .get(app.url("/api/version"))
+        .send()
+        .await
+        .expect("GET");
     assert_eq!(version.status(), 200);
     assert!(signalled.elapsed() < Duration::from_millis(1500));
 
@@ -45,7 +60,12 @@ async fn metrics_have_latency_by_route_queue_by_kind_and_the_pool(backend: Backe
         return;
     };
     for _ in 0..3 {
-        let r = app.client.get(app.url("/api/version")).send().await.expect("GET");
+        let r = app
+            .client
+            .get(app.url("/api/version"))
+            .send()
+            .await
+            .expect("GET");
         assert_eq!(r.status(), 200);
     }
     // A reset request queues a job: the queue shows it by kind.
@@ -91,7 +111,10 @@ async fn metrics_have_latency_by_route_queue_by_kind_and_the_pool(backend: Backe
         text.contains("passport_db_pool_connections{state=\"max\"}"),
         "{text}"
     );
-    assert!(text.contains("# TYPE passport_qq_refreshes_total counter"), "{text}");
+    assert!(
+        text.contains("# TYPE passport_qq_refreshes_total counter"),
+        "{text}"
+    );
 }
 
 on_both_backends!(
