@@ -4,8 +4,8 @@
 pub mod admin;
 pub mod email_change;
 pub mod key_rotation;
-pub mod login_attempts;
 pub mod login_state;
+pub mod login_attempts;
 pub mod mails;
 pub mod next;
 pub mod notices;
