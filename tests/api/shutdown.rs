@@ -117,7 +117,50 @@ async fn metrics_have_latency_by_route_queue_by_kind_and_the_pool(backend: Backe
     );
 }
 
+async fn requests_while_the_database_is_gone_answer_database_unavailable(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let user = crate::qq_login::existing_user(&app, "staffer", "13700137000").await;
+    let mut active: passport::entities::users::ActiveModel = user.into();
+    active.is_staff = sea_orm::ActiveValue::Set(true);
+    let user = sea_orm::ActiveModelTrait::update(active, &app.db)
+        .await
+        .expect("make staff");
+    let token = passport::api::users::issue_token(&app.state, &user).expect("token");
+
+    // The app's own pool closed: every query fails at once, as with PostgreSQL gone.
+    app.state.db.close_by_ref().await.expect("close the pool");
+    let login = app
+        .client
+        .post(app.url("/api/users/login"))
+        .json(&serde_json::json!({"account": "staffer", "password": crate::qq_login::PASSWORD}))
+        .send()
+        .await
+        .expect("POST");
+    let admin = app
+        .client
+        .get(app.url("/api/admin/bindings"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET");
+    for (what, answer) in [("login", login), ("admin list", admin)] {
+        assert_eq!(answer.status(), 503, "{what}");
+        let body: Value = answer.json().await.expect("json");
+        assert_eq!(body["code"], "database_unavailable", "{what}: {body}");
+    }
+    let ready = app
+        .client
+        .get(app.url("/readyz"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(ready.status(), 503);
+}
+
 on_both_backends!(
+    requests_while_the_database_is_gone_answer_database_unavailable,
     readyz_says_503_while_draining_and_requests_still_succeed,
     metrics_have_latency_by_route_queue_by_kind_and_the_pool,
 );
