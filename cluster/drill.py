@@ -528,7 +528,9 @@ def drill_qq_faults(pop, args):
 def drill_throttles(pop, args):
     """Two client addresses behind nginx are throttled separately: one spends its failed-login
     allowance (PASSPORT_LOGIN_FAILURES_PER_CLIENT, 20), the other is not affected."""
-    a, b = "127.88.0.1", "127.88.0.2"
+    # Addresses of this run only: an earlier run's failures stay counted for 15 minutes.
+    octet = random.randrange(1, 250)
+    a, b = f"127.88.{octet}.1", f"127.88.{octet}.2"
     statuses_a = []
     for i in range(25):
         # Wrong passwords on different accounts: only the per-client limit can trip.
