@@ -196,6 +196,7 @@ struct FileSettings {
     tencent_sim_listen: Option<String>,
     http_header_timeout_ms: Option<u64>,
     http_idle_timeout_ms: Option<u64>,
+    shutdown_drain_ms: Option<u64>,
     prune_interval_secs: Option<u64>,
     retention_rate_limits_hours: Option<u64>,
     retention_pending_qq_hours: Option<u64>,
@@ -729,6 +730,11 @@ impl Settings {
                 "PASSPORT_HTTP_IDLE_TIMEOUT_MS",
                 |f| f.http_idle_timeout_ms,
                 http_defaults.idle_timeout,
+            )?,
+            drain: ms(
+                "PASSPORT_SHUTDOWN_DRAIN_MS",
+                |f| f.shutdown_drain_ms,
+                http_defaults.drain,
             )?,
         };
         let kept = crate::retention::RetentionSettings::default();

@@ -41,6 +41,10 @@ pub struct HttpSettings {
     /// A connection silent both ways this long is closed. `PASSPORT_HTTP_IDLE_TIMEOUT_MS`,
     /// default 60 s.
     pub idle_timeout: Duration,
+    /// After a shutdown signal, keep serving this long while `/readyz` answers 503, so a load
+    /// balancer polling it stops sending new requests before the listener closes.
+    /// `PASSPORT_SHUTDOWN_DRAIN_MS`, default 0.
+    pub drain: Duration,
 }
 
 impl Default for HttpSettings {
@@ -48,6 +52,7 @@ impl Default for HttpSettings {
         Self {
             header_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
+            drain: Duration::ZERO,
         }
     }
 }

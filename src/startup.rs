@@ -38,6 +38,8 @@ pub struct AppState {
     pub actors: ActorHandles,
     /// Demands and verifies Tencent captcha tickets (`PASSPORT_CAPTCHA`).
     pub captcha: Arc<CaptchaGate>,
+    /// Set once a shutdown signal arrived: `/readyz` answers 503 from then on.
+    pub draining: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -53,6 +55,7 @@ impl AppState {
             binder: BinderPool::new(BINDERS),
             metrics: Arc::new(Metrics::default()),
             actors: ActorHandles::default(),
+            draining: Arc::new(AtomicBool::new(false)),
             db,
             settings: Arc::new(settings),
         })
@@ -144,12 +147,27 @@ impl Application {
         &self.state
     }
 
-    /// Serve until `shutdown` resolves, then let in-flight requests finish.
+    /// Serve until `shutdown` resolves; then answer `/readyz` 503 while still serving for the
+    /// drain delay (`PASSPORT_SHUTDOWN_DRAIN_MS`), stop accepting, and let in-flight requests
+    /// finish.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let app = crate::api::routes(self.state.clone());
+        let draining = self.state.draining.clone();
+        let drain = self.state.settings.http.drain;
+        let shutdown = async move {
+            shutdown.await;
+            draining.store(true, std::sync::atomic::Ordering::SeqCst);
+            if !drain.is_zero() {
+                tracing::info!(
+                    drain_ms = drain.as_millis() as u64,
+                    "draining: /readyz answers 503, still serving until the listener closes"
+                );
+                tokio::time::sleep(drain).await;
+            }
+        };
         let served = crate::server::serve(
             self.acceptor,
             app,

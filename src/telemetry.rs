@@ -96,3 +96,25 @@ pub async fn trace_request<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Resul
     .instrument(span)
     .await
 }
+
+/// Middleware inside the app state (`api::routes`): every answer's latency into the
+/// `passport_http_request_duration_seconds` histogram, by method, route and status.
+pub async fn record_latency<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
+    let metrics = req
+        .data::<crate::startup::AppState>()
+        .map(|s| s.metrics.clone());
+    let method = req.method().as_str().to_owned();
+    let path = req.uri().path().to_owned();
+    let started = Instant::now();
+    let response = ep.get_response(req).await.into_response();
+    if let Some(metrics) = metrics {
+        let status = response.status().as_u16();
+        metrics.request(
+            &method,
+            crate::metrics::route_label(&path, status),
+            status,
+            started.elapsed().as_secs_f64(),
+        );
+    }
+    Ok(response)
+}

@@ -15,7 +15,8 @@ export const repoRoot = path.resolve(here, '../..')
 const bin = process.env.PASSPORT_BIN ?? path.join(repoRoot, 'target/debug/passport')
 export const shotsDir = path.join(repoRoot, 'target/e2e')
 export const ADMIN = { username: 'admin', email: 'admin@example.com', password: 'Admin-pass-2026' }
-export const QQ_APP_ID = '101000001'
+// Against `make cluster` (PASSPORT_E2E_CLUSTER=<cluster/run>): its QQ app, not the dev one.
+export const QQ_APP_ID = process.env.PASSPORT_E2E_CLUSTER ? '102000001' : '101000001'
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -47,8 +48,32 @@ export async function eventually(what, probe, ms = 15000) {
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`)
 }
 
-/** `passport dev` on free ports; `extraEnv` adds or overrides settings (e.g. `PASSPORT_CAPTCHA`). */
+/**
+ * The running cluster (`make cluster`) when PASSPORT_E2E_CLUSTER names its run directory: every
+ * page and API call goes through nginx (https, its self-signed certificate trusted through
+ * NODE_EXTRA_CA_CERTS and ignored by the browser), mails and SMS are read from the SMTP sink's
+ * outbox. `stop()` leaves the cluster running. Overrides: PASSPORT_E2E_BASE_URL,
+ * PASSPORT_E2E_SIM_URL, PASSPORT_E2E_TENCENT_URL, PASSPORT_E2E_OUTBOX_URL.
+ */
+function externalPassport() {
+  const env = process.env
+  return {
+    base: env.PASSPORT_E2E_BASE_URL ?? 'https://127.0.0.1:8443',
+    sim: env.PASSPORT_E2E_SIM_URL ?? 'http://127.0.0.1:8201',
+    tencent: env.PASSPORT_E2E_TENCENT_URL ?? 'http://127.0.0.1:8202',
+    outboxUrl: env.PASSPORT_E2E_OUTBOX_URL ?? 'http://127.0.0.1:2580/outbox',
+    external: true,
+    log: () => '(the cluster logs are in cluster/run/logs/)',
+    async stop() {},
+  }
+}
+
+/**
+ * `passport dev` on free ports; `extraEnv` adds or overrides settings (e.g. `PASSPORT_CAPTCHA`).
+ * With PASSPORT_E2E_CLUSTER set and no `extraEnv`, the running cluster instead.
+ */
 export async function startPassport(extraEnv = {}) {
+  if (process.env.PASSPORT_E2E_CLUSTER && Object.keys(extraEnv).length === 0) return externalPassport()
   const dir = await mkdtemp(path.join(tmpdir(), 'passport-e2e-'))
   const [port, simPort, tencentPort] = [await freePort(), await freePort(), await freePort()]
   const base = `http://127.0.0.1:${port}`
@@ -96,7 +121,7 @@ export async function startPassport(extraEnv = {}) {
 
 export async function launchBrowser() {
   await mkdir(shotsDir, { recursive: true })
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
       '--no-sandbox',
@@ -106,13 +131,17 @@ export async function launchBrowser() {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      // The cluster's nginx has a self-signed certificate.
+      ...(process.env.PASSPORT_E2E_CLUSTER ? ['--ignore-certificate-errors'] : []),
     ],
   })
+  return browser
 }
 
 /** The outbox as scripts read it, newest first. */
 export async function outbox(app) {
-  const r = await fetch(`${app.base}/dev/outbox`, { headers: { Accept: 'application/json' } })
+  const url = app.outboxUrl ?? `${app.base}/dev/outbox`
+  const r = await fetch(url, { headers: { Accept: 'application/json' } })
   if (!r.ok) throw new Error(`outbox: HTTP ${r.status}`)
   return (await r.json()).messages
 }

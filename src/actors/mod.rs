@@ -120,6 +120,7 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
         limiter: Arc::new(refresher::RateLimiter::per_second(
             settings.refresh.rate_per_sec,
         )),
+        metrics: state.metrics.clone(),
     }));
     let scheduler_args = refresher::SchedulerArgs {
         db: state.db.clone(),

@@ -14,6 +14,7 @@ use crate::accounts::qq_tokens::{self, RefreshError, RefreshOutcome};
 use crate::auth::TokenCipher;
 use crate::config::RefreshSettings;
 use crate::jobs::{Job, JobKind, JobPayload};
+use crate::metrics::RefreshMetric;
 use crate::qq::client::QqClient;
 
 /// Spaces calls evenly: at most `rate` per second from this process.
@@ -48,6 +49,7 @@ pub struct RefreshQqToken {
     pub qq: Arc<QqClient>,
     pub cipher: Arc<TokenCipher>,
     pub limiter: Arc<RateLimiter>,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl Perform for RefreshQqToken {
@@ -59,15 +61,23 @@ impl Perform for RefreshQqToken {
                 return Err(PerformError::permanent("not a QQ token refresh"));
             };
             self.limiter.acquire().await;
-            match qq_tokens::refresh_binding(
+            let refreshed = qq_tokens::refresh_binding(
                 &self.db,
                 &self.qq,
                 &self.cipher,
                 binding_id,
                 crate::jobs::now(),
             )
-            .await
-            {
+            .await;
+            self.metrics.refresh(match &refreshed {
+                Ok(RefreshOutcome::Refreshed) => RefreshMetric::Refreshed,
+                Ok(RefreshOutcome::Superseded) => RefreshMetric::Superseded,
+                Ok(RefreshOutcome::Failed { .. }) => RefreshMetric::Failed,
+                Ok(RefreshOutcome::Skipped) => RefreshMetric::Skipped,
+                Err(RefreshError::Transient(_)) => RefreshMetric::Retry,
+                Err(RefreshError::Permanent(_)) => RefreshMetric::Error,
+            });
+            match refreshed {
                 Ok(RefreshOutcome::Failed { qq_code }) => {
                     tracing::warn!(
                         binding_id,

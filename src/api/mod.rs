@@ -129,6 +129,8 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .at("/dev/outbox", get(dev::outbox))
         .at("/dev/panic", get(panic::dev_panic))
         .around(client_addr::resolve)
+        .around(health::database_outage)
+        .around(crate::telemetry::record_latency)
         .data(state)
         .with(panic::catch())
         .around(crate::telemetry::trace_request)

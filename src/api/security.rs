@@ -66,7 +66,11 @@ async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<users::Mode
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "cannot load the signed-in user");
-            poem::Error::from_status(StatusCode::SERVICE_UNAVAILABLE)
+            // The one reason this lookup fails: the database (what /readyz reports too).
+            poem::Error::from(CodedError {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                body: ErrorBody::new("database_unavailable", "服务暂时不可用：数据库无法连接"),
+            })
         })?
         .ok_or_else(|| unauthorized("unauthorized", "请先登录"))?;
     if user.token_version != claims.ver {

@@ -431,6 +431,14 @@ impl TestApp {
         let _ = (&mut self.server).await;
     }
 
+    /// Send the shutdown signal without waiting for the server to finish (it drains, then
+    /// closes; see `shutdown.rs`).
+    pub fn signal_shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+
     /// Stop the server gracefully and wait for it.
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {

@@ -31,6 +31,7 @@ mod qq_login;
 mod qq_sim;
 mod refresher;
 mod robustness;
+mod shutdown;
 mod smtp_sink;
 mod tencent_sim;
 mod tencent_sms;
