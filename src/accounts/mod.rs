@@ -128,13 +128,23 @@ pub enum AccountError {
     /// A forced reset needs a verified email to send the link to.
     #[error("the account has no verified email")]
     NoVerifiedEmail,
+    /// No database connection could be had in time (the database is down or restarting).
+    #[error("the database is unavailable: {0}")]
+    DatabaseUnavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
 
 impl From<DbErr> for AccountError {
     fn from(e: DbErr) -> Self {
-        Self::Internal(format!("database: {e}"))
+        match e {
+            // A pool that cannot hand out a connection, or a connection that broke: the database
+            // is away (a restart, a failover), not a bug; the caller may retry shortly.
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
+                Self::DatabaseUnavailable(e.to_string())
+            }
+            e => Self::Internal(format!("database: {e}")),
+        }
     }
 }
 

@@ -640,7 +640,7 @@ impl AdminApi {
                 .zip(
                     domain::job_subjects::subjects(&state.db, &state.security.cipher, &result.jobs)
                         .await
-                        .map_err(|e| ApiError::internal(&e))?,
+                        .map_err(ApiError::from)?,
                 )
                 .map(|(view, subject)| JobView { subject, ..view })
                 .collect(),
@@ -670,7 +670,7 @@ impl AdminApi {
             std::slice::from_ref(&job),
         )
         .await
-        .map_err(|e| ApiError::internal(&e))?
+        .map_err(ApiError::from)?
         .pop()
         .flatten();
         Ok(Json(JobView {

@@ -93,7 +93,7 @@ impl AdminAuditApi {
         };
         let (entries, total) = audit::search(&state.db, &filter, page, per_page)
             .await
-            .map_err(|e| ApiError::internal(&e))?;
+            .map_err(ApiError::from)?;
         Ok(Json(AuditLog {
             items: entries.into_iter().map(AuditEntryView::from).collect(),
             page,

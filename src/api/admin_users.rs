@@ -135,7 +135,7 @@ async fn detail_of(state: &AppState, id: i64) -> Result<AdminUserDetail, ApiErro
     let (user, binding) = admin_users::detail(&state.db, id).await?;
     let entries = audit::for_target(&state.db, "user", &id.to_string(), DRAWER_LIMIT)
         .await
-        .map_err(|e| ApiError::internal(&e))?;
+        .map_err(ApiError::from)?;
     Ok(AdminUserDetail {
         user: AdminUserView::from(&user),
         mobile: user.mobile,

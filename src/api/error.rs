@@ -80,7 +80,7 @@ pub enum ApiError {
     /// `captcha_unavailable`.
     #[oai(status = 502)]
     BadGateway(Json<ErrorBody>),
-    /// Try again shortly: `overloaded`.
+    /// Try again shortly: `overloaded`, `database_unavailable`.
     #[oai(status = 503)]
     Unavailable(Json<ErrorBody>),
 }
@@ -115,6 +115,15 @@ impl ApiError {
         Self::TooManyRequests(Json(body), retry_after)
     }
 
+    /// The database could not be reached in time: 503, as `/readyz` says meanwhile.
+    pub fn database_unavailable(cause: &dyn std::fmt::Display) -> Self {
+        tracing::warn!(error = %cause, "answering 503 database_unavailable");
+        Self::Unavailable(Json(ErrorBody::new(
+            "database_unavailable",
+            "服务暂时不可用：数据库无法连接",
+        )))
+    }
+
     /// Logged here with the cause; the client sees only a generic message.
     pub fn internal(cause: &dyn std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
@@ -122,6 +131,12 @@ impl ApiError {
             "internal_error",
             "服务器内部错误，请稍后重试",
         )))
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        AccountError::from(e).into()
     }
 }
 
@@ -249,6 +264,7 @@ impl From<AccountError> for ApiError {
                 "no_verified_email",
                 "该账号没有已验证的邮箱，无法发送重置链接",
             ),
+            E::DatabaseUnavailable(cause) => Self::database_unavailable(&cause),
             E::Internal(cause) => Self::internal(&cause),
         }
     }

@@ -154,7 +154,7 @@ impl UsersApi {
             .filter(qq_bindings::Column::UserId.eq(user.id))
             .one(&state.db)
             .await
-            .map_err(|e| ApiError::internal(&e))?
+            .map_err(ApiError::from)?
             .map(|b| QqBindingView {
                 nickname: b.qq_nickname,
                 avatar: b.qq_avatar,
