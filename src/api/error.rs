@@ -80,10 +80,14 @@ pub enum ApiError {
     /// `captcha_unavailable`.
     #[oai(status = 502)]
     BadGateway(Json<ErrorBody>),
-    /// Try again shortly: `overloaded`.
+    /// Try again shortly: `overloaded` (every QQ exchange worker stayed busy while the request
+    /// waited); `Retry-After` and `retry_after` say when.
     #[oai(status = 503)]
-    Unavailable(Json<ErrorBody>),
+    Unavailable(Json<ErrorBody>, #[oai(header = "Retry-After")] u64),
 }
+
+/// What an `overloaded` answer asks the client to wait: a login queue drains in about a second.
+const OVERLOADED_RETRY_AFTER_SECS: u64 = 1;
 
 impl ApiError {
     pub fn bad_request(code: &str, message: &str) -> Self {
@@ -138,10 +142,11 @@ impl From<AccountError> for ApiError {
             E::StateUsed => Self::bad_request("state_used", "这次登录请求已经用过了，请重新登录"),
             E::UnsafeNext => Self::bad_request("invalid_next", "跳转地址必须是本站的相对路径"),
             E::InvalidCode => Self::bad_request("invalid_code", "QQ 授权码格式不正确"),
-            E::Overloaded => Self::Unavailable(Json(ErrorBody::new(
-                "overloaded",
-                "登录人数过多，请稍后重试",
-            ))),
+            E::Overloaded => {
+                let mut body = ErrorBody::new("overloaded", "登录人数过多，请稍后重试");
+                body.retry_after = Some(OVERLOADED_RETRY_AFTER_SECS);
+                Self::Unavailable(Json(body), OVERLOADED_RETRY_AFTER_SECS)
+            }
             E::QqLoginExpired => {
                 Self::unauthorized("qq_login_expired", "QQ 登录已失效，请重新使用 QQ 登录")
             }
