@@ -75,8 +75,7 @@ impl Actor for ExchangeWorker {
                     exchange(&state.client, &state.unionid, &request.code),
                 )
                 .await
-                .unwrap_or(Err(ExchangeError::DeadlinePassed))
-                .map_err(ExchangeError::from);
+                .unwrap_or(Err(ExchangeError::DeadlinePassed));
                 let _ = request.reply.send(result);
                 // `request` (and its lease) drops here: the worker is idle again.
             }

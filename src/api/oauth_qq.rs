@@ -13,8 +13,8 @@ use crate::accounts::next::SafeNext;
 use crate::accounts::qq_login::{self, BindTicket, CallbackOutcome, LoginState, NewAccount};
 use crate::accounts::{self, AccountError, sms_codes};
 use crate::actors::binder::{BinderError, BinderWork};
-use crate::actors::supervisor::AskError;
 use crate::actors::qq_exchange::ExchangeError;
+use crate::actors::supervisor::AskError;
 use crate::api::ApiTags;
 use crate::api::captcha::{self, CaptchaTicket};
 use crate::api::error::ApiError;
@@ -315,8 +315,7 @@ impl OauthQqApi {
         };
         let outcome = state
             .binder
-            .ask(
-                |reply| BinderWork::Callback(Box::new(identity), reply))
+            .ask(|reply| BinderWork::Callback(Box::new(identity), reply))
             .await
             .map_err(binder_failed)??;
         match outcome {
@@ -379,8 +378,9 @@ impl OauthQqApi {
         .await?;
         let user = state
             .binder
-            .ask(
-                |reply| BinderWork::Bind(payload.ticket, Box::new(user), client.to_string(), reply))
+            .ask(|reply| {
+                BinderWork::Bind(payload.ticket, Box::new(user), client.to_string(), reply)
+            })
             .await
             .map_err(binder_failed)??;
         Ok(Json(logged_in(&state, &user, &payload.next)?))
@@ -424,15 +424,9 @@ impl OauthQqApi {
         };
         let user = state
             .binder
-            .ask(
-                |reply| {
-                    BinderWork::Register(
-                        payload.ticket,
-                        Box::new(account),
-                        client.to_string(),
-                        reply,
-                    )
-                })
+            .ask(|reply| {
+                BinderWork::Register(payload.ticket, Box::new(account), client.to_string(), reply)
+            })
             .await
             .map_err(binder_failed)??;
         Ok(RegisterResponse::Created(Json(logged_in(

@@ -7,8 +7,8 @@ pub mod smtp;
 
 use std::time::Duration;
 
-use lettre::message::{Mailbox, MultiPart, header::ContentType};
 use lettre::Message;
+use lettre::message::{Mailbox, MultiPart, header::ContentType};
 use serde::{Deserialize, Serialize};
 
 pub use outbox::{MessageKind, Outbox, OutboxMessage};

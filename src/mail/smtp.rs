@@ -197,7 +197,10 @@ mod tests {
     #[test]
     fn urls_mean_what_they_mean_to_lettre() {
         let pool = SmtpPool::new("smtp://127.0.0.1:2525", Duration::from_secs(1), 4).expect("ok");
-        assert_eq!((pool.target.host.as_str(), pool.target.port), ("127.0.0.1", 2525));
+        assert_eq!(
+            (pool.target.host.as_str(), pool.target.port),
+            ("127.0.0.1", 2525)
+        );
         assert!(matches!(pool.target.tls, Tls::None));
         assert!(pool.target.credentials.is_none());
         let pool = SmtpPool::new(
@@ -209,7 +212,8 @@ mod tests {
         assert_eq!(pool.target.port, 587);
         assert!(matches!(pool.target.tls, Tls::Required(_)));
         assert!(pool.target.credentials.is_some());
-        let pool = SmtpPool::new("smtps://mail.example.com", Duration::from_secs(1), 4).expect("ok");
+        let pool =
+            SmtpPool::new("smtps://mail.example.com", Duration::from_secs(1), 4).expect("ok");
         assert_eq!(pool.target.port, 465);
         assert!(SmtpPool::new("smtp://h?tls=sometimes", Duration::from_secs(1), 4).is_err());
         assert!(SmtpPool::new("http://h", Duration::from_secs(1), 4).is_err());

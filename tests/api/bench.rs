@@ -162,7 +162,10 @@ async fn postfix_sink_drain(backend: Backend, label: &str) -> Option<String> {
     let env: BTreeMap<String, String> = [
         ("PASSPORT_DATABASE_URL", test_db.url.clone()),
         ("PASSPORT_LISTEN", "127.0.0.1:0".to_string()),
-        ("PASSPORT_SMTP_URL", format!("smtp://127.0.0.1:{}", sink.port)),
+        (
+            "PASSPORT_SMTP_URL",
+            format!("smtp://127.0.0.1:{}", sink.port),
+        ),
         (
             "PASSPORT_JOB_CONCURRENCY",
             std::env::var("PASSPORT_JOB_CONCURRENCY").unwrap_or_else(|_| "16".into()),

@@ -1100,7 +1100,11 @@ async fn sequential_mails_reuse_one_connection_without_the_nagle_stall() {
     };
     let mailer = passport::mail::Mailer::from_settings(&settings, Duration::from_secs(5), 4)
         .expect("mailer");
-    let mail = Mail::text("reader@example.com", "Hello", "A body long enough to be a body.");
+    let mail = Mail::text(
+        "reader@example.com",
+        "Hello",
+        "A body long enough to be a body.",
+    );
     // The first mail opens the connection.
     mailer.send(&mail, "warm-up").await.expect("sent");
     let started = Instant::now();

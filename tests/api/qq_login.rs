@@ -995,7 +995,10 @@ async fn a_register_whose_caller_timed_out_never_commits(backend: Backend) {
         "no account created after the caller was told it failed"
     );
     assert_eq!(
-        qq_bindings::Entity::find().count(&app.db).await.expect("count"),
+        qq_bindings::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
         0
     );
     // The ticket and the code are still good: the retry succeeds.
