@@ -4,7 +4,7 @@ CARGO ?= cargo
 PYTHON ?= python3
 BIN := target/debug/passport
 
-.PHONY: run test build deps-test deps-e2e lint openapi openapi-check ui e2e bench clean-var schemathesis \
+.PHONY: run test build deps-test deps-e2e deps-bench lint openapi openapi-check ui e2e bench clean-var schemathesis \
 	cluster cluster-down cluster-drill cluster-e2e cluster-smoke deploy-check
 
 ## make run: build, migrate, and start the service on the embedded defaults (prints the URLs).
@@ -73,7 +73,15 @@ ui:
 # Optimised, without debug info, in its own target profile so `make test` stays a debug build.
 BENCH_PROFILE := bench-opt
 
-bench:
+# postfix's smtp-sink and smtp-source for the mail bench (only the binaries: the postfix daemon is
+# never started). Installed only when missing; needs root.
+deps-bench:
+	@test -x /usr/sbin/smtp-sink || { \
+		echo "deps-bench: installing postfix (for smtp-sink)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postfix >/dev/null; \
+	}
+
+bench: deps-bench
 	$(CARGO) test --profile $(BENCH_PROFILE) --test api bench -- --ignored --nocapture --test-threads=1
 	.ci/pgbench-commit-rate
 

@@ -159,6 +159,7 @@ struct FileSettings {
     sim_listen: Option<String>,
     cors_origins: Option<CorsOrigins>,
     qq_exchange_workers: Option<u64>,
+    qq_exchange_wait_ms: Option<u64>,
     job_poll_max_ms: Option<u64>,
     job_lease_ms: Option<u64>,
     job_backoff_base_ms: Option<u64>,
@@ -234,6 +235,9 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// How many QQ logins may be in flight at once (the code-exchange pool's size).
     pub qq_exchange_workers: usize,
+    /// How long a QQ login waits for a free exchange worker before 503 `overloaded`
+    /// (`PASSPORT_QQ_EXCHANGE_WAIT_MS`, default 2 s).
+    pub qq_exchange_wait: Duration,
     pub jobs: JobSettings,
     pub refresh: RefreshSettings,
     /// The built web app (`make ui` writes `admin-ui/dist`), served for `/login`, `/admin`, ….
@@ -652,6 +656,11 @@ impl Settings {
                     .number(var, from_file)
                     .map(|n| n.map_or(default, |n| Duration::from_millis(n.max(1))))
             };
+        let qq_exchange_wait = ms(
+            "PASSPORT_QQ_EXCHANGE_WAIT_MS",
+            |f| f.qq_exchange_wait_ms,
+            Duration::from_secs(2),
+        )?;
         let refresh_defaults = RefreshSettings::default();
         let secs =
             |var: &'static str, from_file: fn(&FileSettings) -> Option<u64>, default: Duration| {
@@ -825,6 +834,7 @@ impl Settings {
             sim_listen,
             cors_origins,
             qq_exchange_workers,
+            qq_exchange_wait,
             jobs,
             refresh,
             web_dist,

@@ -51,8 +51,12 @@ impl AppState {
             security: Arc::new(Security::new(&settings)),
             qq: Arc::new(qq),
             qq_unionid: Arc::new(AtomicBool::new(true)),
-            exchange: ExchangePool::new(settings.qq_exchange_workers, EXCHANGE_DEADLINE),
-            binder: BinderPool::new(BINDERS),
+            exchange: ExchangePool::new(
+                settings.qq_exchange_workers,
+                settings.qq_exchange_wait,
+                EXCHANGE_DEADLINE,
+            ),
+            binder: BinderPool::new(BINDERS, BINDER_DEADLINE),
             metrics: Arc::new(Metrics::default()),
             actors: ActorHandles::default(),
             draining: Arc::new(AtomicBool::new(false)),
@@ -84,7 +88,11 @@ fn captcha_gate(settings: &CaptchaSettings) -> anyhow::Result<CaptchaGate> {
 /// Binders writing logins and bindings side by side.
 const BINDERS: usize = 8;
 
-/// How long a login waits for QQ's three round trips (the client's own timeouts are shorter).
+/// How long the binder may take to write a login, a binding or a new account.
+const BINDER_DEADLINE: Duration = Duration::from_secs(10);
+
+/// How long a login waits for QQ's three round trips; the worker itself stops at this deadline,
+/// even mid-call, so its answer never arrives after the caller gave up.
 const EXCHANGE_DEADLINE: Duration = Duration::from_secs(20);
 
 /// How long in-flight requests get to finish after a shutdown signal.

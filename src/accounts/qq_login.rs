@@ -116,15 +116,14 @@ pub async fn login_or_pend(
 ) -> Result<CallbackOutcome, AccountError> {
     let sealed = seal(cipher, identity, now)?;
     let txn = db.begin().await?;
-    let binding = qq_bindings::Entity::find()
+    // The binding and its user in one statement (a join): one round trip fewer per login.
+    let found = qq_bindings::Entity::find()
         .filter(qq_bindings::Column::Openid.eq(&identity.openid))
+        .find_also_related(users::Entity)
         .one(&txn)
         .await?;
-    if let Some(binding) = binding {
-        let user = users::Entity::find_by_id(binding.user_id)
-            .one(&txn)
-            .await?
-            .ok_or_else(|| AccountError::Internal("binding without user".into()))?;
+    if let Some((binding, user)) = found {
+        let user = user.ok_or_else(|| AccountError::Internal("binding without user".into()))?;
         super::locking::ensure_unlocked(&user)?;
         let mut active: qq_bindings::ActiveModel = binding.clone().into();
         active.access_token_enc = Set(sealed.access);

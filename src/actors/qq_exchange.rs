@@ -1,21 +1,38 @@
 //! The QQ code-exchange pool: a fixed number of worker actors, each doing one login's QQ round
 //! trips at a time (token → openid → profile). The pool bounds our concurrency towards QQ; a
-//! request that finds every worker busy is refused at once (503 `overloaded`) rather than queued
-//! without bound.
+//! request that finds every worker busy waits for one up to `PASSPORT_QQ_EXCHANGE_WAIT_MS`
+//! (first come, first served), then is refused (503 `overloaded`) rather than queued without
+//! bound.
+//!
+//! A worker is handed out with a [`WorkerLease`] that travels inside the request: it returns the
+//! worker to the idle list when the worker has finished with the request (or the request was
+//! dropped unread), never while the worker is still busy; a caller that goes away mid-wait
+//! frees nothing it does not hold, and a caller that goes away after sending leaves the lease
+//! with the worker, which skips the request if the caller is already gone.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
 
 use super::supervisor::{AskError, ChildSpec, Slot};
 use crate::accounts::qq_login::QqIdentity;
 use crate::qq::client::{QqClient, QqEndpoint, QqError};
 
+/// One code exchange: the code, the moment the caller stops waiting, where the answer goes, and
+/// the lease on the worker (released when the request is done with or dropped).
+pub struct ExchangeRequest {
+    code: String,
+    deadline: Instant,
+    reply: RpcReplyPort<Result<QqIdentity, ExchangeError>>,
+    _lease: WorkerLease,
+}
+
 pub enum ExchangeMsg {
-    Exchange(String, RpcReplyPort<Result<QqIdentity, QqError>>),
+    Exchange(Box<ExchangeRequest>),
     /// Fault injection for tests: the worker panics while handling it.
     Panic,
 }
@@ -47,8 +64,20 @@ impl Actor for ExchangeWorker {
         state: &mut WorkerArgs,
     ) -> Result<(), ActorProcessingErr> {
         match msg {
-            ExchangeMsg::Exchange(code, reply) => {
-                let _ = reply.send(exchange(&state.client, &state.unionid, &code).await);
+            ExchangeMsg::Exchange(request) => {
+                // A caller that has given up (or gone away) gets no QQ calls: its code would be
+                // spent for nothing.
+                if request.reply.is_closed() || Instant::now() >= request.deadline {
+                    return Ok(());
+                }
+                let result = tokio::time::timeout_at(
+                    request.deadline,
+                    exchange(&state.client, &state.unionid, &request.code),
+                )
+                .await
+                .unwrap_or(Err(ExchangeError::DeadlinePassed));
+                let _ = request.reply.send(result);
+                // `request` (and its lease) drops here: the worker is idle again.
             }
             ExchangeMsg::Panic => {
                 panic!("injected panic in a QQ exchange worker (fault injection)")
@@ -60,6 +89,14 @@ impl Actor for ExchangeWorker {
 
 /// Code → tokens → openid (and unionid where the app may ask) → profile.
 async fn exchange(
+    client: &QqClient,
+    unionid: &AtomicBool,
+    code: &str,
+) -> Result<QqIdentity, ExchangeError> {
+    Ok(exchange_with_qq(client, unionid, code).await?)
+}
+
+async fn exchange_with_qq(
     client: &QqClient,
     unionid: &AtomicBool,
     code: &str,
@@ -97,13 +134,36 @@ async fn exchange(
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExchangeError {
-    #[error("every exchange worker is busy")]
+    #[error("every exchange worker stayed busy while the request waited")]
     Overloaded,
+    #[error("QQ did not finish the exchange before the deadline")]
+    DeadlinePassed,
     #[error(transparent)]
     Qq(#[from] QqError),
     #[error("exchange worker: {0}")]
     Worker(#[from] AskError),
 }
+
+/// A worker taken from the idle list, with its semaphore permit. Dropping it puts the worker
+/// back, then frees the permit, so a waiting caller always finds an index.
+pub struct WorkerLease {
+    index: usize,
+    idle: Arc<Mutex<Vec<usize>>>,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Drop for WorkerLease {
+    fn drop(&mut self) {
+        // A poisoned lock only means another thread panicked while pushing: the list is intact.
+        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+        idle.push(self.index);
+    }
+}
+
+/// How much longer than the exchange's own deadline a caller waits for the worker's answer:
+/// the worker always answers (or drops the request) by the deadline, so this only covers a
+/// worker that died with the request.
+const REPLY_GRACE: Duration = Duration::from_secs(1);
 
 /// The handle the HTTP layer uses. Cheap to clone.
 #[derive(Clone)]
@@ -112,17 +172,20 @@ pub struct ExchangePool {
     idle: Arc<Mutex<Vec<usize>>>,
     permits: Arc<Semaphore>,
     deadline: Duration,
+    wait: Duration,
 }
 
 impl ExchangePool {
-    /// `size` workers; a caller waits at most `deadline` for QQ's answers.
-    pub fn new(size: usize, deadline: Duration) -> Self {
+    /// `size` workers; a caller waits at most `wait` for a free worker, then at most `deadline`
+    /// for QQ's answers.
+    pub fn new(size: usize, wait: Duration, deadline: Duration) -> Self {
         let size = size.max(1);
         Self {
             workers: Arc::new((0..size).map(|_| Slot::default()).collect()),
             idle: Arc::new(Mutex::new((0..size).collect())),
             permits: Arc::new(Semaphore::new(size)),
             deadline,
+            wait,
         }
     }
 
@@ -146,26 +209,51 @@ impl ExchangePool {
             .collect()
     }
 
-    /// Exchange a code on an idle worker, or refuse at once when none is idle.
-    pub async fn exchange(&self, code: String) -> Result<QqIdentity, ExchangeError> {
-        let _permit = self
-            .permits
-            .clone()
-            .try_acquire_owned()
+    /// Wait (at most the configured wait) for an idle worker. Cancellation safe: a caller
+    /// dropped while waiting holds nothing.
+    async fn lease(&self) -> Result<WorkerLease, ExchangeError> {
+        let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| ExchangeError::Overloaded)?
             .map_err(|_| ExchangeError::Overloaded)?;
         let index = self
             .idle
             .lock()
-            .map_err(|_| ExchangeError::Overloaded)?
+            .unwrap_or_else(|p| p.into_inner())
             .pop()
+            // Every permit has its index (leases push back before their permit goes), so this
+            // is unreachable; refusing is the safe answer anyway.
             .ok_or(ExchangeError::Overloaded)?;
-        let result = self.workers[index]
-            .ask(|reply| ExchangeMsg::Exchange(code, reply), self.deadline)
-            .await;
-        if let Ok(mut idle) = self.idle.lock() {
-            idle.push(index);
-        }
-        Ok(result??)
+        Ok(WorkerLease {
+            index,
+            idle: self.idle.clone(),
+            _permit: permit,
+        })
+    }
+
+    /// Exchange a code on an idle worker, waiting for one when all are busy.
+    pub async fn exchange(&self, code: String) -> Result<QqIdentity, ExchangeError> {
+        let lease = self.lease().await?;
+        let worker = self.workers[lease.index].clone();
+        let deadline = Instant::now() + self.deadline;
+        worker
+            .ask(
+                |reply| {
+                    ExchangeMsg::Exchange(Box::new(ExchangeRequest {
+                        code,
+                        deadline,
+                        reply,
+                        _lease: lease,
+                    }))
+                },
+                self.deadline + REPLY_GRACE,
+            )
+            .await?
+    }
+
+    /// Workers not leased right now (tests).
+    pub fn idle_workers(&self) -> usize {
+        self.idle.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
 
     /// Make worker `index` panic (tests of supervision). Returns the id of the actor that will

@@ -80,10 +80,17 @@ pub enum ApiError {
     /// `captcha_unavailable`.
     #[oai(status = 502)]
     BadGateway(Json<ErrorBody>),
-    /// Try again shortly: `overloaded`, `database_unavailable`.
+    /// Try again shortly: `overloaded` (every QQ exchange worker stayed busy while the request
+    /// waited), `database_unavailable`; `Retry-After` says when.
     #[oai(status = 503)]
-    Unavailable(Json<ErrorBody>),
+    Unavailable(Json<ErrorBody>, #[oai(header = "Retry-After")] u64),
 }
+
+/// What a `database_unavailable` answer asks the client to wait.
+const DATABASE_RETRY_AFTER_SECS: u64 = 2;
+
+/// What an `overloaded` answer asks the client to wait: a login queue drains in about a second.
+const OVERLOADED_RETRY_AFTER_SECS: u64 = 1;
 
 impl ApiError {
     pub fn bad_request(code: &str, message: &str) -> Self {
@@ -118,10 +125,10 @@ impl ApiError {
     /// The database could not be reached in time: 503, as `/readyz` says meanwhile.
     pub fn database_unavailable(cause: &dyn std::fmt::Display) -> Self {
         tracing::warn!(error = %cause, "answering 503 database_unavailable");
-        Self::Unavailable(Json(ErrorBody::new(
-            "database_unavailable",
-            "服务暂时不可用：数据库无法连接",
-        )))
+        let mut body = ErrorBody::new("database_unavailable", "服务暂时不可用：数据库无法连接");
+        // A restart or failover takes seconds.
+        body.retry_after = Some(DATABASE_RETRY_AFTER_SECS);
+        Self::Unavailable(Json(body), DATABASE_RETRY_AFTER_SECS)
     }
 
     /// Logged here with the cause; the client sees only a generic message.
@@ -153,10 +160,11 @@ impl From<AccountError> for ApiError {
             E::StateUsed => Self::bad_request("state_used", "这次登录请求已经用过了，请重新登录"),
             E::UnsafeNext => Self::bad_request("invalid_next", "跳转地址必须是本站的相对路径"),
             E::InvalidCode => Self::bad_request("invalid_code", "QQ 授权码格式不正确"),
-            E::Overloaded => Self::Unavailable(Json(ErrorBody::new(
-                "overloaded",
-                "登录人数过多，请稍后重试",
-            ))),
+            E::Overloaded => {
+                let mut body = ErrorBody::new("overloaded", "登录人数过多，请稍后重试");
+                body.retry_after = Some(OVERLOADED_RETRY_AFTER_SECS);
+                Self::Unavailable(Json(body), OVERLOADED_RETRY_AFTER_SECS)
+            }
             E::QqLoginExpired => {
                 Self::unauthorized("qq_login_expired", "QQ 登录已失效，请重新使用 QQ 登录")
             }

@@ -1,8 +1,6 @@
 //! `/api/oauth/qq`: the QQ login journey. Authorize URL → QQ → callback → logged in, or bind an
 //! existing account, or register and bind.
 
-use std::time::Duration;
-
 use chrono::Utc;
 use poem::Request;
 use poem::web::Data;
@@ -14,8 +12,9 @@ use crate::accounts::login_state::{self, BrowserNonce};
 use crate::accounts::next::SafeNext;
 use crate::accounts::qq_login::{self, BindTicket, CallbackOutcome, LoginState, NewAccount};
 use crate::accounts::{self, AccountError, sms_codes};
-use crate::actors::binder::BinderMsg;
+use crate::actors::binder::{BinderError, BinderWork};
 use crate::actors::qq_exchange::ExchangeError;
+use crate::actors::supervisor::AskError;
 use crate::api::ApiTags;
 use crate::api::captcha::{self, CaptchaTicket};
 use crate::api::error::ApiError;
@@ -27,9 +26,6 @@ use crate::entities::users;
 use crate::metrics;
 use crate::net::ClientAddr;
 use crate::startup::AppState;
-
-/// How long the binder may take to write a login, a binding or a new account.
-const BINDER_DEADLINE: Duration = Duration::from_secs(10);
 
 pub struct OauthQqApi;
 
@@ -193,6 +189,15 @@ async fn accept_state(
     Ok(login)
 }
 
+/// A binder request that got no answer: a full mailbox or a binder too slow for the deadline is
+/// load (503 `overloaded`), anything else an internal error.
+fn binder_failed(e: BinderError) -> ApiError {
+    match e {
+        BinderError::Busy | BinderError::Ask(AskError::Timeout) => AccountError::Overloaded.into(),
+        BinderError::Ask(e) => ApiError::internal(&e),
+    }
+}
+
 fn login_cookie(req: &Request) -> Option<BrowserNonce> {
     req.headers()
         .get_all(poem::http::header::COOKIE)
@@ -301,7 +306,7 @@ impl OauthQqApi {
                 }
                 .into());
             }
-            Err(e @ ExchangeError::Worker(_)) => {
+            Err(e @ (ExchangeError::Worker(_) | ExchangeError::DeadlinePassed)) => {
                 state
                     .metrics
                     .callback(metrics::CallbackOutcome::QqError(None));
@@ -310,12 +315,9 @@ impl OauthQqApi {
         };
         let outcome = state
             .binder
-            .ask(
-                |reply| BinderMsg::Callback(Box::new(identity), reply),
-                BINDER_DEADLINE,
-            )
+            .ask(|reply| BinderWork::Callback(Box::new(identity), reply))
             .await
-            .map_err(|e| ApiError::internal(&e))??;
+            .map_err(binder_failed)??;
         match outcome {
             CallbackOutcome::LoggedIn(user) => {
                 state.metrics.callback(metrics::CallbackOutcome::LoggedIn);
@@ -376,12 +378,11 @@ impl OauthQqApi {
         .await?;
         let user = state
             .binder
-            .ask(
-                |reply| BinderMsg::Bind(payload.ticket, Box::new(user), client.to_string(), reply),
-                BINDER_DEADLINE,
-            )
+            .ask(|reply| {
+                BinderWork::Bind(payload.ticket, Box::new(user), client.to_string(), reply)
+            })
             .await
-            .map_err(|e| ApiError::internal(&e))??;
+            .map_err(binder_failed)??;
         Ok(Json(logged_in(&state, &user, &payload.next)?))
     }
 
@@ -430,19 +431,11 @@ impl OauthQqApi {
         };
         let user = state
             .binder
-            .ask(
-                |reply| {
-                    BinderMsg::Register(
-                        payload.ticket,
-                        Box::new(account),
-                        client.to_string(),
-                        reply,
-                    )
-                },
-                BINDER_DEADLINE,
-            )
+            .ask(|reply| {
+                BinderWork::Register(payload.ticket, Box::new(account), client.to_string(), reply)
+            })
             .await
-            .map_err(|e| ApiError::internal(&e))??;
+            .map_err(binder_failed)??;
         Ok(RegisterResponse::Created(Json(logged_in(
             &state,
             &user,

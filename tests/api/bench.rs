@@ -89,11 +89,141 @@ async fn bench_backend(backend: Backend) {
     let _ = server.await;
     assert_eq!(sink.by_message_id().len(), queued, "each mail once");
 
+    let postfix = postfix_sink_drain(backend, &label).await;
     println!(
         "BENCH jobs {label:<8} enqueue {single:>8.0} jobs/s (1 per txn)  {batched:>8.0} jobs/s \
          ({JOBS} per txn)  drain to SMTP {drained:>7.0} jobs/s ({queued} mails, concurrency \
          {concurrency})"
     );
+    if let Some(line) = postfix {
+        println!("{line}");
+    }
+}
+
+/// postfix's `smtp-sink` (Debian package `postfix`; only the binary is used, the daemon is never
+/// started), on a free port, counting nothing: the fastest SMTP server at hand.
+struct PostfixSink {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl PostfixSink {
+    const BIN: &str = "/usr/sbin/smtp-sink";
+
+    fn start() -> Option<Self> {
+        let port = crate::smtp_sink::free_port();
+        let child = std::process::Command::new(Self::BIN)
+            .args([&format!("127.0.0.1:{port}"), "1000"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()?;
+        Some(Self { child, port })
+    }
+}
+
+impl Drop for PostfixSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Enqueue from 8 concurrent producers (one job per transaction), then drain into postfix's
+/// smtp-sink; and the sink's own ceiling with `smtp-source`. `None` when postfix is missing.
+async fn postfix_sink_drain(backend: Backend, label: &str) -> Option<String> {
+    if !std::path::Path::new(PostfixSink::BIN).exists() {
+        println!("BENCH jobs {label:<8} postfix's smtp-sink is missing: apt-get install postfix");
+        return None;
+    }
+    let test_db = TestDb::fresh(backend).await?;
+    let db = test_db.connect().await;
+    passport::db::migrate_up(&db).await.expect("migrate");
+    const PRODUCERS: usize = 8;
+    let started = Instant::now();
+    let mut producers = Vec::new();
+    for p in 0..PRODUCERS {
+        let db = db.clone();
+        producers.push(tokio::spawn(async move {
+            for n in (p..JOBS).step_by(PRODUCERS) {
+                jobs::enqueue(&db, NewJob::mail(mail(n)))
+                    .await
+                    .expect("enqueue");
+            }
+        }));
+    }
+    for p in producers {
+        p.await.expect("producer");
+    }
+    let enqueue = JOBS as f64 / started.elapsed().as_secs_f64();
+
+    let sink = PostfixSink::start()?;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let env: BTreeMap<String, String> = [
+        ("PASSPORT_DATABASE_URL", test_db.url.clone()),
+        ("PASSPORT_LISTEN", "127.0.0.1:0".to_string()),
+        (
+            "PASSPORT_SMTP_URL",
+            format!("smtp://127.0.0.1:{}", sink.port),
+        ),
+        (
+            "PASSPORT_JOB_CONCURRENCY",
+            std::env::var("PASSPORT_JOB_CONCURRENCY").unwrap_or_else(|_| "16".into()),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let settings = Settings::resolve(None, &env, Some(Profile::Dev)).expect("settings");
+    let concurrency = settings.jobs.concurrency;
+    let cpu_before = crate::bench_login::process_cpu_seconds();
+    let started = Instant::now();
+    let app = Application::build(settings, false).await.expect("app");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+    let deadline = Instant::now() + Duration::from_secs(600);
+    loop {
+        let counts = jobs::counts_by_state(&db).await.expect("counts");
+        let done = counts.get(&jobs::JobState::Completed).copied().unwrap_or(0);
+        if done as usize >= JOBS {
+            break;
+        }
+        assert!(Instant::now() < deadline, "drain timed out at {done}");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let elapsed = started.elapsed();
+    let cpu = crate::bench_login::process_cpu_seconds() - cpu_before;
+    let _ = stop.send(());
+    let _ = server.await;
+
+    // The sink's own ceiling: postfix's smtp-source, 16 sessions, 5,000 small mails.
+    const SOURCE_MAILS: usize = 5000;
+    let sink_started = Instant::now();
+    let ran = std::process::Command::new("/usr/sbin/smtp-source")
+        .args(["-s", "16", "-m", &SOURCE_MAILS.to_string(), "-l", "300"])
+        .args(["-f", "a@example.com", "-t", "b@example.com"])
+        .arg(format!("127.0.0.1:{}", sink.port))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let ceiling = if ran {
+        format!(
+            "{:.0} mails/s",
+            SOURCE_MAILS as f64 / sink_started.elapsed().as_secs_f64()
+        )
+    } else {
+        "not measured (smtp-source failed)".into()
+    };
+    Some(format!(
+        "BENCH mail {label:<8} enqueue from {PRODUCERS} producers {enqueue:>7.0} jobs/s (1 per txn)  \
+         drain into postfix smtp-sink {:>7.0} mails/s ({JOBS} mails, concurrency {concurrency})  \
+         CPU {:.3} ms/mail (this process)  sink ceiling (smtp-source, 16 sessions) {ceiling}",
+        JOBS as f64 / elapsed.as_secs_f64(),
+        cpu * 1000.0 / JOBS as f64,
+    ))
 }
 
 #[tokio::test(flavor = "multi_thread")]

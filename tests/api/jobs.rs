@@ -1086,3 +1086,36 @@ async fn two_processes_on_one_postgres_drain_the_queue_exactly_once() {
         assert!(mine > 0, "process {} did none of the work", p.pid());
     }
 }
+
+/// Twenty mails one after another: they share one SMTP connection, and none waits out the
+/// server's delayed ACK (about 40 ms a mail without `TCP_NODELAY`: lettre writes the body and
+/// the final `.` separately).
+#[tokio::test]
+async fn sequential_mails_reuse_one_connection_without_the_nagle_stall() {
+    let sink = SmtpSink::start().await;
+    let settings = passport::config::MailSettings {
+        smtp_url: Some(passport::config::Secret::new(sink.url())),
+        from: "荏苒 <no-reply@renran.test>".into(),
+        outbox_dir: std::env::temp_dir(),
+    };
+    let mailer = passport::mail::Mailer::from_settings(&settings, Duration::from_secs(5), 4)
+        .expect("mailer");
+    let mail = Mail::text(
+        "reader@example.com",
+        "Hello",
+        "A body long enough to be a body.",
+    );
+    // The first mail opens the connection.
+    mailer.send(&mail, "warm-up").await.expect("sent");
+    let started = Instant::now();
+    for i in 0..20 {
+        mailer.send(&mail, &format!("m{i}")).await.expect("sent");
+    }
+    let took = started.elapsed();
+    assert_eq!(sink.count(), 21);
+    assert_eq!(sink.connections(), 1, "one connection for every mail");
+    assert!(
+        took < Duration::from_millis(400),
+        "20 mails took {took:?}: ≥ 40 ms each is the Nagle/delayed-ACK stall"
+    );
+}

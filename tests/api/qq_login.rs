@@ -860,9 +860,10 @@ async fn a_panicking_exchange_worker_is_restarted_and_logins_go_on(backend: Back
     }
 }
 
-async fn a_saturated_exchange_pool_answers_503_at_once(backend: Backend) {
+async fn a_login_waits_for_a_busy_exchange_pool_up_to_the_wait_then_gets_503(backend: Backend) {
     let Some(app) = TestApp::spawn_with_sim_and(backend, |env| {
         env.insert("PASSPORT_QQ_EXCHANGE_WORKERS".into(), "1".into());
+        env.insert("PASSPORT_QQ_EXCHANGE_WAIT_MS".into(), "2500".into());
     })
     .await
     else {
@@ -872,24 +873,142 @@ async fn a_saturated_exchange_pool_answers_503_at_once(backend: Backend) {
         json!({"endpoint": "token", "kind": "latency", "latency_ms": 1500, "probability": 1.0}),
     )
     .await;
+    // Behind one slow login (1.5 s of QQ), a second one waits for the worker and succeeds.
     let slow = callback(&app, "slowpoke");
-    let quick = async {
+    let patient = async {
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let started = std::time::Instant::now();
-        let result = callback(&app, "impatient").await;
-        (result, started.elapsed())
+        callback(&app, "patient").await
     };
-    let ((slow_status, slow_body), ((status, body), waited)) = tokio::join!(slow, quick);
+    let ((slow_status, slow_body), (status, body)) = tokio::join!(slow, patient);
+    assert_eq!(slow_status, 200, "{slow_body}");
+    assert_eq!(status, 200, "queued, not refused: {body}");
+    assert_eq!(app.state.exchange.idle_workers(), 1, "the worker is back");
+}
+
+async fn an_exchange_wait_past_its_deadline_answers_503_with_retry_after(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim_and(backend, |env| {
+        env.insert("PASSPORT_QQ_EXCHANGE_WORKERS".into(), "1".into());
+        env.insert("PASSPORT_QQ_EXCHANGE_WAIT_MS".into(), "400".into());
+    })
+    .await
+    else {
+        return;
+    };
+    app.sim_fault(
+        json!({"endpoint": "token", "kind": "latency", "latency_ms": 2000, "probability": 1.0}),
+    )
+    .await;
+    let slow = callback(&app, "slowpoke");
+    let impatient = async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let start = start_login(&app, "/").await;
+        let code = app.sim_code("impatient").await;
+        let started = std::time::Instant::now();
+        let response = app
+            .client
+            .post(app.url("/api/oauth/qq/callback"))
+            .json(&json!({"code": code, "state": start.state}))
+            .header("cookie", &start.cookie)
+            .send()
+            .await
+            .expect("POST");
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        (json_of(response).await, retry_after, started.elapsed())
+    };
+    let ((slow_status, slow_body), ((status, body), retry_after, waited)) =
+        tokio::join!(slow, impatient);
     assert_eq!(slow_status, 200, "{slow_body}");
     assert_eq!(
         (status, body["code"].as_str()),
         (StatusCode::SERVICE_UNAVAILABLE, Some("overloaded")),
         "{body}"
     );
+    assert_eq!(retry_after.as_deref(), Some("1"), "{body}");
+    assert_eq!(body["retry_after"], 1, "{body}");
     assert!(
-        waited < Duration::from_millis(1000),
-        "refused at once, not queued: {waited:?}"
+        waited >= Duration::from_millis(380) && waited < Duration::from_millis(1500),
+        "waited the configured 400 ms, then refused: {waited:?}"
     );
+}
+
+async fn a_caller_that_goes_away_frees_its_exchange_worker(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim_and(backend, |env| {
+        env.insert("PASSPORT_QQ_EXCHANGE_WORKERS".into(), "1".into());
+    })
+    .await
+    else {
+        return;
+    };
+    app.sim_fault(
+        json!({"endpoint": "token", "kind": "latency", "latency_ms": 800, "probability": 1.0}),
+    )
+    .await;
+    // Callers dropped mid-wait and mid-exchange, as a request whose client hung up is.
+    let exchange = app.state.exchange.clone();
+    let sim_code = app.sim_code("quitter").await;
+    let inflight = exchange.exchange(sim_code);
+    assert!(
+        tokio::time::timeout(Duration::from_millis(200), inflight)
+            .await
+            .is_err(),
+        "still at QQ"
+    );
+    let waiting = exchange.exchange("0123456789ABCDEF0123456789ABCDEF".into());
+    assert!(
+        tokio::time::timeout(Duration::from_millis(100), waiting)
+            .await
+            .is_err(),
+        "still waiting"
+    );
+    // The worker comes back when it has finished, and the next login gets it.
+    eventually(Duration::from_secs(5), "the worker is idle again", || {
+        let exchange = exchange.clone();
+        async move { exchange.idle_workers() == 1 }
+    })
+    .await;
+    let (status, body) = callback(&app, "stayer").await;
+    assert_eq!(status, 200, "{body}");
+}
+
+async fn a_register_whose_caller_timed_out_never_commits(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
+    let ticket = bind_ticket(&app, "slowdb").await;
+    let code = sms_code(&app, &ticket, "13800138077").await;
+    let users_before = users::Entity::find().count(&app.db).await.expect("count");
+    // A database slower than the caller's deadline: every binder is busy for 1.5 s while the
+    // register may take 300 ms.
+    app.state.binder.set_deadline(Duration::from_millis(300));
+    app.state.binder.stall(Duration::from_millis(1500));
+    let (status, body) = register(&app, &ticket, "慢数据库", "13800138077", &code).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, Some("overloaded")),
+        "{body}"
+    );
+    // Long after the binders woke up, nothing was written for the refused register.
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    assert_eq!(
+        users::Entity::find().count(&app.db).await.expect("count"),
+        users_before,
+        "no account created after the caller was told it failed"
+    );
+    assert_eq!(
+        qq_bindings::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        0
+    );
+    // The ticket and the code are still good: the retry succeeds.
+    app.state.binder.set_deadline(Duration::from_secs(10));
+    let (status, body) = register(&app, &ticket, "慢数据库", "13800138077", &code).await;
+    assert_eq!(status, 201, "{body}");
 }
 
 // --- The signed-in user's own account -----------------------------------------------------
@@ -1010,7 +1129,10 @@ on_both_backends!(
     open_redirects_malformed_and_oversized_bodies_are_refused,
     two_concurrent_binds_of_one_qq_identity_make_exactly_one_binding,
     a_panicking_exchange_worker_is_restarted_and_logins_go_on,
-    a_saturated_exchange_pool_answers_503_at_once,
+    a_login_waits_for_a_busy_exchange_pool_up_to_the_wait_then_gets_503,
+    an_exchange_wait_past_its_deadline_answers_503_with_retry_after,
+    a_caller_that_goes_away_frees_its_exchange_worker,
+    a_register_whose_caller_timed_out_never_commits,
     unbinding_needs_a_password_and_is_audited,
     stale_missing_and_forged_tokens_are_401,
 );

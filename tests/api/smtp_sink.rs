@@ -61,6 +61,8 @@ struct Shared {
     stall_after_data: AtomicBool,
     /// Wait this long before answering the end of DATA (a slow server).
     delay_after_data: Mutex<Option<Duration>>,
+    /// Connections accepted so far.
+    connections: std::sync::atomic::AtomicUsize,
 }
 
 pub struct SmtpSink {
@@ -126,6 +128,11 @@ impl SmtpSink {
         self.shared.messages.lock().expect("lock").clone()
     }
 
+    /// How many connections clients opened so far.
+    pub fn connections(&self) -> usize {
+        self.shared.connections.load(Ordering::SeqCst)
+    }
+
     pub fn count(&self) -> usize {
         self.shared.messages.lock().expect("lock").len()
     }
@@ -160,6 +167,7 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
         tokio::select! {
             accepted = listener.accept() => {
                 if let Ok((stream, _)) = accepted {
+                    shared.connections.fetch_add(1, Ordering::SeqCst);
                     connections.spawn(serve(stream, shared.clone()));
                 }
             }
