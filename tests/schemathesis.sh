@@ -94,11 +94,14 @@ import json, re, sys, time, urllib.request
 
 base, sim = sys.argv[1], sys.argv[2]
 
+# Keeps the QQ login cookie between authorize-url and the callback, as a browser does.
+opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+
 def call(method, url, body=None):
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(url, data=data, method=method,
                                  headers={"content-type": "application/json"})
-    with urllib.request.urlopen(req, timeout=20) as r:
+    with opener.open(req, timeout=20) as r:
         return json.loads(r.read() or b"null")
 
 state = call("GET", f"{base}/api/oauth/qq/authorize-url?next=/")["state"]
@@ -107,7 +110,7 @@ code = call("POST", f"{sim}/_sim/codes", {
     "sim_user": "schemathesis-reader", "count": 1})["codes"][0]
 ticket = call("POST", f"{base}/api/oauth/qq/callback", {"code": code, "state": state})["bind_ticket"]
 mobile = "13800138123"
-call("POST", f"{base}/api/sms/codes", {"mobile": mobile})
+call("POST", f"{base}/api/sms/codes", {"mobile": mobile, "bind_ticket": ticket})
 sms = None
 for _ in range(100):
     req = urllib.request.Request(f"{base}/dev/outbox", headers={"accept": "application/json"})
