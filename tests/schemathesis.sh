@@ -92,17 +92,18 @@ fi
 # Data for the answers to have fields in: a reader who signed up with QQ (a binding, an SMS job)
 # and a password reset (a mail job).
 "$python" - "$base" "http://127.0.0.1:$sim_port" <<'PY'
-import http.cookiejar, json, re, sys, time, urllib.request
+import json, re, sys, time, urllib.request
 
 base, sim = sys.argv[1], sys.argv[2]
-# One browser: the QQ login cookie set with the authorize URL goes back with the callback.
-browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+# Keeps the QQ login cookie between authorize-url and the callback, as a browser does.
+opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
 
 def call(method, url, body=None):
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(url, data=data, method=method,
                                  headers={"content-type": "application/json"})
-    with browser.open(req, timeout=20) as r:
+    with opener.open(req, timeout=20) as r:
         return json.loads(r.read() or b"null")
 
 state = call("GET", f"{base}/api/oauth/qq/authorize-url?next=/")["state"]

@@ -232,7 +232,7 @@ async fn a_locked_account_is_refused_on_every_sign_in_path(backend: Backend) {
         .filter_map(|e| e["action"].as_str())
         .collect();
     assert_eq!(actions, ["user.unlock", "user.lock"], "{detail}");
-    assert_eq!(detail["qq"]["qq_nickname"].is_string(), true, "{detail}");
+    assert!(detail["qq"]["qq_nickname"].is_string(), "{detail}");
     for (query, expected) in [
         (format!("target_type=user&target_id={user_id}"), 2),
         ("actor=guanliyuan".to_owned(), 2),

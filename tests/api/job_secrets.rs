@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::email_change::{change_email, follow, link_token, mails_to};
 use crate::helpers::{Backend, TestApp, eventually, eventually_some};
-use crate::qq_login::{PASSWORD, bind_ticket, json_of};
+use crate::qq_login::{PASSWORD, json_of};
 use crate::smtp_sink::{SmtpSink, free_port};
 
 /// A `jobs` row as the database holds it.
@@ -108,7 +108,7 @@ async fn reader(app: &TestApp, username: &str, email: Option<&str>) -> (users::M
 /// While queued: the payload column names only the kind; the code and the links are in the
 /// sealed copy, which opens (with the token key) to the real, working secret.
 async fn queued_codes_and_links_are_sealed(backend: Backend) {
-    let Some(app) = TestApp::spawn_with_sim_and(backend, |env| {
+    let Some(app) = TestApp::spawn_with(backend, |env| {
         // Nothing runs: the jobs stay as queued.
         env.insert("PASSPORT_JOB_CONCURRENCY".into(), "0".into());
     })
@@ -116,11 +116,10 @@ async fn queued_codes_and_links_are_sealed(backend: Backend) {
     else {
         return;
     };
-    let ticket = bind_ticket(&app, "sealed_sms_reader").await;
     let (status, body) = json_of(
         app.post_json(
             "/api/sms/codes",
-            &json!({"mobile": "13800138333", "bind_ticket": ticket}),
+            &json!({"mobile": "13800138333", "purpose": "signup"}),
         )
         .await,
     )
@@ -164,8 +163,8 @@ async fn queued_codes_and_links_are_sealed(backend: Backend) {
     // The sealed copies hold the real secrets: the code verifies, the links work.
     let sms = open(&app, &queued[0]);
     assert_eq!(sms["kind"], "sms");
-    // A templated SMS: the code is a parameter, the gateway renders (or Tencent fills) the text.
-    let code = sms["code"].as_str().expect("the code").to_owned();
+    // The templated SMS carries the code as a template parameter.
+    let code = sms["code"].as_str().expect("a code in the SMS").to_owned();
     let stored = sms_codes::Entity::find()
         .one(&app.db)
         .await
@@ -203,14 +202,13 @@ async fn queued_codes_and_links_are_sealed(backend: Backend) {
 
 /// Delivered: the outbox got the same SMS and mails; afterwards no row holds a code or a link.
 async fn delivered_secrets_are_gone_from_the_jobs_table(backend: Backend) {
-    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+    let Some(app) = TestApp::spawn(backend).await else {
         return;
     };
-    let ticket = bind_ticket(&app, "delivered_sms_reader").await;
     let (status, _) = json_of(
         app.post_json(
             "/api/sms/codes",
-            &json!({"mobile": "13800138444", "bind_ticket": ticket}),
+            &json!({"mobile": "13800138444", "purpose": "signup"}),
         )
         .await,
     )
