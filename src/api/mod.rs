@@ -122,6 +122,9 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .at("/assets/:file", get(web::asset))
         .at("/dev/outbox", get(dev::outbox))
         .at("/dev/panic", get(panic::dev_panic))
+        // `/` redirects to /login; every other path gets the app's 404 page (unknown `/api/*`
+        // paths answer JSON inside the nest).
+        .at("/*path", web::fallback)
         .around(client_addr::resolve)
         .data(state)
         .with(panic::catch())

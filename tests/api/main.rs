@@ -16,6 +16,7 @@ mod bench_reset;
 mod email_change;
 mod captcha;
 mod foundation;
+mod front_door;
 mod itsdangerous;
 mod job_secrets;
 mod jobs;

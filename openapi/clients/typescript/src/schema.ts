@@ -242,6 +242,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The API's index: name, version, and links to the docs and the spec. */
+        get: operations["getApiIndex"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/bindings": {
         parameters: {
             query?: never;
@@ -417,6 +434,29 @@ export interface components {
         Accepted: {
             /** @description What to tell the person (the same whatever happened). */
             message: string;
+        };
+        /**
+         * ApiIndex
+         * @description `GET /api`: what this API is and where it is described.
+         */
+        ApiIndex: {
+            /** @description Always `passport`. */
+            name: string;
+            /** @description The server's semantic version. */
+            version: string;
+            /** @description What the API is for, in Chinese. */
+            description: string;
+            /** @description Where to read more, as paths on this server. */
+            links: components["schemas"]["ApiLinks"] & unknown;
+        };
+        /** ApiLinks */
+        ApiLinks: {
+            /** @description Interactive API docs (Swagger UI): `/docs`. */
+            docs: string;
+            /** @description The OpenAPI spec: `/openapi.json`. */
+            openapi: string;
+            /** @description Name and version alone: `/api/version`. */
+            version: string;
         };
         /**
          * AuditActor
@@ -2524,6 +2564,25 @@ export interface operations {
                 };
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["VersionInfo"];
+                };
+            };
+        };
+    };
+    getApiIndex: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ApiIndex"];
                 };
             };
         };
