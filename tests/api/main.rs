@@ -5,6 +5,7 @@
 #[macro_use]
 mod helpers;
 
+mod accounts;
 mod admin;
 mod admin_audit;
 mod bench;
@@ -13,16 +14,16 @@ mod bench_login;
 mod bench_memory;
 mod bench_refresh;
 mod bench_reset;
-mod email_change;
 mod captcha;
+mod email_change;
 mod foundation;
 mod front_door;
 mod itsdangerous;
 mod job_secrets;
 mod jobs;
-mod notices;
 mod key_rotation;
 mod login_csrf;
+mod notices;
 mod password_reset;
 mod qq_client;
 mod qq_login;
