@@ -410,6 +410,8 @@ fn per_page_of(per_page: Option<u64>, default: u64, max: u64) -> Result<u64, Api
 
 #[OpenApi(prefix_path = "/admin", tag = "ApiTags::Admin")]
 impl AdminApi {
+    /// List QQ bindings / 查询 QQ 绑定列表（仅管理员）
+    ///
     /// QQ bindings, searched, filtered, sorted and paged (staff only).
     ///
     /// `q` matches an exact openid or unionid, or a prefix (case-sensitive) of the username, the
@@ -470,6 +472,8 @@ impl AdminApi {
         }))
     }
 
+    /// One QQ binding / 查看 QQ 绑定详情（仅管理员）
+    ///
     /// One binding with its whole openid, token history and audit entries (never its tokens).
     #[oai(
         path = "/bindings/:id",
@@ -504,6 +508,8 @@ impl AdminApi {
         }))
     }
 
+    /// Refresh a binding's QQ token now / 立即刷新 QQ 令牌（仅管理员）
+    ///
     /// Refresh the binding's QQ token now: queues a refresh job (at most one live job per
     /// binding; asking again returns the queued one). Audited as `qq_binding.refresh`.
     #[oai(
@@ -525,6 +531,8 @@ impl AdminApi {
         })))
     }
 
+    /// Unbind a QQ binding / 解除 QQ 绑定（须填原因，记入审计，仅管理员）
+    ///
     /// Unbind: delete the binding (the account stays). `reason` is required (400
     /// `reason_required` when missing or blank); audited as `qq_binding.unbind` with it.
     #[oai(
@@ -554,6 +562,8 @@ impl AdminApi {
         Ok(UnbindResponse::Unbound)
     }
 
+    /// The job queue / 查看任务队列（仅管理员）
+    ///
     /// The job queue: counts by state, and the newest jobs (of one `state`, or all) with their
     /// last error. Payloads are not shown.
     #[oai(path = "/jobs", method = "get", operation_id = "adminListJobs")]
@@ -592,6 +602,8 @@ impl AdminApi {
         }))
     }
 
+    /// Retry a job / 重试任务（仅管理员）
+    ///
     /// Put a discarded or retryable job back in the queue now with fresh attempts. Audited as
     /// `job.retry`.
     #[oai(
@@ -610,6 +622,8 @@ impl AdminApi {
         Ok(Json(JobView::from(&job)))
     }
 
+    /// Daily statistics / 每日统计：QQ 登录与新增绑定（仅管理员）
+    ///
     /// QQ logins and new bindings per UTC day, for the last `days` days (1–90, default 30),
     /// today included.
     #[oai(

@@ -35,6 +35,8 @@ pub struct AuditLog {
 
 #[OpenApi(prefix_path = "/admin", tag = "ApiTags::Admin")]
 impl AdminAuditApi {
+    /// Audit entries about one target / 查看某对象的审计记录（仅管理员）
+    ///
     /// The audit entries about one target, newest first (staff only); also after the target
     /// was deleted (an unbound binding).
     #[oai(path = "/audit", method = "get", operation_id = "adminListAudit")]

@@ -32,17 +32,17 @@ use crate::startup::AppState;
 
 #[derive(Tags)]
 pub enum ApiTags {
-    /// Sign in with QQ: authorize URL, callback, bind or register.
+    /// Sign in with QQ: authorize URL, callback, bind or register / QQ 登录：授权地址、回调、绑定或注册
     QqLogin,
-    /// SMS verification codes.
+    /// SMS verification codes / 短信验证码
     Sms,
-    /// Password login and the signed-in user's account.
+    /// Password login and the signed-in user's account / 密码登录与当前账号
     Users,
-    /// Password reset by email, and the account's verified email.
+    /// Password reset by email, and the account's verified email / 邮箱找回密码与邮箱验证
     Password,
-    /// About the server itself.
+    /// About the server itself / 服务信息
     System,
-    /// The admin panel (staff only): QQ bindings, the job queue, daily statistics.
+    /// The admin panel (staff only): QQ bindings, the job queue, daily statistics / 管理后台（仅管理员）
     Admin,
 }
 
@@ -218,4 +218,45 @@ fn too_large() -> Response {
     Json(error::ErrorBody::new("payload_too_large", "请求内容过大"))
         .with_status(StatusCode::PAYLOAD_TOO_LARGE)
         .into_response()
+}
+
+#[cfg(test)]
+mod spec_language_tests {
+    //! The frontend team reads Chinese: Swagger UI must show every operation's summary and
+    //! every error description in Chinese beside the English (`English / 中文`).
+
+    fn has_chinese(text: &str) -> bool {
+        text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    #[test]
+    fn every_summary_and_error_description_is_in_chinese_beside_the_english() {
+        let spec: serde_json::Value =
+            serde_json::from_str(&super::openapi_json()).expect("the spec is JSON");
+        let mut missing = Vec::new();
+        let paths = spec["paths"].as_object().expect("paths");
+        for (path, item) in paths {
+            for (method, op) in item.as_object().expect("path item") {
+                let summary = op["summary"].as_str().unwrap_or("");
+                let bilingual = summary
+                    .split_once(" / ")
+                    .is_some_and(|(en, zh)| !has_chinese(en) && has_chinese(zh));
+                if !bilingual {
+                    missing.push(format!("{method} {path}: summary {summary:?}"));
+                }
+                let responses = op["responses"].as_object().expect("responses");
+                for (status, response) in responses {
+                    let description = response["description"].as_str().unwrap_or("");
+                    if status.starts_with(['4', '5']) && !has_chinese(description) {
+                        missing.push(format!("{method} {path}: {status} {description:?}"));
+                    }
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "write `English / 中文`:\n{}",
+            missing.join("\n")
+        );
+    }
 }

@@ -40,7 +40,7 @@ pub struct ApiLinks {
 
 #[OpenApi(tag = "ApiTags::System")]
 impl SystemApi {
-    /// Server name and version.
+    /// Server name and version / 服务名称和版本
     #[oai(path = "/version", method = "get", operation_id = "getVersion")]
     async fn version(&self) -> Json<VersionInfo> {
         Json(VersionInfo {
@@ -49,6 +49,8 @@ impl SystemApi {
         })
     }
 
+    /// The API index / 接口索引（名称、版本、文档链接）
+    ///
     /// The API's index: name, version, and links to the docs and the spec.
     #[oai(path = "/", method = "get", operation_id = "getApiIndex")]
     async fn index(&self) -> Json<ApiIndex> {

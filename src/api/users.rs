@@ -118,6 +118,8 @@ pub fn issue_token(state: &AppState, user: &users::Model) -> Result<String, ApiE
 
 #[OpenApi(tag = "ApiTags::Users")]
 impl UsersApi {
+    /// Sign in with a password / 用密码登录
+    ///
     /// Sign in with username, mobile or email and a password.
     #[oai(path = "/users/login", method = "post", operation_id = "login")]
     async fn login(
@@ -146,6 +148,8 @@ impl UsersApi {
         }))
     }
 
+    /// The signed-in user / 获取当前登录用户及其绑定
+    ///
     /// The signed-in user and their bindings.
     #[oai(path = "/users/me", method = "get", operation_id = "getMe")]
     async fn me(&self, state: Data<&AppState>, auth: BearerAuth) -> Result<Json<Me>, ApiError> {
@@ -178,6 +182,8 @@ impl UsersApi {
         }))
     }
 
+    /// Unbind QQ / 解除 QQ 绑定
+    ///
     /// Remove the signed-in user's QQ binding (they must have a password to sign in with).
     #[oai(
         path = "/users/me/bindings/qq",

@@ -9,8 +9,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The QQ authorize URL for a login that returns to `next` (a same-site path, default `/`).
-         * @description Also sets the `passport_qq_login` cookie: the state works only in this browser (call with
+         * Get the QQ authorize URL / 获取 QQ 授权登录地址
+         * @description The QQ authorize URL for a login that returns to `next` (a same-site path, default `/`).
+         *
+         *     Also sets the `passport_qq_login` cookie: the state works only in this browser (call with
          *     credentials from another origin), and only once.
          */
         get: operations["getQqAuthorizeUrl"];
@@ -32,8 +34,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Finish a QQ login: exchange the code, then log in a bound user or ask to bind.
-         * @description Needs the `passport_qq_login` cookie that `getQqAuthorizeUrl` set in this browser (400
+         * Finish a QQ login / 完成 QQ 登录（用授权码登录或换取绑定凭证）
+         * @description Finish a QQ login: exchange the code, then log in a bound user or ask to bind.
+         *
+         *     Needs the `passport_qq_login` cookie that `getQqAuthorizeUrl` set in this browser (400
          *     `state_not_this_browser` without it), and each state works once (400 `state_used`).
          */
         post: operations["qqCallback"];
@@ -52,7 +56,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Bind the ticket's QQ identity to an existing account, proven by its password. */
+        /**
+         * Bind QQ to an existing account / 将 QQ 绑定到已有账号（验证密码）
+         * @description Bind the ticket's QQ identity to an existing account, proven by its password.
+         */
         post: operations["qqBind"];
         delete?: never;
         options?: never;
@@ -69,7 +76,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an account for the ticket's QQ identity (mobile proven by an SMS code) and bind it. */
+        /**
+         * Register with QQ / 用 QQ 注册新账号（手机号 + 短信验证码）
+         * @description Create an account for the ticket's QQ identity (mobile proven by an SMS code) and bind it.
+         */
         post: operations["qqRegister"];
         delete?: never;
         options?: never;
@@ -87,9 +97,19 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Send a 6-digit code to a mobile, for the registration of a live bind ticket. Once per 60
+         * Send a 6-digit SMS code for a purpose / 发送短信验证码（注册、登录或重置密码）
+         * @description `qq_register` needs the live bind ticket of the QQ registration; `signup`, `login` and
+         *     `reset_password` need the captcha as the policy says (under `risk`, always). `signup` and
+         *     `qq_register` answer 409 `mobile_taken` when the mobile already has an account (nothing
+         *     is sent; sign in instead). `login` and `reset_password` answer 202 whether or not the
+         *     mobile has an account; the code is sent only when it has (no enumeration). Once per 60
          *     seconds per mobile; quotas per client (hour and day), per mobile (day) and for the whole
-         *     service (day) answer 429 with `retry_after`.
+         *     service (day), shared by all purposes, answer 429 with `retry_after`.
+         *
+         *     `qq_register` 需要 QQ 登录返回的有效绑定凭证；`signup`、`login`、`reset_password` 按策略需要
+         *     安全验证（risk 策略下总是需要）。注册用途下手机号已注册时返回 409 `mobile_taken`，不发送短信。
+         *     登录和重置密码用途无论手机号是否注册都返回 202，只有已注册的手机号才会收到短信。同一手机号
+         *     60 秒内只能发送一次，每个客户端每小时、每天以及全站每天的条数有上限（各用途共用）。
          */
         post: operations["sendSmsCode"];
         delete?: never;
@@ -107,7 +127,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with username, mobile or email and a password. */
+        /**
+         * Sign in with a password / 用密码登录
+         * @description Sign in with username, mobile or email and a password.
+         */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -122,14 +145,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in user and their bindings. */
-        get: operations["getMe"];
+        get?: never;
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit nickname and avatar / 修改昵称和头像
+         * @description Absent fields stay as they are; `avatar: ""` removes the avatar. 409 `nickname_taken`.
+         *
+         *     未提供的字段保持不变；头像须为 https 地址，传空字符串表示移除头像。
+         */
+        patch: operations["updateMe"];
         trace?: never;
     };
     "/users/me/bindings/qq": {
@@ -142,8 +170,160 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove the signed-in user's QQ binding (they must have a password to sign in with). */
+        /**
+         * Unbind QQ / 解除 QQ 绑定
+         * @description Remove the signed-in user's QQ binding (they must have a password to sign in with).
+         */
         delete: operations["unbindQq"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign up with a mobile and an SMS code / 手机号注册
+         * @description Creates the account (a generated `rr_…` username, changeable once) with the mobile, the
+         *     nickname and the password, and consumes the `signup` code, in one transaction; answers
+         *     logged in. 409 `nickname_taken` / `mobile_taken`; the code stays usable then.
+         *
+         *     使用手机号和短信验证码（用途 `signup`）注册，成功后直接登录。昵称或手机号已被使用时返回 409，
+         *     验证码仍可继续使用。
+         */
+        post: operations["signup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/login/sms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with an SMS code / 短信验证码登录
+         * @description Throttled like password login (per account and per client, 429 `too_many_attempts`). A
+         *     wrong code, a code for another purpose and a mobile without an account are all 400
+         *     `sms_code_invalid`; a locked account 403 `account_locked`.
+         *
+         *     使用手机号和短信验证码（用途 `login`）登录；与密码登录共用失败次数限制。
+         */
+        post: operations["loginSms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Is a nickname or mobile free? / 检查昵称、手机号是否可用
+         * @description For the sign-up and QQ registration forms, before the SMS is requested or the form
+         *     submitted. Answers only about what was asked. Throttled per client (30 a minute, then
+         *     429 `too_many_attempts`). A taken mobile is visible here, as on every sign-up page; the
+         *     sign-in and reset paths never reveal it.
+         *
+         *     注册表单用：检查昵称和手机号能否使用（每个客户端每分钟 30 次）。
+         */
+        get: operations["checkAvailability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change the password / 修改密码
+         * @description Needs the current password (400 `current_password_required` / `wrong_password`,
+         *     throttled like logins); an account made through QQ without a password sets its first one
+         *     after a QQ login within the last 10 minutes (400 `recent_qq_login_required`). Every
+         *     session ends (the token version is bumped); the answer carries a new token. The owner is
+         *     told at the verified email.
+         *
+         *     需要当前密码；没有密码的 QQ 账号需在 10 分钟内用 QQ 登录过才能设置密码。修改后其他登录全部失效，
+         *     返回新的令牌，并邮件通知账号主人。
+         */
+        put: operations["changePassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/username": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace the generated username, once / 修改用户名（仅一次）
+         * @description Allowed while the username is still the generated `rr_…` one; 409
+         *     `username_already_changed` afterwards, 409 `username_taken` when another account has it.
+         *
+         *     系统生成的 `rr_…` 用户名可以修改一次；已修改过或用户名已被使用时返回 409。
+         */
+        put: operations["changeUsername"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/password-resets/sms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with an SMS code / 短信验证码重置密码
+         * @description The `reset_password` code (sent only to a mobile with an account) sets the password once,
+         *     ends every session and tells the owner at the verified email. 400 `sms_code_invalid`
+         *     (wrong, used, another purpose, no account), `sms_code_expired`,
+         *     `sms_code_too_many_attempts`, `invalid_password`.
+         *
+         *     使用用途为 `reset_password` 的短信验证码设置新密码；成功后所有登录失效，并邮件通知账号主人。
+         */
+        post: operations["resetPasswordBySms"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -159,7 +339,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Ask for a reset link. Always 202 with the same body, whether or not the address has an
+         * Request a reset link by email / 通过邮箱申请重置密码链接
+         * @description Ask for a reset link. Always 202 with the same body, whether or not the address has an
          *     account; throttled per address and per client (beyond it, still 202, nothing is sent).
          */
         post: operations["requestPasswordReset"];
@@ -178,7 +359,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Set a new password with the token of a reset link. */
+        /**
+         * Set a new password with a reset link / 用重置链接设置新密码
+         * @description Set a new password with the token of a reset link.
+         */
         post: operations["confirmPasswordReset"];
         delete?: never;
         options?: never;
@@ -195,7 +379,8 @@ export interface paths {
         };
         get?: never;
         /**
-         * Set the signed-in account's email: a verification link is mailed to it; the address is
+         * Set the account's email / 设置账号邮箱（发送验证链接）
+         * @description Set the signed-in account's email: a verification link is mailed to it; the address is
          *     the account's once the link is followed. Needs the current password (throttled like
          *     logins), or for an account without one a QQ login within the last 10 minutes. A new
          *     request voids every older link.
@@ -217,7 +402,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Follow an email verification link. */
+        /**
+         * Verify an email / 验证邮箱（打开验证链接）
+         * @description Follow an email verification link.
+         */
         post: operations["verifyEmail"];
         delete?: never;
         options?: never;
@@ -232,7 +420,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server name and version. */
+        /** Server name and version / 服务名称和版本 */
         get: operations["getVersion"];
         put?: never;
         post?: never;
@@ -249,7 +437,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The API's index: name, version, and links to the docs and the spec. */
+        /**
+         * The API index / 接口索引（名称、版本、文档链接）
+         * @description The API's index: name, version, and links to the docs and the spec.
+         */
         get: operations["getApiIndex"];
         put?: never;
         post?: never;
@@ -267,8 +458,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * QQ bindings, searched, filtered, sorted and paged (staff only).
-         * @description `q` matches an exact openid or unionid, or a prefix (case-sensitive) of the username, the
+         * List QQ bindings / 查询 QQ 绑定列表（仅管理员）
+         * @description QQ bindings, searched, filtered, sorted and paged (staff only).
+         *
+         *     `q` matches an exact openid or unionid, or a prefix (case-sensitive) of the username, the
          *     user's nickname or the QQ nickname. `status`: `fresh` (refresh ok, token expires in more
          *     than 7 days), `expiring` (refresh ok, expires within 7 days), `expired` (refresh ok,
          *     `token_expires_at <= now`), `refresh_failed` (the refresher gave up). Paging: pass the
@@ -291,12 +484,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One binding with its whole openid, token history and audit entries (never its tokens). */
+        /**
+         * One QQ binding / 查看 QQ 绑定详情（仅管理员）
+         * @description One binding with its whole openid, token history and audit entries (never its tokens).
+         */
         get: operations["adminGetBinding"];
         put?: never;
         post?: never;
         /**
-         * Unbind: delete the binding (the account stays). `reason` is required (400
+         * Unbind a QQ binding / 解除 QQ 绑定（须填原因，记入审计，仅管理员）
+         * @description Unbind: delete the binding (the account stays). `reason` is required (400
          *     `reason_required` when missing or blank); audited as `qq_binding.unbind` with it.
          */
         delete: operations["adminUnbindBinding"];
@@ -315,7 +512,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Refresh the binding's QQ token now: queues a refresh job (at most one live job per
+         * Refresh a binding's QQ token now / 立即刷新 QQ 令牌（仅管理员）
+         * @description Refresh the binding's QQ token now: queues a refresh job (at most one live job per
          *     binding; asking again returns the queued one). Audited as `qq_binding.refresh`.
          */
         post: operations["adminRefreshBinding"];
@@ -333,7 +531,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The job queue: counts by state, and the newest jobs (of one `state`, or all) with their
+         * The job queue / 查看任务队列（仅管理员）
+         * @description The job queue: counts by state, and the newest jobs (of one `state`, or all) with their
          *     last error. Payloads are not shown.
          */
         get: operations["adminListJobs"];
@@ -355,7 +554,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Put a discarded or retryable job back in the queue now with fresh attempts. Audited as
+         * Retry a job / 重试任务（仅管理员）
+         * @description Put a discarded or retryable job back in the queue now with fresh attempts. Audited as
          *     `job.retry`.
          */
         post: operations["adminRetryJob"];
@@ -373,7 +573,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * QQ logins and new bindings per UTC day, for the last `days` days (1–90, default 30),
+         * Daily statistics / 每日统计：QQ 登录与新增绑定（仅管理员）
+         * @description QQ logins and new bindings per UTC day, for the last `days` days (1–90, default 30),
          *     today included.
          */
         get: operations["adminDailyStats"];
@@ -393,7 +594,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The audit entries about one target, newest first (staff only); also after the target
+         * Audit entries about one target / 查看某对象的审计记录（仅管理员）
+         * @description The audit entries about one target, newest first (staff only); also after the target
          *     was deleted (an unbound binding).
          */
         get: operations["adminListAudit"];
@@ -413,7 +615,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * How to show the captcha: the policy, the app id and the script to load. Protected
+         * Captcha settings for the page / 获取安全验证（验证码）配置
+         * @description How to show the captcha: the policy, the app id and the script to load. Protected
          *     requests (password login, QQ bind, SMS codes) answer 400 `captcha_required` when they need
          *     a `captcha` and 400 `captcha_failed` when the one sent did not pass.
          */
@@ -504,6 +707,24 @@ export interface components {
              *     brings back the same one before posting it: that ties the login to this browser.
              */
             state: string;
+        };
+        /**
+         * Availability
+         * @description Whether one value can be used.
+         */
+        Availability: {
+            available: boolean;
+            /** @description Why not: `invalid_nickname`, `invalid_mobile`, `nickname_taken`, `mobile_taken`. */
+            reason?: string | null;
+            /** @description What to tell the person, in Chinese. */
+            message?: string | null;
+        };
+        /** AvailabilityAnswer */
+        AvailabilityAnswer: {
+            /** @description Present when `nickname` was asked about. */
+            nickname?: (components["schemas"]["Availability"] & unknown) | null;
+            /** @description Present when `mobile` was asked about. */
+            mobile?: (components["schemas"]["Availability"] & unknown) | null;
         };
         /** BindRequest */
         BindRequest: {
@@ -821,13 +1042,43 @@ export interface components {
             username: string;
             nickname: string;
             avatar: string;
+            /** @description The whole mobile (kept for existing clients; pages show `mobile_masked`). */
             mobile?: string | null;
+            /** @description The mobile for display, `138****8000`. */
+            mobile_masked?: string | null;
+            /**
+             * @description Whether the username is still the generated `rr_…` one, which may be replaced once
+             *     (`PUT /users/me/username`).
+             */
+            username_changeable: boolean;
             /** @description The verified email, if any (only a verified address receives reset links). */
             email?: string | null;
             /** @description Whether a password is set (needed before QQ can be unbound). */
             has_password: boolean;
             is_staff: boolean;
             bindings: components["schemas"]["Bindings"];
+        };
+        /** PasswordChange */
+        PasswordChange: {
+            /**
+             * @description The current password. An account without one (made through QQ) leaves it out and must
+             *     have signed in with QQ within the last 10 minutes to set its first password.
+             */
+            current_password?: string;
+            /** @description 8–128 characters, at least two of letters, digits and symbols. */
+            new_password: string;
+        };
+        /** PasswordChanged */
+        PasswordChanged: {
+            /** @description A new JWT: every earlier token of this account (this one too) is revoked. */
+            token: string;
+        };
+        /** ProfileUpdate */
+        ProfileUpdate: {
+            /** @description 2–20 characters; unchanged when absent. */
+            nickname?: string;
+            /** @description An `https://` image URL, or empty to remove it; unchanged when absent. */
+            avatar?: string;
         };
         /** QqBindingView */
         QqBindingView: {
@@ -895,15 +1146,36 @@ export interface components {
         ResetRequest: {
             email: string;
         };
+        /** SignupRequest */
+        SignupRequest: {
+            /** @description Mainland China mobile, 11 digits. */
+            mobile: string;
+            /** @description The 6-digit code sent by `POST /sms/codes` with purpose `signup`. */
+            sms_code: string;
+            /** @description 2–20 characters. */
+            nickname: string;
+            /** @description 8–128 characters, at least two of letters, digits and symbols. */
+            password: string;
+        };
+        /**
+         * @description What a code is for; it is accepted only for that.
+         * @enum {string}
+         */
+        SmsCodePurpose: "qq_register" | "signup" | "login" | "reset_password";
         /** SmsCodeRequest */
         SmsCodeRequest: {
             /** @description Mainland China mobile, 11 digits. */
             mobile: string;
             /**
-             * @description The bind ticket of the QQ registration the code is for (from the callback); it must be
-             *     live (unused, unexpired).
+             * @description What the code is for; `qq_register` when absent (the QQ registration form).
+             * @default qq_register
              */
-            bind_ticket: string;
+            purpose: components["schemas"]["SmsCodePurpose"] & unknown;
+            /**
+             * @description For `qq_register` (required there): the bind ticket of the QQ registration the code is
+             *     for (from the callback); it must be live (unused, unexpired).
+             */
+            bind_ticket?: string;
             /** @description The solved captcha, when the server asks for one (`captcha_required`). */
             captcha?: components["schemas"]["CaptchaTicket"] & unknown;
         };
@@ -919,6 +1191,22 @@ export interface components {
              * @description Seconds the code stays valid.
              */
             expires_in: number;
+        };
+        /** SmsLoginRequest */
+        SmsLoginRequest: {
+            /** @description Mainland China mobile, 11 digits. */
+            mobile: string;
+            /** @description The 6-digit code sent by `POST /sms/codes` with purpose `login`. */
+            sms_code: string;
+        };
+        /** SmsResetRequest */
+        SmsResetRequest: {
+            /** @description The account's mobile. */
+            mobile: string;
+            /** @description The 6-digit code sent by `POST /sms/codes` with purpose `reset_password`. */
+            sms_code: string;
+            /** @description 8–128 characters, at least two of letters, digits and symbols. */
+            new_password: string;
         };
         /**
          * TokenEventView
@@ -950,6 +1238,11 @@ export interface components {
             nickname: string;
             /** @description Avatar URL; empty when none. */
             avatar: string;
+        };
+        /** UsernameChange */
+        UsernameChange: {
+            /** @description 4–32 ASCII letters, digits, `_` and `-`, not all digits. */
+            username: string;
         };
         /** VersionInfo */
         VersionInfo: {
@@ -993,14 +1286,15 @@ export interface operations {
                 };
             };
             /**
-             * @description Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
-             *     `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
-             *     `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-             *     `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
-             *     `wrong_password`, `recent_qq_login_required`, `captcha_required`, `captcha_failed`;
-             *     admin: `reason_required`,
-             *     `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
-             *     `query_too_long`.
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
              */
             400: {
                 headers: {
@@ -1011,11 +1305,12 @@ export interface operations {
                 };
             };
             /**
-             * @description Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
-             *     `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
-             *     `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
-             *     `reset_token_superseded`, `email_token_invalid`, `email_token_expired`,
-             *     `email_token_used`, `email_token_superseded`.
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
              */
             401: {
                 headers: {
@@ -1026,8 +1321,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`);
-             *     `cors_not_allowed` (a browser call from an origin, method or header not allowed).
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
              */
             403: {
                 headers: {
@@ -1037,7 +1333,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`. */
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1047,8 +1346,10 @@ export interface operations {
                 };
             };
             /**
-             * @description Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-             *     `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
              */
             409: {
                 headers: {
@@ -1059,8 +1360,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
-             *     says how long to wait.
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
              */
             429: {
                 headers: {
@@ -1071,7 +1372,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `internal_error`. */
+            /** @description Server error / 服务器内部错误: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1081,8 +1382,8 @@ export interface operations {
                 };
             };
             /**
-             * @description QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
-             *     `captcha_unavailable`.
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
              */
             502: {
                 headers: {
@@ -1092,7 +1393,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Try again shortly: `overloaded`. */
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1125,14 +1426,15 @@ export interface operations {
                 };
             };
             /**
-             * @description Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
-             *     `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
-             *     `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-             *     `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
-             *     `wrong_password`, `recent_qq_login_required`, `captcha_required`, `captcha_failed`;
-             *     admin: `reason_required`,
-             *     `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
-             *     `query_too_long`.
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
              */
             400: {
                 headers: {
@@ -1143,11 +1445,12 @@ export interface operations {
                 };
             };
             /**
-             * @description Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
-             *     `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
-             *     `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
-             *     `reset_token_superseded`, `email_token_invalid`, `email_token_expired`,
-             *     `email_token_used`, `email_token_superseded`.
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
              */
             401: {
                 headers: {
@@ -1158,8 +1461,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`);
-             *     `cors_not_allowed` (a browser call from an origin, method or header not allowed).
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
              */
             403: {
                 headers: {
@@ -1169,7 +1473,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`. */
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1179,8 +1486,10 @@ export interface operations {
                 };
             };
             /**
-             * @description Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-             *     `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
              */
             409: {
                 headers: {
@@ -1191,8 +1500,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
-             *     says how long to wait.
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
              */
             429: {
                 headers: {
@@ -1203,7 +1512,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `internal_error`. */
+            /** @description Server error / 服务器内部错误: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1213,8 +1522,8 @@ export interface operations {
                 };
             };
             /**
-             * @description QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
-             *     `captcha_unavailable`.
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
              */
             502: {
                 headers: {
@@ -1224,7 +1533,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Try again shortly: `overloaded`. */
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1257,14 +1566,15 @@ export interface operations {
                 };
             };
             /**
-             * @description Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
-             *     `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
-             *     `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-             *     `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
-             *     `wrong_password`, `recent_qq_login_required`, `captcha_required`, `captcha_failed`;
-             *     admin: `reason_required`,
-             *     `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
-             *     `query_too_long`.
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
              */
             400: {
                 headers: {
@@ -1275,11 +1585,12 @@ export interface operations {
                 };
             };
             /**
-             * @description Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
-             *     `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
-             *     `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
-             *     `reset_token_superseded`, `email_token_invalid`, `email_token_expired`,
-             *     `email_token_used`, `email_token_superseded`.
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
              */
             401: {
                 headers: {
@@ -1290,8 +1601,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`);
-             *     `cors_not_allowed` (a browser call from an origin, method or header not allowed).
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
              */
             403: {
                 headers: {
@@ -1301,7 +1613,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`. */
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1311,8 +1626,10 @@ export interface operations {
                 };
             };
             /**
-             * @description Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-             *     `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
              */
             409: {
                 headers: {
@@ -1323,8 +1640,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
-             *     says how long to wait.
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
              */
             429: {
                 headers: {
@@ -1335,7 +1652,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `internal_error`. */
+            /** @description Server error / 服务器内部错误: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1345,8 +1662,8 @@ export interface operations {
                 };
             };
             /**
-             * @description QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
-             *     `captcha_unavailable`.
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
              */
             502: {
                 headers: {
@@ -1356,7 +1673,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Try again shortly: `overloaded`. */
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1390,14 +1707,15 @@ export interface operations {
                 };
             };
             /**
-             * @description Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
-             *     `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
-             *     `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-             *     `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
-             *     `wrong_password`, `recent_qq_login_required`, `captcha_required`, `captcha_failed`;
-             *     admin: `reason_required`,
-             *     `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
-             *     `query_too_long`.
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
              */
             400: {
                 headers: {
@@ -1408,11 +1726,12 @@ export interface operations {
                 };
             };
             /**
-             * @description Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
-             *     `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
-             *     `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
-             *     `reset_token_superseded`, `email_token_invalid`, `email_token_expired`,
-             *     `email_token_used`, `email_token_superseded`.
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
              */
             401: {
                 headers: {
@@ -1423,8 +1742,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`);
-             *     `cors_not_allowed` (a browser call from an origin, method or header not allowed).
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
              */
             403: {
                 headers: {
@@ -1434,7 +1754,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`. */
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1444,8 +1767,10 @@ export interface operations {
                 };
             };
             /**
-             * @description Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-             *     `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
              */
             409: {
                 headers: {
@@ -1456,8 +1781,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
-             *     says how long to wait.
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
              */
             429: {
                 headers: {
@@ -1468,7 +1793,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `internal_error`. */
+            /** @description Server error / 服务器内部错误: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1478,8 +1803,8 @@ export interface operations {
                 };
             };
             /**
-             * @description QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
-             *     `captcha_unavailable`.
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
              */
             502: {
                 headers: {
@@ -1489,7 +1814,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Try again shortly: `overloaded`. */
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1523,14 +1848,15 @@ export interface operations {
                 };
             };
             /**
-             * @description Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
-             *     `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
-             *     `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-             *     `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
-             *     `wrong_password`, `recent_qq_login_required`, `captcha_required`, `captcha_failed`;
-             *     admin: `reason_required`,
-             *     `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
-             *     `query_too_long`.
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
              */
             400: {
                 headers: {
@@ -1541,11 +1867,12 @@ export interface operations {
                 };
             };
             /**
-             * @description Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
-             *     `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
-             *     `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
-             *     `reset_token_superseded`, `email_token_invalid`, `email_token_expired`,
-             *     `email_token_used`, `email_token_superseded`.
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
              */
             401: {
                 headers: {
@@ -1556,8 +1883,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`);
-             *     `cors_not_allowed` (a browser call from an origin, method or header not allowed).
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
              */
             403: {
                 headers: {
@@ -1567,7 +1895,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`. */
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1577,8 +1908,10 @@ export interface operations {
                 };
             };
             /**
-             * @description Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-             *     `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
              */
             409: {
                 headers: {
@@ -1589,8 +1922,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
-             *     says how long to wait.
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
              */
             429: {
                 headers: {
@@ -1601,7 +1934,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `internal_error`. */
+            /** @description Server error / 服务器内部错误: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1611,8 +1944,8 @@ export interface operations {
                 };
             };
             /**
-             * @description QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
-             *     `captcha_unavailable`.
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
              */
             502: {
                 headers: {
@@ -1622,7 +1955,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Try again shortly: `overloaded`. */
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1655,14 +1988,15 @@ export interface operations {
                 };
             };
             /**
-             * @description Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
-             *     `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
-             *     `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-             *     `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
-             *     `wrong_password`, `recent_qq_login_required`, `captcha_required`, `captcha_failed`;
-             *     admin: `reason_required`,
-             *     `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
-             *     `query_too_long`.
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
              */
             400: {
                 headers: {
@@ -1673,11 +2007,12 @@ export interface operations {
                 };
             };
             /**
-             * @description Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
-             *     `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
-             *     `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
-             *     `reset_token_superseded`, `email_token_invalid`, `email_token_expired`,
-             *     `email_token_used`, `email_token_superseded`.
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
              */
             401: {
                 headers: {
@@ -1688,8 +2023,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`);
-             *     `cors_not_allowed` (a browser call from an origin, method or header not allowed).
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
              */
             403: {
                 headers: {
@@ -1699,7 +2035,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`. */
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1709,8 +2048,10 @@ export interface operations {
                 };
             };
             /**
-             * @description Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-             *     `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
              */
             409: {
                 headers: {
@@ -1721,8 +2062,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
-             *     says how long to wait.
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
              */
             429: {
                 headers: {
@@ -1733,7 +2074,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `internal_error`. */
+            /** @description Server error / 服务器内部错误: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1743,8 +2084,8 @@ export interface operations {
                 };
             };
             /**
-             * @description QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
-             *     `captcha_unavailable`.
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
              */
             502: {
                 headers: {
@@ -1754,7 +2095,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Try again shortly: `overloaded`. */
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1765,32 +2106,37 @@ export interface operations {
             };
         };
     };
-    getMe: {
+    updateMe: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["ProfileUpdate"];
+            };
+        };
         responses: {
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["Me"];
+                    "application/json; charset=utf-8": components["schemas"]["UserView"];
                 };
             };
             /**
-             * @description Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
-             *     `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
-             *     `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-             *     `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
-             *     `wrong_password`, `recent_qq_login_required`, `captcha_required`, `captcha_failed`;
-             *     admin: `reason_required`,
-             *     `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
-             *     `query_too_long`.
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
              */
             400: {
                 headers: {
@@ -1801,11 +2147,12 @@ export interface operations {
                 };
             };
             /**
-             * @description Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
-             *     `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
-             *     `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
-             *     `reset_token_superseded`, `email_token_invalid`, `email_token_expired`,
-             *     `email_token_used`, `email_token_superseded`.
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
              */
             401: {
                 headers: {
@@ -1816,8 +2163,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`);
-             *     `cors_not_allowed` (a browser call from an origin, method or header not allowed).
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
              */
             403: {
                 headers: {
@@ -1827,7 +2175,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`. */
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1837,8 +2188,10 @@ export interface operations {
                 };
             };
             /**
-             * @description Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-             *     `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
              */
             409: {
                 headers: {
@@ -1849,8 +2202,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
-             *     says how long to wait.
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
              */
             429: {
                 headers: {
@@ -1861,7 +2214,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `internal_error`. */
+            /** @description Server error / 服务器内部错误: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1871,8 +2224,8 @@ export interface operations {
                 };
             };
             /**
-             * @description QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
-             *     `captcha_unavailable`.
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
              */
             502: {
                 headers: {
@@ -1882,7 +2235,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Try again shortly: `overloaded`. */
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1910,14 +2263,15 @@ export interface operations {
                 content?: never;
             };
             /**
-             * @description Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
-             *     `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
-             *     `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-             *     `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
-             *     `wrong_password`, `recent_qq_login_required`, `captcha_required`, `captcha_failed`;
-             *     admin: `reason_required`,
-             *     `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
-             *     `query_too_long`.
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
              */
             400: {
                 headers: {
@@ -1928,11 +2282,12 @@ export interface operations {
                 };
             };
             /**
-             * @description Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
-             *     `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
-             *     `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
-             *     `reset_token_superseded`, `email_token_invalid`, `email_token_expired`,
-             *     `email_token_used`, `email_token_superseded`.
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
              */
             401: {
                 headers: {
@@ -1943,8 +2298,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`);
-             *     `cors_not_allowed` (a browser call from an origin, method or header not allowed).
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
              */
             403: {
                 headers: {
@@ -1954,7 +2310,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`. */
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1964,8 +2323,10 @@ export interface operations {
                 };
             };
             /**
-             * @description Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-             *     `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
              */
             409: {
                 headers: {
@@ -1976,8 +2337,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
-             *     says how long to wait.
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
              */
             429: {
                 headers: {
@@ -1988,7 +2349,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `internal_error`. */
+            /** @description Server error / 服务器内部错误: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1998,8 +2359,8 @@ export interface operations {
                 };
             };
             /**
-             * @description QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
-             *     `captcha_unavailable`.
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
              */
             502: {
                 headers: {
@@ -2009,7 +2370,846 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Try again shortly: `overloaded`. */
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    signup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["SignupRequest"];
+            };
+        };
+        responses: {
+            /** @description Account created; logged in. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["LoginResponse"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    loginSms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["SmsLoginRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["LoginResponse"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    checkAvailability: {
+        parameters: {
+            query?: {
+                nickname?: string;
+                mobile?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AvailabilityAnswer"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["PasswordChanged"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    changeUsername: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["UsernameChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["UserView"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    resetPasswordBySms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["SmsResetRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2043,14 +3243,15 @@ export interface operations {
                 };
             };
             /**
-             * @description Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
-             *     `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
-             *     `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-             *     `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
-             *     `wrong_password`, `recent_qq_login_required`, `captcha_required`, `captcha_failed`;
-             *     admin: `reason_required`,
-             *     `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
-             *     `query_too_long`.
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
              */
             400: {
                 headers: {
@@ -2061,11 +3262,12 @@ export interface operations {
                 };
             };
             /**
-             * @description Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
-             *     `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
-             *     `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
-             *     `reset_token_superseded`, `email_token_invalid`, `email_token_expired`,
-             *     `email_token_used`, `email_token_superseded`.
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
              */
             401: {
                 headers: {
@@ -2076,8 +3278,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`);
-             *     `cors_not_allowed` (a browser call from an origin, method or header not allowed).
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
              */
             403: {
                 headers: {
@@ -2087,7 +3290,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`. */
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2097,8 +3303,10 @@ export interface operations {
                 };
             };
             /**
-             * @description Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-             *     `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
              */
             409: {
                 headers: {
@@ -2109,8 +3317,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
-             *     says how long to wait.
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
              */
             429: {
                 headers: {
@@ -2121,7 +3329,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `internal_error`. */
+            /** @description Server error / 服务器内部错误: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2131,8 +3339,8 @@ export interface operations {
                 };
             };
             /**
-             * @description QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
-             *     `captcha_unavailable`.
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
              */
             502: {
                 headers: {
@@ -2142,7 +3350,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Try again shortly: `overloaded`. */
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2174,14 +3382,15 @@ export interface operations {
                 content?: never;
             };
             /**
-             * @description Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
-             *     `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
-             *     `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-             *     `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
-             *     `wrong_password`, `recent_qq_login_required`, `captcha_required`, `captcha_failed`;
-             *     admin: `reason_required`,
-             *     `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
-             *     `query_too_long`.
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
              */
             400: {
                 headers: {
@@ -2192,11 +3401,12 @@ export interface operations {
                 };
             };
             /**
-             * @description Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
-             *     `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
-             *     `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
-             *     `reset_token_superseded`, `email_token_invalid`, `email_token_expired`,
-             *     `email_token_used`, `email_token_superseded`.
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
              */
             401: {
                 headers: {
@@ -2207,8 +3417,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`);
-             *     `cors_not_allowed` (a browser call from an origin, method or header not allowed).
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
              */
             403: {
                 headers: {
@@ -2218,7 +3429,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`. */
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2228,8 +3442,10 @@ export interface operations {
                 };
             };
             /**
-             * @description Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-             *     `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
              */
             409: {
                 headers: {
@@ -2240,8 +3456,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
-             *     says how long to wait.
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
              */
             429: {
                 headers: {
@@ -2252,7 +3468,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `internal_error`. */
+            /** @description Server error / 服务器内部错误: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2262,8 +3478,8 @@ export interface operations {
                 };
             };
             /**
-             * @description QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
-             *     `captcha_unavailable`.
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
              */
             502: {
                 headers: {
@@ -2273,7 +3489,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Try again shortly: `overloaded`. */
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2307,14 +3523,15 @@ export interface operations {
                 };
             };
             /**
-             * @description Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
-             *     `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
-             *     `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-             *     `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
-             *     `wrong_password`, `recent_qq_login_required`, `captcha_required`, `captcha_failed`;
-             *     admin: `reason_required`,
-             *     `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
-             *     `query_too_long`.
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
              */
             400: {
                 headers: {
@@ -2325,11 +3542,12 @@ export interface operations {
                 };
             };
             /**
-             * @description Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
-             *     `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
-             *     `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
-             *     `reset_token_superseded`, `email_token_invalid`, `email_token_expired`,
-             *     `email_token_used`, `email_token_superseded`.
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
              */
             401: {
                 headers: {
@@ -2340,8 +3558,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`);
-             *     `cors_not_allowed` (a browser call from an origin, method or header not allowed).
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
              */
             403: {
                 headers: {
@@ -2351,7 +3570,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`. */
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2361,8 +3583,10 @@ export interface operations {
                 };
             };
             /**
-             * @description Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-             *     `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
              */
             409: {
                 headers: {
@@ -2373,8 +3597,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
-             *     says how long to wait.
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
              */
             429: {
                 headers: {
@@ -2385,7 +3609,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `internal_error`. */
+            /** @description Server error / 服务器内部错误: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2395,8 +3619,8 @@ export interface operations {
                 };
             };
             /**
-             * @description QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
-             *     `captcha_unavailable`.
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
              */
             502: {
                 headers: {
@@ -2406,7 +3630,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Try again shortly: `overloaded`. */
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2439,14 +3663,15 @@ export interface operations {
                 };
             };
             /**
-             * @description Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
-             *     `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
-             *     `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-             *     `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
-             *     `wrong_password`, `recent_qq_login_required`, `captcha_required`, `captcha_failed`;
-             *     admin: `reason_required`,
-             *     `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
-             *     `query_too_long`.
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
              */
             400: {
                 headers: {
@@ -2457,11 +3682,12 @@ export interface operations {
                 };
             };
             /**
-             * @description Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
-             *     `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
-             *     `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
-             *     `reset_token_superseded`, `email_token_invalid`, `email_token_expired`,
-             *     `email_token_used`, `email_token_superseded`.
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
              */
             401: {
                 headers: {
@@ -2472,8 +3698,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`);
-             *     `cors_not_allowed` (a browser call from an origin, method or header not allowed).
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
              */
             403: {
                 headers: {
@@ -2483,7 +3710,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`. */
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2493,8 +3723,10 @@ export interface operations {
                 };
             };
             /**
-             * @description Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-             *     `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
              */
             409: {
                 headers: {
@@ -2505,8 +3737,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
-             *     says how long to wait.
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
              */
             429: {
                 headers: {
@@ -2517,7 +3749,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `internal_error`. */
+            /** @description Server error / 服务器内部错误: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2527,8 +3759,8 @@ export interface operations {
                 };
             };
             /**
-             * @description QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
-             *     `captcha_unavailable`.
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
              */
             502: {
                 headers: {
@@ -2538,7 +3770,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Try again shortly: `overloaded`. */
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2618,14 +3850,15 @@ export interface operations {
                 };
             };
             /**
-             * @description Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
-             *     `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
-             *     `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-             *     `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
-             *     `wrong_password`, `recent_qq_login_required`, `captcha_required`, `captcha_failed`;
-             *     admin: `reason_required`,
-             *     `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
-             *     `query_too_long`.
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
              */
             400: {
                 headers: {
@@ -2636,11 +3869,12 @@ export interface operations {
                 };
             };
             /**
-             * @description Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
-             *     `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
-             *     `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
-             *     `reset_token_superseded`, `email_token_invalid`, `email_token_expired`,
-             *     `email_token_used`, `email_token_superseded`.
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
              */
             401: {
                 headers: {
@@ -2651,8 +3885,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`);
-             *     `cors_not_allowed` (a browser call from an origin, method or header not allowed).
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
              */
             403: {
                 headers: {
@@ -2662,7 +3897,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`. */
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2672,8 +3910,10 @@ export interface operations {
                 };
             };
             /**
-             * @description Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-             *     `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
              */
             409: {
                 headers: {
@@ -2684,8 +3924,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
-             *     says how long to wait.
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
              */
             429: {
                 headers: {
@@ -2696,7 +3936,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `internal_error`. */
+            /** @description Server error / 服务器内部错误: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2706,8 +3946,8 @@ export interface operations {
                 };
             };
             /**
-             * @description QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
-             *     `captcha_unavailable`.
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
              */
             502: {
                 headers: {
@@ -2717,7 +3957,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Try again shortly: `overloaded`. */
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2748,14 +3988,15 @@ export interface operations {
                 };
             };
             /**
-             * @description Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
-             *     `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
-             *     `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-             *     `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
-             *     `wrong_password`, `recent_qq_login_required`, `captcha_required`, `captcha_failed`;
-             *     admin: `reason_required`,
-             *     `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
-             *     `query_too_long`.
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
              */
             400: {
                 headers: {
@@ -2766,11 +4007,12 @@ export interface operations {
                 };
             };
             /**
-             * @description Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
-             *     `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
-             *     `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
-             *     `reset_token_superseded`, `email_token_invalid`, `email_token_expired`,
-             *     `email_token_used`, `email_token_superseded`.
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
              */
             401: {
                 headers: {
@@ -2781,8 +4023,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`);
-             *     `cors_not_allowed` (a browser call from an origin, method or header not allowed).
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
              */
             403: {
                 headers: {
@@ -2792,7 +4035,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`. */
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2802,8 +4048,10 @@ export interface operations {
                 };
             };
             /**
-             * @description Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-             *     `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
              */
             409: {
                 headers: {
@@ -2814,8 +4062,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
-             *     says how long to wait.
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
              */
             429: {
                 headers: {
@@ -2826,7 +4074,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `internal_error`. */
+            /** @description Server error / 服务器内部错误: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2836,8 +4084,8 @@ export interface operations {
                 };
             };
             /**
-             * @description QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
-             *     `captcha_unavailable`.
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
              */
             502: {
                 headers: {
@@ -2847,7 +4095,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Try again shortly: `overloaded`. */
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2880,14 +4128,15 @@ export interface operations {
                 content?: never;
             };
             /**
-             * @description Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
-             *     `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
-             *     `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-             *     `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
-             *     `wrong_password`, `recent_qq_login_required`, `captcha_required`, `captcha_failed`;
-             *     admin: `reason_required`,
-             *     `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
-             *     `query_too_long`.
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
              */
             400: {
                 headers: {
@@ -2898,11 +4147,12 @@ export interface operations {
                 };
             };
             /**
-             * @description Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
-             *     `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
-             *     `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
-             *     `reset_token_superseded`, `email_token_invalid`, `email_token_expired`,
-             *     `email_token_used`, `email_token_superseded`.
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
              */
             401: {
                 headers: {
@@ -2913,8 +4163,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`);
-             *     `cors_not_allowed` (a browser call from an origin, method or header not allowed).
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
              */
             403: {
                 headers: {
@@ -2924,7 +4175,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`. */
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2934,8 +4188,10 @@ export interface operations {
                 };
             };
             /**
-             * @description Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-             *     `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
              */
             409: {
                 headers: {
@@ -2946,8 +4202,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
-             *     says how long to wait.
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
              */
             429: {
                 headers: {
@@ -2958,7 +4214,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `internal_error`. */
+            /** @description Server error / 服务器内部错误: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2968,8 +4224,8 @@ export interface operations {
                 };
             };
             /**
-             * @description QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
-             *     `captcha_unavailable`.
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
              */
             502: {
                 headers: {
@@ -2979,7 +4235,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Try again shortly: `overloaded`. */
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3011,14 +4267,15 @@ export interface operations {
                 };
             };
             /**
-             * @description Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
-             *     `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
-             *     `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-             *     `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
-             *     `wrong_password`, `recent_qq_login_required`, `captcha_required`, `captcha_failed`;
-             *     admin: `reason_required`,
-             *     `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
-             *     `query_too_long`.
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
              */
             400: {
                 headers: {
@@ -3029,11 +4286,12 @@ export interface operations {
                 };
             };
             /**
-             * @description Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
-             *     `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
-             *     `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
-             *     `reset_token_superseded`, `email_token_invalid`, `email_token_expired`,
-             *     `email_token_used`, `email_token_superseded`.
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
              */
             401: {
                 headers: {
@@ -3044,8 +4302,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`);
-             *     `cors_not_allowed` (a browser call from an origin, method or header not allowed).
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
              */
             403: {
                 headers: {
@@ -3055,7 +4314,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`. */
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3065,8 +4327,10 @@ export interface operations {
                 };
             };
             /**
-             * @description Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-             *     `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
              */
             409: {
                 headers: {
@@ -3077,8 +4341,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
-             *     says how long to wait.
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
              */
             429: {
                 headers: {
@@ -3089,7 +4353,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `internal_error`. */
+            /** @description Server error / 服务器内部错误: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3099,8 +4363,8 @@ export interface operations {
                 };
             };
             /**
-             * @description QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
-             *     `captcha_unavailable`.
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
              */
             502: {
                 headers: {
@@ -3110,7 +4374,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Try again shortly: `overloaded`. */
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3146,14 +4410,15 @@ export interface operations {
                 };
             };
             /**
-             * @description Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
-             *     `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
-             *     `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-             *     `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
-             *     `wrong_password`, `recent_qq_login_required`, `captcha_required`, `captcha_failed`;
-             *     admin: `reason_required`,
-             *     `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
-             *     `query_too_long`.
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
              */
             400: {
                 headers: {
@@ -3164,11 +4429,12 @@ export interface operations {
                 };
             };
             /**
-             * @description Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
-             *     `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
-             *     `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
-             *     `reset_token_superseded`, `email_token_invalid`, `email_token_expired`,
-             *     `email_token_used`, `email_token_superseded`.
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
              */
             401: {
                 headers: {
@@ -3179,8 +4445,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`);
-             *     `cors_not_allowed` (a browser call from an origin, method or header not allowed).
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
              */
             403: {
                 headers: {
@@ -3190,7 +4457,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`. */
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3200,8 +4470,10 @@ export interface operations {
                 };
             };
             /**
-             * @description Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-             *     `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
              */
             409: {
                 headers: {
@@ -3212,8 +4484,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
-             *     says how long to wait.
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
              */
             429: {
                 headers: {
@@ -3224,7 +4496,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `internal_error`. */
+            /** @description Server error / 服务器内部错误: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3234,8 +4506,8 @@ export interface operations {
                 };
             };
             /**
-             * @description QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
-             *     `captcha_unavailable`.
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
              */
             502: {
                 headers: {
@@ -3245,7 +4517,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Try again shortly: `overloaded`. */
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3276,14 +4548,15 @@ export interface operations {
                 };
             };
             /**
-             * @description Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
-             *     `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
-             *     `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-             *     `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
-             *     `wrong_password`, `recent_qq_login_required`, `captcha_required`, `captcha_failed`;
-             *     admin: `reason_required`,
-             *     `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
-             *     `query_too_long`.
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
              */
             400: {
                 headers: {
@@ -3294,11 +4567,12 @@ export interface operations {
                 };
             };
             /**
-             * @description Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
-             *     `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
-             *     `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
-             *     `reset_token_superseded`, `email_token_invalid`, `email_token_expired`,
-             *     `email_token_used`, `email_token_superseded`.
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
              */
             401: {
                 headers: {
@@ -3309,8 +4583,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`);
-             *     `cors_not_allowed` (a browser call from an origin, method or header not allowed).
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
              */
             403: {
                 headers: {
@@ -3320,7 +4595,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`. */
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3330,8 +4608,10 @@ export interface operations {
                 };
             };
             /**
-             * @description Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-             *     `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
              */
             409: {
                 headers: {
@@ -3342,8 +4622,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
-             *     says how long to wait.
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
              */
             429: {
                 headers: {
@@ -3354,7 +4634,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `internal_error`. */
+            /** @description Server error / 服务器内部错误: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3364,8 +4644,8 @@ export interface operations {
                 };
             };
             /**
-             * @description QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
-             *     `captcha_unavailable`.
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
              */
             502: {
                 headers: {
@@ -3375,7 +4655,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Try again shortly: `overloaded`. */
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3407,14 +4687,15 @@ export interface operations {
                 };
             };
             /**
-             * @description Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
-             *     `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
-             *     `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-             *     `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
-             *     `wrong_password`, `recent_qq_login_required`, `captcha_required`, `captcha_failed`;
-             *     admin: `reason_required`,
-             *     `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
-             *     `query_too_long`.
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
              */
             400: {
                 headers: {
@@ -3425,11 +4706,12 @@ export interface operations {
                 };
             };
             /**
-             * @description Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
-             *     `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
-             *     `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
-             *     `reset_token_superseded`, `email_token_invalid`, `email_token_expired`,
-             *     `email_token_used`, `email_token_superseded`.
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
              */
             401: {
                 headers: {
@@ -3440,8 +4722,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`);
-             *     `cors_not_allowed` (a browser call from an origin, method or header not allowed).
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
              */
             403: {
                 headers: {
@@ -3451,7 +4734,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`. */
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3461,8 +4747,10 @@ export interface operations {
                 };
             };
             /**
-             * @description Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-             *     `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
              */
             409: {
                 headers: {
@@ -3473,8 +4761,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
-             *     says how long to wait.
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
              */
             429: {
                 headers: {
@@ -3485,7 +4773,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `internal_error`. */
+            /** @description Server error / 服务器内部错误: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3495,8 +4783,8 @@ export interface operations {
                 };
             };
             /**
-             * @description QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
-             *     `captcha_unavailable`.
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
              */
             502: {
                 headers: {
@@ -3506,7 +4794,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Try again shortly: `overloaded`. */
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3540,14 +4828,15 @@ export interface operations {
                 };
             };
             /**
-             * @description Bad input: `invalid_request`, `invalid_next`, `invalid_code`, `state_invalid`,
-             *     `state_expired`, `state_not_this_browser`, `state_used`, `invalid_credentials`, `invalid_mobile`, `invalid_nickname`,
-             *     `invalid_password`, `invalid_email`, `invalid_account`, `sms_code_invalid`,
-             *     `sms_code_expired`, `sms_code_too_many_attempts`, `current_password_required`,
-             *     `wrong_password`, `recent_qq_login_required`, `captcha_required`, `captcha_failed`;
-             *     admin: `reason_required`,
-             *     `reason_too_long`, `invalid_cursor`, `invalid_page`, `invalid_per_page`, `invalid_days`,
-             *     `query_too_long`.
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
              */
             400: {
                 headers: {
@@ -3558,11 +4847,12 @@ export interface operations {
                 };
             };
             /**
-             * @description Not signed in or not any more, or a bad link: `unauthorized`, `token_expired`,
-             *     `token_revoked`, `bind_ticket_invalid`, `bind_ticket_expired`, `bind_ticket_used`,
-             *     `qq_login_expired`, `reset_token_invalid`, `reset_token_expired`, `reset_token_used`,
-             *     `reset_token_superseded`, `email_token_invalid`, `email_token_expired`,
-             *     `email_token_used`, `email_token_superseded`.
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
              */
             401: {
                 headers: {
@@ -3573,8 +4863,9 @@ export interface operations {
                 };
             };
             /**
-             * @description Signed in but not allowed: `forbidden` (e.g. a non-staff user on `/admin/*`);
-             *     `cors_not_allowed` (a browser call from an origin, method or header not allowed).
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
              */
             403: {
                 headers: {
@@ -3584,7 +4875,10 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`. */
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3594,8 +4888,10 @@ export interface operations {
                 };
             };
             /**
-             * @description Already bound or taken: `qq_already_bound`, `account_already_bound`, `nickname_taken`,
-             *     `mobile_taken`, `email_taken`, `last_login_method`, `job_not_retryable`, `job_conflict`.
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
              */
             409: {
                 headers: {
@@ -3606,8 +4902,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Rate-limited: `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`; `retry_after`
-             *     says how long to wait.
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
              */
             429: {
                 headers: {
@@ -3618,7 +4914,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `internal_error`. */
+            /** @description Server error / 服务器内部错误: `internal_error`. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3628,8 +4924,8 @@ export interface operations {
                 };
             };
             /**
-             * @description QQ or Tencent Cloud failed or answered something unusable: `qq_unavailable`,
-             *     `captcha_unavailable`.
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
              */
             502: {
                 headers: {
@@ -3639,7 +4935,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Try again shortly: `overloaded`. */
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
             503: {
                 headers: {
                     [name: string]: unknown;
