@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod admin_audit;
+pub mod admin_users;
 pub mod captcha;
 pub mod client_addr;
 pub mod dev;
@@ -56,6 +57,7 @@ pub type Apis = (
     system::SystemApi,
     admin::AdminApi,
     admin_audit::AdminAuditApi,
+    admin_users::AdminUsersApi,
     captcha::CaptchaApi,
 );
 
@@ -69,6 +71,7 @@ fn apis() -> Apis {
         system::SystemApi,
         admin::AdminApi,
         admin_audit::AdminAuditApi,
+        admin_users::AdminUsersApi,
         captcha::CaptchaApi,
     )
 }
@@ -258,5 +261,27 @@ mod spec_language_tests {
             "write `English / 中文`:\n{}",
             missing.join("\n")
         );
+    }
+}
+
+#[cfg(test)]
+mod spec_path_tests {
+    /// poem-openapi writes each API's paths separately: a path declared in two `#[OpenApi]`
+    /// impls appears twice in the JSON and a reader keeps only the last, so operations vanish
+    /// from the spec, Swagger UI and the generated client. Each path lives in one impl.
+    #[test]
+    fn no_path_is_declared_by_two_apis() {
+        let spec = super::openapi_json();
+        let value: serde_json::Value = serde_json::from_str(&spec).expect("the spec is JSON");
+        let paths = value["paths"].as_object().expect("paths");
+        let mut seen = std::collections::BTreeMap::<&str, usize>::new();
+        for path in paths.keys() {
+            // Count the key as written in the text, where duplicates survive.
+            let needle = format!("{}:", serde_json::to_string(path).expect("key"));
+            seen.insert(path, spec.matches(&needle).count());
+        }
+        let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+        assert!(twice.is_empty(), "paths written more than once: {twice:?}");
+        assert!(paths["/users/me"]["get"].is_object() && paths["/users/me"]["patch"].is_object());
     }
 }

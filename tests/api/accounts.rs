@@ -46,7 +46,7 @@ pub(crate) async fn code_for(app: &TestApp, mobile: &str, purpose: &str) -> Stri
 }
 
 /// Step past the one-code-per-60-s rule, as a minute passing would.
-async fn next_minute(app: &TestApp) {
+pub(crate) async fn next_minute(app: &TestApp) {
     sea_orm::ConnectionTrait::execute_unprepared(
         &app.db,
         "DELETE FROM rate_limits WHERE key LIKE 'sms_send:%'",

@@ -145,7 +145,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The signed-in user / 获取当前登录用户及其绑定
+         * @description The signed-in user and their bindings.
+         */
+        get: operations["getMe"];
         put?: never;
         post?: never;
         delete?: never;
@@ -594,13 +598,132 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Audit entries about one target / 查看某对象的审计记录（仅管理员）
-         * @description The audit entries about one target, newest first (staff only); also after the target
-         *     was deleted (an unbound binding).
+         * The audit log, filtered and paged / 操作审计日志
+         * @description Every filter narrows; none gives every entry. `actor`: the staff member's username;
+         *     `action`: e.g. `user.lock`, `qq_binding.unbind`; `target_type` with `target_id`: one
+         *     target, also after it was deleted (an unbound binding); `from` (inclusive) and `to`
+         *     (exclusive): RFC 3339 times. Newest first; `page` (1-based), `per_page` (1–100, default
+         *     20).
+         *
+         *     按操作人、操作类型、操作对象和时间筛选审计记录，最新的在前。
          */
         get: operations["adminListAudit"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find users / 查找用户
+         * @description `q`: a prefix (case-sensitive; emails compare lowercased) of the username, nickname,
+         *     mobile or email; all users without it. Newest first; `page` (1-based), `per_page` (1–100,
+         *     default 20).
+         *
+         *     按用户名、昵称、手机号或邮箱的前缀搜索用户（区分大小写），最新注册的在前。
+         */
+        get: operations["adminListUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One user with their QQ binding and audit entries / 用户详情
+         * @description 用户资料、QQ 绑定和针对该用户的管理操作记录。
+         */
+        get: operations["adminGetUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users/{id}/lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lock an account / 锁定账号
+         * @description Every sign-in (password, SMS code, QQ) is refused with 403 `account_locked` and every
+         *     open session ends (the token version is bumped). Audited as `user.lock` with the reason.
+         *
+         *     锁定后密码、短信验证码和 QQ 登录都会被拒绝（403 `account_locked`），已登录的会话立即失效。
+         */
+        post: operations["adminLockUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users/{id}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unlock an account / 解除锁定
+         * @description The owner may sign in again (sessions ended by the lock stay ended). Audited as
+         *     `user.unlock` with the reason.
+         *
+         *     解除锁定后账号可以重新登录；锁定时失效的会话不会恢复。
+         */
+        post: operations["adminUnlockUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users/{id}/force-password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Force a password reset / 强制重置密码
+         * @description Ends every session and mails a reset link to the verified email; 409 `no_verified_email`
+         *     when there is none. The password keeps working until the link is used. Audited as
+         *     `user.force_password_reset`.
+         *
+         *     使所有会话失效，并向已验证的邮箱发送重置链接；没有已验证邮箱时返回 409。
+         */
+        post: operations["adminForcePasswordReset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -637,6 +760,83 @@ export interface components {
         Accepted: {
             /** @description What to tell the person (the same whatever happened). */
             message: string;
+        };
+        /** AdminReason */
+        AdminReason: {
+            /** @description Why (1–500 characters); kept in the audit log. */
+            reason: string;
+        };
+        /**
+         * AdminUserBinding
+         * @description The user's QQ binding, without tokens.
+         */
+        AdminUserBinding: {
+            /**
+             * Format: int64
+             * @description The binding's id (`/admin/bindings/{id}`).
+             */
+            id: number;
+            /** @description Masked openid. */
+            openid: string;
+            qq_nickname: string;
+            qq_avatar: string;
+            /** Format: date-time */
+            bound_at: string;
+            /** Format: date-time */
+            last_login_at?: string | null;
+            /** Format: date-time */
+            token_expires_at: string;
+            refresh_status: string;
+        };
+        /** AdminUserDetail */
+        AdminUserDetail: {
+            user: components["schemas"]["AdminUserView"];
+            /** @description The whole mobile (staff may need to read it to the person). */
+            mobile?: string | null;
+            qq?: (components["schemas"]["AdminUserBinding"] & unknown) | null;
+            /**
+             * @description Staff actions on this user (`user.lock`, `user.unlock`, `user.force_password_reset`),
+             *     newest first, at most 100.
+             */
+            audit: components["schemas"]["AuditEntryView"][];
+        };
+        /** AdminUserPage */
+        AdminUserPage: {
+            /** @description Newest first. */
+            items: components["schemas"]["AdminUserView"][];
+            /** Format: uint64 */
+            page: number;
+            /** Format: uint64 */
+            per_page: number;
+            /**
+             * Format: uint64
+             * @description Users matching the search.
+             */
+            total: number;
+        };
+        /**
+         * AdminUserView
+         * @description A user as the panel lists them.
+         */
+        AdminUserView: {
+            /** Format: int64 */
+            id: number;
+            username: string;
+            nickname: string;
+            avatar: string;
+            /** @description `138****8000`. */
+            mobile_masked?: string | null;
+            /** @description The verified email. */
+            email?: string | null;
+            has_password: boolean;
+            is_staff: boolean;
+            /** @description Locked by staff: every sign-in is refused. */
+            locked: boolean;
+            /** Format: date-time */
+            locked_at?: string | null;
+            locked_reason?: string | null;
+            /** Format: date-time */
+            created_at: string;
         };
         /**
          * ApiIndex
@@ -690,14 +890,23 @@ export interface components {
         };
         /** AuditLog */
         AuditLog: {
-            /** @description Newest first, at most 100. */
+            /** @description Newest first. */
             items: components["schemas"]["AuditEntryView"][];
+            /** Format: uint64 */
+            page: number;
+            /** Format: uint64 */
+            per_page: number;
+            /**
+             * Format: uint64
+             * @description Entries matching the filters.
+             */
+            total: number;
         };
         /**
          * @description What an audit entry is about.
          * @enum {string}
          */
-        AuditTargetType: "qq_binding" | "job";
+        AuditTargetType: "qq_binding" | "job" | "user";
         /** AuthorizeUrl */
         AuthorizeUrl: {
             /** @description Send the browser here. */
@@ -1985,6 +2194,142 @@ export interface operations {
                 };
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["LoginResponse"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Me"];
                 };
             };
             /**
@@ -4808,10 +5153,20 @@ export interface operations {
     adminListAudit: {
         parameters: {
             query?: {
-                /** @description What the entries are about (required). */
+                /** @description What the entries are about. */
                 target_type?: components["schemas"]["AuditTargetType"];
-                /** @description Its id, e.g. the binding's id (required). */
+                /** @description Its id, e.g. the binding's or the user's id. */
                 target_id?: number;
+                /** @description The staff member's username. */
+                actor?: string;
+                /** @description The action, e.g. `user.lock`. */
+                action?: string;
+                /** @description From this time (inclusive). */
+                from?: string;
+                /** @description Before this time (exclusive). */
+                to?: string;
+                page?: number;
+                per_page?: number;
             };
             header?: never;
             path?: never;
@@ -4826,6 +5181,709 @@ export interface operations {
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["AuditLog"];
                 };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    adminListUsers: {
+        parameters: {
+            query?: {
+                q?: string;
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AdminUserPage"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    adminGetUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AdminUserDetail"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    adminLockUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["AdminReason"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AdminUserDetail"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    adminUnlockUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["AdminReason"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AdminUserDetail"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    adminForcePasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["AdminReason"];
+            };
+        };
+        responses: {
+            /** @description Sessions ended; the reset link is on its way to the verified email. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /**
              * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,

@@ -21,7 +21,7 @@ export async function bind(bind_ticket: string, account: string, password: strin
 }
 
 export async function register(bind_ticket: string, mobile: string, sms_code: string, nickname: string, password: string) {
-  await unwrap(passport.POST('/sms/codes', { body: { mobile, bind_ticket } }))
+  await unwrap(passport.POST('/sms/codes', { body: { purpose: 'qq_register', mobile, bind_ticket } }))
   return unwrap(passport.POST('/oauth/qq/register', { body: { bind_ticket, mobile, sms_code, nickname, password } }))
 }
 
