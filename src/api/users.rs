@@ -8,8 +8,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::accounts;
 use crate::api::ApiTags;
-use crate::api::captcha::{self, CaptchaTicket};
 use crate::api::accounts::ProfileUpdate;
+use crate::api::captcha::{self, CaptchaTicket};
 use crate::api::error::ApiError;
 use crate::api::security::BearerAuth;
 use crate::captcha::Protected;
@@ -210,7 +210,8 @@ impl UsersApi {
             .map(Avatar::parse)
             .transpose()
             .map_err(accounts::AccountError::from)?;
-        let user = accounts::profile::update(&state.db, &auth.0, nickname, avatar, Utc::now()).await?;
+        let user =
+            accounts::profile::update(&state.db, &auth.0, nickname, avatar, Utc::now()).await?;
         Ok(Json(UserView::from(&user)))
     }
 

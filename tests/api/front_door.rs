@@ -129,6 +129,9 @@ async fn the_api_root_is_an_index_of_the_docs_and_the_spec() {
         );
     }
     let spec: serde_json::Value = app.get("/openapi.json").await.json().await.expect("spec");
-    assert!(spec["paths"]["/"]["get"].is_object(), "the index is in the spec");
+    assert!(
+        spec["paths"]["/"]["get"].is_object(),
+        "the index is in the spec"
+    );
     app.stop().await;
 }
