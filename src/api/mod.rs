@@ -10,6 +10,7 @@ pub mod captcha;
 pub mod client_addr;
 pub mod dev;
 pub mod error;
+pub mod front_door;
 pub mod headers;
 pub mod health;
 pub mod oauth_qq;
@@ -130,7 +131,7 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .at("/dev/panic", get(panic::dev_panic))
         // `/` redirects to /login; every other path gets the app's 404 page (unknown `/api/*`
         // paths answer JSON inside the nest).
-        .at("/*path", web::fallback)
+        .at("/*path", front_door::fallback)
         .around(client_addr::resolve)
         .data(state)
         .with(panic::catch())
