@@ -5,7 +5,7 @@ PYTHON ?= python3
 BIN := target/debug/passport
 
 .PHONY: run test build deps-test deps-e2e deps-bench lint openapi openapi-check ui e2e bench clean-var schemathesis \
-	cluster cluster-down cluster-drill cluster-e2e cluster-smoke deploy-check
+	cluster cluster-down cluster-drill cluster-e2e cluster-smoke deploy-check client client-build client-generate
 
 ## make run: build, migrate, and start the service on the embedded defaults (prints the URLs).
 run: build ui
@@ -16,7 +16,7 @@ build:
 
 ## make test: install what the tests need, then lint and run every test (SQLite and PostgreSQL),
 ## then the browser journeys (e2e), then schemathesis over the committed spec.
-test: deps-test deps-e2e lint openapi-check ui
+test: deps-test deps-e2e lint openapi-check client ui
 	$(CARGO) test --workspace
 	@mkdir -p target/e2e
 	cd admin-ui && npm run e2e
@@ -50,9 +50,11 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-## make openapi: regenerate the committed spec from the code.
+## make openapi: regenerate the committed spec from the code, and the client package's
+## sources from it (commit both).
 openapi: build
 	$(BIN) openapi > openapi/openapi.json
+	$(MAKE) client-generate
 
 # The committed spec must match the code; regenerate with `make openapi`.
 openapi-check: build
@@ -66,8 +68,34 @@ openapi-check: build
 ## packages, generate the TypeScript client from openapi/openapi.json, type-check it (vue-tsc: an
 ## API change that breaks a page fails here), bundle it into admin-ui/dist, and run its unit tests
 ## (`npm test`: e.g. the `next` rules against the cases the server shares, openapi/next-cases.json).
-ui:
-	cd admin-ui && npm ci --no-audit --no-fund && npm run build && npm test
+ui: client-build
+	cd admin-ui && $(NPM_CI) && npm run build && npm test
+
+# `npm ci` only when node_modules does not match what is locked: the stamp in node_modules holds
+# a hash of package.json and package-lock.json and the Node version of the last clean install
+# (npm ci deletes node_modules first, so a failed install leaves no stamp).
+NPM_STAMP := node_modules/.passport-npm-stamp
+NPM_CI = { want="$$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1) $$(node --version)"; \
+	if [ "$$(cat $(NPM_STAMP) 2>/dev/null)" = "$$want" ]; then \
+		echo "npm ci: $$(basename "$$PWD")/node_modules matches package-lock.json, skipped"; \
+	else npm ci --no-audit --no-fund && echo "$$want" > $(NPM_STAMP); fi; }
+
+## The frontend client package (openapi/clients/typescript/, @renran/passport-client), generated
+## from openapi/openapi.json and consumed by admin-ui/ as a file: dependency.
+CLIENT := openapi/clients/typescript
+
+# Install and build it (admin-ui imports its dist/).
+client-build:
+	cd $(CLIENT) && $(NPM_CI) && npm run build
+
+## make client: fail when the committed client is stale against openapi/openapi.json, build and
+## type-check it, run its tests, and check `npm pack` gives a tarball that installs and imports.
+client: client-build
+	cd $(CLIENT) && npm run check:fresh && npm test && npm run test:pack
+
+# Regenerate the client's sources (src/schema.ts, src/error-codes.ts) from the committed spec.
+client-generate:
+	cd $(CLIENT) && $(NPM_CI) && npm run generate
 
 ## make bench: performance scenarios (filled by the features that have targets).
 # Optimised, without debug info, in its own target profile so `make test` stays a debug build.

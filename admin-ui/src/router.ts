@@ -47,6 +47,15 @@ export const router = createRouter({
   ],
 })
 
+// Signed in already (`/` sends everyone to /login): straight on to `next`, else the account page.
+router.beforeEach((to) => {
+  if (to.path !== '/login' || !session.token) return true
+  const path = safeNext(to.query.next, '/account')
+  if (isAppPath(path)) return path
+  window.location.assign(path)
+  return false
+})
+
 router.beforeEach(async (to) => {
   if (!to.matched.some((r) => r.meta.staff)) return true
   if (!session.token) return { path: '/admin/login', query: { next: to.fullPath } }
@@ -64,10 +73,15 @@ router.afterEach((to) => {
 export function goNext(next: unknown, fallback = '/account'): void {
   const path = safeNext(next, fallback)
   const target: RouteLocationRaw = path
-  const resolved = router.resolve(target)
-  if (resolved.matched.length && !resolved.matched.some((r) => r.path === '/:rest(.*)*')) {
+  if (isAppPath(path)) {
     void router.replace(target)
   } else {
     window.location.assign(path)
   }
+}
+
+/** Whether a path is one of this app's pages (not the not-found catch-all). */
+function isAppPath(path: string): boolean {
+  const resolved = router.resolve(path)
+  return resolved.matched.length > 0 && !resolved.matched.some((r) => r.path === '/:rest(.*)*')
 }

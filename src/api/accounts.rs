@@ -21,7 +21,7 @@ use crate::api::error::ApiError;
 use crate::api::password_resets::NoContent;
 use crate::api::security::{BearerAuth, session_issued_at};
 use crate::api::users::{LoginResponse, UserView, issue_token};
-use crate::domain::{Avatar, Mobile, Nickname, Password, Username};
+use crate::domain::{Mobile, Nickname, Password, Username};
 use crate::net::ClientAddr;
 use crate::startup::AppState;
 
@@ -309,34 +309,6 @@ impl AccountsApi {
             }),
         };
         Ok(Json(AvailabilityAnswer { nickname, mobile }))
-    }
-
-    /// Edit nickname and avatar / 修改昵称和头像
-    ///
-    /// Absent fields stay as they are; `avatar: ""` removes the avatar. 409 `nickname_taken`.
-    ///
-    /// 未提供的字段保持不变；头像须为 https 地址，传空字符串表示移除头像。
-    #[oai(path = "/users/me", method = "patch", operation_id = "updateMe")]
-    async fn update_me(
-        &self,
-        state: Data<&AppState>,
-        auth: BearerAuth,
-        body: Json<ProfileUpdate>,
-    ) -> Result<Json<UserView>, ApiError> {
-        let nickname = body
-            .nickname
-            .as_deref()
-            .map(Nickname::parse)
-            .transpose()
-            .map_err(AccountError::from)?;
-        let avatar = body
-            .avatar
-            .as_deref()
-            .map(Avatar::parse)
-            .transpose()
-            .map_err(AccountError::from)?;
-        let user = profile::update(&state.db, &auth.0, nickname, avatar, Utc::now()).await?;
-        Ok(Json(UserView::from(&user)))
     }
 
     /// Change the password / 修改密码

@@ -466,6 +466,8 @@ pub(crate) fn per_page_of(per_page: Option<u64>, default: u64, max: u64) -> Resu
 
 #[OpenApi(prefix_path = "/admin", tag = "ApiTags::Admin")]
 impl AdminApi {
+    /// List QQ bindings / 查询 QQ 绑定列表（仅管理员）
+    ///
     /// QQ bindings, searched, filtered, sorted and paged (staff only).
     ///
     /// `q` matches an exact openid or unionid, or a prefix (case-sensitive) of the username, the
@@ -526,6 +528,8 @@ impl AdminApi {
         }))
     }
 
+    /// One QQ binding / 查看 QQ 绑定详情（仅管理员）
+    ///
     /// One binding with its whole openid, token history and audit entries (never its tokens).
     #[oai(
         path = "/bindings/:id",
@@ -551,6 +555,8 @@ impl AdminApi {
         }))
     }
 
+    /// Refresh a binding's QQ token now / 立即刷新 QQ 令牌（仅管理员）
+    ///
     /// Refresh the binding's QQ token now: queues a refresh job (at most one live job per
     /// binding; asking again returns the queued one). Audited as `qq_binding.refresh`.
     #[oai(
@@ -572,6 +578,8 @@ impl AdminApi {
         })))
     }
 
+    /// Unbind a QQ binding / 解除 QQ 绑定（须填原因，记入审计，仅管理员）
+    ///
     /// Unbind: delete the binding (the account stays). `reason` is required (400
     /// `reason_required` when missing or blank); audited as `qq_binding.unbind` with it.
     #[oai(
@@ -601,6 +609,8 @@ impl AdminApi {
         Ok(UnbindResponse::Unbound)
     }
 
+    /// The job queue / 查看任务队列（仅管理员）
+    ///
     /// The job queue: counts by state, and the newest jobs (of one `state`, or all) with their
     /// last error. Payloads are not shown.
     #[oai(path = "/jobs", method = "get", operation_id = "adminListJobs")]
@@ -649,6 +659,8 @@ impl AdminApi {
         }))
     }
 
+    /// Retry a job / 重试任务（仅管理员）
+    ///
     /// Put a discarded or retryable job back in the queue now with fresh attempts. Audited as
     /// `job.retry`.
     #[oai(
@@ -679,6 +691,8 @@ impl AdminApi {
         }))
     }
 
+    /// Daily statistics / 每日统计：QQ 登录与新增绑定（仅管理员）
+    ///
     /// QQ logins and new bindings per UTC day, for the last `days` days (1–90, default 30),
     /// today included.
     #[oai(

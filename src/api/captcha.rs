@@ -53,6 +53,8 @@ pub struct CaptchaConfig {
 
 #[OpenApi(tag = "ApiTags::System")]
 impl CaptchaApi {
+    /// Captcha settings for the page / 获取安全验证（验证码）配置
+    ///
     /// How to show the captcha: the policy, the app id and the script to load. Protected
     /// requests (password login, QQ bind, SMS codes) answer 400 `captcha_required` when they need
     /// a `captcha` and 400 `captcha_failed` when the one sent did not pass.

@@ -10,6 +10,7 @@ pub mod captcha;
 pub mod client_addr;
 pub mod dev;
 pub mod error;
+pub mod front_door;
 pub mod headers;
 pub mod health;
 pub mod oauth_qq;
@@ -33,17 +34,17 @@ use crate::startup::AppState;
 
 #[derive(Tags)]
 pub enum ApiTags {
-    /// Sign in with QQ: authorize URL, callback, bind or register.
+    /// Sign in with QQ: authorize URL, callback, bind or register / QQ 登录：授权地址、回调、绑定或注册
     QqLogin,
-    /// SMS verification codes.
+    /// SMS verification codes / 短信验证码
     Sms,
-    /// Password login and the signed-in user's account.
+    /// Password login and the signed-in user's account / 密码登录与当前账号
     Users,
-    /// Password reset by email, and the account's verified email.
+    /// Password reset by email, and the account's verified email / 邮箱找回密码与邮箱验证
     Password,
-    /// About the server itself.
+    /// About the server itself / 服务信息
     System,
-    /// The admin panel (staff only): QQ bindings, the job queue, daily statistics.
+    /// The admin panel (staff only): QQ bindings, the job queue, daily statistics / 管理后台（仅管理员）
     Admin,
 }
 
@@ -128,6 +129,9 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .at("/assets/:file", get(web::asset))
         .at("/dev/outbox", get(dev::outbox))
         .at("/dev/panic", get(panic::dev_panic))
+        // `/` redirects to /login; every other path gets the app's 404 page (unknown `/api/*`
+        // paths answer JSON inside the nest).
+        .at("/*path", front_door::fallback)
         .around(client_addr::resolve)
         .around(health::database_outage)
         .around(crate::telemetry::record_latency)
@@ -220,4 +224,67 @@ fn too_large() -> Response {
     Json(error::ErrorBody::new("payload_too_large", "请求内容过大"))
         .with_status(StatusCode::PAYLOAD_TOO_LARGE)
         .into_response()
+}
+
+#[cfg(test)]
+mod spec_language_tests {
+    //! The frontend team reads Chinese: Swagger UI must show every operation's summary and
+    //! every error description in Chinese beside the English (`English / 中文`).
+
+    fn has_chinese(text: &str) -> bool {
+        text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    #[test]
+    fn every_summary_and_error_description_is_in_chinese_beside_the_english() {
+        let spec: serde_json::Value =
+            serde_json::from_str(&super::openapi_json()).expect("the spec is JSON");
+        let mut missing = Vec::new();
+        let paths = spec["paths"].as_object().expect("paths");
+        for (path, item) in paths {
+            for (method, op) in item.as_object().expect("path item") {
+                let summary = op["summary"].as_str().unwrap_or("");
+                let bilingual = summary
+                    .split_once(" / ")
+                    .is_some_and(|(en, zh)| !has_chinese(en) && has_chinese(zh));
+                if !bilingual {
+                    missing.push(format!("{method} {path}: summary {summary:?}"));
+                }
+                let responses = op["responses"].as_object().expect("responses");
+                for (status, response) in responses {
+                    let description = response["description"].as_str().unwrap_or("");
+                    if status.starts_with(['4', '5']) && !has_chinese(description) {
+                        missing.push(format!("{method} {path}: {status} {description:?}"));
+                    }
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "write `English / 中文`:\n{}",
+            missing.join("\n")
+        );
+    }
+}
+
+#[cfg(test)]
+mod spec_path_tests {
+    /// poem-openapi writes each API's paths separately: a path declared in two `#[OpenApi]`
+    /// impls appears twice in the JSON and a reader keeps only the last, so operations vanish
+    /// from the spec, Swagger UI and the generated client. Each path lives in one impl.
+    #[test]
+    fn no_path_is_declared_by_two_apis() {
+        let spec = super::openapi_json();
+        let value: serde_json::Value = serde_json::from_str(&spec).expect("the spec is JSON");
+        let paths = value["paths"].as_object().expect("paths");
+        let mut seen = std::collections::BTreeMap::<&str, usize>::new();
+        for path in paths.keys() {
+            // Count the key as written in the text, where duplicates survive.
+            let needle = format!("{}:", serde_json::to_string(path).expect("key"));
+            seen.insert(path, spec.matches(&needle).count());
+        }
+        let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+        assert!(twice.is_empty(), "paths written more than once: {twice:?}");
+        assert!(paths["/users/me"]["get"].is_object() && paths["/users/me"]["patch"].is_object());
+    }
 }

@@ -217,6 +217,8 @@ fn valid_code(code: &str) -> bool {
 
 #[OpenApi(tag = "ApiTags::QqLogin")]
 impl OauthQqApi {
+    /// Get the QQ authorize URL / 获取 QQ 授权登录地址
+    ///
     /// The QQ authorize URL for a login that returns to `next` (a same-site path, default `/`).
     ///
     /// Also sets the `passport_qq_login` cookie: the state works only in this browser (call with
@@ -262,6 +264,8 @@ impl OauthQqApi {
         ))
     }
 
+    /// Finish a QQ login / 完成 QQ 登录（用授权码登录或换取绑定凭证）
+    ///
     /// Finish a QQ login: exchange the code, then log in a bound user or ask to bind.
     ///
     /// Needs the `passport_qq_login` cookie that `getQqAuthorizeUrl` set in this browser (400
@@ -350,6 +354,8 @@ impl OauthQqApi {
         }
     }
 
+    /// Bind QQ to an existing account / 将 QQ 绑定到已有账号（验证密码）
+    ///
     /// Bind the ticket's QQ identity to an existing account, proven by its password.
     #[oai(path = "/oauth/qq/bind", method = "post", operation_id = "qqBind")]
     async fn bind(
@@ -386,6 +392,8 @@ impl OauthQqApi {
         Ok(Json(logged_in(&state, &user, &payload.next)?))
     }
 
+    /// Register with QQ / 用 QQ 注册新账号（手机号 + 短信验证码）
+    ///
     /// Create an account for the ticket's QQ identity (mobile proven by an SMS code) and bind it.
     #[oai(
         path = "/oauth/qq/register",

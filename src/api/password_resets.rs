@@ -76,6 +76,8 @@ const RESET_ACCEPTED: &str = "如果该邮箱已绑定荏苒账号，重置链�
 
 #[OpenApi(tag = "ApiTags::Password")]
 impl PasswordResetsApi {
+    /// Request a reset link by email / 通过邮箱申请重置密码链接
+    ///
     /// Ask for a reset link. Always 202 with the same body, whether or not the address has an
     /// account; throttled per address and per client (beyond it, still 202, nothing is sent).
     #[oai(
@@ -125,6 +127,8 @@ impl PasswordResetsApi {
         })))
     }
 
+    /// Set a new password with a reset link / 用重置链接设置新密码
+    ///
     /// Set a new password with the token of a reset link.
     #[oai(
         path = "/password-resets/confirm",
@@ -151,6 +155,8 @@ impl PasswordResetsApi {
         Ok(NoContent::Done)
     }
 
+    /// Set the account's email / 设置账号邮箱（发送验证链接）
+    ///
     /// Set the signed-in account's email: a verification link is mailed to it; the address is
     /// the account's once the link is followed. Needs the current password (throttled like
     /// logins), or for an account without one a QQ login within the last 10 minutes. A new
@@ -194,6 +200,8 @@ impl PasswordResetsApi {
         })))
     }
 
+    /// Verify an email / 验证邮箱（打开验证链接）
+    ///
     /// Follow an email verification link.
     #[oai(
         path = "/email-verifications",

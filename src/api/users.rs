@@ -8,10 +8,12 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::accounts;
 use crate::api::ApiTags;
+use crate::api::accounts::ProfileUpdate;
 use crate::api::captcha::{self, CaptchaTicket};
 use crate::api::error::ApiError;
 use crate::api::security::BearerAuth;
 use crate::captcha::Protected;
+use crate::domain::{Avatar, Nickname};
 use crate::entities::{qq_bindings, users};
 use crate::net::ClientAddr;
 use crate::startup::AppState;
@@ -118,6 +120,8 @@ pub fn issue_token(state: &AppState, user: &users::Model) -> Result<String, ApiE
 
 #[OpenApi(tag = "ApiTags::Users")]
 impl UsersApi {
+    /// Sign in with a password / 用密码登录
+    ///
     /// Sign in with username, mobile or email and a password.
     #[oai(path = "/users/login", method = "post", operation_id = "login")]
     async fn login(
@@ -146,6 +150,8 @@ impl UsersApi {
         }))
     }
 
+    /// The signed-in user / 获取当前登录用户及其绑定
+    ///
     /// The signed-in user and their bindings.
     #[oai(path = "/users/me", method = "get", operation_id = "getMe")]
     async fn me(&self, state: Data<&AppState>, auth: BearerAuth) -> Result<Json<Me>, ApiError> {
@@ -178,6 +184,39 @@ impl UsersApi {
         }))
     }
 
+    // Beside `getMe` in this impl: poem-openapi writes a path once per API, so two APIs sharing
+    // `/users/me` would drop one of its operations from the spec.
+    /// Edit nickname and avatar / 修改昵称和头像
+    ///
+    /// Absent fields stay as they are; `avatar: ""` removes the avatar. 409 `nickname_taken`.
+    ///
+    /// 未提供的字段保持不变；头像须为 https 地址，传空字符串表示移除头像。
+    #[oai(path = "/users/me", method = "patch", operation_id = "updateMe")]
+    async fn update_me(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: Json<ProfileUpdate>,
+    ) -> Result<Json<UserView>, ApiError> {
+        let nickname = body
+            .nickname
+            .as_deref()
+            .map(Nickname::parse)
+            .transpose()
+            .map_err(accounts::AccountError::from)?;
+        let avatar = body
+            .avatar
+            .as_deref()
+            .map(Avatar::parse)
+            .transpose()
+            .map_err(accounts::AccountError::from)?;
+        let user =
+            accounts::profile::update(&state.db, &auth.0, nickname, avatar, Utc::now()).await?;
+        Ok(Json(UserView::from(&user)))
+    }
+
+    /// Unbind QQ / 解除 QQ 绑定
+    ///
     /// Remove the signed-in user's QQ binding (they must have a password to sign in with).
     #[oai(
         path = "/users/me/bindings/qq",

@@ -19,6 +19,7 @@ mod bench_reset;
 mod captcha;
 mod email_change;
 mod foundation;
+mod front_door;
 mod itsdangerous;
 mod job_secrets;
 mod jobs;

@@ -1,23 +1,17 @@
-// The one way the app talks to the API: openapi-fetch over the types generated from
-// openapi/openapi.json (`npm run gen:api`), so a change of the API that breaks a page breaks
-// `vue-tsc` and the build.
-import createClient, { type Middleware } from 'openapi-fetch'
-import type { components, paths } from './schema'
+// The one way the app talks to the API: the client package every frontend uses
+// (@renran/passport-client, openapi/clients/typescript/, generated from openapi/openapi.json),
+// so a change of the API that breaks a page breaks `vue-tsc` and the build.
+import { createPassportClient, settle, type CallResult, type Schemas as ApiSchemas } from '@renran/passport-client'
 import { session } from '../auth'
 
-export type Schemas = components['schemas']
+export type Schemas = ApiSchemas
 
-export const api = createClient<paths>({ baseUrl: '/api' })
-
-const bearer: Middleware = {
-  onRequest({ request }) {
-    if (session.token && !request.headers.has('Authorization')) {
-      request.headers.set('Authorization', `Bearer ${session.token}`)
-    }
-    return request
-  },
-}
-api.use(bearer)
+// Same origin: the QQ login cookie travels without CORS; the JWT is added to every call.
+export const api = createPassportClient({
+  baseUrl: '/api',
+  credentials: 'same-origin',
+  token: () => session.token,
+})
 
 /** An API error as the pages show it: the server's Chinese `message`, its `code` to branch on. */
 export interface ApiError {
@@ -29,33 +23,10 @@ export interface ApiError {
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ApiError }
 
-const NETWORK: ApiError = { status: 0, code: 'network', message: '网络连接失败，请检查网络后重试' }
-
-/** Await an openapi-fetch call and fold its outcome into a [`Result`]. */
-export async function run<T>(
-  call: Promise<{ data?: T; error?: unknown; response: Response }>,
-): Promise<Result<T>> {
-  try {
-    const { data, error, response } = await call
-    if (response.ok) return { ok: true, data: data as T }
-    return { ok: false, error: toApiError(response.status, error) }
-  } catch {
-    return { ok: false, error: NETWORK }
-  }
-}
-
-function toApiError(status: number, body: unknown): ApiError {
-  const e = (body ?? {}) as Partial<Schemas['ErrorBody']>
-  const fallback =
-    status === 429
-      ? '操作太频繁，请稍后再试'
-      : status >= 500
-        ? '服务暂时不可用，请稍后重试'
-        : '请求失败，请稍后重试'
-  return {
-    status,
-    code: typeof e.code === 'string' ? e.code : `http_${status}`,
-    message: typeof e.message === 'string' && e.message ? e.message : fallback,
-    retryAfter: typeof e.retry_after === 'number' ? e.retry_after : undefined,
-  }
+/** Await a client call and fold its outcome into a [`Result`] (the package's `PassportError`). */
+export async function run<T>(call: CallResult<T>): Promise<Result<T>> {
+  const settled = await settle(call)
+  if (settled.ok) return settled
+  const { status, code, message, retryAfter } = settled.error
+  return { ok: false, error: { status, code, message, retryAfter } }
 }

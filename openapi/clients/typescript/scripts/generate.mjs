@@ -1,0 +1,66 @@
+// Generates the package's sources from the committed spec (../../openapi.json):
+//   src/schema.ts       the API's types (openapi-typescript)
+//   src/error-codes.ts  every error `code` the spec documents, as a const list and a union type
+// With --check, writes nothing and exits 1 when either file differs from what the spec gives:
+// the committed client is stale (`make test` runs this).
+import { readFile, writeFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import openapiTS, { astToString } from 'openapi-typescript'
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url))
+const SPEC = here('../../../openapi.json')
+const SCHEMA = here('../src/schema.ts')
+const CODES = here('../src/error-codes.ts')
+
+const HEADER = '// Generated from openapi/openapi.json by scripts/generate.mjs (`npm run generate`). Do not edit.\n'
+
+const spec = JSON.parse(await readFile(SPEC, 'utf8'))
+const schema = HEADER + '\n' + astToString(await openapiTS(spec))
+const codes = HEADER + '\n' + errorCodesModule(spec)
+
+if (process.argv.includes('--check')) {
+  let stale = false
+  for (const [file, want] of [[SCHEMA, schema], [CODES, codes]]) {
+    const have = await readFile(file, 'utf8').catch(() => '')
+    if (have !== want) {
+      console.error(`stale: ${file} does not match openapi/openapi.json`)
+      stale = true
+    }
+  }
+  if (stale) {
+    console.error("the client is stale: run 'make client-generate' (or `npm run generate` in openapi/clients/typescript) and commit it")
+    process.exit(1)
+  }
+  console.log('client is up to date with openapi/openapi.json')
+} else {
+  await writeFile(SCHEMA, schema)
+  await writeFile(CODES, codes)
+  console.log(`wrote ${SCHEMA} and ${CODES}`)
+}
+
+/**
+ * The codes are the backticked snake_case words of the error responses' descriptions (the
+ * server lists each status's codes there), less the names of the error body's own fields
+ * (`retry_after` is mentioned, not a code).
+ */
+function errorCodesModule(spec) {
+  const fields = new Set(Object.keys(spec.components?.schemas?.ErrorBody?.properties ?? {}))
+  const codes = new Set()
+  for (const item of Object.values(spec.paths ?? {})) {
+    for (const op of Object.values(item)) {
+      for (const [status, response] of Object.entries(op.responses ?? {})) {
+        if (!/^[45]\d\d$/.test(status)) continue
+        for (const [, word] of (response.description ?? '').matchAll(/`([a-z][a-z0-9]*(?:_[a-z0-9]+)*)`/g)) {
+          if (!fields.has(word)) codes.add(word)
+        }
+      }
+    }
+  }
+  const sorted = [...codes].sort()
+  return (
+    '/** Every error `code` the server documents in its spec, sorted. */\n' +
+    'export const SERVER_ERROR_CODES = [\n' +
+    sorted.map((c) => `  '${c}',\n`).join('') +
+    '] as const\n'
+  )
+}

@@ -1,0 +1,6026 @@
+// Generated from openapi/openapi.json by scripts/generate.mjs (`npm run generate`). Do not edit.
+
+export interface paths {
+    "/oauth/qq/authorize-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the QQ authorize URL / 获取 QQ 授权登录地址
+         * @description The QQ authorize URL for a login that returns to `next` (a same-site path, default `/`).
+         *
+         *     Also sets the `passport_qq_login` cookie: the state works only in this browser (call with
+         *     credentials from another origin), and only once.
+         */
+        get: operations["getQqAuthorizeUrl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/qq/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish a QQ login / 完成 QQ 登录（用授权码登录或换取绑定凭证）
+         * @description Finish a QQ login: exchange the code, then log in a bound user or ask to bind.
+         *
+         *     Needs the `passport_qq_login` cookie that `getQqAuthorizeUrl` set in this browser (400
+         *     `state_not_this_browser` without it), and each state works once (400 `state_used`).
+         */
+        post: operations["qqCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/qq/bind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bind QQ to an existing account / 将 QQ 绑定到已有账号（验证密码）
+         * @description Bind the ticket's QQ identity to an existing account, proven by its password.
+         */
+        post: operations["qqBind"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/qq/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register with QQ / 用 QQ 注册新账号（手机号 + 短信验证码）
+         * @description Create an account for the ticket's QQ identity (mobile proven by an SMS code) and bind it.
+         */
+        post: operations["qqRegister"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sms/codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a 6-digit SMS code for a purpose / 发送短信验证码（注册、登录或重置密码）
+         * @description `qq_register` needs the live bind ticket of the QQ registration; `signup`, `login` and
+         *     `reset_password` need the captcha as the policy says (under `risk`, always). `signup` and
+         *     `qq_register` answer 409 `mobile_taken` when the mobile already has an account (nothing
+         *     is sent; sign in instead). `login` and `reset_password` answer 202 whether or not the
+         *     mobile has an account; the code is sent only when it has (no enumeration). Once per 60
+         *     seconds per mobile; quotas per client (hour and day), per mobile (day) and for the whole
+         *     service (day), shared by all purposes, answer 429 with `retry_after`.
+         *
+         *     `qq_register` 需要 QQ 登录返回的有效绑定凭证；`signup`、`login`、`reset_password` 按策略需要
+         *     安全验证（risk 策略下总是需要）。注册用途下手机号已注册时返回 409 `mobile_taken`，不发送短信。
+         *     登录和重置密码用途无论手机号是否注册都返回 202，只有已注册的手机号才会收到短信。同一手机号
+         *     60 秒内只能发送一次，每个客户端每小时、每天以及全站每天的条数有上限（各用途共用）。
+         */
+        post: operations["sendSmsCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with a password / 用密码登录
+         * @description Sign in with username, mobile or email and a password.
+         */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in user / 获取当前登录用户及其绑定
+         * @description The signed-in user and their bindings.
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit nickname and avatar / 修改昵称和头像
+         * @description Absent fields stay as they are; `avatar: ""` removes the avatar. 409 `nickname_taken`.
+         *
+         *     未提供的字段保持不变；头像须为 https 地址，传空字符串表示移除头像。
+         */
+        patch: operations["updateMe"];
+        trace?: never;
+    };
+    "/users/me/bindings/qq": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Unbind QQ / 解除 QQ 绑定
+         * @description Remove the signed-in user's QQ binding (they must have a password to sign in with).
+         */
+        delete: operations["unbindQq"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign up with a mobile and an SMS code / 手机号注册
+         * @description Creates the account (a generated `rr_…` username, changeable once) with the mobile, the
+         *     nickname and the password, and consumes the `signup` code, in one transaction; answers
+         *     logged in. 409 `nickname_taken` / `mobile_taken`; the code stays usable then.
+         *
+         *     使用手机号和短信验证码（用途 `signup`）注册，成功后直接登录。昵称或手机号已被使用时返回 409，
+         *     验证码仍可继续使用。
+         */
+        post: operations["signup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/login/sms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with an SMS code / 短信验证码登录
+         * @description Throttled like password login (per account and per client, 429 `too_many_attempts`). A
+         *     wrong code, a code for another purpose and a mobile without an account are all 400
+         *     `sms_code_invalid`; a locked account 403 `account_locked`.
+         *
+         *     使用手机号和短信验证码（用途 `login`）登录；与密码登录共用失败次数限制。
+         */
+        post: operations["loginSms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Is a nickname or mobile free? / 检查昵称、手机号是否可用
+         * @description For the sign-up and QQ registration forms, before the SMS is requested or the form
+         *     submitted. Answers only about what was asked. Throttled per client (30 a minute, then
+         *     429 `too_many_attempts`). A taken mobile is visible here, as on every sign-up page; the
+         *     sign-in and reset paths never reveal it.
+         *
+         *     注册表单用：检查昵称和手机号能否使用（每个客户端每分钟 30 次）。
+         */
+        get: operations["checkAvailability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change the password / 修改密码
+         * @description Needs the current password (400 `current_password_required` / `wrong_password`,
+         *     throttled like logins); an account made through QQ without a password sets its first one
+         *     after a QQ login within the last 10 minutes (400 `recent_qq_login_required`). Every
+         *     session ends (the token version is bumped); the answer carries a new token. The owner is
+         *     told at the verified email.
+         *
+         *     需要当前密码；没有密码的 QQ 账号需在 10 分钟内用 QQ 登录过才能设置密码。修改后其他登录全部失效，
+         *     返回新的令牌，并邮件通知账号主人。
+         */
+        put: operations["changePassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/username": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace the generated username, once / 修改用户名（仅一次）
+         * @description Allowed while the username is still the generated `rr_…` one; 409
+         *     `username_already_changed` afterwards, 409 `username_taken` when another account has it.
+         *
+         *     系统生成的 `rr_…` 用户名可以修改一次；已修改过或用户名已被使用时返回 409。
+         */
+        put: operations["changeUsername"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/password-resets/sms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with an SMS code / 短信验证码重置密码
+         * @description The `reset_password` code (sent only to a mobile with an account) sets the password once,
+         *     ends every session and tells the owner at the verified email. 400 `sms_code_invalid`
+         *     (wrong, used, another purpose, no account), `sms_code_expired`,
+         *     `sms_code_too_many_attempts`, `invalid_password`.
+         *
+         *     使用用途为 `reset_password` 的短信验证码设置新密码；成功后所有登录失效，并邮件通知账号主人。
+         */
+        post: operations["resetPasswordBySms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/password-resets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request a reset link by email / 通过邮箱申请重置密码链接
+         * @description Ask for a reset link. Always 202 with the same body, whether or not the address has an
+         *     account; throttled per address and per client (beyond it, still 202, nothing is sent).
+         */
+        post: operations["requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/password-resets/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with a reset link / 用重置链接设置新密码
+         * @description Set a new password with the token of a reset link.
+         */
+        post: operations["confirmPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the account's email / 设置账号邮箱（发送验证链接）
+         * @description Set the signed-in account's email: a verification link is mailed to it; the address is
+         *     the account's once the link is followed. Needs the current password (throttled like
+         *     logins), or for an account without one a QQ login within the last 10 minutes. A new
+         *     request voids every older link.
+         */
+        put: operations["changeEmail"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/email-verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify an email / 验证邮箱（打开验证链接）
+         * @description Follow an email verification link.
+         */
+        post: operations["verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server name and version / 服务名称和版本 */
+        get: operations["getVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The API index / 接口索引（名称、版本、文档链接）
+         * @description The API's index: name, version, and links to the docs and the spec.
+         */
+        get: operations["getApiIndex"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/bindings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List QQ bindings / 查询 QQ 绑定列表（仅管理员）
+         * @description QQ bindings, searched, filtered, sorted and paged (staff only).
+         *
+         *     `q` matches an exact openid or unionid, or a prefix (case-sensitive) of the username, the
+         *     user's nickname or the QQ nickname. `status`: `fresh` (refresh ok, token expires in more
+         *     than 7 days), `expiring` (refresh ok, expires within 7 days), `expired` (refresh ok,
+         *     `token_expires_at <= now`), `refresh_failed` (the refresher gave up). Paging: pass the
+         *     previous answer's `next_cursor` as `cursor` (keyset, equally fast at any depth), or
+         *     `page` (1-based) with `per_page` (1–100, default 20); a cursor wins over `page`.
+         */
+        get: operations["adminListBindings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/bindings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One QQ binding / 查看 QQ 绑定详情（仅管理员）
+         * @description One binding with its whole openid, token history and audit entries (never its tokens).
+         */
+        get: operations["adminGetBinding"];
+        put?: never;
+        post?: never;
+        /**
+         * Unbind a QQ binding / 解除 QQ 绑定（须填原因，记入审计，仅管理员）
+         * @description Unbind: delete the binding (the account stays). `reason` is required (400
+         *     `reason_required` when missing or blank); audited as `qq_binding.unbind` with it.
+         */
+        delete: operations["adminUnbindBinding"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/bindings/{id}/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refresh a binding's QQ token now / 立即刷新 QQ 令牌（仅管理员）
+         * @description Refresh the binding's QQ token now: queues a refresh job (at most one live job per
+         *     binding; asking again returns the queued one). Audited as `qq_binding.refresh`.
+         */
+        post: operations["adminRefreshBinding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The job queue / 查看任务队列（仅管理员）
+         * @description The job queue: counts by state, and the newest jobs (of one `state`, or all) with their
+         *     last error. Payloads are not shown.
+         */
+        get: operations["adminListJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/jobs/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a job / 重试任务（仅管理员）
+         * @description Put a discarded or retryable job back in the queue now with fresh attempts. Audited as
+         *     `job.retry`.
+         */
+        post: operations["adminRetryJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/stats/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Daily statistics / 每日统计：QQ 登录与新增绑定（仅管理员）
+         * @description QQ logins and new bindings per UTC day, for the last `days` days (1–90, default 30),
+         *     today included.
+         */
+        get: operations["adminDailyStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log, filtered and paged / 操作审计日志
+         * @description Every filter narrows; none gives every entry. `actor`: the staff member's username;
+         *     `action`: e.g. `user.lock`, `qq_binding.unbind`; `target_type` with `target_id`: one
+         *     target, also after it was deleted (an unbound binding); `from` (inclusive) and `to`
+         *     (exclusive): RFC 3339 times. Newest first; `page` (1-based), `per_page` (1–100, default
+         *     20).
+         *
+         *     按操作人、操作类型、操作对象和时间筛选审计记录，最新的在前。
+         */
+        get: operations["adminListAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find users / 查找用户
+         * @description `q`: a prefix (case-sensitive; emails compare lowercased) of the username, nickname,
+         *     mobile or email; all users without it. Newest first; `page` (1-based), `per_page` (1–100,
+         *     default 20).
+         *
+         *     按用户名、昵称、手机号或邮箱的前缀搜索用户（区分大小写），最新注册的在前。
+         */
+        get: operations["adminListUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One user with their QQ binding and audit entries / 用户详情
+         * @description 用户资料、QQ 绑定和针对该用户的管理操作记录。
+         */
+        get: operations["adminGetUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users/{id}/lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lock an account / 锁定账号
+         * @description Every sign-in (password, SMS code, QQ) is refused with 403 `account_locked` and every
+         *     open session ends (the token version is bumped). Audited as `user.lock` with the reason.
+         *
+         *     锁定后密码、短信验证码和 QQ 登录都会被拒绝（403 `account_locked`），已登录的会话立即失效。
+         */
+        post: operations["adminLockUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users/{id}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unlock an account / 解除锁定
+         * @description The owner may sign in again (sessions ended by the lock stay ended). Audited as
+         *     `user.unlock` with the reason.
+         *
+         *     解除锁定后账号可以重新登录；锁定时失效的会话不会恢复。
+         */
+        post: operations["adminUnlockUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users/{id}/force-password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Force a password reset / 强制重置密码
+         * @description Ends every session and mails a reset link to the verified email; 409 `no_verified_email`
+         *     when there is none. The password keeps working until the link is used. Audited as
+         *     `user.force_password_reset`.
+         *
+         *     使所有会话失效，并向已验证的邮箱发送重置链接；没有已验证邮箱时返回 409。
+         */
+        post: operations["adminForcePasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/captcha/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Captcha settings for the page / 获取安全验证（验证码）配置
+         * @description How to show the captcha: the policy, the app id and the script to load. Protected
+         *     requests (password login, QQ bind, SMS codes) answer 400 `captcha_required` when they need
+         *     a `captcha` and 400 `captcha_failed` when the one sent did not pass.
+         */
+        get: operations["getCaptchaConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** Accepted */
+        Accepted: {
+            /** @description What to tell the person (the same whatever happened). */
+            message: string;
+        };
+        /** AdminReason */
+        AdminReason: {
+            /** @description Why (1–500 characters); kept in the audit log. */
+            reason: string;
+        };
+        /**
+         * AdminUserBinding
+         * @description The user's QQ binding, without tokens.
+         */
+        AdminUserBinding: {
+            /**
+             * Format: int64
+             * @description The binding's id (`/admin/bindings/{id}`).
+             */
+            id: number;
+            /** @description Masked openid. */
+            openid: string;
+            qq_nickname: string;
+            qq_avatar: string;
+            /** Format: date-time */
+            bound_at: string;
+            /** Format: date-time */
+            last_login_at?: string | null;
+            /** Format: date-time */
+            token_expires_at: string;
+            refresh_status: string;
+        };
+        /** AdminUserDetail */
+        AdminUserDetail: {
+            user: components["schemas"]["AdminUserView"];
+            /** @description The whole mobile (staff may need to read it to the person). */
+            mobile?: string | null;
+            qq?: (components["schemas"]["AdminUserBinding"] & unknown) | null;
+            /**
+             * @description Staff actions on this user (`user.lock`, `user.unlock`, `user.force_password_reset`),
+             *     newest first, at most 100.
+             */
+            audit: components["schemas"]["AuditEntryView"][];
+        };
+        /** AdminUserPage */
+        AdminUserPage: {
+            /** @description Newest first. */
+            items: components["schemas"]["AdminUserView"][];
+            /** Format: uint64 */
+            page: number;
+            /** Format: uint64 */
+            per_page: number;
+            /**
+             * Format: uint64
+             * @description Users matching the search.
+             */
+            total: number;
+        };
+        /**
+         * AdminUserView
+         * @description A user as the panel lists them.
+         */
+        AdminUserView: {
+            /** Format: int64 */
+            id: number;
+            username: string;
+            nickname: string;
+            avatar: string;
+            /** @description `138****8000`. */
+            mobile_masked?: string | null;
+            /** @description The verified email. */
+            email?: string | null;
+            has_password: boolean;
+            is_staff: boolean;
+            /** @description Locked by staff: every sign-in is refused. */
+            locked: boolean;
+            /** Format: date-time */
+            locked_at?: string | null;
+            locked_reason?: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * ApiIndex
+         * @description `GET /api`: what this API is and where it is described.
+         */
+        ApiIndex: {
+            /** @description Always `passport`. */
+            name: string;
+            /** @description The server's semantic version. */
+            version: string;
+            /** @description What the API is for, in Chinese. */
+            description: string;
+            /** @description Where to read more, as paths on this server. */
+            links: components["schemas"]["ApiLinks"] & unknown;
+        };
+        /** ApiLinks */
+        ApiLinks: {
+            /** @description Interactive API docs (Swagger UI): `/docs`. */
+            docs: string;
+            /** @description The OpenAPI spec: `/openapi.json`. */
+            openapi: string;
+            /** @description Name and version alone: `/api/version`. */
+            version: string;
+        };
+        /**
+         * AuditActor
+         * @description Who did an audited action.
+         */
+        AuditActor: {
+            /** Format: int64 */
+            id: number;
+            /** @description Null when the account no longer exists. */
+            username?: string | null;
+        };
+        /**
+         * AuditEntryView
+         * @description An audit log entry.
+         */
+        AuditEntryView: {
+            /** Format: int64 */
+            id: number;
+            /** @description e.g. `qq_binding.refresh`, `qq_binding.unbind`, `job.retry`. */
+            action: string;
+            /** @description Null for the system or an actor since deleted. */
+            actor?: (components["schemas"]["AuditActor"] & unknown) | null;
+            reason?: string | null;
+            /** @description Action-specific facts (masked identifiers only). */
+            details?: unknown;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /** AuditLog */
+        AuditLog: {
+            /** @description Newest first. */
+            items: components["schemas"]["AuditEntryView"][];
+            /** Format: uint64 */
+            page: number;
+            /** Format: uint64 */
+            per_page: number;
+            /**
+             * Format: uint64
+             * @description Entries matching the filters.
+             */
+            total: number;
+        };
+        /**
+         * @description What an audit entry is about.
+         * @enum {string}
+         */
+        AuditTargetType: "qq_binding" | "job" | "user";
+        /** AuthorizeUrl */
+        AuthorizeUrl: {
+            /** @description Send the browser here. */
+            url: string;
+            /**
+             * @description The `state` inside `url`. Keep it (e.g. in sessionStorage) and check that the callback
+             *     brings back the same one before posting it: that ties the login to this browser.
+             */
+            state: string;
+        };
+        /**
+         * Availability
+         * @description Whether one value can be used.
+         */
+        Availability: {
+            available: boolean;
+            /** @description Why not: `invalid_nickname`, `invalid_mobile`, `nickname_taken`, `mobile_taken`. */
+            reason?: string | null;
+            /** @description What to tell the person, in Chinese. */
+            message?: string | null;
+        };
+        /** AvailabilityAnswer */
+        AvailabilityAnswer: {
+            /** @description Present when `nickname` was asked about. */
+            nickname?: (components["schemas"]["Availability"] & unknown) | null;
+            /** @description Present when `mobile` was asked about. */
+            mobile?: (components["schemas"]["Availability"] & unknown) | null;
+        };
+        /** BindRequest */
+        BindRequest: {
+            bind_ticket: string;
+            /** @description Username, mobile or email of the existing account. */
+            account: string;
+            password: string;
+            /** @description The solved captcha, when the server asks for one (`captcha_required`). */
+            captcha?: components["schemas"]["CaptchaTicket"] & unknown;
+        };
+        /** BindRequired */
+        BindRequired: {
+            /**
+             * @description Names this QQ identity for `/oauth/qq/bind` or `/oauth/qq/register`; valid 10 minutes,
+             *     once.
+             */
+            bind_ticket: string;
+            profile: components["schemas"]["QqProfile"];
+            next: string;
+        };
+        /**
+         * BindingDetail
+         * @description The drawer: everything about one binding except its tokens.
+         */
+        BindingDetail: {
+            /**
+             * Format: int64
+             * @description The binding's id (path parameter of the detail, refresh and unbind endpoints).
+             */
+            id: number;
+            /** @description The Renran account. */
+            user: components["schemas"]["UserView"] & unknown;
+            qq_nickname: string;
+            /** @description QQ avatar URL; empty when none. */
+            qq_avatar: string;
+            /** @description `D5A3…E0B2`: first and last four characters. */
+            openid_masked: string;
+            /** @description Whether a unionid is stored. */
+            has_unionid: boolean;
+            /** Format: date-time */
+            bound_at: string;
+            /**
+             * Format: date-time
+             * @description The last QQ login (the bind itself counts as one).
+             */
+            last_login_at?: string | null;
+            /** Format: date-time */
+            token_expires_at: string;
+            status: components["schemas"]["BindingStatusView"];
+            /** @description Why the last refresh failed, when it did. */
+            refresh_error?: string | null;
+            /** @description The whole openid (only here, never in the list). */
+            openid: string;
+            unionid?: string | null;
+            /**
+             * Format: int64
+             * @description Bumped on each token rotation.
+             */
+            token_version: number;
+            /** Format: date-time */
+            last_refreshed_at?: string | null;
+            /** @description Newest first, at most 100. */
+            token_events: components["schemas"]["TokenEventView"][];
+            /** @description Audit entries about this binding, newest first, at most 100. */
+            audit: components["schemas"]["AuditEntryView"][];
+        };
+        /**
+         * BindingPage
+         * @description One page of bindings.
+         */
+        BindingPage: {
+            items: components["schemas"]["BindingSummary"][];
+            /** @description Pass as `cursor` for the next page (keyset: as fast at any depth); null on the last page. */
+            next_cursor?: string | null;
+            /**
+             * Format: uint64
+             * @description The page number served, when paging by number (null when a cursor was given).
+             */
+            page?: number | null;
+            /** Format: uint64 */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description Matching bindings; see `total_kind`.
+             */
+            total: number;
+            total_kind: components["schemas"]["TotalKindView"];
+        };
+        /**
+         * @description Sort order of the bindings list; a leading `-` means descending. Each is served by an index.
+         * @enum {string}
+         */
+        BindingSort: "-bound_at" | "bound_at" | "token_expires_at" | "-token_expires_at" | "-last_login_at" | "last_login_at" | "qq_nickname" | "-qq_nickname";
+        /**
+         * @description A binding's token status, computed at the time of the request.
+         * @enum {string}
+         */
+        BindingStatusView: "fresh" | "expiring" | "expired" | "refresh_failed";
+        /**
+         * BindingSummary
+         * @description One row of the bindings list. Never a token; the openid only masked.
+         */
+        BindingSummary: {
+            /**
+             * Format: int64
+             * @description The binding's id (path parameter of the detail, refresh and unbind endpoints).
+             */
+            id: number;
+            /** @description The Renran account. */
+            user: components["schemas"]["UserView"] & unknown;
+            qq_nickname: string;
+            /** @description QQ avatar URL; empty when none. */
+            qq_avatar: string;
+            /** @description `D5A3…E0B2`: first and last four characters. */
+            openid_masked: string;
+            /** @description Whether a unionid is stored. */
+            has_unionid: boolean;
+            /** Format: date-time */
+            bound_at: string;
+            /**
+             * Format: date-time
+             * @description The last QQ login (the bind itself counts as one).
+             */
+            last_login_at?: string | null;
+            /** Format: date-time */
+            token_expires_at: string;
+            status: components["schemas"]["BindingStatusView"];
+            /** @description Why the last refresh failed, when it did. */
+            refresh_error?: string | null;
+        };
+        /** Bindings */
+        Bindings: {
+            /** @description The QQ binding, if any. */
+            qq?: (components["schemas"]["QqBindingView"] & unknown) | null;
+        };
+        /** CallbackRequest */
+        CallbackRequest: {
+            /** @description `code` from QQ's redirect. */
+            code: string;
+            /** @description `state` from QQ's redirect. */
+            state: string;
+        };
+        /** CaptchaConfig */
+        CaptchaConfig: {
+            policy: components["schemas"]["CaptchaPolicyView"];
+            /** @description `CaptchaAppId` for `new TencentCaptcha(app_id, callback)`; absent when the policy is off. */
+            app_id?: string;
+            /** @description The captcha script to load (Tencent's, or the simulator's in dev); absent when off. */
+            script_url?: string;
+        };
+        /**
+         * @description When the server demands a captcha.
+         * @enum {string}
+         */
+        CaptchaPolicyView: "off" | "risk" | "always";
+        /**
+         * CaptchaTicket
+         * @description A solved captcha, as Tencent's JS hands it to the page (`res.ticket`, `res.randstr`). Send it
+         *     with the request it protects; each ticket works once.
+         */
+        CaptchaTicket: {
+            ticket: string;
+            randstr: string;
+        };
+        /** DailyStats */
+        DailyStats: {
+            /** @description Oldest first, one entry per day, today (UTC) last. */
+            days: components["schemas"]["DayStats"][];
+        };
+        /**
+         * DayStats
+         * @description One UTC day of the dashboard chart.
+         */
+        DayStats: {
+            /** @description `YYYY-MM-DD` (UTC). */
+            date: string;
+            /**
+             * Format: int64
+             * @description Successful QQ sign-ins: returning users plus first logins that ended in a new binding.
+             */
+            logins: number;
+            /**
+             * Format: int64
+             * @description Bindings made that day (still counted after an unbind).
+             */
+            new_bindings: number;
+        };
+        /** EmailChange */
+        EmailChange: {
+            email: string;
+            /**
+             * @description The account's current password. Accounts without one (made through QQ) leave it out and
+             *     must have signed in with QQ within the last 10 minutes instead.
+             */
+            current_password?: string;
+        };
+        /** EmailVerification */
+        EmailVerification: {
+            /** @description The `token` of the verification link. */
+            token: string;
+        };
+        /** EmailVerified */
+        EmailVerified: {
+            /** @description The account's email from now on. */
+            email: string;
+        };
+        /** ErrorBody */
+        ErrorBody: {
+            /** @description Stable machine code, e.g. `bind_ticket_used`. Clients branch on it. */
+            code: string;
+            /** @description Human message in Chinese, fit to show to the person using the page. */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again (429 only).
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        /**
+         * JobCounts
+         * @description How many jobs are in each state.
+         */
+        JobCounts: {
+            /** Format: int64 */
+            available: number;
+            /** Format: int64 */
+            running: number;
+            /** Format: int64 */
+            retryable: number;
+            /** Format: int64 */
+            completed: number;
+            /** Format: int64 */
+            discarded: number;
+        };
+        /** JobPage */
+        JobPage: {
+            counts: components["schemas"]["JobCounts"];
+            /** @description Newest first. */
+            items: components["schemas"]["JobView"][];
+            /** Format: uint64 */
+            page: number;
+            /** Format: uint64 */
+            per_page: number;
+        };
+        /**
+         * @description A job's states, for the `state` filter.
+         * @enum {string}
+         */
+        JobStateView: "available" | "running" | "retryable" | "completed" | "discarded";
+        /**
+         * JobView
+         * @description A job, without its payload (which may hold a reset link).
+         */
+        JobView: {
+            /** Format: int64 */
+            id: number;
+            /** @description `mail`, `sms`, `qq_token_refresh`, `password_reset_request`. */
+            kind: string;
+            queue: string;
+            /** @description `available`, `running`, `retryable`, `completed` or `discarded`. */
+            state: string;
+            /**
+             * Format: int32
+             * @description Attempts made so far.
+             */
+            attempt: number;
+            /** Format: int32 */
+            max_attempts: number;
+            /**
+             * Format: date-time
+             * @description When it runs (next).
+             */
+            run_at: string;
+            last_error?: string | null;
+            /**
+             * Format: int64
+             * @description For `qq_token_refresh`: the binding it refreshes.
+             */
+            binding_id?: number | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            finished_at?: string | null;
+        };
+        /** LoggedIn */
+        LoggedIn: {
+            /** @description JWT for `Authorization: Bearer …`. */
+            token: string;
+            user: components["schemas"]["UserView"];
+            /** @description Where to go now (a same-site path). */
+            next: string;
+        };
+        /** LoginRequest */
+        LoginRequest: {
+            /** @description Username, mobile or email. */
+            account: string;
+            password: string;
+            /** @description The solved captcha, when the server asks for one (`captcha_required`). */
+            captcha?: components["schemas"]["CaptchaTicket"] & unknown;
+        };
+        /** LoginResponse */
+        LoginResponse: {
+            /** @description JWT for `Authorization: Bearer …`. */
+            token: string;
+            user: components["schemas"]["UserView"];
+        };
+        /** Me */
+        Me: {
+            /** Format: int64 */
+            id: number;
+            username: string;
+            nickname: string;
+            avatar: string;
+            /** @description The whole mobile (kept for existing clients; pages show `mobile_masked`). */
+            mobile?: string | null;
+            /** @description The mobile for display, `138****8000`. */
+            mobile_masked?: string | null;
+            /**
+             * @description Whether the username is still the generated `rr_…` one, which may be replaced once
+             *     (`PUT /users/me/username`).
+             */
+            username_changeable: boolean;
+            /** @description The verified email, if any (only a verified address receives reset links). */
+            email?: string | null;
+            /** @description Whether a password is set (needed before QQ can be unbound). */
+            has_password: boolean;
+            is_staff: boolean;
+            bindings: components["schemas"]["Bindings"];
+        };
+        /** PasswordChange */
+        PasswordChange: {
+            /**
+             * @description The current password. An account without one (made through QQ) leaves it out and must
+             *     have signed in with QQ within the last 10 minutes to set its first password.
+             */
+            current_password?: string;
+            /** @description 8–128 characters, at least two of letters, digits and symbols. */
+            new_password: string;
+        };
+        /** PasswordChanged */
+        PasswordChanged: {
+            /** @description A new JWT: every earlier token of this account (this one too) is revoked. */
+            token: string;
+        };
+        /** ProfileUpdate */
+        ProfileUpdate: {
+            /** @description 2–20 characters; unchanged when absent. */
+            nickname?: string;
+            /** @description An `https://` image URL, or empty to remove it; unchanged when absent. */
+            avatar?: string;
+        };
+        /** QqBindingView */
+        QqBindingView: {
+            nickname: string;
+            avatar: string;
+            /** Format: date-time */
+            bound_at: string;
+            /** Format: date-time */
+            last_login_at?: string | null;
+        };
+        /** @description How a QQ login ends; `status` tells which. */
+        QqLoginResult: components["schemas"]["QqLoginResult_LoggedIn"] | components["schemas"]["QqLoginResult_BindRequired"];
+        /** @description How a QQ login ends; `status` tells which. */
+        QqLoginResult_BindRequired: {
+            /**
+             * @example bind_required
+             * @enum {string}
+             */
+            status: "bind_required";
+        } & components["schemas"]["BindRequired"];
+        /** @description How a QQ login ends; `status` tells which. */
+        QqLoginResult_LoggedIn: {
+            /**
+             * @example logged_in
+             * @enum {string}
+             */
+            status: "logged_in";
+        } & components["schemas"]["LoggedIn"];
+        /** QqProfile */
+        QqProfile: {
+            /** @description QQ nickname, to prefill the forms. */
+            nickname: string;
+            /** @description QQ avatar URL; empty when none. */
+            avatar: string;
+        };
+        /** RefreshQueuedView */
+        RefreshQueuedView: {
+            /**
+             * Format: int64
+             * @description The live refresh job of this binding.
+             */
+            job_id: number;
+            /** @description A refresh was already queued; no second job was added. */
+            already_queued: boolean;
+        };
+        /** RegisterRequest */
+        RegisterRequest: {
+            bind_ticket: string;
+            /** @description 2–20 characters. */
+            nickname: string;
+            /** @description Mainland China mobile, 11 digits. */
+            mobile: string;
+            /** @description The 6-digit code sent by `POST /sms/codes`. */
+            sms_code: string;
+            /** @description 8–128 characters, at least two of letters, digits and symbols. */
+            password: string;
+        };
+        /** ResetConfirm */
+        ResetConfirm: {
+            /** @description The `token` of the reset link. */
+            token: string;
+            new_password: string;
+        };
+        /** ResetRequest */
+        ResetRequest: {
+            email: string;
+        };
+        /** SignupRequest */
+        SignupRequest: {
+            /** @description Mainland China mobile, 11 digits. */
+            mobile: string;
+            /** @description The 6-digit code sent by `POST /sms/codes` with purpose `signup`. */
+            sms_code: string;
+            /** @description 2–20 characters. */
+            nickname: string;
+            /** @description 8–128 characters, at least two of letters, digits and symbols. */
+            password: string;
+        };
+        /**
+         * @description What a code is for; it is accepted only for that.
+         * @enum {string}
+         */
+        SmsCodePurpose: "qq_register" | "signup" | "login" | "reset_password";
+        /** SmsCodeRequest */
+        SmsCodeRequest: {
+            /** @description Mainland China mobile, 11 digits. */
+            mobile: string;
+            /**
+             * @description What the code is for; `qq_register` when absent (the QQ registration form).
+             * @default qq_register
+             */
+            purpose: components["schemas"]["SmsCodePurpose"] & unknown;
+            /**
+             * @description For `qq_register` (required there): the bind ticket of the QQ registration the code is
+             *     for (from the callback); it must be live (unused, unexpired).
+             */
+            bind_ticket?: string;
+            /** @description The solved captcha, when the server asks for one (`captcha_required`). */
+            captcha?: components["schemas"]["CaptchaTicket"] & unknown;
+        };
+        /** SmsCodeSent */
+        SmsCodeSent: {
+            /**
+             * Format: uint64
+             * @description Seconds before another code may be requested for this mobile.
+             */
+            retry_after: number;
+            /**
+             * Format: uint64
+             * @description Seconds the code stays valid.
+             */
+            expires_in: number;
+        };
+        /** SmsLoginRequest */
+        SmsLoginRequest: {
+            /** @description Mainland China mobile, 11 digits. */
+            mobile: string;
+            /** @description The 6-digit code sent by `POST /sms/codes` with purpose `login`. */
+            sms_code: string;
+        };
+        /** SmsResetRequest */
+        SmsResetRequest: {
+            /** @description The account's mobile. */
+            mobile: string;
+            /** @description The 6-digit code sent by `POST /sms/codes` with purpose `reset_password`. */
+            sms_code: string;
+            /** @description 8–128 characters, at least two of letters, digits and symbols. */
+            new_password: string;
+        };
+        /**
+         * TokenEventView
+         * @description One event of a binding's token history.
+         */
+        TokenEventView: {
+            /** Format: int64 */
+            id: number;
+            /** @description `bound`, `login`, `refresh` or `refresh_failed`. */
+            kind: string;
+            /** Format: date-time */
+            at: string;
+            /** @description For people: the new expiry, an error text. Never a token. */
+            detail?: string | null;
+        };
+        /**
+         * @description How `total` was obtained.
+         * @enum {string}
+         */
+        TotalKindView: "exact" | "estimate" | "at_least";
+        /**
+         * UserView
+         * @description The public face of a user (the seed's fields).
+         */
+        UserView: {
+            /** Format: int64 */
+            id: number;
+            username: string;
+            nickname: string;
+            /** @description Avatar URL; empty when none. */
+            avatar: string;
+        };
+        /** UsernameChange */
+        UsernameChange: {
+            /** @description 4–32 ASCII letters, digits, `_` and `-`, not all digits. */
+            username: string;
+        };
+        /** VersionInfo */
+        VersionInfo: {
+            /** @description Always `passport`. */
+            name: string;
+            /** @description The server's semantic version. */
+            version: string;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getQqAuthorizeUrl: {
+        parameters: {
+            query?: {
+                next?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The URL and its state. `Set-Cookie` gives this browser the `passport_qq_login` cookie
+             *     (`HttpOnly; SameSite=Lax; Secure`, path `/api/oauth/qq`, 10 minutes) that the callback
+             *     requires; a browser that already has one keeps it.
+             */
+            200: {
+                headers: {
+                    "SET-COOKIE": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AuthorizeUrl"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    qqCallback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["CallbackRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["QqLoginResult"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    qqBind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["BindRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["QqLoginResult"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    qqRegister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["RegisterRequest"];
+            };
+        };
+        responses: {
+            /** @description Account created and bound; logged in. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["QqLoginResult"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sendSmsCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["SmsCodeRequest"];
+            };
+        };
+        responses: {
+            /** @description The code is on its way. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["SmsCodeSent"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["LoginResponse"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Me"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["ProfileUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["UserView"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    unbindQq: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unbound. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    signup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["SignupRequest"];
+            };
+        };
+        responses: {
+            /** @description Account created; logged in. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["LoginResponse"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    loginSms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["SmsLoginRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["LoginResponse"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    checkAvailability: {
+        parameters: {
+            query?: {
+                nickname?: string;
+                mobile?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AvailabilityAnswer"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["PasswordChanged"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    changeUsername: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["UsernameChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["UserView"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    resetPasswordBySms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["SmsResetRequest"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["ResetRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted; if the address belongs to an account, a mail is on its way. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Accepted"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    confirmPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["ResetConfirm"];
+            };
+        };
+        responses: {
+            /** @description Done. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    changeEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["EmailChange"];
+            };
+        };
+        responses: {
+            /** @description Accepted; if the address belongs to an account, a mail is on its way. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Accepted"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["EmailVerification"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["EmailVerified"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["VersionInfo"];
+                };
+            };
+        };
+    };
+    getApiIndex: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ApiIndex"];
+                };
+            };
+        };
+    };
+    adminListBindings: {
+        parameters: {
+            query?: {
+                /** @description Search: openid, unionid (exact), username, nickname or QQ nickname (prefix). */
+                q?: string;
+                /** @description Token status filter. */
+                status?: components["schemas"]["BindingStatusView"];
+                /** @description Sort order, default `-bound_at`. */
+                sort?: components["schemas"]["BindingSort"];
+                /** @description 1-based page number, 1–1000000 (ignored when `cursor` is given). */
+                page?: number;
+                /** @description Rows per page, 1–100, default 20. */
+                per_page?: number;
+                /** @description `next_cursor` of the previous page, for the same `q`, `status` and `sort`. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["BindingPage"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    adminGetBinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["BindingDetail"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    adminUnbindBinding: {
+        parameters: {
+            query?: {
+                /** @description Why (required, 1–500 characters); kept in the audit log. */
+                reason?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unbound (the binding is deleted; the account stays). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    adminRefreshBinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A refresh job is queued (the refresher does the work). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["RefreshQueuedView"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    adminListJobs: {
+        parameters: {
+            query?: {
+                /** @description Only jobs in this state. */
+                state?: components["schemas"]["JobStateView"];
+                /** @description 1-based page number, 1–1000000. */
+                page?: number;
+                /** @description Rows per page, 1–200, default 50. */
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["JobPage"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    adminRetryJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["JobView"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    adminDailyStats: {
+        parameters: {
+            query?: {
+                /** @description How many days, 1–90, default 30. */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["DailyStats"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    adminListAudit: {
+        parameters: {
+            query?: {
+                /** @description What the entries are about. */
+                target_type?: components["schemas"]["AuditTargetType"];
+                /** @description Its id, e.g. the binding's or the user's id. */
+                target_id?: number;
+                /** @description The staff member's username. */
+                actor?: string;
+                /** @description The action, e.g. `user.lock`. */
+                action?: string;
+                /** @description From this time (inclusive). */
+                from?: string;
+                /** @description Before this time (exclusive). */
+                to?: string;
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AuditLog"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    adminListUsers: {
+        parameters: {
+            query?: {
+                q?: string;
+                page?: number;
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AdminUserPage"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    adminGetUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AdminUserDetail"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    adminLockUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["AdminReason"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AdminUserDetail"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    adminUnlockUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["AdminReason"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AdminUserDetail"];
+                };
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    adminForcePasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["AdminReason"];
+            };
+        };
+        responses: {
+            /** @description Sessions ended; the reset link is on its way to the verified email. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
+             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
+             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
+             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
+             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
+             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
+             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
+             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
+             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
+             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
+             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
+             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
+             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
+             *     `email_token_superseded`.
+             */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
+             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
+             *     call from an origin, method or header not allowed / 不允许的跨域调用).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
+             *     `user_not_found`.
+             */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
+             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
+             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
+             *     `job_not_retryable`, `job_conflict`.
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
+             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+             */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Server error / 服务器内部错误: `internal_error`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /**
+             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
+             *     `qq_unavailable`, `captcha_unavailable`.
+             */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getCaptchaConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["CaptchaConfig"];
+                };
+            };
+        };
+    };
+}

@@ -1,0 +1,50 @@
+// Compiled (not run) against the installed tarball by scripts/pack-test.mjs: the README's three
+// QQ journeys, as a consumer writes them, must type-check with the package's published types.
+import { createPassportClient, unwrap, PassportError, type ErrorCode, type Schemas } from '@renran/passport-client'
+
+const passport = createPassportClient({ baseUrl: 'https://passport.renran.cn/api' })
+
+export async function start(next: string): Promise<string> {
+  const { url, state } = await unwrap(passport.GET('/oauth/qq/authorize-url', { params: { query: { next } } }))
+  sessionStorage.setItem('qq_state', state)
+  return url
+}
+
+export async function callback(code: string, state: string): Promise<Schemas['QqLoginResult']> {
+  return unwrap(passport.POST('/oauth/qq/callback', { body: { code, state } }))
+}
+
+export async function bind(bind_ticket: string, account: string, password: string): Promise<string> {
+  const result = await unwrap(passport.POST('/oauth/qq/bind', { body: { bind_ticket, account, password } }))
+  if (result.status !== 'logged_in') throw new Error('a bind signs in')
+  return result.token
+}
+
+export async function register(bind_ticket: string, mobile: string, sms_code: string, nickname: string, password: string) {
+  await unwrap(passport.POST('/sms/codes', { body: { purpose: 'qq_register', mobile, bind_ticket } }))
+  return unwrap(passport.POST('/oauth/qq/register', { body: { bind_ticket, mobile, sms_code, nickname, password } }))
+}
+
+export function explain(e: unknown): string {
+  if (!(e instanceof PassportError)) throw e
+  const code: ErrorCode = e.code
+  switch (code) {
+    case 'bind_ticket_expired':
+    case 'bind_ticket_used':
+      return '请重新使用 QQ 登录'
+    default:
+      return e.message
+  }
+}
+
+export async function callbackPage(): Promise<void> {
+  const q = new URLSearchParams(location.search)
+  const result = await callback(q.get('code')!, q.get('state')!)
+  if (result.status === 'logged_in') {
+    localStorage.setItem('passport_token', result.token)
+    location.assign(result.next)
+  } else {
+    const { bind_ticket, profile } = result
+    console.log(bind_ticket, profile.nickname, profile.avatar)
+  }
+}
