@@ -4,6 +4,7 @@
 import createClient, { type Middleware } from 'openapi-fetch'
 import type { components, paths } from './schema'
 import { session } from '../auth'
+import { waitText } from '../format'
 
 export type Schemas = components['schemas']
 
@@ -52,10 +53,21 @@ function toApiError(status: number, body: unknown): ApiError {
       : status >= 500
         ? '服务暂时不可用，请稍后重试'
         : '请求失败，请稍后重试'
+  const retryAfter = typeof e.retry_after === 'number' ? e.retry_after : undefined
+  const message = typeof e.message === 'string' && e.message ? e.message : fallback
   return {
     status,
     code: typeof e.code === 'string' ? e.code : `http_${status}`,
-    message: typeof e.message === 'string' && e.message ? e.message : fallback,
-    retryAfter: typeof e.retry_after === 'number' ? e.retry_after : undefined,
+    message: retryAfter ? withWait(message, retryAfter) : message,
+    retryAfter,
   }
+}
+
+/** A throttled answer says how long to wait: "请稍后再试" becomes "请 42 秒后再试". */
+export function withWait(message: string, seconds: number): string {
+  const wait = waitText(seconds)
+  if (message.includes('明天再试')) return message // the daily SMS limit: the day is the wait
+  if (message.includes('请稍后再试')) return message.replace('请稍后再试', wait)
+  if (message.includes('稍后再试')) return message.replace('稍后再试', wait.slice(2))
+  return `${message.replace(/[。.]$/, '')}，${wait}`
 }
