@@ -17,6 +17,7 @@ mod m20261125_000030_admin_panel;
 mod m20261129_000040_create_email_verifications;
 mod m20261129_000041_add_jobs_sealed_payload;
 mod m20261129_000042_create_used_login_states;
+mod m20261129_000050_accounts_self_service;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000040_create_email_verifications::Migration),
             Box::new(m20261129_000041_add_jobs_sealed_payload::Migration),
             Box::new(m20261129_000042_create_used_login_states::Migration),
+            Box::new(m20261129_000050_accounts_self_service::Migration),
         ]
     }
 }

@@ -4,16 +4,20 @@
 pub mod admin;
 pub mod email_change;
 pub mod key_rotation;
+pub mod locking;
 pub mod login_state;
 pub mod login_attempts;
 pub mod mails;
 pub mod next;
 pub mod notices;
 pub mod password_reset;
+pub mod profile;
 pub mod qq_login;
 pub mod qq_tokens;
 pub mod reauth;
+pub mod signup;
 pub mod sms_codes;
+pub mod sms_login;
 pub mod throttle;
 pub mod token_events;
 
@@ -108,6 +112,22 @@ pub enum AccountError {
     RecentQqLoginRequired,
     #[error("email taken")]
     EmailTaken,
+    /// Staff locked the account: every sign-in path refuses it.
+    #[error("account is locked")]
+    AccountLocked,
+    /// A QQ registration code was asked for without the registration's bind ticket.
+    #[error("bind ticket is required")]
+    TicketRequired,
+    #[error("username taken")]
+    UsernameTaken,
+    /// The generated username may be replaced once.
+    #[error("username was already changed")]
+    UsernameAlreadyChanged,
+    #[error("no such user")]
+    UserNotFound,
+    /// A forced reset needs a verified email to send the link to.
+    #[error("the account has no verified email")]
+    NoVerifiedEmail,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -165,6 +185,8 @@ pub async fn authenticate<C: ConnectionTrait>(
     match user {
         Some(user) if verified && !password.is_empty() => {
             login_attempts::succeeded(db, &keys, limits, now).await?;
+            // Only after the password is proven: a locked account is not revealed to guessers.
+            locking::ensure_unlocked(&user)?;
             Ok(user)
         }
         _ => Err(AccountError::InvalidCredentials),

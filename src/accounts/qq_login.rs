@@ -125,6 +125,7 @@ pub async fn login_or_pend(
             .one(&txn)
             .await?
             .ok_or_else(|| AccountError::Internal("binding without user".into()))?;
+        super::locking::ensure_unlocked(&user)?;
         let mut active: qq_bindings::ActiveModel = binding.clone().into();
         active.access_token_enc = Set(sealed.access);
         // QQ may omit the refresh token; keep the stored one then.
@@ -360,13 +361,7 @@ pub async fn register(
         return Err(AccountError::MobileTaken);
     }
     ensure_qq_unbound(&txn, &pending.openid).await?;
-    let username = format!(
-        "rr_{}",
-        crate::auth::crypto::random_token(9)
-            .map_err(|e| AccountError::Internal(e.to_string()))?
-            .to_lowercase()
-            .replace(['-', '_'], "x")
-    );
+    let username = super::signup::generated_username()?;
     let user = users::ActiveModel {
         username: Set(username),
         mobile: Set(Some(account.mobile.as_ref().to_owned())),

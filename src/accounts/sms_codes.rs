@@ -7,8 +7,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
 use super::AccountError;
@@ -16,22 +16,58 @@ use super::throttle::{self, Limit};
 use crate::auth::crypto::{HashPurpose, KeyedHasher};
 use crate::config::LimitSettings;
 use crate::domain::Mobile;
-use crate::entities::sms_codes;
+use crate::auth::Security;
+use crate::entities::{sms_codes, users};
+use crate::jobs::{self, NewJob};
+use crate::sms::Sms;
 use crate::net::ClientAddr;
 
 pub const CODE_LIFETIME: Duration = Duration::from_secs(5 * 60);
 pub const MAX_ATTEMPTS: i32 = 5;
 pub const RESEND_AFTER: Duration = Duration::from_secs(60);
 
-/// Create a code for `mobile` (refused within 60 s of the previous one) and return it for
-/// delivery. Call inside the transaction that also queues its delivery.
+/// What a code is for. A code is accepted only for the purpose it was sent for, so a code
+/// asked for signing in cannot register an account, nor one for registering reset a password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmsPurpose {
+    /// Registering a new account for a QQ identity (proof: a live bind ticket).
+    QqRegister,
+    /// Signing up with a mobile (proof: the captcha, per policy).
+    Signup,
+    /// Signing in with a code instead of a password (proof: the captcha, per policy).
+    Login,
+    /// Setting a new password by SMS (proof: the captcha, per policy).
+    ResetPassword,
+}
+
+impl SmsPurpose {
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::QqRegister, Self::Signup, Self::Login, Self::ResetPassword]
+            .into_iter()
+            .find(|p| p.as_str() == text)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::QqRegister => "qq_register",
+            Self::Signup => "signup",
+            Self::Login => "login",
+            Self::ResetPassword => "reset_password",
+        }
+    }
+}
+
+/// Create a code for `mobile` and `purpose` (refused within 60 s of the previous one, whatever
+/// its purpose) and return it for delivery. Call inside the transaction that also queues its
+/// delivery.
 pub async fn issue<C: ConnectionTrait>(
     db: &C,
     hasher: &KeyedHasher,
     mobile: &Mobile,
+    purpose: SmsPurpose,
     now: DateTime<Utc>,
 ) -> Result<String, AccountError> {
-    if let Some(last) = latest(db, mobile).await? {
+    if let Some(last) = latest(db, mobile, None).await? {
         let elapsed = Ord::max((now - last.created_at).num_seconds(), 0) as u64;
         if elapsed < RESEND_AFTER.as_secs() {
             return Err(AccountError::SmsTooFrequent {
@@ -39,7 +75,19 @@ pub async fn issue<C: ConnectionTrait>(
             });
         }
     }
-    // Two requests racing past the check above still meet here: the counter is atomic.
+    hold_send_window(db, mobile, now).await?;
+    store(db, hasher, mobile, purpose, now).await
+}
+
+/// The one-code-per-mobile-per-60-s counter alone. Sign-in and reset requests use only this
+/// (not the last stored code, which exists only for mobiles with an account), so a caller
+/// learns nothing about the mobile from being told to wait.
+pub async fn hold_send_window<C: ConnectionTrait>(
+    db: &C,
+    mobile: &Mobile,
+    now: DateTime<Utc>,
+) -> Result<(), AccountError> {
+    // Two requests racing past the stored-code check still meet here: the counter is atomic.
     let limit = Limit {
         max: 1,
         window: RESEND_AFTER,
@@ -50,11 +98,22 @@ pub async fn issue<C: ConnectionTrait>(
             retry_after: count.retry_after,
         });
     }
+    Ok(())
+}
+
+async fn store<C: ConnectionTrait>(
+    db: &C,
+    hasher: &KeyedHasher,
+    mobile: &Mobile,
+    purpose: SmsPurpose,
+    now: DateTime<Utc>,
+) -> Result<String, AccountError> {
     let code =
         crate::auth::crypto::sms_code().map_err(|e| AccountError::Internal(e.to_string()))?;
     sms_codes::ActiveModel {
         mobile: Set(mobile.as_ref().to_owned()),
         code_hash: Set(hasher.hash_parts(HashPurpose::SmsCode, &[mobile.as_ref(), &code])),
+        purpose: Set(purpose.as_str().to_owned()),
         expires_at: Set(now + CODE_LIFETIME),
         attempts: Set(0),
         consumed_at: Set(None),
@@ -64,6 +123,40 @@ pub async fn issue<C: ConnectionTrait>(
     .insert(db)
     .await?;
     Ok(code)
+}
+
+/// The message a person receives: the verification-code template with the code and its minutes.
+pub fn message(mobile: &Mobile, code: &str) -> Sms {
+    Sms::verification_code(mobile.as_ref(), code, (CODE_LIFETIME.as_secs() / 60) as u32)
+}
+
+/// The `sms_code_request` job's work: for an account with this mobile that is not locked, store
+/// a code for `purpose` and queue its SMS (sealed), in one transaction. `Ok(false)` when no
+/// account may use it (nothing is sent; the HTTP answer was the same).
+pub async fn issue_for_account(
+    db: &DatabaseConnection,
+    security: &Security,
+    mobile: &Mobile,
+    purpose: SmsPurpose,
+    now: DateTime<Utc>,
+) -> Result<bool, AccountError> {
+    let Some(user) = users::Entity::find()
+        .filter(users::Column::Mobile.eq(mobile.as_ref()))
+        .one(db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    if user.locked_at.is_some() {
+        return Ok(false);
+    }
+    let txn = db.begin().await?;
+    let code = store(&txn, &security.hasher, mobile, purpose, now).await?;
+    jobs::enqueue_sealed(&txn, NewJob::sms(message(mobile, &code)), &security.cipher)
+        .await
+        .map_err(|e| AccountError::Internal(e.to_string()))?;
+    txn.commit().await?;
+    Ok(true)
 }
 
 const HOUR: Duration = Duration::from_secs(3600);
@@ -127,29 +220,39 @@ pub async fn charge_quotas<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The newest code sent to `mobile` (for `purpose`, when given).
 async fn latest<C: ConnectionTrait>(
     db: &C,
     mobile: &Mobile,
+    purpose: Option<SmsPurpose>,
 ) -> Result<Option<sms_codes::Model>, sea_orm::DbErr> {
-    sms_codes::Entity::find()
-        .filter(sms_codes::Column::Mobile.eq(mobile.as_ref()))
+    let mut query = sms_codes::Entity::find().filter(sms_codes::Column::Mobile.eq(mobile.as_ref()));
+    if let Some(purpose) = purpose {
+        query = query.filter(sms_codes::Column::Purpose.eq(purpose.as_str()));
+    }
+    query
         .order_by_desc(sms_codes::Column::CreatedAt)
         .order_by_desc(sms_codes::Column::Id)
         .one(db)
         .await
 }
 
-/// Check `code` against the newest code sent to `mobile`, counting the attempt (the count
+/// Check `code` against the newest code sent to `mobile` for `purpose`, counting the attempt (the count
 /// survives even when the caller's transaction later rolls back). Returns the code's id, to be
 /// consumed with [`consume`] in the transaction that uses it.
 pub async fn check<C: ConnectionTrait>(
     db: &C,
     hasher: &KeyedHasher,
     mobile: &Mobile,
+    purpose: SmsPurpose,
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<i64, AccountError> {
-    let Some(row) = latest(db, mobile).await? else {
+    let code = code.trim();
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AccountError::SmsCodeInvalid);
+    }
+    let Some(row) = latest(db, mobile, Some(purpose)).await? else {
         return Err(AccountError::SmsCodeInvalid);
     };
     if row.consumed_at.is_some() {

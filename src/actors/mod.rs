@@ -25,6 +25,7 @@ pub mod pruner;
 pub mod qq_exchange;
 pub mod refresher;
 pub mod reset_requests;
+pub mod sms_requests;
 pub mod sms;
 pub mod supervisor;
 pub mod worker;
@@ -46,6 +47,7 @@ pub struct ActorHandles {
     pub mailer: Slot<WorkerMsg>,
     pub sms: Slot<WorkerMsg>,
     pub reset_requests: Slot<WorkerMsg>,
+    pub sms_requests: Slot<WorkerMsg>,
     pub refresher: Slot<WorkerMsg>,
     pub refresh_scheduler: Slot<refresher::SchedulerMsg>,
     pub pruner: Slot<pruner::PrunerMsg>,
@@ -60,6 +62,7 @@ impl Default for ActorHandles {
             mailer: Slot::default(),
             sms: Slot::default(),
             reset_requests: Slot::default(),
+            sms_requests: Slot::default(),
             refresher: Slot::default(),
             refresh_scheduler: Slot::default(),
             pruner: Slot::default(),
@@ -105,6 +108,11 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
         public_base_url: settings.public_base_url.clone(),
     }));
 
+    let sms_request_args = worker_args.with(Arc::new(sms_requests::IssueSmsCode {
+        db: state.db.clone(),
+        security: state.security.clone(),
+    }));
+
     let refresher_args = worker_args.with(Arc::new(refresher::RefreshQqToken {
         db: state.db.clone(),
         qq: state.qq.clone(),
@@ -135,6 +143,7 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
                 JobKind::PasswordResetRequest,
                 handles.reset_requests.clone(),
             ),
+            WorkerRoute::new(JobKind::SmsCodeRequest, handles.sms_requests.clone()),
             // Spares QQ: at most this many refreshes in flight per process (and the worker's
             // own rate limit on top).
             WorkerRoute::new(JobKind::QqTokenRefresh, handles.refresher.clone())
@@ -171,6 +180,12 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
                 )
             },
         ),
+        ChildSpec::new("sms-requests", handles.sms_requests.clone(), move || {
+            (
+                JobWorker::<sms_requests::IssueSmsCode>::default(),
+                sms_request_args.clone(),
+            )
+        }),
         ChildSpec::new("qq-token-refresher", handles.refresher.clone(), move || {
             (
                 JobWorker::<refresher::RefreshQqToken>::default(),

@@ -170,7 +170,10 @@ impl From<AccountError> for ApiError {
                 Self::conflict("account_already_bound", "该账号已绑定其他 QQ")
             }
             E::NicknameTaken => Self::conflict("nickname_taken", "昵称已被使用"),
-            E::MobileTaken => Self::conflict("mobile_taken", "手机号已被注册"),
+            E::MobileTaken => Self::conflict(
+                "mobile_taken",
+                "该手机号已注册荏苒账号，请切换到“已有账号”直接登录（可用短信验证码登录）",
+            ),
             E::SmsCodeInvalid => Self::bad_request("sms_code_invalid", "短信验证码错误"),
             E::SmsCodeExpired => {
                 Self::bad_request("sms_code_expired", "短信验证码已过期，请重新获取")
@@ -229,6 +232,24 @@ impl From<AccountError> for ApiError {
                 "为了账号安全，请先用 QQ 重新登录，10 分钟内再修改邮箱",
             ),
             E::EmailTaken => Self::conflict("email_taken", "该邮箱已被其他账号使用"),
+            E::AccountLocked => Self::Forbidden(Json(ErrorBody::new(
+                "account_locked",
+                "该账号已被管理员锁定，暂时无法登录。如有疑问，请联系荏苒客服",
+            ))),
+            E::TicketRequired => Self::bad_request(
+                "bind_ticket_required",
+                "请先使用 QQ 登录，再获取注册验证码",
+            ),
+            E::UsernameTaken => Self::conflict("username_taken", "该用户名已被使用"),
+            E::UsernameAlreadyChanged => Self::conflict(
+                "username_already_changed",
+                "用户名只能修改一次，你已经修改过了",
+            ),
+            E::UserNotFound => Self::not_found("user_not_found", "用户不存在"),
+            E::NoVerifiedEmail => Self::conflict(
+                "no_verified_email",
+                "该账号没有已验证的邮箱，无法发送重置链接",
+            ),
             E::Internal(cause) => Self::internal(&cause),
         }
     }

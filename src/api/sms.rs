@@ -1,15 +1,19 @@
-//! `/api/sms`: verification codes for registration. The code is stored hashed and its delivery
-//! is a durable job committed in the same transaction: no code without its message, and no
-//! message for a code that was never stored. Only a caller holding a live bind ticket (the one
-//! consumer is QQ registration) may ask, within per-client, per-mobile and global quotas.
+//! `/api/sms`: verification codes, each for one purpose (QQ registration, sign-up, sign-in,
+//! password reset). The code is stored hashed and its delivery is a durable job committed in the
+//! same transaction: no code without its message, and no message for a code that was never
+//! stored. Each purpose proves what it is for (a live bind ticket for QQ registration, the
+//! captcha per policy for the others), within per-client, per-mobile and global quotas shared by
+//! all purposes. Sign-in and reset codes are issued by a job that looks the mobile up, so the
+//! answer is the same for every mobile.
 
 use chrono::Utc;
 use poem::web::Data;
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi};
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 use sea_orm::TransactionTrait;
 
-use crate::accounts::{AccountError, qq_login, sms_codes};
+use crate::accounts::sms_codes::SmsPurpose;
+use crate::accounts::{AccountError, qq_login, signup, sms_codes};
 use crate::api::ApiTags;
 use crate::api::captcha::{self, CaptchaTicket};
 use crate::api::error::ApiError;
@@ -23,13 +27,42 @@ use crate::startup::AppState;
 
 pub struct SmsApi;
 
+/// What a code is for; it is accepted only for that.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum SmsCodePurpose {
+    /// Registering a new account for a QQ identity (needs `bind_ticket`).
+    #[default]
+    QqRegister,
+    /// Signing up with a mobile (`POST /users`).
+    Signup,
+    /// Signing in with a code (`POST /users/login/sms`).
+    Login,
+    /// Setting a new password (`POST /password-resets/sms`).
+    ResetPassword,
+}
+
+impl From<SmsCodePurpose> for SmsPurpose {
+    fn from(p: SmsCodePurpose) -> Self {
+        match p {
+            SmsCodePurpose::QqRegister => SmsPurpose::QqRegister,
+            SmsCodePurpose::Signup => SmsPurpose::Signup,
+            SmsCodePurpose::Login => SmsPurpose::Login,
+            SmsCodePurpose::ResetPassword => SmsPurpose::ResetPassword,
+        }
+    }
+}
+
 #[derive(Debug, Object)]
 pub struct SmsCodeRequest {
     /// Mainland China mobile, 11 digits.
     pub mobile: String,
-    /// The bind ticket of the QQ registration the code is for (from the callback); it must be
-    /// live (unused, unexpired).
-    pub bind_ticket: String,
+    /// What the code is for; `qq_register` when absent (the QQ registration form).
+    #[oai(default)]
+    pub purpose: SmsCodePurpose,
+    /// For `qq_register` (required there): the bind ticket of the QQ registration the code is
+    /// for (from the callback); it must be live (unused, unexpired).
+    pub bind_ticket: Option<String>,
     /// The solved captcha, when the server asks for one (`captcha_required`).
     pub captcha: Option<CaptchaTicket>,
 }
@@ -51,18 +84,25 @@ pub enum SmsCodeResponse {
 
 /// The message a person receives: the verification-code template with the code and its minutes.
 pub fn verification_sms(mobile: &Mobile, code: &str) -> Sms {
-    Sms::verification_code(
-        mobile.as_ref(),
-        code,
-        (sms_codes::CODE_LIFETIME.as_secs() / 60) as u32,
-    )
+    sms_codes::message(mobile, code)
 }
 
 #[OpenApi(tag = "ApiTags::Sms")]
 impl SmsApi {
-    /// Send a 6-digit code to a mobile, for the registration of a live bind ticket. Once per 60
+    /// Send a 6-digit SMS code for a purpose / 发送短信验证码（注册、登录或重置密码）
+    ///
+    /// `qq_register` needs the live bind ticket of the QQ registration; `signup`, `login` and
+    /// `reset_password` need the captcha as the policy says (under `risk`, always). `signup` and
+    /// `qq_register` answer 409 `mobile_taken` when the mobile already has an account (nothing
+    /// is sent; sign in instead). `login` and `reset_password` answer 202 whether or not the
+    /// mobile has an account; the code is sent only when it has (no enumeration). Once per 60
     /// seconds per mobile; quotas per client (hour and day), per mobile (day) and for the whole
-    /// service (day) answer 429 with `retry_after`.
+    /// service (day), shared by all purposes, answer 429 with `retry_after`.
+    ///
+    /// `qq_register` 需要 QQ 登录返回的有效绑定凭证；`signup`、`login`、`reset_password` 按策略需要
+    /// 安全验证（risk 策略下总是需要）。注册用途下手机号已注册时返回 409 `mobile_taken`，不发送短信。
+    /// 登录和重置密码用途无论手机号是否注册都返回 202，只有已注册的手机号才会收到短信。同一手机号
+    /// 60 秒内只能发送一次，每个客户端每小时、每天以及全站每天的条数有上限（各用途共用）。
     #[oai(path = "/sms/codes", method = "post", operation_id = "sendSmsCode")]
     async fn send_code(
         &self,
@@ -70,22 +110,61 @@ impl SmsApi {
         client: ClientAddr,
         body: Json<SmsCodeRequest>,
     ) -> Result<SmsCodeResponse, ApiError> {
-        let ticket = load_ticket(&state, &body.bind_ticket)?;
+        let purpose = SmsPurpose::from(body.purpose);
+        let ticket = match purpose {
+            SmsPurpose::QqRegister => {
+                let ticket = body
+                    .bind_ticket
+                    .as_deref()
+                    .ok_or(AccountError::TicketRequired)?;
+                Some(load_ticket(&state, ticket)?)
+            }
+            _ => None,
+        };
         let mobile = Mobile::parse(&body.mobile).map_err(AccountError::from)?;
         captcha::check(&state, Protected::SmsCode, body.captcha.as_ref(), &client).await?;
         let now = Utc::now();
-        qq_login::pending_for_ticket(&state.db, &ticket.ticket, now).await?;
+        if let Some(ticket) = &ticket {
+            qq_login::pending_for_ticket(&state.db, &ticket.ticket, now).await?;
+        }
         let txn = state.db.begin().await.map_err(AccountError::from)?;
-        let code = sms_codes::issue(&txn, &state.security.hasher, &mobile, now).await?;
-        sms_codes::charge_quotas(&txn, &mobile, &client, &state.settings.limits, now).await?;
-        // Sealed: the code is in the database only as a keyed hash and inside this ciphertext.
-        jobs::enqueue_sealed(
-            &txn,
-            NewJob::sms(verification_sms(&mobile, &code)),
-            &state.security.cipher,
-        )
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
+        match purpose {
+            SmsPurpose::QqRegister | SmsPurpose::Signup => {
+                // Said before a code is spent: this mobile should sign in instead.
+                if signup::mobile_taken(&txn, &mobile)
+                    .await
+                    .map_err(AccountError::from)?
+                {
+                    return Err(AccountError::MobileTaken.into());
+                }
+                let code =
+                    sms_codes::issue(&txn, &state.security.hasher, &mobile, purpose, now).await?;
+                sms_codes::charge_quotas(&txn, &mobile, &client, &state.settings.limits, now)
+                    .await?;
+                // Sealed: the code is in the database only as a keyed hash and inside this
+                // ciphertext.
+                jobs::enqueue_sealed(
+                    &txn,
+                    NewJob::sms(verification_sms(&mobile, &code)),
+                    &state.security.cipher,
+                )
+                .await
+                .map_err(|e| ApiError::internal(&e))?;
+            }
+            SmsPurpose::Login | SmsPurpose::ResetPassword => {
+                // The same work for every mobile; the job looks it up and sends only to an
+                // account's mobile.
+                sms_codes::hold_send_window(&txn, &mobile, now).await?;
+                sms_codes::charge_quotas(&txn, &mobile, &client, &state.settings.limits, now)
+                    .await?;
+                jobs::enqueue(
+                    &txn,
+                    NewJob::sms_code_request(mobile.as_ref(), purpose.as_str()),
+                )
+                .await
+                .map_err(|e| ApiError::internal(&e))?;
+            }
+        }
         txn.commit().await.map_err(AccountError::from)?;
         Ok(SmsCodeResponse::Accepted(Json(SmsCodeSent {
             retry_after: sms_codes::RESEND_AFTER.as_secs(),

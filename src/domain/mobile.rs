@@ -32,10 +32,44 @@ impl Mobile {
 
 plain_value!(Mobile);
 
+impl Mobile {
+    /// For display, as Chinese sites show it: `138****8000`.
+    pub fn masked(&self) -> String {
+        mask(&self.0)
+    }
+}
+
+/// `138****8000` for a stored 11-digit mobile; anything else (never stored) keeps only its
+/// first and last characters.
+pub fn mask(mobile: &str) -> String {
+    let chars: Vec<char> = mobile.chars().collect();
+    if chars.len() == 11 {
+        format!(
+            "{}****{}",
+            chars[..3].iter().collect::<String>(),
+            chars[7..].iter().collect::<String>()
+        )
+    } else {
+        match (chars.first(), chars.last()) {
+            (Some(first), Some(last)) if chars.len() > 2 => format!("{first}****{last}"),
+            _ => "****".to_owned(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn masked_keeps_the_first_three_and_last_four() {
+        assert_eq!(
+            Mobile::parse("13800138000").expect("mobile").masked(),
+            "138****8000"
+        );
+        assert_eq!(mask("12"), "****");
+    }
 
     #[test]
     fn accepts_and_normalises() {

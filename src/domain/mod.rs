@@ -4,14 +4,16 @@
 //! [`message`](DomainError::message).
 
 mod account;
+mod avatar;
 mod email;
-mod mobile;
+pub mod mobile;
 mod nickname;
 pub mod open_id;
 mod password;
 mod username;
 
 pub use account::AccountIdentifier;
+pub use avatar::Avatar;
 pub use email::Email;
 pub use mobile::Mobile;
 pub use nickname::Nickname;
@@ -40,6 +42,9 @@ pub enum DomainError {
     /// Not a username, mobile or email.
     #[error("{}", self.message())]
     InvalidAccount,
+    /// Not empty and not an `https://` URL.
+    #[error("{}", self.message())]
+    InvalidAvatar,
 }
 
 impl DomainError {
@@ -53,6 +58,7 @@ impl DomainError {
             DomainError::InvalidOpenId => "invalid_openid",
             DomainError::InvalidUsername(_) => "invalid_username",
             DomainError::InvalidAccount => "invalid_account",
+            DomainError::InvalidAvatar => "invalid_avatar",
         }
     }
 
@@ -66,6 +72,7 @@ impl DomainError {
             DomainError::InvalidEmail => "邮箱格式不正确",
             DomainError::InvalidOpenId => "QQ 账号标识格式不正确",
             DomainError::InvalidAccount => "请输入用户名、手机号或邮箱",
+            DomainError::InvalidAvatar => "头像须为 https:// 开头的图片地址，或留空",
         }
     }
 }

@@ -7,6 +7,8 @@ pub struct Model {
     pub id: i64,
     pub mobile: String,
     pub code_hash: String,
+    /// What the code was sent for (`accounts::sms_codes::SmsPurpose`).
+    pub purpose: String,
     pub expires_at: DateTimeUtc,
     pub attempts: i32,
     pub consumed_at: Option<DateTimeUtc>,

@@ -20,6 +20,11 @@ pub struct Model {
     pub is_staff: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Set while staff have locked the account (every sign-in refused).
+    pub locked_at: Option<DateTimeUtc>,
+    pub locked_reason: Option<String>,
+    /// When the generated username was replaced (allowed once).
+    pub username_changed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

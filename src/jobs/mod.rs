@@ -115,14 +115,19 @@ pub enum JobKind {
     /// Look up an address asking for a password reset and, for an account, store the link and
     /// queue its mail (journey 7). A job, so the HTTP answer costs the same for every address.
     PasswordResetRequest,
+    /// Look up a mobile asking for a sign-in or password-reset SMS code and, for an account,
+    /// issue the code and queue its SMS. A job for the same reason as the reset request: the
+    /// HTTP answer costs the same whether or not the mobile has an account.
+    SmsCodeRequest,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 4] = [
+    pub const ALL: [JobKind; 5] = [
         JobKind::Mail,
         JobKind::Sms,
         JobKind::QqTokenRefresh,
         JobKind::PasswordResetRequest,
+        JobKind::SmsCodeRequest,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -131,6 +136,7 @@ impl JobKind {
             JobKind::Sms => "sms",
             JobKind::QqTokenRefresh => "qq_token_refresh",
             JobKind::PasswordResetRequest => "password_reset_request",
+            JobKind::SmsCodeRequest => "sms_code_request",
         }
     }
 
@@ -146,6 +152,7 @@ impl JobKind {
             JobKind::Mail => "mail",
             JobKind::QqTokenRefresh => "qq",
             JobKind::PasswordResetRequest => "mail",
+            JobKind::SmsCodeRequest => "sms",
         }
     }
 
@@ -156,6 +163,7 @@ impl JobKind {
             JobKind::Mail => 10,
             JobKind::QqTokenRefresh => 0,
             JobKind::PasswordResetRequest => 15,
+            JobKind::SmsCodeRequest => 20,
         }
     }
 }
@@ -168,6 +176,8 @@ pub enum JobPayload {
     Sms(Sms),
     QqTokenRefresh { binding_id: i64 },
     PasswordResetRequest { email: String },
+    /// `purpose` is `login` or `reset_password` (`accounts::sms_codes::SmsPurpose`).
+    SmsCodeRequest { mobile: String, purpose: String },
 }
 
 impl JobPayload {
@@ -177,6 +187,7 @@ impl JobPayload {
             JobPayload::Sms(_) => JobKind::Sms,
             JobPayload::QqTokenRefresh { .. } => JobKind::QqTokenRefresh,
             JobPayload::PasswordResetRequest { .. } => JobKind::PasswordResetRequest,
+            JobPayload::SmsCodeRequest { .. } => JobKind::SmsCodeRequest,
         }
     }
 }
@@ -223,6 +234,14 @@ impl NewJob {
     pub fn password_reset_request(email: impl Into<String>) -> Self {
         Self::new(JobPayload::PasswordResetRequest {
             email: email.into(),
+        })
+    }
+
+    /// `mobile` is already normalised (the `Mobile` domain type).
+    pub fn sms_code_request(mobile: impl Into<String>, purpose: &str) -> Self {
+        Self::new(JobPayload::SmsCodeRequest {
+            mobile: mobile.into(),
+            purpose: purpose.to_owned(),
         })
     }
 
