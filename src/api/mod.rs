@@ -2,6 +2,7 @@
 //! (`passport openapi`, `/openapi.json`, `/docs`); operator endpoints (`/healthz`, `/readyz`)
 //! are plain routes beside it.
 
+pub mod accounts;
 pub mod admin;
 pub mod admin_audit;
 pub mod captcha;
@@ -50,6 +51,7 @@ pub type Apis = (
     oauth_qq::OauthQqApi,
     sms::SmsApi,
     users::UsersApi,
+    accounts::AccountsApi,
     password_resets::PasswordResetsApi,
     system::SystemApi,
     admin::AdminApi,
@@ -62,6 +64,7 @@ fn apis() -> Apis {
         oauth_qq::OauthQqApi,
         sms::SmsApi,
         users::UsersApi,
+        accounts::AccountsApi,
         password_resets::PasswordResetsApi,
         system::SystemApi,
         admin::AdminApi,
@@ -133,7 +136,7 @@ pub fn routes(state: AppState) -> impl Endpoint {
 /// for these origins (each named, never `*`) and the frontend calls the QQ login with them.
 fn cors(origins: &[String]) -> Cors {
     let cors = Cors::new()
-        .allow_methods(["GET", "POST", "PUT", "DELETE", "OPTIONS"])
+        .allow_methods(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
         .allow_headers(["authorization", "content-type", "x-request-id"])
         .expose_header("x-request-id")
         .allow_credentials(true)

@@ -77,8 +77,15 @@ pub struct Me {
     pub username: String,
     pub nickname: String,
     pub avatar: String,
+    /// The whole mobile (kept for existing clients; pages show `mobile_masked`).
     #[oai(nullable)]
     pub mobile: Option<String>,
+    /// The mobile for display, `138****8000`.
+    #[oai(nullable)]
+    pub mobile_masked: Option<String>,
+    /// Whether the username is still the generated `rr_…` one, which may be replaced once
+    /// (`PUT /users/me/username`).
+    pub username_changeable: bool,
     /// The verified email, if any (only a verified address receives reset links).
     #[oai(nullable)]
     pub email: Option<String>,
@@ -154,8 +161,12 @@ impl UsersApi {
                 bound_at: b.bound_at,
                 last_login_at: b.last_login_at,
             });
+        let username_changeable = user.username_changed_at.is_none()
+            && crate::accounts::signup::is_generated_username(&user.username);
         Ok(Json(Me {
             id: user.id,
+            mobile_masked: user.mobile.as_deref().map(crate::domain::mobile::mask),
+            username_changeable,
             username: user.username,
             nickname: user.nickname,
             avatar: user.avatar,

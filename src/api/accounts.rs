@@ -1,0 +1,443 @@
+//! Accounts people run themselves (issue 16): sign up with a mobile and an SMS code, sign in
+//! with an SMS code, reset the password by SMS, check a nickname or mobile before submitting,
+//! and edit the account (nickname, avatar, password, the generated username once).
+
+use std::time::Duration;
+
+use chrono::Utc;
+use poem::Request;
+use poem::web::Data;
+use poem_openapi::param::Query;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+
+use crate::accounts::reauth::Proof;
+use crate::accounts::signup::{self, NewMobileAccount};
+use crate::accounts::sms_codes::{self, SmsPurpose};
+use crate::accounts::throttle::{self, Limit};
+use crate::accounts::{AccountError, profile, sms_login};
+use crate::api::ApiTags;
+use crate::api::error::ApiError;
+use crate::api::password_resets::NoContent;
+use crate::api::security::{BearerAuth, session_issued_at};
+use crate::api::users::{LoginResponse, UserView, issue_token};
+use crate::domain::{Avatar, Mobile, Nickname, Password, Username};
+use crate::net::ClientAddr;
+use crate::startup::AppState;
+
+pub struct AccountsApi;
+
+/// Availability checks one client may make per minute (the sign-up form checks as the person
+/// types, debounced).
+pub const AVAILABILITY_PER_CLIENT_PER_MINUTE: u32 = 30;
+
+#[derive(Debug, Object)]
+pub struct SignupRequest {
+    /// Mainland China mobile, 11 digits.
+    pub mobile: String,
+    /// The 6-digit code sent by `POST /sms/codes` with purpose `signup`.
+    pub sms_code: String,
+    /// 2–20 characters.
+    pub nickname: String,
+    /// 8–128 characters, at least two of letters, digits and symbols.
+    pub password: String,
+}
+
+#[derive(ApiResponse)]
+pub enum SignupResponse {
+    /// Account created; logged in.
+    #[oai(status = 201)]
+    Created(Json<LoginResponse>),
+}
+
+#[derive(Debug, Object)]
+pub struct SmsLoginRequest {
+    /// Mainland China mobile, 11 digits.
+    pub mobile: String,
+    /// The 6-digit code sent by `POST /sms/codes` with purpose `login`.
+    pub sms_code: String,
+}
+
+#[derive(Debug, Object)]
+pub struct SmsResetRequest {
+    /// The account's mobile.
+    pub mobile: String,
+    /// The 6-digit code sent by `POST /sms/codes` with purpose `reset_password`.
+    pub sms_code: String,
+    /// 8–128 characters, at least two of letters, digits and symbols.
+    pub new_password: String,
+}
+
+/// Whether one value can be used.
+#[derive(Debug, Object)]
+pub struct Availability {
+    pub available: bool,
+    /// Why not: `invalid_nickname`, `invalid_mobile`, `nickname_taken`, `mobile_taken`.
+    #[oai(nullable)]
+    pub reason: Option<String>,
+    /// What to tell the person, in Chinese.
+    #[oai(nullable)]
+    pub message: Option<String>,
+}
+
+impl Availability {
+    fn available() -> Self {
+        Self {
+            available: true,
+            reason: None,
+            message: None,
+        }
+    }
+
+    fn refused(e: AccountError) -> Self {
+        let (code, message) = match e {
+            AccountError::Invalid(d) => (d.code(), d.message()),
+            AccountError::NicknameTaken => ("nickname_taken", "昵称已被使用，换一个试试"),
+            AccountError::MobileTaken => (
+                "mobile_taken",
+                "该手机号已注册荏苒账号，请直接登录（可用短信验证码登录）",
+            ),
+            _ => ("unavailable", "暂时无法使用"),
+        };
+        Self {
+            available: false,
+            reason: Some(code.to_owned()),
+            message: Some(message.to_owned()),
+        }
+    }
+}
+
+#[derive(Debug, Object)]
+pub struct AvailabilityAnswer {
+    /// Present when `nickname` was asked about.
+    #[oai(nullable)]
+    pub nickname: Option<Availability>,
+    /// Present when `mobile` was asked about.
+    #[oai(nullable)]
+    pub mobile: Option<Availability>,
+}
+
+#[derive(Debug, Object)]
+pub struct ProfileUpdate {
+    /// 2–20 characters; unchanged when absent.
+    pub nickname: Option<String>,
+    /// An `https://` image URL, or empty to remove it; unchanged when absent.
+    pub avatar: Option<String>,
+}
+
+#[derive(Debug, Object)]
+pub struct PasswordChange {
+    /// The current password. An account without one (made through QQ) leaves it out and must
+    /// have signed in with QQ within the last 10 minutes to set its first password.
+    pub current_password: Option<String>,
+    /// 8–128 characters, at least two of letters, digits and symbols.
+    pub new_password: String,
+}
+
+#[derive(Debug, Object)]
+pub struct PasswordChanged {
+    /// A new JWT: every earlier token of this account (this one too) is revoked.
+    pub token: String,
+}
+
+#[derive(Debug, Object)]
+pub struct UsernameChange {
+    /// 4–32 ASCII letters, digits, `_` and `-`, not all digits.
+    pub username: String,
+}
+
+/// The code as typed: 6 digits (anything else cannot be one; checked without a lookup).
+fn parse_code(code: &str) -> Result<&str, AccountError> {
+    let code = code.trim();
+    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(code)
+    } else {
+        Err(AccountError::SmsCodeInvalid)
+    }
+}
+
+#[OpenApi(tag = "ApiTags::Users")]
+impl AccountsApi {
+    /// Sign up with a mobile and an SMS code / 手机号注册
+    ///
+    /// Creates the account (a generated `rr_…` username, changeable once) with the mobile, the
+    /// nickname and the password, and consumes the `signup` code, in one transaction; answers
+    /// logged in. 409 `nickname_taken` / `mobile_taken`; the code stays usable then.
+    ///
+    /// 使用手机号和短信验证码（用途 `signup`）注册，成功后直接登录。昵称或手机号已被使用时返回 409，
+    /// 验证码仍可继续使用。
+    #[oai(path = "/users", method = "post", operation_id = "signup")]
+    async fn signup(
+        &self,
+        state: Data<&AppState>,
+        body: Json<SignupRequest>,
+    ) -> Result<SignupResponse, ApiError> {
+        let mobile = Mobile::parse(&body.mobile).map_err(AccountError::from)?;
+        let nickname = Nickname::parse(&body.nickname).map_err(AccountError::from)?;
+        let password = Password::parse(&body.password).map_err(AccountError::from)?;
+        let code = parse_code(&body.sms_code)?;
+        let now = Utc::now();
+        let sms_code_id = sms_codes::check(
+            &state.db,
+            &state.security.hasher,
+            &mobile,
+            SmsPurpose::Signup,
+            code,
+            now,
+        )
+        .await?;
+        let password_hash = state
+            .security
+            .passwords
+            .hash(&password)
+            .await
+            .map_err(AccountError::from)?;
+        let user = signup::signup(
+            &state.db,
+            NewMobileAccount {
+                nickname,
+                mobile,
+                password_hash,
+                sms_code_id,
+            },
+            now,
+        )
+        .await?;
+        Ok(SignupResponse::Created(Json(LoginResponse {
+            token: issue_token(&state, &user)?,
+            user: UserView::from(&user),
+        })))
+    }
+
+    /// Sign in with an SMS code / 短信验证码登录
+    ///
+    /// Throttled like password login (per account and per client, 429 `too_many_attempts`). A
+    /// wrong code, a code for another purpose and a mobile without an account are all 400
+    /// `sms_code_invalid`; a locked account 403 `account_locked`.
+    ///
+    /// 使用手机号和短信验证码（用途 `login`）登录；与密码登录共用失败次数限制。
+    #[oai(path = "/users/login/sms", method = "post", operation_id = "loginSms")]
+    async fn login_sms(
+        &self,
+        state: Data<&AppState>,
+        client: ClientAddr,
+        body: Json<SmsLoginRequest>,
+    ) -> Result<Json<LoginResponse>, ApiError> {
+        let mobile = Mobile::parse(&body.mobile).map_err(AccountError::from)?;
+        let code = parse_code(&body.sms_code)?;
+        let user = sms_login::login(
+            &state.db,
+            &state.security,
+            &mobile,
+            code,
+            &client,
+            (&state.settings.limits).into(),
+            Utc::now(),
+        )
+        .await?;
+        Ok(Json(LoginResponse {
+            token: issue_token(&state, &user)?,
+            user: UserView::from(&user),
+        }))
+    }
+
+    /// Is a nickname or mobile free? / 检查昵称、手机号是否可用
+    ///
+    /// For the sign-up and QQ registration forms, before the SMS is requested or the form
+    /// submitted. Answers only about what was asked. Throttled per client (30 a minute, then
+    /// 429 `too_many_attempts`). A taken mobile is visible here, as on every sign-up page; the
+    /// sign-in and reset paths never reveal it.
+    ///
+    /// 注册表单用：检查昵称和手机号能否使用（每个客户端每分钟 30 次）。
+    #[oai(
+        path = "/users/availability",
+        method = "get",
+        operation_id = "checkAvailability"
+    )]
+    async fn availability(
+        &self,
+        state: Data<&AppState>,
+        client: ClientAddr,
+        nickname: Query<Option<String>>,
+        mobile: Query<Option<String>>,
+    ) -> Result<Json<AvailabilityAnswer>, ApiError> {
+        let now = Utc::now();
+        let limit = Limit {
+            max: AVAILABILITY_PER_CLIENT_PER_MINUTE,
+            window: Duration::from_secs(60),
+        };
+        let count = throttle::hit(
+            &state.db,
+            &throttle::key("availability:client", &client.throttle_key()),
+            limit,
+            now,
+        )
+        .await
+        .map_err(AccountError::from)?;
+        if count.exceeds(limit) {
+            return Err(AccountError::TooManyAttempts {
+                retry_after: count.retry_after,
+            }
+            .into());
+        }
+        let nickname = match nickname.0.as_deref() {
+            None => None,
+            Some(text) => Some(match Nickname::parse(text) {
+                Err(e) => Availability::refused(AccountError::Invalid(e)),
+                Ok(n) if signup::nickname_taken(&state.db, &n)
+                    .await
+                    .map_err(AccountError::from)? =>
+                {
+                    Availability::refused(AccountError::NicknameTaken)
+                }
+                Ok(_) => Availability::available(),
+            }),
+        };
+        let mobile = match mobile.0.as_deref() {
+            None => None,
+            Some(text) => Some(match Mobile::parse(text) {
+                Err(e) => Availability::refused(AccountError::Invalid(e)),
+                Ok(m) if signup::mobile_taken(&state.db, &m)
+                    .await
+                    .map_err(AccountError::from)? =>
+                {
+                    Availability::refused(AccountError::MobileTaken)
+                }
+                Ok(_) => Availability::available(),
+            }),
+        };
+        Ok(Json(AvailabilityAnswer { nickname, mobile }))
+    }
+
+    /// Edit nickname and avatar / 修改昵称和头像
+    ///
+    /// Absent fields stay as they are; `avatar: ""` removes the avatar. 409 `nickname_taken`.
+    ///
+    /// 未提供的字段保持不变；头像须为 https 地址，传空字符串表示移除头像。
+    #[oai(path = "/users/me", method = "patch", operation_id = "updateMe")]
+    async fn update_me(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: Json<ProfileUpdate>,
+    ) -> Result<Json<UserView>, ApiError> {
+        let nickname = body
+            .nickname
+            .as_deref()
+            .map(Nickname::parse)
+            .transpose()
+            .map_err(AccountError::from)?;
+        let avatar = body
+            .avatar
+            .as_deref()
+            .map(Avatar::parse)
+            .transpose()
+            .map_err(AccountError::from)?;
+        let user = profile::update(&state.db, &auth.0, nickname, avatar, Utc::now()).await?;
+        Ok(Json(UserView::from(&user)))
+    }
+
+    /// Change the password / 修改密码
+    ///
+    /// Needs the current password (400 `current_password_required` / `wrong_password`,
+    /// throttled like logins); an account made through QQ without a password sets its first one
+    /// after a QQ login within the last 10 minutes (400 `recent_qq_login_required`). Every
+    /// session ends (the token version is bumped); the answer carries a new token. The owner is
+    /// told at the verified email.
+    ///
+    /// 需要当前密码；没有密码的 QQ 账号需在 10 分钟内用 QQ 登录过才能设置密码。修改后其他登录全部失效，
+    /// 返回新的令牌，并邮件通知账号主人。
+    #[oai(
+        path = "/users/me/password",
+        method = "put",
+        operation_id = "changePassword"
+    )]
+    async fn change_password(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        client: ClientAddr,
+        auth: BearerAuth,
+        body: Json<PasswordChange>,
+    ) -> Result<Json<PasswordChanged>, ApiError> {
+        let new_password = Password::parse(&body.new_password).map_err(AccountError::from)?;
+        let proof = Proof {
+            current_password: body.current_password.as_deref(),
+            session_issued_at: session_issued_at(req).unwrap_or_default(),
+        };
+        let user = profile::change_password(
+            &state.db,
+            &state.security,
+            &state.settings.public_base_url,
+            &auth.0,
+            proof,
+            &new_password,
+            (&state.settings.limits).into(),
+            &client,
+            Utc::now(),
+        )
+        .await?;
+        Ok(Json(PasswordChanged {
+            token: issue_token(&state, &user)?,
+        }))
+    }
+
+    /// Replace the generated username, once / 修改用户名（仅一次）
+    ///
+    /// Allowed while the username is still the generated `rr_…` one; 409
+    /// `username_already_changed` afterwards, 409 `username_taken` when another account has it.
+    ///
+    /// 系统生成的 `rr_…` 用户名可以修改一次；已修改过或用户名已被使用时返回 409。
+    #[oai(
+        path = "/users/me/username",
+        method = "put",
+        operation_id = "changeUsername"
+    )]
+    async fn change_username(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: Json<UsernameChange>,
+    ) -> Result<Json<UserView>, ApiError> {
+        let username = Username::parse(&body.username).map_err(AccountError::from)?;
+        let user = profile::change_username(&state.db, &auth.0, &username, Utc::now()).await?;
+        Ok(Json(UserView::from(&user)))
+    }
+
+    /// Set a new password with an SMS code / 短信验证码重置密码
+    ///
+    /// The `reset_password` code (sent only to a mobile with an account) sets the password once,
+    /// ends every session and tells the owner at the verified email. 400 `sms_code_invalid`
+    /// (wrong, used, another purpose, no account), `sms_code_expired`,
+    /// `sms_code_too_many_attempts`, `invalid_password`.
+    ///
+    /// 使用用途为 `reset_password` 的短信验证码设置新密码；成功后所有登录失效，并邮件通知账号主人。
+    #[oai(
+        path = "/password-resets/sms",
+        method = "post",
+        operation_id = "resetPasswordBySms",
+        tag = "ApiTags::Password"
+    )]
+    async fn reset_by_sms(
+        &self,
+        state: Data<&AppState>,
+        client: ClientAddr,
+        body: Json<SmsResetRequest>,
+    ) -> Result<NoContent, ApiError> {
+        let mobile = Mobile::parse(&body.mobile).map_err(AccountError::from)?;
+        let code = parse_code(&body.sms_code)?;
+        let new_password = Password::parse(&body.new_password).map_err(AccountError::from)?;
+        sms_login::reset_password(
+            &state.db,
+            &state.security,
+            &state.settings.public_base_url,
+            &mobile,
+            code,
+            &new_password,
+            &client,
+            Utc::now(),
+        )
+        .await?;
+        Ok(NoContent::Done)
+    }
+}
