@@ -68,7 +68,10 @@ pub async fn change_password(
     let txn = db.begin().await?;
     // Compare-and-swap on the version the session proved: a reset or lock meanwhile wins.
     let done = users::Entity::update_many()
-        .col_expr(users::Column::PasswordHash, Expr::value(Some(password_hash)))
+        .col_expr(
+            users::Column::PasswordHash,
+            Expr::value(Some(password_hash)),
+        )
         .col_expr(
             users::Column::TokenVersion,
             Expr::col(users::Column::TokenVersion).add(1),

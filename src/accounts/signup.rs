@@ -41,7 +41,10 @@ pub struct NewMobileAccount {
     pub sms_code_id: i64,
 }
 
-pub async fn nickname_taken<C: ConnectionTrait>(db: &C, nickname: &Nickname) -> Result<bool, DbErr> {
+pub async fn nickname_taken<C: ConnectionTrait>(
+    db: &C,
+    nickname: &Nickname,
+) -> Result<bool, DbErr> {
     Ok(users::Entity::find()
         .filter(users::Column::Nickname.eq(nickname.as_ref()))
         .one(db)

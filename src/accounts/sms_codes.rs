@@ -13,14 +13,14 @@ use sea_orm::{
 
 use super::AccountError;
 use super::throttle::{self, Limit};
+use crate::auth::Security;
 use crate::auth::crypto::{HashPurpose, KeyedHasher};
 use crate::config::LimitSettings;
 use crate::domain::Mobile;
-use crate::auth::Security;
 use crate::entities::{sms_codes, users};
 use crate::jobs::{self, NewJob};
-use crate::sms::Sms;
 use crate::net::ClientAddr;
+use crate::sms::Sms;
 
 pub const CODE_LIFETIME: Duration = Duration::from_secs(5 * 60);
 pub const MAX_ATTEMPTS: i32 = 5;
@@ -42,9 +42,14 @@ pub enum SmsPurpose {
 
 impl SmsPurpose {
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::QqRegister, Self::Signup, Self::Login, Self::ResetPassword]
-            .into_iter()
-            .find(|p| p.as_str() == text)
+        [
+            Self::QqRegister,
+            Self::Signup,
+            Self::Login,
+            Self::ResetPassword,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == text)
     }
 
     pub fn as_str(self) -> &'static str {

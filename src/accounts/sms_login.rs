@@ -42,7 +42,8 @@ pub async fn login(
     let user = user_by_mobile(db, mobile).await?;
     let keys = AttemptKeys::new(mobile.as_ref(), user.as_ref().map(|u| u.id), client);
     login_attempts::begin(db, &keys, limits, now).await?;
-    let code_id = sms_codes::check(db, &security.hasher, mobile, SmsPurpose::Login, code, now).await?;
+    let code_id =
+        sms_codes::check(db, &security.hasher, mobile, SmsPurpose::Login, code, now).await?;
     // A code exists only for a mobile with an account (the job checks), but the account may
     // have changed its mobile since.
     let user = user.ok_or(AccountError::SmsCodeInvalid)?;

@@ -25,8 +25,8 @@ pub mod pruner;
 pub mod qq_exchange;
 pub mod refresher;
 pub mod reset_requests;
-pub mod sms_requests;
 pub mod sms;
+pub mod sms_requests;
 pub mod supervisor;
 pub mod worker;
 

@@ -191,6 +191,11 @@ impl SearchTerm {
         Ok(Some(Self(text.to_owned())))
     }
 
+    /// The term as given (trimmed).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
     /// The first string after every string that starts with the term (byte order, which is
     /// SQLite's BINARY collation and PostgreSQL's C collation).
     fn upper_bound(&self) -> String {

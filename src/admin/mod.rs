@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bindings;
 pub mod jobs;
 pub mod stats;
+pub mod users;
 
 use sea_orm::DbErr;
 

@@ -284,9 +284,10 @@ impl AccountsApi {
             None => None,
             Some(text) => Some(match Nickname::parse(text) {
                 Err(e) => Availability::refused(AccountError::Invalid(e)),
-                Ok(n) if signup::nickname_taken(&state.db, &n)
-                    .await
-                    .map_err(AccountError::from)? =>
+                Ok(n)
+                    if signup::nickname_taken(&state.db, &n)
+                        .await
+                        .map_err(AccountError::from)? =>
                 {
                     Availability::refused(AccountError::NicknameTaken)
                 }
@@ -297,9 +298,10 @@ impl AccountsApi {
             None => None,
             Some(text) => Some(match Mobile::parse(text) {
                 Err(e) => Availability::refused(AccountError::Invalid(e)),
-                Ok(m) if signup::mobile_taken(&state.db, &m)
-                    .await
-                    .map_err(AccountError::from)? =>
+                Ok(m)
+                    if signup::mobile_taken(&state.db, &m)
+                        .await
+                        .map_err(AccountError::from)? =>
                 {
                     Availability::refused(AccountError::MobileTaken)
                 }

@@ -386,7 +386,7 @@ pub struct DailyStats {
 /// times `per_page` overflowed the offset); the bindings list has a cursor for going further.
 pub const MAX_PAGE: u64 = 1_000_000;
 
-fn page_number(page: Option<u64>) -> Result<u64, ApiError> {
+pub(crate) fn page_number(page: Option<u64>) -> Result<u64, ApiError> {
     match page {
         None => Ok(1),
         Some(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
@@ -397,7 +397,7 @@ fn page_number(page: Option<u64>) -> Result<u64, ApiError> {
     }
 }
 
-fn per_page_of(per_page: Option<u64>, default: u64, max: u64) -> Result<u64, ApiError> {
+pub(crate) fn per_page_of(per_page: Option<u64>, default: u64, max: u64) -> Result<u64, ApiError> {
     match per_page {
         None => Ok(default),
         Some(n) if (1..=max).contains(&n) => Ok(n),

@@ -1,7 +1,9 @@
-//! `GET /api/admin/audit`: the audit log about one target (staff only). A binding's drawer shows
-//! its entries while it exists (`/admin/bindings/{id}`); after an unbind the binding is gone, and
-//! this is where the panel reads the entry the unbind wrote.
+//! `GET /api/admin/audit`: the audit log (staff only), filtered by actor, action, target and
+//! time, paged. A binding's drawer shows its entries while it exists (`/admin/bindings/{id}`);
+//! after an unbind the binding is gone, and this is where the panel reads the entry the unbind
+//! wrote.
 
+use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
@@ -10,7 +12,7 @@ use poem_openapi::{Enum, Object, OpenApi};
 use crate::admin::audit;
 use crate::admin::bindings::{DRAWER_LIMIT, TARGET_TYPE as BINDING};
 use crate::api::ApiTags;
-use crate::api::admin::AuditEntryView;
+use crate::api::admin::{AuditEntryView, page_number, per_page_of};
 use crate::api::error::ApiError;
 use crate::api::security::StaffAuth;
 use crate::startup::AppState;
@@ -25,44 +27,78 @@ pub enum AuditTargetType {
     QqBinding,
     /// A job of the queue.
     Job,
+    /// A user account (lock, unlock, forced password reset).
+    User,
 }
 
 #[derive(Debug, Object)]
 pub struct AuditLog {
-    /// Newest first, at most 100.
+    /// Newest first.
     pub items: Vec<AuditEntryView>,
+    pub page: u64,
+    pub per_page: u64,
+    /// Entries matching the filters.
+    pub total: u64,
 }
 
 #[OpenApi(prefix_path = "/admin", tag = "ApiTags::Admin")]
 impl AdminAuditApi {
-    /// The audit entries about one target, newest first (staff only); also after the target
-    /// was deleted (an unbound binding).
+    /// The audit log, filtered and paged / 操作审计日志
+    ///
+    /// Every filter narrows; none gives every entry. `actor`: the staff member's username;
+    /// `action`: e.g. `user.lock`, `qq_binding.unbind`; `target_type` with `target_id`: one
+    /// target, also after it was deleted (an unbound binding); `from` (inclusive) and `to`
+    /// (exclusive): RFC 3339 times. Newest first; `page` (1-based), `per_page` (1–100, default
+    /// 20).
+    ///
+    /// 按操作人、操作类型、操作对象和时间筛选审计记录，最新的在前。
     #[oai(path = "/audit", method = "get", operation_id = "adminListAudit")]
+    #[allow(clippy::too_many_arguments)]
     async fn list_audit(
         &self,
         state: Data<&AppState>,
         _staff: StaffAuth,
-        /// What the entries are about (required).
+        /// What the entries are about.
         target_type: Query<Option<AuditTargetType>>,
-        /// Its id, e.g. the binding's id (required).
+        /// Its id, e.g. the binding's or the user's id.
         target_id: Query<Option<i64>>,
+        /// The staff member's username.
+        actor: Query<Option<String>>,
+        /// The action, e.g. `user.lock`.
+        action: Query<Option<String>>,
+        /// From this time (inclusive).
+        from: Query<Option<DateTime<Utc>>>,
+        /// Before this time (exclusive).
+        to: Query<Option<DateTime<Utc>>>,
+        page: Query<Option<u64>>,
+        per_page: Query<Option<u64>>,
     ) -> Result<Json<AuditLog>, ApiError> {
-        let (Some(target_type), Some(target_id)) = (target_type.0, target_id.0) else {
-            return Err(ApiError::bad_request(
-                "invalid_request",
-                "请指定要查看的操作对象（target_type 和 target_id）",
-            ));
+        let page = page_number(page.0)?;
+        let per_page = per_page_of(per_page.0, 20, DRAWER_LIMIT)?;
+        let text = |q: Option<String>| q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let filter = audit::Filter {
+            actor: text(actor.0),
+            action: text(action.0),
+            target_type: target_type.0.map(|t| {
+                match t {
+                    AuditTargetType::QqBinding => BINDING,
+                    AuditTargetType::Job => "job",
+                    AuditTargetType::User => "user",
+                }
+                .to_owned()
+            }),
+            target_id: target_id.0.map(|id| id.to_string()),
+            from: from.0,
+            to: to.0,
         };
-        let target_type = match target_type {
-            AuditTargetType::QqBinding => BINDING,
-            AuditTargetType::Job => "job",
-        };
-        let entries =
-            audit::for_target(&state.db, target_type, &target_id.to_string(), DRAWER_LIMIT)
-                .await
-                .map_err(|e| ApiError::internal(&e))?;
+        let (entries, total) = audit::search(&state.db, &filter, page, per_page)
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
         Ok(Json(AuditLog {
             items: entries.into_iter().map(AuditEntryView::from).collect(),
+            page,
+            per_page,
+            total,
         }))
     }
 }

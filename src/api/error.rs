@@ -236,10 +236,9 @@ impl From<AccountError> for ApiError {
                 "account_locked",
                 "该账号已被管理员锁定，暂时无法登录。如有疑问，请联系荏苒客服",
             ))),
-            E::TicketRequired => Self::bad_request(
-                "bind_ticket_required",
-                "请先使用 QQ 登录，再获取注册验证码",
-            ),
+            E::TicketRequired => {
+                Self::bad_request("bind_ticket_required", "请先使用 QQ 登录，再获取注册验证码")
+            }
             E::UsernameTaken => Self::conflict("username_taken", "该用户名已被使用"),
             E::UsernameAlreadyChanged => Self::conflict(
                 "username_already_changed",

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod admin_audit;
+pub mod admin_users;
 pub mod captcha;
 pub mod client_addr;
 pub mod dev;
@@ -56,6 +57,7 @@ pub type Apis = (
     system::SystemApi,
     admin::AdminApi,
     admin_audit::AdminAuditApi,
+    admin_users::AdminUsersApi,
     captcha::CaptchaApi,
 );
 
@@ -69,6 +71,7 @@ fn apis() -> Apis {
         system::SystemApi,
         admin::AdminApi,
         admin_audit::AdminAuditApi,
+        admin_users::AdminUsersApi,
         captcha::CaptchaApi,
     )
 }

@@ -407,16 +407,15 @@ impl OauthQqApi {
         }
         let now = Utc::now();
         qq_login::pending_for_ticket(&state.db, &payload.ticket, now).await?;
-        let sms_code_id =
-            sms_codes::check(
-                &state.db,
-                &state.security.hasher,
-                &mobile,
-                sms_codes::SmsPurpose::QqRegister,
-                code,
-                now,
-            )
-            .await?;
+        let sms_code_id = sms_codes::check(
+            &state.db,
+            &state.security.hasher,
+            &mobile,
+            sms_codes::SmsPurpose::QqRegister,
+            code,
+            now,
+        )
+        .await?;
         let password_hash = state
             .security
             .passwords

@@ -174,10 +174,17 @@ impl JobKind {
 pub enum JobPayload {
     Mail(Mail),
     Sms(Sms),
-    QqTokenRefresh { binding_id: i64 },
-    PasswordResetRequest { email: String },
+    QqTokenRefresh {
+        binding_id: i64,
+    },
+    PasswordResetRequest {
+        email: String,
+    },
     /// `purpose` is `login` or `reset_password` (`accounts::sms_codes::SmsPurpose`).
-    SmsCodeRequest { mobile: String, purpose: String },
+    SmsCodeRequest {
+        mobile: String,
+        purpose: String,
+    },
 }
 
 impl JobPayload {

@@ -9,11 +9,11 @@ use serde_json::{Value, json};
 use crate::helpers::{Backend, TestApp};
 use crate::qq_login::{PASSWORD, bind_ticket, existing_user, json_of};
 
-const DEV_APP: u64 = passport::config::DEV_CAPTCHA_APP_ID;
+pub(crate) const DEV_APP: u64 = passport::config::DEV_CAPTCHA_APP_ID;
 const OTHER_APP: u64 = passport::tencent::sim::captcha::OTHER_APP_ID;
 
 /// The app with the QQ simulator and the Tencent simulator, under captcha `policy`.
-async fn spawn(backend: Backend, policy: &'static str) -> Option<(TestApp, String)> {
+pub(crate) async fn spawn(backend: Backend, policy: &'static str) -> Option<(TestApp, String)> {
     let tencent = crate::helpers::spawn_tencent_simulator().await;
     let endpoint = tencent.clone();
     let app = TestApp::spawn_with_sim_and(backend, move |env| {
@@ -25,7 +25,7 @@ async fn spawn(backend: Backend, policy: &'static str) -> Option<(TestApp, Strin
 }
 
 /// A ticket as if a person had solved the captcha of `app_id`.
-async fn ticket(app: &TestApp, tencent: &str, app_id: u64) -> Value {
+pub(crate) async fn ticket(app: &TestApp, tencent: &str, app_id: u64) -> Value {
     let response = app
         .client
         .post(format!("{tencent}/_sim/captcha/tickets"))

@@ -273,7 +273,9 @@ async fn a_discarded_secret_job_is_cleared(backend: Backend) {
     // The outbox gateway refuses this number for good: discarded at the first attempt.
     let id = jobs::enqueue_sealed(
         &app.db,
-        NewJob::sms(passport::sms::Sms::verification_code("call me", "654321", 5)),
+        NewJob::sms(passport::sms::Sms::verification_code(
+            "call me", "654321", 5,
+        )),
         &app.state.security.cipher,
     )
     .await

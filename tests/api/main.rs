@@ -5,23 +5,25 @@
 #[macro_use]
 mod helpers;
 
+mod accounts;
 mod admin;
 mod admin_audit;
+mod admin_users;
 mod bench;
 mod bench_admin;
 mod bench_login;
 mod bench_memory;
 mod bench_refresh;
 mod bench_reset;
-mod email_change;
 mod captcha;
+mod email_change;
 mod foundation;
 mod itsdangerous;
 mod job_secrets;
 mod jobs;
-mod notices;
 mod key_rotation;
 mod login_csrf;
+mod notices;
 mod password_reset;
 mod qq_client;
 mod qq_login;

@@ -1,0 +1,324 @@
+//! The admin users page's API (issue 16) on SQLite and PostgreSQL: search, detail, lock (every
+//! sign-in path refused, sessions ended) and unlock, forced password reset, and the audit log's
+//! filters finding each action.
+
+use std::time::Duration;
+
+use passport::entities::users;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::accounts::{code_for, me, next_minute};
+use crate::helpers::{Backend, TestApp, eventually};
+use crate::qq_login::{
+    PASSWORD, bind_ticket, callback, existing_user, json_of, register, sms_code,
+};
+
+async fn staff(app: &TestApp) -> String {
+    let user = existing_user(app, "guanliyuan", "13900139000").await;
+    let mut active: users::ActiveModel = user.into();
+    active.is_staff = sea_orm::ActiveValue::Set(true);
+    let user = sea_orm::ActiveModelTrait::update(active, &app.db)
+        .await
+        .expect("make staff");
+    passport::api::users::issue_token(&app.state, &user).expect("token")
+}
+
+async fn get(app: &TestApp, path: &str, token: &str) -> (StatusCode, Value) {
+    json_of(
+        app.client
+            .get(app.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await
+}
+
+async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+    json_of(
+        app.client
+            .post(app.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("POST"),
+    )
+    .await
+}
+
+async fn password_login(app: &TestApp, account: &str) -> (StatusCode, Value) {
+    json_of(
+        app.post_json(
+            "/api/users/login",
+            &json!({"account": account, "password": PASSWORD}),
+        )
+        .await,
+    )
+    .await
+}
+
+fn ids(page: &Value) -> Vec<i64> {
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|u| u["id"].as_i64().expect("id"))
+        .collect()
+}
+
+async fn staff_find_users_by_prefix(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let token = staff(&app).await;
+    let a = existing_user(&app, "zhangsan", "13600136000").await;
+    let b = existing_user(&app, "zhangsi", "13600137000").await;
+    let (status, all) = get(&app, "/api/admin/users", &token).await;
+    assert_eq!(status, 200, "{all}");
+    assert_eq!(all["total"], 3);
+    assert_eq!(ids(&all)[0], b.id, "newest first");
+    assert_eq!(all["items"][0]["mobile_masked"], "136****7000");
+    for (q, expected) in [
+        ("zhang", vec![b.id, a.id]),
+        ("zhangsa", vec![a.id]),
+        ("13600136", vec![a.id]),
+        ("ZHANGSI%40EXAMPLE", vec![b.id]),
+        ("%E8%80%81%E7%94%A8%E6%88%B7zhangsi", vec![b.id]),
+        ("hangsan", vec![]),
+    ] {
+        let (status, page) = get(&app, &format!("/api/admin/users?q={q}"), &token).await;
+        assert_eq!(status, 200, "{page}");
+        assert_eq!(ids(&page), expected, "q={q}: {page}");
+    }
+    let (status, page) = get(&app, "/api/admin/users?per_page=1&page=2", &token).await;
+    assert_eq!(status, 200);
+    assert_eq!(ids(&page), vec![a.id]);
+    assert_eq!(
+        get(&app, "/api/admin/users?per_page=101", &token).await.1["code"],
+        "invalid_per_page"
+    );
+
+    let (status, detail) = get(&app, &format!("/api/admin/users/{}", a.id), &token).await;
+    assert_eq!(status, 200, "{detail}");
+    assert_eq!(detail["mobile"], "13600136000");
+    assert!(detail["qq"].is_null());
+    assert_eq!(
+        get(&app, "/api/admin/users/999999", &token).await.1["code"],
+        "user_not_found"
+    );
+
+    // Not staff: 403; nobody: 401.
+    let plain = passport::api::users::issue_token(&app.state, &a).expect("token");
+    assert_eq!(get(&app, "/api/admin/users", &plain).await.0, 403);
+    assert_eq!(app.get("/api/admin/users").await.status(), 401);
+}
+
+async fn a_locked_account_is_refused_on_every_sign_in_path(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
+    let token = staff(&app).await;
+    // A QQ-registered account (it has a password and a mobile too).
+    let ticket = bind_ticket(&app, "suoding").await;
+    let code = sms_code(&app, &ticket, "13600136100").await;
+    let (status, body) = register(&app, &ticket, "被锁的人", "13600136100", &code).await;
+    assert_eq!(status, 201, "{body}");
+    let session = body["token"].as_str().expect("token").to_owned();
+    let user_id = body["user"]["id"].as_i64().expect("id");
+    let username = body["user"]["username"]
+        .as_str()
+        .expect("username")
+        .to_owned();
+    // A sign-in code asked for before the lock (a minute after the registration's).
+    next_minute(&app).await;
+    let login_code = code_for(&app, "13600136100", "login").await;
+
+    assert_eq!(
+        post(
+            &app,
+            &format!("/api/admin/users/{user_id}/lock"),
+            &token,
+            json!({"reason": " "})
+        )
+        .await
+        .1["code"],
+        "reason_required"
+    );
+    let (status, body) = post(
+        &app,
+        &format!("/api/admin/users/{user_id}/lock"),
+        &token,
+        json!({"reason": "疑似被盗号"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user"]["locked"], true);
+    assert_eq!(body["user"]["locked_reason"], "疑似被盗号");
+
+    let (status, body) = me(&app, &session).await;
+    assert_eq!(
+        (status.as_u16(), body["code"].as_str()),
+        (401, Some("token_revoked")),
+        "{body}"
+    );
+    for (path, answer) in [
+        ("password", password_login(&app, &username).await),
+        (
+            "sms",
+            json_of(
+                app.post_json(
+                    "/api/users/login/sms",
+                    &json!({"mobile": "13600136100", "sms_code": login_code}),
+                )
+                .await,
+            )
+            .await,
+        ),
+        ("qq", callback(&app, "suoding").await),
+    ] {
+        assert_eq!(
+            (answer.0.as_u16(), answer.1["code"].as_str()),
+            (403, Some("account_locked")),
+            "{path}: {}",
+            answer.1
+        );
+        assert!(
+            answer.1["message"].as_str().unwrap_or("").contains("锁定"),
+            "a clear Chinese message: {}",
+            answer.1
+        );
+    }
+    // A wrong password on a locked account says only that it is wrong (no lock oracle).
+    let (status, body) = json_of(
+        app.post_json(
+            "/api/users/login",
+            &json!({"account": username, "password": "wrong-password-1"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), body["code"].as_str()),
+        (400, Some("invalid_credentials"))
+    );
+
+    let (status, body) = post(
+        &app,
+        &format!("/api/admin/users/{user_id}/unlock"),
+        &token,
+        json!({"reason": "核实为本人"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user"]["locked"], false);
+    assert_eq!(password_login(&app, &username).await.0, 200);
+    let (status, body) = callback(&app, "suoding").await;
+    assert_eq!(
+        (status.as_u16(), body["status"].as_str()),
+        (200, Some("logged_in")),
+        "{body}"
+    );
+    assert_eq!(body["user"]["id"], user_id);
+
+    // Both actions are in the audit log, found by each filter.
+    let (_, detail) = get(&app, &format!("/api/admin/users/{user_id}"), &token).await;
+    let actions: Vec<&str> = detail["audit"]
+        .as_array()
+        .expect("audit")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(actions, ["user.unlock", "user.lock"], "{detail}");
+    assert_eq!(detail["qq"]["qq_nickname"].is_string(), true, "{detail}");
+    for (query, expected) in [
+        (format!("target_type=user&target_id={user_id}"), 2),
+        ("actor=guanliyuan".to_owned(), 2),
+        ("action=user.lock".to_owned(), 1),
+        ("actor=nobody".to_owned(), 0),
+        (
+            "from=2000-01-01T00:00:00Z&to=2000-01-02T00:00:00Z".to_owned(),
+            0,
+        ),
+        ("from=2000-01-01T00:00:00Z&action=user.unlock".to_owned(), 1),
+    ] {
+        let (status, page) = get(&app, &format!("/api/admin/audit?{query}"), &token).await;
+        assert_eq!(status, 200, "{query}: {page}");
+        assert_eq!(page["total"], expected, "{query}: {page}");
+        assert_eq!(
+            page["items"].as_array().map(Vec::len),
+            Some(expected as usize)
+        );
+    }
+    let (_, page) = get(&app, "/api/admin/audit?action=user.lock", &token).await;
+    assert_eq!(page["items"][0]["reason"], "疑似被盗号");
+    assert_eq!(page["items"][0]["actor"]["username"], "guanliyuan");
+}
+
+async fn staff_force_a_password_reset(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let token = staff(&app).await;
+    let user = existing_user(&app, "qiangzhi", "13600136200").await;
+    let session = passport::api::users::issue_token(&app.state, &user).expect("token");
+    let (status, body) = post(
+        &app,
+        &format!("/api/admin/users/{}/force-password-reset", user.id),
+        &token,
+        json!({"reason": "密码疑似泄露"}),
+    )
+    .await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(me(&app, &session).await.1["code"], "token_revoked");
+    eventually(Duration::from_secs(10), "the reset mail", || async {
+        app.outbox_mails("qiangzhi@example.com")
+            .await
+            .iter()
+            .any(|m| {
+                m["body"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("/reset-password?token=")
+            })
+    })
+    .await;
+
+    // No verified email: 409, nothing changes.
+    let no_mail = existing_user(&app, "meiyouyouxiang", "13600136201").await;
+    sea_orm::ConnectionTrait::execute_unprepared(
+        &app.db,
+        &format!("UPDATE users SET email = NULL WHERE id = {}", no_mail.id),
+    )
+    .await
+    .expect("no email");
+    let session = passport::api::users::issue_token(&app.state, &no_mail).expect("token");
+    let (status, body) = post(
+        &app,
+        &format!("/api/admin/users/{}/force-password-reset", no_mail.id),
+        &token,
+        json!({"reason": "密码疑似泄露"}),
+    )
+    .await;
+    assert_eq!(
+        (status.as_u16(), body["code"].as_str()),
+        (409, Some("no_verified_email")),
+        "{body}"
+    );
+    assert_eq!(me(&app, &session).await.0, 200, "sessions untouched");
+    let (_, page) = get(
+        &app,
+        "/api/admin/audit?action=user.force_password_reset",
+        &token,
+    )
+    .await;
+    assert_eq!(page["total"], 1, "{page}");
+}
+
+on_both_backends!(
+    staff_find_users_by_prefix,
+    a_locked_account_is_refused_on_every_sign_in_path,
+    staff_force_a_password_reset,
+);
