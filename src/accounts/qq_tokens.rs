@@ -201,7 +201,8 @@ pub async fn refresh_binding(
                 return Ok(RefreshOutcome::Superseded);
             }
             // Shown as is in the admin panel, whose readers read Chinese and Beijing time.
-            let beijing = chrono::FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!("+8h is valid"));
+            let beijing = chrono::FixedOffset::east_opt(8 * 3600)
+                .unwrap_or_else(|| unreachable!("+8h is valid"));
             let detail = format!(
                 "新令牌有效期至 {}（北京时间）",
                 expires_at.with_timezone(&beijing).format("%Y-%m-%d %H:%M")

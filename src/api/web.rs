@@ -31,8 +31,14 @@ fn csp_account(captcha_origin: Option<&str>) -> String {
     match captcha_origin {
         None => CSP_ACCOUNT.to_owned(),
         Some(origin) => CSP_ACCOUNT
-            .replace("script-src 'self';", &format!("script-src 'self' {origin};"))
-            .replace("default-src 'none';", &format!("default-src 'none'; frame-src {origin};")),
+            .replace(
+                "script-src 'self';",
+                &format!("script-src 'self' {origin};"),
+            )
+            .replace(
+                "default-src 'none';",
+                &format!("default-src 'none'; frame-src {origin};"),
+            ),
     }
 }
 
@@ -127,7 +133,12 @@ pub async fn account_page(state: Data<&AppState>) -> Response {
 #[handler]
 pub async fn forgot_password_page(state: Data<&AppState>) -> Response {
     let captcha = captcha_origin(&state);
-    page(&state.settings.web_dist, PageKind::Account, captcha.as_deref()).await
+    page(
+        &state.settings.web_dist,
+        PageKind::Account,
+        captcha.as_deref(),
+    )
+    .await
 }
 
 /// `/assets/{file}`: Vite's hashed, flat output. Names are checked, so no path can leave the
@@ -200,7 +211,10 @@ mod tests {
                 && on.contains("frame-src https://turing.captcha.qcloud.com;"),
             "{on}"
         );
-        assert!(on.contains("img-src 'self' data:;") && !on.contains("qlogo"), "{on}");
+        assert!(
+            on.contains("img-src 'self' data:;") && !on.contains("qlogo"),
+            "{on}"
+        );
     }
 
     #[test]
