@@ -90,12 +90,19 @@ pub enum MigrateAction {
 
 #[derive(Debug, Subcommand)]
 pub enum AdminAction {
-    /// Create a staff account (password from PASSPORT_ADMIN_PASSWORD or stdin).
+    /// Create a staff account. The password comes from PASSPORT_ADMIN_PASSWORD, or is asked for
+    /// twice at the terminal (not echoed), or is the first line of a piped stdin.
     Create {
+        /// Login name of the staff account: 4–32 letters, digits, `_` or `-`, not all digits.
         #[arg(long)]
         username: String,
+        /// The staff member's email (stored as verified: reset links go there).
         #[arg(long)]
         email: String,
+        /// Allow an existing account with this username and email: make it staff and set the
+        /// new password (ending its sessions). Without it, an existing username is refused.
+        #[arg(long)]
+        reset_password: bool,
     },
 }
 
@@ -117,8 +124,7 @@ pub fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            // `{:#}` prints the whole cause chain on one line.
-            tracing::error!("{e:#}");
+            // Once, plain, on stderr; `{:#}` prints the whole cause chain on one line.
             eprintln!("passport: {e:#}");
             ExitCode::FAILURE
         }
@@ -194,7 +200,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::tencent::sim::run_standalone(args, shutdown_signal()).await?
         }
         Command::Admin {
-            action: AdminAction::Create { username, email },
+            action:
+                AdminAction::Create {
+                    username,
+                    email,
+                    reset_password,
+                },
         } => {
             let username = crate::domain::Username::parse(&username)
                 .map_err(|e| anyhow::anyhow!("--username: {e}"))?;
@@ -208,9 +219,22 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::db::migrate_up(&db)
                 .await
                 .context("migrations failed")?;
-            let admin = crate::accounts::admin::create_admin(&db, &username, &email, &password)
-                .await
-                .map_err(|e| anyhow::anyhow!("cannot create the admin: {e}"))?;
+            let admin = crate::accounts::admin::create_admin(
+                &db,
+                &username,
+                &email,
+                &password,
+                reset_password,
+            )
+            .await
+            .map_err(|e| match e {
+                crate::accounts::AccountError::UsernameTaken => anyhow::anyhow!(
+                    "the username `{}` already exists; pass --reset-password to make it staff \
+                     and set its password",
+                    username.as_ref()
+                ),
+                e => anyhow::anyhow!("cannot create the admin: {e}"),
+            })?;
             println!(
                 "admin `{}` (id {}) can now sign in at /admin",
                 admin.username, admin.id
@@ -287,13 +311,22 @@ fn migrate_profile() -> Profile {
     Profile::Dev
 }
 
-/// `PASSPORT_ADMIN_PASSWORD`, or the first line of stdin (never a flag: flags end up in shell
-/// history and `ps`).
+/// `PASSPORT_ADMIN_PASSWORD`; else, at a terminal, asked twice without echo; else the first line
+/// of stdin (never a flag: flags end up in shell history and `ps`).
 fn read_admin_password() -> anyhow::Result<crate::domain::Password> {
+    use std::io::IsTerminal;
     let text = match std::env::var("PASSPORT_ADMIN_PASSWORD") {
         Ok(p) if !p.is_empty() => p,
+        _ if std::io::stdin().is_terminal() => {
+            let first = prompt_hidden("password: ")?;
+            crate::domain::Password::parse(&first).map_err(|e| anyhow::anyhow!("password: {e}"))?;
+            let again = prompt_hidden("password again: ")?;
+            if first != again {
+                anyhow::bail!("the two passwords differ; nothing was changed");
+            }
+            first
+        }
         _ => {
-            eprintln!("password (from stdin):");
             let mut line = String::new();
             std::io::stdin()
                 .read_line(&mut line)
@@ -302,6 +335,34 @@ fn read_admin_password() -> anyhow::Result<crate::domain::Password> {
         }
     };
     crate::domain::Password::parse(&text).map_err(|e| anyhow::anyhow!("password: {e}"))
+}
+
+/// Read one line from the terminal with echo off (termios), restoring the terminal afterwards,
+/// also when reading fails.
+fn prompt_hidden(prompt: &str) -> anyhow::Result<String> {
+    use std::io::Write;
+    use std::os::fd::AsRawFd;
+    eprint!("{prompt}");
+    let _ = std::io::stderr().flush();
+    let fd = std::io::stdin().as_raw_fd();
+    // SAFETY: `termios` is plain data; tcgetattr fills it for a valid descriptor (checked).
+    let mut saved: libc::termios = unsafe { std::mem::zeroed() };
+    if unsafe { libc::tcgetattr(fd, &mut saved) } != 0 {
+        anyhow::bail!("cannot read the terminal's settings");
+    }
+    let mut hidden = saved;
+    hidden.c_lflag &= !libc::ECHO;
+    hidden.c_lflag |= libc::ECHONL;
+    // SAFETY: a valid descriptor and a termios derived from its own settings.
+    if unsafe { libc::tcsetattr(fd, libc::TCSANOW, &hidden) } != 0 {
+        anyhow::bail!("cannot turn off the terminal's echo");
+    }
+    let mut line = String::new();
+    let read = std::io::stdin().read_line(&mut line);
+    // SAFETY: as above; restores what tcgetattr returned.
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &saved) };
+    read.context("cannot read the password")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 fn print_dev_urls(app: &Application, sim_url: &str, tencent_url: &str) {

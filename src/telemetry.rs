@@ -31,7 +31,12 @@ pub fn init(format: LogFormat) {
     let registry = tracing_subscriber::registry().with(filter);
     let _ = match format {
         LogFormat::Text => registry
-            .with(tracing_subscriber::fmt::layer().with_target(false))
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_target(false)
+                    // Colours only for a person at a terminal, never into files or pipes.
+                    .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout())),
+            )
             .try_init(),
         LogFormat::Json => registry
             .with(

@@ -11,13 +11,16 @@ use crate::auth::PasswordHasher;
 use crate::domain::{Email, Nickname, Password, Username};
 use crate::entities::users;
 
-/// Create a staff user, or promote an existing account with that username and email to staff
-/// (and set its password). Refuses when the username and the email belong to different people.
+/// Create a staff user. With `reset_password`, an existing account with that username and email
+/// is promoted to staff instead and its password set (sessions end); without it an existing
+/// username is refused (`UsernameTaken`), so re-running the command never silently resets a
+/// password. Refuses when the username and the email belong to different people.
 pub async fn create_admin(
     db: &DatabaseConnection,
     username: &Username,
     email: &Email,
     password: &Password,
+    reset_password: bool,
 ) -> Result<users::Model, AccountError> {
     let hash = PasswordHasher::owasp().hash(password).await?;
     let now = Utc::now();
@@ -26,6 +29,9 @@ pub async fn create_admin(
         .one(db)
         .await?;
     if let Some(user) = by_name {
+        if !reset_password {
+            return Err(AccountError::UsernameTaken);
+        }
         if user.email.as_deref() != Some(email.as_ref()) {
             return Err(AccountError::EmailTaken);
         }

@@ -55,6 +55,7 @@ pub async fn login(
     Ok(user)
 }
 
+#[allow(clippy::too_many_arguments)]
 /// Set a new password with a `reset_password` code, once: the code is consumed, the token
 /// version bumped (every session ends) and the password-changed notice queued, in one
 /// transaction.

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod bindings;
+pub mod job_subjects;
 pub mod jobs;
 pub mod stats;
 pub mod users;

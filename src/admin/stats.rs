@@ -1,4 +1,6 @@
-//! Daily statistics for the dashboard: QQ logins and new bindings per UTC day, counted from the
+//! Daily statistics for the dashboard: QQ logins and new bindings per Beijing-time day
+//! (Asia/Shanghai, UTC+8 all year: China keeps no daylight saving), the days of the dashboard's
+//! "今日" cards, counted from the
 //! token history (`qq_token_events`), which outlives unbinds. A login is every successful QQ
 //! sign-in: a returning user's (`login`) and the first one that ended in a new binding (`bound`).
 
@@ -19,24 +21,33 @@ pub struct Day {
     pub new_bindings: i64,
 }
 
-/// The last `days` UTC days up to and including today's, oldest first, every day present.
+/// The zone the days are counted in, named in the answer.
+pub const TIME_ZONE: &str = "Asia/Shanghai";
+/// Its offset: UTC+8, without daylight saving.
+const OFFSET_HOURS: i64 = 8;
+
+/// The last `days` Beijing-time days up to and including today's, oldest first, every day
+/// present.
 pub async fn daily<C: ConnectionTrait>(
     conn: &C,
     days: u32,
     now: DateTime<Utc>,
 ) -> Result<Vec<Day>, AdminError> {
     let days = days.clamp(1, MAX_DAYS);
-    let today = now.date_naive();
+    let offset = Duration::hours(OFFSET_HOURS);
+    let today = (now + offset).date_naive();
     let first = today - Duration::days(i64::from(days) - 1);
+    // Beijing midnight of the first day, in UTC.
     let from = first
         .and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc())
+        .map(|t| t.and_utc() - offset)
         .ok_or_else(|| AdminError::Internal("no midnight".into()))?;
     let backend = conn.get_database_backend();
-    // The day as text, 'YYYY-MM-DD' in UTC. SQLite stores times as RFC 3339 text in UTC.
+    // Counted per UTC hour ('YYYY-MM-DD HH', at most 24 × 91 groups) and moved to Beijing days
+    // here, the same way on both backends. SQLite stores times as text in UTC.
     let day = match backend {
-        DbBackend::Postgres => "to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
-        _ => "substr(at, 1, 10)",
+        DbBackend::Postgres => "to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')",
+        _ => "substr(at, 1, 10) || ' ' || substr(at, 12, 2)",
     };
     let rows = conn
         .query_all_raw(Statement::from_sql_and_values(
@@ -65,7 +76,7 @@ pub async fn daily<C: ConnectionTrait>(
         let day: String = row.try_get("", "day")?;
         let kind: String = row.try_get("", "kind")?;
         let n: i64 = row.try_get("", "n")?;
-        let Ok(date) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") else {
+        let Some(date) = beijing_date(&day) else {
             continue;
         };
         if let Some(entry) = by_day.get_mut(&date) {
@@ -76,4 +87,30 @@ pub async fn daily<C: ConnectionTrait>(
         }
     }
     Ok(by_day.into_values().collect())
+}
+
+/// The Beijing date of a UTC hour written `YYYY-MM-DD HH`.
+fn beijing_date(utc_hour: &str) -> Option<NaiveDate> {
+    let date = NaiveDate::parse_from_str(utc_hour.get(..10)?, "%Y-%m-%d").ok()?;
+    let hour: i64 = utc_hour.get(11..13)?.parse().ok()?;
+    let at = date.and_hms_opt(0, 0, 0)?.and_utc() + Duration::hours(hour + OFFSET_HOURS);
+    Some(at.date_naive())
+}
+
+#[cfg(test)]
+mod beijing_tests {
+    use super::*;
+
+    #[test]
+    fn utc_hours_fall_on_beijing_days() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        assert_eq!(beijing_date("2026-11-29 15"), d("2026-11-29"));
+        assert_eq!(
+            beijing_date("2026-11-29 16"),
+            d("2026-11-30"),
+            "midnight in Beijing"
+        );
+        assert_eq!(beijing_date("2026-12-31 23"), d("2027-01-01"));
+        assert_eq!(beijing_date("junk"), None);
+    }
 }

@@ -193,6 +193,55 @@ pub struct TokenEventView {
     /// For people: the new expiry, an error text. Never a token.
     #[oai(nullable)]
     pub detail: Option<String>,
+    /// The QQ access token's new expiry, when the event set one (structured `detail`).
+    #[oai(nullable)]
+    pub token_expires_at: Option<DateTime<Utc>>,
+    /// The event in Chinese, times in Beijing time with the zone named, for the panel.
+    pub summary: String,
+}
+
+/// The expiry the login and refresh paths write into `detail` (`token expires <RFC 3339>`,
+/// `new token valid until YYYY-MM-DD HH:MM UTC`).
+fn expiry_in(detail: &str) -> Option<DateTime<Utc>> {
+    if let Some(rest) = detail.strip_prefix("token expires ") {
+        return DateTime::parse_from_rfc3339(rest.trim())
+            .ok()
+            .map(|t| t.with_timezone(&Utc));
+    }
+    let rest = detail.strip_prefix("new token valid until ")?;
+    chrono::NaiveDateTime::parse_from_str(rest.trim().trim_end_matches(" UTC"), "%Y-%m-%d %H:%M")
+        .ok()
+        .map(|t| t.and_utc())
+}
+
+fn token_event_view(e: domain::bindings::TokenEvent) -> TokenEventView {
+    let expires = e.detail.as_deref().and_then(expiry_in);
+    let until = expires
+        .map(|t| {
+            format!(
+                "，QQ 令牌有效期至 {}",
+                crate::accounts::notices::beijing_time(t)
+            )
+        })
+        .unwrap_or_default();
+    let summary = match e.kind.as_str() {
+        "bound" => format!("绑定 QQ{until}"),
+        "login" => format!("QQ 登录{until}"),
+        "refresh" => format!("令牌已刷新{until}"),
+        "refresh_failed" => format!(
+            "令牌刷新失败：{}",
+            e.detail.as_deref().unwrap_or("原因未知")
+        ),
+        other => other.to_owned(),
+    };
+    TokenEventView {
+        id: e.id,
+        kind: e.kind,
+        at: e.at,
+        detail: e.detail,
+        token_expires_at: expires,
+        summary,
+    }
 }
 
 /// Who did an audited action.
@@ -321,6 +370,10 @@ pub struct JobView {
     /// For `qq_token_refresh`: the binding it refreshes.
     #[oai(nullable)]
     pub binding_id: Option<i64>,
+    /// What the job is for, in Chinese, never a secret: whose mail (masked email), which SMS
+    /// (masked mobile), which binding's refresh (id and masked openid).
+    #[oai(nullable)]
+    pub subject: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     #[oai(nullable)]
@@ -339,6 +392,7 @@ impl From<&job_rows::Model> for JobView {
             run_at: j.run_at,
             last_error: j.last_error.clone(),
             binding_id: domain::jobs::binding_id(j),
+            subject: None,
             created_at: j.created_at,
             updated_at: j.updated_at,
             finished_at: j.finished_at,
@@ -378,8 +432,10 @@ pub struct DayStats {
 
 #[derive(Debug, Object)]
 pub struct DailyStats {
-    /// Oldest first, one entry per day, today (UTC) last.
+    /// Oldest first, one entry per day, today (Beijing time) last.
     pub days: Vec<DayStats>,
+    /// The zone the days are counted in: `Asia/Shanghai` (UTC+8), as the dashboard's "今日".
+    pub time_zone: String,
 }
 
 /// The deepest numbered page served. Deeper offsets only scan for nothing (and an unbounded page
@@ -490,16 +546,7 @@ impl AdminApi {
             unionid: detail.row.unionid.clone(),
             token_version: detail.row.token_version,
             last_refreshed_at: detail.row.last_refreshed_at,
-            token_events: detail
-                .events
-                .into_iter()
-                .map(|e| TokenEventView {
-                    id: e.id,
-                    kind: e.kind,
-                    at: e.at,
-                    detail: e.detail,
-                })
-                .collect(),
+            token_events: detail.events.into_iter().map(token_event_view).collect(),
             audit: detail.audit.into_iter().map(AuditEntryView::from).collect(),
         }))
     }
@@ -586,7 +633,17 @@ impl AdminApi {
                 completed: count(JobState::Completed),
                 discarded: count(JobState::Discarded),
             },
-            items: result.jobs.iter().map(JobView::from).collect(),
+            items: result
+                .jobs
+                .iter()
+                .map(JobView::from)
+                .zip(
+                    domain::job_subjects::subjects(&state.db, &state.security.cipher, &result.jobs)
+                        .await
+                        .map_err(|e| ApiError::internal(&e))?,
+                )
+                .map(|(view, subject)| JobView { subject, ..view })
+                .collect(),
             page,
             per_page,
         }))
@@ -607,7 +664,19 @@ impl AdminApi {
     ) -> Result<Json<JobView>, ApiError> {
         let admin = auth.0;
         let job = domain::jobs::retry(&state.db, admin.id, id.0, Utc::now()).await?;
-        Ok(Json(JobView::from(&job)))
+        let subject = domain::job_subjects::subjects(
+            &state.db,
+            &state.security.cipher,
+            std::slice::from_ref(&job),
+        )
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+        .pop()
+        .flatten();
+        Ok(Json(JobView {
+            subject,
+            ..JobView::from(&job)
+        }))
     }
 
     /// QQ logins and new bindings per UTC day, for the last `days` days (1–90, default 30),
@@ -636,6 +705,7 @@ impl AdminApi {
         };
         let days = stats::daily(&state.db, days, Utc::now()).await?;
         Ok(Json(DailyStats {
+            time_zone: stats::TIME_ZONE.to_owned(),
             days: days
                 .into_iter()
                 .map(|d| DayStats {

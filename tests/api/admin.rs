@@ -624,6 +624,15 @@ async fn detail_shows_the_whole_openid_history_and_audit_but_no_token(backend: B
         .map(|e| e["kind"].as_str().expect("kind"))
         .collect();
     assert_eq!(kinds, vec!["login", "bound"], "newest first: {body}");
+    // In Chinese with Beijing time for the panel, and the expiry as data (issue 16).
+    let login = &body["token_events"][0];
+    let summary = login["summary"].as_str().expect("summary");
+    assert!(
+        summary.starts_with("QQ 登录，QQ 令牌有效期至 ") && summary.ends_with("（北京时间 UTC+8）"),
+        "{summary}"
+    );
+    assert!(!summary.contains("UTC "), "{summary}");
+    assert!(login["token_expires_at"].is_string(), "{login}");
     assert_eq!(body["audit"][0]["action"], "qq_binding.refresh");
     assert_eq!(body["audit"][0]["actor"]["id"], admin_user.id);
     assert_eq!(body["audit"][0]["actor"]["username"], "admin");
@@ -939,7 +948,12 @@ async fn daily_stats_count_logins_and_new_bindings(backend: Backend) {
     assert_eq!(status, 200, "{body}");
     let days = body["days"].as_array().expect("days");
     assert_eq!(days.len(), 30);
-    let today = Utc::now().date_naive().format("%Y-%m-%d").to_string();
+    assert_eq!(body["time_zone"], "Asia/Shanghai", "{body}");
+    // Beijing-time days (UTC+8), the dashboard's "今日".
+    let today = (Utc::now() + chrono::Duration::hours(8))
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
     let last = days.last().expect("today");
     assert_eq!(last["date"], today.as_str(), "{body}");
     assert_eq!(last["new_bindings"], 1, "{body}");
@@ -985,6 +999,26 @@ async fn daily_stats_count_logins_and_new_bindings(backend: Backend) {
     }
     let (_, body) = get(&app, "/api/admin/stats/daily?days=90", &token).await;
     assert_eq!(body["days"].as_array().map(Vec::len), Some(90));
+
+    // A login just after midnight in Beijing (16:00 UTC the day before) is today's there.
+    let beijing_midnight = (Utc::now() + chrono::Duration::hours(8))
+        .date_naive()
+        .and_hms_opt(0, 0, 1)
+        .expect("time")
+        .and_utc()
+        - chrono::Duration::hours(8);
+    passport::accounts::token_events::record(
+        &app.db,
+        binding.id,
+        passport::accounts::token_events::TokenEventKind::Login,
+        beijing_midnight,
+        None,
+    )
+    .await
+    .expect("event");
+    let (_, body) = get(&app, "/api/admin/stats/daily?days=2", &token).await;
+    assert_eq!(body["days"][1]["logins"], 3, "{body}");
+    assert_eq!(body["days"][0]["logins"], 0, "{body}");
 }
 
 // --- Who may call -----------------------------------------------------------------------------

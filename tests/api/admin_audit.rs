@@ -28,6 +28,7 @@ async fn staff_read_a_targets_audit_log_and_others_are_refused() {
         &Username::parse("admin").expect("username"),
         &Email::parse("admin@example.com").expect("email"),
         &Password::parse(PASSWORD).expect("password"),
+        false,
     )
     .await
     .expect("admin");
@@ -99,6 +100,7 @@ async fn staff_read_a_targets_audit_log_and_others_are_refused() {
         &Username::parse("reader").expect("username"),
         &Email::parse("reader@example.com").expect("email"),
         &Password::parse(PASSWORD).expect("password"),
+        false,
     )
     .await
     .expect("user");

@@ -232,7 +232,7 @@ async fn a_locked_account_is_refused_on_every_sign_in_path(backend: Backend) {
         .filter_map(|e| e["action"].as_str())
         .collect();
     assert_eq!(actions, ["user.unlock", "user.lock"], "{detail}");
-    assert_eq!(detail["qq"]["qq_nickname"].is_string(), true, "{detail}");
+    assert!(detail["qq"]["qq_nickname"].is_string(), "{detail}");
     for (query, expected) in [
         (format!("target_type=user&target_id={user_id}"), 2),
         ("actor=guanliyuan".to_owned(), 2),
@@ -317,7 +317,47 @@ async fn staff_force_a_password_reset(backend: Backend) {
     assert_eq!(page["total"], 1, "{page}");
 }
 
+async fn jobs_say_what_they_are_for_without_secrets(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let token = staff(&app).await;
+    existing_user(&app, "renwu", "13600136300").await;
+    let (status, _) = json_of(
+        app.post_json(
+            "/api/password-resets",
+            &json!({"email": "renwu@example.com"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 202);
+    let code = code_for(&app, "13600136300", "login").await;
+    // The reset mail too.
+    eventually(Duration::from_secs(10), "the reset mail", || async {
+        !app.outbox_mails("renwu@example.com").await.is_empty()
+    })
+    .await;
+    let (status, page) = get(&app, "/api/admin/jobs?per_page=50", &token).await;
+    assert_eq!(status, 200, "{page}");
+    let subjects: Vec<String> = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|j| j["subject"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let all = subjects.join(" | ");
+    assert!(all.contains("密码重置申请"), "{all}");
+    assert!(all.contains("登录验证码申请：136****6300"), "{all}");
+    assert!(all.contains("短信验证码"), "{all}");
+    assert!(!all.contains("renwu@example.com"), "emails masked: {all}");
+    assert!(!all.contains("13600136300"), "mobiles masked: {all}");
+    assert!(!all.contains(&code), "never the code: {all}");
+    assert!(!all.contains("token="), "never a link: {all}");
+}
+
 on_both_backends!(
+    jobs_say_what_they_are_for_without_secrets,
     staff_find_users_by_prefix,
     a_locked_account_is_refused_on_every_sign_in_path,
     staff_force_a_password_reset,

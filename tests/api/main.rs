@@ -8,6 +8,7 @@ mod helpers;
 mod accounts;
 mod admin;
 mod admin_audit;
+mod admin_cli;
 mod admin_users;
 mod bench;
 mod bench_admin;
