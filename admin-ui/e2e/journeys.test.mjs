@@ -200,6 +200,7 @@ test('a reader who forgot the password resets it from the mailed link and signs 
     await page.goto(`${app.base}/login`)
     await page.getByText('登录遇到问题?').click()
     await page.waitForURL((u) => u.pathname === '/forgot-password')
+    await page.getByRole('tab', { name: '用邮箱找回' }).click()
     await page.fill('input[name=email]', 'li@example.com')
     await page.getByRole('button', { name: '发送重置邮件' }).click()
     await page.getByText('请查收邮件').waitFor()

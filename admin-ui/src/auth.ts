@@ -52,3 +52,10 @@ export function rememberChoice(remember?: boolean): boolean {
 
 /** Where to go after signing in: the server's `next` rules (see `./next`). */
 export { safeNext } from './next'
+
+/** A new token for the same session (e.g. after a password change), kept where the old one was. */
+export function replaceToken(token: string): void {
+  const store = localStorage.getItem(TOKEN) ? localStorage : sessionStorage
+  store.setItem(TOKEN, token)
+  session.token = token
+}

@@ -5,7 +5,9 @@ import { staffCheck } from './staff'
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
+    { path: '/', redirect: () => (session.token ? '/account' : '/login') },
     { path: '/login', component: () => import('./views/account/Login.vue'), meta: { title: '登录' } },
+    { path: '/register', component: () => import('./views/account/Register.vue'), meta: { title: '注册' } },
     {
       path: '/oauth/qq/callback',
       component: () => import('./views/account/QqCallback.vue'),
@@ -40,6 +42,8 @@ export const router = createRouter({
         { path: '', component: () => import('./views/admin/Dashboard.vue'), meta: { title: '概览' } },
         { path: 'bindings', component: () => import('./views/admin/Bindings.vue'), meta: { title: 'QQ 绑定' } },
         { path: 'jobs', component: () => import('./views/admin/Jobs.vue'), meta: { title: '任务队列' } },
+        { path: 'users', component: () => import('./views/admin/Users.vue'), meta: { title: '用户' } },
+        { path: 'audit', component: () => import('./views/admin/Audit.vue'), meta: { title: '操作记录' } },
       ],
     },
     { path: '/dev/outbox', component: () => import('./views/dev/Outbox.vue'), meta: { title: '发件箱' } },

@@ -112,7 +112,14 @@ pub async fn request(
                     nonce,
                 })
                 .map_err(|e| AccountError::Internal(e.to_string()))?;
-            let link = mails::link(public_base_url, &format!("/verify-email?token={token}"));
+            // The address rides along for the page to say which one is being confirmed (display
+            // only: the token alone decides, and names the address in its record).
+            let shown: String =
+                url::form_urlencoded::byte_serialize(email.as_ref().as_bytes()).collect();
+            let link = mails::link(
+                public_base_url,
+                &format!("/verify-email?token={token}&email={shown}"),
+            );
             let mail = mails::email_verify(
                 email.as_ref(),
                 &user.nickname,

@@ -200,9 +200,12 @@ pub async fn refresh_binding(
             if swapped.rows_affected != 1 {
                 return Ok(RefreshOutcome::Superseded);
             }
+            // Shown as is in the admin panel, whose readers read Chinese and Beijing time.
+            let beijing = chrono::FixedOffset::east_opt(8 * 3600)
+                .unwrap_or_else(|| unreachable!("+8h is valid"));
             let detail = format!(
-                "new token valid until {}",
-                expires_at.format("%Y-%m-%d %H:%M UTC")
+                "新令牌有效期至 {}（北京时间）",
+                expires_at.with_timezone(&beijing).format("%Y-%m-%d %H:%M")
             );
             token_events::record(&txn, binding.id, TokenEventKind::Refresh, now, Some(detail))
                 .await?;

@@ -119,11 +119,12 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .at("/metrics", get(health::metrics))
         // The web app (admin-ui/): history-API fallback to its index.html, and its assets.
         .at("/login", get(web::app_page))
+        .at("/register", get(web::app_page))
         .at("/oauth/qq/callback", get(web::app_page))
         .at("/account", get(web::app_page))
         .at("/admin", get(web::app_page))
         .at("/admin/*rest", get(web::app_page))
-        .at("/forgot-password", get(web::account_page))
+        .at("/forgot-password", get(web::forgot_password_page))
         .at("/reset-password", get(web::account_page))
         .at("/verify-email", get(web::account_page))
         .at("/assets/:file", get(web::asset))

@@ -25,6 +25,23 @@ const CSP_ACCOUNT: &str = "default-src 'none'; script-src 'self'; style-src 'sel
      connect-src 'self'; img-src 'self' data:; font-src 'self' data:; form-action 'self'; \
      base-uri 'none'; frame-ancestors 'none'";
 
+/// `/forgot-password`: the account pages' policy, plus the captcha's script and frame when a
+/// captcha may be shown (its SMS path asks for codes, which the captcha policy guards).
+fn csp_account(captcha_origin: Option<&str>) -> String {
+    match captcha_origin {
+        None => CSP_ACCOUNT.to_owned(),
+        Some(origin) => CSP_ACCOUNT
+            .replace(
+                "script-src 'self';",
+                &format!("script-src 'self' {origin};"),
+            )
+            .replace(
+                "default-src 'none';",
+                &format!("default-src 'none'; frame-src {origin};"),
+            ),
+    }
+}
+
 /// The rest of the app: the same, plus QQ avatars, plus the captcha's script and frame when a
 /// captcha may be shown (exactly the origin of `PASSPORT_CAPTCHA_SCRIPT_URL`).
 fn csp_app(captcha_origin: Option<&str>) -> String {
@@ -80,7 +97,7 @@ pub async fn page(dist: &Path, kind: PageKind, captcha_origin: Option<&str>) -> 
         }
     };
     let csp = match kind {
-        PageKind::Account => CSP_ACCOUNT.to_owned(),
+        PageKind::Account => csp_account(captcha_origin),
         PageKind::App => csp_app(captcha_origin),
     };
     html.with_content_type("text/html; charset=utf-8")
@@ -99,17 +116,29 @@ pub async fn is_built(dist: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// `/login`, `/oauth/qq/callback`, `/account`, `/admin`, `/admin/*`.
+/// `/login`, `/register`, `/oauth/qq/callback`, `/account`, `/admin`, `/admin/*`.
 #[handler]
 pub async fn app_page(state: Data<&AppState>) -> Response {
     let captcha = captcha_origin(&state);
     page(&state.settings.web_dist, PageKind::App, captcha.as_deref()).await
 }
 
-/// `/forgot-password`, `/reset-password`, `/verify-email`.
+/// `/reset-password`, `/verify-email`.
 #[handler]
 pub async fn account_page(state: Data<&AppState>) -> Response {
     page(&state.settings.web_dist, PageKind::Account, None).await
+}
+
+/// `/forgot-password`: an account page whose SMS path may show the captcha.
+#[handler]
+pub async fn forgot_password_page(state: Data<&AppState>) -> Response {
+    let captcha = captcha_origin(&state);
+    page(
+        &state.settings.web_dist,
+        PageKind::Account,
+        captcha.as_deref(),
+    )
+    .await
 }
 
 /// `/assets/{file}`: Vite's hashed, flat output. Names are checked, so no path can leave the
@@ -171,6 +200,21 @@ mod tests {
             "{on}"
         );
         assert!(!on.contains("connect-src 'self' https"), "{on}");
+    }
+
+    #[test]
+    fn the_forgot_password_page_may_show_the_captcha_and_nothing_else_foreign() {
+        assert_eq!(csp_account(None), CSP_ACCOUNT);
+        let on = csp_account(Some("https://turing.captcha.qcloud.com"));
+        assert!(
+            on.contains("script-src 'self' https://turing.captcha.qcloud.com;")
+                && on.contains("frame-src https://turing.captcha.qcloud.com;"),
+            "{on}"
+        );
+        assert!(
+            on.contains("img-src 'self' data:;") && !on.contains("qlogo"),
+            "{on}"
+        );
     }
 
     #[test]

@@ -131,6 +131,12 @@ async fn a_superseded_link_to_a_strangers_address_is_refused(backend: Backend) {
     // The newest link works once; then it is used.
     let mine = mails_to(&app, "me@example.com", 1).await.remove(0);
     let my_token = link_token(mine["body"].as_str().expect("body"), "/verify-email");
+    assert!(
+        mine["body"].as_str().expect("body").contains(&format!(
+            "/verify-email?token={my_token}&email=me%40example.com"
+        )),
+        "the link names the address it confirms, for the page to show: {mine}"
+    );
     let (status, body) = follow(&app, &my_token).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["email"], "me@example.com");

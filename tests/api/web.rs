@@ -26,6 +26,7 @@ async fn every_app_path_serves_the_index_page_with_the_page_headers() {
     let (app, _dist) = app_with_dist().await;
     for path in [
         "/login",
+        "/register",
         "/oauth/qq/callback?code=c&state=s",
         "/account",
         "/admin",

@@ -3,6 +3,7 @@
 // so a change of the API that breaks a page breaks `vue-tsc` and the build.
 import { createPassportClient, settle, type CallResult, type Schemas as ApiSchemas } from '@renran/passport-client'
 import { session } from '../auth'
+import { waitText } from '../format'
 
 export type Schemas = ApiSchemas
 
@@ -28,5 +29,17 @@ export async function run<T>(call: CallResult<T>): Promise<Result<T>> {
   const settled = await settle(call)
   if (settled.ok) return settled
   const { status, code, message, retryAfter } = settled.error
-  return { ok: false, error: { status, code, message, retryAfter } }
+  return {
+    ok: false,
+    error: { status, code, message: retryAfter ? withWait(message, retryAfter) : message, retryAfter },
+  }
+}
+
+/** A throttled answer says how long to wait: "请稍后再试" becomes "请 42 秒后再试". */
+export function withWait(message: string, seconds: number): string {
+  const wait = waitText(seconds)
+  if (message.includes('明天再试')) return message // the daily SMS limit: the day is the wait
+  if (message.includes('请稍后再试')) return message.replace('请稍后再试', wait)
+  if (message.includes('稍后再试')) return message.replace('稍后再试', wait.slice(2))
+  return `${message.replace(/[。.]$/, '')}，${wait}`
 }

@@ -29,4 +29,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'qq_binding.refresh': '手动刷新令牌',
   'qq_binding.unbind': '解除绑定',
   'job.retry': '重试任务',
+  'user.lock': '锁定账号',
+  'user.unlock': '解除锁定',
+  'user.force_password_reset': '强制重置密码',
 }
