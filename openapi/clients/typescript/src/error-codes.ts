@@ -14,6 +14,7 @@ export const SERVER_ERROR_CODES = [
   'captcha_unavailable',
   'cors_not_allowed',
   'current_password_required',
+  'database_unavailable',
   'email_taken',
   'email_token_expired',
   'email_token_invalid',

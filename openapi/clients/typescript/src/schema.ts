@@ -1100,8 +1100,10 @@ export interface components {
         };
         /** DailyStats */
         DailyStats: {
-            /** @description Oldest first, one entry per day, today (UTC) last. */
+            /** @description Oldest first, one entry per day, today (Beijing time) last. */
             days: components["schemas"]["DayStats"][];
+            /** @description The zone the days are counted in: `Asia/Shanghai` (UTC+8), as the dashboard's "今日". */
+            time_zone: string;
         };
         /**
          * DayStats
@@ -1215,6 +1217,11 @@ export interface components {
              * @description For `qq_token_refresh`: the binding it refreshes.
              */
             binding_id?: number | null;
+            /**
+             * @description What the job is for, in Chinese, never a secret: whose mail (masked email), which SMS
+             *     (masked mobile), which binding's refresh (id and masked openid).
+             */
+            subject?: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1430,6 +1437,13 @@ export interface components {
             at: string;
             /** @description For people: the new expiry, an error text. Never a token. */
             detail?: string | null;
+            /**
+             * Format: date-time
+             * @description The QQ access token's new expiry, when the event set one (structured `detail`).
+             */
+            token_expires_at?: string | null;
+            /** @description The event in Chinese, times in Beijing time with the zone named, for the panel. */
+            summary: string;
         };
         /**
          * @description How `total` was obtained.
@@ -1602,9 +1616,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1742,9 +1760,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1882,9 +1904,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2023,9 +2049,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2164,9 +2194,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2304,9 +2338,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2440,9 +2478,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2580,9 +2622,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2715,9 +2761,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2856,9 +2906,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2996,9 +3050,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3135,9 +3193,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3275,9 +3337,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3415,9 +3481,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3554,9 +3624,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3695,9 +3769,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3834,9 +3912,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3975,9 +4057,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4115,9 +4201,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4302,9 +4392,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4440,9 +4534,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4580,9 +4678,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4719,9 +4821,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4862,9 +4968,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5000,9 +5110,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5139,9 +5253,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5290,9 +5408,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5430,9 +5552,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5568,9 +5694,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5710,9 +5840,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5852,9 +5986,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5993,9 +6131,13 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded`. */
+            /**
+             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
+             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+             */
             503: {
                 headers: {
+                    "RETRY-AFTER": number;
                     [name: string]: unknown;
                 };
                 content: {
