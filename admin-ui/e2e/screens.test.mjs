@@ -106,7 +106,7 @@ for (const [label, options] of WIDTHS) {
       // The app's 404 page, once the server hands unknown paths to the app (branch accounts-client).
       await page.goto(`${app.base}/no-such-page`)
       if (await page.locator('#app').count()) {
-        await page.getByText('页面不存在').waitFor()
+        await page.getByText('页面不存在', { exact: true }).waitFor()
         await shot('not-found')
       }
 
