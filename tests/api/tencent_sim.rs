@@ -174,7 +174,8 @@ async fn a_request_with_one_byte_changed_after_signing_is_refused_with_signature
 async fn timestamps_more_than_five_minutes_off_expire_and_unknown_keys_are_not_found() {
     let (sim, _outbox) = start().await;
     let body = serde_json::to_vec(&send_sms_body("+8613800138000")).expect("json");
-    for skew in [-301, 301] {
+    // 30 s beyond the limit on either side: a loaded machine may take seconds to deliver the call.
+    for skew in [-330, 330] {
         let envelope = raw_call(&sim, &dev_creds(), &body, now() + skew, |_, _| {}).await;
         assert_eq!(
             error_code(&envelope),
@@ -183,7 +184,7 @@ async fn timestamps_more_than_five_minutes_off_expire_and_unknown_keys_are_not_f
         );
     }
     // Within five minutes is fine (the first of two sends to different numbers).
-    let envelope = raw_call(&sim, &dev_creds(), &body, now() - 290, |_, _| {}).await;
+    let envelope = raw_call(&sim, &dev_creds(), &body, now() - 270, |_, _| {}).await;
     assert!(envelope["Response"].get("Error").is_none(), "{envelope}");
     // Moving the simulated clock (for limits) leaves signatures checked against real time.
     sim.advance_clock(Duration::from_secs(600));
