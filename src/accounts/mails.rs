@@ -103,18 +103,7 @@ pub fn qq_bound(
     origin: Origin<'_>,
     links: NoticeLinks<'_>,
 ) -> Mail {
-    render(
-        &QQ_BOUND,
-        to,
-        &[
-            ("nickname", nickname),
-            ("qq_nickname", qq_nickname),
-            ("when", origin.when),
-            ("client", origin.client),
-            ("forgot_link", links.forgot),
-            ("account_link", links.account),
-        ],
-    )
+    qq_notice(&QQ_BOUND, to, nickname, qq_nickname, origin, links)
 }
 
 pub fn qq_unbound(
@@ -124,8 +113,20 @@ pub fn qq_unbound(
     origin: Origin<'_>,
     links: NoticeLinks<'_>,
 ) -> Mail {
+    qq_notice(&QQ_UNBOUND, to, nickname, qq_nickname, origin, links)
+}
+
+/// A QQ binding was made or removed by the owner: the same facts, another template.
+fn qq_notice(
+    template: &Template,
+    to: &str,
+    nickname: &str,
+    qq_nickname: &str,
+    origin: Origin<'_>,
+    links: NoticeLinks<'_>,
+) -> Mail {
     render(
-        &QQ_UNBOUND,
+        template,
         to,
         &[
             ("nickname", nickname),

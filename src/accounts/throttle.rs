@@ -150,23 +150,6 @@ pub async fn clear<C: ConnectionTrait>(db: &C, key: &str) -> Result<(), DbErr> {
     Ok(())
 }
 
-/// Forget windows that ended more than a day ago.
-pub async fn prune<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<u64, DbErr> {
-    let sql = match db.get_database_backend() {
-        DbBackend::Postgres => "DELETE FROM rate_limits WHERE window_start < $1",
-        _ => "DELETE FROM rate_limits WHERE window_start < ?",
-    };
-    let cutoff = now.timestamp() - 86_400;
-    Ok(db
-        .execute_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            sql,
-            [cutoff.into()],
-        ))
-        .await?
-        .rows_affected())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
