@@ -2,6 +2,7 @@
 // browser closing), unchecked in sessionStorage (this tab only). Tokens travel as
 // `Authorization: Bearer`, never in cookies.
 import { reactive } from 'vue'
+import { ElMessage } from 'element-plus'
 import type { components } from './api/schema'
 
 export type User = components['schemas']['UserView']
@@ -34,6 +35,18 @@ export function signIn(token: string, user: User, remember: boolean): void {
   store.setItem(USER, JSON.stringify(user))
   session.token = token
   session.user = user
+}
+
+/** What a sign-in answers (password, SMS, sign-up, QQ). */
+export interface SignedIn {
+  token: string
+  user: User
+}
+
+/** Sign in with the API's answer and greet by name: `${greeting}，小明`. */
+export function welcome(answer: SignedIn, remember: boolean, greeting: string): void {
+  signIn(answer.token, answer.user, remember)
+  ElMessage.success(`${greeting}，${answer.user.nickname || answer.user.username}`)
 }
 
 export function signOut(): void {

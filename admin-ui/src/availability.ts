@@ -1,7 +1,7 @@
 // Whether a nickname is free, asked while it is typed (debounced), so a taken one is said at
 // once rather than after the whole form went in.
 import { reactive, watch } from 'vue'
-import { api, run } from './api/client'
+import { nicknameAvailability } from './api/account'
 
 const DEBOUNCE_MS = 400
 
@@ -14,7 +14,7 @@ function localProblem(nickname: string): string | null {
 }
 
 async function ask(nickname: string): Promise<string | null> {
-  const res = await run(api.GET('/users/availability', { params: { query: { nickname } } }))
+  const res = await nicknameAvailability(nickname)
   if (!res.ok) return null // the check is a courtesy: the submit is what decides
   const n = res.data.nickname
   return n && !n.available ? n.message || '这个昵称已被使用，换一个吧' : null

@@ -1,5 +1,6 @@
-// Form rules shared by the pages that take a mobile and an SMS code (the server checks again).
-import type { FormItemRule } from 'element-plus'
+// Form rules shared by the pages (the server checks again), and the validate-first step of a submit.
+import type { FormInstance, FormItemRule, FormRules } from 'element-plus'
+import { passwordRule } from './passwords'
 
 export const MOBILE_RE = /^1[3-9]\d{9}$/
 
@@ -24,4 +25,27 @@ export function sameAs(first: () => string): FormItemRule {
     trigger: 'blur',
     validator: (_r, value: string, cb) => (value === first() ? cb() : cb(new Error('两次输入的密码不一致'))),
   }
+}
+
+/** Whether the form's own rules pass (each field says what is wrong); false without a form. */
+export async function isValid(form: FormInstance | undefined): Promise<boolean> {
+  return !!(await form?.validate().catch(() => false))
+}
+
+/** The account + password sign-in (the page, the QQ bind tab, the admin login). */
+export function credentialRules(accountMessage = '请输入用户名、手机号或邮箱'): FormRules {
+  return {
+    account: [{ required: true, message: accountMessage, trigger: 'blur' }],
+    password: [{ required: true, message: '请输入密码', trigger: 'blur' }],
+  }
+}
+
+/** A new password: required (with `message`), and as the server's rules want it. */
+export function newPasswordRules(message = '请输入新密码'): FormItemRule[] {
+  return [{ required: true, message, trigger: 'blur' }, passwordRule]
+}
+
+/** The "again" field of a new password (`<NewPassword v-model:again>`). */
+export function againRules(first: () => string): FormItemRule[] {
+  return [{ required: true, message: '请再次输入新密码', trigger: 'blur' }, sameAs(first)]
 }

@@ -4,18 +4,13 @@
 // authorize answer sets an HttpOnly cookie the callback must bring back, and a state works once.
 // Both calls go with credentials, so the cookie also travels when the app is served from another
 // (configured) origin.
-import { api, run } from './api/client'
-
-/** Send and keep the API's QQ login cookie, also across origins. */
-export const WITH_LOGIN_COOKIE = { credentials: 'include' } as const
+import { qqAuthorizeUrl } from './api/account'
 
 const STATE = 'passport.qq_state'
 
 /** Send the browser to QQ; answers an error message if the URL could not be had. */
 export async function startQqLogin(next: string): Promise<string | null> {
-  const res = await run(
-    api.GET('/oauth/qq/authorize-url', { params: { query: { next } }, ...WITH_LOGIN_COOKIE }),
-  )
+  const res = await qqAuthorizeUrl(next)
   if (!res.ok) return res.error.message
   sessionStorage.setItem(STATE, res.data.state)
   window.location.assign(res.data.url)
