@@ -59,9 +59,9 @@ fn rid() -> String {
     )
 }
 
-/// `{"errcode":40029,"errmsg":"invalid code, rid: …"}`.
+/// `{"errcode":40029,"errmsg":"invalid code rid: …"}` (no comma before `rid`, as captured).
 pub fn error_body(fail: WechatFail) -> String {
-    json!({ "errcode": fail.errcode, "errmsg": format!("{}, rid: {}", fail.errmsg, rid()) })
+    json!({ "errcode": fail.errcode, "errmsg": format!("{} rid: {}", fail.errmsg, rid()) })
         .to_string()
 }
 

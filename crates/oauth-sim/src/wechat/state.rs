@@ -23,7 +23,7 @@ pub const REFRESH_TTL_SECS: i64 = 30 * 24 * 3600;
 /// Codes are forgotten this long after issue (used or not), to bound memory under load.
 const CODE_FORGET_SECS: i64 = 3600;
 
-/// A WeChat error: `errcode` and the `errmsg` text before WeChat's `, rid: …` suffix.
+/// A WeChat error: `errcode` and the `errmsg` text before WeChat's ` rid: …` suffix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WechatFail {
     pub errcode: i64,
