@@ -14,7 +14,7 @@ async fn token(
     cli: &TestClient<impl poem::Endpoint>,
     form: &[(&str, &str)],
 ) -> (StatusCode, Value) {
-    let resp = cli.post("/oauth2/access_token").form(form).send().await;
+    let resp = cli.post("/oauth2/access_token").form(&form).send().await;
     let status = resp.0.status();
     let v = resp.0.into_body().into_json().await.expect("JSON");
     (status, v)
