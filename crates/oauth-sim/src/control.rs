@@ -56,15 +56,16 @@ pub struct MintRequest {
 }
 
 impl MintRequest {
-    /// The count (default 1) and the trimmed user, or the 400 to answer.
-    pub fn checked(&self) -> Result<(usize, &str), Response> {
+    /// The count (default 1) and the trimmed user, or why the request is bad (answer it with
+    /// [`bad_request`]).
+    pub fn checked(&self) -> Result<(usize, &str), String> {
         let count = self.count.unwrap_or(1);
         if count == 0 || count > MAX_MINT {
-            return Err(bad_request(format!("count must be 1..={MAX_MINT}")));
+            return Err(format!("count must be 1..={MAX_MINT}"));
         }
         let user = self.sim_user.trim();
         if user.is_empty() {
-            return Err(bad_request("sim_user is empty"));
+            return Err("sim_user is empty".into());
         }
         Ok((count, user))
     }

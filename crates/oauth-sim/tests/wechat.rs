@@ -192,9 +192,8 @@ async fn codes_are_bound_to_the_app_expire_after_ten_minutes_and_missing_paramet
             40002,
         ),
         (
-            format!(
-                "/sns/oauth2/access_token?appid=wxnope&secret=s&code=c&grant_type=authorization_code"
-            ),
+            "/sns/oauth2/access_token?appid=wxnope&secret=s&code=c&grant_type=authorization_code"
+                .to_owned(),
             40013,
         ),
         (

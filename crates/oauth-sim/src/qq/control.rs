@@ -53,7 +53,7 @@ pub(super) fn overview(Data(sim): Data<&Simulator>) -> Json<serde_json::Value> {
 pub(super) fn mint_codes(Data(sim): Data<&Simulator>, Json(req): Json<MintRequest>) -> Response {
     let (count, user) = match req.checked() {
         Ok(checked) => checked,
-        Err(response) => return response,
+        Err(why) => return bad_request(why),
     };
     match sim
         .lock()

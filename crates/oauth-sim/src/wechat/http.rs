@@ -356,7 +356,7 @@ fn fail_json(fail: WechatFail) -> Response {
 fn mint_codes(Data(sim): Data<&Simulator>, Json(req): Json<MintRequest>) -> Response {
     let (count, user) = match req.checked() {
         Ok(checked) => checked,
-        Err(response) => return response,
+        Err(why) => return bad_request(why),
     };
     match sim
         .lock()
