@@ -39,11 +39,15 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<MigrateAction>,
     },
-    /// Run everything locally: migrations, the service, the embedded QQ and Tencent Cloud
-    /// simulators and the outbox.
+    /// Run everything locally: migrations, the service, the embedded QQ, WeChat, Weibo and
+    /// Tencent Cloud simulators and the outbox.
     Dev,
     /// Run the QQ Connect simulator alone.
     QqSim(crate::qq::sim::SimArgs),
+    /// Run the WeChat website-login simulator alone.
+    WechatSim(oauth_sim::wechat::WechatSimArgs),
+    /// Run the Weibo OAuth2 simulator alone.
+    WeiboSim(oauth_sim::weibo::WeiboSimArgs),
     /// Run the Tencent Cloud simulator (SMS) alone.
     TencentSim(crate::tencent::sim::TencentSimArgs),
     /// Administrative tasks.
@@ -145,7 +149,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Dev => {
             let settings = Settings::load(config, Some(Profile::Dev))?;
-            let sim_config = crate::qq::sim::SimConfig::for_settings(&settings.qq);
+            let sim_config = crate::qq::sim::SimConfig::for_app(
+                &settings.qq.app_id,
+                settings.qq.app_key.expose(),
+                settings.qq.redirect_uri.as_str(),
+            );
             let listen = &settings.sim_listen;
             let sim = crate::qq::sim::Simulator::new(sim_config)
                 .start(listen)
@@ -159,9 +167,31 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .with_context(|| {
                     format!("cannot start the Tencent Cloud simulator on {tencent_listen}")
                 })?;
+            // WeChat and Weibo login are not wired into passport yet; their simulators run
+            // beside it so clients under development have something to talk to.
+            let wechat_listen = std::env::var("PASSPORT_WECHAT_SIM_LISTEN")
+                .unwrap_or_else(|_| "127.0.0.1:8003".to_owned());
+            let wechat = oauth_sim::wechat::Simulator::dev()
+                .start(&wechat_listen)
+                .await
+                .with_context(|| format!("cannot start the WeChat simulator on {wechat_listen}"))?;
+            let weibo_listen = std::env::var("PASSPORT_WEIBO_SIM_LISTEN")
+                .unwrap_or_else(|_| "127.0.0.1:8004".to_owned());
+            let weibo = oauth_sim::weibo::Simulator::dev()
+                .start(&weibo_listen)
+                .await
+                .with_context(|| format!("cannot start the Weibo simulator on {weibo_listen}"))?;
             let app = Application::build(settings, true).await?;
             print_dev_urls(&app, &sim.url(), &tencent.url());
+            println!(
+                "  WeChat login simulator {0}   (control: {0}/_sim)
+  Weibo login simulator  {1}   (control: {1}/_sim)",
+                wechat.url(),
+                weibo.url()
+            );
             app.run_until(shutdown_signal()).await?;
+            weibo.shutdown().await?;
+            wechat.shutdown().await?;
             tencent.shutdown().await?;
             sim.shutdown().await?;
         }
@@ -196,6 +226,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::QqSim(args) => crate::qq::sim::run_standalone(args, shutdown_signal()).await?,
+        Command::WechatSim(args) => {
+            oauth_sim::wechat::run_standalone(args, shutdown_signal()).await?
+        }
+        Command::WeiboSim(args) => {
+            oauth_sim::weibo::run_standalone(args, shutdown_signal()).await?
+        }
         Command::TencentSim(args) => {
             crate::tencent::sim::run_standalone(args, shutdown_signal()).await?
         }

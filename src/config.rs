@@ -433,8 +433,8 @@ impl Default for JobSettings {
 pub const DEV_SECRET_KEY: &str = "passport-dev-secret-key-never-use-in-production";
 pub const DEV_TOKEN_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 /// The app the embedded simulator knows; `passport dev` wires both ends to it.
-pub const DEV_QQ_APP_ID: &str = "101000001";
-pub const DEV_QQ_APP_KEY: &str = "passport-dev-qq-app-key";
+pub const DEV_QQ_APP_ID: &str = oauth_sim::qq::DEV_APP_ID;
+pub const DEV_QQ_APP_KEY: &str = oauth_sim::qq::DEV_APP_KEY;
 /// The captcha app the Tencent simulator knows; `passport dev` wires both ends to it.
 pub const DEV_CAPTCHA_APP_ID: u64 = 190000001;
 pub const DEV_CAPTCHA_APP_SECRET_KEY: &str = "passport-dev-captcha-secret-key";

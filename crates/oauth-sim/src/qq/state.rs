@@ -5,8 +5,15 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::config::{SimApp, SimConfig, SimUser};
-use crate::qq::wire::{TOKEN_EXPIRES_IN, UserInfoBody};
+use super::config::{SimApp, SimConfig, profile};
+use super::wire::{TOKEN_EXPIRES_IN, UserInfoBody};
+use crate::SimUser;
+use crate::clock::Clock;
+pub use crate::fault::FaultKind;
+use crate::fault::{Faults, Target};
+pub use crate::ids::redirect_allowed;
+use crate::ids::{derive_hex32, random_hex32};
+use crate::users::Directory;
 
 /// Authorization codes live 10 minutes.
 pub const CODE_TTL_SECS: i64 = 600;
@@ -111,148 +118,23 @@ pub enum FaultTarget {
     Any,
 }
 
-/// What a fault does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FaultKind {
-    /// Wait `latency_ms`, then answer normally.
-    Latency,
-    /// Answer HTTP `status` (default 502) with an HTML error page.
-    Status,
-    /// HTTP 200 with `body` (default: binary junk).
-    Junk,
-    /// HTTP 200 with an HTML page (a proxy's or QQ's error page).
-    Html,
-    /// HTTP 200 with an empty body.
-    Empty,
-    /// The normal answer, cut in half.
-    Truncate,
-    /// Never answer (the connection stays open until the client gives up).
-    Timeout,
+impl Target for FaultTarget {
+    const ANY: Self = FaultTarget::Any;
 }
 
-/// A fault rule, as posted to `POST /_sim/faults`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Fault {
-    pub endpoint: FaultTarget,
-    pub kind: FaultKind,
-    /// Chance per request, 0.0–1.0 (default 1.0).
-    #[serde(default = "one")]
-    pub probability: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latency_ms: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// Fire at most this many times, then disappear (default: until deleted).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub times: Option<u32>,
-}
-
-fn one() -> f64 {
-    1.0
-}
-
-impl Fault {
-    pub fn new(endpoint: FaultTarget, kind: FaultKind) -> Self {
-        Self {
-            endpoint,
-            kind,
-            probability: 1.0,
-            latency_ms: None,
-            status: None,
-            body: None,
-            times: None,
-        }
-    }
-
-    /// Fire with this chance per request (0.0–1.0).
-    pub fn probability(mut self, p: f64) -> Self {
-        self.probability = p;
-        self
-    }
-
-    /// Delay for [`FaultKind::Latency`].
-    pub fn latency_ms(mut self, ms: u64) -> Self {
-        self.latency_ms = Some(ms);
-        self
-    }
-
-    /// HTTP status for [`FaultKind::Status`].
-    pub fn status(mut self, status: u16) -> Self {
-        self.status = Some(status);
-        self
-    }
-
-    /// Body for [`FaultKind::Junk`].
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.body = Some(body.into());
-        self
-    }
-
-    /// Fire at most `n` times.
-    pub fn times(mut self, n: u32) -> Self {
-        self.times = Some(n);
-        self
-    }
-
-    fn applies_to(&self, target: FaultTarget) -> bool {
-        self.endpoint == FaultTarget::Any || self.endpoint == target
-    }
-}
+/// A fault rule on one of QQ's endpoints, as posted to `POST /_sim/faults`.
+pub type Fault = crate::fault::Fault<FaultTarget>;
 
 /// Everything the simulator remembers. Guarded by one mutex in [`super::Simulator`].
 pub struct SimState {
     apps: BTreeMap<String, SimApp>,
-    users: BTreeMap<String, SimUser>,
+    users: Directory,
     seed: String,
     codes: HashMap<String, CodeGrant>,
     access: HashMap<String, AccessGrant>,
     refresh: HashMap<String, RefreshGrant>,
-    /// Added to the real clock (tests move time forward).
-    clock_offset: i64,
-    faults: Vec<Fault>,
-}
-
-fn random_hex32() -> String {
-    hex::encode_upper(rand::random::<[u8; 16]>())
-}
-
-fn real_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-/// 32 uppercase hex digits derived from the parts: stable across restarts.
-fn derive_hex32(parts: &[&str]) -> String {
-    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
-    for part in parts {
-        ctx.update(part.as_bytes());
-        ctx.update(&[0]);
-    }
-    hex::encode_upper(&ctx.finish().as_ref()[..16])
-}
-
-/// `pattern` is a URL prefix; `*` in place of the port matches any port.
-/// `http://127.0.0.1:*` allows every local callback, `https://www.renran.cn/oauth/` one path tree.
-pub fn redirect_allowed(pattern: &str, uri: &str) -> bool {
-    if uri.is_empty() || uri.len() > 500 {
-        return false;
-    }
-    match pattern.split_once(":*") {
-        None => uri.starts_with(pattern),
-        Some((head, tail)) => {
-            let Some(rest) = uri.strip_prefix(head).and_then(|r| r.strip_prefix(':')) else {
-                return false;
-            };
-            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-            digits > 0 && rest[digits..].starts_with(tail)
-        }
-    }
+    pub(crate) clock: Clock,
+    pub(crate) faults: Faults<FaultTarget>,
 }
 
 impl SimState {
@@ -263,17 +145,13 @@ impl SimState {
                 .into_iter()
                 .map(|a| (a.client_id.clone(), a))
                 .collect(),
-            users: config
-                .users
-                .into_iter()
-                .map(|u| (u.name.clone(), u))
-                .collect(),
+            users: Directory::new(config.users),
             seed: config.seed,
             codes: HashMap::new(),
             access: HashMap::new(),
             refresh: HashMap::new(),
-            clock_offset: 0,
-            faults: Vec::new(),
+            clock: Clock::default(),
+            faults: Faults::default(),
         }
     }
 
@@ -281,15 +159,15 @@ impl SimState {
 
     /// Simulated Unix time in seconds.
     pub fn now(&self) -> i64 {
-        real_now() + self.clock_offset
+        self.clock.now()
     }
 
     pub fn advance_clock(&mut self, secs: i64) {
-        self.clock_offset = self.clock_offset.saturating_add(secs);
+        self.clock.advance(secs);
     }
 
     pub fn clock_offset(&self) -> i64 {
-        self.clock_offset
+        self.clock.offset()
     }
 
     // --- apps and users --------------------------------------------------------------------
@@ -299,7 +177,7 @@ impl SimState {
     }
 
     pub fn users(&self) -> impl Iterator<Item = &SimUser> {
-        self.users.values()
+        self.users.all()
     }
 
     pub fn app(&self, client_id: &str) -> Option<&SimApp> {
@@ -308,18 +186,11 @@ impl SimState {
 
     /// The named user, created on first use (nickname = name unless one is given).
     pub fn ensure_user(&mut self, name: &str, nickname: Option<&str>) -> &SimUser {
-        let user = self
-            .users
-            .entry(name.to_owned())
-            .or_insert_with(|| SimUser::named(name));
-        if let Some(nick) = nickname.map(str::trim).filter(|n| !n.is_empty()) {
-            user.nickname = nick.to_owned();
-        }
-        user
+        self.users.ensure(name, nickname)
     }
 
     pub fn upsert_user(&mut self, user: SimUser) {
-        self.users.insert(user.name.clone(), user);
+        self.users.upsert(user);
     }
 
     pub fn openid(&self, client_id: &str, user: &str) -> String {
@@ -562,7 +433,7 @@ impl SimState {
         }
         let fallback = SimUser::named(&grant.user);
         let user = self.users.get(&grant.user).unwrap_or(&fallback);
-        Ok(user.profile(&grant.client_id, openid))
+        Ok(profile(user, &grant.client_id, openid))
     }
 
     /// Revoke an access or refresh token. False when unknown.
@@ -581,7 +452,7 @@ impl SimState {
     // --- faults ----------------------------------------------------------------------------
 
     pub fn add_fault(&mut self, fault: Fault) {
-        self.faults.push(fault);
+        self.faults.add(fault);
     }
 
     pub fn clear_faults(&mut self) {
@@ -589,31 +460,21 @@ impl SimState {
     }
 
     pub fn faults(&self) -> &[Fault] {
-        &self.faults
+        self.faults.list()
     }
 
     /// The fault to apply to this request, if one fires (first matching rule wins).
     pub fn pick_fault(&mut self, target: FaultTarget) -> Option<Fault> {
-        let index = self.faults.iter().position(|f| {
-            f.applies_to(target) && f.times != Some(0) && rand::random::<f64>() < f.probability
-        })?;
-        let fault = self.faults[index].clone();
-        if let Some(times) = &mut self.faults[index].times {
-            *times = times.saturating_sub(1);
-            if *times == 0 {
-                self.faults.remove(index);
-            }
-        }
-        Some(fault)
+        self.faults.pick(target)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{DEV_QQ_APP_ID, DEV_QQ_APP_KEY};
-    use crate::qq::sim::config::{
-        SIM_NO_UNIONID_APP_ID, SIM_NO_UNIONID_APP_KEY, SIM_UNAPPROVED_APP_ID,
+    use crate::qq::config::{
+        DEV_APP_ID as DEV_QQ_APP_ID, DEV_APP_KEY as DEV_QQ_APP_KEY, SIM_NO_UNIONID_APP_ID,
+        SIM_NO_UNIONID_APP_KEY, SIM_UNAPPROVED_APP_ID,
     };
 
     const CB: &str = "http://127.0.0.1:8000/oauth/qq/callback";
@@ -635,38 +496,6 @@ mod tests {
             Some(code),
             Some(CB),
         )
-    }
-
-    #[test]
-    fn redirect_patterns() {
-        assert!(redirect_allowed(
-            "http://127.0.0.1:*",
-            "http://127.0.0.1:8000/oauth/qq/callback"
-        ));
-        assert!(redirect_allowed(
-            "http://localhost:*",
-            "http://localhost:5173/cb"
-        ));
-        assert!(!redirect_allowed(
-            "http://127.0.0.1:*",
-            "http://127.0.0.1.evil.com/cb"
-        ));
-        assert!(!redirect_allowed(
-            "http://127.0.0.1:*",
-            "http://127.0.0.1:/cb"
-        ));
-        assert!(!redirect_allowed(
-            "http://localhost:*",
-            "https://localhost:443/cb"
-        ));
-        assert!(redirect_allowed(
-            "https://www.renran.cn/oauth/",
-            "https://www.renran.cn/oauth/qq/callback"
-        ));
-        assert!(!redirect_allowed(
-            "https://www.renran.cn/oauth/",
-            "https://www.renran.cn/other"
-        ));
     }
 
     #[test]

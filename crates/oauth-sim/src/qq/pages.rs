@@ -5,23 +5,13 @@ pub use crate::html::escape;
 
 use super::config::{SimApp, SimUser};
 use super::state::QqFail;
+use crate::html::{hidden_inputs, user_picker};
 
-const STYLE: &str = "body{font-family:-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;background:#f3f5f8;margin:0}\
-main{max-width:440px;margin:40px auto;background:#fff;border-radius:8px;padding:24px 28px;box-shadow:0 2px 12px #0001}\
-h1{font-size:20px;margin:0 0 12px}h1 small{color:#888;font-weight:normal;font-size:13px}\
-fieldset{border:1px solid #dde;border-radius:6px;margin:14px 0;padding:10px 14px}\
-label{display:block;margin:6px 0}input[type=text]{width:100%;box-sizing:border-box;padding:6px}\
-code{color:#888}.error{color:#c00}.note{color:#888;font-size:12px}\
-button{padding:8px 18px;margin-right:8px;border-radius:4px;border:1px solid #12b7f5;font-size:15px;cursor:pointer}\
-button.approve{background:#12b7f5;color:#fff}button.cancel{background:#fff;color:#12b7f5}";
+/// QQ blue.
+const ACCENT: &str = "#12b7f5";
 
 fn page(title: &str, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n",
-        escape(title)
-    )
+    crate::html::page(title, ACCENT, body)
 }
 
 /// The parameters the consent form carries back to `POST /oauth2.0/authorize`.
@@ -51,27 +41,8 @@ pub fn consent(
         body.push_str(&format!("<p class=\"error\">{}</p>\n", escape(error)));
     }
     body.push_str("<form method=\"post\" action=\"/oauth2.0/authorize\">\n");
-    for (key, value) in params {
-        body.push_str(&format!(
-            "<input type=\"hidden\" name=\"{}\" value=\"{}\">\n",
-            escape(key),
-            escape(value)
-        ));
-    }
-    body.push_str("<fieldset><legend>选择一个模拟的QQ用户</legend>\n");
-    for (i, user) in users.iter().enumerate() {
-        body.push_str(&format!(
-            "<label><input type=\"radio\" name=\"sim_user\" value=\"{}\"{}> {} <code>{}</code></label>\n",
-            escape(&user.name),
-            if i == 0 { " checked" } else { "" },
-            escape(&user.nickname),
-            escape(&user.name)
-        ));
-    }
-    body.push_str("</fieldset>\n<fieldset><legend>或输入一个新用户（优先）</legend>\n");
-    body.push_str("<label>用户名 <input type=\"text\" name=\"sim_user_new\" maxlength=\"64\" placeholder=\"如 zhangsan\"></label>\n");
-    body.push_str("<label>昵称 <input type=\"text\" name=\"sim_nickname\" maxlength=\"64\" placeholder=\"如 张三\"></label>\n");
-    body.push_str("</fieldset>\n");
+    body.push_str(&hidden_inputs(params));
+    body.push_str(&user_picker(users, "QQ"));
     body.push_str("<button class=\"approve\" type=\"submit\" name=\"action\" value=\"approve\">授权并登录</button>\n");
     body.push_str(
         "<button class=\"cancel\" type=\"submit\" name=\"action\" value=\"cancel\">取消</button>\n",
@@ -100,13 +71,6 @@ pub fn cancelled() -> String {
     page(
         "QQ登录 - 已取消",
         "<h1>已取消登录</h1>\n<p>您取消了授权，可以关闭此页面。（QQ 的 PC 页面此时会直接关闭，不会跳转回网站。）</p>",
-    )
-}
-
-/// An HTML error page as a proxy in front of QQ would send it (for injected faults).
-pub fn gateway_error(status: u16) -> String {
-    format!(
-        "<html>\r\n<head><title>{status} Bad Gateway</title></head>\r\n<body>\r\n<center><h1>{status}</h1></center>\r\n<hr><center>tws</center>\r\n</body>\r\n</html>\r\n"
     )
 }
 

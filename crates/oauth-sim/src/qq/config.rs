@@ -19,8 +19,12 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{DEV_QQ_APP_ID, DEV_QQ_APP_KEY, QqSettings};
-use crate::qq::wire::UserInfoBody;
+use super::wire::UserInfoBody;
+pub use crate::SimUser;
+
+/// The dev app (passport's `DEV_QQ_APP_ID`/`_KEY` are these): unionid granted.
+pub const DEV_APP_ID: &str = "101000001";
+pub const DEV_APP_KEY: &str = "passport-dev-qq-app-key";
 
 /// An approved app without the unionid permission (for 100048 tests).
 pub const SIM_NO_UNIONID_APP_ID: &str = "101000002";
@@ -88,89 +92,33 @@ impl SimApp {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SimUser {
-    /// The login name typed or picked on the consent page (`sim_user=`).
-    pub name: String,
-    pub nickname: String,
-    #[serde(default = "male")]
-    pub gender: String,
-    #[serde(default)]
-    pub province: String,
-    #[serde(default)]
-    pub city: String,
-    #[serde(default)]
-    pub year: String,
-    #[serde(default)]
-    pub constellation: String,
-}
-
-fn male() -> String {
-    "男".into()
-}
-
-impl SimUser {
-    /// A user known only by name (QQ's defaults: gender 男, empty demographics).
-    pub fn named(name: &str) -> Self {
-        Self {
-            name: name.into(),
-            nickname: name.into(),
-            gender: male(),
-            province: String::new(),
-            city: String::new(),
-            year: String::new(),
-            constellation: String::new(),
-        }
-    }
-
-    fn with(
-        name: &str,
-        nickname: &str,
-        gender: &str,
-        province: &str,
-        city: &str,
-        year: &str,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            nickname: nickname.into(),
-            gender: gender.into(),
-            province: province.into(),
-            city: city.into(),
-            year: year.into(),
-            constellation: String::new(),
-        }
-    }
-
-    /// The `get_user_info` body for this user as seen by `app_id` under `openid`.
-    pub fn profile(&self, app_id: &str, openid: &str) -> UserInfoBody {
-        let qzone = |px: u32| format!("http://qzapp.qlogo.cn/qzapp/{app_id}/{openid}/{px}");
-        // The real `k` is opaque; any stable value will do.
-        let k = &openid[..openid.len().min(16)];
-        let qq = |px: u32| format!("http://thirdqq.qlogo.cn/g?b=oidb&k={k}&s={px}&t=1556496609");
-        UserInfoBody {
-            is_lost: 0,
-            nickname: self.nickname.clone(),
-            gender: self.gender.clone(),
-            gender_type: Some(if self.gender == "女" { 2 } else { 1 }),
-            province: self.province.clone(),
-            city: self.city.clone(),
-            year: self.year.clone(),
-            constellation: self.constellation.clone(),
-            figureurl: qzone(30),
-            figureurl_1: qzone(50),
-            figureurl_2: qzone(100),
-            figureurl_qq_1: qq(40),
-            figureurl_qq_2: qq(100),
-            figureurl_qq: qq(640),
-            figureurl_type: "1".into(),
-            is_yellow_vip: "0".into(),
-            vip: "0".into(),
-            yellow_vip_level: "0".into(),
-            level: "0".into(),
-            is_yellow_year_vip: "0".into(),
-        }
+/// The `get_user_info` body for `user` as seen by `app_id` under `openid`.
+pub fn profile(user: &SimUser, app_id: &str, openid: &str) -> UserInfoBody {
+    let qzone = |px: u32| format!("http://qzapp.qlogo.cn/qzapp/{app_id}/{openid}/{px}");
+    // The real `k` is opaque; any stable value will do.
+    let k = &openid[..openid.len().min(16)];
+    let qq = |px: u32| format!("http://thirdqq.qlogo.cn/g?b=oidb&k={k}&s={px}&t=1556496609");
+    UserInfoBody {
+        is_lost: 0,
+        nickname: user.nickname.clone(),
+        gender: user.gender.clone(),
+        gender_type: Some(if user.gender == "女" { 2 } else { 1 }),
+        province: user.province.clone(),
+        city: user.city.clone(),
+        year: user.year.clone(),
+        constellation: user.constellation.clone(),
+        figureurl: qzone(30),
+        figureurl_1: qzone(50),
+        figureurl_2: qzone(100),
+        figureurl_qq_1: qq(40),
+        figureurl_qq_2: qq(100),
+        figureurl_qq: qq(640),
+        figureurl_type: "1".into(),
+        is_yellow_vip: "0".into(),
+        vip: "0".into(),
+        yellow_vip_level: "0".into(),
+        level: "0".into(),
+        is_yellow_year_vip: "0".into(),
     }
 }
 
@@ -193,7 +141,7 @@ fn default_seed() -> String {
 
 impl Default for SimConfig {
     fn default() -> Self {
-        let mut dev = SimApp::new(DEV_QQ_APP_ID, DEV_QQ_APP_KEY);
+        let mut dev = SimApp::new(DEV_APP_ID, DEV_APP_KEY);
         dev.unionid = true;
         dev.name = "荏苒 (dev)".into();
         let mut no_unionid = SimApp::new(SIM_NO_UNIONID_APP_ID, SIM_NO_UNIONID_APP_KEY);
@@ -203,12 +151,7 @@ impl Default for SimConfig {
         unapproved.name = "未上线应用".into();
         Self {
             apps: vec![dev, no_unionid, unapproved],
-            users: vec![
-                SimUser::with("xiaoming", "小明", "男", "广东", "深圳", "1990"),
-                SimUser::with("xiaohong", "小红", "女", "北京", "海淀", "1995"),
-                SimUser::with("laowang", "隔壁老王", "男", "上海", "", "1979"),
-                SimUser::with("wenqing", "文青🌙", "女", "浙江", "杭州", "2001"),
-            ],
+            users: crate::users::default_users(),
             seed: default_seed(),
         }
     }
@@ -246,27 +189,27 @@ impl SimConfig {
         self
     }
 
-    /// The defaults plus the app passport is configured with, so `passport dev` works with a
+    /// The defaults plus the app a client is configured with, so `passport dev` works with a
     /// custom `PASSPORT_QQ_APP_ID`/`_KEY`/`_REDIRECT_URI` too.
-    pub fn for_settings(settings: &QqSettings) -> Self {
+    pub fn for_app(app_id: &str, app_key: &str, callback: &str) -> Self {
         let config = Self::default();
-        let known = config.apps.iter().any(|a| {
-            a.client_id == settings.app_id && a.client_secret == settings.app_key.expose()
-        });
-        let callback = settings.redirect_uri.as_str();
+        let known = config
+            .apps
+            .iter()
+            .any(|a| a.client_id == app_id && a.client_secret == app_key);
         let allowed = config
             .apps
             .iter()
-            .filter(|a| a.client_id == settings.app_id)
+            .filter(|a| a.client_id == app_id)
             .any(|a| {
                 a.redirect_uris
                     .iter()
-                    .any(|p| super::state::redirect_allowed(p, callback))
+                    .any(|p| crate::ids::redirect_allowed(p, callback))
             });
         if known && allowed {
             return config;
         }
-        let mut app = SimApp::new(&settings.app_id, settings.app_key.expose());
+        let mut app = SimApp::new(app_id, app_key);
         app.unionid = true;
         app.redirect_uris.push(callback.to_owned());
         config.with_app(app)
@@ -321,17 +264,11 @@ impl SimConfig {
 
     /// `--user NAME[:NICKNAME]`.
     pub fn parse_user_flag(flag: &str) -> Result<SimUser, SimConfigError> {
-        let (name, nickname) = flag.split_once(':').unwrap_or((flag, flag));
-        if name.is_empty() || nickname.is_empty() {
-            return Err(SimConfigError::Flag {
-                what: "--user",
-                value: flag.to_owned(),
-                expected: "NAME or NAME:NICKNAME",
-            });
-        }
-        let mut user = SimUser::named(name);
-        user.nickname = nickname.to_owned();
-        Ok(user)
+        crate::users::parse_user_flag(flag).ok_or_else(|| SimConfigError::Flag {
+            what: "--user",
+            value: flag.to_owned(),
+            expected: "NAME or NAME:NICKNAME",
+        })
     }
 }
 
@@ -360,20 +297,9 @@ mod tests {
 
     #[test]
     fn dev_settings_with_a_custom_app_are_served() {
-        let qq = |id: &str, key: &str, cb: &str| QqSettings {
-            app_id: id.into(),
-            app_key: crate::config::Secret::new(key),
-            redirect_uri: url::Url::parse(cb).expect("url"),
-            base_url: url::Url::parse("http://127.0.0.1:8001").expect("url"),
-        };
-        let default = SimConfig::for_settings(&qq(
-            DEV_QQ_APP_ID,
-            DEV_QQ_APP_KEY,
-            "http://127.0.0.1:8000/cb",
-        ));
+        let default = SimConfig::for_app(DEV_APP_ID, DEV_APP_KEY, "http://127.0.0.1:8000/cb");
         assert_eq!(default, SimConfig::default());
-        let custom =
-            SimConfig::for_settings(&qq("555", "k", "https://dev.renran.cn/oauth/qq/callback"));
+        let custom = SimConfig::for_app("555", "k", "https://dev.renran.cn/oauth/qq/callback");
         let app = custom
             .apps
             .iter()

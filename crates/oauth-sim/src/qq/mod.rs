@@ -4,10 +4,10 @@
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! use passport::qq::sim::Simulator;
+//! use oauth_sim::qq::Simulator;
 //! let sim = Simulator::spawn("127.0.0.1:0").await?; // or Simulator::new(config).start(…)
 //! let code = sim
-//!     .mint_code(passport::config::DEV_QQ_APP_ID, "http://127.0.0.1:8000/oauth/qq/callback", "xiaoming")
+//!     .mint_code(oauth_sim::qq::DEV_APP_ID, "http://127.0.0.1:8000/oauth/qq/callback", "xiaoming")
 //!     .expect("the dev app accepts local callbacks");
 //! sim.advance_clock(std::time::Duration::from_secs(601)); // the code is now expired
 //! # let _ = (code, sim.url());
@@ -24,20 +24,19 @@ mod control;
 mod handlers;
 pub mod pages;
 pub mod state;
+pub mod wire;
 
-use std::net::SocketAddr;
-use std::ops::Deref;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use poem::listener::{Acceptor, Listener, TcpListener};
-use poem::{Endpoint, EndpointExt, Route, Server, get};
-use tokio::sync::oneshot;
-use url::Url;
+use poem::{Endpoint, EndpointExt, Route, get};
 
-pub use config::{SimApp, SimConfig, SimUser};
+pub use config::{DEV_APP_ID, DEV_APP_KEY, SimApp, SimConfig, SimUser};
 pub use state::{Fault, FaultKind, FaultTarget, QqFail};
+
+/// A QQ simulator serving in the background (see [`crate::Running`]).
+pub type RunningSim = crate::Running<Simulator>;
 
 /// The simulator: cheap to clone, all clones share one state.
 #[derive(Clone)]
@@ -69,7 +68,7 @@ impl Simulator {
     }
 
     fn route(&self) -> poem::middleware::AddDataEndpoint<Route, Simulator> {
-        Route::new()
+        let route = Route::new()
             .at(
                 "/oauth2.0/authorize",
                 get(handlers::authorize_page).post(handlers::authorize_submit),
@@ -85,19 +84,9 @@ impl Simulator {
             )
             .at("/_sim", get(control::overview))
             .at("/_sim/codes", poem::post(control::mint_codes))
-            .at(
-                "/_sim/faults",
-                get(control::list_faults)
-                    .post(control::add_faults)
-                    .delete(control::clear_faults),
-            )
-            .at(
-                "/_sim/clock",
-                get(control::get_clock).post(control::advance_clock),
-            )
             .at("/_sim/revoke", poem::post(control::revoke))
-            .at("/_sim/openid", get(control::openid))
-            .data(self.clone())
+            .at("/_sim/openid", get(control::openid));
+        crate::control::routes(route, self).data(self.clone())
     }
 
     /// A simulator with the default apps and users, serving on `listen` (port 0 picks a free
@@ -108,28 +97,7 @@ impl Simulator {
 
     /// Serve this simulator on `listen` (port 0 picks a free port) in a background task.
     pub async fn start(&self, listen: &str) -> std::io::Result<RunningSim> {
-        let acceptor = TcpListener::bind(listen.to_owned()).into_acceptor().await?;
-        let addr = acceptor
-            .local_addr()
-            .first()
-            .and_then(|a| a.as_socket_addr().copied())
-            .ok_or_else(|| std::io::Error::other("the listener has no socket address"))?;
-        let (tx, rx) = oneshot::channel::<()>();
-        let app = self.route().around(log_request);
-        let task = tokio::spawn(async move {
-            let stop = async move {
-                let _ = rx.await;
-            };
-            Server::new_with_acceptor(acceptor)
-                .run_with_graceful_shutdown(app, stop, Some(Duration::from_secs(1)))
-                .await
-        });
-        Ok(RunningSim {
-            addr,
-            sim: self.clone(),
-            stop: Some(tx),
-            task: Some(task),
-        })
+        crate::server::start(listen, "qq", self.route(), self.clone()).await
     }
 
     /// One code as if `user` approved `client_id` for `redirect_uri` on the consent page.
@@ -195,74 +163,15 @@ impl Simulator {
     }
 }
 
-/// One log line per request: method, path (never the query: it carries codes and tokens) and
-/// status. Unlike the service's middleware it adds no header, so answers stay QQ's.
-async fn log_request<E: Endpoint>(ep: Arc<E>, req: poem::Request) -> poem::Result<poem::Response> {
-    use poem::IntoResponse as _;
-    let (method, path) = (req.method().clone(), req.uri().path().to_owned());
-    let response = ep.get_response(req).await.into_response();
-    tracing::info!(target: "qq_sim", %method, %path, status = response.status().as_u16(), "QQ simulator answered");
-    Ok(response)
-}
+impl crate::control::Controlled for Simulator {
+    type Target = FaultTarget;
 
-/// A simulator serving in the background. Derefs to [`Simulator`]; stops when dropped.
-pub struct RunningSim {
-    addr: SocketAddr,
-    sim: Simulator,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-}
-
-impl RunningSim {
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
+    fn with_faults<R>(&self, f: impl FnOnce(&mut crate::fault::Faults<FaultTarget>) -> R) -> R {
+        f(&mut self.lock().faults)
     }
 
-    /// `http://127.0.0.1:PORT` (no trailing slash).
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// The base URL to give the client (`QqSettings::base_url`).
-    pub fn base_url(&self) -> Url {
-        Url::parse(&format!("http://{}/", self.addr)).expect("a socket address forms a valid URL")
-    }
-
-    pub fn sim(&self) -> &Simulator {
-        &self.sim
-    }
-
-    /// Stop serving and wait (at most a second of grace) for the server task.
-    pub async fn shutdown(mut self) -> std::io::Result<()> {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        match self.task.take() {
-            Some(task) => task.await.unwrap_or_else(|e| Err(std::io::Error::other(e))),
-            None => Ok(()),
-        }
-    }
-
-    /// Serve until `shutdown` resolves.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
-        shutdown.await;
-        self.shutdown().await
-    }
-}
-
-impl Deref for RunningSim {
-    type Target = Simulator;
-
-    fn deref(&self) -> &Simulator {
-        &self.sim
-    }
-}
-
-impl Drop for RunningSim {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+    fn with_clock<R>(&self, f: impl FnOnce(&mut crate::clock::Clock) -> R) -> R {
+        f(&mut self.lock().clock)
     }
 }
 
