@@ -196,7 +196,7 @@ async fn the_whole_reset_journey(backend: Backend) {
 }
 
 async fn tokens_are_compatible_with_python_itsdangerous(backend: Backend) {
-    if !crate::itsdangerous::helper_available() {
+    if !crate::python_signer::helper_available() {
         return;
     }
     let Some(app) = TestApp::spawn(backend).await else {
@@ -207,7 +207,7 @@ async fn tokens_are_compatible_with_python_itsdangerous(backend: Backend) {
     let mail = mails_to(&app, "py@example.com", 1).await.remove(0);
     let token = link_token(mail["body"].as_str().expect("body"), "/reset-password");
 
-    let loaded = crate::itsdangerous::run_helper(
+    let loaded = crate::python_signer::run_helper(
         &[
             "loads",
             "--secret",
@@ -227,7 +227,7 @@ async fn tokens_are_compatible_with_python_itsdangerous(backend: Backend) {
     );
 
     // The same payload signed by Python is accepted by the confirm endpoint.
-    let python_token = crate::itsdangerous::run_helper(
+    let python_token = crate::python_signer::run_helper(
         &[
             "dumps",
             "--secret",
