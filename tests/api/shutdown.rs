@@ -4,9 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, assert_error, assert_error_in, json_of};
 
 async fn readyz_says_503_while_draining_and_requests_still_succeed(backend: Backend) {
     let Some(mut app) = TestApp::spawn_with(backend, |env| {
@@ -33,9 +31,7 @@ async fn readyz_says_503_while_draining_and_requests_still_succeed(backend: Back
         .send()
         .await
         .expect("GET");
-    assert_eq!(ready.status(), 503);
-    let body: Value = ready.json().await.expect("json");
-    assert_eq!(body["code"], "shutting_down", "{body}");
+    assert_error(json_of(ready).await, 503, "shutting_down");
     // Still serving everything else while draining.
     let version = app
         .client
@@ -146,9 +142,7 @@ async fn requests_while_the_database_is_gone_answer_database_unavailable(backend
         .await
         .expect("GET");
     for (what, answer) in [("login", login), ("admin list", admin)] {
-        assert_eq!(answer.status(), 503, "{what}");
-        let body: Value = answer.json().await.expect("json");
-        assert_eq!(body["code"], "database_unavailable", "{what}: {body}");
+        assert_error_in(json_of(answer).await, 503, "database_unavailable", what);
     }
     let ready = app
         .client

@@ -145,11 +145,6 @@ impl SmtpSink {
         }
         counts
     }
-
-    /// Stop listening and drop every open connection.
-    pub fn stop(self) {
-        self.task.abort();
-    }
 }
 
 impl Drop for SmtpSink {
