@@ -2,7 +2,6 @@
 //! sign-in path refused, sessions ended) and unlock, forced password reset, and the audit log's
 //! filters finding each action.
 
-use passport::entities::users;
 use serde_json::{Value, json};
 
 use crate::accounts::{code_for, next_minute};
@@ -10,13 +9,7 @@ use crate::helpers::{Backend, TestApp, assert_error, assert_error_in};
 use crate::qq_login::{PASSWORD, bind_ticket, callback, existing_user, register, sms_code};
 
 async fn staff(app: &TestApp) -> String {
-    let user = existing_user(app, "guanliyuan", "13900139000").await;
-    let mut active: users::ActiveModel = user.into();
-    active.is_staff = sea_orm::ActiveValue::Set(true);
-    let user = sea_orm::ActiveModelTrait::update(active, &app.db)
-        .await
-        .expect("make staff");
-    passport::api::users::issue_token(&app.state, &user).expect("token")
+    crate::qq_login::staff_token(app, "guanliyuan", "13900139000").await
 }
 
 fn ids(page: &Value) -> Vec<i64> {

@@ -10,11 +10,17 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::helpers::{Backend, TestApp, assert_error, assert_error_in, link_token, user};
+use crate::helpers::{
+    Backend, TestApp, assert_error, assert_error_in, link_token, on_public_https, user,
+};
 use crate::qq_login::{PASSWORD, bind_ticket, register, sms_code};
 
 /// A user with a password and, optionally, a verified email; and their JWT.
-async fn reader(app: &TestApp, username: &str, email: Option<&str>) -> (users::Model, String) {
+pub(crate) async fn reader(
+    app: &TestApp,
+    username: &str,
+    email: Option<&str>,
+) -> (users::Model, String) {
     let reader = user(username)
         .nickname(format!("读者{username}"))
         .email(email)
@@ -261,14 +267,7 @@ async fn an_account_without_a_password_needs_a_fresh_qq_login(backend: Backend) 
 /// A verified change tells the old address (when, from where, what to do), and reset links
 /// that went to the old address die.
 async fn a_verified_change_tells_the_old_address(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, |env| {
-        env.insert(
-            "PASSPORT_PUBLIC_BASE_URL".into(),
-            "https://passport.renran.test".into(),
-        );
-    })
-    .await
-    else {
+    let Some(app) = TestApp::spawn_with(backend, on_public_https).await else {
         return;
     };
     let (user, jwt) = reader(&app, "mover", Some("old.home@example.com")).await;

@@ -8,13 +8,14 @@ use std::time::Duration;
 use passport::accounts::password_reset;
 use passport::auth::crypto::{HashPurpose, TokenField};
 use passport::domain::Email;
-use passport::entities::{sms_codes, users};
+use passport::entities::sms_codes;
 use passport::jobs::{self, JobError, NewJob};
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, eventually, eventually_some, link_token, user};
+use crate::email_change::reader;
+use crate::helpers::{Backend, TestApp, eventually, eventually_some, link_token};
 use crate::qq_login::PASSWORD;
 use crate::smtp_sink::{SmtpSink, free_port};
 
@@ -76,18 +77,6 @@ fn open(app: &TestApp, job: &RawJob) -> Value {
 fn has_six_digits(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
     chars.windows(6).any(|w| w.iter().all(char::is_ascii_digit))
-}
-
-/// A user with a password and, optionally, a verified email; and their JWT.
-async fn reader(app: &TestApp, username: &str, email: Option<&str>) -> (users::Model, String) {
-    let reader = user(username)
-        .nickname(format!("读者{username}"))
-        .email(email)
-        .password(PASSWORD)
-        .create(app)
-        .await;
-    let token = app.token_for(&reader);
-    (reader, token)
 }
 
 /// While queued: the payload column names only the kind; the code and the links are in the

@@ -4,7 +4,7 @@
 use passport::entities::{pending_qq_identities, used_login_states};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
 
-use crate::helpers::{Backend, TestApp, assert_error, assert_error_in};
+use crate::helpers::{Backend, TestApp, assert_error, assert_error_in, on_public_https};
 use crate::qq_login::{start_login, start_login_in};
 
 async fn pending_count(app: &TestApp) -> u64 {
@@ -60,14 +60,7 @@ async fn the_authorize_answer_sets_an_http_only_lax_cookie_scoped_to_the_qq_logi
 
 #[tokio::test]
 async fn the_login_cookie_is_secure_outside_local_http() {
-    let Some(app) = TestApp::spawn_with(Backend::Sqlite, |env| {
-        env.insert(
-            "PASSPORT_PUBLIC_BASE_URL".into(),
-            "https://passport.renran.test".into(),
-        );
-    })
-    .await
-    else {
+    let Some(app) = TestApp::spawn_with(Backend::Sqlite, on_public_https).await else {
         return;
     };
     let response = app.get("/api/oauth/qq/authorize-url").await;

@@ -11,7 +11,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, assert_error, json_of, link_token, user};
+use crate::helpers::{Backend, TestApp, assert_error, json_of, link_token, on_public_https, user};
 
 const OLD_PASSWORD: &str = "old-password-1";
 const NEW_PASSWORD: &str = "brand-new-pass-2";
@@ -26,14 +26,7 @@ async fn user_with_email(app: &TestApp, username: &str, email: Option<&str>) -> 
 }
 
 async fn the_whole_reset_journey(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, |env| {
-        env.insert(
-            "PASSPORT_PUBLIC_BASE_URL".into(),
-            "https://passport.renran.test".into(),
-        );
-    })
-    .await
-    else {
+    let Some(app) = TestApp::spawn_with(backend, on_public_https).await else {
         return;
     };
     user_with_email(&app, "reader1", Some("reader1@example.com")).await;
@@ -428,10 +421,7 @@ async fn the_reset_journey_through_real_smtp(backend: Backend) {
     let smtp = sink.url();
     let Some(app) = TestApp::spawn_with(backend, move |env| {
         env.insert("PASSPORT_SMTP_URL".into(), smtp);
-        env.insert(
-            "PASSPORT_PUBLIC_BASE_URL".into(),
-            "https://passport.renran.test".into(),
-        );
+        on_public_https(env);
     })
     .await
     else {

@@ -13,7 +13,9 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, assert_error, assert_error_in, eventually, json_of, user};
+use crate::helpers::{
+    Backend, TestApp, UserBuilder, assert_error, assert_error_in, eventually, json_of, user,
+};
 
 pub(crate) const PASSWORD: &str = "correct-horse-9";
 
@@ -90,13 +92,21 @@ pub(crate) async fn bind_ticket(app: &TestApp, sim_user: &str) -> String {
 
 /// An existing Renran account with a password.
 pub(crate) async fn existing_user(app: &TestApp, username: &str, mobile: &str) -> users::Model {
+    existing(username, mobile).create(app).await
+}
+
+/// An existing account (as [`existing_user`]) with staff rights; its session token.
+pub(crate) async fn staff_token(app: &TestApp, username: &str, mobile: &str) -> String {
+    let staff = existing(username, mobile).staff(true).create(app).await;
+    app.token_for(&staff)
+}
+
+fn existing(username: &str, mobile: &str) -> UserBuilder {
     user(username)
         .nickname(format!("老用户{username}"))
         .mobile(Some(mobile))
         .email(Some(&format!("{username}@example.com")))
         .password(PASSWORD)
-        .create(app)
-        .await
 }
 
 /// Ask for an SMS code (for the registration of `ticket`) and read it from the dev outbox once

@@ -15,13 +15,7 @@ use crate::helpers::{Backend, TestApp, assert_error, assert_error_in, eventually
 use crate::qq_login::{PASSWORD, bind_ticket, existing_user};
 
 async fn staff_token(app: &TestApp) -> String {
-    let user = existing_user(app, "staffer", "13700137000").await;
-    let mut active: users::ActiveModel = user.into();
-    active.is_staff = sea_orm::ActiveValue::Set(true);
-    let user = sea_orm::ActiveModelTrait::update(active, &app.db)
-        .await
-        .expect("make staff");
-    passport::api::users::issue_token(&app.state, &user).expect("token")
+    crate::qq_login::staff_token(app, "staffer", "13700137000").await
 }
 
 async fn paging_overflow_is_a_400_not_a_panic(backend: Backend) {

@@ -23,7 +23,7 @@ mod users;
 
 pub use answer::{assert_error, assert_error_in, json_of};
 pub use outbox::link_token;
-pub use users::user;
+pub use users::{UserBuilder, user};
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -204,6 +204,15 @@ impl Drop for DbGuard {
             }
         }
     }
+}
+
+/// For `spawn_with`: links in mails point at `https://passport.renran.test`, as in production
+/// (and the login cookie is `Secure`).
+pub fn on_public_https(env: &mut BTreeMap<String, String>) {
+    env.insert(
+        "PASSPORT_PUBLIC_BASE_URL".into(),
+        "https://passport.renran.test".into(),
+    );
 }
 
 /// The whole service, running on a random port against its own database.
