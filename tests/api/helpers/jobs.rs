@@ -18,7 +18,7 @@ impl TestApp {
             let due = Condition::any().add(jobs::Column::State.eq("running")).add(
                 Condition::all()
                     .add(jobs::Column::State.is_in(["available", "retryable"]))
-                    .add(jobs::Column::RunAt.lte(chrono::Utc::now())),
+                    .add(jobs::Column::RunAt.lte(passport::jobs::now())),
             );
             let pending = jobs::Entity::find()
                 .filter(due)

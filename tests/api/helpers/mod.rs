@@ -6,9 +6,8 @@
 //! - [`TestApp::spawn`]: migrations + the whole service on 127.0.0.1:0 against such a database.
 //! - `on_both_backends!(case)`: turns `async fn case(backend: Backend)` into the tests
 //!   `case::sqlite` and `case::postgres`.
-//!
 //! - The kit on top: one typed [`TestApp`] method per endpoint (`endpoints`), [`assert_error`]
-//!   for error answers (`answer`), the [`user`] builder for accounts made in SQL (`users`), and
+//!   for error answers (`answer`), the [`user`] builder for accounts made in SQL (`users`),
 //!   [`TestApp::drain_jobs`] to wait for the job queue rather than for each side effect (`jobs`),
 //!   and what the jobs left in the dev outbox (`outbox`).
 //!
