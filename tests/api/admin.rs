@@ -354,36 +354,19 @@ async fn sorts(backend: Backend) {
         vec![a, c, b],
         "newest bound first"
     );
-    assert_eq!(
-        list_ids(&app, &token, "sort=-bound_at").await,
-        vec![a, c, b]
-    );
-    assert_eq!(list_ids(&app, &token, "sort=bound_at").await, vec![b, c, a]);
-    assert_eq!(
-        list_ids(&app, &token, "sort=token_expires_at").await,
-        vec![a, b, c]
-    );
-    assert_eq!(
-        list_ids(&app, &token, "sort=-token_expires_at").await,
-        vec![c, b, a]
-    );
-    assert_eq!(
-        list_ids(&app, &token, "sort=-last_login_at").await,
-        vec![a, c, b]
-    );
-    assert_eq!(
-        list_ids(&app, &token, "sort=last_login_at").await,
-        vec![b, c, a]
-    );
-    // Byte order of the UTF-8 names: 丙 (E4 B8 99) < 乙 (E4 B9 99) < 甲 (E7 94 B2).
-    assert_eq!(
-        list_ids(&app, &token, "sort=qq_nickname").await,
-        vec![c, b, a]
-    );
-    assert_eq!(
-        list_ids(&app, &token, "sort=-qq_nickname").await,
-        vec![a, b, c]
-    );
+    // qq_nickname: UTF-8 byte order, 丙 (E4 B8 99) < 乙 (E4 B9 99) < 甲 (E7 94 B2).
+    for (sort, expected) in [
+        ("sort=-bound_at", vec![a, c, b]),
+        ("sort=bound_at", vec![b, c, a]),
+        ("sort=token_expires_at", vec![a, b, c]),
+        ("sort=-token_expires_at", vec![c, b, a]),
+        ("sort=-last_login_at", vec![a, c, b]),
+        ("sort=last_login_at", vec![b, c, a]),
+        ("sort=qq_nickname", vec![c, b, a]),
+        ("sort=-qq_nickname", vec![a, b, c]),
+    ] {
+        assert_eq!(list_ids(&app, &token, sort).await, expected, "{sort}");
+    }
     let (status, body) = app.get_as("/api/admin/bindings?sort=openid", &token).await;
     assert_eq!(status, 400, "{body}");
 }
