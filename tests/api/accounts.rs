@@ -3,46 +3,27 @@
 //! checks, account edits, and the bad inputs of each (wrong / expired / other-purpose codes,
 //! taken mobile, weak password, throttled, captcha under `risk`).
 
-use std::time::Duration;
-
 use passport::entities::{jobs, sms_codes, users};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, eventually, eventually_some};
-use crate::qq_login::{PASSWORD, bind_ticket, existing_user, json_of};
+use crate::helpers::{Backend, TestApp, assert_error, assert_error_in, json_of};
+use crate::qq_login::{PASSWORD, bind_ticket, existing_user};
 
 pub(crate) const NEW_PASSWORD: &str = "brand-new-pass-7";
-
-pub(crate) async fn ask_code(app: &TestApp, mobile: &str, purpose: &str) -> (StatusCode, Value) {
-    json_of(
-        app.post_json(
-            "/api/sms/codes",
-            &json!({"mobile": mobile, "purpose": purpose}),
-        )
-        .await,
-    )
-    .await
-}
 
 /// Ask for a code for `purpose` and read it from the dev outbox once delivered.
 pub(crate) async fn code_for(app: &TestApp, mobile: &str, purpose: &str) -> String {
     let before = app.outbox_messages("sms", mobile).await.len();
-    let (status, body) = ask_code(app, mobile, purpose).await;
+    let (status, body) = app.ask_sms_code(mobile, purpose).await;
     assert_eq!(status, 202, "{body}");
-    eventually(
-        Duration::from_secs(10),
-        "a new SMS reaches the outbox",
-        || async { app.outbox_messages("sms", mobile).await.len() > before },
-    )
-    .await;
-    eventually_some(
-        Duration::from_secs(10),
-        "the SMS reaches the outbox",
-        || app.outbox_sms_code(mobile),
-    )
-    .await
+    app.drain_jobs().await;
+    assert!(
+        app.outbox_messages("sms", mobile).await.len() > before,
+        "a new SMS reaches the outbox"
+    );
+    app.sms_code_to(mobile).await
 }
 
 /// Step past the one-code-per-60-s rule, as a minute passing would.
@@ -72,90 +53,16 @@ async fn codes_stored(app: &TestApp) -> u64 {
 
 /// Wait until every `sms_code_request` job finished (the job decides whether to send).
 async fn requests_done(app: &TestApp) {
-    eventually(
-        Duration::from_secs(10),
-        "code requests processed",
-        || async {
-            jobs::Entity::find()
-                .filter(jobs::Column::Kind.eq("sms_code_request"))
-                .filter(jobs::Column::State.ne("completed"))
-                .count(&app.db)
-                .await
-                .expect("count")
-                == 0
-        },
-    )
-    .await;
-}
-
-async fn signup(
-    app: &TestApp,
-    mobile: &str,
-    code: &str,
-    nickname: &str,
-    password: &str,
-) -> (StatusCode, Value) {
-    json_of(
-        app.post_json(
-            "/api/users",
-            &json!({"mobile": mobile, "sms_code": code, "nickname": nickname, "password": password}),
-        )
-        .await,
-    )
-    .await
-}
-
-async fn sms_login(app: &TestApp, mobile: &str, code: &str) -> (StatusCode, Value) {
-    json_of(
-        app.post_json(
-            "/api/users/login/sms",
-            &json!({"mobile": mobile, "sms_code": code}),
-        )
-        .await,
-    )
-    .await
-}
-
-async fn sms_reset(app: &TestApp, mobile: &str, code: &str, password: &str) -> (StatusCode, Value) {
-    json_of(
-        app.post_json(
-            "/api/password-resets/sms",
-            &json!({"mobile": mobile, "sms_code": code, "new_password": password}),
-        )
-        .await,
-    )
-    .await
-}
-
-pub(crate) async fn me(app: &TestApp, token: &str) -> (StatusCode, Value) {
-    json_of(
-        app.client
-            .get(app.url("/api/users/me"))
-            .bearer_auth(token)
-            .send()
+    app.drain_jobs().await;
+    assert!(
+        jobs::Entity::find()
+            .filter(jobs::Column::Kind.eq("sms_code_request"))
+            .filter(jobs::Column::State.ne("completed"))
+            .count(&app.db)
             .await
-            .expect("GET"),
-    )
-    .await
-}
-
-async fn password_login(app: &TestApp, account: &str, password: &str) -> (StatusCode, Value) {
-    json_of(
-        app.post_json(
-            "/api/users/login",
-            &json!({"account": account, "password": password}),
-        )
-        .await,
-    )
-    .await
-}
-
-fn assert_code(answer: &(StatusCode, Value), status: u16, code: &str) {
-    assert_eq!(
-        (answer.0.as_u16(), answer.1["code"].as_str()),
-        (status, Some(code)),
-        "{}",
-        answer.1
+            .expect("count")
+            == 0,
+        "code requests processed"
     );
 }
 
@@ -169,24 +76,24 @@ async fn sign_up_with_a_mobile_and_sms_code(backend: Backend) {
     let before = users::Entity::find().count(&app.db).await.expect("count");
 
     // Bad inputs change nothing and leave the code usable.
-    assert_code(
-        &signup(&app, "13500135000", &code, "新用户", "short").await,
+    assert_error(
+        &app.signup("13500135000", &code, "新用户", "short").await,
         400,
         "invalid_password",
     );
-    assert_code(
-        &signup(&app, "13500135000", &code, "x", PASSWORD).await,
+    assert_error(
+        &app.signup("13500135000", &code, "x", PASSWORD).await,
         400,
         "invalid_nickname",
     );
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    assert_code(
-        &signup(&app, "13500135000", wrong, "新用户", PASSWORD).await,
+    assert_error(
+        &app.signup("13500135000", wrong, "新用户", PASSWORD).await,
         400,
         "sms_code_invalid",
     );
-    assert_code(
-        &signup(&app, "13500135001", &code, "新用户", PASSWORD).await,
+    assert_error(
+        &app.signup("13500135001", &code, "新用户", PASSWORD).await,
         400,
         "sms_code_invalid",
     );
@@ -195,14 +102,14 @@ async fn sign_up_with_a_mobile_and_sms_code(backend: Backend) {
         before
     );
 
-    let (status, body) = signup(&app, "13500135000", &code, "新用户", PASSWORD).await;
+    let (status, body) = app.signup("13500135000", &code, "新用户", PASSWORD).await;
     assert_eq!(status, 201, "{body}");
     let token = body["token"].as_str().expect("token").to_owned();
     assert_eq!(body["user"]["nickname"], "新用户");
     let username = body["user"]["username"].as_str().expect("username");
     assert!(username.starts_with("rr_"), "{username}");
 
-    let (status, me) = me(&app, &token).await;
+    let (status, me) = app.me(&token).await;
     assert_eq!(status, 200, "{me}");
     assert_eq!(me["mobile"], "13500135000", "kept for compatibility");
     assert_eq!(me["mobile_masked"], "135****5000");
@@ -210,9 +117,9 @@ async fn sign_up_with_a_mobile_and_sms_code(backend: Backend) {
     assert_eq!(me["has_password"], true);
 
     // Signed up: the password signs in, the code is spent.
-    assert_eq!(password_login(&app, "13500135000", PASSWORD).await.0, 200);
-    assert_code(
-        &signup(&app, "13500135000", &code, "又一个", PASSWORD).await,
+    assert_eq!(app.login("13500135000", PASSWORD).await.0, 200);
+    assert_error(
+        &app.signup("13500135000", &code, "又一个", PASSWORD).await,
         400,
         "sms_code_invalid",
     );
@@ -225,40 +132,32 @@ async fn a_code_is_accepted_only_for_its_purpose(backend: Backend) {
     // A sign-up code cannot register a QQ identity, nor sign in or reset.
     let code = code_for(&app, "13500135100", "signup").await;
     let ticket = bind_ticket(&app, "yongtu").await;
-    let (status, body) = json_of(
-        app.post_json(
-            "/api/oauth/qq/register",
-            &json!({"bind_ticket": ticket, "nickname": "用途", "mobile": "13500135100", "sms_code": code, "password": PASSWORD}),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("sms_code_invalid")),
-        "{body}"
-    );
+    let (status, body) = app
+        .qq_register(&ticket, "用途", "13500135100", &code, PASSWORD)
+        .await;
+    assert_error((status, &body), 400, "sms_code_invalid");
 
     // A login code of an existing account cannot reset its password, and the reverse.
     existing_user(&app, "yongtu", "13500135101").await;
     let login_code = code_for(&app, "13500135101", "login").await;
-    assert_code(
-        &sms_reset(&app, "13500135101", &login_code, NEW_PASSWORD).await,
+    assert_error(
+        &app.sms_reset("13500135101", &login_code, NEW_PASSWORD)
+            .await,
         400,
         "sms_code_invalid",
     );
     next_minute(&app).await;
     let reset_code = code_for(&app, "13500135101", "reset_password").await;
     assert_ne!(reset_code, login_code);
-    assert_code(
-        &sms_login(&app, "13500135101", &reset_code).await,
+    assert_error(
+        &app.sms_login("13500135101", &reset_code).await,
         400,
         "sms_code_invalid",
     );
     // Each works for its own purpose.
-    assert_eq!(sms_login(&app, "13500135101", &login_code).await.0, 200);
+    assert_eq!(app.sms_login("13500135101", &login_code).await.0, 200);
     assert_eq!(
-        sms_reset(&app, "13500135101", &reset_code, NEW_PASSWORD)
+        app.sms_reset("13500135101", &reset_code, NEW_PASSWORD)
             .await
             .0,
         204
@@ -280,8 +179,8 @@ async fn a_taken_mobile_is_refused_before_any_code_is_sent(backend: Backend) {
         return;
     };
     existing_user(&app, "zhanyong", "13500135200").await;
-    let answer = ask_code(&app, "13500135200", "signup").await;
-    assert_code(&answer, 409, "mobile_taken");
+    let answer = app.ask_sms_code("13500135200", "signup").await;
+    assert_error(&answer, 409, "mobile_taken");
     assert!(
         answer.1["message"]
             .as_str()
@@ -291,24 +190,18 @@ async fn a_taken_mobile_is_refused_before_any_code_is_sent(backend: Backend) {
         answer.1
     );
     let ticket = bind_ticket(&app, "zhanyong_qq").await;
-    let (status, body) = json_of(
-        app.post_json(
-            "/api/sms/codes",
-            &json!({"mobile": "135 0013 5200", "bind_ticket": ticket}),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::CONFLICT, Some("mobile_taken")),
-        "QQ registration (the default purpose) too: {body}"
+    let (status, body) = app.ask_bind_sms_code(&ticket, "135 0013 5200").await;
+    assert_error_in(
+        (status, &body),
+        409,
+        "mobile_taken",
+        "QQ registration (the default purpose) too",
     );
     assert_eq!(codes_stored(&app).await, 0, "nothing stored or sent");
     assert!(app.outbox_messages("sms", "13500135200").await.is_empty());
     // A QQ registration code still needs its ticket.
-    assert_code(
-        &ask_code(&app, "13500135201", "qq_register").await,
+    assert_error(
+        &app.ask_sms_code("13500135201", "qq_register").await,
         400,
         "bind_ticket_required",
     );
@@ -322,14 +215,14 @@ async fn sign_in_with_an_sms_code(backend: Backend) {
     };
     let user = existing_user(&app, "duanxin", "13500135300").await;
     let code = code_for(&app, "13500135300", "login").await;
-    let (status, body) = sms_login(&app, "135 0013 5300", &code).await;
+    let (status, body) = app.sms_login("135 0013 5300", &code).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["user"]["id"], user.id);
-    let (status, _) = me(&app, body["token"].as_str().expect("token")).await;
+    let (status, _) = app.me(body["token"].as_str().expect("token")).await;
     assert_eq!(status, 200);
     // Once only.
-    assert_code(
-        &sms_login(&app, "13500135300", &code).await,
+    assert_error(
+        &app.sms_login("13500135300", &code).await,
         400,
         "sms_code_invalid",
     );
@@ -344,8 +237,8 @@ async fn sign_in_with_an_sms_code(backend: Backend) {
         .exec(&app.db)
         .await
         .expect("age");
-    assert_code(
-        &sms_login(&app, "13500135300", &code).await,
+    assert_error(
+        &app.sms_login("13500135300", &code).await,
         400,
         "sms_code_expired",
     );
@@ -356,19 +249,16 @@ async fn login_codes_do_not_reveal_whether_a_mobile_has_an_account(backend: Back
         return;
     };
     existing_user(&app, "youzhanghao", "13500135400").await;
-    let known = ask_code(&app, "13500135400", "login").await;
-    let unknown = ask_code(&app, "13500135499", "login").await;
+    let known = app.ask_sms_code("13500135400", "login").await;
+    let unknown = app.ask_sms_code("13500135499", "login").await;
     assert_eq!(known.0, 202);
     assert_eq!(known, unknown, "the same answer for both");
-    let known = ask_code(&app, "13500135400", "reset_password").await;
-    let unknown = ask_code(&app, "13500135499", "reset_password").await;
+    let known = app.ask_sms_code("13500135400", "reset_password").await;
+    let unknown = app.ask_sms_code("13500135499", "reset_password").await;
     assert_eq!(known, unknown, "waiting is the same for both too");
-    assert_code(&known, 429, "sms_too_frequent");
+    assert_error(&known, 429, "sms_too_frequent");
     requests_done(&app).await;
-    eventually_some(Duration::from_secs(10), "the SMS to the account", || {
-        app.outbox_sms_code("13500135400")
-    })
-    .await;
+    app.sms_code_to("13500135400").await;
     assert!(
         app.outbox_messages("sms", "13500135499").await.is_empty(),
         "no SMS to a mobile without an account"
@@ -380,8 +270,8 @@ async fn login_codes_do_not_reveal_whether_a_mobile_has_an_account(backend: Back
         .expect("count");
     assert_eq!(to_unknown, 0);
     // A code for a mobile without an account: the same refusal as a wrong code.
-    assert_code(
-        &sms_login(&app, "13500135499", "123456").await,
+    assert_error(
+        &app.sms_login("13500135499", "123456").await,
         400,
         "sms_code_invalid",
     );
@@ -395,22 +285,22 @@ async fn sms_sign_in_is_throttled_like_password_login(backend: Backend) {
     let code = code_for(&app, "13500135500", "login").await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..5 {
-        assert_code(
-            &sms_login(&app, "13500135500", wrong).await,
+        assert_error(
+            &app.sms_login("13500135500", wrong).await,
             400,
             "sms_code_invalid",
         );
     }
-    let throttled = sms_login(&app, "13500135500", &code).await;
-    assert_code(&throttled, 429, "too_many_attempts");
+    let throttled = app.sms_login("13500135500", &code).await;
+    assert_error(&throttled, 429, "too_many_attempts");
     assert!(
         throttled.1["retry_after"].as_u64().is_some_and(|s| s > 0),
         "{}",
         throttled.1
     );
     // The same account counter as password login.
-    assert_code(
-        &password_login(&app, "xianliu", PASSWORD).await,
+    assert_error(
+        &app.login("xianliu", PASSWORD).await,
         429,
         "too_many_attempts",
     );
@@ -426,45 +316,40 @@ async fn reset_the_password_by_sms(backend: Backend) {
     let old_token = passport::api::users::issue_token(&app.state, &user).expect("token");
     let code = code_for(&app, "13500135600", "reset_password").await;
 
-    assert_code(
-        &sms_reset(&app, "13500135600", &code, "weak").await,
+    assert_error(
+        &app.sms_reset("13500135600", &code, "weak").await,
         400,
         "invalid_password",
     );
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    assert_code(
-        &sms_reset(&app, "13500135600", wrong, NEW_PASSWORD).await,
+    assert_error(
+        &app.sms_reset("13500135600", wrong, NEW_PASSWORD).await,
         400,
         "sms_code_invalid",
     );
-    assert_eq!(
-        password_login(&app, "chongzhi", PASSWORD).await.0,
-        200,
-        "unchanged"
-    );
+    assert_eq!(app.login("chongzhi", PASSWORD).await.0, 200, "unchanged");
 
-    let (status, body) = sms_reset(&app, "13500135600", &code, NEW_PASSWORD).await;
+    let (status, body) = app.sms_reset("13500135600", &code, NEW_PASSWORD).await;
     assert_eq!(status, 204, "{body}");
-    assert_code(&me(&app, &old_token).await, 401, "token_revoked");
-    assert_eq!(password_login(&app, "chongzhi", NEW_PASSWORD).await.0, 200);
-    assert_code(
-        &password_login(&app, "chongzhi", PASSWORD).await,
+    assert_error(&app.me(&old_token).await, 401, "token_revoked");
+    assert_eq!(app.login("chongzhi", NEW_PASSWORD).await.0, 200);
+    assert_error(
+        &app.login("chongzhi", PASSWORD).await,
         400,
         "invalid_credentials",
     );
     // Once only.
-    assert_code(
-        &sms_reset(&app, "13500135600", &code, "another-pass-8").await,
+    assert_error(
+        &app.sms_reset("13500135600", &code, "another-pass-8").await,
         400,
         "sms_code_invalid",
     );
     // The owner hears of it at the verified address.
-    eventually(
-        Duration::from_secs(10),
-        "the password-changed notice",
-        || async { !app.outbox_mails("chongzhi@example.com").await.is_empty() },
-    )
-    .await;
+    app.drain_jobs().await;
+    assert!(
+        !app.outbox_mails("chongzhi@example.com").await.is_empty(),
+        "the password-changed notice"
+    );
     // Expired.
     next_minute(&app).await;
     let code = code_for(&app, "13500135600", "reset_password").await;
@@ -476,8 +361,8 @@ async fn reset_the_password_by_sms(backend: Backend) {
         .exec(&app.db)
         .await
         .expect("age");
-    assert_code(
-        &sms_reset(&app, "13500135600", &code, "another-pass-8").await,
+    assert_error(
+        &app.sms_reset("13500135600", &code, "another-pass-8").await,
         400,
         "sms_code_expired",
     );
@@ -494,20 +379,18 @@ async fn sign_up_sign_in_and_reset_codes_need_the_captcha_under_risk(backend: Ba
         .enumerate()
     {
         let mobile = format!("1350013570{n}");
-        assert_code(
-            &ask_code(&app, &mobile, purpose).await,
+        assert_error(
+            &app.ask_sms_code(&mobile, purpose).await,
             400,
             "captcha_required",
         );
         let solved = crate::captcha::ticket(&app, &tencent, crate::captcha::DEV_APP).await;
-        let (status, body) = json_of(
-            app.post_json(
+        let (status, body) = app
+            .post(
                 "/api/sms/codes",
                 &json!({"mobile": mobile, "purpose": purpose, "captcha": solved}),
             )
-            .await,
-        )
-        .await;
+            .await;
         assert_eq!(status, 202, "{purpose}: {body}");
     }
     requests_done(&app).await;
@@ -561,7 +444,7 @@ async fn availability_of_nicknames_and_mobiles(backend: Backend) {
         assert_eq!(check("mobile=13500135899".into()).await.0, 200);
     }
     let throttled = check("mobile=13500135899".into()).await;
-    assert_code(&throttled, 429, "too_many_attempts");
+    assert_error(&throttled, 429, "too_many_attempts");
 }
 
 fn urlencode(text: &str) -> String {
@@ -599,22 +482,22 @@ async fn edit_nickname_and_avatar(backend: Backend) {
     let patch =
         |body: Value| send_authed(&app, reqwest::Method::PATCH, "/api/users/me", &token, body);
 
-    assert_code(
+    assert_error(
         &patch(json!({"avatar": "http://img.example.com/a.png"})).await,
         400,
         "invalid_avatar",
     );
-    assert_code(
+    assert_error(
         &patch(json!({"avatar": "javascript:alert(1)"})).await,
         400,
         "invalid_avatar",
     );
-    assert_code(
+    assert_error(
         &patch(json!({"nickname": other.nickname})).await,
         409,
         "nickname_taken",
     );
-    assert_code(
+    assert_error(
         &patch(json!({"nickname": "x"})).await,
         400,
         "invalid_nickname",
@@ -670,17 +553,17 @@ async fn change_the_password(backend: Backend) {
         )
     };
 
-    assert_code(
+    assert_error(
         &put(json!({"new_password": NEW_PASSWORD})).await,
         400,
         "current_password_required",
     );
-    assert_code(
+    assert_error(
         &put(json!({"current_password": "not-the-password-1", "new_password": NEW_PASSWORD})).await,
         400,
         "wrong_password",
     );
-    assert_code(
+    assert_error(
         &put(json!({"current_password": PASSWORD, "new_password": "short"})).await,
         400,
         "invalid_password",
@@ -689,15 +572,14 @@ async fn change_the_password(backend: Backend) {
         put(json!({"current_password": PASSWORD, "new_password": NEW_PASSWORD})).await;
     assert_eq!(status, 200, "{body}");
     let new_token = body["token"].as_str().expect("a new token");
-    assert_code(&me(&app, &token).await, 401, "token_revoked");
-    assert_eq!(me(&app, new_token).await.0, 200);
-    assert_eq!(password_login(&app, "gaimima", NEW_PASSWORD).await.0, 200);
-    eventually(
-        Duration::from_secs(10),
-        "the password-changed notice",
-        || async { !app.outbox_mails("gaimima@example.com").await.is_empty() },
-    )
-    .await;
+    assert_error(&app.me(&token).await, 401, "token_revoked");
+    assert_eq!(app.me(new_token).await.0, 200);
+    assert_eq!(app.login("gaimima", NEW_PASSWORD).await.0, 200);
+    app.drain_jobs().await;
+    assert!(
+        !app.outbox_mails("gaimima@example.com").await.is_empty(),
+        "the password-changed notice"
+    );
 }
 
 async fn a_qq_only_account_sets_its_first_password_after_a_fresh_qq_login(backend: Backend) {
@@ -728,7 +610,7 @@ async fn a_qq_only_account_sets_its_first_password_after_a_fresh_qq_login(backen
         status, 200,
         "a session just issued counts as a fresh QQ login: {body}"
     );
-    assert_eq!(password_login(&app, "qqonly", NEW_PASSWORD).await.0, 200);
+    assert_eq!(app.login("qqonly", NEW_PASSWORD).await.0, 200);
 }
 
 async fn change_the_generated_username_once(backend: Backend) {
@@ -737,7 +619,7 @@ async fn change_the_generated_username_once(backend: Backend) {
     };
     existing_user(&app, "takenname", "13500136200").await;
     let code = code_for(&app, "13500136201", "signup").await;
-    let (status, body) = signup(&app, "13500136201", &code, "改名者", PASSWORD).await;
+    let (status, body) = app.signup("13500136201", &code, "改名者", PASSWORD).await;
     assert_eq!(status, 201, "{body}");
     let token = body["token"].as_str().expect("token").to_owned();
     let put = |username: &str| {
@@ -749,16 +631,16 @@ async fn change_the_generated_username_once(backend: Backend) {
             json!({"username": username}),
         )
     };
-    assert_code(&put("takenname").await, 409, "username_taken");
-    assert_code(&put("12345678").await, 400, "invalid_username");
+    assert_error(&put("takenname").await, 409, "username_taken");
+    assert_error(&put("12345678").await, 400, "invalid_username");
     let (status, body) = put("my_name").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["username"], "my_name");
-    assert_code(&put("my_name_two").await, 409, "username_already_changed");
-    let (_, me) = me(&app, &token).await;
+    assert_error(&put("my_name_two").await, 409, "username_already_changed");
+    let (_, me) = app.me(&token).await;
     assert_eq!(me["username"], "my_name", "{me}");
     assert_eq!(me["username_changeable"], false);
-    assert_eq!(password_login(&app, "my_name", PASSWORD).await.0, 200);
+    assert_eq!(app.login("my_name", PASSWORD).await.0, 200);
 
     // An account whose username was chosen (not `rr_…`) cannot change it.
     let chosen = users::Entity::find()
@@ -776,11 +658,7 @@ async fn change_the_generated_username_once(backend: Backend) {
         json!({"username": "another_name"}),
     )
     .await;
-    assert_eq!(
-        (status.as_u16(), body["code"].as_str()),
-        (409, Some("username_already_changed")),
-        "{body}"
-    );
+    assert_error((status, &body), 409, "username_already_changed");
 }
 
 on_both_backends!(

@@ -15,47 +15,27 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, assert_error, assert_error_in, user};
 
 const PASSWORD: &str = "correct-horse-9";
 /// Stand-ins for the encrypted token columns; they must never appear in an answer.
 const ACCESS_ENC: &str = "SECRET-ACCESS-CIPHERTEXT";
 const REFRESH_ENC: &str = "SECRET-REFRESH-CIPHERTEXT";
 
-async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
-    let status = response.status();
-    let body = response.json::<Value>().await.unwrap_or(Value::Null);
-    (status, body)
-}
-
 async fn make_user(app: &TestApp, username: &str, staff: bool) -> users::Model {
-    let now = jobs::now();
-    users::ActiveModel {
-        username: Set(username.to_owned()),
-        nickname: Set(format!("昵称{username}")),
-        mobile: Set(None),
-        email: Set(Some(format!("{username}@example.com"))),
-        avatar: Set(format!("https://img.example.com/{username}.png")),
-        password_hash: Set(None),
-        token_version: Set(0),
-        is_staff: Set(staff),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("insert user")
-}
-
-fn token_for(app: &TestApp, user: &users::Model) -> String {
-    passport::api::users::issue_token(&app.state, user).expect("token")
+    user(username)
+        .email(Some(&format!("{username}@example.com")))
+        .avatar(format!("https://img.example.com/{username}.png"))
+        .staff(staff)
+        .at(jobs::now())
+        .create(app)
+        .await
 }
 
 /// A staff user and their JWT.
 async fn admin(app: &TestApp) -> (users::Model, String) {
     let user = make_user(app, "admin", true).await;
-    let token = token_for(app, &user);
+    let token = app.token_for(&user);
     (user, token)
 }
 
@@ -112,23 +92,6 @@ async fn make_binding(app: &TestApp, b: NewBinding<'_>) -> qq_bindings::Model {
     .expect("insert binding")
 }
 
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-) -> (StatusCode, Value) {
-    let mut request = app.client.request(method, app.url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    json_of(request.send().await.expect("request")).await
-}
-
-async fn get(app: &TestApp, path: &str, token: &str) -> (StatusCode, Value) {
-    call(app, Method::GET, path, Some(token)).await
-}
-
 fn ids(page: &Value) -> Vec<i64> {
     page["items"]
         .as_array()
@@ -139,7 +102,9 @@ fn ids(page: &Value) -> Vec<i64> {
 }
 
 async fn list_ids(app: &TestApp, token: &str, query: &str) -> Vec<i64> {
-    let (status, body) = get(app, &format!("/api/admin/bindings?{query}"), token).await;
+    let (status, body) = app
+        .get_as(&format!("/api/admin/bindings?{query}"), token)
+        .await;
     assert_eq!(status, 200, "{query}: {body}");
     ids(&body)
 }
@@ -189,7 +154,7 @@ async fn staff_sees_bindings_with_masked_openids(backend: Backend) {
     )
     .await;
 
-    let (status, body) = get(&app, "/api/admin/bindings", &token).await;
+    let (status, body) = app.get_as("/api/admin/bindings", &token).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["total"], 2);
     assert_eq!(body["total_kind"], "exact");
@@ -301,16 +266,13 @@ async fn search_by_nickname_username_and_exact_openid(backend: Backend) {
         Vec::<i64>::new()
     );
 
-    let (status, body) = get(
-        &app,
-        &format!("/api/admin/bindings?{}", search(&"x".repeat(200))),
-        &token,
-    )
-    .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("query_too_long"))
-    );
+    let (status, body) = app
+        .get_as(
+            &format!("/api/admin/bindings?{}", search(&"x".repeat(200))),
+            &token,
+        )
+        .await;
+    assert_error((status, &body), 400, "query_too_long");
 }
 
 async fn status_filters(backend: Backend) {
@@ -339,12 +301,12 @@ async fn status_filters(backend: Backend) {
         ("expired", vec![expired]),
         ("refresh_failed", vec![failed, failed_expired]),
     ] {
-        let (code, body) = get(
-            &app,
-            &format!("/api/admin/bindings?status={status}&sort=bound_at"),
-            &token,
-        )
-        .await;
+        let (code, body) = app
+            .get_as(
+                &format!("/api/admin/bindings?status={status}&sort=bound_at"),
+                &token,
+            )
+            .await;
         assert_eq!(code, 200, "{body}");
         let mut got = ids(&body);
         got.sort();
@@ -356,13 +318,12 @@ async fn status_filters(backend: Backend) {
         }
         assert_eq!(body["total"], expected.len() as i64);
     }
-    let (code, body) = get(&app, "/api/admin/bindings?status=stale", &token).await;
-    assert_eq!(
-        (code, body["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("invalid_request"))
-    );
+    let (code, body) = app.get_as("/api/admin/bindings?status=stale", &token).await;
+    assert_error((code, &body), 400, "invalid_request");
     // refresh_failed shows why.
-    let (_, body) = get(&app, "/api/admin/bindings?status=refresh_failed", &token).await;
+    let (_, body) = app
+        .get_as("/api/admin/bindings?status=refresh_failed", &token)
+        .await;
     assert_eq!(
         body["items"][0]["refresh_error"],
         "100015 refresh token is illegal"
@@ -393,37 +354,20 @@ async fn sorts(backend: Backend) {
         vec![a, c, b],
         "newest bound first"
     );
-    assert_eq!(
-        list_ids(&app, &token, "sort=-bound_at").await,
-        vec![a, c, b]
-    );
-    assert_eq!(list_ids(&app, &token, "sort=bound_at").await, vec![b, c, a]);
-    assert_eq!(
-        list_ids(&app, &token, "sort=token_expires_at").await,
-        vec![a, b, c]
-    );
-    assert_eq!(
-        list_ids(&app, &token, "sort=-token_expires_at").await,
-        vec![c, b, a]
-    );
-    assert_eq!(
-        list_ids(&app, &token, "sort=-last_login_at").await,
-        vec![a, c, b]
-    );
-    assert_eq!(
-        list_ids(&app, &token, "sort=last_login_at").await,
-        vec![b, c, a]
-    );
-    // Byte order of the UTF-8 names: 丙 (E4 B8 99) < 乙 (E4 B9 99) < 甲 (E7 94 B2).
-    assert_eq!(
-        list_ids(&app, &token, "sort=qq_nickname").await,
-        vec![c, b, a]
-    );
-    assert_eq!(
-        list_ids(&app, &token, "sort=-qq_nickname").await,
-        vec![a, b, c]
-    );
-    let (status, body) = get(&app, "/api/admin/bindings?sort=openid", &token).await;
+    // qq_nickname: UTF-8 byte order, 丙 (E4 B8 99) < 乙 (E4 B9 99) < 甲 (E7 94 B2).
+    for (sort, expected) in [
+        ("sort=-bound_at", vec![a, c, b]),
+        ("sort=bound_at", vec![b, c, a]),
+        ("sort=token_expires_at", vec![a, b, c]),
+        ("sort=-token_expires_at", vec![c, b, a]),
+        ("sort=-last_login_at", vec![a, c, b]),
+        ("sort=last_login_at", vec![b, c, a]),
+        ("sort=qq_nickname", vec![c, b, a]),
+        ("sort=-qq_nickname", vec![a, b, c]),
+    ] {
+        assert_eq!(list_ids(&app, &token, sort).await, expected, "{sort}");
+    }
+    let (status, body) = app.get_as("/api/admin/bindings?sort=openid", &token).await;
     assert_eq!(status, 400, "{body}");
 }
 
@@ -436,7 +380,7 @@ async fn walk(app: &TestApp, token: &str, query: &str, per_page: u64) -> Vec<i64
         if let Some(c) = &cursor {
             path.push_str(&format!("&cursor={c}"));
         }
-        let (status, body) = get(app, &path, token).await;
+        let (status, body) = app.get_as(&path, token).await;
         assert_eq!(status, 200, "{path}: {body}");
         let page = ids(&body);
         assert!(page.len() as u64 <= per_page);
@@ -503,18 +447,21 @@ async fn keyset_pages_cover_every_row_exactly_once(backend: Backend) {
     assert_eq!(walk(&app, &token, "q=walker1", 3).await.len(), 10);
 
     // Cursors are checked: junk, or one from another sort.
-    let (_, body) = get(&app, "/api/admin/bindings?per_page=5&sort=bound_at", &token).await;
+    let (_, body) = app
+        .get_as("/api/admin/bindings?per_page=5&sort=bound_at", &token)
+        .await;
     let cursor = body["next_cursor"].as_str().expect("cursor").to_owned();
     for path in [
         format!("/api/admin/bindings?cursor={cursor}&sort=qq_nickname"),
         "/api/admin/bindings?cursor=bm90LWEtY3Vyc29y".to_owned(),
         "/api/admin/bindings?cursor=%%%".to_owned(),
     ] {
-        let (status, body) = get(&app, &path, &token).await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (StatusCode::BAD_REQUEST, Some("invalid_cursor")),
-            "{path}: {body}"
+        let (status, body) = app.get_as(&path, &token).await;
+        assert_error_in(
+            (status, &body),
+            400,
+            "invalid_cursor",
+            format_args!("{path}"),
         );
     }
     for (query, code) in [
@@ -522,15 +469,13 @@ async fn keyset_pages_cover_every_row_exactly_once(backend: Backend) {
         ("per_page=0", "invalid_per_page"),
         ("per_page=101", "invalid_per_page"),
     ] {
-        let (status, body) = get(&app, &format!("/api/admin/bindings?{query}"), &token).await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (StatusCode::BAD_REQUEST, Some(code)),
-            "{query}"
-        );
+        let (status, body) = app
+            .get_as(&format!("/api/admin/bindings?{query}"), &token)
+            .await;
+        assert_error_in((status, &body), 400, code, format_args!("{query}"));
     }
     // Past the end: an empty page, no cursor.
-    let (_, body) = get(&app, "/api/admin/bindings?page=99", &token).await;
+    let (_, body) = app.get_as("/api/admin/bindings?page=99", &token).await;
     assert_eq!(ids(&body), Vec::<i64>::new());
     assert!(body["next_cursor"].is_null());
     assert_eq!(body["total"], 23);
@@ -562,14 +507,12 @@ async fn bind_over_qq(app: &TestApp, username: &str, sim_user: &str) -> qq_bindi
         (StatusCode::OK, Some("bind_required")),
         "{body}"
     );
-    let (status, body) = json_of(
-        app.post_json(
+    let (status, body) = app
+        .post(
             "/api/oauth/qq/bind",
             &json!({"bind_ticket": body["bind_ticket"], "account": username, "password": PASSWORD}),
         )
-        .await,
-    )
-    .await;
+        .await;
     assert_eq!(status, 200, "{body}");
     let (status, body) = callback().await;
     assert_eq!(
@@ -596,16 +539,19 @@ async fn detail_shows_the_whole_openid_history_and_audit_but_no_token(backend: B
     };
     let (admin_user, token) = admin(&app).await;
     let binding = bind_over_qq(&app, "laowang", "laowang").await;
-    let (status, body) = call(
-        &app,
-        Method::POST,
-        &format!("/api/admin/bindings/{}/refresh", binding.id),
-        Some(&token),
-    )
-    .await;
+    let (status, body) = app
+        .call(
+            Method::POST,
+            &format!("/api/admin/bindings/{}/refresh", binding.id),
+            Some(&token),
+            None,
+        )
+        .await;
     assert_eq!(status, 202, "{body}");
 
-    let (status, body) = get(&app, &format!("/api/admin/bindings/{}", binding.id), &token).await;
+    let (status, body) = app
+        .get_as(&format!("/api/admin/bindings/{}", binding.id), &token)
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["id"], binding.id);
     assert_eq!(body["openid"], binding.openid.as_str());
@@ -645,11 +591,8 @@ async fn detail_shows_the_whole_openid_history_and_audit_but_no_token(backend: B
     }
     assert_no_tokens(&body);
 
-    let (status, body) = get(&app, "/api/admin/bindings/999999", &token).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::NOT_FOUND, Some("binding_not_found"))
-    );
+    let (status, body) = app.get_as("/api/admin/bindings/999999", &token).await;
+    assert_error((status, &body), 404, "binding_not_found");
 }
 
 async fn refresh_now_enqueues_one_job_and_audits(backend: Backend) {
@@ -668,10 +611,10 @@ async fn refresh_now_enqueues_one_job_and_audits(backend: Backend) {
     )
     .await;
     let path = format!("/api/admin/bindings/{}/refresh", binding.id);
-    let (status, first) = call(&app, Method::POST, &path, Some(&token)).await;
+    let (status, first) = app.call(Method::POST, &path, Some(&token), None).await;
     assert_eq!(status, 202, "{first}");
     assert_eq!(first["already_queued"], false);
-    let (status, second) = call(&app, Method::POST, &path, Some(&token)).await;
+    let (status, second) = app.call(Method::POST, &path, Some(&token), None).await;
     assert_eq!(status, 202, "{second}");
     assert_eq!(second["already_queued"], true);
     assert_eq!(second["job_id"], first["job_id"]);
@@ -702,17 +645,15 @@ async fn refresh_now_enqueues_one_job_and_audits(backend: Backend) {
         && a.target_type == "qq_binding"
         && a.target_id == binding.id.to_string()));
 
-    let (status, body) = call(
-        &app,
-        Method::POST,
-        "/api/admin/bindings/999999/refresh",
-        Some(&token),
-    )
-    .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::NOT_FOUND, Some("binding_not_found"))
-    );
+    let (status, body) = app
+        .call(
+            Method::POST,
+            "/api/admin/bindings/999999/refresh",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_error((status, &body), 404, "binding_not_found");
     assert_eq!(
         job_rows::Entity::find()
             .count(&app.db)
@@ -734,17 +675,19 @@ async fn unbind_needs_a_reason_deletes_and_audits(backend: Backend) {
     .await;
     let path = format!("/api/admin/bindings/{}", binding.id);
     for query in ["", "?reason=", "?reason=%20%20"] {
-        let (status, body) = call(
-            &app,
-            Method::DELETE,
-            &format!("{path}{query}"),
-            Some(&token),
-        )
-        .await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (StatusCode::BAD_REQUEST, Some("reason_required")),
-            "{query}: {body}"
+        let (status, body) = app
+            .call(
+                Method::DELETE,
+                &format!("{path}{query}"),
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_error_in(
+            (status, &body),
+            400,
+            "reason_required",
+            format_args!("{query}"),
         );
         assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
@@ -794,17 +737,15 @@ async fn unbind_needs_a_reason_deletes_and_audits(backend: Backend) {
     assert_eq!(details["user_id"], binding.user_id);
     assert_eq!(details["openid"], "OPEN…0001", "masked");
 
-    let (status, body) = call(
-        &app,
-        Method::DELETE,
-        &format!("{path}?reason=again"),
-        Some(&token),
-    )
-    .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::NOT_FOUND, Some("binding_not_found"))
-    );
+    let (status, body) = app
+        .call(
+            Method::DELETE,
+            &format!("{path}?reason=again"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_error((status, &body), 404, "binding_not_found");
 }
 
 // --- Jobs -------------------------------------------------------------------------------------
@@ -852,7 +793,7 @@ async fn jobs_are_listed_by_state_and_retried(backend: Backend) {
         .await
         .expect("discard");
 
-    let (status, body) = get(&app, "/api/admin/jobs?state=discarded", &token).await;
+    let (status, body) = app.get_as("/api/admin/jobs?state=discarded", &token).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["counts"]["discarded"], 1);
     for state in ["available", "running", "retryable", "completed"] {
@@ -871,7 +812,7 @@ async fn jobs_are_listed_by_state_and_retried(backend: Backend) {
     );
     assert!(items[0].get("payload").is_none());
 
-    let (_, all) = get(&app, "/api/admin/jobs", &token).await;
+    let (_, all) = app.get_as("/api/admin/jobs", &token).await;
     let all_ids: Vec<i64> = all["items"]
         .as_array()
         .expect("items")
@@ -881,13 +822,14 @@ async fn jobs_are_listed_by_state_and_retried(backend: Backend) {
     assert_eq!(all_ids, vec![waiting, dead], "newest first");
     assert!(!all.to_string().contains("123456"), "no payloads: {all}");
 
-    let (status, body) = call(
-        &app,
-        Method::POST,
-        &format!("/api/admin/jobs/{dead}/retry"),
-        Some(&token),
-    )
-    .await;
+    let (status, body) = app
+        .call(
+            Method::POST,
+            &format!("/api/admin/jobs/{dead}/retry"),
+            Some(&token),
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["state"], "available");
     assert_eq!(body["attempt"], 0);
@@ -907,31 +849,25 @@ async fn jobs_are_listed_by_state_and_retried(backend: Backend) {
     );
 
     // A live job cannot be retried; an unknown one is 404.
-    let (status, body) = call(
-        &app,
-        Method::POST,
-        &format!("/api/admin/jobs/{dead}/retry"),
-        Some(&token),
-    )
-    .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::CONFLICT, Some("job_not_retryable")),
-        "{body}"
-    );
-    let (status, body) = call(
-        &app,
-        Method::POST,
-        "/api/admin/jobs/999999/retry",
-        Some(&token),
-    )
-    .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::NOT_FOUND, Some("job_not_found")),
-        "{body}"
-    );
-    let (status, _) = get(&app, "/api/admin/jobs?state=dead", &token).await;
+    let (status, body) = app
+        .call(
+            Method::POST,
+            &format!("/api/admin/jobs/{dead}/retry"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_error((status, &body), 409, "job_not_retryable");
+    let (status, body) = app
+        .call(
+            Method::POST,
+            "/api/admin/jobs/999999/retry",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_error((status, &body), 404, "job_not_found");
+    let (status, _) = app.get_as("/api/admin/jobs?state=dead", &token).await;
     assert_eq!(status, 400);
 }
 
@@ -944,7 +880,7 @@ async fn daily_stats_count_logins_and_new_bindings(backend: Backend) {
     let (_, token) = admin(&app).await;
     bind_over_qq(&app, "laowang", "laowang").await;
 
-    let (status, body) = get(&app, "/api/admin/stats/daily", &token).await;
+    let (status, body) = app.get_as("/api/admin/stats/daily", &token).await;
     assert_eq!(status, 200, "{body}");
     let days = body["days"].as_array().expect("days");
     assert_eq!(days.len(), 30);
@@ -980,24 +916,26 @@ async fn daily_stats_count_logins_and_new_bindings(backend: Backend) {
         .await
         .expect("query")
         .expect("binding");
-    let (status, _) = call(
-        &app,
-        Method::DELETE,
-        &format!("/api/admin/bindings/{}?reason=test", binding.id),
-        Some(&token),
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            Method::DELETE,
+            &format!("/api/admin/bindings/{}?reason=test", binding.id),
+            Some(&token),
+            None,
+        )
+        .await;
     assert_eq!(status, 204);
-    let (_, body) = get(&app, "/api/admin/stats/daily?days=1", &token).await;
+    let (_, body) = app.get_as("/api/admin/stats/daily?days=1", &token).await;
     assert_eq!(body["days"].as_array().map(Vec::len), Some(1));
     assert_eq!(body["days"][0]["new_bindings"], 1, "{body}");
 
     for days in ["0", "91", "x"] {
-        let (status, body) =
-            get(&app, &format!("/api/admin/stats/daily?days={days}"), &token).await;
+        let (status, body) = app
+            .get_as(&format!("/api/admin/stats/daily?days={days}"), &token)
+            .await;
         assert_eq!(status, 400, "{days}: {body}");
     }
-    let (_, body) = get(&app, "/api/admin/stats/daily?days=90", &token).await;
+    let (_, body) = app.get_as("/api/admin/stats/daily?days=90", &token).await;
     assert_eq!(body["days"].as_array().map(Vec::len), Some(90));
 
     // A login just after midnight in Beijing (16:00 UTC the day before) is today's there.
@@ -1016,7 +954,7 @@ async fn daily_stats_count_logins_and_new_bindings(backend: Backend) {
     )
     .await
     .expect("event");
-    let (_, body) = get(&app, "/api/admin/stats/daily?days=2", &token).await;
+    let (_, body) = app.get_as("/api/admin/stats/daily?days=2", &token).await;
     assert_eq!(body["days"][1]["logins"], 3, "{body}");
     assert_eq!(body["days"][0]["logins"], 0, "{body}");
 }
@@ -1034,7 +972,7 @@ async fn non_staff_get_403_and_anonymous_401_on_every_admin_path(backend: Backen
     )
     .await;
     let reader = make_user(&app, "reader", false).await;
-    let reader_token = token_for(&app, &reader);
+    let reader_token = app.token_for(&reader);
 
     let spec: Value = serde_json::from_str(&passport::api::openapi_json()).expect("spec");
     let mut walked = 0;
@@ -1045,23 +983,31 @@ async fn non_staff_get_403_and_anonymous_401_on_every_admin_path(backend: Backen
         for method in item.as_object().expect("methods").keys() {
             let method = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
             let url = format!("/api{}", path.replace("{id}", &binding.id.to_string()));
-            let (status, body) = call(&app, method.clone(), &url, Some(&reader_token)).await;
-            assert_eq!(
-                (status, body["code"].as_str()),
-                (StatusCode::FORBIDDEN, Some("forbidden")),
-                "{method} {url}: {body}"
+            let (status, body) = app
+                .call(method.clone(), &url, Some(&reader_token), None)
+                .await;
+            assert_error_in(
+                (status, &body),
+                403,
+                "forbidden",
+                format_args!("{method} {url}"),
             );
-            let (status, body) = call(&app, method.clone(), &url, None).await;
-            assert_eq!(
-                (status, body["code"].as_str()),
-                (StatusCode::UNAUTHORIZED, Some("unauthorized")),
-                "{method} {url} without a token: {body}"
+            let (status, body) = app.call(method.clone(), &url, None, None).await;
+            assert_error_in(
+                (status, &body),
+                401,
+                "unauthorized",
+                format_args!("{method} {url} without a token"),
             );
-            let (status, body) = call(&app, method.clone(), &url, Some("not-a-jwt")).await;
+            let (status, body) = app
+                .call(method.clone(), &url, Some("not-a-jwt"), None)
+                .await;
             assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {url}: {body}");
             // Staff pass the check (whatever the operation then answers).
             if method != Method::DELETE {
-                let (status, body) = call(&app, method.clone(), &url, Some(&staff_token)).await;
+                let (status, body) = app
+                    .call(method.clone(), &url, Some(&staff_token), None)
+                    .await;
                 assert!(
                     status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED,
                     "{method} {url} as staff: {status} {body}"
@@ -1090,7 +1036,7 @@ async fn non_staff_get_403_and_anonymous_401_on_every_admin_path(backend: Backen
     let mut active: users::ActiveModel = staff.into();
     active.is_staff = Set(false);
     active.update(&app.db).await.expect("demote");
-    let (status, _) = get(&app, "/api/admin/bindings", &staff_token).await;
+    let (status, _) = app.get_as("/api/admin/bindings", &staff_token).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
@@ -1105,34 +1051,33 @@ async fn broad_searches_page_like_narrow_ones(backend: Backend) {
     crate::bench_admin::seed(&app.db, 10_100, Utc::now().timestamp()).await;
     let (_, token) = admin(&app).await;
 
-    let (status, first) = get(&app, "/api/admin/bindings?q=reader&per_page=50", &token).await;
+    let (status, first) = app
+        .get_as("/api/admin/bindings?q=reader&per_page=50", &token)
+        .await;
     assert_eq!(status, 200, "{first}");
     assert_eq!(ids(&first), (1..=50).collect::<Vec<i64>>(), "newest first");
     assert_eq!(first["total_kind"], "at_least");
     assert_eq!(first["total"], 10_000);
     let cursor = first["next_cursor"].as_str().expect("cursor");
-    let (_, second) = get(
-        &app,
-        &format!("/api/admin/bindings?q=reader&per_page=50&cursor={cursor}"),
-        &token,
-    )
-    .await;
+    let (_, second) = app
+        .get_as(
+            &format!("/api/admin/bindings?q=reader&per_page=50&cursor={cursor}"),
+            &token,
+        )
+        .await;
     assert_eq!(ids(&second), (51..=100).collect::<Vec<i64>>());
-    let (_, numbered) = get(
-        &app,
-        "/api/admin/bindings?q=reader&per_page=50&page=2",
-        &token,
-    )
-    .await;
+    let (_, numbered) = app
+        .get_as("/api/admin/bindings?q=reader&per_page=50&page=2", &token)
+        .await;
     assert_eq!(ids(&numbered), ids(&second));
 
     // With a status filter the count is exact again.
-    let (_, failed) = get(
-        &app,
-        "/api/admin/bindings?q=reader&status=refresh_failed&per_page=3",
-        &token,
-    )
-    .await;
+    let (_, failed) = app
+        .get_as(
+            "/api/admin/bindings?q=reader&status=refresh_failed&per_page=3",
+            &token,
+        )
+        .await;
     assert_eq!(ids(&failed), vec![100, 200, 300], "{failed}");
     assert_eq!(
         (failed["total"].as_i64(), failed["total_kind"].as_str()),
@@ -1140,12 +1085,12 @@ async fn broad_searches_page_like_narrow_ones(backend: Backend) {
     );
     // A narrow search over the same rows (sparse plan) agrees.
     assert_eq!(list_ids(&app, &token, "q=reader1234").await, vec![1234]);
-    let (_, narrow) = get(
-        &app,
-        "/api/admin/bindings?q=reader99&sort=bound_at&per_page=100",
-        &token,
-    )
-    .await;
+    let (_, narrow) = app
+        .get_as(
+            "/api/admin/bindings?q=reader99&sort=bound_at&per_page=100",
+            &token,
+        )
+        .await;
     assert_eq!(
         (narrow["total"].as_i64(), narrow["total_kind"].as_str()),
         (Some(111), Some("exact"))

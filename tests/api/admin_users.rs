@@ -2,62 +2,14 @@
 //! sign-in path refused, sessions ended) and unlock, forced password reset, and the audit log's
 //! filters finding each action.
 
-use std::time::Duration;
-
-use passport::entities::users;
-use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::accounts::{code_for, me, next_minute};
-use crate::helpers::{Backend, TestApp, eventually};
-use crate::qq_login::{
-    PASSWORD, bind_ticket, callback, existing_user, json_of, register, sms_code,
-};
+use crate::accounts::{code_for, next_minute};
+use crate::helpers::{Backend, TestApp, assert_error, assert_error_in};
+use crate::qq_login::{PASSWORD, bind_ticket, callback, existing_user, register, sms_code};
 
 async fn staff(app: &TestApp) -> String {
-    let user = existing_user(app, "guanliyuan", "13900139000").await;
-    let mut active: users::ActiveModel = user.into();
-    active.is_staff = sea_orm::ActiveValue::Set(true);
-    let user = sea_orm::ActiveModelTrait::update(active, &app.db)
-        .await
-        .expect("make staff");
-    passport::api::users::issue_token(&app.state, &user).expect("token")
-}
-
-async fn get(app: &TestApp, path: &str, token: &str) -> (StatusCode, Value) {
-    json_of(
-        app.client
-            .get(app.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("GET"),
-    )
-    .await
-}
-
-async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
-    json_of(
-        app.client
-            .post(app.url(path))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .expect("POST"),
-    )
-    .await
-}
-
-async fn password_login(app: &TestApp, account: &str) -> (StatusCode, Value) {
-    json_of(
-        app.post_json(
-            "/api/users/login",
-            &json!({"account": account, "password": PASSWORD}),
-        )
-        .await,
-    )
-    .await
+    crate::qq_login::staff_token(app, "guanliyuan", "13900139000").await
 }
 
 fn ids(page: &Value) -> Vec<i64> {
@@ -76,7 +28,7 @@ async fn staff_find_users_by_prefix(backend: Backend) {
     let token = staff(&app).await;
     let a = existing_user(&app, "zhangsan", "13600136000").await;
     let b = existing_user(&app, "zhangsi", "13600137000").await;
-    let (status, all) = get(&app, "/api/admin/users", &token).await;
+    let (status, all) = app.get_as("/api/admin/users", &token).await;
     assert_eq!(status, 200, "{all}");
     assert_eq!(all["total"], 3);
     assert_eq!(ids(&all)[0], b.id, "newest first");
@@ -89,30 +41,36 @@ async fn staff_find_users_by_prefix(backend: Backend) {
         ("%E8%80%81%E7%94%A8%E6%88%B7zhangsi", vec![b.id]),
         ("hangsan", vec![]),
     ] {
-        let (status, page) = get(&app, &format!("/api/admin/users?q={q}"), &token).await;
+        let (status, page) = app.get_as(&format!("/api/admin/users?q={q}"), &token).await;
         assert_eq!(status, 200, "{page}");
         assert_eq!(ids(&page), expected, "q={q}: {page}");
     }
-    let (status, page) = get(&app, "/api/admin/users?per_page=1&page=2", &token).await;
+    let (status, page) = app
+        .get_as("/api/admin/users?per_page=1&page=2", &token)
+        .await;
     assert_eq!(status, 200);
     assert_eq!(ids(&page), vec![a.id]);
-    assert_eq!(
-        get(&app, "/api/admin/users?per_page=101", &token).await.1["code"],
-        "invalid_per_page"
+    assert_error(
+        app.get_as("/api/admin/users?per_page=101", &token).await,
+        400,
+        "invalid_per_page",
     );
 
-    let (status, detail) = get(&app, &format!("/api/admin/users/{}", a.id), &token).await;
+    let (status, detail) = app
+        .get_as(&format!("/api/admin/users/{}", a.id), &token)
+        .await;
     assert_eq!(status, 200, "{detail}");
     assert_eq!(detail["mobile"], "13600136000");
     assert!(detail["qq"].is_null());
-    assert_eq!(
-        get(&app, "/api/admin/users/999999", &token).await.1["code"],
-        "user_not_found"
+    assert_error(
+        app.get_as("/api/admin/users/999999", &token).await,
+        404,
+        "user_not_found",
     );
 
     // Not staff: 403; nobody: 401.
     let plain = passport::api::users::issue_token(&app.state, &a).expect("token");
-    assert_eq!(get(&app, "/api/admin/users", &plain).await.0, 403);
+    assert_eq!(app.get_as("/api/admin/users", &plain).await.0, 403);
     assert_eq!(app.get("/api/admin/users").await.status(), 401);
 }
 
@@ -136,55 +94,42 @@ async fn a_locked_account_is_refused_on_every_sign_in_path(backend: Backend) {
     next_minute(&app).await;
     let login_code = code_for(&app, "13600136100", "login").await;
 
-    assert_eq!(
-        post(
-            &app,
+    assert_error(
+        app.post_as(
             &format!("/api/admin/users/{user_id}/lock"),
             &token,
-            json!({"reason": " "})
+            &json!({"reason": " "}),
         )
-        .await
-        .1["code"],
-        "reason_required"
+        .await,
+        400,
+        "reason_required",
     );
-    let (status, body) = post(
-        &app,
-        &format!("/api/admin/users/{user_id}/lock"),
-        &token,
-        json!({"reason": "疑似被盗号"}),
-    )
-    .await;
+    let (status, body) = app
+        .post_as(
+            &format!("/api/admin/users/{user_id}/lock"),
+            &token,
+            &json!({"reason": "疑似被盗号"}),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["user"]["locked"], true);
     assert_eq!(body["user"]["locked_reason"], "疑似被盗号");
 
-    let (status, body) = me(&app, &session).await;
-    assert_eq!(
-        (status.as_u16(), body["code"].as_str()),
-        (401, Some("token_revoked")),
-        "{body}"
-    );
+    let (status, body) = app.me(&session).await;
+    assert_error((status, &body), 401, "token_revoked");
     for (path, answer) in [
-        ("password", password_login(&app, &username).await),
+        ("password", app.login(&username, PASSWORD).await),
         (
             "sms",
-            json_of(
-                app.post_json(
-                    "/api/users/login/sms",
-                    &json!({"mobile": "13600136100", "sms_code": login_code}),
-                )
-                .await,
+            app.post(
+                "/api/users/login/sms",
+                &json!({"mobile": "13600136100", "sms_code": login_code}),
             )
             .await,
         ),
         ("qq", callback(&app, "suoding").await),
     ] {
-        assert_eq!(
-            (answer.0.as_u16(), answer.1["code"].as_str()),
-            (403, Some("account_locked")),
-            "{path}: {}",
-            answer.1
-        );
+        assert_error_in(&answer, 403, "account_locked", format_args!("{path}"));
         assert!(
             answer.1["message"].as_str().unwrap_or("").contains("锁定"),
             "a clear Chinese message: {}",
@@ -192,29 +137,19 @@ async fn a_locked_account_is_refused_on_every_sign_in_path(backend: Backend) {
         );
     }
     // A wrong password on a locked account says only that it is wrong (no lock oracle).
-    let (status, body) = json_of(
-        app.post_json(
-            "/api/users/login",
-            &json!({"account": username, "password": "wrong-password-1"}),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(
-        (status.as_u16(), body["code"].as_str()),
-        (400, Some("invalid_credentials"))
-    );
+    let (status, body) = app.login(&username, "wrong-password-1").await;
+    assert_error((status, &body), 400, "invalid_credentials");
 
-    let (status, body) = post(
-        &app,
-        &format!("/api/admin/users/{user_id}/unlock"),
-        &token,
-        json!({"reason": "核实为本人"}),
-    )
-    .await;
+    let (status, body) = app
+        .post_as(
+            &format!("/api/admin/users/{user_id}/unlock"),
+            &token,
+            &json!({"reason": "核实为本人"}),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["user"]["locked"], false);
-    assert_eq!(password_login(&app, &username).await.0, 200);
+    assert_eq!(app.login(&username, PASSWORD).await.0, 200);
     let (status, body) = callback(&app, "suoding").await;
     assert_eq!(
         (status.as_u16(), body["status"].as_str()),
@@ -224,7 +159,9 @@ async fn a_locked_account_is_refused_on_every_sign_in_path(backend: Backend) {
     assert_eq!(body["user"]["id"], user_id);
 
     // Both actions are in the audit log, found by each filter.
-    let (_, detail) = get(&app, &format!("/api/admin/users/{user_id}"), &token).await;
+    let (_, detail) = app
+        .get_as(&format!("/api/admin/users/{user_id}"), &token)
+        .await;
     let actions: Vec<&str> = detail["audit"]
         .as_array()
         .expect("audit")
@@ -244,7 +181,9 @@ async fn a_locked_account_is_refused_on_every_sign_in_path(backend: Backend) {
         ),
         ("from=2000-01-01T00:00:00Z&action=user.unlock".to_owned(), 1),
     ] {
-        let (status, page) = get(&app, &format!("/api/admin/audit?{query}"), &token).await;
+        let (status, page) = app
+            .get_as(&format!("/api/admin/audit?{query}"), &token)
+            .await;
         assert_eq!(status, 200, "{query}: {page}");
         assert_eq!(page["total"], expected, "{query}: {page}");
         assert_eq!(
@@ -252,7 +191,9 @@ async fn a_locked_account_is_refused_on_every_sign_in_path(backend: Backend) {
             Some(expected as usize)
         );
     }
-    let (_, page) = get(&app, "/api/admin/audit?action=user.lock", &token).await;
+    let (_, page) = app
+        .get_as("/api/admin/audit?action=user.lock", &token)
+        .await;
     assert_eq!(page["items"][0]["reason"], "疑似被盗号");
     assert_eq!(page["items"][0]["actor"]["username"], "guanliyuan");
 }
@@ -264,16 +205,17 @@ async fn staff_force_a_password_reset(backend: Backend) {
     let token = staff(&app).await;
     let user = existing_user(&app, "qiangzhi", "13600136200").await;
     let session = passport::api::users::issue_token(&app.state, &user).expect("token");
-    let (status, body) = post(
-        &app,
-        &format!("/api/admin/users/{}/force-password-reset", user.id),
-        &token,
-        json!({"reason": "密码疑似泄露"}),
-    )
-    .await;
+    let (status, body) = app
+        .post_as(
+            &format!("/api/admin/users/{}/force-password-reset", user.id),
+            &token,
+            &json!({"reason": "密码疑似泄露"}),
+        )
+        .await;
     assert_eq!(status, 202, "{body}");
-    assert_eq!(me(&app, &session).await.1["code"], "token_revoked");
-    eventually(Duration::from_secs(10), "the reset mail", || async {
+    assert_error(app.me(&session).await, 401, "token_revoked");
+    app.drain_jobs().await;
+    assert!(
         app.outbox_mails("qiangzhi@example.com")
             .await
             .iter()
@@ -282,9 +224,9 @@ async fn staff_force_a_password_reset(backend: Backend) {
                     .as_str()
                     .unwrap_or("")
                     .contains("/reset-password?token=")
-            })
-    })
-    .await;
+            }),
+        "the reset mail"
+    );
 
     // No verified email: 409, nothing changes.
     let no_mail = existing_user(&app, "meiyouyouxiang", "13600136201").await;
@@ -295,25 +237,18 @@ async fn staff_force_a_password_reset(backend: Backend) {
     .await
     .expect("no email");
     let session = passport::api::users::issue_token(&app.state, &no_mail).expect("token");
-    let (status, body) = post(
-        &app,
-        &format!("/api/admin/users/{}/force-password-reset", no_mail.id),
-        &token,
-        json!({"reason": "密码疑似泄露"}),
-    )
-    .await;
-    assert_eq!(
-        (status.as_u16(), body["code"].as_str()),
-        (409, Some("no_verified_email")),
-        "{body}"
-    );
-    assert_eq!(me(&app, &session).await.0, 200, "sessions untouched");
-    let (_, page) = get(
-        &app,
-        "/api/admin/audit?action=user.force_password_reset",
-        &token,
-    )
-    .await;
+    let (status, body) = app
+        .post_as(
+            &format!("/api/admin/users/{}/force-password-reset", no_mail.id),
+            &token,
+            &json!({"reason": "密码疑似泄露"}),
+        )
+        .await;
+    assert_error((status, &body), 409, "no_verified_email");
+    assert_eq!(app.me(&session).await.0, 200, "sessions untouched");
+    let (_, page) = app
+        .get_as("/api/admin/audit?action=user.force_password_reset", &token)
+        .await;
     assert_eq!(page["total"], 1, "{page}");
 }
 
@@ -323,22 +258,16 @@ async fn jobs_say_what_they_are_for_without_secrets(backend: Backend) {
     };
     let token = staff(&app).await;
     existing_user(&app, "renwu", "13600136300").await;
-    let (status, _) = json_of(
-        app.post_json(
-            "/api/password-resets",
-            &json!({"email": "renwu@example.com"}),
-        )
-        .await,
-    )
-    .await;
+    let (status, _) = app.request_reset("renwu@example.com").await;
     assert_eq!(status, 202);
     let code = code_for(&app, "13600136300", "login").await;
     // The reset mail too.
-    eventually(Duration::from_secs(10), "the reset mail", || async {
-        !app.outbox_mails("renwu@example.com").await.is_empty()
-    })
-    .await;
-    let (status, page) = get(&app, "/api/admin/jobs?per_page=50", &token).await;
+    app.drain_jobs().await;
+    assert!(
+        !app.outbox_mails("renwu@example.com").await.is_empty(),
+        "the reset mail"
+    );
+    let (status, page) = app.get_as("/api/admin/jobs?per_page=50", &token).await;
     assert_eq!(status, 200, "{page}");
     let subjects: Vec<String> = page["items"]
         .as_array()

@@ -6,8 +6,8 @@ use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, Statement};
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp};
-use crate::qq_login::{PASSWORD, bind_ticket, existing_user, json_of};
+use crate::helpers::{Backend, TestApp, assert_error, json_of};
+use crate::qq_login::{PASSWORD, bind_ticket, existing_user};
 
 pub(crate) const DEV_APP: u64 = passport::config::DEV_CAPTCHA_APP_ID;
 const OTHER_APP: u64 = passport::tencent::sim::captcha::OTHER_APP_ID;
@@ -49,7 +49,7 @@ async fn login(
     if let Some(c) = captcha {
         body["captcha"] = c;
     }
-    json_of(app.post_json("/api/users/login", &body).await).await
+    app.post("/api/users/login", &body).await
 }
 
 /// An SMS code request for the registration of `bind_ticket`.
@@ -63,7 +63,7 @@ async fn sms(
     if let Some(c) = captcha {
         body["captcha"] = c;
     }
-    json_of(app.post_json("/api/sms/codes", &body).await).await
+    app.post("/api/sms/codes", &body).await
 }
 
 async fn sms_jobs(app: &TestApp) -> u64 {
@@ -90,18 +90,6 @@ async fn failures_counted(app: &TestApp) -> i64 {
         .expect("sum")
 }
 
-fn assert_code(result: &(StatusCode, Value), status: u16, code: &str) {
-    assert_eq!(result.0, status, "{}", result.1);
-    assert_eq!(result.1["code"], code, "{}", result.1);
-    assert!(
-        result.1["message"]
-            .as_str()
-            .is_some_and(|m| m.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))),
-        "a Chinese message: {}",
-        result.1
-    );
-}
-
 async fn risk_asks_after_the_first_failure_and_before_the_password(backend: Backend) {
     let Some((app, tencent)) = spawn(backend, "risk").await else {
         return;
@@ -110,16 +98,16 @@ async fn risk_asks_after_the_first_failure_and_before_the_password(backend: Back
 
     // No failure yet: no captcha needed.
     let first = login(&app, "laozhang", "wrong-horse-1", None).await;
-    assert_code(&first, 400, "invalid_credentials");
+    assert_error(&first, 400, "invalid_credentials");
     assert_eq!(failures_counted(&app).await, 1);
 
     // After one failure, even the right password needs a captcha, and no password is tried.
-    assert_code(
+    assert_error(
         &login(&app, "laozhang", PASSWORD, None).await,
         400,
         "captcha_required",
     );
-    assert_code(
+    assert_error(
         &login(&app, "laozhang", "wrong-horse-2", None).await,
         400,
         "captcha_required",
@@ -129,7 +117,7 @@ async fn risk_asks_after_the_first_failure_and_before_the_password(backend: Back
     // A failed captcha (wrong randstr) is refused the same way, before the password.
     let mut forged = ticket(&app, &tencent, DEV_APP).await;
     forged["randstr"] = json!("@wrong1");
-    assert_code(
+    assert_error(
         &login(&app, "laozhang", PASSWORD, Some(forged)).await,
         400,
         "captcha_failed",
@@ -143,7 +131,7 @@ async fn risk_asks_after_the_first_failure_and_before_the_password(backend: Back
 
     // Another client address is the same client here (127.0.0.1), so a fresh account also asks.
     existing_user(&app, "laoli", "13900000002").await;
-    assert_code(
+    assert_error(
         &login(&app, "laoli", PASSWORD, None).await,
         400,
         "captcha_required",
@@ -156,7 +144,7 @@ async fn sms_codes_need_a_captcha_under_risk_and_each_ticket_works_once(backend:
     };
     let qq = bind_ticket(&app, "xiaoming").await;
     let before = sms_jobs(&app).await;
-    assert_code(
+    assert_error(
         &sms(&app, &qq, "13800000001", None).await,
         400,
         "captcha_required",
@@ -173,7 +161,7 @@ async fn sms_codes_need_a_captcha_under_risk_and_each_ticket_works_once(backend:
     assert_eq!(sms_jobs(&app).await, before + 1);
 
     // The same ticket again, for another number: refused, nothing queued.
-    assert_code(
+    assert_error(
         &sms(&app, &qq, "13800000002", Some(solved)).await,
         400,
         "captcha_failed",
@@ -182,21 +170,21 @@ async fn sms_codes_need_a_captcha_under_risk_and_each_ticket_works_once(backend:
 
     // A ticket of another captcha app is refused.
     let foreign = ticket(&app, &tencent, OTHER_APP).await;
-    assert_code(
+    assert_error(
         &sms(&app, &qq, "13800000002", Some(foreign)).await,
         400,
         "captcha_failed",
     );
     // One that was never issued, too.
     let bogus = json!({"ticket": "tr03NotIssuedByTencent", "randstr": "@abc123"});
-    assert_code(
+    assert_error(
         &sms(&app, &qq, "13800000002", Some(bogus)).await,
         400,
         "captcha_failed",
     );
     // And a malformed one never reaches Tencent.
     let malformed = json!({"ticket": "", "randstr": "@abc123"});
-    assert_code(
+    assert_error(
         &sms(&app, &qq, "13800000002", Some(malformed)).await,
         400,
         "captcha_failed",
@@ -209,7 +197,7 @@ async fn always_demands_a_captcha_on_login_and_bind(backend: Backend) {
         return;
     };
     existing_user(&app, "laowang", "13900000003").await;
-    assert_code(
+    assert_error(
         &login(&app, "laowang", PASSWORD, None).await,
         400,
         "captcha_required",
@@ -224,14 +212,10 @@ async fn always_demands_a_captcha_on_login_and_bind(backend: Backend) {
         }
         body
     };
-    let refused = json_of(app.post_json("/api/oauth/qq/bind", &bind(None)).await).await;
-    assert_code(&refused, 400, "captcha_required");
+    let refused = app.post("/api/oauth/qq/bind", &bind(None)).await;
+    assert_error(&refused, 400, "captcha_required");
     let solved = ticket(&app, &tencent, DEV_APP).await;
-    let bound = json_of(
-        app.post_json("/api/oauth/qq/bind", &bind(Some(solved)))
-            .await,
-    )
-    .await;
+    let bound = app.post("/api/oauth/qq/bind", &bind(Some(solved))).await;
     assert_eq!(bound.0, 200, "{}", bound.1);
     assert_eq!(bound.1["status"], "logged_in", "{}", bound.1);
 }
@@ -250,7 +234,7 @@ async fn an_expired_ticket_is_refused(backend: Backend) {
         .await
         .expect("clock");
     assert!(response.status().is_success(), "{}", response.status());
-    assert_code(
+    assert_error(
         &sms(&app, &qq, "13800000005", Some(old)).await,
         400,
         "captcha_failed",
@@ -273,7 +257,7 @@ async fn tencent_down_answers_502_and_tries_no_password(backend: Backend) {
     existing_user(&app, "laosun", "13900000006").await;
     let answer = json!({"ticket": "tr03Something", "randstr": "@abc123"});
     let refused = login(&app, "laosun", "wrong-horse-1", Some(answer)).await;
-    assert_code(&refused, 502, "captcha_unavailable");
+    assert_error(&refused, 502, "captcha_unavailable");
     assert_eq!(failures_counted(&app).await, 0, "no password was tried");
 }
 
@@ -282,7 +266,7 @@ async fn policy_off_asks_for_nothing(backend: Backend) {
         return;
     };
     existing_user(&app, "laozhao", "13900000007").await;
-    assert_code(
+    assert_error(
         &login(&app, "laozhao", "wrong-horse-1", None).await,
         400,
         "invalid_credentials",

@@ -8,83 +8,27 @@ use reqwest::StatusCode;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
 };
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::helpers::{Backend, TestApp, eventually_some};
-use crate::qq_login::{PASSWORD, bind_ticket, json_of, register, sms_code};
+use crate::helpers::{
+    Backend, TestApp, assert_error, assert_error_in, link_token, on_public_https, user,
+};
+use crate::qq_login::{PASSWORD, bind_ticket, register, sms_code};
 
 /// A user with a password and, optionally, a verified email; and their JWT.
-async fn reader(app: &TestApp, username: &str, email: Option<&str>) -> (users::Model, String) {
-    let password = passport::domain::Password::parse(PASSWORD).expect("password");
-    let hash = passport::auth::PasswordHasher::owasp()
-        .hash(&password)
-        .await
-        .expect("hash");
-    let now = chrono::Utc::now();
-    let user = users::ActiveModel {
-        username: Set(username.to_owned()),
-        nickname: Set(format!("读者{username}")),
-        email: Set(email.map(str::to_owned)),
-        avatar: Set(String::new()),
-        password_hash: Set(Some(hash)),
-        token_version: Set(0),
-        is_staff: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("insert user");
-    let token = passport::api::users::issue_token(&app.state, &user).expect("token");
-    (user, token)
-}
-
-pub(crate) async fn change_email(app: &TestApp, jwt: &str, body: &Value) -> (StatusCode, Value) {
-    json_of(
-        app.client
-            .put(app.url("/api/users/me/email"))
-            .bearer_auth(jwt)
-            .json(body)
-            .send()
-            .await
-            .expect("PUT"),
-    )
-    .await
-}
-
-pub(crate) async fn follow(app: &TestApp, token: &str) -> (StatusCode, Value) {
-    json_of(
-        app.post_json("/api/email-verifications", &json!({"token": token}))
-            .await,
-    )
-    .await
-}
-
-/// Wait until `count` mails to `to` sit in the outbox; newest first.
-pub(crate) async fn mails_to(app: &TestApp, to: &str, count: usize) -> Vec<Value> {
-    eventually_some(
-        Duration::from_secs(10),
-        &format!("{count} mail(s) to {to} arrive"),
-        || async {
-            let found = app.outbox_mails(to).await;
-            (found.len() >= count).then_some(found)
-        },
-    )
-    .await
-}
-
-/// The token of the `{path}?token=` link in a mail body.
-pub(crate) fn link_token(body: &str, path: &str) -> String {
-    let start = body
-        .find(&format!("{path}?token="))
-        .expect("a link in the mail")
-        + path.len()
-        + 7;
-    body[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c))
-        .collect()
+pub(crate) async fn reader(
+    app: &TestApp,
+    username: &str,
+    email: Option<&str>,
+) -> (users::Model, String) {
+    let reader = user(username)
+        .nickname(format!("读者{username}"))
+        .email(email)
+        .password(PASSWORD)
+        .create(app)
+        .await;
+    let token = app.token_for(&reader);
+    (reader, token)
 }
 
 async fn email_of(app: &TestApp, id: i64) -> Option<String> {
@@ -105,23 +49,23 @@ async fn a_superseded_link_to_a_strangers_address_is_refused(backend: Backend) {
     let (user, jwt) = reader(&app, "mallory", Some("mallory@example.com")).await;
     let with_password = |email: &str| json!({"email": email, "current_password": PASSWORD});
 
-    let (status, body) = change_email(&app, &jwt, &with_password("stranger@example.com")).await;
+    let (status, body) = app
+        .change_email(&jwt, &with_password("stranger@example.com"))
+        .await;
     assert_eq!(status, 202, "{body}");
-    let stranger_mail = mails_to(&app, "stranger@example.com", 1).await.remove(0);
+    let stranger_mail = app.mails_to("stranger@example.com", 1).await.remove(0);
     let stranger_token = link_token(
         stranger_mail["body"].as_str().expect("body"),
         "/verify-email",
     );
 
-    let (status, body) = change_email(&app, &jwt, &with_password("me@example.com")).await;
+    let (status, body) = app
+        .change_email(&jwt, &with_password("me@example.com"))
+        .await;
     assert_eq!(status, 202, "{body}");
 
-    let (status, body) = follow(&app, &stranger_token).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("email_token_superseded")),
-        "{body}"
-    );
+    let (status, body) = app.verify_email(&stranger_token).await;
+    assert_error((status, &body), 401, "email_token_superseded");
     assert_eq!(
         email_of(&app, user.id).await.as_deref(),
         Some("mallory@example.com"),
@@ -129,7 +73,7 @@ async fn a_superseded_link_to_a_strangers_address_is_refused(backend: Backend) {
     );
 
     // The newest link works once; then it is used.
-    let mine = mails_to(&app, "me@example.com", 1).await.remove(0);
+    let mine = app.mails_to("me@example.com", 1).await.remove(0);
     let my_token = link_token(mine["body"].as_str().expect("body"), "/verify-email");
     assert!(
         mine["body"].as_str().expect("body").contains(&format!(
@@ -137,31 +81,20 @@ async fn a_superseded_link_to_a_strangers_address_is_refused(backend: Backend) {
         )),
         "the link names the address it confirms, for the page to show: {mine}"
     );
-    let (status, body) = follow(&app, &my_token).await;
+    let (status, body) = app.verify_email(&my_token).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["email"], "me@example.com");
-    let (status, body) = follow(&app, &my_token).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("email_token_used")),
-        "{body}"
-    );
+    let (status, body) = app.verify_email(&my_token).await;
+    assert_error((status, &body), 401, "email_token_used");
     // And the stranger's link stays dead after the verified change too.
-    let (status, body) = follow(&app, &stranger_token).await;
+    let (status, body) = app.verify_email(&stranger_token).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     assert_eq!(
         email_of(&app, user.id).await.as_deref(),
         Some("me@example.com")
     );
     // A reset asked for the stranger's address sends nothing there.
-    let (status, _) = json_of(
-        app.post_json(
-            "/api/password-resets",
-            &json!({"email": "stranger@example.com"}),
-        )
-        .await,
-    )
-    .await;
+    let (status, _) = app.request_reset("stranger@example.com").await;
     assert_eq!(status, 202);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(
@@ -177,19 +110,13 @@ async fn the_change_needs_the_current_password_throttled_like_logins(backend: Ba
     };
     let (user, jwt) = reader(&app, "careful", None).await;
 
-    let (status, body) = change_email(&app, &jwt, &json!({"email": "new@example.com"})).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("current_password_required")),
-        "{body}"
-    );
+    let (status, body) = app
+        .change_email(&jwt, &json!({"email": "new@example.com"}))
+        .await;
+    assert_error((status, &body), 400, "current_password_required");
     let wrong = json!({"email": "new@example.com", "current_password": "not-my-password"});
-    let (status, body) = change_email(&app, &jwt, &wrong).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("wrong_password")),
-        "{body}"
-    );
+    let (status, body) = app.change_email(&jwt, &wrong).await;
+    assert_error((status, &body), 400, "wrong_password");
     assert!(
         body["message"]
             .as_str()
@@ -208,18 +135,19 @@ async fn the_change_needs_the_current_password_throttled_like_logins(backend: Ba
     // Five checks per account per window, counted before the (slow) check, as logins are.
     let mut statuses = Vec::new();
     for _ in 0..5 {
-        statuses.push(change_email(&app, &jwt, &wrong).await.0);
+        statuses.push(app.change_email(&jwt, &wrong).await.0);
     }
-    let (status, body) = change_email(
-        &app,
-        &jwt,
-        &json!({"email": "new@example.com", "current_password": PASSWORD}),
-    )
-    .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts")),
-        "after {statuses:?}: {body}"
+    let (status, body) = app
+        .change_email(
+            &jwt,
+            &json!({"email": "new@example.com", "current_password": PASSWORD}),
+        )
+        .await;
+    assert_error_in(
+        (status, &body),
+        429,
+        "too_many_attempts",
+        format_args!("after {statuses:?}"),
     );
     assert!(body["retry_after"].as_u64().unwrap_or(0) > 0, "{body}");
     tokio::time::sleep(Duration::from_millis(1000)).await;
@@ -232,16 +160,16 @@ async fn the_right_password_sends_the_link(backend: Backend) {
         return;
     };
     let (user, jwt) = reader(&app, "honest", None).await;
-    let (status, body) = change_email(
-        &app,
-        &jwt,
-        &json!({"email": "honest@example.com", "current_password": PASSWORD}),
-    )
-    .await;
+    let (status, body) = app
+        .change_email(
+            &jwt,
+            &json!({"email": "honest@example.com", "current_password": PASSWORD}),
+        )
+        .await;
     assert_eq!(status, 202, "{body}");
-    let mail = mails_to(&app, "honest@example.com", 1).await.remove(0);
+    let mail = app.mails_to("honest@example.com", 1).await.remove(0);
     let token = link_token(mail["body"].as_str().expect("body"), "/verify-email");
-    assert_eq!(follow(&app, &token).await.0, 200);
+    assert_eq!(app.verify_email(&token).await.0, 200);
     assert_eq!(
         email_of(&app, user.id).await.as_deref(),
         Some("honest@example.com")
@@ -253,14 +181,14 @@ async fn an_expired_link_is_refused(backend: Backend) {
         return;
     };
     let (user, jwt) = reader(&app, "late", None).await;
-    let (status, _) = change_email(
-        &app,
-        &jwt,
-        &json!({"email": "late@example.com", "current_password": PASSWORD}),
-    )
-    .await;
+    let (status, _) = app
+        .change_email(
+            &jwt,
+            &json!({"email": "late@example.com", "current_password": PASSWORD}),
+        )
+        .await;
     assert_eq!(status, 202);
-    let mail = mails_to(&app, "late@example.com", 1).await.remove(0);
+    let mail = app.mails_to("late@example.com", 1).await.remove(0);
     let token = link_token(mail["body"].as_str().expect("body"), "/verify-email");
     // A day later (the record's own expiry; the signature would still be fresh).
     let record = email_verifications::Entity::find()
@@ -272,12 +200,8 @@ async fn an_expired_link_is_refused(backend: Backend) {
     let mut expired: email_verifications::ActiveModel = record.into();
     expired.expires_at = Set(chrono::Utc::now() - chrono::Duration::seconds(1));
     expired.update(&app.db).await.expect("update");
-    let (status, body) = follow(&app, &token).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("email_token_expired")),
-        "{body}"
-    );
+    let (status, body) = app.verify_email(&token).await;
+    assert_error((status, &body), 401, "email_token_expired");
     assert_eq!(email_of(&app, user.id).await, None);
 }
 
@@ -318,60 +242,46 @@ async fn an_account_without_a_password_needs_a_fresh_qq_login(backend: Backend) 
             eleven_minutes_ago,
         )
         .expect("token");
-    let (status, body) = change_email(&app, &stale, &json!({"email": "qq@example.com"})).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("recent_qq_login_required")),
-        "{body}"
-    );
+    let (status, body) = app
+        .change_email(&stale, &json!({"email": "qq@example.com"}))
+        .await;
+    assert_error((status, &body), 400, "recent_qq_login_required");
     // A password does not stand in for it: the account has none.
-    let (status, _) = change_email(
-        &app,
-        &stale,
-        &json!({"email": "qq@example.com", "current_password": PASSWORD}),
-    )
-    .await;
+    let (status, _) = app
+        .change_email(
+            &stale,
+            &json!({"email": "qq@example.com", "current_password": PASSWORD}),
+        )
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
-    let (status, body) = change_email(&app, &fresh, &json!({"email": "qq@example.com"})).await;
+    let (status, body) = app
+        .change_email(&fresh, &json!({"email": "qq@example.com"}))
+        .await;
     assert_eq!(status, 202, "{body}");
-    let mail = mails_to(&app, "qq@example.com", 1).await.remove(0);
+    let mail = app.mails_to("qq@example.com", 1).await.remove(0);
     let token = link_token(mail["body"].as_str().expect("body"), "/verify-email");
-    assert_eq!(follow(&app, &token).await.0, 200);
+    assert_eq!(app.verify_email(&token).await.0, 200);
 }
 
 /// A verified change tells the old address (when, from where, what to do), and reset links
 /// that went to the old address die.
 async fn a_verified_change_tells_the_old_address(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, |env| {
-        env.insert(
-            "PASSPORT_PUBLIC_BASE_URL".into(),
-            "https://passport.renran.test".into(),
-        );
-    })
-    .await
-    else {
+    let Some(app) = TestApp::spawn_with(backend, on_public_https).await else {
         return;
     };
     let (user, jwt) = reader(&app, "mover", Some("old.home@example.com")).await;
     // A reset link to the old address, still unused when the email changes.
-    json_of(
-        app.post_json(
-            "/api/password-resets",
-            &json!({"email": "old.home@example.com"}),
-        )
-        .await,
-    )
-    .await;
-    let reset = mails_to(&app, "old.home@example.com", 1).await.remove(0);
+    app.request_reset("old.home@example.com").await;
+    let reset = app.mails_to("old.home@example.com", 1).await.remove(0);
     let reset_token = link_token(reset["body"].as_str().expect("body"), "/reset-password");
 
-    let (status, body) = change_email(
-        &app,
-        &jwt,
-        &json!({"email": "new.home@example.com", "current_password": PASSWORD}),
-    )
-    .await;
+    let (status, body) = app
+        .change_email(
+            &jwt,
+            &json!({"email": "new.home@example.com", "current_password": PASSWORD}),
+        )
+        .await;
     assert_eq!(status, 202, "{body}");
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
@@ -379,11 +289,11 @@ async fn a_verified_change_tells_the_old_address(backend: Backend) {
         1,
         "asking is not yet a change: nothing to the old address"
     );
-    let mail = mails_to(&app, "new.home@example.com", 1).await.remove(0);
+    let mail = app.mails_to("new.home@example.com", 1).await.remove(0);
     let token = link_token(mail["body"].as_str().expect("body"), "/verify-email");
-    assert_eq!(follow(&app, &token).await.0, 200);
+    assert_eq!(app.verify_email(&token).await.0, 200);
 
-    let notice = mails_to(&app, "old.home@example.com", 2).await.remove(0);
+    let notice = app.mails_to("old.home@example.com", 2).await.remove(0);
     assert_eq!(notice["subject"], "【荏苒】你的账号邮箱已更换");
     let text = notice["body"].as_str().expect("body");
     assert!(text.contains("北京时间"), "{text}");
@@ -408,18 +318,17 @@ async fn a_verified_change_tells_the_old_address(backend: Backend) {
         Some("new.home@example.com")
     );
 
-    let (status, body) = json_of(
-        app.post_json(
+    let (status, body) = app
+        .post(
             "/api/password-resets/confirm",
             &json!({"token": reset_token, "new_password": "a-new-password-7"}),
         )
-        .await,
-    )
-    .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("reset_token_superseded")),
-        "a reset link mailed to the old address dies with the change: {body}"
+        .await;
+    assert_error_in(
+        (status, &body),
+        401,
+        "reset_token_superseded",
+        "a reset link mailed to the old address dies with the change",
     );
 }
 

@@ -11,7 +11,9 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::helpers::{Backend, TestApp, TestDb, eventually, postgres_admin_execute};
+use crate::helpers::{
+    Backend, TestApp, TestDb, assert_error, eventually, json_of, postgres_admin_execute, user,
+};
 
 /// Every migration the binary knows.
 fn migration_count() -> usize {
@@ -108,20 +110,7 @@ async fn migrating_twice_is_a_no_op(backend: Backend) {
 }
 
 async fn new_user(db: &DatabaseConnection, name: &str) -> users::Model {
-    let now = Utc::now();
-    users::ActiveModel {
-        username: Set(name.to_owned()),
-        nickname: Set(format!("昵称{name}")),
-        avatar: Set(String::new()),
-        token_version: Set(0),
-        is_staff: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .expect("insert user")
+    user(name).insert(db).await
 }
 
 async fn bind(
@@ -221,18 +210,11 @@ async fn usernames_nicknames_mobiles_and_emails_are_unique(backend: Backend) {
     passport::db::migrate_up(&db).await.expect("up");
     let now = Utc::now();
     let user = |username: &str, nickname: &str, mobile: Option<&str>, email: Option<&str>| {
-        users::ActiveModel {
-            username: Set(username.to_owned()),
-            nickname: Set(nickname.to_owned()),
-            mobile: Set(mobile.map(str::to_owned)),
-            email: Set(email.map(str::to_owned)),
-            avatar: Set(String::new()),
-            token_version: Set(0),
-            is_staff: Set(false),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
+        crate::helpers::user(username)
+            .nickname(nickname)
+            .mobile(mobile)
+            .email(email)
+            .at(now)
     };
     user(
         "alice",
@@ -240,6 +222,8 @@ async fn usernames_nicknames_mobiles_and_emails_are_unique(backend: Backend) {
         Some("13800138000"),
         Some("alice@example.com"),
     )
+    .model()
+    .await
     .insert(&db)
     .await
     .expect("first user");
@@ -253,15 +237,19 @@ async fn usernames_nicknames_mobiles_and_emails_are_unique(backend: Backend) {
         ),
     ] {
         assert!(
-            duplicate.insert(&db).await.is_err(),
+            duplicate.model().await.insert(&db).await.is_err(),
             "a duplicate {what} is refused"
         );
     }
     user("bob", "鲍勃", None, None)
+        .model()
+        .await
         .insert(&db)
         .await
         .expect("no mobile, no email");
     user("carol", "卡罗尔", None, None)
+        .model()
+        .await
         .insert(&db)
         .await
         .expect("missing values never collide");
@@ -352,10 +340,8 @@ async fn readiness_fails_while_the_database_is_gone_and_recovers(backend: Backen
         std::fs::rename(&file, to).expect("move the database file away");
     }
 
-    let down = app.get("/readyz").await;
-    assert_eq!(down.status(), 503);
-    let body: serde_json::Value = down.json().await.expect("json");
-    assert_eq!(body["code"], "database_unavailable");
+    let (status, body) = json_of(app.get("/readyz").await).await;
+    assert_error((status, &body), 503, "database_unavailable");
     assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
     assert_eq!(
         app.get("/healthz").await.status(),
@@ -444,11 +430,7 @@ async fn oversized_bodies_are_refused_with_413() {
         .send()
         .await
         .expect("POST");
-    assert_eq!(response.status(), 413);
-    assert_eq!(
-        response.json::<serde_json::Value>().await.expect("json")["code"],
-        "payload_too_large"
-    );
+    assert_error(json_of(response).await, 413, "payload_too_large");
 }
 
 #[tokio::test]

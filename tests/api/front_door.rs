@@ -3,7 +3,7 @@
 //! shape, and `/api` an index pointing at the docs and the spec. No data is involved, so SQLite
 //! alone.
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, assert_error, assert_error_in, json_of};
 
 const INDEX: &str = "<!doctype html><html><head><script type=\"module\" src=\"/assets/app-1.js\"></script></head><body><div id=\"app\"></div></body></html>";
 
@@ -83,10 +83,8 @@ async fn before_make_ui_an_unknown_page_says_so_in_chinese() {
 async fn unknown_api_paths_answer_the_json_error_shape() {
     let (app, _dist) = app_with_dist().await;
     for path in ["/api/nope", "/api/users/nope", "/api/oauth/qq"] {
-        let resp = app.get(path).await;
-        assert_eq!(resp.status(), 404, "{path}");
-        let body: serde_json::Value = resp.json().await.expect("json");
-        assert_eq!(body["code"], "not_found", "{path}: {body}");
+        let (status, body) = json_of(app.get(path).await).await;
+        assert_error_in((status, &body), 404, "not_found", path);
         assert!(
             body["message"].as_str().is_some_and(|m| !m.is_empty()),
             "{path}: {body}"
@@ -99,9 +97,7 @@ async fn unknown_api_paths_answer_the_json_error_shape() {
         .send()
         .await
         .expect("POST");
-    assert_eq!(resp.status(), 404);
-    let body: serde_json::Value = resp.json().await.expect("json");
-    assert_eq!(body["code"], "not_found", "{body}");
+    assert_error(json_of(resp).await, 404, "not_found");
     app.stop().await;
 }
 

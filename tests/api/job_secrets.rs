@@ -8,15 +8,15 @@ use std::time::Duration;
 use passport::accounts::password_reset;
 use passport::auth::crypto::{HashPurpose, TokenField};
 use passport::domain::Email;
-use passport::entities::{sms_codes, users};
+use passport::entities::sms_codes;
 use passport::jobs::{self, JobError, NewJob};
 use reqwest::StatusCode;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, Statement};
+use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 use serde_json::{Value, json};
 
-use crate::email_change::{change_email, follow, link_token, mails_to};
-use crate::helpers::{Backend, TestApp, eventually, eventually_some};
-use crate::qq_login::{PASSWORD, json_of};
+use crate::email_change::reader;
+use crate::helpers::{Backend, TestApp, eventually, eventually_some, link_token};
+use crate::qq_login::PASSWORD;
 use crate::smtp_sink::{SmtpSink, free_port};
 
 /// A `jobs` row as the database holds it.
@@ -79,32 +79,6 @@ fn has_six_digits(text: &str) -> bool {
     chars.windows(6).any(|w| w.iter().all(char::is_ascii_digit))
 }
 
-async fn reader(app: &TestApp, username: &str, email: Option<&str>) -> (users::Model, String) {
-    let password = passport::domain::Password::parse(PASSWORD).expect("password");
-    let hash = passport::auth::PasswordHasher::owasp()
-        .hash(&password)
-        .await
-        .expect("hash");
-    let now = chrono::Utc::now();
-    let user = users::ActiveModel {
-        username: Set(username.to_owned()),
-        nickname: Set(format!("读者{username}")),
-        email: Set(email.map(str::to_owned)),
-        avatar: Set(String::new()),
-        password_hash: Set(Some(hash)),
-        token_version: Set(0),
-        is_staff: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("insert user");
-    let token = passport::api::users::issue_token(&app.state, &user).expect("token");
-    (user, token)
-}
-
 /// While queued: the payload column names only the kind; the code and the links are in the
 /// sealed copy, which opens (with the token key) to the real, working secret.
 async fn queued_codes_and_links_are_sealed(backend: Backend) {
@@ -116,22 +90,15 @@ async fn queued_codes_and_links_are_sealed(backend: Backend) {
     else {
         return;
     };
-    let (status, body) = json_of(
-        app.post_json(
-            "/api/sms/codes",
-            &json!({"mobile": "13800138333", "purpose": "signup"}),
-        )
-        .await,
-    )
-    .await;
+    let (status, body) = app.ask_sms_code("13800138333", "signup").await;
     assert_eq!(status, 202, "{body}");
     let (_, jwt) = reader(&app, "sealer", None).await;
-    let (status, body) = change_email(
-        &app,
-        &jwt,
-        &json!({"email": "sealed@example.com", "current_password": PASSWORD}),
-    )
-    .await;
+    let (status, body) = app
+        .change_email(
+            &jwt,
+            &json!({"email": "sealed@example.com", "current_password": PASSWORD}),
+        )
+        .await;
     assert_eq!(status, 202, "{body}");
     reader(&app, "resetter", Some("resetter@example.com")).await;
     // The `password_reset_request` job's own work (no worker runs here).
@@ -177,18 +144,16 @@ async fn queued_codes_and_links_are_sealed(backend: Backend) {
     ));
     let verify = open(&app, &queued[1]);
     let token = link_token(verify["text"].as_str().expect("text"), "/verify-email");
-    let (status, body) = follow(&app, &token).await;
+    let (status, body) = app.verify_email(&token).await;
     assert_eq!(status, 200, "{body}");
     let reset = open(&app, &queued[2]);
     let token = link_token(reset["text"].as_str().expect("text"), "/reset-password");
-    let (status, body) = json_of(
-        app.post_json(
+    let (status, body) = app
+        .post(
             "/api/password-resets/confirm",
             &json!({"token": token, "new_password": "sealed-and-sent-5"}),
         )
-        .await,
-    )
-    .await;
+        .await;
     assert_eq!(status, 204, "{body}");
 
     // Another job's key does not open it: a sealed payload cannot be moved between rows.
@@ -205,19 +170,9 @@ async fn delivered_secrets_are_gone_from_the_jobs_table(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
     };
-    let (status, _) = json_of(
-        app.post_json(
-            "/api/sms/codes",
-            &json!({"mobile": "13800138444", "purpose": "signup"}),
-        )
-        .await,
-    )
-    .await;
+    let (status, _) = app.ask_sms_code("13800138444", "signup").await;
     assert_eq!(status, 202);
-    let code = eventually_some(Duration::from_secs(10), "the SMS arrives", || {
-        app.outbox_sms_code("13800138444")
-    })
-    .await;
+    let code = app.sms_code_to("13800138444").await;
     let sms = app.outbox_messages("sms", "13800138444").await.remove(0);
     assert!(
         sms["body"]
@@ -228,34 +183,27 @@ async fn delivered_secrets_are_gone_from_the_jobs_table(backend: Backend) {
     );
 
     reader(&app, "gone", Some("gone@example.com")).await;
-    json_of(
-        app.post_json(
-            "/api/password-resets",
-            &json!({"email": "gone@example.com"}),
-        )
-        .await,
-    )
-    .await;
-    let reset = mails_to(&app, "gone@example.com", 1).await.remove(0);
+    app.request_reset("gone@example.com").await;
+    let reset = app.mails_to("gone@example.com", 1).await.remove(0);
     assert_eq!(reset["subject"], "【荏苒】重置密码");
     let reset_token = link_token(reset["body"].as_str().expect("body"), "/reset-password");
 
     let (_, jwt) = reader(&app, "mover", None).await;
-    change_email(
-        &app,
+    app.change_email(
         &jwt,
         &json!({"email": "moved@example.com", "current_password": PASSWORD}),
     )
     .await;
-    let verify = mails_to(&app, "moved@example.com", 1).await.remove(0);
+    let verify = app.mails_to("moved@example.com", 1).await.remove(0);
     assert_eq!(verify["subject"], "【荏苒】验证你的邮箱");
     let verify_token = link_token(verify["body"].as_str().expect("body"), "/verify-email");
 
-    eventually(Duration::from_secs(10), "every job completed", || async {
-        let all = raw_jobs(&app).await;
-        all.len() == 4 && all.iter().all(|j| j.state == "completed")
-    })
-    .await;
+    app.drain_jobs().await;
+    let all = raw_jobs(&app).await;
+    assert!(
+        all.len() == 4 && all.iter().all(|j| j.state == "completed"),
+        "every job completed: {all:?}"
+    );
     for job in raw_jobs(&app).await {
         assert_eq!(job.sealed_payload, None, "cleared on completion: {job:?}");
         let text = job.all_text();
@@ -282,10 +230,12 @@ async fn a_discarded_secret_job_is_cleared(backend: Backend) {
     .expect("enqueue")
     .id()
     .expect("created");
-    eventually(Duration::from_secs(10), "the job is discarded", || async {
-        jobs::get(&app.db, id).await.expect("job").state == "discarded"
-    })
-    .await;
+    app.drain_jobs().await;
+    assert_eq!(
+        jobs::get(&app.db, id).await.expect("job").state,
+        "discarded",
+        "the job is discarded"
+    );
     let job = raw_jobs(&app).await.remove(0);
     assert_eq!(job.sealed_payload, None, "cleared on discard: {job:?}");
     assert!(!job.all_text().contains("654321"), "{job:?}");
@@ -321,14 +271,7 @@ async fn a_retried_mail_sends_the_same_link(backend: Backend) {
         return;
     };
     reader(&app, "patient", Some("patient@example.com")).await;
-    json_of(
-        app.post_json(
-            "/api/password-resets",
-            &json!({"email": "patient@example.com"}),
-        )
-        .await,
-    )
-    .await;
+    app.request_reset("patient@example.com").await;
     let failing = eventually_some(Duration::from_secs(15), "a failed attempt", || async {
         raw_jobs(&app)
             .await
@@ -359,14 +302,12 @@ async fn a_retried_mail_sends_the_same_link(backend: Backend) {
             .any(|j| j.kind == "mail" && j.state == "completed" && j.sealed_payload.is_none())
     })
     .await;
-    let (status, body) = json_of(
-        app.post_json(
+    let (status, body) = app
+        .post(
             "/api/password-resets/confirm",
             &json!({"token": sealed_link, "new_password": "patience-pays-3"}),
         )
-        .await,
-    )
-    .await;
+        .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
 }
 

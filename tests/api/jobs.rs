@@ -427,12 +427,8 @@ async fn a_mail_arrives_over_smtp_with_recipient_subject_and_body(backend: Backe
         .await
         .expect("enqueue"),
     );
-    eventually(
-        Duration::from_secs(10),
-        "the mail reaches the sink",
-        || async { sink.count() == 1 },
-    )
-    .await;
+    app.drain_jobs().await;
+    assert_eq!(sink.count(), 1, "the mail reaches the sink");
     let got = &sink.messages()[0];
     assert_eq!(got.to, vec!["reader@example.com".to_string()]);
     assert!(got.from.contains("no-reply@renran.test"), "{}", got.from);
@@ -451,10 +447,12 @@ async fn a_mail_arrives_over_smtp_with_recipient_subject_and_body(backend: Backe
         "{}",
         got.data
     );
-    eventually(Duration::from_secs(5), "the job is completed", || async {
-        row(&app.db, id).await.state == "completed"
-    })
-    .await;
+    app.drain_jobs().await;
+    assert_eq!(
+        row(&app.db, id).await.state,
+        "completed",
+        "the job is completed"
+    );
     assert!(
         jobs::is_delivered(&app.db, "reset-42")
             .await
@@ -552,12 +550,12 @@ async fn a_permanently_refused_mail_is_discarded_after_max_attempts(backend: Bac
     assert_eq!(dead.attempt, 3);
     let error = dead.last_error.expect("error kept");
     assert!(error.contains("550"), "{error}");
-    eventually(
-        Duration::from_secs(5),
-        "the good mail still goes out",
-        || async { row(&app.db, good).await.state == "completed" },
-    )
-    .await;
+    app.drain_jobs().await;
+    assert_eq!(
+        row(&app.db, good).await.state,
+        "completed",
+        "the good mail still goes out"
+    );
     assert_eq!(sink.count(), 1);
     assert_eq!(
         sink.messages()[0].to,
@@ -585,10 +583,8 @@ async fn a_panicking_mailer_is_restarted_and_the_next_mails_arrive(backend: Back
             .await
             .expect("enqueue");
     }
-    eventually(Duration::from_secs(10), "the next mails arrive", || async {
-        sink.count() == 5
-    })
-    .await;
+    app.drain_jobs().await;
+    assert_eq!(sink.count(), 5, "the next mails arrive");
 }
 
 async fn a_slow_smtp_server_does_not_cost_the_lease(backend: Backend) {
@@ -609,12 +605,12 @@ async fn a_slow_smtp_server_does_not_cost_the_lease(backend: Backend) {
             .await
             .expect("enqueue"),
     );
-    eventually(
-        Duration::from_secs(10),
-        "the slow mail is completed",
-        || async { row(&app.db, id).await.state == "completed" },
-    )
-    .await;
+    app.drain_jobs().await;
+    assert_eq!(
+        row(&app.db, id).await.state,
+        "completed",
+        "the slow mail is completed"
+    );
     // Long enough for a second copy, had the lease run out while the first was being sent.
     tokio::time::sleep(Duration::from_millis(2000)).await;
     assert_eq!(sink.count(), 1, "sent once: the running job kept its lease");
@@ -720,24 +716,20 @@ async fn mail_and_sms_land_in_the_dev_outbox_newest_first(backend: Backend) {
     )
     .await
     .expect("enqueue");
-    eventually(
-        Duration::from_secs(10),
-        "the mail is in the outbox",
-        || async { outbox_json(&app).await.len() == 1 },
-    )
-    .await;
+    app.drain_jobs().await;
+    assert_eq!(
+        outbox_json(&app).await.len(),
+        1,
+        "the mail is in the outbox"
+    );
     jobs::enqueue(
         &app.db,
         NewJob::sms(Sms::verification_code("13800138000", "246810", 5)),
     )
     .await
     .expect("enqueue");
-    eventually(
-        Duration::from_secs(10),
-        "the SMS is in the outbox",
-        || async { outbox_json(&app).await.len() == 2 },
-    )
-    .await;
+    app.drain_jobs().await;
+    assert_eq!(outbox_json(&app).await.len(), 2, "the SMS is in the outbox");
     let messages = outbox_json(&app).await;
     assert_eq!(messages[0]["kind"], "sms");
     assert_eq!(messages[0]["to"], "13800138000");

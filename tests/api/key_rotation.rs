@@ -17,8 +17,8 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::helpers::{Backend, TestApp, eventually_some};
-use crate::qq_login::{PASSWORD, bind_ticket, callback, json_of};
+use crate::helpers::{Backend, TestApp, eventually_some, json_of, user};
+use crate::qq_login::{PASSWORD, bind_ticket, callback};
 use crate::refresher::{bound, refreshing_app_env, reload, set_expiry};
 
 const KEY_ONE: &str = "1111111111111111111111111111111111111111111111111111111111111111";
@@ -161,27 +161,12 @@ async fn rotating_keys_keeps_logins_and_refreshes_working_and_moves_every_row(ba
     );
 
     // A ticket from before binds; the new binding holds the old key's ciphertexts.
-    passport::entities::users::ActiveModel {
-        username: Set("rot_bind".into()),
-        nickname: Set("绑定者".into()),
-        mobile: Set(Some("13800001003".into())),
-        email: Set(None),
-        avatar: Set(String::new()),
-        password_hash: Set(Some(
-            passport::auth::PasswordHasher::owasp()
-                .hash(&passport::domain::Password::parse(PASSWORD).expect("password"))
-                .await
-                .expect("hash"),
-        )),
-        token_version: Set(0),
-        is_staff: Set(false),
-        created_at: Set(chrono::Utc::now()),
-        updated_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    }
-    .insert(&after.db)
-    .await
-    .expect("user");
+    user("rot_bind")
+        .nickname("绑定者")
+        .mobile(Some("13800001003"))
+        .password(PASSWORD)
+        .create(&after)
+        .await;
     let (status, body) = json_of(
         after
             .post_json(

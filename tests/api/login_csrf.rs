@@ -2,10 +2,9 @@
 //! browser that asked for it (its `passport_qq_login` cookie), and only once.
 
 use passport::entities::{pending_qq_identities, used_login_states};
-use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, assert_error, assert_error_in, on_public_https};
 use crate::qq_login::{start_login, start_login_in};
 
 async fn pending_count(app: &TestApp) -> u64 {
@@ -61,14 +60,7 @@ async fn the_authorize_answer_sets_an_http_only_lax_cookie_scoped_to_the_qq_logi
 
 #[tokio::test]
 async fn the_login_cookie_is_secure_outside_local_http() {
-    let Some(app) = TestApp::spawn_with(Backend::Sqlite, |env| {
-        env.insert(
-            "PASSPORT_PUBLIC_BASE_URL".into(),
-            "https://passport.renran.test".into(),
-        );
-    })
-    .await
-    else {
+    let Some(app) = TestApp::spawn_with(Backend::Sqlite, on_public_https).await else {
         return;
     };
     let response = app.get("/api/oauth/qq/authorize-url").await;
@@ -95,10 +87,11 @@ async fn a_state_without_its_browsers_cookie_is_refused(backend: Backend) {
         Some("other=1"),
     ] {
         let (status, body) = attackers.finish_with_cookie(&app, &code, cookie).await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (StatusCode::BAD_REQUEST, Some("state_not_this_browser")),
-            "cookie {cookie:?}: {body}"
+        assert_error_in(
+            (status, &body),
+            400,
+            "state_not_this_browser",
+            format_args!("cookie {cookie:?}"),
         );
         assert!(
             body["message"]
@@ -128,11 +121,7 @@ async fn a_replayed_state_is_refused(backend: Backend) {
     // The same state (same browser, even) with a second, valid code.
     let second_code = app.sim_code("replay").await;
     let (status, body) = login.finish(&app, &second_code).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("state_used")),
-        "{body}"
-    );
+    assert_error((status, &body), 400, "state_used");
     assert_eq!(pending_count(&app).await, 1, "only the first login");
     // Also when both race.
     let racing = start_login(&app, "/").await;

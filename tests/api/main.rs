@@ -5,6 +5,12 @@
 #[macro_use]
 mod helpers;
 
+// Shared with the other test targets (see tests/support/).
+#[path = "../support/python_signer.rs"]
+mod python_signer;
+#[path = "../support/smtp_sink.rs"]
+mod smtp_sink;
+
 mod accounts;
 mod admin;
 mod admin_audit;
@@ -20,21 +26,16 @@ mod captcha;
 mod email_change;
 mod foundation;
 mod front_door;
-mod itsdangerous;
 mod job_secrets;
 mod jobs;
 mod key_rotation;
 mod login_csrf;
 mod notices;
 mod password_reset;
-mod qq_client;
 mod qq_login;
-mod qq_sim;
 mod refresher;
 mod robustness;
 mod shutdown;
-mod smtp_sink;
-mod tencent_sim;
 mod tencent_sms;
 mod throttles;
 mod web;

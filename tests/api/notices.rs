@@ -9,9 +9,8 @@ use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
-use crate::email_change::{link_token, mails_to};
-use crate::helpers::{Backend, TestApp};
-use crate::qq_login::{PASSWORD, bind_ticket, existing_user, json_of, register, sms_code};
+use crate::helpers::{Backend, TestApp, link_token};
+use crate::qq_login::{PASSWORD, bind_ticket, existing_user, register, sms_code};
 
 fn assert_when_where_what(text: &str) {
     assert!(text.contains("北京时间 UTC+8"), "when, zone named: {text}");
@@ -25,14 +24,12 @@ fn assert_when_where_what(text: &str) {
 /// Bind `username`'s account to the simulator's `sim_user`; the session token.
 async fn bind(app: &TestApp, username: &str, sim_user: &str) -> String {
     let ticket = bind_ticket(app, sim_user).await;
-    let (status, body) = json_of(
-        app.post_json(
+    let (status, body) = app
+        .post(
             "/api/oauth/qq/bind",
             &json!({"bind_ticket": ticket, "account": username, "password": PASSWORD}),
         )
-        .await,
-    )
-    .await;
+        .await;
     assert_eq!(status, 200, "{body}");
     body["token"].as_str().expect("token").to_owned()
 }
@@ -57,7 +54,7 @@ async fn binding_a_qq_identity_tells_the_owner(backend: Backend) {
     };
     existing_user(&app, "zhaoliu", "13000130001").await;
     bind(&app, "zhaoliu", "zhaoliu_qq").await;
-    let notice = mails_to(&app, "zhaoliu@example.com", 1).await.remove(0);
+    let notice = app.mails_to("zhaoliu@example.com", 1).await.remove(0);
     assert_eq!(notice["subject"], "【荏苒】你的账号绑定了 QQ");
     let text = notice["body"].as_str().expect("body");
     assert_when_where_what(text);
@@ -94,7 +91,7 @@ async fn unbinding_by_the_owner_tells_the_owner(backend: Backend) {
     };
     existing_user(&app, "sunqi", "13000130002").await;
     let token = bind(&app, "sunqi", "sunqi_qq").await;
-    mails_to(&app, "sunqi@example.com", 1).await;
+    app.mails_to("sunqi@example.com", 1).await;
     let response = app
         .client
         .delete(app.url("/api/users/me/bindings/qq"))
@@ -103,7 +100,7 @@ async fn unbinding_by_the_owner_tells_the_owner(backend: Backend) {
         .await
         .expect("DELETE");
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    let notice = mails_to(&app, "sunqi@example.com", 2).await.remove(0);
+    let notice = app.mails_to("sunqi@example.com", 2).await.remove(0);
     assert_eq!(notice["subject"], "【荏苒】你的账号解除了 QQ 绑定");
     let text = notice["body"].as_str().expect("body");
     assert_when_where_what(text);
@@ -116,7 +113,7 @@ async fn unbinding_by_staff_tells_the_owner_the_reason(backend: Backend) {
     };
     let owner = existing_user(&app, "zhouba", "13000130003").await;
     bind(&app, "zhouba", "zhouba_qq").await;
-    mails_to(&app, "zhouba@example.com", 1).await;
+    app.mails_to("zhouba@example.com", 1).await;
     let binding = qq_bindings::Entity::find()
         .filter(qq_bindings::Column::UserId.eq(owner.id))
         .one(&app.db)
@@ -140,7 +137,7 @@ async fn unbinding_by_staff_tells_the_owner_the_reason(backend: Backend) {
         .await
         .expect("DELETE");
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    let notice = mails_to(&app, "zhouba@example.com", 2).await.remove(0);
+    let notice = app.mails_to("zhouba@example.com", 2).await.remove(0);
     assert_eq!(notice["subject"], "【荏苒】工作人员解除了你的 QQ 绑定");
     let text = notice["body"].as_str().expect("body");
     assert!(
@@ -165,27 +162,18 @@ async fn a_password_change_notice_says_when_and_from_where(backend: Backend) {
         return;
     };
     existing_user(&app, "wujiu", "13000130005").await;
-    let (status, _) = json_of(
-        app.post_json(
-            "/api/password-resets",
-            &json!({"email": "wujiu@example.com"}),
-        )
-        .await,
-    )
-    .await;
+    let (status, _) = app.request_reset("wujiu@example.com").await;
     assert_eq!(status, 202);
-    let mail = mails_to(&app, "wujiu@example.com", 1).await.remove(0);
+    let mail = app.mails_to("wujiu@example.com", 1).await.remove(0);
     let token = link_token(mail["body"].as_str().expect("body"), "/reset-password");
-    let (status, body) = json_of(
-        app.post_json(
+    let (status, body) = app
+        .post(
             "/api/password-resets/confirm",
             &json!({"token": token, "new_password": "another-pass-8"}),
         )
-        .await,
-    )
-    .await;
+        .await;
     assert_eq!(status, 204, "{body}");
-    let notice = mails_to(&app, "wujiu@example.com", 2).await.remove(0);
+    let notice = app.mails_to("wujiu@example.com", 2).await.remove(0);
     assert_eq!(notice["subject"], "【荏苒】你的密码已修改");
     assert_when_where_what(notice["body"].as_str().expect("body"));
 }

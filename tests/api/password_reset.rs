@@ -6,118 +6,31 @@ use std::time::Duration;
 use passport::auth::{Purpose, TimedSerializer};
 use passport::config::DEV_SECRET_KEY;
 use passport::entities::{password_resets, users};
-use reqwest::StatusCode;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
 };
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, eventually_some};
+use crate::helpers::{Backend, TestApp, assert_error, json_of, link_token, on_public_https, user};
 
 const OLD_PASSWORD: &str = "old-password-1";
 const NEW_PASSWORD: &str = "brand-new-pass-2";
 
-async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
-    let status = response.status();
-    (
-        status,
-        response.json::<Value>().await.unwrap_or(Value::Null),
-    )
-}
-
 async fn user_with_email(app: &TestApp, username: &str, email: Option<&str>) -> users::Model {
-    let password = passport::domain::Password::parse(OLD_PASSWORD).expect("password");
-    let hash = passport::auth::PasswordHasher::owasp()
-        .hash(&password)
+    user(username)
+        .nickname(format!("读者{username}"))
+        .email(email)
+        .password(OLD_PASSWORD)
+        .create(app)
         .await
-        .expect("hash");
-    let now = chrono::Utc::now();
-    users::ActiveModel {
-        username: Set(username.to_owned()),
-        nickname: Set(format!("读者{username}")),
-        email: Set(email.map(str::to_owned)),
-        avatar: Set(String::new()),
-        password_hash: Set(Some(hash)),
-        token_version: Set(0),
-        is_staff: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("insert user")
-}
-
-async fn ask_reset(app: &TestApp, email: &str) -> (StatusCode, Value) {
-    json_of(
-        app.post_json("/api/password-resets", &json!({"email": email}))
-            .await,
-    )
-    .await
-}
-
-async fn confirm(app: &TestApp, token: &str, password: &str) -> (StatusCode, Value) {
-    json_of(
-        app.post_json(
-            "/api/password-resets/confirm",
-            &json!({"token": token, "new_password": password}),
-        )
-        .await,
-    )
-    .await
-}
-
-async fn login(app: &TestApp, account: &str, password: &str) -> (StatusCode, Value) {
-    json_of(
-        app.post_json(
-            "/api/users/login",
-            &json!({"account": account, "password": password}),
-        )
-        .await,
-    )
-    .await
-}
-
-/// Wait until `count` mails to `to` sit in the outbox; newest first.
-async fn mails_to(app: &TestApp, to: &str, count: usize) -> Vec<Value> {
-    eventually_some(
-        Duration::from_secs(10),
-        &format!("{count} mail(s) to {to} arrive"),
-        || async {
-            let found = app.outbox_mails(to).await;
-            (found.len() >= count).then_some(found)
-        },
-    )
-    .await
-}
-
-/// The token of the `/{path}?token=` link in a mail body.
-fn link_token(body: &str, path: &str) -> String {
-    let start = body
-        .find(&format!("{path}?token="))
-        .expect("a link in the mail")
-        + path.len()
-        + 7;
-    body[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c))
-        .collect()
 }
 
 async fn the_whole_reset_journey(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, |env| {
-        env.insert(
-            "PASSPORT_PUBLIC_BASE_URL".into(),
-            "https://passport.renran.test".into(),
-        );
-    })
-    .await
-    else {
+    let Some(app) = TestApp::spawn_with(backend, on_public_https).await else {
         return;
     };
     user_with_email(&app, "reader1", Some("reader1@example.com")).await;
-    let (_, body) = login(&app, "reader1", OLD_PASSWORD).await;
+    let (_, body) = app.login("reader1", OLD_PASSWORD).await;
     let old_jwt = body["token"].as_str().expect("token").to_owned();
 
     // A forged Host header never reaches the mail.
@@ -132,7 +45,7 @@ async fn the_whole_reset_journey(backend: Backend) {
     let (status, accepted) = json_of(response).await;
     assert_eq!(status, 202, "{accepted}");
 
-    let mail = mails_to(&app, "reader1@example.com", 1).await.remove(0);
+    let mail = app.mails_to("reader1@example.com", 1).await.remove(0);
     assert_eq!(mail["kind"], "mail");
     assert_eq!(mail["subject"], "【荏苒】重置密码");
     let text = mail["body"].as_str().expect("body");
@@ -163,10 +76,10 @@ async fn the_whole_reset_journey(backend: Backend) {
         .expect("record");
     assert!(record.used_at.is_none(), "GET consumed nothing");
 
-    let (status, body) = confirm(&app, &token, NEW_PASSWORD).await;
+    let (status, body) = app.confirm_reset(&token, NEW_PASSWORD).await;
     assert_eq!(status, 204, "{body}");
-    assert_eq!(login(&app, "reader1", NEW_PASSWORD).await.0, 200);
-    assert_eq!(login(&app, "reader1", OLD_PASSWORD).await.0, 400);
+    assert_eq!(app.login("reader1", NEW_PASSWORD).await.0, 200);
+    assert_eq!(app.login("reader1", OLD_PASSWORD).await.0, 400);
     let (status, body) = json_of(
         app.client
             .get(app.url("/api/users/me"))
@@ -176,38 +89,30 @@ async fn the_whole_reset_journey(backend: Backend) {
             .expect("GET"),
     )
     .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("token_revoked")),
-        "{body}"
-    );
+    assert_error((status, &body), 401, "token_revoked");
 
-    let notices = mails_to(&app, "reader1@example.com", 2).await;
+    let notices = app.mails_to("reader1@example.com", 2).await;
     assert_eq!(notices[0]["subject"], "【荏苒】你的密码已修改");
 
     // Used twice: refused, password unchanged.
-    let (status, body) = confirm(&app, &token, "yet-another-pass-3").await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("reset_token_used")),
-        "{body}"
-    );
-    assert_eq!(login(&app, "reader1", NEW_PASSWORD).await.0, 200);
+    let (status, body) = app.confirm_reset(&token, "yet-another-pass-3").await;
+    assert_error((status, &body), 401, "reset_token_used");
+    assert_eq!(app.login("reader1", NEW_PASSWORD).await.0, 200);
 }
 
 async fn tokens_are_compatible_with_python_itsdangerous(backend: Backend) {
-    if !crate::itsdangerous::helper_available() {
+    if !crate::python_signer::helper_available() {
         return;
     }
     let Some(app) = TestApp::spawn(backend).await else {
         return;
     };
     user_with_email(&app, "pyreader", Some("py@example.com")).await;
-    assert_eq!(ask_reset(&app, "py@example.com").await.0, 202);
-    let mail = mails_to(&app, "py@example.com", 1).await.remove(0);
+    assert_eq!(app.request_reset("py@example.com").await.0, 202);
+    let mail = app.mails_to("py@example.com", 1).await.remove(0);
     let token = link_token(mail["body"].as_str().expect("body"), "/reset-password");
 
-    let loaded = crate::itsdangerous::run_helper(
+    let loaded = crate::python_signer::run_helper(
         &[
             "loads",
             "--secret",
@@ -227,7 +132,7 @@ async fn tokens_are_compatible_with_python_itsdangerous(backend: Backend) {
     );
 
     // The same payload signed by Python is accepted by the confirm endpoint.
-    let python_token = crate::itsdangerous::run_helper(
+    let python_token = crate::python_signer::run_helper(
         &[
             "dumps",
             "--secret",
@@ -241,9 +146,9 @@ async fn tokens_are_compatible_with_python_itsdangerous(backend: Backend) {
         .expect("token")
         .to_owned();
     assert_ne!(python_token, token);
-    let (status, body) = confirm(&app, &python_token, NEW_PASSWORD).await;
+    let (status, body) = app.confirm_reset(&python_token, NEW_PASSWORD).await;
     assert_eq!(status, 204, "{body}");
-    assert_eq!(login(&app, "pyreader", NEW_PASSWORD).await.0, 200);
+    assert_eq!(app.login("pyreader", NEW_PASSWORD).await.0, 200);
 }
 
 async fn bad_reset_links_are_refused_and_change_nothing(backend: Backend) {
@@ -251,9 +156,9 @@ async fn bad_reset_links_are_refused_and_change_nothing(backend: Backend) {
         return;
     };
     user_with_email(&app, "reader2", Some("reader2@example.com")).await;
-    assert_eq!(ask_reset(&app, "reader2@example.com").await.0, 202);
+    assert_eq!(app.request_reset("reader2@example.com").await.0, 202);
     let first = link_token(
-        mails_to(&app, "reader2@example.com", 1).await[0]["body"]
+        app.mails_to("reader2@example.com", 1).await[0]["body"]
             .as_str()
             .expect("body"),
         "/reset-password",
@@ -269,12 +174,8 @@ async fn bad_reset_links_are_refused_and_change_nothing(backend: Backend) {
             'A'
         },
     );
-    let (status, body) = confirm(&app, &tampered, NEW_PASSWORD).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("reset_token_invalid")),
-        "{body}"
-    );
+    let (status, body) = app.confirm_reset(&tampered, NEW_PASSWORD).await;
+    assert_error((status, &body), 401, "reset_token_invalid");
     let signer = TimedSerializer::for_purpose(DEV_SECRET_KEY, Purpose::PasswordReset);
     let payload: Value = signer
         .loads(&first, Duration::from_secs(1800))
@@ -282,46 +183,30 @@ async fn bad_reset_links_are_refused_and_change_nothing(backend: Backend) {
     let as_ticket = TimedSerializer::for_purpose(DEV_SECRET_KEY, Purpose::BindTicket)
         .dumps(&payload)
         .expect("dumps");
-    let (status, body) = confirm(&app, &as_ticket, NEW_PASSWORD).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("reset_token_invalid")),
-        "{body}"
-    );
-    let (status, body) = confirm(&app, &first, "short").await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("invalid_password")),
-        "{body}"
-    );
+    let (status, body) = app.confirm_reset(&as_ticket, NEW_PASSWORD).await;
+    assert_error((status, &body), 401, "reset_token_invalid");
+    let (status, body) = app.confirm_reset(&first, "short").await;
+    assert_error((status, &body), 400, "invalid_password");
 
     // Expired: the same payload, signed 31 minutes ago.
     let now = chrono::Utc::now().timestamp() as u64;
     let expired = signer.dumps_at(&payload, now - 31 * 60).expect("dumps");
-    let (status, body) = confirm(&app, &expired, NEW_PASSWORD).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("reset_token_expired")),
-        "{body}"
-    );
+    let (status, body) = app.confirm_reset(&expired, NEW_PASSWORD).await;
+    assert_error((status, &body), 401, "reset_token_expired");
 
     // A newer link voids the older one.
-    assert_eq!(ask_reset(&app, "reader2@example.com").await.0, 202);
+    assert_eq!(app.request_reset("reader2@example.com").await.0, 202);
     let second = link_token(
-        mails_to(&app, "reader2@example.com", 2).await[0]["body"]
+        app.mails_to("reader2@example.com", 2).await[0]["body"]
             .as_str()
             .expect("body"),
         "/reset-password",
     );
     assert_ne!(first, second);
-    let (status, body) = confirm(&app, &first, NEW_PASSWORD).await;
+    let (status, body) = app.confirm_reset(&first, NEW_PASSWORD).await;
+    assert_error((status, &body), 401, "reset_token_superseded");
     assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("reset_token_superseded")),
-        "{body}"
-    );
-    assert_eq!(
-        login(&app, "reader2", OLD_PASSWORD).await.0,
+        app.login("reader2", OLD_PASSWORD).await.0,
         200,
         "nothing changed so far"
     );
@@ -340,13 +225,9 @@ async fn bad_reset_links_are_refused_and_change_nothing(backend: Backend) {
     let mut active: users::ActiveModel = user.into();
     active.password_hash = Set(Some(other));
     active.update(&app.db).await.expect("update");
-    let (status, body) = confirm(&app, &second, NEW_PASSWORD).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("reset_token_invalid")),
-        "{body}"
-    );
-    assert_eq!(login(&app, "reader2", "changed-elsewhere-4").await.0, 200);
+    let (status, body) = app.confirm_reset(&second, NEW_PASSWORD).await;
+    assert_error((status, &body), 401, "reset_token_invalid");
+    assert_eq!(app.login("reader2", "changed-elsewhere-4").await.0, 200);
     assert_eq!(
         password_resets::Entity::find()
             .filter(password_resets::Column::UsedAt.is_not_null())
@@ -362,26 +243,22 @@ async fn unknown_and_throttled_addresses_get_202_and_no_mail(backend: Backend) {
         return;
     };
     user_with_email(&app, "reader3", Some("reader3@example.com")).await;
-    let (status, unknown) = ask_reset(&app, "nobody@example.com").await;
+    let (status, unknown) = app.request_reset("nobody@example.com").await;
     assert_eq!(status, 202);
-    let (status, known) = ask_reset(&app, "reader3@example.com").await;
+    let (status, known) = app.request_reset("reader3@example.com").await;
     assert_eq!(status, 202);
     assert_eq!(
         unknown, known,
         "the same body whether or not the account exists"
     );
-    let (status, body) = ask_reset(&app, "not-an-email").await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("invalid_email")),
-        "{body}"
-    );
+    let (status, body) = app.request_reset("not-an-email").await;
+    assert_error((status, &body), 400, "invalid_email");
 
     // Three per address per hour: the fourth is accepted and dropped.
     for _ in 0..3 {
-        assert_eq!(ask_reset(&app, "reader3@example.com").await.0, 202);
+        assert_eq!(app.request_reset("reader3@example.com").await.0, 202);
     }
-    mails_to(&app, "reader3@example.com", 3).await;
+    app.mails_to("reader3@example.com", 3).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(
         app.outbox_mails("reader3@example.com").await.len(),
@@ -408,7 +285,7 @@ async fn a_qq_account_sets_a_verified_email_and_can_then_reset(backend: Backend)
     };
     let owner = user_with_email(&app, "owner", Some("taken@example.com")).await;
     let user = user_with_email(&app, "qquser", None).await;
-    let (_, body) = login(&app, "qquser", OLD_PASSWORD).await;
+    let (_, body) = app.login("qquser", OLD_PASSWORD).await;
     let jwt = body["token"].as_str().expect("token").to_owned();
     let put = |email: &'static str| {
         app.client
@@ -421,7 +298,7 @@ async fn a_qq_account_sets_a_verified_email_and_can_then_reset(backend: Backend)
     // A taken address: the same answer, and a notice to its owner instead of a link.
     let (status, taken) = json_of(put("Taken@Example.com").await.expect("PUT")).await;
     assert_eq!(status, 202, "{taken}");
-    let notice = mails_to(&app, "taken@example.com", 1).await.remove(0);
+    let notice = app.mails_to("taken@example.com", 1).await.remove(0);
     assert_eq!(notice["subject"], "【荏苒】有人尝试使用你的邮箱");
     assert!(
         !notice["body"]
@@ -433,8 +310,8 @@ async fn a_qq_account_sets_a_verified_email_and_can_then_reset(backend: Backend)
     let (status, free) = json_of(put("new@example.com").await.expect("PUT")).await;
     assert_eq!(status, 202);
     assert_eq!(taken, free, "taken and free addresses answer alike");
-    assert_eq!(ask_reset(&app, "new@example.com").await.0, 202);
-    let verify = mails_to(&app, "new@example.com", 1).await;
+    assert_eq!(app.request_reset("new@example.com").await.0, 202);
+    let verify = app.mails_to("new@example.com", 1).await;
     assert_eq!(verify.len(), 1, "no reset link to an unverified address");
     let token = link_token(verify[0]["body"].as_str().expect("body"), "/verify-email");
     let page = app.get(&format!("/verify-email?token={token}")).await;
@@ -446,29 +323,21 @@ async fn a_qq_account_sets_a_verified_email_and_can_then_reset(backend: Backend)
         .expect("user");
     assert_eq!(stored.email, None, "opening the link changes nothing");
 
-    let (status, body) = json_of(
-        app.post_json("/api/email-verifications", &json!({"token": token}))
-            .await,
-    )
-    .await;
+    let (status, body) = app
+        .post("/api/email-verifications", &json!({"token": token}))
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["email"], "new@example.com");
-    let (status, body) = json_of(
-        app.post_json(
+    let (status, body) = app
+        .post(
             "/api/email-verifications",
             &json!({"token": format!("{token}x")}),
         )
-        .await,
-    )
-    .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("email_token_invalid")),
-        "{body}"
-    );
+        .await;
+    assert_error((status, &body), 401, "email_token_invalid");
 
-    assert_eq!(ask_reset(&app, "new@example.com").await.0, 202);
-    let mails = mails_to(&app, "new@example.com", 2).await;
+    assert_eq!(app.request_reset("new@example.com").await.0, 202);
+    let mails = app.mails_to("new@example.com", 2).await;
     assert_eq!(mails[0]["subject"], "【荏苒】重置密码");
     let owner_now = users::Entity::find_by_id(owner.id)
         .one(&app.db)
@@ -552,23 +421,20 @@ async fn the_reset_journey_through_real_smtp(backend: Backend) {
     let smtp = sink.url();
     let Some(app) = TestApp::spawn_with(backend, move |env| {
         env.insert("PASSPORT_SMTP_URL".into(), smtp);
-        env.insert(
-            "PASSPORT_PUBLIC_BASE_URL".into(),
-            "https://passport.renran.test".into(),
-        );
+        on_public_https(env);
     })
     .await
     else {
         return;
     };
     user_with_email(&app, "smtpreader", Some("smtp.reader@example.com")).await;
-    assert_eq!(ask_reset(&app, "smtp.reader@example.com").await.0, 202);
-    let mail = eventually_some(
-        Duration::from_secs(10),
-        "the reset mail reaches the SMTP sink",
-        || async { sink.messages().into_iter().next() },
-    )
-    .await;
+    assert_eq!(app.request_reset("smtp.reader@example.com").await.0, 202);
+    app.drain_jobs().await;
+    let mail = sink
+        .messages()
+        .into_iter()
+        .next()
+        .expect("the reset mail reaches the SMTP sink");
     assert_eq!(mail.to, vec!["smtp.reader@example.com".to_string()]);
     assert_eq!(
         subject(&mail.header("subject").expect("subject")),
@@ -586,18 +452,15 @@ async fn the_reset_journey_through_real_smtp(backend: Backend) {
     assert!(text.contains("如果这不是你本人的操作"), "{text}");
     let token = link_token(&text, "/reset-password");
 
-    let (status, body) = confirm(&app, &token, NEW_PASSWORD).await;
+    let (status, body) = app.confirm_reset(&token, NEW_PASSWORD).await;
     assert_eq!(status, 204, "{body}");
-    assert_eq!(login(&app, "smtpreader", NEW_PASSWORD).await.0, 200);
-    let notice = eventually_some(
-        Duration::from_secs(10),
-        "the notice reaches the SMTP sink",
-        || async {
-            let messages = sink.messages();
-            (messages.len() >= 2).then(|| messages[1].clone())
-        },
-    )
-    .await;
+    assert_eq!(app.login("smtpreader", NEW_PASSWORD).await.0, 200);
+    app.drain_jobs().await;
+    let notice = sink
+        .messages()
+        .get(1)
+        .cloned()
+        .expect("the notice reaches the SMTP sink");
     assert_eq!(
         subject(&notice.header("subject").expect("subject")),
         "【荏苒】你的密码已修改"

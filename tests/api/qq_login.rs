@@ -13,15 +13,11 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, eventually, eventually_some};
+use crate::helpers::{
+    Backend, TestApp, UserBuilder, assert_error, assert_error_in, eventually, json_of, user,
+};
 
 pub(crate) const PASSWORD: &str = "correct-horse-9";
-
-pub(crate) async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
-    let status = response.status();
-    let body = response.json::<Value>().await.unwrap_or(Value::Null);
-    (status, body)
-}
 
 /// A QQ login as a browser starts it: the `state` and the login cookie that came with it.
 pub(crate) struct LoginStart {
@@ -43,14 +39,7 @@ impl LoginStart {
         code: &str,
         cookie: Option<&str>,
     ) -> (StatusCode, Value) {
-        let mut request = app
-            .client
-            .post(app.url("/api/oauth/qq/callback"))
-            .json(&json!({"code": code, "state": self.state}));
-        if let Some(cookie) = cookie {
-            request = request.header("cookie", cookie);
-        }
-        json_of(request.send().await.expect("POST")).await
+        app.qq_callback(code, &self.state, cookie).await
     }
 }
 
@@ -103,48 +92,29 @@ pub(crate) async fn bind_ticket(app: &TestApp, sim_user: &str) -> String {
 
 /// An existing Renran account with a password.
 pub(crate) async fn existing_user(app: &TestApp, username: &str, mobile: &str) -> users::Model {
-    let password = passport::domain::Password::parse(PASSWORD).expect("password");
-    let hash = passport::auth::PasswordHasher::owasp()
-        .hash(&password)
-        .await
-        .expect("hash");
-    let now = chrono::Utc::now();
-    users::ActiveModel {
-        username: Set(username.to_owned()),
-        nickname: Set(format!("老用户{username}")),
-        mobile: Set(Some(mobile.to_owned())),
-        email: Set(Some(format!("{username}@example.com"))),
-        avatar: Set(String::new()),
-        password_hash: Set(Some(hash)),
-        token_version: Set(0),
-        is_staff: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("insert user")
+    existing(username, mobile).create(app).await
+}
+
+/// An existing account (as [`existing_user`]) with staff rights; its session token.
+pub(crate) async fn staff_token(app: &TestApp, username: &str, mobile: &str) -> String {
+    let staff = existing(username, mobile).staff(true).create(app).await;
+    app.token_for(&staff)
+}
+
+fn existing(username: &str, mobile: &str) -> UserBuilder {
+    user(username)
+        .nickname(format!("老用户{username}"))
+        .mobile(Some(mobile))
+        .email(Some(&format!("{username}@example.com")))
+        .password(PASSWORD)
 }
 
 /// Ask for an SMS code (for the registration of `ticket`) and read it from the dev outbox once
 /// the job delivered it.
 pub(crate) async fn sms_code(app: &TestApp, ticket: &str, mobile: &str) -> String {
-    let (status, body) = json_of(
-        app.post_json(
-            "/api/sms/codes",
-            &json!({"mobile": mobile, "bind_ticket": ticket}),
-        )
-        .await,
-    )
-    .await;
+    let (status, body) = app.ask_bind_sms_code(ticket, mobile).await;
     assert_eq!(status, 202, "{body}");
-    eventually_some(
-        Duration::from_secs(10),
-        "the SMS reaches the outbox",
-        || app.outbox_sms_code(mobile),
-    )
-    .await
+    app.sms_code_to(mobile).await
 }
 
 pub(crate) async fn register(
@@ -154,26 +124,8 @@ pub(crate) async fn register(
     mobile: &str,
     code: &str,
 ) -> (StatusCode, Value) {
-    json_of(
-        app.post_json(
-            "/api/oauth/qq/register",
-            &json!({"bind_ticket": ticket, "nickname": nickname, "mobile": mobile, "sms_code": code, "password": PASSWORD}),
-        )
-        .await,
-    )
-    .await
-}
-
-async fn me(app: &TestApp, token: &str) -> (StatusCode, Value) {
-    json_of(
-        app.client
-            .get(app.url("/api/users/me"))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("GET"),
-    )
-    .await
+    app.qq_register(ticket, nickname, mobile, code, PASSWORD)
+        .await
 }
 
 async fn counts(app: &TestApp) -> (u64, u64, u64) {
@@ -219,7 +171,7 @@ async fn a_new_qq_user_registers_and_binds_then_logs_in_again(backend: Backend) 
     assert_eq!(body["next"], "/books/1");
     let token = body["token"].as_str().expect("token");
 
-    let (status, me) = me(&app, token).await;
+    let (status, me) = app.me(token).await;
     assert_eq!(status, 200, "{me}");
     assert_eq!(me["mobile"], "13800138001");
     assert!(me["bindings"]["qq"].is_object(), "{me}");
@@ -272,23 +224,20 @@ async fn a_new_qq_user_binds_an_existing_account(backend: Backend) {
     let ticket = bind_ticket(&app, "wangwu").await;
     for account in ["laowang", "13900139000", "LAOWANG@example.com"] {
         // Each identifier finds the same account; only the first bind succeeds.
-        let (status, body) = json_of(
-            app.post_json(
+        let (status, body) = app
+            .post(
                 "/api/oauth/qq/bind",
                 &json!({"bind_ticket": ticket, "account": account, "password": PASSWORD}),
             )
-            .await,
-        )
-        .await;
+            .await;
         if account == "laowang" {
             assert_eq!(status, 200, "{body}");
             assert_eq!(body["status"], "logged_in");
             assert_eq!(body["user"]["id"], user.id);
-            let (_, me) = me(&app, body["token"].as_str().expect("token")).await;
+            let (_, me) = app.me(body["token"].as_str().expect("token")).await;
             assert!(me["bindings"]["qq"].is_object(), "{me}");
         } else {
-            assert_eq!(status, 401, "{body}");
-            assert_eq!(body["code"], "bind_ticket_used");
+            assert_error((status, &body), 401, "bind_ticket_used");
         }
     }
     let (status, body) = callback(&app, "wangwu").await;
@@ -309,14 +258,7 @@ async fn password_login_works_by_username_mobile_and_email(backend: Backend) {
         "+86 137 0013 7000",
         " ZhangSan@Example.com ",
     ] {
-        let (status, body) = json_of(
-            app.post_json(
-                "/api/users/login",
-                &json!({"account": account, "password": PASSWORD}),
-            )
-            .await,
-        )
-        .await;
+        let (status, body) = app.login(account, PASSWORD).await;
         assert_eq!(status, 200, "{account}: {body}");
         assert_eq!(body["user"]["id"], user.id);
         assert_eq!(body["user"]["username"], "zhangsan");
@@ -360,11 +302,7 @@ async fn tampered_and_expired_states_are_refused(backend: Backend) {
             cookie: login.cookie.clone(),
         };
         let (status, body) = forged.finish(&app, &code).await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (StatusCode::BAD_REQUEST, Some(expected)),
-            "{body}"
-        );
+        assert_error((status, &body), 400, expected);
         assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
     assert_eq!(
@@ -388,26 +326,14 @@ async fn a_reused_code_asks_for_a_new_qq_login(backend: Backend) {
     assert_eq!(first.0, 200, "{}", first.1);
     // Each try with a fresh state, so only the code is the problem.
     let (status, body) = start_login(&app, "/").await.finish(&app, &code).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("qq_login_expired")),
-        "{body}"
-    );
+    assert_error((status, &body), 401, "qq_login_expired");
     let (status, body) = start_login(&app, "/")
         .await
         .finish(&app, "ABCDEF0123456789ABCDEF0123456789")
         .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("qq_login_expired")),
-        "unknown code: {body}"
-    );
+    assert_error_in((status, &body), 401, "qq_login_expired", "unknown code");
     let (status, body) = start_login(&app, "/").await.finish(&app, "<script>").await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("invalid_code")),
-        "{body}"
-    );
+    assert_error((status, &body), 400, "invalid_code");
     assert_eq!(
         pending_qq_identities::Entity::find()
             .count(&app.db)
@@ -434,21 +360,13 @@ async fn qq_faults_answer_502(backend: Backend) {
     )
     .await;
     let (status, body) = start_login(&app, "/").await.finish(&app, &code).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::BAD_GATEWAY, Some("qq_unavailable")),
-        "{body}"
-    );
+    assert_error((status, &body), 502, "qq_unavailable");
     app.sim_clear_faults().await;
     app.sim_fault(json!({"endpoint": "me", "kind": "junk", "probability": 1.0}))
         .await;
     let code = app.sim_code("sunqi").await;
     let (status, body) = start_login(&app, "/").await.finish(&app, &code).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::BAD_GATEWAY, Some("qq_unavailable")),
-        "{body}"
-    );
+    assert_error((status, &body), 502, "qq_unavailable");
     app.sim_clear_faults().await;
     assert_eq!(counts(&app).await, (0, 0, 0));
     assert_eq!(
@@ -484,19 +402,13 @@ async fn bad_tickets_are_refused_and_burn_nothing(backend: Backend) {
         (other_openid, "bind_ticket_invalid"),
         (expired, "bind_ticket_expired"),
     ] {
-        let (status, body) = json_of(
-            app.post_json(
+        let (status, body) = app
+            .post(
                 "/api/oauth/qq/bind",
                 &json!({"bind_ticket": ticket, "account": "qianba", "password": PASSWORD}),
             )
-            .await,
-        )
-        .await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (StatusCode::UNAUTHORIZED, Some(expected)),
-            "{body}"
-        );
+            .await;
+        assert_error((status, &body), 401, expected);
     }
     assert_eq!(
         counts(&app).await,
@@ -515,34 +427,27 @@ async fn wrong_passwords_and_unknown_accounts_look_alike_and_are_throttled(backe
         let ticket = ticket.clone();
         let app = &app;
         async move {
-            json_of(
-                app.post_json(
-                    "/api/oauth/qq/bind",
-                    &json!({"bind_ticket": ticket, "account": account, "password": password}),
-                )
-                .await,
+            app.post(
+                "/api/oauth/qq/bind",
+                &json!({"bind_ticket": ticket, "account": account, "password": password}),
             )
             .await
         }
     };
     let wrong = attempt("zhoujiu", "wrong-password-1").await;
     let unknown = attempt("nobody_here", PASSWORD).await;
-    assert_eq!(wrong.0, StatusCode::BAD_REQUEST);
-    assert_eq!(wrong.1["code"], "invalid_credentials");
+    assert_error(&wrong, 400, "invalid_credentials");
     assert_eq!(wrong.1, unknown.1, "the same answer for both");
     for _ in 0..4 {
-        assert_eq!(
-            attempt("zhoujiu", "wrong-password-1").await.1["code"],
-            "invalid_credentials"
+        assert_error(
+            attempt("zhoujiu", "wrong-password-1").await,
+            400,
+            "invalid_credentials",
         );
     }
     // Five failures for this account: the right password is refused too, for now.
     let (status, body) = attempt("zhoujiu", PASSWORD).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts")),
-        "{body}"
-    );
+    assert_error((status, &body), 429, "too_many_attempts");
     assert!(
         body["retry_after"].as_u64().is_some_and(|s| s > 0),
         "{body}"
@@ -558,22 +463,14 @@ async fn taken_nicknames_and_mobiles_conflict_and_leave_the_ticket_usable(backen
     let ticket = bind_ticket(&app, "wuyi_qq").await;
     let code = sms_code(&app, &ticket, "13400134001").await;
     let (status, body) = register(&app, &ticket, &taken.nickname, "13400134001", &code).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::CONFLICT, Some("nickname_taken")),
-        "{body}"
-    );
+    assert_error((status, &body), 409, "nickname_taken");
     assert_eq!(counts(&app).await, (1, 0, 0));
 
     // The mobile is taken between the code and the registration (a code request for a taken
     // mobile is refused at once: see `accounts.rs`).
     let code2 = sms_code_for_taken_mobile(&app, &ticket).await;
     let (status, body) = register(&app, &ticket, "新昵称", "13400134009", &code2).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::CONFLICT, Some("mobile_taken")),
-        "{body}"
-    );
+    assert_error((status, &body), 409, "mobile_taken");
     assert_eq!(
         counts(&app).await,
         (2, 0, 0),
@@ -599,30 +496,19 @@ async fn wrong_expired_and_over_tried_sms_codes_are_refused(backend: Backend) {
     let code = sms_code(&app, &ticket, "13300133000").await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let (status, body) = register(&app, &ticket, "郑十", "13300133000", "12ab56").await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("sms_code_invalid")),
-        "{body}"
-    );
+    assert_error((status, &body), 400, "sms_code_invalid");
     let (status, body) = register(&app, &ticket, "郑十", "13300133999", &code).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("sms_code_invalid")),
-        "another mobile: {body}"
-    );
+    assert_error_in((status, &body), 400, "sms_code_invalid", "another mobile");
     for _ in 0..5 {
         let (status, body) = register(&app, &ticket, "郑十", "13300133000", wrong).await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (StatusCode::BAD_REQUEST, Some("sms_code_invalid")),
-            "{body}"
-        );
+        assert_error((status, &body), 400, "sms_code_invalid");
     }
     let (status, body) = register(&app, &ticket, "郑十", "13300133000", &code).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("sms_code_too_many_attempts")),
-        "five wrong tries spend the code: {body}"
+    assert_error_in(
+        (status, &body),
+        400,
+        "sms_code_too_many_attempts",
+        "five wrong tries spend the code",
     );
     assert_eq!(counts(&app).await, (0, 0, 0));
 
@@ -644,11 +530,7 @@ async fn wrong_expired_and_over_tried_sms_codes_are_refused(backend: Backend) {
         .await
         .expect("age");
     let (status, body) = register(&app, &ticket, "郑十", "13300133000", &code).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("sms_code_expired")),
-        "{body}"
-    );
+    assert_error((status, &body), 400, "sms_code_expired");
     assert_eq!(counts(&app).await, (0, 0, 0));
 }
 
@@ -657,41 +539,12 @@ async fn sms_codes_are_limited_to_one_a_minute_and_need_a_valid_mobile(backend: 
         return;
     };
     let ticket = bind_ticket(&app, "sms_limits").await;
-    let (status, body) = json_of(
-        app.post_json(
-            "/api/sms/codes",
-            &json!({"mobile": "12345", "bind_ticket": ticket}),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("invalid_mobile")),
-        "{body}"
-    );
-    let (status, _) = json_of(
-        app.post_json(
-            "/api/sms/codes",
-            &json!({"mobile": "13200132000", "bind_ticket": ticket}),
-        )
-        .await,
-    )
-    .await;
+    let (status, body) = app.ask_bind_sms_code(&ticket, "12345").await;
+    assert_error((status, &body), 400, "invalid_mobile");
+    let (status, _) = app.ask_bind_sms_code(&ticket, "13200132000").await;
     assert_eq!(status, 202);
-    let (status, body) = json_of(
-        app.post_json(
-            "/api/sms/codes",
-            &json!({"mobile": "13200132000", "bind_ticket": ticket}),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::TOO_MANY_REQUESTS, Some("sms_too_frequent")),
-        "{body}"
-    );
+    let (status, body) = app.ask_bind_sms_code(&ticket, "13200132000").await;
+    assert_error((status, &body), 429, "sms_too_frequent");
     assert!(
         body["retry_after"]
             .as_u64()
@@ -725,11 +578,7 @@ async fn open_redirects_malformed_and_oversized_bodies_are_refused(backend: Back
                 .await,
         )
         .await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (StatusCode::BAD_REQUEST, Some("invalid_next")),
-            "{next}: {body}"
-        );
+        assert_error_in((status, &body), 400, "invalid_next", format_args!("{next}"));
     }
     let (status, body) = json_of(app.get("/api/oauth/qq/authorize-url").await).await;
     assert_eq!(status, 200);
@@ -750,28 +599,14 @@ async fn open_redirects_malformed_and_oversized_bodies_are_refused(backend: Back
         .await
         .expect("POST");
     let (status, body) = json_of(malformed).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("invalid_request")),
-        "{body}"
-    );
-    let (status, body) = json_of(
-        app.post_json("/api/oauth/qq/bind", &json!({"bind_ticket": "x"}))
-            .await,
-    )
-    .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::BAD_REQUEST, Some("invalid_request")),
-        "missing fields: {body}"
-    );
+    assert_error((status, &body), 400, "invalid_request");
+    let (status, body) = app
+        .post("/api/oauth/qq/bind", &json!({"bind_ticket": "x"}))
+        .await;
+    assert_error_in((status, &body), 400, "invalid_request", "missing fields");
     let huge = json!({"code": "A".repeat(100_000), "state": "x"});
-    let (status, body) = json_of(app.post_json("/api/oauth/qq/callback", &huge).await).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")),
-        "{body}"
-    );
+    let (status, body) = app.post("/api/oauth/qq/callback", &huge).await;
+    assert_error((status, &body), 413, "payload_too_large");
     assert_eq!(
         pending_qq_identities::Entity::find()
             .count(&app.db)
@@ -795,12 +630,9 @@ async fn two_concurrent_binds_of_one_qq_identity_make_exactly_one_binding(backen
     let bind = |ticket: String, account: &'static str| {
         let app = &app;
         async move {
-            json_of(
-                app.post_json(
-                    "/api/oauth/qq/bind",
-                    &json!({"bind_ticket": ticket, "account": account, "password": PASSWORD}),
-                )
-                .await,
+            app.post(
+                "/api/oauth/qq/bind",
+                &json!({"bind_ticket": ticket, "account": account, "password": PASSWORD}),
             )
             .await
         }
@@ -823,11 +655,7 @@ async fn two_concurrent_binds_of_one_qq_identity_make_exactly_one_binding(backen
     let third = bind_ticket(&app, "another_qq").await;
     let winner = if a.0 == 200 { "alpha" } else { "bravo" };
     let (status, body) = bind(third, winner).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::CONFLICT, Some("account_already_bound")),
-        "{body}"
-    );
+    assert_error((status, &body), 409, "account_already_bound");
 }
 
 async fn a_panicking_exchange_worker_is_restarted_and_logins_go_on(backend: Backend) {
@@ -922,11 +750,7 @@ async fn an_exchange_wait_past_its_deadline_answers_503_with_retry_after(backend
     let ((slow_status, slow_body), ((status, body), retry_after, waited)) =
         tokio::join!(slow, impatient);
     assert_eq!(slow_status, 200, "{slow_body}");
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::SERVICE_UNAVAILABLE, Some("overloaded")),
-        "{body}"
-    );
+    assert_error((status, &body), 503, "overloaded");
     assert_eq!(retry_after.as_deref(), Some("1"), "{body}");
     assert_eq!(body["retry_after"], 1, "{body}");
     assert!(
@@ -986,11 +810,7 @@ async fn a_register_whose_caller_timed_out_never_commits(backend: Backend) {
     app.state.binder.set_deadline(Duration::from_millis(300));
     app.state.binder.stall(Duration::from_millis(1500));
     let (status, body) = register(&app, &ticket, "慢数据库", "13800138077", &code).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::SERVICE_UNAVAILABLE, Some("overloaded")),
-        "{body}"
-    );
+    assert_error((status, &body), 503, "overloaded");
     // Long after the binders woke up, nothing was written for the refused register.
     tokio::time::sleep(Duration::from_millis(2000)).await;
     assert_eq!(
@@ -1019,14 +839,12 @@ async fn unbinding_needs_a_password_and_is_audited(backend: Backend) {
     };
     let user = existing_user(&app, "chenyi", "13000130000").await;
     let ticket = bind_ticket(&app, "chenyi_qq").await;
-    let (status, body) = json_of(
-        app.post_json(
+    let (status, body) = app
+        .post(
             "/api/oauth/qq/bind",
             &json!({"bind_ticket": ticket, "account": "chenyi", "password": PASSWORD}),
         )
-        .await,
-    )
-    .await;
+        .await;
     assert_eq!(status, 200, "{body}");
     let token = body["token"].as_str().expect("token").to_owned();
     let unbind = || {
@@ -1041,11 +859,7 @@ async fn unbinding_needs_a_password_and_is_audited(backend: Backend) {
     no_password.password_hash = Set(None);
     no_password.update(&app.db).await.expect("update");
     let (status, body) = json_of(unbind().await.expect("DELETE")).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::CONFLICT, Some("last_login_method")),
-        "{body}"
-    );
+    assert_error((status, &body), 409, "last_login_method");
     assert_eq!(
         qq_bindings::Entity::find()
             .count(&app.db)
@@ -1070,11 +884,7 @@ async fn unbinding_needs_a_password_and_is_audited(backend: Backend) {
     assert_eq!(audit[0].action, "qq_binding.unbind");
     assert_eq!(audit[0].actor_user_id, Some(user.id));
     let (status, body) = json_of(unbind().await.expect("DELETE")).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::NOT_FOUND, Some("qq_not_bound")),
-        "{body}"
-    );
+    assert_error((status, &body), 404, "qq_not_bound");
 }
 
 async fn stale_missing_and_forged_tokens_are_401(backend: Backend) {
@@ -1082,36 +892,21 @@ async fn stale_missing_and_forged_tokens_are_401(backend: Backend) {
         return;
     };
     let user = existing_user(&app, "tokenman", "13000130001").await;
-    let (_, body) = json_of(
-        app.post_json(
-            "/api/users/login",
-            &json!({"account": "tokenman", "password": PASSWORD}),
-        )
-        .await,
-    )
-    .await;
+    let (_, body) = app.login("tokenman", PASSWORD).await;
     let token = body["token"].as_str().expect("token").to_owned();
-    assert_eq!(me(&app, &token).await.0, 200);
+    assert_eq!(app.me(&token).await.0, 200);
 
     let (status, body) = json_of(app.get("/api/users/me").await).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("unauthorized")),
-        "{body}"
-    );
-    let (status, _) = me(&app, &format!("{token}x")).await;
+    assert_error((status, &body), 401, "unauthorized");
+    let (status, _) = app.me(&format!("{token}x")).await;
     assert_eq!(status, 401);
 
     // A password change bumps the token version: the old token dies.
     let mut bumped: users::ActiveModel = user.into();
     bumped.token_version = Set(1);
     bumped.update(&app.db).await.expect("bump");
-    let (status, body) = me(&app, &token).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("token_revoked")),
-        "{body}"
-    );
+    let (status, body) = app.me(&token).await;
+    assert_error((status, &body), 401, "token_revoked");
 }
 
 on_both_backends!(

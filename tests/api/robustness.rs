@@ -6,23 +6,16 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use passport::entities::{pending_qq_identities, users};
-use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, Statement};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::helpers::{Backend, TestApp, eventually};
-use crate::qq_login::{PASSWORD, bind_ticket, existing_user, json_of};
+use crate::helpers::{Backend, TestApp, assert_error, assert_error_in, eventually, json_of};
+use crate::qq_login::{PASSWORD, bind_ticket, existing_user};
 
 async fn staff_token(app: &TestApp) -> String {
-    let user = existing_user(app, "staffer", "13700137000").await;
-    let mut active: users::ActiveModel = user.into();
-    active.is_staff = sea_orm::ActiveValue::Set(true);
-    let user = sea_orm::ActiveModelTrait::update(active, &app.db)
-        .await
-        .expect("make staff");
-    passport::api::users::issue_token(&app.state, &user).expect("token")
+    crate::qq_login::staff_token(app, "staffer", "13700137000").await
 }
 
 async fn paging_overflow_is_a_400_not_a_panic(backend: Backend) {
@@ -46,8 +39,7 @@ async fn paging_overflow_is_a_400_not_a_panic(backend: Backend) {
                 .expect("GET"),
         )
         .await;
-        assert_eq!(status, 400, "{path}: {body}");
-        assert_eq!(body["code"], "invalid_page", "{path}: {body}");
+        assert_error_in((status, &body), 400, "invalid_page", &path);
         assert!(
             body["message"].as_str().is_some_and(|m| m.contains("页码")),
             "{body}"
@@ -305,8 +297,7 @@ async fn every_api_answer_is_no_store_and_cors_refusals_are_json(backend: Backen
             Some("no-store")
         );
         let (status, body) = json_of(response).await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-        assert_eq!(body["code"], "cors_not_allowed", "{body}");
+        assert_error((status, &body), 403, "cors_not_allowed");
         assert!(
             body["message"].as_str().is_some_and(|m| !m.is_ascii()),
             "{body}"
@@ -390,14 +381,12 @@ async fn rows_past_retention_are_pruned_and_recent_ones_stay(backend: Backend) {
     // A real bind consumes its pending identity: its tokens are gone at once.
     existing_user(&app, "wangwu", "13500135000").await;
     let ticket = bind_ticket(&app, "zhaoliu").await;
-    let (status, body) = json_of(
-        app.post_json(
+    let (status, body) = app
+        .post(
             "/api/oauth/qq/bind",
             &json!({"bind_ticket": ticket, "account": "wangwu", "password": PASSWORD}),
         )
-        .await,
-    )
-    .await;
+        .await;
     assert_eq!(status, 200, "{body}");
     let consumed = pending_qq_identities::Entity::find()
         .all(&app.db)

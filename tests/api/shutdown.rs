@@ -4,9 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, assert_error, assert_error_in, json_of};
 
 async fn readyz_says_503_while_draining_and_requests_still_succeed(backend: Backend) {
     let Some(mut app) = TestApp::spawn_with(backend, |env| {
@@ -16,33 +14,16 @@ async fn readyz_says_503_while_draining_and_requests_still_succeed(backend: Back
     else {
         return;
     };
-    let ready = app
-        .client
-        .get(app.url("/readyz"))
-        .send()
-        .await
-        .expect("GET");
+    let ready = app.get("/readyz").await;
     assert_eq!(ready.status(), 200);
 
     let signalled = Instant::now();
     app.signal_shutdown();
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let ready = app
-        .client
-        .get(app.url("/readyz"))
-        .send()
-        .await
-        .expect("GET");
-    assert_eq!(ready.status(), 503);
-    let body: Value = ready.json().await.expect("json");
-    assert_eq!(body["code"], "shutting_down", "{body}");
+    let ready = app.get("/readyz").await;
+    assert_error(json_of(ready).await, 503, "shutting_down");
     // Still serving everything else while draining.
-    let version = app
-        .client
-        .get(app.url("/api/version"))
-        .send()
-        .await
-        .expect("GET");
+    let version = app.get("/api/version").await;
     assert_eq!(version.status(), 200);
     assert!(signalled.elapsed() < Duration::from_millis(1500));
 
@@ -60,12 +41,7 @@ async fn metrics_have_latency_by_route_queue_by_kind_and_the_pool(backend: Backe
         return;
     };
     for _ in 0..3 {
-        let r = app
-            .client
-            .get(app.url("/api/version"))
-            .send()
-            .await
-            .expect("GET");
+        let r = app.get("/api/version").await;
         assert_eq!(r.status(), 200);
     }
     // A reset request queues a job: the queue shows it by kind.
@@ -77,15 +53,7 @@ async fn metrics_have_latency_by_route_queue_by_kind_and_the_pool(backend: Backe
         .await
         .expect("POST");
     assert_eq!(r.status(), 202);
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("text");
+    let text = app.get("/metrics").await.text().await.expect("text");
     let version = "method=\"GET\",route=\"/api/version\",status=\"200\"";
     assert!(
         text.contains(&format!(
@@ -146,16 +114,9 @@ async fn requests_while_the_database_is_gone_answer_database_unavailable(backend
         .await
         .expect("GET");
     for (what, answer) in [("login", login), ("admin list", admin)] {
-        assert_eq!(answer.status(), 503, "{what}");
-        let body: Value = answer.json().await.expect("json");
-        assert_eq!(body["code"], "database_unavailable", "{what}: {body}");
+        assert_error_in(json_of(answer).await, 503, "database_unavailable", what);
     }
-    let ready = app
-        .client
-        .get(app.url("/readyz"))
-        .send()
-        .await
-        .expect("GET");
+    let ready = app.get("/readyz").await;
     assert_eq!(ready.status(), 503);
 }
 

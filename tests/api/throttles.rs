@@ -10,8 +10,8 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp};
-use crate::qq_login::{PASSWORD, bind_ticket, existing_user, json_of};
+use crate::helpers::{Backend, TestApp, assert_error, assert_error_in};
+use crate::qq_login::{PASSWORD, bind_ticket, existing_user};
 
 async fn login(
     app: &TestApp,
@@ -19,14 +19,12 @@ async fn login(
     password: &str,
     xff: Option<&str>,
 ) -> (StatusCode, Value) {
-    let mut request = app
-        .client
-        .post(app.url("/api/users/login"))
-        .json(&json!({"account": account, "password": password}));
-    if let Some(xff) = xff {
-        request = request.header("x-forwarded-for", xff);
-    }
-    json_of(request.send().await.expect("POST")).await
+    app.post_from(
+        "/api/users/login",
+        &json!({"account": account, "password": password}),
+        xff,
+    )
+    .await
 }
 
 fn tally(answers: &[(StatusCode, Value)]) -> (usize, usize) {
@@ -77,14 +75,8 @@ async fn parallel_wrong_passwords_cannot_outrun_the_bind_limit(backend: Backend)
     let answers = futures_util::future::join_all((0..40).map(|i| {
         let (app, ticket) = (&app, ticket.clone());
         async move {
-            json_of(
-                app.post_json(
-                    "/api/oauth/qq/bind",
-                    &json!({"bind_ticket": ticket, "account": "bingfa2", "password": format!("wrong-{i}")}),
-                )
-                .await,
-            )
-            .await
+            app.post("/api/oauth/qq/bind",
+                    &json!({"bind_ticket": ticket, "account": "bingfa2", "password": format!("wrong-{i}")})).await
         }
     }))
     .await;
@@ -178,10 +170,11 @@ async fn every_spelling_of_an_account_shares_one_counter(backend: Backend) {
         "DuoXie@Example.com",
     ] {
         let (status, body) = login(&app, spelling, "wrong-pass-1", None).await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (StatusCode::BAD_REQUEST, Some("invalid_credentials")),
-            "{spelling}: {body}"
+        assert_error_in(
+            (status, &body),
+            400,
+            "invalid_credentials",
+            format_args!("{spelling}"),
         );
     }
     // Locked under every name, with the right password too.
@@ -193,10 +186,11 @@ async fn every_spelling_of_an_account_shares_one_counter(backend: Backend) {
         "ｄｕｏｘｉｅ＠ｅｘａｍｐｌｅ．ｃｏｍ",
     ] {
         let (status, body) = login(&app, spelling, PASSWORD, None).await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts")),
-            "{spelling}: {body}"
+        assert_error_in(
+            (status, &body),
+            429,
+            "too_many_attempts",
+            format_args!("{spelling}"),
         );
     }
 
@@ -342,11 +336,7 @@ async fn reset_requests_are_counted_per_forwarded_client(backend: Backend) {
 // --- SMS pumping -------------------------------------------------------------------------
 
 async fn sms_post(app: &TestApp, body: Value, xff: Option<&str>) -> (StatusCode, Value) {
-    let mut request = app.client.post(app.url("/api/sms/codes")).json(&body);
-    if let Some(xff) = xff {
-        request = request.header("x-forwarded-for", xff);
-    }
-    json_of(request.send().await.expect("POST")).await
+    app.post_from("/api/sms/codes", &body, xff).await
 }
 
 async fn sms_codes_need_a_live_bind_ticket(backend: Backend) {
@@ -374,11 +364,7 @@ async fn sms_codes_need_a_live_bind_ticket(backend: Backend) {
             None,
         )
         .await;
-        assert_eq!(
-            (status, body["code"].as_str()),
-            (StatusCode::UNAUTHORIZED, Some(code)),
-            "{body}"
-        );
+        assert_error((status, &body), 401, code);
     }
     let sent = passport::entities::sms_codes::Entity::find()
         .count(&app.db)
@@ -388,14 +374,9 @@ async fn sms_codes_need_a_live_bind_ticket(backend: Backend) {
 
     // A live one works; once the registration used it, it no longer does.
     let code = crate::qq_login::sms_code(&app, &ticket, "13100131000").await;
-    let (status, body) = json_of(
-        app.post_json(
-            "/api/oauth/qq/register",
-            &json!({"bind_ticket": ticket, "nickname": "短信用户", "mobile": "13100131000", "sms_code": code, "password": PASSWORD}),
-        )
-        .await,
-    )
-    .await;
+    let (status, body) = app
+        .qq_register(&ticket, "短信用户", "13100131000", &code, PASSWORD)
+        .await;
     assert_eq!(status, 201, "{body}");
     let (status, body) = sms_post(
         &app,
@@ -403,11 +384,7 @@ async fn sms_codes_need_a_live_bind_ticket(backend: Backend) {
         None,
     )
     .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("bind_ticket_used")),
-        "{body}"
-    );
+    assert_error((status, &body), 401, "bind_ticket_used");
 }
 
 async fn one_client_gets_only_its_quota_of_sms(backend: Backend) {
@@ -472,11 +449,7 @@ async fn the_daily_sms_ceiling_holds_for_every_client(backend: Backend) {
         Some("198.51.100.200"),
     )
     .await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (StatusCode::TOO_MANY_REQUESTS, Some("sms_daily_limit")),
-        "{body}"
-    );
+    assert_error((status, &body), 429, "sms_daily_limit");
     assert!(
         body["retry_after"]
             .as_u64()
@@ -513,11 +486,7 @@ async fn one_mobile_gets_only_its_daily_quota_of_sms(backend: Backend) {
         if attempt < 2 {
             assert_eq!(status, 202, "{body}");
         } else {
-            assert_eq!(
-                (status, body["code"].as_str()),
-                (StatusCode::TOO_MANY_REQUESTS, Some("sms_daily_limit")),
-                "{body}"
-            );
+            assert_error((status, &body), 429, "sms_daily_limit");
         }
     }
 }

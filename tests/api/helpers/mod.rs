@@ -6,11 +6,23 @@
 //! - [`TestApp::spawn`]: migrations + the whole service on 127.0.0.1:0 against such a database.
 //! - `on_both_backends!(case)`: turns `async fn case(backend: Backend)` into the tests
 //!   `case::sqlite` and `case::postgres`.
+//! - The kit on top: one typed [`TestApp`] method per endpoint (`endpoints`), [`assert_error`]
+//!   for error answers (`answer`), the [`user`] builder for accounts made in SQL (`users`),
+//!   [`TestApp::drain_jobs`] to wait for the job queue rather than for each side effect (`jobs`),
+//!   and what the jobs left in the dev outbox (`outbox`).
 //!
 //! With `CI=true` a PostgreSQL server that cannot be reached fails the test; elsewhere the
 //! PostgreSQL half is skipped with a printed reason.
 
-#![allow(dead_code)]
+mod answer;
+mod endpoints;
+mod jobs;
+mod outbox;
+mod users;
+
+pub use answer::{assert_error, assert_error_in, json_of};
+pub use outbox::link_token;
+pub use users::{UserBuilder, user};
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -65,7 +77,6 @@ fn init_once() {
 
 /// A fresh, empty database that is removed when dropped.
 pub struct TestDb {
-    pub backend: Backend,
     pub url: String,
     guard: DbGuard,
 }
@@ -87,7 +98,6 @@ impl TestDb {
                     dir.path().join("passport.db").display()
                 );
                 Some(TestDb {
-                    backend,
                     url,
                     guard: DbGuard::Sqlite(dir),
                 })
@@ -112,7 +122,6 @@ impl TestDb {
                     url::Url::parse(&admin_url).expect("PASSPORT_TEST_POSTGRES_URL is a URL");
                 url.set_path(&format!("/{name}"));
                 Some(TestDb {
-                    backend,
                     url: url.to_string(),
                     guard: DbGuard::Postgres { admin_url, name },
                 })
@@ -194,6 +203,15 @@ impl Drop for DbGuard {
             }
         }
     }
+}
+
+/// For `spawn_with`: links in mails point at `https://passport.renran.test`, as in production
+/// (and the login cookie is `Secure`).
+pub fn on_public_https(env: &mut BTreeMap<String, String>) {
+    env.insert(
+        "PASSPORT_PUBLIC_BASE_URL".into(),
+        "https://passport.renran.test".into(),
+    );
 }
 
 /// The whole service, running on a random port against its own database.
@@ -351,58 +369,6 @@ impl TestApp {
             .send()
             .await
             .expect("clear faults");
-    }
-
-    /// The dev outbox's messages to `to`, newest first.
-    pub async fn outbox_messages(&self, kind: &str, to: &str) -> Vec<serde_json::Value> {
-        let Ok(response) = self
-            .client
-            .get(self.url("/dev/outbox"))
-            .header("accept", "application/json")
-            .send()
-            .await
-        else {
-            return Vec::new();
-        };
-        let body: serde_json::Value = response.json().await.unwrap_or_default();
-        body["messages"]
-            .as_array()
-            .map(|all| {
-                all.iter()
-                    .filter(|m| m["kind"] == kind && m["to"] == to)
-                    .cloned()
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    pub async fn outbox_mails(&self, to: &str) -> Vec<serde_json::Value> {
-        self.outbox_messages("mail", to).await
-    }
-
-    /// The newest SMS code the dev outbox holds for `mobile`.
-    pub async fn outbox_sms_code(&self, mobile: &str) -> Option<String> {
-        let body: serde_json::Value = self
-            .client
-            .get(self.url("/dev/outbox"))
-            .header("accept", "application/json")
-            .send()
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
-        body["messages"].as_array()?.iter().find_map(|m| {
-            if m["kind"] != "sms" || m["to"] != mobile {
-                return None;
-            }
-            let text = m["body"].as_str()?;
-            let digits: Vec<char> = text.chars().collect();
-            digits
-                .windows(6)
-                .find(|w| w.iter().all(char::is_ascii_digit))
-                .map(|w| w.iter().collect())
-        })
     }
 
     pub fn url(&self, path: &str) -> String {

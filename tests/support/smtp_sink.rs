@@ -3,8 +3,6 @@
 //! port (to come up "later" where the app already points), refuse a recipient with 550, answer
 //! DATA slowly, or stall after DATA (a hung server).
 
-#![allow(dead_code)]
-
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -146,11 +144,6 @@ impl SmtpSink {
                 .or_insert(0) += 1;
         }
         counts
-    }
-
-    /// Stop listening and drop every open connection.
-    pub fn stop(self) {
-        self.task.abort();
     }
 }
 
