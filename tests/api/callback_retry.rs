@@ -39,9 +39,17 @@ async fn a_retried_callback_gets_the_first_ones_outcome(backend: Backend) {
     let login = start_login(&app, "/books/7").await;
     let code = app.sim_code("chongshi_qq").await;
     let (status, first) = login.finish(&app, &code).await;
-    assert_eq!((status, first["status"].as_str()), (StatusCode::OK, Some("bind_required")), "{first}");
+    assert_eq!(
+        (status, first["status"].as_str()),
+        (StatusCode::OK, Some("bind_required")),
+        "{first}"
+    );
     let (status, again) = login.finish(&app, &code).await;
-    assert_eq!((status, again["status"].as_str()), (StatusCode::OK, Some("bind_required")), "{again}");
+    assert_eq!(
+        (status, again["status"].as_str()),
+        (StatusCode::OK, Some("bind_required")),
+        "{again}"
+    );
     assert_eq!(again["profile"], first["profile"]);
     assert_eq!(again["next"], "/books/7");
     assert_eq!(pending_count(&app).await, 1, "QQ was not asked twice");
@@ -98,13 +106,25 @@ async fn a_retried_callback_gets_the_first_ones_outcome(backend: Backend) {
     let login = start_login(&app, "/").await;
     let code = app.sim_code("chongshi_qq").await;
     let (status, first) = login.finish(&app, &code).await;
-    assert_eq!((status, first["status"].as_str()), (StatusCode::OK, Some("logged_in")), "{first}");
+    assert_eq!(
+        (status, first["status"].as_str()),
+        (StatusCode::OK, Some("logged_in")),
+        "{first}"
+    );
     let (status, again) = login.finish(&app, &code).await;
-    assert_eq!((status, again["status"].as_str()), (StatusCode::OK, Some("logged_in")), "{again}");
+    assert_eq!(
+        (status, again["status"].as_str()),
+        (StatusCode::OK, Some("logged_in")),
+        "{again}"
+    );
     assert_eq!(again["user"]["id"], user.id);
     let token = again["token"].as_str().expect("token");
     let (status, body) = me(&app, token).await;
-    assert_eq!((status, &body["id"]), (StatusCode::OK, &json!(user.id)), "{body}");
+    assert_eq!(
+        (status, &body["id"]),
+        (StatusCode::OK, &json!(user.id)),
+        "{body}"
+    );
 
     // What is kept is who the login ended as, never a credential or the code.
     let row = qq_callback_replays::Entity::find()
@@ -148,8 +168,10 @@ async fn a_retry_after_an_unfinished_callback_logs_in_once(backend: Backend) {
     };
     let login = start_login(&app, "/").await;
     let code = app.sim_code("weiwan").await;
-    app.sim_fault(json!({"endpoint": "token", "kind": "status", "status": 503, "probability": 1.0}))
-        .await;
+    app.sim_fault(
+        json!({"endpoint": "token", "kind": "status", "status": 503, "probability": 1.0}),
+    )
+    .await;
     let (status, body) = login.finish(&app, &code).await;
     assert_eq!(
         (status, body["code"].as_str()),
@@ -158,14 +180,20 @@ async fn a_retry_after_an_unfinished_callback_logs_in_once(backend: Backend) {
     );
     app.sim_clear_faults().await;
     let (status, body) = login.finish(&app, &code).await;
-    assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("bind_required")), "{body}");
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::OK, Some("bind_required")),
+        "{body}"
+    );
     assert_eq!(pending_count(&app).await, 1);
 
     // Two retries racing with no outcome yet (the row's outcome erased): QQ lets one through.
     let login = start_login(&app, "/").await;
     let code = app.sim_code("weiwan2").await;
-    app.sim_fault(json!({"endpoint": "token", "kind": "status", "status": 503, "probability": 1.0}))
-        .await;
+    app.sim_fault(
+        json!({"endpoint": "token", "kind": "status", "status": 503, "probability": 1.0}),
+    )
+    .await;
     let (status, _) = login.finish(&app, &code).await;
     assert_eq!(status, StatusCode::BAD_GATEWAY);
     app.sim_clear_faults().await;
@@ -182,7 +210,11 @@ async fn a_retry_after_an_unfinished_callback_logs_in_once(backend: Backend) {
         let loser = if one.0 == 401 { &one.1 } else { &two.1 };
         assert_eq!(loser["code"], "qq_login_expired", "{loser}");
     }
-    assert_eq!(pending_count(&app).await, 2, "one pending identity per code");
+    assert_eq!(
+        pending_count(&app).await,
+        2,
+        "one pending identity per code"
+    );
 }
 
 on_both_backends!(
