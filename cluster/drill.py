@@ -729,11 +729,11 @@ def drill_kill9_callback(pop, args):
     sim("DELETE", "/_sim/faults")
     for t in threads:
         t.join(90)
-    cluster_sh(f"start_instance {victim}; wait_instance {victim} 60")
     answers = collections.Counter(f"{r.status} {r.code or (r.json() or {}).get('status', '')}".strip()
                                   for r in results)
     retried = nginx_passed_on(log_from, "/api/oauth/qq/callback")
-    # A browser posting a finished callback again (a reload of the callback page): same login.
+    # A browser posting a finished callback again (a reload of the callback page), within the
+    # 30 s replay window: same login.
     first = next((i for i, r in enumerate(results) if r.status == 200), None)
     again = None
     if first is not None:
@@ -742,6 +742,7 @@ def drill_kill9_callback(pop, args):
                     cookie=b["cookie"], source=b["source"])
         again = {"status": r.status, "same_user": (r.json() or {}).get("user", {}).get("id")
                  == results[first].json()["user"]["id"] if r.status == 200 else False}
+    cluster_sh(f"start_instance {victim}; wait_instance {victim} 60")
     ok_answers = {"200 logged_in", "401 qq_login_expired"}
     out = {
         "sent": {"qq_callback": n}, "sent_total": n,

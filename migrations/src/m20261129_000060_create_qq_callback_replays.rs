@@ -5,7 +5,7 @@ use crate::cols;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// QQ login callbacks, kept for two minutes so a retried callback (a proxy retrying it on another
+/// QQ login callbacks, kept for 30 seconds so a retried callback (a proxy retrying it on another
 /// instance after the first died) gets the same outcome instead of `state_used`. Holds who the
 /// login ended as, never a credential: the retry is answered with a freshly minted one.
 #[derive(DeriveIden)]

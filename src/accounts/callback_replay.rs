@@ -13,7 +13,9 @@
 //! What is kept is who the login ended as (a user id, or a pending identity's id), never a
 //! credential: the retry gets a freshly minted JWT or bind ticket, after the checks the first
 //! login passed (account not locked and still bound; pending identity still open). Rows live
-//! [`REPLAY_WINDOW`]: a proxy retries within seconds.
+//! [`REPLAY_WINDOW`]: a proxy retries within seconds (nginx: `proxy_next_upstream_timeout 5s`),
+//! and a short window keeps a callback URL left in a shared browser's history from logging the
+//! next person in as the last one.
 //!
 //! When the first instance died before it had an outcome, the retry runs the login again with the
 //! same code. QQ accepts a code once, so at worst (it had already spent the code) the user is
@@ -35,7 +37,7 @@ use crate::auth::crypto::{HashPurpose, KeyedHasher};
 use crate::entities::{pending_qq_identities, qq_bindings, qq_callback_replays, users};
 
 /// How long after a callback its retry is answered with the same outcome.
-pub const REPLAY_WINDOW: Duration = Duration::from_secs(120);
+pub const REPLAY_WINDOW: Duration = Duration::from_secs(30);
 
 /// What the callback does with a state whose signature and browser check passed.
 #[derive(Debug)]
