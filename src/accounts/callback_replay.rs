@@ -45,7 +45,7 @@ pub enum Admission {
     /// The state's first use: log in.
     Fresh,
     /// The same callback again after the first one finished: answer with its outcome.
-    Replay(CallbackOutcome),
+    Replay(Box<CallbackOutcome>),
     /// The same callback again and the first one has no outcome (it died, or is still running):
     /// log in again with the same code.
     Retry,
@@ -166,7 +166,7 @@ async fn recall<C: ConnectionTrait>(
             .count(db)
             .await?;
         return if bound > 0 {
-            Ok(Admission::Replay(CallbackOutcome::LoggedIn(user)))
+            Ok(Admission::Replay(Box::new(CallbackOutcome::LoggedIn(user))))
         } else {
             Err(AccountError::StateUsed)
         };
@@ -177,9 +177,9 @@ async fn recall<C: ConnectionTrait>(
             .one(db)
             .await?
         {
-            Some(p) if p.consumed_at.is_none() && p.expires_at > now => {
-                Ok(Admission::Replay(CallbackOutcome::BindRequired(p)))
-            }
+            Some(p) if p.consumed_at.is_none() && p.expires_at > now => Ok(Admission::Replay(
+                Box::new(CallbackOutcome::BindRequired(p)),
+            )),
             _ => Err(AccountError::StateUsed),
         };
     }

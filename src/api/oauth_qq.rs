@@ -340,7 +340,7 @@ impl OauthQqApi {
                 }
             })?;
         let outcome = match admission {
-            Admission::Replay(outcome) => outcome,
+            Admission::Replay(outcome) => *outcome,
             Admission::Fresh | Admission::Retry => {
                 let outcome = exchange_and_log_in(&state, &body.code).await?;
                 if let Err(e) = callback_replay::record(
