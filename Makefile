@@ -126,7 +126,7 @@ cluster: build ui
 cluster-down:
 	cluster/down.sh
 
-## make cluster-drill: the six fault drills against the running cluster (about 4 minutes),
+## make cluster-drill: the seven fault drills against the running cluster (about 5 minutes),
 ## report in cluster/run/drill-report-*.json. Brings the cluster up first when it is not.
 cluster-drill: build
 	@test -f cluster/run/pids/nginx.pid || cluster/up.sh

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""The cluster drills (`make cluster-drill`): six faults under a steady mixed load, each with a
+"""The cluster drills (`make cluster-drill`): seven faults under a steady mixed load, each with a
 report of what was sent, what failed and what was lost. Needs a running `make cluster`; all
 traffic on 127.0.0.1 (client addresses 127.77.x.y, so the per-client throttles see many clients).
 
     cluster/drill.py [--only 1,3] [--fault-secs 60] [--report FILE]
 
-Exit status 0 when every drill met its bar (see README, "Deploying": the drills).
+Exit status 0 when every drill met its bars (see README, "Deploying": the drills). A drill that
+missed only timing bars while the machine was starved is SLOW, not FAIL (see `verdict`).
 """
 import argparse
 import collections
@@ -63,7 +64,7 @@ class Response:
         return j.get("code") if isinstance(j, dict) else None
 
 
-def request(method, path, body=None, token=None, cookie=None, source=None, timeout=30,
+def request(method, path, body=None, token=None, cookie=None, source=None, timeout=60,
             host=HOST, port=HTTPS_PORT, tls=True):
     """One HTTP request on its own connection. A transport failure is status 0."""
     headers = {}
@@ -264,6 +265,65 @@ class Load:
                 "slowest_non_200_s": round(slowest_failure, 3)}
 
 
+# --- verdicts on a noisy machine -------------------------------------------------------------
+
+# A drill's bars are of two kinds. CORRECT: failed or wrong answers, lost or doubled mails and
+# refreshes, leaks; these fail the drill whatever the machine is doing (the drill's own waits are
+# generous so starvation cannot fake them). TIMING: how fast (ready within 5 s, answers within
+# 10 s, a burst at full speed); these fail the drill too, unless the machine was starved while
+# it ran (see Starvation), when they are reported as SLOW with the load beside them.
+CORRECT, TIMING = "correctness", "timing"
+CORES = os.cpu_count() or 1
+
+
+class Starvation:
+    """Samples the 1-minute load average and how late a 100 ms sleep of ours wakes up, while a
+    drill runs. Starved: load above twice the cores, or a wake-up over a second late."""
+
+    def __init__(self):
+        self.stop_flag = threading.Event()
+        self.max_load = os.getloadavg()[0]
+        self.max_lag = 0.0
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self):
+        while not self.stop_flag.is_set():
+            s = time.monotonic()
+            time.sleep(0.1)
+            self.max_lag = max(self.max_lag, time.monotonic() - s - 0.1)
+            self.max_load = max(self.max_load, os.getloadavg()[0])
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop_flag.set()
+        self.thread.join(2)
+
+    @property
+    def starved(self):
+        return self.max_load > 2 * CORES or self.max_lag > 1.0
+
+    def figures(self):
+        return {"max_load1": round(self.max_load, 2), "cores": CORES,
+                "max_wakeup_lag_s": round(self.max_lag, 2), "starved": self.starved}
+
+
+def verdict(checks, starved):
+    """PASS, SLOW (only timing bars missed, on a starved machine) or FAIL, and the missed bars."""
+    missed = [(name, kind) for name, (ok, kind) in checks.items() if not ok]
+    if not missed:
+        return "PASS", []
+    if starved and all(kind == TIMING for _, kind in missed):
+        return "SLOW", [name for name, _ in missed]
+    return "FAIL", [name for name, _ in missed]
+
+
+def mail_ok(mail):
+    return mail.get("lost") == 0 and mail.get("doubled") == 0
+
+
 # --- mail accounting -------------------------------------------------------------------------
 
 def outbox_mails():
@@ -308,6 +368,26 @@ def mail_check(load, wait_secs=90):
             "doubled": doubled + extra}
 
 
+def nginx_log_size():
+    return os.path.getsize(os.path.join(RUN, "logs", "nginx-access.log"))
+
+
+def nginx_passed_on(log_from, uri):
+    """The requests for `uri` nginx passed to a second instance (their upstream lists two), from
+    byte `log_from` of its access log on."""
+    passed = []
+    with open(os.path.join(RUN, "logs", "nginx-access.log")) as f:
+        f.seek(log_from)
+        for line in f:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if entry.get("uri") == uri and "," in entry.get("upstream", ""):
+                passed.append(f"{entry['upstream']} -> {entry['upstream_status']}")
+    return passed
+
+
 def jobs_by_state():
     return {k: int(n) for k, n in psql("SELECT kind || '/' || state, count(*) FROM jobs GROUP BY 1")}
 
@@ -339,7 +419,8 @@ def drill_rolling_restart(pop, args):
     timings = []
     for n in INSTANCES:
         s = time.monotonic()
-        cluster_sh(f"stop_bg passport-{n} TERM 30")
+        # Up to 60 s: a starved machine is slow to drain, and a SIGKILL here would be our doing.
+        cluster_sh(f"stop_bg passport-{n} TERM 60")
         stopped = time.monotonic() - s
         cluster_sh(f"start_instance {n}; wait_instance {n} 60")
         timings.append({"instance": n, "stop_s": round(stopped, 2),
@@ -350,7 +431,10 @@ def drill_rolling_restart(pop, args):
     out = load.summary(since=t0)
     out["restarts"] = timings
     out["mail"] = mail_check(load)
-    out["pass"] = out["failed_total"] == 0 and out["mail"]["lost"] == 0 and out["mail"]["doubled"] == 0
+    out["checks"] = {
+        "0 failed requests": (out["failed_total"] == 0, CORRECT),
+        "0 mails lost or doubled": (mail_ok(out["mail"]), CORRECT),
+    }
     return out
 
 
@@ -365,10 +449,18 @@ def drill_kill9(pop, args):
     ids = [row[0] for row in psql("SELECT id FROM qq_bindings ORDER BY id")]
     for bid in ids:
         request("POST", f"/api/admin/bindings/{bid}/refresh", token=pop.admin_token)
-    time.sleep(1.5)
-    owners = psql("SELECT lease_owner, kind, count(*) FROM jobs WHERE state = 'running' GROUP BY 1, 2")
-    t0 = time.monotonic()
     victim_pid = pid_of(f"passport-{victim}")
+    log_from = nginx_log_size()
+
+    def victim_holds():
+        rows = psql("SELECT lease_owner, kind, count(*) FROM jobs WHERE state = 'running' GROUP BY 1, 2")
+        return rows if any(f":{victim_pid}:" in o for o, _, _ in rows) else None
+    # A starved instance claims late: wait for the victim to hold jobs (up to 20 s), not a fixed 1.5 s.
+    try:
+        owners = wait_until("the victim to hold leased jobs", victim_holds, 20)
+    except RuntimeError:
+        owners = psql("SELECT lease_owner, kind, count(*) FROM jobs WHERE state = 'running' GROUP BY 1, 2")
+    t0 = time.monotonic()
     os.kill(victim_pid, signal.SIGKILL)
     steady(load, 3)
     sim("DELETE", "/_sim/faults")
@@ -379,12 +471,21 @@ def drill_kill9(pop, args):
                     "AND state IN ('available', 'running', 'retryable')")
         return int(rows[0][0]) == 0
     try:
-        wait_until("the refresh jobs to finish", settled, 60)
+        wait_until("the refresh jobs to finish", settled, 120)
         settled_ok = True
     except RuntimeError:
         settled_ok = False
     load.stop()
-    out = load.summary(since=t0)
+    # A QQ callback the victim had in hand when it died: nginx passes it on, and the instance that
+    # gets it answers the login's outcome, or (QQ had already spent the code for the dead one)
+    # 401 qq_login_expired: the user logs in again (drill 7). Expected here, at most one per
+    # callback nginx passed on.
+    passed_on = nginx_passed_on(log_from, "/api/oauth/qq/callback")
+    out = load.summary(since=t0, expected=lambda op, st, code: (
+        op == "qq_callback" and st == 401 and code == "qq_login_expired"))
+    with load.lock:
+        relogin = sum(1 for t, op, st, code, _ in load.records
+                      if t >= t0 and op == "qq_callback" and st == 401 and code == "qq_login_expired")
     after_failed = psql("SELECT count(*) FROM qq_bindings WHERE refresh_status = 'refresh_failed'")[0][0]
     refresh_jobs = {k: int(n) for k, n in psql(
         "SELECT state, count(*) FROM jobs WHERE kind = 'qq_token_refresh' GROUP BY 1")}
@@ -393,12 +494,20 @@ def drill_kill9(pop, args):
         "victim_held_jobs": sum(int(n) for o, _, n in owners if f":{victim_pid}:" in o),
         "refresh_jobs": refresh_jobs, "refresh_jobs_settled": settled_ok,
         "refresh_failed_bindings": {"before": int(before_failed), "after": int(after_failed)},
+        "callbacks_passed_on_by_nginx": passed_on,
+        "qq_login_expired_after_kill": relogin,
         "mail": mail_check(load),
     })
-    out["pass"] = (settled_ok and int(after_failed) == int(before_failed)
-                   and out["victim_held_jobs"] > 0
-                   and refresh_jobs.get("discarded", 0) == 0
-                   and out["mail"]["lost"] == 0 and out["mail"]["doubled"] == 0)
+    out["checks"] = {
+        "the victim held leased jobs when killed": (out["victim_held_jobs"] > 0, CORRECT),
+        "every refresh job finished (120 s)": (settled_ok, CORRECT),
+        "no refresh job discarded": (refresh_jobs.get("discarded", 0) == 0, CORRECT),
+        "no refresh token sent twice (refresh_failed)": (int(after_failed) == int(before_failed), CORRECT),
+        "0 failed requests": (out["failed_total"] == 0, CORRECT),
+        "qq_login_expired only for callbacks nginx passed on from the victim": (
+            relogin <= len(passed_on), CORRECT),
+        "0 mails lost or doubled": (mail_ok(out["mail"]), CORRECT),
+    }
     return out
 
 
@@ -420,7 +529,7 @@ def drill_postgres_restart(pop, args):
     def all_ready():
         return all(request("GET", "/readyz", host="127.0.0.1", port=8100 + n, tls=False).status == 200
                    for n in INSTANCES)
-    wait_until("every instance ready again", all_ready, 30)
+    wait_until("every instance ready again", all_ready, 60)
     ready_again = time.monotonic() - up_at
     # The first load request answered 2xx after the database came back.
     steady(load, 5)
@@ -446,9 +555,13 @@ def drill_postgres_restart(pop, args):
         "first_success_s_after_db": round(first_ok - up_at, 2) if first_ok else None,
         "mail": mail_check(load),
     })
-    out["pass"] = (out["failed_total"] == 0 and all(r.status == 503 for r in ready_during)
-                   and ready_again <= 5 and gap["slowest_non_200_s"] < 10
-                   and out["mail"]["lost"] == 0 and out["mail"]["doubled"] == 0)
+    out["checks"] = {
+        "only 503 database_unavailable while down (no 500, no hang)": (out["failed_total"] == 0, CORRECT),
+        "/readyz 503 on every instance while down": (all(r.status == 503 for r in ready_during), CORRECT),
+        "0 mails lost or doubled": (mail_ok(out["mail"]), CORRECT),
+        "every instance ready within 5 s of the database": (ready_again <= 5, TIMING),
+        "answers while down within 10 s": (gap["slowest_non_200_s"] < 10, TIMING),
+    }
     return out
 
 
@@ -466,12 +579,16 @@ def drill_smtp_down(pop, args):
     load.stop()
     out = load.summary(since=t0)
     out["smtp_down_s"] = round(back - t0, 1)
-    out["mail"] = mail_check(load, wait_secs=90)
+    # The bar is "every mail delivered, none twice"; how long it took is reported beside it.
+    out["mail"] = mail_check(load, wait_secs=180)
     out["mail_wait_after_smtp_back_s"] = round(time.monotonic() - back, 1)
     out["discarded_mail_jobs"] = int(psql(
         "SELECT count(*) FROM jobs WHERE kind = 'mail' AND state = 'discarded'")[0][0])
-    out["pass"] = (out["failed_total"] == 0 and out["mail"]["lost"] == 0
-                   and out["mail"]["doubled"] == 0 and out["discarded_mail_jobs"] == 0)
+    out["checks"] = {
+        "0 failed requests": (out["failed_total"] == 0, CORRECT),
+        "every mail delivered once after SMTP returned (180 s)": (mail_ok(out["mail"]), CORRECT),
+        "no mail job discarded": (out["discarded_mail_jobs"] == 0, CORRECT),
+    }
     return out
 
 
@@ -504,7 +621,7 @@ def drill_qq_faults(pop, args):
     def one(i):
         status, _, r = qq_login(pop.bound[i % len(pop.bound)])
         with lock:
-            results.append((status, r.status, r.elapsed))
+            results.append((status, r, r.elapsed))
     s = time.monotonic()
     threads = [threading.Thread(target=one, args=(i,)) for i in range(burst)]
     for t in threads:
@@ -513,15 +630,29 @@ def drill_qq_faults(pop, args):
         t.join(60)
     burst_s = time.monotonic() - s
     burst_ok = sum(1 for st, code, _ in results if st == "logged_in")
+    burst_overloaded = sum(1 for st, r, _ in results if st != "logged_in" and r.status == 503
+                           and r.code == "overloaded")
+    # A leaked exchange slot or connection would still fail logins one at a time, after the burst.
+    after = [qq_login(pop.bound[i % len(pop.bound)]) for i in range(10)]
+    after_ok = sum(1 for st, _, _ in after if st == "logged_in")
     during.update({
         "qq_logins_ok_during_faults": qq_ok,
         "qq_unavailable_502": len(qq_unavail),
         "qq_unavailable_slowest_s": round(max(qq_unavail, default=0), 2),
-        "burst_after": {"sent": burst, "logged_in": burst_ok, "seconds": round(burst_s, 2)},
+        "burst_after": {"sent": burst, "logged_in": burst_ok, "overloaded_503": burst_overloaded,
+                        "seconds": round(burst_s, 2)},
+        "one_by_one_after": {"sent": len(after), "logged_in": after_ok},
         "mail": mail_check(load),
     })
-    during["pass"] = (during["failed_total"] == 0 and burst_ok == burst
-                      and during["qq_unavailable_slowest_s"] < 15 and qq_ok > 0)
+    during["checks"] = {
+        "only 502 qq_unavailable for the failed QQ calls": (during["failed_total"] == 0, CORRECT),
+        "other QQ logins succeeded meanwhile": (qq_ok > 0, CORRECT),
+        "no slot or connection leaked (10 logins one by one after)": (after_ok == len(after), CORRECT),
+        "burst of 40 right after: failures only 503 overloaded": (
+            burst_ok + burst_overloaded == burst, CORRECT),
+        "burst of 40 right after: all logged in": (burst_ok == burst, TIMING),
+        "qq_unavailable answered within 15 s": (during["qq_unavailable_slowest_s"] < 15, TIMING),
+    }
     return during
 
 
@@ -546,14 +677,88 @@ def drill_throttles(pop, args):
                       {"account": pop.users[72], "password": pop.password}, source=a)
     first_429 = next((i + 1 for i, s in enumerate(statuses_a) if s == 429), None)
     out = {
-        "sent": {"password_login": len(statuses_a) + 3},
+        "sent": {"password_login": len(statuses_a) + 3}, "sent_total": len(statuses_a) + 3,
         "client_a": dict(collections.Counter(statuses_a)), "client_a_first_429_at": first_429,
         "client_a_right_password": right_a.status,
         "client_b_wrong_password": wrong_b.status, "client_b_right_password": right_b.status,
     }
     # A wrong password is 400 `invalid_credentials`; the 21st failure from one client is 429.
-    out["pass"] = (first_429 == 21 and right_a.status == 429 and wrong_b.status == 400
-                   and right_b.status == 200)
+    out["checks"] = {
+        "client A: 429 from its 21st failure on": (first_429 == 21, CORRECT),
+        "client A: 429 even with a right password": (right_a.status == 429, CORRECT),
+        "client B unaffected (400 wrong, 200 right)": (wrong_b.status == 400 and right_b.status == 200,
+                                                      CORRECT),
+    }
+    return out
+
+
+def drill_kill9_callback(pop, args):
+    """kill -9 of an instance while QQ callbacks are in flight on it. nginx passes each to another
+    instance (`proxy_next_upstream error non_idempotent`), which finds the state used: it must
+    answer as the login would have (src/accounts/callback_replay.rs), never 400 `state_used`."""
+    victim = 3
+    victim_pid = pid_of(f"passport-{victim}")
+    log_from = nginx_log_size()
+    n = 12
+    # Every browser has its state, cookie and QQ code before the callbacks go out together.
+    browsers = []
+    for i in range(n):
+        source = client_addr()
+        started = request("GET", "/api/oauth/qq/authorize-url?next=/account", source=source)
+        if started.status != 200:
+            raise RuntimeError(f"authorize: {started.status} {started.body[:200]}")
+        codes = sim("POST", "/_sim/codes", {"client_id": QQ_APP_ID, "redirect_uri": REDIRECT_URI,
+                                            "sim_user": pop.bound[i % len(pop.bound)], "count": 1})
+        browsers.append({"source": source, "state": started.json()["state"],
+                         "cookie": started.headers.get("set-cookie", "").split(";")[0],
+                         "code": codes.json()["codes"][0]})
+    # QQ's token endpoint slowed to 4 s: each callback sits in its instance while the kill lands.
+    sim("POST", "/_sim/faults", {"endpoint": "token", "kind": "latency", "latency_ms": 4000})
+    results = [None] * n
+
+    def callback(i):
+        b = browsers[i]
+        results[i] = request("POST", "/api/oauth/qq/callback", {"code": b["code"], "state": b["state"]},
+                             cookie=b["cookie"], source=b["source"])
+    threads = [threading.Thread(target=callback, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    time.sleep(1.5)
+    os.kill(victim_pid, signal.SIGKILL)
+    time.sleep(0.5)
+    sim("DELETE", "/_sim/faults")
+    for t in threads:
+        t.join(90)
+    answers = collections.Counter(f"{r.status} {r.code or (r.json() or {}).get('status', '')}".strip()
+                                  for r in results)
+    retried = nginx_passed_on(log_from, "/api/oauth/qq/callback")
+    # A browser posting a finished callback again (a reload of the callback page), within the
+    # 30 s replay window: same login.
+    first = next((i for i, r in enumerate(results) if r.status == 200), None)
+    again = None
+    if first is not None:
+        b = browsers[first]
+        r = request("POST", "/api/oauth/qq/callback", {"code": b["code"], "state": b["state"]},
+                    cookie=b["cookie"], source=b["source"])
+        again = {"status": r.status, "same_user": (r.json() or {}).get("user", {}).get("id")
+                 == results[first].json()["user"]["id"] if r.status == 200 else False}
+    cluster_sh(f"start_instance {victim}; wait_instance {victim} 60")
+    ok_answers = {"200 logged_in", "401 qq_login_expired"}
+    out = {
+        "sent": {"qq_callback": n}, "sent_total": n,
+        "failed": {k: v for k, v in answers.items() if k not in ok_answers},
+        "failed_total": sum(v for k, v in answers.items() if k not in ok_answers),
+        "answers": dict(answers), "retried_by_nginx": retried,
+        "reposted_finished_callback": again,
+    }
+    out["checks"] = {
+        "nginx passed callbacks of the killed instance on": (len(retried) > 0, CORRECT),
+        "no callback answered 400 state_used": (answers.get("400 state_used", 0) == 0, CORRECT),
+        "every callback logged in, or (QQ had spent the code) 401 qq_login_expired":
+            (out["failed_total"] == 0, CORRECT),
+        "a re-posted finished callback logs the same user in": (
+            bool(again and again["status"] == 200 and again["same_user"]), CORRECT),
+    }
     return out
 
 
@@ -564,12 +769,13 @@ DRILLS = [
     (4, "SMTP down", drill_smtp_down),
     (5, "QQ answering 20 % 5xx and 10 % timeouts", drill_qq_faults),
     (6, "throttles per real client behind nginx", drill_throttles),
+    (7, "kill -9 of an instance with QQ callbacks in flight", drill_kill9_callback),
 ]
 
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--only", default="1,2,3,4,5,6")
+    p.add_argument("--only", default="1,2,3,4,5,6,7")
     p.add_argument("--fault-secs", type=int, default=60)
     p.add_argument("--report", default=None)
     args = p.parse_args()
@@ -589,22 +795,44 @@ def main():
             continue
         s = time.monotonic()
         print(f"\n== drill {n}: {title}", flush=True)
-        try:
-            out = fn(pop, args)
-        except Exception as e:  # a drill that breaks is a failed drill, the rest still run
-            out = {"pass": False, "error": repr(e)}
+        with Starvation() as starvation:
+            try:
+                out = fn(pop, args)
+            except Exception as e:  # a drill that breaks is a failed drill, the rest still run
+                out = {"error": repr(e), "checks": {"the drill ran to its end": (False, CORRECT)}}
         out["seconds"] = round(time.monotonic() - s, 1)
+        out["machine"] = starvation.figures()
+        out["result"], out["missed"] = verdict(out["checks"], starvation.starved)
+        out["pass"] = out["result"] != "FAIL"
+        out["checks"] = {name: f"{'ok' if ok else 'MISSED'} ({kind})"
+                         for name, (ok, kind) in out["checks"].items()}
         report["drills"][n] = out
-        all_pass &= bool(out.get("pass"))
+        all_pass &= out["pass"]
         for k, v in out.items():
             print(f"   {k}: {json.dumps(v, ensure_ascii=False)}", flush=True)
-        print(f"   => {'PASS' if out.get('pass') else 'FAIL'}", flush=True)
+        mail = out.get("mail") or {}
+        print(f"   sent {out.get('sent_total', 0)}, failed {out.get('failed_total', 0)}, "
+              f"mails lost {mail.get('lost', '-')}, doubled {mail.get('doubled', '-')}", flush=True)
+        print(f"   => {out['result']}" + (f" (missed: {'; '.join(out['missed'])})" if out["missed"] else ""),
+              flush=True)
     report["loadavg_end"] = os.getloadavg()
     report["seconds"] = round(time.monotonic() - started, 1)
     report["pass"] = all_pass
     path = args.report or os.path.join(RUN, f"drill-report-{run_id}.json")
     with open(path, "w") as f:
         json.dump(report, f, ensure_ascii=False, indent=1)
+    print(f"\n{'drill':<6}{'result':<7}{'sent':>6}{'failed':>7}{'lost':>6}{'doubled':>8}{'secs':>7}"
+          f"{'max load':>9}  title")
+    for n, title, _ in DRILLS:
+        out = report["drills"].get(n)
+        if out is None:
+            continue
+        mail = out.get("mail") or {}
+        print(f"{n:<6}{out['result']:<7}{out.get('sent_total', 0):>6}{out.get('failed_total', 0):>7}"
+              f"{str(mail.get('lost', '-')):>6}{str(mail.get('doubled', '-')):>8}{out['seconds']:>7}"
+              f"{out['machine']['max_load1']:>9}  {title}")
+    end = report["loadavg_end"]
+    print(f"load average at the end {end[0]:.2f} {end[1]:.2f} {end[2]:.2f} ({CORES} cores)")
     print(f"\nall drills: {'PASS' if all_pass else 'FAIL'} in {report['seconds']}s; report {path}")
     sys.exit(0 if all_pass else 1)
 

@@ -2,6 +2,7 @@
 //! code). The functions here are the domain operations; HTTP handlers and actors call them.
 
 pub mod admin;
+pub mod callback_replay;
 pub mod email_change;
 pub mod key_rotation;
 pub mod locking;

@@ -8,6 +8,7 @@ use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, Union};
 
+use crate::accounts::callback_replay::{self, Admission};
 use crate::accounts::login_state::{self, BrowserNonce};
 use crate::accounts::next::SafeNext;
 use crate::accounts::qq_login::{self, BindTicket, CallbackOutcome, LoginState, NewAccount};
@@ -154,12 +155,14 @@ fn logged_in(
 }
 
 /// The callback's `state`, if it is ours, unexpired, issued to this browser and not used yet;
-/// it is used up here, before QQ is asked, so a replay never reaches the code exchange.
+/// it is used up here, before QQ is asked, so a replay never reaches the code exchange. A used
+/// state passes only as a retry of the same callback (same code; see `callback_replay`).
 async fn accept_state(
     state: &AppState,
     req: &Request,
     signed: &str,
-) -> Result<LoginState, AccountError> {
+    code: &str,
+) -> Result<(LoginState, Admission), AccountError> {
     let login: LoginState = state
         .security
         .state_signer
@@ -178,15 +181,24 @@ async fn accept_state(
     )?;
     let now = Utc::now();
     let expires = now + chrono::Duration::seconds(qq_login::STATE_MAX_AGE.as_secs() as i64);
-    login_state::consume(
+    let consumed = login_state::consume(
         &state.db,
         &state.security.hasher,
         &login.nonce,
         expires,
         now,
     )
+    .await;
+    let admission = callback_replay::admit(
+        &state.db,
+        &state.security.hasher,
+        &login.nonce,
+        code,
+        consumed,
+        now,
+    )
     .await?;
-    Ok(login)
+    Ok((login, admission))
 }
 
 /// A binder request that got no answer: a full mailbox or a binder too slow for the deadline is
@@ -196,6 +208,40 @@ fn binder_failed(e: BinderError) -> ApiError {
         BinderError::Busy | BinderError::Ask(AskError::Timeout) => AccountError::Overloaded.into(),
         BinderError::Ask(e) => ApiError::internal(&e),
     }
+}
+
+/// Exchange the code with QQ, then log in its bound user or pend its identity.
+async fn exchange_and_log_in(state: &AppState, code: &str) -> Result<CallbackOutcome, ApiError> {
+    let identity = match state.exchange.exchange(code.to_owned()).await {
+        Ok(identity) => identity,
+        Err(ExchangeError::Overloaded) => {
+            state.metrics.callback(metrics::CallbackOutcome::Overloaded);
+            return Err(AccountError::Overloaded.into());
+        }
+        Err(ExchangeError::Qq(e)) => {
+            state
+                .metrics
+                .callback(metrics::CallbackOutcome::QqError(e.qq_code()));
+            return Err(if e.needs_relogin() {
+                AccountError::QqLoginExpired
+            } else {
+                AccountError::QqUnavailable(e.to_string())
+            }
+            .into());
+        }
+        Err(e @ (ExchangeError::Worker(_) | ExchangeError::DeadlinePassed)) => {
+            state
+                .metrics
+                .callback(metrics::CallbackOutcome::QqError(None));
+            return Err(AccountError::QqUnavailable(e.to_string()).into());
+        }
+    };
+    state
+        .binder
+        .ask(|reply| BinderWork::Callback(Box::new(identity), reply))
+        .await
+        .map_err(binder_failed)?
+        .map_err(ApiError::from)
 }
 
 fn login_cookie(req: &Request) -> Option<BrowserNonce> {
@@ -284,7 +330,7 @@ impl OauthQqApi {
         if !valid_code(&body.code) {
             return Err(AccountError::InvalidCode.into());
         }
-        let login = accept_state(&state, req, &body.state)
+        let (login, admission) = accept_state(&state, req, &body.state, &body.code)
             .await
             .inspect_err(|e| {
                 if !matches!(e, AccountError::Internal(_)) {
@@ -293,35 +339,24 @@ impl OauthQqApi {
                         .callback(metrics::CallbackOutcome::StateInvalid);
                 }
             })?;
-        let identity = match state.exchange.exchange(body.code.clone()).await {
-            Ok(identity) => identity,
-            Err(ExchangeError::Overloaded) => {
-                state.metrics.callback(metrics::CallbackOutcome::Overloaded);
-                return Err(AccountError::Overloaded.into());
-            }
-            Err(ExchangeError::Qq(e)) => {
-                state
-                    .metrics
-                    .callback(metrics::CallbackOutcome::QqError(e.qq_code()));
-                return Err(if e.needs_relogin() {
-                    AccountError::QqLoginExpired
-                } else {
-                    AccountError::QqUnavailable(e.to_string())
+        let outcome = match admission {
+            Admission::Replay(outcome) => *outcome,
+            Admission::Fresh | Admission::Retry => {
+                let outcome = exchange_and_log_in(&state, &body.code).await?;
+                if let Err(e) = callback_replay::record(
+                    &state.db,
+                    &state.security.hasher,
+                    &login.nonce,
+                    &outcome,
+                )
+                .await
+                {
+                    // The login stands; only a retry of it would now be refused.
+                    tracing::warn!(error = %e, "could not record the QQ callback for a retry");
                 }
-                .into());
-            }
-            Err(e @ (ExchangeError::Worker(_) | ExchangeError::DeadlinePassed)) => {
-                state
-                    .metrics
-                    .callback(metrics::CallbackOutcome::QqError(None));
-                return Err(AccountError::QqUnavailable(e.to_string()).into());
+                outcome
             }
         };
-        let outcome = state
-            .binder
-            .ask(|reply| BinderWork::Callback(Box::new(identity), reply))
-            .await
-            .map_err(binder_failed)??;
         match outcome {
             CallbackOutcome::LoggedIn(user) => {
                 state.metrics.callback(metrics::CallbackOutcome::LoggedIn);

@@ -7,6 +7,7 @@ pub mod jobs;
 pub mod password_resets;
 pub mod pending_qq_identities;
 pub mod qq_bindings;
+pub mod qq_callback_replays;
 pub mod qq_token_events;
 pub mod sms_codes;
 pub mod used_login_states;

@@ -22,6 +22,7 @@ mod bench_login;
 mod bench_memory;
 mod bench_refresh;
 mod bench_reset;
+mod callback_retry;
 mod captcha;
 mod email_change;
 mod foundation;
