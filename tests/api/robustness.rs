@@ -30,16 +30,8 @@ async fn paging_overflow_is_a_400_not_a_panic(backend: Backend) {
         "/api/admin/jobs?page=1000001",
         "/api/admin/jobs?page=0",
     ] {
-        let (status, body) = json_of(
-            app.client
-                .get(app.url(path))
-                .bearer_auth(&token)
-                .send()
-                .await
-                .expect("GET"),
-        )
-        .await;
-        assert_error_in((status, &body), 400, "invalid_page", &path);
+        let (status, body) = app.get_as(path, &token).await;
+        assert_error_in((status, &body), 400, "invalid_page", path);
         assert!(
             body["message"].as_str().is_some_and(|m| m.contains("页码")),
             "{body}"
