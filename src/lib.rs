@@ -1,7 +1,7 @@
 //! passport: the identity backend of Renran (荏苒).
 //!
 //! Reading order for a newcomer: `migrations/` (the schema), `cli.rs` (what the binary does),
-//! `startup.rs` (how the app is assembled), then `api/` (one module per HTTP resource).
+//! `startup.rs` (how the app is assembled; `state.rs` is what handlers reach), then `api/` (one module per HTTP resource).
 
 pub mod accounts;
 pub mod actors;
@@ -24,6 +24,7 @@ pub mod retention;
 pub mod server;
 pub mod sms;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
 pub mod tencent;
 

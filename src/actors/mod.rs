@@ -36,7 +36,7 @@ pub use supervisor::{ActorTree, AskError, ChildSpec, Slot};
 
 use crate::jobs::{Backoff, JobKind};
 use crate::mail::Mailer;
-use crate::startup::AppState;
+use crate::state::AppState;
 use dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg, WorkerRoute};
 use worker::{JobWorker, WorkerArgs, WorkerMsg};
 
@@ -74,11 +74,27 @@ impl Default for ActorHandles {
 /// QQ token refreshes running at once in one process.
 const REFRESHES_IN_FLIGHT: u32 = 8;
 
+/// What the tree's children are built from: exactly the shared parts of the service they use
+/// (`startup.rs` hands over the application state's).
+pub struct TreeDeps {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub security: Arc<Security>,
+    pub qq: Arc<QqClient>,
+    /// Whether the exchange workers ask QQ for unionids (shared with the handlers).
+    pub qq_unionid: Arc<AtomicBool>,
+    pub metrics: Arc<Metrics>,
+    /// The slots the children fill, and this process's job lease owner.
+    pub handles: ActorHandles,
+    pub exchange: ExchangePool,
+    pub binder: BinderPool,
+}
+
 /// Every child of the root, in start order. Shutdown stops them in reverse.
-pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
+pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
     let settings = &state.settings;
     let jobs = &settings.jobs;
-    let handles = &state.actors;
+    let handles = &state.handles;
     let backoff = Backoff {
         base: jobs.backoff_base,
         max: jobs.backoff_max,

@@ -23,7 +23,7 @@ use crate::api::security::{BearerAuth, session_issued_at};
 use crate::api::users::{LoginResponse, UserView, issue_token};
 use crate::domain::{Mobile, Nickname, Password, Username};
 use crate::net::ClientAddr;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub struct AccountsApi;
 

@@ -18,7 +18,7 @@ use crate::api::security::StaffAuth;
 use crate::api::users::UserView;
 use crate::entities::jobs as job_rows;
 use crate::jobs::JobState;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub struct AdminApi;
 

@@ -15,7 +15,7 @@ use crate::api::ApiTags;
 use crate::api::admin::{AuditEntryView, page_number, per_page_of};
 use crate::api::error::ApiError;
 use crate::api::security::StaffAuth;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub struct AdminAuditApi;
 

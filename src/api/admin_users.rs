@@ -17,7 +17,7 @@ use crate::api::error::ApiError;
 use crate::api::security::StaffAuth;
 use crate::domain::{mobile, open_id};
 use crate::entities::{qq_bindings, users};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub struct AdminUsersApi;
 

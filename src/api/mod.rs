@@ -30,7 +30,7 @@ use poem::web::Json;
 use poem::{Body, Endpoint, EndpointExt, IntoResponse, Request, Response, Route, get};
 use poem_openapi::{OpenApiService, Tags};
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Tags)]
 pub enum ApiTags {

@@ -25,7 +25,7 @@ use crate::domain::{Mobile, Nickname, Password};
 use crate::entities::users;
 use crate::metrics;
 use crate::net::ClientAddr;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub struct OauthQqApi;
 

@@ -16,7 +16,7 @@ use crate::api::security::{BearerAuth, session_issued_at};
 use crate::domain::{Email, Password};
 use crate::jobs::{self, NewJob};
 use crate::net::ClientAddr;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub struct PasswordResetsApi;
 

@@ -9,7 +9,7 @@ use sea_orm::EntityTrait;
 
 use crate::api::error::{CodedError, ErrorBody};
 use crate::entities::users;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A signed-in user, loaded fresh from the database.
 #[derive(SecurityScheme)]

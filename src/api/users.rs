@@ -16,7 +16,7 @@ use crate::captcha::Protected;
 use crate::domain::{Avatar, Nickname};
 use crate::entities::{qq_bindings, users};
 use crate::net::ClientAddr;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub struct UsersApi;
 
