@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod actors;
 pub mod admin;
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod captcha;
 pub mod cli;

@@ -16,7 +16,7 @@ use super::AccountError;
 use super::next::SafeNext;
 use super::notices::{self, Change, UnboundBy};
 use super::token_events::{self, TokenEventKind};
-use crate::admin::audit;
+use crate::audit;
 use crate::auth::crypto::{TokenCipher, TokenField};
 use crate::config::Secret;
 use crate::domain::open_id;

@@ -23,7 +23,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::audit::{self, Action};
+use crate::audit::{self, Action};
 use super::{AdminError, Reason};
 use crate::accounts::notices::{self, Change, UnboundBy};
 use crate::accounts::qq_login::delete_binding;

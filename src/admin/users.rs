@@ -14,7 +14,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, TransactionTrait,
 };
 
-use super::audit;
+use crate::audit;
 use super::bindings::SearchTerm;
 use crate::accounts::{AccountError, password_reset};
 use crate::auth::Security;

@@ -270,8 +270,8 @@ pub struct AuditEntryView {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<domain::audit::Entry> for AuditEntryView {
-    fn from(e: domain::audit::Entry) -> Self {
+impl From<crate::audit::Entry> for AuditEntryView {
+    fn from(e: crate::audit::Entry) -> Self {
         Self {
             id: e.id,
             action: e.action,

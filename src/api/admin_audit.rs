@@ -9,7 +9,7 @@ use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{Enum, Object, OpenApi};
 
-use crate::admin::audit;
+use crate::audit;
 use crate::admin::bindings::{DRAWER_LIMIT, TARGET_TYPE as BINDING};
 use crate::api::ApiTags;
 use crate::api::admin::{AuditEntryView, page_number, per_page_of};

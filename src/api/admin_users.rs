@@ -10,7 +10,8 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use crate::accounts::locking;
 use crate::admin::bindings::{DRAWER_LIMIT, SearchTerm};
-use crate::admin::{Reason, audit, users as admin_users};
+use crate::admin::{Reason, users as admin_users};
+use crate::audit;
 use crate::api::ApiTags;
 use crate::api::admin::{AuditEntryView, page_number, per_page_of};
 use crate::api::error::ApiError;

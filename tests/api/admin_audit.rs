@@ -32,9 +32,9 @@ async fn staff_read_a_targets_audit_log_and_others_are_refused() {
     )
     .await
     .expect("admin");
-    passport::admin::audit::write(
+    passport::audit::write(
         &app.db,
-        passport::admin::audit::Action {
+        passport::audit::Action {
             actor_user_id: admin.id,
             action: "qq_binding.unbind",
             target_type: "qq_binding",
