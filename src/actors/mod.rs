@@ -20,7 +20,6 @@
 
 pub mod binder;
 pub mod dispatcher;
-pub mod mailer;
 pub mod pruner;
 pub mod qq_exchange;
 pub mod refresher;
@@ -36,6 +35,7 @@ pub use supervisor::{ActorTree, AskError, ChildSpec, Slot};
 
 use crate::jobs::{Backoff, JobKind};
 use crate::mail::Mailer;
+use crate::mail::job as mailer;
 use crate::state::AppState;
 use dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg, WorkerRoute};
 use worker::{JobWorker, WorkerArgs, WorkerMsg};
