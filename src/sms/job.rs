@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::worker::{JobWorker, Perform, PerformError, PerformFuture};
+use crate::actors::worker::{JobWorker, Perform, PerformError, PerformFuture};
 use crate::auth::TokenCipher;
 use crate::jobs::{Job, JobKind, JobPayload};
 use crate::sms::SmsGateway;
