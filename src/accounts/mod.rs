@@ -15,9 +15,11 @@ pub mod profile;
 pub mod qq_login;
 pub mod qq_tokens;
 pub mod reauth;
+pub mod reset_requests;
 pub mod signup;
 pub mod sms_codes;
 pub mod sms_login;
+pub mod sms_requests;
 pub mod throttle;
 pub mod token_events;
 

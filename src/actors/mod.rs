@@ -23,8 +23,6 @@ pub mod dispatcher;
 pub mod pruner;
 pub mod qq_exchange;
 pub mod refresher;
-pub mod reset_requests;
-pub mod sms_requests;
 pub mod supervisor;
 pub mod worker;
 
@@ -34,6 +32,7 @@ pub use supervisor::{ActorTree, AskError, ChildSpec, Slot};
 
 use crate::jobs::{Backoff, JobKind};
 use crate::mail::Mailer;
+use crate::accounts::{reset_requests, sms_requests};
 use crate::mail::job as mailer;
 use crate::sms::job as sms;
 use crate::state::AppState;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use super::worker::{Perform, PerformError, PerformFuture};
+use crate::actors::worker::{Perform, PerformError, PerformFuture};
 use crate::accounts::password_reset;
 use crate::auth::Security;
 use crate::domain::Email;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use super::worker::{Perform, PerformError, PerformFuture};
+use crate::actors::worker::{Perform, PerformError, PerformFuture};
 use crate::accounts::sms_codes::{self, SmsPurpose};
 use crate::auth::Security;
 use crate::domain::Mobile;
