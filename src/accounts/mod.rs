@@ -13,6 +13,7 @@ pub mod notices;
 pub mod password_reset;
 pub mod profile;
 pub mod qq_login;
+pub mod qq_refresher;
 pub mod qq_tokens;
 pub mod reauth;
 pub mod reset_requests;

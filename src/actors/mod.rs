@@ -22,7 +22,6 @@ pub mod binder;
 pub mod dispatcher;
 pub mod pruner;
 pub mod qq_exchange;
-pub mod refresher;
 pub mod supervisor;
 pub mod worker;
 
@@ -32,6 +31,7 @@ pub use supervisor::{ActorTree, AskError, ChildSpec, Slot};
 
 use crate::jobs::{Backoff, JobKind};
 use crate::mail::Mailer;
+use crate::accounts::qq_refresher as refresher;
 use crate::accounts::{reset_requests, sms_requests};
 use crate::mail::job as mailer;
 use crate::sms::job as sms;

@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use super::worker::{Perform, PerformError, PerformFuture};
+use crate::actors::worker::{Perform, PerformError, PerformFuture};
 use crate::accounts::qq_tokens::{self, RefreshError, RefreshOutcome};
 use crate::auth::TokenCipher;
 use crate::config::RefreshSettings;
