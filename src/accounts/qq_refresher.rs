@@ -9,8 +9,8 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use crate::actors::worker::{Perform, PerformError, PerformFuture};
 use crate::accounts::qq_tokens::{self, RefreshError, RefreshOutcome};
+use crate::actors::worker::{Perform, PerformError, PerformFuture};
 use crate::auth::TokenCipher;
 use crate::config::RefreshSettings;
 use crate::jobs::{Job, JobKind, JobPayload};

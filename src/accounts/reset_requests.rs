@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::actors::worker::{Perform, PerformError, PerformFuture};
 use crate::accounts::password_reset;
+use crate::actors::worker::{Perform, PerformError, PerformFuture};
 use crate::auth::Security;
 use crate::domain::Email;
 use crate::jobs::{Job, JobKind, JobPayload};

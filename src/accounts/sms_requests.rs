@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::actors::worker::{Perform, PerformError, PerformFuture};
 use crate::accounts::sms_codes::{self, SmsPurpose};
+use crate::actors::worker::{Perform, PerformError, PerformFuture};
 use crate::auth::Security;
 use crate::domain::Mobile;
 use crate::jobs::{Job, JobKind, JobPayload};

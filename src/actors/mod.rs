@@ -13,6 +13,11 @@
 //! └── dispatcher               claims due jobs (lease, SKIP LOCKED on PostgreSQL), hands them out
 //! ```
 //!
+//! What a job worker does with a job (its [`worker::Perform`]) lives with its feature:
+//! `mail::job`, `sms::job`, `accounts::reset_requests`, `accounts::sms_requests`,
+//! `accounts::qq_refresher` (which also holds the refresh scheduler). This module keeps the
+//! tree; `supervisor`, `dispatcher` and `worker` are the machinery.
+//!
 //! A child is described by a [`ChildSpec`]: how to build it, and the [`Slot`] through which the
 //! rest of the service reaches its current incarnation. When a child panics or returns an error,
 //! the root supervisor starts a new one from the same spec and puts its address in the slot, so a
@@ -29,12 +34,13 @@ use std::sync::Arc;
 
 pub use supervisor::{ActorTree, AskError, ChildSpec, Slot};
 
+use crate::accounts::qq_refresher::{self as refresher, RefreshQqToken};
+use crate::accounts::reset_requests::IssueResetLink;
+use crate::accounts::sms_requests::IssueSmsCode;
 use crate::jobs::{Backoff, JobKind};
 use crate::mail::Mailer;
-use crate::accounts::qq_refresher as refresher;
-use crate::accounts::{reset_requests, sms_requests};
-use crate::mail::job as mailer;
-use crate::sms::job as sms;
+use crate::mail::job::SendMail;
+use crate::sms::job::SendSms;
 use crate::state::AppState;
 use dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg, WorkerRoute};
 use worker::{JobWorker, WorkerArgs, WorkerMsg};
@@ -108,27 +114,27 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
     };
 
     let mailer = Mailer::from_settings(&settings.mail, jobs.smtp_timeout, jobs.concurrency)?;
-    let mailer_args = worker_args.with(Arc::new(mailer::SendMail {
+    let mailer_args = worker_args.with(Arc::new(SendMail {
         mailer,
         cipher: state.security.cipher.clone(),
     }));
-    let sms_args = worker_args.with(Arc::new(sms::SendSms {
+    let sms_args = worker_args.with(Arc::new(SendSms {
         cipher: state.security.cipher.clone(),
         gateway: crate::sms::gateway(settings)?,
     }));
 
-    let reset_args = worker_args.with(Arc::new(reset_requests::IssueResetLink {
+    let reset_args = worker_args.with(Arc::new(IssueResetLink {
         db: state.db.clone(),
         security: state.security.clone(),
         public_base_url: settings.public_base_url.clone(),
     }));
 
-    let sms_request_args = worker_args.with(Arc::new(sms_requests::IssueSmsCode {
+    let sms_request_args = worker_args.with(Arc::new(IssueSmsCode {
         db: state.db.clone(),
         security: state.security.clone(),
     }));
 
-    let refresher_args = worker_args.with(Arc::new(refresher::RefreshQqToken {
+    let refresher_args = worker_args.with(Arc::new(RefreshQqToken {
         db: state.db.clone(),
         qq: state.qq.clone(),
         cipher: state.security.cipher.clone(),
@@ -178,33 +184,25 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
     children.extend(state.binder.child_specs(binder_args));
     children.extend([
         ChildSpec::new("mailer", handles.mailer.clone(), move || {
-            (
-                JobWorker::<mailer::SendMail>::default(),
-                mailer_args.clone(),
-            )
+            (JobWorker::<SendMail>::default(), mailer_args.clone())
         }),
         ChildSpec::new("sms-sender", handles.sms.clone(), move || {
-            (JobWorker::<sms::SendSms>::default(), sms_args.clone())
+            (JobWorker::<SendSms>::default(), sms_args.clone())
         }),
         ChildSpec::new(
             "reset-requests",
             handles.reset_requests.clone(),
-            move || {
-                (
-                    JobWorker::<reset_requests::IssueResetLink>::default(),
-                    reset_args.clone(),
-                )
-            },
+            move || (JobWorker::<IssueResetLink>::default(), reset_args.clone()),
         ),
         ChildSpec::new("sms-requests", handles.sms_requests.clone(), move || {
             (
-                JobWorker::<sms_requests::IssueSmsCode>::default(),
+                JobWorker::<IssueSmsCode>::default(),
                 sms_request_args.clone(),
             )
         }),
         ChildSpec::new("qq-token-refresher", handles.refresher.clone(), move || {
             (
-                JobWorker::<refresher::RefreshQqToken>::default(),
+                JobWorker::<RefreshQqToken>::default(),
                 refresher_args.clone(),
             )
         }),

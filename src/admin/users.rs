@@ -14,9 +14,9 @@ use sea_orm::{
     QueryOrder, QuerySelect, TransactionTrait,
 };
 
-use crate::audit;
 use super::bindings::SearchTerm;
 use crate::accounts::{AccountError, password_reset};
+use crate::audit;
 use crate::auth::Security;
 use crate::domain::Email;
 use crate::entities::{qq_bindings, users};
