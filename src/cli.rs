@@ -219,7 +219,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::db::migrate_up(&db)
                 .await
                 .context("migrations failed")?;
-            let admin = crate::accounts::admin::create_admin(
+            let admin = crate::accounts::staff::create_admin(
                 &db,
                 &username,
                 &email,

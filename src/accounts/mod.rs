@@ -1,7 +1,6 @@
 //! Accounts: users, their QQ bindings, and the ways to prove who you are (password, QQ, SMS
 //! code). The functions here are the domain operations; HTTP handlers and actors call them.
 
-pub mod admin;
 pub mod email_change;
 pub mod key_rotation;
 pub mod locking;
@@ -21,6 +20,7 @@ pub mod signup;
 pub mod sms_codes;
 pub mod sms_login;
 pub mod sms_requests;
+pub mod staff;
 pub mod throttle;
 pub mod token_events;
 
