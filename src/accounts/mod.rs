@@ -27,7 +27,7 @@ pub mod token_events;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
-use crate::auth::password::PasswordHasher;
+use crate::crypto::password::PasswordHasher;
 use crate::domain::{AccountIdentifier, DomainError};
 use crate::entities::users;
 use crate::net::ClientAddr;
@@ -151,8 +151,8 @@ impl From<DbErr> for AccountError {
     }
 }
 
-impl From<crate::auth::password::PasswordError> for AccountError {
-    fn from(e: crate::auth::password::PasswordError) -> Self {
+impl From<crate::crypto::password::PasswordError> for AccountError {
+    fn from(e: crate::crypto::password::PasswordError) -> Self {
         Self::Internal(format!("password hashing: {e}"))
     }
 }

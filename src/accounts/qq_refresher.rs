@@ -11,8 +11,8 @@ use tokio::time::Instant;
 
 use crate::accounts::qq_tokens::{self, RefreshError, RefreshOutcome};
 use crate::actors::worker::{Perform, PerformError, PerformFuture};
-use crate::auth::TokenCipher;
 use crate::config::RefreshSettings;
+use crate::crypto::TokenCipher;
 use crate::jobs::{Job, JobKind, JobPayload};
 use crate::metrics::RefreshMetric;
 use crate::qq::client::QqClient;

@@ -7,7 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::accounts::password_reset;
 use crate::actors::worker::{Perform, PerformError, PerformFuture};
-use crate::auth::Security;
+use crate::crypto::Security;
 use crate::domain::Email;
 use crate::jobs::{Job, JobKind, JobPayload};
 

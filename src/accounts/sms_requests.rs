@@ -8,7 +8,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::accounts::sms_codes::{self, SmsPurpose};
 use crate::actors::worker::{Perform, PerformError, PerformFuture};
-use crate::auth::Security;
+use crate::crypto::Security;
 use crate::domain::Mobile;
 use crate::jobs::{Job, JobKind, JobPayload};
 

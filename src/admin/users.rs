@@ -17,7 +17,7 @@ use sea_orm::{
 use super::bindings::SearchTerm;
 use crate::accounts::{AccountError, password_reset};
 use crate::audit;
-use crate::auth::Security;
+use crate::crypto::Security;
 use crate::domain::Email;
 use crate::entities::{qq_bindings, users};
 

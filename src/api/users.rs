@@ -109,7 +109,7 @@ pub fn issue_token(state: &AppState, user: &users::Model) -> Result<String, ApiE
     state
         .security
         .jwt
-        .issue(crate::auth::jwt::Subject {
+        .issue(crate::crypto::jwt::Subject {
             user_id: user.id,
             username: &user.username,
             token_version: user.token_version,

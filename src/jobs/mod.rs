@@ -41,7 +41,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::auth::crypto::{CryptoError, TokenCipher, TokenField};
+use crate::crypto::token_cipher::{CryptoError, TokenCipher, TokenField};
 use crate::entities::jobs;
 use crate::mail::Mail;
 use crate::sms::Sms;

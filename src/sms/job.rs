@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::actors::worker::{Perform, PerformError, PerformFuture};
-use crate::auth::TokenCipher;
+use crate::crypto::TokenCipher;
 use crate::jobs::{Job, JobKind, JobPayload};
 use crate::sms::SmsGateway;
 

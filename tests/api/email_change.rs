@@ -16,7 +16,7 @@ use crate::qq_login::{PASSWORD, bind_ticket, json_of, register, sms_code};
 /// A user with a password and, optionally, a verified email; and their JWT.
 async fn reader(app: &TestApp, username: &str, email: Option<&str>) -> (users::Model, String) {
     let password = passport::domain::Password::parse(PASSWORD).expect("password");
-    let hash = passport::auth::PasswordHasher::owasp()
+    let hash = passport::crypto::PasswordHasher::owasp()
         .hash(&password)
         .await
         .expect("hash");
@@ -309,7 +309,7 @@ async fn an_account_without_a_password_needs_a_fresh_qq_login(backend: Backend) 
         .security
         .jwt
         .issue_at(
-            passport::auth::Subject {
+            passport::crypto::Subject {
                 user_id: user.id,
                 username: &user.username,
                 token_version: user.token_version,

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use passport::auth::signer::{Digest, Purpose, SignerError, TimedSerializer};
+use passport::crypto::signer::{Digest, Purpose, SignerError, TimedSerializer};
 use serde_json::{Value, json};
 
 const SECRET: &str = "cross-test-secret-key-of-some-length";

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use passport::accounts::password_reset;
-use passport::auth::crypto::{HashPurpose, TokenField};
+use passport::crypto::token_cipher::{HashPurpose, TokenField};
 use passport::domain::Email;
 use passport::entities::{sms_codes, users};
 use passport::jobs::{self, JobError, NewJob};
@@ -81,7 +81,7 @@ fn has_six_digits(text: &str) -> bool {
 
 async fn reader(app: &TestApp, username: &str, email: Option<&str>) -> (users::Model, String) {
     let password = passport::domain::Password::parse(PASSWORD).expect("password");
-    let hash = passport::auth::PasswordHasher::owasp()
+    let hash = passport::crypto::PasswordHasher::owasp()
         .hash(&password)
         .await
         .expect("hash");

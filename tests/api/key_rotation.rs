@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use passport::accounts::key_rotation::{RowRotation, rotate_binding};
 use passport::accounts::qq_tokens::{self, RefreshOutcome};
-use passport::auth::crypto::token_key_id;
-use passport::auth::{TokenCipher, TokenField};
 use passport::config::TokenKey;
+use passport::crypto::token_cipher::token_key_id;
+use passport::crypto::{TokenCipher, TokenField};
 use passport::entities::{jobs, qq_bindings, qq_token_events};
 use passport::qq::client::QqClient;
 use sea_orm::{
@@ -168,7 +168,7 @@ async fn rotating_keys_keeps_logins_and_refreshes_working_and_moves_every_row(ba
         email: Set(None),
         avatar: Set(String::new()),
         password_hash: Set(Some(
-            passport::auth::PasswordHasher::owasp()
+            passport::crypto::PasswordHasher::owasp()
                 .hash(&passport::domain::Password::parse(PASSWORD).expect("password"))
                 .await
                 .expect("hash"),

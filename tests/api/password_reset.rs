@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use passport::auth::{Purpose, TimedSerializer};
 use passport::config::DEV_SECRET_KEY;
+use passport::crypto::{Purpose, TimedSerializer};
 use passport::entities::{password_resets, users};
 use reqwest::StatusCode;
 use sea_orm::{
@@ -27,7 +27,7 @@ async fn json_of(response: reqwest::Response) -> (StatusCode, Value) {
 
 async fn user_with_email(app: &TestApp, username: &str, email: Option<&str>) -> users::Model {
     let password = passport::domain::Password::parse(OLD_PASSWORD).expect("password");
-    let hash = passport::auth::PasswordHasher::owasp()
+    let hash = passport::crypto::PasswordHasher::owasp()
         .hash(&password)
         .await
         .expect("hash");
@@ -333,7 +333,7 @@ async fn bad_reset_links_are_refused_and_change_nothing(backend: Backend) {
         .await
         .expect("q")
         .expect("user");
-    let other = passport::auth::PasswordHasher::owasp()
+    let other = passport::crypto::PasswordHasher::owasp()
         .hash(&passport::domain::Password::parse("changed-elsewhere-4").expect("pw"))
         .await
         .expect("hash");

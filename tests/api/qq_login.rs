@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use passport::auth::{Purpose, TimedSerializer};
 use passport::config::DEV_SECRET_KEY;
+use passport::crypto::{Purpose, TimedSerializer};
 use passport::entities::{audit_log, pending_qq_identities, qq_bindings, users};
 use reqwest::StatusCode;
 use sea_orm::{
@@ -104,7 +104,7 @@ pub(crate) async fn bind_ticket(app: &TestApp, sim_user: &str) -> String {
 /// An existing Renran account with a password.
 pub(crate) async fn existing_user(app: &TestApp, username: &str, mobile: &str) -> users::Model {
     let password = passport::domain::Password::parse(PASSWORD).expect("password");
-    let hash = passport::auth::PasswordHasher::owasp()
+    let hash = passport::crypto::PasswordHasher::owasp()
         .hash(&password)
         .await
         .expect("hash");
@@ -236,7 +236,7 @@ async fn a_new_qq_user_registers_and_binds_then_logs_in_again(backend: Backend) 
         .expect("prefixed with the key id");
     assert_eq!(
         key_id,
-        passport::auth::crypto::token_key_id(&app.settings.token_key)
+        passport::crypto::token_cipher::token_key_id(&app.settings.token_key)
     );
     assert_eq!(sealed.len() % 4, 0, "base64");
     assert!(
