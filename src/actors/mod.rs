@@ -31,18 +31,26 @@ pub mod supervisor;
 pub mod worker;
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use sea_orm::DatabaseConnection;
 
 pub use supervisor::{ActorTree, AskError, ChildSpec, Slot};
 
 use crate::accounts::qq_refresher::{self as refresher, RefreshQqToken};
 use crate::accounts::reset_requests::IssueResetLink;
 use crate::accounts::sms_requests::IssueSmsCode;
+use crate::config::Settings;
+use crate::crypto::Security;
 use crate::jobs::{Backoff, JobKind};
 use crate::mail::Mailer;
 use crate::mail::job::SendMail;
+use crate::metrics::Metrics;
+use crate::qq::client::QqClient;
 use crate::sms::job::SendSms;
-use crate::state::AppState;
+use binder::BinderPool;
 use dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg, WorkerRoute};
+use qq_exchange::ExchangePool;
 use worker::{JobWorker, WorkerArgs, WorkerMsg};
 
 /// Where the rest of the service finds the actors (each slot follows restarts).
