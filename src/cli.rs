@@ -255,7 +255,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::db::migrate_up(&db)
                 .await
                 .context("migrations failed")?;
-            let admin = crate::accounts::admin::create_admin(
+            let admin = crate::accounts::staff::create_admin(
                 &db,
                 &username,
                 &email,
@@ -297,7 +297,7 @@ async fn rotate_token_keys(
 ) -> anyhow::Result<ExitCode> {
     use crate::accounts::key_rotation::{self, RotationCount, TokenTable};
     let cipher =
-        crate::auth::TokenCipher::with_old_keys(&settings.token_key, &settings.token_keys_old);
+        crate::crypto::TokenCipher::with_old_keys(&settings.token_key, &settings.token_keys_old);
     println!(
         "current token key: {} ({} old key(s) accepted for reading)",
         cipher.current_key_id(),

@@ -1,16 +1,17 @@
 //! passport: the identity backend of Renran (荏苒).
 //!
 //! Reading order for a newcomer: `migrations/` (the schema), `cli.rs` (what the binary does),
-//! `startup.rs` (how the app is assembled), then `api/` (one module per HTTP resource).
+//! `startup.rs` (how the app is assembled; `state.rs` is what handlers reach), then `api/` (one module per HTTP resource).
 
 pub mod accounts;
 pub mod actors;
 pub mod admin;
 pub mod api;
-pub mod auth;
+pub mod audit;
 pub mod captcha;
 pub mod cli;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod domain;
 pub mod entities;
@@ -24,6 +25,7 @@ pub mod retention;
 pub mod server;
 pub mod sms;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
 pub mod tencent;
 

@@ -3,97 +3,15 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use sea_orm::DatabaseConnection;
 
-use std::sync::atomic::AtomicBool;
-
-use crate::actors::binder::BinderPool;
-use crate::actors::qq_exchange::ExchangePool;
-use crate::actors::{ActorHandles, ActorTree};
-use crate::auth::Security;
-use crate::captcha::{CaptchaGate, CaptchaPolicy, CaptchaVerifier};
-use crate::config::{CaptchaSettings, Settings};
-use crate::metrics::Metrics;
-use crate::qq::client::QqClient;
-use crate::tencent::{Credentials, TencentClient, TencentClientOptions};
-
-/// What every handler can reach: cheap to clone (everything inside is shared).
-#[derive(Clone)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub settings: Arc<Settings>,
-    pub security: Arc<Security>,
-    pub qq: Arc<QqClient>,
-    /// Whether to ask QQ for unionids; switched off for good when QQ says the app may not.
-    pub qq_unionid: Arc<AtomicBool>,
-    pub exchange: ExchangePool,
-    pub binder: BinderPool,
-    pub metrics: Arc<Metrics>,
-    /// The actors' current addresses (they follow restarts).
-    pub actors: ActorHandles,
-    /// Demands and verifies Tencent captcha tickets (`PASSPORT_CAPTCHA`).
-    pub captcha: Arc<CaptchaGate>,
-    /// Set once a shutdown signal arrived: `/readyz` answers 503 from then on.
-    pub draining: Arc<AtomicBool>,
-}
-
-impl AppState {
-    pub fn new(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
-        let qq = QqClient::new(&settings.qq).context("cannot build the QQ client")?;
-        let captcha = captcha_gate(&settings.captcha)?;
-        Ok(Self {
-            captcha: Arc::new(captcha),
-            security: Arc::new(Security::new(&settings)),
-            qq: Arc::new(qq),
-            qq_unionid: Arc::new(AtomicBool::new(true)),
-            exchange: ExchangePool::new(
-                settings.qq_exchange_workers,
-                settings.qq_exchange_wait,
-                EXCHANGE_DEADLINE,
-            ),
-            binder: BinderPool::new(BINDERS, BINDER_DEADLINE),
-            metrics: Arc::new(Metrics::default()),
-            actors: ActorHandles::default(),
-            draining: Arc::new(AtomicBool::new(false)),
-            db,
-            settings: Arc::new(settings),
-        })
-    }
-}
-
-/// The captcha gate of `settings`: nothing to build when the policy is off.
-fn captcha_gate(settings: &CaptchaSettings) -> anyhow::Result<CaptchaGate> {
-    if settings.policy == CaptchaPolicy::Off {
-        return Ok(CaptchaGate::off());
-    }
-    let client = TencentClient::new(
-        Credentials::new(settings.secret_id.clone(), settings.secret_key.clone()),
-        TencentClientOptions::default(),
-    )
-    .context("cannot build the Tencent Cloud client for the captcha")?;
-    let verifier = CaptchaVerifier::new(
-        client,
-        settings.endpoint.clone(),
-        settings.app_id,
-        settings.app_secret_key.clone(),
-    );
-    Ok(CaptchaGate::new(settings.policy, verifier))
-}
-
-/// Binders writing logins and bindings side by side.
-const BINDERS: usize = 8;
-
-/// How long the binder may take to write a login, a binding or a new account.
-const BINDER_DEADLINE: Duration = Duration::from_secs(10);
-
-/// How long a login waits for QQ's three round trips; the worker itself stops at this deadline,
-/// even mid-call, so its answer never arrives after the caller gave up.
-const EXCHANGE_DEADLINE: Duration = Duration::from_secs(20);
+use crate::actors::ActorTree;
+use crate::config::Settings;
+use crate::state::AppState;
 
 /// How long in-flight requests get to finish after a shutdown signal.
 const GRACEFUL_SHUTDOWN: Duration = Duration::from_secs(10);
@@ -135,7 +53,18 @@ impl Application {
             .and_then(|a| a.as_socket_addr().copied())
             .context("the listener has no socket address")?;
         let state = AppState::new(settings, db)?;
-        let actors = ActorTree::start(crate::actors::children(&state)?)
+        let deps = crate::actors::TreeDeps {
+            db: state.db.clone(),
+            settings: state.settings.clone(),
+            security: state.security.clone(),
+            qq: state.qq.clone(),
+            qq_unionid: state.qq_unionid.clone(),
+            metrics: state.metrics.clone(),
+            handles: state.actors.clone(),
+            exchange: state.exchange.clone(),
+            binder: state.binder.clone(),
+        };
+        let actors = ActorTree::start(crate::actors::children(&deps)?)
             .await
             .context("cannot start the actor tree")?;
         Ok(Self {

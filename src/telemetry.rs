@@ -101,7 +101,7 @@ pub async fn trace_request<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Resul
 /// `passport_http_request_duration_seconds` histogram, by method, route and status.
 pub async fn record_latency<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
     let metrics = req
-        .data::<crate::startup::AppState>()
+        .data::<crate::state::AppState>()
         .map(|s| s.metrics.clone());
     let method = req.method().as_str().to_owned();
     let path = req.uri().path().to_owned();

@@ -13,7 +13,7 @@ mod m20261125_000007_create_audit_log;
 mod m20261125_000008_create_job_deliveries;
 mod m20261125_000020_create_rate_limits;
 mod m20261125_000030_add_qq_binding_refresh_lease;
-mod m20261125_000030_admin_panel;
+mod m20261125_000031_admin_panel;
 mod m20261129_000040_create_email_verifications;
 mod m20261129_000041_add_jobs_sealed_payload;
 mod m20261129_000042_create_used_login_states;
@@ -36,7 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000008_create_job_deliveries::Migration),
             Box::new(m20261125_000020_create_rate_limits::Migration),
             Box::new(m20261125_000030_add_qq_binding_refresh_lease::Migration),
-            Box::new(m20261125_000030_admin_panel::Migration),
+            Box::new(m20261125_000031_admin_panel::Migration),
             Box::new(m20261129_000040_create_email_verifications::Migration),
             Box::new(m20261129_000041_add_jobs_sealed_payload::Migration),
             Box::new(m20261129_000042_create_used_login_states::Migration),
@@ -72,5 +72,48 @@ pub(crate) mod cols {
             .timestamp_with_time_zone()
             .null()
             .to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every migration's name as recorded in `seaql_migrations`, in order. Frozen: a name that
+    /// changes is a migration that databases already migrated report as missing. A file may be
+    /// renamed only if its `name()` keeps returning the recorded string (see
+    /// `m20261125_000031_admin_panel`).
+    const RECORDED_NAMES: [&str; 15] = [
+        "m20261125_000001_create_users",
+        "m20261125_000002_create_qq_bindings",
+        "m20261125_000003_create_pending_qq_identities",
+        "m20261125_000004_create_jobs",
+        "m20261125_000005_create_password_resets",
+        "m20261125_000006_create_sms_codes",
+        "m20261125_000007_create_audit_log",
+        "m20261125_000008_create_job_deliveries",
+        "m20261125_000020_create_rate_limits",
+        "m20261125_000030_add_qq_binding_refresh_lease",
+        "m20261125_000030_admin_panel",
+        "m20261129_000040_create_email_verifications",
+        "m20261129_000041_add_jobs_sealed_payload",
+        "m20261129_000042_create_used_login_states",
+        "m20261129_000050_accounts_self_service",
+    ];
+
+    /// New migrations append to `RECORDED_NAMES`; existing entries never change.
+    #[test]
+    fn recorded_migration_names_never_change() {
+        let names: Vec<String> = Migrator::migrations()
+            .iter()
+            .map(|m| m.name().to_owned())
+            .collect();
+        assert!(
+            names.len() >= RECORDED_NAMES.len(),
+            "a shipped migration was removed: {names:?}"
+        );
+        assert_eq!(&names[..RECORDED_NAMES.len()], RECORDED_NAMES.as_slice());
+        let unique: std::collections::HashSet<&String> = names.iter().collect();
+        assert_eq!(unique.len(), names.len(), "two migrations share a name");
     }
 }

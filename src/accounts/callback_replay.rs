@@ -33,7 +33,7 @@ use sea_orm::{
 use super::AccountError;
 use super::locking;
 use super::qq_login::CallbackOutcome;
-use crate::auth::crypto::{HashPurpose, KeyedHasher};
+use crate::crypto::token_cipher::{HashPurpose, KeyedHasher};
 use crate::entities::{pending_qq_identities, qq_bindings, qq_callback_replays, users};
 
 /// How long after a callback its retry is answered with the same outcome.

@@ -21,8 +21,8 @@ use super::AccountError;
 use super::mails;
 use super::notices::{self, Change};
 use super::throttle::{self, Limit};
-use crate::auth::crypto::HashPurpose;
-use crate::auth::{Security, SignerError};
+use crate::crypto::token_cipher::HashPurpose;
+use crate::crypto::{Security, SignerError};
 use crate::domain::Email;
 use crate::entities::{email_verifications, password_resets, users};
 use crate::jobs::{self, NewJob};
@@ -91,7 +91,7 @@ pub async fn request(
                 .map_err(|e| AccountError::Internal(e.to_string()))?;
         }
         None => {
-            let nonce = crate::auth::crypto::random_token(24)
+            let nonce = crate::crypto::token_cipher::random_token(24)
                 .map_err(|e| AccountError::Internal(e.to_string()))?;
             email_verifications::ActiveModel {
                 user_id: Set(user.id),

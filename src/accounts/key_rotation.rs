@@ -14,7 +14,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
-use crate::auth::{TokenCipher, TokenField};
+use crate::crypto::{TokenCipher, TokenField};
 use crate::entities::{pending_qq_identities, qq_bindings};
 
 /// Rows read and rewritten per transaction.

@@ -8,7 +8,7 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
 
 use super::AccountError;
-use crate::admin::audit;
+use crate::audit;
 use crate::entities::users;
 
 /// Every sign-in path calls this once the person proved who they are.

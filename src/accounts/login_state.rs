@@ -14,7 +14,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Sql
 use url::Url;
 
 use super::AccountError;
-use crate::auth::crypto::{CryptoError, HashPurpose, KeyedHasher, random_token};
+use crate::crypto::token_cipher::{CryptoError, HashPurpose, KeyedHasher, random_token};
 use crate::entities::used_login_states;
 
 pub const COOKIE_NAME: &str = "passport_qq_login";

@@ -1,7 +1,6 @@
 //! Accounts: users, their QQ bindings, and the ways to prove who you are (password, QQ, SMS
 //! code). The functions here are the domain operations; HTTP handlers and actors call them.
 
-pub mod admin;
 pub mod callback_replay;
 pub mod email_change;
 pub mod key_rotation;
@@ -14,18 +13,22 @@ pub mod notices;
 pub mod password_reset;
 pub mod profile;
 pub mod qq_login;
+pub mod qq_refresher;
 pub mod qq_tokens;
 pub mod reauth;
+pub mod reset_requests;
 pub mod signup;
 pub mod sms_codes;
 pub mod sms_login;
+pub mod sms_requests;
+pub mod staff;
 pub mod throttle;
 pub mod token_events;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
-use crate::auth::password::PasswordHasher;
+use crate::crypto::password::PasswordHasher;
 use crate::domain::{AccountIdentifier, DomainError};
 use crate::entities::users;
 use crate::net::ClientAddr;
@@ -149,8 +152,8 @@ impl From<DbErr> for AccountError {
     }
 }
 
-impl From<crate::auth::password::PasswordError> for AccountError {
-    fn from(e: crate::auth::password::PasswordError) -> Self {
+impl From<crate::crypto::password::PasswordError> for AccountError {
+    fn from(e: crate::crypto::password::PasswordError) -> Self {
         Self::Internal(format!("password hashing: {e}"))
     }
 }

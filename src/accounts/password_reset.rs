@@ -19,8 +19,8 @@ use super::AccountError;
 use super::mails;
 use super::notices::{self, Change};
 use super::throttle::Limit;
-use crate::auth::crypto::{HashPurpose, KeyedHasher};
-use crate::auth::{Security, SignerError};
+use crate::crypto::token_cipher::{HashPurpose, KeyedHasher};
+use crate::crypto::{Security, SignerError};
 use crate::domain::{Email, Password};
 use crate::entities::{password_resets, users};
 use crate::jobs::{self, NewJob};
@@ -74,8 +74,8 @@ pub async fn issue(
     else {
         return Ok(false);
     };
-    let nonce =
-        crate::auth::crypto::random_token(24).map_err(|e| AccountError::Internal(e.to_string()))?;
+    let nonce = crate::crypto::token_cipher::random_token(24)
+        .map_err(|e| AccountError::Internal(e.to_string()))?;
     let token = security
         .reset_signer
         .dumps(&ResetToken {

@@ -13,7 +13,7 @@ use super::login_attempts::LoginLimits;
 use super::notices::{self, Change};
 use super::reauth::{self, Proof};
 use super::{AccountError, signup};
-use crate::auth::Security;
+use crate::crypto::Security;
 use crate::domain::{Avatar, Nickname, Password, Username};
 use crate::entities::users;
 use crate::net::ClientAddr;

@@ -16,9 +16,9 @@ use super::AccountError;
 use super::next::SafeNext;
 use super::notices::{self, Change, UnboundBy};
 use super::token_events::{self, TokenEventKind};
-use crate::admin::audit;
-use crate::auth::crypto::{TokenCipher, TokenField};
+use crate::audit;
 use crate::config::Secret;
+use crate::crypto::token_cipher::{TokenCipher, TokenField};
 use crate::domain::open_id;
 use crate::domain::{Mobile, Nickname};
 use crate::entities::{pending_qq_identities, qq_bindings, users};
@@ -80,7 +80,7 @@ fn seal(
     identity: &QqIdentity,
     now: DateTime<Utc>,
 ) -> Result<SealedTokens, AccountError> {
-    let internal = |e: crate::auth::crypto::CryptoError| {
+    let internal = |e: crate::crypto::token_cipher::CryptoError| {
         AccountError::Internal(format!("token encryption: {e}"))
     };
     let access = cipher
@@ -152,8 +152,8 @@ pub async fn login_or_pend(
         txn.commit().await?;
         return Ok(CallbackOutcome::LoggedIn(user));
     }
-    let id =
-        crate::auth::crypto::random_token(18).map_err(|e| AccountError::Internal(e.to_string()))?;
+    let id = crate::crypto::token_cipher::random_token(18)
+        .map_err(|e| AccountError::Internal(e.to_string()))?;
     let pending = pending_qq_identities::ActiveModel {
         id: Set(id),
         openid: Set(identity.openid.clone()),

@@ -12,8 +12,8 @@ use sea_orm::{
 };
 
 use super::token_events::{self, TokenEventKind};
-use crate::auth::{TokenCipher, TokenField};
 use crate::config::RefreshSettings;
+use crate::crypto::{TokenCipher, TokenField};
 use crate::entities::qq_bindings;
 use crate::jobs::{self, Enqueued, NewJob};
 use crate::qq::client::{QqClient, QqError};

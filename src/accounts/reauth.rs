@@ -15,7 +15,7 @@ use sea_orm::ConnectionTrait;
 use super::AccountError;
 use super::login_attempts::LoginLimits;
 use super::throttle;
-use crate::auth::password::PasswordHasher;
+use crate::crypto::password::PasswordHasher;
 use crate::entities::users;
 use crate::net::ClientAddr;
 

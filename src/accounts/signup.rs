@@ -17,7 +17,7 @@ use crate::entities::users;
 pub fn generated_username() -> Result<String, AccountError> {
     Ok(format!(
         "rr_{}",
-        crate::auth::crypto::random_token(9)
+        crate::crypto::token_cipher::random_token(9)
             .map_err(|e| AccountError::Internal(e.to_string()))?
             .to_lowercase()
             .replace(['-', '_'], "x")

@@ -13,9 +13,9 @@ use sea_orm::{
 
 use super::AccountError;
 use super::throttle::{self, Limit};
-use crate::auth::Security;
-use crate::auth::crypto::{HashPurpose, KeyedHasher};
 use crate::config::LimitSettings;
+use crate::crypto::Security;
+use crate::crypto::token_cipher::{HashPurpose, KeyedHasher};
 use crate::domain::Mobile;
 use crate::entities::{sms_codes, users};
 use crate::jobs::{self, NewJob};
@@ -113,8 +113,8 @@ async fn store<C: ConnectionTrait>(
     purpose: SmsPurpose,
     now: DateTime<Utc>,
 ) -> Result<String, AccountError> {
-    let code =
-        crate::auth::crypto::sms_code().map_err(|e| AccountError::Internal(e.to_string()))?;
+    let code = crate::crypto::token_cipher::sms_code()
+        .map_err(|e| AccountError::Internal(e.to_string()))?;
     sms_codes::ActiveModel {
         mobile: Set(mobile.as_ref().to_owned()),
         code_hash: Set(hasher.hash_parts(HashPurpose::SmsCode, &[mobile.as_ref(), &code])),

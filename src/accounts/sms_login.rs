@@ -10,7 +10,7 @@ use super::login_attempts::{self, AttemptKeys, LoginLimits};
 use super::notices::{self, Change};
 use super::sms_codes::{self, SmsPurpose};
 use super::{AccountError, locking, signup};
-use crate::auth::Security;
+use crate::crypto::Security;
 use crate::domain::{Mobile, Password};
 use crate::entities::users;
 use crate::net::ClientAddr;

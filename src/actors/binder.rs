@@ -21,7 +21,7 @@ use tokio::time::Instant;
 use super::supervisor::{AskError, ChildSpec, Slot};
 use crate::accounts::AccountError;
 use crate::accounts::qq_login::{self, BindTicket, CallbackOutcome, NewAccount, QqIdentity};
-use crate::auth::crypto::TokenCipher;
+use crate::crypto::token_cipher::TokenCipher;
 use crate::entities::users;
 
 type Reply<T> = RpcReplyPort<Result<T, AccountError>>;

@@ -13,6 +13,11 @@
 //! └── dispatcher               claims due jobs (lease, SKIP LOCKED on PostgreSQL), hands them out
 //! ```
 //!
+//! What a job worker does with a job (its [`worker::Perform`]) lives with its feature:
+//! `mail::job`, `sms::job`, `accounts::reset_requests`, `accounts::sms_requests`,
+//! `accounts::qq_refresher` (which also holds the refresh scheduler). This module keeps the
+//! tree; `supervisor`, `dispatcher` and `worker` are the machinery.
+//!
 //! A child is described by a [`ChildSpec`]: how to build it, and the [`Slot`] through which the
 //! rest of the service reaches its current incarnation. When a child panics or returns an error,
 //! the root supervisor starts a new one from the same spec and puts its address in the slot, so a
@@ -20,24 +25,32 @@
 
 pub mod binder;
 pub mod dispatcher;
-pub mod mailer;
 pub mod pruner;
 pub mod qq_exchange;
-pub mod refresher;
-pub mod reset_requests;
-pub mod sms;
-pub mod sms_requests;
 pub mod supervisor;
 pub mod worker;
 
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use sea_orm::DatabaseConnection;
 
 pub use supervisor::{ActorTree, AskError, ChildSpec, Slot};
 
+use crate::accounts::qq_refresher::{self as refresher, RefreshQqToken};
+use crate::accounts::reset_requests::IssueResetLink;
+use crate::accounts::sms_requests::IssueSmsCode;
+use crate::config::Settings;
+use crate::crypto::Security;
 use crate::jobs::{Backoff, JobKind};
 use crate::mail::Mailer;
-use crate::startup::AppState;
+use crate::mail::job::SendMail;
+use crate::metrics::Metrics;
+use crate::qq::client::QqClient;
+use crate::sms::job::SendSms;
+use binder::BinderPool;
 use dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg, WorkerRoute};
+use qq_exchange::ExchangePool;
 use worker::{JobWorker, WorkerArgs, WorkerMsg};
 
 /// Where the rest of the service finds the actors (each slot follows restarts).
@@ -74,11 +87,27 @@ impl Default for ActorHandles {
 /// QQ token refreshes running at once in one process.
 const REFRESHES_IN_FLIGHT: u32 = 8;
 
+/// What the tree's children are built from: exactly the shared parts of the service they use
+/// (`startup.rs` hands over the application state's).
+pub struct TreeDeps {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub security: Arc<Security>,
+    pub qq: Arc<QqClient>,
+    /// Whether the exchange workers ask QQ for unionids (shared with the handlers).
+    pub qq_unionid: Arc<AtomicBool>,
+    pub metrics: Arc<Metrics>,
+    /// The slots the children fill, and this process's job lease owner.
+    pub handles: ActorHandles,
+    pub exchange: ExchangePool,
+    pub binder: BinderPool,
+}
+
 /// Every child of the root, in start order. Shutdown stops them in reverse.
-pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
+pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
     let settings = &state.settings;
     let jobs = &settings.jobs;
-    let handles = &state.actors;
+    let handles = &state.handles;
     let backoff = Backoff {
         base: jobs.backoff_base,
         max: jobs.backoff_max,
@@ -93,27 +122,27 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
     };
 
     let mailer = Mailer::from_settings(&settings.mail, jobs.smtp_timeout, jobs.concurrency)?;
-    let mailer_args = worker_args.with(Arc::new(mailer::SendMail {
+    let mailer_args = worker_args.with(Arc::new(SendMail {
         mailer,
         cipher: state.security.cipher.clone(),
     }));
-    let sms_args = worker_args.with(Arc::new(sms::SendSms {
+    let sms_args = worker_args.with(Arc::new(SendSms {
         cipher: state.security.cipher.clone(),
         gateway: crate::sms::gateway(settings)?,
     }));
 
-    let reset_args = worker_args.with(Arc::new(reset_requests::IssueResetLink {
+    let reset_args = worker_args.with(Arc::new(IssueResetLink {
         db: state.db.clone(),
         security: state.security.clone(),
         public_base_url: settings.public_base_url.clone(),
     }));
 
-    let sms_request_args = worker_args.with(Arc::new(sms_requests::IssueSmsCode {
+    let sms_request_args = worker_args.with(Arc::new(IssueSmsCode {
         db: state.db.clone(),
         security: state.security.clone(),
     }));
 
-    let refresher_args = worker_args.with(Arc::new(refresher::RefreshQqToken {
+    let refresher_args = worker_args.with(Arc::new(RefreshQqToken {
         db: state.db.clone(),
         qq: state.qq.clone(),
         cipher: state.security.cipher.clone(),
@@ -163,33 +192,25 @@ pub fn children(state: &AppState) -> anyhow::Result<Vec<ChildSpec>> {
     children.extend(state.binder.child_specs(binder_args));
     children.extend([
         ChildSpec::new("mailer", handles.mailer.clone(), move || {
-            (
-                JobWorker::<mailer::SendMail>::default(),
-                mailer_args.clone(),
-            )
+            (JobWorker::<SendMail>::default(), mailer_args.clone())
         }),
         ChildSpec::new("sms-sender", handles.sms.clone(), move || {
-            (JobWorker::<sms::SendSms>::default(), sms_args.clone())
+            (JobWorker::<SendSms>::default(), sms_args.clone())
         }),
         ChildSpec::new(
             "reset-requests",
             handles.reset_requests.clone(),
-            move || {
-                (
-                    JobWorker::<reset_requests::IssueResetLink>::default(),
-                    reset_args.clone(),
-                )
-            },
+            move || (JobWorker::<IssueResetLink>::default(), reset_args.clone()),
         ),
         ChildSpec::new("sms-requests", handles.sms_requests.clone(), move || {
             (
-                JobWorker::<sms_requests::IssueSmsCode>::default(),
+                JobWorker::<IssueSmsCode>::default(),
                 sms_request_args.clone(),
             )
         }),
         ChildSpec::new("qq-token-refresher", handles.refresher.clone(), move || {
             (
-                JobWorker::<refresher::RefreshQqToken>::default(),
+                JobWorker::<RefreshQqToken>::default(),
                 refresher_args.clone(),
             )
         }),

@@ -1,4 +1,4 @@
-//! A job worker: one actor per job kind (the mailer, the SMS sender, later the token refresher),
+//! A job worker: one actor per job kind (the mailer, the SMS sender, the token refresher, …),
 //! generic over what it does with a job ([`Perform`]). The dispatcher hands it claimed jobs; it
 //! runs each in its own task (up to the dispatcher's concurrency), then acks the job in the
 //! database and tells the dispatcher it has room again.

@@ -23,10 +23,10 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::audit::{self, Action};
 use super::{AdminError, Reason};
 use crate::accounts::notices::{self, Change, UnboundBy};
 use crate::accounts::qq_login::delete_binding;
+use crate::audit::{self, Action};
 use crate::domain::open_id::mask as mask_openid;
 use crate::entities::{qq_bindings, users};
 use crate::jobs::{self, Enqueued, NewJob};

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
 use crate::accounts::notices::mask_email;
-use crate::auth::crypto::{TokenCipher, TokenField};
+use crate::crypto::token_cipher::{TokenCipher, TokenField};
 use crate::domain::{mobile, open_id};
 use crate::entities::{jobs as job_rows, qq_bindings};
 use crate::jobs::{JobKind, JobPayload};

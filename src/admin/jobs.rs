@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use super::AdminError;
-use super::audit::{self, Action};
+use crate::audit::{self, Action};
 use crate::entities::jobs as job_rows;
 use crate::jobs::{self, JobKind, JobState};
 

@@ -3,7 +3,6 @@
 //! writes an audit entry (who, what, target, reason) in the same transaction as its change.
 //! The HTTP layer (`api::admin`) checks that the caller is staff before calling anything here.
 
-pub mod audit;
 pub mod bindings;
 pub mod job_subjects;
 pub mod jobs;

@@ -14,10 +14,10 @@ use sea_orm::{
     QueryOrder, QuerySelect, TransactionTrait,
 };
 
-use super::audit;
 use super::bindings::SearchTerm;
 use crate::accounts::{AccountError, password_reset};
-use crate::auth::Security;
+use crate::audit;
+use crate::crypto::Security;
 use crate::domain::Email;
 use crate::entities::{qq_bindings, users};
 

@@ -18,12 +18,12 @@ use crate::accounts::throttle::{self, Limit};
 use crate::accounts::{AccountError, profile, sms_login};
 use crate::api::ApiTags;
 use crate::api::error::ApiError;
-use crate::api::password_resets::NoContent;
+use crate::api::password_and_email::NoContent;
 use crate::api::security::{BearerAuth, session_issued_at};
 use crate::api::users::{LoginResponse, UserView, issue_token};
 use crate::domain::{Mobile, Nickname, Password, Username};
 use crate::net::ClientAddr;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub struct AccountsApi;
 

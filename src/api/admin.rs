@@ -18,7 +18,7 @@ use crate::api::security::StaffAuth;
 use crate::api::users::UserView;
 use crate::entities::jobs as job_rows;
 use crate::jobs::JobState;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub struct AdminApi;
 
@@ -270,8 +270,8 @@ pub struct AuditEntryView {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<domain::audit::Entry> for AuditEntryView {
-    fn from(e: domain::audit::Entry) -> Self {
+impl From<crate::audit::Entry> for AuditEntryView {
+    fn from(e: crate::audit::Entry) -> Self {
         Self {
             id: e.id,
             action: e.action,

@@ -9,13 +9,13 @@ use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{Enum, Object, OpenApi};
 
-use crate::admin::audit;
 use crate::admin::bindings::{DRAWER_LIMIT, TARGET_TYPE as BINDING};
 use crate::api::ApiTags;
 use crate::api::admin::{AuditEntryView, page_number, per_page_of};
 use crate::api::error::ApiError;
 use crate::api::security::StaffAuth;
-use crate::startup::AppState;
+use crate::audit;
+use crate::state::AppState;
 
 pub struct AdminAuditApi;
 

@@ -10,14 +10,15 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use crate::accounts::locking;
 use crate::admin::bindings::{DRAWER_LIMIT, SearchTerm};
-use crate::admin::{Reason, audit, users as admin_users};
+use crate::admin::{Reason, users as admin_users};
 use crate::api::ApiTags;
 use crate::api::admin::{AuditEntryView, page_number, per_page_of};
 use crate::api::error::ApiError;
 use crate::api::security::StaffAuth;
+use crate::audit;
 use crate::domain::{mobile, open_id};
 use crate::entities::{qq_bindings, users};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub struct AdminUsersApi;
 

@@ -10,7 +10,7 @@ use crate::api::ApiTags;
 use crate::api::error::ApiError;
 use crate::captcha::{CaptchaAnswer, CaptchaPolicy, Protected};
 use crate::net::ClientAddr;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub struct CaptchaApi;
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use poem::{Endpoint, FromRequest, Request, RequestBody, Response};
 
 use crate::net::{ClientAddr, TrustedProxies};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 fn of_request(req: &Request) -> ClientAddr {
     let Some(peer) = req.remote_addr().as_socket_addr().map(|a| a.ip()) else {

@@ -12,7 +12,7 @@ use crate::api::error::ErrorBody;
 use crate::api::web;
 use crate::html::escape;
 use crate::mail::{MessageKind, Outbox, OutboxMessage};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[handler]
 pub async fn outbox(req: &Request, state: Data<&AppState>) -> Response {

@@ -8,7 +8,7 @@ use poem::web::Data;
 use poem::{IntoResponse, Response, handler};
 
 use crate::api::web::{PageKind, is_built, page};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Every path no route names: `/` goes to the login page, any other gets the app's 404 page.
 /// (One handler: poem's catch-all route also takes `/`.)

@@ -14,7 +14,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 
 use crate::api::error::ErrorBody;
 use crate::metrics::{Metrics, PoolUsage, QueueRow};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A readiness probe must answer quickly even when the database hangs.
 const READY_TIMEOUT: Duration = Duration::from_secs(2);

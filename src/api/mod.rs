@@ -15,7 +15,7 @@ pub mod headers;
 pub mod health;
 pub mod oauth_qq;
 pub mod panic;
-pub mod password_resets;
+pub mod password_and_email;
 pub mod security;
 pub mod sms;
 pub mod system;
@@ -30,7 +30,7 @@ use poem::web::Json;
 use poem::{Body, Endpoint, EndpointExt, IntoResponse, Request, Response, Route, get};
 use poem_openapi::{OpenApiService, Tags};
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Tags)]
 pub enum ApiTags {
@@ -54,7 +54,7 @@ pub type Apis = (
     sms::SmsApi,
     users::UsersApi,
     accounts::AccountsApi,
-    password_resets::PasswordResetsApi,
+    password_and_email::PasswordAndEmailApi,
     system::SystemApi,
     admin::AdminApi,
     admin_audit::AdminAuditApi,
@@ -68,7 +68,7 @@ fn apis() -> Apis {
         sms::SmsApi,
         users::UsersApi,
         accounts::AccountsApi,
-        password_resets::PasswordResetsApi,
+        password_and_email::PasswordAndEmailApi,
         system::SystemApi,
         admin::AdminApi,
         admin_audit::AdminAuditApi,

@@ -20,13 +20,13 @@ use crate::api::ApiTags;
 use crate::api::captcha::{self, CaptchaTicket};
 use crate::api::error::ApiError;
 use crate::api::users::{UserView, issue_token};
-use crate::auth::signer::SignerError;
 use crate::captcha::Protected;
+use crate::crypto::signer::SignerError;
 use crate::domain::{Mobile, Nickname, Password};
 use crate::entities::users;
 use crate::metrics;
 use crate::net::ClientAddr;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub struct OauthQqApi;
 
@@ -286,7 +286,8 @@ impl OauthQqApi {
             Some(existing) => existing,
             None => BrowserNonce::fresh().map_err(|e| ApiError::internal(&e))?,
         };
-        let nonce = crate::auth::crypto::random_token(12).map_err(|e| ApiError::internal(&e))?;
+        let nonce =
+            crate::crypto::token_cipher::random_token(12).map_err(|e| ApiError::internal(&e))?;
         let login = LoginState {
             next,
             nonce,

@@ -53,7 +53,7 @@ pub fn install_hook() {
 /// Dev profile only (404 elsewhere): a handler that panics, so a test can show a panic answers
 /// 500 and the server keeps serving.
 #[poem::handler]
-pub async fn dev_panic(state: poem::web::Data<&crate::startup::AppState>) -> Response {
+pub async fn dev_panic(state: poem::web::Data<&crate::state::AppState>) -> Response {
     if !state.settings.is_dev() {
         return Json(ErrorBody::new("not_found", "页面不存在"))
             .with_status(StatusCode::NOT_FOUND)

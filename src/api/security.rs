@@ -9,7 +9,7 @@ use sea_orm::EntityTrait;
 
 use crate::api::error::{CodedError, ErrorBody};
 use crate::entities::users;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A signed-in user, loaded fresh from the database.
 #[derive(SecurityScheme)]
@@ -53,7 +53,7 @@ async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<users::Mode
         .jwt
         .verify(&bearer.token)
         .map_err(|e| match e {
-            crate::auth::jwt::JwtError::Expired => {
+            crate::crypto::jwt::JwtError::Expired => {
                 unauthorized("token_expired", "登录已过期，请重新登录")
             }
             _ => unauthorized("unauthorized", "请先登录"),

@@ -23,7 +23,7 @@ use crate::domain::Mobile;
 use crate::jobs::{self, NewJob};
 use crate::net::ClientAddr;
 use crate::sms::Sms;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub struct SmsApi;
 

@@ -16,7 +16,7 @@ use crate::captcha::Protected;
 use crate::domain::{Avatar, Nickname};
 use crate::entities::{qq_bindings, users};
 use crate::net::ClientAddr;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub struct UsersApi;
 
@@ -109,7 +109,7 @@ pub fn issue_token(state: &AppState, user: &users::Model) -> Result<String, ApiE
     state
         .security
         .jwt
-        .issue(crate::auth::jwt::Subject {
+        .issue(crate::crypto::jwt::Subject {
             user_id: user.id,
             username: &user.username,
             token_version: user.token_version,

@@ -18,7 +18,7 @@ use poem::http::{StatusCode, header};
 use poem::web::{Data, Path as UrlPath};
 use poem::{IntoResponse, Response, handler};
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Pages reached from a mail link: our own files only.
 const CSP_ACCOUNT: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \

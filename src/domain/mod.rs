@@ -17,7 +17,6 @@ pub use avatar::Avatar;
 pub use email::Email;
 pub use mobile::Mobile;
 pub use nickname::Nickname;
-pub use open_id::OpenId;
 pub use password::Password;
 pub use username::Username;
 
@@ -34,8 +33,6 @@ pub enum DomainError {
     InvalidPassword(&'static str),
     #[error("{}", self.message())]
     InvalidEmail,
-    #[error("{}", self.message())]
-    InvalidOpenId,
     /// Carries the specific reason, in Chinese.
     #[error("{}", self.message())]
     InvalidUsername(&'static str),
@@ -55,7 +52,6 @@ impl DomainError {
             DomainError::InvalidNickname(_) => "invalid_nickname",
             DomainError::InvalidPassword(_) => "invalid_password",
             DomainError::InvalidEmail => "invalid_email",
-            DomainError::InvalidOpenId => "invalid_openid",
             DomainError::InvalidUsername(_) => "invalid_username",
             DomainError::InvalidAccount => "invalid_account",
             DomainError::InvalidAvatar => "invalid_avatar",
@@ -70,7 +66,6 @@ impl DomainError {
             | DomainError::InvalidPassword(reason)
             | DomainError::InvalidUsername(reason) => reason,
             DomainError::InvalidEmail => "邮箱格式不正确",
-            DomainError::InvalidOpenId => "QQ 账号标识格式不正确",
             DomainError::InvalidAccount => "请输入用户名、手机号或邮箱",
             DomainError::InvalidAvatar => "头像须为 https:// 开头的图片地址，或留空",
         }
@@ -129,7 +124,6 @@ mod tests {
             DomainError::InvalidNickname("昵称不合法"),
             DomainError::InvalidPassword("密码不合法"),
             DomainError::InvalidEmail,
-            DomainError::InvalidOpenId,
             DomainError::InvalidUsername("用户名不合法"),
             DomainError::InvalidAccount,
         ];

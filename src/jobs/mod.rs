@@ -41,7 +41,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::auth::crypto::{CryptoError, TokenCipher, TokenField};
+use crate::crypto::token_cipher::{CryptoError, TokenCipher, TokenField};
 use crate::entities::jobs;
 use crate::mail::Mail;
 use crate::sms::Sms;
@@ -109,8 +109,8 @@ impl JobState {
 pub enum JobKind {
     Mail,
     Sms,
-    /// Refresh one QQ binding's access token (journey 8). The worker is not built yet: until a
-    /// refresher registers for this kind, such jobs wait in `available`.
+    /// Refresh one QQ binding's access token (journey 8); performed by
+    /// `accounts::qq_refresher::RefreshQqToken`, queued by its scheduler.
     QqTokenRefresh,
     /// Look up an address asking for a password reset and, for an account, store the link and
     /// queue its mail (journey 7). A job, so the HTTP answer costs the same for every address.

@@ -2,6 +2,7 @@
 //! `PASSPORT_SMTP_URL` is set, otherwise into the [`Outbox`] that `/dev/outbox` shows. The mail
 //! itself is sent by the mailer actor from a durable job (`jobs::NewJob::mail`), never inline.
 
+pub mod job;
 pub mod outbox;
 pub mod smtp;
 

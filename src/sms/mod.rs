@@ -5,6 +5,7 @@
 //! A Chinese SMS provider sends only approved templates, so an [`Sms`] carries the template's
 //! parameters ([`SmsMessage`]), not free text; [`SmsMessage::text`] renders what the phone shows.
 
+pub mod job;
 mod tencent;
 
 use std::future::Future;

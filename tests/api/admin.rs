@@ -487,7 +487,7 @@ async fn keyset_pages_cover_every_row_exactly_once(backend: Backend) {
 /// login: the binding then has a `bound` and a `login` event. Returns the binding.
 async fn bind_over_qq(app: &TestApp, username: &str, sim_user: &str) -> qq_bindings::Model {
     let password = passport::domain::Password::parse(PASSWORD).expect("password");
-    let hash = passport::auth::PasswordHasher::owasp()
+    let hash = passport::crypto::PasswordHasher::owasp()
         .hash(&password)
         .await
         .expect("hash");

@@ -23,7 +23,7 @@ async fn token(app: &TestApp, account: &str) -> String {
 #[tokio::test]
 async fn staff_read_a_targets_audit_log_and_others_are_refused() {
     let app = TestApp::spawn(Backend::Sqlite).await.expect("sqlite app");
-    let admin = passport::accounts::admin::create_admin(
+    let admin = passport::accounts::staff::create_admin(
         &app.db,
         &Username::parse("admin").expect("username"),
         &Email::parse("admin@example.com").expect("email"),
@@ -32,9 +32,9 @@ async fn staff_read_a_targets_audit_log_and_others_are_refused() {
     )
     .await
     .expect("admin");
-    passport::admin::audit::write(
+    passport::audit::write(
         &app.db,
-        passport::admin::audit::Action {
+        passport::audit::Action {
             actor_user_id: admin.id,
             action: "qq_binding.unbind",
             target_type: "qq_binding",
@@ -95,7 +95,7 @@ async fn staff_read_a_targets_audit_log_and_others_are_refused() {
     assert_eq!(body["items"], json!([]));
 
     // A signed-in reader is not staff.
-    let reader = passport::accounts::admin::create_admin(
+    let reader = passport::accounts::staff::create_admin(
         &app.db,
         &Username::parse("reader").expect("username"),
         &Email::parse("reader@example.com").expect("email"),

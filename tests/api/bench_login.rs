@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use passport::auth::{TokenCipher, TokenField};
+use passport::crypto::{TokenCipher, TokenField};
 use passport::entities::{qq_bindings, users};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::{Value, json};

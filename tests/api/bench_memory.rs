@@ -64,7 +64,7 @@ async fn bench_login_burst_memory() {
     {
         let db = test_db.connect().await;
         passport::db::migrate_up(&db).await.expect("migrate");
-        let hash = passport::auth::PasswordHasher::owasp()
+        let hash = passport::crypto::PasswordHasher::owasp()
             .hash(&passport::domain::Password::parse("the-right-one-1").expect("password"))
             .await
             .expect("hash");

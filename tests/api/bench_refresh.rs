@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
-use passport::auth::{TokenCipher, TokenField};
+use passport::crypto::{TokenCipher, TokenField};
 use passport::entities::{qq_bindings, users};
 use passport::qq::client::QqClient;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};

@@ -233,7 +233,7 @@ async fn an_account_without_a_password_needs_a_fresh_qq_login(backend: Backend) 
         .security
         .jwt
         .issue_at(
-            passport::auth::Subject {
+            passport::crypto::Subject {
                 user_id: user.id,
                 username: &user.username,
                 token_version: user.token_version,

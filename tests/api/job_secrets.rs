@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use passport::accounts::password_reset;
-use passport::auth::crypto::{HashPurpose, TokenField};
+use passport::crypto::token_cipher::{HashPurpose, TokenField};
 use passport::domain::Email;
 use passport::entities::sms_codes;
 use passport::jobs::{self, JobError, NewJob};

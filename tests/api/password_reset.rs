@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use passport::auth::{Purpose, TimedSerializer};
+use passport::crypto::{Purpose, TimedSerializer};
 use passport::config::DEV_SECRET_KEY;
 use passport::entities::{password_resets, users};
 use sea_orm::{
@@ -218,7 +218,7 @@ async fn bad_reset_links_are_refused_and_change_nothing(backend: Backend) {
         .await
         .expect("q")
         .expect("user");
-    let other = passport::auth::PasswordHasher::owasp()
+    let other = passport::crypto::PasswordHasher::owasp()
         .hash(&passport::domain::Password::parse("changed-elsewhere-4").expect("pw"))
         .await
         .expect("hash");

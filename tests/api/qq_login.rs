@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use passport::auth::{Purpose, TimedSerializer};
+use passport::crypto::{Purpose, TimedSerializer};
 use passport::config::DEV_SECRET_KEY;
 use passport::entities::{audit_log, pending_qq_identities, qq_bindings, users};
 use reqwest::StatusCode;
@@ -188,7 +188,7 @@ async fn a_new_qq_user_registers_and_binds_then_logs_in_again(backend: Backend) 
         .expect("prefixed with the key id");
     assert_eq!(
         key_id,
-        passport::auth::crypto::token_key_id(&app.settings.token_key)
+        passport::crypto::token_cipher::token_key_id(&app.settings.token_key)
     );
     assert_eq!(sealed.len() % 4, 0, "base64");
     assert!(

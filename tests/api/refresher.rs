@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use passport::accounts::qq_tokens::{self, RefreshOutcome};
-use passport::auth::{TokenCipher, TokenField};
+use passport::crypto::{TokenCipher, TokenField};
 use passport::entities::qq_bindings;
 use passport::qq::client::{QqClient, QqError};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};

@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use passport::auth::{Purpose, TimedSerializer};
 use passport::config::DEV_SECRET_KEY;
+use passport::crypto::{Purpose, TimedSerializer};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};

@@ -6,7 +6,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use passport::auth::signer::{Digest, Purpose, SignerError, TimedSerializer};
+use passport::crypto::signer::{Digest, Purpose, SignerError, TimedSerializer};
 use serde_json::{Value, json};
 
 use crate::python_signer::{helper_available, run_helper};

@@ -30,7 +30,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use passport::config::{Profile, Settings};
-use passport::startup::{AppState, Application};
+use passport::startup::Application;
+use passport::state::AppState;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

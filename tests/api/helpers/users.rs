@@ -73,7 +73,7 @@ impl UserBuilder {
     pub async fn model(self) -> users::ActiveModel {
         let password_hash = match &self.password {
             Some(password) => Some(
-                passport::auth::PasswordHasher::owasp()
+                passport::crypto::PasswordHasher::owasp()
                     .hash(&passport::domain::Password::parse(password).expect("password"))
                     .await
                     .expect("hash"),

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use super::worker::{Perform, PerformError, PerformFuture};
 use crate::accounts::password_reset;
-use crate::auth::Security;
+use crate::actors::worker::{Perform, PerformError, PerformFuture};
+use crate::crypto::Security;
 use crate::domain::Email;
 use crate::jobs::{Job, JobKind, JobPayload};
 

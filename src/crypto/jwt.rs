@@ -94,7 +94,7 @@ impl std::fmt::Debug for JwtKeys {
 
 impl JwtKeys {
     pub fn new(secret: &Secret, lifetime: Duration) -> Self {
-        let key = super::crypto::derive_key_bytes(secret, "passport/jwt/v1");
+        let key = super::token_cipher::derive_key_bytes(secret, "passport/jwt/v1");
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_required_spec_claims(&["exp", "sub", "iss"]);
         validation.set_issuer(&[ISSUER]);
@@ -262,7 +262,7 @@ mod tests {
 
     #[test]
     fn other_algorithms_with_the_right_key_are_refused() {
-        let key = crate::auth::crypto::derive_key_bytes(
+        let key = crate::crypto::token_cipher::derive_key_bytes(
             &Secret::new("jwt-test-secret-of-enough-length"),
             "passport/jwt/v1",
         );
@@ -287,7 +287,7 @@ mod tests {
 
     #[test]
     fn missing_or_wrong_claims_are_invalid() {
-        let key = crate::auth::crypto::derive_key_bytes(
+        let key = crate::crypto::token_cipher::derive_key_bytes(
             &Secret::new("jwt-test-secret-of-enough-length"),
             "passport/jwt/v1",
         );

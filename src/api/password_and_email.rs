@@ -16,9 +16,9 @@ use crate::api::security::{BearerAuth, session_issued_at};
 use crate::domain::{Email, Password};
 use crate::jobs::{self, NewJob};
 use crate::net::ClientAddr;
-use crate::startup::AppState;
+use crate::state::AppState;
 
-pub struct PasswordResetsApi;
+pub struct PasswordAndEmailApi;
 
 #[derive(Debug, Object)]
 pub struct ResetRequest {
@@ -75,7 +75,7 @@ pub struct EmailVerified {
 const RESET_ACCEPTED: &str = "如果该邮箱已绑定荏苒账号，重置链接已发送，请在 30 分钟内查收邮件。";
 
 #[OpenApi(tag = "ApiTags::Password")]
-impl PasswordResetsApi {
+impl PasswordAndEmailApi {
     /// Request a reset link by email / 通过邮箱申请重置密码链接
     ///
     /// Ask for a reset link. Always 202 with the same body, whether or not the address has an

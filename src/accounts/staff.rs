@@ -7,7 +7,7 @@ use sea_orm::{
 };
 
 use super::AccountError;
-use crate::auth::PasswordHasher;
+use crate::crypto::PasswordHasher;
 use crate::domain::{Email, Nickname, Password, Username};
 use crate::entities::users;
 

@@ -4,8 +4,17 @@ use crate::cols::{id, time};
 use crate::m20261125_000002_create_qq_bindings::QqBindings;
 use sea_orm_migration::prelude::*;
 
-#[derive(DeriveMigrationName)]
 pub struct Migration;
+
+/// The name recorded in `seaql_migrations` when this migration shipped as
+/// `m20261125_000030_admin_panel.rs` (it shared number 000030 with the refresh-lease migration).
+/// The file is renumbered; the recorded name must not change, or every database that already ran
+/// it would report it missing and refuse to migrate.
+impl MigrationName for Migration {
+    fn name(&self) -> &str {
+        "m20261125_000030_admin_panel"
+    }
+}
 
 /// What happened to a binding's QQ tokens: `bound` (binding created), `login` (a QQ login stored
 /// fresh tokens), `refresh`, `refresh_failed`. Kept after an unbind (no foreign key), so the daily

@@ -4,19 +4,19 @@
 //! Every key comes from configuration: the itsdangerous signer, the JWT key and the keyed hasher
 //! from `secret_key` (each derived for its own purpose), token encryption from `token_key`.
 
-pub mod crypto;
 pub mod jwt;
 pub mod keys;
 pub mod password;
 pub mod signer;
+pub mod token_cipher;
 
-pub use crypto::{
-    CryptoError, HashPurpose, KeyedHasher, TokenCipher, TokenField, random_token, sms_code,
-};
 pub use jwt::{Claims, JwtError, JwtKeys, Subject};
 pub use keys::Security;
 pub use password::{PasswordError, PasswordHasher, hash_password, verify_password};
 pub use signer::{Digest, Purpose, SignerError, TimedSerializer};
+pub use token_cipher::{
+    CryptoError, HashPurpose, KeyedHasher, TokenCipher, TokenField, random_token, sms_code,
+};
 
 /// Seconds since the Unix epoch (0 if the clock is before it).
 pub(crate) fn unix_now() -> u64 {

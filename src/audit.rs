@@ -1,4 +1,6 @@
-//! Writing and reading the audit log for admin actions.
+//! Writing and reading the audit log: staff actions (`admin`) and the account changes that
+//! must leave a trace (`accounts`: locks, QQ unbinds). Its own module so both depend on it and
+//! neither on the other.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, Statement, Value};

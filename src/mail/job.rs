@@ -1,14 +1,12 @@
-//! The mailer: a [`JobWorker`] that sends `mail` jobs through the configured [`Mailer`]
-//! (SMTP, or the outbox in dev).
+//! The mailer's work: a [`JobWorker`](crate::actors::worker::JobWorker) performer that sends
+//! `mail` jobs through the configured [`Mailer`] (SMTP, or the outbox in dev).
 
 use std::sync::Arc;
 
-use super::worker::{JobWorker, Perform, PerformError, PerformFuture};
-use crate::auth::TokenCipher;
+use crate::actors::worker::{Perform, PerformError, PerformFuture};
+use crate::crypto::TokenCipher;
 use crate::jobs::{Job, JobKind, JobPayload};
 use crate::mail::Mailer;
-
-pub type MailerActor = JobWorker<SendMail>;
 
 pub struct SendMail {
     pub mailer: Mailer,

@@ -9,10 +9,10 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use super::worker::{Perform, PerformError, PerformFuture};
 use crate::accounts::qq_tokens::{self, RefreshError, RefreshOutcome};
-use crate::auth::TokenCipher;
+use crate::actors::worker::{Perform, PerformError, PerformFuture};
 use crate::config::RefreshSettings;
+use crate::crypto::TokenCipher;
 use crate::jobs::{Job, JobKind, JobPayload};
 use crate::metrics::RefreshMetric;
 use crate::qq::client::QqClient;

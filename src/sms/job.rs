@@ -1,14 +1,12 @@
-//! The SMS sender: a [`JobWorker`] that sends `sms` jobs through an [`SmsGateway`] (the outbox
-//! by default).
+//! The SMS sender's work: a [`JobWorker`](crate::actors::worker::JobWorker) performer that sends
+//! `sms` jobs through an [`SmsGateway`] (the outbox by default).
 
 use std::sync::Arc;
 
-use super::worker::{JobWorker, Perform, PerformError, PerformFuture};
-use crate::auth::TokenCipher;
+use crate::actors::worker::{Perform, PerformError, PerformFuture};
+use crate::crypto::TokenCipher;
 use crate::jobs::{Job, JobKind, JobPayload};
 use crate::sms::SmsGateway;
-
-pub type SmsSenderActor = JobWorker<SendSms>;
 
 pub struct SendSms {
     /// Opens sealed SMS (verification codes).

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use super::worker::{Perform, PerformError, PerformFuture};
 use crate::accounts::sms_codes::{self, SmsPurpose};
-use crate::auth::Security;
+use crate::actors::worker::{Perform, PerformError, PerformFuture};
+use crate::crypto::Security;
 use crate::domain::Mobile;
 use crate::jobs::{Job, JobKind, JobPayload};
 

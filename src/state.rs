@@ -1,0 +1,93 @@
+//! The application state every handler reaches (`Data<&AppState>`), and how it is built from the
+//! settings. Its own module so that `api/` depends on it without depending on `startup.rs`
+//! (which depends on `api/` for the routes).
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use sea_orm::DatabaseConnection;
+
+use crate::actors::ActorHandles;
+use crate::actors::binder::BinderPool;
+use crate::actors::qq_exchange::ExchangePool;
+use crate::captcha::{CaptchaGate, CaptchaPolicy, CaptchaVerifier};
+use crate::config::{CaptchaSettings, Settings};
+use crate::crypto::Security;
+use crate::metrics::Metrics;
+use crate::qq::client::QqClient;
+use crate::tencent::{Credentials, TencentClient, TencentClientOptions};
+
+/// What every handler can reach: cheap to clone (everything inside is shared).
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub security: Arc<Security>,
+    pub qq: Arc<QqClient>,
+    /// Whether to ask QQ for unionids; switched off for good when QQ says the app may not.
+    pub qq_unionid: Arc<AtomicBool>,
+    pub exchange: ExchangePool,
+    pub binder: BinderPool,
+    pub metrics: Arc<Metrics>,
+    /// The actors' current addresses (they follow restarts).
+    pub actors: ActorHandles,
+    /// Demands and verifies Tencent captcha tickets (`PASSPORT_CAPTCHA`).
+    pub captcha: Arc<CaptchaGate>,
+    /// Set once a shutdown signal arrived: `/readyz` answers 503 from then on.
+    pub draining: Arc<AtomicBool>,
+}
+
+impl AppState {
+    pub fn new(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
+        let qq = QqClient::new(&settings.qq).context("cannot build the QQ client")?;
+        let captcha = captcha_gate(&settings.captcha)?;
+        Ok(Self {
+            captcha: Arc::new(captcha),
+            security: Arc::new(Security::new(&settings)),
+            qq: Arc::new(qq),
+            qq_unionid: Arc::new(AtomicBool::new(true)),
+            exchange: ExchangePool::new(
+                settings.qq_exchange_workers,
+                settings.qq_exchange_wait,
+                EXCHANGE_DEADLINE,
+            ),
+            binder: BinderPool::new(BINDERS, BINDER_DEADLINE),
+            metrics: Arc::new(Metrics::default()),
+            actors: ActorHandles::default(),
+            draining: Arc::new(AtomicBool::new(false)),
+            db,
+            settings: Arc::new(settings),
+        })
+    }
+}
+
+/// The captcha gate of `settings`: nothing to build when the policy is off.
+fn captcha_gate(settings: &CaptchaSettings) -> anyhow::Result<CaptchaGate> {
+    if settings.policy == CaptchaPolicy::Off {
+        return Ok(CaptchaGate::off());
+    }
+    let client = TencentClient::new(
+        Credentials::new(settings.secret_id.clone(), settings.secret_key.clone()),
+        TencentClientOptions::default(),
+    )
+    .context("cannot build the Tencent Cloud client for the captcha")?;
+    let verifier = CaptchaVerifier::new(
+        client,
+        settings.endpoint.clone(),
+        settings.app_id,
+        settings.app_secret_key.clone(),
+    );
+    Ok(CaptchaGate::new(settings.policy, verifier))
+}
+
+/// Binders writing logins and bindings side by side.
+const BINDERS: usize = 8;
+
+/// How long the binder may take to write a login, a binding or a new account.
+const BINDER_DEADLINE: Duration = Duration::from_secs(10);
+
+/// How long a login waits for QQ's three round trips; the worker itself stops at this deadline,
+/// even mid-call, so its answer never arrives after the caller gave up.
+const EXCHANGE_DEADLINE: Duration = Duration::from_secs(20);
