@@ -1,6 +1,6 @@
 //! Performance scenarios, not tests: every one is `#[ignore]`d and run by `make bench` on the
-//! optimised `bench-opt` build. A test target of its own so `cargo test --test api` never builds
-//! or lists them; the end-to-end helpers are shared with `tests/api` by path.
+//! optimised `bench-opt` build. A test target of its own; the end-to-end helpers are shared with
+//! `tests/api` by path (which borrows the admin bench's seeder the same way).
 
 #[allow(dead_code, unused_macros)]
 #[path = "../api/helpers.rs"]
@@ -10,6 +10,7 @@ mod helpers;
 mod smtp_sink;
 
 mod bench;
+mod harness;
 mod bench_admin;
 mod bench_login;
 mod bench_memory;
@@ -18,27 +19,29 @@ mod bench_reset;
 
 /// The two steps of `tests/api/qq_login.rs` the login bench needs (that file is all tests).
 mod qq_login {
-    use crate::helpers::TestApp;
-
     pub(crate) struct LoginStart {
         pub state: String,
         /// `passport_qq_login=…`, ready for a `Cookie` header.
         pub cookie: String,
     }
 
-    pub(crate) async fn start_login(app: &TestApp, next: &str) -> LoginStart {
-        start_login_in(app, next, None).await
+    pub(crate) async fn start_login(
+        client: &reqwest::Client,
+        base_url: &str,
+        next: &str,
+    ) -> LoginStart {
+        start_login_in(client, base_url, next, None).await
     }
 
     /// Start a QQ login in a browser that may already hold a login cookie.
     pub(crate) async fn start_login_in(
-        app: &TestApp,
+        client: &reqwest::Client,
+        base_url: &str,
         next: &str,
         cookie: Option<&str>,
     ) -> LoginStart {
-        let mut request = app
-            .client
-            .get(app.url(&format!("/api/oauth/qq/authorize-url?next={next}")));
+        let mut request =
+            client.get(format!("{base_url}/api/oauth/qq/authorize-url?next={next}"));
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }
