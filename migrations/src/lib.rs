@@ -18,6 +18,7 @@ mod m20261129_000040_create_email_verifications;
 mod m20261129_000041_add_jobs_sealed_payload;
 mod m20261129_000042_create_used_login_states;
 mod m20261129_000050_accounts_self_service;
+mod m20261129_000060_add_qq_binding_profile_fetched_at;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000041_add_jobs_sealed_payload::Migration),
             Box::new(m20261129_000042_create_used_login_states::Migration),
             Box::new(m20261129_000050_accounts_self_service::Migration),
+            Box::new(m20261129_000060_add_qq_binding_profile_fetched_at::Migration),
         ]
     }
 }

@@ -293,8 +293,8 @@ impl OauthQqApi {
                         .callback(metrics::CallbackOutcome::StateInvalid);
                 }
             })?;
-        let identity = match state.exchange.exchange(body.code.clone()).await {
-            Ok(identity) => identity,
+        let exchanged = match state.exchange.exchange(body.code.clone()).await {
+            Ok(exchanged) => exchanged,
             Err(ExchangeError::Overloaded) => {
                 state.metrics.callback(metrics::CallbackOutcome::Overloaded);
                 return Err(AccountError::Overloaded.into());
@@ -319,7 +319,7 @@ impl OauthQqApi {
         };
         let outcome = state
             .binder
-            .ask(|reply| BinderWork::Callback(Box::new(identity), reply))
+            .ask(|reply| BinderWork::Callback(Box::new(exchanged), reply))
             .await
             .map_err(binder_failed)??;
         match outcome {

@@ -17,8 +17,26 @@ use serde_json::{Value, json};
 use crate::harness::{Passport, load_average, mb};
 use crate::helpers::{Backend, TestDb, spawn_simulator};
 
+/// Connections per point; `BENCH_LEVELS=16,64` runs fewer.
 const LEVELS: [usize; 3] = [16, 64, 256];
+/// Logins per point; `BENCH_REQUESTS` changes it (e.g. for a debug build on a busy machine).
 const REQUESTS: usize = 3_000;
+
+fn levels() -> Vec<usize> {
+    std::env::var("BENCH_LEVELS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .filter(|l: &Vec<usize>| !l.is_empty())
+        .unwrap_or_else(|| LEVELS.to_vec())
+}
+
+fn requests() -> usize {
+    std::env::var("BENCH_REQUESTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(REQUESTS)
+}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -115,10 +133,11 @@ async fn bench_backend(backend: Backend) {
     }
 
     let idle_rss = passport.rss_kib();
-    for connections in LEVELS {
+    let total = requests();
+    for connections in levels() {
         // One code per login, users round-robin; each login its own single-use state, all from
         // one browser (one cookie).
-        let per_user = REQUESTS.div_ceil(users_n);
+        let per_user = total.div_ceil(users_n);
         let mut codes_by_user = Vec::with_capacity(users_n);
         for sim_user in &sim_users {
             let minted: Value = client
@@ -143,10 +162,10 @@ async fn bench_backend(backend: Backend) {
                 .collect();
             codes_by_user.push(codes);
         }
-        let mut codes = Vec::with_capacity(REQUESTS);
+        let mut codes = Vec::with_capacity(total);
         'fill: for round in 0..per_user {
             for user_codes in &codes_by_user {
-                if codes.len() == REQUESTS {
+                if codes.len() == total {
                     break 'fill;
                 }
                 codes.push(user_codes[round].clone());
@@ -155,7 +174,13 @@ async fn bench_backend(backend: Backend) {
         let first = crate::qq_login::start_login(&client, &passport.base_url, "/").await;
         let mut logins = vec![(codes[0].clone(), first.state.clone())];
         for code in &codes[1..] {
-            let again = crate::qq_login::start_login_in(&client, &passport.base_url, "/", Some(&first.cookie)).await;
+            let again = crate::qq_login::start_login_in(
+                &client,
+                &passport.base_url,
+                "/",
+                Some(&first.cookie),
+            )
+            .await;
             logins.push((code.clone(), again.state));
         }
         // Served in the order minted: round-robin over the users.
@@ -207,7 +232,7 @@ async fn bench_backend(backend: Backend) {
                 (latencies, non_2xx, failures)
             }));
         }
-        let mut latencies = Vec::with_capacity(REQUESTS);
+        let mut latencies = Vec::with_capacity(total);
         let (mut non_2xx, mut failures) = (0, 0);
         for task in tasks {
             let (l, n, f) = task.await.expect("task");
@@ -219,12 +244,12 @@ async fn bench_backend(backend: Backend) {
         let cpu = passport.cpu_seconds() - cpu_before;
         latencies.sort();
         println!(
-            "BENCH qq-callback {:<8} {REQUESTS} logins of {users_n} bound users round-robin, {connections:>3} connections: {:>6.0} req/s  p50 {:>6.1} ms  p99 {:>6.1} ms  non-2xx {non_2xx}  failures {failures}  passport CPU {:.3} ms/callback  RSS idle {:.1} MB peak {:.1} MB  load {load_before}→{}",
+            "BENCH qq-callback {:<8} {total} logins of {users_n} bound users round-robin, {connections:>3} connections: {:>6.0} req/s  p50 {:>6.1} ms  p99 {:>6.1} ms  non-2xx {non_2xx}  failures {failures}  passport CPU {:.3} ms/callback  RSS idle {:.1} MB peak {:.1} MB  load {load_before}→{}",
             format!("{backend:?}"),
-            REQUESTS as f64 / elapsed.as_secs_f64(),
+            total as f64 / elapsed.as_secs_f64(),
             percentile(&latencies, 0.50).as_secs_f64() * 1000.0,
             percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
-            cpu * 1000.0 / REQUESTS as f64,
+            cpu * 1000.0 / total as f64,
             mb(idle_rss),
             mb(passport.peak_rss_kib()),
             load_average(),

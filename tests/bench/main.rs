@@ -10,12 +10,12 @@ mod helpers;
 mod smtp_sink;
 
 mod bench;
-mod harness;
 mod bench_admin;
 mod bench_login;
 mod bench_memory;
 mod bench_refresh;
 mod bench_reset;
+mod harness;
 
 /// The two steps of `tests/api/qq_login.rs` the login bench needs (that file is all tests).
 mod qq_login {
@@ -40,8 +40,7 @@ mod qq_login {
         next: &str,
         cookie: Option<&str>,
     ) -> LoginStart {
-        let mut request =
-            client.get(format!("{base_url}/api/oauth/qq/authorize-url?next={next}"));
+        let mut request = client.get(format!("{base_url}/api/oauth/qq/authorize-url?next={next}"));
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }
