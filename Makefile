@@ -110,7 +110,7 @@ deps-bench:
 	}
 
 bench: deps-bench
-	$(CARGO) test --profile $(BENCH_PROFILE) --test api bench -- --ignored --nocapture --test-threads=1
+	$(CARGO) test --profile $(BENCH_PROFILE) --test bench -- --ignored --nocapture --test-threads=1
 	.ci/pgbench-commit-rate
 
 clean-var:

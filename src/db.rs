@@ -23,8 +23,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
             std::fs::create_dir_all(parent)
                 .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
         }
-        // One connection: SQLite has a single writer anyway, and one connection means no
-        // SQLITE_BUSY between our own transactions. WAL keeps readers of other processes
+        // One connection writes: SQLite has a single writer anyway, and one writing connection
+        // means no SQLITE_BUSY between our own transactions (so no `BEGIN IMMEDIATE` is needed:
+        // no other connection of ours can hold a read snapshot and then try to upgrade it).
+        // Hot reads that need no transaction go to `reader`'s read-only connections instead. WAL keeps readers of other processes
         // (backups, `sqlite3` in a shell) out of the writer's way. `synchronous=NORMAL` (the
         // usual setting with WAL) fsyncs at checkpoints instead of at every commit: a commit is
         // a write into the WAL, ten times cheaper; the database can never be corrupted by a
@@ -40,6 +42,35 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     }
     Database::connect(options).await
 }
+
+/// Read-only connections for SQLite files, beside the single writer of [`connect`]. In WAL mode
+/// they read the last committed snapshot while the writer writes, so the login's lookup never
+/// queues behind another login's transaction. They are opened read-only, so they can never take
+/// the write lock. Lazily opened (this is called from synchronous start-up code). For
+/// PostgreSQL and in-memory SQLite (where another connection would be another database) the
+/// writer's pool itself.
+pub fn reader(url: &str, writer: &DatabaseConnection) -> DatabaseConnection {
+    if sqlite_file_path(url).is_none() {
+        return writer.clone();
+    }
+    let Ok(options) = url.parse::<sea_orm::sqlx::sqlite::SqliteConnectOptions>() else {
+        return writer.clone();
+    };
+    let options = options
+        .create_if_missing(false)
+        .read_only(true)
+        .busy_timeout(Duration::from_secs(5))
+        .foreign_keys(true);
+    let pool = sea_orm::sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(READERS)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_lazy_with(options);
+    sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)
+}
+
+/// Read connections on SQLite: as many as the cores that could use them, a few more for the
+/// time a read waits on the disk.
+const READERS: u32 = 4;
 
 /// The file behind an SQLite URL (`sqlite://var/x.db?mode=rwc`, `sqlite:x.db`), or `None` for
 /// PostgreSQL and in-memory databases.

@@ -19,6 +19,7 @@ mod m20261129_000041_add_jobs_sealed_payload;
 mod m20261129_000042_create_used_login_states;
 mod m20261129_000050_accounts_self_service;
 mod m20261129_000060_create_qq_callback_replays;
+mod m20261129_000061_add_qq_binding_profile_fetched_at;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000042_create_used_login_states::Migration),
             Box::new(m20261129_000050_accounts_self_service::Migration),
             Box::new(m20261129_000060_create_qq_callback_replays::Migration),
+            Box::new(m20261129_000061_add_qq_binding_profile_fetched_at::Migration),
         ]
     }
 }
@@ -83,7 +85,7 @@ mod tests {
     /// changes is a migration that databases already migrated report as missing. A file may be
     /// renamed only if its `name()` keeps returning the recorded string (see
     /// `m20261125_000031_admin_panel`).
-    const RECORDED_NAMES: [&str; 15] = [
+    const RECORDED_NAMES: [&str; 17] = [
         "m20261125_000001_create_users",
         "m20261125_000002_create_qq_bindings",
         "m20261125_000003_create_pending_qq_identities",
@@ -99,6 +101,8 @@ mod tests {
         "m20261129_000041_add_jobs_sealed_payload",
         "m20261129_000042_create_used_login_states",
         "m20261129_000050_accounts_self_service",
+        "m20261129_000060_create_qq_callback_replays",
+        "m20261129_000061_add_qq_binding_profile_fetched_at",
     ];
 
     /// New migrations append to `RECORDED_NAMES`; existing entries never change.

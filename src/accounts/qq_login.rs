@@ -7,8 +7,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, SqlErr, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, SqlErr, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +27,10 @@ pub const STATE_MAX_AGE: Duration = Duration::from_secs(10 * 60);
 pub const TICKET_MAX_AGE: Duration = Duration::from_secs(10 * 60);
 /// How long a pending identity lives server-side (as long as its ticket).
 pub const PENDING_LIFETIME: Duration = TICKET_MAX_AGE;
+/// How long a bound user's stored QQ profile (nickname, avatar) stands in for QQ's
+/// `get_user_info`: a login within it makes two QQ calls instead of three, and the first login
+/// after it fetches the profile again. A nickname changed on QQ shows up within a day.
+pub const PROFILE_MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// What the signed `state` carries through QQ and back.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -55,11 +59,58 @@ pub struct BindTicket {
 pub struct QqIdentity {
     pub openid: String,
     pub unionid: Option<String>,
+    /// Empty (and `avatar` too) when the profile was not fetched: the stored one is kept.
     pub nickname: String,
     pub avatar: String,
+    /// Whether `nickname` and `avatar` come from QQ's `get_user_info` just now.
+    pub profile_fetched: bool,
     pub access_token: Secret,
     pub refresh_token: Option<Secret>,
     pub expires_in: u64,
+}
+
+/// A binding and its user as a read connection saw them during the code exchange: decides
+/// whether QQ is asked for the profile, and names the row the login then updates.
+#[derive(Debug, Clone)]
+pub struct KnownBinding {
+    pub binding: qq_bindings::Model,
+    pub user: users::Model,
+}
+
+impl KnownBinding {
+    /// The stored profile may stand in for QQ's.
+    pub fn profile_fresh(&self, now: DateTime<Utc>) -> bool {
+        let max_age = chrono::Duration::seconds(PROFILE_MAX_AGE.as_secs() as i64);
+        self.binding
+            .profile_fetched_at
+            .is_some_and(|at| at <= now && now - at < max_age)
+    }
+}
+
+/// What the code exchange hands to the login's write.
+#[derive(Debug, Clone)]
+pub struct Exchanged {
+    pub identity: QqIdentity,
+    pub known: Option<KnownBinding>,
+}
+
+/// The binding of `openid` and its user, in one statement (a join), outside any transaction
+/// (the login's write re-checks the row by id and openid).
+pub async fn find_bound<C: ConnectionTrait>(
+    db: &C,
+    openid: &str,
+) -> Result<Option<KnownBinding>, DbErr> {
+    let found = qq_bindings::Entity::find()
+        .filter(qq_bindings::Column::Openid.eq(openid))
+        .find_also_related(users::Entity)
+        .one(db)
+        .await?;
+    Ok(found.and_then(|(binding, user)| {
+        Some(KnownBinding {
+            binding,
+            user: user?,
+        })
+    }))
 }
 
 /// How a callback ends.
@@ -111,10 +162,23 @@ fn seal(
 pub async fn login_or_pend(
     db: &DatabaseConnection,
     cipher: &TokenCipher,
-    identity: &QqIdentity,
+    exchanged: &Exchanged,
     now: DateTime<Utc>,
 ) -> Result<CallbackOutcome, AccountError> {
+    let identity = &exchanged.identity;
     let sealed = seal(cipher, identity, now)?;
+    // The exchange already read the binding and its user: the write is then one UPDATE and one
+    // INSERT. Only when that row is gone (or changed owner) meanwhile, the full path below
+    // decides again inside the transaction.
+    if let Some(known) = &exchanged.known {
+        super::locking::ensure_unlocked(&known.user)?;
+        let txn = db.begin().await?;
+        if update_known(&txn, known, identity, &sealed, now).await? {
+            txn.commit().await?;
+            return Ok(CallbackOutcome::LoggedIn(known.user.clone()));
+        }
+        txn.rollback().await?;
+    }
     let txn = db.begin().await?;
     // The binding and its user in one statement (a join): one round trip fewer per login.
     let found = qq_bindings::Entity::find()
@@ -125,32 +189,14 @@ pub async fn login_or_pend(
     if let Some((binding, user)) = found {
         let user = user.ok_or_else(|| AccountError::Internal("binding without user".into()))?;
         super::locking::ensure_unlocked(&user)?;
-        let mut active: qq_bindings::ActiveModel = binding.clone().into();
-        active.access_token_enc = Set(sealed.access);
-        // QQ may omit the refresh token; keep the stored one then.
-        if let Some(refresh) = sealed.refresh {
-            active.refresh_token_enc = Set(Some(refresh));
+        let known = KnownBinding { binding, user };
+        if !update_known(&txn, &known, identity, &sealed, now).await? {
+            return Err(AccountError::Internal(
+                "the binding vanished mid-login".into(),
+            ));
         }
-        active.token_expires_at = Set(sealed.expires_at);
-        // A refresh racing with this login must not overwrite the newer tokens.
-        active.token_version = Set(binding.token_version + 1);
-        active.refresh_status = Set("ok".into());
-        active.refresh_error = Set(None);
-        active.last_login_at = Set(Some(now));
-        if !identity.nickname.is_empty() {
-            active.qq_nickname = Set(identity.nickname.clone());
-        }
-        if !identity.avatar.is_empty() {
-            active.qq_avatar = Set(identity.avatar.clone());
-        }
-        if binding.unionid.is_none() && identity.unionid.is_some() {
-            active.unionid = Set(identity.unionid.clone());
-        }
-        let detail = format!("token expires {}", sealed.expires_at.to_rfc3339());
-        active.update(&txn).await?;
-        token_events::record(&txn, binding.id, TokenEventKind::Login, now, Some(detail)).await?;
         txn.commit().await?;
-        return Ok(CallbackOutcome::LoggedIn(user));
+        return Ok(CallbackOutcome::LoggedIn(known.user));
     }
     let id = crate::crypto::token_cipher::random_token(18)
         .map_err(|e| AccountError::Internal(e.to_string()))?;
@@ -171,6 +217,61 @@ pub async fn login_or_pend(
     .await?;
     txn.commit().await?;
     Ok(CallbackOutcome::BindRequired(pending))
+}
+
+/// Store a login's fresh tokens (and the profile, when fetched) on `known`'s binding, and record
+/// the event: `false` when the binding is no longer there under this openid. The version is
+/// bumped in SQL, so a refresh racing with this login never overwrites the newer tokens.
+async fn update_known<C: ConnectionTrait>(
+    txn: &C,
+    known: &KnownBinding,
+    identity: &QqIdentity,
+    sealed: &SealedTokens,
+    now: DateTime<Utc>,
+) -> Result<bool, AccountError> {
+    use qq_bindings::Column as C;
+    use sea_orm::sea_query::ExprTrait;
+    let mut update = qq_bindings::Entity::update_many()
+        .col_expr(C::AccessTokenEnc, Expr::value(sealed.access.clone()))
+        .col_expr(C::TokenExpiresAt, Expr::value(sealed.expires_at))
+        .col_expr(C::TokenVersion, Expr::col(C::TokenVersion).add(1))
+        .col_expr(C::RefreshStatus, Expr::value("ok"))
+        .col_expr(C::RefreshError, Expr::value(Option::<String>::None))
+        .col_expr(C::LastLoginAt, Expr::value(now));
+    // QQ may omit the refresh token; keep the stored one then.
+    if let Some(refresh) = &sealed.refresh {
+        update = update.col_expr(C::RefreshTokenEnc, Expr::value(refresh.clone()));
+    }
+    if identity.profile_fetched {
+        update = update.col_expr(C::ProfileFetchedAt, Expr::value(now));
+        if !identity.nickname.is_empty() {
+            update = update.col_expr(C::QqNickname, Expr::value(identity.nickname.clone()));
+        }
+        if !identity.avatar.is_empty() {
+            update = update.col_expr(C::QqAvatar, Expr::value(identity.avatar.clone()));
+        }
+    }
+    if known.binding.unionid.is_none() && identity.unionid.is_some() {
+        update = update.col_expr(C::Unionid, Expr::value(identity.unionid.clone()));
+    }
+    let updated = update
+        .filter(C::Id.eq(known.binding.id))
+        .filter(C::Openid.eq(&identity.openid))
+        .exec(txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Ok(false);
+    }
+    let detail = format!("token expires {}", sealed.expires_at.to_rfc3339());
+    token_events::record(
+        txn,
+        known.binding.id,
+        TokenEventKind::Login,
+        now,
+        Some(detail),
+    )
+    .await?;
+    Ok(true)
 }
 
 /// Check a ticket's pending identity without consuming it.

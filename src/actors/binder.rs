@@ -20,7 +20,7 @@ use tokio::time::Instant;
 
 use super::supervisor::{AskError, ChildSpec, Slot};
 use crate::accounts::AccountError;
-use crate::accounts::qq_login::{self, BindTicket, CallbackOutcome, NewAccount, QqIdentity};
+use crate::accounts::qq_login::{self, BindTicket, CallbackOutcome, Exchanged, NewAccount};
 use crate::crypto::token_cipher::TokenCipher;
 use crate::entities::users;
 
@@ -36,7 +36,7 @@ pub struct BinderMsg {
 
 pub enum BinderWork {
     /// Store a returning user's fresh tokens, or park a new identity as pending.
-    Callback(Box<QqIdentity>, Reply<CallbackOutcome>),
+    Callback(Box<Exchanged>, Reply<CallbackOutcome>),
     /// Bind the ticket's identity to a user whose password was proven; the `String` is the
     /// client address (for the owner's notice).
     Bind(BindTicket, Box<users::Model>, String, Reply<users::Model>),
@@ -98,8 +98,8 @@ impl Actor for Binder {
         let now = Utc::now();
         let deadline = msg.deadline;
         match msg.work {
-            BinderWork::Callback(identity, reply) => {
-                let work = qq_login::login_or_pend(&state.db, &state.cipher, &identity, now);
+            BinderWork::Callback(exchanged, reply) => {
+                let work = qq_login::login_or_pend(&state.db, &state.cipher, &exchanged, now);
                 answer(reply, deadline, work).await;
             }
             BinderWork::Bind(ticket, user, client, reply) => {

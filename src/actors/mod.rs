@@ -181,9 +181,11 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
         ],
     };
 
-    let mut children = state
-        .exchange
-        .child_specs(state.qq.clone(), state.qq_unionid.clone());
+    let mut children = state.exchange.child_specs(
+        state.qq.clone(),
+        state.qq_unionid.clone(),
+        crate::db::reader(&state.settings.database_url, &state.db),
+    );
     let binder_args = binder::BinderArgs {
         db: state.db.clone(),
         cipher: state.security.cipher.clone(),

@@ -1,5 +1,5 @@
 //! The QQ code-exchange pool: a fixed number of worker actors, each doing one login's QQ round
-//! trips at a time (token → openid → profile). The pool bounds our concurrency towards QQ; a
+//! trips at a time (token → openid → profile; the profile only when we have no fresh one). The pool bounds our concurrency towards QQ; a
 //! request that finds every worker busy waits for one up to `PASSPORT_QQ_EXCHANGE_WAIT_MS`
 //! (first come, first served), then is refused (503 `overloaded`) rather than queued without
 //! bound.
@@ -15,11 +15,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort};
+use sea_orm::DatabaseConnection;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 use super::supervisor::{AskError, ChildSpec, Slot};
-use crate::accounts::qq_login::QqIdentity;
+use crate::accounts::qq_login::{self, Exchanged, QqIdentity};
 use crate::qq::client::{QqClient, QqEndpoint, QqError};
 
 /// One code exchange: the code, the moment the caller stops waiting, where the answer goes, and
@@ -27,7 +28,7 @@ use crate::qq::client::{QqClient, QqEndpoint, QqError};
 pub struct ExchangeRequest {
     code: String,
     deadline: Instant,
-    reply: RpcReplyPort<Result<QqIdentity, ExchangeError>>,
+    reply: RpcReplyPort<Result<Exchanged, ExchangeError>>,
     _lease: WorkerLease,
 }
 
@@ -42,6 +43,8 @@ pub struct ExchangeWorker;
 pub struct WorkerArgs {
     pub client: Arc<QqClient>,
     pub unionid: Arc<AtomicBool>,
+    /// Read connections (`db::reader`): is this openid bound, with a fresh profile?
+    pub db: DatabaseConnection,
 }
 
 impl Actor for ExchangeWorker {
@@ -70,12 +73,10 @@ impl Actor for ExchangeWorker {
                 if request.reply.is_closed() || Instant::now() >= request.deadline {
                     return Ok(());
                 }
-                let result = tokio::time::timeout_at(
-                    request.deadline,
-                    exchange(&state.client, &state.unionid, &request.code),
-                )
-                .await
-                .unwrap_or(Err(ExchangeError::DeadlinePassed));
+                let result =
+                    tokio::time::timeout_at(request.deadline, exchange(state, &request.code))
+                        .await
+                        .unwrap_or(Err(ExchangeError::DeadlinePassed));
                 let _ = request.reply.send(result);
                 // `request` (and its lease) drops here: the worker is idle again.
             }
@@ -87,30 +88,21 @@ impl Actor for ExchangeWorker {
     }
 }
 
-/// Code → tokens → openid (and unionid where the app may ask) → profile.
-async fn exchange(
-    client: &QqClient,
-    unionid: &AtomicBool,
-    code: &str,
-) -> Result<QqIdentity, ExchangeError> {
-    Ok(exchange_with_qq(client, unionid, code).await?)
+/// Code → tokens → openid (and unionid where the app may ask) → profile, unless the openid is
+/// bound with a profile fetched within `qq_login::PROFILE_MAX_AGE`.
+async fn exchange(args: &WorkerArgs, code: &str) -> Result<Exchanged, ExchangeError> {
+    Ok(exchange_with_qq(args, code).await?)
 }
 
-async fn exchange_with_qq(
-    client: &QqClient,
-    unionid: &AtomicBool,
-    code: &str,
-) -> Result<QqIdentity, QqError> {
+async fn exchange_with_qq(args: &WorkerArgs, code: &str) -> Result<Exchanged, QqError> {
+    let (client, unionid) = (&args.client, &args.unionid);
     let token = client.exchange_code(code).await?;
-    let access = token.access_token.expose().to_owned();
-    let me = match client
-        .openid(&access, unionid.load(Ordering::Relaxed))
-        .await
-    {
+    let access = token.access_token.expose();
+    let me = match client.openid(access, unionid.load(Ordering::Relaxed)).await {
         Err(QqError::UnionidNotPermitted) => {
             // This app has no unionid permission: stop asking.
             unionid.store(false, Ordering::Relaxed);
-            client.openid(&access, false).await?
+            client.openid(access, false).await?
         }
         other => other?,
     };
@@ -120,15 +112,33 @@ async fn exchange_with_qq(
             reason: "the token belongs to another app",
         });
     }
-    let info = client.user_info(&access, &me.openid).await?;
-    Ok(QqIdentity {
-        openid: me.openid,
-        unionid: me.unionid,
-        nickname: info.nickname,
-        avatar: info.avatar.unwrap_or_default(),
-        access_token: token.access_token,
-        refresh_token: token.refresh_token,
-        expires_in: token.expires_in,
+    // A failed lookup only costs the profile call: the login's write decides for itself.
+    let known = qq_login::find_bound(&args.db, &me.openid)
+        .await
+        .inspect_err(|e| tracing::warn!(error = %e, "bound-user lookup failed; asking QQ"))
+        .ok()
+        .flatten();
+    let fresh = known
+        .as_ref()
+        .is_some_and(|k| k.profile_fresh(chrono::Utc::now()));
+    let (nickname, avatar) = if fresh {
+        (String::new(), String::new())
+    } else {
+        let info = client.user_info(access, &me.openid).await?;
+        (info.nickname, info.avatar.unwrap_or_default())
+    };
+    Ok(Exchanged {
+        identity: QqIdentity {
+            openid: me.openid,
+            unionid: me.unionid,
+            nickname,
+            avatar,
+            profile_fetched: !fresh,
+            access_token: token.access_token,
+            refresh_token: token.refresh_token,
+            expires_in: token.expires_in,
+        },
+        known,
     })
 }
 
@@ -190,18 +200,24 @@ impl ExchangePool {
     }
 
     /// The workers, as children of the root supervisor.
-    pub fn child_specs(&self, client: Arc<QqClient>, unionid: Arc<AtomicBool>) -> Vec<ChildSpec> {
+    pub fn child_specs(
+        &self,
+        client: Arc<QqClient>,
+        unionid: Arc<AtomicBool>,
+        db: DatabaseConnection,
+    ) -> Vec<ChildSpec> {
         self.workers
             .iter()
             .enumerate()
             .map(|(i, slot)| {
-                let (client, unionid) = (client.clone(), unionid.clone());
+                let (client, unionid, db) = (client.clone(), unionid.clone(), db.clone());
                 ChildSpec::new(format!("qq_exchange_worker_{i}"), slot.clone(), move || {
                     (
                         ExchangeWorker,
                         WorkerArgs {
                             client: client.clone(),
                             unionid: unionid.clone(),
+                            db: db.clone(),
                         },
                     )
                 })
@@ -232,7 +248,7 @@ impl ExchangePool {
     }
 
     /// Exchange a code on an idle worker, waiting for one when all are busy.
-    pub async fn exchange(&self, code: String) -> Result<QqIdentity, ExchangeError> {
+    pub async fn exchange(&self, code: String) -> Result<Exchanged, ExchangeError> {
         let lease = self.lease().await?;
         let worker = self.workers[lease.index].clone();
         let deadline = Instant::now() + self.deadline;

@@ -25,6 +25,8 @@ pub struct Model {
     pub last_login_at: Option<DateTimeUtc>,
     /// Held by the refresher working on this binding (see `accounts::qq_tokens`).
     pub refresh_lease_until: Option<DateTimeUtc>,
+    /// When nickname and avatar were last fetched from QQ (a fresh one spares a login the call).
+    pub profile_fetched_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,8 +7,9 @@ use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
+use crate::helpers::json_of;
 use crate::helpers::{Backend, TestApp};
-use crate::qq_login::{PASSWORD, existing_user, json_of, start_login};
+use crate::qq_login::{PASSWORD, existing_user, start_login};
 
 async fn me(app: &TestApp, token: &str) -> (StatusCode, Value) {
     json_of(

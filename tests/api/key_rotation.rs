@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use passport::accounts::key_rotation::{RowRotation, rotate_binding};
 use passport::accounts::qq_tokens::{self, RefreshOutcome};
+use passport::config::TokenKey;
 use passport::crypto::token_cipher::token_key_id;
 use passport::crypto::{TokenCipher, TokenField};
-use passport::config::TokenKey;
 use passport::entities::{jobs, qq_bindings, qq_token_events};
 use passport::qq::client::QqClient;
 use sea_orm::{

@@ -16,12 +16,9 @@ mod admin;
 mod admin_audit;
 mod admin_cli;
 mod admin_users;
-mod bench;
+// The admin tests seed their large table with the admin bench's seeder.
+#[path = "../bench/bench_admin.rs"]
 mod bench_admin;
-mod bench_login;
-mod bench_memory;
-mod bench_refresh;
-mod bench_reset;
 mod callback_retry;
 mod captcha;
 mod email_change;

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use passport::crypto::{Purpose, TimedSerializer};
 use passport::config::DEV_SECRET_KEY;
+use passport::crypto::{Purpose, TimedSerializer};
 use passport::entities::{password_resets, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,

@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use passport::crypto::{Purpose, TimedSerializer};
 use passport::config::DEV_SECRET_KEY;
+use passport::crypto::{Purpose, TimedSerializer};
 use passport::entities::{audit_log, pending_qq_identities, qq_bindings, users};
 use reqwest::StatusCode;
 use sea_orm::{

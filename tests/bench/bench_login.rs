@@ -1,10 +1,11 @@
 //! Performance scenario (not a test): the QQ callback of already-bound users against the
 //! simulator. `PASSPORT_BENCH_USERS` distinct bound users (default 1,000) log in round-robin (so
 //! no row is hot), at 16, 64 and 256 connections, with codes and states minted before the clock
-//! starts. Run by `make bench`; prints req/s, p50/p99, non-2xx answers and the CPU seconds per
-//! callback of this process (from `/proc/self/stat`, robust to a noisy machine; the process
-//! holds passport *and* the load generator and the QQ simulator, so it is an upper bound on
-//! passport's own cost). Asserts only that every login succeeded.
+//! starts. Passport runs as a child process (`harness::Passport`, the `passport serve` binary of
+//! this build's profile); the load generator and the QQ simulator stay in this process. Run by
+//! `make bench`; prints req/s, p50/p99, non-2xx answers, the load average, passport's own CPU
+//! milliseconds per callback (from `/proc/<pid>/stat`, robust to a noisy machine) and its resident
+//! memory idle and at its peak (`VmRSS`, `VmHWM`). Asserts only that every login succeeded.
 
 use std::time::{Duration, Instant};
 
@@ -13,30 +14,38 @@ use passport::entities::{qq_bindings, users};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp};
+use crate::harness::{Passport, load_average, mb};
+use crate::helpers::{Backend, TestDb, spawn_simulator};
 
+/// Connections per point; `BENCH_LEVELS=16,64` runs fewer.
 const LEVELS: [usize; 3] = [16, 64, 256];
+/// Logins per point; `BENCH_REQUESTS` changes it (e.g. for a debug build on a busy machine).
 const REQUESTS: usize = 3_000;
+
+fn levels() -> Vec<usize> {
+    std::env::var("BENCH_LEVELS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .filter(|l: &Vec<usize>| !l.is_empty())
+        .unwrap_or_else(|| LEVELS.to_vec())
+}
+
+fn requests() -> usize {
+    std::env::var("BENCH_REQUESTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(REQUESTS)
+}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
 }
 
-/// CPU seconds (user + system) this process has used so far.
+/// CPU seconds (user + system) this process has used so far (the mail bench's measure).
 pub(crate) fn process_cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which is in parentheses and may hold spaces).
-    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
-    (ticks(11) + ticks(12)) / 100.0
+    crate::harness::cpu_seconds("self")
 }
 
 fn bench_users() -> usize {
@@ -47,27 +56,38 @@ fn bench_users() -> usize {
 }
 
 async fn bench_backend(backend: Backend) {
-    let Some(app) = TestApp::spawn_with_sim_and(backend, |env| {
-        env.insert("PASSPORT_QQ_EXCHANGE_WORKERS".into(), "64".into());
-    })
-    .await
-    else {
+    let Some(test_db) = TestDb::fresh(backend).await else {
         return;
     };
-    let sim = app.sim_url.clone().expect("sim");
+    let db = test_db.connect().await;
+    passport::db::migrate_up(&db).await.expect("migrate");
+    let sim = spawn_simulator().await;
+    let passport = Passport::start(
+        &test_db.url,
+        &[
+            ("PASSPORT_QQ_BASE_URL", sim.clone()),
+            ("PASSPORT_QQ_EXCHANGE_WORKERS", "64".into()),
+        ],
+    )
+    .await;
+    let settings = passport.settings.clone();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(512)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("client");
     let users_n = bench_users();
-    let cipher = TokenCipher::new(&app.settings.token_key);
+    let cipher = TokenCipher::new(&settings.token_key);
     let now = chrono::Utc::now();
     // N users, each bound to its own simulator identity.
     let mut sim_users = Vec::with_capacity(users_n);
     let mut bindings = Vec::with_capacity(users_n);
     for i in 0..users_n {
         let sim_user = format!("bench_reader_{i}");
-        let openid: Value = app
-            .client
+        let openid: Value = client
             .get(format!(
                 "{sim}/_sim/openid?client_id={}&sim_user={sim_user}",
-                app.settings.qq.app_id
+                settings.qq.app_id
             ))
             .send()
             .await
@@ -86,7 +106,7 @@ async fn bench_backend(backend: Backend) {
             updated_at: Set(now),
             ..Default::default()
         }
-        .insert(&app.db)
+        .insert(&db)
         .await
         .expect("user");
         bindings.push(qq_bindings::ActiveModel {
@@ -107,23 +127,24 @@ async fn bench_backend(backend: Backend) {
     }
     for chunk in bindings.chunks(200) {
         qq_bindings::Entity::insert_many(chunk.to_vec())
-            .exec(&app.db)
+            .exec(&db)
             .await
             .expect("bindings");
     }
 
-    for connections in LEVELS {
+    let idle_rss = passport.rss_kib();
+    let total = requests();
+    for connections in levels() {
         // One code per login, users round-robin; each login its own single-use state, all from
         // one browser (one cookie).
-        let per_user = REQUESTS.div_ceil(users_n);
+        let per_user = total.div_ceil(users_n);
         let mut codes_by_user = Vec::with_capacity(users_n);
         for sim_user in &sim_users {
-            let minted: Value = app
-                .client
+            let minted: Value = client
                 .post(format!("{sim}/_sim/codes"))
                 .json(&json!({
-                    "client_id": app.settings.qq.app_id,
-                    "redirect_uri": app.settings.qq.redirect_uri.as_str(),
+                    "client_id": settings.qq.app_id,
+                    "redirect_uri": settings.qq.redirect_uri.as_str(),
                     "sim_user": sim_user,
                     "count": per_user,
                 }))
@@ -141,19 +162,25 @@ async fn bench_backend(backend: Backend) {
                 .collect();
             codes_by_user.push(codes);
         }
-        let mut codes = Vec::with_capacity(REQUESTS);
+        let mut codes = Vec::with_capacity(total);
         'fill: for round in 0..per_user {
             for user_codes in &codes_by_user {
-                if codes.len() == REQUESTS {
+                if codes.len() == total {
                     break 'fill;
                 }
                 codes.push(user_codes[round].clone());
             }
         }
-        let first = crate::qq_login::start_login(&app, "/").await;
+        let first = crate::qq_login::start_login(&client, &passport.base_url, "/").await;
         let mut logins = vec![(codes[0].clone(), first.state.clone())];
         for code in &codes[1..] {
-            let again = crate::qq_login::start_login_in(&app, "/", Some(&first.cookie)).await;
+            let again = crate::qq_login::start_login_in(
+                &client,
+                &passport.base_url,
+                "/",
+                Some(&first.cookie),
+            )
+            .await;
             logins.push((code.clone(), again.state));
         }
         // Served in the order minted: round-robin over the users.
@@ -161,14 +188,15 @@ async fn bench_backend(backend: Backend) {
         let cookie = first.cookie.clone();
 
         let queue = std::sync::Arc::new(tokio::sync::Mutex::new(logins));
-        let cpu_before = process_cpu_seconds();
+        let cpu_before = passport.cpu_seconds();
+        let load_before = load_average();
         let started = Instant::now();
         let mut tasks = Vec::new();
         for _ in 0..connections {
             let (queue, client, url, cookie) = (
                 queue.clone(),
-                app.client.clone(),
-                app.url("/api/oauth/qq/callback"),
+                client.clone(),
+                passport.url("/api/oauth/qq/callback"),
                 cookie.clone(),
             );
             tasks.push(tokio::spawn(async move {
@@ -204,7 +232,7 @@ async fn bench_backend(backend: Backend) {
                 (latencies, non_2xx, failures)
             }));
         }
-        let mut latencies = Vec::with_capacity(REQUESTS);
+        let mut latencies = Vec::with_capacity(total);
         let (mut non_2xx, mut failures) = (0, 0);
         for task in tasks {
             let (l, n, f) = task.await.expect("task");
@@ -213,15 +241,18 @@ async fn bench_backend(backend: Backend) {
             failures += f;
         }
         let elapsed = started.elapsed();
-        let cpu = process_cpu_seconds() - cpu_before;
+        let cpu = passport.cpu_seconds() - cpu_before;
         latencies.sort();
         println!(
-            "BENCH qq-callback {:<8} {REQUESTS} logins of {users_n} bound users round-robin, {connections:>3} connections: {:>6.0} req/s  p50 {:>6.1} ms  p99 {:>6.1} ms  non-2xx {non_2xx}  failures {failures}  CPU {:.2} ms/callback (passport + simulator + load generator)",
+            "BENCH qq-callback {:<8} {total} logins of {users_n} bound users round-robin, {connections:>3} connections: {:>6.0} req/s  p50 {:>6.1} ms  p99 {:>6.1} ms  non-2xx {non_2xx}  failures {failures}  passport CPU {:.3} ms/callback  RSS idle {:.1} MB peak {:.1} MB  load {load_before}→{}",
             format!("{backend:?}"),
-            REQUESTS as f64 / elapsed.as_secs_f64(),
+            total as f64 / elapsed.as_secs_f64(),
             percentile(&latencies, 0.50).as_secs_f64() * 1000.0,
             percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
-            cpu * 1000.0 / REQUESTS as f64,
+            cpu * 1000.0 / total as f64,
+            mb(idle_rss),
+            mb(passport.peak_rss_kib()),
+            load_average(),
         );
         assert_eq!(failures, 0, "every login succeeded");
     }
