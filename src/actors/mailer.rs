@@ -3,6 +3,9 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+use tokio::sync::watch;
+
 use super::worker::{JobWorker, Perform, PerformError, PerformFuture};
 use crate::auth::TokenCipher;
 use crate::jobs::{Job, JobKind, JobPayload};
@@ -32,5 +35,9 @@ impl Perform for SendMail {
                     permanent: e.is_permanent(),
                 })
         })
+    }
+
+    fn recoveries(&self) -> Option<watch::Receiver<Option<DateTime<Utc>>>> {
+        self.mailer.recoveries()
     }
 }

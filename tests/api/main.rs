@@ -33,6 +33,7 @@ mod qq_sim;
 mod refresher;
 mod robustness;
 mod shutdown;
+mod smtp_outage;
 mod smtp_sink;
 mod tencent_sim;
 mod tencent_sms;
