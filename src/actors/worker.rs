@@ -16,9 +16,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use ractor::{Actor, ActorProcessingErr, ActorRef};
 use sea_orm::{DatabaseConnection, TransactionTrait};
-use tokio::task::JoinSet;
+use tokio::sync::watch;
+use tokio::task::{JoinHandle, JoinSet};
 
 use super::Slot;
 use super::dispatcher::DispatcherMsg;
@@ -60,6 +62,13 @@ pub type PerformFuture<'a> = Pin<Box<dyn Future<Output = Result<(), PerformError
 pub trait Perform: Send + Sync + 'static {
     const KIND: JobKind;
     fn perform<'a>(&'a self, job: &'a Job) -> PerformFuture<'a>;
+
+    /// For work that depends on an upstream that can go down (SMTP): a signal carrying the start
+    /// of each outage that ended. The worker then runs the jobs that failed meanwhile at once
+    /// instead of after their backoff (see [`jobs::make_due_now`]).
+    fn recoveries(&self) -> Option<watch::Receiver<Option<DateTime<Utc>>>> {
+        None
+    }
 }
 
 pub enum WorkerMsg {
@@ -118,6 +127,8 @@ impl<P> Default for JobWorker<P> {
 pub struct WorkerState<P> {
     args: WorkerArgs<P>,
     tasks: JoinSet<()>,
+    /// Watches the upstream's recoveries ([`Perform::recoveries`]).
+    recovery_watch: Option<JoinHandle<()>>,
 }
 
 impl<P> Drop for WorkerState<P> {
@@ -125,6 +136,9 @@ impl<P> Drop for WorkerState<P> {
     /// going to their ack instead of being cut off mid-send.
     fn drop(&mut self) {
         self.tasks.detach_all();
+        if let Some(watch) = self.recovery_watch.take() {
+            watch.abort();
+        }
     }
 }
 
@@ -138,9 +152,17 @@ impl<P: Perform> Actor for JobWorker<P> {
         _myself: ActorRef<WorkerMsg>,
         args: WorkerArgs<P>,
     ) -> Result<WorkerState<P>, ActorProcessingErr> {
+        let recovery_watch = args.performer.recoveries().map(|rx| {
+            tokio::spawn(retry_after_recovery::<P>(
+                rx,
+                args.db.clone(),
+                args.dispatcher.clone(),
+            ))
+        });
         Ok(WorkerState {
             args,
             tasks: JoinSet::new(),
+            recovery_watch,
         })
     }
 
@@ -165,6 +187,9 @@ impl<P: Perform> Actor for JobWorker<P> {
         _myself: ActorRef<WorkerMsg>,
         state: &mut WorkerState<P>,
     ) -> Result<(), ActorProcessingErr> {
+        if let Some(watch) = state.recovery_watch.take() {
+            watch.abort();
+        }
         let running = state.tasks.len();
         let drained = tokio::time::timeout(state.args.shutdown_grace, async {
             while state.tasks.join_next().await.is_some() {}
@@ -186,6 +211,35 @@ impl<P: Perform> Actor for JobWorker<P> {
             );
         }
         Ok(())
+    }
+}
+
+/// When the upstream is back, the jobs that failed during the outage run now (and the
+/// dispatcher is told), not when their grown backoff says.
+async fn retry_after_recovery<P: Perform>(
+    mut recoveries: watch::Receiver<Option<DateTime<Utc>>>,
+    db: DatabaseConnection,
+    dispatcher: Slot<DispatcherMsg>,
+) {
+    while recoveries.changed().await.is_ok() {
+        let Some(since) = *recoveries.borrow_and_update() else {
+            continue;
+        };
+        match jobs::make_due_now(&db, P::KIND, since).await {
+            Ok(n) => tracing::info!(
+                kind = P::KIND.as_str(),
+                jobs = n,
+                "upstream back: jobs that failed during the outage run now"
+            ),
+            Err(e) => tracing::warn!(
+                kind = P::KIND.as_str(),
+                error = %e,
+                "upstream back, but cannot reschedule the jobs that failed meanwhile (they keep their backoff)"
+            ),
+        }
+        if let Some(dispatcher) = dispatcher.get() {
+            let _ = dispatcher.cast(DispatcherMsg::Wake);
+        }
     }
 }
 

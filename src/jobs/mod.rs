@@ -652,6 +652,37 @@ pub async fn reclaim_expired<C: ConnectionTrait>(conn: &C) -> Result<u64, JobErr
     Ok(done.rows_affected())
 }
 
+/// Make the jobs of `kind` that failed since `since` and wait for their retry run now, without
+/// counting an attempt: used when an upstream that was down (SMTP) is back, so that mail does
+/// not sit out a backoff that grew through the outage. Returns how many. On PostgreSQL every
+/// instance's dispatcher is woken.
+pub async fn make_due_now<C: ConnectionTrait>(
+    conn: &C,
+    kind: JobKind,
+    since: DateTime<Utc>,
+) -> Result<u64, JobError> {
+    let backend = conn.get_database_backend();
+    let now = now();
+    let done = conn
+        .execute_raw(stmt(
+            backend,
+            "UPDATE jobs SET run_at = $1 \
+             WHERE kind = $2 AND state = 'retryable' AND run_at > $1 AND updated_at >= $3",
+            vec![ts(now), kind.as_str().into(), ts(since.trunc_subsecs(6))],
+        ))
+        .await?;
+    let n = done.rows_affected();
+    if n > 0 && backend == DbBackend::Postgres {
+        conn.execute_raw(stmt(
+            backend,
+            "SELECT pg_notify($1, $2)",
+            vec![NOTIFY_CHANNEL.into(), kind.as_str().into()],
+        ))
+        .await?;
+    }
+    Ok(n)
+}
+
 /// Extend the lease of a job still held by `owner` (long-running work).
 pub async fn extend_lease<C: ConnectionTrait>(
     conn: &C,

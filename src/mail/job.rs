@@ -3,6 +3,9 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+use tokio::sync::watch;
+
 use crate::actors::worker::{Perform, PerformError, PerformFuture};
 use crate::crypto::TokenCipher;
 use crate::jobs::{Job, JobKind, JobPayload};
@@ -30,5 +33,9 @@ impl Perform for SendMail {
                     permanent: e.is_permanent(),
                 })
         })
+    }
+
+    fn recoveries(&self) -> Option<watch::Receiver<Option<DateTime<Utc>>>> {
+        self.mailer.recoveries()
     }
 }

@@ -117,6 +117,17 @@ impl Mailer {
         })
     }
 
+    /// When SMTP comes back after an outage: the time the outage began (see
+    /// [`SmtpPool::recoveries`]). `None` for the outbox, which has no outages.
+    pub fn recoveries(
+        &self,
+    ) -> Option<tokio::sync::watch::Receiver<Option<chrono::DateTime<chrono::Utc>>>> {
+        match self {
+            Mailer::Smtp { pool, .. } => Some(pool.recoveries()),
+            Mailer::Outbox(_) => None,
+        }
+    }
+
     /// Send `mail`. `key` (the job's idempotency key) becomes the `Message-ID`, so a mail sent
     /// twice by a retry is recognisably the same message, and names the outbox file.
     pub async fn send(&self, mail: &Mail, key: &str) -> Result<(), MailError> {

@@ -9,14 +9,16 @@
 //! TLS handshake needs lettre's own stream), so it is pooled but keeps Nagle's algorithm; prefer
 //! `smtp://…?tls=required` (port 587) for throughput.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, Tls, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 use tokio::net::TcpStream;
+use tokio::sync::watch;
 use tokio::time::Instant;
 
 use super::MailError;
@@ -24,6 +26,9 @@ use super::MailError;
 /// A pooled connection idle longer than this is closed rather than reused: servers drop idle
 /// clients (postfix after 300 s), and a connection they dropped costs a failed attempt.
 const MAX_IDLE: Duration = Duration::from_secs(30);
+
+/// While the server is unreachable, one connection attempt this often tells when it is back.
+const PROBE_EVERY: Duration = Duration::from_millis(500);
 
 /// Where and how to reach the SMTP server.
 struct Target {
@@ -35,11 +40,20 @@ struct Target {
     timeout: Duration,
 }
 
-/// A small pool of open SMTP connections.
+/// A small pool of open SMTP connections, which also notices when the server goes away and
+/// when it comes back (see [`SmtpPool::recoveries`]).
 pub struct SmtpPool {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     target: Target,
     idle: Mutex<Vec<(AsyncSmtpConnection, Instant)>>,
     max_idle: usize,
+    /// Since when no new connection could be made (`None`: reachable, as far as we know).
+    down_since: Mutex<Option<DateTime<Utc>>>,
+    /// The start of the last outage that ended (see [`SmtpPool::recoveries`]).
+    recovered: watch::Sender<Option<DateTime<Utc>>>,
 }
 
 fn config(reason: impl std::fmt::Display) -> MailError {
@@ -90,16 +104,20 @@ impl SmtpPool {
             None => None,
         };
         Ok(Self {
-            target: Target {
-                port: parsed.port().unwrap_or(default_port),
-                host,
-                tls,
-                credentials,
-                hello,
-                timeout,
-            },
-            idle: Mutex::new(Vec::new()),
-            max_idle: max_idle.max(1),
+            inner: Arc::new(Inner {
+                target: Target {
+                    port: parsed.port().unwrap_or(default_port),
+                    host,
+                    tls,
+                    credentials,
+                    hello,
+                    timeout,
+                },
+                idle: Mutex::new(Vec::new()),
+                max_idle: max_idle.max(1),
+                down_since: Mutex::new(None),
+                recovered: watch::channel(None).0,
+            }),
         })
     }
 
@@ -108,24 +126,90 @@ impl SmtpPool {
     /// more on a new connection; a mail sent twice that way is the same message (same
     /// `Message-ID`), as with any retry of the at-least-once mail job.
     pub async fn send(&self, envelope: &Envelope, message: &[u8]) -> Result<(), MailError> {
+        self.inner.send(envelope, message).await
+    }
+
+    /// Each time the server is reachable again after it was not, the time the outage began.
+    /// Mail that failed meanwhile waits out its retry backoff (which grows through a long
+    /// outage); the mailer uses this to send it now instead (see `actors::worker`).
+    pub fn recoveries(&self) -> watch::Receiver<Option<DateTime<Utc>>> {
+        self.inner.recovered.subscribe()
+    }
+
+    /// Whether the last attempt to open a connection failed (and none succeeded since).
+    pub fn is_down(&self) -> bool {
+        self.inner.down_since().is_some()
+    }
+}
+
+impl Inner {
+    async fn send(self: &Arc<Self>, envelope: &Envelope, message: &[u8]) -> Result<(), MailError> {
+        let timeout = self.target.timeout;
         if let Some(mut conn) = self.take_idle() {
-            match tokio::time::timeout(self.target.timeout, conn.send(envelope, message)).await {
+            match tokio::time::timeout(timeout, conn.send(envelope, message)).await {
                 Ok(Ok(_)) => {
                     self.put_back(conn);
                     return Ok(());
                 }
-                Ok(Err(_)) | Err(_) => conn.abort().await,
+                // Dropped, not `abort()`ed: abort sends QUIT and waits for an answer without a
+                // time limit, which a hung server never gives (the job would hang with it).
+                // lettre already sent QUIT itself after an SMTP error.
+                Ok(Err(_)) | Err(_) => drop(conn),
             }
         }
-        let target = &self.target;
-        let mut conn = tokio::time::timeout(target.timeout, self.connect())
-            .await
-            .map_err(|_| timed_out())??;
-        tokio::time::timeout(target.timeout, conn.send(envelope, message))
+        let mut conn = self.connect_checked().await?;
+        tokio::time::timeout(timeout, conn.send(envelope, message))
             .await
             .map_err(|_| timed_out())??;
         self.put_back(conn);
         Ok(())
+    }
+
+    fn down_since(&self) -> Option<DateTime<Utc>> {
+        *self.down_since.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A new connection, keeping track of whether the server is reachable: the first failure
+    /// marks it down, drops the idle connections (they went with the server) and starts a probe;
+    /// the first success after that announces the recovery.
+    async fn connect_checked(self: &Arc<Self>) -> Result<AsyncSmtpConnection, MailError> {
+        match tokio::time::timeout(self.target.timeout, self.connect()).await {
+            Ok(Ok(conn)) => {
+                self.mark_up();
+                Ok(conn)
+            }
+            Ok(Err(e)) => {
+                self.mark_down();
+                Err(e)
+            }
+            Err(_) => {
+                self.mark_down();
+                Err(timed_out())
+            }
+        }
+    }
+
+    fn mark_down(self: &Arc<Self>) {
+        self.idle.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        let mut down = self.down_since.lock().unwrap_or_else(|p| p.into_inner());
+        if down.is_some() {
+            return;
+        }
+        *down = Some(Utc::now());
+        tracing::warn!("SMTP server unreachable; probing it every {PROBE_EVERY:?}");
+        tokio::spawn(probe(Arc::downgrade(self)));
+    }
+
+    fn mark_up(&self) {
+        let since = self
+            .down_since
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(since) = since {
+            tracing::info!(down_since = %since, "SMTP server reachable again");
+            self.recovered.send_replace(Some(since));
+        }
     }
 
     fn take_idle(&self) -> Option<AsyncSmtpConnection> {
@@ -186,6 +270,24 @@ impl SmtpPool {
     }
 }
 
+/// While the server is marked down, try a connection every [`PROBE_EVERY`]; the first that
+/// works goes into the pool and announces the recovery. Ends with the pool, or when a mail's
+/// own connection found the server first.
+async fn probe(pool: Weak<Inner>) {
+    loop {
+        tokio::time::sleep(PROBE_EVERY).await;
+        let Some(pool) = pool.upgrade() else { return };
+        if pool.down_since().is_none() {
+            return;
+        }
+        if let Ok(Ok(conn)) = tokio::time::timeout(pool.target.timeout, pool.connect()).await {
+            pool.put_back(conn);
+            pool.mark_up();
+            return;
+        }
+    }
+}
+
 fn timed_out() -> MailError {
     MailError::SmtpTimeout
 }
@@ -198,23 +300,23 @@ mod tests {
     fn urls_mean_what_they_mean_to_lettre() {
         let pool = SmtpPool::new("smtp://127.0.0.1:2525", Duration::from_secs(1), 4).expect("ok");
         assert_eq!(
-            (pool.target.host.as_str(), pool.target.port),
+            (pool.inner.target.host.as_str(), pool.inner.target.port),
             ("127.0.0.1", 2525)
         );
-        assert!(matches!(pool.target.tls, Tls::None));
-        assert!(pool.target.credentials.is_none());
+        assert!(matches!(pool.inner.target.tls, Tls::None));
+        assert!(pool.inner.target.credentials.is_none());
         let pool = SmtpPool::new(
             "smtp://us%40er:p%3Ass@mail.example.com?tls=required",
             Duration::from_secs(1),
             4,
         )
         .expect("ok");
-        assert_eq!(pool.target.port, 587);
-        assert!(matches!(pool.target.tls, Tls::Required(_)));
-        assert!(pool.target.credentials.is_some());
+        assert_eq!(pool.inner.target.port, 587);
+        assert!(matches!(pool.inner.target.tls, Tls::Required(_)));
+        assert!(pool.inner.target.credentials.is_some());
         let pool =
             SmtpPool::new("smtps://mail.example.com", Duration::from_secs(1), 4).expect("ok");
-        assert_eq!(pool.target.port, 465);
+        assert_eq!(pool.inner.target.port, 465);
         assert!(SmtpPool::new("smtp://h?tls=sometimes", Duration::from_secs(1), 4).is_err());
         assert!(SmtpPool::new("http://h", Duration::from_secs(1), 4).is_err());
     }

@@ -34,6 +34,7 @@ mod qq_login;
 mod refresher;
 mod robustness;
 mod shutdown;
+mod smtp_outage;
 mod tencent_sms;
 mod throttles;
 mod web;

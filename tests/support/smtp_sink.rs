@@ -145,6 +145,11 @@ impl SmtpSink {
         }
         counts
     }
+
+    /// Stop listening (an SMTP outage); a new sink can then start on the same port.
+    pub fn stop(self) {
+        self.task.abort();
+    }
 }
 
 impl Drop for SmtpSink {
