@@ -14,6 +14,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod entities;
+pub mod fault;
 pub mod html;
 pub mod jobs;
 pub mod mail;
