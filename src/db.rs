@@ -127,8 +127,93 @@ pub async fn check_ready(db: &DatabaseConnection, url: &str) -> Result<(), DbErr
     db.ping().await
 }
 
+/// A unique key of the schema a write can collide with, named as the backends name it: the
+/// constraint name on PostgreSQL (`users_nickname_key`, from the migrations' `unique_key()`), the
+/// `table.column` list on SQLite (whose message names no index). Recognised by exact name, so a
+/// new unique column never passes for another one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UniqueKey {
+    UserNickname,
+    UserMobile,
+    UserUsername,
+    UserEmail,
+    BindingUser,
+    BindingOpenid,
+    BindingUnionid,
+}
+
+impl UniqueKey {
+    const ALL: [(Self, &'static str, &'static str); 7] = [
+        (Self::UserNickname, "users_nickname_key", "users.nickname"),
+        (Self::UserMobile, "users_mobile_key", "users.mobile"),
+        (Self::UserUsername, "users_username_key", "users.username"),
+        (Self::UserEmail, "users_email_key", "users.email"),
+        (
+            Self::BindingUser,
+            "qq_bindings_user_id_key",
+            "qq_bindings.user_id",
+        ),
+        (
+            Self::BindingOpenid,
+            "qq_bindings_openid_key",
+            "qq_bindings.openid",
+        ),
+        (
+            Self::BindingUnionid,
+            "qq_bindings_unionid_key",
+            "qq_bindings.unionid",
+        ),
+    ];
+
+    /// The key `e` violated, when it is a unique violation of one of these keys.
+    pub fn violated(e: &DbErr) -> Option<Self> {
+        use sea_orm::{RuntimeErr, sqlx};
+        let (DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e))) = e
+        else {
+            return None;
+        };
+        let sqlx::Error::Database(e) = &**e else {
+            return None;
+        };
+        if e.kind() != sqlx::error::ErrorKind::UniqueViolation {
+            return None;
+        }
+        Self::named(e.constraint(), e.message())
+    }
+
+    /// By PostgreSQL's constraint name, else by SQLite's `UNIQUE constraint failed: t.c` message.
+    fn named(constraint: Option<&str>, message: &str) -> Option<Self> {
+        match constraint {
+            Some(name) => Self::ALL.iter().find(|k| k.1 == name).map(|k| k.0),
+            None => {
+                let columns = message.strip_prefix("UNIQUE constraint failed: ")?;
+                Self::ALL.iter().find(|k| k.2 == columns).map(|k| k.0)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn unique_keys_are_known_by_their_exact_names_on_both_backends() {
+        assert_eq!(
+            UniqueKey::named(Some("qq_bindings_user_id_key"), "duplicate key value"),
+            Some(UniqueKey::BindingUser)
+        );
+        assert_eq!(
+            UniqueKey::named(None, "UNIQUE constraint failed: users.nickname"),
+            Some(UniqueKey::UserNickname)
+        );
+        // A column whose name merely contains a known one is not that key.
+        assert_eq!(
+            UniqueKey::named(None, "UNIQUE constraint failed: users.nickname_lower"),
+            None
+        );
+        assert_eq!(UniqueKey::named(Some("ux_jobs_unique_key_live"), ""), None);
+    }
+
     use super::*;
 
     #[test]

@@ -15,6 +15,7 @@ pub mod crypto;
 pub mod db;
 pub mod domain;
 pub mod entities;
+pub mod fault;
 pub mod html;
 pub mod jobs;
 pub mod mail;

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    SqlErr, TransactionTrait,
+    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +25,7 @@ use crate::crypto::token_cipher::HashPurpose;
 use crate::crypto::{Security, SignerError};
 use crate::domain::Email;
 use crate::entities::{email_verifications, password_resets, users};
+use crate::fault::Fault;
 use crate::jobs::{self, NewJob};
 
 pub const LINK_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
@@ -44,8 +45,29 @@ pub struct EmailToken {
     pub nonce: String,
 }
 
+/// What changing an account's email can refuse.
+#[derive(Debug, thiserror::Error)]
+pub enum EmailChangeError {
+    #[error("email verification link is invalid")]
+    TokenInvalid,
+    #[error("email verification link expired")]
+    TokenExpired,
+    #[error("email verification link was already used")]
+    TokenUsed,
+    #[error("a newer email change replaced this link")]
+    TokenSuperseded,
+    /// Throttled, or the address is another account's.
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+crate::fault_from!(EmailChangeError);
+
 /// Queue the verification link (or, for a taken address, the notice to its owner), voiding
 /// every older link of the user. The caller has proven the owner (`reauth::confirm`).
+#[tracing::instrument(skip_all)]
 pub async fn request(
     db: &DatabaseConnection,
     security: &Security,
@@ -53,7 +75,7 @@ pub async fn request(
     user: &users::Model,
     email: &Email,
     now: DateTime<Utc>,
-) -> Result<(), AccountError> {
+) -> Result<(), EmailChangeError> {
     let count = throttle::hit(
         db,
         &throttle::key("email_change", &user.id.to_string()),
@@ -64,7 +86,8 @@ pub async fn request(
     if count.exceeds(PER_USER) {
         return Err(AccountError::TooManyAttempts {
             retry_after: count.retry_after,
-        });
+        }
+        .into());
     }
     let txn = db.begin().await?;
     // Whatever this request asks for, the links sent before it are dead.
@@ -88,11 +111,11 @@ pub async fn request(
             );
             jobs::enqueue(&txn, NewJob::mail(mail))
                 .await
-                .map_err(|e| AccountError::Internal(e.to_string()))?;
+                .map_err(|e| Fault::Internal(e.to_string()))?;
         }
         None => {
             let nonce = crate::crypto::token_cipher::random_token(24)
-                .map_err(|e| AccountError::Internal(e.to_string()))?;
+                .map_err(|e| Fault::Internal(e.to_string()))?;
             email_verifications::ActiveModel {
                 user_id: Set(user.id),
                 email: Set(email.as_ref().to_owned()),
@@ -111,7 +134,7 @@ pub async fn request(
                     user_id: user.id,
                     nonce,
                 })
-                .map_err(|e| AccountError::Internal(e.to_string()))?;
+                .map_err(|e| Fault::Internal(e.to_string()))?;
             // The address rides along for the page to say which one is being confirmed (display
             // only: the token alone decides, and names the address in its record).
             let shown: String =
@@ -129,7 +152,7 @@ pub async fn request(
             // Sealed: whoever reads the jobs table must not find the link.
             jobs::enqueue_sealed(&txn, NewJob::mail(mail), &security.cipher)
                 .await
-                .map_err(|e| AccountError::Internal(e.to_string()))?;
+                .map_err(|e| Fault::Internal(e.to_string()))?;
         }
     }
     txn.commit().await?;
@@ -139,6 +162,7 @@ pub async fn request(
 /// Follow the link: once, within 24 hours, only the user's newest link. The address becomes the
 /// account's email; outstanding reset links (sent to the old address) die; the old address is
 /// told, with when and from which `client`.
+#[tracing::instrument(skip_all)]
 pub async fn verify(
     db: &DatabaseConnection,
     security: &Security,
@@ -146,13 +170,13 @@ pub async fn verify(
     token: &str,
     client: &str,
     now: DateTime<Utc>,
-) -> Result<users::Model, AccountError> {
+) -> Result<users::Model, EmailChangeError> {
     let claims: EmailToken = security
         .email_signer
         .loads_at(token, LINK_LIFETIME, now.timestamp().max(0) as u64)
         .map_err(|e| match e {
-            SignerError::Expired { .. } => AccountError::EmailTokenExpired,
-            _ => AccountError::EmailTokenInvalid,
+            SignerError::Expired { .. } => EmailChangeError::TokenExpired,
+            _ => EmailChangeError::TokenInvalid,
         })?;
     let nonce_hash = security
         .hasher
@@ -163,15 +187,15 @@ pub async fn verify(
         .one(&txn)
         .await?
         .filter(|r| r.user_id == claims.user_id)
-        .ok_or(AccountError::EmailTokenInvalid)?;
+        .ok_or(EmailChangeError::TokenInvalid)?;
     if record.used_at.is_some() {
-        return Err(AccountError::EmailTokenUsed);
+        return Err(EmailChangeError::TokenUsed);
     }
     if record.voided_at.is_some() {
-        return Err(AccountError::EmailTokenSuperseded);
+        return Err(EmailChangeError::TokenSuperseded);
     }
     if record.expires_at <= now {
-        return Err(AccountError::EmailTokenExpired);
+        return Err(EmailChangeError::TokenExpired);
     }
     let used = email_verifications::Entity::update_many()
         .col_expr(email_verifications::Column::UsedAt, Expr::value(now))
@@ -181,13 +205,13 @@ pub async fn verify(
         .exec(&txn)
         .await?;
     if used.rows_affected != 1 {
-        return Err(AccountError::EmailTokenUsed);
+        return Err(EmailChangeError::TokenUsed);
     }
-    let email = Email::parse(&record.email).map_err(|_| AccountError::EmailTokenInvalid)?;
+    let email = Email::parse(&record.email).map_err(|_| EmailChangeError::TokenInvalid)?;
     let user = users::Entity::find_by_id(claims.user_id)
         .one(&txn)
         .await?
-        .ok_or(AccountError::EmailTokenInvalid)?;
+        .ok_or(EmailChangeError::TokenInvalid)?;
     if user.email.as_deref() == Some(email.as_ref()) {
         txn.commit().await?;
         return Ok(user);
@@ -196,10 +220,7 @@ pub async fn verify(
     let mut active: users::ActiveModel = user.into();
     active.email = Set(Some(email.as_ref().to_owned()));
     active.updated_at = Set(now);
-    let user = active.update(&txn).await.map_err(|e| match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => AccountError::EmailTaken,
-        _ => e.into(),
-    })?;
+    let user = active.update(&txn).await.map_err(AccountError::taken)?;
     // Reset links went to the old address; it is no longer the account's.
     password_resets::Entity::update_many()
         .col_expr(password_resets::Column::VoidedAt, Expr::value(now))

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, SqlErr};
 use url::Url;
 
-use super::AccountError;
+use super::qq_login::QqLoginError;
 use crate::crypto::token_cipher::{CryptoError, HashPurpose, KeyedHasher, random_token};
 use crate::entities::used_login_states;
 
@@ -78,12 +78,12 @@ pub fn same_browser(
     hasher: &KeyedHasher,
     binding: &str,
     cookie: Option<&BrowserNonce>,
-) -> Result<(), AccountError> {
+) -> Result<(), QqLoginError> {
     match cookie {
         Some(nonce) if hasher.verify(HashPurpose::QqLoginBrowser, nonce.expose(), binding) => {
             Ok(())
         }
-        _ => Err(AccountError::StateNotThisBrowser),
+        _ => Err(QqLoginError::StateNotThisBrowser),
     }
 }
 
@@ -98,14 +98,14 @@ pub fn cookie_is_secure(public_base_url: &Url) -> bool {
 }
 
 /// Mark the state with `state_nonce` used; a second call for it answers
-/// [`AccountError::StateUsed`]. Rows whose state has expired anyway are pruned on the way.
+/// [`QqLoginError::StateUsed`]. Rows whose state has expired anyway are pruned on the way.
 pub async fn consume<C: ConnectionTrait>(
     db: &C,
     hasher: &KeyedHasher,
     state_nonce: &str,
     state_expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> Result<(), AccountError> {
+) -> Result<(), QqLoginError> {
     let row = used_login_states::ActiveModel {
         nonce_hash: sea_orm::ActiveValue::Set(hasher.hash(HashPurpose::QqLoginState, state_nonce)),
         expires_at: sea_orm::ActiveValue::Set(state_expires_at),
@@ -113,7 +113,7 @@ pub async fn consume<C: ConnectionTrait>(
     match used_login_states::Entity::insert(row).exec(db).await {
         Ok(_) => {}
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(AccountError::StateUsed);
+            return Err(QqLoginError::StateUsed);
         }
         Err(e) => return Err(e.into()),
     }
@@ -204,11 +204,11 @@ mod tests {
         assert!(same_browser(&hasher, &binding, Some(&mine)).is_ok());
         assert!(matches!(
             same_browser(&hasher, &binding, Some(&nonce())),
-            Err(AccountError::StateNotThisBrowser)
+            Err(QqLoginError::StateNotThisBrowser)
         ));
         assert!(matches!(
             same_browser(&hasher, &binding, None),
-            Err(AccountError::StateNotThisBrowser)
+            Err(QqLoginError::StateNotThisBrowser)
         ));
     }
 }

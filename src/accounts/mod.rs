@@ -29,85 +29,29 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use crate::crypto::password::PasswordHasher;
+use crate::db::UniqueKey;
 use crate::domain::{AccountIdentifier, DomainError};
 use crate::entities::users;
+use crate::fault::Fault;
 use crate::net::ClientAddr;
 use login_attempts::{AttemptKeys, LoginLimits};
 
-/// Everything the account operations can refuse, in domain terms. `api::error` maps each to one
-/// HTTP status and machine code, in one place.
+/// What the account operations shared by several features refuse (credentials, taken names,
+/// bad input). Each feature has its own enum beside it (`qq_login::QqLoginError`,
+/// `sms_codes::SmsError`, `password_reset::ResetError`, `email_change::EmailChangeError`) that
+/// wraps this one; `api::error` maps each enum to HTTP statuses and machine codes, once.
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
-    #[error("state is invalid")]
-    StateInvalid,
-    #[error("state expired")]
-    StateExpired,
-    /// The callback came without the cookie of the browser that asked for this state.
-    #[error("state was issued to another browser")]
-    StateNotThisBrowser,
-    #[error("state was already used")]
-    StateUsed,
-    #[error("next is not a same-site path")]
-    UnsafeNext,
-    #[error("authorization code is malformed")]
-    InvalidCode,
-    #[error("too many QQ logins in progress")]
-    Overloaded,
-    #[error("QQ says the login is no longer valid")]
-    QqLoginExpired,
-    #[error("QQ is unavailable: {0}")]
-    QqUnavailable(String),
-    #[error("bind ticket is invalid")]
-    TicketInvalid,
-    #[error("bind ticket expired")]
-    TicketExpired,
-    #[error("bind ticket was already used")]
-    TicketUsed,
     #[error("wrong account or password")]
     InvalidCredentials,
     #[error("too many attempts")]
     TooManyAttempts { retry_after: u64 },
-    #[error("this QQ account is already bound")]
-    QqAlreadyBound,
-    #[error("this account already has a QQ binding")]
-    AccountAlreadyBound,
     #[error("nickname taken")]
     NicknameTaken,
     #[error("mobile taken")]
     MobileTaken,
-    #[error("SMS code is wrong")]
-    SmsCodeInvalid,
-    #[error("SMS code expired")]
-    SmsCodeExpired,
-    #[error("SMS code was tried too often")]
-    SmsCodeTooManyAttempts,
-    #[error("SMS code requested too often")]
-    SmsTooFrequent { retry_after: u64 },
-    /// A daily SMS quota (of this client, this mobile or the whole service) is spent.
-    #[error("SMS daily limit reached")]
-    SmsDailyLimit { retry_after: u64 },
     #[error("{0}")]
     Invalid(#[from] DomainError),
-    #[error("no QQ binding")]
-    QqNotBound,
-    #[error("unbinding would leave no way to sign in")]
-    LastLoginMethod,
-    #[error("reset link is invalid")]
-    ResetTokenInvalid,
-    #[error("reset link expired")]
-    ResetTokenExpired,
-    #[error("reset link was already used")]
-    ResetTokenUsed,
-    #[error("a newer reset link replaced this one")]
-    ResetTokenSuperseded,
-    #[error("email verification link is invalid")]
-    EmailTokenInvalid,
-    #[error("email verification link expired")]
-    EmailTokenExpired,
-    #[error("email verification link was already used")]
-    EmailTokenUsed,
-    #[error("a newer email change replaced this link")]
-    EmailTokenSuperseded,
     #[error("the current password is required")]
     CurrentPasswordRequired,
     #[error("the current password is wrong")]
@@ -119,9 +63,6 @@ pub enum AccountError {
     /// Staff locked the account: every sign-in path refuses it.
     #[error("account is locked")]
     AccountLocked,
-    /// A QQ registration code was asked for without the registration's bind ticket.
-    #[error("bind ticket is required")]
-    TicketRequired,
     #[error("username taken")]
     UsernameTaken,
     /// The generated username may be replaced once.
@@ -129,32 +70,25 @@ pub enum AccountError {
     UsernameAlreadyChanged,
     #[error("no such user")]
     UserNotFound,
-    /// A forced reset needs a verified email to send the link to.
-    #[error("the account has no verified email")]
-    NoVerifiedEmail,
-    /// No database connection could be had in time (the database is down or restarting).
-    #[error("the database is unavailable: {0}")]
-    DatabaseUnavailable(String),
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// A code-checked operation (SMS sign-in, sign-up, reset by SMS) refused the code.
+    #[error(transparent)]
+    Sms(#[from] sms_codes::SmsError),
+    #[error(transparent)]
+    Fault(#[from] Fault),
 }
 
-impl From<DbErr> for AccountError {
-    fn from(e: DbErr) -> Self {
-        match e {
-            // A pool that cannot hand out a connection, or a connection that broke: the database
-            // is away (a restart, a failover), not a bug; the caller may retry shortly.
-            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
-                Self::DatabaseUnavailable(e.to_string())
-            }
-            e => Self::Internal(format!("database: {e}")),
+crate::fault_from!(AccountError);
+
+impl AccountError {
+    /// Taken names found by the unique index (a race past the checks); other errors as they are.
+    pub fn taken(e: DbErr) -> Self {
+        match UniqueKey::violated(&e) {
+            Some(UniqueKey::UserNickname) => Self::NicknameTaken,
+            Some(UniqueKey::UserMobile) => Self::MobileTaken,
+            Some(UniqueKey::UserUsername) => Self::UsernameTaken,
+            Some(UniqueKey::UserEmail) => Self::EmailTaken,
+            _ => e.into(),
         }
-    }
-}
-
-impl From<crate::crypto::password::PasswordError> for AccountError {
-    fn from(e: crate::crypto::password::PasswordError) -> Self {
-        Self::Internal(format!("password hashing: {e}"))
     }
 }
 
@@ -175,6 +109,7 @@ pub async fn find_by_account<C: ConnectionTrait>(
 /// the attempt is counted before the password is checked). Unknown accounts, bad input and wrong
 /// passwords are the same `InvalidCredentials`, in about the same time (a dummy hash is verified
 /// when there is no user).
+#[tracing::instrument(skip_all)]
 pub async fn authenticate<C: ConnectionTrait>(
     db: &C,
     passwords: &PasswordHasher,

@@ -8,9 +8,9 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use sea_orm::ConnectionTrait;
 
-use super::AccountError;
 use super::mails::{self, NoticeLinks, Origin};
 use crate::entities::users;
+use crate::fault::Fault;
 use crate::jobs::{self, NewJob};
 
 /// What changed.
@@ -46,7 +46,7 @@ pub async fn queue<C: ConnectionTrait>(
     change: Change<'_>,
     client: &str,
     at: DateTime<Utc>,
-) -> Result<bool, AccountError> {
+) -> Result<bool, Fault> {
     let to = match change {
         Change::EmailChanged { old_email, .. } => Some(old_email),
         _ => user.email.as_deref(),
@@ -83,9 +83,7 @@ pub async fn queue<C: ConnectionTrait>(
             mails::email_changed(to, nickname, &mask_email(new_email), origin, links)
         }
     };
-    jobs::enqueue(txn, NewJob::mail(mail))
-        .await
-        .map_err(|e| AccountError::Internal(e.to_string()))?;
+    jobs::enqueue(txn, NewJob::mail(mail)).await?;
     Ok(true)
 }
 

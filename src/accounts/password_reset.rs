@@ -15,15 +15,33 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::AccountError;
 use super::mails;
 use super::notices::{self, Change};
-use super::throttle::Limit;
+use super::throttle::{self, Limit};
 use crate::crypto::token_cipher::{HashPurpose, KeyedHasher};
 use crate::crypto::{Security, SignerError};
 use crate::domain::{Email, Password};
 use crate::entities::{password_resets, users};
+use crate::fault::Fault;
 use crate::jobs::{self, NewJob};
+use crate::net::ClientAddr;
+
+/// What following a reset link can refuse.
+#[derive(Debug, thiserror::Error)]
+pub enum ResetError {
+    #[error("reset link is invalid")]
+    TokenInvalid,
+    #[error("reset link expired")]
+    TokenExpired,
+    #[error("reset link was already used")]
+    TokenUsed,
+    #[error("a newer reset link replaced this one")]
+    TokenSuperseded,
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+crate::fault_from!(ResetError);
 
 pub const LINK_LIFETIME: Duration = Duration::from_secs(30 * 60);
 /// Reset requests per address; beyond it the answer is the same 202 but nothing is sent.
@@ -58,15 +76,51 @@ pub fn fingerprint(hasher: &KeyedHasher, password_hash: Option<&str>) -> String 
     full[..16].to_owned()
 }
 
+/// Someone asks for a reset link: count the request per address and per client and, within
+/// both limits, queue the job that looks the address up (so known and unknown addresses cost the
+/// same here). One transaction: the counters and the job commit together. The answer is the same
+/// whatever happened.
+#[tracing::instrument(skip_all)]
+pub async fn request(
+    db: &DatabaseConnection,
+    email: &Email,
+    client: &ClientAddr,
+    now: DateTime<Utc>,
+) -> Result<(), Fault> {
+    let txn = db.begin().await?;
+    let per_address = throttle::hit(
+        &txn,
+        &throttle::key("reset:address", email.as_ref()),
+        PER_ADDRESS,
+        now,
+    )
+    .await?;
+    let per_client = throttle::hit(
+        &txn,
+        &throttle::key("reset:client", &client.throttle_key()),
+        PER_CLIENT,
+        now,
+    )
+    .await?;
+    if per_address.exceeds(PER_ADDRESS) || per_client.exceeds(PER_CLIENT) {
+        tracing::warn!("password reset request throttled; nothing sent");
+    } else {
+        jobs::enqueue(&txn, NewJob::password_reset_request(email.as_ref())).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
 /// The job's work: for an account with this (verified) address, void older links, store a new
 /// one and queue its mail, all in one transaction. `Ok(false)` when no account has the address.
+#[tracing::instrument(skip_all)]
 pub async fn issue(
     db: &DatabaseConnection,
     security: &Security,
     public_base_url: &url::Url,
     email: &Email,
     now: DateTime<Utc>,
-) -> Result<bool, AccountError> {
+) -> Result<bool, Fault> {
     let Some(user) = users::Entity::find()
         .filter(users::Column::Email.eq(email.as_ref()))
         .one(db)
@@ -74,8 +128,7 @@ pub async fn issue(
     else {
         return Ok(false);
     };
-    let nonce = crate::crypto::token_cipher::random_token(24)
-        .map_err(|e| AccountError::Internal(e.to_string()))?;
+    let nonce = crate::crypto::token_cipher::random_token(24)?;
     let token = security
         .reset_signer
         .dumps(&ResetToken {
@@ -83,7 +136,7 @@ pub async fn issue(
             nonce: nonce.clone(),
             fingerprint: fingerprint(&security.hasher, user.password_hash.as_deref()),
         })
-        .map_err(|e| AccountError::Internal(e.to_string()))?;
+        .map_err(|e| Fault::internal("signing the reset link", e))?;
     let link = mails::link(public_base_url, &format!("/reset-password?token={token}"));
     let txn = db.begin().await?;
     password_resets::Entity::update_many()
@@ -113,9 +166,7 @@ pub async fn issue(
         LINK_LIFETIME.as_secs() / 60,
     );
     // Sealed: whoever reads the jobs table must not find the link.
-    jobs::enqueue_sealed(&txn, NewJob::mail(mail), &security.cipher)
-        .await
-        .map_err(|e| AccountError::Internal(e.to_string()))?;
+    jobs::enqueue_sealed(&txn, NewJob::mail(mail), &security.cipher).await?;
     txn.commit().await?;
     Ok(true)
 }
@@ -123,6 +174,7 @@ pub async fn issue(
 /// Check the link and set the new password: once, within 30 minutes, only for the newest link,
 /// only while the password is the one the link was made for. Bumps the token version (every JWT
 /// issued before dies) and queues a notice mail (when, and from `client`).
+#[tracing::instrument(skip_all)]
 pub async fn confirm(
     db: &DatabaseConnection,
     security: &Security,
@@ -131,13 +183,13 @@ pub async fn confirm(
     new_password: &Password,
     client: &str,
     now: DateTime<Utc>,
-) -> Result<(), AccountError> {
+) -> Result<(), ResetError> {
     let claims: ResetToken = security
         .reset_signer
         .loads_at(token, LINK_LIFETIME, now.timestamp().max(0) as u64)
         .map_err(|e| match e {
-            SignerError::Expired { .. } => AccountError::ResetTokenExpired,
-            _ => AccountError::ResetTokenInvalid,
+            SignerError::Expired { .. } => ResetError::TokenExpired,
+            _ => ResetError::TokenInvalid,
         })?;
     let nonce_hash = security
         .hasher
@@ -151,23 +203,23 @@ pub async fn confirm(
         .one(&txn)
         .await?
         .filter(|r| r.user_id == claims.user_id)
-        .ok_or(AccountError::ResetTokenInvalid)?;
+        .ok_or(ResetError::TokenInvalid)?;
     if record.used_at.is_some() {
-        return Err(AccountError::ResetTokenUsed);
+        return Err(ResetError::TokenUsed);
     }
     if record.voided_at.is_some() {
-        return Err(AccountError::ResetTokenSuperseded);
+        return Err(ResetError::TokenSuperseded);
     }
     if record.expires_at <= now {
-        return Err(AccountError::ResetTokenExpired);
+        return Err(ResetError::TokenExpired);
     }
     let user = users::Entity::find_by_id(claims.user_id)
         .one(&txn)
         .await?
-        .ok_or(AccountError::ResetTokenInvalid)?;
+        .ok_or(ResetError::TokenInvalid)?;
     if fingerprint(&security.hasher, user.password_hash.as_deref()) != claims.fingerprint {
         // The password changed since the link was made.
-        return Err(AccountError::ResetTokenInvalid);
+        return Err(ResetError::TokenInvalid);
     }
     let used = password_resets::Entity::update_many()
         .col_expr(password_resets::Column::UsedAt, Expr::value(now))
@@ -176,7 +228,7 @@ pub async fn confirm(
         .exec(&txn)
         .await?;
     if used.rows_affected != 1 {
-        return Err(AccountError::ResetTokenUsed);
+        return Err(ResetError::TokenUsed);
     }
     let mut active: users::ActiveModel = user.clone().into();
     active.password_hash = Set(Some(password_hash));

@@ -15,11 +15,12 @@ use super::reauth::{self, Proof};
 use super::{AccountError, signup};
 use crate::crypto::Security;
 use crate::domain::{Avatar, Nickname, Password, Username};
-use crate::entities::users;
+use crate::entities::{qq_bindings, users};
 use crate::net::ClientAddr;
 
 /// Set the nickname and/or the avatar (`None`: unchanged). A nickname another user has is 409
 /// `nickname_taken`; the user's own is fine.
+#[tracing::instrument(skip_all)]
 pub async fn update(
     db: &DatabaseConnection,
     user: &users::Model,
@@ -42,7 +43,7 @@ pub async fn update(
         active.avatar = Set(avatar.into_inner());
     }
     active.updated_at = Set(now);
-    let user = active.update(&txn).await.map_err(signup::taken)?;
+    let user = active.update(&txn).await.map_err(AccountError::taken)?;
     txn.commit().await?;
     Ok(user)
 }
@@ -52,6 +53,7 @@ pub async fn update(
 /// last 10 minutes. Bumps the token version (every other session ends; the caller issues a new
 /// token from the returned user) and queues the password-changed notice, in one transaction.
 #[allow(clippy::too_many_arguments)]
+#[tracing::instrument(skip_all)]
 pub async fn change_password(
     db: &DatabaseConnection,
     security: &Security,
@@ -101,6 +103,7 @@ pub async fn change_password(
 /// Replace the generated `rr_…` username, once (`username_changed_at`). 409 `username_taken`
 /// when another account has it (usernames compare as stored: case is kept as typed),
 /// 409 `username_already_changed` the second time.
+#[tracing::instrument(skip_all)]
 pub async fn change_username(
     db: &DatabaseConnection,
     user: &users::Model,
@@ -127,13 +130,39 @@ pub async fn change_username(
         .filter(users::Column::UsernameChangedAt.is_null())
         .exec(&txn)
         .await
-        .map_err(signup::taken)?;
+        .map_err(AccountError::taken)?;
     if done.rows_affected != 1 {
         return Err(AccountError::UsernameAlreadyChanged);
     }
     let user = reload(&txn, user.id).await?;
     txn.commit().await?;
     Ok(user)
+}
+
+/// The signed-in account as its owner sees it: the user, their QQ binding (if any), and whether
+/// the generated username may still be replaced.
+pub struct Overview {
+    pub user: users::Model,
+    pub qq: Option<qq_bindings::Model>,
+    pub username_changeable: bool,
+}
+
+#[tracing::instrument(skip_all, fields(user_id = user.id))]
+pub async fn overview<C: ConnectionTrait>(
+    db: &C,
+    user: users::Model,
+) -> Result<Overview, AccountError> {
+    let qq = qq_bindings::Entity::find()
+        .filter(qq_bindings::Column::UserId.eq(user.id))
+        .one(db)
+        .await?;
+    let username_changeable =
+        user.username_changed_at.is_none() && signup::is_generated_username(&user.username);
+    Ok(Overview {
+        user,
+        qq,
+        username_changeable,
+    })
 }
 
 async fn reload<C: ConnectionTrait>(db: &C, id: i64) -> Result<users::Model, AccountError> {

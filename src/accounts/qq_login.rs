@@ -8,20 +8,23 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, SqlErr, TransactionTrait,
+    EntityTrait, QueryFilter, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
 use super::AccountError;
 use super::next::SafeNext;
 use super::notices::{self, Change, UnboundBy};
+use super::sms_codes::SmsError;
 use super::token_events::{self, TokenEventKind};
 use crate::audit;
 use crate::config::Secret;
 use crate::crypto::token_cipher::{TokenCipher, TokenField};
+use crate::db::UniqueKey;
 use crate::domain::open_id;
 use crate::domain::{Mobile, Nickname};
 use crate::entities::{pending_qq_identities, qq_bindings, users};
+use crate::fault::Fault;
 
 pub const STATE_MAX_AGE: Duration = Duration::from_secs(10 * 60);
 pub const TICKET_MAX_AGE: Duration = Duration::from_secs(10 * 60);
@@ -31,6 +34,60 @@ pub const PENDING_LIFETIME: Duration = TICKET_MAX_AGE;
 /// `get_user_info`: a login within it makes two QQ calls instead of three, and the first login
 /// after it fetches the profile again. A nickname changed on QQ shows up within a day.
 pub const PROFILE_MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// What a QQ login, binding or unbinding can refuse.
+#[derive(Debug, thiserror::Error)]
+pub enum QqLoginError {
+    #[error("state is invalid")]
+    StateInvalid,
+    #[error("state expired")]
+    StateExpired,
+    /// The callback came without the cookie of the browser that asked for this state.
+    #[error("state was issued to another browser")]
+    StateNotThisBrowser,
+    #[error("state was already used")]
+    StateUsed,
+    #[error("next is not a same-site path")]
+    UnsafeNext,
+    #[error("authorization code is malformed")]
+    InvalidCode,
+    #[error("too many QQ logins in progress")]
+    Overloaded,
+    #[error("QQ says the login is no longer valid")]
+    QqLoginExpired,
+    #[error("QQ is unavailable: {0}")]
+    QqUnavailable(String),
+    #[error("bind ticket is invalid")]
+    TicketInvalid,
+    #[error("bind ticket expired")]
+    TicketExpired,
+    #[error("bind ticket was already used")]
+    TicketUsed,
+    #[error("this QQ account is already bound")]
+    QqAlreadyBound,
+    #[error("this account already has a QQ binding")]
+    AccountAlreadyBound,
+    #[error("no QQ binding")]
+    QqNotBound,
+    #[error("unbinding would leave no way to sign in")]
+    LastLoginMethod,
+    /// The account side: credentials, a locked account, taken names, bad input.
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    /// The registration's SMS code.
+    #[error(transparent)]
+    Sms(#[from] SmsError),
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+crate::fault_from!(QqLoginError);
+
+impl From<crate::domain::DomainError> for QqLoginError {
+    fn from(e: crate::domain::DomainError) -> Self {
+        Self::Account(e.into())
+    }
+}
 
 /// What the signed `state` carries through QQ and back.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -130,9 +187,9 @@ fn seal(
     cipher: &TokenCipher,
     identity: &QqIdentity,
     now: DateTime<Utc>,
-) -> Result<SealedTokens, AccountError> {
+) -> Result<SealedTokens, QqLoginError> {
     let internal = |e: crate::crypto::token_cipher::CryptoError| {
-        AccountError::Internal(format!("token encryption: {e}"))
+        Fault::Internal(format!("token encryption: {e}"))
     };
     let access = cipher
         .encrypt(
@@ -164,7 +221,7 @@ pub async fn login_or_pend(
     cipher: &TokenCipher,
     exchanged: &Exchanged,
     now: DateTime<Utc>,
-) -> Result<CallbackOutcome, AccountError> {
+) -> Result<CallbackOutcome, QqLoginError> {
     let identity = &exchanged.identity;
     let sealed = seal(cipher, identity, now)?;
     // The exchange already read the binding and its user: the write is then one UPDATE and one
@@ -187,19 +244,17 @@ pub async fn login_or_pend(
         .one(&txn)
         .await?;
     if let Some((binding, user)) = found {
-        let user = user.ok_or_else(|| AccountError::Internal("binding without user".into()))?;
+        let user = user.ok_or_else(|| Fault::Internal("binding without user".into()))?;
         super::locking::ensure_unlocked(&user)?;
         let known = KnownBinding { binding, user };
         if !update_known(&txn, &known, identity, &sealed, now).await? {
-            return Err(AccountError::Internal(
-                "the binding vanished mid-login".into(),
-            ));
+            return Err(Fault::Internal("the binding vanished mid-login".into()).into());
         }
         txn.commit().await?;
         return Ok(CallbackOutcome::LoggedIn(known.user));
     }
     let id = crate::crypto::token_cipher::random_token(18)
-        .map_err(|e| AccountError::Internal(e.to_string()))?;
+        .map_err(|e| Fault::Internal(e.to_string()))?;
     let pending = pending_qq_identities::ActiveModel {
         id: Set(id),
         openid: Set(identity.openid.clone()),
@@ -279,17 +334,17 @@ pub async fn pending_for_ticket<C: sea_orm::ConnectionTrait>(
     db: &C,
     ticket: &BindTicket,
     now: DateTime<Utc>,
-) -> Result<pending_qq_identities::Model, AccountError> {
+) -> Result<pending_qq_identities::Model, QqLoginError> {
     let pending = pending_qq_identities::Entity::find_by_id(ticket.pending_id.clone())
         .one(db)
         .await?
         .filter(|p| p.openid == ticket.openid)
-        .ok_or(AccountError::TicketInvalid)?;
+        .ok_or(QqLoginError::TicketInvalid)?;
     if pending.consumed_at.is_some() {
-        return Err(AccountError::TicketUsed);
+        return Err(QqLoginError::TicketUsed);
     }
     if pending.expires_at <= now {
-        return Err(AccountError::TicketExpired);
+        return Err(QqLoginError::TicketExpired);
     }
     Ok(pending)
 }
@@ -299,7 +354,7 @@ async fn take_pending<C: sea_orm::ConnectionTrait>(
     db: &C,
     ticket: &BindTicket,
     now: DateTime<Utc>,
-) -> Result<pending_qq_identities::Model, AccountError> {
+) -> Result<pending_qq_identities::Model, QqLoginError> {
     let pending = pending_for_ticket(db, ticket, now).await?;
     let taken = pending_qq_identities::Entity::update_many()
         .col_expr(pending_qq_identities::Column::ConsumedAt, Expr::value(now))
@@ -317,7 +372,7 @@ async fn take_pending<C: sea_orm::ConnectionTrait>(
         .exec(db)
         .await?;
     if taken.rows_affected != 1 {
-        return Err(AccountError::TicketUsed);
+        return Err(QqLoginError::TicketUsed);
     }
     Ok(pending)
 }
@@ -351,24 +406,22 @@ fn binding_from(
 async fn ensure_qq_unbound<C: sea_orm::ConnectionTrait>(
     db: &C,
     openid: &str,
-) -> Result<(), AccountError> {
+) -> Result<(), QqLoginError> {
     let bound = qq_bindings::Entity::find()
         .filter(qq_bindings::Column::Openid.eq(openid))
         .one(db)
         .await?;
     if bound.is_some() {
-        return Err(AccountError::QqAlreadyBound);
+        return Err(QqLoginError::QqAlreadyBound);
     }
     Ok(())
 }
 
 /// Unique violations on the binding's columns, in domain terms.
-fn binding_conflict(e: DbErr) -> AccountError {
-    match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(detail)) if detail.contains("user_id") => {
-            AccountError::AccountAlreadyBound
-        }
-        Some(SqlErr::UniqueConstraintViolation(_)) => AccountError::QqAlreadyBound,
+fn binding_conflict(e: DbErr) -> QqLoginError {
+    match UniqueKey::violated(&e) {
+        Some(UniqueKey::BindingUser) => QqLoginError::AccountAlreadyBound,
+        Some(UniqueKey::BindingOpenid | UniqueKey::BindingUnionid) => QqLoginError::QqAlreadyBound,
         _ => e.into(),
     }
 }
@@ -390,7 +443,7 @@ pub async fn bind_existing(
     user: users::Model,
     origin: Origin<'_>,
     now: DateTime<Utc>,
-) -> Result<users::Model, AccountError> {
+) -> Result<users::Model, QqLoginError> {
     let txn = db.begin().await?;
     let pending = take_pending(&txn, ticket, now).await?;
     if qq_bindings::Entity::find()
@@ -399,7 +452,7 @@ pub async fn bind_existing(
         .await?
         .is_some()
     {
-        return Err(AccountError::AccountAlreadyBound);
+        return Err(QqLoginError::AccountAlreadyBound);
     }
     ensure_qq_unbound(&txn, &pending.openid).await?;
     let binding = binding_from(&pending, user.id, now)
@@ -441,7 +494,7 @@ pub async fn register(
     account: NewAccount,
     origin: Origin<'_>,
     now: DateTime<Utc>,
-) -> Result<users::Model, AccountError> {
+) -> Result<users::Model, QqLoginError> {
     let txn = db.begin().await?;
     let pending = take_pending(&txn, ticket, now).await?;
     if users::Entity::find()
@@ -450,7 +503,7 @@ pub async fn register(
         .await?
         .is_some()
     {
-        return Err(AccountError::NicknameTaken);
+        return Err(AccountError::NicknameTaken.into());
     }
     if users::Entity::find()
         .filter(users::Column::Mobile.eq(account.mobile.as_ref()))
@@ -458,7 +511,7 @@ pub async fn register(
         .await?
         .is_some()
     {
-        return Err(AccountError::MobileTaken);
+        return Err(AccountError::MobileTaken.into());
     }
     ensure_qq_unbound(&txn, &pending.openid).await?;
     let username = super::signup::generated_username()?;
@@ -477,22 +530,14 @@ pub async fn register(
     }
     .insert(&txn)
     .await
-    .map_err(|e| match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(d)) if d.contains("nickname") => {
-            AccountError::NicknameTaken
-        }
-        Some(SqlErr::UniqueConstraintViolation(d)) if d.contains("mobile") => {
-            AccountError::MobileTaken
-        }
-        _ => e.into(),
-    })?;
+    .map_err(AccountError::taken)?;
     let binding = binding_from(&pending, user.id, now)
         .insert(&txn)
         .await
         .map_err(binding_conflict)?;
     token_events::record(&txn, binding.id, TokenEventKind::Bound, now, None).await?;
     if !super::sms_codes::consume(&txn, account.sms_code_id, now).await? {
-        return Err(AccountError::SmsCodeInvalid);
+        return Err(SmsError::CodeInvalid.into());
     }
     notices::queue(
         &txn,
@@ -516,16 +561,16 @@ pub async fn unbind(
     user: &users::Model,
     origin: Origin<'_>,
     now: DateTime<Utc>,
-) -> Result<(), AccountError> {
+) -> Result<(), QqLoginError> {
     if user.password_hash.is_none() {
-        return Err(AccountError::LastLoginMethod);
+        return Err(QqLoginError::LastLoginMethod);
     }
     let txn = db.begin().await?;
     let binding = qq_bindings::Entity::find()
         .filter(qq_bindings::Column::UserId.eq(user.id))
         .one(&txn)
         .await?
-        .ok_or(AccountError::QqNotBound)?;
+        .ok_or(QqLoginError::QqNotBound)?;
     if delete_binding(&txn, &binding, user.id, "user request", now).await? {
         notices::queue(
             &txn,

@@ -33,6 +33,7 @@ pub struct Proof<'a> {
 }
 
 /// `Ok(())` when the proof holds for `user`.
+#[tracing::instrument(skip_all)]
 pub async fn confirm<C: ConnectionTrait>(
     db: &C,
     passwords: &PasswordHasher,

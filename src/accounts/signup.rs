@@ -5,12 +5,19 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, SqlErr, TransactionTrait,
+    EntityTrait, QueryFilter, TransactionTrait,
 };
 
 use super::AccountError;
-use crate::domain::{Mobile, Nickname};
+use std::time::Duration;
+
+use super::sms_codes::{self, SmsError, SmsPurpose};
+use super::throttle::{self, Limit};
+use crate::crypto::Security;
+use crate::domain::{Mobile, Nickname, Password};
 use crate::entities::users;
+use crate::fault::Fault;
+use crate::net::ClientAddr;
 
 /// A generated login name, `rr_` and 12 lowercase letters or digits; the owner may replace it
 /// once (`accounts::profile::change_username`).
@@ -18,7 +25,7 @@ pub fn generated_username() -> Result<String, AccountError> {
     Ok(format!(
         "rr_{}",
         crate::crypto::token_cipher::random_token(9)
-            .map_err(|e| AccountError::Internal(e.to_string()))?
+            .map_err(|e| Fault::Internal(e.to_string()))?
             .to_lowercase()
             .replace(['-', '_'], "x")
     ))
@@ -41,6 +48,98 @@ pub struct NewMobileAccount {
     pub sms_code_id: i64,
 }
 
+/// A sign-up form, parsed; the code still to be checked against the store.
+pub struct SignupForm<'a> {
+    pub nickname: Nickname,
+    pub mobile: Mobile,
+    pub password: Password,
+    /// 6 digits (checked as typed).
+    pub sms_code: &'a str,
+}
+
+/// Check the `signup` code, hash the password (before the transaction: it is slow) and create
+/// the account. A taken nickname or mobile leaves the code usable.
+#[tracing::instrument(skip_all)]
+pub async fn sign_up(
+    db: &DatabaseConnection,
+    security: &Security,
+    form: SignupForm<'_>,
+    now: DateTime<Utc>,
+) -> Result<users::Model, AccountError> {
+    let sms_code_id = sms_codes::check(
+        db,
+        &security.hasher,
+        &form.mobile,
+        SmsPurpose::Signup,
+        form.sms_code,
+        now,
+    )
+    .await?;
+    let password_hash = security.passwords.hash(&form.password).await?;
+    signup(
+        db,
+        NewMobileAccount {
+            nickname: form.nickname,
+            mobile: form.mobile,
+            password_hash,
+            sms_code_id,
+        },
+        now,
+    )
+    .await
+}
+
+/// Availability checks one client may make per minute (the sign-up form checks as the person
+/// types, debounced).
+pub const AVAILABILITY_PER_CLIENT_PER_MINUTE: u32 = 30;
+
+/// Whether a nickname and a mobile (each when asked) could sign up: `Err` says why not
+/// (`Invalid`, `NicknameTaken`, `MobileTaken`).
+pub struct Availability {
+    pub nickname: Option<Result<(), AccountError>>,
+    pub mobile: Option<Result<(), AccountError>>,
+}
+
+/// For the sign-up and QQ registration forms; throttled per client (429 `TooManyAttempts`).
+#[tracing::instrument(skip_all)]
+pub async fn availability<C: ConnectionTrait>(
+    db: &C,
+    client: &ClientAddr,
+    nickname: Option<&str>,
+    mobile: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Availability, AccountError> {
+    let limit = Limit {
+        max: AVAILABILITY_PER_CLIENT_PER_MINUTE,
+        window: Duration::from_secs(60),
+    };
+    let count = throttle::hit(
+        db,
+        &throttle::key("availability:client", &client.throttle_key()),
+        limit,
+        now,
+    )
+    .await?;
+    if count.exceeds(limit) {
+        return Err(AccountError::TooManyAttempts {
+            retry_after: count.retry_after,
+        });
+    }
+    let nickname = match nickname.map(Nickname::parse) {
+        None => None,
+        Some(Err(e)) => Some(Err(e.into())),
+        Some(Ok(n)) if nickname_taken(db, &n).await? => Some(Err(AccountError::NicknameTaken)),
+        Some(Ok(_)) => Some(Ok(())),
+    };
+    let mobile = match mobile.map(Mobile::parse) {
+        None => None,
+        Some(Err(e)) => Some(Err(e.into())),
+        Some(Ok(m)) if mobile_taken(db, &m).await? => Some(Err(AccountError::MobileTaken)),
+        Some(Ok(_)) => Some(Ok(())),
+    };
+    Ok(Availability { nickname, mobile })
+}
+
 pub async fn nickname_taken<C: ConnectionTrait>(
     db: &C,
     nickname: &Nickname,
@@ -60,23 +159,8 @@ pub async fn mobile_taken<C: ConnectionTrait>(db: &C, mobile: &Mobile) -> Result
         .is_some())
 }
 
-/// A taken nickname or mobile found by the unique index (a race past the checks).
-pub fn taken(e: DbErr) -> AccountError {
-    match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(d)) if d.contains("nickname") => {
-            AccountError::NicknameTaken
-        }
-        Some(SqlErr::UniqueConstraintViolation(d)) if d.contains("mobile") => {
-            AccountError::MobileTaken
-        }
-        Some(SqlErr::UniqueConstraintViolation(d)) if d.contains("username") => {
-            AccountError::UsernameTaken
-        }
-        _ => e.into(),
-    }
-}
-
 /// Create the user and consume the code: all or nothing.
+#[tracing::instrument(skip_all)]
 pub async fn signup(
     db: &DatabaseConnection,
     account: NewMobileAccount,
@@ -90,7 +174,7 @@ pub async fn signup(
         return Err(AccountError::MobileTaken);
     }
     if !super::sms_codes::consume(&txn, account.sms_code_id, now).await? {
-        return Err(AccountError::SmsCodeInvalid);
+        return Err(AccountError::Sms(SmsError::CodeInvalid));
     }
     let user = users::ActiveModel {
         username: Set(generated_username()?),
@@ -107,7 +191,7 @@ pub async fn signup(
     }
     .insert(&txn)
     .await
-    .map_err(taken)?;
+    .map_err(AccountError::taken)?;
     txn.commit().await?;
     Ok(user)
 }

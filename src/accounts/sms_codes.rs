@@ -12,12 +12,14 @@ use sea_orm::{
 };
 
 use super::AccountError;
+use super::qq_login::{self, BindTicket, QqLoginError};
 use super::throttle::{self, Limit};
 use crate::config::LimitSettings;
 use crate::crypto::Security;
 use crate::crypto::token_cipher::{HashPurpose, KeyedHasher};
 use crate::domain::Mobile;
 use crate::entities::{sms_codes, users};
+use crate::fault::Fault;
 use crate::jobs::{self, NewJob};
 use crate::net::ClientAddr;
 use crate::sms::Sms;
@@ -25,6 +27,29 @@ use crate::sms::Sms;
 pub const CODE_LIFETIME: Duration = Duration::from_secs(5 * 60);
 pub const MAX_ATTEMPTS: i32 = 5;
 pub const RESEND_AFTER: Duration = Duration::from_secs(60);
+
+/// What sending or checking an SMS code can refuse.
+#[derive(Debug, thiserror::Error)]
+pub enum SmsError {
+    #[error("SMS code is wrong")]
+    CodeInvalid,
+    #[error("SMS code expired")]
+    CodeExpired,
+    #[error("SMS code was tried too often")]
+    CodeTooManyAttempts,
+    #[error("SMS code requested too often")]
+    TooFrequent { retry_after: u64 },
+    /// A daily SMS quota (of this client, this mobile or the whole service) is spent.
+    #[error("SMS daily limit reached")]
+    DailyLimit { retry_after: u64 },
+    /// A QQ registration code was asked for without the registration's bind ticket.
+    #[error("bind ticket is required")]
+    TicketRequired,
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+crate::fault_from!(SmsError);
 
 /// What a code is for. A code is accepted only for the purpose it was sent for, so a code
 /// asked for signing in cannot register an account, nor one for registering reset a password.
@@ -71,11 +96,11 @@ pub async fn issue<C: ConnectionTrait>(
     mobile: &Mobile,
     purpose: SmsPurpose,
     now: DateTime<Utc>,
-) -> Result<String, AccountError> {
+) -> Result<String, SmsError> {
     if let Some(last) = latest(db, mobile, None).await? {
         let elapsed = Ord::max((now - last.created_at).num_seconds(), 0) as u64;
         if elapsed < RESEND_AFTER.as_secs() {
-            return Err(AccountError::SmsTooFrequent {
+            return Err(SmsError::TooFrequent {
                 retry_after: RESEND_AFTER.as_secs() - elapsed,
             });
         }
@@ -91,7 +116,7 @@ pub async fn hold_send_window<C: ConnectionTrait>(
     db: &C,
     mobile: &Mobile,
     now: DateTime<Utc>,
-) -> Result<(), AccountError> {
+) -> Result<(), SmsError> {
     // Two requests racing past the stored-code check still meet here: the counter is atomic.
     let limit = Limit {
         max: 1,
@@ -99,7 +124,7 @@ pub async fn hold_send_window<C: ConnectionTrait>(
     };
     let count = throttle::hit(db, &throttle::key("sms_send", mobile.as_ref()), limit, now).await?;
     if count.exceeds(limit) {
-        return Err(AccountError::SmsTooFrequent {
+        return Err(SmsError::TooFrequent {
             retry_after: count.retry_after,
         });
     }
@@ -112,9 +137,8 @@ async fn store<C: ConnectionTrait>(
     mobile: &Mobile,
     purpose: SmsPurpose,
     now: DateTime<Utc>,
-) -> Result<String, AccountError> {
-    let code = crate::crypto::token_cipher::sms_code()
-        .map_err(|e| AccountError::Internal(e.to_string()))?;
+) -> Result<String, SmsError> {
+    let code = crate::crypto::token_cipher::sms_code()?;
     sms_codes::ActiveModel {
         mobile: Set(mobile.as_ref().to_owned()),
         code_hash: Set(hasher.hash_parts(HashPurpose::SmsCode, &[mobile.as_ref(), &code])),
@@ -135,16 +159,97 @@ pub fn message(mobile: &Mobile, code: &str) -> Sms {
     Sms::verification_code(mobile.as_ref(), code, (CODE_LIFETIME.as_secs() / 60) as u32)
 }
 
+/// What asking for a code can refuse: the code's own limits, a taken mobile (sign up instead),
+/// or a dead bind ticket (QQ registration).
+#[derive(Debug, thiserror::Error)]
+pub enum SendCodeError {
+    #[error(transparent)]
+    Sms(#[from] SmsError),
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    #[error(transparent)]
+    Ticket(#[from] QqLoginError),
+}
+
+impl From<sea_orm::DbErr> for SendCodeError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Sms(e.into())
+    }
+}
+
+/// A request for a code, parsed.
+pub struct CodeRequest<'a> {
+    pub mobile: &'a Mobile,
+    pub purpose: SmsPurpose,
+    /// The QQ registration's ticket, signature checked (`QqRegister` only).
+    pub ticket: Option<&'a BindTicket>,
+}
+
+/// Someone asks for a code. `QqRegister` needs the registration's ticket (its signature already
+/// checked) and its pending identity still live; registering purposes refuse a taken mobile
+/// before a code is spent. The code and its sealed SMS, or (sign-in, reset) the job that looks
+/// the mobile up, commit with the quota counters, so every mobile costs the same there.
+#[tracing::instrument(skip_all, fields(purpose = request.purpose.as_str()))]
+pub async fn send(
+    db: &DatabaseConnection,
+    security: &Security,
+    limits: &LimitSettings,
+    request: CodeRequest<'_>,
+    client: &ClientAddr,
+    now: DateTime<Utc>,
+) -> Result<(), SendCodeError> {
+    let CodeRequest {
+        mobile,
+        purpose,
+        ticket,
+    } = request;
+    if purpose == SmsPurpose::QqRegister {
+        let ticket = ticket.ok_or(SmsError::TicketRequired)?;
+        qq_login::pending_for_ticket(db, ticket, now).await?;
+    }
+    let txn = db.begin().await?;
+    match purpose {
+        SmsPurpose::QqRegister | SmsPurpose::Signup => {
+            // Said before a code is spent: this mobile should sign in instead.
+            if super::signup::mobile_taken(&txn, mobile).await? {
+                return Err(AccountError::MobileTaken.into());
+            }
+            let code = issue(&txn, &security.hasher, mobile, purpose, now).await?;
+            charge_quotas(&txn, mobile, client, limits, now).await?;
+            // Sealed: the code is in the database only as a keyed hash and inside this
+            // ciphertext.
+            jobs::enqueue_sealed(&txn, NewJob::sms(message(mobile, &code)), &security.cipher)
+                .await
+                .map_err(SmsError::from)?;
+        }
+        SmsPurpose::Login | SmsPurpose::ResetPassword => {
+            // The same work for every mobile; the job looks it up and sends only to an
+            // account's mobile.
+            hold_send_window(&txn, mobile, now).await?;
+            charge_quotas(&txn, mobile, client, limits, now).await?;
+            jobs::enqueue(
+                &txn,
+                NewJob::sms_code_request(mobile.as_ref(), purpose.as_str()),
+            )
+            .await
+            .map_err(SmsError::from)?;
+        }
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
 /// The `sms_code_request` job's work: for an account with this mobile that is not locked, store
 /// a code for `purpose` and queue its SMS (sealed), in one transaction. `Ok(false)` when no
 /// account may use it (nothing is sent; the HTTP answer was the same).
+#[tracing::instrument(skip_all)]
 pub async fn issue_for_account(
     db: &DatabaseConnection,
     security: &Security,
     mobile: &Mobile,
     purpose: SmsPurpose,
     now: DateTime<Utc>,
-) -> Result<bool, AccountError> {
+) -> Result<bool, SmsError> {
     let Some(user) = users::Entity::find()
         .filter(users::Column::Mobile.eq(mobile.as_ref()))
         .one(db)
@@ -157,9 +262,7 @@ pub async fn issue_for_account(
     }
     let txn = db.begin().await?;
     let code = store(&txn, &security.hasher, mobile, purpose, now).await?;
-    jobs::enqueue_sealed(&txn, NewJob::sms(message(mobile, &code)), &security.cipher)
-        .await
-        .map_err(|e| AccountError::Internal(e.to_string()))?;
+    jobs::enqueue_sealed(&txn, NewJob::sms(message(mobile, &code)), &security.cipher).await?;
     txn.commit().await?;
     Ok(true)
 }
@@ -170,13 +273,14 @@ const DAY: Duration = Duration::from_secs(86_400);
 
 /// Count one SMS against every quota; refuse (429) when any is spent. Call in the transaction
 /// that issues the code, so a refused request (rolled back) spends nothing.
+#[tracing::instrument(skip_all)]
 pub async fn charge_quotas<C: ConnectionTrait>(
     db: &C,
     mobile: &Mobile,
     client: &ClientAddr,
     limits: &LimitSettings,
     now: DateTime<Utc>,
-) -> Result<(), AccountError> {
+) -> Result<(), SmsError> {
     let client_key = client.throttle_key();
     let quotas = [
         (
@@ -212,11 +316,11 @@ pub async fn charge_quotas<C: ConnectionTrait>(
         let count = throttle::hit(db, &key, limit, now).await?;
         if count.exceeds(limit) {
             return Err(if limit.window == HOUR {
-                AccountError::SmsTooFrequent {
+                SmsError::TooFrequent {
                     retry_after: count.retry_after,
                 }
             } else {
-                AccountError::SmsDailyLimit {
+                SmsError::DailyLimit {
                     retry_after: count.retry_after,
                 }
             });
@@ -245,6 +349,7 @@ async fn latest<C: ConnectionTrait>(
 /// Check `code` against the newest code sent to `mobile` for `purpose`, counting the attempt (the count
 /// survives even when the caller's transaction later rolls back). Returns the code's id, to be
 /// consumed with [`consume`] in the transaction that uses it.
+#[tracing::instrument(skip_all)]
 pub async fn check<C: ConnectionTrait>(
     db: &C,
     hasher: &KeyedHasher,
@@ -252,19 +357,19 @@ pub async fn check<C: ConnectionTrait>(
     purpose: SmsPurpose,
     code: &str,
     now: DateTime<Utc>,
-) -> Result<i64, AccountError> {
+) -> Result<i64, SmsError> {
     let code = code.trim();
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(AccountError::SmsCodeInvalid);
+        return Err(SmsError::CodeInvalid);
     }
     let Some(row) = latest(db, mobile, Some(purpose)).await? else {
-        return Err(AccountError::SmsCodeInvalid);
+        return Err(SmsError::CodeInvalid);
     };
     if row.consumed_at.is_some() {
-        return Err(AccountError::SmsCodeInvalid);
+        return Err(SmsError::CodeInvalid);
     }
     if row.expires_at <= now {
-        return Err(AccountError::SmsCodeExpired);
+        return Err(SmsError::CodeExpired);
     }
     let counted = sms_codes::Entity::update_many()
         .col_expr(
@@ -276,7 +381,7 @@ pub async fn check<C: ConnectionTrait>(
         .exec(db)
         .await?;
     if counted.rows_affected == 0 {
-        return Err(AccountError::SmsCodeTooManyAttempts);
+        return Err(SmsError::CodeTooManyAttempts);
     }
     if hasher.verify_parts(
         HashPurpose::SmsCode,
@@ -285,7 +390,7 @@ pub async fn check<C: ConnectionTrait>(
     ) {
         Ok(row.id)
     } else {
-        Err(AccountError::SmsCodeInvalid)
+        Err(SmsError::CodeInvalid)
     }
 }
 

@@ -8,8 +8,8 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, Transactio
 
 use super::login_attempts::{self, AttemptKeys, LoginLimits};
 use super::notices::{self, Change};
-use super::sms_codes::{self, SmsPurpose};
-use super::{AccountError, locking, signup};
+use super::sms_codes::{self, SmsError, SmsPurpose};
+use super::{AccountError, locking};
 use crate::crypto::Security;
 use crate::domain::{Mobile, Password};
 use crate::entities::users;
@@ -30,6 +30,7 @@ async fn user_by_mobile(
 /// per-client counters, counted before the code is checked); a wrong code, another purpose's
 /// code and a mobile without an account are the same `sms_code_invalid`. A locked account is
 /// refused once the code is proven.
+#[tracing::instrument(skip_all)]
 pub async fn login(
     db: &DatabaseConnection,
     security: &Security,
@@ -46,10 +47,10 @@ pub async fn login(
         sms_codes::check(db, &security.hasher, mobile, SmsPurpose::Login, code, now).await?;
     // A code exists only for a mobile with an account (the job checks), but the account may
     // have changed its mobile since.
-    let user = user.ok_or(AccountError::SmsCodeInvalid)?;
+    let user = user.ok_or(AccountError::Sms(SmsError::CodeInvalid))?;
     locking::ensure_unlocked(&user)?;
     if !sms_codes::consume(db, code_id, now).await? {
-        return Err(AccountError::SmsCodeInvalid);
+        return Err(AccountError::Sms(SmsError::CodeInvalid));
     }
     login_attempts::succeeded(db, &keys, limits, now).await?;
     Ok(user)
@@ -59,6 +60,7 @@ pub async fn login(
 /// Set a new password with a `reset_password` code, once: the code is consumed, the token
 /// version bumped (every session ends) and the password-changed notice queued, in one
 /// transaction.
+#[tracing::instrument(skip_all)]
 pub async fn reset_password(
     db: &DatabaseConnection,
     security: &Security,
@@ -80,18 +82,18 @@ pub async fn reset_password(
     .await?;
     let user = user_by_mobile(db, mobile)
         .await?
-        .ok_or(AccountError::SmsCodeInvalid)?;
+        .ok_or(AccountError::Sms(SmsError::CodeInvalid))?;
     // Hash before the transaction: it is slow.
     let password_hash = security.passwords.hash(new_password).await?;
     let txn = db.begin().await?;
     if !sms_codes::consume(&txn, code_id, now).await? {
-        return Err(AccountError::SmsCodeInvalid);
+        return Err(AccountError::Sms(SmsError::CodeInvalid));
     }
     let mut active: users::ActiveModel = user.clone().into();
     active.password_hash = Set(Some(password_hash));
     active.token_version = Set(user.token_version + 1);
     active.updated_at = Set(now);
-    active.update(&txn).await.map_err(signup::taken)?;
+    active.update(&txn).await.map_err(AccountError::taken)?;
     notices::queue(
         &txn,
         public_base_url,

@@ -3,7 +3,6 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    SqlErr,
 };
 
 use super::AccountError;
@@ -60,11 +59,5 @@ pub async fn create_admin(
     }
     .insert(db)
     .await
-    .map_err(|e| match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(d)) if d.contains("nickname") => {
-            AccountError::NicknameTaken
-        }
-        Some(SqlErr::UniqueConstraintViolation(_)) => AccountError::EmailTaken,
-        _ => e.into(),
-    })
+    .map_err(AccountError::taken)
 }

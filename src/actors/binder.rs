@@ -19,12 +19,13 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 use super::supervisor::{AskError, ChildSpec, Slot};
-use crate::accounts::AccountError;
-use crate::accounts::qq_login::{self, BindTicket, CallbackOutcome, Exchanged, NewAccount};
+use crate::accounts::qq_login::{
+    self, BindTicket, CallbackOutcome, Exchanged, NewAccount, QqLoginError,
+};
 use crate::crypto::token_cipher::TokenCipher;
 use crate::entities::users;
 
-type Reply<T> = RpcReplyPort<Result<T, AccountError>>;
+type Reply<T> = RpcReplyPort<Result<T, QqLoginError>>;
 
 /// A request as a binder receives it: the work, the moment its caller stops waiting, and its
 /// place in the binder's bounded mailbox (freed when the binder is done with it).
@@ -51,18 +52,18 @@ pub enum BinderWork {
 async fn answer<T>(
     reply: Reply<T>,
     deadline: Instant,
-    work: impl Future<Output = Result<T, AccountError>>,
+    work: impl Future<Output = Result<T, QqLoginError>>,
 ) {
     if reply.is_closed() {
         return;
     }
     if Instant::now() >= deadline {
-        let _ = reply.send(Err(AccountError::Overloaded));
+        let _ = reply.send(Err(QqLoginError::Overloaded));
         return;
     }
     let result = tokio::time::timeout_at(deadline, work)
         .await
-        .unwrap_or(Err(AccountError::Overloaded));
+        .unwrap_or(Err(QqLoginError::Overloaded));
     let _ = reply.send(result);
 }
 

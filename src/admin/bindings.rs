@@ -620,10 +620,11 @@ async fn single_i64(
     statement: Statement,
     column: &str,
 ) -> Result<i64, AdminError> {
-    let row = db
-        .query_one_raw(statement)
-        .await?
-        .ok_or_else(|| AdminError::Internal("a count returned no row".into()))?;
+    let row = db.query_one_raw(statement).await?.ok_or_else(|| {
+        AdminError::Fault(crate::fault::Fault::Internal(
+            "a count returned no row".into(),
+        ))
+    })?;
     Ok(row.try_get::<i64>("", column)?)
 }
 
@@ -713,7 +714,11 @@ pub async fn refresh_now(
                         vec![Value::from(unique_key)],
                     ))
                     .await?
-                    .ok_or_else(|| AdminError::Internal("duplicate job vanished".into()))?;
+                    .ok_or_else(|| {
+                        AdminError::Fault(crate::fault::Fault::Internal(
+                            "duplicate job vanished".into(),
+                        ))
+                    })?;
                 RefreshQueued {
                     job_id: row.try_get("", "id")?,
                     already_queued: true,
@@ -788,7 +793,7 @@ pub async fn unbind(
             now,
         )
         .await
-        .map_err(|e| AdminError::Internal(e.to_string()))?;
+        .map_err(|e| AdminError::Fault(crate::fault::Fault::Internal(e.to_string())))?;
     }
     txn.commit().await?;
     Ok(())

@@ -11,6 +11,8 @@ pub mod users;
 
 use sea_orm::DbErr;
 
+use crate::fault::Fault;
+
 /// What the admin operations can refuse. `api::error` maps each to one status and code.
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
@@ -30,13 +32,18 @@ pub enum AdminError {
     InvalidCursor,
     #[error("the search term is too long")]
     QueryTooLong,
-    #[error("internal error: {0}")]
-    Internal(String),
+    #[error("no such user")]
+    UserNotFound,
+    /// A forced reset needs a verified email to send the link to.
+    #[error("the account has no verified email")]
+    NoVerifiedEmail,
+    #[error(transparent)]
+    Fault(#[from] Fault),
 }
 
 impl From<DbErr> for AdminError {
     fn from(e: DbErr) -> Self {
-        Self::Internal(format!("database: {e}"))
+        Self::Fault(e.into())
     }
 }
 
@@ -46,7 +53,7 @@ impl From<crate::jobs::JobError> for AdminError {
         match e {
             E::NotFound => Self::JobNotFound,
             E::Conflict => Self::JobConflict,
-            other => Self::Internal(other.to_string()),
+            other => Self::Fault(other.into()),
         }
     }
 }

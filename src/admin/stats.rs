@@ -41,7 +41,7 @@ pub async fn daily<C: ConnectionTrait>(
     let from = first
         .and_hms_opt(0, 0, 0)
         .map(|t| t.and_utc() - offset)
-        .ok_or_else(|| AdminError::Internal("no midnight".into()))?;
+        .ok_or_else(|| AdminError::Fault(crate::fault::Fault::Internal("no midnight".into())))?;
     let backend = conn.get_database_backend();
     // Counted per UTC hour ('YYYY-MM-DD HH', at most 24 × 91 groups) and moved to Beijing days
     // here, the same way on both backends. SQLite stores times as text in UTC.

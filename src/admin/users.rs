@@ -14,8 +14,9 @@ use sea_orm::{
     QueryOrder, QuerySelect, TransactionTrait,
 };
 
+use super::AdminError;
 use super::bindings::SearchTerm;
-use crate::accounts::{AccountError, password_reset};
+use crate::accounts::password_reset;
 use crate::audit;
 use crate::crypto::Security;
 use crate::domain::Email;
@@ -57,12 +58,13 @@ fn matching(term: &SearchTerm) -> Condition {
 
 /// Users whose username, nickname, mobile or email starts with `search` (all without one),
 /// newest first; `page` is 1-based.
+#[tracing::instrument(skip_all)]
 pub async fn search(
     db: &DatabaseConnection,
     search: Option<&SearchTerm>,
     page: u64,
     per_page: u64,
-) -> Result<UserPage, AccountError> {
+) -> Result<UserPage, AdminError> {
     let mut query = users::Entity::find();
     if let Some(term) = search {
         query = query.filter(matching(term));
@@ -78,14 +80,15 @@ pub async fn search(
 }
 
 /// One user and their QQ binding, if any.
+#[tracing::instrument(skip_all)]
 pub async fn detail(
     db: &DatabaseConnection,
     id: i64,
-) -> Result<(users::Model, Option<qq_bindings::Model>), AccountError> {
+) -> Result<(users::Model, Option<qq_bindings::Model>), AdminError> {
     let user = users::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or(AccountError::UserNotFound)?;
+        .ok_or(AdminError::UserNotFound)?;
     let binding = qq_bindings::Entity::find()
         .filter(qq_bindings::Column::UserId.eq(id))
         .one(db)
@@ -98,6 +101,7 @@ pub async fn detail(
 /// owner asks for). 409 `no_verified_email` when there is none, changing nothing. The password
 /// itself keeps working until the link is used (the owner may not be the problem). Audited as
 /// `user.force_password_reset`.
+#[tracing::instrument(skip_all)]
 pub async fn force_password_reset(
     db: &DatabaseConnection,
     security: &Security,
@@ -106,13 +110,13 @@ pub async fn force_password_reset(
     id: i64,
     reason: &str,
     now: DateTime<Utc>,
-) -> Result<(), AccountError> {
+) -> Result<(), AdminError> {
     let (user, _) = detail(db, id).await?;
     let email = user
         .email
         .as_deref()
         .and_then(|e| Email::parse(e).ok())
-        .ok_or(AccountError::NoVerifiedEmail)?;
+        .ok_or(AdminError::NoVerifiedEmail)?;
     let txn = db.begin().await?;
     users::Entity::update_many()
         .col_expr(

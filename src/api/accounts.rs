@@ -2,8 +2,6 @@
 //! with an SMS code, reset the password by SMS, check a nickname or mobile before submitting,
 //! and edit the account (nickname, avatar, password, the generated username once).
 
-use std::time::Duration;
-
 use chrono::Utc;
 use poem::Request;
 use poem::web::Data;
@@ -12,9 +10,8 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use crate::accounts::reauth::Proof;
-use crate::accounts::signup::{self, NewMobileAccount};
-use crate::accounts::sms_codes::{self, SmsPurpose};
-use crate::accounts::throttle::{self, Limit};
+use crate::accounts::signup;
+use crate::accounts::sms_codes::SmsError;
 use crate::accounts::{AccountError, profile, sms_login};
 use crate::api::ApiTags;
 use crate::api::error::ApiError;
@@ -26,10 +23,6 @@ use crate::net::ClientAddr;
 use crate::state::AppState;
 
 pub struct AccountsApi;
-
-/// Availability checks one client may make per minute (the sign-up form checks as the person
-/// types, debounced).
-pub const AVAILABILITY_PER_CLIENT_PER_MINUTE: u32 = 30;
 
 #[derive(Debug, Object)]
 pub struct SignupRequest {
@@ -86,6 +79,13 @@ impl Availability {
             available: true,
             reason: None,
             message: None,
+        }
+    }
+
+    fn of(answer: Result<(), AccountError>) -> Self {
+        match answer {
+            Ok(()) => Self::available(),
+            Err(e) => Self::refused(e),
         }
     }
 
@@ -147,12 +147,12 @@ pub struct UsernameChange {
 }
 
 /// The code as typed: 6 digits (anything else cannot be one; checked without a lookup).
-fn parse_code(code: &str) -> Result<&str, AccountError> {
+fn parse_code(code: &str) -> Result<&str, SmsError> {
     let code = code.trim();
     if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
         Ok(code)
     } else {
-        Err(AccountError::SmsCodeInvalid)
+        Err(SmsError::CodeInvalid)
     }
 }
 
@@ -172,37 +172,13 @@ impl AccountsApi {
         state: Data<&AppState>,
         body: Json<SignupRequest>,
     ) -> Result<SignupResponse, ApiError> {
-        let mobile = Mobile::parse(&body.mobile).map_err(AccountError::from)?;
-        let nickname = Nickname::parse(&body.nickname).map_err(AccountError::from)?;
-        let password = Password::parse(&body.password).map_err(AccountError::from)?;
-        let code = parse_code(&body.sms_code)?;
-        let now = Utc::now();
-        let sms_code_id = sms_codes::check(
-            &state.db,
-            &state.security.hasher,
-            &mobile,
-            SmsPurpose::Signup,
-            code,
-            now,
-        )
-        .await?;
-        let password_hash = state
-            .security
-            .passwords
-            .hash(&password)
-            .await
-            .map_err(AccountError::from)?;
-        let user = signup::signup(
-            &state.db,
-            NewMobileAccount {
-                nickname,
-                mobile,
-                password_hash,
-                sms_code_id,
-            },
-            now,
-        )
-        .await?;
+        let form = signup::SignupForm {
+            mobile: Mobile::parse(&body.mobile)?,
+            nickname: Nickname::parse(&body.nickname)?,
+            password: Password::parse(&body.password)?,
+            sms_code: parse_code(&body.sms_code)?,
+        };
+        let user = signup::sign_up(&state.db, &state.security, form, Utc::now()).await?;
         Ok(SignupResponse::Created(Json(LoginResponse {
             token: issue_token(&state, &user)?,
             user: UserView::from(&user),
@@ -223,7 +199,7 @@ impl AccountsApi {
         client: ClientAddr,
         body: Json<SmsLoginRequest>,
     ) -> Result<Json<LoginResponse>, ApiError> {
-        let mobile = Mobile::parse(&body.mobile).map_err(AccountError::from)?;
+        let mobile = Mobile::parse(&body.mobile)?;
         let code = parse_code(&body.sms_code)?;
         let user = sms_login::login(
             &state.db,
@@ -261,53 +237,16 @@ impl AccountsApi {
         nickname: Query<Option<String>>,
         mobile: Query<Option<String>>,
     ) -> Result<Json<AvailabilityAnswer>, ApiError> {
-        let now = Utc::now();
-        let limit = Limit {
-            max: AVAILABILITY_PER_CLIENT_PER_MINUTE,
-            window: Duration::from_secs(60),
-        };
-        let count = throttle::hit(
+        let answer = signup::availability(
             &state.db,
-            &throttle::key("availability:client", &client.throttle_key()),
-            limit,
-            now,
+            &client,
+            nickname.0.as_deref(),
+            mobile.0.as_deref(),
+            Utc::now(),
         )
-        .await
-        .map_err(AccountError::from)?;
-        if count.exceeds(limit) {
-            return Err(AccountError::TooManyAttempts {
-                retry_after: count.retry_after,
-            }
-            .into());
-        }
-        let nickname = match nickname.0.as_deref() {
-            None => None,
-            Some(text) => Some(match Nickname::parse(text) {
-                Err(e) => Availability::refused(AccountError::Invalid(e)),
-                Ok(n)
-                    if signup::nickname_taken(&state.db, &n)
-                        .await
-                        .map_err(AccountError::from)? =>
-                {
-                    Availability::refused(AccountError::NicknameTaken)
-                }
-                Ok(_) => Availability::available(),
-            }),
-        };
-        let mobile = match mobile.0.as_deref() {
-            None => None,
-            Some(text) => Some(match Mobile::parse(text) {
-                Err(e) => Availability::refused(AccountError::Invalid(e)),
-                Ok(m)
-                    if signup::mobile_taken(&state.db, &m)
-                        .await
-                        .map_err(AccountError::from)? =>
-                {
-                    Availability::refused(AccountError::MobileTaken)
-                }
-                Ok(_) => Availability::available(),
-            }),
-        };
+        .await?;
+        let nickname = answer.nickname.map(Availability::of);
+        let mobile = answer.mobile.map(Availability::of);
         Ok(Json(AvailabilityAnswer { nickname, mobile }))
     }
 
@@ -334,7 +273,7 @@ impl AccountsApi {
         auth: BearerAuth,
         body: Json<PasswordChange>,
     ) -> Result<Json<PasswordChanged>, ApiError> {
-        let new_password = Password::parse(&body.new_password).map_err(AccountError::from)?;
+        let new_password = Password::parse(&body.new_password)?;
         let proof = Proof {
             current_password: body.current_password.as_deref(),
             session_issued_at: session_issued_at(req).unwrap_or_default(),
@@ -373,7 +312,7 @@ impl AccountsApi {
         auth: BearerAuth,
         body: Json<UsernameChange>,
     ) -> Result<Json<UserView>, ApiError> {
-        let username = Username::parse(&body.username).map_err(AccountError::from)?;
+        let username = Username::parse(&body.username)?;
         let user = profile::change_username(&state.db, &auth.0, &username, Utc::now()).await?;
         Ok(Json(UserView::from(&user)))
     }
@@ -398,9 +337,9 @@ impl AccountsApi {
         client: ClientAddr,
         body: Json<SmsResetRequest>,
     ) -> Result<NoContent, ApiError> {
-        let mobile = Mobile::parse(&body.mobile).map_err(AccountError::from)?;
+        let mobile = Mobile::parse(&body.mobile)?;
         let code = parse_code(&body.sms_code)?;
-        let new_password = Password::parse(&body.new_password).map_err(AccountError::from)?;
+        let new_password = Password::parse(&body.new_password)?;
         sms_login::reset_password(
             &state.db,
             &state.security,

@@ -11,13 +11,14 @@ use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 use crate::admin::bindings::{
     self, BindingRow, BindingStatus, ListQuery, Position, SearchTerm, Sort, SortKey, TotalKind,
 };
-use crate::admin::{self as domain, AdminError, Reason, stats};
+use crate::admin::{self as domain, Reason, stats};
 use crate::api::ApiTags;
 use crate::api::error::ApiError;
 use crate::api::security::StaffAuth;
 use crate::api::users::UserView;
 use crate::entities::jobs as job_rows;
-use crate::jobs::JobState;
+use crate::fault::Fault;
+use crate::jobs::{JobKind, JobState};
 use crate::state::AppState;
 
 pub struct AdminApi;
@@ -257,8 +258,7 @@ pub struct AuditActor {
 #[derive(Debug, Object)]
 pub struct AuditEntryView {
     pub id: i64,
-    /// e.g. `qq_binding.refresh`, `qq_binding.unbind`, `job.retry`.
-    pub action: String,
+    pub action: AuditActionView,
     /// Null for the system or an actor since deleted.
     #[oai(nullable)]
     pub actor: Option<AuditActor>,
@@ -270,11 +270,13 @@ pub struct AuditEntryView {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<crate::audit::Entry> for AuditEntryView {
-    fn from(e: crate::audit::Entry) -> Self {
-        Self {
+impl TryFrom<crate::audit::Entry> for AuditEntryView {
+    type Error = Fault;
+
+    fn try_from(e: crate::audit::Entry) -> Result<Self, Fault> {
+        Ok(Self {
             id: e.id,
-            action: e.action,
+            action: AuditActionView::parse(&e.action)?,
             actor: e.actor_user_id.map(|id| AuditActor {
                 id,
                 username: e.actor_username,
@@ -282,7 +284,7 @@ impl From<crate::audit::Entry> for AuditEntryView {
             reason: e.reason,
             details: e.details,
             created_at: e.created_at,
-        }
+        })
     }
 }
 
@@ -351,15 +353,84 @@ impl From<JobStateView> for JobState {
     }
 }
 
+impl From<JobState> for JobStateView {
+    fn from(s: JobState) -> Self {
+        match s {
+            JobState::Available => Self::Available,
+            JobState::Running => Self::Running,
+            JobState::Retryable => Self::Retryable,
+            JobState::Completed => Self::Completed,
+            JobState::Discarded => Self::Discarded,
+        }
+    }
+}
+
+/// What a job does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum JobKindView {
+    Mail,
+    Sms,
+    QqTokenRefresh,
+    PasswordResetRequest,
+    SmsCodeRequest,
+}
+
+impl From<JobKind> for JobKindView {
+    fn from(k: JobKind) -> Self {
+        match k {
+            JobKind::Mail => Self::Mail,
+            JobKind::Sms => Self::Sms,
+            JobKind::QqTokenRefresh => Self::QqTokenRefresh,
+            JobKind::PasswordResetRequest => Self::PasswordResetRequest,
+            JobKind::SmsCodeRequest => Self::SmsCodeRequest,
+        }
+    }
+}
+
+/// What staff did, as the audit log names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum AuditActionView {
+    #[oai(rename = "qq_binding.refresh")]
+    QqBindingRefresh,
+    #[oai(rename = "qq_binding.unbind")]
+    QqBindingUnbind,
+    #[oai(rename = "job.retry")]
+    JobRetry,
+    #[oai(rename = "user.lock")]
+    UserLock,
+    #[oai(rename = "user.unlock")]
+    UserUnlock,
+    #[oai(rename = "user.force_password_reset")]
+    UserForcePasswordReset,
+}
+
+impl AuditActionView {
+    const ALL: [(Self, &'static str); 6] = [
+        (Self::QqBindingRefresh, "qq_binding.refresh"),
+        (Self::QqBindingUnbind, "qq_binding.unbind"),
+        (Self::JobRetry, "job.retry"),
+        (Self::UserLock, "user.lock"),
+        (Self::UserUnlock, "user.unlock"),
+        (Self::UserForcePasswordReset, "user.force_password_reset"),
+    ];
+
+    fn parse(text: &str) -> Result<Self, Fault> {
+        Self::ALL
+            .iter()
+            .find(|a| a.1 == text)
+            .map(|a| a.0)
+            .ok_or_else(|| Fault::Internal(format!("unknown audit action {text:?}")))
+    }
+}
+
 /// A job, without its payload (which may hold a reset link).
 #[derive(Debug, Object)]
 pub struct JobView {
     pub id: i64,
-    /// `mail`, `sms`, `qq_token_refresh`, `password_reset_request`.
-    pub kind: String,
+    pub kind: JobKindView,
     pub queue: String,
-    /// `available`, `running`, `retryable`, `completed` or `discarded`.
-    pub state: String,
+    pub state: JobStateView,
     /// Attempts made so far.
     pub attempt: i32,
     pub max_attempts: i32,
@@ -380,13 +451,22 @@ pub struct JobView {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
-impl From<&job_rows::Model> for JobView {
-    fn from(j: &job_rows::Model) -> Self {
-        Self {
+impl TryFrom<&job_rows::Model> for JobView {
+    type Error = Fault;
+
+    /// Fails only for a row the schema and the code would never write (an unknown kind or state).
+    fn try_from(j: &job_rows::Model) -> Result<Self, Fault> {
+        let unknown =
+            |what: &str, v: &str| Fault::Internal(format!("job {} has {what} {v:?}", j.id));
+        Ok(Self {
             id: j.id,
-            kind: j.kind.clone(),
+            kind: JobKind::parse(&j.kind)
+                .ok_or_else(|| unknown("kind", &j.kind))?
+                .into(),
             queue: j.queue.clone(),
-            state: j.state.clone(),
+            state: JobState::parse(&j.state)
+                .ok_or_else(|| unknown("state", &j.state))?
+                .into(),
             attempt: j.attempt,
             max_attempts: j.max_attempts,
             run_at: j.run_at,
@@ -396,7 +476,7 @@ impl From<&job_rows::Model> for JobView {
             created_at: j.created_at,
             updated_at: j.updated_at,
             finished_at: j.finished_at,
-        }
+        })
     }
 }
 
@@ -551,7 +631,11 @@ impl AdminApi {
             token_version: detail.row.token_version,
             last_refreshed_at: detail.row.last_refreshed_at,
             token_events: detail.events.into_iter().map(token_event_view).collect(),
-            audit: detail.audit.into_iter().map(AuditEntryView::from).collect(),
+            audit: detail
+                .audit
+                .into_iter()
+                .map(AuditEntryView::try_from)
+                .collect::<Result<_, _>>()?,
         }))
     }
 
@@ -646,14 +730,17 @@ impl AdminApi {
             items: result
                 .jobs
                 .iter()
-                .map(JobView::from)
                 .zip(
                     domain::job_subjects::subjects(&state.db, &state.security.cipher, &result.jobs)
-                        .await
-                        .map_err(ApiError::from)?,
+                        .await?,
                 )
-                .map(|(view, subject)| JobView { subject, ..view })
-                .collect(),
+                .map(|(job, subject)| {
+                    Ok(JobView {
+                        subject,
+                        ..JobView::try_from(job)?
+                    })
+                })
+                .collect::<Result<_, Fault>>()?,
             page,
             per_page,
         }))
@@ -681,13 +768,12 @@ impl AdminApi {
             &state.security.cipher,
             std::slice::from_ref(&job),
         )
-        .await
-        .map_err(ApiError::from)?
+        .await?
         .pop()
         .flatten();
         Ok(Json(JobView {
             subject,
-            ..JobView::from(&job)
+            ..JobView::try_from(&job)?
         }))
     }
 
@@ -729,26 +815,5 @@ impl AdminApi {
                 })
                 .collect(),
         }))
-    }
-}
-
-impl From<AdminError> for ApiError {
-    fn from(e: AdminError) -> Self {
-        use AdminError as E;
-        match e {
-            E::BindingNotFound => Self::not_found("binding_not_found", "该 QQ 绑定不存在"),
-            E::JobNotFound => Self::not_found("job_not_found", "该任务不存在"),
-            E::JobNotRetryable => {
-                Self::conflict("job_not_retryable", "只有失败或待重试的任务可以重试")
-            }
-            E::JobConflict => Self::conflict("job_conflict", "已有相同的任务在队列中"),
-            E::ReasonRequired => Self::bad_request("reason_required", "请填写操作原因"),
-            E::ReasonTooLong => Self::bad_request("reason_too_long", "操作原因不能超过 500 字"),
-            E::InvalidCursor => {
-                Self::bad_request("invalid_cursor", "分页位置无效，请从第一页重新浏览")
-            }
-            E::QueryTooLong => Self::bad_request("query_too_long", "搜索内容过长"),
-            E::Internal(cause) => Self::internal(&cause),
-        }
     }
 }

@@ -95,7 +95,10 @@ impl AdminAuditApi {
             .await
             .map_err(ApiError::from)?;
         Ok(Json(AuditLog {
-            items: entries.into_iter().map(AuditEntryView::from).collect(),
+            items: entries
+                .into_iter()
+                .map(AuditEntryView::try_from)
+                .collect::<Result<_, _>>()?,
             page,
             per_page,
             total,

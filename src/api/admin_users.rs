@@ -141,7 +141,10 @@ async fn detail_of(state: &AppState, id: i64) -> Result<AdminUserDetail, ApiErro
         user: AdminUserView::from(&user),
         mobile: user.mobile,
         qq: binding.map(AdminUserBinding::from),
-        audit: entries.into_iter().map(AuditEntryView::from).collect(),
+        audit: entries
+            .into_iter()
+            .map(AuditEntryView::try_from)
+            .collect::<Result<_, _>>()?,
     })
 }
 

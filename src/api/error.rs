@@ -9,7 +9,14 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object};
 
 use crate::accounts::AccountError;
+use crate::accounts::email_change::EmailChangeError;
+use crate::accounts::password_reset::ResetError;
+use crate::accounts::qq_login::QqLoginError;
+use crate::accounts::sms_codes::{SendCodeError, SmsError};
+use crate::admin::AdminError;
 use crate::captcha::CaptchaError;
+use crate::domain::DomainError;
+use crate::fault::Fault;
 
 #[derive(Debug, Clone, Object, serde::Serialize)]
 pub struct ErrorBody {
@@ -147,15 +154,111 @@ impl ApiError {
     }
 }
 
+// One `From` per feature error: its statuses, machine codes and Chinese messages, once.
+
+impl From<Fault> for ApiError {
+    fn from(e: Fault) -> Self {
+        match e {
+            Fault::DatabaseUnavailable(cause) => Self::database_unavailable(&cause),
+            Fault::Internal(cause) => Self::internal(&cause),
+        }
+    }
+}
+
 impl From<sea_orm::DbErr> for ApiError {
     fn from(e: sea_orm::DbErr) -> Self {
-        AccountError::from(e).into()
+        Fault::from(e).into()
+    }
+}
+
+impl From<crate::jobs::JobError> for ApiError {
+    fn from(e: crate::jobs::JobError) -> Self {
+        Fault::from(e).into()
+    }
+}
+
+impl From<crate::crypto::password::PasswordError> for ApiError {
+    fn from(e: crate::crypto::password::PasswordError) -> Self {
+        Fault::from(e).into()
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(d: DomainError) -> Self {
+        Self::bad_request(d.code(), d.message())
     }
 }
 
 impl From<AccountError> for ApiError {
     fn from(e: AccountError) -> Self {
         use AccountError as E;
+        match e {
+            E::InvalidCredentials => Self::bad_request("invalid_credentials", "账号或密码错误"),
+            E::TooManyAttempts { retry_after } => {
+                Self::too_many("too_many_attempts", "尝试次数过多，请稍后再试", retry_after)
+            }
+            E::NicknameTaken => Self::conflict("nickname_taken", "昵称已被使用"),
+            E::MobileTaken => Self::conflict(
+                "mobile_taken",
+                "该手机号已注册荏苒账号，请切换到“已有账号”直接登录（可用短信验证码登录）",
+            ),
+            E::Invalid(d) => d.into(),
+            E::CurrentPasswordRequired => {
+                Self::bad_request("current_password_required", "请输入当前密码")
+            }
+            E::WrongCurrentPassword => Self::bad_request("wrong_password", "当前密码不正确"),
+            E::RecentQqLoginRequired => Self::bad_request(
+                "recent_qq_login_required",
+                "为了账号安全，请先用 QQ 重新登录，10 分钟内再修改邮箱",
+            ),
+            E::EmailTaken => Self::conflict("email_taken", "该邮箱已被其他账号使用"),
+            E::AccountLocked => Self::Forbidden(Json(ErrorBody::new(
+                "account_locked",
+                "该账号已被管理员锁定，暂时无法登录。如有疑问，请联系荏苒客服",
+            ))),
+            E::UsernameTaken => Self::conflict("username_taken", "该用户名已被使用"),
+            E::UsernameAlreadyChanged => Self::conflict(
+                "username_already_changed",
+                "用户名只能修改一次，你已经修改过了",
+            ),
+            E::UserNotFound => Self::not_found("user_not_found", "用户不存在"),
+            E::Sms(e) => e.into(),
+            E::Fault(e) => e.into(),
+        }
+    }
+}
+
+impl From<SmsError> for ApiError {
+    fn from(e: SmsError) -> Self {
+        use SmsError as E;
+        match e {
+            E::CodeInvalid => Self::bad_request("sms_code_invalid", "短信验证码错误"),
+            E::CodeExpired => Self::bad_request("sms_code_expired", "短信验证码已过期，请重新获取"),
+            E::CodeTooManyAttempts => Self::bad_request(
+                "sms_code_too_many_attempts",
+                "验证码错误次数过多，请重新获取",
+            ),
+            E::TooFrequent { retry_after } => Self::too_many(
+                "sms_too_frequent",
+                "短信发送过于频繁，请稍后再试",
+                retry_after,
+            ),
+            E::DailyLimit { retry_after } => Self::too_many(
+                "sms_daily_limit",
+                "今日短信发送次数已达上限，请明天再试",
+                retry_after,
+            ),
+            E::TicketRequired => {
+                Self::bad_request("bind_ticket_required", "请先使用 QQ 登录，再获取注册验证码")
+            }
+            E::Fault(e) => e.into(),
+        }
+    }
+}
+
+impl From<QqLoginError> for ApiError {
+    fn from(e: QqLoginError) -> Self {
+        use QqLoginError as E;
         match e {
             E::StateInvalid => Self::bad_request("state_invalid", "登录请求无效，请重新登录"),
             E::StateExpired => Self::bad_request("state_expired", "登录已超时，请重新登录"),
@@ -190,96 +293,94 @@ impl From<AccountError> for ApiError {
             E::TicketUsed => {
                 Self::unauthorized("bind_ticket_used", "绑定凭证已使用，请重新使用 QQ 登录")
             }
-            E::InvalidCredentials => Self::bad_request("invalid_credentials", "账号或密码错误"),
-            E::TooManyAttempts { retry_after } => {
-                Self::too_many("too_many_attempts", "尝试次数过多，请稍后再试", retry_after)
-            }
             E::QqAlreadyBound => Self::conflict("qq_already_bound", "该 QQ 已绑定其他账号"),
             E::AccountAlreadyBound => {
                 Self::conflict("account_already_bound", "该账号已绑定其他 QQ")
             }
-            E::NicknameTaken => Self::conflict("nickname_taken", "昵称已被使用"),
-            E::MobileTaken => Self::conflict(
-                "mobile_taken",
-                "该手机号已注册荏苒账号，请切换到“已有账号”直接登录（可用短信验证码登录）",
-            ),
-            E::SmsCodeInvalid => Self::bad_request("sms_code_invalid", "短信验证码错误"),
-            E::SmsCodeExpired => {
-                Self::bad_request("sms_code_expired", "短信验证码已过期，请重新获取")
-            }
-            E::SmsCodeTooManyAttempts => Self::bad_request(
-                "sms_code_too_many_attempts",
-                "验证码错误次数过多，请重新获取",
-            ),
-            E::SmsTooFrequent { retry_after } => Self::too_many(
-                "sms_too_frequent",
-                "短信发送过于频繁，请稍后再试",
-                retry_after,
-            ),
-            E::SmsDailyLimit { retry_after } => Self::too_many(
-                "sms_daily_limit",
-                "今日短信发送次数已达上限，请明天再试",
-                retry_after,
-            ),
-            E::Invalid(d) => Self::bad_request(d.code(), d.message()),
             E::QqNotBound => Self::not_found("qq_not_bound", "尚未绑定 QQ"),
             E::LastLoginMethod => {
                 Self::conflict("last_login_method", "请先设置密码，再解除 QQ 绑定")
             }
-            E::ResetTokenInvalid => {
+            E::Account(e) => e.into(),
+            E::Sms(e) => e.into(),
+            E::Fault(e) => e.into(),
+        }
+    }
+}
+
+impl From<SendCodeError> for ApiError {
+    fn from(e: SendCodeError) -> Self {
+        match e {
+            SendCodeError::Sms(e) => e.into(),
+            SendCodeError::Account(e) => e.into(),
+            SendCodeError::Ticket(e) => e.into(),
+        }
+    }
+}
+
+impl From<ResetError> for ApiError {
+    fn from(e: ResetError) -> Self {
+        use ResetError as E;
+        match e {
+            E::TokenInvalid => {
                 Self::unauthorized("reset_token_invalid", "重置链接无效，请重新申请")
             }
-            E::ResetTokenExpired => {
+            E::TokenExpired => {
                 Self::unauthorized("reset_token_expired", "重置链接已过期，请重新申请")
             }
-            E::ResetTokenUsed => {
-                Self::unauthorized("reset_token_used", "重置链接已使用过，请重新申请")
-            }
-            E::ResetTokenSuperseded => Self::unauthorized(
+            E::TokenUsed => Self::unauthorized("reset_token_used", "重置链接已使用过，请重新申请"),
+            E::TokenSuperseded => Self::unauthorized(
                 "reset_token_superseded",
                 "你已申请了新的重置链接，请使用最新的邮件",
             ),
-            E::EmailTokenInvalid => {
+            E::Fault(e) => e.into(),
+        }
+    }
+}
+
+impl From<EmailChangeError> for ApiError {
+    fn from(e: EmailChangeError) -> Self {
+        use EmailChangeError as E;
+        match e {
+            E::TokenInvalid => {
                 Self::unauthorized("email_token_invalid", "验证链接无效，请重新申请")
             }
-            E::EmailTokenExpired => {
+            E::TokenExpired => {
                 Self::unauthorized("email_token_expired", "验证链接已过期，请重新申请")
             }
-            E::EmailTokenUsed => {
-                Self::unauthorized("email_token_used", "验证链接已使用过，请重新申请")
-            }
-            E::EmailTokenSuperseded => Self::unauthorized(
+            E::TokenUsed => Self::unauthorized("email_token_used", "验证链接已使用过，请重新申请"),
+            E::TokenSuperseded => Self::unauthorized(
                 "email_token_superseded",
                 "你已申请了新的邮箱验证，请使用最新的邮件",
             ),
-            E::CurrentPasswordRequired => {
-                Self::bad_request("current_password_required", "请输入当前密码")
+            E::Account(e) => e.into(),
+            E::Fault(e) => e.into(),
+        }
+    }
+}
+
+impl From<AdminError> for ApiError {
+    fn from(e: AdminError) -> Self {
+        use AdminError as E;
+        match e {
+            E::BindingNotFound => Self::not_found("binding_not_found", "该 QQ 绑定不存在"),
+            E::JobNotFound => Self::not_found("job_not_found", "该任务不存在"),
+            E::JobNotRetryable => {
+                Self::conflict("job_not_retryable", "只有失败或待重试的任务可以重试")
             }
-            E::WrongCurrentPassword => Self::bad_request("wrong_password", "当前密码不正确"),
-            E::RecentQqLoginRequired => Self::bad_request(
-                "recent_qq_login_required",
-                "为了账号安全，请先用 QQ 重新登录，10 分钟内再修改邮箱",
-            ),
-            E::EmailTaken => Self::conflict("email_taken", "该邮箱已被其他账号使用"),
-            E::AccountLocked => Self::Forbidden(Json(ErrorBody::new(
-                "account_locked",
-                "该账号已被管理员锁定，暂时无法登录。如有疑问，请联系荏苒客服",
-            ))),
-            E::TicketRequired => {
-                Self::bad_request("bind_ticket_required", "请先使用 QQ 登录，再获取注册验证码")
+            E::JobConflict => Self::conflict("job_conflict", "已有相同的任务在队列中"),
+            E::ReasonRequired => Self::bad_request("reason_required", "请填写操作原因"),
+            E::ReasonTooLong => Self::bad_request("reason_too_long", "操作原因不能超过 500 字"),
+            E::InvalidCursor => {
+                Self::bad_request("invalid_cursor", "分页位置无效，请从第一页重新浏览")
             }
-            E::UsernameTaken => Self::conflict("username_taken", "该用户名已被使用"),
-            E::UsernameAlreadyChanged => Self::conflict(
-                "username_already_changed",
-                "用户名只能修改一次，你已经修改过了",
-            ),
+            E::QueryTooLong => Self::bad_request("query_too_long", "搜索内容过长"),
             E::UserNotFound => Self::not_found("user_not_found", "用户不存在"),
             E::NoVerifiedEmail => Self::conflict(
                 "no_verified_email",
                 "该账号没有已验证的邮箱，无法发送重置链接",
             ),
-            E::DatabaseUnavailable(cause) => Self::database_unavailable(&cause),
-            E::Internal(cause) => Self::internal(&cause),
+            E::Fault(e) => e.into(),
         }
     }
 }

@@ -12,7 +12,8 @@ use crate::accounts::callback_replay::{self, Admission};
 use crate::accounts::login_state::{self, BrowserNonce};
 use crate::accounts::next::SafeNext;
 use crate::accounts::qq_login::{self, BindTicket, CallbackOutcome, LoginState, NewAccount};
-use crate::accounts::{self, AccountError, sms_codes};
+use crate::accounts::sms_codes::{self, SmsError};
+use crate::accounts::{self, qq_login::QqLoginError};
 use crate::actors::binder::{BinderError, BinderWork};
 use crate::actors::qq_exchange::ExchangeError;
 use crate::actors::supervisor::AskError;
@@ -131,14 +132,14 @@ pub(crate) struct TicketPayload {
     next: SafeNext,
 }
 
-pub(crate) fn load_ticket(state: &AppState, token: &str) -> Result<TicketPayload, AccountError> {
+pub(crate) fn load_ticket(state: &AppState, token: &str) -> Result<TicketPayload, QqLoginError> {
     state
         .security
         .ticket_signer
         .loads::<TicketPayload>(token, qq_login::TICKET_MAX_AGE)
         .map_err(|e| match e {
-            SignerError::Expired { .. } => AccountError::TicketExpired,
-            _ => AccountError::TicketInvalid,
+            SignerError::Expired { .. } => QqLoginError::TicketExpired,
+            _ => QqLoginError::TicketInvalid,
         })
 }
 
@@ -162,16 +163,16 @@ async fn accept_state(
     req: &Request,
     signed: &str,
     code: &str,
-) -> Result<(LoginState, Admission), AccountError> {
+) -> Result<(LoginState, Admission), QqLoginError> {
     let login: LoginState = state
         .security
         .state_signer
         .loads(signed, qq_login::STATE_MAX_AGE)
         .map_err(|e| {
             if e.is_expired() {
-                AccountError::StateExpired
+                QqLoginError::StateExpired
             } else {
-                AccountError::StateInvalid
+                QqLoginError::StateInvalid
             }
         })?;
     login_state::same_browser(
@@ -205,7 +206,7 @@ async fn accept_state(
 /// load (503 `overloaded`), anything else an internal error.
 fn binder_failed(e: BinderError) -> ApiError {
     match e {
-        BinderError::Busy | BinderError::Ask(AskError::Timeout) => AccountError::Overloaded.into(),
+        BinderError::Busy | BinderError::Ask(AskError::Timeout) => QqLoginError::Overloaded.into(),
         BinderError::Ask(e) => ApiError::internal(&e),
     }
 }
@@ -216,16 +217,16 @@ async fn exchange_and_log_in(state: &AppState, code: &str) -> Result<CallbackOut
         Ok(identity) => identity,
         Err(ExchangeError::Overloaded) => {
             state.metrics.callback(metrics::CallbackOutcome::Overloaded);
-            return Err(AccountError::Overloaded.into());
+            return Err(QqLoginError::Overloaded.into());
         }
         Err(ExchangeError::Qq(e)) => {
             state
                 .metrics
                 .callback(metrics::CallbackOutcome::QqError(e.qq_code()));
             return Err(if e.needs_relogin() {
-                AccountError::QqLoginExpired
+                QqLoginError::QqLoginExpired
             } else {
-                AccountError::QqUnavailable(e.to_string())
+                QqLoginError::QqUnavailable(e.to_string())
             }
             .into());
         }
@@ -233,7 +234,7 @@ async fn exchange_and_log_in(state: &AppState, code: &str) -> Result<CallbackOut
             state
                 .metrics
                 .callback(metrics::CallbackOutcome::QqError(None));
-            return Err(AccountError::QqUnavailable(e.to_string()).into());
+            return Err(QqLoginError::QqUnavailable(e.to_string()).into());
         }
     };
     state
@@ -281,7 +282,7 @@ impl OauthQqApi {
         next: Query<Option<String>>,
     ) -> Result<AuthorizeUrlResponse, ApiError> {
         let next =
-            SafeNext::parse_optional(next.0.as_deref()).map_err(|_| AccountError::UnsafeNext)?;
+            SafeNext::parse_optional(next.0.as_deref()).map_err(|_| QqLoginError::UnsafeNext)?;
         let browser = match login_cookie(req) {
             Some(existing) => existing,
             None => BrowserNonce::fresh().map_err(|e| ApiError::internal(&e))?,
@@ -329,12 +330,12 @@ impl OauthQqApi {
         body: Json<CallbackRequest>,
     ) -> Result<Json<QqLoginResult>, ApiError> {
         if !valid_code(&body.code) {
-            return Err(AccountError::InvalidCode.into());
+            return Err(QqLoginError::InvalidCode.into());
         }
         let (login, admission) = accept_state(&state, req, &body.state, &body.code)
             .await
             .inspect_err(|e| {
-                if !matches!(e, AccountError::Internal(_)) {
+                if !matches!(e, QqLoginError::Fault(_)) {
                     state
                         .metrics
                         .callback(metrics::CallbackOutcome::StateInvalid);
@@ -443,12 +444,12 @@ impl OauthQqApi {
         body: Json<RegisterRequest>,
     ) -> Result<RegisterResponse, ApiError> {
         let payload = load_ticket(&state, &body.bind_ticket)?;
-        let nickname = Nickname::parse(&body.nickname).map_err(AccountError::from)?;
-        let mobile = Mobile::parse(&body.mobile).map_err(AccountError::from)?;
-        let password = Password::parse(&body.password).map_err(AccountError::from)?;
+        let nickname = Nickname::parse(&body.nickname)?;
+        let mobile = Mobile::parse(&body.mobile)?;
+        let password = Password::parse(&body.password)?;
         let code = body.sms_code.trim();
         if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(AccountError::SmsCodeInvalid.into());
+            return Err(SmsError::CodeInvalid.into());
         }
         let now = Utc::now();
         qq_login::pending_for_ticket(&state.db, &payload.ticket, now).await?;
@@ -461,12 +462,7 @@ impl OauthQqApi {
             now,
         )
         .await?;
-        let password_hash = state
-            .security
-            .passwords
-            .hash(&password)
-            .await
-            .map_err(AccountError::from)?;
+        let password_hash = state.security.passwords.hash(&password).await?;
         let account = NewAccount {
             nickname,
             mobile,

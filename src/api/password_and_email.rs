@@ -6,15 +6,12 @@ use poem::Request;
 use poem::web::Data;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
-use sea_orm::TransactionTrait;
 
-use crate::accounts::throttle;
-use crate::accounts::{AccountError, email_change, password_reset, reauth};
+use crate::accounts::{email_change, password_reset, reauth};
 use crate::api::ApiTags;
 use crate::api::error::ApiError;
 use crate::api::security::{BearerAuth, session_issued_at};
 use crate::domain::{Email, Password};
-use crate::jobs::{self, NewJob};
 use crate::net::ClientAddr;
 use crate::state::AppState;
 
@@ -91,37 +88,8 @@ impl PasswordAndEmailApi {
         client: ClientAddr,
         body: Json<ResetRequest>,
     ) -> Result<AcceptedResponse, ApiError> {
-        let email = Email::parse(&body.email).map_err(AccountError::from)?;
-        let now = Utc::now();
-        // One transaction, one commit: the counters and the job together.
-        let txn = state.db.begin().await.map_err(AccountError::from)?;
-        let per_address = throttle::hit(
-            &txn,
-            &throttle::key("reset:address", email.as_ref()),
-            password_reset::PER_ADDRESS,
-            now,
-        )
-        .await
-        .map_err(AccountError::from)?;
-        let per_client = throttle::hit(
-            &txn,
-            &throttle::key("reset:client", &client.throttle_key()),
-            password_reset::PER_CLIENT,
-            now,
-        )
-        .await
-        .map_err(AccountError::from)?;
-        if per_address.exceeds(password_reset::PER_ADDRESS)
-            || per_client.exceeds(password_reset::PER_CLIENT)
-        {
-            tracing::warn!("password reset request throttled; nothing sent");
-        } else {
-            // The lookup happens in the job, so known and unknown addresses cost the same here.
-            jobs::enqueue(&txn, NewJob::password_reset_request(email.as_ref()))
-                .await
-                .map_err(|e| ApiError::internal(&e))?;
-        }
-        txn.commit().await.map_err(AccountError::from)?;
+        let email = Email::parse(&body.email)?;
+        password_reset::request(&state.db, &email, &client, Utc::now()).await?;
         Ok(AcceptedResponse::Accepted(Json(Accepted {
             message: RESET_ACCEPTED.to_owned(),
         })))
@@ -141,7 +109,7 @@ impl PasswordAndEmailApi {
         client: ClientAddr,
         body: Json<ResetConfirm>,
     ) -> Result<NoContent, ApiError> {
-        let password = Password::parse(&body.new_password).map_err(AccountError::from)?;
+        let password = Password::parse(&body.new_password)?;
         password_reset::confirm(
             &state.db,
             &state.security,
@@ -170,7 +138,7 @@ impl PasswordAndEmailApi {
         auth: BearerAuth,
         body: Json<EmailChange>,
     ) -> Result<AcceptedResponse, ApiError> {
-        let email = Email::parse(&body.email).map_err(AccountError::from)?;
+        let email = Email::parse(&body.email)?;
         let now = Utc::now();
         let proof = reauth::Proof {
             current_password: body.current_password.as_deref(),

@@ -10,17 +10,15 @@ use chrono::Utc;
 use poem::web::Data;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
-use sea_orm::TransactionTrait;
 
-use crate::accounts::sms_codes::SmsPurpose;
-use crate::accounts::{AccountError, qq_login, signup, sms_codes};
+use crate::accounts::sms_codes;
+use crate::accounts::sms_codes::{SmsError, SmsPurpose};
 use crate::api::ApiTags;
 use crate::api::captcha::{self, CaptchaTicket};
 use crate::api::error::ApiError;
 use crate::api::oauth_qq::load_ticket;
 use crate::captcha::Protected;
 use crate::domain::Mobile;
-use crate::jobs::{self, NewJob};
 use crate::net::ClientAddr;
 use crate::sms::Sms;
 use crate::state::AppState;
@@ -111,61 +109,27 @@ impl SmsApi {
         body: Json<SmsCodeRequest>,
     ) -> Result<SmsCodeResponse, ApiError> {
         let purpose = SmsPurpose::from(body.purpose);
-        let ticket = match purpose {
-            SmsPurpose::QqRegister => {
-                let ticket = body
-                    .bind_ticket
-                    .as_deref()
-                    .ok_or(AccountError::TicketRequired)?;
-                Some(load_ticket(&state, ticket)?)
-            }
+        // Parsing: a ticket's signature and age, for the purpose that needs one.
+        let ticket = match (purpose, body.bind_ticket.as_deref()) {
+            (SmsPurpose::QqRegister, Some(token)) => Some(load_ticket(&state, token)?.ticket),
+            (SmsPurpose::QqRegister, None) => return Err(SmsError::TicketRequired.into()),
             _ => None,
         };
-        let mobile = Mobile::parse(&body.mobile).map_err(AccountError::from)?;
+        let mobile = Mobile::parse(&body.mobile)?;
         captcha::check(&state, Protected::SmsCode, body.captcha.as_ref(), &client).await?;
-        let now = Utc::now();
-        if let Some(ticket) = &ticket {
-            qq_login::pending_for_ticket(&state.db, &ticket.ticket, now).await?;
-        }
-        let txn = state.db.begin().await.map_err(AccountError::from)?;
-        match purpose {
-            SmsPurpose::QqRegister | SmsPurpose::Signup => {
-                // Said before a code is spent: this mobile should sign in instead.
-                if signup::mobile_taken(&txn, &mobile)
-                    .await
-                    .map_err(AccountError::from)?
-                {
-                    return Err(AccountError::MobileTaken.into());
-                }
-                let code =
-                    sms_codes::issue(&txn, &state.security.hasher, &mobile, purpose, now).await?;
-                sms_codes::charge_quotas(&txn, &mobile, &client, &state.settings.limits, now)
-                    .await?;
-                // Sealed: the code is in the database only as a keyed hash and inside this
-                // ciphertext.
-                jobs::enqueue_sealed(
-                    &txn,
-                    NewJob::sms(verification_sms(&mobile, &code)),
-                    &state.security.cipher,
-                )
-                .await
-                .map_err(|e| ApiError::internal(&e))?;
-            }
-            SmsPurpose::Login | SmsPurpose::ResetPassword => {
-                // The same work for every mobile; the job looks it up and sends only to an
-                // account's mobile.
-                sms_codes::hold_send_window(&txn, &mobile, now).await?;
-                sms_codes::charge_quotas(&txn, &mobile, &client, &state.settings.limits, now)
-                    .await?;
-                jobs::enqueue(
-                    &txn,
-                    NewJob::sms_code_request(mobile.as_ref(), purpose.as_str()),
-                )
-                .await
-                .map_err(|e| ApiError::internal(&e))?;
-            }
-        }
-        txn.commit().await.map_err(AccountError::from)?;
+        sms_codes::send(
+            &state.db,
+            &state.security,
+            &state.settings.limits,
+            sms_codes::CodeRequest {
+                mobile: &mobile,
+                purpose,
+                ticket: ticket.as_ref(),
+            },
+            &client,
+            Utc::now(),
+        )
+        .await?;
         Ok(SmsCodeResponse::Accepted(Json(SmsCodeSent {
             retry_after: sms_codes::RESEND_AFTER.as_secs(),
             expires_in: sms_codes::CODE_LIFETIME.as_secs(),

@@ -4,7 +4,6 @@ use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::accounts;
 use crate::api::ApiTags;
@@ -14,7 +13,7 @@ use crate::api::error::ApiError;
 use crate::api::security::BearerAuth;
 use crate::captcha::Protected;
 use crate::domain::{Avatar, Nickname};
-use crate::entities::{qq_bindings, users};
+use crate::entities::users;
 use crate::net::ClientAddr;
 use crate::state::AppState;
 
@@ -155,20 +154,17 @@ impl UsersApi {
     /// The signed-in user and their bindings.
     #[oai(path = "/users/me", method = "get", operation_id = "getMe")]
     async fn me(&self, state: Data<&AppState>, auth: BearerAuth) -> Result<Json<Me>, ApiError> {
-        let user = auth.0;
-        let qq = qq_bindings::Entity::find()
-            .filter(qq_bindings::Column::UserId.eq(user.id))
-            .one(&state.db)
-            .await
-            .map_err(ApiError::from)?
-            .map(|b| QqBindingView {
-                nickname: b.qq_nickname,
-                avatar: b.qq_avatar,
-                bound_at: b.bound_at,
-                last_login_at: b.last_login_at,
-            });
-        let username_changeable = user.username_changed_at.is_none()
-            && crate::accounts::signup::is_generated_username(&user.username);
+        let accounts::profile::Overview {
+            user,
+            qq,
+            username_changeable,
+        } = accounts::profile::overview(&state.db, auth.0).await?;
+        let qq = qq.map(|b| QqBindingView {
+            nickname: b.qq_nickname,
+            avatar: b.qq_avatar,
+            bound_at: b.bound_at,
+            last_login_at: b.last_login_at,
+        });
         Ok(Json(Me {
             id: user.id,
             mobile_masked: user.mobile.as_deref().map(crate::domain::mobile::mask),
@@ -198,18 +194,8 @@ impl UsersApi {
         auth: BearerAuth,
         body: Json<ProfileUpdate>,
     ) -> Result<Json<UserView>, ApiError> {
-        let nickname = body
-            .nickname
-            .as_deref()
-            .map(Nickname::parse)
-            .transpose()
-            .map_err(accounts::AccountError::from)?;
-        let avatar = body
-            .avatar
-            .as_deref()
-            .map(Avatar::parse)
-            .transpose()
-            .map_err(accounts::AccountError::from)?;
+        let nickname = body.nickname.as_deref().map(Nickname::parse).transpose()?;
+        let avatar = body.avatar.as_deref().map(Avatar::parse).transpose()?;
         let user =
             accounts::profile::update(&state.db, &auth.0, nickname, avatar, Utc::now()).await?;
         Ok(Json(UserView::from(&user)))

@@ -862,6 +862,11 @@ export interface components {
             version: string;
         };
         /**
+         * @description What staff did, as the audit log names it.
+         * @enum {string}
+         */
+        AuditActionView: "qq_binding.refresh" | "qq_binding.unbind" | "job.retry" | "user.lock" | "user.unlock" | "user.force_password_reset";
+        /**
          * AuditActor
          * @description Who did an audited action.
          */
@@ -878,8 +883,7 @@ export interface components {
         AuditEntryView: {
             /** Format: int64 */
             id: number;
-            /** @description e.g. `qq_binding.refresh`, `qq_binding.unbind`, `job.retry`. */
-            action: string;
+            action: components["schemas"]["AuditActionView"];
             /** @description Null for the system or an actor since deleted. */
             actor?: (components["schemas"]["AuditActor"] & unknown) | null;
             reason?: string | null;
@@ -1172,6 +1176,11 @@ export interface components {
             /** Format: int64 */
             discarded: number;
         };
+        /**
+         * @description What a job does.
+         * @enum {string}
+         */
+        JobKindView: "mail" | "sms" | "qq_token_refresh" | "password_reset_request" | "sms_code_request";
         /** JobPage */
         JobPage: {
             counts: components["schemas"]["JobCounts"];
@@ -1194,11 +1203,9 @@ export interface components {
         JobView: {
             /** Format: int64 */
             id: number;
-            /** @description `mail`, `sms`, `qq_token_refresh`, `password_reset_request`. */
-            kind: string;
+            kind: components["schemas"]["JobKindView"];
             queue: string;
-            /** @description `available`, `running`, `retryable`, `completed` or `discarded`. */
-            state: string;
+            state: components["schemas"]["JobStateView"];
             /**
              * Format: int32
              * @description Attempts made so far.
