@@ -728,9 +728,16 @@ async fn an_exchange_wait_past_its_deadline_answers_503_with_retry_after(backend
     .await;
     let slow = callback(&app, "slowpoke");
     let impatient = async {
-        tokio::time::sleep(Duration::from_millis(300)).await;
         let start = start_login(&app, "/").await;
         let code = app.sim_code("impatient").await;
+        // Only once the slow login holds the one worker (not after a fixed head start, which a
+        // loaded machine can eat up).
+        eventually(
+            Duration::from_secs(10),
+            "the slow login holds the worker",
+            || async { app.state.exchange.idle_workers() == 0 },
+        )
+        .await;
         let started = std::time::Instant::now();
         let response = app
             .client
