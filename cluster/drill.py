@@ -138,11 +138,10 @@ class Population:
         self.run_id = run_id
         admin_hash = psql("SELECT password_hash FROM users WHERE username = 'admin'")[0][0]
         # The drill's own password for all: the admin's hash is of ADMIN_PASSWORD.
-        values = ",".join(
-            f"('d{run_id}_{i}', 'd{run_id}_{i}@drill.example.com', '演练{run_id}_{i}', "
-            f"'{admin_hash}', now(), now())" for i in range(users))
         psql("INSERT INTO users (username, email, nickname, password_hash, created_at, updated_at) "
-             f"VALUES {values}")
+             f"SELECT 'd{run_id}_' || i, 'd{run_id}_' || i || '@drill.example.com', "
+             f"'演练{run_id}_' || i, '{admin_hash}', now(), now() "
+             f"FROM generate_series(0, {users - 1}) AS i")
         self.users = [f"d{run_id}_{i}" for i in range(users)]
         self.password = ADMIN_PASSWORD
         self.bound = []
