@@ -75,7 +75,13 @@ function externalPassport() {
 export async function startPassport(extraEnv = {}) {
   if (process.env.PASSPORT_E2E_CLUSTER && Object.keys(extraEnv).length === 0) return externalPassport()
   const dir = await mkdtemp(path.join(tmpdir(), 'passport-e2e-'))
-  const [port, simPort, tencentPort] = [await freePort(), await freePort(), await freePort()]
+  const [port, simPort, tencentPort, wechatPort, weiboPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ]
   const base = `http://127.0.0.1:${port}`
   const env = {
     ...process.env,
@@ -84,6 +90,9 @@ export async function startPassport(extraEnv = {}) {
     PASSPORT_SIM_LISTEN: `127.0.0.1:${simPort}`,
     // SMS go through the embedded Tencent Cloud simulator (the dev default), here on a free port.
     PASSPORT_TENCENT_SIM_LISTEN: `127.0.0.1:${tencentPort}`,
+    // The WeChat and Weibo simulators too: two journeys may run a second passport dev at once.
+    PASSPORT_WECHAT_SIM_LISTEN: `127.0.0.1:${wechatPort}`,
+    PASSPORT_WEIBO_SIM_LISTEN: `127.0.0.1:${weiboPort}`,
     PASSPORT_OUTBOX_DIR: path.join(dir, 'outbox'),
     PASSPORT_PUBLIC_BASE_URL: base,
     PASSPORT_WEB_DIST: path.join(repoRoot, 'admin-ui/dist'),
