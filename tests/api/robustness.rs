@@ -522,7 +522,9 @@ async fn two_instances_prune_at_once_in_batches(backend: Backend) {
         return;
     };
     const ROWS: u64 = 1234;
-    let old = Utc::now() - chrono::Duration::days(30);
+    // The rows expire now and the two passes below run 30 days ahead: the app's own pruner
+    // passes on the real clock (one at start-up, racing these inserts) and must leave them.
+    let old = Utc::now();
     let backend_of = app.db.get_database_backend();
     for chunk in 0..ROWS.div_ceil(100) {
         let rows: Vec<String> = (chunk * 100..((chunk + 1) * 100).min(ROWS))
@@ -543,7 +545,7 @@ async fn two_instances_prune_at_once_in_batches(backend: Backend) {
     }
     let settings = app.settings.retention.clone();
     let other = app.test_db.connect().await;
-    let now = Utc::now();
+    let now = Utc::now() + chrono::Duration::days(30);
     let (a, b) = tokio::join!(
         passport::retention::prune(&app.db, &settings, now),
         passport::retention::prune(&other, &settings, now),
