@@ -82,6 +82,10 @@ pub enum RefreshMetric {
     /// QQ refused the refresh token: the binding is now `refresh_failed`.
     Failed,
     Skipped,
+    /// Another refresher holds the binding: the job waits for its lease.
+    Postponed,
+    /// A refresher died mid-call: the binding is `refresh_failed` without a second send.
+    Interrupted,
     /// QQ or the database failed; the job retries.
     Retry,
     Error,
@@ -94,6 +98,8 @@ impl RefreshMetric {
             Self::Superseded => "superseded",
             Self::Failed => "refresh_failed",
             Self::Skipped => "skipped",
+            Self::Postponed => "postponed",
+            Self::Interrupted => "refresh_interrupted",
             Self::Retry => "retry",
             Self::Error => "error",
         }

@@ -20,6 +20,7 @@ mod m20261129_000042_create_used_login_states;
 mod m20261129_000050_accounts_self_service;
 mod m20261129_000060_create_qq_callback_replays;
 mod m20261129_000061_add_qq_binding_profile_fetched_at;
+mod m20261130_000062_add_qq_binding_refresh_sent_version;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000050_accounts_self_service::Migration),
             Box::new(m20261129_000060_create_qq_callback_replays::Migration),
             Box::new(m20261129_000061_add_qq_binding_profile_fetched_at::Migration),
+            Box::new(m20261130_000062_add_qq_binding_refresh_sent_version::Migration),
         ]
     }
 }
@@ -85,7 +87,7 @@ mod tests {
     /// changes is a migration that databases already migrated report as missing. A file may be
     /// renamed only if its `name()` keeps returning the recorded string (see
     /// `m20261125_000031_admin_panel`).
-    const RECORDED_NAMES: [&str; 17] = [
+    const RECORDED_NAMES: [&str; 18] = [
         "m20261125_000001_create_users",
         "m20261125_000002_create_qq_bindings",
         "m20261125_000003_create_pending_qq_identities",
@@ -103,6 +105,7 @@ mod tests {
         "m20261129_000050_accounts_self_service",
         "m20261129_000060_create_qq_callback_replays",
         "m20261129_000061_add_qq_binding_profile_fetched_at",
+        "m20261130_000062_add_qq_binding_refresh_sent_version",
     ];
 
     /// New migrations append to `RECORDED_NAMES`; existing entries never change.

@@ -74,6 +74,8 @@ impl Perform for RefreshQqToken {
                 Ok(RefreshOutcome::Superseded) => RefreshMetric::Superseded,
                 Ok(RefreshOutcome::Failed { .. }) => RefreshMetric::Failed,
                 Ok(RefreshOutcome::Skipped) => RefreshMetric::Skipped,
+                Ok(RefreshOutcome::Held { .. }) => RefreshMetric::Postponed,
+                Ok(RefreshOutcome::Interrupted) => RefreshMetric::Interrupted,
                 Err(RefreshError::Transient(_)) => RefreshMetric::Retry,
                 Err(RefreshError::Permanent(_)) => RefreshMetric::Error,
             });
@@ -83,6 +85,20 @@ impl Perform for RefreshQqToken {
                         binding_id,
                         ?qq_code,
                         "refresh token refused by QQ or unreadable; binding marked refresh_failed"
+                    );
+                    Ok(())
+                }
+                // Back once the holder's lease has lapsed: it finished (nothing left to do, or
+                // a fresh token to refresh) or it died (`Interrupted`).
+                Ok(RefreshOutcome::Held { until }) => Err(PerformError::postpone(
+                    "another refresher holds this binding's lease",
+                    until + chrono::Duration::seconds(1),
+                )),
+                Ok(RefreshOutcome::Interrupted) => {
+                    tracing::warn!(
+                        binding_id,
+                        "a refresher died after sending this binding's refresh token; \
+                         binding marked refresh_failed (refresh_interrupted) without sending it again"
                     );
                     Ok(())
                 }

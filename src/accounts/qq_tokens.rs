@@ -24,6 +24,10 @@ pub const REFRESH_LEASE: chrono::Duration = chrono::Duration::seconds(60);
 /// The `refresh_error` prefix of a binding whose stored token no configured key can open.
 pub const UNDECRYPTABLE: &str = "token_undecryptable";
 
+/// The `refresh_error` prefix of a binding whose refresher died mid-call (see
+/// [`RefreshOutcome::Interrupted`]).
+pub const INTERRUPTED: &str = "refresh_interrupted";
+
 /// How many due bindings one scan queues at most (the next scan takes the rest).
 pub const SCAN_BATCH: u64 = 5_000;
 
@@ -81,6 +85,11 @@ pub enum RefreshOutcome {
     Failed { qq_code: Option<i64> },
     /// The binding is gone (unbound) or no longer refreshable.
     Skipped,
+    /// Another refresher holds the binding's lease and is calling QQ until `until`.
+    Held { until: DateTime<Utc> },
+    /// A refresher died after handing the refresh token to QQ: the binding is marked
+    /// `refresh_failed` ([`INTERRUPTED`]) without sending the token again.
+    Interrupted,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -113,19 +122,40 @@ pub async fn refresh_binding(
     if binding.refresh_status != "ok" {
         return Ok(RefreshOutcome::Skipped);
     }
-    // Take the binding's refresh lease: QQ rotates refresh tokens, so a second refresher
-    // sending the same token would be refused and could mark a healthy binding failed.
+    // QQ rotates refresh tokens: once one has been handed to QQ it must never be sent again,
+    // by this instance or another. The lease below records that intent before the call.
+    if binding.refresh_sent_version == Some(binding.token_version) {
+        return match binding.refresh_lease_until {
+            // A refresher is calling QQ with this token now; this job looks again after it.
+            Some(until) if until >= now => Ok(RefreshOutcome::Held { until }),
+            // Its refresher died mid-call: QQ may have rotated the token, and the new one died
+            // with it. Sending the old one again could only fail, so the user logs in again.
+            _ => {
+                if mark_interrupted(db, &binding, now).await? {
+                    Ok(RefreshOutcome::Interrupted)
+                } else {
+                    Ok(RefreshOutcome::Superseded)
+                }
+            }
+        };
+    }
+    // Take the binding's refresh lease and record the intent in one committed statement. A
+    // lease or intent of an older token version (a login stored new tokens since) is void.
     let leased = qq_bindings::Entity::update_many()
         .col_expr(
             qq_bindings::Column::RefreshLeaseUntil,
             Expr::value(Some(now + REFRESH_LEASE)),
         )
+        .col_expr(
+            qq_bindings::Column::RefreshSentVersion,
+            Expr::value(Some(binding.token_version)),
+        )
         .filter(qq_bindings::Column::Id.eq(binding.id))
         .filter(qq_bindings::Column::TokenVersion.eq(binding.token_version))
         .filter(
             sea_orm::Condition::any()
-                .add(qq_bindings::Column::RefreshLeaseUntil.is_null())
-                .add(qq_bindings::Column::RefreshLeaseUntil.lt(now)),
+                .add(qq_bindings::Column::RefreshSentVersion.is_null())
+                .add(qq_bindings::Column::RefreshSentVersion.ne(binding.token_version)),
         )
         .exec(db)
         .await?;
@@ -193,6 +223,10 @@ pub async fn refresh_binding(
                     qq_bindings::Column::RefreshLeaseUntil,
                     Expr::value(Option::<DateTime<Utc>>::None),
                 )
+                .col_expr(
+                    qq_bindings::Column::RefreshSentVersion,
+                    Expr::value(Option::<i64>::None),
+                )
                 .filter(qq_bindings::Column::Id.eq(binding.id))
                 .filter(qq_bindings::Column::TokenVersion.eq(binding.token_version))
                 .exec(&txn)
@@ -247,6 +281,46 @@ async fn mark_failed(
         Some(code) => format!("QQ {code}: {detail}"),
         None => detail.to_owned(),
     };
+    record_failure(db, binding, error, now, sea_orm::Condition::all()).await
+}
+
+/// Mark a binding whose refresher died mid-call `refresh_failed` ([`INTERRUPTED`]), unless
+/// its tokens, intent or lease changed since `binding` was read (another instance got there
+/// first, or a login stored new tokens).
+async fn mark_interrupted(
+    db: &DatabaseConnection,
+    binding: &qq_bindings::Model,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let since = binding
+        .refresh_lease_until
+        .map(|t| format!(" (lease lapsed {})", t.format("%Y-%m-%d %H:%M:%S UTC")))
+        .unwrap_or_default();
+    let error = format!(
+        "{INTERRUPTED}: the refresher that sent this refresh token to QQ stopped before storing \
+         QQ's answer{since}; QQ may have rotated it, so it is not sent again. The user's next QQ \
+         login stores fresh tokens."
+    );
+    let unchanged = sea_orm::Condition::all()
+        .add(qq_bindings::Column::RefreshStatus.eq("ok"))
+        .add(qq_bindings::Column::RefreshSentVersion.eq(binding.token_version))
+        .add(
+            sea_orm::Condition::any()
+                .add(qq_bindings::Column::RefreshLeaseUntil.is_null())
+                .add(qq_bindings::Column::RefreshLeaseUntil.lt(now)),
+        );
+    record_failure(db, binding, error, now, unchanged).await
+}
+
+/// Set `refresh_failed` with `error` and record it in the binding's token history, in one
+/// transaction, where the binding still has `binding.token_version` and matches `unchanged`.
+async fn record_failure(
+    db: &DatabaseConnection,
+    binding: &qq_bindings::Model,
+    error: String,
+    now: DateTime<Utc>,
+    unchanged: sea_orm::Condition,
+) -> Result<bool, DbErr> {
     let txn = db.begin().await?;
     let marked = qq_bindings::Entity::update_many()
         .col_expr(
@@ -262,8 +336,13 @@ async fn mark_failed(
             qq_bindings::Column::RefreshLeaseUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
+        .col_expr(
+            qq_bindings::Column::RefreshSentVersion,
+            Expr::value(Option::<i64>::None),
+        )
         .filter(qq_bindings::Column::Id.eq(binding.id))
         .filter(qq_bindings::Column::TokenVersion.eq(binding.token_version))
+        .filter(unchanged)
         .exec(&txn)
         .await?;
     if marked.rows_affected != 1 {
@@ -287,6 +366,10 @@ async fn release_lease(db: &DatabaseConnection, binding: &qq_bindings::Model) ->
         .col_expr(
             qq_bindings::Column::RefreshLeaseUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            qq_bindings::Column::RefreshSentVersion,
+            Expr::value(Option::<i64>::None),
         )
         .filter(qq_bindings::Column::Id.eq(binding.id))
         .filter(qq_bindings::Column::TokenVersion.eq(binding.token_version))

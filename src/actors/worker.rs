@@ -31,20 +31,32 @@ use crate::jobs::{self, Backoff, Failed, Job, JobError, JobKind};
 pub struct PerformError {
     pub message: String,
     pub permanent: bool,
+    /// Not a failure: the job cannot run before this time (someone else holds what it needs),
+    /// so it goes back to the queue until then without spending an attempt.
+    pub postpone_until: Option<DateTime<Utc>>,
 }
 
 impl PerformError {
-    pub fn retry(message: impl Into<String>) -> Self {
+    pub fn new(message: impl Into<String>, permanent: bool) -> Self {
         Self {
             message: message.into(),
-            permanent: false,
+            permanent,
+            postpone_until: None,
         }
     }
 
+    pub fn retry(message: impl Into<String>) -> Self {
+        Self::new(message, false)
+    }
+
     pub fn permanent(message: impl Into<String>) -> Self {
+        Self::new(message, true)
+    }
+
+    pub fn postpone(message: impl Into<String>, until: DateTime<Utc>) -> Self {
         Self {
-            message: message.into(),
-            permanent: true,
+            postpone_until: Some(until),
+            ..Self::new(message, false)
         }
     }
 }
@@ -275,6 +287,17 @@ async fn attempt<P: Perform>(args: &WorkerArgs<P>, job: &Job) -> Result<(), JobE
                     job_id = job.id,
                     "job done after its lease was lost; the new holder will complete it"
                 );
+            }
+        }
+        Err(PerformError {
+            message,
+            postpone_until: Some(until),
+            ..
+        }) => {
+            if jobs::postpone(db, job, &message, until).await? {
+                tracing::info!(job_id = job.id, kind = %job.kind, run_at = %until, reason = %message, "job postponed");
+            } else {
+                tracing::warn!(job_id = job.id, "job postponed after its lease was lost");
             }
         }
         Err(e) => match jobs::fail(db, job, &e.message, e.permanent, &args.backoff).await? {

@@ -27,6 +27,9 @@ pub struct Model {
     pub refresh_lease_until: Option<DateTimeUtc>,
     /// When nickname and avatar were last fetched from QQ (a fresh one spares a login the call).
     pub profile_fetched_at: Option<DateTimeUtc>,
+    /// The `token_version` whose refresh token a refresher has handed to QQ and whose answer it
+    /// has not stored yet (written with the lease; see `accounts::qq_tokens`).
+    pub refresh_sent_version: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

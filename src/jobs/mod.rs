@@ -589,6 +589,33 @@ pub async fn fail<C: ConnectionTrait>(
     })
 }
 
+/// Put a running job back until `until` without spending its attempt: it did not fail, it
+/// waits for something another holder has (a QQ refresh lease). False when `job.lease_owner`
+/// no longer held it.
+pub async fn postpone<C: ConnectionTrait>(
+    conn: &C,
+    job: &Job,
+    reason: &str,
+    until: DateTime<Utc>,
+) -> Result<bool, JobError> {
+    let done = conn
+        .execute_raw(stmt(
+            conn.get_database_backend(),
+            "UPDATE jobs SET state = 'retryable', run_at = $1, attempt = attempt - 1, \
+             last_error = $2, lease_expires_at = NULL, updated_at = $3 \
+             WHERE id = $4 AND state = 'running' AND lease_owner = $5",
+            vec![
+                ts(until),
+                truncate(reason).into(),
+                ts(now()),
+                job.id.into(),
+                job.lease_owner.as_str().into(),
+            ],
+        ))
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 fn truncate(error: &str) -> String {
     if error.len() <= MAX_ERROR_LEN {
         return error.to_owned();

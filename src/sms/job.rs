@@ -25,10 +25,7 @@ impl Perform for SendSms {
             self.gateway
                 .send(&sms, &job.idempotency_key)
                 .await
-                .map_err(|e| PerformError {
-                    message: e.to_string(),
-                    permanent: e.is_permanent(),
-                })
+                .map_err(|e| PerformError::new(e.to_string(), e.is_permanent()))
         })
     }
 }

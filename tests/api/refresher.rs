@@ -189,11 +189,21 @@ async fn two_refreshes_racing_leave_one_consistent_pair(backend: Backend) {
         qq_tokens::refresh_binding(&app.db, &client, &cipher, binding.id, now),
         qq_tokens::refresh_binding(&app.db, &client, &cipher, binding.id, now),
     );
-    let mut outcomes = [a.expect("first"), b.expect("second")];
-    outcomes.sort_by_key(|o| format!("{o:?}"));
-    assert_eq!(
-        outcomes,
-        [RefreshOutcome::Refreshed, RefreshOutcome::Superseded]
+    let (a, b) = (a.expect("first"), b.expect("second"));
+    // One refreshes; the other either read the pair before the lease was taken (and lost the
+    // lease) or read the lease (and waits for it): neither sends the token.
+    let (won, lost) = if a == RefreshOutcome::Refreshed {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    assert_eq!(won, RefreshOutcome::Refreshed);
+    assert!(
+        matches!(
+            lost,
+            RefreshOutcome::Superseded | RefreshOutcome::Held { .. }
+        ),
+        "{lost:?}"
     );
     let after = reload(&app, binding.id).await;
     assert_eq!(after.refresh_status, "ok");
@@ -207,7 +217,146 @@ async fn two_refreshes_racing_leave_one_consistent_pair(backend: Backend) {
     );
 }
 
+/// How many times the simulator saw a used refresh token presented again.
+async fn sim_refresh_reuses(app: &TestApp) -> u64 {
+    let overview: serde_json::Value =
+        reqwest::get(format!("{}/_sim", app.sim_url.as_deref().expect("sim")))
+            .await
+            .expect("sim overview")
+            .json()
+            .await
+            .expect("json");
+    overview["stats"]["refresh_reuses"]
+        .as_u64()
+        .expect("stats.refresh_reuses")
+}
+
+/// What a refresher that died mid-call leaves: QQ has rotated the token (the new one died with
+/// the refresher) and the binding records that its current token was sent, leased until `lease`.
+async fn refresher_died_mid_call(
+    app: &TestApp,
+    binding: &qq_bindings::Model,
+    lease: chrono::DateTime<chrono::Utc>,
+) {
+    let client = QqClient::new(&app.settings.qq).expect("client");
+    client
+        .refresh(&refresh_token(app, binding))
+        .await
+        .expect("QQ took the token of the refresher that died");
+    let mut active: qq_bindings::ActiveModel = binding.clone().into();
+    active.refresh_sent_version = Set(Some(binding.token_version));
+    active.refresh_lease_until = Set(Some(lease));
+    active.update(&app.db).await.expect("leave the intent");
+}
+
+async fn a_refresh_token_sent_by_a_refresher_that_died_is_never_sent_again(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim_and(backend, refreshing_app_env).await else {
+        return;
+    };
+    let binding = bound(&app, "died_user", "13800000005", "died_qq").await;
+    // Its lease still runs for a few seconds: the refresh job that comes first must wait for it,
+    // not take the binding, and not spend an attempt waiting.
+    refresher_died_mid_call(
+        &app,
+        &binding,
+        chrono::Utc::now() + chrono::Duration::seconds(4),
+    )
+    .await;
+    let binding = reload(&app, binding.id).await;
+    set_expiry(&app, &binding, 1).await;
+    let failed = eventually_some(
+        Duration::from_secs(20),
+        "the binding is marked refresh_failed once the lease lapsed",
+        || async {
+            let b = reload(&app, binding.id).await;
+            (b.refresh_status == "refresh_failed").then_some(b)
+        },
+    )
+    .await;
+    let error = failed.refresh_error.clone().unwrap_or_default();
+    assert!(
+        error.starts_with(qq_tokens::INTERRUPTED),
+        "a reason of its own: {error}"
+    );
+    assert_eq!(
+        sim_refresh_reuses(&app).await,
+        0,
+        "the token was not sent twice"
+    );
+    assert_eq!(failed.refresh_sent_version, None);
+    assert_eq!(failed.refresh_lease_until, None);
+    assert_eq!(failed.access_token_enc, binding.access_token_enc);
+    // In the binding's token history, as the admin drawer shows it.
+    let events = passport::entities::qq_token_events::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("events");
+    let last = events
+        .iter()
+        .filter(|e| e.binding_id == binding.id)
+        .max_by_key(|e| e.id)
+        .expect("an event");
+    assert_eq!(last.kind, "refresh_failed");
+    assert_eq!(last.detail.as_deref(), Some(error.as_str()));
+    // The job waited for the lease (postponed once, not failed) and ended in one attempt.
+    let metrics = app.get("/metrics").await.text().await.expect("metrics");
+    assert!(
+        metrics.contains("passport_qq_refreshes_total{outcome=\"postponed\"}"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("passport_qq_refreshes_total{outcome=\"refresh_interrupted\"} 1\n"),
+        "{metrics}"
+    );
+    let job = passport::entities::jobs::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("jobs")
+        .into_iter()
+        .find(|j| j.kind == "qq_token_refresh")
+        .expect("the refresh job");
+    assert_eq!((job.state.as_str(), job.attempt), ("completed", 1));
+}
+
+async fn an_intent_older_than_the_stored_tokens_does_not_block_a_refresh(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
+    let binding = bound(&app, "stale_user", "13800000006", "stale_qq").await;
+    // A refresher died on the previous token pair; a login has stored a new pair since.
+    let mut active: qq_bindings::ActiveModel = binding.clone().into();
+    active.refresh_sent_version = Set(Some(binding.token_version - 1));
+    active.refresh_lease_until = Set(Some(chrono::Utc::now() + chrono::Duration::seconds(30)));
+    active.update(&app.db).await.expect("stale intent");
+    let client = QqClient::new(&app.settings.qq).expect("client");
+    let cipher = TokenCipher::new(&app.settings.token_key);
+    assert_eq!(
+        qq_tokens::refresh_binding(&app.db, &client, &cipher, binding.id, chrono::Utc::now())
+            .await
+            .expect("refresh"),
+        RefreshOutcome::Refreshed
+    );
+    let after = reload(&app, binding.id).await;
+    assert_eq!(after.token_version, binding.token_version + 1);
+    assert_eq!(after.refresh_sent_version, None);
+    // While a refresher holds the current pair, another one keeps its hands off.
+    refresher_died_mid_call(
+        &app,
+        &after,
+        chrono::Utc::now() + chrono::Duration::seconds(30),
+    )
+    .await;
+    let held =
+        qq_tokens::refresh_binding(&app.db, &client, &cipher, binding.id, chrono::Utc::now())
+            .await
+            .expect("refresh");
+    assert!(matches!(held, RefreshOutcome::Held { .. }), "{held:?}");
+    assert_eq!(sim_refresh_reuses(&app).await, 0);
+}
+
 on_both_backends!(
+    a_refresh_token_sent_by_a_refresher_that_died_is_never_sent_again,
+    an_intent_older_than_the_stored_tokens_does_not_block_a_refresh,
     due_bindings_are_refreshed_and_the_old_refresh_token_dies,
     a_dead_refresh_token_ends_refresh_failed,
     two_refreshes_racing_leave_one_consistent_pair,

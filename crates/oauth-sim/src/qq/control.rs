@@ -2,7 +2,7 @@
 //!
 //! | method and path | body | answer |
 //! |---|---|---|
-//! | `GET /_sim` | | apps (no secrets), users, clock |
+//! | `GET /_sim` | | apps (no secrets), users, clock, `stats.refresh_reuses` (used refresh tokens presented again) |
 //! | `POST /_sim/codes` | `{client_id, redirect_uri, sim_user, count?}` | `{codes:[…]}` |
 //! | `/_sim/faults`, `/_sim/clock` | see [`crate::control`] | |
 //! | `POST /_sim/revoke` | `{token}` (access or refresh) | 204, or 404 if unknown |
@@ -46,6 +46,7 @@ pub(super) fn overview(Data(sim): Data<&Simulator>) -> Json<serde_json::Value> {
         "users": users,
         "now": state.now(),
         "offset_secs": state.clock_offset(),
+        "stats": { "refresh_reuses": state.refresh_reuses() },
     }))
 }
 

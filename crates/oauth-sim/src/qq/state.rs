@@ -1,7 +1,7 @@
 //! The simulator's memory and QQ's rules: apps, users, codes, tokens, the clock and the faults.
 //! Pure (no HTTP): the handlers translate parameters in and bodies out.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -125,6 +125,9 @@ impl Target for FaultTarget {
 /// A fault rule on one of QQ's endpoints, as posted to `POST /_sim/faults`.
 pub type Fault = crate::fault::Fault<FaultTarget>;
 
+/// How many used refresh tokens the simulator remembers for `refresh_reuses`.
+const SPENT_REFRESH_MAX: usize = 1_000_000;
+
 /// Everything the simulator remembers. Guarded by one mutex in [`super::Simulator`].
 pub struct SimState {
     apps: BTreeMap<String, SimApp>,
@@ -133,6 +136,12 @@ pub struct SimState {
     codes: HashMap<String, CodeGrant>,
     access: HashMap<String, AccessGrant>,
     refresh: HashMap<String, RefreshGrant>,
+    /// Refresh tokens already used (rotated away), to count a second presentation of one.
+    spent_refresh: HashSet<String>,
+    /// How many times a used refresh token came back (`GET /_sim` `stats.refresh_reuses`): a
+    /// client that sends one token twice shows here even though QQ's answer is the same 100015
+    /// as for an unknown token.
+    refresh_reuses: u64,
     pub(crate) clock: Clock,
     pub(crate) faults: Faults<FaultTarget>,
 }
@@ -150,6 +159,8 @@ impl SimState {
             codes: HashMap::new(),
             access: HashMap::new(),
             refresh: HashMap::new(),
+            spent_refresh: HashSet::new(),
+            refresh_reuses: 0,
             clock: Clock::default(),
             faults: Faults::default(),
         }
@@ -338,6 +349,11 @@ impl SimState {
         Ok(self.grant(&client_id, &user, now))
     }
 
+    /// How many times a used refresh token was presented again.
+    pub fn refresh_reuses(&self) -> u64 {
+        self.refresh_reuses
+    }
+
     /// `grant_type=refresh_token`: a new pair; the old refresh token is dead, the old access
     /// token lives on until it expires (UNCONFIRMED on QQ).
     pub fn refresh(
@@ -352,10 +368,12 @@ impl SimState {
             .clone();
         let refresh_token = refresh_token.ok_or(fails::REFRESH_TOKEN)?;
         let now = self.now();
-        let old = self
-            .refresh
-            .get_mut(refresh_token)
-            .ok_or(fails::REFRESH_ILLEGAL)?;
+        let Some(old) = self.refresh.get_mut(refresh_token) else {
+            if self.spent_refresh.contains(refresh_token) {
+                self.refresh_reuses += 1;
+            }
+            return Err(fails::REFRESH_ILLEGAL);
+        };
         if old.revoked
             || old.client_id != client_id
             || now - old.chain_started >= REFRESH_CHAIN_SECS
@@ -363,8 +381,13 @@ impl SimState {
             return Err(fails::REFRESH_ILLEGAL);
         }
         let (user, chain_started) = (old.user.clone(), old.chain_started);
-        // A used refresh token is dead; forgetting it answers the same and bounds memory.
+        // A used refresh token is dead: its grant goes, only the token is kept to count reuses
+        // (forgotten in bulk past SPENT_REFRESH_MAX, which bounds memory in long load runs).
         self.refresh.remove(refresh_token);
+        if self.spent_refresh.len() >= SPENT_REFRESH_MAX {
+            self.spent_refresh.clear();
+        }
+        self.spent_refresh.insert(refresh_token.to_owned());
         Ok(self.grant(&client_id, &user, chain_started))
     }
 
@@ -581,6 +604,7 @@ mod tests {
             .expect("refresh");
         assert_ne!(r.refresh_token, g.refresh_token);
         assert_ne!(r.access_token, g.access_token);
+        assert_eq!(s.refresh_reuses(), 0);
         assert_eq!(
             s.refresh(
                 Some(DEV_QQ_APP_ID),
@@ -589,6 +613,12 @@ mod tests {
             ),
             Err(fails::REFRESH_ILLEGAL)
         );
+        assert_eq!(s.refresh_reuses(), 1, "the used token came back once");
+        assert_eq!(
+            s.refresh(Some(DEV_QQ_APP_ID), Some(DEV_QQ_APP_KEY), Some("unknown")),
+            Err(fails::REFRESH_ILLEGAL)
+        );
+        assert_eq!(s.refresh_reuses(), 1, "an unknown token is not a reuse");
         assert!(s.revoke(&r.refresh_token));
         assert_eq!(
             s.refresh(
