@@ -480,6 +480,9 @@ def drill_kill9(pop, args):
         owners = wait_until("the victim to hold leased jobs", victim_holds, 20)
     except RuntimeError:
         owners = psql("SELECT lease_owner, kind, count(*) FROM jobs WHERE state = 'running' GROUP BY 1, 2")
+    # Claimed is not yet sent: give the victim's workers a second to take the refresh leases and
+    # be inside QQ's 2.5 s answer, so the kill lands on refreshes in flight.
+    time.sleep(1.0)
     victim_refreshing = int(psql(
         "SELECT count(*) FROM jobs WHERE state = 'running' AND kind = 'qq_token_refresh' "
         f"AND lease_owner LIKE '%:{victim_pid}:%'")[0][0])
@@ -535,7 +538,7 @@ def drill_kill9(pop, args):
     })
     out["checks"] = {
         "the victim held leased jobs when killed": (out["victim_held_jobs"] > 0, CORRECT),
-        "every refresh job finished (120 s)": (settled_ok, CORRECT),
+        "every refresh job finished (150 s)": (settled_ok, CORRECT),
         "no refresh job discarded": (refresh_jobs.get("discarded", 0) == 0, CORRECT),
         "no refresh token sent twice (QQ simulator's refresh_reuses)": (reuses == 0, CORRECT),
         "bindings failed only as refresh_interrupted, at most one per victim refresh job": (
