@@ -62,6 +62,29 @@ pub enum Command {
         #[command(subcommand)]
         action: KeysAction,
     },
+    /// QQ Connect tasks.
+    Qq {
+        #[command(subcommand)]
+        action: QqAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QqAction {
+    /// Store the unionid of every QQ binding that has none, asking QQ with its stored access
+    /// token (once the app has QQ's unionid permission). Rate-limited, resumable (run it again,
+    /// or pass the last id it printed), safe while instances serve.
+    BackfillUnionid {
+        /// QQ calls per second at most.
+        #[arg(long, default_value_t = crate::accounts::unionid_backfill::DEFAULT_RATE)]
+        rate: u32,
+        /// Start after this binding id.
+        #[arg(long, default_value_t = 0)]
+        after_id: i64,
+        /// Stop after this many bindings.
+        #[arg(long)]
+        limit: Option<u64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -286,8 +309,70 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .context("cannot open the database")?;
             return rotate_token_keys(&db, &settings, batch_size).await;
         }
+        Command::Qq {
+            action:
+                QqAction::BackfillUnionid {
+                    rate,
+                    after_id,
+                    limit,
+                },
+        } => {
+            let settings = Settings::load(config, None)?;
+            let db = crate::db::connect(&settings.database_url)
+                .await
+                .context("cannot open the database")?;
+            let options = crate::accounts::unionid_backfill::BackfillOptions {
+                rate,
+                after_id,
+                limit,
+            };
+            return backfill_unionids(&db, &settings, &options).await;
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn backfill_unionids(
+    db: &sea_orm::DatabaseConnection,
+    settings: &Settings,
+    options: &crate::accounts::unionid_backfill::BackfillOptions,
+) -> anyhow::Result<ExitCode> {
+    use crate::accounts::unionid_backfill::{self, BackfillReport};
+    let cipher =
+        crate::crypto::TokenCipher::with_old_keys(&settings.token_key, &settings.token_keys_old);
+    let qq =
+        crate::qq::client::QqClient::new(&settings.qq).context("cannot build the QQ client")?;
+    let line = |r: &BackfillReport| {
+        format!(
+            "{} looked at (up to binding id {}): {} unionids stored, {} expired tokens and {} \
+             refused by QQ skipped (filled at their next QQ login), {} held by another binding, \
+             {} answered for another openid, {} failed (run again)",
+            r.scanned,
+            r.last_id,
+            r.filled,
+            r.expired,
+            r.refused,
+            r.conflicts,
+            r.mismatched,
+            r.failed
+        )
+    };
+    let report = unionid_backfill::backfill_unionids(
+        db,
+        &qq,
+        &cipher,
+        options,
+        crate::jobs::now,
+        |so_far| eprintln!("  … {}", line(so_far)),
+    )
+    .await
+    .context("the back-fill stopped (run it again to continue)")?;
+    println!("{}", line(&report));
+    Ok(if report.failed > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 async fn rotate_token_keys(

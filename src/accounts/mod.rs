@@ -24,6 +24,7 @@ pub mod sms_requests;
 pub mod staff;
 pub mod throttle;
 pub mod token_events;
+pub mod unionid_backfill;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};

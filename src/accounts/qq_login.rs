@@ -151,18 +151,28 @@ pub struct Exchanged {
     pub known: Option<KnownBinding>,
 }
 
-/// The binding of `openid` and its user, in one statement (a join), outside any transaction
-/// (the login's write re-checks the row by id and openid).
+/// The binding of `openid` (else of `unionid`: the same QQ user through another app of the
+/// same developer, see `unionid_backfill`) and its user, in one statement (a join), outside any
+/// transaction (the login's write re-checks the row by id and openid).
 pub async fn find_bound<C: ConnectionTrait>(
     db: &C,
     openid: &str,
+    unionid: Option<&str>,
 ) -> Result<Option<KnownBinding>, DbErr> {
+    let mut who = sea_orm::Condition::any().add(qq_bindings::Column::Openid.eq(openid));
+    if let Some(unionid) = unionid.filter(|u| !u.is_empty()) {
+        who = who.add(qq_bindings::Column::Unionid.eq(unionid));
+    }
     let found = qq_bindings::Entity::find()
-        .filter(qq_bindings::Column::Openid.eq(openid))
+        .filter(who)
         .find_also_related(users::Entity)
-        .one(db)
+        .all(db)
         .await?;
-    Ok(found.and_then(|(binding, user)| {
+    // Two rows only when one person bound two accounts through two apps: the openid's wins.
+    let best = found
+        .into_iter()
+        .max_by_key(|(binding, _)| binding.openid == openid);
+    Ok(best.and_then(|(binding, user)| {
         Some(KnownBinding {
             binding,
             user: user?,
@@ -238,15 +248,9 @@ pub async fn login_or_pend(
     }
     let txn = db.begin().await?;
     // The binding and its user in one statement (a join): one round trip fewer per login.
-    let found = qq_bindings::Entity::find()
-        .filter(qq_bindings::Column::Openid.eq(&identity.openid))
-        .find_also_related(users::Entity)
-        .one(&txn)
-        .await?;
-    if let Some((binding, user)) = found {
-        let user = user.ok_or_else(|| Fault::Internal("binding without user".into()))?;
-        super::locking::ensure_unlocked(&user)?;
-        let known = KnownBinding { binding, user };
+    let found = find_bound(&txn, &identity.openid, identity.unionid.as_deref()).await?;
+    if let Some(known) = found {
+        super::locking::ensure_unlocked(&known.user)?;
         if !update_known(&txn, &known, identity, &sealed, now).await? {
             return Err(Fault::Internal("the binding vanished mid-login".into()).into());
         }
@@ -309,9 +313,14 @@ async fn update_known<C: ConnectionTrait>(
     if known.binding.unionid.is_none() && identity.unionid.is_some() {
         update = update.col_expr(C::Unionid, Expr::value(identity.unionid.clone()));
     }
+    // Found by unionid through another app of the developer: the binding follows the app this
+    // instance logs in with (its tokens are sealed to, and only refresh under, that openid).
+    if known.binding.openid != identity.openid {
+        update = update.col_expr(C::Openid, Expr::value(identity.openid.clone()));
+    }
     let updated = update
         .filter(C::Id.eq(known.binding.id))
-        .filter(C::Openid.eq(&identity.openid))
+        .filter(C::Openid.eq(&known.binding.openid))
         .exec(txn)
         .await?;
     if updated.rows_affected != 1 {

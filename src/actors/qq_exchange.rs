@@ -113,14 +113,15 @@ async fn exchange_with_qq(args: &WorkerArgs, code: &str) -> Result<Exchanged, Qq
         });
     }
     // A failed lookup only costs the profile call: the login's write decides for itself.
-    let known = qq_login::find_bound(&args.db, &me.openid)
+    let known = qq_login::find_bound(&args.db, &me.openid, me.unionid.as_deref())
         .await
         .inspect_err(|e| tracing::warn!(error = %e, "bound-user lookup failed; asking QQ"))
         .ok()
         .flatten();
+    // A binding found by unionid came through another app: its avatar URLs name that app.
     let fresh = known
         .as_ref()
-        .is_some_and(|k| k.profile_fresh(chrono::Utc::now()));
+        .is_some_and(|k| k.binding.openid == me.openid && k.profile_fresh(chrono::Utc::now()));
     let (nickname, avatar) = if fresh {
         (String::new(), String::new())
     } else {

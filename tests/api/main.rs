@@ -37,4 +37,5 @@ mod shutdown;
 mod smtp_outage;
 mod tencent_sms;
 mod throttles;
+mod unionid_backfill;
 mod web;

@@ -84,7 +84,12 @@ pub struct TestDb {
 
 enum DbGuard {
     Sqlite(tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// Another app's database (`TestApp::spawn_beside`): that app removes it.
+    Shared(tempfile::TempDir),
 }
 
 impl TestDb {
@@ -134,7 +139,7 @@ impl TestDb {
     pub fn sqlite_file(&self) -> Option<PathBuf> {
         match &self.guard {
             DbGuard::Sqlite(dir) => Some(dir.path().join("passport.db")),
-            DbGuard::Postgres { .. } => None,
+            DbGuard::Postgres { .. } | DbGuard::Shared(_) => None,
         }
     }
 
@@ -142,7 +147,7 @@ impl TestDb {
     pub fn postgres_name(&self) -> Option<&str> {
         match &self.guard {
             DbGuard::Postgres { name, .. } => Some(name),
-            DbGuard::Sqlite(_) => None,
+            DbGuard::Sqlite(_) | DbGuard::Shared(_) => None,
         }
     }
 
@@ -243,8 +248,28 @@ impl TestApp {
         customise: impl FnOnce(&mut BTreeMap<String, String>),
     ) -> Option<TestApp> {
         let test_db = TestDb::fresh(backend).await?;
+        Some(Self::spawn_on(test_db, customise).await)
+    }
+
+    /// A second instance on this app's database (with its own settings: another QQ app, say),
+    /// as several `passport serve` share one database in production.
+    pub async fn spawn_beside(
+        &self,
+        customise: impl FnOnce(&mut BTreeMap<String, String>),
+    ) -> TestApp {
+        let test_db = TestDb {
+            url: self.test_db.url.clone(),
+            guard: DbGuard::Shared(tempfile::tempdir().expect("temp dir")),
+        };
+        Self::spawn_on(test_db, customise).await
+    }
+
+    async fn spawn_on(
+        test_db: TestDb,
+        customise: impl FnOnce(&mut BTreeMap<String, String>),
+    ) -> TestApp {
         let outbox = match &test_db.guard {
-            DbGuard::Sqlite(dir) => dir.path().join("outbox"),
+            DbGuard::Sqlite(dir) | DbGuard::Shared(dir) => dir.path().join("outbox"),
             DbGuard::Postgres { name, .. } => std::env::temp_dir().join(format!("{name}-outbox")),
         };
         let mut env: BTreeMap<String, String> = [
@@ -279,7 +304,7 @@ impl TestApp {
             let _ = stopped.await;
         }));
         let db = test_db.connect().await;
-        Some(TestApp {
+        TestApp {
             addr,
             base_url: format!("http://{addr}"),
             client: reqwest::Client::builder()
@@ -294,7 +319,7 @@ impl TestApp {
             sim_url: None,
             server,
             stop: Some(stop),
-        })
+        }
     }
 
     /// The app wired to its own in-process QQ Connect simulator.
