@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod mail;
 pub mod metrics;
 pub mod net;
+pub mod oauth;
 pub mod qq;
 pub mod retention;
 pub mod server;
