@@ -14,7 +14,7 @@ use crate::accounts::signup;
 use crate::accounts::sms_codes::SmsError;
 use crate::accounts::{AccountError, profile, sms_login};
 use crate::api::ApiTags;
-use crate::api::error::ApiError;
+use crate::api::contract::{Gate, OpError, operation_errors};
 use crate::api::password_and_email::NoContent;
 use crate::api::security::{BearerAuth, session_issued_at};
 use crate::api::users::{LoginResponse, UserView, issue_token};
@@ -146,6 +146,52 @@ pub struct UsernameChange {
     pub username: String,
 }
 
+operation_errors! {
+    /// `signup`: the form, the `signup` code, taken names.
+    pub SignupError(Gate::Open, input) {
+        400 => [
+            invalid_mobile, invalid_nickname, invalid_password,
+            sms_code_invalid, sms_code_expired, sms_code_too_many_attempts,
+        ],
+        409 => [nickname_taken, mobile_taken, username_taken],
+    }
+
+    /// `loginSms`: the mobile, the `login` code, the throttle, a locked account.
+    pub LoginSmsError(Gate::Open, input) {
+        400 => [invalid_mobile, sms_code_invalid, sms_code_expired, sms_code_too_many_attempts],
+        403 => [account_locked],
+        429 => [too_many_attempts],
+    }
+
+    /// `checkAvailability`: what is wrong with a value is the answer, not an error.
+    pub CheckAvailabilityError(Gate::Open, input) {
+        429 => [too_many_attempts],
+    }
+
+    /// `changePassword`: the new password and the proof of the current owner.
+    pub ChangePasswordError(Gate::Bearer, input) {
+        400 => [
+            invalid_password, current_password_required, wrong_password,
+            recent_qq_login_required,
+        ],
+        429 => [too_many_attempts],
+    }
+
+    /// `changeUsername`
+    pub ChangeUsernameError(Gate::Bearer, input) {
+        400 => [invalid_username],
+        409 => [username_taken, username_already_changed],
+    }
+
+    /// `resetPasswordBySms`: the mobile, the `reset_password` code, the new password.
+    pub ResetPasswordBySmsError(Gate::Open, input) {
+        400 => [
+            invalid_mobile, invalid_password,
+            sms_code_invalid, sms_code_expired, sms_code_too_many_attempts,
+        ],
+    }
+}
+
 /// The code as typed: 6 digits (anything else cannot be one; checked without a lookup).
 fn parse_code(code: &str) -> Result<&str, SmsError> {
     let code = code.trim();
@@ -171,7 +217,7 @@ impl AccountsApi {
         &self,
         state: Data<&AppState>,
         body: Json<SignupRequest>,
-    ) -> Result<SignupResponse, ApiError> {
+    ) -> Result<SignupResponse, OpError<SignupError>> {
         let form = signup::SignupForm {
             mobile: Mobile::parse(&body.mobile)?,
             nickname: Nickname::parse(&body.nickname)?,
@@ -198,7 +244,7 @@ impl AccountsApi {
         state: Data<&AppState>,
         client: ClientAddr,
         body: Json<SmsLoginRequest>,
-    ) -> Result<Json<LoginResponse>, ApiError> {
+    ) -> Result<Json<LoginResponse>, OpError<LoginSmsError>> {
         let mobile = Mobile::parse(&body.mobile)?;
         let code = parse_code(&body.sms_code)?;
         let user = sms_login::login(
@@ -236,7 +282,7 @@ impl AccountsApi {
         client: ClientAddr,
         nickname: Query<Option<String>>,
         mobile: Query<Option<String>>,
-    ) -> Result<Json<AvailabilityAnswer>, ApiError> {
+    ) -> Result<Json<AvailabilityAnswer>, OpError<CheckAvailabilityError>> {
         let answer = signup::availability(
             &state.db,
             &client,
@@ -272,7 +318,7 @@ impl AccountsApi {
         client: ClientAddr,
         auth: BearerAuth,
         body: Json<PasswordChange>,
-    ) -> Result<Json<PasswordChanged>, ApiError> {
+    ) -> Result<Json<PasswordChanged>, OpError<ChangePasswordError>> {
         let new_password = Password::parse(&body.new_password)?;
         let proof = Proof {
             current_password: body.current_password.as_deref(),
@@ -311,7 +357,7 @@ impl AccountsApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         body: Json<UsernameChange>,
-    ) -> Result<Json<UserView>, ApiError> {
+    ) -> Result<Json<UserView>, OpError<ChangeUsernameError>> {
         let username = Username::parse(&body.username)?;
         let user = profile::change_username(&state.db, &auth.0, &username, Utc::now()).await?;
         Ok(Json(UserView::from(&user)))
@@ -336,7 +382,7 @@ impl AccountsApi {
         state: Data<&AppState>,
         client: ClientAddr,
         body: Json<SmsResetRequest>,
-    ) -> Result<NoContent, ApiError> {
+    ) -> Result<NoContent, OpError<ResetPasswordBySmsError>> {
         let mobile = Mobile::parse(&body.mobile)?;
         let code = parse_code(&body.sms_code)?;
         let new_password = Password::parse(&body.new_password)?;

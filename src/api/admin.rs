@@ -13,6 +13,7 @@ use crate::admin::bindings::{
 };
 use crate::admin::{self as domain, Reason, stats};
 use crate::api::ApiTags;
+use crate::api::contract::{Gate, OpError, operation_errors};
 use crate::api::error::ApiError;
 use crate::api::security::StaffAuth;
 use crate::api::users::UserView;
@@ -518,6 +519,45 @@ pub struct DailyStats {
     pub time_zone: String,
 }
 
+operation_errors! {
+    /// `adminListBindings`
+    pub AdminListBindingsError(Gate::Staff, input) {
+        400 => [invalid_page, invalid_per_page, invalid_cursor, query_too_long],
+    }
+
+    /// `adminGetBinding`
+    pub AdminGetBindingError(Gate::Staff, input) {
+        404 => [binding_not_found],
+    }
+
+    /// `adminRefreshBinding`
+    pub AdminRefreshBindingError(Gate::Staff, input) {
+        404 => [binding_not_found],
+    }
+
+    /// `adminUnbindBinding`
+    pub AdminUnbindBindingError(Gate::Staff, input) {
+        400 => [reason_required, reason_too_long],
+        404 => [binding_not_found],
+    }
+
+    /// `adminListJobs`
+    pub AdminListJobsError(Gate::Staff, input) {
+        400 => [invalid_page, invalid_per_page],
+    }
+
+    /// `adminRetryJob`
+    pub AdminRetryJobError(Gate::Staff, input) {
+        404 => [job_not_found],
+        409 => [job_not_retryable, job_conflict],
+    }
+
+    /// `adminDailyStats`
+    pub AdminDailyStatsError(Gate::Staff, input) {
+        400 => [invalid_days],
+    }
+}
+
 /// The deepest numbered page served. Deeper offsets only scan for nothing (and an unbounded page
 /// times `per_page` overflowed the offset); the bindings list has a cursor for going further.
 pub const MAX_PAGE: u64 = 1_000_000;
@@ -574,7 +614,7 @@ impl AdminApi {
         per_page: Query<Option<u64>>,
         /// `next_cursor` of the previous page, for the same `q`, `status` and `sort`.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<BindingPage>, ApiError> {
+    ) -> Result<Json<BindingPage>, OpError<AdminListBindingsError>> {
         let sort: Sort = sort.0.map(Sort::from).unwrap_or_default();
         let per_page = per_page_of(
             per_page.0,
@@ -621,7 +661,7 @@ impl AdminApi {
         state: Data<&AppState>,
         _staff: StaffAuth,
         id: Path<i64>,
-    ) -> Result<Json<BindingDetail>, ApiError> {
+    ) -> Result<Json<BindingDetail>, OpError<AdminGetBindingError>> {
         let now = Utc::now();
         let detail = bindings::detail(&state.db, id.0).await?;
         Ok(Json(BindingDetail {
@@ -653,7 +693,7 @@ impl AdminApi {
         state: Data<&AppState>,
         auth: StaffAuth,
         id: Path<i64>,
-    ) -> Result<RefreshResponse, ApiError> {
+    ) -> Result<RefreshResponse, OpError<AdminRefreshBindingError>> {
         let admin = auth.0;
         let queued = bindings::refresh_now(&state.db, admin.id, id.0, Utc::now()).await?;
         Ok(RefreshResponse::Queued(Json(RefreshQueuedView {
@@ -678,7 +718,7 @@ impl AdminApi {
         id: Path<i64>,
         /// Why (required, 1–500 characters); kept in the audit log.
         reason: Query<Option<String>>,
-    ) -> Result<UnbindResponse, ApiError> {
+    ) -> Result<UnbindResponse, OpError<AdminUnbindBindingError>> {
         let admin = auth.0;
         let reason = Reason::parse(reason.0.as_deref())?;
         bindings::unbind(
@@ -709,7 +749,7 @@ impl AdminApi {
         page: Query<Option<u64>>,
         /// Rows per page, 1–200, default 50.
         per_page: Query<Option<u64>>,
-    ) -> Result<Json<JobPage>, ApiError> {
+    ) -> Result<Json<JobPage>, OpError<AdminListJobsError>> {
         let page = page_number(page.0)?;
         let per_page = per_page_of(
             per_page.0,
@@ -760,7 +800,7 @@ impl AdminApi {
         state: Data<&AppState>,
         auth: StaffAuth,
         id: Path<i64>,
-    ) -> Result<Json<JobView>, ApiError> {
+    ) -> Result<Json<JobView>, OpError<AdminRetryJobError>> {
         let admin = auth.0;
         let job = domain::jobs::retry(&state.db, admin.id, id.0, Utc::now()).await?;
         let subject = domain::job_subjects::subjects(
@@ -792,15 +832,12 @@ impl AdminApi {
         _staff: StaffAuth,
         /// How many days, 1–90, default 30.
         days: Query<Option<u32>>,
-    ) -> Result<Json<DailyStats>, ApiError> {
+    ) -> Result<Json<DailyStats>, OpError<AdminDailyStatsError>> {
         let days = match days.0 {
             None => stats::DEFAULT_DAYS,
             Some(n) if (1..=stats::MAX_DAYS).contains(&n) => n,
             Some(_) => {
-                return Err(ApiError::bad_request(
-                    "invalid_days",
-                    "天数须在 1 到 90 之间",
-                ));
+                return Err(ApiError::bad_request("invalid_days", "天数须在 1 到 90 之间").into());
             }
         };
         let days = stats::daily(&state.db, days, Utc::now()).await?;

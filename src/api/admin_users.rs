@@ -13,6 +13,7 @@ use crate::admin::bindings::{DRAWER_LIMIT, SearchTerm};
 use crate::admin::{Reason, users as admin_users};
 use crate::api::ApiTags;
 use crate::api::admin::{AuditEntryView, page_number, per_page_of};
+use crate::api::contract::{Gate, OpError, operation_errors};
 use crate::api::error::ApiError;
 use crate::api::security::StaffAuth;
 use crate::audit;
@@ -132,6 +133,31 @@ pub enum ForcedResetResponse {
     Accepted,
 }
 
+operation_errors! {
+    /// `adminListUsers`
+    pub AdminListUsersError(Gate::Staff, input) {
+        400 => [query_too_long, invalid_page, invalid_per_page],
+    }
+
+    /// `adminGetUser`
+    pub AdminGetUserError(Gate::Staff, input) {
+        404 => [user_not_found],
+    }
+
+    /// `adminLockUser`, `adminUnlockUser`
+    pub AdminLockUserError(Gate::Staff, input) {
+        400 => [reason_required, reason_too_long],
+        404 => [user_not_found],
+    }
+
+    /// `adminForcePasswordReset`
+    pub AdminForcePasswordResetError(Gate::Staff, input) {
+        400 => [reason_required, reason_too_long],
+        404 => [user_not_found],
+        409 => [no_verified_email],
+    }
+}
+
 async fn detail_of(state: &AppState, id: i64) -> Result<AdminUserDetail, ApiError> {
     let (user, binding) = admin_users::detail(&state.db, id).await?;
     let entries = audit::for_target(&state.db, "user", &id.to_string(), DRAWER_LIMIT)
@@ -165,7 +191,7 @@ impl AdminUsersApi {
         q: Query<Option<String>>,
         page: Query<Option<u64>>,
         per_page: Query<Option<u64>>,
-    ) -> Result<Json<AdminUserPage>, ApiError> {
+    ) -> Result<Json<AdminUserPage>, OpError<AdminListUsersError>> {
         let search = SearchTerm::parse(q.0.as_deref())?;
         let page = page_number(page.0)?;
         let per_page = per_page_of(per_page.0, 20, 100)?;
@@ -187,7 +213,7 @@ impl AdminUsersApi {
         state: Data<&AppState>,
         _staff: StaffAuth,
         id: Path<i64>,
-    ) -> Result<Json<AdminUserDetail>, ApiError> {
+    ) -> Result<Json<AdminUserDetail>, OpError<AdminGetUserError>> {
         Ok(Json(detail_of(&state, id.0).await?))
     }
 
@@ -208,7 +234,7 @@ impl AdminUsersApi {
         auth: StaffAuth,
         id: Path<i64>,
         body: Json<AdminReason>,
-    ) -> Result<Json<AdminUserDetail>, ApiError> {
+    ) -> Result<Json<AdminUserDetail>, OpError<AdminLockUserError>> {
         let reason = Reason::parse(Some(&body.reason))?;
         locking::set_locked(
             &state.db,
@@ -239,7 +265,7 @@ impl AdminUsersApi {
         auth: StaffAuth,
         id: Path<i64>,
         body: Json<AdminReason>,
-    ) -> Result<Json<AdminUserDetail>, ApiError> {
+    ) -> Result<Json<AdminUserDetail>, OpError<AdminLockUserError>> {
         let reason = Reason::parse(Some(&body.reason))?;
         locking::set_locked(
             &state.db,
@@ -271,7 +297,7 @@ impl AdminUsersApi {
         auth: StaffAuth,
         id: Path<i64>,
         body: Json<AdminReason>,
-    ) -> Result<ForcedResetResponse, ApiError> {
+    ) -> Result<ForcedResetResponse, OpError<AdminForcePasswordResetError>> {
         let reason = Reason::parse(Some(&body.reason))?;
         admin_users::force_password_reset(
             &state.db,

@@ -99,6 +99,24 @@ pub enum ApiError {
     Unavailable(Json<ErrorBody>, #[oai(header = "Retry-After")] u64),
 }
 
+impl ApiError {
+    /// The answer's status and machine code (what an operation's contract lists).
+    pub fn status_and_code(&self) -> (u16, &str) {
+        let (status, body) = match self {
+            Self::BadRequest(b) => (400, b),
+            Self::Unauthorized(b) => (401, b),
+            Self::Forbidden(b) => (403, b),
+            Self::NotFound(b) => (404, b),
+            Self::Conflict(b) => (409, b),
+            Self::TooManyRequests(b, _) => (429, b),
+            Self::Internal(b) => (500, b),
+            Self::BadGateway(b) => (502, b),
+            Self::Unavailable(b, _) => (503, b),
+        };
+        (status, body.code.as_str())
+    }
+}
+
 /// What a `database_unavailable` answer asks the client to wait.
 const DATABASE_RETRY_AFTER_SECS: u64 = 2;
 

@@ -8,6 +8,7 @@ pub mod admin_audit;
 pub mod admin_users;
 pub mod captcha;
 pub mod client_addr;
+pub mod contract;
 pub mod dev;
 pub mod error;
 pub mod front_door;

@@ -19,6 +19,7 @@ use crate::actors::qq_exchange::ExchangeError;
 use crate::actors::supervisor::AskError;
 use crate::api::ApiTags;
 use crate::api::captcha::{self, CaptchaTicket};
+use crate::api::contract::{Gate, OpError, operation_errors};
 use crate::api::error::ApiError;
 use crate::api::users::{UserView, issue_token};
 use crate::captcha::Protected;
@@ -121,6 +122,44 @@ pub enum RegisterResponse {
     /// Account created and bound; logged in.
     #[oai(status = 201)]
     Created(Json<QqLoginResult>),
+}
+
+operation_errors! {
+    /// `getQqAuthorizeUrl`
+    pub AuthorizeUrlError(Gate::Open, input) {
+        400 => [invalid_next],
+    }
+
+    /// `qqCallback`: the state, QQ's answer, a locked account, the exchange workers' load.
+    pub QqCallbackError(Gate::Open, input) {
+        400 => [invalid_code, state_invalid, state_expired, state_not_this_browser, state_used],
+        401 => [qq_login_expired],
+        403 => [account_locked],
+        502 => [qq_unavailable],
+        503 => [overloaded],
+    }
+
+    /// `qqBind`: the ticket, the captcha, the existing account's password and the binding.
+    pub QqBindError(Gate::Open, input) {
+        400 => [invalid_credentials, captcha_required, captcha_failed],
+        401 => [bind_ticket_invalid, bind_ticket_expired, bind_ticket_used],
+        403 => [account_locked],
+        409 => [qq_already_bound, account_already_bound],
+        429 => [too_many_attempts],
+        502 => [captcha_unavailable],
+        503 => [overloaded],
+    }
+
+    /// `qqRegister`: the ticket, the form, the SMS code and the new account's names.
+    pub QqRegisterError(Gate::Open, input) {
+        400 => [
+            invalid_nickname, invalid_mobile, invalid_password,
+            sms_code_invalid, sms_code_expired, sms_code_too_many_attempts,
+        ],
+        401 => [bind_ticket_invalid, bind_ticket_expired, bind_ticket_used],
+        409 => [nickname_taken, mobile_taken, username_taken, qq_already_bound],
+        503 => [overloaded],
+    }
 }
 
 /// The ticket as it travels: who it names and where to go afterwards.
@@ -280,7 +319,7 @@ impl OauthQqApi {
         state: Data<&AppState>,
         req: &Request,
         next: Query<Option<String>>,
-    ) -> Result<AuthorizeUrlResponse, ApiError> {
+    ) -> Result<AuthorizeUrlResponse, OpError<AuthorizeUrlError>> {
         let next =
             SafeNext::parse_optional(next.0.as_deref()).map_err(|_| QqLoginError::UnsafeNext)?;
         let browser = match login_cookie(req) {
@@ -328,7 +367,7 @@ impl OauthQqApi {
         state: Data<&AppState>,
         req: &Request,
         body: Json<CallbackRequest>,
-    ) -> Result<Json<QqLoginResult>, ApiError> {
+    ) -> Result<Json<QqLoginResult>, OpError<QqCallbackError>> {
         if !valid_code(&body.code) {
             return Err(QqLoginError::InvalidCode.into());
         }
@@ -400,7 +439,7 @@ impl OauthQqApi {
         state: Data<&AppState>,
         client: ClientAddr,
         body: Json<BindRequest>,
-    ) -> Result<Json<QqLoginResult>, ApiError> {
+    ) -> Result<Json<QqLoginResult>, OpError<QqBindError>> {
         let payload = load_ticket(&state, &body.bind_ticket)?;
         let action = Protected::SignIn {
             account: &body.account,
@@ -442,7 +481,7 @@ impl OauthQqApi {
         state: Data<&AppState>,
         client: ClientAddr,
         body: Json<RegisterRequest>,
-    ) -> Result<RegisterResponse, ApiError> {
+    ) -> Result<RegisterResponse, OpError<QqRegisterError>> {
         let payload = load_ticket(&state, &body.bind_ticket)?;
         let nickname = Nickname::parse(&body.nickname)?;
         let mobile = Mobile::parse(&body.mobile)?;
