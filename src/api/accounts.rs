@@ -26,13 +26,17 @@ pub struct AccountsApi;
 
 #[derive(Debug, Object)]
 pub struct SignupRequest {
-    /// Mainland China mobile, 11 digits.
+    /// Mainland China mobile, 11 digits (`+86` and spaces allowed).
+    #[oai(validator(pattern = r"^[+0-9\s]+$", min_length = 11, max_length = 32))]
     pub mobile: String,
     /// The 6-digit code sent by `POST /sms/codes` with purpose `signup`.
+    #[oai(validator(pattern = r"^\s*[0-9]{6}\s*$"))]
     pub sms_code: String,
     /// 2–20 characters.
+    #[oai(validator(min_length = 2, max_length = 20))]
     pub nickname: String,
     /// 8–128 characters, at least two of letters, digits and symbols.
+    #[oai(validator(min_length = 8, max_length = 128))]
     pub password: String,
 }
 
@@ -45,19 +49,24 @@ pub enum SignupResponse {
 
 #[derive(Debug, Object)]
 pub struct SmsLoginRequest {
-    /// Mainland China mobile, 11 digits.
+    /// Mainland China mobile, 11 digits (`+86` and spaces allowed).
+    #[oai(validator(pattern = r"^[+0-9\s]+$", min_length = 11, max_length = 32))]
     pub mobile: String,
     /// The 6-digit code sent by `POST /sms/codes` with purpose `login`.
+    #[oai(validator(pattern = r"^\s*[0-9]{6}\s*$"))]
     pub sms_code: String,
 }
 
 #[derive(Debug, Object)]
 pub struct SmsResetRequest {
     /// The account's mobile.
+    #[oai(validator(pattern = r"^[+0-9\s]+$", min_length = 11, max_length = 32))]
     pub mobile: String,
     /// The 6-digit code sent by `POST /sms/codes` with purpose `reset_password`.
+    #[oai(validator(pattern = r"^\s*[0-9]{6}\s*$"))]
     pub sms_code: String,
     /// 8–128 characters, at least two of letters, digits and symbols.
+    #[oai(validator(min_length = 8, max_length = 128))]
     pub new_password: String,
 }
 
@@ -120,8 +129,11 @@ pub struct AvailabilityAnswer {
 #[derive(Debug, Object)]
 pub struct ProfileUpdate {
     /// 2–20 characters; unchanged when absent.
+    #[oai(validator(min_length = 2, max_length = 20))]
     pub nickname: Option<String>,
-    /// An `https://` image URL, or empty to remove it; unchanged when absent.
+    /// An `https://` image URL (at most 512 characters), or empty to remove it; unchanged when
+    /// absent.
+    #[oai(validator(max_length = 512))]
     pub avatar: Option<String>,
 }
 
@@ -131,6 +143,7 @@ pub struct PasswordChange {
     /// have signed in with QQ within the last 10 minutes to set its first password.
     pub current_password: Option<String>,
     /// 8–128 characters, at least two of letters, digits and symbols.
+    #[oai(validator(min_length = 8, max_length = 128))]
     pub new_password: String,
 }
 
@@ -143,6 +156,7 @@ pub struct PasswordChanged {
 #[derive(Debug, Object)]
 pub struct UsernameChange {
     /// 4–32 ASCII letters, digits, `_` and `-`, not all digits.
+    #[oai(validator(pattern = r"^\s*[A-Za-z0-9_-]*\s*$", min_length = 4, max_length = 32))]
     pub username: String,
 }
 

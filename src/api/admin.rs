@@ -562,14 +562,40 @@ operation_errors! {
 /// times `per_page` overflowed the offset); the bindings list has a cursor for going further.
 pub const MAX_PAGE: u64 = 1_000_000;
 
+pub(crate) fn invalid_page() -> ApiError {
+    ApiError::bad_request("invalid_page", &format!("页码须在 1 到 {MAX_PAGE} 之间"))
+}
+
+fn per_page_refused(max: u64) -> ApiError {
+    ApiError::bad_request(
+        "invalid_per_page",
+        &format!("每页条数须在 1 到 {max} 之间"),
+    )
+}
+
+/// `per_page` refused by its validator, whose text (`maximum(100, exclusive: false)`,
+/// `minimum(1, …)`) names the operation's bound.
+pub(crate) fn invalid_per_page(validator: &str) -> ApiError {
+    let max = validator
+        .strip_prefix("maximum(")
+        .and_then(|rest| rest.split([',', ')']).next())
+        .and_then(|n| n.trim().parse::<f64>().ok())
+        .map(|n| n as u64);
+    match max {
+        Some(max) => per_page_refused(max),
+        None => ApiError::bad_request("invalid_per_page", "每页条数至少为 1"),
+    }
+}
+
+pub(crate) fn invalid_days() -> ApiError {
+    ApiError::bad_request("invalid_days", "天数须在 1 到 90 之间")
+}
+
 pub(crate) fn page_number(page: Option<u64>) -> Result<u64, ApiError> {
     match page {
         None => Ok(1),
         Some(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::bad_request(
-            "invalid_page",
-            &format!("页码须在 1 到 {MAX_PAGE} 之间"),
-        )),
+        Some(_) => Err(invalid_page()),
     }
 }
 
@@ -577,10 +603,7 @@ pub(crate) fn per_page_of(per_page: Option<u64>, default: u64, max: u64) -> Resu
     match per_page {
         None => Ok(default),
         Some(n) if (1..=max).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::bad_request(
-            "invalid_per_page",
-            &format!("每页条数须在 1 到 {max} 之间"),
-        )),
+        Some(_) => Err(per_page_refused(max)),
     }
 }
 
@@ -603,15 +626,15 @@ impl AdminApi {
         state: Data<&AppState>,
         _staff: StaffAuth,
         /// Search: openid, unionid (exact), username, nickname or QQ nickname (prefix).
-        q: Query<Option<String>>,
+        #[oai(validator(max_length = 128))] q: Query<Option<String>>,
         /// Token status filter.
         status: Query<Option<BindingStatusView>>,
         /// Sort order, default `-bound_at`.
         sort: Query<Option<BindingSort>>,
         /// 1-based page number, 1–1000000 (ignored when `cursor` is given).
-        page: Query<Option<u64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u64>>,
         /// Rows per page, 1–100, default 20.
-        per_page: Query<Option<u64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u64>>,
         /// `next_cursor` of the previous page, for the same `q`, `status` and `sort`.
         cursor: Query<Option<String>>,
     ) -> Result<Json<BindingPage>, OpError<AdminListBindingsError>> {
@@ -717,7 +740,7 @@ impl AdminApi {
         auth: StaffAuth,
         id: Path<i64>,
         /// Why (required, 1–500 characters); kept in the audit log.
-        reason: Query<Option<String>>,
+        #[oai(validator(pattern = r"\S", max_length = 500))] reason: Query<Option<String>>,
     ) -> Result<UnbindResponse, OpError<AdminUnbindBindingError>> {
         let admin = auth.0;
         let reason = Reason::parse(reason.0.as_deref())?;
@@ -746,9 +769,9 @@ impl AdminApi {
         #[oai(name = "state")]
         job_state: Query<Option<JobStateView>>,
         /// 1-based page number, 1–1000000.
-        page: Query<Option<u64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u64>>,
         /// Rows per page, 1–200, default 50.
-        per_page: Query<Option<u64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))] per_page: Query<Option<u64>>,
     ) -> Result<Json<JobPage>, OpError<AdminListJobsError>> {
         let page = page_number(page.0)?;
         let per_page = per_page_of(
@@ -831,13 +854,13 @@ impl AdminApi {
         state: Data<&AppState>,
         _staff: StaffAuth,
         /// How many days, 1–90, default 30.
-        days: Query<Option<u32>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "90")))] days: Query<Option<u32>>,
     ) -> Result<Json<DailyStats>, OpError<AdminDailyStatsError>> {
         let days = match days.0 {
             None => stats::DEFAULT_DAYS,
             Some(n) if (1..=stats::MAX_DAYS).contains(&n) => n,
             Some(_) => {
-                return Err(ApiError::bad_request("invalid_days", "天数须在 1 到 90 之间").into());
+                return Err(invalid_days().into());
             }
         };
         let days = stats::daily(&state.db, days, Utc::now()).await?;

@@ -122,7 +122,8 @@ pub struct AdminUserDetail {
 
 #[derive(Debug, Object)]
 pub struct AdminReason {
-    /// Why (1–500 characters); kept in the audit log.
+    /// Why (1–500 characters, not blank); kept in the audit log.
+    #[oai(validator(pattern = r"\S", max_length = 500))]
     pub reason: String,
 }
 
@@ -188,9 +189,9 @@ impl AdminUsersApi {
         &self,
         state: Data<&AppState>,
         _staff: StaffAuth,
-        q: Query<Option<String>>,
-        page: Query<Option<u64>>,
-        per_page: Query<Option<u64>>,
+        #[oai(validator(max_length = 128))] q: Query<Option<String>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u64>>,
     ) -> Result<Json<AdminUserPage>, OpError<AdminListUsersError>> {
         let search = SearchTerm::parse(q.0.as_deref())?;
         let page = page_number(page.0)?;

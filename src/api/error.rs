@@ -461,6 +461,9 @@ pub async fn json_errors<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<
                 .into_response())
         }
         Err(e) => {
+            if let Some(answer) = refused_field(&e) {
+                return Ok(answer.into_response());
+            }
             let status = e.status();
             let (code, message) = match status {
                 StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => {
@@ -487,4 +490,52 @@ pub async fn json_errors<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<
             Ok(poem::web::Json(body).with_status(status).into_response())
         }
     }
+}
+
+/// A field or parameter a poem-openapi validator refused (`#[oai(validator(...))]`, so the limit
+/// is in the spec), answered with its domain code instead of `invalid_request`: the limits are
+/// the domain types' own, so a value the validator refuses is one the domain would refuse too,
+/// with this code. Refusals of fields without a domain code stay `invalid_request`.
+fn refused_field(e: &poem::Error) -> Option<ApiError> {
+    use poem_openapi::error::{ParseParamError, ParseRequestPayloadError};
+    if let Some(p) = e.downcast_ref::<ParseParamError>() {
+        let validator = p.reason.strip_prefix("verification failed. ")?;
+        return field_code(None, p.name, validator);
+    }
+    // `failed to parse "SignupRequest": field `mobile` verification failed. maxLength(32)`
+    let reason = &e.downcast_ref::<ParseRequestPayloadError>()?.reason;
+    let rest = reason.strip_prefix("failed to parse \"")?;
+    let (object, rest) = rest.split_once("\": field `")?;
+    let (field, rest) = rest.split_once("` verification failed. ")?;
+    field_code(Some(object), field, rest)
+}
+
+/// The domain answer for a refused `field` of `object` (a query parameter when `None`), given
+/// the validator's text (`maxLength(20)`, `pattern(...)`, `minimum(1)`…).
+fn field_code(object: Option<&str>, field: &str, validator: &str) -> Option<ApiError> {
+    use crate::domain::{Nickname, Password, Username};
+    let too_long = validator.starts_with("maxLength");
+    let length = too_long || validator.starts_with("minLength");
+    let answer: ApiError = match (object, field) {
+        (Some(_), "mobile") => DomainError::InvalidMobile.into(),
+        (Some(_), "sms_code") => SmsError::CodeInvalid.into(),
+        (Some(_), "nickname") => Nickname::BAD_LENGTH.into(),
+        (Some(_), "password" | "new_password") if validator.starts_with("minLength") => {
+            Password::TOO_SHORT.into()
+        }
+        (Some(_), "password" | "new_password") => Password::TOO_LONG.into(),
+        (Some(_), "username") if length => Username::BAD_LENGTH.into(),
+        (Some(_), "username") => Username::BAD_CHARS.into(),
+        (Some(_), "avatar") => DomainError::InvalidAvatar.into(),
+        (Some(_), "email") => DomainError::InvalidEmail.into(),
+        (Some("CallbackRequest"), "code") => QqLoginError::InvalidCode.into(),
+        (_, "reason") if too_long => AdminError::ReasonTooLong.into(),
+        (_, "reason") => AdminError::ReasonRequired.into(),
+        (None, "q") => AdminError::QueryTooLong.into(),
+        (None, "page") => crate::api::admin::invalid_page(),
+        (None, "per_page") => crate::api::admin::invalid_per_page(validator),
+        (None, "days") => crate::api::admin::invalid_days(),
+        _ => return None,
+    };
+    Some(answer)
 }

@@ -44,6 +44,7 @@ pub struct AuthorizeUrl {
 #[derive(Debug, Object)]
 pub struct CallbackRequest {
     /// `code` from QQ's redirect.
+    #[oai(validator(pattern = r"^[A-Za-z0-9._~-]{1,256}$"))]
     pub code: String,
     /// `state` from QQ's redirect.
     pub state: String,
@@ -99,12 +100,16 @@ pub struct BindRequest {
 pub struct RegisterRequest {
     pub bind_ticket: String,
     /// 2–20 characters.
+    #[oai(validator(min_length = 2, max_length = 20))]
     pub nickname: String,
-    /// Mainland China mobile, 11 digits.
+    /// Mainland China mobile, 11 digits (`+86` and spaces allowed).
+    #[oai(validator(pattern = r"^[+0-9\s]+$", min_length = 11, max_length = 32))]
     pub mobile: String,
     /// The 6-digit code sent by `POST /sms/codes`.
+    #[oai(validator(pattern = r"^\s*[0-9]{6}\s*$"))]
     pub sms_code: String,
     /// 8–128 characters, at least two of letters, digits and symbols.
+    #[oai(validator(min_length = 8, max_length = 128))]
     pub password: String,
 }
 

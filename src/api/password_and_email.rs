@@ -19,6 +19,8 @@ pub struct PasswordAndEmailApi;
 
 #[derive(Debug, Object)]
 pub struct ResetRequest {
+    /// At most 254 characters.
+    #[oai(validator(max_length = 254))]
     pub email: String,
 }
 
@@ -39,6 +41,8 @@ pub enum AcceptedResponse {
 pub struct ResetConfirm {
     /// The `token` of the reset link.
     pub token: String,
+    /// 8–128 characters, at least two of letters, digits and symbols.
+    #[oai(validator(min_length = 8, max_length = 128))]
     pub new_password: String,
 }
 
@@ -51,6 +55,8 @@ pub enum NoContent {
 
 #[derive(Debug, Object)]
 pub struct EmailChange {
+    /// At most 254 characters.
+    #[oai(validator(max_length = 254))]
     pub email: String,
     /// The account's current password. Accounts without one (made through QQ) leave it out and
     /// must have signed in with QQ within the last 10 minutes instead.

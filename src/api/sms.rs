@@ -53,7 +53,8 @@ impl From<SmsCodePurpose> for SmsPurpose {
 
 #[derive(Debug, Object)]
 pub struct SmsCodeRequest {
-    /// Mainland China mobile, 11 digits.
+    /// Mainland China mobile, 11 digits (`+86` and spaces allowed).
+    #[oai(validator(pattern = r"^[+0-9\s]+$", min_length = 11, max_length = 32))]
     pub mobile: String,
     /// What the code is for; `qq_register` when absent (the QQ registration form).
     #[oai(default)]
