@@ -567,10 +567,7 @@ pub(crate) fn invalid_page() -> ApiError {
 }
 
 fn per_page_refused(max: u64) -> ApiError {
-    ApiError::bad_request(
-        "invalid_per_page",
-        &format!("每页条数须在 1 到 {max} 之间"),
-    )
+    ApiError::bad_request("invalid_per_page", &format!("每页条数须在 1 到 {max} 之间"))
 }
 
 /// `per_page` refused by its validator, whose text (`maximum(100, exclusive: false)`,
@@ -626,15 +623,18 @@ impl AdminApi {
         state: Data<&AppState>,
         _staff: StaffAuth,
         /// Search: openid, unionid (exact), username, nickname or QQ nickname (prefix).
-        #[oai(validator(max_length = 128))] q: Query<Option<String>>,
+        #[oai(validator(max_length = 128))]
+        q: Query<Option<String>>,
         /// Token status filter.
         status: Query<Option<BindingStatusView>>,
         /// Sort order, default `-bound_at`.
         sort: Query<Option<BindingSort>>,
         /// 1-based page number, 1–1000000 (ignored when `cursor` is given).
-        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))]
+        page: Query<Option<u64>>,
         /// Rows per page, 1–100, default 20.
-        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
+        per_page: Query<Option<u64>>,
         /// `next_cursor` of the previous page, for the same `q`, `status` and `sort`.
         cursor: Query<Option<String>>,
     ) -> Result<Json<BindingPage>, OpError<AdminListBindingsError>> {
@@ -740,7 +740,8 @@ impl AdminApi {
         auth: StaffAuth,
         id: Path<i64>,
         /// Why (required, 1–500 characters); kept in the audit log.
-        #[oai(validator(pattern = r"\S", max_length = 500))] reason: Query<Option<String>>,
+        #[oai(validator(pattern = r"\S", max_length = 500))]
+        reason: Query<Option<String>>,
     ) -> Result<UnbindResponse, OpError<AdminUnbindBindingError>> {
         let admin = auth.0;
         let reason = Reason::parse(reason.0.as_deref())?;
@@ -769,9 +770,11 @@ impl AdminApi {
         #[oai(name = "state")]
         job_state: Query<Option<JobStateView>>,
         /// 1-based page number, 1–1000000.
-        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))]
+        page: Query<Option<u64>>,
         /// Rows per page, 1–200, default 50.
-        #[oai(validator(minimum(value = "1"), maximum(value = "200")))] per_page: Query<Option<u64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
+        per_page: Query<Option<u64>>,
     ) -> Result<Json<JobPage>, OpError<AdminListJobsError>> {
         let page = page_number(page.0)?;
         let per_page = per_page_of(
@@ -854,7 +857,8 @@ impl AdminApi {
         state: Data<&AppState>,
         _staff: StaffAuth,
         /// How many days, 1–90, default 30.
-        #[oai(validator(minimum(value = "1"), maximum(value = "90")))] days: Query<Option<u32>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "90")))]
+        days: Query<Option<u32>>,
     ) -> Result<Json<DailyStats>, OpError<AdminDailyStatsError>> {
         let days = match days.0 {
             None => stats::DEFAULT_DAYS,

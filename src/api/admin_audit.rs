@@ -78,8 +78,12 @@ impl AdminAuditApi {
         from: Query<Option<DateTime<Utc>>>,
         /// Before this time (exclusive).
         to: Query<Option<DateTime<Utc>>>,
-        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u64>>,
-        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<
+            Option<u64>,
+        >,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<
+            Option<u64>,
+        >,
     ) -> Result<Json<AuditLog>, OpError<AdminListAuditError>> {
         let page = page_number(page.0)?;
         let per_page = per_page_of(per_page.0, 20, DRAWER_LIMIT)?;

@@ -190,8 +190,12 @@ impl AdminUsersApi {
         state: Data<&AppState>,
         _staff: StaffAuth,
         #[oai(validator(max_length = 128))] q: Query<Option<String>>,
-        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u64>>,
-        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u64>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<
+            Option<u64>,
+        >,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<
+            Option<u64>,
+        >,
     ) -> Result<Json<AdminUserPage>, OpError<AdminListUsersError>> {
         let search = SearchTerm::parse(q.0.as_deref())?;
         let page = page_number(page.0)?;

@@ -103,7 +103,9 @@ fn description(status: u16) -> &'static str {
         }
         500 => "Server error / 服务器内部错误",
         502 => "QQ or Tencent Cloud failed / QQ 或腾讯云服务出错",
-        503 => "Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试",
+        503 => {
+            "Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试"
+        }
         _ => "Error / 错误",
     }
 }
@@ -180,9 +182,9 @@ impl<C: ErrorCodes> ApiResponse for OpError<C> {
                             description: Some("Seconds to wait / 需等待的秒数".to_owned()),
                             required: false,
                             deprecated: false,
-                            schema: MetaSchemaRef::Inline(Box::new(
-                                MetaSchema::new_with_format("integer", "uint64"),
-                            )),
+                            schema: MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format(
+                                "integer", "uint64",
+                            ))),
                         }]
                     } else {
                         Vec::new()
@@ -207,7 +209,10 @@ impl<C: ErrorCodes> IntoResponse for OpError<C> {
         if !lists::<C>(status, code) {
             // The contract drifted: the handler answered what its operation does not list.
             if cfg!(debug_assertions) {
-                panic!("{} answered {status} `{code}`, which it does not list", C::NAME);
+                panic!(
+                    "{} answered {status} `{code}`, which it does not list",
+                    C::NAME
+                );
             }
             tracing::error!(
                 operation = C::NAME,

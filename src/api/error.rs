@@ -539,3 +539,158 @@ fn field_code(object: Option<&str>, field: &str, validator: &str) -> Option<ApiE
     };
     Some(answer)
 }
+
+#[cfg(test)]
+mod refused_field_tests {
+    //! Validator refusals as poem-openapi really words them, through [`json_errors`]: a field
+    //! with a domain code answers it, anything else stays `invalid_request`.
+
+    use poem::test::TestClient;
+    use poem::{Endpoint, EndpointExt};
+    use poem_openapi::param::Query;
+    use poem_openapi::payload::Json;
+    use poem_openapi::{OpenApi, OpenApiService};
+    use serde_json::{Value, json};
+
+    use crate::api::accounts::SignupRequest;
+    use crate::api::oauth_qq::CallbackRequest;
+
+    struct Probe;
+
+    #[OpenApi]
+    impl Probe {
+        #[oai(path = "/signup", method = "post")]
+        async fn signup(&self, _body: Json<SignupRequest>) -> Json<bool> {
+            Json(true)
+        }
+
+        #[oai(path = "/callback", method = "post")]
+        async fn callback(&self, _body: Json<CallbackRequest>) -> Json<bool> {
+            Json(true)
+        }
+
+        #[oai(path = "/jobs", method = "get")]
+        async fn jobs(
+            &self,
+            #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<
+                Option<u64>,
+            >,
+            #[oai(validator(minimum(value = "1"), maximum(value = "200")))] per_page: Query<
+                Option<u64>,
+            >,
+        ) -> Json<bool> {
+            Json(page.0.is_some() || per_page.0.is_some())
+        }
+    }
+
+    fn probe() -> impl Endpoint {
+        OpenApiService::new(Probe, "probe", "1").around(super::json_errors)
+    }
+
+    fn signup(overrides: Value) -> Value {
+        let mut body = json!({
+            "mobile": "13800138000",
+            "sms_code": "123456",
+            "nickname": "读者",
+            "password": "secret-123",
+        });
+        for (k, v) in overrides.as_object().expect("object") {
+            body[k] = v.clone();
+        }
+        body
+    }
+
+    async fn refused(resp: poem::test::TestResponse) -> (u16, String, String) {
+        let status = resp.0.status().as_u16();
+        let body: Value = resp.json().await.value().deserialize();
+        let text = |k: &str| body[k].as_str().unwrap_or_default().to_owned();
+        (status, text("code"), text("message"))
+    }
+
+    #[tokio::test]
+    async fn a_refused_field_with_a_domain_code_answers_that_code_and_its_message() {
+        let client = TestClient::new(probe());
+        let cases = [
+            (
+                json!({"mobile": "1".repeat(40)}),
+                "invalid_mobile",
+                "手机号格式不正确",
+            ),
+            (
+                json!({"mobile": "138-0013-8000"}),
+                "invalid_mobile",
+                "手机号格式不正确",
+            ),
+            (
+                json!({"sms_code": "12345"}),
+                "sms_code_invalid",
+                "短信验证码错误",
+            ),
+            (
+                json!({"nickname": "长".repeat(21)}),
+                "invalid_nickname",
+                "昵称长度应为2到20个字符",
+            ),
+            (
+                json!({"password": "a1"}),
+                "invalid_password",
+                "密码至少需要8个字符",
+            ),
+            (
+                json!({"password": "a1".repeat(65)}),
+                "invalid_password",
+                "密码不能超过128个字符",
+            ),
+        ];
+        for (overrides, code, message) in cases {
+            let resp = client
+                .post("/signup")
+                .body_json(&signup(overrides.clone()))
+                .send()
+                .await;
+            assert_eq!(
+                refused(resp).await,
+                (400, code.to_owned(), message.to_owned()),
+                "{overrides}"
+            );
+        }
+        let resp = client
+            .post("/callback")
+            .body_json(&json!({"code": "not a code", "state": "s"}))
+            .send()
+            .await;
+        assert_eq!(refused(resp).await.1, "invalid_code");
+    }
+
+    #[tokio::test]
+    async fn a_value_of_the_wrong_type_stays_invalid_request() {
+        let client = TestClient::new(probe());
+        let resp = client
+            .post("/signup")
+            .body_json(&signup(json!({"mobile": ["13800138000"]})))
+            .send()
+            .await;
+        let (status, code, message) = refused(resp).await;
+        assert_eq!(code, "invalid_request", "{status} {message}");
+        let resp = client.get("/jobs").query("per_page", &"many").send().await;
+        assert_eq!(refused(resp).await.1, "invalid_request");
+    }
+
+    #[tokio::test]
+    async fn refused_paging_parameters_answer_their_codes_with_the_operations_bound() {
+        let client = TestClient::new(probe());
+        let resp = client.get("/jobs").query("per_page", &201).send().await;
+        assert_eq!(
+            refused(resp).await,
+            (
+                400,
+                "invalid_per_page".to_owned(),
+                "每页条数须在 1 到 200 之间".to_owned()
+            )
+        );
+        let resp = client.get("/jobs").query("page", &0).send().await;
+        assert_eq!(refused(resp).await.1, "invalid_page");
+        let resp = client.get("/jobs").query("page", &3).send().await;
+        resp.assert_status_is_ok();
+    }
+}

@@ -345,7 +345,10 @@ mod spec_contract_tests {
         for (path, item) in spec["paths"].as_object().expect("paths") {
             for (method, op) in item.as_object().expect("path item") {
                 let responses = op["responses"].as_object().expect("responses");
-                let errors = responses.keys().filter(|s| s.starts_with(['4', '5'])).count();
+                let errors = responses
+                    .keys()
+                    .filter(|s| s.starts_with(['4', '5']))
+                    .count();
                 // The nine statuses of the shared error type, listed everywhere, were the old lie.
                 assert!(errors < 9, "{method} {path} lists all nine error statuses");
                 // Any operation can meet CORS (403), a panic (500) and the database (503).
@@ -378,8 +381,16 @@ mod spec_contract_tests {
             ("PasswordChange", "new_password"),
             ("ResetConfirm", "new_password"),
         ] {
-            assert_eq!(field(object, name, "maxLength"), Some(max), "{object}.{name}");
-            assert_eq!(field(object, name, "minLength"), Some(min), "{object}.{name}");
+            assert_eq!(
+                field(object, name, "maxLength"),
+                Some(max),
+                "{object}.{name}"
+            );
+            assert_eq!(
+                field(object, name, "minLength"),
+                Some(min),
+                "{object}.{name}"
+            );
         }
         for object in ["SignupRequest", "RegisterRequest", "ProfileUpdate"] {
             assert_eq!(

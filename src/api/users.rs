@@ -179,7 +179,11 @@ impl UsersApi {
     ///
     /// The signed-in user and their bindings.
     #[oai(path = "/users/me", method = "get", operation_id = "getMe")]
-    async fn me(&self, state: Data<&AppState>, auth: BearerAuth) -> Result<Json<Me>, OpError<GetMeError>> {
+    async fn me(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+    ) -> Result<Json<Me>, OpError<GetMeError>> {
         let accounts::profile::Overview {
             user,
             qq,
