@@ -45,56 +45,36 @@ impl ErrorBody {
     }
 }
 
-/// Every error an `/api` endpoint can answer. The doc comments list the machine codes.
+/// An error answer of an `/api` endpoint, by status. Handlers return it wrapped in their
+/// operation's [`OpError`](super::contract::OpError), whose contract (`super::contract`) lists
+/// the codes each status may carry for that operation; the spec shows those, not this type.
 #[derive(Debug, ApiResponse)]
 pub enum ApiError {
-    /// Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-    /// `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-    /// `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-    /// `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-    /// `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-    /// `bind_ticket_required`, `current_password_required`, `wrong_password`,
-    /// `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-    /// `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-    /// `invalid_per_page`, `invalid_days`, `query_too_long`.
+    /// Bad input, nothing changed / 输入有误，未做任何改动
     #[oai(status = 400)]
     BadRequest(Json<ErrorBody>),
-    /// Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-    /// `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-    /// `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-    /// `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-    /// `email_token_invalid`, `email_token_expired`, `email_token_used`,
-    /// `email_token_superseded`.
+    /// Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效
     #[oai(status = 401)]
     Unauthorized(Json<ErrorBody>),
-    /// Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-    /// `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-    /// call from an origin, method or header not allowed / 不允许的跨域调用).
+    /// Not allowed / 没有权限
     #[oai(status = 403)]
     Forbidden(Json<ErrorBody>),
-    /// Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-    /// `user_not_found`.
+    /// Not found / 不存在
     #[oai(status = 404)]
     NotFound(Json<ErrorBody>),
-    /// Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-    /// `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-    /// `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-    /// `job_not_retryable`, `job_conflict`.
+    /// Already bound, taken or done / 已绑定、已被占用或已处理
     #[oai(status = 409)]
     Conflict(Json<ErrorBody>),
-    /// Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-    /// `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+    /// Rate-limited, wait `retry_after` seconds / 操作过于频繁
     #[oai(status = 429)]
     TooManyRequests(Json<ErrorBody>, #[oai(header = "Retry-After")] u64),
-    /// Server error / 服务器内部错误: `internal_error`.
+    /// Server error / 服务器内部错误
     #[oai(status = 500)]
     Internal(Json<ErrorBody>),
-    /// QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-    /// `qq_unavailable`, `captcha_unavailable`.
+    /// QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错
     #[oai(status = 502)]
     BadGateway(Json<ErrorBody>),
-    /// Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-    /// stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+    /// Busy, try again shortly / 服务繁忙，请稍后重试 (`Retry-After` says when)
     #[oai(status = 503)]
     Unavailable(Json<ErrorBody>, #[oai(header = "Retry-After")] u64),
 }
