@@ -180,7 +180,9 @@ impl<C: ErrorCodes> ApiResponse for OpError<C> {
                         vec![MetaHeader {
                             name: "Retry-After".to_owned(),
                             description: Some("Seconds to wait / 需等待的秒数".to_owned()),
-                            required: false,
+                            // Every 429 carries it; a 503 from the bearer check or the outage
+                            // middleware does not.
+                            required: status == 429,
                             deprecated: false,
                             schema: MetaSchemaRef::Inline(Box::new(MetaSchema::new_with_format(
                                 "integer", "uint64",

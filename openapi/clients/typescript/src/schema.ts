@@ -3878,7 +3878,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait / 需等待的秒数 */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4058,7 +4058,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait / 需等待的秒数 */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4139,7 +4139,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait / 需等待的秒数 */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4501,7 +4501,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait / 需等待的秒数 */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4572,7 +4572,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait / 需等待的秒数 */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4653,7 +4653,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait / 需等待的秒数 */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5005,7 +5005,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description Seconds to wait / 需等待的秒数 */
-                    "Retry-After"?: number;
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
