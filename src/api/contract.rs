@@ -316,6 +316,278 @@ mod tests {
         }
     }
 
+    /// Every answer the server can give, as (status, code): each feature error's variants through
+    /// `api::error` (the one place that maps them), and what middleware and extractors answer.
+    /// The `match`es make a new variant a compile error here until it is listed.
+    fn every_answer() -> Vec<(u16, String)> {
+        use crate::accounts::AccountError as A;
+        use crate::accounts::email_change::EmailChangeError as Em;
+        use crate::accounts::password_reset::ResetError as R;
+        use crate::accounts::qq_login::QqLoginError as Q;
+        use crate::accounts::sms_codes::SmsError as S;
+        use crate::admin::AdminError as Ad;
+        use crate::captcha::CaptchaError as C;
+        use crate::domain::DomainError as D;
+        use crate::fault::Fault as F;
+
+        let mut errors: Vec<ApiError> = Vec::new();
+        let faults = || [F::DatabaseUnavailable("x".into()), F::Internal("x".into())];
+        for d in [
+            D::InvalidMobile,
+            D::InvalidNickname("x"),
+            D::InvalidPassword("x"),
+            D::InvalidEmail,
+            D::InvalidUsername("x"),
+            D::InvalidAccount,
+            D::InvalidAvatar,
+        ] {
+            match d {
+                D::InvalidMobile
+                | D::InvalidNickname(_)
+                | D::InvalidPassword(_)
+                | D::InvalidEmail
+                | D::InvalidUsername(_)
+                | D::InvalidAccount
+                | D::InvalidAvatar => errors.push(d.into()),
+            }
+        }
+        let sms = || {
+            let mut all = vec![
+                S::CodeInvalid,
+                S::CodeExpired,
+                S::CodeTooManyAttempts,
+                S::TooFrequent { retry_after: 1 },
+                S::DailyLimit { retry_after: 1 },
+                S::TicketRequired,
+            ];
+            all.extend(faults().map(S::Fault));
+            for e in &all {
+                match e {
+                    S::CodeInvalid
+                    | S::CodeExpired
+                    | S::CodeTooManyAttempts
+                    | S::TooFrequent { .. }
+                    | S::DailyLimit { .. }
+                    | S::TicketRequired
+                    | S::Fault(_) => {}
+                }
+            }
+            all
+        };
+        errors.extend(sms().into_iter().map(ApiError::from));
+        let account = || {
+            let mut all = vec![
+                A::InvalidCredentials,
+                A::TooManyAttempts { retry_after: 1 },
+                A::NicknameTaken,
+                A::MobileTaken,
+                A::CurrentPasswordRequired,
+                A::WrongCurrentPassword,
+                A::RecentQqLoginRequired,
+                A::EmailTaken,
+                A::AccountLocked,
+                A::UsernameTaken,
+                A::UsernameAlreadyChanged,
+                A::UserNotFound,
+            ];
+            for e in &all {
+                match e {
+                    A::InvalidCredentials
+                    | A::TooManyAttempts { .. }
+                    | A::NicknameTaken
+                    | A::MobileTaken
+                    | A::Invalid(_)
+                    | A::CurrentPasswordRequired
+                    | A::WrongCurrentPassword
+                    | A::RecentQqLoginRequired
+                    | A::EmailTaken
+                    | A::AccountLocked
+                    | A::UsernameTaken
+                    | A::UsernameAlreadyChanged
+                    | A::UserNotFound
+                    | A::Sms(_)
+                    | A::Fault(_) => {}
+                }
+            }
+            all.extend(faults().map(A::Fault));
+            all
+        };
+        errors.extend(account().into_iter().map(ApiError::from));
+        let qq = [
+            Q::StateInvalid,
+            Q::StateExpired,
+            Q::StateNotThisBrowser,
+            Q::StateUsed,
+            Q::UnsafeNext,
+            Q::InvalidCode,
+            Q::Overloaded,
+            Q::QqLoginExpired,
+            Q::QqUnavailable("x".into()),
+            Q::TicketInvalid,
+            Q::TicketExpired,
+            Q::TicketUsed,
+            Q::QqAlreadyBound,
+            Q::AccountAlreadyBound,
+            Q::QqNotBound,
+            Q::LastLoginMethod,
+        ];
+        for e in qq {
+            match e {
+                Q::StateInvalid
+                | Q::StateExpired
+                | Q::StateNotThisBrowser
+                | Q::StateUsed
+                | Q::UnsafeNext
+                | Q::InvalidCode
+                | Q::Overloaded
+                | Q::QqLoginExpired
+                | Q::QqUnavailable(_)
+                | Q::TicketInvalid
+                | Q::TicketExpired
+                | Q::TicketUsed
+                | Q::QqAlreadyBound
+                | Q::AccountAlreadyBound
+                | Q::QqNotBound
+                | Q::LastLoginMethod
+                | Q::Account(_)
+                | Q::Sms(_)
+                | Q::Fault(_) => errors.push(e.into()),
+            }
+        }
+        for e in [
+            R::TokenInvalid,
+            R::TokenExpired,
+            R::TokenUsed,
+            R::TokenSuperseded,
+        ] {
+            match e {
+                R::TokenInvalid
+                | R::TokenExpired
+                | R::TokenUsed
+                | R::TokenSuperseded
+                | R::Fault(_) => errors.push(e.into()),
+            }
+        }
+        for e in [
+            Em::TokenInvalid,
+            Em::TokenExpired,
+            Em::TokenUsed,
+            Em::TokenSuperseded,
+        ] {
+            match e {
+                Em::TokenInvalid
+                | Em::TokenExpired
+                | Em::TokenUsed
+                | Em::TokenSuperseded
+                | Em::Account(_)
+                | Em::Fault(_) => errors.push(e.into()),
+            }
+        }
+        for e in [
+            Ad::BindingNotFound,
+            Ad::JobNotFound,
+            Ad::JobNotRetryable,
+            Ad::JobConflict,
+            Ad::ReasonRequired,
+            Ad::ReasonTooLong,
+            Ad::InvalidCursor,
+            Ad::QueryTooLong,
+            Ad::UserNotFound,
+            Ad::NoVerifiedEmail,
+        ] {
+            match e {
+                Ad::BindingNotFound
+                | Ad::JobNotFound
+                | Ad::JobNotRetryable
+                | Ad::JobConflict
+                | Ad::ReasonRequired
+                | Ad::ReasonTooLong
+                | Ad::InvalidCursor
+                | Ad::QueryTooLong
+                | Ad::UserNotFound
+                | Ad::NoVerifiedEmail
+                | Ad::Fault(_) => errors.push(e.into()),
+            }
+        }
+        for e in [
+            C::Required,
+            C::Failed,
+            C::Unavailable("x".into()),
+            C::Internal("x".into()),
+        ] {
+            match e {
+                C::Required | C::Failed | C::Unavailable(_) | C::Internal(_) => {
+                    errors.push(e.into())
+                }
+            }
+        }
+        // Handlers' own answers (the admin paging and statistics parameters).
+        errors.push(crate::api::admin::invalid_page());
+        errors.push(crate::api::admin::invalid_per_page("maximum(100)"));
+        errors.push(crate::api::admin::invalid_days());
+        let mut all: Vec<(u16, String)> = errors
+            .iter()
+            .map(|e| {
+                let (status, code) = e.status_and_code();
+                (status, code.to_owned())
+            })
+            .collect();
+        // Extractors and middleware: a request that does not parse, the bearer and staff
+        // checks (`security.rs`), CORS, the panic catcher and the outage middleware.
+        for (status, code) in [
+            (400, "invalid_request"),
+            (401, "unauthorized"),
+            (401, "token_expired"),
+            (401, "token_revoked"),
+            (403, "forbidden"),
+            (403, "cors_not_allowed"),
+            (500, "internal_error"),
+            (503, "database_unavailable"),
+        ] {
+            all.push((status, code.to_owned()));
+        }
+        all
+    }
+
+    #[test]
+    fn every_code_an_operation_lists_is_one_the_server_answers_with_that_status() {
+        let known = every_answer();
+        let spec: serde_json::Value =
+            serde_json::from_str(&crate::api::openapi_json()).expect("the spec is JSON");
+        let mut unknown = Vec::new();
+        for (path, item) in spec["paths"].as_object().expect("paths") {
+            for (method, op) in item.as_object().expect("path item") {
+                for (status, response) in op["responses"].as_object().expect("responses") {
+                    let Ok(status) = status.parse::<u16>() else {
+                        continue;
+                    };
+                    if status < 400 {
+                        continue;
+                    }
+                    let reference = response["content"]
+                        .as_object()
+                        .and_then(|c| c.values().next())
+                        .and_then(|m| m["schema"]["$ref"].as_str())
+                        .expect("an error body");
+                    let name = reference.trim_start_matches("#/components/schemas/");
+                    let codes = spec["components"]["schemas"][name]["properties"]["code"]["enum"]
+                        .as_array()
+                        .expect("a code enum");
+                    for code in codes.iter().filter_map(|c| c.as_str()) {
+                        if !known.contains(&(status, code.to_owned())) {
+                            unknown.push(format!("{method} {path}: {status} `{code}`"));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            unknown.is_empty(),
+            "listed but never answered with that status (a typo, or a wrong status):\n{}",
+            unknown.join("\n")
+        );
+    }
+
     #[test]
     fn an_operation_lists_its_own_codes_and_the_common_ones_once() {
         let all = answers::<Sample>();
