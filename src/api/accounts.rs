@@ -7,7 +7,7 @@ use poem::Request;
 use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi};
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 
 use crate::accounts::reauth::Proof;
 use crate::accounts::signup;
@@ -18,7 +18,7 @@ use crate::api::contract::{Gate, OpError, operation_errors};
 use crate::api::password_and_email::NoContent;
 use crate::api::security::{BearerAuth, session_issued_at};
 use crate::api::users::{LoginResponse, UserView, issue_token};
-use crate::domain::{Mobile, Nickname, Password, Username};
+use crate::domain::{DomainError, Mobile, Nickname, Password, Username};
 use crate::net::ClientAddr;
 use crate::state::AppState;
 
@@ -70,13 +70,25 @@ pub struct SmsResetRequest {
     pub new_password: String,
 }
 
+/// Why a value cannot be used (the codes the sign-up itself would answer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum UnavailableReason {
+    InvalidNickname,
+    InvalidMobile,
+    NicknameTaken,
+    MobileTaken,
+    /// Anything else (not expected).
+    Unavailable,
+}
+
 /// Whether one value can be used.
 #[derive(Debug, Object)]
 pub struct Availability {
     pub available: bool,
-    /// Why not: `invalid_nickname`, `invalid_mobile`, `nickname_taken`, `mobile_taken`.
+    /// Why not.
     #[oai(nullable)]
-    pub reason: Option<String>,
+    pub reason: Option<UnavailableReason>,
     /// What to tell the person, in Chinese.
     #[oai(nullable)]
     pub message: Option<String>,
@@ -99,18 +111,24 @@ impl Availability {
     }
 
     fn refused(e: AccountError) -> Self {
-        let (code, message) = match e {
-            AccountError::Invalid(d) => (d.code(), d.message()),
-            AccountError::NicknameTaken => ("nickname_taken", "昵称已被使用，换一个试试"),
+        use UnavailableReason as R;
+        let (reason, message) = match e {
+            AccountError::Invalid(d @ DomainError::InvalidNickname(_)) => {
+                (R::InvalidNickname, d.message())
+            }
+            AccountError::Invalid(d @ DomainError::InvalidMobile) => {
+                (R::InvalidMobile, d.message())
+            }
+            AccountError::NicknameTaken => (R::NicknameTaken, "昵称已被使用，换一个试试"),
             AccountError::MobileTaken => (
-                "mobile_taken",
+                R::MobileTaken,
                 "该手机号已注册荏苒账号，请直接登录（可用短信验证码登录）",
             ),
-            _ => ("unavailable", "暂时无法使用"),
+            _ => (R::Unavailable, "暂时无法使用"),
         };
         Self {
             available: false,
-            reason: Some(code.to_owned()),
+            reason: Some(reason),
             message: Some(message.to_owned()),
         }
     }

@@ -1795,8 +1795,8 @@ export interface components {
          */
         Availability: {
             available: boolean;
-            /** @description Why not: `invalid_nickname`, `invalid_mobile`, `nickname_taken`, `mobile_taken`. */
-            reason?: string | null;
+            /** @description Why not. */
+            reason?: (components["schemas"]["UnavailableReason"] & unknown) | null;
             /** @description What to tell the person, in Chinese. */
             message?: string | null;
         };
@@ -3427,6 +3427,11 @@ export interface components {
          * @enum {string}
          */
         TotalKindView: "exact" | "estimate" | "at_least";
+        /**
+         * @description Why a value cannot be used (the codes the sign-up itself would answer).
+         * @enum {string}
+         */
+        UnavailableReason: "invalid_nickname" | "invalid_mobile" | "nickname_taken" | "mobile_taken" | "unavailable";
         UnbindQqError401: {
             /**
              * @description Stable machine code: branch on it / 机器可读的错误码
