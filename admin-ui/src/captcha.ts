@@ -60,13 +60,16 @@ function loadScript(url: string): Promise<void> {
   return script
 }
 
-const fail = (code: string, message: string): { ok: false; error: ApiError } => ({
+/** Why the page has no captcha ticket to send (the server's `captcha_failed` included). */
+export type CaptchaFailure = 'captcha_unavailable' | 'captcha_closed' | 'captcha_failed'
+
+const fail = (code: CaptchaFailure, message: string): { ok: false; error: ApiError<CaptchaFailure> } => ({
   ok: false,
   error: { status: 0, code, message },
 })
 
 /** Show the captcha; answers the ticket, or why there is none (in Chinese). */
-export async function solveCaptcha(): Promise<Result<CaptchaTicket>> {
+export async function solveCaptcha(): Promise<Result<CaptchaTicket, CaptchaFailure>> {
   const cfg = await captchaConfig()
   if (!cfg?.app_id || !cfg.script_url) {
     return fail('captcha_unavailable', '安全验证暂时无法加载，请稍后重试')
@@ -103,7 +106,9 @@ export async function solveCaptcha(): Promise<Result<CaptchaTicket>> {
  * Send a protected request; when the server answers `captcha_required`, show the captcha and send
  * it once more with the ticket. Any failure comes back as the request's own error.
  */
-export async function withCaptcha<T>(send: (captcha?: CaptchaTicket) => Promise<Result<T>>): Promise<Result<T>> {
+export async function withCaptcha<T, C extends string>(
+  send: (captcha?: CaptchaTicket) => Promise<Result<T, C>>,
+): Promise<Result<T, C | CaptchaFailure>> {
   const first = await send()
   if (first.ok || first.error.code !== 'captcha_required') return first
   const solved = await solveCaptcha()

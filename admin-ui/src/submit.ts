@@ -11,17 +11,20 @@ export interface Submit {
    * Run `call` with `busy` set and `error` cleared. On a failure `error` becomes what `failed`
    * answers (by default the server's message; nothing when it answers nothing).
    */
-  submit<T>(call: () => Promise<Result<T>>, failed?: (e: ApiError) => string | void): Promise<Result<T>>
+  submit<T, C extends string>(
+    call: () => Promise<Result<T, C>>,
+    failed?: (e: ApiError<C>) => string | void,
+  ): Promise<Result<T, C>>
 }
 
 /** `busy` starts as `startBusy`: a page that loads on mounting shows its mask from the start. */
 export function useSubmit(startBusy = false): Submit {
   const busy = ref(startBusy)
   const error = ref('')
-  async function submit<T>(
-    call: () => Promise<Result<T>>,
-    failed: (e: ApiError) => string | void = (e) => e.message,
-  ): Promise<Result<T>> {
+  async function submit<T, C extends string>(
+    call: () => Promise<Result<T, C>>,
+    failed: (e: ApiError<C>) => string | void = (e) => e.message,
+  ): Promise<Result<T, C>> {
     busy.value = true
     error.value = ''
     try {

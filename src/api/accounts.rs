@@ -7,18 +7,18 @@ use poem::Request;
 use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi};
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 
 use crate::accounts::reauth::Proof;
 use crate::accounts::signup;
 use crate::accounts::sms_codes::SmsError;
 use crate::accounts::{AccountError, profile, sms_login};
 use crate::api::ApiTags;
-use crate::api::error::ApiError;
+use crate::api::contract::{Gate, OpError, operation_errors};
 use crate::api::password_and_email::NoContent;
 use crate::api::security::{BearerAuth, session_issued_at};
 use crate::api::users::{LoginResponse, UserView, issue_token};
-use crate::domain::{Mobile, Nickname, Password, Username};
+use crate::domain::{DomainError, Mobile, Nickname, Password, Username};
 use crate::net::ClientAddr;
 use crate::state::AppState;
 
@@ -26,13 +26,17 @@ pub struct AccountsApi;
 
 #[derive(Debug, Object)]
 pub struct SignupRequest {
-    /// Mainland China mobile, 11 digits.
+    /// Mainland China mobile, 11 digits (`+86` and spaces allowed).
+    #[oai(validator(pattern = r"^[+0-9\s]+$", min_length = 11, max_length = 32))]
     pub mobile: String,
     /// The 6-digit code sent by `POST /sms/codes` with purpose `signup`.
+    #[oai(validator(pattern = r"^\s*[0-9]{6}\s*$"))]
     pub sms_code: String,
     /// 2–20 characters.
+    #[oai(validator(min_length = 2, max_length = 20))]
     pub nickname: String,
     /// 8–128 characters, at least two of letters, digits and symbols.
+    #[oai(validator(min_length = 8, max_length = 128))]
     pub password: String,
 }
 
@@ -45,29 +49,46 @@ pub enum SignupResponse {
 
 #[derive(Debug, Object)]
 pub struct SmsLoginRequest {
-    /// Mainland China mobile, 11 digits.
+    /// Mainland China mobile, 11 digits (`+86` and spaces allowed).
+    #[oai(validator(pattern = r"^[+0-9\s]+$", min_length = 11, max_length = 32))]
     pub mobile: String,
     /// The 6-digit code sent by `POST /sms/codes` with purpose `login`.
+    #[oai(validator(pattern = r"^\s*[0-9]{6}\s*$"))]
     pub sms_code: String,
 }
 
 #[derive(Debug, Object)]
 pub struct SmsResetRequest {
     /// The account's mobile.
+    #[oai(validator(pattern = r"^[+0-9\s]+$", min_length = 11, max_length = 32))]
     pub mobile: String,
     /// The 6-digit code sent by `POST /sms/codes` with purpose `reset_password`.
+    #[oai(validator(pattern = r"^\s*[0-9]{6}\s*$"))]
     pub sms_code: String,
     /// 8–128 characters, at least two of letters, digits and symbols.
+    #[oai(validator(min_length = 8, max_length = 128))]
     pub new_password: String,
+}
+
+/// Why a value cannot be used (the codes the sign-up itself would answer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum UnavailableReason {
+    InvalidNickname,
+    InvalidMobile,
+    NicknameTaken,
+    MobileTaken,
+    /// Anything else (not expected).
+    Unavailable,
 }
 
 /// Whether one value can be used.
 #[derive(Debug, Object)]
 pub struct Availability {
     pub available: bool,
-    /// Why not: `invalid_nickname`, `invalid_mobile`, `nickname_taken`, `mobile_taken`.
+    /// Why not.
     #[oai(nullable)]
-    pub reason: Option<String>,
+    pub reason: Option<UnavailableReason>,
     /// What to tell the person, in Chinese.
     #[oai(nullable)]
     pub message: Option<String>,
@@ -90,18 +111,24 @@ impl Availability {
     }
 
     fn refused(e: AccountError) -> Self {
-        let (code, message) = match e {
-            AccountError::Invalid(d) => (d.code(), d.message()),
-            AccountError::NicknameTaken => ("nickname_taken", "昵称已被使用，换一个试试"),
+        use UnavailableReason as R;
+        let (reason, message) = match e {
+            AccountError::Invalid(d @ DomainError::InvalidNickname(_)) => {
+                (R::InvalidNickname, d.message())
+            }
+            AccountError::Invalid(d @ DomainError::InvalidMobile) => {
+                (R::InvalidMobile, d.message())
+            }
+            AccountError::NicknameTaken => (R::NicknameTaken, "昵称已被使用，换一个试试"),
             AccountError::MobileTaken => (
-                "mobile_taken",
+                R::MobileTaken,
                 "该手机号已注册荏苒账号，请直接登录（可用短信验证码登录）",
             ),
-            _ => ("unavailable", "暂时无法使用"),
+            _ => (R::Unavailable, "暂时无法使用"),
         };
         Self {
             available: false,
-            reason: Some(code.to_owned()),
+            reason: Some(reason),
             message: Some(message.to_owned()),
         }
     }
@@ -120,8 +147,11 @@ pub struct AvailabilityAnswer {
 #[derive(Debug, Object)]
 pub struct ProfileUpdate {
     /// 2–20 characters; unchanged when absent.
+    #[oai(validator(min_length = 2, max_length = 20))]
     pub nickname: Option<String>,
-    /// An `https://` image URL, or empty to remove it; unchanged when absent.
+    /// An `https://` image URL (at most 512 characters), or empty to remove it; unchanged when
+    /// absent.
+    #[oai(validator(max_length = 512))]
     pub avatar: Option<String>,
 }
 
@@ -131,6 +161,7 @@ pub struct PasswordChange {
     /// have signed in with QQ within the last 10 minutes to set its first password.
     pub current_password: Option<String>,
     /// 8–128 characters, at least two of letters, digits and symbols.
+    #[oai(validator(min_length = 8, max_length = 128))]
     pub new_password: String,
 }
 
@@ -143,7 +174,54 @@ pub struct PasswordChanged {
 #[derive(Debug, Object)]
 pub struct UsernameChange {
     /// 4–32 ASCII letters, digits, `_` and `-`, not all digits.
+    #[oai(validator(pattern = r"^\s*[A-Za-z0-9_-]*\s*$", min_length = 4, max_length = 32))]
     pub username: String,
+}
+
+operation_errors! {
+    /// `signup`: the form, the `signup` code, taken names.
+    pub SignupError(Gate::Open, input) {
+        400 => [
+            invalid_mobile, invalid_nickname, invalid_password,
+            sms_code_invalid, sms_code_expired, sms_code_too_many_attempts,
+        ],
+        409 => [nickname_taken, mobile_taken, username_taken],
+    }
+
+    /// `loginSms`: the mobile, the `login` code, the throttle, a locked account.
+    pub LoginSmsError(Gate::Open, input) {
+        400 => [invalid_mobile, sms_code_invalid, sms_code_expired, sms_code_too_many_attempts],
+        403 => [account_locked],
+        429 => [too_many_attempts],
+    }
+
+    /// `checkAvailability`: what is wrong with a value is the answer, not an error.
+    pub CheckAvailabilityError(Gate::Open, input) {
+        429 => [too_many_attempts],
+    }
+
+    /// `changePassword`: the new password and the proof of the current owner.
+    pub ChangePasswordError(Gate::Bearer, input) {
+        400 => [
+            invalid_password, current_password_required, wrong_password,
+            recent_qq_login_required,
+        ],
+        429 => [too_many_attempts],
+    }
+
+    /// `changeUsername`
+    pub ChangeUsernameError(Gate::Bearer, input) {
+        400 => [invalid_username],
+        409 => [username_taken, username_already_changed],
+    }
+
+    /// `resetPasswordBySms`: the mobile, the `reset_password` code, the new password.
+    pub ResetPasswordBySmsError(Gate::Open, input) {
+        400 => [
+            invalid_mobile, invalid_password,
+            sms_code_invalid, sms_code_expired, sms_code_too_many_attempts,
+        ],
+    }
 }
 
 /// The code as typed: 6 digits (anything else cannot be one; checked without a lookup).
@@ -171,7 +249,7 @@ impl AccountsApi {
         &self,
         state: Data<&AppState>,
         body: Json<SignupRequest>,
-    ) -> Result<SignupResponse, ApiError> {
+    ) -> Result<SignupResponse, OpError<SignupError>> {
         let form = signup::SignupForm {
             mobile: Mobile::parse(&body.mobile)?,
             nickname: Nickname::parse(&body.nickname)?,
@@ -198,7 +276,7 @@ impl AccountsApi {
         state: Data<&AppState>,
         client: ClientAddr,
         body: Json<SmsLoginRequest>,
-    ) -> Result<Json<LoginResponse>, ApiError> {
+    ) -> Result<Json<LoginResponse>, OpError<LoginSmsError>> {
         let mobile = Mobile::parse(&body.mobile)?;
         let code = parse_code(&body.sms_code)?;
         let user = sms_login::login(
@@ -236,7 +314,7 @@ impl AccountsApi {
         client: ClientAddr,
         nickname: Query<Option<String>>,
         mobile: Query<Option<String>>,
-    ) -> Result<Json<AvailabilityAnswer>, ApiError> {
+    ) -> Result<Json<AvailabilityAnswer>, OpError<CheckAvailabilityError>> {
         let answer = signup::availability(
             &state.db,
             &client,
@@ -272,7 +350,7 @@ impl AccountsApi {
         client: ClientAddr,
         auth: BearerAuth,
         body: Json<PasswordChange>,
-    ) -> Result<Json<PasswordChanged>, ApiError> {
+    ) -> Result<Json<PasswordChanged>, OpError<ChangePasswordError>> {
         let new_password = Password::parse(&body.new_password)?;
         let proof = Proof {
             current_password: body.current_password.as_deref(),
@@ -311,7 +389,7 @@ impl AccountsApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         body: Json<UsernameChange>,
-    ) -> Result<Json<UserView>, ApiError> {
+    ) -> Result<Json<UserView>, OpError<ChangeUsernameError>> {
         let username = Username::parse(&body.username)?;
         let user = profile::change_username(&state.db, &auth.0, &username, Utc::now()).await?;
         Ok(Json(UserView::from(&user)))
@@ -336,7 +414,7 @@ impl AccountsApi {
         state: Data<&AppState>,
         client: ClientAddr,
         body: Json<SmsResetRequest>,
-    ) -> Result<NoContent, ApiError> {
+    ) -> Result<NoContent, OpError<ResetPasswordBySmsError>> {
         let mobile = Mobile::parse(&body.mobile)?;
         let code = parse_code(&body.sms_code)?;
         let new_password = Password::parse(&body.new_password)?;

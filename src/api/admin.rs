@@ -13,6 +13,7 @@ use crate::admin::bindings::{
 };
 use crate::admin::{self as domain, Reason, stats};
 use crate::api::ApiTags;
+use crate::api::contract::{Gate, OpError, operation_errors};
 use crate::api::error::ApiError;
 use crate::api::security::StaffAuth;
 use crate::api::users::UserView;
@@ -518,18 +519,80 @@ pub struct DailyStats {
     pub time_zone: String,
 }
 
+operation_errors! {
+    /// `adminListBindings`
+    pub AdminListBindingsError(Gate::Staff, input) {
+        400 => [invalid_page, invalid_per_page, invalid_cursor, query_too_long],
+    }
+
+    /// `adminGetBinding`
+    pub AdminGetBindingError(Gate::Staff, input) {
+        404 => [binding_not_found],
+    }
+
+    /// `adminRefreshBinding`
+    pub AdminRefreshBindingError(Gate::Staff, input) {
+        404 => [binding_not_found],
+    }
+
+    /// `adminUnbindBinding`
+    pub AdminUnbindBindingError(Gate::Staff, input) {
+        400 => [reason_required, reason_too_long],
+        404 => [binding_not_found],
+    }
+
+    /// `adminListJobs`
+    pub AdminListJobsError(Gate::Staff, input) {
+        400 => [invalid_page, invalid_per_page],
+    }
+
+    /// `adminRetryJob`
+    pub AdminRetryJobError(Gate::Staff, input) {
+        404 => [job_not_found],
+        409 => [job_not_retryable, job_conflict],
+    }
+
+    /// `adminDailyStats`
+    pub AdminDailyStatsError(Gate::Staff, input) {
+        400 => [invalid_days],
+    }
+}
+
 /// The deepest numbered page served. Deeper offsets only scan for nothing (and an unbounded page
 /// times `per_page` overflowed the offset); the bindings list has a cursor for going further.
 pub const MAX_PAGE: u64 = 1_000_000;
+
+pub(crate) fn invalid_page() -> ApiError {
+    ApiError::bad_request("invalid_page", &format!("页码须在 1 到 {MAX_PAGE} 之间"))
+}
+
+fn per_page_refused(max: u64) -> ApiError {
+    ApiError::bad_request("invalid_per_page", &format!("每页条数须在 1 到 {max} 之间"))
+}
+
+/// `per_page` refused by its validator, whose text (`maximum(100, exclusive: false)`,
+/// `minimum(1, …)`) names the operation's bound.
+pub(crate) fn invalid_per_page(validator: &str) -> ApiError {
+    let max = validator
+        .strip_prefix("maximum(")
+        .and_then(|rest| rest.split([',', ')']).next())
+        .and_then(|n| n.trim().parse::<f64>().ok())
+        .map(|n| n as u64);
+    match max {
+        Some(max) => per_page_refused(max),
+        None => ApiError::bad_request("invalid_per_page", "每页条数至少为 1"),
+    }
+}
+
+pub(crate) fn invalid_days() -> ApiError {
+    ApiError::bad_request("invalid_days", "天数须在 1 到 90 之间")
+}
 
 pub(crate) fn page_number(page: Option<u64>) -> Result<u64, ApiError> {
     match page {
         None => Ok(1),
         Some(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::bad_request(
-            "invalid_page",
-            &format!("页码须在 1 到 {MAX_PAGE} 之间"),
-        )),
+        Some(_) => Err(invalid_page()),
     }
 }
 
@@ -537,10 +600,7 @@ pub(crate) fn per_page_of(per_page: Option<u64>, default: u64, max: u64) -> Resu
     match per_page {
         None => Ok(default),
         Some(n) if (1..=max).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::bad_request(
-            "invalid_per_page",
-            &format!("每页条数须在 1 到 {max} 之间"),
-        )),
+        Some(_) => Err(per_page_refused(max)),
     }
 }
 
@@ -563,18 +623,21 @@ impl AdminApi {
         state: Data<&AppState>,
         _staff: StaffAuth,
         /// Search: openid, unionid (exact), username, nickname or QQ nickname (prefix).
+        #[oai(validator(max_length = 128))]
         q: Query<Option<String>>,
         /// Token status filter.
         status: Query<Option<BindingStatusView>>,
         /// Sort order, default `-bound_at`.
         sort: Query<Option<BindingSort>>,
         /// 1-based page number, 1–1000000 (ignored when `cursor` is given).
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))]
         page: Query<Option<u64>>,
         /// Rows per page, 1–100, default 20.
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         per_page: Query<Option<u64>>,
         /// `next_cursor` of the previous page, for the same `q`, `status` and `sort`.
         cursor: Query<Option<String>>,
-    ) -> Result<Json<BindingPage>, ApiError> {
+    ) -> Result<Json<BindingPage>, OpError<AdminListBindingsError>> {
         let sort: Sort = sort.0.map(Sort::from).unwrap_or_default();
         let per_page = per_page_of(
             per_page.0,
@@ -621,7 +684,7 @@ impl AdminApi {
         state: Data<&AppState>,
         _staff: StaffAuth,
         id: Path<i64>,
-    ) -> Result<Json<BindingDetail>, ApiError> {
+    ) -> Result<Json<BindingDetail>, OpError<AdminGetBindingError>> {
         let now = Utc::now();
         let detail = bindings::detail(&state.db, id.0).await?;
         Ok(Json(BindingDetail {
@@ -653,7 +716,7 @@ impl AdminApi {
         state: Data<&AppState>,
         auth: StaffAuth,
         id: Path<i64>,
-    ) -> Result<RefreshResponse, ApiError> {
+    ) -> Result<RefreshResponse, OpError<AdminRefreshBindingError>> {
         let admin = auth.0;
         let queued = bindings::refresh_now(&state.db, admin.id, id.0, Utc::now()).await?;
         Ok(RefreshResponse::Queued(Json(RefreshQueuedView {
@@ -677,8 +740,9 @@ impl AdminApi {
         auth: StaffAuth,
         id: Path<i64>,
         /// Why (required, 1–500 characters); kept in the audit log.
+        #[oai(validator(pattern = r"\S", max_length = 500))]
         reason: Query<Option<String>>,
-    ) -> Result<UnbindResponse, ApiError> {
+    ) -> Result<UnbindResponse, OpError<AdminUnbindBindingError>> {
         let admin = auth.0;
         let reason = Reason::parse(reason.0.as_deref())?;
         bindings::unbind(
@@ -706,10 +770,12 @@ impl AdminApi {
         #[oai(name = "state")]
         job_state: Query<Option<JobStateView>>,
         /// 1-based page number, 1–1000000.
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))]
         page: Query<Option<u64>>,
         /// Rows per page, 1–200, default 50.
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         per_page: Query<Option<u64>>,
-    ) -> Result<Json<JobPage>, ApiError> {
+    ) -> Result<Json<JobPage>, OpError<AdminListJobsError>> {
         let page = page_number(page.0)?;
         let per_page = per_page_of(
             per_page.0,
@@ -760,7 +826,7 @@ impl AdminApi {
         state: Data<&AppState>,
         auth: StaffAuth,
         id: Path<i64>,
-    ) -> Result<Json<JobView>, ApiError> {
+    ) -> Result<Json<JobView>, OpError<AdminRetryJobError>> {
         let admin = auth.0;
         let job = domain::jobs::retry(&state.db, admin.id, id.0, Utc::now()).await?;
         let subject = domain::job_subjects::subjects(
@@ -791,16 +857,14 @@ impl AdminApi {
         state: Data<&AppState>,
         _staff: StaffAuth,
         /// How many days, 1–90, default 30.
+        #[oai(validator(minimum(value = "1"), maximum(value = "90")))]
         days: Query<Option<u32>>,
-    ) -> Result<Json<DailyStats>, ApiError> {
+    ) -> Result<Json<DailyStats>, OpError<AdminDailyStatsError>> {
         let days = match days.0 {
             None => stats::DEFAULT_DAYS,
             Some(n) if (1..=stats::MAX_DAYS).contains(&n) => n,
             Some(_) => {
-                return Err(ApiError::bad_request(
-                    "invalid_days",
-                    "天数须在 1 到 90 之间",
-                ));
+                return Err(invalid_days().into());
             }
         };
         let days = stats::daily(&state.db, days, Utc::now()).await?;

@@ -12,7 +12,15 @@ use poem_openapi::{Enum, Object, OpenApi};
 use crate::admin::bindings::{DRAWER_LIMIT, TARGET_TYPE as BINDING};
 use crate::api::ApiTags;
 use crate::api::admin::{AuditEntryView, page_number, per_page_of};
+use crate::api::contract::{Gate, OpError, operation_errors};
 use crate::api::error::ApiError;
+
+operation_errors! {
+    /// `adminListAudit`
+    pub AdminListAuditError(Gate::Staff, input) {
+        400 => [invalid_page, invalid_per_page],
+    }
+}
 use crate::api::security::StaffAuth;
 use crate::audit;
 use crate::state::AppState;
@@ -70,9 +78,13 @@ impl AdminAuditApi {
         from: Query<Option<DateTime<Utc>>>,
         /// Before this time (exclusive).
         to: Query<Option<DateTime<Utc>>>,
-        page: Query<Option<u64>>,
-        per_page: Query<Option<u64>>,
-    ) -> Result<Json<AuditLog>, ApiError> {
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<
+            Option<u64>,
+        >,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<
+            Option<u64>,
+        >,
+    ) -> Result<Json<AuditLog>, OpError<AdminListAuditError>> {
         let page = page_number(page.0)?;
         let per_page = per_page_of(per_page.0, 20, DRAWER_LIMIT)?;
         let text = |q: Option<String>| q.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());

@@ -13,6 +13,7 @@ use crate::admin::bindings::{DRAWER_LIMIT, SearchTerm};
 use crate::admin::{Reason, users as admin_users};
 use crate::api::ApiTags;
 use crate::api::admin::{AuditEntryView, page_number, per_page_of};
+use crate::api::contract::{Gate, OpError, operation_errors};
 use crate::api::error::ApiError;
 use crate::api::security::StaffAuth;
 use crate::audit;
@@ -121,7 +122,8 @@ pub struct AdminUserDetail {
 
 #[derive(Debug, Object)]
 pub struct AdminReason {
-    /// Why (1–500 characters); kept in the audit log.
+    /// Why (1–500 characters, not blank); kept in the audit log.
+    #[oai(validator(pattern = r"\S", max_length = 500))]
     pub reason: String,
 }
 
@@ -130,6 +132,31 @@ pub enum ForcedResetResponse {
     /// Sessions ended; the reset link is on its way to the verified email.
     #[oai(status = 202)]
     Accepted,
+}
+
+operation_errors! {
+    /// `adminListUsers`
+    pub AdminListUsersError(Gate::Staff, input) {
+        400 => [query_too_long, invalid_page, invalid_per_page],
+    }
+
+    /// `adminGetUser`
+    pub AdminGetUserError(Gate::Staff, input) {
+        404 => [user_not_found],
+    }
+
+    /// `adminLockUser`, `adminUnlockUser`
+    pub AdminLockUserError(Gate::Staff, input) {
+        400 => [reason_required, reason_too_long],
+        404 => [user_not_found],
+    }
+
+    /// `adminForcePasswordReset`
+    pub AdminForcePasswordResetError(Gate::Staff, input) {
+        400 => [reason_required, reason_too_long],
+        404 => [user_not_found],
+        409 => [no_verified_email],
+    }
 }
 
 async fn detail_of(state: &AppState, id: i64) -> Result<AdminUserDetail, ApiError> {
@@ -162,10 +189,14 @@ impl AdminUsersApi {
         &self,
         state: Data<&AppState>,
         _staff: StaffAuth,
-        q: Query<Option<String>>,
-        page: Query<Option<u64>>,
-        per_page: Query<Option<u64>>,
-    ) -> Result<Json<AdminUserPage>, ApiError> {
+        #[oai(validator(max_length = 128))] q: Query<Option<String>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<
+            Option<u64>,
+        >,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<
+            Option<u64>,
+        >,
+    ) -> Result<Json<AdminUserPage>, OpError<AdminListUsersError>> {
         let search = SearchTerm::parse(q.0.as_deref())?;
         let page = page_number(page.0)?;
         let per_page = per_page_of(per_page.0, 20, 100)?;
@@ -187,7 +218,7 @@ impl AdminUsersApi {
         state: Data<&AppState>,
         _staff: StaffAuth,
         id: Path<i64>,
-    ) -> Result<Json<AdminUserDetail>, ApiError> {
+    ) -> Result<Json<AdminUserDetail>, OpError<AdminGetUserError>> {
         Ok(Json(detail_of(&state, id.0).await?))
     }
 
@@ -208,7 +239,7 @@ impl AdminUsersApi {
         auth: StaffAuth,
         id: Path<i64>,
         body: Json<AdminReason>,
-    ) -> Result<Json<AdminUserDetail>, ApiError> {
+    ) -> Result<Json<AdminUserDetail>, OpError<AdminLockUserError>> {
         let reason = Reason::parse(Some(&body.reason))?;
         locking::set_locked(
             &state.db,
@@ -239,7 +270,7 @@ impl AdminUsersApi {
         auth: StaffAuth,
         id: Path<i64>,
         body: Json<AdminReason>,
-    ) -> Result<Json<AdminUserDetail>, ApiError> {
+    ) -> Result<Json<AdminUserDetail>, OpError<AdminLockUserError>> {
         let reason = Reason::parse(Some(&body.reason))?;
         locking::set_locked(
             &state.db,
@@ -271,7 +302,7 @@ impl AdminUsersApi {
         auth: StaffAuth,
         id: Path<i64>,
         body: Json<AdminReason>,
-    ) -> Result<ForcedResetResponse, ApiError> {
+    ) -> Result<ForcedResetResponse, OpError<AdminForcePasswordResetError>> {
         let reason = Reason::parse(Some(&body.reason))?;
         admin_users::force_password_reset(
             &state.db,

@@ -7,7 +7,13 @@ use poem_openapi::payload::Json;
 use poem_openapi::{Enum, Object, OpenApi};
 
 use crate::api::ApiTags;
+use crate::api::contract::{Gate, OpError, operation_errors};
 use crate::api::error::ApiError;
+
+operation_errors! {
+    /// `getCaptchaConfig`: only what any operation can meet (CORS, a panic).
+    pub CaptchaConfigError(Gate::Open, no_input) {}
+}
 use crate::captcha::{CaptchaAnswer, CaptchaPolicy, Protected};
 use crate::net::ClientAddr;
 use crate::state::AppState;
@@ -63,11 +69,14 @@ impl CaptchaApi {
         method = "get",
         operation_id = "getCaptchaConfig"
     )]
-    async fn config(&self, state: Data<&AppState>) -> Json<CaptchaConfig> {
+    async fn config(
+        &self,
+        state: Data<&AppState>,
+    ) -> Result<Json<CaptchaConfig>, OpError<CaptchaConfigError>> {
         let settings = &state.settings.captcha;
         let policy = state.captcha.policy();
         let on = policy != CaptchaPolicy::Off;
-        Json(CaptchaConfig {
+        Ok(Json(CaptchaConfig {
             policy: match policy {
                 CaptchaPolicy::Off => CaptchaPolicyView::Off,
                 CaptchaPolicy::Risk => CaptchaPolicyView::Risk,
@@ -75,7 +84,7 @@ impl CaptchaApi {
             },
             app_id: on.then(|| settings.app_id.to_string()),
             script_url: on.then(|| settings.script_url.to_string()),
-        })
+        }))
     }
 }
 

@@ -45,58 +45,56 @@ impl ErrorBody {
     }
 }
 
-/// Every error an `/api` endpoint can answer. The doc comments list the machine codes.
+/// An error answer of an `/api` endpoint, by status. Handlers return it wrapped in their
+/// operation's [`OpError`](super::contract::OpError), whose contract (`super::contract`) lists
+/// the codes each status may carry for that operation; the spec shows those, not this type.
 #[derive(Debug, ApiResponse)]
 pub enum ApiError {
-    /// Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-    /// `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-    /// `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-    /// `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-    /// `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-    /// `bind_ticket_required`, `current_password_required`, `wrong_password`,
-    /// `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-    /// `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-    /// `invalid_per_page`, `invalid_days`, `query_too_long`.
+    /// Bad input, nothing changed / 输入有误，未做任何改动
     #[oai(status = 400)]
     BadRequest(Json<ErrorBody>),
-    /// Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-    /// `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-    /// `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-    /// `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-    /// `email_token_invalid`, `email_token_expired`, `email_token_used`,
-    /// `email_token_superseded`.
+    /// Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效
     #[oai(status = 401)]
     Unauthorized(Json<ErrorBody>),
-    /// Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-    /// `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-    /// call from an origin, method or header not allowed / 不允许的跨域调用).
+    /// Not allowed / 没有权限
     #[oai(status = 403)]
     Forbidden(Json<ErrorBody>),
-    /// Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-    /// `user_not_found`.
+    /// Not found / 不存在
     #[oai(status = 404)]
     NotFound(Json<ErrorBody>),
-    /// Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-    /// `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-    /// `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-    /// `job_not_retryable`, `job_conflict`.
+    /// Already bound, taken or done / 已绑定、已被占用或已处理
     #[oai(status = 409)]
     Conflict(Json<ErrorBody>),
-    /// Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-    /// `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
+    /// Rate-limited, wait `retry_after` seconds / 操作过于频繁
     #[oai(status = 429)]
     TooManyRequests(Json<ErrorBody>, #[oai(header = "Retry-After")] u64),
-    /// Server error / 服务器内部错误: `internal_error`.
+    /// Server error / 服务器内部错误
     #[oai(status = 500)]
     Internal(Json<ErrorBody>),
-    /// QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-    /// `qq_unavailable`, `captcha_unavailable`.
+    /// QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错
     #[oai(status = 502)]
     BadGateway(Json<ErrorBody>),
-    /// Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-    /// stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
+    /// Busy, try again shortly / 服务繁忙，请稍后重试 (`Retry-After` says when)
     #[oai(status = 503)]
     Unavailable(Json<ErrorBody>, #[oai(header = "Retry-After")] u64),
+}
+
+impl ApiError {
+    /// The answer's status and machine code (what an operation's contract lists).
+    pub fn status_and_code(&self) -> (u16, &str) {
+        let (status, body) = match self {
+            Self::BadRequest(b) => (400, b),
+            Self::Unauthorized(b) => (401, b),
+            Self::Forbidden(b) => (403, b),
+            Self::NotFound(b) => (404, b),
+            Self::Conflict(b) => (409, b),
+            Self::TooManyRequests(b, _) => (429, b),
+            Self::Internal(b) => (500, b),
+            Self::BadGateway(b) => (502, b),
+            Self::Unavailable(b, _) => (503, b),
+        };
+        (status, body.code.as_str())
+    }
 }
 
 /// What a `database_unavailable` answer asks the client to wait.
@@ -443,6 +441,9 @@ pub async fn json_errors<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<
                 .into_response())
         }
         Err(e) => {
+            if let Some(answer) = refused_field(&e) {
+                return Ok(answer.into_response());
+            }
             let status = e.status();
             let (code, message) = match status {
                 StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => {
@@ -468,5 +469,208 @@ pub async fn json_errors<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<
             }
             Ok(poem::web::Json(body).with_status(status).into_response())
         }
+    }
+}
+
+/// A field or parameter a poem-openapi validator refused (`#[oai(validator(...))]`, so the limit
+/// is in the spec), answered with its domain code instead of `invalid_request`: the limits are
+/// the domain types' own, so a value the validator refuses is one the domain would refuse too,
+/// with this code. Refusals of fields without a domain code stay `invalid_request`.
+fn refused_field(e: &poem::Error) -> Option<ApiError> {
+    use poem_openapi::error::{ParseParamError, ParseRequestPayloadError};
+    if let Some(p) = e.downcast_ref::<ParseParamError>() {
+        let validator = p.reason.strip_prefix("verification failed. ")?;
+        return field_code(None, p.name, validator);
+    }
+    // `failed to parse "SignupRequest": field `mobile` verification failed. maxLength(32)`
+    let reason = &e.downcast_ref::<ParseRequestPayloadError>()?.reason;
+    let rest = reason.strip_prefix("failed to parse \"")?;
+    let (object, rest) = rest.split_once("\": field `")?;
+    let (field, rest) = rest.split_once("` verification failed. ")?;
+    field_code(Some(object), field, rest)
+}
+
+/// The domain answer for a refused `field` of `object` (a query parameter when `None`), given
+/// the validator's text (`maxLength(20)`, `pattern(...)`, `minimum(1)`…).
+fn field_code(object: Option<&str>, field: &str, validator: &str) -> Option<ApiError> {
+    use crate::domain::{Nickname, Password, Username};
+    let too_long = validator.starts_with("maxLength");
+    let length = too_long || validator.starts_with("minLength");
+    let answer: ApiError = match (object, field) {
+        (Some(_), "mobile") => DomainError::InvalidMobile.into(),
+        (Some(_), "sms_code") => SmsError::CodeInvalid.into(),
+        (Some(_), "nickname") => Nickname::BAD_LENGTH.into(),
+        (Some(_), "password" | "new_password") if validator.starts_with("minLength") => {
+            Password::TOO_SHORT.into()
+        }
+        (Some(_), "password" | "new_password") => Password::TOO_LONG.into(),
+        (Some(_), "username") if length => Username::BAD_LENGTH.into(),
+        (Some(_), "username") => Username::BAD_CHARS.into(),
+        (Some(_), "avatar") => DomainError::InvalidAvatar.into(),
+        (Some(_), "email") => DomainError::InvalidEmail.into(),
+        (Some("CallbackRequest"), "code") => QqLoginError::InvalidCode.into(),
+        (_, "reason") if too_long => AdminError::ReasonTooLong.into(),
+        (_, "reason") => AdminError::ReasonRequired.into(),
+        (None, "q") => AdminError::QueryTooLong.into(),
+        (None, "page") => crate::api::admin::invalid_page(),
+        (None, "per_page") => crate::api::admin::invalid_per_page(validator),
+        (None, "days") => crate::api::admin::invalid_days(),
+        _ => return None,
+    };
+    Some(answer)
+}
+
+#[cfg(test)]
+mod refused_field_tests {
+    //! Validator refusals as poem-openapi really words them, through [`json_errors`]: a field
+    //! with a domain code answers it, anything else stays `invalid_request`.
+
+    use poem::test::TestClient;
+    use poem::{Endpoint, EndpointExt};
+    use poem_openapi::param::Query;
+    use poem_openapi::payload::Json;
+    use poem_openapi::{OpenApi, OpenApiService};
+    use serde_json::{Value, json};
+
+    use crate::api::accounts::SignupRequest;
+    use crate::api::oauth_qq::CallbackRequest;
+
+    struct Probe;
+
+    #[OpenApi]
+    impl Probe {
+        #[oai(path = "/signup", method = "post")]
+        async fn signup(&self, _body: Json<SignupRequest>) -> Json<bool> {
+            Json(true)
+        }
+
+        #[oai(path = "/callback", method = "post")]
+        async fn callback(&self, _body: Json<CallbackRequest>) -> Json<bool> {
+            Json(true)
+        }
+
+        #[oai(path = "/jobs", method = "get")]
+        async fn jobs(
+            &self,
+            #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<
+                Option<u64>,
+            >,
+            #[oai(validator(minimum(value = "1"), maximum(value = "200")))] per_page: Query<
+                Option<u64>,
+            >,
+        ) -> Json<bool> {
+            Json(page.0.is_some() || per_page.0.is_some())
+        }
+    }
+
+    fn probe() -> impl Endpoint {
+        OpenApiService::new(Probe, "probe", "1").around(super::json_errors)
+    }
+
+    fn signup(overrides: Value) -> Value {
+        let mut body = json!({
+            "mobile": "13800138000",
+            "sms_code": "123456",
+            "nickname": "读者",
+            "password": "secret-123",
+        });
+        for (k, v) in overrides.as_object().expect("object") {
+            body[k] = v.clone();
+        }
+        body
+    }
+
+    async fn refused(resp: poem::test::TestResponse) -> (u16, String, String) {
+        let status = resp.0.status().as_u16();
+        let body: Value = resp.json().await.value().deserialize();
+        let text = |k: &str| body[k].as_str().unwrap_or_default().to_owned();
+        (status, text("code"), text("message"))
+    }
+
+    #[tokio::test]
+    async fn a_refused_field_with_a_domain_code_answers_that_code_and_its_message() {
+        let client = TestClient::new(probe());
+        let cases = [
+            (
+                json!({"mobile": "1".repeat(40)}),
+                "invalid_mobile",
+                "手机号格式不正确",
+            ),
+            (
+                json!({"mobile": "138-0013-8000"}),
+                "invalid_mobile",
+                "手机号格式不正确",
+            ),
+            (
+                json!({"sms_code": "12345"}),
+                "sms_code_invalid",
+                "短信验证码错误",
+            ),
+            (
+                json!({"nickname": "长".repeat(21)}),
+                "invalid_nickname",
+                "昵称长度应为2到20个字符",
+            ),
+            (
+                json!({"password": "a1"}),
+                "invalid_password",
+                "密码至少需要8个字符",
+            ),
+            (
+                json!({"password": "a1".repeat(65)}),
+                "invalid_password",
+                "密码不能超过128个字符",
+            ),
+        ];
+        for (overrides, code, message) in cases {
+            let resp = client
+                .post("/signup")
+                .body_json(&signup(overrides.clone()))
+                .send()
+                .await;
+            assert_eq!(
+                refused(resp).await,
+                (400, code.to_owned(), message.to_owned()),
+                "{overrides}"
+            );
+        }
+        let resp = client
+            .post("/callback")
+            .body_json(&json!({"code": "not a code", "state": "s"}))
+            .send()
+            .await;
+        assert_eq!(refused(resp).await.1, "invalid_code");
+    }
+
+    #[tokio::test]
+    async fn a_value_of_the_wrong_type_stays_invalid_request() {
+        let client = TestClient::new(probe());
+        let resp = client
+            .post("/signup")
+            .body_json(&signup(json!({"mobile": ["13800138000"]})))
+            .send()
+            .await;
+        let (status, code, message) = refused(resp).await;
+        assert_eq!(code, "invalid_request", "{status} {message}");
+        let resp = client.get("/jobs").query("per_page", &"many").send().await;
+        assert_eq!(refused(resp).await.1, "invalid_request");
+    }
+
+    #[tokio::test]
+    async fn refused_paging_parameters_answer_their_codes_with_the_operations_bound() {
+        let client = TestClient::new(probe());
+        let resp = client.get("/jobs").query("per_page", &201).send().await;
+        assert_eq!(
+            refused(resp).await,
+            (
+                400,
+                "invalid_per_page".to_owned(),
+                "每页条数须在 1 到 200 之间".to_owned()
+            )
+        );
+        let resp = client.get("/jobs").query("page", &0).send().await;
+        assert_eq!(refused(resp).await.1, "invalid_page");
+        let resp = client.get("/jobs").query("page", &3).send().await;
+        resp.assert_status_is_ok();
     }
 }

@@ -8,6 +8,7 @@ pub mod admin_audit;
 pub mod admin_users;
 pub mod captcha;
 pub mod client_addr;
+pub mod contract;
 pub mod dev;
 pub mod error;
 pub mod front_door;
@@ -287,5 +288,127 @@ mod spec_path_tests {
         let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
         assert!(twice.is_empty(), "paths written more than once: {twice:?}");
         assert!(paths["/users/me"]["get"].is_object() && paths["/users/me"]["patch"].is_object());
+    }
+}
+
+#[cfg(test)]
+mod spec_contract_tests {
+    //! The contract cannot drift back to "every operation answers every status": each error
+    //! answer of each operation names a schema whose `code` is an enum of that operation's codes.
+
+    use serde_json::Value;
+
+    fn spec() -> Value {
+        serde_json::from_str(&super::openapi_json()).expect("the spec is JSON")
+    }
+
+    fn schema<'a>(spec: &'a Value, reference: &str) -> Option<&'a Value> {
+        let name = reference.strip_prefix("#/components/schemas/")?;
+        spec["components"]["schemas"].get(name)
+    }
+
+    #[test]
+    fn every_error_answer_has_a_code_enum_of_its_own() {
+        let spec = spec();
+        let mut wrong = Vec::new();
+        for (path, item) in spec["paths"].as_object().expect("paths") {
+            for (method, op) in item.as_object().expect("path item") {
+                let responses = op["responses"].as_object().expect("responses");
+                for (status, response) in responses {
+                    if !status.starts_with(['4', '5']) {
+                        continue;
+                    }
+                    let at = format!("{method} {path} {status}");
+                    let Some(content) = response["content"].as_object() else {
+                        wrong.push(format!("{at}: no body"));
+                        continue;
+                    };
+                    for (media, body) in content {
+                        let codes = body["schema"]["$ref"]
+                            .as_str()
+                            .and_then(|r| schema(&spec, r))
+                            .and_then(|s| s["properties"]["code"]["enum"].as_array());
+                        match codes {
+                            Some(codes) if !codes.is_empty() => {}
+                            _ => wrong.push(format!("{at} {media}: `code` is not an enum")),
+                        }
+                    }
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn no_operation_lists_every_status_any_more_but_each_keeps_the_common_answers() {
+        let spec = spec();
+        for (path, item) in spec["paths"].as_object().expect("paths") {
+            for (method, op) in item.as_object().expect("path item") {
+                let responses = op["responses"].as_object().expect("responses");
+                let errors = responses
+                    .keys()
+                    .filter(|s| s.starts_with(['4', '5']))
+                    .count();
+                // The nine statuses of the shared error type, listed everywhere, were the old lie.
+                assert!(errors < 9, "{method} {path} lists all nine error statuses");
+                // Any operation can meet CORS (403), a panic (500) and the database (503).
+                for status in ["403", "500", "503"] {
+                    assert!(
+                        responses.contains_key(status),
+                        "{method} {path} does not list {status}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn field_limits_in_the_spec_are_the_domain_types_own() {
+        use crate::domain::{
+            NICKNAME_MAX_CHARS, NICKNAME_MIN_CHARS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS,
+            USERNAME_MAX_CHARS,
+        };
+        let spec = spec();
+        let field = |object: &str, name: &str, key: &str| {
+            spec["components"]["schemas"][object]["properties"][name][key].as_u64()
+        };
+        let max = PASSWORD_MAX_CHARS as u64;
+        let min = PASSWORD_MIN_CHARS as u64;
+        for (object, name) in [
+            ("SignupRequest", "password"),
+            ("RegisterRequest", "password"),
+            ("SmsResetRequest", "new_password"),
+            ("PasswordChange", "new_password"),
+            ("ResetConfirm", "new_password"),
+        ] {
+            assert_eq!(
+                field(object, name, "maxLength"),
+                Some(max),
+                "{object}.{name}"
+            );
+            assert_eq!(
+                field(object, name, "minLength"),
+                Some(min),
+                "{object}.{name}"
+            );
+        }
+        for object in ["SignupRequest", "RegisterRequest", "ProfileUpdate"] {
+            assert_eq!(
+                field(object, "nickname", "maxLength"),
+                Some(NICKNAME_MAX_CHARS as u64)
+            );
+            assert_eq!(
+                field(object, "nickname", "minLength"),
+                Some(NICKNAME_MIN_CHARS as u64)
+            );
+        }
+        assert_eq!(
+            field("UsernameChange", "username", "maxLength"),
+            Some(USERNAME_MAX_CHARS as u64)
+        );
+        assert_eq!(
+            field("AdminReason", "reason", "maxLength"),
+            Some(crate::admin::MAX_REASON_CHARS as u64)
+        );
     }
 }

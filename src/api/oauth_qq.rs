@@ -19,6 +19,7 @@ use crate::actors::qq_exchange::ExchangeError;
 use crate::actors::supervisor::AskError;
 use crate::api::ApiTags;
 use crate::api::captcha::{self, CaptchaTicket};
+use crate::api::contract::{Gate, OpError, operation_errors};
 use crate::api::error::ApiError;
 use crate::api::users::{UserView, issue_token};
 use crate::captcha::Protected;
@@ -43,6 +44,7 @@ pub struct AuthorizeUrl {
 #[derive(Debug, Object)]
 pub struct CallbackRequest {
     /// `code` from QQ's redirect.
+    #[oai(validator(pattern = r"^[A-Za-z0-9._~-]{1,256}$"))]
     pub code: String,
     /// `state` from QQ's redirect.
     pub state: String,
@@ -98,12 +100,16 @@ pub struct BindRequest {
 pub struct RegisterRequest {
     pub bind_ticket: String,
     /// 2–20 characters.
+    #[oai(validator(min_length = 2, max_length = 20))]
     pub nickname: String,
-    /// Mainland China mobile, 11 digits.
+    /// Mainland China mobile, 11 digits (`+86` and spaces allowed).
+    #[oai(validator(pattern = r"^[+0-9\s]+$", min_length = 11, max_length = 32))]
     pub mobile: String,
     /// The 6-digit code sent by `POST /sms/codes`.
+    #[oai(validator(pattern = r"^\s*[0-9]{6}\s*$"))]
     pub sms_code: String,
     /// 8–128 characters, at least two of letters, digits and symbols.
+    #[oai(validator(min_length = 8, max_length = 128))]
     pub password: String,
 }
 
@@ -121,6 +127,44 @@ pub enum RegisterResponse {
     /// Account created and bound; logged in.
     #[oai(status = 201)]
     Created(Json<QqLoginResult>),
+}
+
+operation_errors! {
+    /// `getQqAuthorizeUrl`
+    pub AuthorizeUrlError(Gate::Open, input) {
+        400 => [invalid_next],
+    }
+
+    /// `qqCallback`: the state, QQ's answer, a locked account, the exchange workers' load.
+    pub QqCallbackError(Gate::Open, input) {
+        400 => [invalid_code, state_invalid, state_expired, state_not_this_browser, state_used],
+        401 => [qq_login_expired],
+        403 => [account_locked],
+        502 => [qq_unavailable],
+        503 => [overloaded],
+    }
+
+    /// `qqBind`: the ticket, the captcha, the existing account's password and the binding.
+    pub QqBindError(Gate::Open, input) {
+        400 => [invalid_credentials, captcha_required, captcha_failed],
+        401 => [bind_ticket_invalid, bind_ticket_expired, bind_ticket_used],
+        403 => [account_locked],
+        409 => [qq_already_bound, account_already_bound],
+        429 => [too_many_attempts],
+        502 => [captcha_unavailable],
+        503 => [overloaded],
+    }
+
+    /// `qqRegister`: the ticket, the form, the SMS code and the new account's names.
+    pub QqRegisterError(Gate::Open, input) {
+        400 => [
+            invalid_nickname, invalid_mobile, invalid_password,
+            sms_code_invalid, sms_code_expired, sms_code_too_many_attempts,
+        ],
+        401 => [bind_ticket_invalid, bind_ticket_expired, bind_ticket_used],
+        409 => [nickname_taken, mobile_taken, username_taken, qq_already_bound],
+        503 => [overloaded],
+    }
 }
 
 /// The ticket as it travels: who it names and where to go afterwards.
@@ -280,7 +324,7 @@ impl OauthQqApi {
         state: Data<&AppState>,
         req: &Request,
         next: Query<Option<String>>,
-    ) -> Result<AuthorizeUrlResponse, ApiError> {
+    ) -> Result<AuthorizeUrlResponse, OpError<AuthorizeUrlError>> {
         let next =
             SafeNext::parse_optional(next.0.as_deref()).map_err(|_| QqLoginError::UnsafeNext)?;
         let browser = match login_cookie(req) {
@@ -328,7 +372,7 @@ impl OauthQqApi {
         state: Data<&AppState>,
         req: &Request,
         body: Json<CallbackRequest>,
-    ) -> Result<Json<QqLoginResult>, ApiError> {
+    ) -> Result<Json<QqLoginResult>, OpError<QqCallbackError>> {
         if !valid_code(&body.code) {
             return Err(QqLoginError::InvalidCode.into());
         }
@@ -400,7 +444,7 @@ impl OauthQqApi {
         state: Data<&AppState>,
         client: ClientAddr,
         body: Json<BindRequest>,
-    ) -> Result<Json<QqLoginResult>, ApiError> {
+    ) -> Result<Json<QqLoginResult>, OpError<QqBindError>> {
         let payload = load_ticket(&state, &body.bind_ticket)?;
         let action = Protected::SignIn {
             account: &body.account,
@@ -442,7 +486,7 @@ impl OauthQqApi {
         state: Data<&AppState>,
         client: ClientAddr,
         body: Json<RegisterRequest>,
-    ) -> Result<RegisterResponse, ApiError> {
+    ) -> Result<RegisterResponse, OpError<QqRegisterError>> {
         let payload = load_ticket(&state, &body.bind_ticket)?;
         let nickname = Nickname::parse(&body.nickname)?;
         let mobile = Mobile::parse(&body.mobile)?;

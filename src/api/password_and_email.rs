@@ -9,7 +9,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi};
 
 use crate::accounts::{email_change, password_reset, reauth};
 use crate::api::ApiTags;
-use crate::api::error::ApiError;
+use crate::api::contract::{Gate, OpError, operation_errors};
 use crate::api::security::{BearerAuth, session_issued_at};
 use crate::domain::{Email, Password};
 use crate::net::ClientAddr;
@@ -19,6 +19,8 @@ pub struct PasswordAndEmailApi;
 
 #[derive(Debug, Object)]
 pub struct ResetRequest {
+    /// At most 254 characters.
+    #[oai(validator(max_length = 254))]
     pub email: String,
 }
 
@@ -39,6 +41,8 @@ pub enum AcceptedResponse {
 pub struct ResetConfirm {
     /// The `token` of the reset link.
     pub token: String,
+    /// 8–128 characters, at least two of letters, digits and symbols.
+    #[oai(validator(min_length = 8, max_length = 128))]
     pub new_password: String,
 }
 
@@ -51,6 +55,8 @@ pub enum NoContent {
 
 #[derive(Debug, Object)]
 pub struct EmailChange {
+    /// At most 254 characters.
+    #[oai(validator(max_length = 254))]
     pub email: String,
     /// The account's current password. Accounts without one (made through QQ) leave it out and
     /// must have signed in with QQ within the last 10 minutes instead.
@@ -67,6 +73,31 @@ pub struct EmailVerification {
 pub struct EmailVerified {
     /// The account's email from now on.
     pub email: String,
+}
+
+operation_errors! {
+    /// `requestPasswordReset`: always 202 for a well-formed address.
+    pub RequestPasswordResetError(Gate::Open, input) {
+        400 => [invalid_email],
+    }
+
+    /// `confirmPasswordReset`: the new password and the link's token.
+    pub ConfirmPasswordResetError(Gate::Open, input) {
+        400 => [invalid_password],
+        401 => [reset_token_invalid, reset_token_expired, reset_token_used, reset_token_superseded],
+    }
+
+    /// `changeEmail`: the address and the proof of the current owner.
+    pub ChangeEmailError(Gate::Bearer, input) {
+        400 => [invalid_email, current_password_required, wrong_password, recent_qq_login_required],
+        429 => [too_many_attempts],
+    }
+
+    /// `verifyEmail`: the link's token; the address taken by another account meanwhile.
+    pub VerifyEmailError(Gate::Open, input) {
+        401 => [email_token_invalid, email_token_expired, email_token_used, email_token_superseded],
+        409 => [email_taken],
+    }
 }
 
 const RESET_ACCEPTED: &str = "如果该邮箱已绑定荏苒账号，重置链接已发送，请在 30 分钟内查收邮件。";
@@ -87,7 +118,7 @@ impl PasswordAndEmailApi {
         state: Data<&AppState>,
         client: ClientAddr,
         body: Json<ResetRequest>,
-    ) -> Result<AcceptedResponse, ApiError> {
+    ) -> Result<AcceptedResponse, OpError<RequestPasswordResetError>> {
         let email = Email::parse(&body.email)?;
         password_reset::request(&state.db, &email, &client, Utc::now()).await?;
         Ok(AcceptedResponse::Accepted(Json(Accepted {
@@ -108,7 +139,7 @@ impl PasswordAndEmailApi {
         state: Data<&AppState>,
         client: ClientAddr,
         body: Json<ResetConfirm>,
-    ) -> Result<NoContent, ApiError> {
+    ) -> Result<NoContent, OpError<ConfirmPasswordResetError>> {
         let password = Password::parse(&body.new_password)?;
         password_reset::confirm(
             &state.db,
@@ -137,7 +168,7 @@ impl PasswordAndEmailApi {
         client: ClientAddr,
         auth: BearerAuth,
         body: Json<EmailChange>,
-    ) -> Result<AcceptedResponse, ApiError> {
+    ) -> Result<AcceptedResponse, OpError<ChangeEmailError>> {
         let email = Email::parse(&body.email)?;
         let now = Utc::now();
         let proof = reauth::Proof {
@@ -181,7 +212,7 @@ impl PasswordAndEmailApi {
         state: Data<&AppState>,
         client: ClientAddr,
         body: Json<EmailVerification>,
-    ) -> Result<Json<EmailVerified>, ApiError> {
+    ) -> Result<Json<EmailVerified>, OpError<VerifyEmailError>> {
         let user = email_change::verify(
             &state.db,
             &state.security,

@@ -15,7 +15,7 @@ use crate::accounts::sms_codes;
 use crate::accounts::sms_codes::{SmsError, SmsPurpose};
 use crate::api::ApiTags;
 use crate::api::captcha::{self, CaptchaTicket};
-use crate::api::error::ApiError;
+use crate::api::contract::{Gate, OpError, operation_errors};
 use crate::api::oauth_qq::load_ticket;
 use crate::captcha::Protected;
 use crate::domain::Mobile;
@@ -53,7 +53,8 @@ impl From<SmsCodePurpose> for SmsPurpose {
 
 #[derive(Debug, Object)]
 pub struct SmsCodeRequest {
-    /// Mainland China mobile, 11 digits.
+    /// Mainland China mobile, 11 digits (`+86` and spaces allowed).
+    #[oai(validator(pattern = r"^[+0-9\s]+$", min_length = 11, max_length = 32))]
     pub mobile: String,
     /// What the code is for; `qq_register` when absent (the QQ registration form).
     #[oai(default)]
@@ -78,6 +79,17 @@ pub enum SmsCodeResponse {
     /// The code is on its way.
     #[oai(status = 202)]
     Accepted(Json<SmsCodeSent>),
+}
+
+operation_errors! {
+    /// `sendSmsCode`: the purpose's proof (ticket or captcha), the mobile, the quotas.
+    pub SendSmsCodeError(Gate::Open, input) {
+        400 => [bind_ticket_required, invalid_mobile, captcha_required, captcha_failed],
+        401 => [bind_ticket_invalid, bind_ticket_expired, bind_ticket_used],
+        409 => [mobile_taken],
+        429 => [sms_too_frequent, sms_daily_limit],
+        502 => [captcha_unavailable],
+    }
 }
 
 /// The message a person receives: the verification-code template with the code and its minutes.
@@ -107,7 +119,7 @@ impl SmsApi {
         state: Data<&AppState>,
         client: ClientAddr,
         body: Json<SmsCodeRequest>,
-    ) -> Result<SmsCodeResponse, ApiError> {
+    ) -> Result<SmsCodeResponse, OpError<SendSmsCodeError>> {
         let purpose = SmsPurpose::from(body.purpose);
         // Parsing: a ticket's signature and age, for the purpose that needs one.
         let ticket = match (purpose, body.bind_ticket.as_deref()) {

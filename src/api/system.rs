@@ -4,6 +4,12 @@
 use poem_openapi::{Object, OpenApi, payload::Json};
 
 use crate::api::ApiTags;
+use crate::api::contract::{Gate, OpError, operation_errors};
+
+operation_errors! {
+    /// `getVersion`, `getApiIndex`: only what any operation can meet (CORS, a panic).
+    pub SystemError(Gate::Open, no_input) {}
+}
 
 pub struct SystemApi;
 
@@ -42,19 +48,19 @@ pub struct ApiLinks {
 impl SystemApi {
     /// Server name and version / 服务名称和版本
     #[oai(path = "/version", method = "get", operation_id = "getVersion")]
-    async fn version(&self) -> Json<VersionInfo> {
-        Json(VersionInfo {
+    async fn version(&self) -> Result<Json<VersionInfo>, OpError<SystemError>> {
+        Ok(Json(VersionInfo {
             name: env!("CARGO_PKG_NAME").to_owned(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
-        })
+        }))
     }
 
     /// The API index / 接口索引（名称、版本、文档链接）
     ///
     /// The API's index: name, version, and links to the docs and the spec.
     #[oai(path = "/", method = "get", operation_id = "getApiIndex")]
-    async fn index(&self) -> Json<ApiIndex> {
-        Json(ApiIndex {
+    async fn index(&self) -> Result<Json<ApiIndex>, OpError<SystemError>> {
+        Ok(Json(ApiIndex {
             name: env!("CARGO_PKG_NAME").to_owned(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
             description: "荏苒账号服务：QQ 登录、账号绑定、短信验证码与找回密码".to_owned(),
@@ -63,6 +69,6 @@ impl SystemApi {
                 openapi: "/openapi.json".to_owned(),
                 version: "/api/version".to_owned(),
             },
-        })
+        }))
     }
 }

@@ -9,6 +9,7 @@ use crate::accounts;
 use crate::api::ApiTags;
 use crate::api::accounts::ProfileUpdate;
 use crate::api::captcha::{self, CaptchaTicket};
+use crate::api::contract::{Gate, OpError, operation_errors};
 use crate::api::error::ApiError;
 use crate::api::security::BearerAuth;
 use crate::captcha::Protected;
@@ -103,6 +104,31 @@ pub enum UnbindResponse {
     Unbound,
 }
 
+operation_errors! {
+    /// `login`: the captcha, the credentials, the throttle, a locked account.
+    pub LoginError(Gate::Open, input) {
+        400 => [captcha_required, captcha_failed, invalid_credentials],
+        403 => [account_locked],
+        429 => [too_many_attempts],
+        502 => [captcha_unavailable],
+    }
+
+    /// `getMe`
+    pub GetMeError(Gate::Bearer, no_input) {}
+
+    /// `updateMe`: the new values, a taken nickname.
+    pub UpdateMeError(Gate::Bearer, input) {
+        400 => [invalid_nickname, invalid_avatar],
+        409 => [nickname_taken],
+    }
+
+    /// `unbindQq`
+    pub UnbindQqError(Gate::Bearer, no_input) {
+        404 => [qq_not_bound],
+        409 => [last_login_method],
+    }
+}
+
 /// A JWT for `user`.
 pub fn issue_token(state: &AppState, user: &users::Model) -> Result<String, ApiError> {
     state
@@ -128,7 +154,7 @@ impl UsersApi {
         state: Data<&AppState>,
         client: ClientAddr,
         body: Json<LoginRequest>,
-    ) -> Result<Json<LoginResponse>, ApiError> {
+    ) -> Result<Json<LoginResponse>, OpError<LoginError>> {
         let action = Protected::SignIn {
             account: &body.account,
         };
@@ -153,7 +179,11 @@ impl UsersApi {
     ///
     /// The signed-in user and their bindings.
     #[oai(path = "/users/me", method = "get", operation_id = "getMe")]
-    async fn me(&self, state: Data<&AppState>, auth: BearerAuth) -> Result<Json<Me>, ApiError> {
+    async fn me(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+    ) -> Result<Json<Me>, OpError<GetMeError>> {
         let accounts::profile::Overview {
             user,
             qq,
@@ -193,7 +223,7 @@ impl UsersApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         body: Json<ProfileUpdate>,
-    ) -> Result<Json<UserView>, ApiError> {
+    ) -> Result<Json<UserView>, OpError<UpdateMeError>> {
         let nickname = body.nickname.as_deref().map(Nickname::parse).transpose()?;
         let avatar = body.avatar.as_deref().map(Avatar::parse).transpose()?;
         let user =
@@ -214,7 +244,7 @@ impl UsersApi {
         state: Data<&AppState>,
         client: ClientAddr,
         auth: BearerAuth,
-    ) -> Result<UnbindResponse, ApiError> {
+    ) -> Result<UnbindResponse, OpError<UnbindQqError>> {
         let client = client.to_string();
         let origin = accounts::qq_login::Origin {
             public_base_url: &state.settings.public_base_url,

@@ -16,9 +16,9 @@ pub use account::AccountIdentifier;
 pub use avatar::Avatar;
 pub use email::Email;
 pub use mobile::Mobile;
-pub use nickname::Nickname;
-pub use password::Password;
-pub use username::Username;
+pub use nickname::{NICKNAME_MAX_CHARS, NICKNAME_MIN_CHARS, Nickname};
+pub use password::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, Password};
+pub use username::{USERNAME_MAX_CHARS, Username};
 
 /// Why a value was refused. `code()` is stable for clients; `message()` is for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

@@ -14,11 +14,14 @@ pub const NICKNAME_MIN_CHARS: usize = 2;
 pub const NICKNAME_MAX_CHARS: usize = 20;
 
 impl Nickname {
+    /// Outside [`NICKNAME_MIN_CHARS`]..=[`NICKNAME_MAX_CHARS`] (also the API's length refusal).
+    pub const BAD_LENGTH: DomainError = DomainError::InvalidNickname("昵称长度应为2到20个字符");
+
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let nickname: String = input.trim().nfc().collect();
         let count = nickname.chars().count();
         if !(NICKNAME_MIN_CHARS..=NICKNAME_MAX_CHARS).contains(&count) {
-            return Err(DomainError::InvalidNickname("昵称长度应为2到20个字符"));
+            return Err(Self::BAD_LENGTH);
         }
         if nickname.chars().any(|c| c.is_control() || is_invisible(c)) {
             return Err(DomainError::InvalidNickname(

@@ -14,13 +14,18 @@ pub const PASSWORD_MIN_CHARS: usize = 8;
 pub const PASSWORD_MAX_CHARS: usize = 128;
 
 impl Password {
+    /// Shorter than [`PASSWORD_MIN_CHARS`] (also what the API's `minLength` refusal answers).
+    pub const TOO_SHORT: DomainError = DomainError::InvalidPassword("密码至少需要8个字符");
+    /// Longer than [`PASSWORD_MAX_CHARS`] (also the API's `maxLength` refusal).
+    pub const TOO_LONG: DomainError = DomainError::InvalidPassword("密码不能超过128个字符");
+
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let count = input.chars().count();
         if count < PASSWORD_MIN_CHARS {
-            return Err(DomainError::InvalidPassword("密码至少需要8个字符"));
+            return Err(Self::TOO_SHORT);
         }
         if count > PASSWORD_MAX_CHARS {
-            return Err(DomainError::InvalidPassword("密码不能超过128个字符"));
+            return Err(Self::TOO_LONG);
         }
         if input.chars().all(char::is_whitespace) {
             return Err(DomainError::InvalidPassword("密码不能全是空白字符"));

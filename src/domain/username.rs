@@ -9,18 +9,22 @@ pub const USERNAME_MIN_CHARS: usize = 4;
 pub const USERNAME_MAX_CHARS: usize = 32;
 
 impl Username {
+    /// Outside [`USERNAME_MIN_CHARS`]..=[`USERNAME_MAX_CHARS`] (also the API's length refusal).
+    pub const BAD_LENGTH: DomainError = DomainError::InvalidUsername("用户名长度应为4到32个字符");
+    /// A character other than ASCII letters, digits, `_` and `-` (also the API's pattern refusal).
+    pub const BAD_CHARS: DomainError =
+        DomainError::InvalidUsername("用户名只能包含字母、数字、下划线和连字符");
+
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let name = input.trim();
         if !(USERNAME_MIN_CHARS..=USERNAME_MAX_CHARS).contains(&name.len()) {
-            return Err(DomainError::InvalidUsername("用户名长度应为4到32个字符"));
+            return Err(Self::BAD_LENGTH);
         }
         if !name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         {
-            return Err(DomainError::InvalidUsername(
-                "用户名只能包含字母、数字、下划线和连字符",
-            ));
+            return Err(Self::BAD_CHARS);
         }
         if name.bytes().all(|b| b.is_ascii_digit()) {
             return Err(DomainError::InvalidUsername("用户名不能全是数字"));

@@ -2,8 +2,9 @@
 // resets, email verification, the QQ round trip), typed by the generated schema. The calls the
 // server may guard with a captcha go through `withCaptcha` here, so no page handles
 // `captcha_required` itself.
-import { withCaptcha } from '../captcha'
-import { api, run, type Schemas } from './client'
+import { withCaptcha, type CaptchaFailure } from '../captcha'
+import { api, run, type OperationErrorCode, type Schemas } from './client'
+import type { ClientErrorCode } from '@renran/passport-client'
 
 type Uncaptcha<T> = Omit<T, 'captcha'>
 
@@ -23,6 +24,25 @@ export const signUp = (body: Schemas['SignupRequest']) =>
 
 export const sendSmsCode = (body: Uncaptcha<Schemas['SmsCodeRequest']>) =>
   withCaptcha((captcha) => run(api.POST('/sms/codes', { body: { ...body, captcha } })))
+
+/** Why the SMS button got no code: the API's answers, the captcha's, and the button's own
+ * (`invalid_mobile` before asking, `check_failed` when the form's check stopped it). */
+export type SmsCodeFailure = OperationErrorCode<'sendSmsCode'> | ClientErrorCode | CaptchaFailure | 'check_failed'
+
+/** A bind ticket that no longer works (401 of the QQ bind, registration and their SMS code):
+ * only a new QQ login helps. */
+export function bindTicketGone(
+  code: SmsCodeFailure | OperationErrorCode<'qqBind'> | OperationErrorCode<'qqRegister'>,
+): boolean {
+  switch (code) {
+    case 'bind_ticket_invalid':
+    case 'bind_ticket_expired':
+    case 'bind_ticket_used':
+      return true
+    default:
+      return false
+  }
+}
 
 export const nicknameAvailability = (nickname: string) =>
   run(api.GET('/users/availability', { params: { query: { nickname } } }))

@@ -1,7 +1,13 @@
 // The one way the app talks to the API: the client package every frontend uses
 // (@renran/passport-client, openapi/clients/typescript/, generated from openapi/openapi.json),
 // so a change of the API that breaks a page breaks `vue-tsc` and the build.
-import { createPassportClient, settle, type CallResult, type Schemas as ApiSchemas } from '@renran/passport-client'
+import {
+  createPassportClient,
+  settle,
+  type CallErrorCode,
+  type CallResult,
+  type Schemas as ApiSchemas,
+} from '@renran/passport-client'
 import { session } from '../auth'
 import { waitText } from '../format'
 
@@ -14,18 +20,25 @@ export const api = createPassportClient({
   token: () => session.token,
 })
 
-/** An API error as the pages show it: the server's Chinese `message`, its `code` to branch on. */
-export interface ApiError {
+export type { OperationErrorCode } from '@renran/passport-client'
+
+/**
+ * An API error as the pages show it: the server's Chinese `message`, its `code` to branch on.
+ * `C` is the union of the codes the call can fail with (the operation's, from the spec, and the
+ * client's own), so a page's `switch` or `===` on a code the call never answers fails vue-tsc.
+ */
+export interface ApiError<C extends string = string> {
   status: number
-  code: string
+  code: C
   message: string
   retryAfter?: number
 }
 
-export type Result<T> = { ok: true; data: T } | { ok: false; error: ApiError }
+export type Result<T, C extends string = string> = { ok: true; data: T } | { ok: false; error: ApiError<C> }
 
-/** Await a client call and fold its outcome into a [`Result`] (the package's `PassportError`). */
-export async function run<T>(call: CallResult<T>): Promise<Result<T>> {
+/** Await a client call and fold its outcome into a [`Result`] (the package's `PassportError`),
+ * typed with the codes of the call's operation. */
+export async function run<T, E>(call: CallResult<T, E>): Promise<Result<T, CallErrorCode<E>>> {
   const settled = await settle(call)
   if (settled.ok) return settled
   const { status, code, message, retryAfter } = settled.error

@@ -1,6 +1,6 @@
 // Generates the package's sources from the committed spec (../../openapi.json):
 //   src/schema.ts       the API's types (openapi-typescript)
-//   src/error-codes.ts  every error `code` the spec documents, as a const list and a union type
+//   src/error-codes.ts  every error `code` the spec documents (the error bodies' `code` enums)
 // With --check, writes nothing and exits 1 when either file differs from what the spec gives:
 // the committed client is stale (`make test` runs this).
 import { readFile, writeFile } from 'node:fs/promises'
@@ -39,19 +39,20 @@ if (process.argv.includes('--check')) {
 }
 
 /**
- * The codes are the backticked snake_case words of the error responses' descriptions (the
- * server lists each status's codes there), less the names of the error body's own fields
- * (`retry_after` is mentioned, not a code).
+ * The codes are the `code` enums of the error responses' body schemas (each operation lists,
+ * per status, exactly the codes it can answer), gathered over every operation.
  */
 function errorCodesModule(spec) {
-  const fields = new Set(Object.keys(spec.components?.schemas?.ErrorBody?.properties ?? {}))
+  const schemas = spec.components?.schemas ?? {}
   const codes = new Set()
   for (const item of Object.values(spec.paths ?? {})) {
     for (const op of Object.values(item)) {
       for (const [status, response] of Object.entries(op.responses ?? {})) {
         if (!/^[45]\d\d$/.test(status)) continue
-        for (const [, word] of (response.description ?? '').matchAll(/`([a-z][a-z0-9]*(?:_[a-z0-9]+)*)`/g)) {
-          if (!fields.has(word)) codes.add(word)
+        for (const media of Object.values(response.content ?? {})) {
+          const ref = media.schema?.$ref ?? ''
+          const schema = schemas[ref.replace('#/components/schemas/', '')]
+          for (const code of schema?.properties?.code?.enum ?? []) codes.add(code)
         }
       }
     }

@@ -13,19 +13,41 @@ export type Schemas = components['schemas']
 
 /**
  * Codes that do not come from an operation's documented answers: the server's transport
- * refusals (`method_not_allowed`, `payload_too_large`), and two the client makes itself:
- * `network` (no answer at all) and `unexpected_response` (an answer that is not our error shape,
- * e.g. a proxy's HTML error page).
+ * refusals (`not_found` for an unknown path, `method_not_allowed`, `payload_too_large`), and two
+ * the client makes itself: `network` (no answer at all) and `unexpected_response` (an answer that
+ * is not our error shape, e.g. a proxy's HTML error page).
  */
 export const CLIENT_ERROR_CODES = [
+  'not_found',
   'method_not_allowed',
   'payload_too_large',
   'network',
   'unexpected_response',
 ] as const
 
+/** A code no operation lists: a transport refusal, or one the client makes. */
+export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number]
+
 /** Every `code` a `PassportError` can carry with this version of the client. */
-export type ErrorCode = (typeof SERVER_ERROR_CODES)[number] | (typeof CLIENT_ERROR_CODES)[number]
+export type ErrorCode = (typeof SERVER_ERROR_CODES)[number] | ClientErrorCode
+
+/** The `code` union of one error body (an operation's answer for one status). */
+export type CodeOf<Body> = Body extends { code: infer C extends string } ? C : never
+
+/** The error bodies an operation's spec lists, one per 4xx/5xx status. */
+export type OperationErrorBody<Op extends keyof operations> = {
+  [S in keyof operations[Op]['responses']]: `${S & (string | number)}` extends `4${string}` | `5${string}`
+    ? operations[Op]['responses'][S] extends { content: infer C }
+      ? C[keyof C]
+      : never
+    : never
+}[keyof operations[Op]['responses']]
+
+/**
+ * Exactly the codes one operation can answer, e.g. `OperationErrorCode<'qqBind'>`: switch on it
+ * and the type checker says when a case names a code the operation never gives.
+ */
+export type OperationErrorCode<Op extends keyof operations> = CodeOf<OperationErrorBody<Op>>
 
 const KNOWN_CODES: ReadonlySet<string> = new Set<string>([...SERVER_ERROR_CODES, ...CLIENT_ERROR_CODES])
 
@@ -34,8 +56,9 @@ export function isErrorCode(code: string): code is ErrorCode {
   return KNOWN_CODES.has(code)
 }
 
-/** A failed call: the server's `{code, message}` plus the HTTP status and, on 429, the wait. */
-export class PassportError extends Error {
+/** A failed call: the server's `{code, message}` plus the HTTP status and, on 429, the wait.
+ * `C` narrows `code` to what the call's operation can answer (see `settle`). */
+export class PassportError<C extends string = ErrorCode> extends Error {
   override readonly name = 'PassportError'
   /** HTTP status; 0 when no answer arrived (`code` is then `network`). */
   readonly status: number
@@ -43,13 +66,13 @@ export class PassportError extends Error {
    * Stable machine code to branch on. A server newer than this client may send a code not in
    * `ErrorCode`; it is passed through unchanged (see `isErrorCode`).
    */
-  readonly code: ErrorCode
+  readonly code: C
   /** Seconds to wait before trying again (429: the body's `retry_after` or `Retry-After`). */
   readonly retryAfter?: number
   /** Technical detail for developers (English), when the server gives one. */
   readonly detail?: string
 
-  constructor(init: { status: number; code: ErrorCode; message: string; retryAfter?: number; detail?: string }) {
+  constructor(init: { status: number; code: C; message: string; retryAfter?: number; detail?: string }) {
     // `message` is the server's Chinese text, fit to show as it is.
     super(init.message)
     this.status = init.status
@@ -60,7 +83,7 @@ export class PassportError extends Error {
 
   /** Build the error for a non-2xx answer from its status, parsed body and headers. */
   static fromResponse(status: number, body: unknown, headers?: Headers): PassportError {
-    const b = (body && typeof body === 'object' ? body : {}) as Partial<Schemas['ErrorBody']>
+    const b = (body && typeof body === 'object' ? body : {}) as { code?: unknown; message?: unknown; retry_after?: unknown; detail?: unknown }
     const header = Number(headers?.get('retry-after') ?? NaN)
     const retryAfter =
       typeof b.retry_after === 'number' ? b.retry_after : Number.isFinite(header) ? header : undefined
@@ -135,27 +158,34 @@ export function createPassportClient(options: PassportClientOptions = {}): Passp
   return client
 }
 
-/** What an openapi-fetch call resolves to (any operation). */
-export type CallResult<T> = Promise<{ data?: T; error?: unknown; response: Response }>
+/** What an openapi-fetch call resolves to (any operation): `E` is the union of the error bodies
+ * its spec lists. */
+export type CallResult<T, E = unknown> = Promise<{ data?: T; error?: E; response: Response }>
+
+/** The codes a call can fail with: its operation's, and the client's own. */
+export type CallErrorCode<E> = CodeOf<E> | ClientErrorCode
 
 /** The data of a successful call; otherwise throws a `PassportError`. */
-export async function unwrap<T>(call: CallResult<T>): Promise<T> {
+export async function unwrap<T, E>(call: CallResult<T, E>): Promise<T> {
   const settled = await settle(call)
   if (!settled.ok) throw settled.error
   return settled.data
 }
 
-export type Settled<T> = { ok: true; data: T } | { ok: false; error: PassportError }
+export type Settled<T, C extends string = ErrorCode> = { ok: true; data: T } | { ok: false; error: PassportError<C> }
 
-/** The call's data or its `PassportError`, never throwing. */
-export async function settle<T>(call: CallResult<T>): Promise<Settled<T>> {
+/** The call's data or its `PassportError`, never throwing; `error.code` is typed with exactly
+ * the codes the call's operation lists (plus the client's own). */
+export async function settle<T, E>(call: CallResult<T, E>): Promise<Settled<T, CallErrorCode<E>>> {
   let outcome: Awaited<CallResult<T>>
   try {
     outcome = await call
   } catch (cause) {
-    return { ok: false, error: PassportError.network(cause) }
+    return { ok: false, error: PassportError.network(cause) as PassportError<CallErrorCode<E>> }
   }
   const { data, error, response } = outcome
   if (response.ok) return { ok: true, data: data as T }
-  return { ok: false, error: PassportError.fromResponse(response.status, error, response.headers) }
+  // The server answers only what the operation lists (its debug builds check it).
+  const failure = PassportError.fromResponse(response.status, error, response.headers)
+  return { ok: false, error: failure as PassportError<string> as PassportError<CallErrorCode<E>> }
 }

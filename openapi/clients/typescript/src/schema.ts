@@ -761,10 +761,829 @@ export interface components {
             /** @description What to tell the person (the same whatever happened). */
             message: string;
         };
+        AdminDailyStatsError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_days" | "invalid_request";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminDailyStatsError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminDailyStatsError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed" | "forbidden";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminDailyStatsError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminDailyStatsError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminForcePasswordResetError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_request" | "reason_required" | "reason_too_long";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminForcePasswordResetError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminForcePasswordResetError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed" | "forbidden";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminForcePasswordResetError404: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "user_not_found";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminForcePasswordResetError409: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "no_verified_email";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminForcePasswordResetError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminForcePasswordResetError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminGetBindingError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_request";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminGetBindingError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminGetBindingError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed" | "forbidden";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminGetBindingError404: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "binding_not_found";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminGetBindingError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminGetBindingError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminGetUserError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_request";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminGetUserError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminGetUserError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed" | "forbidden";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminGetUserError404: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "user_not_found";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminGetUserError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminGetUserError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminListAuditError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_page" | "invalid_per_page" | "invalid_request";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminListAuditError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminListAuditError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed" | "forbidden";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminListAuditError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminListAuditError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminListBindingsError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_cursor" | "invalid_page" | "invalid_per_page" | "invalid_request" | "query_too_long";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminListBindingsError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminListBindingsError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed" | "forbidden";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminListBindingsError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminListBindingsError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminListJobsError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_page" | "invalid_per_page" | "invalid_request";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminListJobsError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminListJobsError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed" | "forbidden";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminListJobsError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminListJobsError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminListUsersError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_page" | "invalid_per_page" | "invalid_request" | "query_too_long";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminListUsersError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminListUsersError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed" | "forbidden";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminListUsersError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminListUsersError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminLockUserError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_request" | "reason_required" | "reason_too_long";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminLockUserError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminLockUserError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed" | "forbidden";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminLockUserError404: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "user_not_found";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminLockUserError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminLockUserError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
         /** AdminReason */
         AdminReason: {
-            /** @description Why (1–500 characters); kept in the audit log. */
+            /** @description Why (1–500 characters, not blank); kept in the audit log. */
             reason: string;
+        };
+        AdminRefreshBindingError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_request";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminRefreshBindingError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminRefreshBindingError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed" | "forbidden";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminRefreshBindingError404: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "binding_not_found";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminRefreshBindingError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminRefreshBindingError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminRetryJobError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_request";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminRetryJobError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminRetryJobError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed" | "forbidden";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminRetryJobError404: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "job_not_found";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminRetryJobError409: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "job_conflict" | "job_not_retryable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminRetryJobError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminRetryJobError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminUnbindBindingError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_request" | "reason_required" | "reason_too_long";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminUnbindBindingError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminUnbindBindingError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed" | "forbidden";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminUnbindBindingError404: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "binding_not_found";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminUnbindBindingError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminUnbindBindingError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
         };
         /**
          * AdminUserBinding
@@ -921,14 +1740,63 @@ export interface components {
              */
             state: string;
         };
+        AuthorizeUrlError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_next" | "invalid_request";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AuthorizeUrlError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AuthorizeUrlError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AuthorizeUrlError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
         /**
          * Availability
          * @description Whether one value can be used.
          */
         Availability: {
             available: boolean;
-            /** @description Why not: `invalid_nickname`, `invalid_mobile`, `nickname_taken`, `mobile_taken`. */
-            reason?: string | null;
+            /** @description Why not. */
+            reason?: (components["schemas"]["UnavailableReason"] & unknown) | null;
             /** @description What to tell the person, in Chinese. */
             message?: string | null;
         };
@@ -1088,6 +1956,44 @@ export interface components {
             /** @description The captcha script to load (Tencent's, or the simulator's in dev); absent when off. */
             script_url?: string;
         };
+        CaptchaConfigError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        CaptchaConfigError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        CaptchaConfigError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
         /**
          * @description When the server demands a captcha.
          * @enum {string}
@@ -1101,6 +2007,354 @@ export interface components {
         CaptchaTicket: {
             ticket: string;
             randstr: string;
+        };
+        ChangeEmailError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "current_password_required" | "invalid_email" | "invalid_request" | "recent_qq_login_required" | "wrong_password";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ChangeEmailError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ChangeEmailError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ChangeEmailError429: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "too_many_attempts";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ChangeEmailError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ChangeEmailError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ChangePasswordError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "current_password_required" | "invalid_password" | "invalid_request" | "recent_qq_login_required" | "wrong_password";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ChangePasswordError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ChangePasswordError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ChangePasswordError429: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "too_many_attempts";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ChangePasswordError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ChangePasswordError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ChangeUsernameError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_request" | "invalid_username";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ChangeUsernameError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ChangeUsernameError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ChangeUsernameError409: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "username_already_changed" | "username_taken";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ChangeUsernameError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ChangeUsernameError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        CheckAvailabilityError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_request";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        CheckAvailabilityError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        CheckAvailabilityError429: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "too_many_attempts";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        CheckAvailabilityError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        CheckAvailabilityError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ConfirmPasswordResetError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_password" | "invalid_request";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ConfirmPasswordResetError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "reset_token_expired" | "reset_token_invalid" | "reset_token_superseded" | "reset_token_used";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ConfirmPasswordResetError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ConfirmPasswordResetError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ConfirmPasswordResetError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
         };
         /** DailyStats */
         DailyStats: {
@@ -1129,6 +2383,7 @@ export interface components {
         };
         /** EmailChange */
         EmailChange: {
+            /** @description At most 254 characters. */
             email: string;
             /**
              * @description The account's current password. Accounts without one (made through QQ) leave it out and
@@ -1146,15 +2401,50 @@ export interface components {
             /** @description The account's email from now on. */
             email: string;
         };
-        /** ErrorBody */
-        ErrorBody: {
-            /** @description Stable machine code, e.g. `bind_ticket_used`. Clients branch on it. */
-            code: string;
-            /** @description Human message in Chinese, fit to show to the person using the page. */
+        GetMeError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        GetMeError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        GetMeError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        GetMeError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
             message: string;
             /**
              * Format: uint64
-             * @description Seconds to wait before trying again (429 only).
+             * @description Seconds to wait before trying again.
              */
             retry_after?: number;
             /** @description Technical detail for developers (English), when it helps fix a request. */
@@ -1244,6 +2534,82 @@ export interface components {
             /** @description Where to go now (a same-site path). */
             next: string;
         };
+        LoginError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "captcha_failed" | "captcha_required" | "invalid_credentials" | "invalid_request";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        LoginError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "account_locked" | "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        LoginError429: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "too_many_attempts";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        LoginError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        LoginError502: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "captcha_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        LoginError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
         /** LoginRequest */
         LoginRequest: {
             /** @description Username, mobile or email. */
@@ -1257,6 +2623,71 @@ export interface components {
             /** @description JWT for `Authorization: Bearer …`. */
             token: string;
             user: components["schemas"]["UserView"];
+        };
+        LoginSmsError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_mobile" | "invalid_request" | "sms_code_expired" | "sms_code_invalid" | "sms_code_too_many_attempts";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        LoginSmsError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "account_locked" | "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        LoginSmsError429: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "too_many_attempts";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        LoginSmsError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        LoginSmsError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
         };
         /** Me */
         Me: {
@@ -1300,8 +2731,109 @@ export interface components {
         ProfileUpdate: {
             /** @description 2–20 characters; unchanged when absent. */
             nickname?: string;
-            /** @description An `https://` image URL, or empty to remove it; unchanged when absent. */
+            /**
+             * @description An `https://` image URL (at most 512 characters), or empty to remove it; unchanged when
+             *     absent.
+             */
             avatar?: string;
+        };
+        QqBindError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "captcha_failed" | "captcha_required" | "invalid_credentials" | "invalid_request";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        QqBindError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "bind_ticket_expired" | "bind_ticket_invalid" | "bind_ticket_used";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        QqBindError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "account_locked" | "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        QqBindError409: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "account_already_bound" | "qq_already_bound";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        QqBindError429: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "too_many_attempts";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        QqBindError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        QqBindError502: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "captcha_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        QqBindError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable" | "overloaded";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
         };
         /** QqBindingView */
         QqBindingView: {
@@ -1311,6 +2843,77 @@ export interface components {
             bound_at: string;
             /** Format: date-time */
             last_login_at?: string | null;
+        };
+        QqCallbackError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_code" | "invalid_request" | "state_expired" | "state_invalid" | "state_not_this_browser" | "state_used";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        QqCallbackError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "qq_login_expired";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        QqCallbackError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "account_locked" | "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        QqCallbackError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        QqCallbackError502: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "qq_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        QqCallbackError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable" | "overloaded";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
         };
         /** @description How a QQ login ends; `status` tells which. */
         QqLoginResult: components["schemas"]["QqLoginResult_LoggedIn"] | components["schemas"]["QqLoginResult_BindRequired"];
@@ -1337,6 +2940,77 @@ export interface components {
             /** @description QQ avatar URL; empty when none. */
             avatar: string;
         };
+        QqRegisterError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_mobile" | "invalid_nickname" | "invalid_password" | "invalid_request" | "sms_code_expired" | "sms_code_invalid" | "sms_code_too_many_attempts";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        QqRegisterError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "bind_ticket_expired" | "bind_ticket_invalid" | "bind_ticket_used";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        QqRegisterError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        QqRegisterError409: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "mobile_taken" | "nickname_taken" | "qq_already_bound" | "username_taken";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        QqRegisterError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        QqRegisterError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable" | "overloaded";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
         /** RefreshQueuedView */
         RefreshQueuedView: {
             /**
@@ -1352,26 +3026,284 @@ export interface components {
             bind_ticket: string;
             /** @description 2–20 characters. */
             nickname: string;
-            /** @description Mainland China mobile, 11 digits. */
+            /** @description Mainland China mobile, 11 digits (`+86` and spaces allowed). */
             mobile: string;
             /** @description The 6-digit code sent by `POST /sms/codes`. */
             sms_code: string;
             /** @description 8–128 characters, at least two of letters, digits and symbols. */
             password: string;
         };
+        RequestPasswordResetError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_email" | "invalid_request";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        RequestPasswordResetError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        RequestPasswordResetError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        RequestPasswordResetError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
         /** ResetConfirm */
         ResetConfirm: {
             /** @description The `token` of the reset link. */
             token: string;
+            /** @description 8–128 characters, at least two of letters, digits and symbols. */
             new_password: string;
+        };
+        ResetPasswordBySmsError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_mobile" | "invalid_password" | "invalid_request" | "sms_code_expired" | "sms_code_invalid" | "sms_code_too_many_attempts";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ResetPasswordBySmsError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ResetPasswordBySmsError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        ResetPasswordBySmsError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
         };
         /** ResetRequest */
         ResetRequest: {
+            /** @description At most 254 characters. */
             email: string;
+        };
+        SendSmsCodeError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "bind_ticket_required" | "captcha_failed" | "captcha_required" | "invalid_mobile" | "invalid_request";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        SendSmsCodeError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "bind_ticket_expired" | "bind_ticket_invalid" | "bind_ticket_used";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        SendSmsCodeError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        SendSmsCodeError409: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "mobile_taken";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        SendSmsCodeError429: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "sms_daily_limit" | "sms_too_frequent";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        SendSmsCodeError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        SendSmsCodeError502: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "captcha_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        SendSmsCodeError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        SignupError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_mobile" | "invalid_nickname" | "invalid_password" | "invalid_request" | "sms_code_expired" | "sms_code_invalid" | "sms_code_too_many_attempts";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        SignupError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        SignupError409: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "mobile_taken" | "nickname_taken" | "username_taken";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        SignupError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        SignupError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
         };
         /** SignupRequest */
         SignupRequest: {
-            /** @description Mainland China mobile, 11 digits. */
+            /** @description Mainland China mobile, 11 digits (`+86` and spaces allowed). */
             mobile: string;
             /** @description The 6-digit code sent by `POST /sms/codes` with purpose `signup`. */
             sms_code: string;
@@ -1387,7 +3319,7 @@ export interface components {
         SmsCodePurpose: "qq_register" | "signup" | "login" | "reset_password";
         /** SmsCodeRequest */
         SmsCodeRequest: {
-            /** @description Mainland China mobile, 11 digits. */
+            /** @description Mainland China mobile, 11 digits (`+86` and spaces allowed). */
             mobile: string;
             /**
              * @description What the code is for; `qq_register` when absent (the QQ registration form).
@@ -1417,7 +3349,7 @@ export interface components {
         };
         /** SmsLoginRequest */
         SmsLoginRequest: {
-            /** @description Mainland China mobile, 11 digits. */
+            /** @description Mainland China mobile, 11 digits (`+86` and spaces allowed). */
             mobile: string;
             /** @description The 6-digit code sent by `POST /sms/codes` with purpose `login`. */
             sms_code: string;
@@ -1430,6 +3362,44 @@ export interface components {
             sms_code: string;
             /** @description 8–128 characters, at least two of letters, digits and symbols. */
             new_password: string;
+        };
+        SystemError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        SystemError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        SystemError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
         };
         /**
          * TokenEventView
@@ -1458,6 +3428,153 @@ export interface components {
          */
         TotalKindView: "exact" | "estimate" | "at_least";
         /**
+         * @description Why a value cannot be used (the codes the sign-up itself would answer).
+         * @enum {string}
+         */
+        UnavailableReason: "invalid_nickname" | "invalid_mobile" | "nickname_taken" | "mobile_taken" | "unavailable";
+        UnbindQqError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        UnbindQqError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        UnbindQqError404: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "qq_not_bound";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        UnbindQqError409: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "last_login_method";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        UnbindQqError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        UnbindQqError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        UpdateMeError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_avatar" | "invalid_nickname" | "invalid_request";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        UpdateMeError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        UpdateMeError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        UpdateMeError409: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "nickname_taken";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        UpdateMeError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        UpdateMeError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        /**
          * UserView
          * @description The public face of a user (the seed's fields).
          */
@@ -1473,6 +3590,77 @@ export interface components {
         UsernameChange: {
             /** @description 4–32 ASCII letters, digits, `_` and `-`, not all digits. */
             username: string;
+        };
+        VerifyEmailError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_request";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        VerifyEmailError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "email_token_expired" | "email_token_invalid" | "email_token_superseded" | "email_token_used";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        VerifyEmailError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        VerifyEmailError409: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "email_taken";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        VerifyEmailError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        VerifyEmailError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
         };
         /** VersionInfo */
         VersionInfo: {
@@ -1515,125 +3703,42 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["AuthorizeUrl"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AuthorizeUrlError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AuthorizeUrlError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AuthorizeUrlError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AuthorizeUrlError503"];
                 };
             };
         };
@@ -1659,125 +3764,60 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["QqLoginResult"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["QqCallbackError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["QqCallbackError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["QqCallbackError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["QqCallbackError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
+            /** @description QQ or Tencent Cloud failed / QQ 或腾讯云服务出错 */
             502: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["QqCallbackError502"];
                 };
             };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["QqCallbackError503"];
                 };
             };
         };
@@ -1803,125 +3843,80 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["QqLoginResult"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["QqBindError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["QqBindError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["QqBindError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
+            /** @description Already bound, taken or done / 已绑定、已被占用或已处理 */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["QqBindError409"];
                 };
             };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
+            /** @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试 */
             429: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["QqBindError429"];
                 };
             };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["QqBindError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
+            /** @description QQ or Tencent Cloud failed / QQ 或腾讯云服务出错 */
             502: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["QqBindError502"];
                 };
             };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["QqBindError503"];
                 };
             };
         };
@@ -1948,125 +3943,60 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["QqLoginResult"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["QqRegisterError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["QqRegisterError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["QqRegisterError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
+            /** @description Already bound, taken or done / 已绑定、已被占用或已处理 */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["QqRegisterError409"];
                 };
             };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["QqRegisterError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["QqRegisterError503"];
                 };
             };
         };
@@ -2093,125 +4023,80 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["SmsCodeSent"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["SendSmsCodeError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["SendSmsCodeError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["SendSmsCodeError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
+            /** @description Already bound, taken or done / 已绑定、已被占用或已处理 */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["SendSmsCodeError409"];
                 };
             };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
+            /** @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试 */
             429: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["SendSmsCodeError429"];
                 };
             };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["SendSmsCodeError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
+            /** @description QQ or Tencent Cloud failed / QQ 或腾讯云服务出错 */
             502: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["SendSmsCodeError502"];
                 };
             };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["SendSmsCodeError503"];
                 };
             };
         };
@@ -2237,125 +4122,62 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["LoginResponse"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["LoginError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["LoginError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
+            /** @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试 */
             429: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["LoginError429"];
                 };
             };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["LoginError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
+            /** @description QQ or Tencent Cloud failed / QQ 或腾讯云服务出错 */
             502: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["LoginError502"];
                 };
             };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["LoginError503"];
                 };
             };
         };
@@ -2377,125 +4199,42 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Me"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["GetMeError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["GetMeError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["GetMeError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["GetMeError503"];
                 };
             };
         };
@@ -2521,125 +4260,60 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["UserView"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["UpdateMeError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["UpdateMeError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["UpdateMeError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
+            /** @description Already bound, taken or done / 已绑定、已被占用或已处理 */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["UpdateMeError409"];
                 };
             };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["UpdateMeError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["UpdateMeError503"];
                 };
             };
         };
@@ -2660,125 +4334,60 @@ export interface operations {
                 };
                 content?: never;
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["UnbindQqError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["UnbindQqError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
+            /** @description Not found / 不存在 */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["UnbindQqError404"];
                 };
             };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
+            /** @description Already bound, taken or done / 已绑定、已被占用或已处理 */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["UnbindQqError409"];
                 };
             };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["UnbindQqError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["UnbindQqError503"];
                 };
             };
         };
@@ -2805,125 +4414,51 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["LoginResponse"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["SignupError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["SignupError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
+            /** @description Already bound, taken or done / 已绑定、已被占用或已处理 */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["SignupError409"];
                 };
             };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["SignupError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["SignupError503"];
                 };
             };
         };
@@ -2949,125 +4484,53 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["LoginResponse"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["LoginSmsError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["LoginSmsError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
+            /** @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试 */
             429: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["LoginSmsError429"];
                 };
             };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["LoginSmsError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["LoginSmsError503"];
                 };
             };
         };
@@ -3092,125 +4555,53 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["AvailabilityAnswer"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["CheckAvailabilityError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["CheckAvailabilityError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
+            /** @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试 */
             429: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["CheckAvailabilityError429"];
                 };
             };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["CheckAvailabilityError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["CheckAvailabilityError503"];
                 };
             };
         };
@@ -3236,125 +4627,62 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["PasswordChanged"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ChangePasswordError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ChangePasswordError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ChangePasswordError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
+            /** @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试 */
             429: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ChangePasswordError429"];
                 };
             };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ChangePasswordError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ChangePasswordError503"];
                 };
             };
         };
@@ -3380,125 +4708,60 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["UserView"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ChangeUsernameError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ChangeUsernameError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ChangeUsernameError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
+            /** @description Already bound, taken or done / 已绑定、已被占用或已处理 */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ChangeUsernameError409"];
                 };
             };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ChangeUsernameError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ChangeUsernameError503"];
                 };
             };
         };
@@ -3523,125 +4786,42 @@ export interface operations {
                 };
                 content?: never;
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ResetPasswordBySmsError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ResetPasswordBySmsError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ResetPasswordBySmsError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ResetPasswordBySmsError503"];
                 };
             };
         };
@@ -3668,125 +4848,42 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Accepted"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["RequestPasswordResetError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["RequestPasswordResetError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["RequestPasswordResetError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["RequestPasswordResetError503"];
                 };
             };
         };
@@ -3811,125 +4908,51 @@ export interface operations {
                 };
                 content?: never;
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ConfirmPasswordResetError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ConfirmPasswordResetError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ConfirmPasswordResetError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ConfirmPasswordResetError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ConfirmPasswordResetError503"];
                 };
             };
         };
@@ -3956,125 +4979,62 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Accepted"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ChangeEmailError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ChangeEmailError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ChangeEmailError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
+            /** @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试 */
             429: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ChangeEmailError429"];
                 };
             };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ChangeEmailError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["ChangeEmailError503"];
                 };
             };
         };
@@ -4100,125 +5060,60 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["EmailVerified"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["VerifyEmailError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["VerifyEmailError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["VerifyEmailError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
+            /** @description Already bound, taken or done / 已绑定、已被占用或已处理 */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["VerifyEmailError409"];
                 };
             };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["VerifyEmailError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["VerifyEmailError503"];
                 };
             };
         };
@@ -4240,6 +5135,35 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["VersionInfo"];
                 };
             };
+            /** @description Not allowed / 没有权限或账号已被锁定 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["SystemError403"];
+                };
+            };
+            /** @description Server error / 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["SystemError500"];
+                };
+            };
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
+            503: {
+                headers: {
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["SystemError503"];
+                };
+            };
         };
     };
     getApiIndex: {
@@ -4257,6 +5181,35 @@ export interface operations {
                 };
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["ApiIndex"];
+                };
+            };
+            /** @description Not allowed / 没有权限或账号已被锁定 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["SystemError403"];
+                };
+            };
+            /** @description Server error / 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["SystemError500"];
+                };
+            };
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
+            503: {
+                headers: {
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["SystemError503"];
                 };
             };
         };
@@ -4291,125 +5244,51 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["BindingPage"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminListBindingsError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminListBindingsError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminListBindingsError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminListBindingsError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminListBindingsError503"];
                 };
             };
         };
@@ -4433,125 +5312,60 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["BindingDetail"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminGetBindingError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminGetBindingError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminGetBindingError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
+            /** @description Not found / 不存在 */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminGetBindingError404"];
                 };
             };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminGetBindingError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminGetBindingError503"];
                 };
             };
         };
@@ -4577,125 +5391,60 @@ export interface operations {
                 };
                 content?: never;
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminUnbindBindingError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminUnbindBindingError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminUnbindBindingError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
+            /** @description Not found / 不存在 */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminUnbindBindingError404"];
                 };
             };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminUnbindBindingError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminUnbindBindingError503"];
                 };
             };
         };
@@ -4720,125 +5469,60 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["RefreshQueuedView"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminRefreshBindingError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminRefreshBindingError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminRefreshBindingError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
+            /** @description Not found / 不存在 */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminRefreshBindingError404"];
                 };
             };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminRefreshBindingError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminRefreshBindingError503"];
                 };
             };
         };
@@ -4867,125 +5551,51 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["JobPage"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminListJobsError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminListJobsError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminListJobsError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminListJobsError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminListJobsError503"];
                 };
             };
         };
@@ -5009,125 +5619,69 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["JobView"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminRetryJobError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminRetryJobError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminRetryJobError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
+            /** @description Not found / 不存在 */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminRetryJobError404"];
                 };
             };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
+            /** @description Already bound, taken or done / 已绑定、已被占用或已处理 */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminRetryJobError409"];
                 };
             };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminRetryJobError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminRetryJobError503"];
                 };
             };
         };
@@ -5152,125 +5706,51 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["DailyStats"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminDailyStatsError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminDailyStatsError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminDailyStatsError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminDailyStatsError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminDailyStatsError503"];
                 };
             };
         };
@@ -5307,125 +5787,51 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["AuditLog"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminListAuditError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminListAuditError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminListAuditError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminListAuditError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminListAuditError503"];
                 };
             };
         };
@@ -5451,125 +5857,51 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["AdminUserPage"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminListUsersError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminListUsersError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminListUsersError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminListUsersError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminListUsersError503"];
                 };
             };
         };
@@ -5593,125 +5925,60 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["AdminUserDetail"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminGetUserError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminGetUserError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminGetUserError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
+            /** @description Not found / 不存在 */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminGetUserError404"];
                 };
             };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminGetUserError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminGetUserError503"];
                 };
             };
         };
@@ -5739,125 +6006,60 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["AdminUserDetail"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminLockUserError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminLockUserError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminLockUserError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
+            /** @description Not found / 不存在 */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminLockUserError404"];
                 };
             };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminLockUserError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminLockUserError503"];
                 };
             };
         };
@@ -5885,125 +6087,60 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["AdminUserDetail"];
                 };
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminLockUserError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminLockUserError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminLockUserError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
+            /** @description Not found / 不存在 */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminLockUserError404"];
                 };
             };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminLockUserError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminLockUserError503"];
                 };
             };
         };
@@ -6030,125 +6167,69 @@ export interface operations {
                 };
                 content?: never;
             };
-            /**
-             * @description Bad input, nothing changed / 输入有误，未做任何改动: `invalid_request`, `invalid_next`,
-             *     `invalid_code`, `state_invalid`, `state_expired`, `state_not_this_browser`, `state_used`,
-             *     `invalid_credentials`, `invalid_mobile`, `invalid_nickname`, `invalid_password`,
-             *     `invalid_email`, `invalid_account`, `invalid_username`, `invalid_avatar`,
-             *     `sms_code_invalid`, `sms_code_expired`, `sms_code_too_many_attempts`,
-             *     `bind_ticket_required`, `current_password_required`, `wrong_password`,
-             *     `recent_qq_login_required`, `captcha_required`, `captcha_failed`; admin 管理接口:
-             *     `reason_required`, `reason_too_long`, `invalid_cursor`, `invalid_page`,
-             *     `invalid_per_page`, `invalid_days`, `query_too_long`.
-             */
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminForcePasswordResetError400"];
                 };
             };
-            /**
-             * @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效:
-             *     `unauthorized`, `token_expired`, `token_revoked`, `bind_ticket_invalid`,
-             *     `bind_ticket_expired`, `bind_ticket_used`, `qq_login_expired`, `reset_token_invalid`,
-             *     `reset_token_expired`, `reset_token_used`, `reset_token_superseded`,
-             *     `email_token_invalid`, `email_token_expired`, `email_token_used`,
-             *     `email_token_superseded`.
-             */
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminForcePasswordResetError401"];
                 };
             };
-            /**
-             * @description Not allowed / 没有权限: `forbidden` (e.g. a non-staff user on `/admin/*` / 非管理员调用管理接口);
-             *     `account_locked` (locked by an admin / 账号已被管理员锁定); `cors_not_allowed` (a browser
-             *     call from an origin, method or header not allowed / 不允许的跨域调用).
-             */
+            /** @description Not allowed / 没有权限或账号已被锁定 */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminForcePasswordResetError403"];
                 };
             };
-            /**
-             * @description Not found / 不存在: `not_found`, `qq_not_bound`, `binding_not_found`, `job_not_found`,
-             *     `user_not_found`.
-             */
+            /** @description Not found / 不存在 */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminForcePasswordResetError404"];
                 };
             };
-            /**
-             * @description Already bound, taken or done / 已绑定、已被占用或已处理: `qq_already_bound`,
-             *     `account_already_bound`, `nickname_taken`, `mobile_taken`, `email_taken`,
-             *     `username_taken`, `username_already_changed`, `no_verified_email`, `last_login_method`,
-             *     `job_not_retryable`, `job_conflict`.
-             */
+            /** @description Already bound, taken or done / 已绑定、已被占用或已处理 */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminForcePasswordResetError409"];
                 };
             };
-            /**
-             * @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试:
-             *     `too_many_attempts`, `sms_too_frequent`, `sms_daily_limit`.
-             */
-            429: {
-                headers: {
-                    "RETRY-AFTER": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Server error / 服务器内部错误: `internal_error`. */
+            /** @description Server error / 服务器内部错误 */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminForcePasswordResetError500"];
                 };
             };
-            /**
-             * @description QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错:
-             *     `qq_unavailable`, `captcha_unavailable`.
-             */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description Busy, try again shortly / 服务繁忙，请稍后重试: `overloaded` (every QQ exchange worker
-             *     stayed busy while the request waited), `database_unavailable`; `Retry-After` says when.
-             */
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
-                    "RETRY-AFTER": number;
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    "application/json; charset=utf-8": components["schemas"]["AdminForcePasswordResetError503"];
                 };
             };
         };
@@ -6168,6 +6249,35 @@ export interface operations {
                 };
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["CaptchaConfig"];
+                };
+            };
+            /** @description Not allowed / 没有权限或账号已被锁定 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["CaptchaConfigError403"];
+                };
+            };
+            /** @description Server error / 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["CaptchaConfigError500"];
+                };
+            };
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
+            503: {
+                headers: {
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["CaptchaConfigError503"];
                 };
             };
         };

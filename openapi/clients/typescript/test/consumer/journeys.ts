@@ -1,6 +1,14 @@
 // Compiled (not run) against the installed tarball by scripts/pack-test.mjs: the README's three
 // QQ journeys, as a consumer writes them, must type-check with the package's published types.
-import { createPassportClient, unwrap, PassportError, type ErrorCode, type Schemas } from '@renran/passport-client'
+import {
+  createPassportClient,
+  settle,
+  unwrap,
+  PassportError,
+  type ErrorCode,
+  type OperationErrorCode,
+  type Schemas,
+} from '@renran/passport-client'
 
 const passport = createPassportClient({ baseUrl: 'https://passport.renran.cn/api' })
 
@@ -46,5 +54,22 @@ export async function callbackPage(): Promise<void> {
   } else {
     const { bind_ticket, profile } = result
     console.log(bind_ticket, profile.nickname, profile.avatar)
+  }
+}
+
+// A call's error is typed with its operation's codes: a case the operation never answers would
+// fail the type check ("This comparison appears to be unintentional").
+export async function bindOrExplain(bind_ticket: string, account: string, password: string): Promise<string> {
+  const r = await settle(passport.POST('/oauth/qq/bind', { body: { bind_ticket, account, password } }))
+  if (r.ok) return r.data.status
+  const code: OperationErrorCode<'qqBind'> | 'network' | 'unexpected_response' | 'not_found' | 'method_not_allowed' | 'payload_too_large' = r.error.code
+  switch (code) {
+    case 'bind_ticket_expired':
+    case 'bind_ticket_used':
+      return '请重新使用 QQ 登录'
+    case 'too_many_attempts':
+      return `${r.error.message}（${r.error.retryAfter} 秒后可重试）`
+    default:
+      return r.error.message
   }
 }
