@@ -6,9 +6,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 
-use crate::actors::worker::{Perform, PerformError, PerformFuture};
 use crate::crypto::TokenCipher;
-use crate::jobs::{Job, JobKind, JobPayload};
+use crate::jobs::{Job, JobKind, JobPayload, Perform, PerformError, PerformFuture};
 use crate::mail::Mailer;
 
 pub struct SendMail {

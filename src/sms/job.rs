@@ -3,9 +3,8 @@
 
 use std::sync::Arc;
 
-use crate::actors::worker::{Perform, PerformError, PerformFuture};
 use crate::crypto::TokenCipher;
-use crate::jobs::{Job, JobKind, JobPayload};
+use crate::jobs::{Job, JobKind, JobPayload, Perform, PerformError, PerformFuture};
 use crate::sms::SmsGateway;
 
 pub struct SendSms {
