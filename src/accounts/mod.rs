@@ -28,6 +28,7 @@ pub mod token_events;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
+use crate::crypto::Security;
 use crate::crypto::password::PasswordHasher;
 use crate::db::UniqueKey;
 use crate::domain::{AccountIdentifier, DomainError};
@@ -78,6 +79,19 @@ pub enum AccountError {
 }
 
 crate::fault_from!(AccountError);
+
+/// A session token (JWT) for `user`: what every way of signing in ends with.
+pub fn session_token(security: &Security, user: &users::Model) -> Result<String, Fault> {
+    security
+        .jwt
+        .issue(crate::crypto::jwt::Subject {
+            user_id: user.id,
+            username: &user.username,
+            token_version: user.token_version,
+            staff: user.is_staff,
+        })
+        .map_err(|e| Fault::internal("issuing a session token", e))
+}
 
 impl AccountError {
     /// Taken names found by the unique index (a race past the checks); other errors as they are.
