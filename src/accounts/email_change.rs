@@ -18,8 +18,10 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::AccountError;
+use super::login_attempts::LoginLimits;
 use super::mails;
 use super::notices::{self, Change};
+use super::reauth::{self, Proof};
 use super::throttle::{self, Limit};
 use crate::crypto::token_cipher::HashPurpose;
 use crate::crypto::{Security, SignerError};
@@ -27,6 +29,7 @@ use crate::domain::Email;
 use crate::entities::{email_verifications, password_resets, users};
 use crate::fault::Fault;
 use crate::jobs::{self, NewJob};
+use crate::net::ClientAddr;
 
 pub const LINK_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 pub const PER_USER: Limit = Limit {
@@ -65,17 +68,23 @@ pub enum EmailChangeError {
 
 crate::fault_from!(EmailChangeError);
 
-/// Queue the verification link (or, for a taken address, the notice to its owner), voiding
-/// every older link of the user. The caller has proven the owner (`reauth::confirm`).
+/// Prove the owner again (`reauth`: the current password, throttled like logins, or a recent
+/// QQ login), then queue the verification link (or, for a taken address, the notice to its
+/// owner), voiding every older link of the user.
+#[allow(clippy::too_many_arguments)]
 #[tracing::instrument(skip_all)]
 pub async fn request(
     db: &DatabaseConnection,
     security: &Security,
     public_base_url: &url::Url,
     user: &users::Model,
+    proof: Proof<'_>,
     email: &Email,
+    limits: LoginLimits,
+    client: &ClientAddr,
     now: DateTime<Utc>,
 ) -> Result<(), EmailChangeError> {
+    reauth::confirm(db, &security.passwords, user, proof, limits, client, now).await?;
     let count = throttle::hit(
         db,
         &throttle::key("email_change", &user.id.to_string()),
@@ -109,13 +118,10 @@ pub async fn request(
                 email.as_ref(),
                 &mails::link(public_base_url, "/forgot-password"),
             );
-            jobs::enqueue(&txn, NewJob::mail(mail))
-                .await
-                .map_err(|e| Fault::Internal(e.to_string()))?;
+            jobs::enqueue(&txn, NewJob::mail(mail)).await?;
         }
         None => {
-            let nonce = crate::crypto::token_cipher::random_token(24)
-                .map_err(|e| Fault::Internal(e.to_string()))?;
+            let nonce = crate::crypto::token_cipher::random_token(24)?;
             email_verifications::ActiveModel {
                 user_id: Set(user.id),
                 email: Set(email.as_ref().to_owned()),
@@ -134,7 +140,7 @@ pub async fn request(
                     user_id: user.id,
                     nonce,
                 })
-                .map_err(|e| Fault::Internal(e.to_string()))?;
+                .map_err(|e| Fault::internal("signing the verification link", e))?;
             // The address rides along for the page to say which one is being confirmed (display
             // only: the token alone decides, and names the address in its record).
             let shown: String =
@@ -150,9 +156,7 @@ pub async fn request(
                 LINK_LIFETIME.as_secs() / 3600,
             );
             // Sealed: whoever reads the jobs table must not find the link.
-            jobs::enqueue_sealed(&txn, NewJob::mail(mail), &security.cipher)
-                .await
-                .map_err(|e| Fault::Internal(e.to_string()))?;
+            jobs::enqueue_sealed(&txn, NewJob::mail(mail), &security.cipher).await?;
         }
     }
     txn.commit().await?;
@@ -160,8 +164,8 @@ pub async fn request(
 }
 
 /// Follow the link: once, within 24 hours, only the user's newest link. The address becomes the
-/// account's email; outstanding reset links (sent to the old address) die; the old address is
-/// told, with when and from which `client`.
+/// account's email (returned); outstanding reset links (sent to the old address) die; the old
+/// address is told, with when and from which `client`.
 #[tracing::instrument(skip_all)]
 pub async fn verify(
     db: &DatabaseConnection,
@@ -170,7 +174,7 @@ pub async fn verify(
     token: &str,
     client: &str,
     now: DateTime<Utc>,
-) -> Result<users::Model, EmailChangeError> {
+) -> Result<Email, EmailChangeError> {
     let claims: EmailToken = security
         .email_signer
         .loads_at(token, LINK_LIFETIME, now.timestamp().max(0) as u64)
@@ -214,7 +218,7 @@ pub async fn verify(
         .ok_or(EmailChangeError::TokenInvalid)?;
     if user.email.as_deref() == Some(email.as_ref()) {
         txn.commit().await?;
-        return Ok(user);
+        return Ok(email);
     }
     let old_email = user.email.clone();
     let mut active: users::ActiveModel = user.into();
@@ -244,5 +248,5 @@ pub async fn verify(
         .await?;
     }
     txn.commit().await?;
-    Ok(user)
+    Ok(email)
 }

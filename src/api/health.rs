@@ -5,9 +5,8 @@ use std::time::Duration;
 
 use poem::http::StatusCode;
 use poem::web::{Data, Json};
-use std::sync::Arc;
 
-use poem::{Endpoint, IntoResponse, Request, Response, handler};
+use poem::{IntoResponse, Response, handler};
 use serde_json::json;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
@@ -45,39 +44,6 @@ pub async fn readyz(state: Data<&AppState>) -> Response {
         }
         Err(_) => {
             tracing::warn!("readiness check timed out: database unreachable");
-            unavailable()
-        }
-    }
-}
-
-/// How long a failed request may spend asking whether the database is the cause.
-const OUTAGE_PROBE_TIMEOUT: Duration = Duration::from_secs(1);
-
-/// Middleware: a 500 or 503 answered while the database does not answer is the database's
-/// outage, and says so: 503 `database_unavailable` (what `/readyz` says too), not a generic
-/// `internal_error`. Errors reach the handlers' error enums as text from many places; this is the
-/// one place that can tell, by asking the database (only on a 5xx, briefly).
-pub async fn database_outage<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
-    let db = req.data::<AppState>().map(|s| s.db.clone());
-    let response = ep.get_response(req).await;
-    match db {
-        Some(db) => Ok(blame_the_database(&db, response).await),
-        None => Ok(response),
-    }
-}
-
-async fn blame_the_database(db: &DatabaseConnection, response: Response) -> Response {
-    let status = response.status();
-    if status != StatusCode::INTERNAL_SERVER_ERROR && status != StatusCode::SERVICE_UNAVAILABLE {
-        return response;
-    }
-    match tokio::time::timeout(OUTAGE_PROBE_TIMEOUT, db.ping()).await {
-        Ok(Ok(())) => response,
-        _ => {
-            tracing::warn!(
-                status = status.as_u16(),
-                "answering 503 database_unavailable: the database does not answer"
-            );
             unavailable()
         }
     }
