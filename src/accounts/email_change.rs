@@ -10,7 +10,6 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
     TransactionTrait,
@@ -18,13 +17,14 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::AccountError;
+use super::links::{self, Refusal};
 use super::login_attempts::LoginLimits;
 use super::mails;
 use super::notices::{self, Change};
 use super::reauth::{self, Proof};
 use super::throttle::{self, Limit};
 use crate::crypto::token_cipher::HashPurpose;
-use crate::crypto::{Security, SignerError};
+use crate::crypto::Security;
 use crate::domain::Email;
 use crate::entities::{email_verifications, password_resets, users};
 use crate::fault::Fault;
@@ -68,6 +68,17 @@ pub enum EmailChangeError {
 
 crate::fault_from!(EmailChangeError);
 
+impl From<Refusal> for EmailChangeError {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::Invalid => Self::TokenInvalid,
+            Refusal::Expired => Self::TokenExpired,
+            Refusal::Used => Self::TokenUsed,
+            Refusal::Superseded => Self::TokenSuperseded,
+        }
+    }
+}
+
 /// Prove the owner again (`reauth`: the current password, throttled like logins, or a recent
 /// QQ login), then queue the verification link (or, for a taken address, the notice to its
 /// owner), voiding every older link of the user.
@@ -100,13 +111,7 @@ pub async fn request(
     }
     let txn = db.begin().await?;
     // Whatever this request asks for, the links sent before it are dead.
-    email_verifications::Entity::update_many()
-        .col_expr(email_verifications::Column::VoidedAt, Expr::value(now))
-        .filter(email_verifications::Column::UserId.eq(user.id))
-        .filter(email_verifications::Column::UsedAt.is_null())
-        .filter(email_verifications::Column::VoidedAt.is_null())
-        .exec(&txn)
-        .await?;
+    links::void_live::<email_verifications::Entity, _>(&txn, user.id, now).await?;
     let owner = users::Entity::find()
         .filter(users::Column::Email.eq(email.as_ref()))
         .one(&txn)
@@ -175,42 +180,19 @@ pub async fn verify(
     client: &str,
     now: DateTime<Utc>,
 ) -> Result<Email, EmailChangeError> {
-    let claims: EmailToken = security
-        .email_signer
-        .loads_at(token, LINK_LIFETIME, now.timestamp().max(0) as u64)
-        .map_err(|e| match e {
-            SignerError::Expired { .. } => EmailChangeError::TokenExpired,
-            _ => EmailChangeError::TokenInvalid,
-        })?;
+    let claims: EmailToken = links::open(&security.email_signer, token, LINK_LIFETIME, now)?;
     let nonce_hash = security
         .hasher
         .hash(HashPurpose::EmailVerifyNonce, &claims.nonce);
     let txn = db.begin().await?;
-    let record = email_verifications::Entity::find()
-        .filter(email_verifications::Column::NonceHash.eq(&nonce_hash))
-        .one(&txn)
-        .await?
-        .filter(|r| r.user_id == claims.user_id)
-        .ok_or(EmailChangeError::TokenInvalid)?;
-    if record.used_at.is_some() {
-        return Err(EmailChangeError::TokenUsed);
-    }
-    if record.voided_at.is_some() {
-        return Err(EmailChangeError::TokenSuperseded);
-    }
-    if record.expires_at <= now {
-        return Err(EmailChangeError::TokenExpired);
-    }
-    let used = email_verifications::Entity::update_many()
-        .col_expr(email_verifications::Column::UsedAt, Expr::value(now))
-        .filter(email_verifications::Column::Id.eq(record.id))
-        .filter(email_verifications::Column::UsedAt.is_null())
-        .filter(email_verifications::Column::VoidedAt.is_null())
-        .exec(&txn)
-        .await?;
-    if used.rows_affected != 1 {
-        return Err(EmailChangeError::TokenUsed);
-    }
+    let record = links::find_live::<email_verifications::Entity, _, EmailChangeError>(
+        &txn,
+        &nonce_hash,
+        claims.user_id,
+        now,
+    )
+    .await?;
+    links::use_up::<email_verifications::Entity, _, EmailChangeError>(&txn, &record, now).await?;
     let email = Email::parse(&record.email).map_err(|_| EmailChangeError::TokenInvalid)?;
     let user = users::Entity::find_by_id(claims.user_id)
         .one(&txn)
@@ -226,13 +208,7 @@ pub async fn verify(
     active.updated_at = Set(now);
     let user = active.update(&txn).await.map_err(AccountError::taken)?;
     // Reset links went to the old address; it is no longer the account's.
-    password_resets::Entity::update_many()
-        .col_expr(password_resets::Column::VoidedAt, Expr::value(now))
-        .filter(password_resets::Column::UserId.eq(user.id))
-        .filter(password_resets::Column::UsedAt.is_null())
-        .filter(password_resets::Column::VoidedAt.is_null())
-        .exec(&txn)
-        .await?;
+    links::void_live::<password_resets::Entity, _>(&txn, user.id, now).await?;
     if let Some(old_email) = &old_email {
         notices::queue(
             &txn,

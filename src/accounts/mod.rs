@@ -4,6 +4,7 @@
 pub mod callback_replay;
 pub mod email_change;
 pub mod key_rotation;
+pub mod links;
 pub mod locking;
 pub mod login_attempts;
 pub mod login_state;

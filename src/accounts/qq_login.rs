@@ -461,15 +461,29 @@ pub async fn bind_existing(
         return Err(QqLoginError::AccountAlreadyBound);
     }
     ensure_qq_unbound(&txn, &pending.openid).await?;
-    let binding = binding_from(&pending, user.id, now)
-        .insert(&txn)
+    bind_pending(&txn, &pending, &user, origin, now).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Bind `pending` to `user`, record it in the token history and queue the owner's notice, in the
+/// caller's transaction.
+async fn bind_pending<C: ConnectionTrait>(
+    txn: &C,
+    pending: &pending_qq_identities::Model,
+    user: &users::Model,
+    origin: Origin<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), QqLoginError> {
+    let binding = binding_from(pending, user.id, now)
+        .insert(txn)
         .await
         .map_err(binding_conflict)?;
-    token_events::record(&txn, binding.id, TokenEventKind::Bound, now, None).await?;
+    token_events::record(txn, binding.id, TokenEventKind::Bound, now, None).await?;
     notices::queue(
-        &txn,
+        txn,
         origin.public_base_url,
-        &user,
+        user,
         Change::QqBound {
             qq_nickname: &binding.qq_nickname,
         },
@@ -477,8 +491,7 @@ pub async fn bind_existing(
         now,
     )
     .await?;
-    txn.commit().await?;
-    Ok(user)
+    Ok(())
 }
 
 /// A new account for the ticket's QQ identity.
@@ -503,59 +516,26 @@ pub async fn register(
 ) -> Result<users::Model, QqLoginError> {
     let txn = db.begin().await?;
     let pending = take_pending(&txn, ticket, now).await?;
-    if users::Entity::find()
-        .filter(users::Column::Nickname.eq(account.nickname.as_ref()))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
+    if super::signup::nickname_taken(&txn, &account.nickname).await? {
         return Err(AccountError::NicknameTaken.into());
     }
-    if users::Entity::find()
-        .filter(users::Column::Mobile.eq(account.mobile.as_ref()))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
+    if super::signup::mobile_taken(&txn, &account.mobile).await? {
         return Err(AccountError::MobileTaken.into());
     }
     ensure_qq_unbound(&txn, &pending.openid).await?;
-    let username = super::signup::generated_username()?;
-    let user = users::ActiveModel {
-        username: Set(username),
-        mobile: Set(Some(account.mobile.as_ref().to_owned())),
-        email: Set(None),
-        nickname: Set(account.nickname.as_ref().to_owned()),
-        avatar: Set(pending.qq_avatar.clone()),
-        password_hash: Set(Some(account.password_hash)),
-        token_version: Set(0),
-        is_staff: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(AccountError::taken)?;
-    let binding = binding_from(&pending, user.id, now)
-        .insert(&txn)
-        .await
-        .map_err(binding_conflict)?;
-    token_events::record(&txn, binding.id, TokenEventKind::Bound, now, None).await?;
-    if !super::sms_codes::consume(&txn, account.sms_code_id, now).await? {
-        return Err(SmsError::CodeInvalid.into());
-    }
-    notices::queue(
+    let user = super::signup::insert_user(
         &txn,
-        origin.public_base_url,
-        &user,
-        Change::QqBound {
-            qq_nickname: &binding.qq_nickname,
-        },
-        origin.client,
+        &account.nickname,
+        &account.mobile,
+        pending.qq_avatar.clone(),
+        account.password_hash,
         now,
     )
     .await?;
+    bind_pending(&txn, &pending, &user, origin, now).await?;
+    if !super::sms_codes::consume(&txn, account.sms_code_id, now).await? {
+        return Err(SmsError::CodeInvalid.into());
+    }
     txn.commit().await?;
     Ok(user)
 }
