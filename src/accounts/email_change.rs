@@ -17,7 +17,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::AccountError;
-use super::links::{self, Refusal};
+use super::links;
 use super::login_attempts::LoginLimits;
 use super::mails;
 use super::notices::{self, Change};
@@ -68,16 +68,8 @@ pub enum EmailChangeError {
 
 crate::fault_from!(EmailChangeError);
 
-impl From<Refusal> for EmailChangeError {
-    fn from(r: Refusal) -> Self {
-        match r {
-            Refusal::Invalid => Self::TokenInvalid,
-            Refusal::Expired => Self::TokenExpired,
-            Refusal::Used => Self::TokenUsed,
-            Refusal::Superseded => Self::TokenSuperseded,
-        }
-    }
-}
+// The link's refusals, as this feature names them.
+crate::link_refusals!(EmailChangeError);
 
 /// Prove the owner again (`reauth`: the current password, throttled like logins, or a recent
 /// QQ login), then queue the verification link (or, for a taken address, the notice to its

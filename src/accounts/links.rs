@@ -24,6 +24,25 @@ pub enum Refusal {
     Superseded,
 }
 
+/// `From<Refusal>` for a feature error with `TokenInvalid`, `TokenExpired`, `TokenUsed` and
+/// `TokenSuperseded` variants.
+#[macro_export]
+macro_rules! link_refusals {
+    ($error:ty) => {
+        impl From<$crate::accounts::links::Refusal> for $error {
+            fn from(r: $crate::accounts::links::Refusal) -> Self {
+                use $crate::accounts::links::Refusal;
+                match r {
+                    Refusal::Invalid => Self::TokenInvalid,
+                    Refusal::Expired => Self::TokenExpired,
+                    Refusal::Used => Self::TokenUsed,
+                    Refusal::Superseded => Self::TokenSuperseded,
+                }
+            }
+        }
+    };
+}
+
 /// A table of links and the columns the shared steps use.
 pub trait LinkTable: EntityTrait {
     const ID: Self::Column;

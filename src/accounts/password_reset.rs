@@ -14,7 +14,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::links::{self, Refusal};
+use super::links;
 use super::mails;
 use super::notices::{self, Change};
 use super::throttle::{self, Limit};
@@ -43,16 +43,8 @@ pub enum ResetError {
 
 crate::fault_from!(ResetError);
 
-impl From<Refusal> for ResetError {
-    fn from(r: Refusal) -> Self {
-        match r {
-            Refusal::Invalid => Self::TokenInvalid,
-            Refusal::Expired => Self::TokenExpired,
-            Refusal::Used => Self::TokenUsed,
-            Refusal::Superseded => Self::TokenSuperseded,
-        }
-    }
-}
+// The link's refusals, as this feature names them.
+crate::link_refusals!(ResetError);
 
 pub const LINK_LIFETIME: Duration = Duration::from_secs(30 * 60);
 /// Reset requests per address; beyond it the answer is the same 202 but nothing is sent.
