@@ -68,9 +68,7 @@ pub async fn for_target<C: ConnectionTrait>(
             ],
         ))
         .await?;
-    rows.into_iter()
-        .map(|row| Entry::from_row(&row))
-        .collect()
+    rows.into_iter().map(|row| Entry::from_row(&row)).collect()
 }
 
 /// The columns both listings select, joined with the actor's username.

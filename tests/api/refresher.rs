@@ -12,7 +12,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::json;
 
 use crate::helpers::{Backend, TestApp, eventually_some};
-use crate::qq_login::{PASSWORD, bind_ticket, existing_user};
+use crate::qq_login::{bind_existing, existing_user};
 
 /// A binding made through the real login flow, so the simulator knows its tokens.
 pub(crate) async fn bound(
@@ -22,14 +22,7 @@ pub(crate) async fn bound(
     sim_user: &str,
 ) -> qq_bindings::Model {
     existing_user(app, username, mobile).await;
-    let ticket = bind_ticket(app, sim_user).await;
-    let (status, body) = app
-        .post(
-            "/api/oauth/qq/bind",
-            &json!({"bind_ticket": ticket, "account": username, "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
+    let body = bind_existing(app, username, sim_user).await;
     let user_id = body["user"]["id"].as_i64().expect("user id");
     qq_bindings::Entity::find()
         .all(&app.db)

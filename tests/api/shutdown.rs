@@ -142,14 +142,7 @@ async fn requests_while_postgres_drops_its_connections_answer_database_unavailab
     ))
     .await;
     let asked = Instant::now();
-    let login = app
-        .client
-        .post(app.url("/api/users/login"))
-        .json(&serde_json::json!({"account": "staffer", "password": crate::qq_login::PASSWORD}))
-        .send()
-        .await
-        .expect("POST");
-    let answer = json_of(login).await;
+    let answer = app.login("staffer", crate::qq_login::PASSWORD).await;
     postgres_admin_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true")).await;
     assert_error_in(answer, 503, "database_unavailable", "login");
     assert!(

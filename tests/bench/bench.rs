@@ -226,14 +226,4 @@ async fn postfix_sink_drain(backend: Backend, label: &str) -> Option<String> {
     ))
 }
 
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "benchmark: run with `make bench`"]
-async fn bench_jobs_sqlite() {
-    bench_backend(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "benchmark: run with `make bench`"]
-async fn bench_jobs_postgres() {
-    bench_backend(Backend::Postgres).await;
-}
+bench_on_both_backends!(bench_jobs_sqlite, bench_jobs_postgres);

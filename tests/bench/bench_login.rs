@@ -10,12 +10,12 @@
 use std::time::{Duration, Instant};
 
 use passport::crypto::{TokenCipher, TokenField};
-use passport::entities::{qq_bindings, users};
+use passport::entities::qq_bindings;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::{Value, json};
 
 use crate::harness::{Passport, load_average, mb};
-use crate::helpers::{Backend, TestDb, spawn_simulator};
+use crate::helpers::{Backend, TestDb, spawn_simulator, user};
 
 /// Connections per point; `BENCH_LEVELS=16,64` runs fewer.
 const LEVELS: [usize; 3] = [16, 64, 256];
@@ -96,19 +96,13 @@ async fn bench_backend(backend: Backend) {
             .await
             .expect("json");
         let openid = openid["openid"].as_str().expect("openid").to_owned();
-        let user = users::ActiveModel {
-            username: Set(format!("bench_reader_{i}")),
-            nickname: Set(format!("压测读者{i}")),
-            avatar: Set(String::new()),
-            token_version: Set(0),
-            is_staff: Set(false),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&db)
-        .await
-        .expect("user");
+        let user = user(&format!("bench_reader_{i}"))
+            .nickname(format!("压测读者{i}"))
+            .at(now)
+            .row()
+            .insert(&db)
+            .await
+            .expect("user");
         bindings.push(qq_bindings::ActiveModel {
             user_id: Set(user.id),
             openid: Set(openid.clone()),
@@ -258,14 +252,4 @@ async fn bench_backend(backend: Backend) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "benchmark: run with `make bench`"]
-async fn bench_qq_callback_sqlite() {
-    bench_backend(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "benchmark: run with `make bench`"]
-async fn bench_qq_callback_postgres() {
-    bench_backend(Backend::Postgres).await;
-}
+bench_on_both_backends!(bench_qq_callback_sqlite, bench_qq_callback_postgres);

@@ -12,7 +12,7 @@ use passport::qq::client::QqClient;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, user};
 
 const BINDINGS: usize = 10_000;
 
@@ -79,16 +79,10 @@ async fn bench_backend(backend: Backend) {
         let users: Vec<users::ActiveModel> = (0..chunk.len())
             .map(|i| {
                 let n = chunk_no * 500 + i;
-                users::ActiveModel {
-                    username: Set(format!("bench_{n}")),
-                    nickname: Set(format!("压测{n}")),
-                    avatar: Set(String::new()),
-                    token_version: Set(0),
-                    is_staff: Set(false),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                }
+                user(&format!("bench_{n}"))
+                    .nickname(format!("压测{n}"))
+                    .at(now)
+                    .row()
             })
             .collect();
         users::Entity::insert_many(users)
@@ -165,14 +159,4 @@ async fn bench_backend(backend: Backend) {
     assert_eq!(failed, 0, "every refresh succeeded");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "benchmark: run with `make bench`"]
-async fn bench_qq_refresh_sqlite() {
-    bench_backend(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "benchmark: run with `make bench`"]
-async fn bench_qq_refresh_postgres() {
-    bench_backend(Backend::Postgres).await;
-}
+bench_on_both_backends!(bench_qq_refresh_sqlite, bench_qq_refresh_postgres);

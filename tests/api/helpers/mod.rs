@@ -18,10 +18,12 @@ mod answer;
 mod endpoints;
 mod jobs;
 mod outbox;
+mod qq_login;
 mod users;
 
 pub use answer::{assert_error, assert_error_in, json_of};
 pub use outbox::link_token;
+pub use qq_login::LoginStart;
 pub use users::{UserBuilder, user};
 
 use std::collections::BTreeMap;
@@ -215,6 +217,9 @@ pub fn on_public_https(env: &mut BTreeMap<String, String>) {
     );
 }
 
+/// The `index.html` of the built web app in [`TestApp::spawn_with_web_dist`].
+pub const WEB_INDEX: &str = "<!doctype html><html><head><script type=\"module\" src=\"/assets/app-1.js\"></script></head><body><div id=\"app\"></div></body></html>";
+
 /// The whole service, running on a random port against its own database.
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -295,6 +300,25 @@ impl TestApp {
             server,
             stop: Some(stop),
         })
+    }
+
+    /// An app (SQLite) serving a built web app: `PASSPORT_WEB_DIST` is a temporary folder (kept
+    /// while the returned guard lives) holding `index.html` ([`WEB_INDEX`]), an `assets/` folder
+    /// and `files` (path, content).
+    pub async fn spawn_with_web_dist(files: &[(&str, &str)]) -> (TestApp, tempfile::TempDir) {
+        let dist = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dist.path().join("assets")).expect("mkdir");
+        std::fs::write(dist.path().join("index.html"), WEB_INDEX).expect("write");
+        for (path, content) in files {
+            std::fs::write(dist.path().join(path), content).expect("write");
+        }
+        let path = dist.path().display().to_string();
+        let app = TestApp::spawn_with(Backend::Sqlite, |env| {
+            env.insert("PASSPORT_WEB_DIST".into(), path);
+        })
+        .await
+        .expect("sqlite app");
+        (app, dist)
     }
 
     /// The app wired to its own in-process QQ Connect simulator.
