@@ -15,7 +15,7 @@ use passport::sms::Sms;
 use passport::startup::Application;
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
-use crate::helpers::{Backend, TestApp, TestDb, eventually};
+use crate::helpers::{Backend, TestApp, TestDb, eventually, smtp_on_port};
 use crate::smtp_sink::{SmtpSink, free_port};
 
 fn mail(to: &str, n: usize) -> Mail {
@@ -483,12 +483,9 @@ async fn smtp_down_for_a_while_means_growing_retries_then_delivery(backend: Back
     let port = free_port();
     let Some(app) = TestApp::spawn_with(backend, |env| {
         fast_jobs(env);
+        smtp_on_port(env, port);
         env.insert("PASSPORT_JOB_BACKOFF_BASE_MS".into(), "200".into());
         env.insert("PASSPORT_JOB_BACKOFF_MAX_MS".into(), "5000".into());
-        env.insert(
-            "PASSPORT_SMTP_URL".into(),
-            format!("smtp://127.0.0.1:{port}"),
-        );
     })
     .await
     else {

@@ -15,7 +15,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::{Value, json};
 
 use crate::harness::{Passport, load_average, mb};
-use crate::helpers::{Backend, TestDb, spawn_simulator, user};
+use crate::helpers::{Backend, TestDb, sim_codes, spawn_simulator, user};
 
 /// Connections per point; `BENCH_LEVELS=16,64` runs fewer.
 const LEVELS: [usize; 3] = [16, 64, 256];
@@ -55,6 +55,20 @@ fn bench_users() -> usize {
         .unwrap_or(1_000)
 }
 
+/// The openid the QQ simulator at `sim` gives `sim_user` in the app `app_id`.
+async fn sim_openid(client: &reqwest::Client, sim: &str, app_id: &str, sim_user: &str) -> String {
+    let response = client
+        .get(format!(
+            "{sim}/_sim/openid?client_id={app_id}&sim_user={sim_user}"
+        ))
+        .send()
+        .await
+        .expect("ask the simulator");
+    assert!(response.status().is_success(), "{}", response.status());
+    let body: Value = response.json().await.expect("json");
+    body["openid"].as_str().expect("openid").to_owned()
+}
+
 async fn bench_backend(backend: Backend) {
     let Some(test_db) = TestDb::fresh(backend).await else {
         return;
@@ -84,18 +98,7 @@ async fn bench_backend(backend: Backend) {
     let mut bindings = Vec::with_capacity(users_n);
     for i in 0..users_n {
         let sim_user = format!("bench_reader_{i}");
-        let openid: Value = client
-            .get(format!(
-                "{sim}/_sim/openid?client_id={}&sim_user={sim_user}",
-                settings.qq.app_id
-            ))
-            .send()
-            .await
-            .expect("openid")
-            .json()
-            .await
-            .expect("json");
-        let openid = openid["openid"].as_str().expect("openid").to_owned();
+        let openid = sim_openid(&client, &sim, &settings.qq.app_id, &sim_user).await;
         let user = user(&format!("bench_reader_{i}"))
             .nickname(format!("压测读者{i}"))
             .at(now)
@@ -134,27 +137,7 @@ async fn bench_backend(backend: Backend) {
         let per_user = total.div_ceil(users_n);
         let mut codes_by_user = Vec::with_capacity(users_n);
         for sim_user in &sim_users {
-            let minted: Value = client
-                .post(format!("{sim}/_sim/codes"))
-                .json(&json!({
-                    "client_id": settings.qq.app_id,
-                    "redirect_uri": settings.qq.redirect_uri.as_str(),
-                    "sim_user": sim_user,
-                    "count": per_user,
-                }))
-                .send()
-                .await
-                .expect("mint")
-                .json()
-                .await
-                .expect("json");
-            let codes: Vec<String> = minted["codes"]
-                .as_array()
-                .expect("codes")
-                .iter()
-                .filter_map(|c| c.as_str().map(str::to_owned))
-                .collect();
-            codes_by_user.push(codes);
+            codes_by_user.push(sim_codes(&client, &sim, &settings.qq, sim_user, per_user).await);
         }
         let mut codes = Vec::with_capacity(total);
         'fill: for round in 0..per_user {

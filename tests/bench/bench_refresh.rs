@@ -10,9 +10,8 @@ use passport::crypto::{TokenCipher, TokenField};
 use passport::entities::{qq_bindings, users};
 use passport::qq::client::QqClient;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
-use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, user};
+use crate::helpers::{Backend, TestApp, sim_codes, user};
 
 const BINDINGS: usize = 10_000;
 
@@ -43,21 +42,9 @@ async fn bench_backend(backend: Backend) {
                 app.settings.clone(),
             );
             async move {
-                let minted: Value = app_client
-                    .post(format!("{sim}/_sim/codes"))
-                    .json(&json!({
-                        "client_id": settings.qq.app_id,
-                        "redirect_uri": settings.qq.redirect_uri.as_str(),
-                        "sim_user": format!("bench_user_{n}"),
-                        "count": 1,
-                    }))
-                    .send()
-                    .await
-                    .expect("mint")
-                    .json()
-                    .await
-                    .expect("json");
-                let code = minted["codes"][0].as_str().expect("code").to_owned();
+                let sim_user = format!("bench_user_{n}");
+                let minted = sim_codes(&app_client, &sim, &settings.qq, &sim_user, 1).await;
+                let code = minted.into_iter().next().expect("code");
                 let token = client.exchange_code(&code).await.expect("exchange");
                 let me = client
                     .openid(token.access_token.expose(), false)
