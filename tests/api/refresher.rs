@@ -52,6 +52,19 @@ fn refresh_token(app: &TestApp, binding: &qq_bindings::Model) -> String {
         .expect("decrypt")
 }
 
+/// The binding `id` once the refresher has marked it `refresh_failed` (within 15 s).
+pub(crate) async fn refresh_failed(app: &TestApp, id: i64) -> qq_bindings::Model {
+    eventually_some(
+        Duration::from_secs(15),
+        "the binding is marked refresh_failed",
+        || async {
+            let b = reload(app, id).await;
+            (b.refresh_status == "refresh_failed").then_some(b)
+        },
+    )
+    .await
+}
+
 pub(crate) async fn reload(app: &TestApp, id: i64) -> qq_bindings::Model {
     qq_bindings::Entity::find_by_id(id)
         .one(&app.db)
@@ -148,15 +161,7 @@ async fn a_dead_refresh_token_ends_refresh_failed(backend: Backend) {
         .expect("revoke");
     assert!(revoked.status().is_success());
     set_expiry(&app, &binding, 1).await;
-    let failed = eventually_some(
-        Duration::from_secs(15),
-        "the binding is marked refresh_failed",
-        || async {
-            let b = reload(&app, binding.id).await;
-            (b.refresh_status == "refresh_failed").then_some(b)
-        },
-    )
-    .await;
+    let failed = refresh_failed(&app, binding.id).await;
     let error = failed.refresh_error.unwrap_or_default();
     assert!(error.starts_with("QQ 1000"), "the QQ code is kept: {error}");
     assert_eq!(

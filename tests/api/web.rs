@@ -77,16 +77,8 @@ async fn assets_are_served_by_flat_name_only() {
 #[tokio::test]
 async fn the_outbox_still_answers_json_to_scripts() {
     let (app, _dist) = app_with_dist().await;
-    let resp = app
-        .client
-        .get(app.url("/dev/outbox"))
-        .header("accept", "application/json")
-        .send()
-        .await
-        .expect("GET");
-    assert_eq!(resp.status(), 200);
-    let body: serde_json::Value = resp.json().await.expect("json");
-    assert!(body["messages"].is_array(), "{body}");
+    // 200 with a `messages` array, or the helper fails the test.
+    app.outbox_all().await;
     app.stop().await;
 }
 

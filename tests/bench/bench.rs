@@ -11,6 +11,7 @@ use passport::mail::Mail;
 use passport::startup::Application;
 use sea_orm::TransactionTrait;
 
+use crate::harness::cpu_seconds;
 use crate::helpers::{Backend, TestDb};
 use crate::smtp_sink::SmtpSink;
 
@@ -22,6 +23,24 @@ fn mail(n: usize) -> Mail {
         format!("Bench mail {n}"),
         "A short body, like a reset link would be.",
     )
+}
+
+/// The app that drains the queue: mail to `smtp_url`, `PASSPORT_JOB_CONCURRENCY` workers
+/// (default 16).
+fn drain_settings(database_url: &str, smtp_url: String) -> Settings {
+    let env: BTreeMap<String, String> = [
+        ("PASSPORT_DATABASE_URL", database_url.to_owned()),
+        ("PASSPORT_LISTEN", "127.0.0.1:0".to_string()),
+        ("PASSPORT_SMTP_URL", smtp_url),
+        (
+            "PASSPORT_JOB_CONCURRENCY",
+            std::env::var("PASSPORT_JOB_CONCURRENCY").unwrap_or_else(|_| "16".into()),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    Settings::resolve(None, &env, Some(Profile::Dev)).expect("settings")
 }
 
 async fn bench_backend(backend: Backend) {
@@ -55,19 +74,7 @@ async fn bench_backend(backend: Backend) {
 
     // Drain everything to a local SMTP sink with the default concurrency.
     let sink = SmtpSink::start().await;
-    let env: BTreeMap<String, String> = [
-        ("PASSPORT_DATABASE_URL", test_db.url.clone()),
-        ("PASSPORT_LISTEN", "127.0.0.1:0".to_string()),
-        ("PASSPORT_SMTP_URL", sink.url()),
-        (
-            "PASSPORT_JOB_CONCURRENCY",
-            std::env::var("PASSPORT_JOB_CONCURRENCY").unwrap_or_else(|_| "16".into()),
-        ),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    let settings = Settings::resolve(None, &env, Some(Profile::Dev)).expect("settings");
+    let settings = drain_settings(&test_db.url, sink.url());
     let concurrency = settings.jobs.concurrency;
     let started = Instant::now();
     let app = Application::build(settings, false).await.expect("app");
@@ -159,24 +166,9 @@ async fn postfix_sink_drain(backend: Backend, label: &str) -> Option<String> {
 
     let sink = PostfixSink::start()?;
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let env: BTreeMap<String, String> = [
-        ("PASSPORT_DATABASE_URL", test_db.url.clone()),
-        ("PASSPORT_LISTEN", "127.0.0.1:0".to_string()),
-        (
-            "PASSPORT_SMTP_URL",
-            format!("smtp://127.0.0.1:{}", sink.port),
-        ),
-        (
-            "PASSPORT_JOB_CONCURRENCY",
-            std::env::var("PASSPORT_JOB_CONCURRENCY").unwrap_or_else(|_| "16".into()),
-        ),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    let settings = Settings::resolve(None, &env, Some(Profile::Dev)).expect("settings");
+    let settings = drain_settings(&test_db.url, format!("smtp://127.0.0.1:{}", sink.port));
     let concurrency = settings.jobs.concurrency;
-    let cpu_before = crate::bench_login::process_cpu_seconds();
+    let cpu_before = cpu_seconds("self");
     let started = Instant::now();
     let app = Application::build(settings, false).await.expect("app");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -194,7 +186,7 @@ async fn postfix_sink_drain(backend: Backend, label: &str) -> Option<String> {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let elapsed = started.elapsed();
-    let cpu = crate::bench_login::process_cpu_seconds() - cpu_before;
+    let cpu = cpu_seconds("self") - cpu_before;
     let _ = stop.send(());
     let _ = server.await;
 

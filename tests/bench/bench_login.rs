@@ -43,11 +43,6 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
-/// CPU seconds (user + system) this process has used so far (the mail bench's measure).
-pub(crate) fn process_cpu_seconds() -> f64 {
-    crate::harness::cpu_seconds("self")
-}
-
 fn bench_users() -> usize {
     std::env::var("PASSPORT_BENCH_USERS")
         .ok()
