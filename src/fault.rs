@@ -135,6 +135,41 @@ mod tests {
         assert!(matches!(Fault::from(not_found), Fault::Internal(_)));
     }
 
+    // What the `database_outage` middleware used to guarantee by pinging after a 5xx, now said
+    // by the error itself: a query on a database that is gone answers 503
+    // `database_unavailable`, a failing query on a live one stays a 500.
+    #[tokio::test]
+    async fn a_query_while_the_database_is_gone_answers_database_unavailable() {
+        use sea_orm::ConnectionTrait;
+        let db = crate::db::connect("sqlite::memory:").await.expect("sqlite");
+        db.close_by_ref().await.expect("close");
+        let gone = db.execute_unprepared("SELECT 1").await.expect_err("closed");
+        let fault = Fault::from(gone);
+        assert!(matches!(fault, Fault::DatabaseUnavailable(_)), "{fault:?}");
+        match crate::api::error::ApiError::from(fault) {
+            crate::api::error::ApiError::Unavailable(body, _) => {
+                assert_eq!(body.0.code, "database_unavailable")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failing_query_on_a_live_database_stays_an_internal_error() {
+        use sea_orm::ConnectionTrait;
+        let db = crate::db::connect("sqlite::memory:").await.expect("sqlite");
+        let wrong = db
+            .execute_unprepared("SELECT nothing FROM nowhere")
+            .await
+            .expect_err("no such table");
+        let fault = Fault::from(wrong);
+        assert!(matches!(fault, Fault::Internal(_)), "{fault:?}");
+        assert!(matches!(
+            crate::api::error::ApiError::from(fault),
+            crate::api::error::ApiError::Internal(_)
+        ));
+    }
+
     #[test]
     fn outage_codes_are_connection_and_shutdown_classes_and_sqlite_io() {
         for code in ["08006", "08001", "57P01", "57P03", "10", "522", "14"] {

@@ -163,39 +163,3 @@ async fn queue_rows(db: &DatabaseConnection) -> Result<Vec<QueueRow>, sea_orm::D
     }
     Ok(out)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    async fn memory_db() -> DatabaseConnection {
-        crate::db::connect("sqlite::memory:").await.expect("sqlite")
-    }
-
-    fn status_of(response: &Response) -> u16 {
-        response.status().as_u16()
-    }
-
-    #[tokio::test]
-    async fn a_5xx_while_the_database_is_gone_is_database_unavailable() {
-        let db = memory_db().await;
-        db.close_by_ref().await.expect("close");
-        let failed = StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        let answered = blame_the_database(&db, failed).await;
-        assert_eq!(status_of(&answered), 503);
-        let body = answered.into_body().into_string().await.expect("body");
-        assert!(body.contains("\"database_unavailable\""), "{body}");
-    }
-
-    #[tokio::test]
-    async fn other_answers_and_a_5xx_with_a_live_database_pass_unchanged() {
-        let db = memory_db().await;
-        let failed = StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        assert_eq!(status_of(&blame_the_database(&db, failed).await), 500);
-        db.close_by_ref().await.expect("close");
-        let fine = StatusCode::OK.into_response();
-        assert_eq!(status_of(&blame_the_database(&db, fine).await), 200);
-        let qq = StatusCode::BAD_GATEWAY.into_response();
-        assert_eq!(status_of(&blame_the_database(&db, qq).await), 502);
-    }
-}

@@ -17,7 +17,7 @@ use crate::actors::binder::BinderWork;
 use crate::api::ApiTags;
 use crate::api::captcha::{self, CaptchaTicket};
 use crate::api::error::ApiError;
-use crate::api::users::{UserView, issue_token};
+use crate::api::users::UserView;
 use crate::captcha::Protected;
 use crate::domain::{Mobile, Nickname, Password};
 use crate::entities::users;
@@ -122,16 +122,13 @@ pub(crate) fn load_ticket(state: &AppState, token: &str) -> Result<TicketPayload
     qq_login::load_ticket(&state.security, token)
 }
 
+/// A bind or registration that ended with `user` signed in.
 fn logged_in(
     state: &AppState,
-    user: &users::Model,
-    next: &SafeNext,
+    user: users::Model,
+    next: SafeNext,
 ) -> Result<QqLoginResult, ApiError> {
-    Ok(QqLoginResult::LoggedIn(LoggedIn {
-        token: issue_token(state, user)?,
-        user: UserView::from(user),
-        next: next.to_string(),
-    }))
+    Ok(Outcome::LoggedIn(qq_login::signed_in(&state.security, user, next)?).into())
 }
 
 impl From<Outcome> for QqLoginResult {
@@ -260,7 +257,7 @@ impl OauthQqApi {
             })
             .await
             .map_err(QqLoginError::from)??;
-        Ok(Json(logged_in(&state, &user, &payload.next)?))
+        Ok(Json(logged_in(&state, user, payload.next)?))
     }
 
     /// Register with QQ / 用 QQ 注册新账号（手机号 + 短信验证码）
@@ -312,8 +309,8 @@ impl OauthQqApi {
             .map_err(QqLoginError::from)??;
         Ok(RegisterResponse::Created(Json(logged_in(
             &state,
-            &user,
-            &payload.next,
+            user,
+            payload.next,
         )?)))
     }
 }

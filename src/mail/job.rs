@@ -1,5 +1,5 @@
-//! The mailer's work: a [`JobWorker`](crate::actors::worker::JobWorker) performer that sends
-//! `mail` jobs through the configured [`Mailer`] (SMTP, or the outbox in dev).
+//! The mailer's work: a [`Perform`](crate::jobs::Perform), run by the mailer's job worker, that
+//! sends `mail` jobs through the configured [`Mailer`] (SMTP, or the outbox in dev).
 
 use std::sync::Arc;
 

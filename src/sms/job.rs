@@ -1,4 +1,4 @@
-//! The SMS sender's work: a [`JobWorker`](crate::actors::worker::JobWorker) performer that sends
+//! The SMS sender's work: a [`Perform`](crate::jobs::Perform) (run by its job worker) that sends
 //! `sms` jobs through an [`SmsGateway`] (the outbox by default).
 
 use std::sync::Arc;
