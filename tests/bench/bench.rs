@@ -25,6 +25,28 @@ fn mail(n: usize) -> Mail {
     )
 }
 
+/// The app serving in the background until [`Serving::stop`].
+struct Serving {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Serving {
+    async fn start(settings: Settings) -> Self {
+        let app = Application::build(settings, false).await.expect("app");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(app.run_until(async {
+            let _ = stopped.await;
+        }));
+        Self { stop, task }
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+}
+
 /// The app that drains the queue: mail to `smtp_url`, `PASSPORT_JOB_CONCURRENCY` workers
 /// (default 16).
 fn drain_settings(database_url: &str, smtp_url: String) -> Settings {
@@ -77,11 +99,7 @@ async fn bench_backend(backend: Backend) {
     let settings = drain_settings(&test_db.url, sink.url());
     let concurrency = settings.jobs.concurrency;
     let started = Instant::now();
-    let app = Application::build(settings, false).await.expect("app");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until(async {
-        let _ = stopped.await;
-    }));
+    let server = Serving::start(settings).await;
     let deadline = Instant::now() + Duration::from_secs(600);
     while sink.count() < queued {
         assert!(
@@ -92,8 +110,7 @@ async fn bench_backend(backend: Backend) {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let drained = queued as f64 / started.elapsed().as_secs_f64();
-    let _ = stop.send(());
-    let _ = server.await;
+    server.stop().await;
     assert_eq!(sink.by_message_id().len(), queued, "each mail once");
 
     let postfix = postfix_sink_drain(backend, &label).await;
@@ -170,11 +187,7 @@ async fn postfix_sink_drain(backend: Backend, label: &str) -> Option<String> {
     let concurrency = settings.jobs.concurrency;
     let cpu_before = cpu_seconds("self");
     let started = Instant::now();
-    let app = Application::build(settings, false).await.expect("app");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until(async {
-        let _ = stopped.await;
-    }));
+    let server = Serving::start(settings).await;
     let deadline = Instant::now() + Duration::from_secs(600);
     loop {
         let counts = jobs::counts_by_state(&db).await.expect("counts");
@@ -187,8 +200,7 @@ async fn postfix_sink_drain(backend: Backend, label: &str) -> Option<String> {
     }
     let elapsed = started.elapsed();
     let cpu = cpu_seconds("self") - cpu_before;
-    let _ = stop.send(());
-    let _ = server.await;
+    server.stop().await;
 
     // The sink's own ceiling: postfix's smtp-source, 16 sessions, 5,000 small mails.
     const SOURCE_MAILS: usize = 5000;

@@ -13,6 +13,8 @@ use passport::tencent::sim::{
 use passport::tencent::{Credentials, TencentClient, TencentClientOptions, TencentError, tc3};
 use serde_json::{Value, json};
 
+use crate::get_json;
+
 async fn start() -> (RunningTencentSim, tempfile::TempDir) {
     passport::install_crypto_provider();
     let outbox = tempfile::tempdir().expect("tempdir");
@@ -393,14 +395,7 @@ async fn faults_answer_5xx_time_out_or_return_an_error_code_for_an_action() {
     );
 
     // Spent faults are gone; a bad fault is refused; DELETE clears.
-    let listed: Value = http
-        .get(format!("{}/_sim/faults", sim.url()))
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let listed = get_json(&http, format!("{}/_sim/faults", sim.url())).await;
     assert_eq!(listed["faults"], json!([]));
     assert_eq!(fault(json!({"kind": "error"})).await.status(), 400);
     sim.add_fault(Fault::new("*", FaultKind::Status));
