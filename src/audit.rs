@@ -57,10 +57,10 @@ pub async fn for_target<C: ConnectionTrait>(
     let rows = conn
         .query_all_raw(Statement::from_sql_and_values(
             conn.get_database_backend(),
-            "SELECT a.id, a.action, a.actor_user_id, u.username AS actor_username, a.reason, \
-             a.details, a.created_at FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id \
-             WHERE a.target_type = $1 AND a.target_id = $2 \
-             ORDER BY a.created_at DESC, a.id DESC LIMIT $3",
+            format!(
+                "{ENTRY_COLUMNS} WHERE a.target_type = $1 AND a.target_id = $2 \
+                 ORDER BY a.created_at DESC, a.id DESC LIMIT $3"
+            ),
             vec![
                 Value::from(target_type),
                 Value::from(target_id),
@@ -68,19 +68,25 @@ pub async fn for_target<C: ConnectionTrait>(
             ],
         ))
         .await?;
-    rows.into_iter()
-        .map(|row| {
-            Ok(Entry {
-                id: row.try_get("", "id")?,
-                action: row.try_get("", "action")?,
-                actor_user_id: row.try_get("", "actor_user_id")?,
-                actor_username: row.try_get("", "actor_username")?,
-                reason: row.try_get("", "reason")?,
-                details: row.try_get("", "details")?,
-                created_at: row.try_get("", "created_at")?,
-            })
+    rows.into_iter().map(|row| Entry::from_row(&row)).collect()
+}
+
+/// The columns both listings select, joined with the actor's username.
+const ENTRY_COLUMNS: &str = "SELECT a.id, a.action, a.actor_user_id, u.username AS actor_username, \
+     a.reason, a.details, a.created_at FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id";
+
+impl Entry {
+    fn from_row(row: &sea_orm::QueryResult) -> Result<Self, DbErr> {
+        Ok(Self {
+            id: row.try_get("", "id")?,
+            action: row.try_get("", "action")?,
+            actor_user_id: row.try_get("", "actor_user_id")?,
+            actor_username: row.try_get("", "actor_username")?,
+            reason: row.try_get("", "reason")?,
+            details: row.try_get("", "details")?,
+            created_at: row.try_get("", "created_at")?,
         })
-        .collect()
+    }
 }
 
 /// Which audit entries the audit page asks for; every field narrows (all `None`: everything).
@@ -156,9 +162,7 @@ pub async fn search<C: ConnectionTrait>(
         .query_all_raw(Statement::from_sql_and_values(
             backend,
             format!(
-                "SELECT a.id, a.action, a.actor_user_id, u.username AS actor_username, a.reason, \
-                 a.details, a.created_at FROM audit_log a \
-                 LEFT JOIN users u ON u.id = a.actor_user_id {condition} \
+                "{ENTRY_COLUMNS} {condition} \
                  ORDER BY a.created_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
                 n - 1,
                 n
@@ -168,17 +172,7 @@ pub async fn search<C: ConnectionTrait>(
         .await?;
     let entries = rows
         .into_iter()
-        .map(|row| {
-            Ok(Entry {
-                id: row.try_get("", "id")?,
-                action: row.try_get("", "action")?,
-                actor_user_id: row.try_get("", "actor_user_id")?,
-                actor_username: row.try_get("", "actor_username")?,
-                reason: row.try_get("", "reason")?,
-                details: row.try_get("", "details")?,
-                created_at: row.try_get("", "created_at")?,
-            })
-        })
+        .map(|row| Entry::from_row(&row))
         .collect::<Result<Vec<_>, DbErr>>()?;
     Ok((entries, total.max(0) as u64))
 }

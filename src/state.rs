@@ -9,8 +9,11 @@ use std::time::Duration;
 use anyhow::Context as _;
 use sea_orm::DatabaseConnection;
 
+use crate::accounts::qq_login::{
+    CallbackDeps, CallbackOutcome, CallbackSteps, ExchangeFailed, Exchanged, QqLoginError,
+};
 use crate::actors::ActorHandles;
-use crate::actors::binder::BinderPool;
+use crate::actors::binder::{BinderPool, BinderWork};
 use crate::actors::qq_exchange::ExchangePool;
 use crate::captcha::{CaptchaGate, CaptchaPolicy, CaptchaVerifier};
 use crate::config::{CaptchaSettings, Settings};
@@ -60,6 +63,29 @@ impl AppState {
             db,
             settings: Arc::new(settings),
         })
+    }
+
+    /// What `accounts::qq_login::callback` needs of this state.
+    pub fn qq_callback(&self) -> CallbackDeps<'_, Self> {
+        CallbackDeps {
+            db: &self.db,
+            security: &self.security,
+            metrics: &self.metrics,
+            steps: self,
+        }
+    }
+}
+
+/// The callback's steps run on the actors: the exchange pool, then a binder.
+impl CallbackSteps for AppState {
+    async fn exchange(&self, code: &str) -> Result<Exchanged, ExchangeFailed> {
+        Ok(self.exchange.exchange(code.to_owned()).await?)
+    }
+
+    async fn log_in_or_pend(&self, exchanged: Exchanged) -> Result<CallbackOutcome, QqLoginError> {
+        self.binder
+            .ask(|reply| BinderWork::Callback(Box::new(exchanged), reply))
+            .await?
     }
 }
 

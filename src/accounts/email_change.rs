@@ -10,7 +10,6 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
     TransactionTrait,
@@ -18,15 +17,19 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::AccountError;
+use super::links;
+use super::login_attempts::LoginLimits;
 use super::mails;
 use super::notices::{self, Change};
+use super::reauth::{self, Proof};
 use super::throttle::{self, Limit};
+use crate::crypto::Security;
 use crate::crypto::token_cipher::HashPurpose;
-use crate::crypto::{Security, SignerError};
 use crate::domain::Email;
 use crate::entities::{email_verifications, password_resets, users};
 use crate::fault::Fault;
 use crate::jobs::{self, NewJob};
+use crate::net::ClientAddr;
 
 pub const LINK_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 pub const PER_USER: Limit = Limit {
@@ -65,17 +68,26 @@ pub enum EmailChangeError {
 
 crate::fault_from!(EmailChangeError);
 
-/// Queue the verification link (or, for a taken address, the notice to its owner), voiding
-/// every older link of the user. The caller has proven the owner (`reauth::confirm`).
+// The link's refusals, as this feature names them.
+crate::link_refusals!(EmailChangeError);
+
+/// Prove the owner again (`reauth`: the current password, throttled like logins, or a recent
+/// QQ login), then queue the verification link (or, for a taken address, the notice to its
+/// owner), voiding every older link of the user.
+#[allow(clippy::too_many_arguments)]
 #[tracing::instrument(skip_all)]
 pub async fn request(
     db: &DatabaseConnection,
     security: &Security,
     public_base_url: &url::Url,
     user: &users::Model,
+    proof: Proof<'_>,
     email: &Email,
+    limits: LoginLimits,
+    client: &ClientAddr,
     now: DateTime<Utc>,
 ) -> Result<(), EmailChangeError> {
+    reauth::confirm(db, &security.passwords, user, proof, limits, client, now).await?;
     let count = throttle::hit(
         db,
         &throttle::key("email_change", &user.id.to_string()),
@@ -91,13 +103,7 @@ pub async fn request(
     }
     let txn = db.begin().await?;
     // Whatever this request asks for, the links sent before it are dead.
-    email_verifications::Entity::update_many()
-        .col_expr(email_verifications::Column::VoidedAt, Expr::value(now))
-        .filter(email_verifications::Column::UserId.eq(user.id))
-        .filter(email_verifications::Column::UsedAt.is_null())
-        .filter(email_verifications::Column::VoidedAt.is_null())
-        .exec(&txn)
-        .await?;
+    links::void_live::<email_verifications::Entity, _>(&txn, user.id, now).await?;
     let owner = users::Entity::find()
         .filter(users::Column::Email.eq(email.as_ref()))
         .one(&txn)
@@ -109,13 +115,10 @@ pub async fn request(
                 email.as_ref(),
                 &mails::link(public_base_url, "/forgot-password"),
             );
-            jobs::enqueue(&txn, NewJob::mail(mail))
-                .await
-                .map_err(|e| Fault::Internal(e.to_string()))?;
+            jobs::enqueue(&txn, NewJob::mail(mail)).await?;
         }
         None => {
-            let nonce = crate::crypto::token_cipher::random_token(24)
-                .map_err(|e| Fault::Internal(e.to_string()))?;
+            let nonce = crate::crypto::token_cipher::random_token(24)?;
             email_verifications::ActiveModel {
                 user_id: Set(user.id),
                 email: Set(email.as_ref().to_owned()),
@@ -134,7 +137,7 @@ pub async fn request(
                     user_id: user.id,
                     nonce,
                 })
-                .map_err(|e| Fault::Internal(e.to_string()))?;
+                .map_err(|e| Fault::internal("signing the verification link", e))?;
             // The address rides along for the page to say which one is being confirmed (display
             // only: the token alone decides, and names the address in its record).
             let shown: String =
@@ -150,9 +153,7 @@ pub async fn request(
                 LINK_LIFETIME.as_secs() / 3600,
             );
             // Sealed: whoever reads the jobs table must not find the link.
-            jobs::enqueue_sealed(&txn, NewJob::mail(mail), &security.cipher)
-                .await
-                .map_err(|e| Fault::Internal(e.to_string()))?;
+            jobs::enqueue_sealed(&txn, NewJob::mail(mail), &security.cipher).await?;
         }
     }
     txn.commit().await?;
@@ -160,8 +161,8 @@ pub async fn request(
 }
 
 /// Follow the link: once, within 24 hours, only the user's newest link. The address becomes the
-/// account's email; outstanding reset links (sent to the old address) die; the old address is
-/// told, with when and from which `client`.
+/// account's email (returned); outstanding reset links (sent to the old address) die; the old
+/// address is told, with when and from which `client`.
 #[tracing::instrument(skip_all)]
 pub async fn verify(
     db: &DatabaseConnection,
@@ -170,43 +171,20 @@ pub async fn verify(
     token: &str,
     client: &str,
     now: DateTime<Utc>,
-) -> Result<users::Model, EmailChangeError> {
-    let claims: EmailToken = security
-        .email_signer
-        .loads_at(token, LINK_LIFETIME, now.timestamp().max(0) as u64)
-        .map_err(|e| match e {
-            SignerError::Expired { .. } => EmailChangeError::TokenExpired,
-            _ => EmailChangeError::TokenInvalid,
-        })?;
+) -> Result<Email, EmailChangeError> {
+    let claims: EmailToken = links::open(&security.email_signer, token, LINK_LIFETIME, now)?;
     let nonce_hash = security
         .hasher
         .hash(HashPurpose::EmailVerifyNonce, &claims.nonce);
     let txn = db.begin().await?;
-    let record = email_verifications::Entity::find()
-        .filter(email_verifications::Column::NonceHash.eq(&nonce_hash))
-        .one(&txn)
-        .await?
-        .filter(|r| r.user_id == claims.user_id)
-        .ok_or(EmailChangeError::TokenInvalid)?;
-    if record.used_at.is_some() {
-        return Err(EmailChangeError::TokenUsed);
-    }
-    if record.voided_at.is_some() {
-        return Err(EmailChangeError::TokenSuperseded);
-    }
-    if record.expires_at <= now {
-        return Err(EmailChangeError::TokenExpired);
-    }
-    let used = email_verifications::Entity::update_many()
-        .col_expr(email_verifications::Column::UsedAt, Expr::value(now))
-        .filter(email_verifications::Column::Id.eq(record.id))
-        .filter(email_verifications::Column::UsedAt.is_null())
-        .filter(email_verifications::Column::VoidedAt.is_null())
-        .exec(&txn)
-        .await?;
-    if used.rows_affected != 1 {
-        return Err(EmailChangeError::TokenUsed);
-    }
+    let record = links::find_live::<email_verifications::Entity, _, EmailChangeError>(
+        &txn,
+        &nonce_hash,
+        claims.user_id,
+        now,
+    )
+    .await?;
+    links::use_up::<email_verifications::Entity, _, EmailChangeError>(&txn, &record, now).await?;
     let email = Email::parse(&record.email).map_err(|_| EmailChangeError::TokenInvalid)?;
     let user = users::Entity::find_by_id(claims.user_id)
         .one(&txn)
@@ -214,7 +192,7 @@ pub async fn verify(
         .ok_or(EmailChangeError::TokenInvalid)?;
     if user.email.as_deref() == Some(email.as_ref()) {
         txn.commit().await?;
-        return Ok(user);
+        return Ok(email);
     }
     let old_email = user.email.clone();
     let mut active: users::ActiveModel = user.into();
@@ -222,13 +200,7 @@ pub async fn verify(
     active.updated_at = Set(now);
     let user = active.update(&txn).await.map_err(AccountError::taken)?;
     // Reset links went to the old address; it is no longer the account's.
-    password_resets::Entity::update_many()
-        .col_expr(password_resets::Column::VoidedAt, Expr::value(now))
-        .filter(password_resets::Column::UserId.eq(user.id))
-        .filter(password_resets::Column::UsedAt.is_null())
-        .filter(password_resets::Column::VoidedAt.is_null())
-        .exec(&txn)
-        .await?;
+    links::void_live::<password_resets::Entity, _>(&txn, user.id, now).await?;
     if let Some(old_email) = &old_email {
         notices::queue(
             &txn,
@@ -244,5 +216,5 @@ pub async fn verify(
         .await?;
     }
     txn.commit().await?;
-    Ok(user)
+    Ok(email)
 }

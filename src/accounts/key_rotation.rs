@@ -146,31 +146,7 @@ pub async fn rotate_binding<C: ConnectionTrait>(
     cipher: &TokenCipher,
     row: &qq_bindings::Model,
 ) -> Result<RowRotation, DbErr> {
-    let Some((access, refresh)) = resealed(
-        cipher,
-        &row.openid,
-        &row.access_token_enc,
-        &row.refresh_token_enc,
-    ) else {
-        return Ok(RowRotation::Undecryptable);
-    };
-    let swapped = qq_bindings::Entity::update_many()
-        .col_expr(qq_bindings::Column::AccessTokenEnc, Expr::value(access))
-        .col_expr(qq_bindings::Column::RefreshTokenEnc, Expr::value(refresh))
-        .filter(qq_bindings::Column::Id.eq(row.id))
-        .filter(qq_bindings::Column::TokenVersion.eq(row.token_version))
-        .filter(qq_bindings::Column::AccessTokenEnc.eq(row.access_token_enc.clone()))
-        .filter(same_optional(
-            qq_bindings::Column::RefreshTokenEnc,
-            &row.refresh_token_enc,
-        ))
-        .exec(db)
-        .await?;
-    Ok(if swapped.rows_affected == 1 {
-        RowRotation::Rotated
-    } else {
-        RowRotation::ChangedMeanwhile
-    })
+    rotate_row::<qq_bindings::Entity, _>(db, cipher, row).await
 }
 
 /// Re-encrypt one pending identity as read in `row` (compare-and-swap on its ciphertexts).
@@ -179,29 +155,62 @@ pub async fn rotate_pending<C: ConnectionTrait>(
     cipher: &TokenCipher,
     row: &pending_qq_identities::Model,
 ) -> Result<RowRotation, DbErr> {
-    let Some((access, refresh)) = resealed(
-        cipher,
-        &row.openid,
-        &row.access_token_enc,
-        &row.refresh_token_enc,
-    ) else {
+    rotate_row::<pending_qq_identities::Entity, _>(db, cipher, row).await
+}
+
+/// A table of sealed QQ tokens, as the rotation reads and rewrites it.
+trait TokenRows: EntityTrait {
+    const ACCESS: Self::Column;
+    const REFRESH: Self::Column;
+    /// The openid (the tokens' associated data), the sealed access and refresh tokens.
+    fn sealed(row: &Self::Model) -> (&str, &str, &Option<String>);
+    /// The row as read, besides its ciphertexts: its id (and, for a binding, `token_version`).
+    fn as_read(row: &Self::Model) -> Condition;
+}
+
+impl TokenRows for qq_bindings::Entity {
+    const ACCESS: Self::Column = qq_bindings::Column::AccessTokenEnc;
+    const REFRESH: Self::Column = qq_bindings::Column::RefreshTokenEnc;
+
+    fn sealed(row: &qq_bindings::Model) -> (&str, &str, &Option<String>) {
+        (&row.openid, &row.access_token_enc, &row.refresh_token_enc)
+    }
+
+    fn as_read(row: &qq_bindings::Model) -> Condition {
+        Condition::all()
+            .add(qq_bindings::Column::Id.eq(row.id))
+            .add(qq_bindings::Column::TokenVersion.eq(row.token_version))
+    }
+}
+
+impl TokenRows for pending_qq_identities::Entity {
+    const ACCESS: Self::Column = pending_qq_identities::Column::AccessTokenEnc;
+    const REFRESH: Self::Column = pending_qq_identities::Column::RefreshTokenEnc;
+
+    fn sealed(row: &pending_qq_identities::Model) -> (&str, &str, &Option<String>) {
+        (&row.openid, &row.access_token_enc, &row.refresh_token_enc)
+    }
+
+    fn as_read(row: &pending_qq_identities::Model) -> Condition {
+        Condition::all().add(pending_qq_identities::Column::Id.eq(row.id.clone()))
+    }
+}
+
+async fn rotate_row<T: TokenRows, C: ConnectionTrait>(
+    db: &C,
+    cipher: &TokenCipher,
+    row: &T::Model,
+) -> Result<RowRotation, DbErr> {
+    let (openid, access_enc, refresh_enc) = T::sealed(row);
+    let Some((access, refresh)) = resealed(cipher, openid, access_enc, refresh_enc) else {
         return Ok(RowRotation::Undecryptable);
     };
-    let swapped = pending_qq_identities::Entity::update_many()
-        .col_expr(
-            pending_qq_identities::Column::AccessTokenEnc,
-            Expr::value(access),
-        )
-        .col_expr(
-            pending_qq_identities::Column::RefreshTokenEnc,
-            Expr::value(refresh),
-        )
-        .filter(pending_qq_identities::Column::Id.eq(row.id.clone()))
-        .filter(pending_qq_identities::Column::AccessTokenEnc.eq(row.access_token_enc.clone()))
-        .filter(same_optional(
-            pending_qq_identities::Column::RefreshTokenEnc,
-            &row.refresh_token_enc,
-        ))
+    let swapped = T::update_many()
+        .col_expr(T::ACCESS, Expr::value(access))
+        .col_expr(T::REFRESH, Expr::value(refresh))
+        .filter(T::as_read(row))
+        .filter(T::ACCESS.eq(access_enc))
+        .filter(same_optional(T::REFRESH, refresh_enc))
         .exec(db)
         .await?;
     Ok(if swapped.rows_affected == 1 {

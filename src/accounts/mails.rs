@@ -1,6 +1,7 @@
 //! The mails accounts send. Texts live in `templates/mail/` (subject, plain text, HTML);
 //! `{{name}}` placeholders are filled here, HTML-escaped in the HTML part.
 
+use super::notices::{Change, UnboundBy, mask_email};
 use crate::mail::Mail;
 
 struct Template {
@@ -83,107 +84,65 @@ pub struct NoticeLinks<'a> {
     pub account: &'a str,
 }
 
-pub fn password_changed(to: &str, nickname: &str, forgot_link: &str, origin: Origin<'_>) -> Mail {
-    render(
-        &PASSWORD_CHANGED,
-        to,
-        &[
-            ("nickname", nickname),
-            ("forgot_link", forgot_link),
-            ("when", origin.when),
-            ("client", origin.client),
-        ],
-    )
-}
-
-pub fn qq_bound(
+/// The notice of `change` to `to` (the account's owner, `nickname`): what changed, when and from
+/// where (for a staff change: why instead), and the links every notice offers. An email change
+/// goes to the old address and shows the new one masked.
+pub fn notice(
+    change: Change<'_>,
     to: &str,
     nickname: &str,
-    qq_nickname: &str,
     origin: Origin<'_>,
     links: NoticeLinks<'_>,
 ) -> Mail {
-    qq_notice(&QQ_BOUND, to, nickname, qq_nickname, origin, links)
-}
-
-pub fn qq_unbound(
-    to: &str,
-    nickname: &str,
-    qq_nickname: &str,
-    origin: Origin<'_>,
-    links: NoticeLinks<'_>,
-) -> Mail {
-    qq_notice(&QQ_UNBOUND, to, nickname, qq_nickname, origin, links)
-}
-
-/// A QQ binding was made or removed by the owner: the same facts, another template.
-fn qq_notice(
-    template: &Template,
-    to: &str,
-    nickname: &str,
-    qq_nickname: &str,
-    origin: Origin<'_>,
-    links: NoticeLinks<'_>,
-) -> Mail {
-    render(
-        template,
-        to,
-        &[
-            ("nickname", nickname),
-            ("qq_nickname", qq_nickname),
-            ("when", origin.when),
-            ("client", origin.client),
-            ("forgot_link", links.forgot),
-            ("account_link", links.account),
-        ],
-    )
-}
-
-/// Staff removed the binding: the notice gives the staff's reason instead of a client address
-/// (a staff member's address is none of the user's business).
-pub fn qq_unbound_by_staff(
-    to: &str,
-    nickname: &str,
-    qq_nickname: &str,
-    when: &str,
-    reason: &str,
-    links: NoticeLinks<'_>,
-) -> Mail {
-    render(
-        &QQ_UNBOUND_BY_STAFF,
-        to,
-        &[
-            ("nickname", nickname),
-            ("qq_nickname", qq_nickname),
-            ("when", when),
-            ("reason", reason),
-            ("forgot_link", links.forgot),
-            ("account_link", links.account),
-        ],
-    )
-}
-
-/// To the OLD address, after a verified change.
-pub fn email_changed(
-    old_email: &str,
-    nickname: &str,
-    new_email_masked: &str,
-    origin: Origin<'_>,
-    links: NoticeLinks<'_>,
-) -> Mail {
-    render(
-        &EMAIL_CHANGED,
-        old_email,
-        &[
-            ("nickname", nickname),
-            ("old_email", old_email),
-            ("new_email", new_email_masked),
-            ("when", origin.when),
-            ("client", origin.client),
-            ("forgot_link", links.forgot),
-            ("account_link", links.account),
-        ],
-    )
+    let by_client = [("when", origin.when), ("client", origin.client)];
+    let masked;
+    let (template, facts): (&Template, Vec<(&str, &str)>) = match change {
+        Change::PasswordChanged => (&PASSWORD_CHANGED, by_client.to_vec()),
+        Change::QqBound { qq_nickname }
+        | Change::QqUnbound {
+            qq_nickname,
+            by: UnboundBy::Owner,
+        } => {
+            let template = match change {
+                Change::QqBound { .. } => &QQ_BOUND,
+                _ => &QQ_UNBOUND,
+            };
+            let facts = [("qq_nickname", qq_nickname)].into_iter().chain(by_client);
+            (template, facts.collect())
+        }
+        // A staff member's address is none of the user's business: the reason instead.
+        Change::QqUnbound {
+            qq_nickname,
+            by: UnboundBy::Staff { reason },
+        } => (
+            &QQ_UNBOUND_BY_STAFF,
+            vec![
+                ("qq_nickname", qq_nickname),
+                ("when", origin.when),
+                ("reason", reason),
+            ],
+        ),
+        Change::EmailChanged {
+            old_email,
+            new_email,
+        } => {
+            masked = mask_email(new_email);
+            (
+                &EMAIL_CHANGED,
+                [("old_email", old_email), ("new_email", masked.as_str())]
+                    .into_iter()
+                    .chain(by_client)
+                    .collect(),
+            )
+        }
+    };
+    let common = [
+        ("nickname", nickname),
+        ("forgot_link", links.forgot),
+        ("account_link", links.account),
+    ];
+    let vars: Vec<(&str, &str)> = common.into_iter().chain(facts).collect();
+    render(template, to, &vars)
 }
 
 pub fn email_verify(to: &str, nickname: &str, link: &str, hours: u64) -> Mail {
@@ -241,10 +200,36 @@ mod tests {
             account: "https://x.cn/account",
         };
         let notices = [
-            password_changed("a@x.cn", "小明", links.forgot, origin),
-            qq_bound("a@x.cn", "小明", "QQ小明", origin, links),
-            qq_unbound("a@x.cn", "小明", "QQ小明", origin, links),
-            email_changed("a@x.cn", "小明", "b***@x.cn", origin, links),
+            notice(Change::PasswordChanged, "a@x.cn", "小明", origin, links),
+            notice(
+                Change::QqBound {
+                    qq_nickname: "QQ小明",
+                },
+                "a@x.cn",
+                "小明",
+                origin,
+                links,
+            ),
+            notice(
+                Change::QqUnbound {
+                    qq_nickname: "QQ小明",
+                    by: UnboundBy::Owner,
+                },
+                "a@x.cn",
+                "小明",
+                origin,
+                links,
+            ),
+            notice(
+                Change::EmailChanged {
+                    old_email: "a@x.cn",
+                    new_email: "b@x.cn",
+                },
+                "a@x.cn",
+                "小明",
+                origin,
+                links,
+            ),
         ];
         for mail in &notices {
             let html = mail.html.as_deref().expect("html");
@@ -259,7 +244,16 @@ mod tests {
                 mail.text
             );
         }
-        let staff = qq_unbound_by_staff("a@x.cn", "小明", "QQ小明", origin.when, "<违规>", links);
+        let staff = notice(
+            Change::QqUnbound {
+                qq_nickname: "QQ小明",
+                by: UnboundBy::Staff { reason: "<违规>" },
+            },
+            "a@x.cn",
+            "小明",
+            origin,
+            links,
+        );
         assert!(staff.text.contains("原因：<违规>"));
         assert!(
             staff.html.expect("html").contains("&lt;违规&gt;"),

@@ -4,6 +4,7 @@
 pub mod callback_replay;
 pub mod email_change;
 pub mod key_rotation;
+pub mod links;
 pub mod locking;
 pub mod login_attempts;
 pub mod login_state;
@@ -29,6 +30,7 @@ pub mod unionid_backfill;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
+use crate::crypto::Security;
 use crate::crypto::password::PasswordHasher;
 use crate::db::UniqueKey;
 use crate::domain::{AccountIdentifier, DomainError};
@@ -79,6 +81,19 @@ pub enum AccountError {
 }
 
 crate::fault_from!(AccountError);
+
+/// A session token (JWT) for `user`: what every way of signing in ends with.
+pub fn session_token(security: &Security, user: &users::Model) -> Result<String, Fault> {
+    security
+        .jwt
+        .issue(crate::crypto::jwt::Subject {
+            user_id: user.id,
+            username: &user.username,
+            token_version: user.token_version,
+            staff: user.is_staff,
+        })
+        .map_err(|e| Fault::internal("issuing a session token", e))
+}
 
 impl AccountError {
     /// Taken names found by the unique index (a race past the checks); other errors as they are.

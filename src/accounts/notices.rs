@@ -65,24 +65,7 @@ pub async fn queue<C: ConnectionTrait>(
         forgot: &forgot,
         account: &account,
     };
-    let nickname = &user.nickname;
-    let mail = match change {
-        Change::QqBound { qq_nickname } => {
-            mails::qq_bound(to, nickname, qq_nickname, origin, links)
-        }
-        Change::QqUnbound {
-            qq_nickname,
-            by: UnboundBy::Owner,
-        } => mails::qq_unbound(to, nickname, qq_nickname, origin, links),
-        Change::QqUnbound {
-            qq_nickname,
-            by: UnboundBy::Staff { reason },
-        } => mails::qq_unbound_by_staff(to, nickname, qq_nickname, &when, reason, links),
-        Change::PasswordChanged => mails::password_changed(to, nickname, &forgot, origin),
-        Change::EmailChanged { new_email, .. } => {
-            mails::email_changed(to, nickname, &mask_email(new_email), origin, links)
-        }
-    };
+    let mail = mails::notice(change, to, &user.nickname, origin, links);
     jobs::enqueue(txn, NewJob::mail(mail)).await?;
     Ok(true)
 }

@@ -8,18 +8,18 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
     TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
+use super::links;
 use super::mails;
 use super::notices::{self, Change};
 use super::throttle::{self, Limit};
+use crate::crypto::Security;
 use crate::crypto::token_cipher::{HashPurpose, KeyedHasher};
-use crate::crypto::{Security, SignerError};
 use crate::domain::{Email, Password};
 use crate::entities::{password_resets, users};
 use crate::fault::Fault;
@@ -42,6 +42,9 @@ pub enum ResetError {
 }
 
 crate::fault_from!(ResetError);
+
+// The link's refusals, as this feature names them.
+crate::link_refusals!(ResetError);
 
 pub const LINK_LIFETIME: Duration = Duration::from_secs(30 * 60);
 /// Reset requests per address; beyond it the answer is the same 202 but nothing is sent.
@@ -139,13 +142,7 @@ pub async fn issue(
         .map_err(|e| Fault::internal("signing the reset link", e))?;
     let link = mails::link(public_base_url, &format!("/reset-password?token={token}"));
     let txn = db.begin().await?;
-    password_resets::Entity::update_many()
-        .col_expr(password_resets::Column::VoidedAt, Expr::value(now))
-        .filter(password_resets::Column::UserId.eq(user.id))
-        .filter(password_resets::Column::UsedAt.is_null())
-        .filter(password_resets::Column::VoidedAt.is_null())
-        .exec(&txn)
-        .await?;
+    links::void_live::<password_resets::Entity, _>(&txn, user.id, now).await?;
     password_resets::ActiveModel {
         user_id: Set(user.id),
         nonce_hash: Set(security
@@ -184,13 +181,7 @@ pub async fn confirm(
     client: &str,
     now: DateTime<Utc>,
 ) -> Result<(), ResetError> {
-    let claims: ResetToken = security
-        .reset_signer
-        .loads_at(token, LINK_LIFETIME, now.timestamp().max(0) as u64)
-        .map_err(|e| match e {
-            SignerError::Expired { .. } => ResetError::TokenExpired,
-            _ => ResetError::TokenInvalid,
-        })?;
+    let claims: ResetToken = links::open(&security.reset_signer, token, LINK_LIFETIME, now)?;
     let nonce_hash = security
         .hasher
         .hash(HashPurpose::PasswordResetNonce, &claims.nonce);
@@ -198,21 +189,13 @@ pub async fn confirm(
     let password_hash = security.passwords.hash(new_password).await?;
 
     let txn = db.begin().await?;
-    let record = password_resets::Entity::find()
-        .filter(password_resets::Column::NonceHash.eq(&nonce_hash))
-        .one(&txn)
-        .await?
-        .filter(|r| r.user_id == claims.user_id)
-        .ok_or(ResetError::TokenInvalid)?;
-    if record.used_at.is_some() {
-        return Err(ResetError::TokenUsed);
-    }
-    if record.voided_at.is_some() {
-        return Err(ResetError::TokenSuperseded);
-    }
-    if record.expires_at <= now {
-        return Err(ResetError::TokenExpired);
-    }
+    let record = links::find_live::<password_resets::Entity, _, ResetError>(
+        &txn,
+        &nonce_hash,
+        claims.user_id,
+        now,
+    )
+    .await?;
     let user = users::Entity::find_by_id(claims.user_id)
         .one(&txn)
         .await?
@@ -221,15 +204,7 @@ pub async fn confirm(
         // The password changed since the link was made.
         return Err(ResetError::TokenInvalid);
     }
-    let used = password_resets::Entity::update_many()
-        .col_expr(password_resets::Column::UsedAt, Expr::value(now))
-        .filter(password_resets::Column::Id.eq(record.id))
-        .filter(password_resets::Column::UsedAt.is_null())
-        .exec(&txn)
-        .await?;
-    if used.rows_affected != 1 {
-        return Err(ResetError::TokenUsed);
-    }
+    links::use_up::<password_resets::Entity, _, ResetError>(&txn, &record, now).await?;
     let mut active: users::ActiveModel = user.clone().into();
     active.password_hash = Set(Some(password_hash));
     active.token_version = Set(user.token_version + 1);

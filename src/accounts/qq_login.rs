@@ -2,6 +2,7 @@
 //! bind tickets, and the three outcomes of a QQ login (already bound, bind an existing account,
 //! register and bind), each a single transaction.
 
+use std::future::Future;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -13,6 +14,8 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::AccountError;
+use super::callback_replay::{self, Admission};
+use super::login_state::{self, BrowserNonce};
 use super::next::SafeNext;
 use super::notices::{self, Change, UnboundBy};
 use super::sms_codes::SmsError;
@@ -20,11 +23,14 @@ use super::token_events::{self, TokenEventKind};
 use crate::audit;
 use crate::config::Secret;
 use crate::crypto::token_cipher::{TokenCipher, TokenField};
+use crate::crypto::{Security, SignerError};
 use crate::db::UniqueKey;
 use crate::domain::open_id;
 use crate::domain::{Mobile, Nickname};
 use crate::entities::{pending_qq_identities, qq_bindings, users};
 use crate::fault::Fault;
+use crate::metrics::{CallbackOutcome as CallbackMetric, Metrics};
+use crate::qq::client::{QqClient, QqError};
 
 pub const STATE_MAX_AGE: Duration = Duration::from_secs(10 * 60);
 pub const TICKET_MAX_AGE: Duration = Duration::from_secs(10 * 60);
@@ -464,15 +470,29 @@ pub async fn bind_existing(
         return Err(QqLoginError::AccountAlreadyBound);
     }
     ensure_qq_unbound(&txn, &pending.openid).await?;
-    let binding = binding_from(&pending, user.id, now)
-        .insert(&txn)
+    bind_pending(&txn, &pending, &user, origin, now).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Bind `pending` to `user`, record it in the token history and queue the owner's notice, in the
+/// caller's transaction.
+async fn bind_pending<C: ConnectionTrait>(
+    txn: &C,
+    pending: &pending_qq_identities::Model,
+    user: &users::Model,
+    origin: Origin<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), QqLoginError> {
+    let binding = binding_from(pending, user.id, now)
+        .insert(txn)
         .await
         .map_err(binding_conflict)?;
-    token_events::record(&txn, binding.id, TokenEventKind::Bound, now, None).await?;
+    token_events::record(txn, binding.id, TokenEventKind::Bound, now, None).await?;
     notices::queue(
-        &txn,
+        txn,
         origin.public_base_url,
-        &user,
+        user,
         Change::QqBound {
             qq_nickname: &binding.qq_nickname,
         },
@@ -480,8 +500,7 @@ pub async fn bind_existing(
         now,
     )
     .await?;
-    txn.commit().await?;
-    Ok(user)
+    Ok(())
 }
 
 /// A new account for the ticket's QQ identity.
@@ -506,59 +525,26 @@ pub async fn register(
 ) -> Result<users::Model, QqLoginError> {
     let txn = db.begin().await?;
     let pending = take_pending(&txn, ticket, now).await?;
-    if users::Entity::find()
-        .filter(users::Column::Nickname.eq(account.nickname.as_ref()))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
+    if super::signup::nickname_taken(&txn, &account.nickname).await? {
         return Err(AccountError::NicknameTaken.into());
     }
-    if users::Entity::find()
-        .filter(users::Column::Mobile.eq(account.mobile.as_ref()))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
+    if super::signup::mobile_taken(&txn, &account.mobile).await? {
         return Err(AccountError::MobileTaken.into());
     }
     ensure_qq_unbound(&txn, &pending.openid).await?;
-    let username = super::signup::generated_username()?;
-    let user = users::ActiveModel {
-        username: Set(username),
-        mobile: Set(Some(account.mobile.as_ref().to_owned())),
-        email: Set(None),
-        nickname: Set(account.nickname.as_ref().to_owned()),
-        avatar: Set(pending.qq_avatar.clone()),
-        password_hash: Set(Some(account.password_hash)),
-        token_version: Set(0),
-        is_staff: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(AccountError::taken)?;
-    let binding = binding_from(&pending, user.id, now)
-        .insert(&txn)
-        .await
-        .map_err(binding_conflict)?;
-    token_events::record(&txn, binding.id, TokenEventKind::Bound, now, None).await?;
-    if !super::sms_codes::consume(&txn, account.sms_code_id, now).await? {
-        return Err(SmsError::CodeInvalid.into());
-    }
-    notices::queue(
+    let user = super::signup::insert_user(
         &txn,
-        origin.public_base_url,
-        &user,
-        Change::QqBound {
-            qq_nickname: &binding.qq_nickname,
-        },
-        origin.client,
+        &account.nickname,
+        &account.mobile,
+        pending.qq_avatar.clone(),
+        account.password_hash,
         now,
     )
     .await?;
+    bind_pending(&txn, &pending, &user, origin, now).await?;
+    if !super::sms_codes::consume(&txn, account.sms_code_id, now).await? {
+        return Err(SmsError::CodeInvalid.into());
+    }
     txn.commit().await?;
     Ok(user)
 }
@@ -630,4 +616,261 @@ pub async fn delete_binding<C: sea_orm::ConnectionTrait>(
     )
     .await?;
     Ok(true)
+}
+
+// The journey as the HTTP layer sees it: the authorize URL, then the callback, start to end.
+
+/// The ticket as it travels: who it names and where to go afterwards.
+#[derive(Serialize, Deserialize)]
+pub struct TicketPayload {
+    #[serde(flatten)]
+    pub ticket: BindTicket,
+    #[serde(rename = "n")]
+    pub next: SafeNext,
+}
+
+/// Open a signed bind ticket.
+pub fn load_ticket(security: &Security, token: &str) -> Result<TicketPayload, QqLoginError> {
+    security
+        .ticket_signer
+        .loads::<TicketPayload>(token, TICKET_MAX_AGE)
+        .map_err(|e| match e {
+            SignerError::Expired { .. } => QqLoginError::TicketExpired,
+            _ => QqLoginError::TicketInvalid,
+        })
+}
+
+/// Where to send the browser to log in with QQ, and the cookie that ties the login to it.
+#[derive(Debug)]
+pub struct Authorization {
+    pub url: String,
+    /// The signed `state` inside `url`.
+    pub state: String,
+    /// The `Set-Cookie` value of the browser's login cookie.
+    pub set_cookie: String,
+}
+
+/// A login that returns to `next` (a same-site path), for the browser whose login cookie is
+/// `cookie` (a fresh one when it has none yet: two tabs of one browser share it).
+pub fn authorize(
+    security: &Security,
+    qq: &QqClient,
+    public_base_url: &url::Url,
+    next: Option<&str>,
+    cookie: Option<BrowserNonce>,
+) -> Result<Authorization, QqLoginError> {
+    let next = SafeNext::parse_optional(next).map_err(|_| QqLoginError::UnsafeNext)?;
+    let browser = match cookie {
+        Some(existing) => existing,
+        None => BrowserNonce::fresh()?,
+    };
+    let login = LoginState {
+        next,
+        nonce: crate::crypto::token_cipher::random_token(12)?,
+        browser: login_state::browser_binding(&security.hasher, &browser),
+    };
+    let state = security
+        .state_signer
+        .dumps(&login)
+        .map_err(|e| Fault::internal("signing the login state", e))?;
+    Ok(Authorization {
+        url: qq.authorize_url(&state).to_string(),
+        set_cookie: browser.set_cookie(
+            STATE_MAX_AGE.as_secs(),
+            login_state::cookie_is_secure(public_base_url),
+        ),
+        state,
+    })
+}
+
+/// Why the code exchange gave no identity.
+#[derive(Debug)]
+pub enum ExchangeFailed {
+    /// Every exchange worker stayed busy while the request waited.
+    Overloaded,
+    /// QQ refused the code or failed.
+    Qq(QqError),
+    /// The exchange did not finish (its deadline passed, or its worker died).
+    Unfinished(String),
+}
+
+/// The two steps of a callback that run on the actors: the code exchange (QQ's round trips, on
+/// the exchange pool) and the login's write (on a binder). The actor side implements them
+/// (`AppState`), so this feature names what it needs without depending on `actors`.
+pub trait CallbackSteps: Sync {
+    fn exchange(
+        &self,
+        code: &str,
+    ) -> impl Future<Output = Result<Exchanged, ExchangeFailed>> + Send;
+
+    /// [`login_or_pend`], on a binder.
+    fn log_in_or_pend(
+        &self,
+        exchanged: Exchanged,
+    ) -> impl Future<Output = Result<CallbackOutcome, QqLoginError>> + Send;
+}
+
+/// What a callback needs besides the request.
+pub struct CallbackDeps<'a, S> {
+    pub db: &'a DatabaseConnection,
+    pub security: &'a Security,
+    pub metrics: &'a Metrics,
+    pub steps: &'a S,
+}
+
+/// A login that ended: its session token, who, and where to go now.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub token: String,
+    pub user: users::Model,
+    pub next: SafeNext,
+}
+
+/// A QQ identity no account has yet: the signed ticket that names it, its QQ profile (to prefill
+/// the forms), and where to go afterwards.
+#[derive(Debug)]
+pub struct BindOffer {
+    pub ticket: String,
+    pub qq_nickname: String,
+    pub qq_avatar: String,
+    pub next: SafeNext,
+}
+
+/// How a callback ends for the browser.
+#[derive(Debug)]
+pub enum Outcome {
+    LoggedIn(SignedIn),
+    BindRequired(BindOffer),
+}
+
+/// A session for `user`, going on to `next`.
+pub fn signed_in(
+    security: &Security,
+    user: users::Model,
+    next: SafeNext,
+) -> Result<SignedIn, QqLoginError> {
+    Ok(SignedIn {
+        token: super::session_token(security, &user)?,
+        user,
+        next,
+    })
+}
+
+/// Finish a QQ login: check the `state` (ours, unexpired, issued to the browser whose login
+/// cookie is `browser`, unused, or a retry of the same callback: see [`super::callback_replay`]),
+/// exchange the `code`, then log in its bound user or pend its identity and hand out a ticket.
+#[tracing::instrument(skip_all)]
+pub async fn callback<S: CallbackSteps>(
+    deps: &CallbackDeps<'_, S>,
+    state: &str,
+    code: &str,
+    browser: Option<&BrowserNonce>,
+    now: DateTime<Utc>,
+) -> Result<Outcome, QqLoginError> {
+    if !valid_code(code) {
+        return Err(QqLoginError::InvalidCode);
+    }
+    let (login, admission) = accept_state(deps, state, code, browser, now)
+        .await
+        .inspect_err(|e| {
+            if !matches!(e, QqLoginError::Fault(_)) {
+                deps.metrics.callback(CallbackMetric::StateInvalid);
+            }
+        })?;
+    let outcome = match admission {
+        Admission::Replay(outcome) => *outcome,
+        Admission::Fresh | Admission::Retry => {
+            let exchanged = deps.steps.exchange(code).await.map_err(|e| {
+                deps.metrics.callback(match &e {
+                    ExchangeFailed::Overloaded => CallbackMetric::Overloaded,
+                    ExchangeFailed::Qq(e) => CallbackMetric::QqError(e.qq_code()),
+                    ExchangeFailed::Unfinished(_) => CallbackMetric::QqError(None),
+                });
+                match e {
+                    ExchangeFailed::Overloaded => QqLoginError::Overloaded,
+                    ExchangeFailed::Qq(e) if e.needs_relogin() => QqLoginError::QqLoginExpired,
+                    ExchangeFailed::Qq(e) => QqLoginError::QqUnavailable(e.to_string()),
+                    ExchangeFailed::Unfinished(e) => QqLoginError::QqUnavailable(e),
+                }
+            })?;
+            let outcome = deps.steps.log_in_or_pend(exchanged).await?;
+            let recorded =
+                callback_replay::record(deps.db, &deps.security.hasher, &login.nonce, &outcome);
+            if let Err(e) = recorded.await {
+                // The login stands; only a retry of it would now be refused.
+                tracing::warn!(error = %e, "could not record the QQ callback for a retry");
+            }
+            outcome
+        }
+    };
+    match outcome {
+        CallbackOutcome::LoggedIn(user) => {
+            deps.metrics.callback(CallbackMetric::LoggedIn);
+            Ok(Outcome::LoggedIn(signed_in(
+                deps.security,
+                user,
+                login.next,
+            )?))
+        }
+        CallbackOutcome::BindRequired(pending) => {
+            deps.metrics.callback(CallbackMetric::BindRequired);
+            let payload = TicketPayload {
+                ticket: BindTicket {
+                    pending_id: pending.id,
+                    openid: pending.openid,
+                },
+                next: login.next,
+            };
+            let ticket = deps
+                .security
+                .ticket_signer
+                .dumps(&payload)
+                .map_err(|e| Fault::internal("signing the bind ticket", e))?;
+            Ok(Outcome::BindRequired(BindOffer {
+                ticket,
+                qq_nickname: pending.qq_nickname,
+                qq_avatar: pending.qq_avatar,
+                next: payload.next,
+            }))
+        }
+    }
+}
+
+/// QQ's codes are 32 hex digits today; accept any short printable token and let QQ judge it.
+fn valid_code(code: &str) -> bool {
+    !code.is_empty()
+        && code.len() <= 256
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+}
+
+/// The callback's `state`, if it is ours, unexpired, issued to this browser and not used yet;
+/// it is used up here, before QQ is asked, so a replay never reaches the code exchange. A used
+/// state passes only as a retry of the same callback (same code; see `callback_replay`).
+async fn accept_state<S>(
+    deps: &CallbackDeps<'_, S>,
+    signed: &str,
+    code: &str,
+    browser: Option<&BrowserNonce>,
+    now: DateTime<Utc>,
+) -> Result<(LoginState, Admission), QqLoginError> {
+    let login: LoginState = deps
+        .security
+        .state_signer
+        .loads(signed, STATE_MAX_AGE)
+        .map_err(|e| {
+            if e.is_expired() {
+                QqLoginError::StateExpired
+            } else {
+                QqLoginError::StateInvalid
+            }
+        })?;
+    let hasher = &deps.security.hasher;
+    login_state::same_browser(hasher, &login.browser, browser)?;
+    let expires = now + chrono::Duration::seconds(STATE_MAX_AGE.as_secs() as i64);
+    let consumed = login_state::consume(deps.db, hasher, &login.nonce, expires, now).await;
+    let admission =
+        callback_replay::admit(deps.db, hasher, &login.nonce, code, consumed, now).await?;
+    Ok((login, admission))
 }

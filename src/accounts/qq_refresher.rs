@@ -10,10 +10,9 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use crate::accounts::qq_tokens::{self, RefreshError, RefreshOutcome};
-use crate::actors::worker::{Perform, PerformError, PerformFuture};
 use crate::config::RefreshSettings;
 use crate::crypto::TokenCipher;
-use crate::jobs::{Job, JobKind, JobPayload};
+use crate::jobs::{Job, JobKind, JobPayload, Perform, PerformError, PerformFuture};
 use crate::metrics::RefreshMetric;
 use crate::qq::client::QqClient;
 

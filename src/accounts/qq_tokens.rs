@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use rand::Rng as _;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait, UpdateMany,
 };
 
 use super::token_events::{self, TokenEventKind};
@@ -213,25 +213,12 @@ pub async fn refresh_binding(
                     qq_bindings::Column::TokenVersion,
                     Expr::value(binding.token_version + 1),
                 )
-                .col_expr(qq_bindings::Column::LastRefreshedAt, Expr::value(Some(now)))
                 .col_expr(
                     qq_bindings::Column::RefreshError,
                     Expr::value(Option::<String>::None),
                 )
-                .col_expr(qq_bindings::Column::RefreshStatus, Expr::value("ok"))
-                .col_expr(
-                    qq_bindings::Column::RefreshLeaseUntil,
-                    Expr::value(Option::<DateTime<Utc>>::None),
-                )
-                .col_expr(
-                    qq_bindings::Column::RefreshSentVersion,
-                    Expr::value(Option::<i64>::None),
-                )
-                .filter(qq_bindings::Column::Id.eq(binding.id))
-                .filter(qq_bindings::Column::TokenVersion.eq(binding.token_version))
-                .exec(&txn)
-                .await?;
-            if swapped.rows_affected != 1 {
+                .col_expr(qq_bindings::Column::RefreshStatus, Expr::value("ok"));
+            if !end_attempt(&txn, &binding, swapped, now).await? {
                 return Ok(RefreshOutcome::Superseded);
             }
             // Shown as is in the admin panel, whose readers read Chinese and Beijing time.
@@ -267,6 +254,32 @@ pub async fn refresh_binding(
             }))
         }
     }
+}
+
+/// End a refresh attempt on `binding` as read: `update`, the attempt's time and the lease
+/// released, only while its tokens are the ones read (compare-and-swap on `token_version`).
+/// Whether it applied.
+async fn end_attempt<C: ConnectionTrait>(
+    txn: &C,
+    binding: &qq_bindings::Model,
+    update: UpdateMany<qq_bindings::Entity>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let done = update
+        .col_expr(qq_bindings::Column::LastRefreshedAt, Expr::value(Some(now)))
+        .col_expr(
+            qq_bindings::Column::RefreshLeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            qq_bindings::Column::RefreshSentVersion,
+            Expr::value(Option::<i64>::None),
+        )
+        .filter(qq_bindings::Column::Id.eq(binding.id))
+        .filter(qq_bindings::Column::TokenVersion.eq(binding.token_version))
+        .exec(txn)
+        .await?;
+    Ok(done.rows_affected == 1)
 }
 
 /// Mark a binding `refresh_failed` unless its tokens changed since `binding` was read.
@@ -331,21 +344,8 @@ async fn record_failure(
             qq_bindings::Column::RefreshError,
             Expr::value(Some(error.clone())),
         )
-        .col_expr(qq_bindings::Column::LastRefreshedAt, Expr::value(Some(now)))
-        .col_expr(
-            qq_bindings::Column::RefreshLeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(
-            qq_bindings::Column::RefreshSentVersion,
-            Expr::value(Option::<i64>::None),
-        )
-        .filter(qq_bindings::Column::Id.eq(binding.id))
-        .filter(qq_bindings::Column::TokenVersion.eq(binding.token_version))
-        .filter(unchanged)
-        .exec(&txn)
-        .await?;
-    if marked.rows_affected != 1 {
+        .filter(unchanged);
+    if !end_attempt(&txn, binding, marked, now).await? {
         return Ok(false);
     }
     token_events::record(

@@ -6,10 +6,9 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::password_reset;
-use crate::actors::worker::{Perform, PerformError, PerformFuture};
 use crate::crypto::Security;
 use crate::domain::Email;
-use crate::jobs::{Job, JobKind, JobPayload};
+use crate::jobs::{Job, JobKind, JobPayload, Perform, PerformError, PerformFuture};
 
 pub struct IssueResetLink {
     pub db: DatabaseConnection,

@@ -159,6 +159,34 @@ pub async fn mobile_taken<C: ConnectionTrait>(db: &C, mobile: &Mobile) -> Result
         .is_some())
 }
 
+/// A new reader's account row (a generated username, not staff), in the caller's transaction;
+/// a unique key another account holds is refused as taken.
+pub async fn insert_user<C: ConnectionTrait>(
+    txn: &C,
+    nickname: &Nickname,
+    mobile: &Mobile,
+    avatar: String,
+    password_hash: String,
+    now: DateTime<Utc>,
+) -> Result<users::Model, AccountError> {
+    users::ActiveModel {
+        username: Set(generated_username()?),
+        mobile: Set(Some(mobile.as_ref().to_owned())),
+        email: Set(None),
+        nickname: Set(nickname.as_ref().to_owned()),
+        avatar: Set(avatar),
+        password_hash: Set(Some(password_hash)),
+        token_version: Set(0),
+        is_staff: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+    .map_err(AccountError::taken)
+}
+
 /// Create the user and consume the code: all or nothing.
 #[tracing::instrument(skip_all)]
 pub async fn signup(
@@ -176,22 +204,15 @@ pub async fn signup(
     if !super::sms_codes::consume(&txn, account.sms_code_id, now).await? {
         return Err(AccountError::Sms(SmsError::CodeInvalid));
     }
-    let user = users::ActiveModel {
-        username: Set(generated_username()?),
-        mobile: Set(Some(account.mobile.into_inner())),
-        email: Set(None),
-        nickname: Set(account.nickname.into_inner()),
-        avatar: Set(String::new()),
-        password_hash: Set(Some(account.password_hash)),
-        token_version: Set(0),
-        is_staff: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(AccountError::taken)?;
+    let user = insert_user(
+        &txn,
+        &account.nickname,
+        &account.mobile,
+        String::new(),
+        account.password_hash,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(user)
 }

@@ -7,10 +7,9 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::sms_codes::{self, SmsPurpose};
-use crate::actors::worker::{Perform, PerformError, PerformFuture};
 use crate::crypto::Security;
 use crate::domain::Mobile;
-use crate::jobs::{Job, JobKind, JobPayload};
+use crate::jobs::{Job, JobKind, JobPayload, Perform, PerformError, PerformFuture};
 
 pub struct IssueSmsCode {
     pub db: DatabaseConnection,

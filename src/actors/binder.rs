@@ -143,6 +143,17 @@ pub enum BinderError {
     Ask(#[from] AskError),
 }
 
+/// A binder request that got no answer: a full mailbox or a binder too slow for the deadline is
+/// load (503 `overloaded`), anything else a fault.
+impl From<BinderError> for QqLoginError {
+    fn from(e: BinderError) -> Self {
+        match e {
+            BinderError::Busy | BinderError::Ask(AskError::Timeout) => Self::Overloaded,
+            BinderError::Ask(e) => Self::Fault(crate::fault::Fault::internal("binder", e)),
+        }
+    }
+}
+
 /// A few binders side by side: each request is its own transaction and the schema's unique
 /// constraints settle races, so binders need not take turns; several keep PostgreSQL busy while
 /// one waits on a commit. Requests go round-robin.

@@ -349,9 +349,10 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::*;
-    use crate::actors::worker::{JobWorker, Perform, PerformFuture, WorkerArgs};
+    use crate::actors::worker::{JobWorker, WorkerArgs};
     use crate::actors::{ActorTree, ChildSpec};
     use crate::jobs::{Backoff, NewJob};
+    use crate::jobs::{Perform, PerformFuture};
 
     /// Takes a while per job and remembers how many ran at once.
     #[derive(Default)]

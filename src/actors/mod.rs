@@ -13,7 +13,7 @@
 //! └── dispatcher               claims due jobs (lease, SKIP LOCKED on PostgreSQL), hands them out
 //! ```
 //!
-//! What a job worker does with a job (its [`worker::Perform`]) lives with its feature:
+//! What a job worker does with a job (its [`crate::jobs::Perform`]) lives with its feature:
 //! `mail::job`, `sms::job`, `accounts::reset_requests`, `accounts::sms_requests`,
 //! `accounts::qq_refresher` (which also holds the refresh scheduler). This module keeps the
 //! tree; `supervisor`, `dispatcher` and `worker` are the machinery.

@@ -20,7 +20,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 use super::supervisor::{AskError, ChildSpec, Slot};
-use crate::accounts::qq_login::{self, Exchanged, QqIdentity};
+use crate::accounts::qq_login::{self, ExchangeFailed, Exchanged, QqIdentity};
 use crate::qq::client::{QqClient, QqEndpoint, QqError};
 
 /// One code exchange: the code, the moment the caller stops waiting, where the answer goes, and
@@ -153,6 +153,18 @@ pub enum ExchangeError {
     Qq(#[from] QqError),
     #[error("exchange worker: {0}")]
     Worker(#[from] AskError),
+}
+
+impl From<ExchangeError> for ExchangeFailed {
+    fn from(e: ExchangeError) -> Self {
+        match e {
+            ExchangeError::Overloaded => Self::Overloaded,
+            ExchangeError::Qq(e) => Self::Qq(e),
+            e @ (ExchangeError::Worker(_) | ExchangeError::DeadlinePassed) => {
+                Self::Unfinished(e.to_string())
+            }
+        }
+    }
 }
 
 /// A worker taken from the idle list, with its semaphore permit. Dropping it puts the worker

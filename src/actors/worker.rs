@@ -1,5 +1,5 @@
 //! A job worker: one actor per job kind (the mailer, the SMS sender, the token refresher, …),
-//! generic over what it does with a job ([`Perform`]). The dispatcher hands it claimed jobs; it
+//! generic over what it does with a job ([`Perform`], in `jobs`). The dispatcher hands it claimed jobs; it
 //! runs each in its own task (up to the dispatcher's concurrency), then acks the job in the
 //! database and tells the dispatcher it has room again.
 //!
@@ -10,9 +10,7 @@
 //! On shutdown the worker waits up to its grace period for running jobs, then abandons them;
 //! `Application::run_until` releases whatever the process still holds.
 
-use std::future::Future;
 use std::marker::PhantomData;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,64 +22,7 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use super::Slot;
 use super::dispatcher::DispatcherMsg;
-use crate::jobs::{self, Backoff, Failed, Job, JobError, JobKind};
-
-/// Why a job failed, and whether retrying can ever help.
-#[derive(Debug)]
-pub struct PerformError {
-    pub message: String,
-    pub permanent: bool,
-    /// Not a failure: the job cannot run before this time (someone else holds what it needs),
-    /// so it goes back to the queue until then without spending an attempt.
-    pub postpone_until: Option<DateTime<Utc>>,
-}
-
-impl PerformError {
-    pub fn new(message: impl Into<String>, permanent: bool) -> Self {
-        Self {
-            message: message.into(),
-            permanent,
-            postpone_until: None,
-        }
-    }
-
-    pub fn retry(message: impl Into<String>) -> Self {
-        Self::new(message, false)
-    }
-
-    pub fn permanent(message: impl Into<String>) -> Self {
-        Self::new(message, true)
-    }
-
-    pub fn postpone(message: impl Into<String>, until: DateTime<Utc>) -> Self {
-        Self {
-            postpone_until: Some(until),
-            ..Self::new(message, false)
-        }
-    }
-}
-
-impl From<JobError> for PerformError {
-    /// A payload that does not decode never will.
-    fn from(e: JobError) -> Self {
-        Self::permanent(e.to_string())
-    }
-}
-
-pub type PerformFuture<'a> = Pin<Box<dyn Future<Output = Result<(), PerformError>> + Send + 'a>>;
-
-/// What a worker does with one job of its kind.
-pub trait Perform: Send + Sync + 'static {
-    const KIND: JobKind;
-    fn perform<'a>(&'a self, job: &'a Job) -> PerformFuture<'a>;
-
-    /// For work that depends on an upstream that can go down (SMTP): a signal carrying the start
-    /// of each outage that ended. The worker then runs the jobs that failed meanwhile at once
-    /// instead of after their backoff (see [`jobs::make_due_now`]).
-    fn recoveries(&self) -> Option<watch::Receiver<Option<DateTime<Utc>>>> {
-        None
-    }
-}
+use crate::jobs::{self, Backoff, Failed, Job, JobError, Perform, PerformError};
 
 pub enum WorkerMsg {
     /// Run this claimed job.

@@ -792,8 +792,7 @@ pub async fn unbind(
             "",
             now,
         )
-        .await
-        .map_err(|e| AdminError::Fault(crate::fault::Fault::Internal(e.to_string())))?;
+        .await?;
     }
     txn.commit().await?;
     Ok(())

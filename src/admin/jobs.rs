@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
-use super::AdminError;
+use super::{AdminError, job_subjects};
 use crate::audit::{self, Action};
+use crate::crypto::TokenCipher;
 use crate::entities::jobs as job_rows;
 use crate::jobs::{self, JobKind, JobState};
 
@@ -17,11 +18,21 @@ pub const MAX_PER_PAGE: u64 = 200;
 
 pub struct JobPage {
     pub counts: BTreeMap<JobState, i64>,
-    pub jobs: Vec<job_rows::Model>,
+    pub jobs: Vec<JobEntry>,
 }
 
+/// A job as the panel shows it: its row (whose payload is never shown) and what it is for.
+pub struct JobEntry {
+    pub row: job_rows::Model,
+    /// In Chinese, never a secret (see [`super::job_subjects`]).
+    pub subject: Option<String>,
+}
+
+/// The counts by state and one page of the newest jobs (of `state`, or all), with their
+/// subjects (sealed payloads are opened with `cipher` to name their recipient, masked).
 pub async fn list(
     db: &DatabaseConnection,
+    cipher: &TokenCipher,
     state: Option<JobState>,
     page: u64,
     per_page: u64,
@@ -34,10 +45,25 @@ pub async fn list(
         .saturating_sub(1)
         .saturating_mul(per_page)
         .min(i64::MAX as u64);
+    let counts = jobs::counts_by_state(db).await?;
+    let rows = jobs::list(db, state, per_page, offset).await?;
     Ok(JobPage {
-        counts: jobs::counts_by_state(db).await?,
-        jobs: jobs::list(db, state, per_page, offset).await?,
+        counts,
+        jobs: with_subjects(db, cipher, rows).await?,
     })
+}
+
+async fn with_subjects(
+    db: &DatabaseConnection,
+    cipher: &TokenCipher,
+    rows: Vec<job_rows::Model>,
+) -> Result<Vec<JobEntry>, AdminError> {
+    let subjects = job_subjects::subjects(db, cipher, &rows).await?;
+    Ok(rows
+        .into_iter()
+        .zip(subjects)
+        .map(|(row, subject)| JobEntry { row, subject })
+        .collect())
 }
 
 /// The binding a `qq_token_refresh` job is for.
@@ -49,13 +75,14 @@ pub fn binding_id(job: &job_rows::Model) -> Option<i64> {
     }
 }
 
-/// Put a discarded or retryable job back in the queue now, and audit it.
+/// Put a discarded or retryable job back in the queue now, and audit it; the job as it is now.
 pub async fn retry(
     db: &DatabaseConnection,
+    cipher: &TokenCipher,
     admin_id: i64,
     job_id: i64,
     now: DateTime<Utc>,
-) -> Result<job_rows::Model, AdminError> {
+) -> Result<JobEntry, AdminError> {
     let txn = db.begin().await?;
     let before = jobs::get(&txn, job_id).await?;
     match jobs::retry(&txn, job_id).await {
@@ -84,5 +111,6 @@ pub async fn retry(
     .await?;
     let after = jobs::get(&txn, job_id).await?;
     txn.commit().await?;
-    Ok(after)
+    let mut entries = with_subjects(db, cipher, vec![after]).await?;
+    entries.pop().ok_or(AdminError::JobNotFound)
 }

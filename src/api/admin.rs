@@ -17,7 +17,6 @@ use crate::api::contract::{Gate, OpError, operation_errors};
 use crate::api::error::ApiError;
 use crate::api::security::StaffAuth;
 use crate::api::users::UserView;
-use crate::entities::jobs as job_rows;
 use crate::fault::Fault;
 use crate::jobs::{JobKind, JobState};
 use crate::state::AppState;
@@ -452,11 +451,12 @@ pub struct JobView {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
-impl TryFrom<&job_rows::Model> for JobView {
+impl TryFrom<domain::jobs::JobEntry> for JobView {
     type Error = Fault;
 
     /// Fails only for a row the schema and the code would never write (an unknown kind or state).
-    fn try_from(j: &job_rows::Model) -> Result<Self, Fault> {
+    fn try_from(entry: domain::jobs::JobEntry) -> Result<Self, Fault> {
+        let j = &entry.row;
         let unknown =
             |what: &str, v: &str| Fault::Internal(format!("job {} has {what} {v:?}", j.id));
         Ok(Self {
@@ -473,7 +473,7 @@ impl TryFrom<&job_rows::Model> for JobView {
             run_at: j.run_at,
             last_error: j.last_error.clone(),
             binding_id: domain::jobs::binding_id(j),
-            subject: None,
+            subject: entry.subject,
             created_at: j.created_at,
             updated_at: j.updated_at,
             finished_at: j.finished_at,
@@ -782,8 +782,14 @@ impl AdminApi {
             domain::jobs::DEFAULT_PER_PAGE,
             domain::jobs::MAX_PER_PAGE,
         )?;
-        let result =
-            domain::jobs::list(&state.db, job_state.0.map(JobState::from), page, per_page).await?;
+        let result = domain::jobs::list(
+            &state.db,
+            &state.security.cipher,
+            job_state.0.map(JobState::from),
+            page,
+            per_page,
+        )
+        .await?;
         let count = |s: JobState| result.counts.get(&s).copied().unwrap_or(0);
         Ok(Json(JobPage {
             counts: JobCounts {
@@ -795,17 +801,8 @@ impl AdminApi {
             },
             items: result
                 .jobs
-                .iter()
-                .zip(
-                    domain::job_subjects::subjects(&state.db, &state.security.cipher, &result.jobs)
-                        .await?,
-                )
-                .map(|(job, subject)| {
-                    Ok(JobView {
-                        subject,
-                        ..JobView::try_from(job)?
-                    })
-                })
+                .into_iter()
+                .map(JobView::try_from)
                 .collect::<Result<_, Fault>>()?,
             page,
             per_page,
@@ -828,19 +825,15 @@ impl AdminApi {
         id: Path<i64>,
     ) -> Result<Json<JobView>, OpError<AdminRetryJobError>> {
         let admin = auth.0;
-        let job = domain::jobs::retry(&state.db, admin.id, id.0, Utc::now()).await?;
-        let subject = domain::job_subjects::subjects(
+        let job = domain::jobs::retry(
             &state.db,
             &state.security.cipher,
-            std::slice::from_ref(&job),
+            admin.id,
+            id.0,
+            Utc::now(),
         )
-        .await?
-        .pop()
-        .flatten();
-        Ok(Json(JobView {
-            subject,
-            ..JobView::try_from(&job)?
-        }))
+        .await?;
+        Ok(Json(JobView::try_from(job)?))
     }
 
     /// Daily statistics / 每日统计：QQ 登录与新增绑定（仅管理员）

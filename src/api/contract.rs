@@ -513,12 +513,11 @@ mod tests {
             C::Required,
             C::Failed,
             C::Unavailable("x".into()),
-            C::Internal("x".into()),
+            C::Fault(crate::fault::Fault::Internal("x".into())),
+            C::Fault(crate::fault::Fault::DatabaseUnavailable("x".into())),
         ] {
             match e {
-                C::Required | C::Failed | C::Unavailable(_) | C::Internal(_) => {
-                    errors.push(e.into())
-                }
+                C::Required | C::Failed | C::Unavailable(_) | C::Fault(_) => errors.push(e.into()),
             }
         }
         // Handlers' own answers (the admin paging and statistics parameters).

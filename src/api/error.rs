@@ -397,7 +397,7 @@ impl From<CaptchaError> for ApiError {
                     "安全验证服务暂时不可用，请稍后重试",
                 )))
             }
-            CaptchaError::Internal(cause) => Self::internal(&cause),
+            CaptchaError::Fault(e) => e.into(),
         }
     }
 }

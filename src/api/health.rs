@@ -5,9 +5,8 @@ use std::time::Duration;
 
 use poem::http::StatusCode;
 use poem::web::{Data, Json};
-use std::sync::Arc;
 
-use poem::{Endpoint, IntoResponse, Request, Response, handler};
+use poem::{IntoResponse, Response, handler};
 use serde_json::json;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
@@ -45,39 +44,6 @@ pub async fn readyz(state: Data<&AppState>) -> Response {
         }
         Err(_) => {
             tracing::warn!("readiness check timed out: database unreachable");
-            unavailable()
-        }
-    }
-}
-
-/// How long a failed request may spend asking whether the database is the cause.
-const OUTAGE_PROBE_TIMEOUT: Duration = Duration::from_secs(1);
-
-/// Middleware: a 500 or 503 answered while the database does not answer is the database's
-/// outage, and says so: 503 `database_unavailable` (what `/readyz` says too), not a generic
-/// `internal_error`. Errors reach the handlers' error enums as text from many places; this is the
-/// one place that can tell, by asking the database (only on a 5xx, briefly).
-pub async fn database_outage<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
-    let db = req.data::<AppState>().map(|s| s.db.clone());
-    let response = ep.get_response(req).await;
-    match db {
-        Some(db) => Ok(blame_the_database(&db, response).await),
-        None => Ok(response),
-    }
-}
-
-async fn blame_the_database(db: &DatabaseConnection, response: Response) -> Response {
-    let status = response.status();
-    if status != StatusCode::INTERNAL_SERVER_ERROR && status != StatusCode::SERVICE_UNAVAILABLE {
-        return response;
-    }
-    match tokio::time::timeout(OUTAGE_PROBE_TIMEOUT, db.ping()).await {
-        Ok(Ok(())) => response,
-        _ => {
-            tracing::warn!(
-                status = status.as_u16(),
-                "answering 503 database_unavailable: the database does not answer"
-            );
             unavailable()
         }
     }
@@ -196,40 +162,4 @@ async fn queue_rows(db: &DatabaseConnection) -> Result<Vec<QueueRow>, sea_orm::D
         }
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    async fn memory_db() -> DatabaseConnection {
-        crate::db::connect("sqlite::memory:").await.expect("sqlite")
-    }
-
-    fn status_of(response: &Response) -> u16 {
-        response.status().as_u16()
-    }
-
-    #[tokio::test]
-    async fn a_5xx_while_the_database_is_gone_is_database_unavailable() {
-        let db = memory_db().await;
-        db.close_by_ref().await.expect("close");
-        let failed = StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        let answered = blame_the_database(&db, failed).await;
-        assert_eq!(status_of(&answered), 503);
-        let body = answered.into_body().into_string().await.expect("body");
-        assert!(body.contains("\"database_unavailable\""), "{body}");
-    }
-
-    #[tokio::test]
-    async fn other_answers_and_a_5xx_with_a_live_database_pass_unchanged() {
-        let db = memory_db().await;
-        let failed = StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        assert_eq!(status_of(&blame_the_database(&db, failed).await), 500);
-        db.close_by_ref().await.expect("close");
-        let fine = StatusCode::OK.into_response();
-        assert_eq!(status_of(&blame_the_database(&db, fine).await), 200);
-        let qq = StatusCode::BAD_GATEWAY.into_response();
-        assert_eq!(status_of(&blame_the_database(&db, qq).await), 502);
-    }
 }

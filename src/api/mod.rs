@@ -135,7 +135,6 @@ pub fn routes(state: AppState) -> impl Endpoint {
         // paths answer JSON inside the nest).
         .at("/*path", front_door::fallback)
         .around(client_addr::resolve)
-        .around(health::database_outage)
         .around(crate::telemetry::record_latency)
         .data(state)
         .with(panic::catch())

@@ -8,25 +8,20 @@ use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, Union};
 
-use crate::accounts::callback_replay::{self, Admission};
-use crate::accounts::login_state::{self, BrowserNonce};
+use crate::accounts;
+use crate::accounts::login_state::BrowserNonce;
 use crate::accounts::next::SafeNext;
-use crate::accounts::qq_login::{self, BindTicket, CallbackOutcome, LoginState, NewAccount};
+use crate::accounts::qq_login::{self, NewAccount, Outcome, QqLoginError, TicketPayload};
 use crate::accounts::sms_codes::{self, SmsError};
-use crate::accounts::{self, qq_login::QqLoginError};
-use crate::actors::binder::{BinderError, BinderWork};
-use crate::actors::qq_exchange::ExchangeError;
-use crate::actors::supervisor::AskError;
+use crate::actors::binder::BinderWork;
 use crate::api::ApiTags;
 use crate::api::captcha::{self, CaptchaTicket};
 use crate::api::contract::{Gate, OpError, operation_errors};
 use crate::api::error::ApiError;
-use crate::api::users::{UserView, issue_token};
+use crate::api::users::UserView;
 use crate::captcha::Protected;
-use crate::crypto::signer::SignerError;
 use crate::domain::{Mobile, Nickname, Password};
 use crate::entities::users;
-use crate::metrics;
 use crate::net::ClientAddr;
 use crate::state::AppState;
 
@@ -167,126 +162,37 @@ operation_errors! {
     }
 }
 
-/// The ticket as it travels: who it names and where to go afterwards.
-#[derive(serde::Serialize, serde::Deserialize)]
-pub(crate) struct TicketPayload {
-    #[serde(flatten)]
-    pub(crate) ticket: BindTicket,
-    #[serde(rename = "n")]
-    next: SafeNext,
-}
-
 pub(crate) fn load_ticket(state: &AppState, token: &str) -> Result<TicketPayload, QqLoginError> {
-    state
-        .security
-        .ticket_signer
-        .loads::<TicketPayload>(token, qq_login::TICKET_MAX_AGE)
-        .map_err(|e| match e {
-            SignerError::Expired { .. } => QqLoginError::TicketExpired,
-            _ => QqLoginError::TicketInvalid,
-        })
+    qq_login::load_ticket(&state.security, token)
 }
 
+/// A bind or registration that ended with `user` signed in.
 fn logged_in(
     state: &AppState,
-    user: &users::Model,
-    next: &SafeNext,
+    user: users::Model,
+    next: SafeNext,
 ) -> Result<QqLoginResult, ApiError> {
-    Ok(QqLoginResult::LoggedIn(LoggedIn {
-        token: issue_token(state, user)?,
-        user: UserView::from(user),
-        next: next.to_string(),
-    }))
+    Ok(Outcome::LoggedIn(qq_login::signed_in(&state.security, user, next)?).into())
 }
 
-/// The callback's `state`, if it is ours, unexpired, issued to this browser and not used yet;
-/// it is used up here, before QQ is asked, so a replay never reaches the code exchange. A used
-/// state passes only as a retry of the same callback (same code; see `callback_replay`).
-async fn accept_state(
-    state: &AppState,
-    req: &Request,
-    signed: &str,
-    code: &str,
-) -> Result<(LoginState, Admission), QqLoginError> {
-    let login: LoginState = state
-        .security
-        .state_signer
-        .loads(signed, qq_login::STATE_MAX_AGE)
-        .map_err(|e| {
-            if e.is_expired() {
-                QqLoginError::StateExpired
-            } else {
-                QqLoginError::StateInvalid
-            }
-        })?;
-    login_state::same_browser(
-        &state.security.hasher,
-        &login.browser,
-        login_cookie(req).as_ref(),
-    )?;
-    let now = Utc::now();
-    let expires = now + chrono::Duration::seconds(qq_login::STATE_MAX_AGE.as_secs() as i64);
-    let consumed = login_state::consume(
-        &state.db,
-        &state.security.hasher,
-        &login.nonce,
-        expires,
-        now,
-    )
-    .await;
-    let admission = callback_replay::admit(
-        &state.db,
-        &state.security.hasher,
-        &login.nonce,
-        code,
-        consumed,
-        now,
-    )
-    .await?;
-    Ok((login, admission))
-}
-
-/// A binder request that got no answer: a full mailbox or a binder too slow for the deadline is
-/// load (503 `overloaded`), anything else an internal error.
-fn binder_failed(e: BinderError) -> ApiError {
-    match e {
-        BinderError::Busy | BinderError::Ask(AskError::Timeout) => QqLoginError::Overloaded.into(),
-        BinderError::Ask(e) => ApiError::internal(&e),
+impl From<Outcome> for QqLoginResult {
+    fn from(outcome: Outcome) -> Self {
+        match outcome {
+            Outcome::LoggedIn(done) => Self::LoggedIn(LoggedIn {
+                token: done.token,
+                user: UserView::from(&done.user),
+                next: done.next.to_string(),
+            }),
+            Outcome::BindRequired(offer) => Self::BindRequired(BindRequired {
+                bind_ticket: offer.ticket,
+                profile: QqProfile {
+                    nickname: offer.qq_nickname,
+                    avatar: offer.qq_avatar,
+                },
+                next: offer.next.to_string(),
+            }),
+        }
     }
-}
-
-/// Exchange the code with QQ, then log in its bound user or pend its identity.
-async fn exchange_and_log_in(state: &AppState, code: &str) -> Result<CallbackOutcome, ApiError> {
-    let identity = match state.exchange.exchange(code.to_owned()).await {
-        Ok(identity) => identity,
-        Err(ExchangeError::Overloaded) => {
-            state.metrics.callback(metrics::CallbackOutcome::Overloaded);
-            return Err(QqLoginError::Overloaded.into());
-        }
-        Err(ExchangeError::Qq(e)) => {
-            state
-                .metrics
-                .callback(metrics::CallbackOutcome::QqError(e.qq_code()));
-            return Err(if e.needs_relogin() {
-                QqLoginError::QqLoginExpired
-            } else {
-                QqLoginError::QqUnavailable(e.to_string())
-            }
-            .into());
-        }
-        Err(e @ (ExchangeError::Worker(_) | ExchangeError::DeadlinePassed)) => {
-            state
-                .metrics
-                .callback(metrics::CallbackOutcome::QqError(None));
-            return Err(QqLoginError::QqUnavailable(e.to_string()).into());
-        }
-    };
-    state
-        .binder
-        .ask(|reply| BinderWork::Callback(Box::new(identity), reply))
-        .await
-        .map_err(binder_failed)?
-        .map_err(ApiError::from)
 }
 
 fn login_cookie(req: &Request) -> Option<BrowserNonce> {
@@ -295,15 +201,6 @@ fn login_cookie(req: &Request) -> Option<BrowserNonce> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find_map(BrowserNonce::from_cookie_header)
-}
-
-/// QQ's codes are 32 hex digits today; accept any short printable token and let QQ judge it.
-fn valid_code(code: &str) -> bool {
-    !code.is_empty()
-        && code.len() <= 256
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
 }
 
 #[OpenApi(tag = "ApiTags::QqLogin")]
@@ -325,34 +222,19 @@ impl OauthQqApi {
         req: &Request,
         next: Query<Option<String>>,
     ) -> Result<AuthorizeUrlResponse, OpError<AuthorizeUrlError>> {
-        let next =
-            SafeNext::parse_optional(next.0.as_deref()).map_err(|_| QqLoginError::UnsafeNext)?;
-        let browser = match login_cookie(req) {
-            Some(existing) => existing,
-            None => BrowserNonce::fresh().map_err(|e| ApiError::internal(&e))?,
-        };
-        let nonce =
-            crate::crypto::token_cipher::random_token(12).map_err(|e| ApiError::internal(&e))?;
-        let login = LoginState {
-            next,
-            nonce,
-            browser: login_state::browser_binding(&state.security.hasher, &browser),
-        };
-        let signed = state
-            .security
-            .state_signer
-            .dumps(&login)
-            .map_err(|e| ApiError::internal(&e))?;
-        let cookie = browser.set_cookie(
-            qq_login::STATE_MAX_AGE.as_secs(),
-            login_state::cookie_is_secure(&state.settings.public_base_url),
-        );
+        let authorization = qq_login::authorize(
+            &state.security,
+            &state.qq,
+            &state.settings.public_base_url,
+            next.0.as_deref(),
+            login_cookie(req),
+        )?;
         Ok(AuthorizeUrlResponse::Ok(
             Json(AuthorizeUrl {
-                url: state.qq.authorize_url(&signed).to_string(),
-                state: signed,
+                url: authorization.url,
+                state: authorization.state,
             }),
-            cookie,
+            authorization.set_cookie,
         ))
     }
 
@@ -373,66 +255,15 @@ impl OauthQqApi {
         req: &Request,
         body: Json<CallbackRequest>,
     ) -> Result<Json<QqLoginResult>, OpError<QqCallbackError>> {
-        if !valid_code(&body.code) {
-            return Err(QqLoginError::InvalidCode.into());
-        }
-        let (login, admission) = accept_state(&state, req, &body.state, &body.code)
-            .await
-            .inspect_err(|e| {
-                if !matches!(e, QqLoginError::Fault(_)) {
-                    state
-                        .metrics
-                        .callback(metrics::CallbackOutcome::StateInvalid);
-                }
-            })?;
-        let outcome = match admission {
-            Admission::Replay(outcome) => *outcome,
-            Admission::Fresh | Admission::Retry => {
-                let outcome = exchange_and_log_in(&state, &body.code).await?;
-                if let Err(e) = callback_replay::record(
-                    &state.db,
-                    &state.security.hasher,
-                    &login.nonce,
-                    &outcome,
-                )
-                .await
-                {
-                    // The login stands; only a retry of it would now be refused.
-                    tracing::warn!(error = %e, "could not record the QQ callback for a retry");
-                }
-                outcome
-            }
-        };
-        match outcome {
-            CallbackOutcome::LoggedIn(user) => {
-                state.metrics.callback(metrics::CallbackOutcome::LoggedIn);
-                Ok(Json(logged_in(&state, &user, &login.next)?))
-            }
-            CallbackOutcome::BindRequired(pending) => {
-                state
-                    .metrics
-                    .callback(metrics::CallbackOutcome::BindRequired);
-                let ticket = TicketPayload {
-                    ticket: BindTicket {
-                        pending_id: pending.id,
-                        openid: pending.openid,
-                    },
-                    next: login.next.clone(),
-                };
-                Ok(Json(QqLoginResult::BindRequired(BindRequired {
-                    bind_ticket: state
-                        .security
-                        .ticket_signer
-                        .dumps(&ticket)
-                        .map_err(|e| ApiError::internal(&e))?,
-                    profile: QqProfile {
-                        nickname: pending.qq_nickname,
-                        avatar: pending.qq_avatar,
-                    },
-                    next: login.next.to_string(),
-                })))
-            }
-        }
+        let outcome = qq_login::callback(
+            &state.qq_callback(),
+            &body.state,
+            &body.code,
+            login_cookie(req).as_ref(),
+            Utc::now(),
+        )
+        .await?;
+        Ok(Json(outcome.into()))
     }
 
     /// Bind QQ to an existing account / 将 QQ 绑定到已有账号（验证密码）
@@ -469,8 +300,8 @@ impl OauthQqApi {
                 BinderWork::Bind(payload.ticket, Box::new(user), client.to_string(), reply)
             })
             .await
-            .map_err(binder_failed)??;
-        Ok(Json(logged_in(&state, &user, &payload.next)?))
+            .map_err(QqLoginError::from)??;
+        Ok(Json(logged_in(&state, user, payload.next)?))
     }
 
     /// Register with QQ / 用 QQ 注册新账号（手机号 + 短信验证码）
@@ -519,11 +350,11 @@ impl OauthQqApi {
                 BinderWork::Register(payload.ticket, Box::new(account), client.to_string(), reply)
             })
             .await
-            .map_err(binder_failed)??;
+            .map_err(QqLoginError::from)??;
         Ok(RegisterResponse::Created(Json(logged_in(
             &state,
-            &user,
-            &payload.next,
+            user,
+            payload.next,
         )?)))
     }
 }

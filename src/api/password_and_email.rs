@@ -170,28 +170,20 @@ impl PasswordAndEmailApi {
         body: Json<EmailChange>,
     ) -> Result<AcceptedResponse, OpError<ChangeEmailError>> {
         let email = Email::parse(&body.email)?;
-        let now = Utc::now();
         let proof = reauth::Proof {
             current_password: body.current_password.as_deref(),
             session_issued_at: session_issued_at(req).unwrap_or_default(),
         };
-        reauth::confirm(
-            &state.db,
-            &state.security.passwords,
-            &auth.0,
-            proof,
-            (&state.settings.limits).into(),
-            &client,
-            now,
-        )
-        .await?;
         email_change::request(
             &state.db,
             &state.security,
             &state.settings.public_base_url,
             &auth.0,
+            proof,
             &email,
-            now,
+            (&state.settings.limits).into(),
+            &client,
+            Utc::now(),
         )
         .await?;
         Ok(AcceptedResponse::Accepted(Json(Accepted {
@@ -213,7 +205,7 @@ impl PasswordAndEmailApi {
         client: ClientAddr,
         body: Json<EmailVerification>,
     ) -> Result<Json<EmailVerified>, OpError<VerifyEmailError>> {
-        let user = email_change::verify(
+        let email = email_change::verify(
             &state.db,
             &state.security,
             &state.settings.public_base_url,
@@ -223,7 +215,7 @@ impl PasswordAndEmailApi {
         )
         .await?;
         Ok(Json(EmailVerified {
-            email: user.email.unwrap_or_default(),
+            email: email.as_ref().to_owned(),
         }))
     }
 }

@@ -131,16 +131,7 @@ operation_errors! {
 
 /// A JWT for `user`.
 pub fn issue_token(state: &AppState, user: &users::Model) -> Result<String, ApiError> {
-    state
-        .security
-        .jwt
-        .issue(crate::crypto::jwt::Subject {
-            user_id: user.id,
-            username: &user.username,
-            token_version: user.token_version,
-            staff: user.is_staff,
-        })
-        .map_err(|e| ApiError::internal(&e))
+    Ok(accounts::session_token(&state.security, user)?)
 }
 
 #[OpenApi(tag = "ApiTags::Users")]

@@ -114,9 +114,15 @@ pub enum CaptchaError {
     /// Tencent could not be asked or refused us (credentials, outage).
     #[error("captcha verification is unavailable: {0}")]
     Unavailable(String),
-    /// Our own database failed.
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// Our own database failed (or is away: 503 `database_unavailable`).
+    #[error(transparent)]
+    Fault(#[from] crate::fault::Fault),
+}
+
+impl From<sea_orm::DbErr> for CaptchaError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Fault(e.into())
+    }
 }
 
 /// The policy and, unless it is `off`, the verifier: what handlers call.
@@ -166,9 +172,7 @@ impl CaptchaGate {
             (CaptchaPolicy::Always, _) | (CaptchaPolicy::Risk, Protected::SmsCode) => true,
             (CaptchaPolicy::Risk, Protected::SignIn { account }) => {
                 // The sign-in counters' own answer (same keys and windows as the throttle).
-                login_attempts::has_failed_before(db, Some(account), client, limits, now)
-                    .await
-                    .map_err(|e| CaptchaError::Internal(format!("database: {e}")))?
+                login_attempts::has_failed_before(db, Some(account), client, limits, now).await?
             }
         };
         match answer {

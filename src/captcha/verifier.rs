@@ -68,9 +68,7 @@ impl CaptchaVerifier {
         now: DateTime<Utc>,
     ) -> Result<(), CaptchaError> {
         let key = throttle::key("captcha_ticket", answer.ticket());
-        let seen = throttle::hit(db, &key, TICKET_MEMORY, now)
-            .await
-            .map_err(|e| CaptchaError::Internal(format!("database: {e}")))?;
+        let seen = throttle::hit(db, &key, TICKET_MEMORY, now).await?;
         if seen.exceeds(TICKET_MEMORY) {
             tracing::info!("captcha ticket presented again; refused without asking Tencent");
             return Err(CaptchaError::Failed);

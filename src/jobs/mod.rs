@@ -28,8 +28,10 @@
 //! alone gives no code and no link.
 
 mod backoff;
+mod perform;
 
 pub use backoff::Backoff;
+pub use perform::{Perform, PerformError, PerformFuture};
 
 use std::collections::BTreeMap;
 use std::time::Duration;

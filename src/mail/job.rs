@@ -1,14 +1,13 @@
-//! The mailer's work: a [`JobWorker`](crate::actors::worker::JobWorker) performer that sends
-//! `mail` jobs through the configured [`Mailer`] (SMTP, or the outbox in dev).
+//! The mailer's work: a [`Perform`](crate::jobs::Perform), run by the mailer's job worker, that
+//! sends `mail` jobs through the configured [`Mailer`] (SMTP, or the outbox in dev).
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 
-use crate::actors::worker::{Perform, PerformError, PerformFuture};
 use crate::crypto::TokenCipher;
-use crate::jobs::{Job, JobKind, JobPayload};
+use crate::jobs::{Job, JobKind, JobPayload, Perform, PerformError, PerformFuture};
 use crate::mail::Mailer;
 
 pub struct SendMail {

@@ -170,16 +170,10 @@ impl QqError {
         if err.is_timeout() {
             return Self::Timeout { endpoint };
         }
-        // reqwest's Display names the URL, which may carry an access_token.
-        let err = err.without_url();
-        let mut detail = err.to_string();
-        let mut source = std::error::Error::source(&err);
-        while let Some(s) = source {
-            detail.push_str(": ");
-            detail.push_str(&s.to_string());
-            source = s.source();
+        Self::Unreachable {
+            endpoint,
+            detail: crate::net::transport_detail(err),
         }
-        Self::Unreachable { endpoint, detail }
     }
 }
 

@@ -1,11 +1,10 @@
-//! The SMS sender's work: a [`JobWorker`](crate::actors::worker::JobWorker) performer that sends
+//! The SMS sender's work: a [`Perform`](crate::jobs::Perform) (run by its job worker) that sends
 //! `sms` jobs through an [`SmsGateway`] (the outbox by default).
 
 use std::sync::Arc;
 
-use crate::actors::worker::{Perform, PerformError, PerformFuture};
 use crate::crypto::TokenCipher;
-use crate::jobs::{Job, JobKind, JobPayload};
+use crate::jobs::{Job, JobKind, JobPayload, Perform, PerformError, PerformFuture};
 use crate::sms::SmsGateway;
 
 pub struct SendSms {

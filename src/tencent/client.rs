@@ -239,17 +239,9 @@ fn from_reqwest(action: &str, err: reqwest::Error) -> TencentError {
             action: action.to_owned(),
         };
     }
-    let err = err.without_url();
-    let mut detail = err.to_string();
-    let mut source = std::error::Error::source(&err);
-    while let Some(s) = source {
-        detail.push_str(": ");
-        detail.push_str(&s.to_string());
-        source = s.source();
-    }
     TencentError::Transport {
         action: action.to_owned(),
-        detail,
+        detail: crate::net::transport_detail(err),
     }
 }
 

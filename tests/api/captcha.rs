@@ -388,7 +388,7 @@ async fn the_simulator_judges_tickets_like_tencent() {
     };
     let ask = |payload: Value| {
         let client = client.clone();
-        let endpoint = sim.endpoint();
+        let endpoint = sim.base_url();
         async move {
             client
                 .call(
@@ -438,7 +438,7 @@ async fn the_simulator_judges_tickets_like_tencent() {
     match client
         .call(
             "captcha",
-            &sim.endpoint(),
+            &sim.base_url(),
             "DescribeCaptchaResult",
             "2018-01-01",
             None,

@@ -3,21 +3,10 @@
 //! shape, and `/api` an index pointing at the docs and the spec. No data is involved, so SQLite
 //! alone.
 
-use crate::helpers::{Backend, TestApp, assert_error, assert_error_in, json_of};
-
-const INDEX: &str = "<!doctype html><html><head><script type=\"module\" src=\"/assets/app-1.js\"></script></head><body><div id=\"app\"></div></body></html>";
+use crate::helpers::{Backend, TestApp, WEB_INDEX, assert_error, assert_error_in, json_of};
 
 async fn app_with_dist() -> (TestApp, tempfile::TempDir) {
-    let dist = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir(dist.path().join("assets")).expect("mkdir");
-    std::fs::write(dist.path().join("index.html"), INDEX).expect("write");
-    let path = dist.path().display().to_string();
-    let app = TestApp::spawn_with(Backend::Sqlite, |env| {
-        env.insert("PASSPORT_WEB_DIST".into(), path);
-    })
-    .await
-    .expect("sqlite app");
-    (app, dist)
+    TestApp::spawn_with_web_dist(&[]).await
 }
 
 #[tokio::test]
@@ -54,7 +43,7 @@ async fn unknown_pages_get_the_apps_own_404_page() {
         let csp = headers["content-security-policy"].to_str().expect("csp");
         assert!(csp.contains("script-src 'self'"), "{path}: {csp}");
         // The app's shell: its router shows the not-found view for a path it does not know.
-        assert_eq!(resp.text().await.expect("body"), INDEX, "{path}");
+        assert_eq!(resp.text().await.expect("body"), WEB_INDEX, "{path}");
     }
     let resp = app
         .client

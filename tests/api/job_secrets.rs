@@ -15,7 +15,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 use serde_json::{Value, json};
 
 use crate::email_change::reader;
-use crate::helpers::{Backend, TestApp, eventually, eventually_some, link_token};
+use crate::helpers::{Backend, TestApp, eventually, eventually_some, link_token, smtp_on_port};
 use crate::qq_login::PASSWORD;
 use crate::smtp_sink::{SmtpSink, free_port};
 
@@ -250,6 +250,7 @@ async fn a_discarded_secret_job_is_cleared(backend: Backend) {
 async fn a_retried_mail_sends_the_same_link(backend: Backend) {
     let port = free_port();
     let Some(app) = TestApp::spawn_with(backend, move |env| {
+        smtp_on_port(env, port);
         let fast: BTreeMap<&str, &str> = [
             ("PASSPORT_JOB_POLL_MAX_MS", "100"),
             ("PASSPORT_JOB_BACKOFF_BASE_MS", "200"),
@@ -261,10 +262,6 @@ async fn a_retried_mail_sends_the_same_link(backend: Backend) {
         for (k, v) in fast {
             env.insert(k.into(), v.into());
         }
-        env.insert(
-            "PASSPORT_SMTP_URL".into(),
-            format!("smtp://127.0.0.1:{port}"),
-        );
     })
     .await
     else {

@@ -15,7 +15,7 @@ use passport::sms::Sms;
 use passport::startup::Application;
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
-use crate::helpers::{Backend, TestApp, TestDb, eventually};
+use crate::helpers::{Backend, TestApp, TestDb, eventually, smtp_on_port};
 use crate::smtp_sink::{SmtpSink, free_port};
 
 fn mail(to: &str, n: usize) -> Mail {
@@ -483,12 +483,9 @@ async fn smtp_down_for_a_while_means_growing_retries_then_delivery(backend: Back
     let port = free_port();
     let Some(app) = TestApp::spawn_with(backend, |env| {
         fast_jobs(env);
+        smtp_on_port(env, port);
         env.insert("PASSPORT_JOB_BACKOFF_BASE_MS".into(), "200".into());
         env.insert("PASSPORT_JOB_BACKOFF_MAX_MS".into(), "5000".into());
-        env.insert(
-            "PASSPORT_SMTP_URL".into(),
-            format!("smtp://127.0.0.1:{port}"),
-        );
     })
     .await
     else {
@@ -717,11 +714,7 @@ async fn mail_and_sms_land_in_the_dev_outbox_newest_first(backend: Backend) {
     .await
     .expect("enqueue");
     app.drain_jobs().await;
-    assert_eq!(
-        outbox_json(&app).await.len(),
-        1,
-        "the mail is in the outbox"
-    );
+    assert_eq!(app.outbox_all().await.len(), 1, "the mail is in the outbox");
     jobs::enqueue(
         &app.db,
         NewJob::sms(Sms::verification_code("13800138000", "246810", 5)),
@@ -729,8 +722,8 @@ async fn mail_and_sms_land_in_the_dev_outbox_newest_first(backend: Backend) {
     .await
     .expect("enqueue");
     app.drain_jobs().await;
-    assert_eq!(outbox_json(&app).await.len(), 2, "the SMS is in the outbox");
-    let messages = outbox_json(&app).await;
+    assert_eq!(app.outbox_all().await.len(), 2, "the SMS is in the outbox");
+    let messages = app.outbox_all().await;
     assert_eq!(messages[0]["kind"], "sms");
     assert_eq!(messages[0]["to"], "13800138000");
     assert_eq!(
@@ -756,19 +749,6 @@ async fn mail_and_sms_land_in_the_dev_outbox_newest_first(backend: Backend) {
         "{html}"
     );
     assert!(html.find("246810") < html.find("重置密码"), "newest first");
-}
-
-async fn outbox_json(app: &TestApp) -> Vec<serde_json::Value> {
-    let resp = app
-        .client
-        .get(app.url("/dev/outbox"))
-        .header("accept", "application/json")
-        .send()
-        .await
-        .expect("GET");
-    assert_eq!(resp.status(), 200);
-    let body: serde_json::Value = resp.json().await.expect("json");
-    body["messages"].as_array().cloned().expect("messages")
 }
 
 on_both_backends!(

@@ -17,9 +17,9 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use crate::helpers::{Backend, TestApp, eventually_some, json_of, user};
+use crate::helpers::{Backend, TestApp, json_of, user};
 use crate::qq_login::{PASSWORD, bind_ticket, callback};
-use crate::refresher::{bound, refreshing_app_env, reload, set_expiry};
+use crate::refresher::{bound, refresh_failed, refreshing_app_env, reload, set_expiry};
 
 const KEY_ONE: &str = "1111111111111111111111111111111111111111111111111111111111111111";
 const KEY_TWO: &str = "2222222222222222222222222222222222222222222222222222222222222222";
@@ -324,15 +324,7 @@ async fn a_binding_no_key_opens_is_marked_refresh_failed_once_and_never_requeued
     active.update(&app.db).await.expect("foreign key");
     set_expiry(&app, &binding, 1).await;
 
-    let failed = eventually_some(
-        Duration::from_secs(15),
-        "the binding is marked refresh_failed",
-        || async {
-            let b = reload(&app, binding.id).await;
-            (b.refresh_status == "refresh_failed").then_some(b)
-        },
-    )
-    .await;
+    let failed = refresh_failed(&app, binding.id).await;
     let reason = failed.refresh_error.clone().unwrap_or_default();
     assert!(reason.starts_with("token_undecryptable"), "{reason}");
     assert_eq!(

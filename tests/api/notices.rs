@@ -10,7 +10,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Quer
 use serde_json::json;
 
 use crate::helpers::{Backend, TestApp, link_token};
-use crate::qq_login::{PASSWORD, bind_ticket, existing_user, register, sms_code};
+use crate::qq_login::{bind_existing, bind_ticket, existing_user, register, sms_code};
 
 fn assert_when_where_what(text: &str) {
     assert!(text.contains("北京时间 UTC+8"), "when, zone named: {text}");
@@ -23,14 +23,7 @@ fn assert_when_where_what(text: &str) {
 
 /// Bind `username`'s account to the simulator's `sim_user`; the session token.
 async fn bind(app: &TestApp, username: &str, sim_user: &str) -> String {
-    let ticket = bind_ticket(app, sim_user).await;
-    let (status, body) = app
-        .post(
-            "/api/oauth/qq/bind",
-            &json!({"bind_ticket": ticket, "account": username, "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
+    let body = bind_existing(app, username, sim_user).await;
     body["token"].as_str().expect("token").to_owned()
 }
 

@@ -19,29 +19,7 @@ use crate::helpers::{
 
 pub(crate) const PASSWORD: &str = "correct-horse-9";
 
-/// A QQ login as a browser starts it: the `state` and the login cookie that came with it.
-pub(crate) struct LoginStart {
-    pub state: String,
-    /// `passport_qq_login=…`, ready for a `Cookie` header.
-    pub cookie: String,
-}
-
-impl LoginStart {
-    /// Post QQ's `code` with this state, from the browser that started the login.
-    pub(crate) async fn finish(&self, app: &TestApp, code: &str) -> (StatusCode, Value) {
-        self.finish_with_cookie(app, code, Some(&self.cookie)).await
-    }
-
-    /// Post QQ's `code` with this state and whatever cookie `cookie` says (none, another's).
-    pub(crate) async fn finish_with_cookie(
-        &self,
-        app: &TestApp,
-        code: &str,
-        cookie: Option<&str>,
-    ) -> (StatusCode, Value) {
-        app.qq_callback(code, &self.state, cookie).await
-    }
-}
+pub(crate) use crate::helpers::LoginStart;
 
 /// Start a QQ login in a new browser (no cookie yet).
 pub(crate) async fn start_login(app: &TestApp, next: &str) -> LoginStart {
@@ -50,30 +28,7 @@ pub(crate) async fn start_login(app: &TestApp, next: &str) -> LoginStart {
 
 /// Start a QQ login in a browser that may already hold a login cookie.
 pub(crate) async fn start_login_in(app: &TestApp, next: &str, cookie: Option<&str>) -> LoginStart {
-    let mut request = app
-        .client
-        .get(app.url(&format!("/api/oauth/qq/authorize-url?next={next}")));
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    let response = request.send().await.expect("GET");
-    let set_cookie = response
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let (status, body) = json_of(response).await;
-    assert_eq!(status, 200, "{body}");
-    let set_cookie = set_cookie.expect("the answer sets the login cookie");
-    LoginStart {
-        state: body["state"].as_str().expect("state").to_owned(),
-        cookie: set_cookie
-            .split(';')
-            .next()
-            .expect("name=value")
-            .trim()
-            .to_owned(),
-    }
+    LoginStart::begin(&app.client, &app.base_url, next, cookie).await
 }
 
 pub(crate) async fn callback(app: &TestApp, sim_user: &str) -> (StatusCode, Value) {
@@ -88,6 +43,20 @@ pub(crate) async fn bind_ticket(app: &TestApp, sim_user: &str) -> String {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "bind_required", "{body}");
     body["bind_ticket"].as_str().expect("ticket").to_owned()
+}
+
+/// Bind `sim_user`'s QQ identity to the existing account `username` (password [`PASSWORD`]);
+/// the successful answer's body.
+pub(crate) async fn bind_existing(app: &TestApp, username: &str, sim_user: &str) -> Value {
+    let ticket = bind_ticket(app, sim_user).await;
+    let (status, body) = app
+        .post(
+            "/api/oauth/qq/bind",
+            &json!({"bind_ticket": ticket, "account": username, "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body
 }
 
 /// An existing Renran account with a password.

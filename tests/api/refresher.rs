@@ -12,7 +12,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::json;
 
 use crate::helpers::{Backend, TestApp, eventually_some};
-use crate::qq_login::{PASSWORD, bind_ticket, existing_user};
+use crate::qq_login::{bind_existing, existing_user};
 
 /// A binding made through the real login flow, so the simulator knows its tokens.
 pub(crate) async fn bound(
@@ -22,14 +22,7 @@ pub(crate) async fn bound(
     sim_user: &str,
 ) -> qq_bindings::Model {
     existing_user(app, username, mobile).await;
-    let ticket = bind_ticket(app, sim_user).await;
-    let (status, body) = app
-        .post(
-            "/api/oauth/qq/bind",
-            &json!({"bind_ticket": ticket, "account": username, "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
+    let body = bind_existing(app, username, sim_user).await;
     let user_id = body["user"]["id"].as_i64().expect("user id");
     qq_bindings::Entity::find()
         .all(&app.db)
@@ -57,6 +50,19 @@ fn refresh_token(app: &TestApp, binding: &qq_bindings::Model) -> String {
                 .expect("a refresh token"),
         )
         .expect("decrypt")
+}
+
+/// The binding `id` once the refresher has marked it `refresh_failed` (within 15 s).
+pub(crate) async fn refresh_failed(app: &TestApp, id: i64) -> qq_bindings::Model {
+    eventually_some(
+        Duration::from_secs(15),
+        "the binding is marked refresh_failed",
+        || async {
+            let b = reload(app, id).await;
+            (b.refresh_status == "refresh_failed").then_some(b)
+        },
+    )
+    .await
 }
 
 pub(crate) async fn reload(app: &TestApp, id: i64) -> qq_bindings::Model {
@@ -155,15 +161,7 @@ async fn a_dead_refresh_token_ends_refresh_failed(backend: Backend) {
         .expect("revoke");
     assert!(revoked.status().is_success());
     set_expiry(&app, &binding, 1).await;
-    let failed = eventually_some(
-        Duration::from_secs(15),
-        "the binding is marked refresh_failed",
-        || async {
-            let b = reload(&app, binding.id).await;
-            (b.refresh_status == "refresh_failed").then_some(b)
-        },
-    )
-    .await;
+    let failed = refresh_failed(&app, binding.id).await;
     let error = failed.refresh_error.unwrap_or_default();
     assert!(error.starts_with("QQ 1000"), "the QQ code is kept: {error}");
     assert_eq!(

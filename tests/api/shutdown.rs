@@ -4,7 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::helpers::{Backend, TestApp, assert_error, assert_error_in, json_of};
+use crate::helpers::{
+    Backend, TestApp, assert_error, assert_error_in, json_of, postgres_admin_execute,
+};
 
 async fn readyz_says_503_while_draining_and_requests_still_succeed(backend: Backend) {
     let Some(mut app) = TestApp::spawn_with(backend, |env| {
@@ -118,6 +120,36 @@ async fn requests_while_the_database_is_gone_answer_database_unavailable(backend
     }
     let ready = app.get("/readyz").await;
     assert_eq!(ready.status(), 503);
+}
+
+/// PostgreSQL dropping its connections and refusing new ones (what a restart does) answers 503
+/// like a closed pool, quickly. (A statement whose connection breaks mid-way is classified the
+/// same; `fault::tests` covers that, the API offers no statement slow enough to break.)
+#[tokio::test]
+async fn requests_while_postgres_drops_its_connections_answer_database_unavailable() {
+    let Some(app) = TestApp::spawn(Backend::Postgres).await else {
+        return;
+    };
+    crate::qq_login::existing_user(&app, "staffer", "13700137000").await;
+    let name = app
+        .test_db
+        .postgres_name()
+        .expect("a PostgreSQL database")
+        .to_owned();
+    postgres_admin_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false")).await;
+    postgres_admin_execute(&format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+    ))
+    .await;
+    let asked = Instant::now();
+    let answer = app.login("staffer", crate::qq_login::PASSWORD).await;
+    postgres_admin_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true")).await;
+    assert_error_in(answer, 503, "database_unavailable", "login");
+    assert!(
+        asked.elapsed() < Duration::from_secs(8),
+        "answered within the pool's acquire timeout: {:?}",
+        asked.elapsed()
+    );
 }
 
 on_both_backends!(

@@ -25,7 +25,7 @@ async fn spawn(backend: Backend) -> Option<(TestApp, RunningTencentSim, tempfile
         .start("127.0.0.1:0")
         .await
         .expect("simulator starts");
-    let endpoint = sim.endpoint().to_string();
+    let endpoint = sim.base_url().to_string();
     let outbox_dir = outbox.path().display().to_string();
     // With the QQ simulator: an SMS code is asked for a QQ registration's bind ticket.
     let app = TestApp::spawn_with_sim_and(backend, move |env| {

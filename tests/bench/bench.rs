@@ -11,6 +11,7 @@ use passport::mail::Mail;
 use passport::startup::Application;
 use sea_orm::TransactionTrait;
 
+use crate::harness::cpu_seconds;
 use crate::helpers::{Backend, TestDb};
 use crate::smtp_sink::SmtpSink;
 
@@ -22,6 +23,46 @@ fn mail(n: usize) -> Mail {
         format!("Bench mail {n}"),
         "A short body, like a reset link would be.",
     )
+}
+
+/// The app serving in the background until [`Serving::stop`].
+struct Serving {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Serving {
+    async fn start(settings: Settings) -> Self {
+        let app = Application::build(settings, false).await.expect("app");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(app.run_until(async {
+            let _ = stopped.await;
+        }));
+        Self { stop, task }
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+}
+
+/// The app that drains the queue: mail to `smtp_url`, `PASSPORT_JOB_CONCURRENCY` workers
+/// (default 16).
+fn drain_settings(database_url: &str, smtp_url: String) -> Settings {
+    let env: BTreeMap<String, String> = [
+        ("PASSPORT_DATABASE_URL", database_url.to_owned()),
+        ("PASSPORT_LISTEN", "127.0.0.1:0".to_string()),
+        ("PASSPORT_SMTP_URL", smtp_url),
+        (
+            "PASSPORT_JOB_CONCURRENCY",
+            std::env::var("PASSPORT_JOB_CONCURRENCY").unwrap_or_else(|_| "16".into()),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    Settings::resolve(None, &env, Some(Profile::Dev)).expect("settings")
 }
 
 async fn bench_backend(backend: Backend) {
@@ -55,26 +96,10 @@ async fn bench_backend(backend: Backend) {
 
     // Drain everything to a local SMTP sink with the default concurrency.
     let sink = SmtpSink::start().await;
-    let env: BTreeMap<String, String> = [
-        ("PASSPORT_DATABASE_URL", test_db.url.clone()),
-        ("PASSPORT_LISTEN", "127.0.0.1:0".to_string()),
-        ("PASSPORT_SMTP_URL", sink.url()),
-        (
-            "PASSPORT_JOB_CONCURRENCY",
-            std::env::var("PASSPORT_JOB_CONCURRENCY").unwrap_or_else(|_| "16".into()),
-        ),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    let settings = Settings::resolve(None, &env, Some(Profile::Dev)).expect("settings");
+    let settings = drain_settings(&test_db.url, sink.url());
     let concurrency = settings.jobs.concurrency;
     let started = Instant::now();
-    let app = Application::build(settings, false).await.expect("app");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until(async {
-        let _ = stopped.await;
-    }));
+    let server = Serving::start(settings).await;
     let deadline = Instant::now() + Duration::from_secs(600);
     while sink.count() < queued {
         assert!(
@@ -85,8 +110,7 @@ async fn bench_backend(backend: Backend) {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let drained = queued as f64 / started.elapsed().as_secs_f64();
-    let _ = stop.send(());
-    let _ = server.await;
+    server.stop().await;
     assert_eq!(sink.by_message_id().len(), queued, "each mail once");
 
     let postfix = postfix_sink_drain(backend, &label).await;
@@ -159,30 +183,11 @@ async fn postfix_sink_drain(backend: Backend, label: &str) -> Option<String> {
 
     let sink = PostfixSink::start()?;
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let env: BTreeMap<String, String> = [
-        ("PASSPORT_DATABASE_URL", test_db.url.clone()),
-        ("PASSPORT_LISTEN", "127.0.0.1:0".to_string()),
-        (
-            "PASSPORT_SMTP_URL",
-            format!("smtp://127.0.0.1:{}", sink.port),
-        ),
-        (
-            "PASSPORT_JOB_CONCURRENCY",
-            std::env::var("PASSPORT_JOB_CONCURRENCY").unwrap_or_else(|_| "16".into()),
-        ),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    let settings = Settings::resolve(None, &env, Some(Profile::Dev)).expect("settings");
+    let settings = drain_settings(&test_db.url, format!("smtp://127.0.0.1:{}", sink.port));
     let concurrency = settings.jobs.concurrency;
-    let cpu_before = crate::bench_login::process_cpu_seconds();
+    let cpu_before = cpu_seconds("self");
     let started = Instant::now();
-    let app = Application::build(settings, false).await.expect("app");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(app.run_until(async {
-        let _ = stopped.await;
-    }));
+    let server = Serving::start(settings).await;
     let deadline = Instant::now() + Duration::from_secs(600);
     loop {
         let counts = jobs::counts_by_state(&db).await.expect("counts");
@@ -194,9 +199,8 @@ async fn postfix_sink_drain(backend: Backend, label: &str) -> Option<String> {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let elapsed = started.elapsed();
-    let cpu = crate::bench_login::process_cpu_seconds() - cpu_before;
-    let _ = stop.send(());
-    let _ = server.await;
+    let cpu = cpu_seconds("self") - cpu_before;
+    server.stop().await;
 
     // The sink's own ceiling: postfix's smtp-source, 16 sessions, 5,000 small mails.
     const SOURCE_MAILS: usize = 5000;
@@ -226,14 +230,4 @@ async fn postfix_sink_drain(backend: Backend, label: &str) -> Option<String> {
     ))
 }
 
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "benchmark: run with `make bench`"]
-async fn bench_jobs_sqlite() {
-    bench_backend(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "benchmark: run with `make bench`"]
-async fn bench_jobs_postgres() {
-    bench_backend(Backend::Postgres).await;
-}
+bench_on_both_backends!(bench_jobs_sqlite, bench_jobs_postgres);

@@ -10,12 +10,12 @@
 use std::time::{Duration, Instant};
 
 use passport::crypto::{TokenCipher, TokenField};
-use passport::entities::{qq_bindings, users};
+use passport::entities::qq_bindings;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::{Value, json};
 
 use crate::harness::{Passport, load_average, mb};
-use crate::helpers::{Backend, TestDb, spawn_simulator};
+use crate::helpers::{Backend, TestDb, sim_codes, spawn_simulator, user};
 
 /// Connections per point; `BENCH_LEVELS=16,64` runs fewer.
 const LEVELS: [usize; 3] = [16, 64, 256];
@@ -43,16 +43,25 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
-/// CPU seconds (user + system) this process has used so far (the mail bench's measure).
-pub(crate) fn process_cpu_seconds() -> f64 {
-    crate::harness::cpu_seconds("self")
-}
-
 fn bench_users() -> usize {
     std::env::var("PASSPORT_BENCH_USERS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000)
+}
+
+/// The openid the QQ simulator at `sim` gives `sim_user` in the app `app_id`.
+async fn sim_openid(client: &reqwest::Client, sim: &str, app_id: &str, sim_user: &str) -> String {
+    let response = client
+        .get(format!(
+            "{sim}/_sim/openid?client_id={app_id}&sim_user={sim_user}"
+        ))
+        .send()
+        .await
+        .expect("ask the simulator");
+    assert!(response.status().is_success(), "{}", response.status());
+    let body: Value = response.json().await.expect("json");
+    body["openid"].as_str().expect("openid").to_owned()
 }
 
 async fn bench_backend(backend: Backend) {
@@ -84,31 +93,14 @@ async fn bench_backend(backend: Backend) {
     let mut bindings = Vec::with_capacity(users_n);
     for i in 0..users_n {
         let sim_user = format!("bench_reader_{i}");
-        let openid: Value = client
-            .get(format!(
-                "{sim}/_sim/openid?client_id={}&sim_user={sim_user}",
-                settings.qq.app_id
-            ))
-            .send()
+        let openid = sim_openid(&client, &sim, &settings.qq.app_id, &sim_user).await;
+        let user = user(&format!("bench_reader_{i}"))
+            .nickname(format!("压测读者{i}"))
+            .at(now)
+            .row()
+            .insert(&db)
             .await
-            .expect("openid")
-            .json()
-            .await
-            .expect("json");
-        let openid = openid["openid"].as_str().expect("openid").to_owned();
-        let user = users::ActiveModel {
-            username: Set(format!("bench_reader_{i}")),
-            nickname: Set(format!("压测读者{i}")),
-            avatar: Set(String::new()),
-            token_version: Set(0),
-            is_staff: Set(false),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&db)
-        .await
-        .expect("user");
+            .expect("user");
         bindings.push(qq_bindings::ActiveModel {
             user_id: Set(user.id),
             openid: Set(openid.clone()),
@@ -140,27 +132,7 @@ async fn bench_backend(backend: Backend) {
         let per_user = total.div_ceil(users_n);
         let mut codes_by_user = Vec::with_capacity(users_n);
         for sim_user in &sim_users {
-            let minted: Value = client
-                .post(format!("{sim}/_sim/codes"))
-                .json(&json!({
-                    "client_id": settings.qq.app_id,
-                    "redirect_uri": settings.qq.redirect_uri.as_str(),
-                    "sim_user": sim_user,
-                    "count": per_user,
-                }))
-                .send()
-                .await
-                .expect("mint")
-                .json()
-                .await
-                .expect("json");
-            let codes: Vec<String> = minted["codes"]
-                .as_array()
-                .expect("codes")
-                .iter()
-                .filter_map(|c| c.as_str().map(str::to_owned))
-                .collect();
-            codes_by_user.push(codes);
+            codes_by_user.push(sim_codes(&client, &sim, &settings.qq, sim_user, per_user).await);
         }
         let mut codes = Vec::with_capacity(total);
         'fill: for round in 0..per_user {
@@ -258,14 +230,4 @@ async fn bench_backend(backend: Backend) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "benchmark: run with `make bench`"]
-async fn bench_qq_callback_sqlite() {
-    bench_backend(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "benchmark: run with `make bench`"]
-async fn bench_qq_callback_postgres() {
-    bench_backend(Backend::Postgres).await;
-}
+bench_on_both_backends!(bench_qq_callback_sqlite, bench_qq_callback_postgres);

@@ -18,25 +18,13 @@ use passport::entities::users;
 use sea_orm::{ActiveValue::Set, EntityTrait};
 use serde_json::{Value, json};
 
+use crate::harness::{free_port, mb, status_kib};
 use crate::helpers::{Backend, TestDb};
 
 const LOGINS: usize = 2_000;
 const CONNECTIONS: usize = 64;
 const ACCOUNTS: usize = 400;
 const ROUNDS: usize = 2;
-
-/// A field of `/proc/<pid>/status` in KiB (`VmRSS`, `VmHWM`).
-fn status_kib(pid: u32, field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status.lines().find_map(|line| {
-        let rest = line.strip_prefix(field)?.strip_prefix(':')?;
-        rest.split_whitespace().next()?.parse().ok()
-    })
-}
-
-fn mb(kib: u64) -> f64 {
-    kib as f64 / 1024.0
-}
 
 /// The server process, killed when dropped.
 struct Server(Child);
@@ -46,13 +34,6 @@ impl Drop for Server {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -10,9 +10,8 @@ use passport::crypto::{TokenCipher, TokenField};
 use passport::entities::{qq_bindings, users};
 use passport::qq::client::QqClient;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
-use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, sim_codes, user};
 
 const BINDINGS: usize = 10_000;
 
@@ -43,21 +42,9 @@ async fn bench_backend(backend: Backend) {
                 app.settings.clone(),
             );
             async move {
-                let minted: Value = app_client
-                    .post(format!("{sim}/_sim/codes"))
-                    .json(&json!({
-                        "client_id": settings.qq.app_id,
-                        "redirect_uri": settings.qq.redirect_uri.as_str(),
-                        "sim_user": format!("bench_user_{n}"),
-                        "count": 1,
-                    }))
-                    .send()
-                    .await
-                    .expect("mint")
-                    .json()
-                    .await
-                    .expect("json");
-                let code = minted["codes"][0].as_str().expect("code").to_owned();
+                let sim_user = format!("bench_user_{n}");
+                let minted = sim_codes(&app_client, &sim, &settings.qq, &sim_user, 1).await;
+                let code = minted.into_iter().next().expect("code");
                 let token = client.exchange_code(&code).await.expect("exchange");
                 let me = client
                     .openid(token.access_token.expose(), false)
@@ -79,16 +66,10 @@ async fn bench_backend(backend: Backend) {
         let users: Vec<users::ActiveModel> = (0..chunk.len())
             .map(|i| {
                 let n = chunk_no * 500 + i;
-                users::ActiveModel {
-                    username: Set(format!("bench_{n}")),
-                    nickname: Set(format!("压测{n}")),
-                    avatar: Set(String::new()),
-                    token_version: Set(0),
-                    is_staff: Set(false),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                }
+                user(&format!("bench_{n}"))
+                    .nickname(format!("压测{n}"))
+                    .at(now)
+                    .row()
             })
             .collect();
         users::Entity::insert_many(users)
@@ -165,14 +146,4 @@ async fn bench_backend(backend: Backend) {
     assert_eq!(failed, 0, "every refresh succeeded");
 }
 
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "benchmark: run with `make bench`"]
-async fn bench_qq_refresh_sqlite() {
-    bench_backend(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "benchmark: run with `make bench`"]
-async fn bench_qq_refresh_postgres() {
-    bench_backend(Backend::Postgres).await;
-}
+bench_on_both_backends!(bench_qq_refresh_sqlite, bench_qq_refresh_postgres);

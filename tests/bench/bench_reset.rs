@@ -5,10 +5,10 @@
 use std::time::{Duration, Instant};
 
 use passport::entities::users;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, user};
 
 const REQUESTS: usize = 200;
 
@@ -38,16 +38,12 @@ async fn bench_backend(backend: Backend) {
     };
     let now = chrono::Utc::now();
     let people: Vec<users::ActiveModel> = (0..REQUESTS)
-        .map(|n| users::ActiveModel {
-            username: Set(format!("reset_bench_{n}")),
-            nickname: Set(format!("重置{n}")),
-            email: Set(Some(format!("known{n}@example.com"))),
-            avatar: Set(String::new()),
-            token_version: Set(0),
-            is_staff: Set(false),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
+        .map(|n| {
+            user(&format!("reset_bench_{n}"))
+                .nickname(format!("重置{n}"))
+                .email(Some(&format!("known{n}@example.com")))
+                .at(now)
+                .row()
         })
         .collect();
     users::Entity::insert_many(people)
@@ -88,14 +84,4 @@ async fn bench_backend(backend: Backend) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "benchmark: run with `make bench`"]
-async fn bench_reset_request_sqlite() {
-    bench_backend(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "benchmark: run with `make bench`"]
-async fn bench_reset_request_postgres() {
-    bench_backend(Backend::Postgres).await;
-}
+bench_on_both_backends!(bench_reset_request_sqlite, bench_reset_request_postgres);

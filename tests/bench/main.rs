@@ -9,6 +9,24 @@ mod helpers;
 #[path = "../support/smtp_sink.rs"]
 mod smtp_sink;
 
+/// The two `#[ignore]`d tests of a scenario, `$sqlite` and `$postgres`, each running the
+/// module's `bench_backend` on its backend.
+macro_rules! bench_on_both_backends {
+    ($sqlite:ident, $postgres:ident) => {
+        #[tokio::test(flavor = "multi_thread")]
+        #[ignore = "benchmark: run with `make bench`"]
+        async fn $sqlite() {
+            bench_backend(Backend::Sqlite).await;
+        }
+
+        #[tokio::test(flavor = "multi_thread")]
+        #[ignore = "benchmark: run with `make bench`"]
+        async fn $postgres() {
+            bench_backend(Backend::Postgres).await;
+        }
+    };
+}
+
 mod bench;
 mod bench_admin;
 mod bench_login;
@@ -17,20 +35,16 @@ mod bench_refresh;
 mod bench_reset;
 mod harness;
 
-/// The two steps of `tests/api/qq_login.rs` the login bench needs (that file is all tests).
+/// The two steps of `tests/api/qq_login.rs` the login bench needs, on a `passport` process.
 mod qq_login {
-    pub(crate) struct LoginStart {
-        pub state: String,
-        /// `passport_qq_login=…`, ready for a `Cookie` header.
-        pub cookie: String,
-    }
+    use crate::helpers::LoginStart;
 
     pub(crate) async fn start_login(
         client: &reqwest::Client,
         base_url: &str,
         next: &str,
     ) -> LoginStart {
-        start_login_in(client, base_url, next, None).await
+        LoginStart::begin(client, base_url, next, None).await
     }
 
     /// Start a QQ login in a browser that may already hold a login cookie.
@@ -40,27 +54,6 @@ mod qq_login {
         next: &str,
         cookie: Option<&str>,
     ) -> LoginStart {
-        let mut request = client.get(format!("{base_url}/api/oauth/qq/authorize-url?next={next}"));
-        if let Some(cookie) = cookie {
-            request = request.header("cookie", cookie);
-        }
-        let response = request.send().await.expect("GET");
-        let set_cookie = response
-            .headers()
-            .get("set-cookie")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .expect("the answer sets the login cookie");
-        assert_eq!(response.status(), 200);
-        let body: serde_json::Value = response.json().await.expect("json");
-        LoginStart {
-            state: body["state"].as_str().expect("state").to_owned(),
-            cookie: set_cookie
-                .split(';')
-                .next()
-                .expect("name=value")
-                .trim()
-                .to_owned(),
-        }
+        LoginStart::begin(client, base_url, next, cookie).await
     }
 }

@@ -3,3 +3,14 @@
 
 mod qq_sim;
 mod tencent_sim;
+
+/// GET `url` and read its JSON answer (any status).
+async fn get_json(http: &reqwest::Client, url: String) -> serde_json::Value {
+    http.get(url)
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("a JSON answer")
+}

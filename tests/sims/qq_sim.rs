@@ -10,6 +10,8 @@ use passport::qq::sim::{RunningSim, Simulator};
 use passport::qq::wire;
 use serde_json::{Value, json};
 
+use crate::get_json;
+
 const CALLBACK: &str = "http://127.0.0.1:8000/oauth/qq/callback";
 
 async fn start() -> (RunningSim, reqwest::Client) {
@@ -45,6 +47,15 @@ async fn qq_answer(resp: reqwest::Response) -> String {
 
 async fn get(http: &reqwest::Client, url: String) -> String {
     qq_answer(http.get(url).send().await.expect("request")).await
+}
+
+/// A fresh access token of `sim_user` for the dev app, through a minted code and the token
+/// endpoint on the wire.
+async fn token_of(sim: &RunningSim, http: &reqwest::Client, sim_user: &str) -> wire::TokenBody {
+    let code = sim
+        .mint_code(DEV_QQ_APP_ID, CALLBACK, sim_user)
+        .expect("mint");
+    wire::parse_token(get(http, token_url(sim, &code)).await.as_bytes()).expect("token")
 }
 
 fn token_url(sim: &RunningSim, code: &str) -> String {
@@ -197,11 +208,7 @@ async fn token_errors_are_jsonp_with_qq_texts() {
 #[tokio::test]
 async fn me_body_is_83_bytes_and_unionid_follows_the_permission() {
     let (sim, http) = start().await;
-    let code = sim
-        .mint_code(DEV_QQ_APP_ID, CALLBACK, "xiaoming")
-        .expect("mint");
-    let token =
-        wire::parse_token(get(&http, token_url(&sim, &code)).await.as_bytes()).expect("token");
+    let token = token_of(&sim, &http, "xiaoming").await;
     let openid = sim.openid(DEV_QQ_APP_ID, "xiaoming");
     let me = format!(
         "{}/oauth2.0/me?access_token={}",
@@ -275,11 +282,7 @@ async fn me_body_is_83_bytes_and_unionid_follows_the_permission() {
 #[tokio::test]
 async fn get_user_info_has_qqs_pretty_layout() {
     let (sim, http) = start().await;
-    let code = sim
-        .mint_code(DEV_QQ_APP_ID, CALLBACK, "xiaohong")
-        .expect("mint");
-    let token =
-        wire::parse_token(get(&http, token_url(&sim, &code)).await.as_bytes()).expect("token");
+    let token = token_of(&sim, &http, "xiaohong").await;
     let openid = sim.openid(DEV_QQ_APP_ID, "xiaohong");
     let url = format!(
         "{}/user/get_user_info?access_token={}&oauth_consumer_key={DEV_QQ_APP_ID}&openid={openid}",
@@ -568,11 +571,7 @@ async fn control_endpoints_mint_codes_move_the_clock_and_revoke() {
         "callback( {\"error\":100019,\"error_description\":\"code to access token error\"} );\n"
     );
 
-    let code = sim
-        .mint_code(DEV_QQ_APP_ID, CALLBACK, "xiaoming")
-        .expect("mint");
-    let token =
-        wire::parse_token(get(&http, token_url(&sim, &code)).await.as_bytes()).expect("token");
+    let token = token_of(&sim, &http, "xiaoming").await;
     let (status, _) = post_json(
         &http,
         format!("{}/_sim/revoke", sim.url()),
@@ -588,26 +587,16 @@ async fn control_endpoints_mint_codes_move_the_clock_and_revoke() {
     .await;
     assert_eq!(status, 404);
 
-    let v: Value = http
-        .get(format!(
+    let v = get_json(
+        &http,
+        format!(
             "{}/_sim/openid?client_id={DEV_QQ_APP_ID}&sim_user=xiaoming",
             sim.url()
-        ))
-        .send()
-        .await
-        .expect("openid")
-        .json()
-        .await
-        .expect("json");
+        ),
+    )
+    .await;
     assert_eq!(v["openid"], sim.openid(DEV_QQ_APP_ID, "xiaoming"));
-    let overview: Value = http
-        .get(format!("{}/_sim", sim.url()))
-        .send()
-        .await
-        .expect("overview")
-        .json()
-        .await
-        .expect("json");
+    let overview = get_json(&http, format!("{}/_sim", sim.url())).await;
     assert!(overview["apps"].as_array().is_some_and(|a| a.len() == 3));
     assert!(
         !overview.to_string().contains(DEV_QQ_APP_KEY),
@@ -650,14 +639,7 @@ async fn faults_are_added_listed_and_cleared_over_http() {
         .await
         .expect("delete");
     assert_eq!(resp.status(), 204);
-    let v: Value = http
-        .get(format!("{}/_sim/faults", sim.url()))
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let v = get_json(&http, format!("{}/_sim/faults", sim.url())).await;
     assert_eq!(v["faults"], json!([]));
     assert!(get(&http, token_url(&sim, "X")).await.contains("100019"));
 }

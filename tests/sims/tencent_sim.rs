@@ -13,6 +13,8 @@ use passport::tencent::sim::{
 use passport::tencent::{Credentials, TencentClient, TencentClientOptions, TencentError, tc3};
 use serde_json::{Value, json};
 
+use crate::get_json;
+
 async fn start() -> (RunningTencentSim, tempfile::TempDir) {
     passport::install_crypto_provider();
     let outbox = tempfile::tempdir().expect("tempdir");
@@ -216,7 +218,7 @@ async fn missing_headers_unknown_actions_and_bad_parameters_get_tencents_codes()
     let client = TencentClient::new(dev_creds(), TencentClientOptions::default()).expect("client");
     let call = |action: &'static str, version: &'static str, payload: Value| {
         let client = client.clone();
-        let endpoint = sim.endpoint();
+        let endpoint = sim.base_url();
         async move {
             client
                 .call("sms", &endpoint, action, version, None, &payload)
@@ -278,7 +280,7 @@ async fn per_number_limits_and_bad_numbers_come_back_in_the_send_status_set() {
     let client = TencentClient::new(dev_creds(), TencentClientOptions::default()).expect("client");
     let send = |phones: Vec<&str>| {
         let client = client.clone();
-        let endpoint = sim.endpoint();
+        let endpoint = sim.base_url();
         let mut body = send_sms_body("");
         body["PhoneNumberSet"] = json!(phones);
         async move {
@@ -345,7 +347,7 @@ async fn faults_answer_5xx_time_out_or_return_an_error_code_for_an_action() {
     .expect("client");
     let send = || {
         let client = client.clone();
-        let endpoint = sim.endpoint();
+        let endpoint = sim.base_url();
         async move {
             client
                 .call(
@@ -393,14 +395,7 @@ async fn faults_answer_5xx_time_out_or_return_an_error_code_for_an_action() {
     );
 
     // Spent faults are gone; a bad fault is refused; DELETE clears.
-    let listed: Value = http
-        .get(format!("{}/_sim/faults", sim.url()))
-        .send()
-        .await
-        .expect("list")
-        .json()
-        .await
-        .expect("json");
+    let listed = get_json(&http, format!("{}/_sim/faults", sim.url())).await;
     assert_eq!(listed["faults"], json!([]));
     assert_eq!(fault(json!({"kind": "error"})).await.status(), 400);
     sim.add_fault(Fault::new("*", FaultKind::Status));

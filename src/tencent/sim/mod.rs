@@ -28,8 +28,6 @@ pub mod sms;
 
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
-use std::net::SocketAddr;
-use std::ops::Deref;
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -37,12 +35,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use poem::http::StatusCode;
-use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::web::Data;
-use poem::{Body, Endpoint, EndpointExt, IntoResponse, Request, Response, Route, Server, handler};
+use poem::{Body, Endpoint, EndpointExt, IntoResponse, Request, Response, Route, handler};
 use serde_json::{Value, json};
-use tokio::sync::oneshot;
-use url::Url;
 
 pub use faults::{Fault, FaultKind};
 pub use sms::{SmsSim, SmsSimConfig};
@@ -323,30 +318,11 @@ impl TencentSim {
         route.data(self.clone())
     }
 
-    /// Serve on `listen` (port 0 picks a free port) in a background task.
+    /// Serve on `listen` (port 0 picks a free port) in a background task, with the QQ
+    /// simulator's server (one log line per request).
     pub async fn start(&self, listen: &str) -> std::io::Result<RunningTencentSim> {
-        let acceptor = TcpListener::bind(listen.to_owned()).into_acceptor().await?;
-        let addr = acceptor
-            .local_addr()
-            .first()
-            .and_then(|a| a.as_socket_addr().copied())
-            .ok_or_else(|| std::io::Error::other("the listener has no socket address"))?;
-        let (tx, rx) = oneshot::channel::<()>();
-        let app = self.route().around(log_request);
-        let task = tokio::spawn(async move {
-            let stop = async move {
-                let _ = rx.await;
-            };
-            Server::new_with_acceptor(acceptor)
-                .run_with_graceful_shutdown(app, stop, Some(Duration::from_secs(1)))
-                .await
-        });
-        Ok(RunningTencentSim {
-            addr,
-            sim: self.clone(),
-            stop: Some(tx),
-            task: Some(task),
-        })
+        let app = self.route().around(log_action);
+        oauth_sim::server::start(listen, "tencent_cloud", app, self.clone()).await
     }
 
     /// Verify and answer one API request: the envelope's inner object.
@@ -570,75 +546,19 @@ async fn api(req: &Request, body: Body, Data(sim): Data<&TencentSim>) -> Respons
     poem::web::Json(json!({ "Response": inner })).into_response()
 }
 
-/// One log line per request: method, path and status (never a header: they carry signatures).
-async fn log_request<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
-    let (method, path) = (req.method().clone(), req.uri().path().to_owned());
+/// Which API action a request called (`X-TC-Action`), at debug level beside the server's line
+/// per request (never another header: they carry signatures).
+async fn log_action<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
     let action = req.header("x-tc-action").unwrap_or_default().to_owned();
     let response = ep.get_response(req).await.into_response();
-    tracing::info!(target: "tencent_sim", %method, %path, %action, status = response.status().as_u16(), "Tencent Cloud simulator answered");
+    tracing::debug!(target: "tencent_sim", %action, status = response.status().as_u16(), "Tencent Cloud simulator action");
     Ok(response)
 }
 
-/// A simulator serving in the background. Derefs to [`TencentSim`]; stops when dropped.
-pub struct RunningTencentSim {
-    addr: SocketAddr,
-    sim: TencentSim,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-}
-
-impl RunningTencentSim {
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    /// `http://127.0.0.1:PORT` (no trailing slash).
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// The endpoint to give a client in place of `https://{service}.tencentcloudapi.com`.
-    pub fn endpoint(&self) -> Url {
-        Url::parse(&format!("http://{}/", self.addr)).expect("a socket address forms a valid URL")
-    }
-
-    pub fn sim(&self) -> &TencentSim {
-        &self.sim
-    }
-
-    /// Stop serving and wait (at most a second of grace) for the server task.
-    pub async fn shutdown(mut self) -> std::io::Result<()> {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        match self.task.take() {
-            Some(task) => task.await.unwrap_or_else(|e| Err(std::io::Error::other(e))),
-            None => Ok(()),
-        }
-    }
-
-    /// Serve until `shutdown` resolves.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
-        shutdown.await;
-        self.shutdown().await
-    }
-}
-
-impl Deref for RunningTencentSim {
-    type Target = TencentSim;
-
-    fn deref(&self) -> &TencentSim {
-        &self.sim
-    }
-}
-
-impl Drop for RunningTencentSim {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
+/// A simulator serving in the background (the QQ simulator's server handle): derefs to
+/// [`TencentSim`], stops when dropped; `base_url()` is the endpoint to give a client in place of
+/// `https://{service}.tencentcloudapi.com`.
+pub type RunningTencentSim = oauth_sim::Running<TencentSim>;
 
 impl TencentSimConfig {
     /// What `passport dev` embeds: the service's own Tencent key and SMS app, signature and

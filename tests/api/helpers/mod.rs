@@ -18,10 +18,12 @@ mod answer;
 mod endpoints;
 mod jobs;
 mod outbox;
+mod qq_login;
 mod users;
 
 pub use answer::{assert_error, assert_error_in, json_of};
 pub use outbox::link_token;
+pub use qq_login::LoginStart;
 pub use users::{UserBuilder, user};
 
 use std::collections::BTreeMap;
@@ -29,7 +31,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use passport::config::{Profile, Settings};
+use passport::config::{Profile, QqSettings, Settings};
 use passport::startup::Application;
 use passport::state::AppState;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -220,6 +222,52 @@ pub fn on_public_https(env: &mut BTreeMap<String, String>) {
     );
 }
 
+/// `count` fresh authorization codes for `sim_user`, minted by the QQ simulator at `sim` for the
+/// app `qq` describes.
+pub async fn sim_codes(
+    client: &reqwest::Client,
+    sim: &str,
+    qq: &QqSettings,
+    sim_user: &str,
+    count: usize,
+) -> Vec<String> {
+    let response = client
+        .post(format!("{sim}/_sim/codes"))
+        .json(&serde_json::json!({
+            "client_id": qq.app_id,
+            "redirect_uri": qq.redirect_uri.as_str(),
+            "sim_user": sim_user,
+            "count": count,
+        }))
+        .send()
+        .await
+        .expect("mint a code");
+    assert!(
+        response.status().is_success(),
+        "minting failed: {}",
+        response.status()
+    );
+    let body: serde_json::Value = response.json().await.expect("json");
+    body["codes"]
+        .as_array()
+        .expect("codes")
+        .iter()
+        .map(|c| c.as_str().expect("a code").to_owned())
+        .collect()
+}
+
+/// The `index.html` of the built web app in [`TestApp::spawn_with_web_dist`].
+pub const WEB_INDEX: &str = "<!doctype html><html><head><script type=\"module\" src=\"/assets/app-1.js\"></script></head><body><div id=\"app\"></div></body></html>";
+
+/// For `spawn_with`: mail goes to SMTP on `127.0.0.1:port`, where a test may start (or never
+/// start) a sink.
+pub fn smtp_on_port(env: &mut BTreeMap<String, String>, port: u16) {
+    env.insert(
+        "PASSPORT_SMTP_URL".into(),
+        format!("smtp://127.0.0.1:{port}"),
+    );
+}
+
 /// The whole service, running on a random port against its own database.
 pub struct TestApp {
     pub addr: SocketAddr,
@@ -322,6 +370,25 @@ impl TestApp {
         }
     }
 
+    /// An app (SQLite) serving a built web app: `PASSPORT_WEB_DIST` is a temporary folder (kept
+    /// while the returned guard lives) holding `index.html` ([`WEB_INDEX`]), an `assets/` folder
+    /// and `files` (path, content).
+    pub async fn spawn_with_web_dist(files: &[(&str, &str)]) -> (TestApp, tempfile::TempDir) {
+        let dist = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dist.path().join("assets")).expect("mkdir");
+        std::fs::write(dist.path().join("index.html"), WEB_INDEX).expect("write");
+        for (path, content) in files {
+            std::fs::write(dist.path().join(path), content).expect("write");
+        }
+        let path = dist.path().display().to_string();
+        let app = TestApp::spawn_with(Backend::Sqlite, |env| {
+            env.insert("PASSPORT_WEB_DIST".into(), path);
+        })
+        .await
+        .expect("sqlite app");
+        (app, dist)
+    }
+
     /// The app wired to its own in-process QQ Connect simulator.
     pub async fn spawn_with_sim(backend: Backend) -> Option<TestApp> {
         Self::spawn_with_sim_and(backend, |_| {}).await
@@ -352,25 +419,9 @@ impl TestApp {
 
     /// A fresh authorization code for `sim_user`, minted by the simulator for our app.
     pub async fn sim_code(&self, sim_user: &str) -> String {
-        let response = self
-            .client
-            .post(self.sim("/_sim/codes"))
-            .json(&serde_json::json!({
-                "client_id": self.settings.qq.app_id,
-                "redirect_uri": self.settings.qq.redirect_uri.as_str(),
-                "sim_user": sim_user,
-                "count": 1,
-            }))
-            .send()
-            .await
-            .expect("mint a code");
-        assert!(
-            response.status().is_success(),
-            "minting failed: {}",
-            response.status()
-        );
-        let body: serde_json::Value = response.json().await.expect("json");
-        body["codes"][0].as_str().expect("a code").to_owned()
+        let sim = self.sim_url.as_deref().expect("spawned with a simulator");
+        let mut codes = sim_codes(&self.client, sim, &self.settings.qq, sim_user, 1).await;
+        codes.pop().expect("a code")
     }
 
     /// Inject a fault into the simulator (see `POST /_sim/faults`).

@@ -26,6 +26,20 @@ impl TestApp {
             .unwrap_or_default()
     }
 
+    /// Every message in the dev outbox (`/dev/outbox` as JSON), newest first.
+    pub async fn outbox_all(&self) -> Vec<serde_json::Value> {
+        let resp = self
+            .client
+            .get(self.url("/dev/outbox"))
+            .header("accept", "application/json")
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(resp.status(), 200);
+        let body: serde_json::Value = resp.json().await.expect("json");
+        body["messages"].as_array().cloned().expect("messages")
+    }
+
     pub async fn outbox_mails(&self, to: &str) -> Vec<serde_json::Value> {
         self.outbox_messages("mail", to).await
     }

@@ -70,6 +70,24 @@ impl UserBuilder {
         self
     }
 
+    /// The row, without a password whatever [`Self::password`] said (no hashing: for seeding
+    /// many accounts at once).
+    pub fn row(self) -> users::ActiveModel {
+        users::ActiveModel {
+            username: Set(self.username),
+            nickname: Set(self.nickname),
+            mobile: Set(self.mobile),
+            email: Set(self.email),
+            avatar: Set(self.avatar),
+            password_hash: Set(None),
+            token_version: Set(0),
+            is_staff: Set(self.staff),
+            created_at: Set(self.now),
+            updated_at: Set(self.now),
+            ..Default::default()
+        }
+    }
+
     pub async fn model(self) -> users::ActiveModel {
         let password_hash = match &self.password {
             Some(password) => Some(
@@ -80,19 +98,9 @@ impl UserBuilder {
             ),
             None => None,
         };
-        users::ActiveModel {
-            username: Set(self.username),
-            nickname: Set(self.nickname),
-            mobile: Set(self.mobile),
-            email: Set(self.email),
-            avatar: Set(self.avatar),
-            password_hash: Set(password_hash),
-            token_version: Set(0),
-            is_staff: Set(self.staff),
-            created_at: Set(self.now),
-            updated_at: Set(self.now),
-            ..Default::default()
-        }
+        let mut row = self.row();
+        row.password_hash = Set(password_hash);
+        row
     }
 
     pub async fn insert(self, db: &impl ConnectionTrait) -> users::Model {

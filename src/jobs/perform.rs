@@ -1,0 +1,69 @@
+//! What a job worker does with a job of its kind: the [`Perform`] trait each feature implements
+//! beside its own code (mail, SMS, reset links, QQ token refresh), and how a failure says whether
+//! a retry can help. Here in `jobs`, not in `actors`, so the features depend on the queue, not on
+//! the actor machinery that drives it (`actors::worker`).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::watch;
+
+use super::{Job, JobError, JobKind};
+
+/// Why a job failed, and whether retrying can ever help.
+#[derive(Debug)]
+pub struct PerformError {
+    pub message: String,
+    pub permanent: bool,
+    /// Not a failure: the job cannot run before this time (someone else holds what it needs),
+    /// so it goes back to the queue until then without spending an attempt.
+    pub postpone_until: Option<DateTime<Utc>>,
+}
+
+impl PerformError {
+    pub fn new(message: impl Into<String>, permanent: bool) -> Self {
+        Self {
+            message: message.into(),
+            permanent,
+            postpone_until: None,
+        }
+    }
+
+    pub fn retry(message: impl Into<String>) -> Self {
+        Self::new(message, false)
+    }
+
+    pub fn permanent(message: impl Into<String>) -> Self {
+        Self::new(message, true)
+    }
+
+    pub fn postpone(message: impl Into<String>, until: DateTime<Utc>) -> Self {
+        Self {
+            postpone_until: Some(until),
+            ..Self::new(message, false)
+        }
+    }
+}
+
+impl From<JobError> for PerformError {
+    /// A payload that does not decode never will.
+    fn from(e: JobError) -> Self {
+        Self::permanent(e.to_string())
+    }
+}
+
+pub type PerformFuture<'a> = Pin<Box<dyn Future<Output = Result<(), PerformError>> + Send + 'a>>;
+
+/// What a worker does with one job of its kind.
+pub trait Perform: Send + Sync + 'static {
+    const KIND: JobKind;
+    fn perform<'a>(&'a self, job: &'a Job) -> PerformFuture<'a>;
+
+    /// For work that depends on an upstream that can go down (SMTP): a signal carrying the start
+    /// of each outage that ended. The worker then runs the jobs that failed meanwhile at once
+    /// instead of after their backoff (see [`super::make_due_now`]).
+    fn recoveries(&self) -> Option<watch::Receiver<Option<DateTime<Utc>>>> {
+        None
+    }
+}
