@@ -375,6 +375,8 @@ pub enum JobKindView {
     QqTokenRefresh,
     PasswordResetRequest,
     SmsCodeRequest,
+    /// The QQ unionid back-fill (`POST /api/admin/qq/unionid-backfill`).
+    QqUnionidBackfill,
 }
 
 impl From<JobKind> for JobKindView {
@@ -385,6 +387,7 @@ impl From<JobKind> for JobKindView {
             JobKind::QqTokenRefresh => Self::QqTokenRefresh,
             JobKind::PasswordResetRequest => Self::PasswordResetRequest,
             JobKind::SmsCodeRequest => Self::SmsCodeRequest,
+            JobKind::QqUnionidBackfill => Self::QqUnionidBackfill,
         }
     }
 }
