@@ -11,6 +11,7 @@ use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 use crate::admin::bindings::{
     self, BindingRow, BindingStatus, ListQuery, Position, SearchTerm, Sort, SortKey, TotalKind,
 };
+use crate::accounts::token_events::TokenEventKind;
 use crate::admin::{self as domain, Reason, stats};
 use crate::api::ApiTags;
 use crate::api::contract::{Gate, OpError, operation_errors};
@@ -185,12 +186,36 @@ pub struct BindingPage {
     pub total_kind: TotalKindView,
 }
 
+/// What happened to a binding's tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum TokenEventKindView {
+    /// The binding was made (bind to an existing account, or register).
+    Bound,
+    /// A QQ login stored fresh tokens.
+    Login,
+    /// The refresher renewed the access token.
+    Refresh,
+    /// The refresher could not renew it (`detail` says why).
+    RefreshFailed,
+}
+
+impl From<TokenEventKind> for TokenEventKindView {
+    fn from(k: TokenEventKind) -> Self {
+        match k {
+            TokenEventKind::Bound => Self::Bound,
+            TokenEventKind::Login => Self::Login,
+            TokenEventKind::Refresh => Self::Refresh,
+            TokenEventKind::RefreshFailed => Self::RefreshFailed,
+        }
+    }
+}
+
 /// One event of a binding's token history.
 #[derive(Debug, Object)]
 pub struct TokenEventView {
     pub id: i64,
-    /// `bound`, `login`, `refresh` or `refresh_failed`.
-    pub kind: String,
+    pub kind: TokenEventKindView,
     pub at: DateTime<Utc>,
     /// For people: the new expiry, an error text. Never a token.
     #[oai(nullable)]
@@ -216,7 +241,11 @@ fn expiry_in(detail: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.and_utc())
 }
 
-fn token_event_view(e: domain::bindings::TokenEvent) -> TokenEventView {
+/// Fails only for a kind the code never writes.
+fn token_event_view(e: domain::bindings::TokenEvent) -> Result<TokenEventView, Fault> {
+    let kind = TokenEventKind::parse(&e.kind).ok_or_else(|| {
+        Fault::Internal(format!("token event {} has kind {:?}", e.id, e.kind))
+    })?;
     let expires = e.detail.as_deref().and_then(expiry_in);
     let until = expires
         .map(|t| {
@@ -226,24 +255,23 @@ fn token_event_view(e: domain::bindings::TokenEvent) -> TokenEventView {
             )
         })
         .unwrap_or_default();
-    let summary = match e.kind.as_str() {
-        "bound" => format!("绑定 QQ{until}"),
-        "login" => format!("QQ 登录{until}"),
-        "refresh" => format!("令牌已刷新{until}"),
-        "refresh_failed" => format!(
+    let summary = match kind {
+        TokenEventKind::Bound => format!("绑定 QQ{until}"),
+        TokenEventKind::Login => format!("QQ 登录{until}"),
+        TokenEventKind::Refresh => format!("令牌已刷新{until}"),
+        TokenEventKind::RefreshFailed => format!(
             "令牌刷新失败：{}",
             e.detail.as_deref().unwrap_or("原因未知")
         ),
-        other => other.to_owned(),
     };
-    TokenEventView {
+    Ok(TokenEventView {
         id: e.id,
-        kind: e.kind,
+        kind: kind.into(),
         at: e.at,
         detail: e.detail,
         token_expires_at: expires,
         summary,
-    }
+    })
 }
 
 /// Who did an audited action.
@@ -859,7 +887,11 @@ impl AdminApi {
             unionid: detail.row.unionid.clone(),
             token_version: detail.row.token_version,
             last_refreshed_at: detail.row.last_refreshed_at,
-            token_events: detail.events.into_iter().map(token_event_view).collect(),
+            token_events: detail
+                .events
+                .into_iter()
+                .map(token_event_view)
+                .collect::<Result<_, _>>()?,
             audit: detail
                 .audit
                 .into_iter()
