@@ -31,9 +31,9 @@ use super::qq_refresher::RateLimiter;
 use crate::actors::worker::{Perform, PerformError, PerformFuture};
 use crate::audit;
 use crate::crypto::{TokenCipher, TokenField};
-use crate::jobs::{self, Job, JobKind, JobPayload};
 use crate::db::UniqueKey;
 use crate::entities::qq_bindings;
+use crate::jobs::{self, Job, JobKind, JobPayload};
 use crate::qq::client::{QqClient, QqError};
 
 /// How many bindings one read fetches.
@@ -325,7 +325,11 @@ impl Perform for RunBackfill {
                 ),
                 Err(BackfillError::Misconfigured(e)) => {
                     tracing::warn!(job_id = job.id, error = %e, "QQ refused our app credentials; the back-fill ends");
-                    finished(RunOutcome::Misconfigured, so_far, Some(MISCONFIGURED_MESSAGE))
+                    finished(
+                        RunOutcome::Misconfigured,
+                        so_far,
+                        Some(MISCONFIGURED_MESSAGE),
+                    )
                 }
                 Err(BackfillError::Database(e)) => {
                     // The progress so far is recorded: the retry resumes after it.

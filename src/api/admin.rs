@@ -8,10 +8,10 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 
+use crate::accounts::token_events::TokenEventKind;
 use crate::admin::bindings::{
     self, BindingRow, BindingStatus, ListQuery, Position, SearchTerm, Sort, SortKey, TotalKind,
 };
-use crate::accounts::token_events::TokenEventKind;
 use crate::admin::{self as domain, Reason, stats};
 use crate::api::ApiTags;
 use crate::api::contract::{Gate, OpError, operation_errors};
@@ -243,9 +243,8 @@ fn expiry_in(detail: &str) -> Option<DateTime<Utc>> {
 
 /// Fails only for a kind the code never writes.
 fn token_event_view(e: domain::bindings::TokenEvent) -> Result<TokenEventView, Fault> {
-    let kind = TokenEventKind::parse(&e.kind).ok_or_else(|| {
-        Fault::Internal(format!("token event {} has kind {:?}", e.id, e.kind))
-    })?;
+    let kind = TokenEventKind::parse(&e.kind)
+        .ok_or_else(|| Fault::Internal(format!("token event {} has kind {:?}", e.id, e.kind)))?;
     let expires = e.detail.as_deref().and_then(expiry_in);
     let until = expires
         .map(|t| {
@@ -453,7 +452,10 @@ impl AuditActionView {
         (Self::UserUnlock, "user.unlock"),
         (Self::UserForcePasswordReset, "user.force_password_reset"),
         (Self::QqUnionidBackfill, "qq_unionid.backfill"),
-        (Self::QqUnionidBackfillFinished, "qq_unionid.backfill_finished"),
+        (
+            Self::QqUnionidBackfillFinished,
+            "qq_unionid.backfill_finished",
+        ),
     ];
 
     fn parse(text: &str) -> Result<Self, Fault> {
@@ -746,7 +748,12 @@ async fn backfill_run_view(
         queued_at: run.queued_at,
         started_at: run.record.as_ref().map(|r| r.started_at),
         finished_at: run.finished_at,
-        counts: run.record.as_ref().map(|r| r.report).unwrap_or_default().into(),
+        counts: run
+            .record
+            .as_ref()
+            .map(|r| r.report)
+            .unwrap_or_default()
+            .into(),
         message: run.record.and_then(|r| r.message),
         last_error: run.last_error,
     })
@@ -1066,11 +1073,13 @@ impl AdminApi {
             .await?
             .filter(|run| run.job_id == started.job_id)
             .ok_or_else(|| Fault::Internal("the queued back-fill job vanished".into()))?;
-        Ok(UnionidBackfillResponse::Queued(Json(UnionidBackfillStarted {
-            job_id: started.job_id,
-            already_running: started.already_running,
-            run: backfill_run_view(&state.db, run).await?,
-        })))
+        Ok(UnionidBackfillResponse::Queued(Json(
+            UnionidBackfillStarted {
+                job_id: started.job_id,
+                already_running: started.already_running,
+                run: backfill_run_view(&state.db, run).await?,
+            },
+        )))
     }
 
     /// The latest QQ unionid back-fill / 查看最近一次 unionid 补全（仅管理员）

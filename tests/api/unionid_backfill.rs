@@ -198,12 +198,16 @@ const BACKFILL: &str = "/api/admin/qq/unionid-backfill";
 
 /// The latest run once it is in one of `states` (polling the report endpoint, as the panel does).
 async fn run_once(app: &TestApp, token: &str, states: &[&str]) -> serde_json::Value {
-    eventually_some(Duration::from_secs(20), "the back-fill run ends", || async {
-        let (status, body) = app.get_as(BACKFILL, token).await;
-        assert_eq!(status, 200, "{body}");
-        let state = body["latest"]["state"].as_str().unwrap_or_default();
-        states.contains(&state).then(|| body["latest"].clone())
-    })
+    eventually_some(
+        Duration::from_secs(20),
+        "the back-fill run ends",
+        || async {
+            let (status, body) = app.get_as(BACKFILL, token).await;
+            assert_eq!(status, 200, "{body}");
+            let state = body["latest"]["state"].as_str().unwrap_or_default();
+            states.contains(&state).then(|| body["latest"].clone())
+        },
+    )
     .await
 }
 
@@ -229,7 +233,10 @@ async fn the_admin_action_fills_unionids_one_run_at_a_time(backend: Backend) {
     app.sim_url = Some(sim_url.clone());
 
     let live = bound(&app, "ab_live", "13800000021", "ab_live_qq").await;
-    let unionid = live.unionid.clone().expect("the dev app has the permission");
+    let unionid = live
+        .unionid
+        .clone()
+        .expect("the dev app has the permission");
     let live = without_unionid(&app, &live).await;
     let expired = bound(&app, "ab_expired", "13800000022", "ab_expired_qq").await;
     let mut active: qq_bindings::ActiveModel = without_unionid(&app, &expired).await.into();
@@ -252,7 +259,11 @@ async fn the_admin_action_fills_unionids_one_run_at_a_time(backend: Backend) {
     let second_admin = staff_token(&app, "ab_admin2", "13800000025").await;
     let (status, body) = app.get_as(BACKFILL, &first_admin).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["latest"], serde_json::Value::Null, "no run yet: {body}");
+    assert_eq!(
+        body["latest"],
+        serde_json::Value::Null,
+        "no run yet: {body}"
+    );
 
     let (status, first) = app
         .call(Method::POST, BACKFILL, Some(&first_admin), None)
@@ -288,7 +299,12 @@ async fn the_admin_action_fills_unionids_one_run_at_a_time(backend: Backend) {
             env.insert("PASSPORT_QQ_BASE_URL".into(), base);
         })
         .await;
-    let run = run_once(&app, &first_admin, &["completed", "failed", "not_permitted"]).await;
+    let run = run_once(
+        &app,
+        &first_admin,
+        &["completed", "failed", "not_permitted"],
+    )
+    .await;
     assert_eq!(run["state"], "completed", "{run}");
     assert_eq!(run["job_id"].as_i64(), Some(job_id), "{run}");
     assert_eq!(run["counts"]["scanned"], 2, "{run}");
@@ -313,7 +329,10 @@ async fn the_admin_action_fills_unionids_one_run_at_a_time(backend: Backend) {
 
     // Audited: both clicks, and the end with its counts (the actor: who asked).
     let audits = audit_log::Entity::find()
-        .filter(audit_log::Column::Action.is_in(["qq_unionid.backfill", "qq_unionid.backfill_finished"]))
+        .filter(
+            audit_log::Column::Action
+                .is_in(["qq_unionid.backfill", "qq_unionid.backfill_finished"]),
+        )
         .order_by_asc(audit_log::Column::Id)
         .all(&app.db)
         .await
@@ -321,7 +340,11 @@ async fn the_admin_action_fills_unionids_one_run_at_a_time(backend: Backend) {
     let actions: Vec<&str> = audits.iter().map(|a| a.action.as_str()).collect();
     assert_eq!(
         actions,
-        ["qq_unionid.backfill", "qq_unionid.backfill", "qq_unionid.backfill_finished"]
+        [
+            "qq_unionid.backfill",
+            "qq_unionid.backfill",
+            "qq_unionid.backfill_finished"
+        ]
     );
     let finished = audits[2].details.clone().expect("details");
     assert_eq!(finished["job_id"].as_i64(), Some(job_id), "{finished}");
@@ -329,7 +352,10 @@ async fn the_admin_action_fills_unionids_one_run_at_a_time(backend: Backend) {
     assert_eq!(finished["report"]["filled"], 1, "{finished}");
     assert_eq!(audits[2].actor_user_id, audits[0].actor_user_id);
     let (status, log) = app
-        .get_as("/api/admin/audit?action=qq_unionid.backfill_finished", &first_admin)
+        .get_as(
+            "/api/admin/audit?action=qq_unionid.backfill_finished",
+            &first_admin,
+        )
         .await;
     assert_eq!(status, 200, "{log}");
 
@@ -380,10 +406,18 @@ async fn the_admin_action_without_the_permission_ends_with_a_message(backend: Ba
     let (status, body) = app.call(Method::POST, BACKFILL, Some(&admin), None).await;
     assert_eq!(status, 202, "{body}");
     let job_id = body["job_id"].as_i64().expect("job id");
-    let run = run_once(&app, &admin, &["completed", "failed", "not_permitted", "retrying"]).await;
+    let run = run_once(
+        &app,
+        &admin,
+        &["completed", "failed", "not_permitted", "retrying"],
+    )
+    .await;
     assert_eq!(run["state"], "not_permitted", "{run}");
     let message = run["message"].as_str().expect("a message");
-    assert!(message.contains("unionid 权限") && message.contains("100048"), "{message}");
+    assert!(
+        message.contains("unionid 权限") && message.contains("100048"),
+        "{message}"
+    );
     assert_eq!(run["counts"]["filled"], 0, "{run}");
     // Ended, not failed: no retry of what cannot succeed.
     let job = job_rows::Entity::find_by_id(job_id)
