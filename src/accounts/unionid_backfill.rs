@@ -228,10 +228,10 @@ pub struct RunRecord {
 
 /// What the panel shows when QQ has not granted the unionid permission.
 pub const NOT_PERMITTED_MESSAGE: &str = "QQ 尚未给本应用开通 unionid 权限（QQ 错误 100048）：\
-     请先在 QQ 互联管理中心申请，开通后再补全。本次未改动任何绑定。";
+     请先在 QQ 互联管理中心申请，开通后再补全。";
 /// What the panel shows when QQ refuses the app's credentials.
 pub const MISCONFIGURED_MESSAGE: &str =
-    "QQ 拒绝了本应用的凭据：请检查 QQ 应用的 app id 与 app key 配置后再补全。";
+    "QQ 拒绝了本应用的凭据：请检查 QQ 互联应用的 ID 与密钥配置后再补全。";
 
 /// The audit action a finished run writes (its record as the details; the admin who asked as
 /// the actor).
@@ -407,4 +407,62 @@ async fn write_record<C: ConnectionTrait>(
     .await
     .map_err(retry)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resumed_run_adds_its_counts_to_the_earlier_ones() {
+        let earlier = BackfillReport {
+            scanned: 3,
+            filled: 1,
+            expired: 1,
+            refused: 1,
+            last_id: 40,
+            ..BackfillReport::default()
+        };
+        let later = BackfillReport {
+            scanned: 2,
+            filled: 2,
+            last_id: 57,
+            ..BackfillReport::default()
+        };
+        let both = BackfillReport::after(&earlier, &later);
+        assert_eq!((both.scanned, both.filled, both.expired), (5, 3, 1));
+        assert_eq!(both.last_id, 57);
+        // Nothing looked at since: the resume point stays.
+        let idle = BackfillReport {
+            last_id: 40,
+            ..BackfillReport::default()
+        };
+        assert_eq!(BackfillReport::after(&earlier, &idle).last_id, 40);
+    }
+
+    #[test]
+    fn the_job_payload_carries_its_record_once_it_started() {
+        let queued = crate::jobs::NewJob::qq_unionid_backfill(7);
+        assert_eq!(queued.unique_key.as_deref(), Some("qq_unionid_backfill"));
+        assert_eq!(
+            serde_json::to_value(&queued.payload).expect("json"),
+            serde_json::json!({"kind": "qq_unionid_backfill", "requested_by": 7})
+        );
+        let started = JobPayload::QqUnionidBackfill {
+            requested_by: 7,
+            record: Some(RunRecord {
+                outcome: RunOutcome::NotPermitted,
+                started_at: jobs::now(),
+                finished_at: Some(jobs::now()),
+                report: BackfillReport::default(),
+                message: Some(NOT_PERMITTED_MESSAGE.to_owned()),
+            }),
+        };
+        let json = serde_json::to_value(&started).expect("json");
+        assert_eq!(json["record"]["outcome"], "not_permitted");
+        assert_eq!(
+            serde_json::from_value::<JobPayload>(json).expect("back"),
+            started
+        );
+    }
 }
