@@ -135,6 +135,13 @@ test('an admin finds a binding by nickname, refreshes it, unbinds it with a reas
     await page.getByRole('button', { name: '登录' }).click()
     await page.waitForURL((u) => u.pathname === '/admin/bindings')
 
+    // The QQ unionid back-fill: confirmed in a dialog, then run as a background job whose state
+    // and counts the page polls until the run ends.
+    await page.locator('[data-test=unionid-backfill-start]').click()
+    await page.locator('.el-message-box').getByRole('button', { name: '开始补全' }).click()
+    await page.locator('[data-test=unionid-backfill-state]', { hasText: '已完成' }).waitFor({ timeout: 20000 })
+    assert.match(await page.locator('[data-test=unionid-backfill-counts]').innerText(), /已检查 \d+，补全 \d+/)
+
     await page.fill('input[name=q]', '阿华的新QQ')
     await page.keyboard.press('Enter')
     // The unfiltered list may still be shown for a moment: wait for the search's answer.

@@ -12,24 +12,35 @@
 //!   refuses them: such a binding gets its unionid at the user's next QQ login instead.
 //! - An app without the permission stops the run at the first call (QQ 100048): nothing to do
 //!   until QQ grants it.
+//!
+//! The admin panel's "补全 unionid" runs the same walk as a job ([`RunBackfill`], one live run at
+//! a time), which records its progress and outcome ([`RunRecord`]) in the job's payload and,
+//! once it ends, in the audit log (`qq_unionid.backfill_finished`).
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Statement, TransactionTrait,
 };
+use tokio::sync::watch;
 
 use super::qq_refresher::RateLimiter;
+use crate::actors::worker::{Perform, PerformError, PerformFuture};
+use crate::audit;
 use crate::crypto::{TokenCipher, TokenField};
 use crate::db::UniqueKey;
 use crate::entities::qq_bindings;
+use crate::jobs::{self, Job, JobKind, JobPayload};
 use crate::qq::client::{QqClient, QqError};
 
 /// How many bindings one read fetches.
 const PAGE: u64 = 200;
 
 /// What one run did, binding by binding.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BackfillReport {
     /// Bindings without a unionid looked at.
     pub scanned: u64,
@@ -169,3 +180,289 @@ pub async fn backfill_unionids(
 
 /// The default pace: well under QQ's per-app quota, and a few thousand bindings an hour.
 pub const DEFAULT_RATE: u32 = 5;
+
+impl BackfillReport {
+    /// `earlier`'s counts and `later`'s (a run resumed after `earlier.last_id`).
+    fn after(earlier: &Self, later: &Self) -> Self {
+        Self {
+            scanned: earlier.scanned + later.scanned,
+            filled: earlier.filled + later.filled,
+            expired: earlier.expired + later.expired,
+            refused: earlier.refused + later.refused,
+            conflicts: earlier.conflicts + later.conflicts,
+            mismatched: earlier.mismatched + later.mismatched,
+            failed: earlier.failed + later.failed,
+            last_id: later.last_id.max(earlier.last_id),
+        }
+    }
+}
+
+/// How a back-fill run (the admin action's job) stands or ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunOutcome {
+    /// Still walking the bindings.
+    Running,
+    /// Every binding without a unionid was looked at.
+    Completed,
+    /// QQ has not granted the app the unionid permission (QQ 100048): nothing to do until it does.
+    NotPermitted,
+    /// QQ refused the app's credentials: the configuration needs fixing first.
+    Misconfigured,
+}
+
+/// A run of the admin action, as its job records it (in the job's payload) and as the audit
+/// entry `qq_unionid.backfill_finished` keeps it once it ends.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RunRecord {
+    pub outcome: RunOutcome,
+    pub started_at: DateTime<Utc>,
+    /// When it ended (`None` while running).
+    #[serde(default)]
+    pub finished_at: Option<DateTime<Utc>>,
+    pub report: BackfillReport,
+    /// Why it stopped early, in Chinese, for the panel.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// What the panel shows when QQ has not granted the unionid permission.
+pub const NOT_PERMITTED_MESSAGE: &str = "QQ 尚未给本应用开通 unionid 权限（QQ 错误 100048）：\
+     请先在 QQ 互联管理中心申请，开通后再补全。";
+/// What the panel shows when QQ refuses the app's credentials.
+pub const MISCONFIGURED_MESSAGE: &str =
+    "QQ 拒绝了本应用的凭据：请检查 QQ 互联应用的 ID 与密钥配置后再补全。";
+
+/// The audit action a finished run writes (its record as the details; the admin who asked as
+/// the actor).
+pub const FINISHED_ACTION: &str = "qq_unionid.backfill_finished";
+/// Audit entries of runs are about the job (`target_type`), by its id.
+pub const AUDIT_TARGET_TYPE: &str = "job";
+
+/// The `qq_unionid_backfill` job: one whole run at the default rate, recording its progress in
+/// the job's payload after each page, so the panel can show it and a stopped run (a restart,
+/// a lost lease) resumes after the last binding it looked at with the counts so far. An app
+/// without the permission, or with credentials QQ refuses, ends the job (completed, the reason
+/// in the record) instead of retrying what cannot succeed; only database trouble retries.
+pub struct RunBackfill {
+    pub db: DatabaseConnection,
+    pub qq: Arc<QqClient>,
+    pub cipher: Arc<TokenCipher>,
+    /// QQ calls per second ([`DEFAULT_RATE`] in the service).
+    pub rate: u32,
+}
+
+impl Perform for RunBackfill {
+    const KIND: JobKind = JobKind::QqUnionidBackfill;
+
+    fn perform<'a>(&'a self, job: &'a Job) -> PerformFuture<'a> {
+        Box::pin(async move {
+            let JobPayload::QqUnionidBackfill {
+                requested_by,
+                record,
+            } = job.decode()?
+            else {
+                return Err(PerformError::permanent("not a unionid back-fill payload"));
+            };
+            let before = record.as_ref().map(|r| r.report).unwrap_or_default();
+            let started_at = record.map_or_else(jobs::now, |r| r.started_at);
+            let running = |report: BackfillReport| RunRecord {
+                outcome: RunOutcome::Running,
+                started_at,
+                finished_at: None,
+                report,
+                message: None,
+            };
+            self.write(job, requested_by, &running(before)).await?;
+
+            let options = BackfillOptions {
+                rate: self.rate,
+                after_id: before.last_id,
+                limit: None,
+            };
+            let (progress, mut updates) = watch::channel(before);
+            let run = async move {
+                backfill_unionids(
+                    &self.db,
+                    &self.qq,
+                    &self.cipher,
+                    &options,
+                    jobs::now,
+                    move |so_far| {
+                        progress.send_replace(BackfillReport::after(&before, so_far));
+                    },
+                )
+                .await
+            };
+            // Writes the progress while the run goes on; ends when the run drops its sender.
+            let record_progress = async {
+                while updates.changed().await.is_ok() {
+                    let so_far = *updates.borrow_and_update();
+                    if let Err(e) = self.write(job, requested_by, &running(so_far)).await {
+                        tracing::warn!(job_id = job.id, error = %e.message, "cannot record the back-fill's progress");
+                    }
+                }
+            };
+            let (result, ()) = tokio::join!(run, record_progress);
+            let so_far = *updates.borrow();
+            let finished = |outcome, report, message: Option<&str>| RunRecord {
+                outcome,
+                started_at,
+                finished_at: Some(jobs::now()),
+                report,
+                message: message.map(str::to_owned),
+            };
+            let record = match result {
+                Ok(report) => finished(
+                    RunOutcome::Completed,
+                    BackfillReport::after(&before, &report),
+                    None,
+                ),
+                Err(BackfillError::NotPermitted) => finished(
+                    RunOutcome::NotPermitted,
+                    so_far,
+                    Some(NOT_PERMITTED_MESSAGE),
+                ),
+                Err(BackfillError::Misconfigured(e)) => {
+                    tracing::warn!(job_id = job.id, error = %e, "QQ refused our app credentials; the back-fill ends");
+                    finished(
+                        RunOutcome::Misconfigured,
+                        so_far,
+                        Some(MISCONFIGURED_MESSAGE),
+                    )
+                }
+                Err(BackfillError::Database(e)) => {
+                    // The progress so far is recorded: the retry resumes after it.
+                    return Err(PerformError::retry(format!("database: {e}")));
+                }
+            };
+            let txn = self.db.begin().await.map_err(retry)?;
+            write_record(&txn, job, requested_by, &record).await?;
+            audit::write(
+                &txn,
+                audit::Action {
+                    actor_user_id: requested_by,
+                    action: FINISHED_ACTION,
+                    target_type: AUDIT_TARGET_TYPE,
+                    target_id: job.id.to_string(),
+                    reason: None,
+                    details: Some(audit_details(job.id, &record)),
+                    at: jobs::now(),
+                },
+            )
+            .await
+            .map_err(retry)?;
+            txn.commit().await.map_err(retry)?;
+            tracing::info!(job_id = job.id, outcome = ?record.outcome, report = ?record.report, "QQ unionid back-fill ended");
+            Ok(())
+        })
+    }
+}
+
+impl RunBackfill {
+    async fn write(
+        &self,
+        job: &Job,
+        requested_by: i64,
+        record: &RunRecord,
+    ) -> Result<(), PerformError> {
+        write_record(&self.db, job, requested_by, record).await
+    }
+}
+
+fn retry(e: DbErr) -> PerformError {
+    PerformError::retry(format!("database: {e}"))
+}
+
+/// The details of a finished run's audit entry: the job and its record.
+pub fn audit_details(job_id: i64, record: &RunRecord) -> serde_json::Value {
+    let mut details = serde_json::to_value(record).unwrap_or_default();
+    if let Some(map) = details.as_object_mut() {
+        map.insert("job_id".into(), job_id.into());
+    }
+    details
+}
+
+/// Store `record` in the job's payload while this process still holds the job.
+async fn write_record<C: ConnectionTrait>(
+    conn: &C,
+    job: &Job,
+    requested_by: i64,
+    record: &RunRecord,
+) -> Result<(), PerformError> {
+    let payload = serde_json::to_value(JobPayload::QqUnionidBackfill {
+        requested_by,
+        record: Some(record.clone()),
+    })
+    .map_err(|e| PerformError::permanent(e.to_string()))?;
+    conn.execute_raw(Statement::from_sql_and_values(
+        conn.get_database_backend(),
+        "UPDATE jobs SET payload = $1 WHERE id = $2 AND state = 'running' AND lease_owner = $3",
+        vec![
+            payload.into(),
+            job.id.into(),
+            job.lease_owner.as_str().into(),
+        ],
+    ))
+    .await
+    .map_err(retry)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resumed_run_adds_its_counts_to_the_earlier_ones() {
+        let earlier = BackfillReport {
+            scanned: 3,
+            filled: 1,
+            expired: 1,
+            refused: 1,
+            last_id: 40,
+            ..BackfillReport::default()
+        };
+        let later = BackfillReport {
+            scanned: 2,
+            filled: 2,
+            last_id: 57,
+            ..BackfillReport::default()
+        };
+        let both = BackfillReport::after(&earlier, &later);
+        assert_eq!((both.scanned, both.filled, both.expired), (5, 3, 1));
+        assert_eq!(both.last_id, 57);
+        // Nothing looked at since: the resume point stays.
+        let idle = BackfillReport {
+            last_id: 40,
+            ..BackfillReport::default()
+        };
+        assert_eq!(BackfillReport::after(&earlier, &idle).last_id, 40);
+    }
+
+    #[test]
+    fn the_job_payload_carries_its_record_once_it_started() {
+        let queued = crate::jobs::NewJob::qq_unionid_backfill(7);
+        assert_eq!(queued.unique_key.as_deref(), Some("qq_unionid_backfill"));
+        assert_eq!(
+            serde_json::to_value(&queued.payload).expect("json"),
+            serde_json::json!({"kind": "qq_unionid_backfill", "requested_by": 7})
+        );
+        let started = JobPayload::QqUnionidBackfill {
+            requested_by: 7,
+            record: Some(RunRecord {
+                outcome: RunOutcome::NotPermitted,
+                started_at: jobs::now(),
+                finished_at: Some(jobs::now()),
+                report: BackfillReport::default(),
+                message: Some(NOT_PERMITTED_MESSAGE.to_owned()),
+            }),
+        };
+        let json = serde_json::to_value(&started).expect("json");
+        assert_eq!(json["record"]["outcome"], "not_permitted");
+        assert_eq!(
+            serde_json::from_value::<JobPayload>(json).expect("back"),
+            started
+        );
+    }
+}

@@ -8,6 +8,7 @@
 //! ├── sms-sender               JobWorker<SendSms>: `sms` jobs through the SMS gateway
 //! ├── reset-requests           JobWorker<IssueResetLink>: look up an address, store a reset link
 //! ├── qq-token-refresher       JobWorker<RefreshQqToken>: QQ refresh grant, CAS on token_version
+//! ├── unionid-backfill        JobWorker<RunBackfill>: the admin panel's QQ unionid back-fill
 //! ├── refresh-scheduler        queues a refresh job for every binding due (spread, one per binding)
 //! ├── pruner                   deletes rows past retention, wipes expired pending QQ tokens
 //! └── dispatcher               claims due jobs (lease, SKIP LOCKED on PostgreSQL), hands them out
@@ -15,7 +16,7 @@
 //!
 //! What a job worker does with a job (its [`crate::jobs::Perform`]) lives with its feature:
 //! `mail::job`, `sms::job`, `accounts::reset_requests`, `accounts::sms_requests`,
-//! `accounts::qq_refresher` (which also holds the refresh scheduler). This module keeps the
+//! `accounts::qq_refresher` (which also holds the refresh scheduler), `accounts::unionid_backfill`. This module keeps the
 //! tree; `supervisor`, `dispatcher` and `worker` are the machinery.
 //!
 //! A child is described by a [`ChildSpec`]: how to build it, and the [`Slot`] through which the
@@ -40,6 +41,7 @@ pub use supervisor::{ActorTree, AskError, ChildSpec, Slot};
 use crate::accounts::qq_refresher::{self as refresher, RefreshQqToken};
 use crate::accounts::reset_requests::IssueResetLink;
 use crate::accounts::sms_requests::IssueSmsCode;
+use crate::accounts::unionid_backfill::RunBackfill;
 use crate::config::Settings;
 use crate::crypto::Security;
 use crate::jobs::{Backoff, JobKind};
@@ -62,6 +64,7 @@ pub struct ActorHandles {
     pub reset_requests: Slot<WorkerMsg>,
     pub sms_requests: Slot<WorkerMsg>,
     pub refresher: Slot<WorkerMsg>,
+    pub unionid_backfill: Slot<WorkerMsg>,
     pub refresh_scheduler: Slot<refresher::SchedulerMsg>,
     pub pruner: Slot<pruner::PrunerMsg>,
     /// This process's name as a job lease owner.
@@ -77,6 +80,7 @@ impl Default for ActorHandles {
             reset_requests: Slot::default(),
             sms_requests: Slot::default(),
             refresher: Slot::default(),
+            unionid_backfill: Slot::default(),
             refresh_scheduler: Slot::default(),
             pruner: Slot::default(),
             job_owner: crate::jobs::new_owner_id().into(),
@@ -151,6 +155,12 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
         )),
         metrics: state.metrics.clone(),
     }));
+    let backfill_args = worker_args.with(Arc::new(RunBackfill {
+        db: state.db.clone(),
+        qq: state.qq.clone(),
+        cipher: state.security.cipher.clone(),
+        rate: crate::accounts::unionid_backfill::DEFAULT_RATE,
+    }));
     let scheduler_args = refresher::SchedulerArgs {
         db: state.db.clone(),
         settings: settings.refresh.clone(),
@@ -178,6 +188,9 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
             // own rate limit on top).
             WorkerRoute::new(JobKind::QqTokenRefresh, handles.refresher.clone())
                 .max_in_flight(REFRESHES_IN_FLIGHT),
+            // One run at a time (its unique key already says so for a live job).
+            WorkerRoute::new(JobKind::QqUnionidBackfill, handles.unionid_backfill.clone())
+                .max_in_flight(1),
         ],
     };
 
@@ -216,6 +229,11 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
                 refresher_args.clone(),
             )
         }),
+        ChildSpec::new(
+            "unionid-backfill",
+            handles.unionid_backfill.clone(),
+            move || (JobWorker::<RunBackfill>::default(), backfill_args.clone()),
+        ),
         ChildSpec::new(
             "refresh-scheduler",
             handles.refresh_scheduler.clone(),

@@ -7,6 +7,7 @@ pub mod bindings;
 pub mod job_subjects;
 pub mod jobs;
 pub mod stats;
+pub mod unionid_backfill;
 pub mod users;
 
 use sea_orm::DbErr;

@@ -8,6 +8,7 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 
+use crate::accounts::token_events::TokenEventKind;
 use crate::admin::bindings::{
     self, BindingRow, BindingStatus, ListQuery, Position, SearchTerm, Sort, SortKey, TotalKind,
 };
@@ -184,12 +185,36 @@ pub struct BindingPage {
     pub total_kind: TotalKindView,
 }
 
+/// What happened to a binding's tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum TokenEventKindView {
+    /// The binding was made (bind to an existing account, or register).
+    Bound,
+    /// A QQ login stored fresh tokens.
+    Login,
+    /// The refresher renewed the access token.
+    Refresh,
+    /// The refresher could not renew it (`detail` says why).
+    RefreshFailed,
+}
+
+impl From<TokenEventKind> for TokenEventKindView {
+    fn from(k: TokenEventKind) -> Self {
+        match k {
+            TokenEventKind::Bound => Self::Bound,
+            TokenEventKind::Login => Self::Login,
+            TokenEventKind::Refresh => Self::Refresh,
+            TokenEventKind::RefreshFailed => Self::RefreshFailed,
+        }
+    }
+}
+
 /// One event of a binding's token history.
 #[derive(Debug, Object)]
 pub struct TokenEventView {
     pub id: i64,
-    /// `bound`, `login`, `refresh` or `refresh_failed`.
-    pub kind: String,
+    pub kind: TokenEventKindView,
     pub at: DateTime<Utc>,
     /// For people: the new expiry, an error text. Never a token.
     #[oai(nullable)]
@@ -215,7 +240,10 @@ fn expiry_in(detail: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.and_utc())
 }
 
-fn token_event_view(e: domain::bindings::TokenEvent) -> TokenEventView {
+/// Fails only for a kind the code never writes.
+fn token_event_view(e: domain::bindings::TokenEvent) -> Result<TokenEventView, Fault> {
+    let kind = TokenEventKind::parse(&e.kind)
+        .ok_or_else(|| Fault::Internal(format!("token event {} has kind {:?}", e.id, e.kind)))?;
     let expires = e.detail.as_deref().and_then(expiry_in);
     let until = expires
         .map(|t| {
@@ -225,24 +253,23 @@ fn token_event_view(e: domain::bindings::TokenEvent) -> TokenEventView {
             )
         })
         .unwrap_or_default();
-    let summary = match e.kind.as_str() {
-        "bound" => format!("绑定 QQ{until}"),
-        "login" => format!("QQ 登录{until}"),
-        "refresh" => format!("令牌已刷新{until}"),
-        "refresh_failed" => format!(
+    let summary = match kind {
+        TokenEventKind::Bound => format!("绑定 QQ{until}"),
+        TokenEventKind::Login => format!("QQ 登录{until}"),
+        TokenEventKind::Refresh => format!("令牌已刷新{until}"),
+        TokenEventKind::RefreshFailed => format!(
             "令牌刷新失败：{}",
             e.detail.as_deref().unwrap_or("原因未知")
         ),
-        other => other.to_owned(),
     };
-    TokenEventView {
+    Ok(TokenEventView {
         id: e.id,
-        kind: e.kind,
+        kind: kind.into(),
         at: e.at,
         detail: e.detail,
         token_expires_at: expires,
         summary,
-    }
+    })
 }
 
 /// Who did an audited action.
@@ -374,6 +401,8 @@ pub enum JobKindView {
     QqTokenRefresh,
     PasswordResetRequest,
     SmsCodeRequest,
+    /// The QQ unionid back-fill (`POST /api/admin/qq/unionid-backfill`).
+    QqUnionidBackfill,
 }
 
 impl From<JobKind> for JobKindView {
@@ -384,6 +413,7 @@ impl From<JobKind> for JobKindView {
             JobKind::QqTokenRefresh => Self::QqTokenRefresh,
             JobKind::PasswordResetRequest => Self::PasswordResetRequest,
             JobKind::SmsCodeRequest => Self::SmsCodeRequest,
+            JobKind::QqUnionidBackfill => Self::QqUnionidBackfill,
         }
     }
 }
@@ -403,16 +433,28 @@ pub enum AuditActionView {
     UserUnlock,
     #[oai(rename = "user.force_password_reset")]
     UserForcePasswordReset,
+    /// An admin asked for a QQ unionid back-fill (details: the job, whether one was running).
+    #[oai(rename = "qq_unionid.backfill")]
+    QqUnionidBackfill,
+    /// A QQ unionid back-fill ended (details: the job, outcome, counts); the actor is the admin
+    /// who asked for it.
+    #[oai(rename = "qq_unionid.backfill_finished")]
+    QqUnionidBackfillFinished,
 }
 
 impl AuditActionView {
-    const ALL: [(Self, &'static str); 6] = [
+    const ALL: [(Self, &'static str); 8] = [
         (Self::QqBindingRefresh, "qq_binding.refresh"),
         (Self::QqBindingUnbind, "qq_binding.unbind"),
         (Self::JobRetry, "job.retry"),
         (Self::UserLock, "user.lock"),
         (Self::UserUnlock, "user.unlock"),
         (Self::UserForcePasswordReset, "user.force_password_reset"),
+        (Self::QqUnionidBackfill, "qq_unionid.backfill"),
+        (
+            Self::QqUnionidBackfillFinished,
+            "qq_unionid.backfill_finished",
+        ),
     ];
 
     fn parse(text: &str) -> Result<Self, Fault> {
@@ -556,6 +598,165 @@ operation_errors! {
     pub AdminDailyStatsError(Gate::Staff, input) {
         400 => [invalid_days],
     }
+
+    /// `adminStartUnionidBackfill`
+    pub AdminStartUnionidBackfillError(Gate::Staff, no_input) {}
+
+    /// `adminGetUnionidBackfill`
+    pub AdminGetUnionidBackfillError(Gate::Staff, no_input) {}
+}
+
+/// How a QQ unionid back-fill run stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum UnionidBackfillState {
+    /// Waiting for a worker.
+    Queued,
+    /// Walking the bindings (`counts` grow after each page of 200).
+    Running,
+    /// Stopped by a database error; runs again after a backoff, resuming where it stopped.
+    Retrying,
+    /// Every binding without a unionid was looked at.
+    Completed,
+    /// QQ has not granted the app the unionid permission (QQ 100048); `message` says what to
+    /// do. Nothing was changed.
+    NotPermitted,
+    /// QQ refused the app's credentials; `message` says what to do.
+    Misconfigured,
+    /// Gave up after its last attempt (`last_error` says why).
+    Failed,
+}
+
+/// What a run did so far, binding by binding.
+#[derive(Debug, Object)]
+pub struct UnionidBackfillCounts {
+    /// Bindings without a unionid looked at.
+    pub scanned: u64,
+    /// Unionids stored.
+    pub filled: u64,
+    /// Skipped: the stored access token has expired (filled at the user's next QQ login).
+    pub expired: u64,
+    /// Skipped: QQ refused the stored access token (filled at the user's next QQ login).
+    pub refused: u64,
+    /// Skipped: another binding already holds this unionid (left for an admin to sort out).
+    pub conflicts: u64,
+    /// Skipped: QQ answered for another openid than the binding's.
+    pub mismatched: u64,
+    /// Skipped: QQ failed; a new run retries them.
+    pub failed: u64,
+    /// The highest binding id looked at.
+    pub last_id: i64,
+}
+
+impl From<crate::accounts::unionid_backfill::BackfillReport> for UnionidBackfillCounts {
+    fn from(r: crate::accounts::unionid_backfill::BackfillReport) -> Self {
+        Self {
+            scanned: r.scanned,
+            filled: r.filled,
+            expired: r.expired,
+            refused: r.refused,
+            conflicts: r.conflicts,
+            mismatched: r.mismatched,
+            failed: r.failed,
+            last_id: r.last_id,
+        }
+    }
+}
+
+/// One QQ unionid back-fill run.
+#[derive(Debug, Object)]
+pub struct UnionidBackfillRun {
+    /// Its job (see the job queue).
+    pub job_id: i64,
+    pub state: UnionidBackfillState,
+    /// The admin who asked for it.
+    pub requested_by: AuditActor,
+    pub queued_at: DateTime<Utc>,
+    #[oai(nullable)]
+    pub started_at: Option<DateTime<Utc>>,
+    #[oai(nullable)]
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Zero until it starts; growing while it runs.
+    pub counts: UnionidBackfillCounts,
+    /// Why it ended early, in Chinese, fit to show (`not_permitted`, `misconfigured`).
+    #[oai(nullable)]
+    pub message: Option<String>,
+    /// The job's last error, for developers (`retrying`, `failed`).
+    #[oai(nullable)]
+    pub last_error: Option<String>,
+}
+
+/// The latest back-fill run, for the panel.
+#[derive(Debug, Object)]
+pub struct UnionidBackfillStatus {
+    /// Null when no run was ever made.
+    #[oai(nullable)]
+    pub latest: Option<UnionidBackfillRun>,
+}
+
+#[derive(Debug, Object)]
+pub struct UnionidBackfillStarted {
+    /// The live run's job.
+    pub job_id: i64,
+    /// A run was already queued or running (another click, another admin): that one is
+    /// answered and no second run was started.
+    pub already_running: bool,
+    pub run: UnionidBackfillRun,
+}
+
+#[derive(ApiResponse)]
+pub enum UnionidBackfillResponse {
+    /// A run is queued or was already live (`already_running`); poll the GET for its progress.
+    #[oai(status = 202)]
+    Queued(Json<UnionidBackfillStarted>),
+}
+
+fn backfill_state(run: &domain::unionid_backfill::Run) -> UnionidBackfillState {
+    use crate::accounts::unionid_backfill::RunOutcome;
+    use UnionidBackfillState as S;
+    match run.record.as_ref().map(|r| r.outcome) {
+        Some(RunOutcome::Completed) => return S::Completed,
+        Some(RunOutcome::NotPermitted) => return S::NotPermitted,
+        Some(RunOutcome::Misconfigured) => return S::Misconfigured,
+        Some(RunOutcome::Running) | None => {}
+    }
+    match run.job_state {
+        Some(JobState::Available) => S::Queued,
+        Some(JobState::Running) => S::Running,
+        Some(JobState::Retryable) => S::Retrying,
+        Some(JobState::Discarded) => S::Failed,
+        Some(JobState::Completed) | None => S::Completed,
+    }
+}
+
+async fn backfill_run_view(
+    db: &sea_orm::DatabaseConnection,
+    run: domain::unionid_backfill::Run,
+) -> Result<UnionidBackfillRun, Fault> {
+    use sea_orm::EntityTrait;
+    let username = crate::entities::users::Entity::find_by_id(run.requested_by)
+        .one(db)
+        .await?
+        .map(|u| u.username);
+    Ok(UnionidBackfillRun {
+        job_id: run.job_id,
+        state: backfill_state(&run),
+        requested_by: AuditActor {
+            id: run.requested_by,
+            username,
+        },
+        queued_at: run.queued_at,
+        started_at: run.record.as_ref().map(|r| r.started_at),
+        finished_at: run.finished_at,
+        counts: run
+            .record
+            .as_ref()
+            .map(|r| r.report)
+            .unwrap_or_default()
+            .into(),
+        message: run.record.and_then(|r| r.message),
+        last_error: run.last_error,
+    })
 }
 
 /// The deepest numbered page served. Deeper offsets only scan for nothing (and an unbounded page
@@ -693,7 +894,11 @@ impl AdminApi {
             unionid: detail.row.unionid.clone(),
             token_version: detail.row.token_version,
             last_refreshed_at: detail.row.last_refreshed_at,
-            token_events: detail.events.into_iter().map(token_event_view).collect(),
+            token_events: detail
+                .events
+                .into_iter()
+                .map(token_event_view)
+                .collect::<Result<_, _>>()?,
             audit: detail
                 .audit
                 .into_iter()
@@ -834,6 +1039,62 @@ impl AdminApi {
         )
         .await?;
         Ok(Json(JobView::try_from(job)?))
+    }
+
+    /// Start a QQ unionid back-fill / 补全 QQ unionid（后台任务，仅管理员）
+    ///
+    /// Queue one background run of the QQ unionid back-fill (as `passport qq backfill-unionid`
+    /// at its default rate): bindings without a unionid get the one QQ reports for their stored
+    /// access token. At most one run is live: while one is queued or running, asking again
+    /// (another click, another admin) answers that run with `already_running: true` instead of
+    /// starting a second. Audited as `qq_unionid.backfill`; the run's end as
+    /// `qq_unionid.backfill_finished` with its counts. An app without QQ's unionid permission
+    /// ends the run as `not_permitted` with a Chinese `message`.
+    #[oai(
+        path = "/qq/unionid-backfill",
+        method = "post",
+        operation_id = "adminStartUnionidBackfill"
+    )]
+    async fn start_unionid_backfill(
+        &self,
+        state: Data<&AppState>,
+        auth: StaffAuth,
+    ) -> Result<UnionidBackfillResponse, OpError<AdminStartUnionidBackfillError>> {
+        let admin = auth.0;
+        let started = domain::unionid_backfill::start(&state.db, admin.id, Utc::now()).await?;
+        let run = domain::unionid_backfill::latest(&state.db)
+            .await?
+            .filter(|run| run.job_id == started.job_id)
+            .ok_or_else(|| Fault::Internal("the queued back-fill job vanished".into()))?;
+        Ok(UnionidBackfillResponse::Queued(Json(
+            UnionidBackfillStarted {
+                job_id: started.job_id,
+                already_running: started.already_running,
+                run: backfill_run_view(&state.db, run).await?,
+            },
+        )))
+    }
+
+    /// The latest QQ unionid back-fill / 查看最近一次 unionid 补全（仅管理员）
+    ///
+    /// The latest run of the QQ unionid back-fill: its state, counts so far (updated after each
+    /// page while it runs), when it was queued, started and finished; `latest` is null when no
+    /// run was ever made.
+    #[oai(
+        path = "/qq/unionid-backfill",
+        method = "get",
+        operation_id = "adminGetUnionidBackfill"
+    )]
+    async fn get_unionid_backfill(
+        &self,
+        state: Data<&AppState>,
+        _staff: StaffAuth,
+    ) -> Result<Json<UnionidBackfillStatus>, OpError<AdminGetUnionidBackfillError>> {
+        let latest = match domain::unionid_backfill::latest(&state.db).await? {
+            Some(run) => Some(backfill_run_view(&state.db, run).await?),
+            None => None,
+        };
+        Ok(Json(UnionidBackfillStatus { latest }))
     }
 
     /// Daily statistics / 每日统计：QQ 登录与新增绑定（仅管理员）

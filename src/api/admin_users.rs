@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi};
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 
 use crate::accounts::locking;
 use crate::admin::bindings::{DRAWER_LIMIT, SearchTerm};
@@ -89,7 +89,28 @@ pub struct AdminUserBinding {
     #[oai(nullable)]
     pub last_login_at: Option<DateTime<Utc>>,
     pub token_expires_at: DateTime<Utc>,
-    pub refresh_status: String,
+    pub refresh_status: RefreshStatusView,
+}
+
+/// Whether the refresher keeps the binding's QQ token alive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum RefreshStatusView {
+    /// The last refresh (if any) worked.
+    Ok,
+    /// The refresher gave up: the user must log in with QQ again.
+    RefreshFailed,
+}
+
+impl RefreshStatusView {
+    /// As `admin::bindings::BindingStatus::of` reads the column: anything else is ok.
+    fn of(column: &str) -> Self {
+        if column == "refresh_failed" {
+            Self::RefreshFailed
+        } else {
+            Self::Ok
+        }
+    }
 }
 
 impl From<qq_bindings::Model> for AdminUserBinding {
@@ -102,7 +123,7 @@ impl From<qq_bindings::Model> for AdminUserBinding {
             bound_at: b.bound_at,
             last_login_at: b.last_login_at,
             token_expires_at: b.token_expires_at,
-            refresh_status: b.refresh_status,
+            refresh_status: RefreshStatusView::of(&b.refresh_status),
         }
     }
 }

@@ -121,15 +121,20 @@ pub enum JobKind {
     /// issue the code and queue its SMS. A job for the same reason as the reset request: the
     /// HTTP answer costs the same whether or not the mobile has an account.
     SmsCodeRequest,
+    /// Walk the QQ bindings without a unionid and ask QQ for each (the admin panel's
+    /// "补全 unionid"); performed by `accounts::unionid_backfill::RunBackfill`. One live run at a
+    /// time (its unique key).
+    QqUnionidBackfill,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 5] = [
+    pub const ALL: [JobKind; 6] = [
         JobKind::Mail,
         JobKind::Sms,
         JobKind::QqTokenRefresh,
         JobKind::PasswordResetRequest,
         JobKind::SmsCodeRequest,
+        JobKind::QqUnionidBackfill,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -139,6 +144,7 @@ impl JobKind {
             JobKind::QqTokenRefresh => "qq_token_refresh",
             JobKind::PasswordResetRequest => "password_reset_request",
             JobKind::SmsCodeRequest => "sms_code_request",
+            JobKind::QqUnionidBackfill => "qq_unionid_backfill",
         }
     }
 
@@ -155,6 +161,7 @@ impl JobKind {
             JobKind::QqTokenRefresh => "qq",
             JobKind::PasswordResetRequest => "mail",
             JobKind::SmsCodeRequest => "sms",
+            JobKind::QqUnionidBackfill => "qq",
         }
     }
 
@@ -166,6 +173,7 @@ impl JobKind {
             JobKind::QqTokenRefresh => 0,
             JobKind::PasswordResetRequest => 15,
             JobKind::SmsCodeRequest => 20,
+            JobKind::QqUnionidBackfill => 0,
         }
     }
 }
@@ -187,6 +195,14 @@ pub enum JobPayload {
         mobile: String,
         purpose: String,
     },
+    /// `requested_by`: the admin who asked. `record`: the run so far, written by the job as it
+    /// goes (counts, the last binding id looked at), so a run that is stopped resumes after
+    /// that id, and the panel reads its progress and outcome here.
+    QqUnionidBackfill {
+        requested_by: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        record: Option<crate::accounts::unionid_backfill::RunRecord>,
+    },
 }
 
 impl JobPayload {
@@ -197,6 +213,7 @@ impl JobPayload {
             JobPayload::QqTokenRefresh { .. } => JobKind::QqTokenRefresh,
             JobPayload::PasswordResetRequest { .. } => JobKind::PasswordResetRequest,
             JobPayload::SmsCodeRequest { .. } => JobKind::SmsCodeRequest,
+            JobPayload::QqUnionidBackfill { .. } => JobKind::QqUnionidBackfill,
         }
     }
 }
@@ -216,6 +233,9 @@ pub struct NewJob {
     /// Deduplicates the side effect; a random one when `None`.
     pub idempotency_key: Option<String>,
 }
+
+/// The unique key of the QQ unionid back-fill job.
+pub const QQ_UNIONID_BACKFILL_KEY: &str = "qq_unionid_backfill";
 
 /// Attempts before a job is discarded, unless the caller says otherwise. With the default
 /// backoff (1 s doubling, capped at 1 h) the last attempt is about a day after the first.
@@ -262,6 +282,17 @@ impl NewJob {
     pub fn qq_token_refresh(binding_id: i64) -> Self {
         Self::new(JobPayload::QqTokenRefresh { binding_id })
             .unique_key(format!("qq_token_refresh:{binding_id}"))
+    }
+
+    /// One live back-fill at a time: a second enqueue (a second click, another admin) while
+    /// one is queued or running is a no-op. Few attempts: only database trouble retries it.
+    pub fn qq_unionid_backfill(requested_by: i64) -> Self {
+        Self::new(JobPayload::QqUnionidBackfill {
+            requested_by,
+            record: None,
+        })
+        .unique_key(QQ_UNIONID_BACKFILL_KEY)
+        .max_attempts(5)
     }
 
     pub fn run_at(mut self, at: DateTime<Utc>) -> Self {

@@ -9,6 +9,10 @@ export type Job = Schemas['JobView']
 export type JobState = Schemas['JobStateView']
 export type Day = Schemas['DayStats']
 export type BindingStatus = Schemas['BindingStatusView']
+export type TokenEventKind = Schemas['TokenEventKindView']
+export type RefreshStatus = Schemas['RefreshStatusView']
+export type UnionidBackfillRun = Schemas['UnionidBackfillRun']
+export type UnionidBackfillState = Schemas['UnionidBackfillState']
 export type SortKey = 'bound_at' | 'token_expires_at' | 'last_login_at' | 'qq_nickname'
 
 export interface ListQuery {
@@ -63,3 +67,9 @@ export async function dailyStats(days: number): Promise<Result<Day[]>> {
   const res = await run(api.GET('/admin/stats/daily', { params: { query: { days } } }))
   return res.ok ? { ok: true, data: res.data.days } : res
 }
+
+/** Start the QQ unionid back-fill (one background run; a live run is answered, not doubled). */
+export const startUnionidBackfill = () => run(api.POST('/admin/qq/unionid-backfill'))
+
+/** The latest back-fill run (`latest: null` when none was ever made). */
+export const getUnionidBackfill = () => run(api.GET('/admin/qq/unionid-backfill'))

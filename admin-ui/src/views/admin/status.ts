@@ -1,5 +1,13 @@
 // How statuses, kinds and actions read in the panel.
-import type { AuditEntry, BindingStatus, Job, JobState } from '../../api/admin'
+import type {
+  AuditEntry,
+  BindingStatus,
+  Job,
+  JobState,
+  RefreshStatus,
+  TokenEventKind,
+  UnionidBackfillState,
+} from '../../api/admin'
 
 export type { BindingStatus }
 /** The job kinds and audit actions the API declares (enums in the spec): a label missing here,
@@ -28,6 +36,7 @@ export const JOB_KINDS: Record<JobKind, string> = {
   qq_token_refresh: '刷新 QQ 令牌',
   password_reset_request: '密码重置请求',
   sms_code_request: '短信验证码请求',
+  qq_unionid_backfill: '补全 QQ unionid',
 }
 
 export const AUDIT_ACTIONS: Record<AuditAction, string> = {
@@ -37,4 +46,33 @@ export const AUDIT_ACTIONS: Record<AuditAction, string> = {
   'user.lock': '锁定账号',
   'user.unlock': '解除锁定',
   'user.force_password_reset': '强制重置密码',
+  'qq_unionid.backfill': '发起补全 unionid',
+  'qq_unionid.backfill_finished': '补全 unionid 结束',
+}
+
+/** A binding's token history, by event kind (an enum in the spec). */
+export const TOKEN_EVENTS: Record<TokenEventKind, { label: string; tag: 'success' | 'danger' | 'info' }> = {
+  bound: { label: '绑定（首次 QQ 登录）', tag: 'info' },
+  login: { label: 'QQ 登录', tag: 'info' },
+  refresh: { label: '令牌已刷新', tag: 'success' },
+  refresh_failed: { label: '令牌刷新失败', tag: 'danger' },
+}
+
+export const REFRESH_STATUS: Record<RefreshStatus, { label: string; tag: 'success' | 'danger' }> = {
+  ok: { label: '令牌刷新正常', tag: 'success' },
+  refresh_failed: { label: '令牌刷新失败，需重新 QQ 登录', tag: 'danger' },
+}
+
+/** The unionid back-fill's run states; `done` once the run will not change any more. */
+export const BACKFILL_STATES: Record<
+  UnionidBackfillState,
+  { label: string; tag: 'success' | 'warning' | 'danger' | 'info' | 'primary'; done: boolean }
+> = {
+  queued: { label: '排队中', tag: 'info', done: false },
+  running: { label: '进行中', tag: 'primary', done: false },
+  retrying: { label: '出错，等待重试', tag: 'warning', done: false },
+  completed: { label: '已完成', tag: 'success', done: true },
+  not_permitted: { label: '未获 unionid 权限', tag: 'danger', done: true },
+  misconfigured: { label: 'QQ 应用配置有误', tag: 'danger', done: true },
+  failed: { label: '已放弃', tag: 'danger', done: true },
 }

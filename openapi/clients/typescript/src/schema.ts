@@ -569,6 +569,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/qq/unionid-backfill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest QQ unionid back-fill / 查看最近一次 unionid 补全（仅管理员）
+         * @description The latest run of the QQ unionid back-fill: its state, counts so far (updated after each
+         *     page while it runs), when it was queued, started and finished; `latest` is null when no
+         *     run was ever made.
+         */
+        get: operations["adminGetUnionidBackfill"];
+        put?: never;
+        /**
+         * Start a QQ unionid back-fill / 补全 QQ unionid（后台任务，仅管理员）
+         * @description Queue one background run of the QQ unionid back-fill (as `passport qq backfill-unionid`
+         *     at its default rate): bindings without a unionid get the one QQ reports for their stored
+         *     access token. At most one run is live: while one is queued or running, asking again
+         *     (another click, another admin) answers that run with `already_running: true` instead of
+         *     starting a second. Audited as `qq_unionid.backfill`; the run's end as
+         *     `qq_unionid.backfill_finished` with its counts. An app without QQ's unionid permission
+         *     ends the run as `not_permitted` with a Chinese `message`.
+         */
+        post: operations["adminStartUnionidBackfill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/stats/daily": {
         parameters: {
             query?: never;
@@ -959,6 +991,55 @@ export interface components {
             detail?: string;
         };
         AdminGetBindingError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminGetUnionidBackfillError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminGetUnionidBackfillError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed" | "forbidden";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminGetUnionidBackfillError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminGetUnionidBackfillError503: {
             /**
              * @description Stable machine code: branch on it / 机器可读的错误码
              * @enum {string}
@@ -1514,6 +1595,55 @@ export interface components {
             /** @description Technical detail for developers (English), when it helps fix a request. */
             detail?: string;
         };
+        AdminStartUnionidBackfillError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminStartUnionidBackfillError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed" | "forbidden";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminStartUnionidBackfillError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        AdminStartUnionidBackfillError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
         AdminUnbindBindingError400: {
             /**
              * @description Stable machine code: branch on it / 机器可读的错误码
@@ -1605,7 +1735,7 @@ export interface components {
             last_login_at?: string | null;
             /** Format: date-time */
             token_expires_at: string;
-            refresh_status: string;
+            refresh_status: components["schemas"]["RefreshStatusView"];
         };
         /** AdminUserDetail */
         AdminUserDetail: {
@@ -1684,7 +1814,7 @@ export interface components {
          * @description What staff did, as the audit log names it.
          * @enum {string}
          */
-        AuditActionView: "qq_binding.refresh" | "qq_binding.unbind" | "job.retry" | "user.lock" | "user.unlock" | "user.force_password_reset";
+        AuditActionView: "qq_binding.refresh" | "qq_binding.unbind" | "job.retry" | "user.lock" | "user.unlock" | "user.force_password_reset" | "qq_unionid.backfill" | "qq_unionid.backfill_finished";
         /**
          * AuditActor
          * @description Who did an audited action.
@@ -2470,7 +2600,7 @@ export interface components {
          * @description What a job does.
          * @enum {string}
          */
-        JobKindView: "mail" | "sms" | "qq_token_refresh" | "password_reset_request" | "sms_code_request";
+        JobKindView: "mail" | "sms" | "qq_token_refresh" | "password_reset_request" | "sms_code_request" | "qq_unionid_backfill";
         /** JobPage */
         JobPage: {
             counts: components["schemas"]["JobCounts"];
@@ -3021,6 +3151,11 @@ export interface components {
             /** @description A refresh was already queued; no second job was added. */
             already_queued: boolean;
         };
+        /**
+         * @description Whether the refresher keeps the binding's QQ token alive.
+         * @enum {string}
+         */
+        RefreshStatusView: "ok" | "refresh_failed";
         /** RegisterRequest */
         RegisterRequest: {
             bind_ticket: string;
@@ -3402,14 +3537,18 @@ export interface components {
             detail?: string;
         };
         /**
+         * @description What happened to a binding's tokens.
+         * @enum {string}
+         */
+        TokenEventKindView: "bound" | "login" | "refresh" | "refresh_failed";
+        /**
          * TokenEventView
          * @description One event of a binding's token history.
          */
         TokenEventView: {
             /** Format: int64 */
             id: number;
-            /** @description `bound`, `login`, `refresh` or `refresh_failed`. */
-            kind: string;
+            kind: components["schemas"]["TokenEventKindView"];
             /** Format: date-time */
             at: string;
             /** @description For people: the new expiry, an error text. Never a token. */
@@ -3502,6 +3641,105 @@ export interface components {
             retry_after?: number;
             /** @description Technical detail for developers (English), when it helps fix a request. */
             detail?: string;
+        };
+        /**
+         * UnionidBackfillCounts
+         * @description What a run did so far, binding by binding.
+         */
+        UnionidBackfillCounts: {
+            /**
+             * Format: uint64
+             * @description Bindings without a unionid looked at.
+             */
+            scanned: number;
+            /**
+             * Format: uint64
+             * @description Unionids stored.
+             */
+            filled: number;
+            /**
+             * Format: uint64
+             * @description Skipped: the stored access token has expired (filled at the user's next QQ login).
+             */
+            expired: number;
+            /**
+             * Format: uint64
+             * @description Skipped: QQ refused the stored access token (filled at the user's next QQ login).
+             */
+            refused: number;
+            /**
+             * Format: uint64
+             * @description Skipped: another binding already holds this unionid (left for an admin to sort out).
+             */
+            conflicts: number;
+            /**
+             * Format: uint64
+             * @description Skipped: QQ answered for another openid than the binding's.
+             */
+            mismatched: number;
+            /**
+             * Format: uint64
+             * @description Skipped: QQ failed; a new run retries them.
+             */
+            failed: number;
+            /**
+             * Format: int64
+             * @description The highest binding id looked at.
+             */
+            last_id: number;
+        };
+        /**
+         * UnionidBackfillRun
+         * @description One QQ unionid back-fill run.
+         */
+        UnionidBackfillRun: {
+            /**
+             * Format: int64
+             * @description Its job (see the job queue).
+             */
+            job_id: number;
+            state: components["schemas"]["UnionidBackfillState"];
+            /** @description The admin who asked for it. */
+            requested_by: components["schemas"]["AuditActor"] & unknown;
+            /** Format: date-time */
+            queued_at: string;
+            /** Format: date-time */
+            started_at?: string | null;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** @description Zero until it starts; growing while it runs. */
+            counts: components["schemas"]["UnionidBackfillCounts"] & unknown;
+            /** @description Why it ended early, in Chinese, fit to show (`not_permitted`, `misconfigured`). */
+            message?: string | null;
+            /** @description The job's last error, for developers (`retrying`, `failed`). */
+            last_error?: string | null;
+        };
+        /** UnionidBackfillStarted */
+        UnionidBackfillStarted: {
+            /**
+             * Format: int64
+             * @description The live run's job.
+             */
+            job_id: number;
+            /**
+             * @description A run was already queued or running (another click, another admin): that one is
+             *     answered and no second run was started.
+             */
+            already_running: boolean;
+            run: components["schemas"]["UnionidBackfillRun"];
+        };
+        /**
+         * @description How a QQ unionid back-fill run stands.
+         * @enum {string}
+         */
+        UnionidBackfillState: "queued" | "running" | "retrying" | "completed" | "not_permitted" | "misconfigured" | "failed";
+        /**
+         * UnionidBackfillStatus
+         * @description The latest back-fill run, for the panel.
+         */
+        UnionidBackfillStatus: {
+            /** @description Null when no run was ever made. */
+            latest?: (components["schemas"]["UnionidBackfillRun"] & unknown) | null;
         };
         UpdateMeError400: {
             /**
@@ -5682,6 +5920,121 @@ export interface operations {
                 };
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["AdminRetryJobError503"];
+                };
+            };
+        };
+    };
+    adminGetUnionidBackfill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["UnionidBackfillStatus"];
+                };
+            };
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AdminGetUnionidBackfillError401"];
+                };
+            };
+            /** @description Not allowed / 没有权限或账号已被锁定 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AdminGetUnionidBackfillError403"];
+                };
+            };
+            /** @description Server error / 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AdminGetUnionidBackfillError500"];
+                };
+            };
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
+            503: {
+                headers: {
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AdminGetUnionidBackfillError503"];
+                };
+            };
+        };
+    };
+    adminStartUnionidBackfill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A run is queued or was already live (`already_running`); poll the GET for its progress. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["UnionidBackfillStarted"];
+                };
+            };
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AdminStartUnionidBackfillError401"];
+                };
+            };
+            /** @description Not allowed / 没有权限或账号已被锁定 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AdminStartUnionidBackfillError403"];
+                };
+            };
+            /** @description Server error / 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AdminStartUnionidBackfillError500"];
+                };
+            };
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
+            503: {
+                headers: {
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AdminStartUnionidBackfillError503"];
                 };
             };
         };
