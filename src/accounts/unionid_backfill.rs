@@ -28,12 +28,11 @@ use sea_orm::{
 use tokio::sync::watch;
 
 use super::qq_refresher::RateLimiter;
-use crate::actors::worker::{Perform, PerformError, PerformFuture};
 use crate::audit;
 use crate::crypto::{TokenCipher, TokenField};
 use crate::db::UniqueKey;
 use crate::entities::qq_bindings;
-use crate::jobs::{self, Job, JobKind, JobPayload};
+use crate::jobs::{self, Job, JobKind, JobPayload, Perform, PerformError, PerformFuture};
 use crate::qq::client::{QqClient, QqError};
 
 /// How many bindings one read fetches.
