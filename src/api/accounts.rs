@@ -225,7 +225,7 @@ operation_errors! {
 }
 
 /// The code as typed: 6 digits (anything else cannot be one; checked without a lookup).
-fn parse_code(code: &str) -> Result<&str, SmsError> {
+pub(crate) fn parse_code(code: &str) -> Result<&str, SmsError> {
     let code = code.trim();
     if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
         Ok(code)

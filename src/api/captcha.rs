@@ -14,7 +14,7 @@ operation_errors! {
     /// `getCaptchaConfig`: only what any operation can meet (CORS, a panic).
     pub CaptchaConfigError(Gate::Open, no_input) {}
 }
-use crate::captcha::{CaptchaAnswer, CaptchaPolicy, Protected};
+use crate::captcha::{CaptchaAnswer, CaptchaError, CaptchaPolicy, Protected};
 use crate::net::ClientAddr;
 use crate::state::AppState;
 
@@ -88,6 +88,13 @@ impl CaptchaApi {
     }
 }
 
+/// The request's `captcha` field, parsed (400 `captcha_failed` when it cannot be a ticket).
+pub fn answer(captcha: Option<&CaptchaTicket>) -> Result<Option<CaptchaAnswer>, CaptchaError> {
+    captcha
+        .map(|c| CaptchaAnswer::parse(&c.ticket, &c.randstr))
+        .transpose()
+}
+
 /// The captcha check at the start of a protected operation.
 pub async fn check(
     state: &AppState,
@@ -95,9 +102,7 @@ pub async fn check(
     captcha: Option<&CaptchaTicket>,
     client: &ClientAddr,
 ) -> Result<(), ApiError> {
-    let answer = captcha
-        .map(|c| CaptchaAnswer::parse(&c.ticket, &c.randstr))
-        .transpose()?;
+    let answer = answer(captcha)?;
     state
         .captcha
         .check(

@@ -451,6 +451,7 @@ mod tests {
                 | Q::LastLoginMethod
                 | Q::Account(_)
                 | Q::Sms(_)
+                | Q::Captcha(_)
                 | Q::Fault(_) => errors.push(e.into()),
             }
         }

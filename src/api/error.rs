@@ -301,6 +301,7 @@ impl From<QqLoginError> for ApiError {
             }
             E::Account(e) => e.into(),
             E::Sms(e) => e.into(),
+            E::Captcha(e) => e.into(),
             E::Fault(e) => e.into(),
         }
     }
