@@ -22,7 +22,7 @@ use super::notices::{self, Change, UnboundBy};
 use super::sms_codes::{self, SmsError, SmsPurpose};
 use super::token_events::{self, TokenEventKind};
 use crate::audit;
-use crate::captcha::{CaptchaAnswer, CaptchaError, CaptchaGate, Protected};
+use crate::captcha::{CaptchaError, CaptchaGate, Protected};
 use crate::config::Secret;
 use crate::crypto::token_cipher::{TokenCipher, TokenField};
 use crate::crypto::{Security, SignerError};
@@ -914,15 +914,6 @@ pub struct TicketDeps<'a, S> {
     pub steps: &'a S,
 }
 
-/// The existing account a bind names, and the proof it is the caller's.
-pub struct BindCredentials<'a> {
-    /// Username, mobile or email, as typed.
-    pub account: &'a str,
-    pub password: &'a str,
-    /// The solved captcha, when one was sent.
-    pub captcha: Option<&'a CaptchaAnswer>,
-}
-
 /// Bind the ticket's QQ identity to an existing account proven by its password, and sign it in:
 /// the captcha (as the policy says), then the ticket's pending identity (a dead ticket is refused
 /// before any password is tried), then the password (throttled), then the binding on a binder.
@@ -930,7 +921,7 @@ pub struct BindCredentials<'a> {
 pub async fn bind<S: TicketSteps>(
     deps: &TicketDeps<'_, S>,
     payload: TicketPayload,
-    credentials: BindCredentials<'_>,
+    credentials: super::Credentials<'_>,
     client: &ClientAddr,
     now: DateTime<Utc>,
 ) -> Result<SignedIn, QqLoginError> {

@@ -8,10 +8,9 @@ use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, Union};
 
+use crate::accounts::Credentials;
 use crate::accounts::login_state::BrowserNonce;
-use crate::accounts::qq_login::{
-    self, BindCredentials, Outcome, QqLoginError, Registration, TicketPayload,
-};
+use crate::accounts::qq_login::{self, Outcome, QqLoginError, Registration, TicketPayload};
 use crate::api::ApiTags;
 use crate::api::accounts::parse_code;
 use crate::api::captcha::{self, CaptchaTicket};
@@ -265,7 +264,7 @@ impl OauthQqApi {
     ) -> Result<Json<QqLoginResult>, OpError<QqBindError>> {
         let payload = load_ticket(&state, &body.bind_ticket)?;
         let captcha = captcha::answer(body.captcha.as_ref())?;
-        let credentials = BindCredentials {
+        let credentials = Credentials {
             account: &body.account,
             password: &body.password,
             captcha: captcha.as_ref(),
