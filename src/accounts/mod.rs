@@ -189,6 +189,16 @@ pub struct Session {
     pub user: users::Model,
 }
 
+impl Session {
+    /// A new session for `user`.
+    pub fn of(security: &Security, user: users::Model) -> Result<Self, Fault> {
+        Ok(Self {
+            token: session_token(security, &user)?,
+            user,
+        })
+    }
+}
+
 /// Sign in with a password: the captcha as the policy says, then [`authenticate`], then a
 /// session token.
 #[tracing::instrument(skip_all)]
@@ -217,8 +227,5 @@ pub async fn sign_in<C: ConnectionTrait>(
         now,
     )
     .await?;
-    Ok(Session {
-        token: session_token(security, &user)?,
-        user,
-    })
+    Ok(Session::of(security, user)?)
 }

@@ -128,9 +128,18 @@ operation_errors! {
     }
 }
 
-/// A JWT for `user`.
+/// A JWT for `user` (the tests and benches mint sessions with it).
 pub fn issue_token(state: &AppState, user: &users::Model) -> Result<String, ApiError> {
     Ok(accounts::session_token(&state.security, user)?)
+}
+
+impl From<accounts::Session> for LoginResponse {
+    fn from(session: accounts::Session) -> Self {
+        Self {
+            user: UserView::from(&session.user),
+            token: session.token,
+        }
+    }
 }
 
 #[OpenApi(tag = "ApiTags::Users")]
@@ -161,10 +170,7 @@ impl UsersApi {
             Utc::now(),
         )
         .await?;
-        Ok(Json(LoginResponse {
-            token: session.token,
-            user: UserView::from(&session.user),
-        }))
+        Ok(Json(session.into()))
     }
 
     /// The signed-in user / 获取当前登录用户及其绑定
