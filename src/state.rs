@@ -10,7 +10,8 @@ use anyhow::Context as _;
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::qq_login::{
-    CallbackDeps, CallbackOutcome, CallbackSteps, ExchangeFailed, Exchanged, QqLoginError,
+    BindTicket, CallbackDeps, CallbackOutcome, CallbackSteps, ExchangeFailed, Exchanged,
+    NewAccount, QqLoginError, TicketDeps, TicketSteps,
 };
 use crate::actors::ActorHandles;
 use crate::actors::binder::{BinderPool, BinderWork};
@@ -18,7 +19,9 @@ use crate::actors::qq_exchange::ExchangePool;
 use crate::captcha::{CaptchaGate, CaptchaPolicy, CaptchaVerifier};
 use crate::config::{CaptchaSettings, Settings};
 use crate::crypto::Security;
+use crate::entities::users;
 use crate::metrics::Metrics;
+use crate::net::ClientAddr;
 use crate::qq::client::QqClient;
 use crate::tencent::{Credentials, TencentClient, TencentClientOptions};
 
@@ -74,6 +77,17 @@ impl AppState {
             steps: self,
         }
     }
+
+    /// What `accounts::qq_login::bind` and `register` need of this state.
+    pub fn qq_ticket(&self) -> TicketDeps<'_, Self> {
+        TicketDeps {
+            db: &self.db,
+            security: &self.security,
+            captcha: &self.captcha,
+            limits: (&self.settings.limits).into(),
+            steps: self,
+        }
+    }
 }
 
 /// The callback's steps run on the actors: the exchange pool, then a binder.
@@ -85,6 +99,33 @@ impl CallbackSteps for AppState {
     async fn log_in_or_pend(&self, exchanged: Exchanged) -> Result<CallbackOutcome, QqLoginError> {
         self.binder
             .ask(|reply| BinderWork::Callback(Box::new(exchanged), reply))
+            .await?
+    }
+}
+
+/// A bind ticket's transactions run on a binder.
+impl TicketSteps for AppState {
+    async fn bind_existing(
+        &self,
+        ticket: BindTicket,
+        user: users::Model,
+        client: &ClientAddr,
+    ) -> Result<users::Model, QqLoginError> {
+        let client = client.to_string();
+        self.binder
+            .ask(|reply| BinderWork::Bind(ticket, Box::new(user), client, reply))
+            .await?
+    }
+
+    async fn register_and_bind(
+        &self,
+        ticket: BindTicket,
+        account: NewAccount,
+        client: &ClientAddr,
+    ) -> Result<users::Model, QqLoginError> {
+        let client = client.to_string();
+        self.binder
+            .ask(|reply| BinderWork::Register(ticket, Box::new(account), client, reply))
             .await?
     }
 }

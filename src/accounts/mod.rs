@@ -30,6 +30,7 @@ pub mod unionid_backfill;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
+use crate::captcha::{CaptchaAnswer, CaptchaError, CaptchaGate, Protected};
 use crate::crypto::Security;
 use crate::crypto::password::PasswordHasher;
 use crate::db::UniqueKey;
@@ -156,4 +157,75 @@ pub async fn authenticate<C: ConnectionTrait>(
         }
         _ => Err(AccountError::InvalidCredentials),
     }
+}
+
+/// What a person types to sign in with a password, and the captcha when one was sent.
+pub struct Credentials<'a> {
+    /// Username, mobile or email, as typed.
+    pub account: &'a str,
+    pub password: &'a str,
+    pub captcha: Option<&'a CaptchaAnswer>,
+}
+
+/// What a password sign-in can refuse: the captcha, or the account side.
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    #[error(transparent)]
+    Captcha(#[from] CaptchaError),
+    #[error(transparent)]
+    Account(#[from] AccountError),
+}
+
+impl From<Fault> for SignInError {
+    fn from(e: Fault) -> Self {
+        Self::Account(e.into())
+    }
+}
+
+/// A session: its token (JWT) and whose.
+#[derive(Debug)]
+pub struct Session {
+    pub token: String,
+    pub user: users::Model,
+}
+
+impl Session {
+    /// A new session for `user`.
+    pub fn of(security: &Security, user: users::Model) -> Result<Self, Fault> {
+        Ok(Self {
+            token: session_token(security, &user)?,
+            user,
+        })
+    }
+}
+
+/// Sign in with a password: the captcha as the policy says, then [`authenticate`], then a
+/// session token.
+#[tracing::instrument(skip_all)]
+pub async fn sign_in<C: ConnectionTrait>(
+    db: &C,
+    security: &Security,
+    captcha: &CaptchaGate,
+    credentials: Credentials<'_>,
+    client: &ClientAddr,
+    limits: LoginLimits,
+    now: DateTime<Utc>,
+) -> Result<Session, SignInError> {
+    let action = Protected::SignIn {
+        account: credentials.account,
+    };
+    captcha
+        .check(db, action, credentials.captcha, client, limits, now)
+        .await?;
+    let user = authenticate(
+        db,
+        &security.passwords,
+        credentials.account,
+        credentials.password,
+        client,
+        limits,
+        now,
+    )
+    .await?;
+    Ok(Session::of(security, user)?)
 }

@@ -12,7 +12,7 @@ use sea_orm::{
 use super::login_attempts::LoginLimits;
 use super::notices::{self, Change};
 use super::reauth::{self, Proof};
-use super::{AccountError, signup};
+use super::{AccountError, Session, signup};
 use crate::crypto::Security;
 use crate::domain::{Avatar, Nickname, Password, Username};
 use crate::entities::{qq_bindings, users};
@@ -50,8 +50,8 @@ pub async fn update(
 
 /// Change (or, for an account made through QQ, first set) the password. The proof is the
 /// current password (throttled with the login limits) or, without one, a QQ login within the
-/// last 10 minutes. Bumps the token version (every other session ends; the caller issues a new
-/// token from the returned user) and queues the password-changed notice, in one transaction.
+/// last 10 minutes. Bumps the token version (every other session ends; the answer is a new
+/// session on the new version) and queues the password-changed notice, in one transaction.
 #[allow(clippy::too_many_arguments)]
 #[tracing::instrument(skip_all)]
 pub async fn change_password(
@@ -64,7 +64,7 @@ pub async fn change_password(
     limits: LoginLimits,
     client: &ClientAddr,
     now: DateTime<Utc>,
-) -> Result<users::Model, AccountError> {
+) -> Result<Session, AccountError> {
     reauth::confirm(db, &security.passwords, user, proof, limits, client, now).await?;
     let password_hash = security.passwords.hash(new_password).await?;
     let txn = db.begin().await?;
@@ -97,7 +97,7 @@ pub async fn change_password(
     .await?;
     let user = reload(&txn, user.id).await?;
     txn.commit().await?;
-    Ok(user)
+    Ok(Session::of(security, user)?)
 }
 
 /// Replace the generated `rr_…` username, once (`username_changed_at`). 409 `username_taken`

@@ -15,21 +15,24 @@ use serde::{Deserialize, Serialize};
 
 use super::AccountError;
 use super::callback_replay::{self, Admission};
+use super::login_attempts::LoginLimits;
 use super::login_state::{self, BrowserNonce};
 use super::next::SafeNext;
 use super::notices::{self, Change, UnboundBy};
-use super::sms_codes::SmsError;
+use super::sms_codes::{self, SmsError, SmsPurpose};
 use super::token_events::{self, TokenEventKind};
 use crate::audit;
+use crate::captcha::{CaptchaError, CaptchaGate, Protected};
 use crate::config::Secret;
 use crate::crypto::token_cipher::{TokenCipher, TokenField};
 use crate::crypto::{Security, SignerError};
 use crate::db::UniqueKey;
 use crate::domain::open_id;
-use crate::domain::{Mobile, Nickname};
+use crate::domain::{Mobile, Nickname, Password};
 use crate::entities::{pending_qq_identities, qq_bindings, users};
 use crate::fault::Fault;
 use crate::metrics::{CallbackOutcome as CallbackMetric, Metrics};
+use crate::net::ClientAddr;
 use crate::qq::client::{QqClient, QqError};
 
 pub const STATE_MAX_AGE: Duration = Duration::from_secs(10 * 60);
@@ -83,6 +86,9 @@ pub enum QqLoginError {
     /// The registration's SMS code.
     #[error(transparent)]
     Sms(#[from] SmsError),
+    /// The captcha a bind may need.
+    #[error(transparent)]
+    Captcha(#[from] CaptchaError),
     #[error(transparent)]
     Fault(#[from] Fault),
 }
@@ -516,7 +522,7 @@ pub struct NewAccount {
 /// Create the user and the binding, consume the ticket and the SMS code: all or nothing. (The
 /// bound notice goes nowhere today, a new account has no email yet; it is queued all the same so
 /// that the day registration asks for an email, the owner hears of it.)
-pub async fn register(
+pub async fn register_and_bind(
     db: &DatabaseConnection,
     ticket: &BindTicket,
     account: NewAccount,
@@ -873,4 +879,123 @@ async fn accept_state<S>(
     let admission =
         callback_replay::admit(deps.db, hasher, &login.nonce, code, consumed, now).await?;
     Ok((login, admission))
+}
+
+// A bind ticket's two ends: bind an existing account, or register a new one.
+
+/// The two transactions a bind ticket can end with, run on a binder. The actor side implements
+/// them (`AppState`), as it does [`CallbackSteps`].
+pub trait TicketSteps: Sync {
+    /// [`bind_existing`], on a binder.
+    fn bind_existing(
+        &self,
+        ticket: BindTicket,
+        user: users::Model,
+        client: &ClientAddr,
+    ) -> impl Future<Output = Result<users::Model, QqLoginError>> + Send;
+
+    /// [`register_and_bind`], on a binder.
+    fn register_and_bind(
+        &self,
+        ticket: BindTicket,
+        account: NewAccount,
+        client: &ClientAddr,
+    ) -> impl Future<Output = Result<users::Model, QqLoginError>> + Send;
+}
+
+/// What a bind or a registration needs besides the request.
+pub struct TicketDeps<'a, S> {
+    pub db: &'a DatabaseConnection,
+    pub security: &'a Security,
+    /// Demands a captcha of a bind as the policy says (a bind is a password sign-in).
+    pub captcha: &'a CaptchaGate,
+    /// The sign-in throttle a bind's password goes through.
+    pub limits: LoginLimits,
+    pub steps: &'a S,
+}
+
+/// Bind the ticket's QQ identity to an existing account proven by its password, and sign it in:
+/// the captcha (as the policy says), then the ticket's pending identity (a dead ticket is refused
+/// before any password is tried), then the password (throttled), then the binding on a binder.
+#[tracing::instrument(skip_all)]
+pub async fn bind<S: TicketSteps>(
+    deps: &TicketDeps<'_, S>,
+    payload: TicketPayload,
+    credentials: super::Credentials<'_>,
+    client: &ClientAddr,
+    now: DateTime<Utc>,
+) -> Result<SignedIn, QqLoginError> {
+    let action = Protected::SignIn {
+        account: credentials.account,
+    };
+    deps.captcha
+        .check(
+            deps.db,
+            action,
+            credentials.captcha,
+            client,
+            deps.limits,
+            now,
+        )
+        .await?;
+    pending_for_ticket(deps.db, &payload.ticket, now).await?;
+    let user = super::authenticate(
+        deps.db,
+        &deps.security.passwords,
+        credentials.account,
+        credentials.password,
+        client,
+        deps.limits,
+        now,
+    )
+    .await?;
+    let user = deps
+        .steps
+        .bind_existing(payload.ticket, user, client)
+        .await?;
+    signed_in(deps.security, user, payload.next)
+}
+
+/// A new account's form, parsed.
+pub struct Registration<'a> {
+    pub nickname: Nickname,
+    pub mobile: Mobile,
+    pub password: Password,
+    /// The 6-digit `qq_register` code, as typed (trimmed).
+    pub sms_code: &'a str,
+}
+
+/// Create an account for the ticket's QQ identity and sign it in: the ticket's pending identity,
+/// then the SMS code, then the password's hash (slow, outside any transaction), then the user and
+/// its binding on a binder.
+#[tracing::instrument(skip_all)]
+pub async fn register<S: TicketSteps>(
+    deps: &TicketDeps<'_, S>,
+    payload: TicketPayload,
+    form: Registration<'_>,
+    client: &ClientAddr,
+    now: DateTime<Utc>,
+) -> Result<SignedIn, QqLoginError> {
+    pending_for_ticket(deps.db, &payload.ticket, now).await?;
+    let sms_code_id = sms_codes::check(
+        deps.db,
+        &deps.security.hasher,
+        &form.mobile,
+        SmsPurpose::QqRegister,
+        form.sms_code,
+        now,
+    )
+    .await?;
+    let password_hash = deps.security.passwords.hash(&form.password).await?;
+    let account = NewAccount {
+        nickname: form.nickname,
+        mobile: form.mobile,
+        password_hash,
+        sms_code_id,
+    };
+    let user = deps
+        .steps
+        .register_and_bind(payload.ticket, account, client)
+        .await?;
+    signed_in(deps.security, user, payload.next)
 }

@@ -8,7 +8,7 @@ use sea_orm::{
     EntityTrait, QueryFilter, TransactionTrait,
 };
 
-use super::AccountError;
+use super::{AccountError, Session};
 use std::time::Duration;
 
 use super::sms_codes::{self, SmsError, SmsPurpose};
@@ -58,14 +58,14 @@ pub struct SignupForm<'a> {
 }
 
 /// Check the `signup` code, hash the password (before the transaction: it is slow) and create
-/// the account. A taken nickname or mobile leaves the code usable.
+/// the account, signed in. A taken nickname or mobile leaves the code usable.
 #[tracing::instrument(skip_all)]
 pub async fn sign_up(
     db: &DatabaseConnection,
     security: &Security,
     form: SignupForm<'_>,
     now: DateTime<Utc>,
-) -> Result<users::Model, AccountError> {
+) -> Result<Session, AccountError> {
     let sms_code_id = sms_codes::check(
         db,
         &security.hasher,
@@ -76,7 +76,7 @@ pub async fn sign_up(
     )
     .await?;
     let password_hash = security.passwords.hash(&form.password).await?;
-    signup(
+    let user = signup(
         db,
         NewMobileAccount {
             nickname: form.nickname,
@@ -86,7 +86,8 @@ pub async fn sign_up(
         },
         now,
     )
-    .await
+    .await?;
+    Ok(Session::of(security, user)?)
 }
 
 /// Availability checks one client may make per minute (the sign-up form checks as the person

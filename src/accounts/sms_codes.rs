@@ -14,6 +14,7 @@ use sea_orm::{
 use super::AccountError;
 use super::qq_login::{self, BindTicket, QqLoginError};
 use super::throttle::{self, Limit};
+use crate::captcha::{CaptchaAnswer, CaptchaError, CaptchaGate, Protected};
 use crate::config::LimitSettings;
 use crate::crypto::Security;
 use crate::crypto::token_cipher::{HashPurpose, KeyedHasher};
@@ -169,6 +170,9 @@ pub enum SendCodeError {
     Account(#[from] AccountError),
     #[error(transparent)]
     Ticket(#[from] QqLoginError),
+    /// The captcha every code request may need.
+    #[error(transparent)]
+    Captcha(#[from] CaptchaError),
 }
 
 impl From<sea_orm::DbErr> for SendCodeError {
@@ -183,9 +187,11 @@ pub struct CodeRequest<'a> {
     pub purpose: SmsPurpose,
     /// The QQ registration's ticket, signature checked (`QqRegister` only).
     pub ticket: Option<&'a BindTicket>,
+    /// The solved captcha, when one was sent.
+    pub captcha: Option<&'a CaptchaAnswer>,
 }
 
-/// Someone asks for a code. `QqRegister` needs the registration's ticket (its signature already
+/// Someone asks for a code: first the captcha, as the policy says. `QqRegister` needs the registration's ticket (its signature already
 /// checked) and its pending identity still live; registering purposes refuse a taken mobile
 /// before a code is spent. The code and its sealed SMS, or (sign-in, reset) the job that looks
 /// the mobile up, commit with the quota counters, so every mobile costs the same there.
@@ -193,6 +199,7 @@ pub struct CodeRequest<'a> {
 pub async fn send(
     db: &DatabaseConnection,
     security: &Security,
+    captcha: &CaptchaGate,
     limits: &LimitSettings,
     request: CodeRequest<'_>,
     client: &ClientAddr,
@@ -202,7 +209,11 @@ pub async fn send(
         mobile,
         purpose,
         ticket,
+        captcha: answer,
     } = request;
+    captcha
+        .check(db, Protected::SmsCode, answer, client, limits.into(), now)
+        .await?;
     if purpose == SmsPurpose::QqRegister {
         let ticket = ticket.ok_or(SmsError::TicketRequired)?;
         qq_login::pending_for_ticket(db, ticket, now).await?;

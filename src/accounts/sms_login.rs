@@ -9,7 +9,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, Transactio
 use super::login_attempts::{self, AttemptKeys, LoginLimits};
 use super::notices::{self, Change};
 use super::sms_codes::{self, SmsError, SmsPurpose};
-use super::{AccountError, locking};
+use super::{AccountError, Session, locking};
 use crate::crypto::Security;
 use crate::domain::{Mobile, Password};
 use crate::entities::users;
@@ -39,7 +39,7 @@ pub async fn login(
     client: &ClientAddr,
     limits: LoginLimits,
     now: DateTime<Utc>,
-) -> Result<users::Model, AccountError> {
+) -> Result<Session, AccountError> {
     let user = user_by_mobile(db, mobile).await?;
     let keys = AttemptKeys::new(mobile.as_ref(), user.as_ref().map(|u| u.id), client);
     login_attempts::begin(db, &keys, limits, now).await?;
@@ -53,7 +53,7 @@ pub async fn login(
         return Err(AccountError::Sms(SmsError::CodeInvalid));
     }
     login_attempts::succeeded(db, &keys, limits, now).await?;
-    Ok(user)
+    Ok(Session::of(security, user)?)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -116,7 +116,7 @@ impl Actor for Binder {
                     public_base_url: &state.public_base_url,
                     client: &client,
                 };
-                let work = qq_login::register(&state.db, &ticket, *account, origin, now);
+                let work = qq_login::register_and_bind(&state.db, &ticket, *account, origin, now);
                 answer(reply, deadline, work).await;
             }
             BinderWork::Stall(pause) => tokio::time::sleep(pause).await,

@@ -15,12 +15,13 @@ use sea_orm::{
 };
 
 use super::AdminError;
-use super::bindings::SearchTerm;
-use crate::accounts::password_reset;
+use super::bindings::{DRAWER_LIMIT, SearchTerm};
+use crate::accounts::{AccountError, locking, password_reset};
 use crate::audit;
 use crate::crypto::Security;
 use crate::domain::Email;
 use crate::entities::{qq_bindings, users};
+use crate::fault::Fault;
 
 /// One page of users, newest first.
 pub struct UserPage {
@@ -94,6 +95,47 @@ pub async fn detail(
         .one(db)
         .await?;
     Ok((user, binding))
+}
+
+/// One user as the panel's drawer shows them: their QQ binding and the staff actions on them.
+pub struct UserDetail {
+    pub user: users::Model,
+    pub binding: Option<qq_bindings::Model>,
+    /// Newest first, at most [`DRAWER_LIMIT`].
+    pub audit: Vec<audit::Entry>,
+}
+
+/// One user with their QQ binding and the audit entries about them.
+#[tracing::instrument(skip_all)]
+pub async fn overview(db: &DatabaseConnection, id: i64) -> Result<UserDetail, AdminError> {
+    let (user, binding) = detail(db, id).await?;
+    let audit = audit::for_target(db, "user", &id.to_string(), DRAWER_LIMIT).await?;
+    Ok(UserDetail {
+        user,
+        binding,
+        audit,
+    })
+}
+
+/// Staff lock (`lock`) or unlock a user (see [`locking::set_locked`]), then show them as
+/// [`overview`] does.
+#[tracing::instrument(skip_all)]
+pub async fn set_locked(
+    db: &DatabaseConnection,
+    staff_user_id: i64,
+    id: i64,
+    lock: bool,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<UserDetail, AdminError> {
+    locking::set_locked(db, staff_user_id, id, lock, reason, now)
+        .await
+        .map_err(|e| match e {
+            AccountError::UserNotFound => AdminError::UserNotFound,
+            AccountError::Fault(e) => AdminError::Fault(e),
+            other => AdminError::Fault(Fault::internal("locking a user", other)),
+        })?;
+    overview(db, id).await
 }
 
 /// Staff force a password reset: every session of the account ends (the token version is

@@ -17,7 +17,7 @@ use crate::api::ApiTags;
 use crate::api::contract::{Gate, OpError, operation_errors};
 use crate::api::password_and_email::NoContent;
 use crate::api::security::{BearerAuth, session_issued_at};
-use crate::api::users::{LoginResponse, UserView, issue_token};
+use crate::api::users::{LoginResponse, UserView};
 use crate::domain::{DomainError, Mobile, Nickname, Password, Username};
 use crate::net::ClientAddr;
 use crate::state::AppState;
@@ -225,7 +225,7 @@ operation_errors! {
 }
 
 /// The code as typed: 6 digits (anything else cannot be one; checked without a lookup).
-fn parse_code(code: &str) -> Result<&str, SmsError> {
+pub(crate) fn parse_code(code: &str) -> Result<&str, SmsError> {
     let code = code.trim();
     if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
         Ok(code)
@@ -256,11 +256,8 @@ impl AccountsApi {
             password: Password::parse(&body.password)?,
             sms_code: parse_code(&body.sms_code)?,
         };
-        let user = signup::sign_up(&state.db, &state.security, form, Utc::now()).await?;
-        Ok(SignupResponse::Created(Json(LoginResponse {
-            token: issue_token(&state, &user)?,
-            user: UserView::from(&user),
-        })))
+        let session = signup::sign_up(&state.db, &state.security, form, Utc::now()).await?;
+        Ok(SignupResponse::Created(Json(session.into())))
     }
 
     /// Sign in with an SMS code / 短信验证码登录
@@ -279,7 +276,7 @@ impl AccountsApi {
     ) -> Result<Json<LoginResponse>, OpError<LoginSmsError>> {
         let mobile = Mobile::parse(&body.mobile)?;
         let code = parse_code(&body.sms_code)?;
-        let user = sms_login::login(
+        let session = sms_login::login(
             &state.db,
             &state.security,
             &mobile,
@@ -289,10 +286,7 @@ impl AccountsApi {
             Utc::now(),
         )
         .await?;
-        Ok(Json(LoginResponse {
-            token: issue_token(&state, &user)?,
-            user: UserView::from(&user),
-        }))
+        Ok(Json(session.into()))
     }
 
     /// Is a nickname or mobile free? / 检查昵称、手机号是否可用
@@ -356,7 +350,7 @@ impl AccountsApi {
             current_password: body.current_password.as_deref(),
             session_issued_at: session_issued_at(req).unwrap_or_default(),
         };
-        let user = profile::change_password(
+        let session = profile::change_password(
             &state.db,
             &state.security,
             &state.settings.public_base_url,
@@ -369,7 +363,7 @@ impl AccountsApi {
         )
         .await?;
         Ok(Json(PasswordChanged {
-            token: issue_token(&state, &user)?,
+            token: session.token,
         }))
     }
 

@@ -8,17 +8,15 @@ use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 
-use crate::accounts::locking;
-use crate::admin::bindings::{DRAWER_LIMIT, SearchTerm};
+use crate::admin::bindings::SearchTerm;
 use crate::admin::{Reason, users as admin_users};
 use crate::api::ApiTags;
 use crate::api::admin::{AuditEntryView, page_number, per_page_of};
 use crate::api::contract::{Gate, OpError, operation_errors};
-use crate::api::error::ApiError;
 use crate::api::security::StaffAuth;
-use crate::audit;
 use crate::domain::{mobile, open_id};
 use crate::entities::{qq_bindings, users};
+use crate::fault::Fault;
 use crate::state::AppState;
 
 pub struct AdminUsersApi;
@@ -180,20 +178,21 @@ operation_errors! {
     }
 }
 
-async fn detail_of(state: &AppState, id: i64) -> Result<AdminUserDetail, ApiError> {
-    let (user, binding) = admin_users::detail(&state.db, id).await?;
-    let entries = audit::for_target(&state.db, "user", &id.to_string(), DRAWER_LIMIT)
-        .await
-        .map_err(ApiError::from)?;
-    Ok(AdminUserDetail {
-        user: AdminUserView::from(&user),
-        mobile: user.mobile,
-        qq: binding.map(AdminUserBinding::from),
-        audit: entries
-            .into_iter()
-            .map(AuditEntryView::try_from)
-            .collect::<Result<_, _>>()?,
-    })
+impl TryFrom<admin_users::UserDetail> for AdminUserDetail {
+    type Error = Fault;
+
+    fn try_from(d: admin_users::UserDetail) -> Result<Self, Fault> {
+        Ok(Self {
+            user: AdminUserView::from(&d.user),
+            mobile: d.user.mobile,
+            qq: d.binding.map(AdminUserBinding::from),
+            audit: d
+                .audit
+                .into_iter()
+                .map(AuditEntryView::try_from)
+                .collect::<Result<_, _>>()?,
+        })
+    }
 }
 
 #[OpenApi(prefix_path = "/admin", tag = "ApiTags::Admin")]
@@ -240,7 +239,8 @@ impl AdminUsersApi {
         _staff: StaffAuth,
         id: Path<i64>,
     ) -> Result<Json<AdminUserDetail>, OpError<AdminGetUserError>> {
-        Ok(Json(detail_of(&state, id.0).await?))
+        let detail = admin_users::overview(&state.db, id.0).await?;
+        Ok(Json(detail.try_into()?))
     }
 
     /// Lock an account / 锁定账号
@@ -262,7 +262,7 @@ impl AdminUsersApi {
         body: Json<AdminReason>,
     ) -> Result<Json<AdminUserDetail>, OpError<AdminLockUserError>> {
         let reason = Reason::parse(Some(&body.reason))?;
-        locking::set_locked(
+        let detail = admin_users::set_locked(
             &state.db,
             auth.0.id,
             id.0,
@@ -271,7 +271,7 @@ impl AdminUsersApi {
             Utc::now(),
         )
         .await?;
-        Ok(Json(detail_of(&state, id.0).await?))
+        Ok(Json(detail.try_into()?))
     }
 
     /// Unlock an account / 解除锁定
@@ -293,7 +293,7 @@ impl AdminUsersApi {
         body: Json<AdminReason>,
     ) -> Result<Json<AdminUserDetail>, OpError<AdminLockUserError>> {
         let reason = Reason::parse(Some(&body.reason))?;
-        locking::set_locked(
+        let detail = admin_users::set_locked(
             &state.db,
             auth.0.id,
             id.0,
@@ -302,7 +302,7 @@ impl AdminUsersApi {
             Utc::now(),
         )
         .await?;
-        Ok(Json(detail_of(&state, id.0).await?))
+        Ok(Json(detail.try_into()?))
     }
 
     /// Force a password reset / 强制重置密码

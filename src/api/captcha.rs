@@ -1,21 +1,18 @@
 //! `/api/captcha`: what the web app needs to show Tencent's captcha (policy, app id, script), and
 //! the `captcha` field protected requests carry.
 
-use chrono::Utc;
 use poem::web::Data;
 use poem_openapi::payload::Json;
 use poem_openapi::{Enum, Object, OpenApi};
 
 use crate::api::ApiTags;
 use crate::api::contract::{Gate, OpError, operation_errors};
-use crate::api::error::ApiError;
 
 operation_errors! {
     /// `getCaptchaConfig`: only what any operation can meet (CORS, a panic).
     pub CaptchaConfigError(Gate::Open, no_input) {}
 }
-use crate::captcha::{CaptchaAnswer, CaptchaPolicy, Protected};
-use crate::net::ClientAddr;
+use crate::captcha::{CaptchaAnswer, CaptchaError, CaptchaPolicy};
 use crate::state::AppState;
 
 pub struct CaptchaApi;
@@ -88,26 +85,9 @@ impl CaptchaApi {
     }
 }
 
-/// The captcha check at the start of a protected operation.
-pub async fn check(
-    state: &AppState,
-    action: Protected<'_>,
-    captcha: Option<&CaptchaTicket>,
-    client: &ClientAddr,
-) -> Result<(), ApiError> {
-    let answer = captcha
+/// The request's `captcha` field, parsed (400 `captcha_failed` when it cannot be a ticket).
+pub fn answer(captcha: Option<&CaptchaTicket>) -> Result<Option<CaptchaAnswer>, CaptchaError> {
+    captcha
         .map(|c| CaptchaAnswer::parse(&c.ticket, &c.randstr))
-        .transpose()?;
-    state
-        .captcha
-        .check(
-            &state.db,
-            action,
-            answer.as_ref(),
-            client,
-            (&state.settings.limits).into(),
-            Utc::now(),
-        )
-        .await?;
-    Ok(())
+        .transpose()
 }

@@ -260,6 +260,7 @@ from_via_api_error!(
     crate::crypto::password::PasswordError,
     crate::domain::DomainError,
     crate::accounts::AccountError,
+    crate::accounts::SignInError,
     crate::accounts::sms_codes::SmsError,
     crate::accounts::sms_codes::SendCodeError,
     crate::accounts::qq_login::QqLoginError,
@@ -451,6 +452,7 @@ mod tests {
                 | Q::LastLoginMethod
                 | Q::Account(_)
                 | Q::Sms(_)
+                | Q::Captcha(_)
                 | Q::Fault(_) => errors.push(e.into()),
             }
         }

@@ -301,6 +301,7 @@ impl From<QqLoginError> for ApiError {
             }
             E::Account(e) => e.into(),
             E::Sms(e) => e.into(),
+            E::Captcha(e) => e.into(),
             E::Fault(e) => e.into(),
         }
     }
@@ -312,6 +313,17 @@ impl From<SendCodeError> for ApiError {
             SendCodeError::Sms(e) => e.into(),
             SendCodeError::Account(e) => e.into(),
             SendCodeError::Ticket(e) => e.into(),
+            SendCodeError::Captcha(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::accounts::SignInError> for ApiError {
+    fn from(e: crate::accounts::SignInError) -> Self {
+        use crate::accounts::SignInError as E;
+        match e {
+            E::Captcha(e) => e.into(),
+            E::Account(e) => e.into(),
         }
     }
 }

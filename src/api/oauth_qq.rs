@@ -8,20 +8,15 @@ use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi, Union};
 
-use crate::accounts;
+use crate::accounts::Credentials;
 use crate::accounts::login_state::BrowserNonce;
-use crate::accounts::next::SafeNext;
-use crate::accounts::qq_login::{self, NewAccount, Outcome, QqLoginError, TicketPayload};
-use crate::accounts::sms_codes::{self, SmsError};
-use crate::actors::binder::BinderWork;
+use crate::accounts::qq_login::{self, Outcome, QqLoginError, Registration, TicketPayload};
 use crate::api::ApiTags;
+use crate::api::accounts::parse_code;
 use crate::api::captcha::{self, CaptchaTicket};
 use crate::api::contract::{Gate, OpError, operation_errors};
-use crate::api::error::ApiError;
 use crate::api::users::UserView;
-use crate::captcha::Protected;
 use crate::domain::{Mobile, Nickname, Password};
-use crate::entities::users;
 use crate::net::ClientAddr;
 use crate::state::AppState;
 
@@ -166,15 +161,6 @@ pub(crate) fn load_ticket(state: &AppState, token: &str) -> Result<TicketPayload
     qq_login::load_ticket(&state.security, token)
 }
 
-/// A bind or registration that ended with `user` signed in.
-fn logged_in(
-    state: &AppState,
-    user: users::Model,
-    next: SafeNext,
-) -> Result<QqLoginResult, ApiError> {
-    Ok(Outcome::LoggedIn(qq_login::signed_in(&state.security, user, next)?).into())
-}
-
 impl From<Outcome> for QqLoginResult {
     fn from(outcome: Outcome) -> Self {
         match outcome {
@@ -277,31 +263,21 @@ impl OauthQqApi {
         body: Json<BindRequest>,
     ) -> Result<Json<QqLoginResult>, OpError<QqBindError>> {
         let payload = load_ticket(&state, &body.bind_ticket)?;
-        let action = Protected::SignIn {
+        let captcha = captcha::answer(body.captcha.as_ref())?;
+        let credentials = Credentials {
             account: &body.account,
+            password: &body.password,
+            captcha: captcha.as_ref(),
         };
-        captcha::check(&state, action, body.captcha.as_ref(), &client).await?;
-        let now = Utc::now();
-        // A dead ticket is refused before any password is tried.
-        qq_login::pending_for_ticket(&state.db, &payload.ticket, now).await?;
-        let user = accounts::authenticate(
-            &state.db,
-            &state.security.passwords,
-            &body.account,
-            &body.password,
+        let done = qq_login::bind(
+            &state.qq_ticket(),
+            payload,
+            credentials,
             &client,
-            (&state.settings.limits).into(),
-            now,
+            Utc::now(),
         )
         .await?;
-        let user = state
-            .binder
-            .ask(|reply| {
-                BinderWork::Bind(payload.ticket, Box::new(user), client.to_string(), reply)
-            })
-            .await
-            .map_err(QqLoginError::from)??;
-        Ok(Json(logged_in(&state, user, payload.next)?))
+        Ok(Json(Outcome::LoggedIn(done).into()))
     }
 
     /// Register with QQ / 用 QQ 注册新账号（手机号 + 短信验证码）
@@ -319,42 +295,16 @@ impl OauthQqApi {
         body: Json<RegisterRequest>,
     ) -> Result<RegisterResponse, OpError<QqRegisterError>> {
         let payload = load_ticket(&state, &body.bind_ticket)?;
-        let nickname = Nickname::parse(&body.nickname)?;
-        let mobile = Mobile::parse(&body.mobile)?;
-        let password = Password::parse(&body.password)?;
-        let code = body.sms_code.trim();
-        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(SmsError::CodeInvalid.into());
-        }
-        let now = Utc::now();
-        qq_login::pending_for_ticket(&state.db, &payload.ticket, now).await?;
-        let sms_code_id = sms_codes::check(
-            &state.db,
-            &state.security.hasher,
-            &mobile,
-            sms_codes::SmsPurpose::QqRegister,
-            code,
-            now,
-        )
-        .await?;
-        let password_hash = state.security.passwords.hash(&password).await?;
-        let account = NewAccount {
-            nickname,
-            mobile,
-            password_hash,
-            sms_code_id,
+        let form = Registration {
+            nickname: Nickname::parse(&body.nickname)?,
+            mobile: Mobile::parse(&body.mobile)?,
+            password: Password::parse(&body.password)?,
+            sms_code: parse_code(&body.sms_code)?,
         };
-        let user = state
-            .binder
-            .ask(|reply| {
-                BinderWork::Register(payload.ticket, Box::new(account), client.to_string(), reply)
-            })
-            .await
-            .map_err(QqLoginError::from)??;
-        Ok(RegisterResponse::Created(Json(logged_in(
-            &state,
-            user,
-            payload.next,
-        )?)))
+        let done =
+            qq_login::register(&state.qq_ticket(), payload, form, &client, Utc::now()).await?;
+        Ok(RegisterResponse::Created(Json(
+            Outcome::LoggedIn(done).into(),
+        )))
     }
 }

@@ -17,7 +17,6 @@ use crate::api::ApiTags;
 use crate::api::captcha::{self, CaptchaTicket};
 use crate::api::contract::{Gate, OpError, operation_errors};
 use crate::api::oauth_qq::load_ticket;
-use crate::captcha::Protected;
 use crate::domain::Mobile;
 use crate::net::ClientAddr;
 use crate::sms::Sms;
@@ -128,15 +127,17 @@ impl SmsApi {
             _ => None,
         };
         let mobile = Mobile::parse(&body.mobile)?;
-        captcha::check(&state, Protected::SmsCode, body.captcha.as_ref(), &client).await?;
+        let captcha = captcha::answer(body.captcha.as_ref())?;
         sms_codes::send(
             &state.db,
             &state.security,
+            &state.captcha,
             &state.settings.limits,
             sms_codes::CodeRequest {
                 mobile: &mobile,
                 purpose,
                 ticket: ticket.as_ref(),
+                captcha: captcha.as_ref(),
             },
             &client,
             Utc::now(),

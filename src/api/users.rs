@@ -12,7 +12,6 @@ use crate::api::captcha::{self, CaptchaTicket};
 use crate::api::contract::{Gate, OpError, operation_errors};
 use crate::api::error::ApiError;
 use crate::api::security::BearerAuth;
-use crate::captcha::Protected;
 use crate::domain::{Avatar, Nickname};
 use crate::entities::users;
 use crate::net::ClientAddr;
@@ -129,9 +128,18 @@ operation_errors! {
     }
 }
 
-/// A JWT for `user`.
+/// A JWT for `user` (the tests and benches mint sessions with it).
 pub fn issue_token(state: &AppState, user: &users::Model) -> Result<String, ApiError> {
     Ok(accounts::session_token(&state.security, user)?)
+}
+
+impl From<accounts::Session> for LoginResponse {
+    fn from(session: accounts::Session) -> Self {
+        Self {
+            user: UserView::from(&session.user),
+            token: session.token,
+        }
+    }
 }
 
 #[OpenApi(tag = "ApiTags::Users")]
@@ -146,24 +154,23 @@ impl UsersApi {
         client: ClientAddr,
         body: Json<LoginRequest>,
     ) -> Result<Json<LoginResponse>, OpError<LoginError>> {
-        let action = Protected::SignIn {
+        let captcha = captcha::answer(body.captcha.as_ref())?;
+        let credentials = accounts::Credentials {
             account: &body.account,
+            password: &body.password,
+            captcha: captcha.as_ref(),
         };
-        captcha::check(&state, action, body.captcha.as_ref(), &client).await?;
-        let user = accounts::authenticate(
+        let session = accounts::sign_in(
             &state.db,
-            &state.security.passwords,
-            &body.account,
-            &body.password,
+            &state.security,
+            &state.captcha,
+            credentials,
             &client,
             (&state.settings.limits).into(),
             Utc::now(),
         )
         .await?;
-        Ok(Json(LoginResponse {
-            token: issue_token(&state, &user)?,
-            user: UserView::from(&user),
-        }))
+        Ok(Json(session.into()))
     }
 
     /// The signed-in user / 获取当前登录用户及其绑定

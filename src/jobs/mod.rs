@@ -29,6 +29,7 @@
 
 mod backoff;
 mod perform;
+pub mod queue_depth;
 
 pub use backoff::Backoff;
 pub use perform::{Perform, PerformError, PerformFuture};
