@@ -265,8 +265,18 @@ async fn end_attempt<C: ConnectionTrait>(
     update: UpdateMany<qq_bindings::Entity>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
+    let update = update.col_expr(qq_bindings::Column::LastRefreshedAt, Expr::value(Some(now)));
+    released_with(txn, binding, update).await
+}
+
+/// Apply `update` with the lease and the intent released, while the binding's tokens are the
+/// ones read (compare-and-swap on `token_version`). Whether it applied.
+async fn released_with<C: ConnectionTrait>(
+    conn: &C,
+    binding: &qq_bindings::Model,
+    update: UpdateMany<qq_bindings::Entity>,
+) -> Result<bool, DbErr> {
     let done = update
-        .col_expr(qq_bindings::Column::LastRefreshedAt, Expr::value(Some(now)))
         .col_expr(
             qq_bindings::Column::RefreshLeaseUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
@@ -277,7 +287,7 @@ async fn end_attempt<C: ConnectionTrait>(
         )
         .filter(qq_bindings::Column::Id.eq(binding.id))
         .filter(qq_bindings::Column::TokenVersion.eq(binding.token_version))
-        .exec(txn)
+        .exec(conn)
         .await?;
     Ok(done.rows_affected == 1)
 }
@@ -362,18 +372,7 @@ async fn record_failure(
 
 /// Give the lease back after a transient failure, so the retry need not wait for it to lapse.
 async fn release_lease(db: &DatabaseConnection, binding: &qq_bindings::Model) -> Result<(), DbErr> {
-    qq_bindings::Entity::update_many()
-        .col_expr(
-            qq_bindings::Column::RefreshLeaseUntil,
-            Expr::value(Option::<DateTime<Utc>>::None),
-        )
-        .col_expr(
-            qq_bindings::Column::RefreshSentVersion,
-            Expr::value(Option::<i64>::None),
-        )
-        .filter(qq_bindings::Column::Id.eq(binding.id))
-        .filter(qq_bindings::Column::TokenVersion.eq(binding.token_version))
-        .exec(db)
-        .await?;
-    Ok(())
+    released_with(db, binding, qq_bindings::Entity::update_many())
+        .await
+        .map(|_| ())
 }

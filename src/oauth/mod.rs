@@ -142,15 +142,7 @@ fn transport_error(provider: &'static str, err: reqwest::Error) -> ProviderError
     let detail = if err.is_timeout() {
         "no answer in time".to_owned()
     } else {
-        let err = err.without_url();
-        let mut detail = err.to_string();
-        let mut source = std::error::Error::source(&err);
-        while let Some(s) = source {
-            detail.push_str(": ");
-            detail.push_str(&s.to_string());
-            source = s.source();
-        }
-        detail
+        crate::net::transport_detail(err)
     };
     ProviderError::Unavailable { provider, detail }
 }

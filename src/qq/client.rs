@@ -210,27 +210,9 @@ pub struct QqUserInfo {
     pub raw: wire::UserInfoBody,
 }
 
-/// Timeouts and pool size; [`Default`] suits production.
-#[derive(Debug, Clone)]
-pub struct QqClientOptions {
-    pub connect_timeout: Duration,
-    /// Whole request, body included.
-    pub timeout: Duration,
-    pub pool_max_idle_per_host: usize,
-    pub pool_idle_timeout: Duration,
-}
-
-impl Default for QqClientOptions {
-    fn default() -> Self {
-        Self {
-            connect_timeout: Duration::from_secs(3),
-            timeout: Duration::from_secs(10),
-            pool_max_idle_per_host: 8,
-            // QQ closes idle connections after 15 s (`Keep-Alive: timeout=15`).
-            pool_idle_timeout: Duration::from_secs(10),
-        }
-    }
-}
+/// Timeouts and pool size; [`Default`] suits production (QQ closes idle connections after 15 s,
+/// `Keep-Alive: timeout=15`; the pool lets them go after 10). The same for every provider.
+pub type QqClientOptions = crate::oauth::HttpOptions;
 
 /// The QQ Connect client. Cheap to clone (reqwest's pool is shared).
 #[derive(Clone)]
