@@ -31,8 +31,9 @@ pub const TICKET_MAX_AGE: Duration = Duration::from_secs(10 * 60);
 /// How long a pending identity lives server-side (as long as its ticket).
 pub const PENDING_LIFETIME: Duration = TICKET_MAX_AGE;
 /// How long a bound user's stored QQ profile (nickname, avatar) stands in for QQ's
-/// `get_user_info`: a login within it makes two QQ calls instead of three, and the first login
-/// after it fetches the profile again. A nickname changed on QQ shows up within a day.
+/// `get_user_info`. A bound user's login never waits for the profile: the first login after
+/// this age answers with the stored one and has the new one fetched in the background. A
+/// nickname changed on QQ shows up within a day (and a login).
 pub const PROFILE_MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// What a QQ login, binding or unbinding can refuse.
@@ -430,6 +431,34 @@ pub async fn store_logins<C: ConnectionTrait>(
             .await?;
     }
     Ok(stored)
+}
+
+/// Store a bound user's QQ profile fetched in the background (see `actors::qq_exchange`): an
+/// empty nickname or avatar keeps the stored one. Nothing happens when the binding is gone or
+/// belongs to another openid now.
+pub async fn store_profile<C: ConnectionTrait>(
+    db: &C,
+    binding_id: i64,
+    openid: &str,
+    nickname: &str,
+    avatar: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use qq_bindings::Column as C;
+    let mut update =
+        qq_bindings::Entity::update_many().col_expr(C::ProfileFetchedAt, Expr::value(now));
+    if !nickname.is_empty() {
+        update = update.col_expr(C::QqNickname, Expr::value(nickname));
+    }
+    if !avatar.is_empty() {
+        update = update.col_expr(C::QqAvatar, Expr::value(avatar));
+    }
+    update
+        .filter(C::Id.eq(binding_id))
+        .filter(C::Openid.eq(openid))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Check a ticket's pending identity without consuming it.

@@ -916,6 +916,47 @@ async fn a_bound_login_whose_caller_timed_out_is_never_written(backend: Backend)
     assert_eq!(login_events(&app, binding.id).await, 1);
 }
 
+async fn a_stale_profile_never_delays_a_bound_login(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
+    let binding = bound_user(&app, "jiuyou", "13800138052", "jiuyou_qq").await;
+    // The stored profile is two days old, and QQ takes 1.5 s to answer get_user_info.
+    let two_days_ago = chrono::Utc::now() - chrono::Duration::days(2);
+    let mut stale: qq_bindings::ActiveModel = binding.clone().into();
+    stale.profile_fetched_at = Set(Some(two_days_ago));
+    stale.qq_nickname = Set("旧昵称".into());
+    stale.update(&app.db).await.expect("age the profile");
+    app.sim_fault(json!({"endpoint": "get_user_info", "kind": "latency", "latency_ms": 1500, "probability": 1.0}))
+        .await;
+    let login = start_login(&app, "/").await;
+    let code = app.sim_code("jiuyou_qq").await;
+    let started = std::time::Instant::now();
+    let (status, body) = login.finish(&app, &code).await;
+    let took = started.elapsed();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "logged_in", "{body}");
+    assert!(
+        took < Duration::from_millis(1200),
+        "the login waited for the profile: {took:?}"
+    );
+    // The new profile arrives in the background.
+    eventually(
+        Duration::from_secs(10),
+        "the profile is fetched again",
+        || {
+            let app = &app;
+            async move {
+                let now = crate::refresher::reload(app, binding.id).await;
+                now.profile_fetched_at.is_some_and(|at| at > two_days_ago)
+            }
+        },
+    )
+    .await;
+    let after = crate::refresher::reload(&app, binding.id).await;
+    assert_ne!(after.qq_nickname, "旧昵称", "QQ's nickname stored");
+}
+
 // --- The signed-in user's own account -----------------------------------------------------
 
 async fn unbinding_needs_a_password_and_is_audited(backend: Backend) {
@@ -1015,6 +1056,7 @@ on_both_backends!(
     a_register_whose_caller_timed_out_never_commits,
     bound_users_logging_in_together_share_one_commit,
     a_bound_login_whose_caller_timed_out_is_never_written,
+    a_stale_profile_never_delays_a_bound_login,
     unbinding_needs_a_password_and_is_audited,
     stale_missing_and_forged_tokens_are_401,
 );
