@@ -12,6 +12,7 @@ mod smtp_sink;
 mod bench;
 mod bench_admin;
 mod bench_login;
+mod bench_mail;
 mod bench_memory;
 mod bench_refresh;
 mod bench_reset;
