@@ -40,8 +40,9 @@ pub const TICKET_MAX_AGE: Duration = Duration::from_secs(10 * 60);
 /// How long a pending identity lives server-side (as long as its ticket).
 pub const PENDING_LIFETIME: Duration = TICKET_MAX_AGE;
 /// How long a bound user's stored QQ profile (nickname, avatar) stands in for QQ's
-/// `get_user_info`: a login within it makes two QQ calls instead of three, and the first login
-/// after it fetches the profile again. A nickname changed on QQ shows up within a day.
+/// `get_user_info`. A bound user's login never waits for the profile: the first login after
+/// this age answers with the stored one and has the new one fetched in the background. A
+/// nickname changed on QQ shows up within a day (and a login).
 pub const PROFILE_MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// What a QQ login, binding or unbinding can refuse.
@@ -300,6 +301,32 @@ async fn update_known<C: ConnectionTrait>(
     sealed: &SealedTokens,
     now: DateTime<Utc>,
 ) -> Result<bool, AccountError> {
+    if !update_binding(txn, known, identity, sealed, now).await? {
+        return Ok(false);
+    }
+    token_events::record(
+        txn,
+        known.binding.id,
+        TokenEventKind::Login,
+        now,
+        Some(login_event_detail(sealed)),
+    )
+    .await?;
+    Ok(true)
+}
+
+fn login_event_detail(sealed: &SealedTokens) -> String {
+    format!("token expires {}", sealed.expires_at.to_rfc3339())
+}
+
+/// The `UPDATE` of [`update_known`], without its event.
+async fn update_binding<C: ConnectionTrait>(
+    txn: &C,
+    known: &KnownBinding,
+    identity: &QqIdentity,
+    sealed: &SealedTokens,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     use qq_bindings::Column as C;
     use sea_orm::sea_query::ExprTrait;
     let mut update = qq_bindings::Entity::update_many()
@@ -335,19 +362,124 @@ async fn update_known<C: ConnectionTrait>(
         .filter(C::Openid.eq(&known.binding.openid))
         .exec(txn)
         .await?;
-    if updated.rows_affected != 1 {
-        return Ok(false);
+    Ok(updated.rows_affected == 1)
+}
+
+/// A bound user's login, ready for a group commit ([`store_logins`]): the tokens sealed, the
+/// account checked unlocked. Built outside the transaction (sealing is CPU work).
+pub struct PreparedLogin {
+    known: KnownBinding,
+    identity: QqIdentity,
+    sealed: SealedTokens,
+}
+
+impl PreparedLogin {
+    /// The binding the login updates (group commits write in this order, so two concurrent
+    /// batches on PostgreSQL never wait on each other's rows crosswise).
+    pub fn binding_id(&self) -> i64 {
+        self.known.binding.id
     }
-    let detail = format!("token expires {}", sealed.expires_at.to_rfc3339());
-    token_events::record(
-        txn,
-        known.binding.id,
-        TokenEventKind::Login,
-        now,
-        Some(detail),
-    )
-    .await?;
-    Ok(true)
+
+    /// The user the login signs in.
+    pub fn user(&self) -> &users::Model {
+        &self.known.user
+    }
+
+    /// Back to the exchange as it came (a login to write on its own).
+    pub fn into_known(self) -> Exchanged {
+        Exchanged {
+            identity: self.identity,
+            known: Some(self.known),
+        }
+    }
+
+    /// Back to an exchange that knows no binding: for a login whose binding changed meanwhile,
+    /// which [`login_or_pend`] then decides from scratch.
+    pub fn into_unknown(self) -> Exchanged {
+        Exchanged {
+            identity: self.identity,
+            known: None,
+        }
+    }
+}
+
+/// Prepare the login of an exchange that found its binding: a locked account is refused here,
+/// as [`login_or_pend`] would refuse it.
+pub fn prepare_login(
+    cipher: &TokenCipher,
+    identity: QqIdentity,
+    known: KnownBinding,
+    now: DateTime<Utc>,
+) -> Result<PreparedLogin, QqLoginError> {
+    super::locking::ensure_unlocked(&known.user)?;
+    let sealed = seal(cipher, &identity, now)?;
+    Ok(PreparedLogin {
+        known,
+        identity,
+        sealed,
+    })
+}
+
+/// Group commit: store the tokens of several bound users' logins in the caller's transaction,
+/// one `UPDATE` each and one multi-row `INSERT` for all their events. Returns, per login, whether
+/// its binding was still there under its openid (`false`: that login must decide again, through
+/// [`login_or_pend`]).
+pub async fn store_logins<C: ConnectionTrait>(
+    txn: &C,
+    logins: &[&PreparedLogin],
+    now: DateTime<Utc>,
+) -> Result<Vec<bool>, DbErr> {
+    use crate::entities::qq_token_events;
+    let mut stored = Vec::with_capacity(logins.len());
+    let mut events = Vec::with_capacity(logins.len());
+    for login in logins {
+        let updated =
+            update_binding(txn, &login.known, &login.identity, &login.sealed, now).await?;
+        if updated {
+            events.push(qq_token_events::ActiveModel {
+                binding_id: Set(login.known.binding.id),
+                kind: Set(TokenEventKind::Login.as_str().to_owned()),
+                at: Set(now),
+                detail: Set(Some(login_event_detail(&login.sealed))),
+                ..Default::default()
+            });
+        }
+        stored.push(updated);
+    }
+    if !events.is_empty() {
+        qq_token_events::Entity::insert_many(events)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(stored)
+}
+
+/// Store a bound user's QQ profile fetched in the background (see `actors::qq_exchange`): an
+/// empty nickname or avatar keeps the stored one. Nothing happens when the binding is gone or
+/// belongs to another openid now.
+pub async fn store_profile<C: ConnectionTrait>(
+    db: &C,
+    binding_id: i64,
+    openid: &str,
+    nickname: &str,
+    avatar: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use qq_bindings::Column as C;
+    let mut update =
+        qq_bindings::Entity::update_many().col_expr(C::ProfileFetchedAt, Expr::value(now));
+    if !nickname.is_empty() {
+        update = update.col_expr(C::QqNickname, Expr::value(nickname));
+    }
+    if !avatar.is_empty() {
+        update = update.col_expr(C::QqAvatar, Expr::value(avatar));
+    }
+    update
+        .filter(C::Id.eq(binding_id))
+        .filter(C::Openid.eq(openid))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Check a ticket's pending identity without consuming it.

@@ -52,23 +52,32 @@ pub async fn schedule_due(
         .await?;
     let spread_ms = settings.spread.as_millis().min(i64::MAX as u128) as i64;
     let mut queued = 0;
-    for id in due {
-        let delay = if spread_ms > 0 {
-            rand::rng().random_range(0..spread_ms)
-        } else {
-            0
-        };
-        let job = NewJob::qq_token_refresh(id)
-            .unique_key(refresh_key(id))
-            .run_at(now + chrono::Duration::milliseconds(delay));
-        match jobs::enqueue(db, job).await {
-            Ok(Enqueued::Created(_)) => queued += 1,
-            Ok(_) => {}
-            Err(e) => return Err(DbErr::Custom(format!("cannot queue a refresh: {e}"))),
+    // One transaction per chunk, not one commit per job: a scan that finds thousands due
+    // costs a few commits. A chunk that fails rolls back alone; the next scan queues it.
+    for chunk in due.chunks(ENQUEUE_CHUNK) {
+        let txn = db.begin().await?;
+        for &id in chunk {
+            let delay = if spread_ms > 0 {
+                rand::rng().random_range(0..spread_ms)
+            } else {
+                0
+            };
+            let job = NewJob::qq_token_refresh(id)
+                .unique_key(refresh_key(id))
+                .run_at(now + chrono::Duration::milliseconds(delay));
+            match jobs::enqueue(&txn, job).await {
+                Ok(Enqueued::Created(_)) => queued += 1,
+                Ok(_) => {}
+                Err(e) => return Err(DbErr::Custom(format!("cannot queue a refresh: {e}"))),
+            }
         }
+        txn.commit().await?;
     }
     Ok(queued)
 }
+
+/// Refresh jobs queued per transaction by [`schedule_due`].
+const ENQUEUE_CHUNK: usize = 500;
 
 /// At most one live refresh job per binding.
 pub fn refresh_key(binding_id: i64) -> String {

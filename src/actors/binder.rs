@@ -6,6 +6,14 @@
 //! a transaction still running at the deadline, answering 503 `overloaded` in time: a caller
 //! told that its register failed never finds the account created later. Each binder's mailbox is
 //! bounded; a full one refuses at once (503 `overloaded`).
+//!
+//! The logins of already-bound users skip the binders: they go to the **login writer**, which
+//! group-commits them. Every login that arrives while a batch is committing joins the next
+//! batch: one transaction (one `UPDATE` per login, one `INSERT` for all their token events, one
+//! commit) for all of them, each caller still answered on its own. The same cancellation rules
+//! hold: a caller gone or past its deadline is left out before the batch's transaction opens,
+//! and a batch still running at the earliest deadline among its callers is rolled back (those
+//! past their deadline are answered `overloaded`, the others are written on their own).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -14,13 +22,13 @@ use std::time::Duration;
 
 use chrono::Utc;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DbBackend, TransactionTrait};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 use super::supervisor::{AskError, ChildSpec, Slot};
 use crate::accounts::qq_login::{
-    self, BindTicket, CallbackOutcome, Exchanged, NewAccount, QqLoginError,
+    self, BindTicket, CallbackOutcome, Exchanged, NewAccount, PreparedLogin, QqLoginError,
 };
 use crate::crypto::token_cipher::TokenCipher;
 use crate::entities::users;
@@ -45,6 +53,13 @@ pub enum BinderWork {
     Register(BindTicket, Box<NewAccount>, String, Reply<users::Model>),
     /// Fault injection for tests: the binder sleeps this long (a slow database).
     Stall(Duration),
+}
+
+impl BinderWork {
+    /// A login whose exchange found the openid's binding: the login writer's work.
+    fn is_bound_login(&self) -> bool {
+        matches!(self, BinderWork::Callback(exchanged, _) if exchanged.known.is_some())
+    }
 }
 
 /// Answer `reply` with `work`'s result, unless the caller is gone or the deadline has passed
@@ -160,6 +175,9 @@ impl From<BinderError> for QqLoginError {
 #[derive(Clone)]
 pub struct BinderPool {
     slots: Arc<Vec<(Slot<BinderMsg>, Arc<Semaphore>)>>,
+    /// The login writer and its bounded mailbox.
+    writer: (Slot<BinderMsg>, Arc<Semaphore>),
+    writer_stats: Arc<WriterStats>,
     next: Arc<AtomicUsize>,
     deadline_ms: Arc<AtomicU64>,
 }
@@ -173,13 +191,19 @@ impl BinderPool {
                     .map(|_| (Slot::default(), Arc::new(Semaphore::new(MAILBOX))))
                     .collect(),
             ),
+            writer: (
+                Slot::default(),
+                Arc::new(Semaphore::new(MAILBOX * size.max(1))),
+            ),
+            writer_stats: Arc::default(),
             next: Arc::new(AtomicUsize::new(0)),
             deadline_ms: Arc::new(AtomicU64::new(deadline.as_millis() as u64)),
         }
     }
 
     pub fn child_specs(&self, args: BinderArgs) -> Vec<ChildSpec> {
-        self.slots
+        let mut specs: Vec<ChildSpec> = self
+            .slots
             .iter()
             .enumerate()
             .map(|(i, (slot, _))| {
@@ -188,7 +212,14 @@ impl BinderPool {
                     (Binder, args.clone())
                 })
             })
-            .collect()
+            .collect();
+        let stats = self.writer_stats.clone();
+        specs.push(ChildSpec::new(
+            "login_writer",
+            self.writer.0.clone(),
+            move || (LoginWriter, (args.clone(), stats.clone())),
+        ));
+        specs
     }
 
     /// Change the requests' deadline (tests of timeouts).
@@ -197,35 +228,56 @@ impl BinderPool {
             .store(deadline.as_millis() as u64, Ordering::Relaxed);
     }
 
-    /// Send a request to the next binder and wait for its reply, at most the deadline.
+    /// Send a request to the next binder (a bound user's login: to the login writer) and wait
+    /// for its reply, at most the deadline.
     pub async fn ask<T, F>(&self, build: F) -> Result<T, BinderError>
     where
         T: Send + 'static,
         F: FnOnce(RpcReplyPort<T>) -> BinderWork,
     {
-        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.slots.len();
-        let (slot, mailbox) = &self.slots[i];
+        let (reply, answer) = ractor::concurrency::oneshot();
+        let work = build(reply.into());
+        let (slot, mailbox) = if work.is_bound_login() {
+            (&self.writer.0, &self.writer.1)
+        } else {
+            let i = self.next.fetch_add(1, Ordering::Relaxed) % self.slots.len();
+            let (slot, mailbox) = &self.slots[i];
+            (slot, mailbox)
+        };
         let place = mailbox
             .clone()
             .try_acquire_owned()
             .map_err(|_| BinderError::Busy)?;
         let deadline = Duration::from_millis(self.deadline_ms.load(Ordering::Relaxed));
         let until = Instant::now() + deadline;
-        Ok(slot
-            .ask(
-                |reply| BinderMsg {
-                    work: build(reply),
-                    deadline: until,
-                    _place: place,
-                },
-                deadline + REPLY_GRACE,
-            )
-            .await?)
+        let actor = slot.get().ok_or(AskError::NotRunning)?;
+        actor
+            .cast(BinderMsg {
+                work,
+                deadline: until,
+                _place: place,
+            })
+            .map_err(|_| AskError::Lost)?;
+        match tokio::time::timeout(deadline + REPLY_GRACE, answer).await {
+            Ok(Ok(reply)) => Ok(reply),
+            // The actor died with our request (and is being restarted).
+            Ok(Err(_)) => Err(AskError::Lost.into()),
+            Err(_) => Err(AskError::Timeout.into()),
+        }
     }
 
-    /// Make every binder sleep `pause` before its next request (tests: a slow database).
+    /// Group commits of the login writer so far: `(batches committed, logins in them)`.
+    pub fn login_commits(&self) -> (u64, u64) {
+        (
+            self.writer_stats.batches.load(Ordering::Relaxed),
+            self.writer_stats.logins.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Make every binder and the login writer sleep `pause` before its next request (tests: a
+    /// slow database).
     pub fn stall(&self, pause: Duration) {
-        for (slot, mailbox) in self.slots.iter() {
+        for (slot, mailbox) in self.slots.iter().chain([&self.writer]) {
             if let (Some(actor), Ok(place)) = (slot.get(), mailbox.clone().try_acquire_owned()) {
                 let _ = actor.cast(BinderMsg {
                     work: BinderWork::Stall(pause),
@@ -234,5 +286,240 @@ impl BinderPool {
                 });
             }
         }
+    }
+}
+
+/// Most logins in one group commit.
+const MAX_BATCH: usize = 128;
+
+/// Batches committing at once: one on SQLite (one writing connection anyway), a few on
+/// PostgreSQL, where a second batch can run while the first waits for its commit's fsync.
+fn max_committing(db: &DatabaseConnection) -> usize {
+    match db.get_database_backend() {
+        DbBackend::Sqlite => 1,
+        _ => 4,
+    }
+}
+
+/// The login writer: group-commits bound users' logins (see the module's documentation).
+pub struct LoginWriter;
+
+/// A login waiting for its batch.
+struct LoginWrite {
+    exchanged: Box<Exchanged>,
+    reply: Reply<CallbackOutcome>,
+    deadline: Instant,
+    place: OwnedSemaphorePermit,
+}
+
+/// A login of the batch being written: prepared, with its caller.
+struct Batched {
+    login: PreparedLogin,
+    reply: Reply<CallbackOutcome>,
+    deadline: Instant,
+    _place: OwnedSemaphorePermit,
+}
+
+/// The logins waiting, and how many committers run. One lock for both, so a login pushed while
+/// the last committer finds the queue empty is never left behind.
+#[derive(Default)]
+struct WriterQueue {
+    waiting: Vec<LoginWrite>,
+    committers: usize,
+}
+
+/// What the login writer has committed (tests, and the bench's statements per login).
+#[derive(Default)]
+pub struct WriterStats {
+    batches: AtomicU64,
+    logins: AtomicU64,
+}
+
+pub struct WriterState {
+    args: BinderArgs,
+    stats: Arc<WriterStats>,
+    queue: Arc<std::sync::Mutex<WriterQueue>>,
+    max_committing: usize,
+}
+
+impl Actor for LoginWriter {
+    type Msg = BinderMsg;
+    type State = WriterState;
+    type Arguments = (BinderArgs, Arc<WriterStats>);
+
+    async fn pre_start(
+        &self,
+        _: ActorRef<BinderMsg>,
+        (args, stats): (BinderArgs, Arc<WriterStats>),
+    ) -> Result<WriterState, ActorProcessingErr> {
+        Ok(WriterState {
+            max_committing: max_committing(&args.db),
+            args,
+            stats,
+            queue: Arc::default(),
+        })
+    }
+
+    async fn handle(
+        &self,
+        myself: ActorRef<BinderMsg>,
+        msg: BinderMsg,
+        state: &mut WriterState,
+    ) -> Result<(), ActorProcessingErr> {
+        let BinderMsg {
+            work,
+            deadline,
+            _place,
+        } = msg;
+        match work {
+            BinderWork::Callback(exchanged, reply) => {
+                let start = {
+                    let mut queue = state.queue.lock().unwrap_or_else(|p| p.into_inner());
+                    queue.waiting.push(LoginWrite {
+                        exchanged,
+                        reply,
+                        deadline,
+                        place: _place,
+                    });
+                    let start = queue.committers < state.max_committing;
+                    if start {
+                        queue.committers += 1;
+                    }
+                    start
+                };
+                if start {
+                    tokio::spawn(commit_while_waiting(
+                        state.args.clone(),
+                        state.queue.clone(),
+                        state.stats.clone(),
+                    ));
+                }
+            }
+            // Not routed here; done as a binder would, should it ever come.
+            other => {
+                Binder
+                    .handle(
+                        myself,
+                        BinderMsg {
+                            work: other,
+                            deadline,
+                            _place,
+                        },
+                        &mut state.args,
+                    )
+                    .await?
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One committer: batch after batch of whatever waits, until nothing does.
+async fn commit_while_waiting(
+    args: BinderArgs,
+    queue: Arc<std::sync::Mutex<WriterQueue>>,
+    stats: Arc<WriterStats>,
+) {
+    loop {
+        let batch: Vec<LoginWrite> = {
+            let mut queue = queue.lock().unwrap_or_else(|p| p.into_inner());
+            if queue.waiting.is_empty() {
+                queue.committers -= 1;
+                return;
+            }
+            let n = queue.waiting.len().min(MAX_BATCH);
+            queue.waiting.drain(..n).collect()
+        };
+        // Its own task, so a panic costs that batch (its callers see the reply port close)
+        // and not the committer's count.
+        if let Err(e) = tokio::spawn(commit_batch(args.clone(), batch, stats.clone())).await {
+            tracing::error!(error = %e, "a login group commit failed");
+        }
+    }
+}
+
+/// Write one batch of logins in one transaction, answering each caller.
+async fn commit_batch(args: BinderArgs, batch: Vec<LoginWrite>, stats: Arc<WriterStats>) {
+    let now = Utc::now();
+    let mut ready = Vec::with_capacity(batch.len());
+    for write in batch {
+        // Callers gone or out of time are left out before the transaction opens.
+        if write.reply.is_closed() {
+            continue;
+        }
+        if Instant::now() >= write.deadline {
+            let _ = write.reply.send(Err(QqLoginError::Overloaded));
+            continue;
+        }
+        let Exchanged { identity, known } = *write.exchanged;
+        let Some(known) = known else {
+            let exchanged = Exchanged {
+                identity,
+                known: None,
+            };
+            let work = qq_login::login_or_pend(&args.db, &args.cipher, &exchanged, now);
+            answer(write.reply, write.deadline, work).await;
+            continue;
+        };
+        match qq_login::prepare_login(&args.cipher, identity, known, now) {
+            Ok(login) => ready.push(Batched {
+                login,
+                reply: write.reply,
+                deadline: write.deadline,
+                _place: write.place,
+            }),
+            Err(e) => {
+                let _ = write.reply.send(Err(e));
+            }
+        }
+    }
+    let Some(until) = ready.iter().map(|b| b.deadline).min() else {
+        return;
+    };
+    ready.sort_by_key(|b| b.login.binding_id());
+    let logins: Vec<&PreparedLogin> = ready.iter().map(|b| &b.login).collect();
+    // Rolled back (dropped) if the earliest caller's deadline comes first: nobody is told
+    // `overloaded` about a write that commits later.
+    let written = tokio::time::timeout_at(until, async {
+        let txn = args.db.begin().await?;
+        let stored = qq_login::store_logins(&txn, &logins, now).await?;
+        txn.commit().await?;
+        Ok::<_, sea_orm::DbErr>(stored)
+    })
+    .await;
+    drop(logins);
+    let stored = match written {
+        Ok(Ok(stored)) => {
+            stats.batches.fetch_add(1, Ordering::Relaxed);
+            stats
+                .logins
+                .fetch_add(stored.len() as u64, Ordering::Relaxed);
+            stored
+        }
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, logins = ready.len(), "login group commit failed; writing them one by one");
+            Vec::new()
+        }
+        Err(_) => Vec::new(),
+    };
+    let batch_failed = stored.len() != ready.len();
+    for (i, batched) in ready.into_iter().enumerate() {
+        if stored.get(i) == Some(&true) {
+            let user = batched.login.user().clone();
+            let _ = batched.reply.send(Ok(CallbackOutcome::LoggedIn(user)));
+            continue;
+        }
+        // The batch did not commit (each login then goes alone, within its own deadline), or
+        // this login's binding changed meanwhile (decided again from scratch).
+        let exchanged = if batch_failed {
+            batched.login.into_known()
+        } else {
+            batched.login.into_unknown()
+        };
+        let work = async {
+            let now = Utc::now();
+            qq_login::login_or_pend(&args.db, &args.cipher, &exchanged, now).await
+        };
+        answer(batched.reply, batched.deadline, work).await;
     }
 }

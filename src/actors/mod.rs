@@ -3,7 +3,9 @@
 //! ```text
 //! passport-root (RootSupervisor: restarts any child that fails, stops them all on shutdown)
 //! ├── qq_exchange_worker_0..N  QQ code → tokens → openid → profile, one login at a time each
+//! ├── qq_profile_refresher     fetches bound users' stale QQ profiles in the background
 //! ├── binder_0..M              write bindings, pending identities and QQ-registered users
+//! ├── login_writer             group-commits bound users' logins (one transaction per batch)
 //! ├── mailer                   JobWorker<SendMail>: `mail` jobs over SMTP or into the outbox
 //! ├── sms-sender               JobWorker<SendSms>: `sms` jobs through the SMS gateway
 //! ├── reset-requests           JobWorker<IssueResetLink>: look up an address, store a reset link
@@ -198,6 +200,7 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
         state.qq.clone(),
         state.qq_unionid.clone(),
         crate::db::reader(&state.settings.database_url, &state.db),
+        state.db.clone(),
     );
     let binder_args = binder::BinderArgs {
         db: state.db.clone(),

@@ -4,12 +4,18 @@
 //! (first come, first served), then is refused (503 `overloaded`) rather than queued without
 //! bound.
 //!
+//! A bound user whose stored QQ profile is older than `qq_login::PROFILE_MAX_AGE` is not made
+//! to wait for QQ's `get_user_info`: the login goes on with the stored profile and the
+//! [`ProfileRefresher`] fetches the new one in the background (at most a few at once, one per
+//! binding; when it is busy the refresh is skipped and the next login asks again).
+//!
 //! A worker is handed out with a [`WorkerLease`] that travels inside the request: it returns the
 //! worker to the idle list when the worker has finished with the request (or the request was
 //! dropped unread), never while the worker is still busy; a caller that goes away mid-wait
 //! frees nothing it does not hold, and a caller that goes away after sending leaves the lease
 //! with the worker, which skips the request if the caller is already gone.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -21,6 +27,7 @@ use tokio::time::Instant;
 
 use super::supervisor::{AskError, ChildSpec, Slot};
 use crate::accounts::qq_login::{self, ExchangeFailed, Exchanged, QqIdentity};
+use crate::config::Secret;
 use crate::qq::client::{QqClient, QqEndpoint, QqError};
 
 /// One code exchange: the code, the moment the caller stops waiting, where the answer goes, and
@@ -45,6 +52,8 @@ pub struct WorkerArgs {
     pub unionid: Arc<AtomicBool>,
     /// Read connections (`db::reader`): is this openid bound, with a fresh profile?
     pub db: DatabaseConnection,
+    /// Where stale profiles go to be fetched in the background.
+    pub profiles: Slot<ProfileMsg>,
 }
 
 impl Actor for ExchangeWorker {
@@ -88,8 +97,8 @@ impl Actor for ExchangeWorker {
     }
 }
 
-/// Code → tokens → openid (and unionid where the app may ask) → profile, unless the openid is
-/// bound with a profile fetched within `qq_login::PROFILE_MAX_AGE`.
+/// Code → tokens → openid (and unionid where the app may ask) → profile, only for an openid
+/// without a binding (a bound one's stale profile is fetched in the background).
 async fn exchange(args: &WorkerArgs, code: &str) -> Result<Exchanged, ExchangeError> {
     Ok(exchange_with_qq(args, code).await?)
 }
@@ -118,15 +127,25 @@ async fn exchange_with_qq(args: &WorkerArgs, code: &str) -> Result<Exchanged, Qq
         .inspect_err(|e| tracing::warn!(error = %e, "bound-user lookup failed; asking QQ"))
         .ok()
         .flatten();
-    // A binding found by unionid came through another app: its avatar URLs name that app.
-    let fresh = known
-        .as_ref()
-        .is_some_and(|k| k.binding.openid == me.openid && k.profile_fresh(chrono::Utc::now()));
-    let (nickname, avatar) = if fresh {
-        (String::new(), String::new())
-    } else {
-        let info = client.user_info(access, &me.openid).await?;
-        (info.nickname, info.avatar.unwrap_or_default())
+    // A bound user logs in with the stored profile; a stale one is fetched in the background.
+    // Only an identity without a binding (it is shown on the bind page) waits for QQ's.
+    let (nickname, avatar, fetched) = match &known {
+        Some(k) => {
+            // Found by unionid through another app: its avatar URLs name that app.
+            let stale = !k.profile_fresh(chrono::Utc::now()) || k.binding.openid != me.openid;
+            if stale && let Some(refresher) = args.profiles.get() {
+                let _ = refresher.cast(ProfileMsg::Refresh(Box::new(StaleProfile {
+                    binding_id: k.binding.id,
+                    openid: me.openid.clone(),
+                    access_token: token.access_token.clone(),
+                })));
+            }
+            (String::new(), String::new(), false)
+        }
+        None => {
+            let info = client.user_info(access, &me.openid).await?;
+            (info.nickname, info.avatar.unwrap_or_default(), true)
+        }
     };
     Ok(Exchanged {
         identity: QqIdentity {
@@ -134,13 +153,112 @@ async fn exchange_with_qq(args: &WorkerArgs, code: &str) -> Result<Exchanged, Qq
             unionid: me.unionid,
             nickname,
             avatar,
-            profile_fetched: !fresh,
+            profile_fetched: fetched,
             access_token: token.access_token,
             refresh_token: token.refresh_token,
             expires_in: token.expires_in,
         },
         known,
     })
+}
+
+/// A bound user's profile to fetch again: the binding, and the access token the login just got.
+pub struct StaleProfile {
+    binding_id: i64,
+    openid: String,
+    access_token: Secret,
+}
+
+pub enum ProfileMsg {
+    Refresh(Box<StaleProfile>),
+    /// A fetch ended (the binding may be refreshed again).
+    Done(i64),
+}
+
+/// Profile fetches running at once: they share QQ with the logins, which come first.
+const PROFILE_FETCHES: usize = 4;
+
+/// Fetches bound users' stale QQ profiles in the background (see the module's documentation).
+pub struct ProfileRefresher;
+
+pub struct ProfileRefresherArgs {
+    pub client: Arc<QqClient>,
+    /// The writer: the profile is stored on the binding.
+    pub db: DatabaseConnection,
+}
+
+pub struct ProfileRefresherState {
+    args: ProfileRefresherArgs,
+    running: HashSet<i64>,
+}
+
+impl Actor for ProfileRefresher {
+    type Msg = ProfileMsg;
+    type State = ProfileRefresherState;
+    type Arguments = ProfileRefresherArgs;
+
+    async fn pre_start(
+        &self,
+        _: ActorRef<ProfileMsg>,
+        args: ProfileRefresherArgs,
+    ) -> Result<ProfileRefresherState, ActorProcessingErr> {
+        Ok(ProfileRefresherState {
+            args,
+            running: HashSet::new(),
+        })
+    }
+
+    async fn handle(
+        &self,
+        myself: ActorRef<ProfileMsg>,
+        msg: ProfileMsg,
+        state: &mut ProfileRefresherState,
+    ) -> Result<(), ActorProcessingErr> {
+        match msg {
+            ProfileMsg::Refresh(stale) => {
+                // Busy, or this binding is already being fetched: the next login asks again.
+                if state.running.len() >= PROFILE_FETCHES
+                    || state.running.contains(&stale.binding_id)
+                {
+                    return Ok(());
+                }
+                state.running.insert(stale.binding_id);
+                let (client, db) = (state.args.client.clone(), state.args.db.clone());
+                tokio::spawn(async move {
+                    let id = stale.binding_id;
+                    if let Err(e) = refresh_profile(&client, &db, &stale).await {
+                        tracing::info!(binding_id = id, error = %e, "background QQ profile fetch failed; the next login tries again");
+                    }
+                    let _ = myself.cast(ProfileMsg::Done(id));
+                });
+            }
+            ProfileMsg::Done(id) => {
+                state.running.remove(&id);
+            }
+        }
+        Ok(())
+    }
+}
+
+async fn refresh_profile(
+    client: &QqClient,
+    db: &DatabaseConnection,
+    stale: &StaleProfile,
+) -> Result<(), String> {
+    let info = client
+        .user_info(stale.access_token.expose(), &stale.openid)
+        .await
+        .map_err(|e| e.to_string())?;
+    qq_login::store_profile(
+        db,
+        stale.binding_id,
+        &stale.openid,
+        &info.nickname,
+        info.avatar.as_deref().unwrap_or_default(),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| e.to_string())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -218,12 +336,28 @@ impl ExchangePool {
         client: Arc<QqClient>,
         unionid: Arc<AtomicBool>,
         db: DatabaseConnection,
+        writer: DatabaseConnection,
     ) -> Vec<ChildSpec> {
-        self.workers
+        let profiles = Slot::default();
+        let refresher = {
+            let client = client.clone();
+            ChildSpec::new("qq_profile_refresher", profiles.clone(), move || {
+                (
+                    ProfileRefresher,
+                    ProfileRefresherArgs {
+                        client: client.clone(),
+                        db: writer.clone(),
+                    },
+                )
+            })
+        };
+        let mut specs: Vec<ChildSpec> = self
+            .workers
             .iter()
             .enumerate()
             .map(|(i, slot)| {
                 let (client, unionid, db) = (client.clone(), unionid.clone(), db.clone());
+                let profiles = profiles.clone();
                 ChildSpec::new(format!("qq_exchange_worker_{i}"), slot.clone(), move || {
                     (
                         ExchangeWorker,
@@ -231,11 +365,14 @@ impl ExchangePool {
                             client: client.clone(),
                             unionid: unionid.clone(),
                             db: db.clone(),
+                            profiles: profiles.clone(),
                         },
                     )
                 })
             })
-            .collect()
+            .collect();
+        specs.insert(0, refresher);
+        specs
     }
 
     /// Wait (at most the configured wait) for an idle worker. Cancellation safe: a caller

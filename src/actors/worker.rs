@@ -3,9 +3,21 @@
 //! runs each in its own task (up to the dispatcher's concurrency), then acks the job in the
 //! database and tells the dispatcher it has room again.
 //!
-//! Per job: skip the side effect when the idempotency key is already recorded (a job that came
-//! back after a lost lease); perform; record the delivery and complete, in one transaction. A failure is recorded with
-//! backoff (or discarded at `max_attempts`, or at once when it can never succeed).
+//! Per job: skip the side effect when the idempotency key is already recorded (checked for the
+//! whole claimed batch by `jobs::claim`, and again just before the work for a job on its second
+//! or later attempt, whose previous holder may have finished it meanwhile); perform; record the
+//! delivery and complete. A failure is recorded with backoff (or discarded at `max_attempts`,
+//! or at once when it can never succeed).
+//!
+//! Batched, without weakening at-least-once: the jobs done while the previous ack was
+//! committing are acked together in the next transaction ([`ack_batches`]: one `INSERT` of their
+//! delivery records, one `UPDATE` completing them), a job's ack never before its side effect;
+//! and one heartbeat per worker renews the leases of every job it holds in one statement
+//! ([`renew_leases`]), from the claim until the ack has committed. A lease therefore expires
+//! only when the process stops renewing, not while a finished job waits for its batch; that was
+//! the race of an earlier attempt at batching, which renewed leases per job and only while the
+//! work ran, so a job could be reclaimed and sent again by another process while its first
+//! sender's ack still waited.
 //!
 //! On shutdown the worker waits up to its grace period for running jobs, then abandons them;
 //! `Application::run_until` releases whatever the process still holds.
@@ -14,10 +26,13 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::collections::{HashMap, HashSet};
+use std::sync::{Mutex, Weak};
+
 use chrono::{DateTime, Utc};
 use ractor::{Actor, ActorProcessingErr, ActorRef};
 use sea_orm::{DatabaseConnection, TransactionTrait};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
 use super::Slot;
@@ -82,6 +97,154 @@ pub struct WorkerState<P> {
     tasks: JoinSet<()>,
     /// Watches the upstream's recoveries ([`Perform::recoveries`]).
     recovery_watch: Option<JoinHandle<()>>,
+    running: Running,
+}
+
+/// What this worker's job tasks share: the jobs held (renewed by [`renew_leases`] until
+/// acked), and the way to the acker ([`ack_batches`]). Both helper tasks end on their own once
+/// the worker and every job task have let go.
+#[derive(Clone)]
+struct Running {
+    held: Arc<Mutex<Held>>,
+    acks: mpsc::UnboundedSender<Ack>,
+}
+
+/// Job id → (lease owner, tasks holding it: two when a job came back to this same process
+/// while its previous attempt was still finishing).
+type Held = HashMap<i64, (String, usize)>;
+
+impl Running {
+    fn start(db: &DatabaseConnection, lease: Duration) -> Self {
+        let held = Arc::new(Mutex::new(Held::new()));
+        tokio::spawn(renew_leases(db.clone(), Arc::downgrade(&held), lease));
+        let (acks, queue) = mpsc::unbounded_channel();
+        tokio::spawn(ack_batches(db.clone(), queue));
+        Self { held, acks }
+    }
+
+    /// Hold `job` (its lease renewed) until the guard drops.
+    fn hold(&self, job: &Job) -> HeldGuard {
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        held.entry(job.id)
+            .or_insert_with(|| (job.lease_owner.clone(), 0))
+            .1 += 1;
+        HeldGuard {
+            held: self.held.clone(),
+            id: job.id,
+        }
+    }
+}
+
+struct HeldGuard {
+    held: Arc<Mutex<Held>>,
+    id: i64,
+}
+
+impl Drop for HeldGuard {
+    fn drop(&mut self) {
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(entry) = held.get_mut(&self.id) {
+            entry.1 -= 1;
+            if entry.1 == 0 {
+                held.remove(&self.id);
+            }
+        }
+    }
+}
+
+/// The heartbeat: every third of the lease, renew the lease of every job this worker holds, in
+/// one statement per lease owner (one, in practice). A slow SMTP conversation or an ack waiting
+/// for its batch is not mistaken for a dead worker.
+async fn renew_leases(db: DatabaseConnection, held: Weak<Mutex<Held>>, lease: Duration) {
+    let every = (lease / 3).max(Duration::from_millis(10));
+    loop {
+        tokio::time::sleep(every).await;
+        let Some(held) = held.upgrade() else {
+            return;
+        };
+        let mut by_owner: HashMap<String, Vec<i64>> = HashMap::new();
+        for (id, (owner, _)) in held.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+            by_owner.entry(owner.clone()).or_default().push(*id);
+        }
+        drop(held);
+        for (owner, mut ids) in by_owner {
+            ids.sort_unstable();
+            match jobs::extend_leases(&db, &owner, &ids, lease).await {
+                Ok(n) if n < ids.len() as u64 => tracing::debug!(
+                    held = ids.len(),
+                    renewed = n,
+                    "some held jobs were no longer ours (done meanwhile, or their lease was lost)"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot renew the leases of running jobs"),
+            }
+        }
+    }
+}
+
+/// A job whose side effect happened, waiting for its ack.
+struct Ack {
+    job: Job,
+    /// Whether the ack completed the job (`false`: it was no longer ours).
+    acked: oneshot::Sender<Result<bool, String>>,
+}
+
+/// Most jobs acked in one transaction.
+const MAX_ACK_BATCH: usize = 256;
+
+/// Group commit of acks: every job that finished while the previous batch was committing is
+/// acked in the next transaction. A job is never acked before its side effect (delivery stays
+/// at least once), and a crash before a batch commits resends those jobs' work on their retry,
+/// as a crash before a single ack did. A batch that fails is acked job by job.
+async fn ack_batches(db: DatabaseConnection, mut queue: mpsc::UnboundedReceiver<Ack>) {
+    let mut batch = Vec::with_capacity(MAX_ACK_BATCH);
+    while queue.recv_many(&mut batch, MAX_ACK_BATCH).await > 0 {
+        let mut owners: Vec<&str> = batch.iter().map(|a| a.job.lease_owner.as_str()).collect();
+        owners.sort_unstable();
+        owners.dedup();
+        let mut completed = HashSet::new();
+        let mut failed = None;
+        for owner in owners {
+            let jobs: Vec<&Job> = batch
+                .iter()
+                .map(|a| &a.job)
+                .filter(|j| j.lease_owner == owner)
+                .collect();
+            let result = async {
+                let txn = db.begin().await?;
+                let done = jobs::complete_delivered(&txn, owner, &jobs).await?;
+                txn.commit().await?;
+                Ok::<_, JobError>(done)
+            }
+            .await;
+            match result {
+                Ok(done) => completed.extend(done),
+                Err(e) => {
+                    tracing::warn!(error = %e, jobs = jobs.len(), "batched ack failed; acking one by one");
+                    failed = Some(());
+                    break;
+                }
+            }
+        }
+        for ack in batch.drain(..) {
+            let outcome = if failed.is_some() {
+                ack_one(&db, &ack.job).await.map_err(|e| e.to_string())
+            } else {
+                Ok(completed.contains(&ack.job.id))
+            };
+            let _ = ack.acked.send(outcome);
+        }
+    }
+}
+
+/// One job's delivery record and completion, in one transaction (recording twice is harmless,
+/// and completing a job already completed changes nothing).
+async fn ack_one(db: &DatabaseConnection, job: &Job) -> Result<bool, JobError> {
+    let txn = db.begin().await?;
+    jobs::record_delivery(&txn, job).await?;
+    let acked = jobs::complete(&txn, job.id, &job.lease_owner).await?;
+    txn.commit().await?;
+    Ok(acked)
 }
 
 impl<P> Drop for WorkerState<P> {
@@ -112,10 +275,12 @@ impl<P: Perform> Actor for JobWorker<P> {
                 args.dispatcher.clone(),
             ))
         });
+        let running = Running::start(&args.db, args.lease);
         Ok(WorkerState {
             args,
             tasks: JoinSet::new(),
             recovery_watch,
+            running,
         })
     }
 
@@ -128,7 +293,13 @@ impl<P: Perform> Actor for JobWorker<P> {
         match msg {
             WorkerMsg::Run(job) => {
                 while state.tasks.try_join_next().is_some() {}
-                state.tasks.spawn(run_job(state.args.clone(), job));
+                let held = state.running.hold(&job);
+                state.tasks.spawn(run_job(
+                    state.args.clone(),
+                    state.running.acks.clone(),
+                    held,
+                    job,
+                ));
             }
             WorkerMsg::InjectPanic => panic!("injected failure in the {} worker", P::KIND.as_str()),
         }
@@ -196,36 +367,60 @@ async fn retry_after_recovery<P: Perform>(
     }
 }
 
-async fn run_job<P: Perform>(args: WorkerArgs<P>, job: Job) {
+async fn run_job<P: Perform>(
+    args: WorkerArgs<P>,
+    acks: mpsc::UnboundedSender<Ack>,
+    held: HeldGuard,
+    job: Job,
+) {
     let id = job.id;
-    if let Err(e) = attempt(&args, &job).await {
+    let kind = job.kind.clone();
+    if let Err(e) = attempt(&args, &acks, job).await {
         // The job stays `running` until its lease expires; then another attempt picks it up.
-        tracing::warn!(job_id = id, kind = %job.kind, error = %e, "cannot record a job's outcome");
+        tracing::warn!(job_id = id, kind = %kind, error = %e, "cannot record a job's outcome");
     }
+    // Held (its lease renewed) until its outcome is recorded.
+    drop(held);
     if let Some(dispatcher) = args.dispatcher.get() {
         let _ = dispatcher.cast(DispatcherMsg::Finished(id));
     }
 }
 
-async fn attempt<P: Perform>(args: &WorkerArgs<P>, job: &Job) -> Result<(), JobError> {
+async fn attempt<P: Perform>(
+    args: &WorkerArgs<P>,
+    acks: &mpsc::UnboundedSender<Ack>,
+    job: Job,
+) -> Result<(), String> {
     let db = &args.db;
-    if jobs::is_delivered(db, &job.idempotency_key).await? {
+    // A job on its second or later attempt may have been done by its previous holder after
+    // the claim's check: ask again right before doing it.
+    let delivered = job.delivered_before
+        || (job.attempt > 1
+            && jobs::is_delivered(db, &job.idempotency_key)
+                .await
+                .map_err(|e| e.to_string())?);
+    if delivered {
         tracing::info!(job_id = job.id, kind = %job.kind, "already delivered before; completing without sending again");
-        jobs::complete(db, job.id, &job.lease_owner).await?;
+        jobs::complete(db, job.id, &job.lease_owner)
+            .await
+            .map_err(|e| e.to_string())?;
         return Ok(());
     }
-    match perform_with_heartbeat(args, job).await? {
+    match args.performer.perform(&job).await {
         Ok(()) => {
-            // The delivery record and the ack commit together (one commit per job). When the
-            // lease was lost meanwhile, the record still commits: the job's new holder finds
-            // it and completes the job without sending again.
-            let txn = db.begin().await?;
-            jobs::record_delivery(&txn, job).await?;
-            let acked = jobs::complete(&txn, job.id, &job.lease_owner).await?;
-            txn.commit().await?;
+            // The delivery record and the ack commit together, batched with the other jobs
+            // done meanwhile. When the lease was lost meanwhile, the record still commits: the
+            // job's new holder finds it and completes the job without sending again.
+            let id = job.id;
+            let (acked, outcome) = oneshot::channel();
+            acks.send(Ack { job, acked })
+                .map_err(|_| "the acker stopped".to_owned())?;
+            let acked = outcome
+                .await
+                .map_err(|_| "the acker stopped".to_owned())??;
             if !acked {
                 tracing::warn!(
-                    job_id = job.id,
+                    job_id = id,
                     "job done after its lease was lost; the new holder will complete it"
                 );
             }
@@ -235,13 +430,19 @@ async fn attempt<P: Perform>(args: &WorkerArgs<P>, job: &Job) -> Result<(), JobE
             postpone_until: Some(until),
             ..
         }) => {
-            if jobs::postpone(db, job, &message, until).await? {
+            let postponed = jobs::postpone(db, &job, &message, until)
+                .await
+                .map_err(|e| e.to_string())?;
+            if postponed {
                 tracing::info!(job_id = job.id, kind = %job.kind, run_at = %until, reason = %message, "job postponed");
             } else {
                 tracing::warn!(job_id = job.id, "job postponed after its lease was lost");
             }
         }
-        Err(e) => match jobs::fail(db, job, &e.message, e.permanent, &args.backoff).await? {
+        Err(e) => match jobs::fail(db, &job, &e.message, e.permanent, &args.backoff)
+            .await
+            .map_err(|e| e.to_string())?
+        {
             Failed::Retry(at) => tracing::info!(
                 job_id = job.id, kind = %job.kind, attempt = job.attempt, retry_at = %at,
                 error = %e.message, "job failed, will retry"
@@ -256,25 +457,4 @@ async fn attempt<P: Perform>(args: &WorkerArgs<P>, job: &Job) -> Result<(), JobE
         },
     }
     Ok(())
-}
-
-/// Perform the job, renewing its lease every third of the lease while it runs, so a slow SMTP
-/// conversation is not mistaken for a dead worker and sent a second time by someone else.
-async fn perform_with_heartbeat<P: Perform>(
-    args: &WorkerArgs<P>,
-    job: &Job,
-) -> Result<Result<(), PerformError>, JobError> {
-    let perform = args.performer.perform(job);
-    tokio::pin!(perform);
-    let every = (args.lease / 3).max(Duration::from_millis(10));
-    loop {
-        tokio::select! {
-            result = &mut perform => return Ok(result),
-            _ = tokio::time::sleep(every) => {
-                if !jobs::extend_lease(&args.db, job.id, &job.lease_owner, args.lease).await? {
-                    tracing::warn!(job_id = job.id, "lost the lease of a running job");
-                }
-            }
-        }
-    }
 }

@@ -459,6 +459,9 @@ pub struct Job {
     pub lease_owner: String,
     /// See [`enqueue_sealed`].
     pub sealed_payload: Option<String>,
+    /// Its idempotency key was already recorded as delivered when it was claimed (checked for
+    /// the whole claimed batch in one query): complete it without doing the work again.
+    pub delivered_before: bool,
 }
 
 impl Job {
@@ -472,6 +475,7 @@ impl Job {
             max_attempts: m.max_attempts,
             lease_owner: m.lease_owner.unwrap_or_default(),
             sealed_payload: m.sealed_payload,
+            delivered_before: false,
         }
     }
 
@@ -545,7 +549,124 @@ pub async fn claim<C: ConnectionTrait>(
         .map(|row| jobs::Model::from_query_result(row, "").map(Job::from_model))
         .collect::<Result<Vec<_>, _>>()?;
     claimed.sort_by_key(|j| j.id);
+    mark_delivered_before(conn, &mut claimed).await?;
     Ok(claimed)
+}
+
+/// Set [`Job::delivered_before`] for a claimed batch in one query (instead of one per job).
+async fn mark_delivered_before<C: ConnectionTrait>(
+    conn: &C,
+    claimed: &mut [Job],
+) -> Result<(), JobError> {
+    if claimed.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<Value> = claimed
+        .iter()
+        .map(|j| j.idempotency_key.as_str().into())
+        .collect();
+    let sql = format!(
+        "SELECT idempotency_key FROM job_deliveries WHERE idempotency_key IN ({})",
+        placeholders(1, values.len())
+    );
+    let rows = conn
+        .query_all_raw(stmt(conn.get_database_backend(), &sql, values))
+        .await?;
+    for row in rows {
+        let key: String = row.try_get("", "idempotency_key")?;
+        for job in claimed.iter_mut().filter(|j| j.idempotency_key == key) {
+            job.delivered_before = true;
+        }
+    }
+    Ok(())
+}
+
+/// `$first, $first+1, …` for `n` values.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The batched [`record_delivery`] + [`complete`], in the caller's transaction: one multi-row
+/// `INSERT` of the delivery records and one `UPDATE … RETURNING id` for the whole batch (all
+/// held by `owner`). Returns the ids completed; a job missing from it was no longer held by
+/// `owner` (its lease expired): its delivery record still commits, so whoever holds it now
+/// completes it without doing it again.
+pub async fn complete_delivered<C: ConnectionTrait>(
+    conn: &C,
+    owner: &str,
+    done: &[&Job],
+) -> Result<Vec<i64>, JobError> {
+    if done.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = conn.get_database_backend();
+    let now = now();
+    let mut values: Vec<Value> = vec![ts(now)];
+    let mut rows = Vec::with_capacity(done.len());
+    for job in done {
+        let at = values.len() + 1;
+        values.push(job.idempotency_key.as_str().into());
+        values.push(job.id.into());
+        values.push(job.kind.as_str().into());
+        rows.push(format!("(${at}, ${}, ${}, $1)", at + 1, at + 2));
+    }
+    conn.execute_raw(stmt(
+        backend,
+        &format!(
+            "INSERT INTO job_deliveries (idempotency_key, job_id, kind, delivered_at) \
+             VALUES {} ON CONFLICT DO NOTHING",
+            rows.join(", ")
+        ),
+        values,
+    ))
+    .await?;
+    // Ids in order, so two batches (or a batch and a reclaim) lock rows in the same order.
+    let mut ids: Vec<i64> = done.iter().map(|j| j.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut values: Vec<Value> = vec![ts(now), owner.into()];
+    let n = ids.len();
+    values.extend(ids.into_iter().map(Value::from));
+    let sql = format!(
+        "UPDATE jobs SET state = 'completed', finished_at = $1, updated_at = $1, \
+         lease_expires_at = NULL, sealed_payload = NULL \
+         WHERE state = 'running' AND lease_owner = $2 AND id IN ({}) RETURNING id",
+        placeholders(3, n)
+    );
+    conn.query_all_raw(stmt(backend, &sql, values))
+        .await?
+        .iter()
+        .map(|row| Ok(row.try_get::<i64>("", "id")?))
+        .collect()
+}
+
+/// Renew the leases of the jobs `owner` still holds among `ids`, in one statement (a worker's
+/// heartbeat for all its running jobs). Returns how many were renewed.
+pub async fn extend_leases<C: ConnectionTrait>(
+    conn: &C,
+    owner: &str,
+    ids: &[i64],
+    lease: Duration,
+) -> Result<u64, JobError> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let now = now();
+    let mut values: Vec<Value> = vec![ts(now + to_chrono(lease)), ts(now), owner.into()];
+    let n = ids.len();
+    values.extend(ids.iter().map(|id| Value::from(*id)));
+    let sql = format!(
+        "UPDATE jobs SET lease_expires_at = $1, updated_at = $2 \
+         WHERE state = 'running' AND lease_owner = $3 AND id IN ({})",
+        placeholders(4, n)
+    );
+    Ok(conn
+        .execute_raw(stmt(conn.get_database_backend(), &sql, values))
+        .await?
+        .rows_affected())
 }
 
 /// Mark a job done. `false` when `owner` no longer holds it (its lease expired and it was
@@ -989,6 +1110,7 @@ mod tests {
             idempotency_key: "key-1".into(),
             lease_owner: "me".into(),
             sealed_payload: Some(sealed.clone()),
+            delivered_before: false,
         };
         assert!(job.is_sealed());
         assert!(!job.payload.to_string().contains("123456"));

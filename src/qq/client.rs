@@ -9,7 +9,6 @@
 //! URLs are logged through [`wire::redact_url`], and reqwest errors are stripped of their URL.
 
 use std::fmt;
-use std::time::Duration;
 
 use url::Url;
 

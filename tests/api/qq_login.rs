@@ -807,6 +807,125 @@ async fn a_register_whose_caller_timed_out_never_commits(backend: Backend) {
     assert_eq!(status, 201, "{body}");
 }
 
+/// A bound user (made through the real flow) and their binding.
+async fn bound_user(
+    app: &TestApp,
+    username: &str,
+    mobile: &str,
+    sim_user: &str,
+) -> qq_bindings::Model {
+    crate::refresher::bound(app, username, mobile, sim_user).await
+}
+
+async fn login_events(app: &TestApp, binding_id: i64) -> u64 {
+    use passport::entities::qq_token_events;
+    qq_token_events::Entity::find()
+        .filter(qq_token_events::Column::BindingId.eq(binding_id))
+        .filter(qq_token_events::Column::Kind.eq("login"))
+        .count(&app.db)
+        .await
+        .expect("count")
+}
+
+async fn bound_users_logging_in_together_share_one_commit(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
+    let binding = bound_user(&app, "qunzu", "13800138050", "qunzu_qq").await;
+    // Sixteen logins of that user, each with its own state and code, reach the login writer
+    // while it is busy: they wait together and commit together.
+    let mut logins = Vec::new();
+    for _ in 0..16 {
+        let start = start_login(&app, "/").await;
+        let code = app.sim_code("qunzu_qq").await;
+        logins.push((start, code));
+    }
+    let (batches_before, written_before) = app.state.binder.login_commits();
+    app.state.binder.stall(Duration::from_millis(1000));
+    let answers =
+        futures_util::future::join_all(logins.iter().map(|(start, code)| start.finish(&app, code)))
+            .await;
+    for (status, body) in &answers {
+        assert_eq!(*status, 200, "{body}");
+        assert_eq!(body["status"], "logged_in", "{body}");
+    }
+    let (batches, written) = app.state.binder.login_commits();
+    let (batches, written) = (batches - batches_before, written - written_before);
+    assert_eq!(written, 16, "each login written once");
+    assert!(
+        batches <= 4,
+        "16 logins that arrived together took {batches} commits"
+    );
+    // Each login did its own write: the version moved once per login, one event each.
+    let after = crate::refresher::reload(&app, binding.id).await;
+    assert_eq!(after.token_version, binding.token_version + 16);
+    assert_eq!(login_events(&app, binding.id).await, 16);
+}
+
+async fn a_bound_login_whose_caller_timed_out_is_never_written(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
+    let binding = bound_user(&app, "manman", "13800138051", "manman_qq").await;
+    // The login writer is busy for 1.5 s while the login may take 300 ms.
+    app.state.binder.set_deadline(Duration::from_millis(300));
+    app.state.binder.stall(Duration::from_millis(1500));
+    let (status, body) = callback(&app, "manman_qq").await;
+    assert_error((status, &body), 503, "overloaded");
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    let after = crate::refresher::reload(&app, binding.id).await;
+    assert_eq!(
+        after.token_version, binding.token_version,
+        "no tokens stored for a login the caller was told failed"
+    );
+    assert_eq!(login_events(&app, binding.id).await, 0);
+    app.state.binder.set_deadline(Duration::from_secs(10));
+    let (status, body) = callback(&app, "manman_qq").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(login_events(&app, binding.id).await, 1);
+}
+
+async fn a_stale_profile_never_delays_a_bound_login(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
+    let binding = bound_user(&app, "jiuyou", "13800138052", "jiuyou_qq").await;
+    // The stored profile is two days old, and QQ takes 1.5 s to answer get_user_info.
+    let two_days_ago = chrono::Utc::now() - chrono::Duration::days(2);
+    let mut stale: qq_bindings::ActiveModel = binding.clone().into();
+    stale.profile_fetched_at = Set(Some(two_days_ago));
+    stale.qq_nickname = Set("旧昵称".into());
+    stale.update(&app.db).await.expect("age the profile");
+    app.sim_fault(json!({"endpoint": "get_user_info", "kind": "latency", "latency_ms": 1500, "probability": 1.0}))
+        .await;
+    let login = start_login(&app, "/").await;
+    let code = app.sim_code("jiuyou_qq").await;
+    let started = std::time::Instant::now();
+    let (status, body) = login.finish(&app, &code).await;
+    let took = started.elapsed();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "logged_in", "{body}");
+    assert!(
+        took < Duration::from_millis(1200),
+        "the login waited for the profile: {took:?}"
+    );
+    // The new profile arrives in the background.
+    eventually(
+        Duration::from_secs(10),
+        "the profile is fetched again",
+        || {
+            let app = &app;
+            async move {
+                let now = crate::refresher::reload(app, binding.id).await;
+                now.profile_fetched_at.is_some_and(|at| at > two_days_ago)
+            }
+        },
+    )
+    .await;
+    let after = crate::refresher::reload(&app, binding.id).await;
+    assert_ne!(after.qq_nickname, "旧昵称", "QQ's nickname stored");
+}
+
 // --- The signed-in user's own account -----------------------------------------------------
 
 async fn unbinding_needs_a_password_and_is_audited(backend: Backend) {
@@ -904,6 +1023,9 @@ on_both_backends!(
     an_exchange_wait_past_its_deadline_answers_503_with_retry_after,
     a_caller_that_goes_away_frees_its_exchange_worker,
     a_register_whose_caller_timed_out_never_commits,
+    bound_users_logging_in_together_share_one_commit,
+    a_bound_login_whose_caller_timed_out_is_never_written,
+    a_stale_profile_never_delays_a_bound_login,
     unbinding_needs_a_password_and_is_audited,
     stale_missing_and_forged_tokens_are_401,
 );

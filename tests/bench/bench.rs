@@ -126,24 +126,50 @@ async fn bench_backend(backend: Backend) {
 
 /// postfix's `smtp-sink` (Debian package `postfix`; only the binary is used, the daemon is never
 /// started), on a free port, counting nothing: the fastest SMTP server at hand.
-struct PostfixSink {
+pub(crate) struct PostfixSink {
     child: std::process::Child,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl PostfixSink {
-    const BIN: &str = "/usr/sbin/smtp-sink";
+    pub(crate) const BIN: &str = "/usr/sbin/smtp-sink";
 
-    fn start() -> Option<Self> {
+    pub(crate) fn start() -> Option<Self> {
         let port = crate::smtp_sink::free_port();
-        let child = std::process::Command::new(Self::BIN)
+        let mut command = std::process::Command::new(Self::BIN);
+        // As root, smtp-sink refuses to start without a user to drop to.
+        if running_as_root() {
+            command.args(["-u", "nobody"]);
+        }
+        let mut child = command
             .args([&format!("127.0.0.1:{port}"), "1000"])
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit())
             .spawn()
             .ok()?;
+        // Listening, or it said why not (on stderr) and exited.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline || child.try_wait().ok().flatten().is_some() {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         Some(Self { child, port })
     }
+}
+
+fn running_as_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Uid:"))
+                .and_then(|uids| uids.split_whitespace().nth(1).map(|euid| euid == "0"))
+        })
+        .unwrap_or(false)
 }
 
 impl Drop for PostfixSink {

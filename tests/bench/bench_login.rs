@@ -64,6 +64,28 @@ async fn sim_openid(client: &reqwest::Client, sim: &str, app_id: &str, sim_user:
     body["openid"].as_str().expect("openid").to_owned()
 }
 
+/// PostgreSQL: the transactions the database committed so far (a lone statement is one) (`pg_stat_database`, flushed by
+/// the server about every second, hence the wait), for commits per callback: what group commit
+/// saves. `None` on SQLite.
+async fn pg_commits(db: &sea_orm::DatabaseConnection) -> Option<i64> {
+    use sea_orm::ConnectionTrait;
+    if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return None;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    db.execute_unprepared("SELECT pg_stat_clear_snapshot()")
+        .await
+        .ok()?;
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()",
+        ))
+        .await
+        .ok()??;
+    row.try_get::<i64>("", "xact_commit").ok()
+}
+
 async fn bench_backend(backend: Backend) {
     let Some(test_db) = TestDb::fresh(backend).await else {
         return;
@@ -160,6 +182,7 @@ async fn bench_backend(backend: Backend) {
         let cookie = first.cookie.clone();
 
         let queue = std::sync::Arc::new(tokio::sync::Mutex::new(logins));
+        let commits_before = pg_commits(&db).await;
         let cpu_before = passport.cpu_seconds();
         let load_before = load_average();
         let started = Instant::now();
@@ -214,9 +237,16 @@ async fn bench_backend(backend: Backend) {
         }
         let elapsed = started.elapsed();
         let cpu = passport.cpu_seconds() - cpu_before;
+        let commits = match (commits_before, pg_commits(&db).await) {
+            (Some(before), Some(after)) => format!(
+                "  {:.2} PostgreSQL transactions/callback",
+                (after - before) as f64 / total as f64
+            ),
+            _ => String::new(),
+        };
         latencies.sort();
         println!(
-            "BENCH qq-callback {:<8} {total} logins of {users_n} bound users round-robin, {connections:>3} connections: {:>6.0} req/s  p50 {:>6.1} ms  p99 {:>6.1} ms  non-2xx {non_2xx}  failures {failures}  passport CPU {:.3} ms/callback  RSS idle {:.1} MB peak {:.1} MB  load {load_before}→{}",
+            "BENCH qq-callback {:<8} {total} logins of {users_n} bound users round-robin, {connections:>3} connections: {:>6.0} req/s  p50 {:>6.1} ms  p99 {:>6.1} ms  non-2xx {non_2xx}  failures {failures}  passport CPU {:.3} ms/callback{commits}  RSS idle {:.1} MB peak {:.1} MB  load {load_before}→{}",
             format!("{backend:?}"),
             total as f64 / elapsed.as_secs_f64(),
             percentile(&latencies, 0.50).as_secs_f64() * 1000.0,

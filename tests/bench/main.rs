@@ -30,6 +30,7 @@ macro_rules! bench_on_both_backends {
 mod bench;
 mod bench_admin;
 mod bench_login;
+mod bench_mail;
 mod bench_memory;
 mod bench_refresh;
 mod bench_reset;
