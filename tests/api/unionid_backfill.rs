@@ -155,19 +155,20 @@ async fn bindings_from_before_the_permission_get_their_unionid_and_log_in_from_t
     assert_eq!(reload(&app, expired.id).await.openid, expired.openid);
 }
 
+/// Passport configured with the simulator's app that has no unionid permission (QQ 100048).
+fn on_the_app_without_unionid(env: &mut std::collections::BTreeMap<String, String>) {
+    env.insert(
+        "PASSPORT_QQ_APP_ID".into(),
+        passport::qq::sim::config::SIM_NO_UNIONID_APP_ID.into(),
+    );
+    env.insert(
+        "PASSPORT_QQ_APP_KEY".into(),
+        passport::qq::sim::config::SIM_NO_UNIONID_APP_KEY.into(),
+    );
+}
+
 async fn an_app_without_the_permission_stops_at_once(backend: Backend) {
-    let Some(app) = TestApp::spawn_with_sim_and(backend, |env| {
-        env.insert(
-            "PASSPORT_QQ_APP_ID".into(),
-            passport::qq::sim::config::SIM_NO_UNIONID_APP_ID.into(),
-        );
-        env.insert(
-            "PASSPORT_QQ_APP_KEY".into(),
-            passport::qq::sim::config::SIM_NO_UNIONID_APP_KEY.into(),
-        );
-    })
-    .await
-    else {
+    let Some(app) = TestApp::spawn_with_sim_and(backend, on_the_app_without_unionid).await else {
         return;
     };
     let binding = bound(&app, "np_user", "13800000015", "np_qq").await;
@@ -386,18 +387,7 @@ async fn the_admin_action_fills_unionids_one_run_at_a_time(backend: Backend) {
 }
 
 async fn the_admin_action_without_the_permission_ends_with_a_message(backend: Backend) {
-    let Some(app) = TestApp::spawn_with_sim_and(backend, |env| {
-        env.insert(
-            "PASSPORT_QQ_APP_ID".into(),
-            passport::qq::sim::config::SIM_NO_UNIONID_APP_ID.into(),
-        );
-        env.insert(
-            "PASSPORT_QQ_APP_KEY".into(),
-            passport::qq::sim::config::SIM_NO_UNIONID_APP_KEY.into(),
-        );
-    })
-    .await
-    else {
+    let Some(app) = TestApp::spawn_with_sim_and(backend, on_the_app_without_unionid).await else {
         return;
     };
     let binding = bound(&app, "anp_user", "13800000026", "anp_qq").await;
