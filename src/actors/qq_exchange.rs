@@ -28,7 +28,7 @@ use tokio::time::Instant;
 use super::supervisor::{AskError, ChildSpec, Slot};
 use crate::accounts::qq_login::{self, ExchangeFailed, Exchanged, QqIdentity};
 use crate::config::Secret;
-use crate::qq::client::{QqClient, QqEndpoint, QqError};
+use crate::qq::client::{QqClient, QqError};
 
 /// One code exchange: the code, the moment the caller stops waiting, where the answer goes, and
 /// the lease on the worker (released when the request is done with or dropped).
@@ -107,19 +107,12 @@ async fn exchange_with_qq(args: &WorkerArgs, code: &str) -> Result<Exchanged, Qq
     let (client, unionid) = (&args.client, &args.unionid);
     let token = client.exchange_code(code).await?;
     let access = token.access_token.expose();
-    let me = match client.openid(access, unionid.load(Ordering::Relaxed)).await {
-        Err(QqError::UnionidNotPermitted) => {
-            // This app has no unionid permission: stop asking.
-            unionid.store(false, Ordering::Relaxed);
-            client.openid(access, false).await?
-        }
-        other => other?,
-    };
-    if me.client_id != client.app_id() {
-        return Err(QqError::Malformed {
-            endpoint: QqEndpoint::Me,
-            reason: "the token belongs to another app",
-        });
+    let (me, unionid_refused) = client
+        .token_owner(access, unionid.load(Ordering::Relaxed))
+        .await?;
+    if unionid_refused {
+        // This app has no unionid permission: stop asking.
+        unionid.store(false, Ordering::Relaxed);
     }
     // A failed lookup only costs the profile call: the login's write decides for itself.
     let known = qq_login::find_bound(&args.db, &me.openid, me.unionid.as_deref())

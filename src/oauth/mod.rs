@@ -24,8 +24,6 @@ pub enum ProviderKind {
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 3] = [Self::Qq, Self::Wechat, Self::Weibo];
-
     /// As stored and as in the API's paths (`/api/oauth/{provider}/…`).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -33,10 +31,6 @@ impl ProviderKind {
             Self::Wechat => "wechat",
             Self::Weibo => "weibo",
         }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 

@@ -41,13 +41,7 @@ impl Provider for QqClient {
         Box::pin(async move {
             let token = self.exchange_code(code).await?;
             let access = token.access_token.expose();
-            let me = match self.openid(access, true).await {
-                Err(QqError::UnionidNotPermitted) => self.openid(access, false).await?,
-                other => other?,
-            };
-            if me.client_id != self.app_id() {
-                return Err(super::malformed(QQ, "the token belongs to another app"));
-            }
+            let (me, _) = self.token_owner(access, true).await?;
             let info = self.user_info(access, &me.openid).await?;
             Ok(ProviderLogin {
                 subject: me.openid,

@@ -358,6 +358,27 @@ impl QqClient {
         })
     }
 
+    /// Whose token this is, for a login: `/oauth2.0/me` with the unionid when `with_unionid`
+    /// (asked again without it when the app has no unionid permission, which the second value
+    /// reports so the caller can stop asking), and only if the token belongs to our app.
+    pub async fn token_owner(
+        &self,
+        access_token: &str,
+        with_unionid: bool,
+    ) -> Result<(QqOpenId, bool), QqError> {
+        let (me, unionid_refused) = match self.openid(access_token, with_unionid).await {
+            Err(QqError::UnionidNotPermitted) => (self.openid(access_token, false).await?, true),
+            other => (other?, false),
+        };
+        if me.client_id != self.app_id {
+            return Err(QqError::Malformed {
+                endpoint: QqEndpoint::Me,
+                reason: "the token belongs to another app",
+            });
+        }
+        Ok((me, unionid_refused))
+    }
+
     /// The person's QQ profile (nickname, gender, avatars).
     pub async fn user_info(&self, access_token: &str, openid: &str) -> Result<QqUserInfo, QqError> {
         let endpoint = QqEndpoint::UserInfo;

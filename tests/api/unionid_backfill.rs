@@ -51,25 +51,45 @@ async fn without_unionid(app: &TestApp, binding: &qq_bindings::Model) -> qq_bind
     active.update(&app.db).await.expect("clear unionid")
 }
 
-async fn bindings_from_before_the_permission_get_their_unionid_and_log_in_from_the_other_app(
+/// Such a binding whose access token has also expired (the back-fill skips it without a call).
+async fn expired_without_unionid(
+    app: &TestApp,
+    binding: &qq_bindings::Model,
+) -> qq_bindings::Model {
+    let mut active: qq_bindings::ActiveModel = without_unionid(app, binding).await.into();
+    active.token_expires_at = Set(chrono::Utc::now() - chrono::Duration::hours(1));
+    active.update(&app.db).await.expect("expire")
+}
+
+/// A QQ simulator that also knows the developer's other app, and passport (the dev app) on it.
+/// The simulator lives as long as the returned handle.
+async fn beside_the_other_app(
     backend: Backend,
-) {
+    customise: impl FnOnce(&mut std::collections::BTreeMap<String, String>),
+) -> Option<(passport::qq::sim::RunningSim, TestApp)> {
     let mut other = SimApp::new(OTHER_APP_ID, OTHER_APP_KEY);
     other.unionid = true;
     let sim = Simulator::new(SimConfig::default().with_app(other))
         .start("127.0.0.1:0")
         .await
         .expect("simulator");
-    let sim_url = sim.url();
-    let base = sim_url.clone();
-    let Some(mut app) = TestApp::spawn_with(backend, move |env| {
+    let base = sim.url();
+    let mut app = TestApp::spawn_with(backend, move |env| {
         env.insert("PASSPORT_QQ_BASE_URL".into(), base);
+        customise(env);
     })
-    .await
-    else {
+    .await?;
+    app.sim_url = Some(sim.url());
+    Some((sim, app))
+}
+
+async fn bindings_from_before_the_permission_get_their_unionid_and_log_in_from_the_other_app(
+    backend: Backend,
+) {
+    let Some((_sim, app)) = beside_the_other_app(backend, |_| {}).await else {
         return;
     };
-    app.sim_url = Some(sim_url.clone());
+    let sim_url = app.sim_url.clone().expect("sim");
 
     let live = bound(&app, "uf_live", "13800000011", "uf_live_qq").await;
     let unionid = live
@@ -78,9 +98,7 @@ async fn bindings_from_before_the_permission_get_their_unionid_and_log_in_from_t
         .expect("the dev app has the permission");
     let live = without_unionid(&app, &live).await;
     let expired = bound(&app, "uf_expired", "13800000012", "uf_expired_qq").await;
-    let mut active: qq_bindings::ActiveModel = without_unionid(&app, &expired).await.into();
-    active.token_expires_at = Set(chrono::Utc::now() - chrono::Duration::hours(1));
-    let expired = active.update(&app.db).await.expect("expire");
+    let expired = expired_without_unionid(&app, &expired).await;
     let revoked = bound(&app, "uf_revoked", "13800000013", "uf_revoked_qq").await;
     let revoked = without_unionid(&app, &revoked).await;
     let token = passport::crypto::TokenCipher::new(&app.settings.token_key)
@@ -213,16 +231,7 @@ async fn run_once(app: &TestApp, token: &str, states: &[&str]) -> serde_json::Va
 }
 
 async fn the_admin_action_fills_unionids_one_run_at_a_time(backend: Backend) {
-    let mut other = SimApp::new(OTHER_APP_ID, OTHER_APP_KEY);
-    other.unionid = true;
-    let sim = Simulator::new(SimConfig::default().with_app(other))
-        .start("127.0.0.1:0")
-        .await
-        .expect("simulator");
-    let sim_url = sim.url();
-    let base = sim_url.clone();
-    let Some(mut app) = TestApp::spawn_with(backend, move |env| {
-        env.insert("PASSPORT_QQ_BASE_URL".into(), base);
+    let Some((_sim, app)) = beside_the_other_app(backend, |env| {
         // No job runs in this instance: the clicks land while the run is still queued. The
         // instance started beside it below runs the job.
         env.insert("PASSPORT_JOB_CONCURRENCY".into(), "0".into());
@@ -231,7 +240,7 @@ async fn the_admin_action_fills_unionids_one_run_at_a_time(backend: Backend) {
     else {
         return;
     };
-    app.sim_url = Some(sim_url.clone());
+    let sim_url = app.sim_url.clone().expect("sim");
 
     let live = bound(&app, "ab_live", "13800000021", "ab_live_qq").await;
     let unionid = live
@@ -240,9 +249,7 @@ async fn the_admin_action_fills_unionids_one_run_at_a_time(backend: Backend) {
         .expect("the dev app has the permission");
     let live = without_unionid(&app, &live).await;
     let expired = bound(&app, "ab_expired", "13800000022", "ab_expired_qq").await;
-    let mut active: qq_bindings::ActiveModel = without_unionid(&app, &expired).await.into();
-    active.token_expires_at = Set(chrono::Utc::now() - chrono::Duration::hours(1));
-    let expired = active.update(&app.db).await.expect("expire");
+    let expired = expired_without_unionid(&app, &expired).await;
 
     // Staff only, on both operations.
     let reader = existing_user(&app, "ab_reader", "13800000023").await;
