@@ -1,6 +1,7 @@
-import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router'
+import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteLocationRaw } from 'vue-router'
 import { session, safeNext } from './auth'
 import { staffCheck } from './staff'
+import { isProvider, zh } from './social'
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -9,9 +10,10 @@ export const router = createRouter({
     { path: '/login', component: () => import('./views/account/Login.vue'), meta: { title: '登录' } },
     { path: '/register', component: () => import('./views/account/Register.vue'), meta: { title: '注册' } },
     {
-      path: '/oauth/qq/callback',
-      component: () => import('./views/account/QqCallback.vue'),
-      meta: { title: 'QQ 登录' },
+      // QQ's `/oauth/qq/callback` as always; 微信 and 微博 beside it.
+      path: '/oauth/:provider(qq|wechat|weibo)/callback',
+      component: () => import('./views/account/SocialCallback.vue'),
+      meta: { title: (to: RouteLocationNormalized) => (isProvider(to.params.provider) ? zh`${to.params.provider}登录` : '登录') },
     },
     { path: '/account', component: () => import('./views/account/Account.vue'), meta: { title: '我的账号' } },
     {
@@ -69,7 +71,9 @@ router.beforeEach(async (to) => {
 })
 
 router.afterEach((to) => {
-  const title = typeof to.meta.title === 'string' ? to.meta.title : ''
+  const meta = to.meta.title
+  const title =
+    typeof meta === 'function' ? (meta as (to: RouteLocationNormalized) => string)(to) : typeof meta === 'string' ? meta : ''
   document.title = title ? `${title} - 荏苒` : '荏苒'
 })
 
