@@ -42,7 +42,7 @@ export const router = createRouter({
       meta: { staff: true },
       children: [
         { path: '', component: () => import('./views/admin/Dashboard.vue'), meta: { title: '概览' } },
-        { path: 'bindings', component: () => import('./views/admin/Bindings.vue'), meta: { title: 'QQ 绑定' } },
+        { path: 'bindings', component: () => import('./views/admin/Bindings.vue'), meta: { title: '第三方绑定' } },
         { path: 'jobs', component: () => import('./views/admin/Jobs.vue'), meta: { title: '任务队列' } },
         { path: 'users', component: () => import('./views/admin/Users.vue'), meta: { title: '用户' } },
         { path: 'audit', component: () => import('./views/admin/Audit.vue'), meta: { title: '操作记录' } },

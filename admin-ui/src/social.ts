@@ -40,6 +40,12 @@ export function zh(strings: TemplateStringsArray, ...providers: Provider[]): str
   return out
 }
 
+/** The provider's name inside a Chinese sentence, between two Chinese characters: " QQ ", "微信". */
+export function spaced(p: Provider): string {
+  const name = PROVIDER_INFO[p].name
+  return /^[A-Za-z]/.test(name) ? ` ${name} ` : name
+}
+
 const stateKey = (p: Provider) => `passport.${p}_state`
 const linkKey = (p: Provider) => `passport.${p}_link`
 

@@ -1,9 +1,14 @@
 // The admin panel's calls (`/api/admin/*`, staff JWT), typed by the generated schema and shaped
 // a little for the pages.
 import { api, run, type Result, type Schemas } from './client'
+import type { Provider } from './social'
 
-export type BindingRow = Schemas['BindingSummary']
-export type BindingDetail = Schemas['BindingDetail']
+// PROVISIONAL (issue 15): the rows gain `provider` (absent on a server that has only QQ); the
+// generated types replace these once the admin API lands.
+export type BindingRow = Schemas['BindingSummary'] & { provider?: Provider }
+export type BindingDetail = Schemas['BindingDetail'] & { provider?: Provider }
+/** The binding's provider (a server without the field has only QQ bindings). */
+export const providerOf = (b: { provider?: Provider }): Provider => b.provider ?? 'qq'
 export type AuditEntry = Schemas['AuditEntryView']
 export type Job = Schemas['JobView']
 export type JobState = Schemas['JobStateView']
@@ -17,6 +22,8 @@ export type SortKey = 'bound_at' | 'token_expires_at' | 'last_login_at' | 'qq_ni
 
 export interface ListQuery {
   q: string
+  /** Absent: every provider. */
+  provider?: Provider
   status?: BindingStatus
   sort: SortKey
   desc: boolean
@@ -35,7 +42,14 @@ export async function listBindings(q: ListQuery): Promise<Result<BindingPage>> {
   const res = await run(
     api.GET('/admin/bindings', {
       params: {
-        query: { q: q.q || undefined, status: q.status, sort, page: q.page, per_page: q.perPage },
+        query: {
+          q: q.q || undefined,
+          status: q.status,
+          sort,
+          page: q.page,
+          per_page: q.perPage,
+          ...(q.provider ? { provider: q.provider } : {}),
+        },
       },
     }),
   )
@@ -63,9 +77,31 @@ export const listJobs = (state: JobState | undefined, page: number, perPage: num
 
 export const retryJob = (id: number) => run(api.POST('/admin/jobs/{id}/retry', { params: { path: { id } } }))
 
-export async function dailyStats(days: number): Promise<Result<Day[]>> {
+/** One day's counts of one provider. */
+export interface ProviderDay {
+  logins: number
+  new_bindings: number
+}
+
+/** One day of the dashboard: the totals, and each provider's counts (PROVISIONAL: the contract
+ * says the stats gain per-provider counts, not their shape; `by_provider` is read when present,
+ * and a server without it has only QQ). */
+export interface DayWithProviders extends Day {
+  providers: Record<Provider, ProviderDay>
+}
+
+export async function dailyStats(days: number): Promise<Result<DayWithProviders[]>> {
   const res = await run(api.GET('/admin/stats/daily', { params: { query: { days } } }))
-  return res.ok ? { ok: true, data: res.data.days } : res
+  if (!res.ok) return res
+  const zero = { logins: 0, new_bindings: 0 }
+  const data = res.data.days.map((d) => {
+    const given = (d as Day & { by_provider?: Partial<Record<Provider, ProviderDay>> }).by_provider
+    const providers = given
+      ? { qq: given.qq ?? zero, wechat: given.wechat ?? zero, weibo: given.weibo ?? zero }
+      : { qq: { logins: d.logins, new_bindings: d.new_bindings }, wechat: zero, weibo: zero }
+    return { ...d, providers }
+  })
+  return { ok: true, data }
 }
 
 /** Start the QQ unionid back-fill (one background run; a live run is answered, not doubled). */

@@ -50,17 +50,17 @@ export const AUDIT_ACTIONS: Record<AuditAction, string> = {
   'qq_unionid.backfill_finished': '补全 unionid 结束',
 }
 
-/** A binding's token history, by event kind (an enum in the spec). */
+/** A binding's token history, by event kind (an enum in the spec); the drawer names the provider. */
 export const TOKEN_EVENTS: Record<TokenEventKind, { label: string; tag: 'success' | 'danger' | 'info' }> = {
-  bound: { label: '绑定（首次 QQ 登录）', tag: 'info' },
-  login: { label: 'QQ 登录', tag: 'info' },
+  bound: { label: '绑定（首次登录）', tag: 'info' },
+  login: { label: '登录', tag: 'info' },
   refresh: { label: '令牌已刷新', tag: 'success' },
   refresh_failed: { label: '令牌刷新失败', tag: 'danger' },
 }
 
 export const REFRESH_STATUS: Record<RefreshStatus, { label: string; tag: 'success' | 'danger' }> = {
   ok: { label: '令牌刷新正常', tag: 'success' },
-  refresh_failed: { label: '令牌刷新失败，需重新 QQ 登录', tag: 'danger' },
+  refresh_failed: { label: '令牌刷新失败，需重新登录', tag: 'danger' },
 }
 
 /** The unionid back-fill's run states; `done` once the run will not change any more. */
