@@ -118,6 +118,8 @@ export async function startPassport(extraEnv = {}) {
     base,
     sim: `http://127.0.0.1:${simPort}`,
     tencent: `http://127.0.0.1:${tencentPort}`,
+    wechat: `http://127.0.0.1:${wechatPort}`,
+    weibo: `http://127.0.0.1:${weiboPort}`,
     log: () => log,
     async stop() {
       child.kill('SIGTERM')
