@@ -1,7 +1,7 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteLocationRaw } from 'vue-router'
 import { session, safeNext } from './auth'
 import { staffCheck } from './staff'
-import { isProvider, zh } from './social'
+import { isProvider, zh } from './providers'
 
 export const router = createRouter({
   history: createWebHistory(),
