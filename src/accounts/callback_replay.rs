@@ -31,8 +31,8 @@ use sea_orm::{
 };
 
 use super::locking;
-use super::qq_login::CallbackOutcome;
-use super::qq_login::QqLoginError;
+use super::social_login::CallbackOutcome;
+use super::social_login::SocialLoginError;
 use crate::crypto::token_cipher::{HashPurpose, KeyedHasher};
 use crate::entities::{pending_qq_identities, qq_bindings, qq_callback_replays, users};
 
@@ -58,15 +58,15 @@ pub async fn admit<C: ConnectionTrait>(
     hasher: &KeyedHasher,
     state_nonce: &str,
     code: &str,
-    consumed: Result<(), QqLoginError>,
+    consumed: Result<(), SocialLoginError>,
     now: DateTime<Utc>,
-) -> Result<Admission, QqLoginError> {
+) -> Result<Admission, SocialLoginError> {
     match consumed {
         Ok(()) => {
             claim(db, hasher, state_nonce, code, now).await?;
             Ok(Admission::Fresh)
         }
-        Err(QqLoginError::StateUsed) => recall(db, hasher, state_nonce, code, now).await,
+        Err(SocialLoginError::StateUsed) => recall(db, hasher, state_nonce, code, now).await,
         Err(e) => Err(e),
     }
 }
@@ -110,7 +110,7 @@ async fn claim<C: ConnectionTrait>(
     state_nonce: &str,
     code: &str,
     now: DateTime<Utc>,
-) -> Result<(), QqLoginError> {
+) -> Result<(), SocialLoginError> {
     let window = chrono::Duration::seconds(REPLAY_WINDOW.as_secs() as i64);
     let row = qq_callback_replays::ActiveModel {
         nonce_hash: Set(nonce_hash(hasher, state_nonce)),
@@ -139,7 +139,7 @@ async fn recall<C: ConnectionTrait>(
     state_nonce: &str,
     code: &str,
     now: DateTime<Utc>,
-) -> Result<Admission, QqLoginError> {
+) -> Result<Admission, SocialLoginError> {
     let Some(row) = qq_callback_replays::Entity::find_by_id(nonce_hash(hasher, state_nonce))
         .one(db)
         .await?
@@ -152,13 +152,13 @@ async fn recall<C: ConnectionTrait>(
             )
         })
     else {
-        return Err(QqLoginError::StateUsed);
+        return Err(SocialLoginError::StateUsed);
     };
     if let Some(user_id) = row.user_id {
         let user = users::Entity::find_by_id(user_id)
             .one(db)
             .await?
-            .ok_or(QqLoginError::StateUsed)?;
+            .ok_or(SocialLoginError::StateUsed)?;
         locking::ensure_unlocked(&user)?;
         // Unbound since: this QQ identity no longer logs in to that account.
         let bound = qq_bindings::Entity::find()
@@ -168,7 +168,7 @@ async fn recall<C: ConnectionTrait>(
         return if bound > 0 {
             Ok(Admission::Replay(Box::new(CallbackOutcome::LoggedIn(user))))
         } else {
-            Err(QqLoginError::StateUsed)
+            Err(SocialLoginError::StateUsed)
         };
     }
     if let Some(pending_id) = row.pending_id {
@@ -180,7 +180,7 @@ async fn recall<C: ConnectionTrait>(
             Some(p) if p.consumed_at.is_none() && p.expires_at > now => Ok(Admission::Replay(
                 Box::new(CallbackOutcome::BindRequired(p)),
             )),
-            _ => Err(QqLoginError::StateUsed),
+            _ => Err(SocialLoginError::StateUsed),
         };
     }
     Ok(Admission::Retry)

@@ -13,7 +13,6 @@ pub mod next;
 pub mod notices;
 pub mod password_reset;
 pub mod profile;
-pub mod qq_login;
 pub mod qq_refresher;
 pub mod qq_tokens;
 pub mod reauth;
@@ -22,6 +21,7 @@ pub mod signup;
 pub mod sms_codes;
 pub mod sms_login;
 pub mod sms_requests;
+pub mod social_login;
 pub mod staff;
 pub mod throttle;
 pub mod token_events;
@@ -41,7 +41,7 @@ use crate::net::ClientAddr;
 use login_attempts::{AttemptKeys, LoginLimits};
 
 /// What the account operations shared by several features refuse (credentials, taken names,
-/// bad input). Each feature has its own enum beside it (`qq_login::QqLoginError`,
+/// bad input). Each feature has its own enum beside it (`social_login::SocialLoginError`,
 /// `sms_codes::SmsError`, `password_reset::ResetError`, `email_change::EmailChangeError`) that
 /// wraps this one; `api::error` maps each enum to HTTP statuses and machine codes, once.
 #[derive(Debug, thiserror::Error)]

@@ -2,9 +2,10 @@
 //!
 //! ```text
 //! passport-root (RootSupervisor: restarts any child that fails, stops them all on shutdown)
-//! ├── qq_exchange_worker_0..N  QQ code → tokens → openid → profile, one login at a time each
-//! ├── qq_profile_refresher     fetches bound users' stale QQ profiles in the background
-//! ├── binder_0..M              write bindings, pending identities and QQ-registered users
+//! ├── exchange_worker_0..N     code → tokens → subject → profile at QQ, WeChat or Weibo, one
+//! │                            login at a time each
+//! ├── profile_refresher        fetches bound users' stale profiles in the background
+//! ├── binder_0..M              write bindings, pending identities and socially registered users
 //! ├── login_writer             group-commits bound users' logins (one transaction per batch)
 //! ├── mailer                   JobWorker<SendMail>: `mail` jobs over SMTP or into the outbox
 //! ├── sms-sender               JobWorker<SendSms>: `sms` jobs through the SMS gateway
@@ -28,8 +29,8 @@
 
 pub mod binder;
 pub mod dispatcher;
+pub mod exchange;
 pub mod pruner;
-pub mod qq_exchange;
 pub mod supervisor;
 pub mod worker;
 
@@ -54,7 +55,7 @@ use crate::qq::client::QqClient;
 use crate::sms::job::SendSms;
 use binder::BinderPool;
 use dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg, WorkerRoute};
-use qq_exchange::ExchangePool;
+use exchange::ExchangePool;
 use worker::{JobWorker, WorkerArgs, WorkerMsg};
 
 /// Where the rest of the service finds the actors (each slot follows restarts).
@@ -102,6 +103,8 @@ pub struct TreeDeps {
     pub qq: Arc<QqClient>,
     /// Whether the exchange workers ask QQ for unionids (shared with the handlers).
     pub qq_unionid: Arc<AtomicBool>,
+    /// Every provider the exchange workers and the profile refresher talk to.
+    pub providers: crate::oauth::Providers,
     pub metrics: Arc<Metrics>,
     /// The slots the children fill, and this process's job lease owner.
     pub handles: ActorHandles,
@@ -197,8 +200,7 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
     };
 
     let mut children = state.exchange.child_specs(
-        state.qq.clone(),
-        state.qq_unionid.clone(),
+        state.providers.clone(),
         crate::db::reader(&state.settings.database_url, &state.db),
         state.db.clone(),
     );

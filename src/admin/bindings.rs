@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{AdminError, Reason};
 use crate::accounts::notices::{self, Change, UnboundBy};
-use crate::accounts::qq_login::delete_binding;
+use crate::accounts::social_login::delete_binding;
 use crate::audit::{self, Action};
 use crate::domain::open_id::mask as mask_openid;
 use crate::entities::{qq_bindings, users};

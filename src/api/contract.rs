@@ -263,7 +263,7 @@ from_via_api_error!(
     crate::accounts::SignInError,
     crate::accounts::sms_codes::SmsError,
     crate::accounts::sms_codes::SendCodeError,
-    crate::accounts::qq_login::QqLoginError,
+    crate::accounts::social_login::SocialLoginError,
     crate::accounts::password_reset::ResetError,
     crate::accounts::email_change::EmailChangeError,
     crate::admin::AdminError,
@@ -324,12 +324,13 @@ mod tests {
         use crate::accounts::AccountError as A;
         use crate::accounts::email_change::EmailChangeError as Em;
         use crate::accounts::password_reset::ResetError as R;
-        use crate::accounts::qq_login::QqLoginError as Q;
         use crate::accounts::sms_codes::SmsError as S;
+        use crate::accounts::social_login::SocialLoginError as Q;
         use crate::admin::AdminError as Ad;
         use crate::captcha::CaptchaError as C;
         use crate::domain::DomainError as D;
         use crate::fault::Fault as F;
+        use crate::oauth::ProviderKind;
 
         let mut errors: Vec<ApiError> = Vec::new();
         let faults = || [F::DatabaseUnavailable("x".into()), F::Internal("x".into())];
@@ -414,41 +415,45 @@ mod tests {
             all
         };
         errors.extend(account().into_iter().map(ApiError::from));
-        let qq = [
+        let mut social = vec![
             Q::StateInvalid,
             Q::StateExpired,
-            Q::StateNotThisBrowser,
             Q::StateUsed,
             Q::UnsafeNext,
-            Q::InvalidCode,
             Q::Overloaded,
-            Q::QqLoginExpired,
-            Q::QqUnavailable("x".into()),
-            Q::TicketInvalid,
-            Q::TicketExpired,
-            Q::TicketUsed,
-            Q::QqAlreadyBound,
-            Q::AccountAlreadyBound,
-            Q::QqNotBound,
             Q::LastLoginMethod,
         ];
-        for e in qq {
+        for p in ProviderKind::ALL {
+            social.extend([
+                Q::StateNotThisBrowser(p),
+                Q::InvalidCode(p),
+                Q::LoginExpired(p),
+                Q::Unavailable(p, "x".into()),
+                Q::TicketInvalid(p),
+                Q::TicketExpired(p),
+                Q::TicketUsed(p),
+                Q::AlreadyBound(p),
+                Q::AccountAlreadyBound(p),
+                Q::NotBound(p),
+            ]);
+        }
+        for e in social {
             match e {
                 Q::StateInvalid
                 | Q::StateExpired
-                | Q::StateNotThisBrowser
+                | Q::StateNotThisBrowser(_)
                 | Q::StateUsed
                 | Q::UnsafeNext
-                | Q::InvalidCode
+                | Q::InvalidCode(_)
                 | Q::Overloaded
-                | Q::QqLoginExpired
-                | Q::QqUnavailable(_)
-                | Q::TicketInvalid
-                | Q::TicketExpired
-                | Q::TicketUsed
-                | Q::QqAlreadyBound
-                | Q::AccountAlreadyBound
-                | Q::QqNotBound
+                | Q::LoginExpired(_)
+                | Q::Unavailable(..)
+                | Q::TicketInvalid(_)
+                | Q::TicketExpired(_)
+                | Q::TicketUsed(_)
+                | Q::AlreadyBound(_)
+                | Q::AccountAlreadyBound(_)
+                | Q::NotBound(_)
                 | Q::LastLoginMethod
                 | Q::Account(_)
                 | Q::Sms(_)

@@ -11,12 +11,13 @@ use poem_openapi::{ApiResponse, Object};
 use crate::accounts::AccountError;
 use crate::accounts::email_change::EmailChangeError;
 use crate::accounts::password_reset::ResetError;
-use crate::accounts::qq_login::QqLoginError;
 use crate::accounts::sms_codes::{SendCodeError, SmsError};
+use crate::accounts::social_login::SocialLoginError;
 use crate::admin::AdminError;
 use crate::captcha::CaptchaError;
 use crate::domain::DomainError;
 use crate::fault::Fault;
+use crate::oauth::ProviderKind;
 
 #[derive(Debug, Clone, Object, serde::Serialize)]
 pub struct ErrorBody {
@@ -254,48 +255,60 @@ impl From<SmsError> for ApiError {
     }
 }
 
-impl From<QqLoginError> for ApiError {
-    fn from(e: QqLoginError) -> Self {
-        use QqLoginError as E;
+impl From<SocialLoginError> for ApiError {
+    fn from(e: SocialLoginError) -> Self {
+        use SocialLoginError as E;
+        // `{p}`: the provider's name (QQ's messages are as they always were).
+        let say = |p: ProviderKind, template: &str| p.say(template);
         match e {
             E::StateInvalid => Self::bad_request("state_invalid", "登录请求无效，请重新登录"),
             E::StateExpired => Self::bad_request("state_expired", "登录已超时，请重新登录"),
-            E::StateNotThisBrowser => Self::bad_request(
+            E::StateNotThisBrowser(p) => Self::bad_request(
                 "state_not_this_browser",
-                "这次 QQ 登录不是从这个浏览器发起的，为了账号安全，请重新登录",
+                &say(
+                    p,
+                    "这次{p}登录不是从这个浏览器发起的，为了账号安全，请重新登录",
+                ),
             ),
             E::StateUsed => Self::bad_request("state_used", "这次登录请求已经用过了，请重新登录"),
             E::UnsafeNext => Self::bad_request("invalid_next", "跳转地址必须是本站的相对路径"),
-            E::InvalidCode => Self::bad_request("invalid_code", "QQ 授权码格式不正确"),
+            E::InvalidCode(p) => Self::bad_request("invalid_code", &say(p, "{p}授权码格式不正确")),
             E::Overloaded => {
                 let mut body = ErrorBody::new("overloaded", "登录人数过多，请稍后重试");
                 body.retry_after = Some(OVERLOADED_RETRY_AFTER_SECS);
                 Self::Unavailable(Json(body), OVERLOADED_RETRY_AFTER_SECS)
             }
-            E::QqLoginExpired => {
-                Self::unauthorized("qq_login_expired", "QQ 登录已失效，请重新使用 QQ 登录")
-            }
-            E::QqUnavailable(cause) => {
-                tracing::warn!(%cause, "QQ request failed");
+            E::LoginExpired(p) => Self::unauthorized(
+                &format!("{p}_login_expired"),
+                &say(p, "{p}登录已失效，请重新使用{p}登录"),
+            ),
+            E::Unavailable(p, cause) => {
+                tracing::warn!(provider = p.as_str(), %cause, "provider request failed");
                 Self::BadGateway(Json(ErrorBody::new(
-                    "qq_unavailable",
-                    "QQ 服务暂时不可用，请稍后重试",
+                    &format!("{p}_unavailable"),
+                    &say(p, "{p}服务暂时不可用，请稍后重试"),
                 )))
             }
-            E::TicketInvalid => {
-                Self::unauthorized("bind_ticket_invalid", "绑定凭证无效，请重新使用 QQ 登录")
+            E::TicketInvalid(p) => Self::unauthorized(
+                "bind_ticket_invalid",
+                &say(p, "绑定凭证无效，请重新使用{p}登录"),
+            ),
+            E::TicketExpired(p) => Self::unauthorized(
+                "bind_ticket_expired",
+                &say(p, "绑定已超时，请重新使用{p}登录"),
+            ),
+            E::TicketUsed(p) => Self::unauthorized(
+                "bind_ticket_used",
+                &say(p, "绑定凭证已使用，请重新使用{p}登录"),
+            ),
+            E::AlreadyBound(p) => Self::conflict(
+                &format!("{p}_already_bound"),
+                &say(p, "该{p}已绑定其他账号"),
+            ),
+            E::AccountAlreadyBound(p) => {
+                Self::conflict("account_already_bound", &say(p, "该账号已绑定其他{p}"))
             }
-            E::TicketExpired => {
-                Self::unauthorized("bind_ticket_expired", "绑定已超时，请重新使用 QQ 登录")
-            }
-            E::TicketUsed => {
-                Self::unauthorized("bind_ticket_used", "绑定凭证已使用，请重新使用 QQ 登录")
-            }
-            E::QqAlreadyBound => Self::conflict("qq_already_bound", "该 QQ 已绑定其他账号"),
-            E::AccountAlreadyBound => {
-                Self::conflict("account_already_bound", "该账号已绑定其他 QQ")
-            }
-            E::QqNotBound => Self::not_found("qq_not_bound", "尚未绑定 QQ"),
+            E::NotBound(p) => Self::not_found(&format!("{p}_not_bound"), &say(p, "尚未绑定{p}")),
             E::LastLoginMethod => {
                 Self::conflict("last_login_method", "请先设置密码，再解除 QQ 绑定")
             }
@@ -520,7 +533,6 @@ fn field_code(object: Option<&str>, field: &str, validator: &str) -> Option<ApiE
         (Some(_), "username") => Username::BAD_CHARS.into(),
         (Some(_), "avatar") => DomainError::InvalidAvatar.into(),
         (Some(_), "email") => DomainError::InvalidEmail.into(),
-        (Some("CallbackRequest"), "code") => QqLoginError::InvalidCode.into(),
         (_, "reason") if too_long => AdminError::ReasonTooLong.into(),
         (_, "reason") => AdminError::ReasonRequired.into(),
         (None, "q") => AdminError::QueryTooLong.into(),
@@ -545,7 +557,6 @@ mod refused_field_tests {
     use serde_json::{Value, json};
 
     use crate::api::accounts::SignupRequest;
-    use crate::api::oauth_qq::CallbackRequest;
 
     struct Probe;
 
@@ -553,11 +564,6 @@ mod refused_field_tests {
     impl Probe {
         #[oai(path = "/signup", method = "post")]
         async fn signup(&self, _body: Json<SignupRequest>) -> Json<bool> {
-            Json(true)
-        }
-
-        #[oai(path = "/callback", method = "post")]
-        async fn callback(&self, _body: Json<CallbackRequest>) -> Json<bool> {
             Json(true)
         }
 
@@ -646,12 +652,6 @@ mod refused_field_tests {
                 "{overrides}"
             );
         }
-        let resp = client
-            .post("/callback")
-            .body_json(&json!({"code": "not a code", "state": "s"}))
-            .send()
-            .await;
-        assert_eq!(refused(resp).await.1, "invalid_code");
     }
 
     #[tokio::test]

@@ -13,10 +13,10 @@ use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 
 use crate::accounts::sms_codes;
 use crate::accounts::sms_codes::{SmsError, SmsPurpose};
+use crate::accounts::social_login;
 use crate::api::ApiTags;
 use crate::api::captcha::{self, CaptchaTicket};
 use crate::api::contract::{Gate, OpError, operation_errors};
-use crate::api::oauth_qq::load_ticket;
 use crate::domain::Mobile;
 use crate::net::ClientAddr;
 use crate::sms::Sms;
@@ -122,7 +122,12 @@ impl SmsApi {
         let purpose = SmsPurpose::from(body.purpose);
         // Parsing: a ticket's signature and age, for the purpose that needs one.
         let ticket = match (purpose, body.bind_ticket.as_deref()) {
-            (SmsPurpose::QqRegister, Some(token)) => Some(load_ticket(&state, token)?.ticket),
+            // Any provider's ticket: it names its provider (a dead one is worded as QQ's, the
+            // purpose's first).
+            (SmsPurpose::QqRegister, Some(token)) => Some(
+                social_login::open_ticket(&state.security, crate::oauth::ProviderKind::Qq, token)?
+                    .ticket,
+            ),
             (SmsPurpose::QqRegister, None) => return Err(SmsError::TicketRequired.into()),
             _ => None,
         };

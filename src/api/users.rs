@@ -65,6 +65,38 @@ pub struct QqBindingView {
     pub last_login_at: Option<DateTime<Utc>>,
 }
 
+/// One binding of the signed-in user, at one provider.
+#[derive(Debug, Object)]
+pub struct BindingView {
+    pub provider: crate::oauth::ProviderKind,
+    /// The nickname at the provider (as of the last profile fetch).
+    pub nickname: String,
+    /// The avatar URL at the provider; empty when none.
+    pub avatar: String,
+    pub bound_at: DateTime<Utc>,
+    #[oai(nullable)]
+    pub last_login_at: Option<DateTime<Utc>>,
+    /// When the stored access token expires (Weibo's is renewed only at a login).
+    pub token_expires_at: DateTime<Utc>,
+    /// `ok`, or why the background refresh failed (`refresh_failed`, …).
+    pub refresh_status: String,
+}
+
+impl From<&crate::entities::qq_bindings::Model> for BindingView {
+    fn from(b: &crate::entities::qq_bindings::Model) -> Self {
+        Self {
+            // TODO(data): the binding's own provider.
+            provider: crate::oauth::ProviderKind::Qq,
+            nickname: b.qq_nickname.clone(),
+            avatar: b.qq_avatar.clone(),
+            bound_at: b.bound_at,
+            last_login_at: b.last_login_at,
+            token_expires_at: b.token_expires_at,
+            refresh_status: b.refresh_status.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Object)]
 pub struct Bindings {
     /// The QQ binding, if any.
@@ -244,11 +276,11 @@ impl UsersApi {
         auth: BearerAuth,
     ) -> Result<UnbindResponse, OpError<UnbindQqError>> {
         let client = client.to_string();
-        let origin = accounts::qq_login::Origin {
+        let origin = accounts::social_login::Origin {
             public_base_url: &state.settings.public_base_url,
             client: &client,
         };
-        accounts::qq_login::unbind(&state.db, &auth.0, origin, Utc::now()).await?;
+        accounts::social_login::unbind(&state.db, &auth.0, origin, Utc::now()).await?;
         Ok(UnbindResponse::Unbound)
     }
 }

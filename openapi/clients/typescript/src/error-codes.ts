@@ -72,5 +72,11 @@ export const SERVER_ERROR_CODES = [
   'user_not_found',
   'username_already_changed',
   'username_taken',
+  'wechat_already_bound',
+  'wechat_login_expired',
+  'wechat_unavailable',
+  'weibo_already_bound',
+  'weibo_login_expired',
+  'weibo_unavailable',
   'wrong_password',
 ] as const

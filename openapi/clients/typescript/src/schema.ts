@@ -1,7 +1,7 @@
 // Generated from openapi/openapi.json by scripts/generate.mjs (`npm run generate`). Do not edit.
 
 export interface paths {
-    "/oauth/qq/authorize-url": {
+    "/oauth/{provider}/authorize-url": {
         parameters: {
             query?: never;
             header?: never;
@@ -9,13 +9,16 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get the QQ authorize URL / 获取 QQ 授权登录地址
-         * @description The QQ authorize URL for a login that returns to `next` (a same-site path, default `/`).
+         * Get a provider's authorize URL / 获取第三方（QQ、微信、微博）授权登录地址
+         * @description The authorize URL of `provider` (`qq`, `wechat`, `weibo`) for a login that returns to
+         *     `next` (a same-site path, default `/`). The provider sends the browser back to the web
+         *     app's `/oauth/{provider}/callback?code=…&state=…`.
          *
-         *     Also sets the `passport_qq_login` cookie: the state works only in this browser (call with
-         *     credentials from another origin), and only once.
+         *     Also sets the provider's login cookie (`passport_{provider}_login`): the state works only
+         *     in this browser (call with credentials from another origin), only once, and only at this
+         *     provider's callback. 502 `{provider}_unavailable` when this instance has no app there.
          */
-        get: operations["getQqAuthorizeUrl"];
+        get: operations["getOauthAuthorizeUrl"];
         put?: never;
         post?: never;
         delete?: never;
@@ -24,7 +27,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/oauth/qq/callback": {
+    "/oauth/{provider}/callback": {
         parameters: {
             query?: never;
             header?: never;
@@ -34,20 +37,21 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Finish a QQ login / 完成 QQ 登录（用授权码登录或换取绑定凭证）
-         * @description Finish a QQ login: exchange the code, then log in a bound user or ask to bind.
+         * Finish a social login / 完成第三方登录（用授权码登录或换取绑定凭证）
+         * @description Finish a login at `provider`: exchange the code, then log in a bound user or ask to bind.
          *
-         *     Needs the `passport_qq_login` cookie that `getQqAuthorizeUrl` set in this browser (400
-         *     `state_not_this_browser` without it), and each state works once (400 `state_used`).
+         *     Needs the login cookie that `getOauthAuthorizeUrl` set in this browser for this provider
+         *     (400 `state_not_this_browser` without it); each state works once (400 `state_used`) and
+         *     only at the provider it was issued for (400 `state_invalid`).
          */
-        post: operations["qqCallback"];
+        post: operations["oauthCallback"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/oauth/qq/bind": {
+    "/oauth/{provider}/bind": {
         parameters: {
             query?: never;
             header?: never;
@@ -57,17 +61,18 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Bind QQ to an existing account / 将 QQ 绑定到已有账号（验证密码）
-         * @description Bind the ticket's QQ identity to an existing account, proven by its password.
+         * Bind to an existing account / 将第三方账号绑定到已有账号（验证密码）
+         * @description Bind the ticket's identity (of this provider) to an existing account, proven by its
+         *     password.
          */
-        post: operations["qqBind"];
+        post: operations["oauthBind"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/oauth/qq/register": {
+    "/oauth/{provider}/register": {
         parameters: {
             query?: never;
             header?: never;
@@ -77,10 +82,33 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Register with QQ / 用 QQ 注册新账号（手机号 + 短信验证码）
-         * @description Create an account for the ticket's QQ identity (mobile proven by an SMS code) and bind it.
+         * Register with a provider / 用第三方账号注册新账号（手机号 + 短信验证码）
+         * @description Create an account for the ticket's identity (mobile proven by an SMS code) and bind it.
          */
-        post: operations["qqRegister"];
+        post: operations["oauthRegister"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/{provider}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link to the signed-in account / 将第三方账号绑定到当前登录的账号
+         * @description Bind the ticket's identity to the signed-in account: the account page's "绑定" runs
+         *     `getOauthAuthorizeUrl` (next=/account), the callback answers `bind_required`, then this.
+         *     409 `{provider}_already_bound` when the identity belongs to another account,
+         *     `account_already_bound` when this account already has a binding of this provider.
+         */
+        post: operations["oauthLink"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1903,6 +1931,17 @@ export interface components {
             /** @description Technical detail for developers (English), when it helps fix a request. */
             detail?: string;
         };
+        AuthorizeUrlError502: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "qq_unavailable" | "wechat_unavailable" | "weibo_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
         AuthorizeUrlError503: {
             /**
              * @description Stable machine code: branch on it / 机器可读的错误码
@@ -1949,11 +1988,11 @@ export interface components {
         /** BindRequired */
         BindRequired: {
             /**
-             * @description Names this QQ identity for `/oauth/qq/bind` or `/oauth/qq/register`; valid 10 minutes,
-             *     once.
+             * @description Names this identity for `/oauth/{provider}/bind`, `/register` or `/link` (of the same
+             *     provider); valid 10 minutes, once.
              */
             bind_ticket: string;
-            profile: components["schemas"]["QqProfile"];
+            profile: components["schemas"]["SocialProfile"];
             next: string;
         };
         /**
@@ -2066,6 +2105,28 @@ export interface components {
             /** @description Why the last refresh failed, when it did. */
             refresh_error?: string | null;
         };
+        /**
+         * BindingView
+         * @description One binding of the signed-in user, at one provider.
+         */
+        BindingView: {
+            provider: components["schemas"]["OauthProvider"];
+            /** @description The nickname at the provider (as of the last profile fetch). */
+            nickname: string;
+            /** @description The avatar URL at the provider; empty when none. */
+            avatar: string;
+            /** Format: date-time */
+            bound_at: string;
+            /** Format: date-time */
+            last_login_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When the stored access token expires (Weibo's is renewed only at a login).
+             */
+            token_expires_at: string;
+            /** @description `ok`, or why the background refresh failed (`refresh_failed`, …). */
+            refresh_status: string;
+        };
         /** Bindings */
         Bindings: {
             /** @description The QQ binding, if any. */
@@ -2073,9 +2134,12 @@ export interface components {
         };
         /** CallbackRequest */
         CallbackRequest: {
-            /** @description `code` from QQ's redirect. */
+            /**
+             * @description `code` from the provider's redirect (up to 256 of `A-Z a-z 0-9 . _ ~ -`; anything else
+             *     answers 400 `invalid_code`).
+             */
             code: string;
-            /** @description `state` from QQ's redirect. */
+            /** @description `state` from the provider's redirect. */
             state: string;
         };
         /** CaptchaConfig */
@@ -2656,6 +2720,11 @@ export interface components {
             /** Format: date-time */
             finished_at?: string | null;
         };
+        /** LinkRequest */
+        LinkRequest: {
+            /** @description The ticket of a `bind_required` callback of the same provider. */
+            bind_ticket: string;
+        };
         /** LoggedIn */
         LoggedIn: {
             /** @description JWT for `Authorization: Bearer …`. */
@@ -2842,6 +2911,322 @@ export interface components {
             is_staff: boolean;
             bindings: components["schemas"]["Bindings"];
         };
+        OauthBindError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "captcha_failed" | "captcha_required" | "invalid_credentials" | "invalid_request";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthBindError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "bind_ticket_expired" | "bind_ticket_invalid" | "bind_ticket_used";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthBindError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "account_locked" | "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthBindError409: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "account_already_bound" | "qq_already_bound" | "wechat_already_bound" | "weibo_already_bound";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthBindError429: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "too_many_attempts";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthBindError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthBindError502: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "captcha_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthBindError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable" | "overloaded";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthCallbackError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_code" | "invalid_request" | "state_expired" | "state_invalid" | "state_not_this_browser" | "state_used";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthCallbackError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "qq_login_expired" | "wechat_login_expired" | "weibo_login_expired";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthCallbackError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "account_locked" | "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthCallbackError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthCallbackError502: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "qq_unavailable" | "wechat_unavailable" | "weibo_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthCallbackError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable" | "overloaded";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthLinkError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_request";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthLinkError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "bind_ticket_expired" | "bind_ticket_invalid" | "bind_ticket_used" | "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthLinkError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthLinkError409: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "account_already_bound" | "qq_already_bound" | "wechat_already_bound" | "weibo_already_bound";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthLinkError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthLinkError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable" | "overloaded";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        /**
+         * @description A sign-in provider: `qq`, `wechat` (微信) or `weibo` (微博).
+         * @enum {string}
+         */
+        OauthProvider: "qq" | "wechat" | "weibo";
+        OauthRegisterError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_mobile" | "invalid_nickname" | "invalid_password" | "invalid_request" | "sms_code_expired" | "sms_code_invalid" | "sms_code_too_many_attempts";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthRegisterError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "bind_ticket_expired" | "bind_ticket_invalid" | "bind_ticket_used";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthRegisterError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthRegisterError409: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "mobile_taken" | "nickname_taken" | "qq_already_bound" | "username_taken" | "wechat_already_bound" | "weibo_already_bound";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthRegisterError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthRegisterError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable" | "overloaded";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
         /** PasswordChange */
         PasswordChange: {
             /**
@@ -2867,104 +3252,6 @@ export interface components {
              */
             avatar?: string;
         };
-        QqBindError400: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "captcha_failed" | "captcha_required" | "invalid_credentials" | "invalid_request";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqBindError401: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "bind_ticket_expired" | "bind_ticket_invalid" | "bind_ticket_used";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqBindError403: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "account_locked" | "cors_not_allowed";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqBindError409: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "account_already_bound" | "qq_already_bound";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqBindError429: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "too_many_attempts";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /**
-             * Format: uint64
-             * @description Seconds to wait before trying again.
-             */
-            retry_after?: number;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqBindError500: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "internal_error";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqBindError502: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "captcha_unavailable";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqBindError503: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "database_unavailable" | "overloaded";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /**
-             * Format: uint64
-             * @description Seconds to wait before trying again.
-             */
-            retry_after?: number;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
         /** QqBindingView */
         QqBindingView: {
             nickname: string;
@@ -2973,173 +3260,6 @@ export interface components {
             bound_at: string;
             /** Format: date-time */
             last_login_at?: string | null;
-        };
-        QqCallbackError400: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "invalid_code" | "invalid_request" | "state_expired" | "state_invalid" | "state_not_this_browser" | "state_used";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqCallbackError401: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "qq_login_expired";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqCallbackError403: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "account_locked" | "cors_not_allowed";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqCallbackError500: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "internal_error";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqCallbackError502: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "qq_unavailable";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqCallbackError503: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "database_unavailable" | "overloaded";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /**
-             * Format: uint64
-             * @description Seconds to wait before trying again.
-             */
-            retry_after?: number;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        /** @description How a QQ login ends; `status` tells which. */
-        QqLoginResult: components["schemas"]["QqLoginResult_LoggedIn"] | components["schemas"]["QqLoginResult_BindRequired"];
-        /** @description How a QQ login ends; `status` tells which. */
-        QqLoginResult_BindRequired: {
-            /**
-             * @example bind_required
-             * @enum {string}
-             */
-            status: "bind_required";
-        } & components["schemas"]["BindRequired"];
-        /** @description How a QQ login ends; `status` tells which. */
-        QqLoginResult_LoggedIn: {
-            /**
-             * @example logged_in
-             * @enum {string}
-             */
-            status: "logged_in";
-        } & components["schemas"]["LoggedIn"];
-        /** QqProfile */
-        QqProfile: {
-            /** @description QQ nickname, to prefill the forms. */
-            nickname: string;
-            /** @description QQ avatar URL; empty when none. */
-            avatar: string;
-        };
-        QqRegisterError400: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "invalid_mobile" | "invalid_nickname" | "invalid_password" | "invalid_request" | "sms_code_expired" | "sms_code_invalid" | "sms_code_too_many_attempts";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqRegisterError401: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "bind_ticket_expired" | "bind_ticket_invalid" | "bind_ticket_used";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqRegisterError403: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "cors_not_allowed";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqRegisterError409: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "mobile_taken" | "nickname_taken" | "qq_already_bound" | "username_taken";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqRegisterError500: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "internal_error";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqRegisterError503: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "database_unavailable" | "overloaded";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /**
-             * Format: uint64
-             * @description Seconds to wait before trying again.
-             */
-            retry_after?: number;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
         };
         /** RefreshQueuedView */
         RefreshQueuedView: {
@@ -3163,7 +3283,10 @@ export interface components {
             nickname: string;
             /** @description Mainland China mobile, 11 digits (`+86` and spaces allowed). */
             mobile: string;
-            /** @description The 6-digit code sent by `POST /sms/codes`. */
+            /**
+             * @description The 6-digit code sent by `POST /sms/codes` (purpose `qq_register`, with this ticket, for
+             *     every provider).
+             */
             sms_code: string;
             /** @description 8–128 characters, at least two of letters, digits and symbols. */
             password: string;
@@ -3497,6 +3620,31 @@ export interface components {
             sms_code: string;
             /** @description 8–128 characters, at least two of letters, digits and symbols. */
             new_password: string;
+        };
+        /** @description How a social login ends; `status` tells which. */
+        SocialLoginResult: components["schemas"]["SocialLoginResult_LoggedIn"] | components["schemas"]["SocialLoginResult_BindRequired"];
+        /** @description How a social login ends; `status` tells which. */
+        SocialLoginResult_BindRequired: {
+            /**
+             * @example bind_required
+             * @enum {string}
+             */
+            status: "bind_required";
+        } & components["schemas"]["BindRequired"];
+        /** @description How a social login ends; `status` tells which. */
+        SocialLoginResult_LoggedIn: {
+            /**
+             * @example logged_in
+             * @enum {string}
+             */
+            status: "logged_in";
+        } & components["schemas"]["LoggedIn"];
+        /** SocialProfile */
+        SocialProfile: {
+            /** @description The nickname at the provider, to prefill the forms. */
+            nickname: string;
+            /** @description The avatar URL at the provider; empty when none. */
+            avatar: string;
         };
         SystemError403: {
             /**
@@ -3916,20 +4064,23 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    getQqAuthorizeUrl: {
+    getOauthAuthorizeUrl: {
         parameters: {
             query?: {
                 next?: string;
             };
             header?: never;
-            path?: never;
+            path: {
+                provider: components["schemas"]["OauthProvider"];
+            };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
             /**
-             * @description The URL and its state. `Set-Cookie` gives this browser the `passport_qq_login` cookie
-             *     (`HttpOnly; SameSite=Lax; Secure`, path `/api/oauth/qq`, 10 minutes) that the callback
+             * @description The URL and its state. `Set-Cookie` gives this browser the provider's login cookie
+             *     (`passport_qq_login`, `passport_wechat_login` or `passport_weibo_login`; `HttpOnly;
+             *     SameSite=Lax; Secure`, path `/api/oauth/{provider}`, 10 minutes) that the callback
              *     requires; a browser that already has one keeps it.
              */
             200: {
@@ -3968,6 +4119,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["AuthorizeUrlError500"];
                 };
             };
+            /** @description QQ or Tencent Cloud failed / QQ 或腾讯云服务出错 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AuthorizeUrlError502"];
+                };
+            };
             /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
@@ -3981,11 +4141,13 @@ export interface operations {
             };
         };
     };
-    qqCallback: {
+    oauthCallback: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                provider: components["schemas"]["OauthProvider"];
+            };
             cookie?: never;
         };
         requestBody: {
@@ -3999,7 +4161,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqLoginResult"];
+                    "application/json; charset=utf-8": components["schemas"]["SocialLoginResult"];
                 };
             };
             /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
@@ -4008,7 +4170,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqCallbackError400"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthCallbackError400"];
                 };
             };
             /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
@@ -4017,7 +4179,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqCallbackError401"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthCallbackError401"];
                 };
             };
             /** @description Not allowed / 没有权限或账号已被锁定 */
@@ -4026,7 +4188,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqCallbackError403"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthCallbackError403"];
                 };
             };
             /** @description Server error / 服务器内部错误 */
@@ -4035,7 +4197,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqCallbackError500"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthCallbackError500"];
                 };
             };
             /** @description QQ or Tencent Cloud failed / QQ 或腾讯云服务出错 */
@@ -4044,7 +4206,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqCallbackError502"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthCallbackError502"];
                 };
             };
             /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
@@ -4055,16 +4217,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqCallbackError503"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthCallbackError503"];
                 };
             };
         };
     };
-    qqBind: {
+    oauthBind: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                provider: components["schemas"]["OauthProvider"];
+            };
             cookie?: never;
         };
         requestBody: {
@@ -4078,7 +4242,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqLoginResult"];
+                    "application/json; charset=utf-8": components["schemas"]["SocialLoginResult"];
                 };
             };
             /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
@@ -4087,7 +4251,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqBindError400"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthBindError400"];
                 };
             };
             /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
@@ -4096,7 +4260,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqBindError401"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthBindError401"];
                 };
             };
             /** @description Not allowed / 没有权限或账号已被锁定 */
@@ -4105,7 +4269,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqBindError403"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthBindError403"];
                 };
             };
             /** @description Already bound, taken or done / 已绑定、已被占用或已处理 */
@@ -4114,7 +4278,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqBindError409"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthBindError409"];
                 };
             };
             /** @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试 */
@@ -4125,7 +4289,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqBindError429"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthBindError429"];
                 };
             };
             /** @description Server error / 服务器内部错误 */
@@ -4134,7 +4298,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqBindError500"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthBindError500"];
                 };
             };
             /** @description QQ or Tencent Cloud failed / QQ 或腾讯云服务出错 */
@@ -4143,7 +4307,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqBindError502"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthBindError502"];
                 };
             };
             /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
@@ -4154,16 +4318,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqBindError503"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthBindError503"];
                 };
             };
         };
     };
-    qqRegister: {
+    oauthRegister: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                provider: components["schemas"]["OauthProvider"];
+            };
             cookie?: never;
         };
         requestBody: {
@@ -4178,7 +4344,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqLoginResult"];
+                    "application/json; charset=utf-8": components["schemas"]["SocialLoginResult"];
                 };
             };
             /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
@@ -4187,7 +4353,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqRegisterError400"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthRegisterError400"];
                 };
             };
             /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
@@ -4196,7 +4362,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqRegisterError401"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthRegisterError401"];
                 };
             };
             /** @description Not allowed / 没有权限或账号已被锁定 */
@@ -4205,7 +4371,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqRegisterError403"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthRegisterError403"];
                 };
             };
             /** @description Already bound, taken or done / 已绑定、已被占用或已处理 */
@@ -4214,7 +4380,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqRegisterError409"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthRegisterError409"];
                 };
             };
             /** @description Server error / 服务器内部错误 */
@@ -4223,7 +4389,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqRegisterError500"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthRegisterError500"];
                 };
             };
             /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
@@ -4234,7 +4400,88 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqRegisterError503"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthRegisterError503"];
+                };
+            };
+        };
+    };
+    oauthLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: components["schemas"]["OauthProvider"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["LinkRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["BindingView"];
+                };
+            };
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["OauthLinkError400"];
+                };
+            };
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["OauthLinkError401"];
+                };
+            };
+            /** @description Not allowed / 没有权限或账号已被锁定 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["OauthLinkError403"];
+                };
+            };
+            /** @description Already bound, taken or done / 已绑定、已被占用或已处理 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["OauthLinkError409"];
+                };
+            };
+            /** @description Server error / 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["OauthLinkError500"];
+                };
+            };
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
+            503: {
+                headers: {
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["OauthLinkError503"];
                 };
             };
         };
