@@ -128,6 +128,22 @@ for (const [label, options] of WIDTHS) {
       await page.getByText('已超过 10 分钟').waitFor()
       await shot('qq-callback-expired')
 
+      // The same pages for 微信 and 微博 (their simulators run beside QQ's in `passport dev`).
+      if (!app.external) {
+        for (const [provider, name, approve] of [
+          ['wechat', '微信', '扫码确认'],
+          ['weibo', '微博', '授权'],
+        ]) {
+          await page.goto(`${app.base}/login`)
+          await page.getByRole('button', { name: `${name}登录` }).click()
+          await page.fill('input[name=sim_user_new]', `screens_${provider}_${label}`)
+          await page.fill('input[name=sim_nickname]', `截图${name}用户`)
+          await page.getByRole('button', { name: approve, exact: true }).click()
+          await page.locator(`.${provider}-nickname`).waitFor()
+          await shot(`${provider}-callback`)
+        }
+      }
+
       await page.evaluate(
         ([token, user]) => {
           sessionStorage.setItem('passport.token', token)
