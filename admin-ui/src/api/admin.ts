@@ -3,12 +3,8 @@
 import { api, run, type Result, type Schemas } from './client'
 import type { Provider } from './social'
 
-// PROVISIONAL (issue 15): the rows gain `provider` (absent on a server that has only QQ); the
-// generated types replace these once the admin API lands.
-export type BindingRow = Schemas['BindingSummary'] & { provider?: Provider }
-export type BindingDetail = Schemas['BindingDetail'] & { provider?: Provider }
-/** The binding's provider (a server without the field has only QQ bindings). */
-export const providerOf = (b: { provider?: Provider }): Provider => b.provider ?? 'qq'
+export type BindingRow = Schemas['BindingSummary']
+export type BindingDetail = Schemas['BindingDetail']
 export type AuditEntry = Schemas['AuditEntryView']
 export type Job = Schemas['JobView']
 export type JobState = Schemas['JobStateView']
@@ -48,7 +44,7 @@ export async function listBindings(q: ListQuery): Promise<Result<BindingPage>> {
           sort,
           page: q.page,
           per_page: q.perPage,
-          ...(q.provider ? { provider: q.provider } : {}),
+          provider: q.provider,
         },
       },
     }),
@@ -77,31 +73,9 @@ export const listJobs = (state: JobState | undefined, page: number, perPage: num
 
 export const retryJob = (id: number) => run(api.POST('/admin/jobs/{id}/retry', { params: { path: { id } } }))
 
-/** One day's counts of one provider. */
-export interface ProviderDay {
-  logins: number
-  new_bindings: number
-}
-
-/** One day of the dashboard: the totals, and each provider's counts (PROVISIONAL: the contract
- * says the stats gain per-provider counts, not their shape; `by_provider` is read when present,
- * and a server without it has only QQ). */
-export interface DayWithProviders extends Day {
-  providers: Record<Provider, ProviderDay>
-}
-
-export async function dailyStats(days: number): Promise<Result<DayWithProviders[]>> {
+export async function dailyStats(days: number): Promise<Result<Day[]>> {
   const res = await run(api.GET('/admin/stats/daily', { params: { query: { days } } }))
-  if (!res.ok) return res
-  const zero = { logins: 0, new_bindings: 0 }
-  const data = res.data.days.map((d) => {
-    const given = (d as Day & { by_provider?: Partial<Record<Provider, ProviderDay>> }).by_provider
-    const providers = given
-      ? { qq: given.qq ?? zero, wechat: given.wechat ?? zero, weibo: given.weibo ?? zero }
-      : { qq: { logins: d.logins, new_bindings: d.new_bindings }, wechat: zero, weibo: zero }
-    return { ...d, providers }
-  })
-  return { ok: true, data }
+  return res.ok ? { ok: true, data: res.data.days } : res
 }
 
 /** Start the QQ unionid back-fill (one background run; a live run is answered, not doubled). */

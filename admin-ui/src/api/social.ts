@@ -1,7 +1,6 @@
 // Social sign-in calls, one set for every provider (`/api/oauth/{provider}/…`), and the account
 // page's bindings. Both ends of the round trip carry the login cookie (see `../social`).
 import { withCaptcha } from '../captcha'
-import type { CallResult } from '@renran/passport-client'
 import { api, run, type OperationErrorCode, type Schemas } from './client'
 import type { SmsCodeFailure } from './account'
 
@@ -43,20 +42,13 @@ export const socialRegister = (provider: Provider, body: Schemas['RegisterReques
 export const socialLink = (provider: Provider, bind_ticket: string) =>
   run(api.POST('/oauth/{provider}/link', { params: at(provider), body: { bind_ticket } }))
 
-// PROVISIONAL (issue 15): until the account API lands, the spec has `bindings.qq` only and
-// `DELETE /users/me/bindings/qq`; these read every provider's binding and unbind any provider
-// through a loosely typed view of the same client. Replace with the generated types then.
-type ErrorBody = { code: string; message: string }
-interface LooseClient {
-  DELETE<T>(path: string, init?: object): CallResult<T, ErrorBody>
-}
-const loose = api as unknown as LooseClient
-
-/** Unbind one provider from the signed-in reader's account. */
-export const unbindSocial = (provider: Provider) => run(loose.DELETE<never>(`/users/me/bindings/${provider}`))
+/** Unbind one provider from the signed-in reader's account (409 `last_login_method` when it is
+ * the last way in). */
+export const unbindSocial = (provider: Provider) =>
+  run(api.DELETE('/users/me/bindings/{provider}', { params: at(provider) }))
 
 /** The bindings of `GET /users/me`, every provider's (null when not bound). */
-export const bindingsOf = (me: Schemas['Me']): Bindings => me.bindings as Bindings
+export const bindingsOf = (me: Schemas['Me']): Bindings => me.bindings
 
 /** The SMS purpose of a social registration (the code request names the provider's bind ticket). */
 export const REGISTER_SMS_PURPOSE: Schemas['SmsCodePurpose'] = 'qq_register'

@@ -34,12 +34,14 @@ export const JOB_KINDS: Record<JobKind, string> = {
   mail: '发送邮件',
   sms: '发送短信',
   qq_token_refresh: '刷新 QQ 令牌',
+  wechat_token_refresh: '刷新微信令牌',
   password_reset_request: '密码重置请求',
   sms_code_request: '短信验证码请求',
   qq_unionid_backfill: '补全 QQ unionid',
 }
 
 export const AUDIT_ACTIONS: Record<AuditAction, string> = {
+  // Every provider's binding is audited under the `qq_binding` names (they predate WeChat and Weibo).
   'qq_binding.refresh': '手动刷新令牌',
   'qq_binding.unbind': '解除绑定',
   'job.retry': '重试任务',
