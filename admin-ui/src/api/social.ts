@@ -13,7 +13,8 @@ export type SocialLoginResult = Schemas['SocialLoginResult']
 export type LoggedIn = Schemas['LoggedIn']
 /** A binding as the reader's own account page shows it. */
 export type BindingView = Schemas['BindingView']
-export type Bindings = Partial<Record<Provider, BindingView | null>>
+/** `GET /users/me`'s bindings: one per provider, null (or absent) where there is none. */
+export type Bindings = Schemas['Bindings']
 
 /** Send and keep the API's login cookie, also across origins. */
 const WITH_LOGIN_COOKIE = { credentials: 'include' } as const
@@ -46,9 +47,6 @@ export const socialLink = (provider: Provider, bind_ticket: string) =>
  * the last way in). */
 export const unbindSocial = (provider: Provider) =>
   run(api.DELETE('/users/me/bindings/{provider}', { params: at(provider) }))
-
-/** The bindings of `GET /users/me`, every provider's (null when not bound). */
-export const bindingsOf = (me: Schemas['Me']): Bindings => me.bindings
 
 /** The SMS purpose of a social registration (the code request names the provider's bind ticket). */
 export const REGISTER_SMS_PURPOSE: Schemas['SmsCodePurpose'] = 'qq_register'
