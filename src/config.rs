@@ -165,6 +165,7 @@ struct FileSettings {
     weibo_redirect_uri: Option<String>,
     weibo_base_url: Option<String>,
     weibo_sim_listen: Option<String>,
+    oauth_timeout_ms: Option<u64>,
     smtp_url: Option<Secret>,
     mail_from: Option<String>,
     outbox_dir: Option<String>,
@@ -247,6 +248,9 @@ pub struct Settings {
     pub wechat: Option<WechatSettings>,
     /// Weibo login (`PASSPORT_WEIBO_*`); `None` when not configured, as WeChat.
     pub weibo: Option<WeiboSettings>,
+    /// One WeChat or Weibo request's time limit, body included (`PASSPORT_OAUTH_TIMEOUT_MS`,
+    /// default 10 s).
+    pub oauth_timeout: Duration,
     pub mail: MailSettings,
     /// Where `passport dev` runs the embedded QQ Connect simulator.
     pub sim_listen: String,
@@ -708,6 +712,11 @@ impl Settings {
                     .number(var, from_file)
                     .map(|n| n.map_or(default, |n| Duration::from_millis(n.max(1))))
             };
+        let oauth_timeout = ms(
+            "PASSPORT_OAUTH_TIMEOUT_MS",
+            |f| f.oauth_timeout_ms,
+            crate::oauth::HttpOptions::default().timeout,
+        )?;
         let qq_exchange_wait = ms(
             "PASSPORT_QQ_EXCHANGE_WAIT_MS",
             |f| f.qq_exchange_wait_ms,
@@ -880,6 +889,7 @@ impl Settings {
             },
             wechat,
             weibo,
+            oauth_timeout,
             wechat_sim_listen,
             weibo_sim_listen,
             mail: MailSettings {
@@ -1787,6 +1797,65 @@ mod tests {
         assert_eq!(s.profile, Profile::Production);
         assert_eq!(s.qq.base_url.as_str(), "https://graph.qq.com/");
         assert!(s.cors_origins.is_empty());
+    }
+
+    #[test]
+    fn wechat_and_weibo_point_at_their_simulators_in_dev_and_are_off_in_production_by_default() {
+        let s = Settings::resolve(None, &env(&[]), Some(Profile::Dev)).expect("dev resolves");
+        let wechat = s.wechat.expect("dev has WeChat");
+        assert_eq!(wechat.app_id, DEV_WECHAT_APP_ID);
+        assert_eq!(wechat.api_base_url.as_str(), "http://127.0.0.1:8003/");
+        assert_eq!(wechat.open_base_url.as_str(), "http://127.0.0.1:8003/");
+        assert_eq!(
+            wechat.redirect_uri.as_str(),
+            "http://127.0.0.1:8000/oauth/wechat/callback"
+        );
+        let weibo = s.weibo.expect("dev has Weibo");
+        assert_eq!(weibo.client_id, DEV_WEIBO_APP_KEY);
+        assert_eq!(weibo.base_url.as_str(), "http://127.0.0.1:8004/");
+
+        let s =
+            Settings::resolve(None, &env(&production_env_with_captcha()), None).expect("resolves");
+        assert!(s.wechat.is_none() && s.weibo.is_none());
+
+        // Once its app id is set, production wants its secret and redirect URI too.
+        let mut half = production_env_with_captcha();
+        half.push(("PASSPORT_WECHAT_APP_ID", "wx1234567890abcdef"));
+        let err = Settings::resolve(None, &env(&half), None).expect_err("refused");
+        let text = err.to_string();
+        assert!(text.contains("PASSPORT_WECHAT_APP_SECRET is not set"), "{text}");
+        assert!(text.contains("PASSPORT_WECHAT_REDIRECT_URI is not set"), "{text}");
+        half.push(("PASSPORT_WECHAT_APP_SECRET", "a-real-wechat-secret"));
+        half.push((
+            "PASSPORT_WECHAT_REDIRECT_URI",
+            "https://www.renran.cn/oauth/wechat/callback",
+        ));
+        half.push(("PASSPORT_WEIBO_APP_KEY", "3123456789"));
+        half.push(("PASSPORT_WEIBO_APP_SECRET", DEV_WEIBO_APP_SECRET));
+        half.push((
+            "PASSPORT_WEIBO_REDIRECT_URI",
+            "https://www.renran.cn/oauth/weibo/callback",
+        ));
+        let err = Settings::resolve(None, &env(&half), None).expect_err("dev secret refused");
+        assert!(
+            err.to_string()
+                .contains("PASSPORT_WEIBO_APP_SECRET must not be the dev default"),
+            "{err}"
+        );
+        half.pop();
+        half.pop();
+        half.push(("PASSPORT_WEIBO_APP_SECRET", "a-real-weibo-secret"));
+        half.push((
+            "PASSPORT_WEIBO_REDIRECT_URI",
+            "https://www.renran.cn/oauth/weibo/callback",
+        ));
+        let s = Settings::resolve(None, &env(&half), None).expect("resolves");
+        let wechat = s.wechat.expect("configured");
+        assert_eq!(wechat.api_base_url.as_str(), "https://api.weixin.qq.com/");
+        assert_eq!(wechat.open_base_url.as_str(), "https://open.weixin.qq.com/");
+        let weibo = s.weibo.expect("configured");
+        assert_eq!(weibo.base_url.as_str(), "https://api.weibo.com/");
+        assert_eq!(weibo.client_secret.expose(), "a-real-weibo-secret");
     }
 
     #[test]

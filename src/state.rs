@@ -57,7 +57,10 @@ impl AppState {
             QqProvider::new(qq.clone(), qq_unionid.clone()),
             settings.wechat.as_ref(),
             settings.weibo.as_ref(),
-            &HttpOptions::default(),
+            &HttpOptions {
+                timeout: settings.oauth_timeout,
+                ..HttpOptions::default()
+            },
         )
         .context("cannot build the WeChat or Weibo client")?;
         let captcha = captcha_gate(&settings.captcha)?;
