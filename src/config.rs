@@ -1823,8 +1823,14 @@ mod tests {
         half.push(("PASSPORT_WECHAT_APP_ID", "wx1234567890abcdef"));
         let err = Settings::resolve(None, &env(&half), None).expect_err("refused");
         let text = err.to_string();
-        assert!(text.contains("PASSPORT_WECHAT_APP_SECRET is not set"), "{text}");
-        assert!(text.contains("PASSPORT_WECHAT_REDIRECT_URI is not set"), "{text}");
+        assert!(
+            text.contains("PASSPORT_WECHAT_APP_SECRET is not set"),
+            "{text}"
+        );
+        assert!(
+            text.contains("PASSPORT_WECHAT_REDIRECT_URI is not set"),
+            "{text}"
+        );
         half.push(("PASSPORT_WECHAT_APP_SECRET", "a-real-wechat-secret"));
         half.push((
             "PASSPORT_WECHAT_REDIRECT_URI",
