@@ -98,17 +98,31 @@ pub fn notice(
     let masked;
     let (template, facts): (&Template, Vec<(&str, &str)>) = match change {
         Change::PasswordChanged => (&PASSWORD_CHANGED, by_client.to_vec()),
-        Change::QqBound { qq_nickname }
-        | Change::QqUnbound {
+        Change::QqBound {
+            provider,
+            qq_nickname,
+        } => {
+            // Inside a sentence QQ takes a space on each side, 微信 and 微博 none; at the end of
+            // a line, none after.
+            let (inside, end) = match provider {
+                crate::oauth::ProviderKind::Qq => (" QQ ", " QQ"),
+                other => (other.label(), other.label()),
+            };
+            let facts = [
+                ("qq_nickname", qq_nickname),
+                ("provider", inside),
+                ("provider_end", end),
+            ]
+            .into_iter()
+            .chain(by_client);
+            (&QQ_BOUND, facts.collect())
+        }
+        Change::QqUnbound {
             qq_nickname,
             by: UnboundBy::Owner,
         } => {
-            let template = match change {
-                Change::QqBound { .. } => &QQ_BOUND,
-                _ => &QQ_UNBOUND,
-            };
             let facts = [("qq_nickname", qq_nickname)].into_iter().chain(by_client);
-            (template, facts.collect())
+            (&QQ_UNBOUND, facts.collect())
         }
         // A staff member's address is none of the user's business: the reason instead.
         Change::QqUnbound {
@@ -203,6 +217,7 @@ mod tests {
             notice(Change::PasswordChanged, "a@x.cn", "小明", origin, links),
             notice(
                 Change::QqBound {
+                    provider: crate::oauth::ProviderKind::Qq,
                     qq_nickname: "QQ小明",
                 },
                 "a@x.cn",
@@ -260,6 +275,46 @@ mod tests {
             "escaped"
         );
         assert!(!staff.text.contains("{{"));
+    }
+
+    #[test]
+    fn a_bound_notice_names_its_provider() {
+        let origin = Origin {
+            when: "2026-11-30 04:30:05（北京时间 UTC+8）",
+            client: "203.0.113.7",
+        };
+        let links = NoticeLinks {
+            forgot: "https://x.cn/forgot-password",
+            account: "https://x.cn/account",
+        };
+        let bound = |provider| {
+            notice(
+                Change::QqBound {
+                    provider,
+                    qq_nickname: "小明",
+                },
+                "a@x.cn",
+                "小明",
+                origin,
+                links,
+            )
+        };
+        let qq = bound(crate::oauth::ProviderKind::Qq);
+        assert_eq!(qq.subject, "【荏苒】你的账号绑定了 QQ");
+        assert!(
+            qq.text
+                .contains("绑定了 QQ 账号“小明”，今后可以用这个 QQ 直接登录")
+        );
+        let wechat = bound(crate::oauth::ProviderKind::Wechat);
+        assert_eq!(wechat.subject, "【荏苒】你的账号绑定了微信");
+        assert!(
+            wechat
+                .text
+                .contains("绑定了微信账号“小明”，今后可以用这个微信直接登录")
+        );
+        assert!(wechat.text.contains("解除这个微信绑定"), "{}", wechat.text);
+        let html = bound(crate::oauth::ProviderKind::Weibo).html.expect("html");
+        assert!(html.contains("<title>账号绑定了微博</title>"), "{html}");
     }
 
     #[test]

@@ -16,7 +16,9 @@ use crate::jobs::{self, NewJob};
 /// What changed.
 #[derive(Clone, Copy, Debug)]
 pub enum Change<'a> {
+    /// An identity at `provider` (QQ, WeChat, Weibo) was bound.
     QqBound {
+        provider: crate::oauth::ProviderKind,
         qq_nickname: &'a str,
     },
     QqUnbound {

@@ -678,6 +678,7 @@ async fn bind_pending<C: ConnectionTrait>(
         origin.public_base_url,
         user,
         Change::QqBound {
+            provider,
             qq_nickname: &binding.qq_nickname,
         },
         origin.client,
