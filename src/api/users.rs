@@ -82,13 +82,14 @@ pub struct BindingView {
     pub refresh_status: String,
 }
 
-impl From<&crate::entities::qq_bindings::Model> for BindingView {
-    fn from(b: &crate::entities::qq_bindings::Model) -> Self {
+impl From<&crate::entities::social_bindings::Model> for BindingView {
+    fn from(b: &crate::entities::social_bindings::Model) -> Self {
         Self {
-            // TODO(data): the binding's own provider.
-            provider: crate::oauth::ProviderKind::Qq,
-            nickname: b.qq_nickname.clone(),
-            avatar: b.qq_avatar.clone(),
+            // Only the three names are ever stored (a check constraint holds the column to them).
+            provider: crate::oauth::ProviderKind::parse(&b.provider)
+                .unwrap_or(crate::oauth::ProviderKind::Qq),
+            nickname: b.nickname.clone(),
+            avatar: b.avatar.clone(),
             bound_at: b.bound_at,
             last_login_at: b.last_login_at,
             token_expires_at: b.token_expires_at,
@@ -220,8 +221,8 @@ impl UsersApi {
             username_changeable,
         } = accounts::profile::overview(&state.db, auth.0).await?;
         let qq = qq.map(|b| QqBindingView {
-            nickname: b.qq_nickname,
-            avatar: b.qq_avatar,
+            nickname: b.nickname,
+            avatar: b.avatar,
             bound_at: b.bound_at,
             last_login_at: b.last_login_at,
         });

@@ -44,7 +44,7 @@ impl ProviderKind {
     pub const ALL: [ProviderKind; 3] = [Self::Qq, Self::Wechat, Self::Weibo];
 
     /// As stored and as in the API's paths (`/api/oauth/{provider}/…`).
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::Qq => "qq",
             Self::Wechat => "wechat",

@@ -16,16 +16,17 @@ use bindings::{binding_of_subject, bindings_of_user, count_bindings, count_pendi
 
 /// The storage side, in one place.
 mod bindings {
-    use passport::entities::{pending_qq_identities, qq_bindings, qq_token_events};
-    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    use passport::entities::{binding_token_events, pending_identities, social_bindings};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
     use crate::helpers::{Social, TestApp};
 
-    pub type Binding = qq_bindings::Model;
+    pub type Binding = social_bindings::Model;
 
-    pub async fn binding_of_subject(app: &TestApp, _provider: Social, subject: &str) -> Binding {
-        qq_bindings::Entity::find()
-            .filter(qq_bindings::Column::Openid.eq(subject))
+    pub async fn binding_of_subject(app: &TestApp, provider: Social, subject: &str) -> Binding {
+        social_bindings::Entity::find()
+            .filter(social_bindings::Column::Provider.eq(provider.name()))
+            .filter(social_bindings::Column::Subject.eq(subject))
             .one(&app.db)
             .await
             .expect("query")
@@ -33,41 +34,40 @@ mod bindings {
     }
 
     pub async fn bindings_of_user(app: &TestApp, user_id: i64) -> Vec<Binding> {
-        qq_bindings::Entity::find()
-            .filter(qq_bindings::Column::UserId.eq(user_id))
+        social_bindings::Entity::find()
+            .filter(social_bindings::Column::UserId.eq(user_id))
             .all(&app.db)
             .await
             .expect("query")
     }
 
     pub async fn count_bindings(app: &TestApp) -> u64 {
-        qq_bindings::Entity::find()
+        social_bindings::Entity::find()
             .count(&app.db)
             .await
             .expect("count")
     }
 
-    pub async fn count_pending(app: &TestApp) -> u64 {
-        pending_qq_identities::Entity::find()
+    /// Pending identities of `provider`.
+    pub async fn count_pending(app: &TestApp, provider: Social) -> u64 {
+        pending_identities::Entity::find()
+            .filter(pending_identities::Column::Provider.eq(provider.name()))
             .count(&app.db)
             .await
             .expect("count")
     }
 
-    /// The binding's token history, oldest first: kinds.
-    pub async fn token_events(app: &TestApp, binding_id: i64) -> Vec<String> {
-        qq_token_events::Entity::find()
-            .filter(qq_token_events::Column::BindingId.eq(binding_id))
+    /// The binding's token history, oldest first: (provider, kind).
+    pub async fn token_events(app: &TestApp, binding_id: i64) -> Vec<(String, String)> {
+        binding_token_events::Entity::find()
+            .filter(binding_token_events::Column::BindingId.eq(binding_id))
+            .order_by_asc(binding_token_events::Column::Id)
             .all(&app.db)
             .await
             .expect("query")
             .into_iter()
-            .map(|e| e.kind)
+            .map(|e| (e.provider, e.kind))
             .collect()
-    }
-
-    pub fn nickname(b: &Binding) -> &str {
-        &b.qq_nickname
     }
 }
 
@@ -135,7 +135,11 @@ async fn register_then_log_in_again(backend: Backend) {
         let subject = app.social_subject(provider, "xiaoming");
         let binding = binding_of_subject(&app, provider, &subject).await;
         assert_eq!(binding.user_id, user_id);
-        assert_eq!(bindings::nickname(&binding), "小明");
+        assert_eq!(binding.provider, provider.name());
+        assert_eq!(binding.nickname, "小明");
+        if provider == Social::Wechat {
+            assert!(binding.unionid.is_some(), "WeChat gives the unionid");
+        }
         assert!(!binding.access_token_enc.is_empty());
         let expected = Utc::now() + chrono::Duration::seconds(access_lifetime(provider));
         let off = (binding.token_expires_at - expected).num_seconds().abs();
@@ -150,7 +154,8 @@ async fn register_then_log_in_again(backend: Backend) {
                 "Weibo has no refresh token"
             ),
         }
-        assert_eq!(token_events(&app, binding.id).await, ["bound"]);
+        let event = |kind: &str| (provider.name().to_owned(), kind.to_owned());
+        assert_eq!(token_events(&app, binding.id).await, [event("bound")]);
 
         // The same ticket again: used.
         let (status, body) = app
@@ -171,7 +176,10 @@ async fn register_then_log_in_again(backend: Backend) {
         assert_ne!(again.access_token_enc, binding.access_token_enc);
         assert_eq!(again.token_version, binding.token_version + 1);
         assert!(again.last_login_at.is_some());
-        assert_eq!(token_events(&app, binding.id).await, ["bound", "login"]);
+        assert_eq!(
+            token_events(&app, binding.id).await,
+            [event("bound"), event("login")]
+        );
         // The session works.
         let token = body["token"].as_str().expect("token");
         let (status, me) = app.me(token).await;
@@ -409,7 +417,9 @@ async fn each_provider_answers_its_own_error_codes(backend: Backend) {
     }
     // Nothing was written for any refused login (only the first, successful one, pending).
     assert_eq!(count_bindings(&app).await, 0);
-    assert_eq!(count_pending(&app).await, 2);
+    for provider in PROVIDERS {
+        assert_eq!(count_pending(&app, provider).await, 1, "{provider:?}");
+    }
 }
 
 async fn a_wrong_app_secret_answers_unavailable(backend: Backend) {
