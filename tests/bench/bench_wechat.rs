@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use passport::crypto::{TokenCipher, TokenField};
 use passport::entities::social_bindings;
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::{Value, json};
 
 use crate::harness::{Passport, load_average, mb};
