@@ -274,8 +274,8 @@ from_via_api_error!(
 ///
 /// ```ignore
 /// operation_errors! {
-///     /// `qqCallback`
-///     pub QqCallbackError(Gate::Open, input) {
+///     /// `oauthCallback`
+///     pub OauthCallbackError(Gate::Open, input) {
 ///         400 => [invalid_code, state_invalid],
 ///         502 => [qq_unavailable],
 ///     }
