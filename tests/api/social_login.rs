@@ -532,6 +532,81 @@ async fn a_retried_callback_gets_the_first_outcome(backend: Backend) {
     }
 }
 
+async fn a_bound_login_skips_the_profile_call_and_refreshes_a_stale_one_in_the_background(
+    backend: Backend,
+) {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let Some(app) = TestApp::spawn_with_social_sims(backend).await else {
+        return;
+    };
+    let sims = app.social_sims().clone();
+    let owner = existing_user(&app, "kuaisu", "13900139010").await;
+    for provider in PROVIDERS {
+        let ticket = ticket(&app, provider, "xiaoming").await;
+        let (status, body) = app
+            .post(
+                &provider.path("bind"),
+                &json!({"bind_ticket": ticket, "account": "kuaisu", "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let subject = app.social_subject(provider, "xiaoming");
+        let binding = binding_of_subject(&app, provider, &subject).await;
+        assert_eq!(binding.user_id, owner.id);
+        // A fresh profile: the login does not ask for it (the profile endpoint is down).
+        let profile_down = |on: bool| match provider {
+            Social::Wechat => {
+                use oauth_sim::wechat::{Fault, FaultTarget};
+                if on {
+                    sims.wechat
+                        .add_fault(Fault::new(FaultTarget::Userinfo, FaultKind::Status));
+                } else {
+                    sims.wechat.clear_faults();
+                }
+            }
+            _ => {
+                use oauth_sim::weibo::{Fault, FaultTarget};
+                if on {
+                    sims.weibo
+                        .add_fault(Fault::new(FaultTarget::UsersShow, FaultKind::Status));
+                } else {
+                    sims.weibo.clear_faults();
+                }
+            }
+        };
+        profile_down(true);
+        let (status, body) = callback(&app, provider, "xiaoming").await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["status"], "logged_in", "{provider:?}: {body}");
+        profile_down(false);
+        // A stale one: still no wait, and the new one is stored in the background.
+        let two_days_ago = Utc::now() - chrono::Duration::days(2);
+        let mut stale: passport::entities::social_bindings::ActiveModel =
+            binding_of_subject(&app, provider, &subject).await.into();
+        stale.profile_fetched_at = Set(Some(two_days_ago));
+        stale.nickname = Set("旧昵称".into());
+        stale.update(&app.db).await.expect("age the profile");
+        let (status, body) = callback(&app, provider, "xiaoming").await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["status"], "logged_in", "{body}");
+        crate::helpers::eventually(
+            Duration::from_secs(10),
+            "the profile is fetched again",
+            || {
+                let app = &app;
+                let subject = subject.clone();
+                async move {
+                    let now = binding_of_subject(app, provider, &subject).await;
+                    now.profile_fetched_at.is_some_and(|at| at > two_days_ago)
+                }
+            },
+        )
+        .await;
+        let after = binding_of_subject(&app, provider, &subject).await;
+        assert_eq!(after.nickname, "小明", "{provider:?}'s nickname stored");
+    }
+}
+
 on_both_backends!(
     register_then_log_in_again,
     bind_an_existing_account_with_its_password,
@@ -540,4 +615,5 @@ on_both_backends!(
     a_wrong_app_secret_answers_unavailable,
     a_state_or_ticket_of_one_provider_is_refused_by_another,
     a_retried_callback_gets_the_first_outcome,
+    a_bound_login_skips_the_profile_call_and_refreshes_a_stale_one_in_the_background,
 );

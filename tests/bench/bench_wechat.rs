@@ -66,7 +66,10 @@ async fn start(client: &reqwest::Client, base_url: &str, cookie: Option<&str>) -
         .expect("the login cookie");
     assert!(response.status().is_success(), "{}", response.status());
     let body: Value = response.json().await.expect("json");
-    (body["state"].as_str().expect("state").to_owned(), set_cookie)
+    (
+        body["state"].as_str().expect("state").to_owned(),
+        set_cookie,
+    )
 }
 
 async fn bench_backend(backend: Backend) {
