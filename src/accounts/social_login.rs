@@ -182,16 +182,16 @@ pub struct Exchanged {
     pub known: Option<KnownBinding>,
 }
 
-/// The `provider` binding of `openid` (else of `unionid`: the same person through another app of
+/// The `provider` binding of `subject` (else of `unionid`: the same person through another app of
 /// the same developer, see `unionid_backfill`) and its user, in one statement (a join), outside
 /// any transaction (the login's write re-checks the row by id and subject).
 pub async fn find_bound<C: ConnectionTrait>(
     db: &C,
     provider: ProviderKind,
-    openid: &str,
+    subject: &str,
     unionid: Option<&str>,
 ) -> Result<Option<KnownBinding>, DbErr> {
-    let mut who = sea_orm::Condition::any().add(social_bindings::Column::Subject.eq(openid));
+    let mut who = sea_orm::Condition::any().add(social_bindings::Column::Subject.eq(subject));
     let who_at = social_bindings::Column::Provider.eq(provider.as_str());
     if let Some(unionid) = unionid.filter(|u| !u.is_empty()) {
         who = who.add(social_bindings::Column::Unionid.eq(unionid));
@@ -202,10 +202,10 @@ pub async fn find_bound<C: ConnectionTrait>(
         .find_also_related(users::Entity)
         .all(db)
         .await?;
-    // Two rows only when one person bound two accounts through two apps: the openid's wins.
+    // Two rows only when one person bound two accounts through two apps: the subject's wins.
     let best = found
         .into_iter()
-        .max_by_key(|(binding, _)| binding.subject == openid);
+        .max_by_key(|(binding, _)| binding.subject == subject);
     Ok(best.and_then(|(binding, user)| {
         Some(KnownBinding {
             binding,
@@ -452,7 +452,7 @@ pub fn prepare_login(
 
 /// Group commit: store the tokens of several bound users' logins in the caller's transaction,
 /// one `UPDATE` each and one multi-row `INSERT` for all their events. Returns, per login, whether
-/// its binding was still there under its openid (`false`: that login must decide again, through
+/// its binding was still there under its subject (`false`: that login must decide again, through
 /// [`login_or_pend`]).
 pub async fn store_logins<C: ConnectionTrait>(
     txn: &C,
@@ -491,7 +491,7 @@ pub async fn store_logins<C: ConnectionTrait>(
 pub async fn store_profile<C: ConnectionTrait>(
     db: &C,
     binding_id: i64,
-    openid: &str,
+    subject: &str,
     nickname: &str,
     avatar: &str,
     now: DateTime<Utc>,
@@ -507,7 +507,7 @@ pub async fn store_profile<C: ConnectionTrait>(
     }
     update
         .filter(C::Id.eq(binding_id))
-        .filter(C::Subject.eq(openid))
+        .filter(C::Subject.eq(subject))
         .exec(db)
         .await?;
     Ok(())
@@ -571,7 +571,7 @@ fn binding_from(
         unionid: Set(pending.unionid.clone()),
         nickname: Set(pending.nickname.clone()),
         avatar: Set(pending.avatar.clone()),
-        // Same owner (the openid) in the associated data, so the ciphertexts move as they are.
+        // Same owner (the subject) in the associated data, so the ciphertexts move as they are.
         access_token_enc: Set(pending.access_token_enc.clone()),
         refresh_token_enc: Set(pending.refresh_token_enc.clone()),
         token_expires_at: Set(pending.token_expires_at),
