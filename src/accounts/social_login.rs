@@ -235,19 +235,21 @@ fn seal(
     let internal = |e: crate::crypto::token_cipher::CryptoError| {
         Fault::Internal(format!("token encryption: {e}"))
     };
-    // Every provider's tokens are sealed as these two fields, owned by the subject (what key
-    // rotation and the refreshers expect of any binding).
+    // Every provider's tokens are sealed as these two fields, for the owner
+    // `social_bindings::token_owner` names (QQ's openid; `{provider}:{subject}` for the others,
+    // so a ciphertext never opens under another provider's identity).
+    let owner = social_bindings::token_owner(identity.provider.as_str(), &identity.subject);
     let access = cipher
         .encrypt(
             TokenField::QqAccessToken,
-            &identity.subject,
+            &owner,
             identity.access_token.expose(),
         )
         .map_err(internal)?;
     let refresh = match &identity.refresh_token {
         Some(t) => Some(
             cipher
-                .encrypt(TokenField::QqRefreshToken, &identity.subject, t.expose())
+                .encrypt(TokenField::QqRefreshToken, &owner, t.expose())
                 .map_err(internal)?,
         ),
         None => None,
@@ -571,7 +573,7 @@ fn binding_from(
         unionid: Set(pending.unionid.clone()),
         nickname: Set(pending.nickname.clone()),
         avatar: Set(pending.avatar.clone()),
-        // Same owner (the subject) in the associated data, so the ciphertexts move as they are.
+        // Same owner (provider and subject) in the associated data, so the ciphertexts move as they are.
         access_token_enc: Set(pending.access_token_enc.clone()),
         refresh_token_enc: Set(pending.refresh_token_enc.clone()),
         token_expires_at: Set(pending.token_expires_at),

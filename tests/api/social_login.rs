@@ -140,7 +140,24 @@ async fn register_then_log_in_again(backend: Backend) {
         if provider == Social::Wechat {
             assert!(binding.unionid.is_some(), "WeChat gives the unionid");
         }
-        assert!(!binding.access_token_enc.is_empty());
+        // Sealed for `{provider}:{subject}`: the access token opens only as this provider's.
+        let cipher = passport::crypto::TokenCipher::new(&app.settings.token_key);
+        let field = passport::crypto::TokenField::QqAccessToken;
+        let owner = format!("{}:{subject}", provider.name());
+        let access = cipher
+            .decrypt(field, &owner, &binding.access_token_enc)
+            .expect("opens for its owner");
+        assert!(!access.is_empty() && !binding.access_token_enc.contains(&access));
+        assert!(
+            cipher
+                .decrypt(field, &subject, &binding.access_token_enc)
+                .is_err()
+        );
+        assert_eq!(binding.token_owner(), owner);
+        if let Some(refresh) = &binding.refresh_token_enc {
+            let field = passport::crypto::TokenField::QqRefreshToken;
+            assert!(cipher.decrypt(field, &owner, refresh).is_ok());
+        }
         let expected = Utc::now() + chrono::Duration::seconds(access_lifetime(provider));
         let off = (binding.token_expires_at - expected).num_seconds().abs();
         assert!(off < 120, "{provider:?} token expiry off by {off}s");
