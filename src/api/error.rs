@@ -686,3 +686,113 @@ mod refused_field_tests {
         resp.assert_status_is_ok();
     }
 }
+
+#[cfg(test)]
+mod social_login_tests {
+    use super::*;
+    use crate::accounts::social_login::SocialLoginError as E;
+
+    fn answer(e: E) -> (u16, String, String) {
+        let api = ApiError::from(e);
+        let (status, code) = api.status_and_code();
+        let code = code.to_owned();
+        let message = match api {
+            ApiError::BadRequest(b)
+            | ApiError::Unauthorized(b)
+            | ApiError::NotFound(b)
+            | ApiError::Conflict(b)
+            | ApiError::BadGateway(b) => b.0.message,
+            other => panic!("unexpected {other:?}"),
+        };
+        (status, code, message)
+    }
+
+    #[test]
+    fn each_provider_answers_its_own_codes_and_qq_its_old_messages() {
+        use ProviderKind::{Qq, Wechat, Weibo};
+        let cases = [
+            (
+                E::LoginExpired(Qq),
+                401,
+                "qq_login_expired",
+                "QQ 登录已失效，请重新使用 QQ 登录",
+            ),
+            (
+                E::LoginExpired(Wechat),
+                401,
+                "wechat_login_expired",
+                "微信登录已失效，请重新使用微信登录",
+            ),
+            (
+                E::Unavailable(Qq, "x".into()),
+                502,
+                "qq_unavailable",
+                "QQ 服务暂时不可用，请稍后重试",
+            ),
+            (
+                E::Unavailable(Weibo, "not configured".into()),
+                502,
+                "weibo_unavailable",
+                "微博服务暂时不可用，请稍后重试",
+            ),
+            (
+                E::AlreadyBound(Qq),
+                409,
+                "qq_already_bound",
+                "该 QQ 已绑定其他账号",
+            ),
+            (
+                E::AlreadyBound(Weibo),
+                409,
+                "weibo_already_bound",
+                "该微博已绑定其他账号",
+            ),
+            (
+                E::AccountAlreadyBound(Qq),
+                409,
+                "account_already_bound",
+                "该账号已绑定其他 QQ",
+            ),
+            (
+                E::AccountAlreadyBound(Wechat),
+                409,
+                "account_already_bound",
+                "该账号已绑定其他微信",
+            ),
+            (E::NotBound(Qq), 404, "qq_not_bound", "尚未绑定 QQ"),
+            (
+                E::TicketUsed(Qq),
+                401,
+                "bind_ticket_used",
+                "绑定凭证已使用，请重新使用 QQ 登录",
+            ),
+            (
+                E::TicketExpired(Wechat),
+                401,
+                "bind_ticket_expired",
+                "绑定已超时，请重新使用微信登录",
+            ),
+            (
+                E::InvalidCode(Qq),
+                400,
+                "invalid_code",
+                "QQ 授权码格式不正确",
+            ),
+            (
+                E::StateNotThisBrowser(Qq),
+                400,
+                "state_not_this_browser",
+                "这次 QQ 登录不是从这个浏览器发起的，为了账号安全，请重新登录",
+            ),
+            (
+                E::StateNotThisBrowser(Weibo),
+                400,
+                "state_not_this_browser",
+                "这次微博登录不是从这个浏览器发起的，为了账号安全，请重新登录",
+            ),
+        ];
+        for (error, status, code, message) in cases {
+            assert_eq!(answer(error), (status, code.to_owned(), message.to_owned()));
+        }
+    }
+}
