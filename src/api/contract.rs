@@ -102,7 +102,7 @@ fn description(status: u16) -> &'static str {
             "Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试"
         }
         500 => "Server error / 服务器内部错误",
-        502 => "QQ or Tencent Cloud failed / QQ 或腾讯云服务出错",
+        502 => "QQ, WeChat, Weibo or Tencent Cloud failed / QQ、微信、微博或腾讯云服务出错",
         503 => {
             "Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试"
         }

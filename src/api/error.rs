@@ -72,7 +72,8 @@ pub enum ApiError {
     /// Server error / 服务器内部错误
     #[oai(status = 500)]
     Internal(Json<ErrorBody>),
-    /// QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错
+    /// QQ, WeChat, Weibo or Tencent Cloud failed or answered something unusable /
+    /// QQ、微信、微博或腾讯云服务出错
     #[oai(status = 502)]
     BadGateway(Json<ErrorBody>),
     /// Busy, try again shortly / 服务繁忙，请稍后重试 (`Retry-After` says when)

@@ -126,7 +126,7 @@ export interface paths {
         put?: never;
         /**
          * Send a 6-digit SMS code for a purpose / 发送短信验证码（注册、登录或重置密码）
-         * @description `qq_register` needs the live bind ticket of the QQ registration; `signup`, `login` and
+         * @description `qq_register` needs the live bind ticket of the registration (QQ, WeChat or Weibo); `signup`, `login` and
          *     `reset_password` need the captcha as the policy says (under `risk`, always). `signup` and
          *     `qq_register` answer 409 `mobile_taken` when the mobile already has an account (nothing
          *     is sent; sign in instead). `login` and `reset_password` answer 202 whether or not the
@@ -134,7 +134,7 @@ export interface paths {
          *     seconds per mobile; quotas per client (hour and day), per mobile (day) and for the whole
          *     service (day), shared by all purposes, answer 429 with `retry_after`.
          *
-         *     `qq_register` 需要 QQ 登录返回的有效绑定凭证；`signup`、`login`、`reset_password` 按策略需要
+         *     `qq_register` 需要第三方（QQ、微信、微博）登录返回的有效绑定凭证；`signup`、`login`、`reset_password` 按策略需要
          *     安全验证（risk 策略下总是需要）。注册用途下手机号已注册时返回 409 `mobile_taken`，不发送短信。
          *     登录和重置密码用途无论手机号是否注册都返回 202，只有已注册的手机号才会收到短信。同一手机号
          *     60 秒内只能发送一次，每个客户端每小时、每天以及全站每天的条数有上限（各用途共用）。
@@ -3580,13 +3580,14 @@ export interface components {
             /** @description Mainland China mobile, 11 digits (`+86` and spaces allowed). */
             mobile: string;
             /**
-             * @description What the code is for; `qq_register` when absent (the QQ registration form).
+             * @description What the code is for; `qq_register` when absent (the registration form of a social
+             *     login: QQ, WeChat or Weibo).
              * @default qq_register
              */
             purpose: components["schemas"]["SmsCodePurpose"] & unknown;
             /**
-             * @description For `qq_register` (required there): the bind ticket of the QQ registration the code is
-             *     for (from the callback); it must be live (unused, unexpired).
+             * @description For `qq_register` (required there): the bind ticket of the registration the code is for
+             *     (from the callback of any provider); it must be live (unused, unexpired).
              */
             bind_ticket?: string;
             /** @description The solved captcha, when the server asks for one (`captcha_required`). */
@@ -4119,7 +4120,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["AuthorizeUrlError500"];
                 };
             };
-            /** @description QQ or Tencent Cloud failed / QQ 或腾讯云服务出错 */
+            /** @description QQ, WeChat, Weibo or Tencent Cloud failed / QQ、微信、微博或腾讯云服务出错 */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -4200,7 +4201,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["OauthCallbackError500"];
                 };
             };
-            /** @description QQ or Tencent Cloud failed / QQ 或腾讯云服务出错 */
+            /** @description QQ, WeChat, Weibo or Tencent Cloud failed / QQ、微信、微博或腾讯云服务出错 */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -4301,7 +4302,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["OauthBindError500"];
                 };
             };
-            /** @description QQ or Tencent Cloud failed / QQ 或腾讯云服务出错 */
+            /** @description QQ, WeChat, Weibo or Tencent Cloud failed / QQ、微信、微博或腾讯云服务出错 */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -4564,7 +4565,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["SendSmsCodeError500"];
                 };
             };
-            /** @description QQ or Tencent Cloud failed / QQ 或腾讯云服务出错 */
+            /** @description QQ, WeChat, Weibo or Tencent Cloud failed / QQ、微信、微博或腾讯云服务出错 */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -4645,7 +4646,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["LoginError500"];
                 };
             };
-            /** @description QQ or Tencent Cloud failed / QQ 或腾讯云服务出错 */
+            /** @description QQ, WeChat, Weibo or Tencent Cloud failed / QQ、微信、微博或腾讯云服务出错 */
             502: {
                 headers: {
                     [name: string]: unknown;
