@@ -624,6 +624,36 @@ async fn a_bound_login_skips_the_profile_call_and_refreshes_a_stale_one_in_the_b
     }
 }
 
+async fn two_concurrent_binds_of_one_identity_make_one_binding(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_social_sims(backend).await else {
+        return;
+    };
+    existing_user(&app, "jingsai_a", "13900139020").await;
+    existing_user(&app, "jingsai_b", "13900139021").await;
+    for provider in PROVIDERS {
+        // Two logins of one person: two tickets for one subject, bound at once to two accounts.
+        let first = ticket(&app, provider, "racer").await;
+        let second = ticket(&app, provider, "racer").await;
+        let bind = |ticket: String, account: &'static str| {
+            let app = &app;
+            async move {
+                app.post(
+                    &provider.path("bind"),
+                    &json!({"bind_ticket": ticket, "account": account, "password": PASSWORD}),
+                )
+                .await
+            }
+        };
+        let (a, b) = tokio::join!(bind(first, "jingsai_a"), bind(second, "jingsai_b"));
+        let mut statuses = [a.0.as_u16(), b.0.as_u16()];
+        statuses.sort();
+        assert_eq!(statuses, [200, 409], "{a:?} {b:?}");
+        let loser = if a.0 == 409 { &a.1 } else { &b.1 };
+        assert_eq!(loser["code"], format!("{}_already_bound", provider.name()));
+    }
+    assert_eq!(count_bindings(&app).await, 2);
+}
+
 on_both_backends!(
     register_then_log_in_again,
     bind_an_existing_account_with_its_password,
@@ -632,5 +662,6 @@ on_both_backends!(
     a_wrong_app_secret_answers_unavailable,
     a_state_or_ticket_of_one_provider_is_refused_by_another,
     a_retried_callback_gets_the_first_outcome,
+    two_concurrent_binds_of_one_identity_make_one_binding,
     a_bound_login_skips_the_profile_call_and_refreshes_a_stale_one_in_the_background,
 );
