@@ -19,7 +19,9 @@ pub enum Change<'a> {
     QqBound {
         qq_nickname: &'a str,
     },
+    /// The identity at `provider` was unbound (by its owner or by staff).
     QqUnbound {
+        provider: crate::oauth::ProviderKind,
         qq_nickname: &'a str,
         by: UnboundBy<'a>,
     },

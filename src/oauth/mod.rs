@@ -15,8 +15,24 @@ use std::time::Duration;
 
 use crate::config::Secret;
 
-/// Which provider.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A sign-in provider: `qq`, `wechat` (微信) or `weibo` (微博).
+// As stored (`social_bindings.provider`), in the API's paths (`/api/oauth/{provider}/…`, the
+// spec's enum `OauthProvider`) and in signed states and tickets.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    poem_openapi::Enum,
+)]
+#[oai(rename = "OauthProvider", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum ProviderKind {
     Qq,
     Wechat,
@@ -24,6 +40,8 @@ pub enum ProviderKind {
 }
 
 impl ProviderKind {
+    pub const ALL: [ProviderKind; 3] = [Self::Qq, Self::Wechat, Self::Weibo];
+
     /// As stored and as in the API's paths (`/api/oauth/{provider}/…`).
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -31,6 +49,36 @@ impl ProviderKind {
             Self::Wechat => "wechat",
             Self::Weibo => "weibo",
         }
+    }
+
+    /// The stored name back (`None` for anything else).
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// The name people know it by, for the Chinese messages (`QQ`, `微信`, `微博`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Qq => "QQ",
+            Self::Wechat => "微信",
+            Self::Weibo => "微博",
+        }
+    }
+
+    /// A Chinese message for this provider from `template`, where `{p}` stands for its name:
+    /// a Latin name (QQ) gets a space on each side inside Chinese text, a Chinese one none.
+    pub fn say(self, template: &str) -> String {
+        let name = match self {
+            Self::Qq => " QQ ",
+            other => other.label(),
+        };
+        template.replace("{p}", name).trim().replace(" ，", "，")
+    }
+}
+
+impl std::fmt::Display for ProviderKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -9,6 +9,7 @@ export const SERVER_ERROR_CODES = [
   'bind_ticket_required',
   'bind_ticket_used',
   'binding_not_found',
+  'binding_not_refreshable',
   'captcha_failed',
   'captcha_required',
   'captcha_unavailable',
@@ -72,5 +73,7 @@ export const SERVER_ERROR_CODES = [
   'user_not_found',
   'username_already_changed',
   'username_taken',
+  'wechat_not_bound',
+  'weibo_not_bound',
   'wrong_password',
 ] as const
