@@ -129,6 +129,21 @@ pub enum ProviderError {
     },
 }
 
+impl ProviderError {
+    /// The provider's own error code, where it gave one that asks for a new login.
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            Self::ExpiredLogin { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// The person must log in at the provider again.
+    pub fn needs_relogin(&self) -> bool {
+        matches!(self, Self::ExpiredLogin { .. })
+    }
+}
+
 pub type ProviderFuture<'a, T> =
     Pin<Box<dyn Future<Output = Result<T, ProviderError>> + Send + 'a>>;
 
