@@ -41,3 +41,4 @@ mod tencent_sms;
 mod throttles;
 mod unionid_backfill;
 mod web;
+mod wechat_refresher;
