@@ -550,7 +550,88 @@ async fn admin_lists_filters_counts_and_refreshes_per_provider(backend: Backend)
     assert!(providers(&page).is_empty());
 }
 
+/// A WeChat or Weibo binding's tokens are sealed for `"{provider}:{subject}"` (QQ's for the
+/// openid, as always): they never open as another provider's, and a key rotation re-seals them
+/// for the same owner.
+async fn tokens_are_sealed_for_their_provider_and_rotated_for_it(backend: Backend) {
+    const KEY_ONE: &str = "1111111111111111111111111111111111111111111111111111111111111111";
+    const KEY_TWO: &str = "2222222222222222222222222222222222222222222222222222222222222222";
+    let Some(app) = TestApp::spawn_with(backend, |env| {
+        env.insert("PASSPORT_TOKEN_KEY".into(), KEY_ONE.into());
+    })
+    .await
+    else {
+        return;
+    };
+    let owner = user("sealed_owner").create(&app).await;
+    let wechat = bind(
+        &app,
+        owner.id,
+        "wechat",
+        "o6_wechatopenid00000000000009",
+        "微信",
+    )
+    .await;
+    let weibo = bind(&app, owner.id, "weibo", "5000000009", "微博").await;
+    let one = TokenCipher::new(&passport::config::TokenKey::parse(KEY_ONE).expect("key"));
+    for b in [&wechat, &weibo] {
+        assert_eq!(b.token_owner(), format!("{}:{}", b.provider, b.subject));
+        assert!(
+            one.decrypt(TokenField::QqAccessToken, &b.subject, &b.access_token_enc)
+                .is_err(),
+            "not under the bare subject"
+        );
+        assert!(
+            one.decrypt(
+                TokenField::QqAccessToken,
+                &format!("qq:{}", b.subject),
+                &b.access_token_enc
+            )
+            .is_err(),
+            "not as another provider's"
+        );
+    }
+    let rotated = TokenCipher::with_old_keys(
+        &passport::config::TokenKey::parse(KEY_TWO).expect("key"),
+        &[passport::config::TokenKey::parse(KEY_ONE).expect("key")],
+    );
+    for b in [&wechat, &weibo] {
+        assert_eq!(
+            passport::accounts::key_rotation::rotate_binding(&app.db, &rotated, b)
+                .await
+                .expect("rotate"),
+            passport::accounts::key_rotation::RowRotation::Rotated
+        );
+        let after = social_bindings::Entity::find_by_id(b.id)
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("binding");
+        assert!(rotated.is_current(&after.access_token_enc));
+        let only_two = TokenCipher::new(&passport::config::TokenKey::parse(KEY_TWO).expect("key"));
+        assert_eq!(
+            only_two
+                .decrypt(
+                    TokenField::QqAccessToken,
+                    &after.token_owner(),
+                    &after.access_token_enc
+                )
+                .expect("opens for its owner under the new key"),
+            "an-access-token"
+        );
+        if let Some(refresh) = after.refresh_token_enc.as_deref() {
+            assert_eq!(
+                only_two
+                    .decrypt(TokenField::QqRefreshToken, &after.token_owner(), refresh)
+                    .expect("refresh token too"),
+                "a-refresh-token"
+            );
+        }
+    }
+}
+
 on_both_backends!(
+    tokens_are_sealed_for_their_provider_and_rotated_for_it,
     me_lists_every_binding_with_its_provider,
     a_binding_goes_while_another_way_in_remains,
     admin_lists_filters_counts_and_refreshes_per_provider,
