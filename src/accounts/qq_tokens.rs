@@ -27,7 +27,7 @@ use rand::Rng as _;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait, UpdateMany,
+    QuerySelect, Select, TransactionTrait, UpdateMany,
 };
 
 use super::token_events::{self, TokenEventKind};
@@ -85,12 +85,8 @@ pub async fn schedule_due_wechat(
 
 /// The `provider` bindings still refreshable whose access token expires before `cutoff`,
 /// soonest first, at most [`SCAN_BATCH`]: one range of `(provider, refresh_status,
-/// token_expires_at)`.
-async fn due_ids(
-    db: &DatabaseConnection,
-    provider: ProviderKind,
-    cutoff: DateTime<Utc>,
-) -> Result<Vec<i64>, DbErr> {
+/// token_expires_at)` (public for the test that reads its plan).
+pub fn due_query(provider: ProviderKind, cutoff: DateTime<Utc>) -> Select<social_bindings::Entity> {
     social_bindings::Entity::find()
         .select_only()
         .column(social_bindings::Column::Id)
@@ -99,9 +95,14 @@ async fn due_ids(
         .filter(social_bindings::Column::TokenExpiresAt.lt(cutoff))
         .order_by_asc(social_bindings::Column::TokenExpiresAt)
         .limit(SCAN_BATCH)
-        .into_tuple()
-        .all(db)
-        .await
+}
+
+async fn due_ids(
+    db: &DatabaseConnection,
+    provider: ProviderKind,
+    cutoff: DateTime<Utc>,
+) -> Result<Vec<i64>, DbErr> {
+    due_query(provider, cutoff).into_tuple().all(db).await
 }
 
 /// One refresh job per id (`job`: the provider's), each at a random moment within

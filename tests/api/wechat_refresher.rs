@@ -353,7 +353,84 @@ async fn two_wechat_refreshes_racing_leave_one_consistent_pair(backend: Backend)
     drop(running);
 }
 
+/// Each provider's scan is one range of `(provider, refresh_status, token_expires_at)`, on a
+/// table of every provider (the admin bench's seed: 80% QQ, 10% WeChat, 10% Weibo).
+async fn each_providers_scan_is_a_range_of_its_index(backend: Backend) {
+    use sea_orm::{ConnectionTrait, QueryTrait, Statement};
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    crate::bench_admin::seed(&app.db, 10_100, Utc::now().timestamp()).await;
+    let db_backend = app.db.get_database_backend();
+    let settings = &app.settings.refresh;
+    let now = Utc::now();
+    for (provider, cutoff) in [
+        (
+            passport::oauth::ProviderKind::Qq,
+            now + chrono::Duration::from_std(settings.ahead).expect("ahead"),
+        ),
+        (
+            passport::oauth::ProviderKind::Wechat,
+            now - chrono::Duration::days(25) + qq_tokens::WECHAT_ACCESS_LIFETIME,
+        ),
+    ] {
+        let query = qq_tokens::due_query(provider, cutoff).build(db_backend);
+        let explain = match db_backend {
+            sea_orm::DbBackend::Postgres => "EXPLAIN",
+            _ => "EXPLAIN QUERY PLAN",
+        };
+        let plan: Vec<String> = app
+            .db
+            .query_all_raw(Statement::from_sql_and_values(
+                db_backend,
+                format!("{explain} {}", query.sql),
+                query.values.map(|v| v.0).unwrap_or_default(),
+            ))
+            .await
+            .expect("explain")
+            .iter()
+            .map(|row| {
+                row.try_get_by_index::<String>(row.column_names().len() - 1)
+                    .expect("plan text")
+            })
+            .collect();
+        let plan = plan.join("\n");
+        assert!(
+            plan.contains("ix_social_bindings_provider_refresh"),
+            "{provider:?}: {plan}"
+        );
+        assert!(
+            !plan.to_lowercase().contains("temp b-tree"),
+            "no sort: {plan}"
+        );
+    }
+    // And the scans find what they should: QQ's due, WeChat's issued 25 days ago, never Weibo's.
+    let due = |provider, cutoff| {
+        let db = &app.db;
+        async move {
+            qq_tokens::due_query(provider, cutoff)
+                .into_tuple::<i64>()
+                .all(db)
+                .await
+                .expect("scan")
+        }
+    };
+    let qq = due(
+        passport::oauth::ProviderKind::Qq,
+        now + chrono::Duration::days(10),
+    )
+    .await;
+    assert!(!qq.is_empty() && qq.iter().all(|g| g % 10 != 3 && g % 10 != 7));
+    let wechat = due(
+        passport::oauth::ProviderKind::Wechat,
+        now - chrono::Duration::days(25) + qq_tokens::WECHAT_ACCESS_LIFETIME,
+    )
+    .await;
+    assert!(!wechat.is_empty() && wechat.iter().all(|g| g % 10 == 3));
+}
+
 on_both_backends!(
+    each_providers_scan_is_a_range_of_its_index,
     a_due_wechat_binding_is_refreshed_through_wechat_and_weibo_never,
     dead_wechat_refresh_tokens_end_refresh_failed_with_the_code,
     a_wechat_refresh_token_sent_by_a_refresher_that_died_is_never_sent_again,
