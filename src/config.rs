@@ -186,6 +186,7 @@ struct FileSettings {
     qq_refresh_scan_secs: Option<u64>,
     qq_refresh_spread_secs: Option<u64>,
     qq_refresh_rate: Option<u64>,
+    wechat_refresh_after_secs: Option<u64>,
     captcha: Option<String>,
     captcha_app_id: Option<String>,
     captcha_app_secret_key: Option<Secret>,
@@ -414,7 +415,7 @@ pub struct JobSettings {
     pub shutdown_grace: Duration,
 }
 
-/// Keeping stored QQ tokens fresh (journey 8).
+/// Keeping stored QQ and WeChat tokens fresh (journey 8; Weibo has no refresh grant).
 #[derive(Clone, Debug)]
 pub struct RefreshSettings {
     /// Refresh a binding this long before its access token expires (QQ's live 90 days).
@@ -427,9 +428,20 @@ pub struct RefreshSettings {
     /// `PASSPORT_QQ_REFRESH_SPREAD_SECS`, default 1 hour.
     pub spread: Duration,
     /// At most this many refresh calls to QQ per second from one instance.
-    /// `PASSPORT_QQ_REFRESH_RATE`, default 20.
+    /// `PASSPORT_QQ_REFRESH_RATE`, default 20. WeChat's refresher has a limit of its own, the
+    /// same number.
     pub rate_per_sec: u32,
+    /// Refresh a WeChat binding once its access token was issued (by a login or the last
+    /// refresh) this long ago: inside the refresh token's 30 days from the login, so WeChat
+    /// either renews the access token (and, should it ever, the refresh token) or says the
+    /// authorization is dead (42002/40030: `refresh_failed`). Below 30 days.
+    /// `PASSPORT_WECHAT_REFRESH_AFTER_SECS`, default 25 days.
+    pub wechat_after: Duration,
 }
+
+/// How long WeChat's refresh token lives after the login that issued it (30 days,
+/// `docs/wire/wechat.md` §3): [`RefreshSettings::wechat_after`] must stay below it.
+pub const WECHAT_REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
 
 impl Default for RefreshSettings {
     fn default() -> Self {
@@ -438,6 +450,7 @@ impl Default for RefreshSettings {
             scan_interval: Duration::from_secs(300),
             spread: Duration::from_secs(3600),
             rate_per_sec: 20,
+            wechat_after: Duration::from_secs(25 * 24 * 3600),
         }
     }
 }
@@ -751,7 +764,19 @@ impl Settings {
                 .map_or(refresh_defaults.rate_per_sec, |n| {
                     n.clamp(1, 100_000) as u32
                 }),
+            wechat_after: secs(
+                "PASSPORT_WECHAT_REFRESH_AFTER_SECS",
+                |f| f.wechat_refresh_after_secs,
+                refresh_defaults.wechat_after,
+            )?,
         };
+        if refresh.wechat_after >= WECHAT_REFRESH_TOKEN_LIFETIME {
+            return Err(ConfigError::Invalid {
+                setting: "PASSPORT_WECHAT_REFRESH_AFTER_SECS",
+                reason: "must be below 30 days (2592000), the life of WeChat's refresh token"
+                    .into(),
+            });
+        }
         let jobs = JobSettings {
             poll_max: ms(
                 "PASSPORT_JOB_POLL_MAX_MS",

@@ -21,7 +21,9 @@ pub enum Change<'a> {
         provider: crate::oauth::ProviderKind,
         qq_nickname: &'a str,
     },
+    /// The identity at `provider` was unbound (by its owner or by staff).
     QqUnbound {
+        provider: crate::oauth::ProviderKind,
         qq_nickname: &'a str,
         by: UnboundBy<'a>,
     },

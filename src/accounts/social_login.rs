@@ -20,16 +20,14 @@ use super::callback_replay::{self, Admission};
 use super::login_attempts::LoginLimits;
 use super::login_state::{self, BrowserNonce};
 use super::next::SafeNext;
-use super::notices::{self, Change, UnboundBy};
+use super::notices::{self, Change};
 use super::sms_codes::{self, SmsError, SmsPurpose};
 use super::token_events::{self, TokenEventKind};
-use crate::audit;
 use crate::captcha::{CaptchaError, CaptchaGate, Protected};
 use crate::config::Secret;
 use crate::crypto::token_cipher::{TokenCipher, TokenField};
 use crate::crypto::{Security, SignerError};
 use crate::db::UniqueKey;
-use crate::domain::open_id;
 use crate::domain::{Mobile, Nickname, Password};
 use crate::entities::{pending_identities, social_bindings, users};
 use crate::fault::Fault;
@@ -733,76 +731,6 @@ pub async fn register_and_bind(
     }
     txn.commit().await?;
     Ok(user)
-}
-
-/// The user removes their own QQ binding; only when a password still lets them in. The owner's
-/// notice commits with the change.
-pub async fn unbind(
-    db: &DatabaseConnection,
-    user: &users::Model,
-    origin: Origin<'_>,
-    now: DateTime<Utc>,
-) -> Result<(), SocialLoginError> {
-    if user.password_hash.is_none() {
-        return Err(SocialLoginError::LastLoginMethod);
-    }
-    let txn = db.begin().await?;
-    let binding = social_bindings::Entity::find()
-        .filter(social_bindings::Column::UserId.eq(user.id))
-        .filter(social_bindings::Column::Provider.eq(ProviderKind::Qq.as_str()))
-        .one(&txn)
-        .await?
-        .ok_or(SocialLoginError::NotBound(ProviderKind::Qq))?;
-    if delete_binding(&txn, &binding, user.id, "user request", now).await? {
-        notices::queue(
-            &txn,
-            origin.public_base_url,
-            user,
-            Change::QqUnbound {
-                qq_nickname: &binding.nickname,
-                by: UnboundBy::Owner,
-            },
-            origin.client,
-            now,
-        )
-        .await?;
-    }
-    txn.commit().await?;
-    Ok(())
-}
-
-/// Delete a binding (the user keeps the account) and audit who removed it, why, and whose it
-/// was, in the caller's transaction. `false` when it was already gone.
-pub async fn delete_binding<C: sea_orm::ConnectionTrait>(
-    txn: &C,
-    binding: &social_bindings::Model,
-    actor_user_id: i64,
-    reason: &str,
-    now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let deleted = social_bindings::Entity::delete_by_id(binding.id)
-        .exec(txn)
-        .await?;
-    if deleted.rows_affected != 1 {
-        return Ok(false);
-    }
-    audit::write(
-        txn,
-        audit::Action {
-            actor_user_id,
-            action: "qq_binding.unbind",
-            target_type: "qq_binding",
-            target_id: binding.id.to_string(),
-            reason: Some(reason),
-            details: Some(serde_json::json!({
-                "user_id": binding.user_id,
-                "openid": open_id::mask(&binding.subject),
-            })),
-            at: now,
-        },
-    )
-    .await?;
-    Ok(true)
 }
 
 // The journey as the HTTP layer sees it: the authorize URL, then the callback, start to end.

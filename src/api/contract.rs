@@ -264,6 +264,7 @@ from_via_api_error!(
     crate::accounts::sms_codes::SmsError,
     crate::accounts::sms_codes::SendCodeError,
     crate::accounts::social_login::SocialLoginError,
+    crate::accounts::bindings::BindingError,
     crate::accounts::password_reset::ResetError,
     crate::accounts::email_change::EmailChangeError,
     crate::admin::AdminError,
@@ -461,6 +462,14 @@ mod tests {
                 | Q::Fault(_) => errors.push(e.into()),
             }
         }
+        for p in crate::oauth::ProviderKind::ALL {
+            use crate::accounts::bindings::BindingError as B;
+            for e in [B::NotBound(p), B::LastLoginMethod(p)] {
+                match e {
+                    B::NotBound(_) | B::LastLoginMethod(_) | B::Fault(_) => errors.push(e.into()),
+                }
+            }
+        }
         for e in [
             R::TokenInvalid,
             R::TokenExpired,
@@ -492,6 +501,7 @@ mod tests {
         }
         for e in [
             Ad::BindingNotFound,
+            Ad::NotRefreshable(crate::oauth::ProviderKind::Weibo),
             Ad::JobNotFound,
             Ad::JobNotRetryable,
             Ad::JobConflict,
@@ -504,6 +514,7 @@ mod tests {
         ] {
             match e {
                 Ad::BindingNotFound
+                | Ad::NotRefreshable(_)
                 | Ad::JobNotFound
                 | Ad::JobNotRetryable
                 | Ad::JobConflict

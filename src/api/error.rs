@@ -9,6 +9,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object};
 
 use crate::accounts::AccountError;
+use crate::accounts::bindings::BindingError;
 use crate::accounts::email_change::EmailChangeError;
 use crate::accounts::password_reset::ResetError;
 use crate::accounts::sms_codes::{SendCodeError, SmsError};
@@ -321,6 +322,26 @@ impl From<SocialLoginError> for ApiError {
     }
 }
 
+impl From<BindingError> for ApiError {
+    fn from(e: BindingError) -> Self {
+        use crate::oauth::ProviderKind as P;
+        match e {
+            BindingError::NotBound(p) => {
+                let code = match p {
+                    P::Qq => "qq_not_bound",
+                    P::Wechat => "wechat_not_bound",
+                    P::Weibo => "weibo_not_bound",
+                };
+                Self::not_found(code, &p.say("尚未绑定{p}"))
+            }
+            BindingError::LastLoginMethod(p) => {
+                Self::conflict("last_login_method", &p.say("请先设置密码，再解除{p}绑定"))
+            }
+            BindingError::Fault(e) => e.into(),
+        }
+    }
+}
+
 impl From<SendCodeError> for ApiError {
     fn from(e: SendCodeError) -> Self {
         match e {
@@ -388,6 +409,10 @@ impl From<AdminError> for ApiError {
         use AdminError as E;
         match e {
             E::BindingNotFound => Self::not_found("binding_not_found", "该 QQ 绑定不存在"),
+            E::NotRefreshable(p) => Self::conflict(
+                "binding_not_refreshable",
+                &p.say("{p}不提供刷新令牌的接口，用户下次用{p}登录时会换上新的令牌"),
+            ),
             E::JobNotFound => Self::not_found("job_not_found", "该任务不存在"),
             E::JobNotRetryable => {
                 Self::conflict("job_not_retryable", "只有失败或待重试的任务可以重试")
