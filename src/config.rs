@@ -165,6 +165,7 @@ struct FileSettings {
     weibo_redirect_uri: Option<String>,
     weibo_base_url: Option<String>,
     weibo_sim_listen: Option<String>,
+    oauth_timeout_ms: Option<u64>,
     smtp_url: Option<Secret>,
     mail_from: Option<String>,
     outbox_dir: Option<String>,
@@ -185,6 +186,7 @@ struct FileSettings {
     qq_refresh_scan_secs: Option<u64>,
     qq_refresh_spread_secs: Option<u64>,
     qq_refresh_rate: Option<u64>,
+    wechat_refresh_after_secs: Option<u64>,
     captcha: Option<String>,
     captcha_app_id: Option<String>,
     captcha_app_secret_key: Option<Secret>,
@@ -247,6 +249,9 @@ pub struct Settings {
     pub wechat: Option<WechatSettings>,
     /// Weibo login (`PASSPORT_WEIBO_*`); `None` when not configured, as WeChat.
     pub weibo: Option<WeiboSettings>,
+    /// One WeChat or Weibo request's time limit, body included (`PASSPORT_OAUTH_TIMEOUT_MS`,
+    /// default 10 s).
+    pub oauth_timeout: Duration,
     pub mail: MailSettings,
     /// Where `passport dev` runs the embedded QQ Connect simulator.
     pub sim_listen: String,
@@ -410,7 +415,7 @@ pub struct JobSettings {
     pub shutdown_grace: Duration,
 }
 
-/// Keeping stored QQ tokens fresh (journey 8).
+/// Keeping stored QQ and WeChat tokens fresh (journey 8; Weibo has no refresh grant).
 #[derive(Clone, Debug)]
 pub struct RefreshSettings {
     /// Refresh a binding this long before its access token expires (QQ's live 90 days).
@@ -423,9 +428,20 @@ pub struct RefreshSettings {
     /// `PASSPORT_QQ_REFRESH_SPREAD_SECS`, default 1 hour.
     pub spread: Duration,
     /// At most this many refresh calls to QQ per second from one instance.
-    /// `PASSPORT_QQ_REFRESH_RATE`, default 20.
+    /// `PASSPORT_QQ_REFRESH_RATE`, default 20. WeChat's refresher has a limit of its own, the
+    /// same number.
     pub rate_per_sec: u32,
+    /// Refresh a WeChat binding once its access token was issued (by a login or the last
+    /// refresh) this long ago: inside the refresh token's 30 days from the login, so WeChat
+    /// either renews the access token (and, should it ever, the refresh token) or says the
+    /// authorization is dead (42002/40030: `refresh_failed`). Below 30 days.
+    /// `PASSPORT_WECHAT_REFRESH_AFTER_SECS`, default 25 days.
+    pub wechat_after: Duration,
 }
+
+/// How long WeChat's refresh token lives after the login that issued it (30 days,
+/// `docs/wire/wechat.md` §3): [`RefreshSettings::wechat_after`] must stay below it.
+pub const WECHAT_REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
 
 impl Default for RefreshSettings {
     fn default() -> Self {
@@ -434,6 +450,7 @@ impl Default for RefreshSettings {
             scan_interval: Duration::from_secs(300),
             spread: Duration::from_secs(3600),
             rate_per_sec: 20,
+            wechat_after: Duration::from_secs(25 * 24 * 3600),
         }
     }
 }
@@ -708,6 +725,11 @@ impl Settings {
                     .number(var, from_file)
                     .map(|n| n.map_or(default, |n| Duration::from_millis(n.max(1))))
             };
+        let oauth_timeout = ms(
+            "PASSPORT_OAUTH_TIMEOUT_MS",
+            |f| f.oauth_timeout_ms,
+            crate::oauth::HttpOptions::default().timeout,
+        )?;
         let qq_exchange_wait = ms(
             "PASSPORT_QQ_EXCHANGE_WAIT_MS",
             |f| f.qq_exchange_wait_ms,
@@ -742,7 +764,19 @@ impl Settings {
                 .map_or(refresh_defaults.rate_per_sec, |n| {
                     n.clamp(1, 100_000) as u32
                 }),
+            wechat_after: secs(
+                "PASSPORT_WECHAT_REFRESH_AFTER_SECS",
+                |f| f.wechat_refresh_after_secs,
+                refresh_defaults.wechat_after,
+            )?,
         };
+        if refresh.wechat_after >= WECHAT_REFRESH_TOKEN_LIFETIME {
+            return Err(ConfigError::Invalid {
+                setting: "PASSPORT_WECHAT_REFRESH_AFTER_SECS",
+                reason: "must be below 30 days (2592000), the life of WeChat's refresh token"
+                    .into(),
+            });
+        }
         let jobs = JobSettings {
             poll_max: ms(
                 "PASSPORT_JOB_POLL_MAX_MS",
@@ -880,6 +914,7 @@ impl Settings {
             },
             wechat,
             weibo,
+            oauth_timeout,
             wechat_sim_listen,
             weibo_sim_listen,
             mail: MailSettings {
@@ -1787,6 +1822,71 @@ mod tests {
         assert_eq!(s.profile, Profile::Production);
         assert_eq!(s.qq.base_url.as_str(), "https://graph.qq.com/");
         assert!(s.cors_origins.is_empty());
+    }
+
+    #[test]
+    fn wechat_and_weibo_point_at_their_simulators_in_dev_and_are_off_in_production_by_default() {
+        let s = Settings::resolve(None, &env(&[]), Some(Profile::Dev)).expect("dev resolves");
+        let wechat = s.wechat.expect("dev has WeChat");
+        assert_eq!(wechat.app_id, DEV_WECHAT_APP_ID);
+        assert_eq!(wechat.api_base_url.as_str(), "http://127.0.0.1:8003/");
+        assert_eq!(wechat.open_base_url.as_str(), "http://127.0.0.1:8003/");
+        assert_eq!(
+            wechat.redirect_uri.as_str(),
+            "http://127.0.0.1:8000/oauth/wechat/callback"
+        );
+        let weibo = s.weibo.expect("dev has Weibo");
+        assert_eq!(weibo.client_id, DEV_WEIBO_APP_KEY);
+        assert_eq!(weibo.base_url.as_str(), "http://127.0.0.1:8004/");
+
+        let s =
+            Settings::resolve(None, &env(&production_env_with_captcha()), None).expect("resolves");
+        assert!(s.wechat.is_none() && s.weibo.is_none());
+
+        // Once its app id is set, production wants its secret and redirect URI too.
+        let mut half = production_env_with_captcha();
+        half.push(("PASSPORT_WECHAT_APP_ID", "wx1234567890abcdef"));
+        let err = Settings::resolve(None, &env(&half), None).expect_err("refused");
+        let text = err.to_string();
+        assert!(
+            text.contains("PASSPORT_WECHAT_APP_SECRET is not set"),
+            "{text}"
+        );
+        assert!(
+            text.contains("PASSPORT_WECHAT_REDIRECT_URI is not set"),
+            "{text}"
+        );
+        half.push(("PASSPORT_WECHAT_APP_SECRET", "a-real-wechat-secret"));
+        half.push((
+            "PASSPORT_WECHAT_REDIRECT_URI",
+            "https://www.renran.cn/oauth/wechat/callback",
+        ));
+        half.push(("PASSPORT_WEIBO_APP_KEY", "3123456789"));
+        half.push(("PASSPORT_WEIBO_APP_SECRET", DEV_WEIBO_APP_SECRET));
+        half.push((
+            "PASSPORT_WEIBO_REDIRECT_URI",
+            "https://www.renran.cn/oauth/weibo/callback",
+        ));
+        let err = Settings::resolve(None, &env(&half), None).expect_err("dev secret refused");
+        assert!(
+            err.to_string()
+                .contains("PASSPORT_WEIBO_APP_SECRET must not be the dev default"),
+            "{err}"
+        );
+        half.pop();
+        half.pop();
+        half.push(("PASSPORT_WEIBO_APP_SECRET", "a-real-weibo-secret"));
+        half.push((
+            "PASSPORT_WEIBO_REDIRECT_URI",
+            "https://www.renran.cn/oauth/weibo/callback",
+        ));
+        let s = Settings::resolve(None, &env(&half), None).expect("resolves");
+        let wechat = s.wechat.expect("configured");
+        assert_eq!(wechat.api_base_url.as_str(), "https://api.weixin.qq.com/");
+        assert_eq!(wechat.open_base_url.as_str(), "https://open.weixin.qq.com/");
+        let weibo = s.weibo.expect("configured");
+        assert_eq!(weibo.base_url.as_str(), "https://api.weibo.com/");
+        assert_eq!(weibo.client_secret.expose(), "a-real-weibo-secret");
     }
 
     #[test]

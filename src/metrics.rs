@@ -1,6 +1,6 @@
 //! Prometheus metrics, exposed at `/metrics`. Only what operators act on: how QQ callbacks end
 //! (`passport_qq_callbacks_total`, and WeChat's and Weibo's in `passport_social_callbacks_total`),
-//! request latency by route and status, QQ token refresh outcomes; the job queue and the database
+//! request latency by route and status, QQ and WeChat token refresh outcomes; the job queue and the database
 //! pool are read when `/metrics` is scraped (`render_queue`, `render_pool`).
 
 use std::collections::BTreeMap;
@@ -22,6 +22,8 @@ pub struct Metrics {
     requests: Mutex<BTreeMap<(String, &'static str, u16), Histogram>>,
     /// QQ token refresh jobs by outcome.
     refreshes: Mutex<BTreeMap<&'static str, u64>>,
+    /// WeChat token refresh jobs by outcome (`passport_wechat_refreshes_total`).
+    wechat_refreshes: Mutex<BTreeMap<&'static str, u64>>,
 }
 
 /// Upper bounds (seconds) of the request latency buckets.
@@ -203,6 +205,13 @@ impl Metrics {
         }
     }
 
+    /// How a WeChat token refresh job ended.
+    pub fn wechat_refresh(&self, outcome: RefreshMetric) {
+        if let Ok(mut map) = self.wechat_refreshes.lock() {
+            *map.entry(outcome.as_str()).or_default() += 1;
+        }
+    }
+
     /// The job queue by kind and state (available, retryable, running): depth and age.
     pub fn render_queue(rows: &[QueueRow]) -> String {
         let mut out = String::new();
@@ -319,6 +328,18 @@ impl Metrics {
                 let _ = writeln!(
                     out,
                     "passport_qq_refreshes_total{{outcome=\"{outcome}\"}} {count}"
+                );
+            }
+        }
+        out.push_str(
+            "# HELP passport_wechat_refreshes_total WeChat token refresh jobs by outcome.\n",
+        );
+        out.push_str("# TYPE passport_wechat_refreshes_total counter\n");
+        if let Ok(map) = self.wechat_refreshes.lock() {
+            for (outcome, count) in map.iter() {
+                let _ = writeln!(
+                    out,
+                    "passport_wechat_refreshes_total{{outcome=\"{outcome}\"}} {count}"
                 );
             }
         }

@@ -19,7 +19,7 @@ use crate::actors::exchange::ExchangePool;
 use crate::captcha::{CaptchaGate, CaptchaPolicy, CaptchaVerifier};
 use crate::config::{CaptchaSettings, Settings};
 use crate::crypto::Security;
-use crate::entities::{qq_bindings, users};
+use crate::entities::{social_bindings, users};
 use crate::metrics::Metrics;
 use crate::net::ClientAddr;
 use crate::oauth::qq::QqProvider;
@@ -57,7 +57,10 @@ impl AppState {
             QqProvider::new(qq.clone(), qq_unionid.clone()),
             settings.wechat.as_ref(),
             settings.weibo.as_ref(),
-            &HttpOptions::default(),
+            &HttpOptions {
+                timeout: settings.oauth_timeout,
+                ..HttpOptions::default()
+            },
         )
         .context("cannot build the WeChat or Weibo client")?;
         let captcha = captcha_gate(&settings.captcha)?;
@@ -131,7 +134,7 @@ impl TicketSteps for AppState {
         ticket: BindTicket,
         user: users::Model,
         client: &ClientAddr,
-    ) -> Result<(users::Model, qq_bindings::Model), SocialLoginError> {
+    ) -> Result<(users::Model, social_bindings::Model), SocialLoginError> {
         let client = client.to_string();
         self.binder
             .ask(|reply| BinderWork::Bind(ticket, Box::new(user), client, reply))

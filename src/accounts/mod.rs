@@ -1,6 +1,7 @@
 //! Accounts: users, their QQ bindings, and the ways to prove who you are (password, QQ, SMS
 //! code). The functions here are the domain operations; HTTP handlers and actors call them.
 
+pub mod bindings;
 pub mod callback_replay;
 pub mod email_change;
 pub mod key_rotation;

@@ -1,21 +1,43 @@
-//! Keeping stored QQ tokens fresh (journey 8): find the bindings whose access token expires
-//! soon, queue one refresh job each (spread over time, one live job per binding even with
-//! several instances), and run a refresh: QQ's refresh grant, then a compare-and-swap on the
-//! binding's `token_version` so a concurrent refresh or login is never overwritten.
+//! Keeping stored QQ and WeChat tokens fresh (journey 8): find the bindings due, queue one
+//! refresh job each (spread over time, one live job per binding even with several instances),
+//! and run a refresh: the provider's refresh grant, then a compare-and-swap on the binding's
+//! `token_version` so a concurrent refresh or login is never overwritten.
+//!
+//! When a binding is due, by provider:
+//! - QQ: its access token (90 days) expires within `RefreshSettings::ahead` (10 days).
+//! - WeChat: its access token lives 2 hours and its refresh token 30 days from the login that
+//!   issued it; WeChat's documentation never says a refresh renews the refresh token (the
+//!   simulator keeps it and its deadline). Keeping a 2-hour token alive around the clock would
+//!   cost twelve calls a day per binding for a token nothing uses between logins, so a WeChat
+//!   binding is refreshed once its access token was issued `RefreshSettings::wechat_after` ago
+//!   (25 days): inside the refresh token's 30 days, WeChat renews the access token, and a dead
+//!   authorization (42002 expired, 40030 revoked) marks the binding `refresh_failed` with the
+//!   code in `refresh_error`. Its next refresh would be `wechat_after` later again: past the 30
+//!   days WeChat answers 42002 and the binding ends `refresh_failed` (renewed at the next login)
+//!   — or, should WeChat renew refresh tokens after all, the chain goes on. Both scans are one
+//!   range of the index `(provider, refresh_status, token_expires_at)`.
+//! - Weibo: never (no refresh grant for websites); its expiry is shown and a login renews it.
+//!
+//! The guarantees are the same for both providers: one refresher at a time per binding (the
+//! lease), the compare-and-swap, and the refresh intent (`refresh_sent_version`) so a refresh
+//! token handed to the provider by a refresher that died is never sent again.
 
 use chrono::{DateTime, Utc};
 use rand::Rng as _;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait, UpdateMany,
+    QuerySelect, Select, TransactionTrait, UpdateMany,
 };
 
 use super::token_events::{self, TokenEventKind};
 use crate::config::RefreshSettings;
+use crate::config::Secret;
 use crate::crypto::{TokenCipher, TokenField};
-use crate::entities::qq_bindings;
+use crate::entities::social_bindings;
 use crate::jobs::{self, Enqueued, NewJob};
+use crate::oauth::ProviderKind;
+use crate::oauth::wechat::WechatClient;
 use crate::qq::client::{QqClient, QqError};
 
 /// How long one refresher may hold a binding (longer than the QQ client's whole timeout).
@@ -31,25 +53,67 @@ pub const INTERRUPTED: &str = "refresh_interrupted";
 /// How many due bindings one scan queues at most (the next scan takes the rest).
 pub const SCAN_BATCH: u64 = 5_000;
 
-/// Queue a refresh for every binding due within `settings.ahead`, at a random moment within
-/// `settings.spread`. Served by the `(refresh_status, token_expires_at)` index: the work grows
-/// with the bindings due, not with all bindings. Returns how many jobs were new.
+/// How long WeChat's access tokens live (`expires_in` 7200, `docs/wire/wechat.md` §2).
+pub const WECHAT_ACCESS_LIFETIME: chrono::Duration = chrono::Duration::hours(2);
+
+/// Queue a refresh for every QQ binding due within `settings.ahead`, at a random moment within
+/// `settings.spread`. Served by the `(provider, refresh_status, token_expires_at)` index: the
+/// work grows with the bindings due, not with all bindings. Returns how many jobs were new.
 pub async fn schedule_due(
     db: &DatabaseConnection,
     settings: &RefreshSettings,
     now: DateTime<Utc>,
 ) -> Result<usize, DbErr> {
-    let cutoff = now + settings.ahead;
-    let due: Vec<i64> = qq_bindings::Entity::find()
+    let due = due_ids(db, ProviderKind::Qq, now + settings.ahead).await?;
+    queue_refreshes(db, settings, now, &due, NewJob::qq_token_refresh).await
+}
+
+/// Queue a refresh for every WeChat binding whose access token was issued at least
+/// `settings.wechat_after` ago (see the module docs), as [`schedule_due`] does for QQ.
+pub async fn schedule_due_wechat(
+    db: &DatabaseConnection,
+    settings: &RefreshSettings,
+    now: DateTime<Utc>,
+) -> Result<usize, DbErr> {
+    let wechat_after =
+        chrono::Duration::from_std(settings.wechat_after).unwrap_or(chrono::Duration::days(25));
+    // Issued before `now - wechat_after`: it expires before that plus its two hours.
+    let cutoff = now - wechat_after + WECHAT_ACCESS_LIFETIME;
+    let due = due_ids(db, ProviderKind::Wechat, cutoff).await?;
+    queue_refreshes(db, settings, now, &due, NewJob::wechat_token_refresh).await
+}
+
+/// The `provider` bindings still refreshable whose access token expires before `cutoff`,
+/// soonest first, at most [`SCAN_BATCH`]: one range of `(provider, refresh_status,
+/// token_expires_at)` (public for the test that reads its plan).
+pub fn due_query(provider: ProviderKind, cutoff: DateTime<Utc>) -> Select<social_bindings::Entity> {
+    social_bindings::Entity::find()
         .select_only()
-        .column(qq_bindings::Column::Id)
-        .filter(qq_bindings::Column::RefreshStatus.eq("ok"))
-        .filter(qq_bindings::Column::TokenExpiresAt.lt(cutoff))
-        .order_by_asc(qq_bindings::Column::TokenExpiresAt)
+        .column(social_bindings::Column::Id)
+        .filter(social_bindings::Column::Provider.eq(provider.as_str()))
+        .filter(social_bindings::Column::RefreshStatus.eq("ok"))
+        .filter(social_bindings::Column::TokenExpiresAt.lt(cutoff))
+        .order_by_asc(social_bindings::Column::TokenExpiresAt)
         .limit(SCAN_BATCH)
-        .into_tuple()
-        .all(db)
-        .await?;
+}
+
+async fn due_ids(
+    db: &DatabaseConnection,
+    provider: ProviderKind,
+    cutoff: DateTime<Utc>,
+) -> Result<Vec<i64>, DbErr> {
+    due_query(provider, cutoff).into_tuple().all(db).await
+}
+
+/// One refresh job per id (`job`: the provider's), each at a random moment within
+/// `settings.spread`. Returns how many jobs were new.
+async fn queue_refreshes(
+    db: &DatabaseConnection,
+    settings: &RefreshSettings,
+    now: DateTime<Utc>,
+    due: &[i64],
+    job: fn(i64) -> NewJob,
+) -> Result<usize, DbErr> {
     let spread_ms = settings.spread.as_millis().min(i64::MAX as u128) as i64;
     let mut queued = 0;
     // One transaction per chunk, not one commit per job: a scan that finds thousands due
@@ -62,9 +126,7 @@ pub async fn schedule_due(
             } else {
                 0
             };
-            let job = NewJob::qq_token_refresh(id)
-                .unique_key(refresh_key(id))
-                .run_at(now + chrono::Duration::milliseconds(delay));
+            let job = job(id).run_at(now + chrono::Duration::milliseconds(delay));
             match jobs::enqueue(&txn, job).await {
                 Ok(Enqueued::Created(_)) => queued += 1,
                 Ok(_) => {}
@@ -79,7 +141,7 @@ pub async fn schedule_due(
 /// Refresh jobs queued per transaction by [`schedule_due`].
 const ENQUEUE_CHUNK: usize = 500;
 
-/// At most one live refresh job per binding.
+/// At most one live refresh job per QQ binding (a WeChat binding's: `wechat_token_refresh:{id}`).
 pub fn refresh_key(binding_id: i64) -> String {
     format!("qq_token_refresh:{binding_id}")
 }
@@ -90,20 +152,21 @@ pub enum RefreshOutcome {
     Refreshed,
     /// Someone else (a login, another refresher) changed the tokens meanwhile; theirs stand.
     Superseded,
-    /// QQ refused the refresh token: the binding is marked `refresh_failed`.
+    /// The provider refused the refresh token: the binding is marked `refresh_failed`.
+    /// `qq_code`: the provider's error code (QQ's, WeChat's `errcode`).
     Failed { qq_code: Option<i64> },
     /// The binding is gone (unbound) or no longer refreshable.
     Skipped,
-    /// Another refresher holds the binding's lease and is calling QQ until `until`.
+    /// Another refresher holds the binding's lease and is calling the provider until `until`.
     Held { until: DateTime<Utc> },
-    /// A refresher died after handing the refresh token to QQ: the binding is marked
+    /// A refresher died after handing the refresh token to the provider: the binding is marked
     /// `refresh_failed` ([`INTERRUPTED`]) without sending the token again.
     Interrupted,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum RefreshError {
-    /// Worth retrying later: QQ down, slow or odd; the database unreachable.
+    /// Worth retrying later: the provider down, slow or odd; the database unreachable.
     #[error("transient: {0}")]
     Transient(String),
     /// Retrying cannot help (corrupt ciphertext, wrong key).
@@ -117,7 +180,81 @@ impl From<DbErr> for RefreshError {
     }
 }
 
-/// Refresh one binding's tokens through QQ's refresh grant.
+/// A provider's refresh grant, as the refresher calls it.
+#[derive(Clone, Copy)]
+pub enum Grant<'a> {
+    Qq(&'a QqClient),
+    Wechat(&'a WechatClient),
+}
+
+/// What a refresh grant gave.
+struct Fresh {
+    access_token: Secret,
+    expires_in: u64,
+    /// `None`: keep the stored one.
+    refresh_token: Option<Secret>,
+}
+
+/// Why a refresh grant failed.
+enum GrantError {
+    /// The refresh token is dead (expired, revoked, used): the user must log in again.
+    Dead { code: Option<i64>, detail: String },
+    /// Worth retrying later (the provider down or slow, or refusing our app's credentials).
+    Transient(String),
+}
+
+impl Grant<'_> {
+    fn kind(self) -> ProviderKind {
+        match self {
+            Grant::Qq(_) => ProviderKind::Qq,
+            Grant::Wechat(_) => ProviderKind::Wechat,
+        }
+    }
+
+    /// How `refresh_error` names the provider: `QQ 100015: …`, `WeChat 42002: …`.
+    fn name(self) -> &'static str {
+        match self {
+            Grant::Qq(_) => "QQ",
+            Grant::Wechat(_) => "WeChat",
+        }
+    }
+
+    async fn refresh(self, refresh_token: &str) -> Result<Fresh, GrantError> {
+        match self {
+            Grant::Qq(qq) => match qq.refresh(refresh_token).await {
+                Ok(token) => Ok(Fresh {
+                    access_token: token.access_token,
+                    expires_in: token.expires_in,
+                    refresh_token: token.refresh_token,
+                }),
+                Err(e) if e.needs_relogin() => Err(GrantError::Dead {
+                    code: e.qq_code(),
+                    detail: e.to_string(),
+                }),
+                Err(e) => Err(GrantError::Transient(match e {
+                    QqError::BadCredentials { .. } | QqError::RedirectMismatch => {
+                        format!("QQ refused our app credentials: {e}")
+                    }
+                    e => e.to_string(),
+                })),
+            },
+            Grant::Wechat(wechat) => match wechat.refresh(refresh_token).await {
+                Ok(token) => Ok(Fresh {
+                    access_token: token.access_token,
+                    expires_in: token.expires_in,
+                    refresh_token: Some(token.refresh_token),
+                }),
+                Err(e) if e.needs_relogin() => Err(GrantError::Dead {
+                    code: e.code(),
+                    detail: e.to_string(),
+                }),
+                Err(e) => Err(GrantError::Transient(e.to_string())),
+            },
+        }
+    }
+}
+
+/// Refresh one QQ binding's tokens through QQ's refresh grant.
 pub async fn refresh_binding(
     db: &DatabaseConnection,
     qq: &QqClient,
@@ -125,14 +262,41 @@ pub async fn refresh_binding(
     binding_id: i64,
     now: DateTime<Utc>,
 ) -> Result<RefreshOutcome, RefreshError> {
-    let Some(binding) = qq_bindings::Entity::find_by_id(binding_id).one(db).await? else {
+    refresh_through(db, Grant::Qq(qq), cipher, binding_id, now).await
+}
+
+/// Refresh one WeChat binding's tokens through WeChat's refresh grant, with every guarantee of
+/// [`refresh_binding`].
+pub async fn refresh_wechat_binding(
+    db: &DatabaseConnection,
+    wechat: &WechatClient,
+    cipher: &TokenCipher,
+    binding_id: i64,
+    now: DateTime<Utc>,
+) -> Result<RefreshOutcome, RefreshError> {
+    refresh_through(db, Grant::Wechat(wechat), cipher, binding_id, now).await
+}
+
+/// Refresh one binding of `grant`'s provider (any other binding is `Skipped`).
+pub async fn refresh_through(
+    db: &DatabaseConnection,
+    grant: Grant<'_>,
+    cipher: &TokenCipher,
+    binding_id: i64,
+    now: DateTime<Utc>,
+) -> Result<RefreshOutcome, RefreshError> {
+    let Some(binding) = social_bindings::Entity::find_by_id(binding_id)
+        .one(db)
+        .await?
+    else {
         return Ok(RefreshOutcome::Skipped);
     };
-    if binding.refresh_status != "ok" {
+    if binding.refresh_status != "ok" || binding.provider != grant.kind().as_str() {
         return Ok(RefreshOutcome::Skipped);
     }
-    // QQ rotates refresh tokens: once one has been handed to QQ it must never be sent again,
-    // by this instance or another. The lease below records that intent before the call.
+    // QQ rotates refresh tokens (and WeChat may): once one has been handed to the provider it
+    // must never be sent again, by this instance or another. The lease below records that
+    // intent before the call.
     if binding.refresh_sent_version == Some(binding.token_version) {
         return match binding.refresh_lease_until {
             // A refresher is calling QQ with this token now; this job looks again after it.
@@ -140,7 +304,7 @@ pub async fn refresh_binding(
             // Its refresher died mid-call: QQ may have rotated the token, and the new one died
             // with it. Sending the old one again could only fail, so the user logs in again.
             _ => {
-                if mark_interrupted(db, &binding, now).await? {
+                if mark_interrupted(db, &binding, grant.name(), now).await? {
                     Ok(RefreshOutcome::Interrupted)
                 } else {
                     Ok(RefreshOutcome::Superseded)
@@ -150,21 +314,21 @@ pub async fn refresh_binding(
     }
     // Take the binding's refresh lease and record the intent in one committed statement. A
     // lease or intent of an older token version (a login stored new tokens since) is void.
-    let leased = qq_bindings::Entity::update_many()
+    let leased = social_bindings::Entity::update_many()
         .col_expr(
-            qq_bindings::Column::RefreshLeaseUntil,
+            social_bindings::Column::RefreshLeaseUntil,
             Expr::value(Some(now + REFRESH_LEASE)),
         )
         .col_expr(
-            qq_bindings::Column::RefreshSentVersion,
+            social_bindings::Column::RefreshSentVersion,
             Expr::value(Some(binding.token_version)),
         )
-        .filter(qq_bindings::Column::Id.eq(binding.id))
-        .filter(qq_bindings::Column::TokenVersion.eq(binding.token_version))
+        .filter(social_bindings::Column::Id.eq(binding.id))
+        .filter(social_bindings::Column::TokenVersion.eq(binding.token_version))
         .filter(
             sea_orm::Condition::any()
-                .add(qq_bindings::Column::RefreshSentVersion.is_null())
-                .add(qq_bindings::Column::RefreshSentVersion.ne(binding.token_version)),
+                .add(social_bindings::Column::RefreshSentVersion.is_null())
+                .add(social_bindings::Column::RefreshSentVersion.ne(binding.token_version)),
         )
         .exec(db)
         .await?;
@@ -175,37 +339,38 @@ pub async fn refresh_binding(
         mark_failed(db, &binding, None, "no refresh token stored", now).await?;
         return Ok(RefreshOutcome::Failed { qq_code: None });
     };
-    let refresh_token =
-        match cipher.decrypt(TokenField::QqRefreshToken, &binding.openid, stored_refresh) {
-            Ok(token) => token,
-            Err(e) => {
-                // No key we hold opens it, so no retry can help: mark the binding failed (the user's
-                // next QQ login stores fresh tokens) instead of queueing a doomed job every scan.
-                let detail = format!(
-                    "{UNDECRYPTABLE}: the stored refresh token opens under neither \
+    let owner = binding.token_owner();
+    let refresh_token = match cipher.decrypt(TokenField::QqRefreshToken, &owner, stored_refresh) {
+        Ok(token) => token,
+        Err(e) => {
+            // No key we hold opens it, so no retry can help: mark the binding failed (the user's
+            // next login stores fresh tokens) instead of queueing a doomed job every scan.
+            let detail = format!(
+                "{UNDECRYPTABLE}: the stored refresh token opens under neither \
                  PASSPORT_TOKEN_KEY nor PASSPORT_TOKEN_KEYS_OLD ({e})"
-                );
-                if mark_failed(db, &binding, None, &detail, now).await? {
-                    return Ok(RefreshOutcome::Failed { qq_code: None });
-                }
-                return Ok(RefreshOutcome::Superseded);
+            );
+            if mark_failed(db, &binding, None, &detail, now).await? {
+                return Ok(RefreshOutcome::Failed { qq_code: None });
             }
-        };
+            return Ok(RefreshOutcome::Superseded);
+        }
+    };
 
-    match qq.refresh(&refresh_token).await {
+    match grant.refresh(&refresh_token).await {
         Ok(token) => {
             let access = cipher
                 .encrypt(
                     TokenField::QqAccessToken,
-                    &binding.openid,
+                    &owner,
                     token.access_token.expose(),
                 )
                 .map_err(|e| RefreshError::Permanent(e.to_string()))?;
-            // QQ rotates the refresh token; should it ever send none, the stored one stays.
+            // QQ rotates the refresh token, WeChat sends the same one back (which is stored
+            // re-sealed); should a provider ever send none, the stored one stays.
             let refresh = match &token.refresh_token {
                 Some(t) => Some(
                     cipher
-                        .encrypt(TokenField::QqRefreshToken, &binding.openid, t.expose())
+                        .encrypt(TokenField::QqRefreshToken, &owner, t.expose())
                         .map_err(|e| RefreshError::Permanent(e.to_string()))?,
                 ),
                 None => binding.refresh_token_enc.clone(),
@@ -214,19 +379,25 @@ pub async fn refresh_binding(
                 chrono::Duration::seconds(token.expires_in.min(10 * 365 * 86_400) as i64);
             let expires_at = now + lifetime;
             let txn = db.begin().await?;
-            let swapped = qq_bindings::Entity::update_many()
-                .col_expr(qq_bindings::Column::AccessTokenEnc, Expr::value(access))
-                .col_expr(qq_bindings::Column::RefreshTokenEnc, Expr::value(refresh))
-                .col_expr(qq_bindings::Column::TokenExpiresAt, Expr::value(expires_at))
+            let swapped = social_bindings::Entity::update_many()
+                .col_expr(social_bindings::Column::AccessTokenEnc, Expr::value(access))
                 .col_expr(
-                    qq_bindings::Column::TokenVersion,
+                    social_bindings::Column::RefreshTokenEnc,
+                    Expr::value(refresh),
+                )
+                .col_expr(
+                    social_bindings::Column::TokenExpiresAt,
+                    Expr::value(expires_at),
+                )
+                .col_expr(
+                    social_bindings::Column::TokenVersion,
                     Expr::value(binding.token_version + 1),
                 )
                 .col_expr(
-                    qq_bindings::Column::RefreshError,
+                    social_bindings::Column::RefreshError,
                     Expr::value(Option::<String>::None),
                 )
-                .col_expr(qq_bindings::Column::RefreshStatus, Expr::value("ok"));
+                .col_expr(social_bindings::Column::RefreshStatus, Expr::value("ok"));
             if !end_attempt(&txn, &binding, swapped, now).await? {
                 return Ok(RefreshOutcome::Superseded);
             }
@@ -237,30 +408,27 @@ pub async fn refresh_binding(
                 "新令牌有效期至 {}（北京时间）",
                 expires_at.with_timezone(&beijing).format("%Y-%m-%d %H:%M")
             );
-            token_events::record(&txn, binding.id, TokenEventKind::Refresh, now, Some(detail))
+            token_events::record(&txn, &binding, TokenEventKind::Refresh, now, Some(detail))
                 .await?;
             txn.commit().await?;
             Ok(RefreshOutcome::Refreshed)
         }
-        Err(e) if e.needs_relogin() => {
+        Err(GrantError::Dead { code, detail }) => {
             // Another refresher may have rotated the token under us: only a refresh token that
             // is still the stored one is really dead.
-            if mark_failed(db, &binding, e.qq_code(), &e.to_string(), now).await? {
-                Ok(RefreshOutcome::Failed {
-                    qq_code: e.qq_code(),
-                })
+            let error = match code {
+                Some(code) => format!("{} {code}: {detail}", grant.name()),
+                None => detail,
+            };
+            if mark_failed(db, &binding, None, &error, now).await? {
+                Ok(RefreshOutcome::Failed { qq_code: code })
             } else {
                 Ok(RefreshOutcome::Superseded)
             }
         }
-        Err(e) => {
+        Err(GrantError::Transient(detail)) => {
             release_lease(db, &binding).await?;
-            Err(RefreshError::Transient(match e {
-                QqError::BadCredentials { .. } | QqError::RedirectMismatch => {
-                    format!("QQ refused our app credentials: {e}")
-                }
-                e => e.to_string(),
-            }))
+            Err(RefreshError::Transient(detail))
         }
     }
 }
@@ -270,11 +438,14 @@ pub async fn refresh_binding(
 /// Whether it applied.
 async fn end_attempt<C: ConnectionTrait>(
     txn: &C,
-    binding: &qq_bindings::Model,
-    update: UpdateMany<qq_bindings::Entity>,
+    binding: &social_bindings::Model,
+    update: UpdateMany<social_bindings::Entity>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let update = update.col_expr(qq_bindings::Column::LastRefreshedAt, Expr::value(Some(now)));
+    let update = update.col_expr(
+        social_bindings::Column::LastRefreshedAt,
+        Expr::value(Some(now)),
+    );
     released_with(txn, binding, update).await
 }
 
@@ -282,20 +453,20 @@ async fn end_attempt<C: ConnectionTrait>(
 /// ones read (compare-and-swap on `token_version`). Whether it applied.
 async fn released_with<C: ConnectionTrait>(
     conn: &C,
-    binding: &qq_bindings::Model,
-    update: UpdateMany<qq_bindings::Entity>,
+    binding: &social_bindings::Model,
+    update: UpdateMany<social_bindings::Entity>,
 ) -> Result<bool, DbErr> {
     let done = update
         .col_expr(
-            qq_bindings::Column::RefreshLeaseUntil,
+            social_bindings::Column::RefreshLeaseUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         .col_expr(
-            qq_bindings::Column::RefreshSentVersion,
+            social_bindings::Column::RefreshSentVersion,
             Expr::value(Option::<i64>::None),
         )
-        .filter(qq_bindings::Column::Id.eq(binding.id))
-        .filter(qq_bindings::Column::TokenVersion.eq(binding.token_version))
+        .filter(social_bindings::Column::Id.eq(binding.id))
+        .filter(social_bindings::Column::TokenVersion.eq(binding.token_version))
         .exec(conn)
         .await?;
     Ok(done.rows_affected == 1)
@@ -304,7 +475,7 @@ async fn released_with<C: ConnectionTrait>(
 /// Mark a binding `refresh_failed` unless its tokens changed since `binding` was read.
 async fn mark_failed(
     db: &DatabaseConnection,
-    binding: &qq_bindings::Model,
+    binding: &social_bindings::Model,
     qq_code: Option<i64>,
     detail: &str,
     now: DateTime<Utc>,
@@ -321,7 +492,8 @@ async fn mark_failed(
 /// first, or a login stored new tokens).
 async fn mark_interrupted(
     db: &DatabaseConnection,
-    binding: &qq_bindings::Model,
+    binding: &social_bindings::Model,
+    provider: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let since = binding
@@ -329,17 +501,17 @@ async fn mark_interrupted(
         .map(|t| format!(" (lease lapsed {})", t.format("%Y-%m-%d %H:%M:%S UTC")))
         .unwrap_or_default();
     let error = format!(
-        "{INTERRUPTED}: the refresher that sent this refresh token to QQ stopped before storing \
-         QQ's answer{since}; QQ may have rotated it, so it is not sent again. The user's next QQ \
-         login stores fresh tokens."
+        "{INTERRUPTED}: the refresher that sent this refresh token to {provider} stopped before \
+         storing {provider}'s answer{since}; {provider} may have rotated it, so it is not sent \
+         again. The user's next {provider} login stores fresh tokens."
     );
     let unchanged = sea_orm::Condition::all()
-        .add(qq_bindings::Column::RefreshStatus.eq("ok"))
-        .add(qq_bindings::Column::RefreshSentVersion.eq(binding.token_version))
+        .add(social_bindings::Column::RefreshStatus.eq("ok"))
+        .add(social_bindings::Column::RefreshSentVersion.eq(binding.token_version))
         .add(
             sea_orm::Condition::any()
-                .add(qq_bindings::Column::RefreshLeaseUntil.is_null())
-                .add(qq_bindings::Column::RefreshLeaseUntil.lt(now)),
+                .add(social_bindings::Column::RefreshLeaseUntil.is_null())
+                .add(social_bindings::Column::RefreshLeaseUntil.lt(now)),
         );
     record_failure(db, binding, error, now, unchanged).await
 }
@@ -348,19 +520,19 @@ async fn mark_interrupted(
 /// transaction, where the binding still has `binding.token_version` and matches `unchanged`.
 async fn record_failure(
     db: &DatabaseConnection,
-    binding: &qq_bindings::Model,
+    binding: &social_bindings::Model,
     error: String,
     now: DateTime<Utc>,
     unchanged: sea_orm::Condition,
 ) -> Result<bool, DbErr> {
     let txn = db.begin().await?;
-    let marked = qq_bindings::Entity::update_many()
+    let marked = social_bindings::Entity::update_many()
         .col_expr(
-            qq_bindings::Column::RefreshStatus,
+            social_bindings::Column::RefreshStatus,
             Expr::value("refresh_failed"),
         )
         .col_expr(
-            qq_bindings::Column::RefreshError,
+            social_bindings::Column::RefreshError,
             Expr::value(Some(error.clone())),
         )
         .filter(unchanged);
@@ -369,7 +541,7 @@ async fn record_failure(
     }
     token_events::record(
         &txn,
-        binding.id,
+        binding,
         TokenEventKind::RefreshFailed,
         now,
         Some(error),
@@ -380,8 +552,11 @@ async fn record_failure(
 }
 
 /// Give the lease back after a transient failure, so the retry need not wait for it to lapse.
-async fn release_lease(db: &DatabaseConnection, binding: &qq_bindings::Model) -> Result<(), DbErr> {
-    released_with(db, binding, qq_bindings::Entity::update_many())
+async fn release_lease(
+    db: &DatabaseConnection,
+    binding: &social_bindings::Model,
+) -> Result<(), DbErr> {
+    released_with(db, binding, social_bindings::Entity::update_many())
         .await
         .map(|_| ())
 }

@@ -20,18 +20,16 @@ use super::callback_replay::{self, Admission};
 use super::login_attempts::LoginLimits;
 use super::login_state::{self, BrowserNonce};
 use super::next::SafeNext;
-use super::notices::{self, Change, UnboundBy};
+use super::notices::{self, Change};
 use super::sms_codes::{self, SmsError, SmsPurpose};
 use super::token_events::{self, TokenEventKind};
-use crate::audit;
 use crate::captcha::{CaptchaError, CaptchaGate, Protected};
 use crate::config::Secret;
 use crate::crypto::token_cipher::{TokenCipher, TokenField};
 use crate::crypto::{Security, SignerError};
 use crate::db::UniqueKey;
-use crate::domain::open_id;
 use crate::domain::{Mobile, Nickname, Password};
-use crate::entities::{pending_qq_identities, qq_bindings, users};
+use crate::entities::{pending_identities, social_bindings, users};
 use crate::fault::Fault;
 use crate::metrics::{CallbackOutcome as CallbackMetric, Metrics};
 use crate::net::ClientAddr;
@@ -161,12 +159,12 @@ pub struct SocialIdentity {
 /// whether the provider is asked for the profile, and names the row the login then updates.
 #[derive(Debug, Clone)]
 pub struct KnownBinding {
-    pub binding: qq_bindings::Model,
+    pub binding: social_bindings::Model,
     pub user: users::Model,
 }
 
 impl KnownBinding {
-    /// The stored profile may stand in for QQ's.
+    /// The stored profile may stand in for the provider's.
     pub fn profile_fresh(&self, now: DateTime<Utc>) -> bool {
         let max_age = chrono::Duration::seconds(PROFILE_MAX_AGE.as_secs() as i64);
         self.binding
@@ -182,30 +180,30 @@ pub struct Exchanged {
     pub known: Option<KnownBinding>,
 }
 
-/// The `provider` binding of `openid` (else of `unionid`: the same person through another app of
+/// The `provider` binding of `subject` (else of `unionid`: the same person through another app of
 /// the same developer, see `unionid_backfill`) and its user, in one statement (a join), outside
 /// any transaction (the login's write re-checks the row by id and subject).
 pub async fn find_bound<C: ConnectionTrait>(
     db: &C,
     provider: ProviderKind,
-    openid: &str,
+    subject: &str,
     unionid: Option<&str>,
 ) -> Result<Option<KnownBinding>, DbErr> {
-    // TODO(data): filter by provider once bindings carry it.
-    let _ = provider;
-    let mut who = sea_orm::Condition::any().add(qq_bindings::Column::Openid.eq(openid));
+    let mut who = sea_orm::Condition::any().add(social_bindings::Column::Subject.eq(subject));
+    let who_at = social_bindings::Column::Provider.eq(provider.as_str());
     if let Some(unionid) = unionid.filter(|u| !u.is_empty()) {
-        who = who.add(qq_bindings::Column::Unionid.eq(unionid));
+        who = who.add(social_bindings::Column::Unionid.eq(unionid));
     }
-    let found = qq_bindings::Entity::find()
+    let found = social_bindings::Entity::find()
+        .filter(who_at)
         .filter(who)
         .find_also_related(users::Entity)
         .all(db)
         .await?;
-    // Two rows only when one person bound two accounts through two apps: the openid's wins.
+    // Two rows only when one person bound two accounts through two apps: the subject's wins.
     let best = found
         .into_iter()
-        .max_by_key(|(binding, _)| binding.openid == openid);
+        .max_by_key(|(binding, _)| binding.subject == subject);
     Ok(best.and_then(|(binding, user)| {
         Some(KnownBinding {
             binding,
@@ -218,7 +216,7 @@ pub async fn find_bound<C: ConnectionTrait>(
 #[derive(Debug, Clone)]
 pub enum CallbackOutcome {
     LoggedIn(users::Model),
-    BindRequired(pending_qq_identities::Model),
+    BindRequired(pending_identities::Model),
 }
 
 struct SealedTokens {
@@ -235,19 +233,21 @@ fn seal(
     let internal = |e: crate::crypto::token_cipher::CryptoError| {
         Fault::Internal(format!("token encryption: {e}"))
     };
-    // Every provider's tokens are sealed as these two fields, owned by the subject (what key
-    // rotation and the refreshers expect of any binding).
+    // Every provider's tokens are sealed as these two fields, for the owner
+    // `social_bindings::token_owner` names (QQ's openid; `{provider}:{subject}` for the others,
+    // so a ciphertext never opens under another provider's identity).
+    let owner = social_bindings::token_owner(identity.provider.as_str(), &identity.subject);
     let access = cipher
         .encrypt(
             TokenField::QqAccessToken,
-            &identity.subject,
+            &owner,
             identity.access_token.expose(),
         )
         .map_err(internal)?;
     let refresh = match &identity.refresh_token {
         Some(t) => Some(
             cipher
-                .encrypt(TokenField::QqRefreshToken, &identity.subject, t.expose())
+                .encrypt(TokenField::QqRefreshToken, &owner, t.expose())
                 .map_err(internal)?,
         ),
         None => None,
@@ -301,12 +301,13 @@ pub async fn login_or_pend(
     }
     let id = crate::crypto::token_cipher::random_token(18)
         .map_err(|e| Fault::Internal(e.to_string()))?;
-    let pending = pending_qq_identities::ActiveModel {
+    let pending = pending_identities::ActiveModel {
         id: Set(id),
-        openid: Set(identity.subject.clone()),
+        provider: Set(identity.provider.as_str().to_owned()),
+        subject: Set(identity.subject.clone()),
         unionid: Set(identity.unionid.clone()),
-        qq_nickname: Set(identity.nickname.clone()),
-        qq_avatar: Set(identity.avatar.clone()),
+        nickname: Set(identity.nickname.clone()),
+        avatar: Set(identity.avatar.clone()),
         access_token_enc: Set(sealed.access),
         refresh_token_enc: Set(sealed.refresh),
         token_expires_at: Set(sealed.expires_at),
@@ -335,7 +336,7 @@ async fn update_known<C: ConnectionTrait>(
     }
     token_events::record(
         txn,
-        known.binding.id,
+        &known.binding,
         TokenEventKind::Login,
         now,
         Some(login_event_detail(sealed)),
@@ -356,9 +357,9 @@ async fn update_binding<C: ConnectionTrait>(
     sealed: &SealedTokens,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    use qq_bindings::Column as C;
     use sea_orm::sea_query::ExprTrait;
-    let mut update = qq_bindings::Entity::update_many()
+    use social_bindings::Column as C;
+    let mut update = social_bindings::Entity::update_many()
         .col_expr(C::AccessTokenEnc, Expr::value(sealed.access.clone()))
         .col_expr(C::TokenExpiresAt, Expr::value(sealed.expires_at))
         .col_expr(C::TokenVersion, Expr::col(C::TokenVersion).add(1))
@@ -372,10 +373,10 @@ async fn update_binding<C: ConnectionTrait>(
     if identity.profile_fetched {
         update = update.col_expr(C::ProfileFetchedAt, Expr::value(now));
         if !identity.nickname.is_empty() {
-            update = update.col_expr(C::QqNickname, Expr::value(identity.nickname.clone()));
+            update = update.col_expr(C::Nickname, Expr::value(identity.nickname.clone()));
         }
         if !identity.avatar.is_empty() {
-            update = update.col_expr(C::QqAvatar, Expr::value(identity.avatar.clone()));
+            update = update.col_expr(C::Avatar, Expr::value(identity.avatar.clone()));
         }
     }
     if known.binding.unionid.is_none() && identity.unionid.is_some() {
@@ -383,12 +384,12 @@ async fn update_binding<C: ConnectionTrait>(
     }
     // Found by unionid through another app of the developer: the binding follows the app this
     // instance logs in with (its tokens are sealed to, and only refresh under, that openid).
-    if known.binding.openid != identity.subject {
-        update = update.col_expr(C::Openid, Expr::value(identity.subject.clone()));
+    if known.binding.subject != identity.subject {
+        update = update.col_expr(C::Subject, Expr::value(identity.subject.clone()));
     }
     let updated = update
         .filter(C::Id.eq(known.binding.id))
-        .filter(C::Openid.eq(&known.binding.openid))
+        .filter(C::Subject.eq(&known.binding.subject))
         .exec(txn)
         .await?;
     Ok(updated.rows_affected == 1)
@@ -451,22 +452,23 @@ pub fn prepare_login(
 
 /// Group commit: store the tokens of several bound users' logins in the caller's transaction,
 /// one `UPDATE` each and one multi-row `INSERT` for all their events. Returns, per login, whether
-/// its binding was still there under its openid (`false`: that login must decide again, through
+/// its binding was still there under its subject (`false`: that login must decide again, through
 /// [`login_or_pend`]).
 pub async fn store_logins<C: ConnectionTrait>(
     txn: &C,
     logins: &[&PreparedLogin],
     now: DateTime<Utc>,
 ) -> Result<Vec<bool>, DbErr> {
-    use crate::entities::qq_token_events;
+    use crate::entities::binding_token_events;
     let mut stored = Vec::with_capacity(logins.len());
     let mut events = Vec::with_capacity(logins.len());
     for login in logins {
         let updated =
             update_binding(txn, &login.known, &login.identity, &login.sealed, now).await?;
         if updated {
-            events.push(qq_token_events::ActiveModel {
+            events.push(binding_token_events::ActiveModel {
                 binding_id: Set(login.known.binding.id),
+                provider: Set(login.known.binding.provider.clone()),
                 kind: Set(TokenEventKind::Login.as_str().to_owned()),
                 at: Set(now),
                 detail: Set(Some(login_event_detail(&login.sealed))),
@@ -476,7 +478,7 @@ pub async fn store_logins<C: ConnectionTrait>(
         stored.push(updated);
     }
     if !events.is_empty() {
-        qq_token_events::Entity::insert_many(events)
+        binding_token_events::Entity::insert_many(events)
             .exec_without_returning(txn)
             .await?;
     }
@@ -489,23 +491,23 @@ pub async fn store_logins<C: ConnectionTrait>(
 pub async fn store_profile<C: ConnectionTrait>(
     db: &C,
     binding_id: i64,
-    openid: &str,
+    subject: &str,
     nickname: &str,
     avatar: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    use qq_bindings::Column as C;
+    use social_bindings::Column as C;
     let mut update =
-        qq_bindings::Entity::update_many().col_expr(C::ProfileFetchedAt, Expr::value(now));
+        social_bindings::Entity::update_many().col_expr(C::ProfileFetchedAt, Expr::value(now));
     if !nickname.is_empty() {
-        update = update.col_expr(C::QqNickname, Expr::value(nickname));
+        update = update.col_expr(C::Nickname, Expr::value(nickname));
     }
     if !avatar.is_empty() {
-        update = update.col_expr(C::QqAvatar, Expr::value(avatar));
+        update = update.col_expr(C::Avatar, Expr::value(avatar));
     }
     update
         .filter(C::Id.eq(binding_id))
-        .filter(C::Openid.eq(openid))
+        .filter(C::Subject.eq(subject))
         .exec(db)
         .await?;
     Ok(())
@@ -516,13 +518,12 @@ pub async fn pending_for_ticket<C: sea_orm::ConnectionTrait>(
     db: &C,
     ticket: &BindTicket,
     now: DateTime<Utc>,
-) -> Result<pending_qq_identities::Model, SocialLoginError> {
+) -> Result<pending_identities::Model, SocialLoginError> {
     let provider = ticket.provider;
-    // TODO(data): the pending identity's own provider must match too.
-    let pending = pending_qq_identities::Entity::find_by_id(ticket.pending_id.clone())
+    let pending = pending_identities::Entity::find_by_id(ticket.pending_id.clone())
         .one(db)
         .await?
-        .filter(|p| p.openid == ticket.subject)
+        .filter(|p| p.subject == ticket.subject && p.provider == provider.as_str())
         .ok_or(SocialLoginError::TicketInvalid(provider))?;
     if pending.consumed_at.is_some() {
         return Err(SocialLoginError::TicketUsed(provider));
@@ -538,21 +539,18 @@ async fn take_pending<C: sea_orm::ConnectionTrait>(
     db: &C,
     ticket: &BindTicket,
     now: DateTime<Utc>,
-) -> Result<pending_qq_identities::Model, SocialLoginError> {
+) -> Result<pending_identities::Model, SocialLoginError> {
     let pending = pending_for_ticket(db, ticket, now).await?;
-    let taken = pending_qq_identities::Entity::update_many()
-        .col_expr(pending_qq_identities::Column::ConsumedAt, Expr::value(now))
+    let taken = pending_identities::Entity::update_many()
+        .col_expr(pending_identities::Column::ConsumedAt, Expr::value(now))
         // The tokens move to the binding (from `pending`, read above); none stay behind.
+        .col_expr(pending_identities::Column::AccessTokenEnc, Expr::value(""))
         .col_expr(
-            pending_qq_identities::Column::AccessTokenEnc,
-            Expr::value(""),
-        )
-        .col_expr(
-            pending_qq_identities::Column::RefreshTokenEnc,
+            pending_identities::Column::RefreshTokenEnc,
             Expr::value(Option::<String>::None),
         )
-        .filter(pending_qq_identities::Column::Id.eq(pending.id.clone()))
-        .filter(pending_qq_identities::Column::ConsumedAt.is_null())
+        .filter(pending_identities::Column::Id.eq(pending.id.clone()))
+        .filter(pending_identities::Column::ConsumedAt.is_null())
         .exec(db)
         .await?;
     if taken.rows_affected != 1 {
@@ -562,17 +560,18 @@ async fn take_pending<C: sea_orm::ConnectionTrait>(
 }
 
 fn binding_from(
-    pending: &pending_qq_identities::Model,
+    pending: &pending_identities::Model,
     user_id: i64,
     now: DateTime<Utc>,
-) -> qq_bindings::ActiveModel {
-    qq_bindings::ActiveModel {
+) -> social_bindings::ActiveModel {
+    social_bindings::ActiveModel {
         user_id: Set(user_id),
-        openid: Set(pending.openid.clone()),
+        provider: Set(pending.provider.clone()),
+        subject: Set(pending.subject.clone()),
         unionid: Set(pending.unionid.clone()),
-        qq_nickname: Set(pending.qq_nickname.clone()),
-        qq_avatar: Set(pending.qq_avatar.clone()),
-        // Same owner (the openid) in the associated data, so the ciphertexts move as they are.
+        nickname: Set(pending.nickname.clone()),
+        avatar: Set(pending.avatar.clone()),
+        // Same owner (provider and subject) in the associated data, so the ciphertexts move as they are.
         access_token_enc: Set(pending.access_token_enc.clone()),
         refresh_token_enc: Set(pending.refresh_token_enc.clone()),
         token_expires_at: Set(pending.token_expires_at),
@@ -592,9 +591,9 @@ async fn ensure_unbound<C: sea_orm::ConnectionTrait>(
     provider: ProviderKind,
     subject: &str,
 ) -> Result<(), SocialLoginError> {
-    // TODO(data): by provider too.
-    let bound = qq_bindings::Entity::find()
-        .filter(qq_bindings::Column::Openid.eq(subject))
+    let bound = social_bindings::Entity::find()
+        .filter(social_bindings::Column::Provider.eq(provider.as_str()))
+        .filter(social_bindings::Column::Subject.eq(subject))
         .one(db)
         .await?;
     if bound.is_some() {
@@ -609,9 +608,9 @@ async fn ensure_user_unbound<C: sea_orm::ConnectionTrait>(
     provider: ProviderKind,
     user_id: i64,
 ) -> Result<(), SocialLoginError> {
-    // TODO(data): by provider too.
-    let bound = qq_bindings::Entity::find()
-        .filter(qq_bindings::Column::UserId.eq(user_id))
+    let bound = social_bindings::Entity::find()
+        .filter(social_bindings::Column::UserId.eq(user_id))
+        .filter(social_bindings::Column::Provider.eq(provider.as_str()))
         .one(db)
         .await?;
     if bound.is_some() {
@@ -648,11 +647,11 @@ pub async fn bind_existing(
     user: users::Model,
     origin: Origin<'_>,
     now: DateTime<Utc>,
-) -> Result<(users::Model, qq_bindings::Model), SocialLoginError> {
+) -> Result<(users::Model, social_bindings::Model), SocialLoginError> {
     let txn = db.begin().await?;
     let pending = take_pending(&txn, ticket, now).await?;
     ensure_user_unbound(&txn, ticket.provider, user.id).await?;
-    ensure_unbound(&txn, ticket.provider, &pending.openid).await?;
+    ensure_unbound(&txn, ticket.provider, &pending.subject).await?;
     let binding = bind_pending(&txn, ticket.provider, &pending, &user, origin, now).await?;
     txn.commit().await?;
     Ok((user, binding))
@@ -663,22 +662,23 @@ pub async fn bind_existing(
 async fn bind_pending<C: ConnectionTrait>(
     txn: &C,
     provider: ProviderKind,
-    pending: &pending_qq_identities::Model,
+    pending: &pending_identities::Model,
     user: &users::Model,
     origin: Origin<'_>,
     now: DateTime<Utc>,
-) -> Result<qq_bindings::Model, SocialLoginError> {
+) -> Result<social_bindings::Model, SocialLoginError> {
     let binding = binding_from(pending, user.id, now)
         .insert(txn)
         .await
         .map_err(binding_conflict(provider))?;
-    token_events::record(txn, binding.id, TokenEventKind::Bound, now, None).await?;
+    token_events::record(txn, &binding, TokenEventKind::Bound, now, None).await?;
     notices::queue(
         txn,
         origin.public_base_url,
         user,
         Change::QqBound {
-            qq_nickname: &binding.qq_nickname,
+            provider,
+            qq_nickname: &binding.nickname,
         },
         origin.client,
         now,
@@ -687,7 +687,7 @@ async fn bind_pending<C: ConnectionTrait>(
     Ok(binding)
 }
 
-/// A new account for the ticket's QQ identity.
+/// A new account for the ticket's identity.
 pub struct NewAccount {
     pub nickname: Nickname,
     pub mobile: Mobile,
@@ -715,12 +715,12 @@ pub async fn register_and_bind(
     if super::signup::mobile_taken(&txn, &account.mobile).await? {
         return Err(AccountError::MobileTaken.into());
     }
-    ensure_unbound(&txn, ticket.provider, &pending.openid).await?;
+    ensure_unbound(&txn, ticket.provider, &pending.subject).await?;
     let user = super::signup::insert_user(
         &txn,
         &account.nickname,
         &account.mobile,
-        pending.qq_avatar.clone(),
+        pending.avatar.clone(),
         account.password_hash,
         now,
     )
@@ -731,76 +731,6 @@ pub async fn register_and_bind(
     }
     txn.commit().await?;
     Ok(user)
-}
-
-/// The user removes their own QQ binding; only when a password still lets them in. The owner's
-/// notice commits with the change.
-pub async fn unbind(
-    db: &DatabaseConnection,
-    user: &users::Model,
-    origin: Origin<'_>,
-    now: DateTime<Utc>,
-) -> Result<(), SocialLoginError> {
-    if user.password_hash.is_none() {
-        return Err(SocialLoginError::LastLoginMethod);
-    }
-    // TODO(data): the QQ binding (by provider) once bindings carry it.
-    let txn = db.begin().await?;
-    let binding = qq_bindings::Entity::find()
-        .filter(qq_bindings::Column::UserId.eq(user.id))
-        .one(&txn)
-        .await?
-        .ok_or(SocialLoginError::NotBound(ProviderKind::Qq))?;
-    if delete_binding(&txn, &binding, user.id, "user request", now).await? {
-        notices::queue(
-            &txn,
-            origin.public_base_url,
-            user,
-            Change::QqUnbound {
-                qq_nickname: &binding.qq_nickname,
-                by: UnboundBy::Owner,
-            },
-            origin.client,
-            now,
-        )
-        .await?;
-    }
-    txn.commit().await?;
-    Ok(())
-}
-
-/// Delete a binding (the user keeps the account) and audit who removed it, why, and whose it
-/// was, in the caller's transaction. `false` when it was already gone.
-pub async fn delete_binding<C: sea_orm::ConnectionTrait>(
-    txn: &C,
-    binding: &qq_bindings::Model,
-    actor_user_id: i64,
-    reason: &str,
-    now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let deleted = qq_bindings::Entity::delete_by_id(binding.id)
-        .exec(txn)
-        .await?;
-    if deleted.rows_affected != 1 {
-        return Ok(false);
-    }
-    audit::write(
-        txn,
-        audit::Action {
-            actor_user_id,
-            action: "qq_binding.unbind",
-            target_type: "qq_binding",
-            target_id: binding.id.to_string(),
-            reason: Some(reason),
-            details: Some(serde_json::json!({
-                "user_id": binding.user_id,
-                "openid": open_id::mask(&binding.openid),
-            })),
-            at: now,
-        },
-    )
-    .await?;
-    Ok(true)
 }
 
 // The journey as the HTTP layer sees it: the authorize URL, then the callback, start to end.
@@ -1051,7 +981,7 @@ pub async fn callback<S: CallbackSteps>(
                 ticket: BindTicket {
                     provider,
                     pending_id: pending.id,
-                    subject: pending.openid,
+                    subject: pending.subject,
                 },
                 next: login.next,
             };
@@ -1062,8 +992,8 @@ pub async fn callback<S: CallbackSteps>(
                 .map_err(|e| Fault::internal("signing the bind ticket", e))?;
             Ok(Outcome::BindRequired(BindOffer {
                 ticket,
-                nickname: pending.qq_nickname,
-                avatar: pending.qq_avatar,
+                nickname: pending.nickname,
+                avatar: pending.avatar,
                 next: payload.next,
             }))
         }
@@ -1111,7 +1041,8 @@ async fn accept_state<S>(
     let expires = now + chrono::Duration::seconds(STATE_MAX_AGE.as_secs() as i64);
     let consumed = login_state::consume(deps.db, hasher, &login.nonce, expires, now).await;
     let admission =
-        callback_replay::admit(deps.db, hasher, &login.nonce, code, consumed, now).await?;
+        callback_replay::admit(deps.db, hasher, provider, &login.nonce, code, consumed, now)
+            .await?;
     Ok((login, admission))
 }
 
@@ -1126,7 +1057,7 @@ pub trait TicketSteps: Sync {
         ticket: BindTicket,
         user: users::Model,
         client: &ClientAddr,
-    ) -> impl Future<Output = Result<(users::Model, qq_bindings::Model), SocialLoginError>> + Send;
+    ) -> impl Future<Output = Result<(users::Model, social_bindings::Model), SocialLoginError>> + Send;
 
     /// [`register_and_bind`], on a binder.
     fn register_and_bind(
@@ -1200,7 +1131,7 @@ pub async fn link<S: TicketSteps>(
     user: users::Model,
     client: &ClientAddr,
     now: DateTime<Utc>,
-) -> Result<qq_bindings::Model, SocialLoginError> {
+) -> Result<social_bindings::Model, SocialLoginError> {
     pending_for_ticket(deps.db, &payload.ticket, now).await?;
     let (_, binding) = deps
         .steps

@@ -32,7 +32,7 @@ use crate::accounts::social_login::{
     self, BindTicket, CallbackOutcome, Exchanged, NewAccount, PreparedLogin, SocialLoginError,
 };
 use crate::crypto::token_cipher::TokenCipher;
-use crate::entities::{qq_bindings, users};
+use crate::entities::{social_bindings, users};
 
 type Reply<T> = RpcReplyPort<Result<T, SocialLoginError>>;
 
@@ -53,7 +53,7 @@ pub enum BinderWork {
         BindTicket,
         Box<users::Model>,
         String,
-        Reply<(users::Model, qq_bindings::Model)>,
+        Reply<(users::Model, social_bindings::Model)>,
     ),
     /// Create a user for the ticket's identity (the `String`: the client address).
     Register(BindTicket, Box<NewAccount>, String, Reply<users::Model>),

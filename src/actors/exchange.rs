@@ -125,7 +125,7 @@ async fn exchange(
     let (nickname, avatar, fetched) = match &known {
         Some(k) => {
             // Found by unionid through another app: its avatar URLs name that app.
-            let stale = !k.profile_fresh(chrono::Utc::now()) || k.binding.openid != grant.subject;
+            let stale = !k.profile_fresh(chrono::Utc::now()) || k.binding.subject != grant.subject;
             if stale && let Some(refresher) = args.profiles.get() {
                 let _ = refresher.cast(ProfileMsg::Refresh(Box::new(StaleProfile {
                     provider,

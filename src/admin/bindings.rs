@@ -1,4 +1,5 @@
-//! The QQ bindings list, the drawer, refresh-now and unbind.
+//! The bindings list (QQ, WeChat and Weibo, filtered by provider or all), the drawer,
+//! refresh-now and unbind.
 //!
 //! The list pages by keyset (an opaque cursor carrying the last row's sort key and id) on an
 //! index `(sort key, id)` for every offered sort, so page N+1 costs what page 1 costs. Numbered
@@ -24,12 +25,13 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::{AdminError, Reason};
+use crate::accounts::bindings::delete_binding;
 use crate::accounts::notices::{self, Change, UnboundBy};
-use crate::accounts::social_login::delete_binding;
 use crate::audit::{self, Action};
 use crate::domain::open_id::mask as mask_openid;
-use crate::entities::{qq_bindings, users};
+use crate::entities::{social_bindings, users};
 use crate::jobs::{self, Enqueued, NewJob};
+use crate::oauth::ProviderKind;
 
 /// A token expiring within this is `expiring`.
 pub const EXPIRING_WITHIN: chrono::Duration = chrono::Duration::days(7);
@@ -86,7 +88,7 @@ impl SortKey {
             SortKey::LastLoginAt => "COALESCE(b.last_login_at, b.bound_at)",
             SortKey::BoundAt => "b.bound_at",
             SortKey::TokenExpiresAt => "b.token_expires_at",
-            SortKey::QqNickname => "b.qq_nickname",
+            SortKey::QqNickname => "b.nickname",
         }
     }
 
@@ -214,6 +216,8 @@ pub enum Position {
 
 #[derive(Clone, Debug)]
 pub struct ListQuery {
+    /// Only this provider's bindings (`None`: all).
+    pub provider: Option<ProviderKind>,
     pub search: Option<SearchTerm>,
     pub status: Option<BindingStatus>,
     pub sort: Sort,
@@ -229,6 +233,9 @@ pub struct BindingRow {
     pub username: String,
     pub user_nickname: String,
     pub user_avatar: String,
+    /// `qq`, `wechat` or `weibo`.
+    pub provider: String,
+    /// The subject at the provider (QQ/WeChat openid, Weibo uid).
     pub openid: String,
     pub unionid: Option<String>,
     pub qq_nickname: String,
@@ -258,6 +265,7 @@ impl BindingRow {
             username: row.try_get("", "username")?,
             user_nickname: row.try_get("", "user_nickname")?,
             user_avatar: row.try_get("", "user_avatar")?,
+            provider: row.try_get("", "provider")?,
             openid: row.try_get("", "openid")?,
             unionid: row.try_get("", "unionid")?,
             qq_nickname: row.try_get("", "qq_nickname")?,
@@ -273,9 +281,14 @@ impl BindingRow {
     }
 }
 
+/// Every provider, as SQL: `provider IN (…)` lets a lookup by subject or unionid use the unique
+/// `(provider, subject)` and `(provider, unionid)` indexes.
+const ALL_PROVIDERS: &str = "('qq', 'wechat', 'weibo')";
+
 /// The columns of [`BindingRow`]; the token columns are never selected.
 const ROW_COLUMNS: &str = "b.id, b.user_id, u.username, u.nickname AS user_nickname, \
-     u.avatar AS user_avatar, b.openid, b.unionid, b.qq_nickname, b.qq_avatar, \
+     u.avatar AS user_avatar, b.provider, b.subject AS openid, b.unionid, b.nickname AS qq_nickname, \
+     b.avatar AS qq_avatar, \
      b.token_expires_at, b.token_version, b.refresh_status, b.refresh_error, \
      b.last_refreshed_at, b.bound_at, b.last_login_at";
 
@@ -334,23 +347,28 @@ impl Sql {
 fn push_search_candidates(sql: &mut Sql, term: &SearchTerm) {
     let q = || Value::from(term.0.as_str());
     let hi = || Value::from(term.upper_bound());
-    sql.push("SELECT id FROM qq_bindings WHERE openid = ")
+    // The unique indexes lead with the provider: naming every provider keeps them usable.
+    sql.push("SELECT id FROM social_bindings WHERE provider IN ")
+        .push(ALL_PROVIDERS)
+        .push(" AND subject = ")
         .bind(q())
-        .push(" UNION ALL SELECT id FROM qq_bindings WHERE unionid = ")
+        .push(" UNION ALL SELECT id FROM social_bindings WHERE provider IN ")
+        .push(ALL_PROVIDERS)
+        .push(" AND unionid = ")
         .bind(q())
-        .push(" UNION ALL SELECT id FROM qq_bindings WHERE qq_nickname >= ")
+        .push(" UNION ALL SELECT id FROM social_bindings WHERE nickname >= ")
         .bind(q())
-        .push(" AND qq_nickname < ")
+        .push(" AND nickname < ")
         .bind(hi())
         .push(
-            " UNION ALL SELECT qb.id FROM users u JOIN qq_bindings qb ON qb.user_id = u.id \
+            " UNION ALL SELECT qb.id FROM users u JOIN social_bindings qb ON qb.user_id = u.id \
              WHERE u.username >= ",
         )
         .bind(q())
         .push(" AND u.username < ")
         .bind(hi())
         .push(
-            " UNION ALL SELECT qb.id FROM users u JOIN qq_bindings qb ON qb.user_id = u.id \
+            " UNION ALL SELECT qb.id FROM users u JOIN social_bindings qb ON qb.user_id = u.id \
              WHERE u.nickname >= ",
         )
         .bind(q())
@@ -362,13 +380,13 @@ fn push_search_candidates(sql: &mut Sql, term: &SearchTerm) {
 fn push_search_probe(sql: &mut Sql, term: &SearchTerm) {
     let q = || Value::from(term.0.as_str());
     let hi = || Value::from(term.upper_bound());
-    sql.push(" AND (b.openid = ")
+    sql.push(" AND (b.subject = ")
         .bind(q())
         .push(" OR b.unionid = ")
         .bind(q())
-        .push(" OR (b.qq_nickname >= ")
+        .push(" OR (b.nickname >= ")
         .bind(q())
-        .push(" AND b.qq_nickname < ")
+        .push(" AND b.nickname < ")
         .bind(hi())
         .push(") OR EXISTS (SELECT 1 FROM users u WHERE u.id = b.user_id AND ((u.username >= ")
         .bind(q())
@@ -395,7 +413,7 @@ async fn search_is_dense(db: &DatabaseConnection, term: &SearchTerm) -> Result<b
     Ok(single_i64(db, sql.statement(db.get_database_backend()), "n").await? > COUNT_CAP)
 }
 
-/// `WHERE …` for the search and the status (and the cursor), over `qq_bindings b`.
+/// `WHERE …` for the search and the status (and the cursor), over `social_bindings b`.
 fn push_filters(
     sql: &mut Sql,
     backend: DbBackend,
@@ -421,6 +439,19 @@ fn push_filters(
     let expiry = format!("{plus}b.token_expires_at");
     let status_col = format!("{plus}b.refresh_status");
     sql.push(" WHERE 1 = 1");
+    if let Some(provider) = query.provider {
+        // Sorted by bound time, the index `(provider, bound_at, id)` serves filter and order.
+        // For another sort, SQLite would take that index too and sort every binding of the
+        // provider; the unary `+` keeps it on the sort's index (a page needs few rows).
+        let plus =
+            if page_query && backend == DbBackend::Sqlite && query.sort.key != SortKey::BoundAt {
+                "+"
+            } else {
+                ""
+            };
+        sql.push(&format!(" AND {plus}b.provider = "))
+            .bind(Value::from(provider.as_str()));
+    }
     if let Some(term) = &query.search {
         if dense {
             push_search_probe(sql, term);
@@ -493,7 +524,7 @@ pub async fn list(
     // 1. The page's ids, from the sort index alone.
     let dir = if query.sort.descending { "DESC" } else { "ASC" };
     let mut ids_sql = Sql::new();
-    ids_sql.push("SELECT b.id FROM qq_bindings b");
+    ids_sql.push("SELECT b.id FROM social_bindings b");
     push_filters(&mut ids_sql, backend, query, now, true, dense);
     ids_sql.push(&format!(
         " ORDER BY {} {dir}, b.id {dir} LIMIT ",
@@ -545,7 +576,7 @@ async fn rows_by_ids(db: &DatabaseConnection, ids: &[i64]) -> Result<Vec<Binding
     }
     let mut sql = Sql::new();
     sql.push(&format!(
-        "SELECT {ROW_COLUMNS} FROM qq_bindings b JOIN users u ON u.id = b.user_id WHERE b.id IN ("
+        "SELECT {ROW_COLUMNS} FROM social_bindings b JOIN users u ON u.id = b.user_id WHERE b.id IN ("
     ));
     for (n, id) in ids.iter().enumerate() {
         if n > 0 {
@@ -573,7 +604,7 @@ async fn count(
 ) -> Result<(i64, TotalKind), AdminError> {
     let backend = db.get_database_backend();
     let mut sql = Sql::new();
-    sql.push("SELECT COUNT(*) AS n FROM (SELECT b.id FROM qq_bindings b");
+    sql.push("SELECT COUNT(*) AS n FROM (SELECT b.id FROM social_bindings b");
     push_filters(&mut sql, backend, query, now, false, dense);
     sql.push(" LIMIT ")
         .bind(Value::from(COUNT_CAP + 1))
@@ -582,7 +613,7 @@ async fn count(
     if capped <= COUNT_CAP {
         return Ok((capped, TotalKind::Exact));
     }
-    if query.search.is_some() || query.status.is_some() {
+    if query.search.is_some() || query.status.is_some() || query.provider.is_some() {
         return Ok((COUNT_CAP, TotalKind::AtLeast));
     }
     match backend {
@@ -592,7 +623,7 @@ async fn count(
                 Statement::from_string(
                     backend,
                     "SELECT CAST(reltuples AS BIGINT) AS n FROM pg_class \
-                     WHERE oid = 'qq_bindings'::regclass",
+                     WHERE oid = 'social_bindings'::regclass",
                 ),
                 "n",
             )
@@ -606,7 +637,7 @@ async fn count(
         _ => {
             let n = single_i64(
                 db,
-                Statement::from_string(backend, "SELECT COUNT(*) AS n FROM qq_bindings"),
+                Statement::from_string(backend, "SELECT COUNT(*) AS n FROM social_bindings"),
                 "n",
             )
             .await?;
@@ -654,7 +685,7 @@ pub async fn detail(db: &DatabaseConnection, id: i64) -> Result<BindingDetail, A
     let events = db
         .query_all_raw(Statement::from_sql_and_values(
             db.get_database_backend(),
-            "SELECT id, kind, at, detail FROM qq_token_events WHERE binding_id = $1 \
+            "SELECT id, kind, at, detail FROM binding_token_events WHERE binding_id = $1 \
              ORDER BY at DESC, id DESC LIMIT $2",
             vec![Value::from(id), Value::from(DRAWER_LIMIT as i64)],
         ))
@@ -693,13 +724,14 @@ pub async fn refresh_now(
     now: DateTime<Utc>,
 ) -> Result<RefreshQueued, AdminError> {
     let txn = db.begin().await?;
-    if rows_by_ids_txn_exists(&txn, id).await? {
-        let unique_key = format!("qq_token_refresh:{id}");
-        let enqueued = jobs::enqueue(
-            &txn,
-            NewJob::qq_token_refresh(id).unique_key(unique_key.clone()),
-        )
-        .await?;
+    if let Some(provider) = provider_of(&txn, id).await? {
+        let job = match provider {
+            ProviderKind::Qq => NewJob::qq_token_refresh(id),
+            ProviderKind::Wechat => NewJob::wechat_token_refresh(id),
+            ProviderKind::Weibo => return Err(AdminError::NotRefreshable(provider)),
+        };
+        let unique_key = job.unique_key.clone().unwrap_or_default();
+        let enqueued = jobs::enqueue(&txn, job).await?;
         let queued = match enqueued {
             Enqueued::Created(job_id) => RefreshQueued {
                 job_id,
@@ -748,15 +780,29 @@ pub async fn refresh_now(
     }
 }
 
-async fn rows_by_ids_txn_exists<C: ConnectionTrait>(conn: &C, id: i64) -> Result<bool, AdminError> {
-    Ok(conn
+/// The provider of binding `id`, `None` when there is no such binding.
+async fn provider_of<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+) -> Result<Option<ProviderKind>, AdminError> {
+    let row = conn
         .query_one_raw(Statement::from_sql_and_values(
             conn.get_database_backend(),
-            "SELECT id FROM qq_bindings WHERE id = $1",
+            "SELECT provider FROM social_bindings WHERE id = $1",
             vec![Value::from(id)],
         ))
-        .await?
-        .is_some())
+        .await?;
+    match row {
+        None => Ok(None),
+        Some(row) => {
+            let provider: String = row.try_get("", "provider")?;
+            ProviderKind::parse(&provider).map(Some).ok_or_else(|| {
+                AdminError::Fault(crate::fault::Fault::Internal(format!(
+                    "binding {id} has provider {provider:?}"
+                )))
+            })
+        }
+    }
 }
 
 /// Delete the binding (the user keeps their account), audit who, why, and what it was, and tell
@@ -770,7 +816,7 @@ pub async fn unbind(
     now: DateTime<Utc>,
 ) -> Result<(), AdminError> {
     let txn = db.begin().await?;
-    let binding = qq_bindings::Entity::find_by_id(id)
+    let binding = social_bindings::Entity::find_by_id(id)
         .one(&txn)
         .await?
         .ok_or(AdminError::BindingNotFound)?;
@@ -783,7 +829,8 @@ pub async fn unbind(
             public_base_url,
             &owner,
             Change::QqUnbound {
-                qq_nickname: &binding.qq_nickname,
+                provider: ProviderKind::parse(&binding.provider).unwrap_or(ProviderKind::Qq),
+                qq_nickname: &binding.nickname,
                 by: UnboundBy::Staff {
                     reason: reason.as_str(),
                 },

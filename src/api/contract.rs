@@ -102,7 +102,7 @@ fn description(status: u16) -> &'static str {
             "Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试"
         }
         500 => "Server error / 服务器内部错误",
-        502 => "QQ or Tencent Cloud failed / QQ 或腾讯云服务出错",
+        502 => "QQ, WeChat, Weibo or Tencent Cloud failed / QQ、微信、微博或腾讯云服务出错",
         503 => {
             "Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试"
         }
@@ -264,6 +264,7 @@ from_via_api_error!(
     crate::accounts::sms_codes::SmsError,
     crate::accounts::sms_codes::SendCodeError,
     crate::accounts::social_login::SocialLoginError,
+    crate::accounts::bindings::BindingError,
     crate::accounts::password_reset::ResetError,
     crate::accounts::email_change::EmailChangeError,
     crate::admin::AdminError,
@@ -274,8 +275,8 @@ from_via_api_error!(
 ///
 /// ```ignore
 /// operation_errors! {
-///     /// `qqCallback`
-///     pub QqCallbackError(Gate::Open, input) {
+///     /// `oauthCallback`
+///     pub OauthCallbackError(Gate::Open, input) {
 ///         400 => [invalid_code, state_invalid],
 ///         502 => [qq_unavailable],
 ///     }
@@ -461,6 +462,14 @@ mod tests {
                 | Q::Fault(_) => errors.push(e.into()),
             }
         }
+        for p in crate::oauth::ProviderKind::ALL {
+            use crate::accounts::bindings::BindingError as B;
+            for e in [B::NotBound(p), B::LastLoginMethod(p)] {
+                match e {
+                    B::NotBound(_) | B::LastLoginMethod(_) | B::Fault(_) => errors.push(e.into()),
+                }
+            }
+        }
         for e in [
             R::TokenInvalid,
             R::TokenExpired,
@@ -492,6 +501,7 @@ mod tests {
         }
         for e in [
             Ad::BindingNotFound,
+            Ad::NotRefreshable(crate::oauth::ProviderKind::Weibo),
             Ad::JobNotFound,
             Ad::JobNotRetryable,
             Ad::JobConflict,
@@ -504,6 +514,7 @@ mod tests {
         ] {
             match e {
                 Ad::BindingNotFound
+                | Ad::NotRefreshable(_)
                 | Ad::JobNotFound
                 | Ad::JobNotRetryable
                 | Ad::JobConflict

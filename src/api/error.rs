@@ -9,6 +9,7 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object};
 
 use crate::accounts::AccountError;
+use crate::accounts::bindings::BindingError;
 use crate::accounts::email_change::EmailChangeError;
 use crate::accounts::password_reset::ResetError;
 use crate::accounts::sms_codes::{SendCodeError, SmsError};
@@ -72,7 +73,8 @@ pub enum ApiError {
     /// Server error / 服务器内部错误
     #[oai(status = 500)]
     Internal(Json<ErrorBody>),
-    /// QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错
+    /// QQ, WeChat, Weibo or Tencent Cloud failed or answered something unusable /
+    /// QQ、微信、微博或腾讯云服务出错
     #[oai(status = 502)]
     BadGateway(Json<ErrorBody>),
     /// Busy, try again shortly / 服务繁忙，请稍后重试 (`Retry-After` says when)
@@ -320,6 +322,26 @@ impl From<SocialLoginError> for ApiError {
     }
 }
 
+impl From<BindingError> for ApiError {
+    fn from(e: BindingError) -> Self {
+        use crate::oauth::ProviderKind as P;
+        match e {
+            BindingError::NotBound(p) => {
+                let code = match p {
+                    P::Qq => "qq_not_bound",
+                    P::Wechat => "wechat_not_bound",
+                    P::Weibo => "weibo_not_bound",
+                };
+                Self::not_found(code, &p.say("尚未绑定{p}"))
+            }
+            BindingError::LastLoginMethod(p) => {
+                Self::conflict("last_login_method", &p.say("请先设置密码，再解除{p}绑定"))
+            }
+            BindingError::Fault(e) => e.into(),
+        }
+    }
+}
+
 impl From<SendCodeError> for ApiError {
     fn from(e: SendCodeError) -> Self {
         match e {
@@ -387,6 +409,10 @@ impl From<AdminError> for ApiError {
         use AdminError as E;
         match e {
             E::BindingNotFound => Self::not_found("binding_not_found", "该 QQ 绑定不存在"),
+            E::NotRefreshable(p) => Self::conflict(
+                "binding_not_refreshable",
+                &p.say("{p}不提供刷新令牌的接口，用户下次用{p}登录时会换上新的令牌"),
+            ),
             E::JobNotFound => Self::not_found("job_not_found", "该任务不存在"),
             E::JobNotRetryable => {
                 Self::conflict("job_not_retryable", "只有失败或待重试的任务可以重试")
@@ -684,5 +710,115 @@ mod refused_field_tests {
         assert_eq!(refused(resp).await.1, "invalid_page");
         let resp = client.get("/jobs").query("page", &3).send().await;
         resp.assert_status_is_ok();
+    }
+}
+
+#[cfg(test)]
+mod social_login_tests {
+    use super::*;
+    use crate::accounts::social_login::SocialLoginError as E;
+
+    fn answer(e: E) -> (u16, String, String) {
+        let api = ApiError::from(e);
+        let (status, code) = api.status_and_code();
+        let code = code.to_owned();
+        let message = match api {
+            ApiError::BadRequest(b)
+            | ApiError::Unauthorized(b)
+            | ApiError::NotFound(b)
+            | ApiError::Conflict(b)
+            | ApiError::BadGateway(b) => b.0.message,
+            other => panic!("unexpected {other:?}"),
+        };
+        (status, code, message)
+    }
+
+    #[test]
+    fn each_provider_answers_its_own_codes_and_qq_its_old_messages() {
+        use ProviderKind::{Qq, Wechat, Weibo};
+        let cases = [
+            (
+                E::LoginExpired(Qq),
+                401,
+                "qq_login_expired",
+                "QQ 登录已失效，请重新使用 QQ 登录",
+            ),
+            (
+                E::LoginExpired(Wechat),
+                401,
+                "wechat_login_expired",
+                "微信登录已失效，请重新使用微信登录",
+            ),
+            (
+                E::Unavailable(Qq, "x".into()),
+                502,
+                "qq_unavailable",
+                "QQ 服务暂时不可用，请稍后重试",
+            ),
+            (
+                E::Unavailable(Weibo, "not configured".into()),
+                502,
+                "weibo_unavailable",
+                "微博服务暂时不可用，请稍后重试",
+            ),
+            (
+                E::AlreadyBound(Qq),
+                409,
+                "qq_already_bound",
+                "该 QQ 已绑定其他账号",
+            ),
+            (
+                E::AlreadyBound(Weibo),
+                409,
+                "weibo_already_bound",
+                "该微博已绑定其他账号",
+            ),
+            (
+                E::AccountAlreadyBound(Qq),
+                409,
+                "account_already_bound",
+                "该账号已绑定其他 QQ",
+            ),
+            (
+                E::AccountAlreadyBound(Wechat),
+                409,
+                "account_already_bound",
+                "该账号已绑定其他微信",
+            ),
+            (E::NotBound(Qq), 404, "qq_not_bound", "尚未绑定 QQ"),
+            (
+                E::TicketUsed(Qq),
+                401,
+                "bind_ticket_used",
+                "绑定凭证已使用，请重新使用 QQ 登录",
+            ),
+            (
+                E::TicketExpired(Wechat),
+                401,
+                "bind_ticket_expired",
+                "绑定已超时，请重新使用微信登录",
+            ),
+            (
+                E::InvalidCode(Qq),
+                400,
+                "invalid_code",
+                "QQ 授权码格式不正确",
+            ),
+            (
+                E::StateNotThisBrowser(Qq),
+                400,
+                "state_not_this_browser",
+                "这次 QQ 登录不是从这个浏览器发起的，为了账号安全，请重新登录",
+            ),
+            (
+                E::StateNotThisBrowser(Weibo),
+                400,
+                "state_not_this_browser",
+                "这次微博登录不是从这个浏览器发起的，为了账号安全，请重新登录",
+            ),
+        ];
+        for (error, status, code, message) in cases {
+            assert_eq!(answer(error), (status, code.to_owned(), message.to_owned()));
+        }
     }
 }

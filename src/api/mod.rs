@@ -125,6 +125,8 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .at("/login", get(web::app_page))
         .at("/register", get(web::app_page))
         .at("/oauth/qq/callback", get(web::app_page))
+        .at("/oauth/wechat/callback", get(web::app_page))
+        .at("/oauth/weibo/callback", get(web::app_page))
         .at("/account", get(web::app_page))
         .at("/admin", get(web::app_page))
         .at("/admin/*rest", get(web::app_page))

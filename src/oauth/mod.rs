@@ -44,7 +44,7 @@ impl ProviderKind {
     pub const ALL: [ProviderKind; 3] = [Self::Qq, Self::Wechat, Self::Weibo];
 
     /// As stored and as in the API's paths (`/api/oauth/{provider}/…`).
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::Qq => "qq",
             Self::Wechat => "wechat",
@@ -328,5 +328,63 @@ impl Providers {
             ProviderKind::Wechat => self.wechat.as_deref().map(|p| p as &dyn Provider),
             ProviderKind::Weibo => self.weibo.as_deref().map(|p| p as &dyn Provider),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::QqSettings;
+
+    fn url(text: &str) -> url::Url {
+        url::Url::parse(text).expect("url")
+    }
+
+    #[test]
+    fn a_provider_without_settings_is_absent_and_the_others_answer_by_kind() {
+        let qq = crate::qq::client::QqClient::new(&QqSettings {
+            app_id: "101000001".into(),
+            app_key: Secret::new("key"),
+            redirect_uri: url("https://passport.example/oauth/qq/callback"),
+            base_url: url("https://graph.qq.com"),
+        })
+        .expect("client");
+        let weibo = weibo::WeiboSettings {
+            client_id: "3000000001".into(),
+            client_secret: Secret::new("secret"),
+            redirect_uri: url("https://passport.example/oauth/weibo/callback"),
+            base_url: url("https://api.weibo.com"),
+        };
+        let providers = Providers::new(
+            qq::QqProvider::new(Arc::new(qq), Arc::default()),
+            None,
+            Some(&weibo),
+            &HttpOptions::default(),
+        )
+        .expect("providers");
+        assert!(providers.get(ProviderKind::Wechat).is_none());
+        for kind in [ProviderKind::Qq, ProviderKind::Weibo] {
+            assert_eq!(providers.get(kind).map(|p| p.kind()), Some(kind));
+        }
+        let authorize = providers
+            .get(ProviderKind::Weibo)
+            .expect("weibo")
+            .authorize_url("s1");
+        assert!(
+            authorize
+                .as_str()
+                .starts_with("https://api.weibo.com/oauth2/authorize?")
+        );
+    }
+
+    #[test]
+    fn names_round_trip_and_messages_space_only_latin_names() {
+        for kind in ProviderKind::ALL {
+            assert_eq!(ProviderKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(ProviderKind::parse("github"), None);
+        assert_eq!(ProviderKind::Qq.say("该{p}已绑定"), "该 QQ 已绑定");
+        assert_eq!(ProviderKind::Qq.say("{p}服务"), "QQ 服务");
+        assert_eq!(ProviderKind::Wechat.say("尚未绑定{p}"), "尚未绑定微信");
     }
 }

@@ -1,20 +1,24 @@
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "qq_bindings")]
+/// A person's identity at a sign-in provider (QQ, WeChat, Weibo), bound to one of our users.
+#[sea_orm(table_name = "social_bindings")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    #[sea_orm(unique)]
+    /// Unique with `provider`: one binding per provider per user.
     pub user_id: i64,
-    #[sea_orm(unique)]
-    pub openid: String,
-    #[sea_orm(unique)]
+    /// `qq`, `wechat` or `weibo` (`oauth::ProviderKind::as_str`).
+    pub provider: String,
+    /// The person under our app: QQ/WeChat openid, Weibo uid. Unique with `provider`.
+    pub subject: String,
+    /// The person under the developer account (QQ, WeChat); unique with `provider` when present.
     pub unionid: Option<String>,
-    pub qq_nickname: String,
-    pub qq_avatar: String,
+    pub nickname: String,
+    pub avatar: String,
     /// Encrypted at rest; never returned by any API.
     pub access_token_enc: String,
+    /// `None` where the provider has no refresh grant (Weibo).
     pub refresh_token_enc: Option<String>,
     pub token_expires_at: DateTimeUtc,
     pub token_version: i64,
@@ -50,3 +54,23 @@ impl Related<super::users::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// Who its sealed tokens belong to (their associated data): see [`token_owner`].
+    pub fn token_owner(&self) -> std::borrow::Cow<'_, str> {
+        token_owner(&self.provider, &self.subject)
+    }
+}
+
+/// The owner a provider's tokens are sealed for (`TokenField::QqAccessToken` /
+/// `QqRefreshToken`'s associated data): QQ's openid as it always was, `"{provider}:{subject}"`
+/// for the others, so a ciphertext never opens under another provider's identity. Every place
+/// that seals or opens a binding's or pending identity's tokens goes through here (logins, the
+/// refresher, the key rotation).
+pub fn token_owner<'a>(provider: &str, subject: &'a str) -> std::borrow::Cow<'a, str> {
+    if provider == crate::oauth::ProviderKind::Qq.as_str() {
+        std::borrow::Cow::Borrowed(subject)
+    } else {
+        std::borrow::Cow::Owned(format!("{provider}:{subject}"))
+    }
+}
