@@ -9,7 +9,7 @@ export type User = components['schemas']['UserView']
 
 const TOKEN = 'passport.token'
 const USER = 'passport.user'
-// The "记住我" choice made on the login page, carried across the QQ round trip.
+// The "记住我" choice made on the login page, carried across the social (QQ, 微信, 微博) round trip.
 const REMEMBER = 'passport.remember'
 
 function read(): { token: string | null; user: User | null } {
@@ -37,7 +37,7 @@ export function signIn(token: string, user: User, remember: boolean): void {
   session.user = user
 }
 
-/** What a sign-in answers (password, SMS, sign-up, QQ). */
+/** What a sign-in answers (password, SMS, sign-up, QQ, 微信, 微博). */
 export interface SignedIn {
   token: string
   user: User

@@ -13,7 +13,8 @@ import { waitText } from '../format'
 
 export type Schemas = ApiSchemas
 
-// Same origin: the QQ login cookie travels without CORS; the JWT is added to every call.
+// Same origin: the social login cookies (QQ, 微信, 微博) travel without CORS; the JWT is added to
+// every call.
 export const api = createPassportClient({
   baseUrl: '/api',
   credentials: 'same-origin',
