@@ -6,7 +6,8 @@
 //! Every page is sent with `Referrer-Policy: no-referrer` (a QQ `code` or a reset token in the URL
 //! never leaks), `no-store`, and a CSP that allows only our own scripts and styles. The pages
 //! reached from mails (reset password, verify email, forgot password) load nothing but our own
-//! files; the others may also show QQ avatars (`*.qlogo.cn`).
+//! files; the others may also show the providers' avatars (QQ and WeChat on `*.qlogo.cn`, Weibo on
+//! `*.sinaimg.cn`).
 //!
 //! Before `make ui` has run (a fresh clone) the pages answer with a short note saying so.
 //!
@@ -42,7 +43,7 @@ fn csp_account(captcha_origin: Option<&str>) -> String {
     }
 }
 
-/// The rest of the app: the same, plus QQ avatars, plus the captcha's script and frame when a
+/// The rest of the app: the same, plus the providers' avatars, plus the captcha's script and frame when a
 /// captcha may be shown (exactly the origin of `PASSPORT_CAPTCHA_SCRIPT_URL`).
 fn csp_app(captcha_origin: Option<&str>) -> String {
     let (script, frame) = match captcha_origin {
@@ -51,8 +52,8 @@ fn csp_app(captcha_origin: Option<&str>) -> String {
     };
     format!(
         "default-src 'none'; script-src {script}; style-src 'self' 'unsafe-inline'; \
-         connect-src 'self'; img-src 'self' data: http://*.qlogo.cn https://*.qlogo.cn; \
-         font-src 'self' data:; frame-src {frame}; form-action 'self'; base-uri 'none'; \
+         connect-src 'self'; img-src 'self' data: http://*.qlogo.cn https://*.qlogo.cn \
+         http://*.sinaimg.cn https://*.sinaimg.cn; font-src 'self' data:; frame-src {frame}; form-action 'self'; base-uri 'none'; \
          frame-ancestors 'none'"
     )
 }
@@ -193,6 +194,11 @@ mod tests {
             off.contains("script-src 'self';") && off.contains("frame-src 'none';"),
             "{off}"
         );
+        // Avatars: QQ's and WeChat's on qlogo.cn, Weibo's on sinaimg.cn.
+        assert!(
+            off.contains("https://*.qlogo.cn") && off.contains("https://*.sinaimg.cn"),
+            "{off}"
+        );
         let on = csp_app(Some("https://turing.captcha.qcloud.com"));
         assert!(
             on.contains("script-src 'self' https://turing.captcha.qcloud.com;")
@@ -212,7 +218,9 @@ mod tests {
             "{on}"
         );
         assert!(
-            on.contains("img-src 'self' data:;") && !on.contains("qlogo"),
+            on.contains("img-src 'self' data:;")
+                && !on.contains("qlogo")
+                && !on.contains("sinaimg"),
             "{on}"
         );
     }
