@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use rand::Rng as _;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait, UpdateMany,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityName, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait, UpdateMany,
 };
 
 use super::token_events::{self, TokenEventKind};
@@ -40,11 +40,21 @@ pub async fn schedule_due(
     now: DateTime<Utc>,
 ) -> Result<usize, DbErr> {
     let cutoff = now + settings.ahead;
+    // Bindings that already have a live refresh job are left out here, not by a conflicting
+    // insert per binding: a scan that finds thousands due, most of them queued by the previous
+    // scan, costs one query (a probe of `ux_jobs_unique_key_live` per binding), not thousands
+    // of inserts on the database's one writer. The unique key still guards the race.
+    let no_live_job = Expr::cust(format!(
+        "NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.unique_key = '{REFRESH_KEY_PREFIX}' || {}.id \
+         AND jobs.state IN ('available', 'running', 'retryable'))",
+        qq_bindings::Entity.table_name()
+    ));
     let due: Vec<i64> = qq_bindings::Entity::find()
         .select_only()
         .column(qq_bindings::Column::Id)
         .filter(qq_bindings::Column::RefreshStatus.eq("ok"))
         .filter(qq_bindings::Column::TokenExpiresAt.lt(cutoff))
+        .filter(no_live_job)
         .order_by_asc(qq_bindings::Column::TokenExpiresAt)
         .limit(SCAN_BATCH)
         .into_tuple()
@@ -81,8 +91,11 @@ const ENQUEUE_CHUNK: usize = 500;
 
 /// At most one live refresh job per binding.
 pub fn refresh_key(binding_id: i64) -> String {
-    format!("qq_token_refresh:{binding_id}")
+    format!("{REFRESH_KEY_PREFIX}{binding_id}")
 }
+
+/// [`refresh_key`] without the binding id.
+const REFRESH_KEY_PREFIX: &str = "qq_token_refresh:";
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum RefreshOutcome {
@@ -125,31 +138,11 @@ pub async fn refresh_binding(
     binding_id: i64,
     now: DateTime<Utc>,
 ) -> Result<RefreshOutcome, RefreshError> {
-    let Some(binding) = qq_bindings::Entity::find_by_id(binding_id).one(db).await? else {
-        return Ok(RefreshOutcome::Skipped);
-    };
-    if binding.refresh_status != "ok" {
-        return Ok(RefreshOutcome::Skipped);
-    }
     // QQ rotates refresh tokens: once one has been handed to QQ it must never be sent again,
-    // by this instance or another. The lease below records that intent before the call.
-    if binding.refresh_sent_version == Some(binding.token_version) {
-        return match binding.refresh_lease_until {
-            // A refresher is calling QQ with this token now; this job looks again after it.
-            Some(until) if until >= now => Ok(RefreshOutcome::Held { until }),
-            // Its refresher died mid-call: QQ may have rotated the token, and the new one died
-            // with it. Sending the old one again could only fail, so the user logs in again.
-            _ => {
-                if mark_interrupted(db, &binding, now).await? {
-                    Ok(RefreshOutcome::Interrupted)
-                } else {
-                    Ok(RefreshOutcome::Superseded)
-                }
-            }
-        };
-    }
-    // Take the binding's refresh lease and record the intent in one committed statement. A
-    // lease or intent of an older token version (a login stored new tokens since) is void.
+    // by this instance or another. Take the binding's refresh lease and record that intent
+    // (the token version being sent) in one committed statement before the call, which also
+    // reads the binding: only where no intent for its current tokens is recorded (an intent of
+    // an older version, before a login stored new tokens, is void).
     let leased = qq_bindings::Entity::update_many()
         .col_expr(
             qq_bindings::Column::RefreshLeaseUntil,
@@ -157,20 +150,23 @@ pub async fn refresh_binding(
         )
         .col_expr(
             qq_bindings::Column::RefreshSentVersion,
-            Expr::value(Some(binding.token_version)),
+            Expr::col(qq_bindings::Column::TokenVersion).into(),
         )
-        .filter(qq_bindings::Column::Id.eq(binding.id))
-        .filter(qq_bindings::Column::TokenVersion.eq(binding.token_version))
+        .filter(qq_bindings::Column::Id.eq(binding_id))
+        .filter(qq_bindings::Column::RefreshStatus.eq("ok"))
         .filter(
             sea_orm::Condition::any()
                 .add(qq_bindings::Column::RefreshSentVersion.is_null())
-                .add(qq_bindings::Column::RefreshSentVersion.ne(binding.token_version)),
+                .add(sea_orm::sea_query::ExprTrait::ne(
+                    Expr::col(qq_bindings::Column::RefreshSentVersion),
+                    Expr::col(qq_bindings::Column::TokenVersion),
+                )),
         )
-        .exec(db)
+        .exec_with_returning(db)
         .await?;
-    if leased.rows_affected != 1 {
-        return Ok(RefreshOutcome::Superseded);
-    }
+    let Some(binding) = leased.into_iter().next() else {
+        return not_leased(db, binding_id, now).await;
+    };
     let Some(stored_refresh) = binding.refresh_token_enc.as_deref() else {
         mark_failed(db, &binding, None, "no refresh token stored", now).await?;
         return Ok(RefreshOutcome::Failed { qq_code: None });
@@ -261,6 +257,37 @@ pub async fn refresh_binding(
                 }
                 e => e.to_string(),
             }))
+        }
+    }
+}
+
+/// Why [`refresh_binding`] could not take `binding_id`'s lease.
+async fn not_leased(
+    db: &DatabaseConnection,
+    binding_id: i64,
+    now: DateTime<Utc>,
+) -> Result<RefreshOutcome, RefreshError> {
+    let Some(binding) = qq_bindings::Entity::find_by_id(binding_id).one(db).await? else {
+        return Ok(RefreshOutcome::Skipped);
+    };
+    if binding.refresh_status != "ok" {
+        return Ok(RefreshOutcome::Skipped);
+    }
+    if binding.refresh_sent_version != Some(binding.token_version) {
+        // Changed between the two statements (a login stored new tokens): theirs stand.
+        return Ok(RefreshOutcome::Superseded);
+    }
+    match binding.refresh_lease_until {
+        // A refresher is calling QQ with this token now; this job looks again after it.
+        Some(until) if until >= now => Ok(RefreshOutcome::Held { until }),
+        // Its refresher died mid-call: QQ may have rotated the token, and the new one died
+        // with it. Sending the old one again could only fail, so the user logs in again.
+        _ => {
+            if mark_interrupted(db, &binding, now).await? {
+                Ok(RefreshOutcome::Interrupted)
+            } else {
+                Ok(RefreshOutcome::Superseded)
+            }
         }
     }
 }
