@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -91,20 +91,18 @@ pub async fn request(
     now: DateTime<Utc>,
 ) -> Result<(), Fault> {
     let txn = db.begin().await?;
-    let per_address = throttle::hit(
+    let (address_key, client_key) = (
+        throttle::key("reset:address", email.as_ref()),
+        throttle::key("reset:client", &client.throttle_key()),
+    );
+    let counts = throttle::hit_all(
         &txn,
-        &throttle::key("reset:address", email.as_ref()),
-        PER_ADDRESS,
+        &[(&address_key, PER_ADDRESS), (&client_key, PER_CLIENT)],
         now,
     )
     .await?;
-    let per_client = throttle::hit(
-        &txn,
-        &throttle::key("reset:client", &client.throttle_key()),
-        PER_CLIENT,
-        now,
-    )
-    .await?;
+    let [per_address, per_client] = <[throttle::Count; 2]>::try_from(counts)
+        .map_err(|_| DbErr::Custom("two rate limits counted, not two counts".into()))?;
     if per_address.exceeds(PER_ADDRESS) || per_client.exceeds(PER_CLIENT) {
         tracing::warn!("password reset request throttled; nothing sent");
     } else {

@@ -90,8 +90,13 @@ impl Default for ActorHandles {
     }
 }
 
-/// QQ token refreshes running at once in one process.
-const REFRESHES_IN_FLIGHT: u32 = 8;
+/// QQ token refreshes running at once in one process: 8, or one per 20 refreshes a second of
+/// `PASSPORT_QQ_REFRESH_RATE` when that is higher (a call takes up to ~50 ms, so a higher rate
+/// needs more calls in flight to be reached), never more than half the job concurrency (the
+/// rest stays free for mail and SMS).
+fn refreshes_in_flight(rate_per_sec: u32, concurrency: u32) -> u32 {
+    (rate_per_sec / 20).clamp(8, (concurrency / 2).max(8))
+}
 
 /// What the tree's children are built from: exactly the shared parts of the service they use
 /// (`startup.rs` hands over the application state's).
@@ -188,8 +193,9 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
             WorkerRoute::new(JobKind::SmsCodeRequest, handles.sms_requests.clone()),
             // Spares QQ: at most this many refreshes in flight per process (and the worker's
             // own rate limit on top).
-            WorkerRoute::new(JobKind::QqTokenRefresh, handles.refresher.clone())
-                .max_in_flight(REFRESHES_IN_FLIGHT),
+            WorkerRoute::new(JobKind::QqTokenRefresh, handles.refresher.clone()).max_in_flight(
+                refreshes_in_flight(settings.refresh.rate_per_sec, jobs.concurrency),
+            ),
             // One run at a time (its unique key already says so for a live job).
             WorkerRoute::new(JobKind::QqUnionidBackfill, handles.unionid_backfill.clone())
                 .max_in_flight(1),

@@ -409,40 +409,36 @@ async fn insert<C: ConnectionTrait>(
             (sealed_marker(kind), Some(sealed))
         }
     };
-    let row = conn
-        .query_one_raw(stmt(
-            backend,
-            "INSERT INTO jobs (queue, kind, payload, state, priority, attempt, max_attempts, \
-             run_at, unique_key, idempotency_key, created_at, updated_at, sealed_payload) \
-             VALUES ($1, $2, $3, 'available', $4, 0, $5, $6, $7, $8, $9, $9, $10) \
-             ON CONFLICT DO NOTHING RETURNING id",
-            vec![
-                job.queue.into(),
-                kind.as_str().into(),
-                payload.into(),
-                job.priority.into(),
-                job.max_attempts.into(),
-                ts(run_at),
-                job.unique_key.into(),
-                key.into(),
-                ts(now),
-                sealed.into(),
-            ],
-        ))
-        .await?;
+    let insert = "INSERT INTO jobs (queue, kind, payload, state, priority, attempt, max_attempts, \
+                  run_at, unique_key, idempotency_key, created_at, updated_at, sealed_payload) \
+                  VALUES ($1, $2, $3, 'available', $4, 0, $5, $6, $7, $8, $9, $9, $10) \
+                  ON CONFLICT DO NOTHING RETURNING id";
+    let mut values = vec![
+        job.queue.into(),
+        kind.as_str().into(),
+        payload.into(),
+        job.priority.into(),
+        job.max_attempts.into(),
+        ts(run_at),
+        job.unique_key.into(),
+        key.into(),
+        ts(now),
+        sealed.into(),
+    ];
+    // PostgreSQL: a job due now notifies the dispatchers, in the same statement (one round
+    // trip, and only when a row was inserted). Delivered at commit; a rolled-back enqueue wakes
+    // nobody.
+    let sql = if backend == DbBackend::Postgres && run_at <= now {
+        values.push(NOTIFY_CHANNEL.into());
+        format!("WITH j AS ({insert}) SELECT id, pg_notify($11, $2)::text AS notified FROM j")
+    } else {
+        insert.to_owned()
+    };
+    let row = conn.query_one_raw(stmt(backend, &sql, values)).await?;
     let Some(row) = row else {
         return Ok(Enqueued::Duplicate);
     };
     let id: i64 = row.try_get("", "id")?;
-    if backend == DbBackend::Postgres && run_at <= now {
-        // Delivered at commit; a rolled-back enqueue wakes nobody.
-        conn.execute_raw(stmt(
-            backend,
-            "SELECT pg_notify($1, $2)",
-            vec![NOTIFY_CHANNEL.into(), kind.as_str().into()],
-        ))
-        .await?;
-    }
     Ok(Enqueued::Created(id))
 }
 
