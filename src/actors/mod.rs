@@ -142,11 +142,11 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
         gateway: crate::sms::gateway(settings)?,
     }));
 
-    let reset_args = worker_args.with(Arc::new(IssueResetLink {
-        db: state.db.clone(),
-        security: state.security.clone(),
-        public_base_url: settings.public_base_url.clone(),
-    }));
+    let reset_args = worker_args.with(Arc::new(IssueResetLink::new(
+        state.db.clone(),
+        state.security.clone(),
+        settings.public_base_url.clone(),
+    )));
 
     let sms_request_args = worker_args.with(Arc::new(IssueSmsCode {
         db: state.db.clone(),

@@ -390,14 +390,16 @@ fn sealed_marker(kind: JobKind) -> serde_json::Value {
     serde_json::json!({"kind": kind.as_str(), "sealed": true})
 }
 
-async fn insert<C: ConnectionTrait>(
-    conn: &C,
-    job: NewJob,
-    seal_with: Option<&TokenCipher>,
-) -> Result<Enqueued, JobError> {
-    let backend = conn.get_database_backend();
+/// A job's row as [`insert_all`] writes it: the values of `queue, kind, payload, priority,
+/// max_attempts, run_at, unique_key, idempotency_key, created_at, sealed_payload`, and whether
+/// it is due now.
+struct Row {
+    values: [Value; 10],
+    due_now: bool,
+}
+
+fn row(job: NewJob, seal_with: Option<&TokenCipher>, now: DateTime<Utc>) -> Result<Row, JobError> {
     let kind = job.payload.kind();
-    let now = now();
     let run_at = job.run_at.map(|t| t.trunc_subsecs(6)).unwrap_or(now);
     let key = job.idempotency_key.unwrap_or_else(random_key);
     let (payload, sealed) = match seal_with {
@@ -409,37 +411,102 @@ async fn insert<C: ConnectionTrait>(
             (sealed_marker(kind), Some(sealed))
         }
     };
-    let insert = "INSERT INTO jobs (queue, kind, payload, state, priority, attempt, max_attempts, \
-                  run_at, unique_key, idempotency_key, created_at, updated_at, sealed_payload) \
-                  VALUES ($1, $2, $3, 'available', $4, 0, $5, $6, $7, $8, $9, $9, $10) \
-                  ON CONFLICT DO NOTHING RETURNING id";
-    let mut values = vec![
-        job.queue.into(),
-        kind.as_str().into(),
-        payload.into(),
-        job.priority.into(),
-        job.max_attempts.into(),
-        ts(run_at),
-        job.unique_key.into(),
-        key.into(),
-        ts(now),
-        sealed.into(),
-    ];
-    // PostgreSQL: a job due now notifies the dispatchers, in the same statement (one round
-    // trip, and only when a row was inserted). Delivered at commit; a rolled-back enqueue wakes
-    // nobody.
-    let sql = if backend == DbBackend::Postgres && run_at <= now {
+    Ok(Row {
+        values: [
+            job.queue.into(),
+            kind.as_str().into(),
+            payload.into(),
+            job.priority.into(),
+            job.max_attempts.into(),
+            ts(run_at),
+            job.unique_key.into(),
+            key.into(),
+            ts(now),
+            sealed.into(),
+        ],
+        due_now: run_at <= now,
+    })
+}
+
+async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    job: NewJob,
+    seal_with: Option<&TokenCipher>,
+) -> Result<Enqueued, JobError> {
+    let ids = insert_all(conn, vec![job], seal_with).await?;
+    Ok(match ids.first() {
+        Some(&id) => Enqueued::Created(id),
+        None => Enqueued::Duplicate,
+    })
+}
+
+/// [`enqueue_sealed`] for several jobs in one statement (one round trip, not one per job).
+/// Returns the ids of the jobs added (a job whose unique key is live is left out).
+pub async fn enqueue_sealed_all<C: ConnectionTrait>(
+    conn: &C,
+    jobs: Vec<NewJob>,
+    cipher: &TokenCipher,
+) -> Result<Vec<i64>, JobError> {
+    insert_all(conn, jobs, Some(cipher)).await
+}
+
+async fn insert_all<C: ConnectionTrait>(
+    conn: &C,
+    jobs: Vec<NewJob>,
+    seal_with: Option<&TokenCipher>,
+) -> Result<Vec<i64>, JobError> {
+    if jobs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = conn.get_database_backend();
+    let now = now();
+    let mut values: Vec<Value> = Vec::with_capacity(jobs.len() * 10 + 1);
+    let mut tuples = Vec::with_capacity(jobs.len());
+    let mut due_now = false;
+    for job in jobs {
+        let row = row(job, seal_with, now)?;
+        due_now |= row.due_now;
+        let first = values.len() + 1;
+        values.extend(row.values);
+        let p = |i: usize| format!("${}", first + i);
+        tuples.push(format!(
+            "({}, {}, {}, 'available', {}, 0, {}, {}, {}, {}, {}, {}, {})",
+            p(0),
+            p(1),
+            p(2),
+            p(3),
+            p(4),
+            p(5),
+            p(6),
+            p(7),
+            p(8),
+            p(8),
+            p(9)
+        ));
+    }
+    let insert = format!(
+        "INSERT INTO jobs (queue, kind, payload, state, priority, attempt, max_attempts, \
+         run_at, unique_key, idempotency_key, created_at, updated_at, sealed_payload) \
+         VALUES {} ON CONFLICT DO NOTHING RETURNING id",
+        tuples.join(", ")
+    );
+    // PostgreSQL: jobs due now notify the dispatchers, in the same statement (one round trip,
+    // and only for rows inserted; identical notifications are delivered once). Delivered at
+    // commit; a rolled-back enqueue wakes nobody.
+    let sql = if backend == DbBackend::Postgres && due_now {
         values.push(NOTIFY_CHANNEL.into());
-        format!("WITH j AS ({insert}) SELECT id, pg_notify($11, $2)::text AS notified FROM j")
+        format!(
+            "WITH j AS ({insert}) SELECT id, pg_notify(${}, 'jobs')::text AS notified FROM j",
+            values.len()
+        )
     } else {
-        insert.to_owned()
+        insert
     };
-    let row = conn.query_one_raw(stmt(backend, &sql, values)).await?;
-    let Some(row) = row else {
-        return Ok(Enqueued::Duplicate);
-    };
-    let id: i64 = row.try_get("", "id")?;
-    Ok(Enqueued::Created(id))
+    conn.query_all_raw(stmt(backend, &sql, values))
+        .await?
+        .iter()
+        .map(|row| Ok(row.try_get::<i64>("", "id")?))
+        .collect()
 }
 
 /// A claimed job, as a worker sees it.
