@@ -462,12 +462,12 @@ def drill_kill9(pop, args):
     victim = 2
     load = Load(pop).start()
     steady(load, 2)
-    before_failed = psql("SELECT count(*) FROM qq_bindings WHERE refresh_status = 'refresh_failed'")[0][0]
+    before_failed = psql("SELECT count(*) FROM social_bindings WHERE refresh_status = 'refresh_failed'")[0][0]
     reuses_before = sim_refresh_reuses()
     db_start = psql("SELECT now()")[0][0]
     # QQ answers the token endpoint slowly, so refreshes are in flight; queue one per binding.
     sim("POST", "/_sim/faults", {"endpoint": "token", "kind": "latency", "latency_ms": 2500})
-    ids = [row[0] for row in psql("SELECT id FROM qq_bindings ORDER BY id")]
+    ids = [row[0] for row in psql("SELECT id FROM social_bindings ORDER BY id")]
     for bid in ids:
         request("POST", f"/api/admin/bindings/{bid}/refresh", token=pop.admin_token)
     victim_pid = pid_of(f"passport-{victim}")
@@ -515,13 +515,13 @@ def drill_kill9(pop, args):
     with load.lock:
         relogin = sum(1 for t, op, st, code, _ in load.records
                       if t >= t0 and op == "qq_callback" and st == 401 and code == "qq_login_expired")
-    after_failed = psql("SELECT count(*) FROM qq_bindings WHERE refresh_status = 'refresh_failed'")[0][0]
+    after_failed = psql("SELECT count(*) FROM social_bindings WHERE refresh_status = 'refresh_failed'")[0][0]
     # Counted in the bindings' token history since the drill began (earlier runs on the same
     # cluster left theirs, and QQ logins of the load clear a binding's failed status).
     failed_events, interrupted = (int(x) for x in psql(
         "SELECT count(*), count(*) FILTER (WHERE detail LIKE 'refresh_interrupted%') "
-        f"FROM qq_token_events WHERE kind = 'refresh_failed' AND at >= '{db_start}'")[0])
-    lapsed_intents = int(psql("SELECT count(*) FROM qq_bindings WHERE refresh_status = 'ok' "
+        f"FROM binding_token_events WHERE kind = 'refresh_failed' AND at >= '{db_start}'")[0])
+    lapsed_intents = int(psql("SELECT count(*) FROM social_bindings WHERE refresh_status = 'ok' "
                               "AND refresh_sent_version = token_version "
                               "AND refresh_lease_until < now()")[0][0])
     reuses = sim_refresh_reuses() - reuses_before

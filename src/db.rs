@@ -161,17 +161,17 @@ impl UniqueKey {
         (
             Self::BindingUser,
             "qq_bindings_user_id_key",
-            "qq_bindings.user_id",
+            "social_bindings.user_id",
         ),
         (
             Self::BindingOpenid,
             "qq_bindings_openid_key",
-            "qq_bindings.openid",
+            "social_bindings.openid",
         ),
         (
             Self::BindingUnionid,
             "qq_bindings_unionid_key",
-            "qq_bindings.unionid",
+            "social_bindings.unionid",
         ),
     ];
 

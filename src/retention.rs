@@ -4,7 +4,7 @@
 //! | table | kept until | setting (hours) |
 //! |---|---|---|
 //! | `rate_limits` | the window started this long ago | `PASSPORT_RETENTION_RATE_LIMITS_HOURS` (48) |
-//! | `pending_qq_identities` | this long after it expired | `PASSPORT_RETENTION_PENDING_QQ_HOURS` (24) |
+//! | `pending_identities` | this long after it expired | `PASSPORT_RETENTION_PENDING_QQ_HOURS` (24) |
 //! | `sms_codes` | this long after it expired | `PASSPORT_RETENTION_SMS_CODES_HOURS` (24) |
 //! | `password_resets`, `email_verifications` | this long after it expired | `PASSPORT_RETENTION_PASSWORD_RESETS_HOURS` (168) |
 //! | `jobs` (discarded) | this long after it was given up | `PASSPORT_RETENTION_DISCARDED_JOBS_HOURS` (720) |
@@ -94,8 +94,8 @@ pub async fn prune<C: ConnectionTrait>(
         pending_tokens_wiped: wipe_expired_pending_tokens(db, now).await?,
         pending_qq: in_batches(
             db,
-            "DELETE FROM pending_qq_identities WHERE id IN \
-             (SELECT id FROM pending_qq_identities WHERE expires_at < $1 LIMIT $2)",
+            "DELETE FROM pending_identities WHERE id IN \
+             (SELECT id FROM pending_identities WHERE expires_at < $1 LIMIT $2)",
             before(settings.pending_qq).into(),
         )
         .await?,
@@ -139,8 +139,8 @@ async fn wipe_expired_pending_tokens<C: ConnectionTrait>(
 ) -> Result<u64, DbErr> {
     in_batches(
         db,
-        "UPDATE pending_qq_identities SET access_token_enc = '', refresh_token_enc = NULL \
-         WHERE id IN (SELECT id FROM pending_qq_identities \
+        "UPDATE pending_identities SET access_token_enc = '', refresh_token_enc = NULL \
+         WHERE id IN (SELECT id FROM pending_identities \
          WHERE (expires_at < $1 OR consumed_at IS NOT NULL) \
          AND (access_token_enc <> '' OR refresh_token_enc IS NOT NULL) LIMIT $2)",
         now.into(),

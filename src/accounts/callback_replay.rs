@@ -34,7 +34,7 @@ use super::locking;
 use super::qq_login::CallbackOutcome;
 use super::qq_login::QqLoginError;
 use crate::crypto::token_cipher::{HashPurpose, KeyedHasher};
-use crate::entities::{pending_qq_identities, qq_bindings, qq_callback_replays, users};
+use crate::entities::{callback_replays, pending_identities, social_bindings, users};
 
 /// How long after a callback its retry is answered with the same outcome.
 pub const REPLAY_WINDOW: Duration = Duration::from_secs(30);
@@ -83,13 +83,10 @@ pub async fn record<C: ConnectionTrait>(
         CallbackOutcome::LoggedIn(user) => (Some(user.id), None),
         CallbackOutcome::BindRequired(pending) => (None, Some(pending.id.clone())),
     };
-    qq_callback_replays::Entity::update_many()
-        .col_expr(qq_callback_replays::Column::UserId, Expr::value(user_id))
-        .col_expr(
-            qq_callback_replays::Column::PendingId,
-            Expr::value(pending_id),
-        )
-        .filter(qq_callback_replays::Column::NonceHash.eq(nonce_hash(hasher, state_nonce)))
+    callback_replays::Entity::update_many()
+        .col_expr(callback_replays::Column::UserId, Expr::value(user_id))
+        .col_expr(callback_replays::Column::PendingId, Expr::value(pending_id))
+        .filter(callback_replays::Column::NonceHash.eq(nonce_hash(hasher, state_nonce)))
         .exec(db)
         .await?;
     Ok(())
@@ -112,7 +109,7 @@ async fn claim<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<(), QqLoginError> {
     let window = chrono::Duration::seconds(REPLAY_WINDOW.as_secs() as i64);
-    let row = qq_callback_replays::ActiveModel {
+    let row = callback_replays::ActiveModel {
         nonce_hash: Set(nonce_hash(hasher, state_nonce)),
         code_hash: Set(code_hash(hasher, state_nonce, code)),
         user_id: Set(None),
@@ -120,14 +117,14 @@ async fn claim<C: ConnectionTrait>(
         created_at: Set(now),
         expires_at: Set(now + window),
     };
-    match qq_callback_replays::Entity::insert(row).exec(db).await {
+    match callback_replays::Entity::insert(row).exec(db).await {
         Ok(_) => {}
         // The state was fresh a moment ago, so its row can only be a leftover: keep it.
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {}
         Err(e) => return Err(e.into()),
     }
-    qq_callback_replays::Entity::delete_many()
-        .filter(qq_callback_replays::Column::ExpiresAt.lt(now))
+    callback_replays::Entity::delete_many()
+        .filter(callback_replays::Column::ExpiresAt.lt(now))
         .exec(db)
         .await?;
     Ok(())
@@ -140,7 +137,7 @@ async fn recall<C: ConnectionTrait>(
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<Admission, QqLoginError> {
-    let Some(row) = qq_callback_replays::Entity::find_by_id(nonce_hash(hasher, state_nonce))
+    let Some(row) = callback_replays::Entity::find_by_id(nonce_hash(hasher, state_nonce))
         .one(db)
         .await?
         .filter(|row| row.expires_at > now)
@@ -161,8 +158,9 @@ async fn recall<C: ConnectionTrait>(
             .ok_or(QqLoginError::StateUsed)?;
         locking::ensure_unlocked(&user)?;
         // Unbound since: this QQ identity no longer logs in to that account.
-        let bound = qq_bindings::Entity::find()
-            .filter(qq_bindings::Column::UserId.eq(user_id))
+        let bound = social_bindings::Entity::find()
+            .filter(social_bindings::Column::UserId.eq(user_id))
+            .filter(social_bindings::Column::Provider.eq(crate::oauth::ProviderKind::Qq.as_str()))
             .count(db)
             .await?;
         return if bound > 0 {
@@ -173,7 +171,7 @@ async fn recall<C: ConnectionTrait>(
     }
     if let Some(pending_id) = row.pending_id {
         // A pending identity already bound (or expired) has nothing left to offer.
-        return match pending_qq_identities::Entity::find_by_id(pending_id)
+        return match pending_identities::Entity::find_by_id(pending_id)
             .one(db)
             .await?
         {

@@ -15,7 +15,7 @@ use sea_orm::{
 };
 
 use crate::crypto::{TokenCipher, TokenField};
-use crate::entities::{pending_qq_identities, qq_bindings};
+use crate::entities::{pending_identities, social_bindings};
 
 /// Rows read and rewritten per transaction.
 pub const DEFAULT_BATCH: u64 = 500;
@@ -48,13 +48,13 @@ pub enum TokenTable {
 impl TokenTable {
     pub const fn as_str(self) -> &'static str {
         match self {
-            TokenTable::QqBindings => "qq_bindings",
-            TokenTable::PendingQqIdentities => "pending_qq_identities",
+            TokenTable::QqBindings => "social_bindings",
+            TokenTable::PendingQqIdentities => "pending_identities",
         }
     }
 }
 
-/// Re-encrypt every token in `qq_bindings` and `pending_qq_identities` that is not yet under
+/// Re-encrypt every token in `social_bindings` and `pending_identities` that is not yet under
 /// `cipher`'s current key, `batch` rows per transaction, calling `progress` after each batch
 /// with the running count.
 ///
@@ -72,14 +72,14 @@ pub async fn rotate(
     let mut report = RotationReport::default();
     let mut after: i64 = 0;
     loop {
-        let rows = qq_bindings::Entity::find()
-            .filter(qq_bindings::Column::Id.gt(after))
+        let rows = social_bindings::Entity::find()
+            .filter(social_bindings::Column::Id.gt(after))
             .filter(stale_condition(
                 cipher,
-                qq_bindings::Column::AccessTokenEnc,
-                qq_bindings::Column::RefreshTokenEnc,
+                social_bindings::Column::AccessTokenEnc,
+                social_bindings::Column::RefreshTokenEnc,
             ))
-            .order_by_asc(qq_bindings::Column::Id)
+            .order_by_asc(social_bindings::Column::Id)
             .limit(batch)
             .all(db)
             .await?;
@@ -97,14 +97,14 @@ pub async fn rotate(
 
     let mut after = String::new();
     loop {
-        let rows = pending_qq_identities::Entity::find()
-            .filter(pending_qq_identities::Column::Id.gt(after.clone()))
+        let rows = pending_identities::Entity::find()
+            .filter(pending_identities::Column::Id.gt(after.clone()))
             .filter(stale_condition(
                 cipher,
-                pending_qq_identities::Column::AccessTokenEnc,
-                pending_qq_identities::Column::RefreshTokenEnc,
+                pending_identities::Column::AccessTokenEnc,
+                pending_identities::Column::RefreshTokenEnc,
             ))
-            .order_by_asc(pending_qq_identities::Column::Id)
+            .order_by_asc(pending_identities::Column::Id)
             .limit(batch)
             .all(db)
             .await?;
@@ -144,18 +144,18 @@ impl RotationCount {
 pub async fn rotate_binding<C: ConnectionTrait>(
     db: &C,
     cipher: &TokenCipher,
-    row: &qq_bindings::Model,
+    row: &social_bindings::Model,
 ) -> Result<RowRotation, DbErr> {
-    rotate_row::<qq_bindings::Entity, _>(db, cipher, row).await
+    rotate_row::<social_bindings::Entity, _>(db, cipher, row).await
 }
 
 /// Re-encrypt one pending identity as read in `row` (compare-and-swap on its ciphertexts).
 pub async fn rotate_pending<C: ConnectionTrait>(
     db: &C,
     cipher: &TokenCipher,
-    row: &pending_qq_identities::Model,
+    row: &pending_identities::Model,
 ) -> Result<RowRotation, DbErr> {
-    rotate_row::<pending_qq_identities::Entity, _>(db, cipher, row).await
+    rotate_row::<pending_identities::Entity, _>(db, cipher, row).await
 }
 
 /// A table of sealed QQ tokens, as the rotation reads and rewrites it.
@@ -168,31 +168,31 @@ trait TokenRows: EntityTrait {
     fn as_read(row: &Self::Model) -> Condition;
 }
 
-impl TokenRows for qq_bindings::Entity {
-    const ACCESS: Self::Column = qq_bindings::Column::AccessTokenEnc;
-    const REFRESH: Self::Column = qq_bindings::Column::RefreshTokenEnc;
+impl TokenRows for social_bindings::Entity {
+    const ACCESS: Self::Column = social_bindings::Column::AccessTokenEnc;
+    const REFRESH: Self::Column = social_bindings::Column::RefreshTokenEnc;
 
-    fn sealed(row: &qq_bindings::Model) -> (&str, &str, &Option<String>) {
-        (&row.openid, &row.access_token_enc, &row.refresh_token_enc)
+    fn sealed(row: &social_bindings::Model) -> (&str, &str, &Option<String>) {
+        (&row.subject, &row.access_token_enc, &row.refresh_token_enc)
     }
 
-    fn as_read(row: &qq_bindings::Model) -> Condition {
+    fn as_read(row: &social_bindings::Model) -> Condition {
         Condition::all()
-            .add(qq_bindings::Column::Id.eq(row.id))
-            .add(qq_bindings::Column::TokenVersion.eq(row.token_version))
+            .add(social_bindings::Column::Id.eq(row.id))
+            .add(social_bindings::Column::TokenVersion.eq(row.token_version))
     }
 }
 
-impl TokenRows for pending_qq_identities::Entity {
-    const ACCESS: Self::Column = pending_qq_identities::Column::AccessTokenEnc;
-    const REFRESH: Self::Column = pending_qq_identities::Column::RefreshTokenEnc;
+impl TokenRows for pending_identities::Entity {
+    const ACCESS: Self::Column = pending_identities::Column::AccessTokenEnc;
+    const REFRESH: Self::Column = pending_identities::Column::RefreshTokenEnc;
 
-    fn sealed(row: &pending_qq_identities::Model) -> (&str, &str, &Option<String>) {
-        (&row.openid, &row.access_token_enc, &row.refresh_token_enc)
+    fn sealed(row: &pending_identities::Model) -> (&str, &str, &Option<String>) {
+        (&row.subject, &row.access_token_enc, &row.refresh_token_enc)
     }
 
-    fn as_read(row: &pending_qq_identities::Model) -> Condition {
-        Condition::all().add(pending_qq_identities::Column::Id.eq(row.id.clone()))
+    fn as_read(row: &pending_identities::Model) -> Condition {
+        Condition::all().add(pending_identities::Column::Id.eq(row.id.clone()))
     }
 }
 
@@ -222,19 +222,19 @@ async fn rotate_row<T: TokenRows, C: ConnectionTrait>(
 
 /// How many rows (bindings, pending identities) still hold a token not under the current key.
 pub async fn remaining(db: &DatabaseConnection, cipher: &TokenCipher) -> Result<(u64, u64), DbErr> {
-    let bindings = qq_bindings::Entity::find()
+    let bindings = social_bindings::Entity::find()
         .filter(stale_condition(
             cipher,
-            qq_bindings::Column::AccessTokenEnc,
-            qq_bindings::Column::RefreshTokenEnc,
+            social_bindings::Column::AccessTokenEnc,
+            social_bindings::Column::RefreshTokenEnc,
         ))
         .count(db)
         .await?;
-    let pending = pending_qq_identities::Entity::find()
+    let pending = pending_identities::Entity::find()
         .filter(stale_condition(
             cipher,
-            pending_qq_identities::Column::AccessTokenEnc,
-            pending_qq_identities::Column::RefreshTokenEnc,
+            pending_identities::Column::AccessTokenEnc,
+            pending_identities::Column::RefreshTokenEnc,
         ))
         .count(db)
         .await?;

@@ -15,7 +15,7 @@ use super::reauth::{self, Proof};
 use super::{AccountError, Session, signup};
 use crate::crypto::Security;
 use crate::domain::{Avatar, Nickname, Password, Username};
-use crate::entities::{qq_bindings, users};
+use crate::entities::{social_bindings, users};
 use crate::net::ClientAddr;
 
 /// Set the nickname and/or the avatar (`None`: unchanged). A nickname another user has is 409
@@ -143,7 +143,7 @@ pub async fn change_username(
 /// the generated username may still be replaced.
 pub struct Overview {
     pub user: users::Model,
-    pub qq: Option<qq_bindings::Model>,
+    pub qq: Option<social_bindings::Model>,
     pub username_changeable: bool,
 }
 
@@ -152,8 +152,9 @@ pub async fn overview<C: ConnectionTrait>(
     db: &C,
     user: users::Model,
 ) -> Result<Overview, AccountError> {
-    let qq = qq_bindings::Entity::find()
-        .filter(qq_bindings::Column::UserId.eq(user.id))
+    let qq = social_bindings::Entity::find()
+        .filter(social_bindings::Column::UserId.eq(user.id))
+        .filter(social_bindings::Column::Provider.eq(crate::oauth::ProviderKind::Qq.as_str()))
         .one(db)
         .await?;
     let username_changeable =

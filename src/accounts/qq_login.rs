@@ -29,7 +29,7 @@ use crate::crypto::{Security, SignerError};
 use crate::db::UniqueKey;
 use crate::domain::open_id;
 use crate::domain::{Mobile, Nickname, Password};
-use crate::entities::{pending_qq_identities, qq_bindings, users};
+use crate::entities::{pending_identities, social_bindings, users};
 use crate::fault::Fault;
 use crate::metrics::{CallbackOutcome as CallbackMetric, Metrics};
 use crate::net::ClientAddr;
@@ -39,6 +39,9 @@ pub const STATE_MAX_AGE: Duration = Duration::from_secs(10 * 60);
 pub const TICKET_MAX_AGE: Duration = Duration::from_secs(10 * 60);
 /// How long a pending identity lives server-side (as long as its ticket).
 pub const PENDING_LIFETIME: Duration = TICKET_MAX_AGE;
+
+/// The provider column's value for QQ.
+const QQ: &str = crate::oauth::ProviderKind::Qq.as_str();
 /// How long a bound user's stored QQ profile (nickname, avatar) stands in for QQ's
 /// `get_user_info`. A bound user's login never waits for the profile: the first login after
 /// this age answers with the stored one and has the new one fetched in the background. A
@@ -143,7 +146,7 @@ pub struct QqIdentity {
 /// whether QQ is asked for the profile, and names the row the login then updates.
 #[derive(Debug, Clone)]
 pub struct KnownBinding {
-    pub binding: qq_bindings::Model,
+    pub binding: social_bindings::Model,
     pub user: users::Model,
 }
 
@@ -172,11 +175,13 @@ pub async fn find_bound<C: ConnectionTrait>(
     openid: &str,
     unionid: Option<&str>,
 ) -> Result<Option<KnownBinding>, DbErr> {
-    let mut who = sea_orm::Condition::any().add(qq_bindings::Column::Openid.eq(openid));
+    let mut who = sea_orm::Condition::any().add(social_bindings::Column::Subject.eq(openid));
+    let who_at_qq = social_bindings::Column::Provider.eq(QQ);
     if let Some(unionid) = unionid.filter(|u| !u.is_empty()) {
-        who = who.add(qq_bindings::Column::Unionid.eq(unionid));
+        who = who.add(social_bindings::Column::Unionid.eq(unionid));
     }
-    let found = qq_bindings::Entity::find()
+    let found = social_bindings::Entity::find()
+        .filter(who_at_qq)
         .filter(who)
         .find_also_related(users::Entity)
         .all(db)
@@ -184,7 +189,7 @@ pub async fn find_bound<C: ConnectionTrait>(
     // Two rows only when one person bound two accounts through two apps: the openid's wins.
     let best = found
         .into_iter()
-        .max_by_key(|(binding, _)| binding.openid == openid);
+        .max_by_key(|(binding, _)| binding.subject == openid);
     Ok(best.and_then(|(binding, user)| {
         Some(KnownBinding {
             binding,
@@ -197,7 +202,7 @@ pub async fn find_bound<C: ConnectionTrait>(
 #[derive(Debug, Clone)]
 pub enum CallbackOutcome {
     LoggedIn(users::Model),
-    BindRequired(pending_qq_identities::Model),
+    BindRequired(pending_identities::Model),
 }
 
 struct SealedTokens {
@@ -272,12 +277,13 @@ pub async fn login_or_pend(
     }
     let id = crate::crypto::token_cipher::random_token(18)
         .map_err(|e| Fault::Internal(e.to_string()))?;
-    let pending = pending_qq_identities::ActiveModel {
+    let pending = pending_identities::ActiveModel {
         id: Set(id),
-        openid: Set(identity.openid.clone()),
+        provider: Set(QQ.to_owned()),
+        subject: Set(identity.openid.clone()),
         unionid: Set(identity.unionid.clone()),
-        qq_nickname: Set(identity.nickname.clone()),
-        qq_avatar: Set(identity.avatar.clone()),
+        nickname: Set(identity.nickname.clone()),
+        avatar: Set(identity.avatar.clone()),
         access_token_enc: Set(sealed.access),
         refresh_token_enc: Set(sealed.refresh),
         token_expires_at: Set(sealed.expires_at),
@@ -306,7 +312,7 @@ async fn update_known<C: ConnectionTrait>(
     }
     token_events::record(
         txn,
-        known.binding.id,
+        &known.binding,
         TokenEventKind::Login,
         now,
         Some(login_event_detail(sealed)),
@@ -327,9 +333,9 @@ async fn update_binding<C: ConnectionTrait>(
     sealed: &SealedTokens,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    use qq_bindings::Column as C;
     use sea_orm::sea_query::ExprTrait;
-    let mut update = qq_bindings::Entity::update_many()
+    use social_bindings::Column as C;
+    let mut update = social_bindings::Entity::update_many()
         .col_expr(C::AccessTokenEnc, Expr::value(sealed.access.clone()))
         .col_expr(C::TokenExpiresAt, Expr::value(sealed.expires_at))
         .col_expr(C::TokenVersion, Expr::col(C::TokenVersion).add(1))
@@ -343,10 +349,10 @@ async fn update_binding<C: ConnectionTrait>(
     if identity.profile_fetched {
         update = update.col_expr(C::ProfileFetchedAt, Expr::value(now));
         if !identity.nickname.is_empty() {
-            update = update.col_expr(C::QqNickname, Expr::value(identity.nickname.clone()));
+            update = update.col_expr(C::Nickname, Expr::value(identity.nickname.clone()));
         }
         if !identity.avatar.is_empty() {
-            update = update.col_expr(C::QqAvatar, Expr::value(identity.avatar.clone()));
+            update = update.col_expr(C::Avatar, Expr::value(identity.avatar.clone()));
         }
     }
     if known.binding.unionid.is_none() && identity.unionid.is_some() {
@@ -354,12 +360,12 @@ async fn update_binding<C: ConnectionTrait>(
     }
     // Found by unionid through another app of the developer: the binding follows the app this
     // instance logs in with (its tokens are sealed to, and only refresh under, that openid).
-    if known.binding.openid != identity.openid {
-        update = update.col_expr(C::Openid, Expr::value(identity.openid.clone()));
+    if known.binding.subject != identity.openid {
+        update = update.col_expr(C::Subject, Expr::value(identity.openid.clone()));
     }
     let updated = update
         .filter(C::Id.eq(known.binding.id))
-        .filter(C::Openid.eq(&known.binding.openid))
+        .filter(C::Subject.eq(&known.binding.subject))
         .exec(txn)
         .await?;
     Ok(updated.rows_affected == 1)
@@ -429,15 +435,16 @@ pub async fn store_logins<C: ConnectionTrait>(
     logins: &[&PreparedLogin],
     now: DateTime<Utc>,
 ) -> Result<Vec<bool>, DbErr> {
-    use crate::entities::qq_token_events;
+    use crate::entities::binding_token_events;
     let mut stored = Vec::with_capacity(logins.len());
     let mut events = Vec::with_capacity(logins.len());
     for login in logins {
         let updated =
             update_binding(txn, &login.known, &login.identity, &login.sealed, now).await?;
         if updated {
-            events.push(qq_token_events::ActiveModel {
+            events.push(binding_token_events::ActiveModel {
                 binding_id: Set(login.known.binding.id),
+                provider: Set(login.known.binding.provider.clone()),
                 kind: Set(TokenEventKind::Login.as_str().to_owned()),
                 at: Set(now),
                 detail: Set(Some(login_event_detail(&login.sealed))),
@@ -447,7 +454,7 @@ pub async fn store_logins<C: ConnectionTrait>(
         stored.push(updated);
     }
     if !events.is_empty() {
-        qq_token_events::Entity::insert_many(events)
+        binding_token_events::Entity::insert_many(events)
             .exec_without_returning(txn)
             .await?;
     }
@@ -465,18 +472,18 @@ pub async fn store_profile<C: ConnectionTrait>(
     avatar: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    use qq_bindings::Column as C;
+    use social_bindings::Column as C;
     let mut update =
-        qq_bindings::Entity::update_many().col_expr(C::ProfileFetchedAt, Expr::value(now));
+        social_bindings::Entity::update_many().col_expr(C::ProfileFetchedAt, Expr::value(now));
     if !nickname.is_empty() {
-        update = update.col_expr(C::QqNickname, Expr::value(nickname));
+        update = update.col_expr(C::Nickname, Expr::value(nickname));
     }
     if !avatar.is_empty() {
-        update = update.col_expr(C::QqAvatar, Expr::value(avatar));
+        update = update.col_expr(C::Avatar, Expr::value(avatar));
     }
     update
         .filter(C::Id.eq(binding_id))
-        .filter(C::Openid.eq(openid))
+        .filter(C::Subject.eq(openid))
         .exec(db)
         .await?;
     Ok(())
@@ -487,11 +494,11 @@ pub async fn pending_for_ticket<C: sea_orm::ConnectionTrait>(
     db: &C,
     ticket: &BindTicket,
     now: DateTime<Utc>,
-) -> Result<pending_qq_identities::Model, QqLoginError> {
-    let pending = pending_qq_identities::Entity::find_by_id(ticket.pending_id.clone())
+) -> Result<pending_identities::Model, QqLoginError> {
+    let pending = pending_identities::Entity::find_by_id(ticket.pending_id.clone())
         .one(db)
         .await?
-        .filter(|p| p.openid == ticket.openid)
+        .filter(|p| p.subject == ticket.openid)
         .ok_or(QqLoginError::TicketInvalid)?;
     if pending.consumed_at.is_some() {
         return Err(QqLoginError::TicketUsed);
@@ -507,21 +514,18 @@ async fn take_pending<C: sea_orm::ConnectionTrait>(
     db: &C,
     ticket: &BindTicket,
     now: DateTime<Utc>,
-) -> Result<pending_qq_identities::Model, QqLoginError> {
+) -> Result<pending_identities::Model, QqLoginError> {
     let pending = pending_for_ticket(db, ticket, now).await?;
-    let taken = pending_qq_identities::Entity::update_many()
-        .col_expr(pending_qq_identities::Column::ConsumedAt, Expr::value(now))
+    let taken = pending_identities::Entity::update_many()
+        .col_expr(pending_identities::Column::ConsumedAt, Expr::value(now))
         // The tokens move to the binding (from `pending`, read above); none stay behind.
+        .col_expr(pending_identities::Column::AccessTokenEnc, Expr::value(""))
         .col_expr(
-            pending_qq_identities::Column::AccessTokenEnc,
-            Expr::value(""),
-        )
-        .col_expr(
-            pending_qq_identities::Column::RefreshTokenEnc,
+            pending_identities::Column::RefreshTokenEnc,
             Expr::value(Option::<String>::None),
         )
-        .filter(pending_qq_identities::Column::Id.eq(pending.id.clone()))
-        .filter(pending_qq_identities::Column::ConsumedAt.is_null())
+        .filter(pending_identities::Column::Id.eq(pending.id.clone()))
+        .filter(pending_identities::Column::ConsumedAt.is_null())
         .exec(db)
         .await?;
     if taken.rows_affected != 1 {
@@ -531,16 +535,17 @@ async fn take_pending<C: sea_orm::ConnectionTrait>(
 }
 
 fn binding_from(
-    pending: &pending_qq_identities::Model,
+    pending: &pending_identities::Model,
     user_id: i64,
     now: DateTime<Utc>,
-) -> qq_bindings::ActiveModel {
-    qq_bindings::ActiveModel {
+) -> social_bindings::ActiveModel {
+    social_bindings::ActiveModel {
         user_id: Set(user_id),
-        openid: Set(pending.openid.clone()),
+        provider: Set(pending.provider.clone()),
+        subject: Set(pending.subject.clone()),
         unionid: Set(pending.unionid.clone()),
-        qq_nickname: Set(pending.qq_nickname.clone()),
-        qq_avatar: Set(pending.qq_avatar.clone()),
+        nickname: Set(pending.nickname.clone()),
+        avatar: Set(pending.avatar.clone()),
         // Same owner (the openid) in the associated data, so the ciphertexts move as they are.
         access_token_enc: Set(pending.access_token_enc.clone()),
         refresh_token_enc: Set(pending.refresh_token_enc.clone()),
@@ -560,8 +565,9 @@ async fn ensure_qq_unbound<C: sea_orm::ConnectionTrait>(
     db: &C,
     openid: &str,
 ) -> Result<(), QqLoginError> {
-    let bound = qq_bindings::Entity::find()
-        .filter(qq_bindings::Column::Openid.eq(openid))
+    let bound = social_bindings::Entity::find()
+        .filter(social_bindings::Column::Provider.eq(QQ))
+        .filter(social_bindings::Column::Subject.eq(openid))
         .one(db)
         .await?;
     if bound.is_some() {
@@ -599,15 +605,16 @@ pub async fn bind_existing(
 ) -> Result<users::Model, QqLoginError> {
     let txn = db.begin().await?;
     let pending = take_pending(&txn, ticket, now).await?;
-    if qq_bindings::Entity::find()
-        .filter(qq_bindings::Column::UserId.eq(user.id))
+    if social_bindings::Entity::find()
+        .filter(social_bindings::Column::UserId.eq(user.id))
+        .filter(social_bindings::Column::Provider.eq(QQ))
         .one(&txn)
         .await?
         .is_some()
     {
         return Err(QqLoginError::AccountAlreadyBound);
     }
-    ensure_qq_unbound(&txn, &pending.openid).await?;
+    ensure_qq_unbound(&txn, &pending.subject).await?;
     bind_pending(&txn, &pending, &user, origin, now).await?;
     txn.commit().await?;
     Ok(user)
@@ -617,7 +624,7 @@ pub async fn bind_existing(
 /// caller's transaction.
 async fn bind_pending<C: ConnectionTrait>(
     txn: &C,
-    pending: &pending_qq_identities::Model,
+    pending: &pending_identities::Model,
     user: &users::Model,
     origin: Origin<'_>,
     now: DateTime<Utc>,
@@ -626,13 +633,13 @@ async fn bind_pending<C: ConnectionTrait>(
         .insert(txn)
         .await
         .map_err(binding_conflict)?;
-    token_events::record(txn, binding.id, TokenEventKind::Bound, now, None).await?;
+    token_events::record(txn, &binding, TokenEventKind::Bound, now, None).await?;
     notices::queue(
         txn,
         origin.public_base_url,
         user,
         Change::QqBound {
-            qq_nickname: &binding.qq_nickname,
+            qq_nickname: &binding.nickname,
         },
         origin.client,
         now,
@@ -669,12 +676,12 @@ pub async fn register_and_bind(
     if super::signup::mobile_taken(&txn, &account.mobile).await? {
         return Err(AccountError::MobileTaken.into());
     }
-    ensure_qq_unbound(&txn, &pending.openid).await?;
+    ensure_qq_unbound(&txn, &pending.subject).await?;
     let user = super::signup::insert_user(
         &txn,
         &account.nickname,
         &account.mobile,
-        pending.qq_avatar.clone(),
+        pending.avatar.clone(),
         account.password_hash,
         now,
     )
@@ -699,8 +706,9 @@ pub async fn unbind(
         return Err(QqLoginError::LastLoginMethod);
     }
     let txn = db.begin().await?;
-    let binding = qq_bindings::Entity::find()
-        .filter(qq_bindings::Column::UserId.eq(user.id))
+    let binding = social_bindings::Entity::find()
+        .filter(social_bindings::Column::UserId.eq(user.id))
+        .filter(social_bindings::Column::Provider.eq(QQ))
         .one(&txn)
         .await?
         .ok_or(QqLoginError::QqNotBound)?;
@@ -710,7 +718,7 @@ pub async fn unbind(
             origin.public_base_url,
             user,
             Change::QqUnbound {
-                qq_nickname: &binding.qq_nickname,
+                qq_nickname: &binding.nickname,
                 by: UnboundBy::Owner,
             },
             origin.client,
@@ -726,12 +734,12 @@ pub async fn unbind(
 /// was, in the caller's transaction. `false` when it was already gone.
 pub async fn delete_binding<C: sea_orm::ConnectionTrait>(
     txn: &C,
-    binding: &qq_bindings::Model,
+    binding: &social_bindings::Model,
     actor_user_id: i64,
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let deleted = qq_bindings::Entity::delete_by_id(binding.id)
+    let deleted = social_bindings::Entity::delete_by_id(binding.id)
         .exec(txn)
         .await?;
     if deleted.rows_affected != 1 {
@@ -747,7 +755,7 @@ pub async fn delete_binding<C: sea_orm::ConnectionTrait>(
             reason: Some(reason),
             details: Some(serde_json::json!({
                 "user_id": binding.user_id,
-                "openid": open_id::mask(&binding.openid),
+                "openid": open_id::mask(&binding.subject),
             })),
             at: now,
         },
@@ -955,7 +963,7 @@ pub async fn callback<S: CallbackSteps>(
             let payload = TicketPayload {
                 ticket: BindTicket {
                     pending_id: pending.id,
-                    openid: pending.openid,
+                    openid: pending.subject,
                 },
                 next: login.next,
             };
@@ -966,8 +974,8 @@ pub async fn callback<S: CallbackSteps>(
                 .map_err(|e| Fault::internal("signing the bind ticket", e))?;
             Ok(Outcome::BindRequired(BindOffer {
                 ticket,
-                qq_nickname: pending.qq_nickname,
-                qq_avatar: pending.qq_avatar,
+                qq_nickname: pending.nickname,
+                qq_avatar: pending.avatar,
                 next: payload.next,
             }))
         }

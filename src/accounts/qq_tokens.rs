@@ -14,7 +14,7 @@ use sea_orm::{
 use super::token_events::{self, TokenEventKind};
 use crate::config::RefreshSettings;
 use crate::crypto::{TokenCipher, TokenField};
-use crate::entities::qq_bindings;
+use crate::entities::social_bindings;
 use crate::jobs::{self, Enqueued, NewJob};
 use crate::qq::client::{QqClient, QqError};
 
@@ -47,15 +47,16 @@ pub async fn schedule_due(
     let no_live_job = Expr::cust(format!(
         "NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.unique_key = '{REFRESH_KEY_PREFIX}' || {}.id \
          AND jobs.state IN ('available', 'running', 'retryable'))",
-        qq_bindings::Entity.table_name()
+        social_bindings::Entity.table_name()
     ));
-    let due: Vec<i64> = qq_bindings::Entity::find()
+    let due: Vec<i64> = social_bindings::Entity::find()
         .select_only()
-        .column(qq_bindings::Column::Id)
-        .filter(qq_bindings::Column::RefreshStatus.eq("ok"))
-        .filter(qq_bindings::Column::TokenExpiresAt.lt(cutoff))
+        .column(social_bindings::Column::Id)
+        .filter(social_bindings::Column::RefreshStatus.eq("ok"))
+        .filter(social_bindings::Column::Provider.eq(crate::oauth::ProviderKind::Qq.as_str()))
+        .filter(social_bindings::Column::TokenExpiresAt.lt(cutoff))
         .filter(no_live_job)
-        .order_by_asc(qq_bindings::Column::TokenExpiresAt)
+        .order_by_asc(social_bindings::Column::TokenExpiresAt)
         .limit(SCAN_BATCH)
         .into_tuple()
         .all(db)
@@ -143,23 +144,23 @@ pub async fn refresh_binding(
     // (the token version being sent) in one committed statement before the call, which also
     // reads the binding: only where no intent for its current tokens is recorded (an intent of
     // an older version, before a login stored new tokens, is void).
-    let leased = qq_bindings::Entity::update_many()
+    let leased = social_bindings::Entity::update_many()
         .col_expr(
-            qq_bindings::Column::RefreshLeaseUntil,
+            social_bindings::Column::RefreshLeaseUntil,
             Expr::value(Some(now + REFRESH_LEASE)),
         )
         .col_expr(
-            qq_bindings::Column::RefreshSentVersion,
-            Expr::col(qq_bindings::Column::TokenVersion).into(),
+            social_bindings::Column::RefreshSentVersion,
+            Expr::col(social_bindings::Column::TokenVersion).into(),
         )
-        .filter(qq_bindings::Column::Id.eq(binding_id))
-        .filter(qq_bindings::Column::RefreshStatus.eq("ok"))
+        .filter(social_bindings::Column::Id.eq(binding_id))
+        .filter(social_bindings::Column::RefreshStatus.eq("ok"))
         .filter(
             sea_orm::Condition::any()
-                .add(qq_bindings::Column::RefreshSentVersion.is_null())
+                .add(social_bindings::Column::RefreshSentVersion.is_null())
                 .add(sea_orm::sea_query::ExprTrait::ne(
-                    Expr::col(qq_bindings::Column::RefreshSentVersion),
-                    Expr::col(qq_bindings::Column::TokenVersion),
+                    Expr::col(social_bindings::Column::RefreshSentVersion),
+                    Expr::col(social_bindings::Column::TokenVersion),
                 )),
         )
         .exec_with_returning(db)
@@ -172,7 +173,7 @@ pub async fn refresh_binding(
         return Ok(RefreshOutcome::Failed { qq_code: None });
     };
     let refresh_token =
-        match cipher.decrypt(TokenField::QqRefreshToken, &binding.openid, stored_refresh) {
+        match cipher.decrypt(TokenField::QqRefreshToken, &binding.subject, stored_refresh) {
             Ok(token) => token,
             Err(e) => {
                 // No key we hold opens it, so no retry can help: mark the binding failed (the user's
@@ -193,7 +194,7 @@ pub async fn refresh_binding(
             let access = cipher
                 .encrypt(
                     TokenField::QqAccessToken,
-                    &binding.openid,
+                    &binding.subject,
                     token.access_token.expose(),
                 )
                 .map_err(|e| RefreshError::Permanent(e.to_string()))?;
@@ -201,7 +202,7 @@ pub async fn refresh_binding(
             let refresh = match &token.refresh_token {
                 Some(t) => Some(
                     cipher
-                        .encrypt(TokenField::QqRefreshToken, &binding.openid, t.expose())
+                        .encrypt(TokenField::QqRefreshToken, &binding.subject, t.expose())
                         .map_err(|e| RefreshError::Permanent(e.to_string()))?,
                 ),
                 None => binding.refresh_token_enc.clone(),
@@ -210,19 +211,25 @@ pub async fn refresh_binding(
                 chrono::Duration::seconds(token.expires_in.min(10 * 365 * 86_400) as i64);
             let expires_at = now + lifetime;
             let txn = db.begin().await?;
-            let swapped = qq_bindings::Entity::update_many()
-                .col_expr(qq_bindings::Column::AccessTokenEnc, Expr::value(access))
-                .col_expr(qq_bindings::Column::RefreshTokenEnc, Expr::value(refresh))
-                .col_expr(qq_bindings::Column::TokenExpiresAt, Expr::value(expires_at))
+            let swapped = social_bindings::Entity::update_many()
+                .col_expr(social_bindings::Column::AccessTokenEnc, Expr::value(access))
                 .col_expr(
-                    qq_bindings::Column::TokenVersion,
+                    social_bindings::Column::RefreshTokenEnc,
+                    Expr::value(refresh),
+                )
+                .col_expr(
+                    social_bindings::Column::TokenExpiresAt,
+                    Expr::value(expires_at),
+                )
+                .col_expr(
+                    social_bindings::Column::TokenVersion,
                     Expr::value(binding.token_version + 1),
                 )
                 .col_expr(
-                    qq_bindings::Column::RefreshError,
+                    social_bindings::Column::RefreshError,
                     Expr::value(Option::<String>::None),
                 )
-                .col_expr(qq_bindings::Column::RefreshStatus, Expr::value("ok"));
+                .col_expr(social_bindings::Column::RefreshStatus, Expr::value("ok"));
             if !end_attempt(&txn, &binding, swapped, now).await? {
                 return Ok(RefreshOutcome::Superseded);
             }
@@ -233,7 +240,7 @@ pub async fn refresh_binding(
                 "新令牌有效期至 {}（北京时间）",
                 expires_at.with_timezone(&beijing).format("%Y-%m-%d %H:%M")
             );
-            token_events::record(&txn, binding.id, TokenEventKind::Refresh, now, Some(detail))
+            token_events::record(&txn, &binding, TokenEventKind::Refresh, now, Some(detail))
                 .await?;
             txn.commit().await?;
             Ok(RefreshOutcome::Refreshed)
@@ -267,7 +274,10 @@ async fn not_leased(
     binding_id: i64,
     now: DateTime<Utc>,
 ) -> Result<RefreshOutcome, RefreshError> {
-    let Some(binding) = qq_bindings::Entity::find_by_id(binding_id).one(db).await? else {
+    let Some(binding) = social_bindings::Entity::find_by_id(binding_id)
+        .one(db)
+        .await?
+    else {
         return Ok(RefreshOutcome::Skipped);
     };
     if binding.refresh_status != "ok" {
@@ -297,11 +307,14 @@ async fn not_leased(
 /// Whether it applied.
 async fn end_attempt<C: ConnectionTrait>(
     txn: &C,
-    binding: &qq_bindings::Model,
-    update: UpdateMany<qq_bindings::Entity>,
+    binding: &social_bindings::Model,
+    update: UpdateMany<social_bindings::Entity>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let update = update.col_expr(qq_bindings::Column::LastRefreshedAt, Expr::value(Some(now)));
+    let update = update.col_expr(
+        social_bindings::Column::LastRefreshedAt,
+        Expr::value(Some(now)),
+    );
     released_with(txn, binding, update).await
 }
 
@@ -309,20 +322,20 @@ async fn end_attempt<C: ConnectionTrait>(
 /// ones read (compare-and-swap on `token_version`). Whether it applied.
 async fn released_with<C: ConnectionTrait>(
     conn: &C,
-    binding: &qq_bindings::Model,
-    update: UpdateMany<qq_bindings::Entity>,
+    binding: &social_bindings::Model,
+    update: UpdateMany<social_bindings::Entity>,
 ) -> Result<bool, DbErr> {
     let done = update
         .col_expr(
-            qq_bindings::Column::RefreshLeaseUntil,
+            social_bindings::Column::RefreshLeaseUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
         .col_expr(
-            qq_bindings::Column::RefreshSentVersion,
+            social_bindings::Column::RefreshSentVersion,
             Expr::value(Option::<i64>::None),
         )
-        .filter(qq_bindings::Column::Id.eq(binding.id))
-        .filter(qq_bindings::Column::TokenVersion.eq(binding.token_version))
+        .filter(social_bindings::Column::Id.eq(binding.id))
+        .filter(social_bindings::Column::TokenVersion.eq(binding.token_version))
         .exec(conn)
         .await?;
     Ok(done.rows_affected == 1)
@@ -331,7 +344,7 @@ async fn released_with<C: ConnectionTrait>(
 /// Mark a binding `refresh_failed` unless its tokens changed since `binding` was read.
 async fn mark_failed(
     db: &DatabaseConnection,
-    binding: &qq_bindings::Model,
+    binding: &social_bindings::Model,
     qq_code: Option<i64>,
     detail: &str,
     now: DateTime<Utc>,
@@ -348,7 +361,7 @@ async fn mark_failed(
 /// first, or a login stored new tokens).
 async fn mark_interrupted(
     db: &DatabaseConnection,
-    binding: &qq_bindings::Model,
+    binding: &social_bindings::Model,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let since = binding
@@ -361,12 +374,12 @@ async fn mark_interrupted(
          login stores fresh tokens."
     );
     let unchanged = sea_orm::Condition::all()
-        .add(qq_bindings::Column::RefreshStatus.eq("ok"))
-        .add(qq_bindings::Column::RefreshSentVersion.eq(binding.token_version))
+        .add(social_bindings::Column::RefreshStatus.eq("ok"))
+        .add(social_bindings::Column::RefreshSentVersion.eq(binding.token_version))
         .add(
             sea_orm::Condition::any()
-                .add(qq_bindings::Column::RefreshLeaseUntil.is_null())
-                .add(qq_bindings::Column::RefreshLeaseUntil.lt(now)),
+                .add(social_bindings::Column::RefreshLeaseUntil.is_null())
+                .add(social_bindings::Column::RefreshLeaseUntil.lt(now)),
         );
     record_failure(db, binding, error, now, unchanged).await
 }
@@ -375,19 +388,19 @@ async fn mark_interrupted(
 /// transaction, where the binding still has `binding.token_version` and matches `unchanged`.
 async fn record_failure(
     db: &DatabaseConnection,
-    binding: &qq_bindings::Model,
+    binding: &social_bindings::Model,
     error: String,
     now: DateTime<Utc>,
     unchanged: sea_orm::Condition,
 ) -> Result<bool, DbErr> {
     let txn = db.begin().await?;
-    let marked = qq_bindings::Entity::update_many()
+    let marked = social_bindings::Entity::update_many()
         .col_expr(
-            qq_bindings::Column::RefreshStatus,
+            social_bindings::Column::RefreshStatus,
             Expr::value("refresh_failed"),
         )
         .col_expr(
-            qq_bindings::Column::RefreshError,
+            social_bindings::Column::RefreshError,
             Expr::value(Some(error.clone())),
         )
         .filter(unchanged);
@@ -396,7 +409,7 @@ async fn record_failure(
     }
     token_events::record(
         &txn,
-        binding.id,
+        binding,
         TokenEventKind::RefreshFailed,
         now,
         Some(error),
@@ -407,8 +420,11 @@ async fn record_failure(
 }
 
 /// Give the lease back after a transient failure, so the retry need not wait for it to lapse.
-async fn release_lease(db: &DatabaseConnection, binding: &qq_bindings::Model) -> Result<(), DbErr> {
-    released_with(db, binding, qq_bindings::Entity::update_many())
+async fn release_lease(
+    db: &DatabaseConnection,
+    binding: &social_bindings::Model,
+) -> Result<(), DbErr> {
+    released_with(db, binding, social_bindings::Entity::update_many())
         .await
         .map(|_| ())
 }

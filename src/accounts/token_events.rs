@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr};
 
-use crate::entities::qq_token_events;
+use crate::entities::{binding_token_events, social_bindings};
 
 /// What happened (the `kind` column).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -42,17 +42,18 @@ impl TokenEventKind {
     }
 }
 
-/// Append one event for `binding_id`. `detail` is for people (an error text, the new expiry),
+/// Append one event for `binding`. `detail` is for people (an error text, the new expiry),
 /// never a token.
 pub async fn record<C: ConnectionTrait>(
     conn: &C,
-    binding_id: i64,
+    binding: &social_bindings::Model,
     kind: TokenEventKind,
     at: DateTime<Utc>,
     detail: Option<String>,
 ) -> Result<(), DbErr> {
-    qq_token_events::ActiveModel {
-        binding_id: Set(binding_id),
+    binding_token_events::ActiveModel {
+        binding_id: Set(binding.id),
+        provider: Set(binding.provider.clone()),
         kind: Set(kind.as_str().to_owned()),
         at: Set(at),
         detail: Set(detail),

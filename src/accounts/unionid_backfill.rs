@@ -31,7 +31,7 @@ use super::qq_refresher::RateLimiter;
 use crate::audit;
 use crate::crypto::{TokenCipher, TokenField};
 use crate::db::UniqueKey;
-use crate::entities::qq_bindings;
+use crate::entities::social_bindings;
 use crate::jobs::{self, Job, JobKind, JobPayload, Perform, PerformError, PerformFuture};
 use crate::qq::client::{QqClient, QqError};
 
@@ -101,10 +101,11 @@ pub async fn backfill_unionids(
         if left == Some(0) {
             break;
         }
-        let page = qq_bindings::Entity::find()
-            .filter(qq_bindings::Column::Unionid.is_null())
-            .filter(qq_bindings::Column::Id.gt(report.last_id))
-            .order_by_asc(qq_bindings::Column::Id)
+        let page = social_bindings::Entity::find()
+            .filter(social_bindings::Column::Unionid.is_null())
+            .filter(social_bindings::Column::Provider.eq(crate::oauth::ProviderKind::Qq.as_str()))
+            .filter(social_bindings::Column::Id.gt(report.last_id))
+            .order_by_asc(social_bindings::Column::Id)
             .limit(left.map_or(PAGE, |l| l.min(PAGE)))
             .all(db)
             .await?;
@@ -120,7 +121,7 @@ pub async fn backfill_unionids(
             }
             let access = match cipher.decrypt(
                 TokenField::QqAccessToken,
-                &binding.openid,
+                &binding.subject,
                 &binding.access_token_enc,
             ) {
                 Ok(token) => token,
@@ -149,14 +150,14 @@ pub async fn backfill_unionids(
                 report.failed += 1;
                 continue;
             };
-            if me.openid != binding.openid {
+            if me.openid != binding.subject {
                 report.mismatched += 1;
                 continue;
             }
-            let stored = qq_bindings::Entity::update_many()
-                .col_expr(qq_bindings::Column::Unionid, Expr::value(Some(unionid)))
-                .filter(qq_bindings::Column::Id.eq(binding.id))
-                .filter(qq_bindings::Column::Unionid.is_null())
+            let stored = social_bindings::Entity::update_many()
+                .col_expr(social_bindings::Column::Unionid, Expr::value(Some(unionid)))
+                .filter(social_bindings::Column::Id.eq(binding.id))
+                .filter(social_bindings::Column::Unionid.is_null())
                 .exec(db)
                 .await;
             match stored {

@@ -125,7 +125,7 @@ async fn exchange_with_qq(args: &WorkerArgs, code: &str) -> Result<Exchanged, Qq
     let (nickname, avatar, fetched) = match &known {
         Some(k) => {
             // Found by unionid through another app: its avatar URLs name that app.
-            let stale = !k.profile_fresh(chrono::Utc::now()) || k.binding.openid != me.openid;
+            let stale = !k.profile_fresh(chrono::Utc::now()) || k.binding.subject != me.openid;
             if stale && let Some(refresher) = args.profiles.get() {
                 let _ = refresher.cast(ProfileMsg::Refresh(Box::new(StaleProfile {
                     binding_id: k.binding.id,

@@ -28,7 +28,7 @@ use crate::accounts::notices::{self, Change, UnboundBy};
 use crate::accounts::qq_login::delete_binding;
 use crate::audit::{self, Action};
 use crate::domain::open_id::mask as mask_openid;
-use crate::entities::{qq_bindings, users};
+use crate::entities::{social_bindings, users};
 use crate::jobs::{self, Enqueued, NewJob};
 
 /// A token expiring within this is `expiring`.
@@ -86,7 +86,7 @@ impl SortKey {
             SortKey::LastLoginAt => "COALESCE(b.last_login_at, b.bound_at)",
             SortKey::BoundAt => "b.bound_at",
             SortKey::TokenExpiresAt => "b.token_expires_at",
-            SortKey::QqNickname => "b.qq_nickname",
+            SortKey::QqNickname => "b.nickname",
         }
     }
 
@@ -273,9 +273,14 @@ impl BindingRow {
     }
 }
 
+/// Every provider, as SQL: `provider IN (…)` lets a lookup by subject or unionid use the unique
+/// `(provider, subject)` and `(provider, unionid)` indexes.
+const ALL_PROVIDERS: &str = "('qq', 'wechat', 'weibo')";
+
 /// The columns of [`BindingRow`]; the token columns are never selected.
 const ROW_COLUMNS: &str = "b.id, b.user_id, u.username, u.nickname AS user_nickname, \
-     u.avatar AS user_avatar, b.openid, b.unionid, b.qq_nickname, b.qq_avatar, \
+     u.avatar AS user_avatar, b.subject AS openid, b.unionid, b.nickname AS qq_nickname, \
+     b.avatar AS qq_avatar, \
      b.token_expires_at, b.token_version, b.refresh_status, b.refresh_error, \
      b.last_refreshed_at, b.bound_at, b.last_login_at";
 
@@ -334,23 +339,28 @@ impl Sql {
 fn push_search_candidates(sql: &mut Sql, term: &SearchTerm) {
     let q = || Value::from(term.0.as_str());
     let hi = || Value::from(term.upper_bound());
-    sql.push("SELECT id FROM qq_bindings WHERE openid = ")
+    // The unique indexes lead with the provider: naming every provider keeps them usable.
+    sql.push("SELECT id FROM social_bindings WHERE provider IN ")
+        .push(ALL_PROVIDERS)
+        .push(" AND subject = ")
         .bind(q())
-        .push(" UNION ALL SELECT id FROM qq_bindings WHERE unionid = ")
+        .push(" UNION ALL SELECT id FROM social_bindings WHERE provider IN ")
+        .push(ALL_PROVIDERS)
+        .push(" AND unionid = ")
         .bind(q())
-        .push(" UNION ALL SELECT id FROM qq_bindings WHERE qq_nickname >= ")
+        .push(" UNION ALL SELECT id FROM social_bindings WHERE nickname >= ")
         .bind(q())
-        .push(" AND qq_nickname < ")
+        .push(" AND nickname < ")
         .bind(hi())
         .push(
-            " UNION ALL SELECT qb.id FROM users u JOIN qq_bindings qb ON qb.user_id = u.id \
+            " UNION ALL SELECT qb.id FROM users u JOIN social_bindings qb ON qb.user_id = u.id \
              WHERE u.username >= ",
         )
         .bind(q())
         .push(" AND u.username < ")
         .bind(hi())
         .push(
-            " UNION ALL SELECT qb.id FROM users u JOIN qq_bindings qb ON qb.user_id = u.id \
+            " UNION ALL SELECT qb.id FROM users u JOIN social_bindings qb ON qb.user_id = u.id \
              WHERE u.nickname >= ",
         )
         .bind(q())
@@ -362,13 +372,13 @@ fn push_search_candidates(sql: &mut Sql, term: &SearchTerm) {
 fn push_search_probe(sql: &mut Sql, term: &SearchTerm) {
     let q = || Value::from(term.0.as_str());
     let hi = || Value::from(term.upper_bound());
-    sql.push(" AND (b.openid = ")
+    sql.push(" AND (b.subject = ")
         .bind(q())
         .push(" OR b.unionid = ")
         .bind(q())
-        .push(" OR (b.qq_nickname >= ")
+        .push(" OR (b.nickname >= ")
         .bind(q())
-        .push(" AND b.qq_nickname < ")
+        .push(" AND b.nickname < ")
         .bind(hi())
         .push(") OR EXISTS (SELECT 1 FROM users u WHERE u.id = b.user_id AND ((u.username >= ")
         .bind(q())
@@ -395,7 +405,7 @@ async fn search_is_dense(db: &DatabaseConnection, term: &SearchTerm) -> Result<b
     Ok(single_i64(db, sql.statement(db.get_database_backend()), "n").await? > COUNT_CAP)
 }
 
-/// `WHERE …` for the search and the status (and the cursor), over `qq_bindings b`.
+/// `WHERE …` for the search and the status (and the cursor), over `social_bindings b`.
 fn push_filters(
     sql: &mut Sql,
     backend: DbBackend,
@@ -493,7 +503,7 @@ pub async fn list(
     // 1. The page's ids, from the sort index alone.
     let dir = if query.sort.descending { "DESC" } else { "ASC" };
     let mut ids_sql = Sql::new();
-    ids_sql.push("SELECT b.id FROM qq_bindings b");
+    ids_sql.push("SELECT b.id FROM social_bindings b");
     push_filters(&mut ids_sql, backend, query, now, true, dense);
     ids_sql.push(&format!(
         " ORDER BY {} {dir}, b.id {dir} LIMIT ",
@@ -545,7 +555,7 @@ async fn rows_by_ids(db: &DatabaseConnection, ids: &[i64]) -> Result<Vec<Binding
     }
     let mut sql = Sql::new();
     sql.push(&format!(
-        "SELECT {ROW_COLUMNS} FROM qq_bindings b JOIN users u ON u.id = b.user_id WHERE b.id IN ("
+        "SELECT {ROW_COLUMNS} FROM social_bindings b JOIN users u ON u.id = b.user_id WHERE b.id IN ("
     ));
     for (n, id) in ids.iter().enumerate() {
         if n > 0 {
@@ -573,7 +583,7 @@ async fn count(
 ) -> Result<(i64, TotalKind), AdminError> {
     let backend = db.get_database_backend();
     let mut sql = Sql::new();
-    sql.push("SELECT COUNT(*) AS n FROM (SELECT b.id FROM qq_bindings b");
+    sql.push("SELECT COUNT(*) AS n FROM (SELECT b.id FROM social_bindings b");
     push_filters(&mut sql, backend, query, now, false, dense);
     sql.push(" LIMIT ")
         .bind(Value::from(COUNT_CAP + 1))
@@ -592,7 +602,7 @@ async fn count(
                 Statement::from_string(
                     backend,
                     "SELECT CAST(reltuples AS BIGINT) AS n FROM pg_class \
-                     WHERE oid = 'qq_bindings'::regclass",
+                     WHERE oid = 'social_bindings'::regclass",
                 ),
                 "n",
             )
@@ -606,7 +616,7 @@ async fn count(
         _ => {
             let n = single_i64(
                 db,
-                Statement::from_string(backend, "SELECT COUNT(*) AS n FROM qq_bindings"),
+                Statement::from_string(backend, "SELECT COUNT(*) AS n FROM social_bindings"),
                 "n",
             )
             .await?;
@@ -654,7 +664,7 @@ pub async fn detail(db: &DatabaseConnection, id: i64) -> Result<BindingDetail, A
     let events = db
         .query_all_raw(Statement::from_sql_and_values(
             db.get_database_backend(),
-            "SELECT id, kind, at, detail FROM qq_token_events WHERE binding_id = $1 \
+            "SELECT id, kind, at, detail FROM binding_token_events WHERE binding_id = $1 \
              ORDER BY at DESC, id DESC LIMIT $2",
             vec![Value::from(id), Value::from(DRAWER_LIMIT as i64)],
         ))
@@ -752,7 +762,7 @@ async fn rows_by_ids_txn_exists<C: ConnectionTrait>(conn: &C, id: i64) -> Result
     Ok(conn
         .query_one_raw(Statement::from_sql_and_values(
             conn.get_database_backend(),
-            "SELECT id FROM qq_bindings WHERE id = $1",
+            "SELECT id FROM social_bindings WHERE id = $1",
             vec![Value::from(id)],
         ))
         .await?
@@ -770,7 +780,7 @@ pub async fn unbind(
     now: DateTime<Utc>,
 ) -> Result<(), AdminError> {
     let txn = db.begin().await?;
-    let binding = qq_bindings::Entity::find_by_id(id)
+    let binding = social_bindings::Entity::find_by_id(id)
         .one(&txn)
         .await?
         .ok_or(AdminError::BindingNotFound)?;
@@ -783,7 +793,7 @@ pub async fn unbind(
             public_base_url,
             &owner,
             Change::QqUnbound {
-                qq_nickname: &binding.qq_nickname,
+                qq_nickname: &binding.nickname,
                 by: UnboundBy::Staff {
                     reason: reason.as_str(),
                 },

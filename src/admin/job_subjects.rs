@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use crate::accounts::notices::mask_email;
 use crate::crypto::token_cipher::{TokenCipher, TokenField};
 use crate::domain::{mobile, open_id};
-use crate::entities::{jobs as job_rows, qq_bindings};
+use crate::entities::{jobs as job_rows, social_bindings};
 use crate::jobs::{JobKind, JobPayload};
 
 /// The subject of each row, in order.
@@ -23,12 +23,12 @@ pub async fn subjects(
     let openids: HashMap<i64, String> = if binding_ids.is_empty() {
         HashMap::new()
     } else {
-        qq_bindings::Entity::find()
-            .filter(qq_bindings::Column::Id.is_in(binding_ids))
+        social_bindings::Entity::find()
+            .filter(social_bindings::Column::Id.is_in(binding_ids))
             .all(db)
             .await?
             .into_iter()
-            .map(|b| (b.id, open_id::mask(&b.openid)))
+            .map(|b| (b.id, open_id::mask(&b.subject)))
             .collect()
     };
     Ok(rows

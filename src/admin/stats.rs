@@ -1,7 +1,7 @@
 //! Daily statistics for the dashboard: QQ logins and new bindings per Beijing-time day
 //! (Asia/Shanghai, UTC+8 all year: China keeps no daylight saving), the days of the dashboard's
 //! "今日" cards, counted from the
-//! token history (`qq_token_events`), which outlives unbinds. A login is every successful QQ
+//! token history (`binding_token_events`), which outlives unbinds. A login is every successful QQ
 //! sign-in: a returning user's (`login`) and the first one that ended in a new binding (`bound`).
 
 use std::collections::BTreeMap;
@@ -53,7 +53,7 @@ pub async fn daily<C: ConnectionTrait>(
         .query_all_raw(Statement::from_sql_and_values(
             backend,
             format!(
-                "SELECT {day} AS day, kind, COUNT(*) AS n FROM qq_token_events \
+                "SELECT {day} AS day, kind, COUNT(*) AS n FROM binding_token_events \
                  WHERE kind IN ('login', 'bound') AND at >= $1 GROUP BY 1, 2"
             ),
             vec![Value::from(from)],

@@ -20,7 +20,7 @@ use crate::accounts::{AccountError, locking, password_reset};
 use crate::audit;
 use crate::crypto::Security;
 use crate::domain::Email;
-use crate::entities::{qq_bindings, users};
+use crate::entities::{social_bindings, users};
 use crate::fault::Fault;
 
 /// One page of users, newest first.
@@ -85,13 +85,14 @@ pub async fn search(
 pub async fn detail(
     db: &DatabaseConnection,
     id: i64,
-) -> Result<(users::Model, Option<qq_bindings::Model>), AdminError> {
+) -> Result<(users::Model, Option<social_bindings::Model>), AdminError> {
     let user = users::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or(AdminError::UserNotFound)?;
-    let binding = qq_bindings::Entity::find()
-        .filter(qq_bindings::Column::UserId.eq(id))
+    let binding = social_bindings::Entity::find()
+        .filter(social_bindings::Column::UserId.eq(id))
+        .filter(social_bindings::Column::Provider.eq(crate::oauth::ProviderKind::Qq.as_str()))
         .one(db)
         .await?;
     Ok((user, binding))
@@ -100,7 +101,7 @@ pub async fn detail(
 /// One user as the panel's drawer shows them: their QQ binding and the staff actions on them.
 pub struct UserDetail {
     pub user: users::Model,
-    pub binding: Option<qq_bindings::Model>,
+    pub binding: Option<social_bindings::Model>,
     /// Newest first, at most [`DRAWER_LIMIT`].
     pub audit: Vec<audit::Entry>,
 }

@@ -15,7 +15,7 @@ use crate::api::admin::{AuditEntryView, page_number, per_page_of};
 use crate::api::contract::{Gate, OpError, operation_errors};
 use crate::api::security::StaffAuth;
 use crate::domain::{mobile, open_id};
-use crate::entities::{qq_bindings, users};
+use crate::entities::{social_bindings, users};
 use crate::fault::Fault;
 use crate::state::AppState;
 
@@ -111,13 +111,13 @@ impl RefreshStatusView {
     }
 }
 
-impl From<qq_bindings::Model> for AdminUserBinding {
-    fn from(b: qq_bindings::Model) -> Self {
+impl From<social_bindings::Model> for AdminUserBinding {
+    fn from(b: social_bindings::Model) -> Self {
         Self {
             id: b.id,
-            openid: open_id::mask(&b.openid),
-            qq_nickname: b.qq_nickname,
-            qq_avatar: b.qq_avatar,
+            openid: open_id::mask(&b.subject),
+            qq_nickname: b.nickname,
+            qq_avatar: b.avatar,
             bound_at: b.bound_at,
             last_login_at: b.last_login_at,
             token_expires_at: b.token_expires_at,

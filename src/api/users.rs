@@ -188,8 +188,8 @@ impl UsersApi {
             username_changeable,
         } = accounts::profile::overview(&state.db, auth.0).await?;
         let qq = qq.map(|b| QqBindingView {
-            nickname: b.qq_nickname,
-            avatar: b.qq_avatar,
+            nickname: b.nickname,
+            avatar: b.avatar,
             bound_at: b.bound_at,
             last_login_at: b.last_login_at,
         });

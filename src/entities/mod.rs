@@ -1,14 +1,14 @@
 //! sea-orm entities, one file per table of `migrations/`.
 
 pub mod audit_log;
+pub mod binding_token_events;
+pub mod callback_replays;
 pub mod email_verifications;
 pub mod job_deliveries;
 pub mod jobs;
 pub mod password_resets;
-pub mod pending_qq_identities;
-pub mod qq_bindings;
-pub mod qq_callback_replays;
-pub mod qq_token_events;
+pub mod pending_identities;
 pub mod sms_codes;
+pub mod social_bindings;
 pub mod used_login_states;
 pub mod users;

@@ -29,11 +29,11 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(has_one = "super::qq_bindings::Entity")]
+    #[sea_orm(has_one = "super::social_bindings::Entity")]
     QqBinding,
 }
 
-impl Related<super::qq_bindings::Entity> for Entity {
+impl Related<super::social_bindings::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::QqBinding.def()
     }

@@ -25,7 +25,7 @@ pub enum ProviderKind {
 
 impl ProviderKind {
     /// As stored and as in the API's paths (`/api/oauth/{provider}/…`).
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::Qq => "qq",
             Self::Wechat => "wechat",

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, Utc};
-use passport::entities::{audit_log, jobs as job_rows, qq_bindings, users};
+use passport::entities::{audit_log, jobs as job_rows, social_bindings, users};
 use passport::jobs::{self, NewJob};
 use reqwest::{Method, StatusCode};
 use sea_orm::{
@@ -61,14 +61,15 @@ impl<'a> NewBinding<'a> {
     }
 }
 
-async fn make_binding(app: &TestApp, b: NewBinding<'_>) -> qq_bindings::Model {
+async fn make_binding(app: &TestApp, b: NewBinding<'_>) -> social_bindings::Model {
     let user = make_user(app, b.username, false).await;
-    qq_bindings::ActiveModel {
+    social_bindings::ActiveModel {
+        provider: Set("qq".into()),
         user_id: Set(user.id),
-        openid: Set(b.openid.to_owned()),
+        subject: Set(b.openid.to_owned()),
         unionid: Set(Some(format!("UID{}", b.openid))),
-        qq_nickname: Set(b.qq_nickname.to_owned()),
-        qq_avatar: Set(format!("https://thirdqq.qlogo.cn/g?k={}", b.username)),
+        nickname: Set(b.qq_nickname.to_owned()),
+        avatar: Set(format!("https://thirdqq.qlogo.cn/g?k={}", b.username)),
         access_token_enc: Set(ACCESS_ENC.to_owned()),
         refresh_token_enc: Set(Some(REFRESH_ENC.to_owned())),
         token_expires_at: Set(jobs::now() + b.expires_in),
@@ -485,7 +486,7 @@ async fn keyset_pages_cover_every_row_exactly_once(backend: Backend) {
 
 /// A real QQ login of `sim_user` that binds the existing account `username`, then a second QQ
 /// login: the binding then has a `bound` and a `login` event. Returns the binding.
-async fn bind_over_qq(app: &TestApp, username: &str, sim_user: &str) -> qq_bindings::Model {
+async fn bind_over_qq(app: &TestApp, username: &str, sim_user: &str) -> social_bindings::Model {
     let password = passport::domain::Password::parse(PASSWORD).expect("password");
     let hash = passport::crypto::PasswordHasher::owasp()
         .hash(&password)
@@ -520,8 +521,8 @@ async fn bind_over_qq(app: &TestApp, username: &str, sim_user: &str) -> qq_bindi
         (StatusCode::OK, Some("logged_in")),
         "{body}"
     );
-    qq_bindings::Entity::find()
-        .filter(qq_bindings::Column::UserId.eq(user.id))
+    social_bindings::Entity::find()
+        .filter(social_bindings::Column::UserId.eq(user.id))
         .one(&app.db)
         .await
         .expect("query")
@@ -554,10 +555,10 @@ async fn detail_shows_the_whole_openid_history_and_audit_but_no_token(backend: B
         .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["id"], binding.id);
-    assert_eq!(body["openid"], binding.openid.as_str());
+    assert_eq!(body["openid"], binding.subject.as_str());
     assert_eq!(
         body["openid_masked"],
-        passport::domain::open_id::mask(&binding.openid)
+        passport::domain::open_id::mask(&binding.subject)
     );
     assert_eq!(body["unionid"], json!(binding.unionid));
     assert_eq!(body["user"]["username"], "laowang");
@@ -692,7 +693,7 @@ async fn unbind_needs_a_reason_deletes_and_audits(backend: Backend) {
         assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
     assert_eq!(
-        qq_bindings::Entity::find()
+        social_bindings::Entity::find()
             .count(&app.db)
             .await
             .expect("count"),
@@ -711,7 +712,7 @@ async fn unbind_needs_a_reason_deletes_and_audits(backend: Backend) {
         .expect("DELETE");
     assert_eq!(response.status(), 204);
     assert_eq!(
-        qq_bindings::Entity::find()
+        social_bindings::Entity::find()
             .count(&app.db)
             .await
             .expect("count"),
@@ -911,7 +912,7 @@ async fn daily_stats_count_logins_and_new_bindings(backend: Backend) {
     assert_eq!(dates, sorted, "oldest first");
 
     // Still counted after an unbind.
-    let binding = qq_bindings::Entity::find()
+    let binding = social_bindings::Entity::find()
         .one(&app.db)
         .await
         .expect("query")
@@ -947,7 +948,7 @@ async fn daily_stats_count_logins_and_new_bindings(backend: Backend) {
         - chrono::Duration::hours(8);
     passport::accounts::token_events::record(
         &app.db,
-        binding.id,
+        &binding,
         passport::accounts::token_events::TokenEventKind::Login,
         beijing_midnight,
         None,
@@ -1018,7 +1019,7 @@ async fn non_staff_get_403_and_anonymous_401_on_every_admin_path(backend: Backen
     }
     assert_eq!(walked, 15, "every admin operation of the spec");
     assert_eq!(
-        qq_bindings::Entity::find()
+        social_bindings::Entity::find()
             .count(&app.db)
             .await
             .expect("count"),

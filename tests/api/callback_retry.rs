@@ -2,7 +2,7 @@
 //! first one's outcome, freshly minted, instead of 400 `state_used`; on SQLite and PostgreSQL.
 //! Only the very same callback is a retry: same state, same browser, same code.
 
-use passport::entities::{pending_qq_identities, qq_callback_replays};
+use passport::entities::{callback_replays, pending_identities};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
@@ -24,7 +24,7 @@ async fn me(app: &TestApp, token: &str) -> (StatusCode, Value) {
 }
 
 async fn pending_count(app: &TestApp) -> u64 {
-    pending_qq_identities::Entity::find()
+    pending_identities::Entity::find()
         .count(&app.db)
         .await
         .expect("count")
@@ -128,7 +128,7 @@ async fn a_retried_callback_gets_the_first_ones_outcome(backend: Backend) {
     );
 
     // What is kept is who the login ended as, never a credential or the code.
-    let row = qq_callback_replays::Entity::find()
+    let row = callback_replays::Entity::find()
         .all(&app.db)
         .await
         .expect("rows")
@@ -150,7 +150,7 @@ async fn a_retried_callback_gets_the_first_ones_outcome(backend: Backend) {
     unlocked.update(&app.db).await.expect("unlock");
 
     // Past the replay window, a retry is a replay again.
-    let mut stale: qq_callback_replays::ActiveModel = row.into();
+    let mut stale: callback_replays::ActiveModel = row.into();
     stale.expires_at = Set(chrono::Utc::now() - chrono::Duration::seconds(1));
     stale.update(&app.db).await.expect("age the row");
     let (status, body) = login.finish(&app, &code).await;

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use passport::entities::{jobs, qq_bindings, users};
+use passport::entities::{jobs, social_bindings, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait,
@@ -23,15 +23,15 @@ fn migration_count() -> usize {
 
 const ALL_TABLES: [&str; 10] = [
     "users",
-    "qq_bindings",
-    "pending_qq_identities",
+    "social_bindings",
+    "pending_identities",
     "jobs",
     "password_resets",
     "sms_codes",
     "audit_log",
     "rate_limits",
     "job_deliveries",
-    "qq_token_events",
+    "binding_token_events",
 ];
 
 async fn table_exists(db: &DatabaseConnection, table: &str) -> bool {
@@ -118,14 +118,15 @@ async fn bind(
     user_id: i64,
     openid: &str,
     unionid: Option<&str>,
-) -> Result<qq_bindings::Model, sea_orm::DbErr> {
+) -> Result<social_bindings::Model, sea_orm::DbErr> {
     let now = Utc::now();
-    qq_bindings::ActiveModel {
+    social_bindings::ActiveModel {
+        provider: Set("qq".into()),
         user_id: Set(user_id),
-        openid: Set(openid.to_owned()),
+        subject: Set(openid.to_owned()),
         unionid: Set(unionid.map(str::to_owned)),
-        qq_nickname: Set("QQ用户".to_owned()),
-        qq_avatar: Set(String::new()),
+        nickname: Set("QQ用户".to_owned()),
+        avatar: Set(String::new()),
         access_token_enc: Set("ciphertext".to_owned()),
         refresh_token_enc: Set(None),
         token_expires_at: Set(now),
@@ -157,7 +158,10 @@ async fn openids_are_unique_and_case_sensitive(backend: Backend) {
         .await
         .expect("the same openid in lower case is another identity");
     assert_eq!(
-        qq_bindings::Entity::find().count(&db).await.expect("count"),
+        social_bindings::Entity::find()
+            .count(&db)
+            .await
+            .expect("count"),
         2,
         "two rows"
     );
@@ -165,7 +169,10 @@ async fn openids_are_unique_and_case_sensitive(backend: Backend) {
     let same = bind(&db, c.id, "D5A3C1B9E7F2A4C6E8B0D2F4A6C8E0B2", None).await;
     assert!(same.is_err(), "the same openid twice is refused");
     assert_eq!(
-        qq_bindings::Entity::find().count(&db).await.expect("count"),
+        social_bindings::Entity::find()
+            .count(&db)
+            .await
+            .expect("count"),
         2,
         "nothing written"
     );

@@ -9,7 +9,7 @@ use passport::accounts::qq_tokens::{self, RefreshOutcome};
 use passport::config::TokenKey;
 use passport::crypto::token_cipher::token_key_id;
 use passport::crypto::{TokenCipher, TokenField};
-use passport::entities::{jobs, qq_bindings, qq_token_events};
+use passport::entities::{binding_token_events, jobs, social_bindings};
 use passport::qq::client::QqClient;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
@@ -32,7 +32,7 @@ fn key(hex: &str) -> TokenKey {
 async fn stored_ciphertexts(app: &TestApp) -> Vec<String> {
     let backend = app.db.get_database_backend();
     let mut all = Vec::new();
-    for table in ["qq_bindings", "pending_qq_identities"] {
+    for table in ["social_bindings", "pending_identities"] {
         let rows = app
             .db
             .query_all_raw(Statement::from_string(
@@ -103,7 +103,7 @@ async fn rotating_keys_keeps_logins_and_refreshes_working_and_moves_every_row(ba
         "new ciphertexts carry their key id"
     );
     // One binding as rows written before key ids existed look: no prefix.
-    let mut legacy: qq_bindings::ActiveModel = refreshed.clone().into();
+    let mut legacy: social_bindings::ActiveModel = refreshed.clone().into();
     let strip = |c: &str| c.split_once(':').expect("prefixed").1.to_owned();
     legacy.access_token_enc = Set(strip(&refreshed.access_token_enc));
     legacy.refresh_token_enc = Set(refreshed.refresh_token_enc.as_deref().map(strip));
@@ -190,9 +190,12 @@ async fn rotating_keys_keeps_logins_and_refreshes_working_and_moves_every_row(ba
     // The rotation moves every row, in batches of two, and a second run finds nothing to do.
     let (code, stdout) = run_rotate(&database_url, KEY_TWO, KEY_ONE);
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("qq_bindings: 1 re-encrypted"), "{stdout}");
     assert!(
-        stdout.contains("pending_qq_identities: 1 re-encrypted"),
+        stdout.contains("social_bindings: 1 re-encrypted"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("pending_identities: 1 re-encrypted"),
         "{stdout}"
     );
     let all = stored_ciphertexts(&after).await;
@@ -205,15 +208,18 @@ async fn rotating_keys_keeps_logins_and_refreshes_working_and_moves_every_row(ba
     }
     let (code, stdout) = run_rotate(&database_url, KEY_TWO, KEY_ONE);
     assert_eq!(code, 0, "{stdout}");
-    assert!(stdout.contains("qq_bindings: 0 re-encrypted"), "{stdout}");
     assert!(
-        stdout.contains("pending_qq_identities: 0 re-encrypted"),
+        stdout.contains("social_bindings: 0 re-encrypted"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("pending_identities: 0 re-encrypted"),
         "{stdout}"
     );
 
     // The old key is no longer needed: the new key alone opens every token and refreshes.
     let only_new = TokenCipher::new(&key(KEY_TWO));
-    for binding in qq_bindings::Entity::find()
+    for binding in social_bindings::Entity::find()
         .all(&after.db)
         .await
         .expect("bindings")
@@ -221,7 +227,7 @@ async fn rotating_keys_keeps_logins_and_refreshes_working_and_moves_every_row(ba
         only_new
             .decrypt(
                 TokenField::QqAccessToken,
-                &binding.openid,
+                &binding.subject,
                 &binding.access_token_enc,
             )
             .expect("access opens under the new key alone");
@@ -295,14 +301,14 @@ async fn a_rotation_never_overwrites_tokens_changed_meanwhile(backend: Backend) 
         rotating
             .decrypt(
                 TokenField::QqRefreshToken,
-                &rotated.openid,
+                &rotated.subject,
                 rotated.refresh_token_enc.as_deref().expect("refresh")
             )
             .expect("opens"),
         old_instance
             .decrypt(
                 TokenField::QqRefreshToken,
-                &refreshed.openid,
+                &refreshed.subject,
                 refreshed.refresh_token_enc.as_deref().expect("refresh")
             )
             .expect("opens"),
@@ -317,9 +323,9 @@ async fn a_binding_no_key_opens_is_marked_refresh_failed_once_and_never_requeued
     let binding = bound(&app, "lost_key", "13800001005", "lost_key_qq").await;
     // Sealed by a key this instance has never had (e.g. one dropped from the configuration).
     let foreign = TokenCipher::new(&key(KEY_TWO))
-        .encrypt(TokenField::QqRefreshToken, &binding.openid, "REFRESH")
+        .encrypt(TokenField::QqRefreshToken, &binding.subject, "REFRESH")
         .expect("encrypt");
-    let mut active: qq_bindings::ActiveModel = binding.clone().into();
+    let mut active: social_bindings::ActiveModel = binding.clone().into();
     active.refresh_token_enc = Set(Some(foreign.clone()));
     active.update(&app.db).await.expect("foreign key");
     set_expiry(&app, &binding, 1).await;
@@ -341,9 +347,9 @@ async fn a_binding_no_key_opens_is_marked_refresh_failed_once_and_never_requeued
         .await
         .expect("count jobs");
     assert_eq!(refresh_jobs, 1, "the scheduler never queues it again");
-    let failures = qq_token_events::Entity::find()
-        .filter(qq_token_events::Column::BindingId.eq(binding.id))
-        .filter(qq_token_events::Column::Kind.eq("refresh_failed"))
+    let failures = binding_token_events::Entity::find()
+        .filter(binding_token_events::Column::BindingId.eq(binding.id))
+        .filter(binding_token_events::Column::Kind.eq("refresh_failed"))
         .count(&app.db)
         .await
         .expect("count events");

@@ -1,14 +1,14 @@
 //! Login CSRF at the API, on SQLite and PostgreSQL: a QQ login `state` finishes only in the
 //! browser that asked for it (its `passport_qq_login` cookie), and only once.
 
-use passport::entities::{pending_qq_identities, used_login_states};
+use passport::entities::{pending_identities, used_login_states};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
 
 use crate::helpers::{Backend, TestApp, assert_error, assert_error_in, on_public_https};
 use crate::qq_login::{start_login, start_login_in};
 
 async fn pending_count(app: &TestApp) -> u64 {
-    pending_qq_identities::Entity::find()
+    pending_identities::Entity::find()
         .count(&app.db)
         .await
         .expect("count")

@@ -35,6 +35,7 @@ mod refresher;
 mod robustness;
 mod shutdown;
 mod smtp_outage;
+mod social_bindings_migration;
 mod tencent_sms;
 mod throttles;
 mod unionid_backfill;

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use passport::entities::{qq_bindings, users};
+use passport::entities::{social_bindings, users};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
@@ -107,8 +107,8 @@ async fn unbinding_by_staff_tells_the_owner_the_reason(backend: Backend) {
     let owner = existing_user(&app, "zhouba", "13000130003").await;
     bind(&app, "zhouba", "zhouba_qq").await;
     app.mails_to("zhouba@example.com", 1).await;
-    let binding = qq_bindings::Entity::find()
-        .filter(qq_bindings::Column::UserId.eq(owner.id))
+    let binding = social_bindings::Entity::find()
+        .filter(social_bindings::Column::UserId.eq(owner.id))
         .one(&app.db)
         .await
         .expect("query")

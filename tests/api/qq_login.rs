@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use passport::config::DEV_SECRET_KEY;
 use passport::crypto::{Purpose, TimedSerializer};
-use passport::entities::{audit_log, pending_qq_identities, qq_bindings, users};
+use passport::entities::{audit_log, pending_identities, social_bindings, users};
 use reqwest::StatusCode;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -100,12 +100,12 @@ pub(crate) async fn register(
 async fn counts(app: &TestApp) -> (u64, u64, u64) {
     (
         users::Entity::find().count(&app.db).await.expect("count"),
-        qq_bindings::Entity::find()
+        social_bindings::Entity::find()
             .count(&app.db)
             .await
             .expect("count"),
-        pending_qq_identities::Entity::find()
-            .filter(pending_qq_identities::Column::ConsumedAt.is_not_null())
+        pending_identities::Entity::find()
+            .filter(pending_identities::Column::ConsumedAt.is_not_null())
             .count(&app.db)
             .await
             .expect("count"),
@@ -146,7 +146,7 @@ async fn a_new_qq_user_registers_and_binds_then_logs_in_again(backend: Backend) 
     assert!(me["bindings"]["qq"].is_object(), "{me}");
 
     // Tokens are stored encrypted, never as QQ sent them.
-    let binding = qq_bindings::Entity::find()
+    let binding = social_bindings::Entity::find()
         .one(&app.db)
         .await
         .expect("query")
@@ -173,7 +173,7 @@ async fn a_new_qq_user_registers_and_binds_then_logs_in_again(backend: Backend) 
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "logged_in", "{body}");
     assert_eq!(body["user"]["id"], me["id"]);
-    let again = qq_bindings::Entity::find()
+    let again = social_bindings::Entity::find()
         .one(&app.db)
         .await
         .expect("query")
@@ -275,7 +275,7 @@ async fn tampered_and_expired_states_are_refused(backend: Backend) {
         assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
     assert_eq!(
-        pending_qq_identities::Entity::find()
+        pending_identities::Entity::find()
             .count(&app.db)
             .await
             .expect("count"),
@@ -304,7 +304,7 @@ async fn a_reused_code_asks_for_a_new_qq_login(backend: Backend) {
     let (status, body) = start_login(&app, "/").await.finish(&app, "<script>").await;
     assert_error((status, &body), 400, "invalid_code");
     assert_eq!(
-        pending_qq_identities::Entity::find()
+        pending_identities::Entity::find()
             .count(&app.db)
             .await
             .expect("count"),
@@ -339,7 +339,7 @@ async fn qq_faults_answer_502(backend: Backend) {
     app.sim_clear_faults().await;
     assert_eq!(counts(&app).await, (0, 0, 0));
     assert_eq!(
-        pending_qq_identities::Entity::find()
+        pending_identities::Entity::find()
             .count(&app.db)
             .await
             .expect("count"),
@@ -577,7 +577,7 @@ async fn open_redirects_malformed_and_oversized_bodies_are_refused(backend: Back
     let (status, body) = app.post("/api/oauth/qq/callback", &huge).await;
     assert_error((status, &body), 413, "payload_too_large");
     assert_eq!(
-        pending_qq_identities::Entity::find()
+        pending_identities::Entity::find()
             .count(&app.db)
             .await
             .expect("count"),
@@ -613,7 +613,7 @@ async fn two_concurrent_binds_of_one_qq_identity_make_exactly_one_binding(backen
     let loser = if a.0 == 409 { &a.1 } else { &b.1 };
     assert_eq!(loser["code"], "qq_already_bound");
     assert_eq!(
-        qq_bindings::Entity::find()
+        social_bindings::Entity::find()
             .count(&app.db)
             .await
             .expect("count"),
@@ -795,7 +795,7 @@ async fn a_register_whose_caller_timed_out_never_commits(backend: Backend) {
         "no account created after the caller was told it failed"
     );
     assert_eq!(
-        qq_bindings::Entity::find()
+        social_bindings::Entity::find()
             .count(&app.db)
             .await
             .expect("count"),
@@ -813,15 +813,15 @@ async fn bound_user(
     username: &str,
     mobile: &str,
     sim_user: &str,
-) -> qq_bindings::Model {
+) -> social_bindings::Model {
     crate::refresher::bound(app, username, mobile, sim_user).await
 }
 
 async fn login_events(app: &TestApp, binding_id: i64) -> u64 {
-    use passport::entities::qq_token_events;
-    qq_token_events::Entity::find()
-        .filter(qq_token_events::Column::BindingId.eq(binding_id))
-        .filter(qq_token_events::Column::Kind.eq("login"))
+    use passport::entities::binding_token_events;
+    binding_token_events::Entity::find()
+        .filter(binding_token_events::Column::BindingId.eq(binding_id))
+        .filter(binding_token_events::Column::Kind.eq("login"))
         .count(&app.db)
         .await
         .expect("count")
@@ -892,9 +892,9 @@ async fn a_stale_profile_never_delays_a_bound_login(backend: Backend) {
     let binding = bound_user(&app, "jiuyou", "13800138052", "jiuyou_qq").await;
     // The stored profile is two days old, and QQ takes 1.5 s to answer get_user_info.
     let two_days_ago = chrono::Utc::now() - chrono::Duration::days(2);
-    let mut stale: qq_bindings::ActiveModel = binding.clone().into();
+    let mut stale: social_bindings::ActiveModel = binding.clone().into();
     stale.profile_fetched_at = Set(Some(two_days_ago));
-    stale.qq_nickname = Set("旧昵称".into());
+    stale.nickname = Set("旧昵称".into());
     stale.update(&app.db).await.expect("age the profile");
     app.sim_fault(json!({"endpoint": "get_user_info", "kind": "latency", "latency_ms": 1500, "probability": 1.0}))
         .await;
@@ -923,7 +923,7 @@ async fn a_stale_profile_never_delays_a_bound_login(backend: Backend) {
     )
     .await;
     let after = crate::refresher::reload(&app, binding.id).await;
-    assert_ne!(after.qq_nickname, "旧昵称", "QQ's nickname stored");
+    assert_ne!(after.nickname, "旧昵称", "QQ's nickname stored");
 }
 
 // --- The signed-in user's own account -----------------------------------------------------
@@ -956,7 +956,7 @@ async fn unbinding_needs_a_password_and_is_audited(backend: Backend) {
     let (status, body) = json_of(unbind().await.expect("DELETE")).await;
     assert_error((status, &body), 409, "last_login_method");
     assert_eq!(
-        qq_bindings::Entity::find()
+        social_bindings::Entity::find()
             .count(&app.db)
             .await
             .expect("count"),
@@ -968,7 +968,7 @@ async fn unbinding_needs_a_password_and_is_audited(backend: Backend) {
     with_password.update(&app.db).await.expect("update");
     assert_eq!(unbind().await.expect("DELETE").status(), 204);
     assert_eq!(
-        qq_bindings::Entity::find()
+        social_bindings::Entity::find()
             .count(&app.db)
             .await
             .expect("count"),

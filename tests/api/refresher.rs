@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use passport::accounts::qq_tokens::{self, RefreshOutcome};
 use passport::crypto::{TokenCipher, TokenField};
-use passport::entities::qq_bindings;
+use passport::entities::social_bindings;
 use passport::qq::client::{QqClient, QqError};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::json;
@@ -20,11 +20,11 @@ pub(crate) async fn bound(
     username: &str,
     mobile: &str,
     sim_user: &str,
-) -> qq_bindings::Model {
+) -> social_bindings::Model {
     existing_user(app, username, mobile).await;
     let body = bind_existing(app, username, sim_user).await;
     let user_id = body["user"]["id"].as_i64().expect("user id");
-    qq_bindings::Entity::find()
+    social_bindings::Entity::find()
         .all(&app.db)
         .await
         .expect("bindings")
@@ -33,17 +33,17 @@ pub(crate) async fn bound(
         .expect("the binding")
 }
 
-pub(crate) async fn set_expiry(app: &TestApp, binding: &qq_bindings::Model, in_days: i64) {
-    let mut active: qq_bindings::ActiveModel = binding.clone().into();
+pub(crate) async fn set_expiry(app: &TestApp, binding: &social_bindings::Model, in_days: i64) {
+    let mut active: social_bindings::ActiveModel = binding.clone().into();
     active.token_expires_at = Set(chrono::Utc::now() + chrono::Duration::days(in_days));
     active.update(&app.db).await.expect("set expiry");
 }
 
-fn refresh_token(app: &TestApp, binding: &qq_bindings::Model) -> String {
+fn refresh_token(app: &TestApp, binding: &social_bindings::Model) -> String {
     TokenCipher::new(&app.settings.token_key)
         .decrypt(
             TokenField::QqRefreshToken,
-            &binding.openid,
+            &binding.subject,
             binding
                 .refresh_token_enc
                 .as_deref()
@@ -53,7 +53,7 @@ fn refresh_token(app: &TestApp, binding: &qq_bindings::Model) -> String {
 }
 
 /// The binding `id` once the refresher has marked it `refresh_failed` (within 15 s).
-pub(crate) async fn refresh_failed(app: &TestApp, id: i64) -> qq_bindings::Model {
+pub(crate) async fn refresh_failed(app: &TestApp, id: i64) -> social_bindings::Model {
     eventually_some(
         Duration::from_secs(15),
         "the binding is marked refresh_failed",
@@ -65,8 +65,8 @@ pub(crate) async fn refresh_failed(app: &TestApp, id: i64) -> qq_bindings::Model
     .await
 }
 
-pub(crate) async fn reload(app: &TestApp, id: i64) -> qq_bindings::Model {
-    qq_bindings::Entity::find_by_id(id)
+pub(crate) async fn reload(app: &TestApp, id: i64) -> social_bindings::Model {
+    social_bindings::Entity::find_by_id(id)
         .one(&app.db)
         .await
         .expect("query")
@@ -127,7 +127,7 @@ async fn due_bindings_are_refreshed_and_the_old_refresh_token_dies(backend: Back
         ),
         "the old refresh token is dead at QQ"
     );
-    let history = passport::entities::qq_token_events::Entity::find()
+    let history = passport::entities::binding_token_events::Entity::find()
         .all(&app.db)
         .await
         .expect("events");
@@ -233,7 +233,7 @@ async fn sim_refresh_reuses(app: &TestApp) -> u64 {
 /// the refresher) and the binding records that its current token was sent, leased until `lease`.
 async fn refresher_died_mid_call(
     app: &TestApp,
-    binding: &qq_bindings::Model,
+    binding: &social_bindings::Model,
     lease: chrono::DateTime<chrono::Utc>,
 ) {
     let client = QqClient::new(&app.settings.qq).expect("client");
@@ -241,7 +241,7 @@ async fn refresher_died_mid_call(
         .refresh(&refresh_token(app, binding))
         .await
         .expect("QQ took the token of the refresher that died");
-    let mut active: qq_bindings::ActiveModel = binding.clone().into();
+    let mut active: social_bindings::ActiveModel = binding.clone().into();
     active.refresh_sent_version = Set(Some(binding.token_version));
     active.refresh_lease_until = Set(Some(lease));
     active.update(&app.db).await.expect("leave the intent");
@@ -285,7 +285,7 @@ async fn a_refresh_token_sent_by_a_refresher_that_died_is_never_sent_again(backe
     assert_eq!(failed.refresh_lease_until, None);
     assert_eq!(failed.access_token_enc, binding.access_token_enc);
     // In the binding's token history, as the admin drawer shows it.
-    let events = passport::entities::qq_token_events::Entity::find()
+    let events = passport::entities::binding_token_events::Entity::find()
         .all(&app.db)
         .await
         .expect("events");
@@ -322,7 +322,7 @@ async fn an_intent_older_than_the_stored_tokens_does_not_block_a_refresh(backend
     };
     let binding = bound(&app, "stale_user", "13800000006", "stale_qq").await;
     // A refresher died on the previous token pair; a login has stored a new pair since.
-    let mut active: qq_bindings::ActiveModel = binding.clone().into();
+    let mut active: social_bindings::ActiveModel = binding.clone().into();
     active.refresh_sent_version = Set(Some(binding.token_version - 1));
     active.refresh_lease_until = Set(Some(chrono::Utc::now() + chrono::Duration::seconds(30)));
     active.update(&app.db).await.expect("stale intent");

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use passport::entities::{pending_qq_identities, users};
+use passport::entities::{pending_identities, users};
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, Statement};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -380,7 +380,7 @@ async fn rows_past_retention_are_pruned_and_recent_ones_stay(backend: Backend) {
         )
         .await;
     assert_eq!(status, 200, "{body}");
-    let consumed = pending_qq_identities::Entity::find()
+    let consumed = pending_identities::Entity::find()
         .all(&app.db)
         .await
         .expect("query");
@@ -436,9 +436,9 @@ async fn rows_past_retention_are_pruned_and_recent_ones_stay(backend: Backend) {
         ("p-live", now + chrono::Duration::minutes(10)),
     ] {
         run(
-            "INSERT INTO pending_qq_identities (id, openid, unionid, qq_nickname, qq_avatar, \
+            "INSERT INTO pending_identities (id, provider, subject, unionid, nickname, avatar, \
              access_token_enc, refresh_token_enc, token_expires_at, expires_at, consumed_at, created_at) \
-             VALUES ($1, $2, NULL, 'n', '', 'SEALED-ACCESS', 'SEALED-REFRESH', $3, $3, NULL, $3)",
+             VALUES ($1, 'qq', $2, NULL, 'n', '', 'SEALED-ACCESS', 'SEALED-REFRESH', $3, $3, NULL, $3)",
             vec![id.into(), format!("openid-{id}").into(), expires.into()],
         )
         .await;
@@ -464,12 +464,12 @@ async fn rows_past_retention_are_pruned_and_recent_ones_stay(backend: Backend) {
     };
     eventually(Duration::from_secs(15), "the pruner ran", || async {
         count("SELECT COUNT(*) FROM rate_limits WHERE key = 'test:old'").await == 0
-            && count("SELECT COUNT(*) FROM pending_qq_identities WHERE id = 'p-old'").await == 0
+            && count("SELECT COUNT(*) FROM pending_identities WHERE id = 'p-old'").await == 0
             && count("SELECT COUNT(*) FROM jobs WHERE state = 'discarded'").await == 1
             && count("SELECT COUNT(*) FROM sms_codes").await == 1
             && count("SELECT COUNT(*) FROM password_resets").await == 1
             && count(
-                "SELECT COUNT(*) FROM pending_qq_identities WHERE id = 'p-expired' \
+                "SELECT COUNT(*) FROM pending_identities WHERE id = 'p-expired' \
                  AND access_token_enc = '' AND refresh_token_enc IS NULL",
             )
             .await
@@ -494,7 +494,7 @@ async fn rows_past_retention_are_pruned_and_recent_ones_stay(backend: Backend) {
         "live jobs stay"
     );
     // The live pending identity keeps its tokens (a bind may still need them).
-    let live = pending_qq_identities::Entity::find_by_id("p-live".to_string())
+    let live = pending_identities::Entity::find_by_id("p-live".to_string())
         .one(&app.db)
         .await
         .expect("query")
@@ -503,7 +503,7 @@ async fn rows_past_retention_are_pruned_and_recent_ones_stay(backend: Backend) {
     assert_eq!(live.refresh_token_enc.as_deref(), Some("SEALED-REFRESH"));
     // The consumed one (recent) stays as a row, without tokens.
     assert_eq!(
-        pending_qq_identities::Entity::find()
+        pending_identities::Entity::find()
             .count(&app.db)
             .await
             .expect("count"),

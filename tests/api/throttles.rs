@@ -83,7 +83,7 @@ async fn parallel_wrong_passwords_cannot_outrun_the_bind_limit(backend: Backend)
     let (wrong, throttled) = tally(&answers);
     assert!(wrong <= 5, "{wrong} wrong passwords were checked (limit 5)");
     assert_eq!(wrong + throttled, 40);
-    let bindings = passport::entities::qq_bindings::Entity::find()
+    let bindings = passport::entities::social_bindings::Entity::find()
         .count(&app.db)
         .await
         .expect("count");

@@ -10,7 +10,7 @@
 
 use std::process::{Command, Output};
 
-use passport::entities::qq_bindings;
+use passport::entities::social_bindings;
 use passport::qq::sim::{SimApp, SimConfig, Simulator};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use serde_json::json;
@@ -45,8 +45,11 @@ fn backfill(app: &TestApp, extra: &[&str]) -> Output {
 }
 
 /// A binding as it was stored before the app had the unionid permission.
-async fn without_unionid(app: &TestApp, binding: &qq_bindings::Model) -> qq_bindings::Model {
-    let mut active: qq_bindings::ActiveModel = binding.clone().into();
+async fn without_unionid(
+    app: &TestApp,
+    binding: &social_bindings::Model,
+) -> social_bindings::Model {
+    let mut active: social_bindings::ActiveModel = binding.clone().into();
     active.unionid = Set(None);
     active.update(&app.db).await.expect("clear unionid")
 }
@@ -54,9 +57,9 @@ async fn without_unionid(app: &TestApp, binding: &qq_bindings::Model) -> qq_bind
 /// Such a binding whose access token has also expired (the back-fill skips it without a call).
 async fn expired_without_unionid(
     app: &TestApp,
-    binding: &qq_bindings::Model,
-) -> qq_bindings::Model {
-    let mut active: qq_bindings::ActiveModel = without_unionid(app, binding).await.into();
+    binding: &social_bindings::Model,
+) -> social_bindings::Model {
+    let mut active: social_bindings::ActiveModel = without_unionid(app, binding).await.into();
     active.token_expires_at = Set(chrono::Utc::now() - chrono::Duration::hours(1));
     active.update(&app.db).await.expect("expire")
 }
@@ -104,7 +107,7 @@ async fn bindings_from_before_the_permission_get_their_unionid_and_log_in_from_t
     let token = passport::crypto::TokenCipher::new(&app.settings.token_key)
         .decrypt(
             passport::crypto::TokenField::QqAccessToken,
-            &revoked.openid,
+            &revoked.subject,
             &revoked.access_token_enc,
         )
         .expect("decrypt");
@@ -159,7 +162,7 @@ async fn bindings_from_before_the_permission_get_their_unionid_and_log_in_from_t
     assert_eq!(body["user"]["id"].as_i64(), Some(live.user_id), "{body}");
     let moved = reload(&app, live.id).await;
     assert_ne!(
-        moved.openid, live.openid,
+        moved.subject, live.subject,
         "the binding follows the app in use"
     );
     assert_eq!(moved.unionid.as_deref(), Some(unionid.as_str()));
@@ -170,7 +173,7 @@ async fn bindings_from_before_the_permission_get_their_unionid_and_log_in_from_t
     let (status, body) = callback(&beside, "uf_expired_qq").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "bind_required", "{body}");
-    assert_eq!(reload(&app, expired.id).await.openid, expired.openid);
+    assert_eq!(reload(&app, expired.id).await.subject, expired.subject);
 }
 
 /// Passport configured with the simulator's app that has no unionid permission (QQ 100048).

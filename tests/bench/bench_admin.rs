@@ -45,10 +45,10 @@ pub async fn seed(db: &DatabaseConnection, n: i64, base: i64) {
                  to_timestamp({base} - g * {SPACING}) FROM generate_series(1::bigint, {n}) AS g"
             ),
             format!(
-                "INSERT INTO qq_bindings (id, user_id, openid, unionid, qq_nickname, qq_avatar, \
+                "INSERT INTO social_bindings (id, user_id, provider, subject, unionid, nickname, avatar, \
                  access_token_enc, refresh_token_enc, token_expires_at, token_version, \
                  refresh_status, refresh_error, bound_at, last_login_at) \
-                 SELECT g, g, 'OID' || lpad(g::text, 29, '0'), \
+                 SELECT g, g, 'qq', 'OID' || lpad(g::text, 29, '0'), \
                  CASE WHEN g % 2 = 0 THEN 'UID' || lpad(g::text, 29, '0') END, \
                  substr('赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨', (g % 16)::int + 1, 1) || '小' || (g % 100000), \
                  'https://thirdqq.qlogo.cn/g?k=' || g, '{CIPHERTEXT}', '{CIPHERTEXT}', \
@@ -60,7 +60,7 @@ pub async fn seed(db: &DatabaseConnection, n: i64, base: i64) {
                  FROM generate_series(1::bigint, {n}) AS g"
             ),
             format!("SELECT setval('users_id_seq', {n})"),
-            format!("SELECT setval('qq_bindings_id_seq', {n})"),
+            format!("SELECT setval('social_bindings_id_seq', {n})"),
         ],
         _ => {
             let ts =
@@ -75,10 +75,10 @@ pub async fn seed(db: &DatabaseConnection, n: i64, base: i64) {
                 ),
                 format!(
                     "WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < {n}) \
-                     INSERT INTO qq_bindings (id, user_id, openid, unionid, qq_nickname, qq_avatar, \
+                     INSERT INTO social_bindings (id, user_id, provider, subject, unionid, nickname, avatar, \
                      access_token_enc, refresh_token_enc, token_expires_at, token_version, \
                      refresh_status, refresh_error, bound_at, last_login_at) \
-                     SELECT g, g, 'OID' || printf('%029d', g), \
+                     SELECT g, g, 'qq', 'OID' || printf('%029d', g), \
                      CASE WHEN g % 2 = 0 THEN 'UID' || printf('%029d', g) END, \
                      substr('赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨', (g % 16) + 1, 1) || '小' || (g % 100000), \
                      'https://thirdqq.qlogo.cn/g?k=' || g, '{CIPHERTEXT}', '{CIPHERTEXT}', \

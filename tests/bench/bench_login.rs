@@ -10,7 +10,7 @@
 use std::time::{Duration, Instant};
 
 use passport::crypto::{TokenCipher, TokenField};
-use passport::entities::qq_bindings;
+use passport::entities::social_bindings;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::{Value, json};
 
@@ -123,11 +123,12 @@ async fn bench_backend(backend: Backend) {
             .insert(&db)
             .await
             .expect("user");
-        bindings.push(qq_bindings::ActiveModel {
+        bindings.push(social_bindings::ActiveModel {
+            provider: Set("qq".into()),
             user_id: Set(user.id),
-            openid: Set(openid.clone()),
-            qq_nickname: Set("压测".into()),
-            qq_avatar: Set(String::new()),
+            subject: Set(openid.clone()),
+            nickname: Set("压测".into()),
+            avatar: Set(String::new()),
             access_token_enc: Set(cipher
                 .encrypt(TokenField::QqAccessToken, &openid, "old")
                 .expect("encrypt")),
@@ -140,7 +141,7 @@ async fn bench_backend(backend: Backend) {
         sim_users.push(sim_user);
     }
     for chunk in bindings.chunks(200) {
-        qq_bindings::Entity::insert_many(chunk.to_vec())
+        social_bindings::Entity::insert_many(chunk.to_vec())
             .exec(&db)
             .await
             .expect("bindings");

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
 use passport::crypto::{TokenCipher, TokenField};
-use passport::entities::{qq_bindings, users};
+use passport::entities::{social_bindings, users};
 use passport::qq::client::QqClient;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait};
 
@@ -115,31 +115,34 @@ async fn bench_backend(backend: Backend) {
         .collect();
     let txn = app.db.begin().await.expect("begin");
     for (chunk_no, chunk) in rows.chunks(500).enumerate() {
-        let bindings: Vec<qq_bindings::ActiveModel> = chunk
+        let bindings: Vec<social_bindings::ActiveModel> = chunk
             .iter()
             .enumerate()
-            .map(|(i, (openid, access, refresh))| qq_bindings::ActiveModel {
-                user_id: Set(user_ids[chunk_no * 500 + i]),
-                openid: Set(openid.clone()),
-                qq_nickname: Set(String::new()),
-                qq_avatar: Set(String::new()),
-                access_token_enc: Set(cipher
-                    .encrypt(TokenField::QqAccessToken, openid, access)
-                    .expect("encrypt")),
-                refresh_token_enc: Set(Some(
-                    cipher
-                        .encrypt(TokenField::QqRefreshToken, openid, refresh)
-                        .expect("encrypt"),
-                )),
-                // Due: inside the refresh window.
-                token_expires_at: Set(now + chrono::Duration::days(1)),
-                token_version: Set(0),
-                refresh_status: Set("ok".into()),
-                bound_at: Set(now),
-                ..Default::default()
-            })
+            .map(
+                |(i, (openid, access, refresh))| social_bindings::ActiveModel {
+                    provider: Set("qq".into()),
+                    user_id: Set(user_ids[chunk_no * 500 + i]),
+                    subject: Set(openid.clone()),
+                    nickname: Set(String::new()),
+                    avatar: Set(String::new()),
+                    access_token_enc: Set(cipher
+                        .encrypt(TokenField::QqAccessToken, openid, access)
+                        .expect("encrypt")),
+                    refresh_token_enc: Set(Some(
+                        cipher
+                            .encrypt(TokenField::QqRefreshToken, openid, refresh)
+                            .expect("encrypt"),
+                    )),
+                    // Due: inside the refresh window.
+                    token_expires_at: Set(now + chrono::Duration::days(1)),
+                    token_version: Set(0),
+                    refresh_status: Set("ok".into()),
+                    bound_at: Set(now),
+                    ..Default::default()
+                },
+            )
             .collect();
-        qq_bindings::Entity::insert_many(bindings)
+        social_bindings::Entity::insert_many(bindings)
             .exec(&txn)
             .await
             .expect("bindings");
@@ -150,8 +153,8 @@ async fn bench_backend(backend: Backend) {
     let started = Instant::now();
     let deadline = started + Duration::from_secs(900);
     loop {
-        let done = qq_bindings::Entity::find()
-            .filter(qq_bindings::Column::TokenVersion.gt(0))
+        let done = social_bindings::Entity::find()
+            .filter(social_bindings::Column::TokenVersion.gt(0))
             .count(&app.db)
             .await
             .expect("count");
@@ -162,8 +165,8 @@ async fn bench_backend(backend: Backend) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let elapsed = started.elapsed();
-    let failed = qq_bindings::Entity::find()
-        .filter(qq_bindings::Column::RefreshStatus.ne("ok"))
+    let failed = social_bindings::Entity::find()
+        .filter(social_bindings::Column::RefreshStatus.ne("ok"))
         .count(&app.db)
         .await
         .expect("count");

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "qq_callback_replays")]
+#[sea_orm(table_name = "callback_replays")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub nonce_hash: String,

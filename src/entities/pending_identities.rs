@@ -1,14 +1,16 @@
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "pending_qq_identities")]
+#[sea_orm(table_name = "pending_identities")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub openid: String,
+    /// `qq`, `wechat` or `weibo`.
+    pub provider: String,
+    pub subject: String,
     pub unionid: Option<String>,
-    pub qq_nickname: String,
-    pub qq_avatar: String,
+    pub nickname: String,
+    pub avatar: String,
     pub access_token_enc: String,
     pub refresh_token_enc: Option<String>,
     pub token_expires_at: DateTimeUtc,

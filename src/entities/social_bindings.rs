@@ -1,20 +1,24 @@
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "qq_bindings")]
+/// A person's identity at a sign-in provider (QQ, WeChat, Weibo), bound to one of our users.
+#[sea_orm(table_name = "social_bindings")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    #[sea_orm(unique)]
+    /// Unique with `provider`: one binding per provider per user.
     pub user_id: i64,
-    #[sea_orm(unique)]
-    pub openid: String,
-    #[sea_orm(unique)]
+    /// `qq`, `wechat` or `weibo` (`oauth::ProviderKind::as_str`).
+    pub provider: String,
+    /// The person under our app: QQ/WeChat openid, Weibo uid. Unique with `provider`.
+    pub subject: String,
+    /// The person under the developer account (QQ, WeChat); unique with `provider` when present.
     pub unionid: Option<String>,
-    pub qq_nickname: String,
-    pub qq_avatar: String,
+    pub nickname: String,
+    pub avatar: String,
     /// Encrypted at rest; never returned by any API.
     pub access_token_enc: String,
+    /// `None` where the provider has no refresh grant (Weibo).
     pub refresh_token_enc: Option<String>,
     pub token_expires_at: DateTimeUtc,
     pub token_version: i64,
