@@ -151,7 +151,7 @@ pub async fn refresh_binding(
         )
         .col_expr(
             social_bindings::Column::RefreshSentVersion,
-            Expr::col(social_bindings::Column::TokenVersion).into(),
+            Expr::col(social_bindings::Column::TokenVersion),
         )
         .filter(social_bindings::Column::Id.eq(binding_id))
         .filter(social_bindings::Column::RefreshStatus.eq("ok"))
