@@ -190,16 +190,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .with_context(|| {
                     format!("cannot start the Tencent Cloud simulator on {tencent_listen}")
                 })?;
-            // WeChat and Weibo login are not wired into passport yet; their simulators run
-            // beside it so clients under development have something to talk to.
-            let wechat_listen = std::env::var("PASSPORT_WECHAT_SIM_LISTEN")
-                .unwrap_or_else(|_| "127.0.0.1:8003".to_owned());
+            // WeChat and Weibo: `dev` points both at their simulators (settings.wechat, .weibo).
+            let wechat_listen = settings.wechat_sim_listen.clone();
             let wechat = oauth_sim::wechat::Simulator::dev()
                 .start(&wechat_listen)
                 .await
                 .with_context(|| format!("cannot start the WeChat simulator on {wechat_listen}"))?;
-            let weibo_listen = std::env::var("PASSPORT_WEIBO_SIM_LISTEN")
-                .unwrap_or_else(|_| "127.0.0.1:8004".to_owned());
+            let weibo_listen = settings.weibo_sim_listen.clone();
             let weibo = oauth_sim::weibo::Simulator::dev()
                 .start(&weibo_listen)
                 .await

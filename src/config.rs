@@ -21,6 +21,8 @@ use url::Url;
 
 use crate::captcha::CaptchaPolicy;
 use crate::net::{ForwardedHeader, TrustedProxies};
+pub use crate::oauth::wechat::WechatSettings;
+pub use crate::oauth::weibo::WeiboSettings;
 
 /// A value that must never reach a log: `Debug` and `Display` print `[REDACTED]`.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
@@ -152,6 +154,18 @@ struct FileSettings {
     qq_app_key: Option<Secret>,
     qq_redirect_uri: Option<String>,
     qq_base_url: Option<String>,
+    wechat_app_id: Option<String>,
+    wechat_app_secret: Option<Secret>,
+    wechat_redirect_uri: Option<String>,
+    wechat_open_base_url: Option<String>,
+    wechat_api_base_url: Option<String>,
+    wechat_sim_listen: Option<String>,
+    weibo_app_key: Option<String>,
+    weibo_app_secret: Option<Secret>,
+    weibo_redirect_uri: Option<String>,
+    weibo_base_url: Option<String>,
+    weibo_sim_listen: Option<String>,
+    oauth_timeout_ms: Option<u64>,
     smtp_url: Option<Secret>,
     mail_from: Option<String>,
     outbox_dir: Option<String>,
@@ -172,6 +186,7 @@ struct FileSettings {
     qq_refresh_scan_secs: Option<u64>,
     qq_refresh_spread_secs: Option<u64>,
     qq_refresh_rate: Option<u64>,
+    wechat_refresh_after_secs: Option<u64>,
     captcha: Option<String>,
     captcha_app_id: Option<String>,
     captcha_app_secret_key: Option<Secret>,
@@ -229,9 +244,23 @@ pub struct Settings {
     /// `passport keys rotate` has moved every stored token to `token_key`.
     pub token_keys_old: Vec<TokenKey>,
     pub qq: QqSettings,
+    /// WeChat website login (`PASSPORT_WECHAT_*`); `None` when not configured (production
+    /// without `PASSPORT_WECHAT_APP_ID`): its endpoints then answer 502 `wechat_unavailable`.
+    pub wechat: Option<WechatSettings>,
+    /// Weibo login (`PASSPORT_WEIBO_*`); `None` when not configured, as WeChat.
+    pub weibo: Option<WeiboSettings>,
+    /// One WeChat or Weibo request's time limit, body included (`PASSPORT_OAUTH_TIMEOUT_MS`,
+    /// default 10 s).
+    pub oauth_timeout: Duration,
     pub mail: MailSettings,
     /// Where `passport dev` runs the embedded QQ Connect simulator.
     pub sim_listen: String,
+    /// Where `passport dev` runs the embedded WeChat simulator (`PASSPORT_WECHAT_SIM_LISTEN`,
+    /// default `127.0.0.1:8003`).
+    pub wechat_sim_listen: String,
+    /// Where `passport dev` runs the embedded Weibo simulator (`PASSPORT_WEIBO_SIM_LISTEN`,
+    /// default `127.0.0.1:8004`).
+    pub weibo_sim_listen: String,
     pub cors_origins: Vec<String>,
     /// How many QQ logins may be in flight at once (the code-exchange pool's size).
     pub qq_exchange_workers: usize,
@@ -386,7 +415,7 @@ pub struct JobSettings {
     pub shutdown_grace: Duration,
 }
 
-/// Keeping stored QQ tokens fresh (journey 8).
+/// Keeping stored QQ and WeChat tokens fresh (journey 8; Weibo has no refresh grant).
 #[derive(Clone, Debug)]
 pub struct RefreshSettings {
     /// Refresh a binding this long before its access token expires (QQ's live 90 days).
@@ -399,9 +428,20 @@ pub struct RefreshSettings {
     /// `PASSPORT_QQ_REFRESH_SPREAD_SECS`, default 1 hour.
     pub spread: Duration,
     /// At most this many refresh calls to QQ per second from one instance.
-    /// `PASSPORT_QQ_REFRESH_RATE`, default 20.
+    /// `PASSPORT_QQ_REFRESH_RATE`, default 20. WeChat's refresher has a limit of its own, the
+    /// same number.
     pub rate_per_sec: u32,
+    /// Refresh a WeChat binding once its access token was issued (by a login or the last
+    /// refresh) this long ago: inside the refresh token's 30 days from the login, so WeChat
+    /// either renews the access token (and, should it ever, the refresh token) or says the
+    /// authorization is dead (42002/40030: `refresh_failed`). Below 30 days.
+    /// `PASSPORT_WECHAT_REFRESH_AFTER_SECS`, default 25 days.
+    pub wechat_after: Duration,
 }
+
+/// How long WeChat's refresh token lives after the login that issued it (30 days,
+/// `docs/wire/wechat.md` §3): [`RefreshSettings::wechat_after`] must stay below it.
+pub const WECHAT_REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
 
 impl Default for RefreshSettings {
     fn default() -> Self {
@@ -410,6 +450,7 @@ impl Default for RefreshSettings {
             scan_interval: Duration::from_secs(300),
             spread: Duration::from_secs(3600),
             rate_per_sec: 20,
+            wechat_after: Duration::from_secs(25 * 24 * 3600),
         }
     }
 }
@@ -435,6 +476,11 @@ pub const DEV_TOKEN_KEY: &str = "00000000000000000000000000000000000000000000000
 /// The app the embedded simulator knows; `passport dev` wires both ends to it.
 pub const DEV_QQ_APP_ID: &str = oauth_sim::qq::DEV_APP_ID;
 pub const DEV_QQ_APP_KEY: &str = oauth_sim::qq::DEV_APP_KEY;
+/// The WeChat and Weibo apps their simulators know; `passport dev` wires both ends to them.
+pub const DEV_WECHAT_APP_ID: &str = oauth_sim::wechat::DEV_APP_ID;
+pub const DEV_WECHAT_APP_SECRET: &str = oauth_sim::wechat::DEV_APP_SECRET;
+pub const DEV_WEIBO_APP_KEY: &str = oauth_sim::weibo::DEV_APP_KEY;
+pub const DEV_WEIBO_APP_SECRET: &str = oauth_sim::weibo::DEV_APP_SECRET;
 /// The captcha app the Tencent simulator knows; `passport dev` wires both ends to it.
 pub const DEV_CAPTCHA_APP_ID: u64 = 190000001;
 pub const DEV_CAPTCHA_APP_SECRET_KEY: &str = "passport-dev-captcha-secret-key";
@@ -607,6 +653,29 @@ impl Settings {
             None => parse_url("PASSPORT_QQ_BASE_URL", "https://graph.qq.com")?,
         };
 
+        let wechat_sim_listen = source
+            .plain("PASSPORT_WECHAT_SIM_LISTEN", |f| {
+                f.wechat_sim_listen.clone()
+            })
+            .unwrap_or_else(|| "127.0.0.1:8003".to_string());
+        let weibo_sim_listen = source
+            .plain("PASSPORT_WEIBO_SIM_LISTEN", |f| f.weibo_sim_listen.clone())
+            .unwrap_or_else(|| "127.0.0.1:8004".to_string());
+        let wechat = resolve_wechat(
+            &source,
+            dev,
+            &public_base_url,
+            &wechat_sim_listen,
+            &mut unsafe_settings,
+        )?;
+        let weibo = resolve_weibo(
+            &source,
+            dev,
+            &public_base_url,
+            &weibo_sim_listen,
+            &mut unsafe_settings,
+        )?;
+
         let smtp_url = source.secret("PASSPORT_SMTP_URL", |f| f.smtp_url.clone())?;
         if !dev && smtp_url.is_none() {
             unsafe_settings
@@ -656,6 +725,11 @@ impl Settings {
                     .number(var, from_file)
                     .map(|n| n.map_or(default, |n| Duration::from_millis(n.max(1))))
             };
+        let oauth_timeout = ms(
+            "PASSPORT_OAUTH_TIMEOUT_MS",
+            |f| f.oauth_timeout_ms,
+            crate::oauth::HttpOptions::default().timeout,
+        )?;
         let qq_exchange_wait = ms(
             "PASSPORT_QQ_EXCHANGE_WAIT_MS",
             |f| f.qq_exchange_wait_ms,
@@ -690,7 +764,19 @@ impl Settings {
                 .map_or(refresh_defaults.rate_per_sec, |n| {
                     n.clamp(1, 100_000) as u32
                 }),
+            wechat_after: secs(
+                "PASSPORT_WECHAT_REFRESH_AFTER_SECS",
+                |f| f.wechat_refresh_after_secs,
+                refresh_defaults.wechat_after,
+            )?,
         };
+        if refresh.wechat_after >= WECHAT_REFRESH_TOKEN_LIFETIME {
+            return Err(ConfigError::Invalid {
+                setting: "PASSPORT_WECHAT_REFRESH_AFTER_SECS",
+                reason: "must be below 30 days (2592000), the life of WeChat's refresh token"
+                    .into(),
+            });
+        }
         let jobs = JobSettings {
             poll_max: ms(
                 "PASSPORT_JOB_POLL_MAX_MS",
@@ -826,6 +912,11 @@ impl Settings {
                 redirect_uri,
                 base_url,
             },
+            wechat,
+            weibo,
+            oauth_timeout,
+            wechat_sim_listen,
+            weibo_sim_listen,
             mail: MailSettings {
                 smtp_url,
                 from,
@@ -851,6 +942,164 @@ impl Settings {
     pub fn is_dev(&self) -> bool {
         self.profile == Profile::Dev
     }
+}
+
+/// One provider's app as configured: its id, its secret (`None`: not set) and where the person
+/// comes back. `None` altogether when production has no app id: the provider is off.
+struct ProviderApp {
+    id: String,
+    secret: Secret,
+    redirect_uri: Url,
+}
+
+/// The app of a provider besides QQ (WeChat, Weibo): optional in production (no app id: off),
+/// but once its id is set, its secret and redirect URI must be too; dev uses the simulator's app.
+#[allow(clippy::too_many_arguments)]
+fn resolve_provider_app(
+    source: &Source<'_>,
+    dev: bool,
+    public_base_url: &Url,
+    vars: [&'static str; 3],
+    from_file: [fn(&FileSettings) -> Option<String>; 2],
+    secret_from_file: fn(&FileSettings) -> Option<Secret>,
+    dev_app: (&str, &str),
+    callback_path: &str,
+    unsafe_settings: &mut Vec<String>,
+) -> Result<Option<ProviderApp>, ConfigError> {
+    let [id_var, secret_var, redirect_var] = vars;
+    let id = match source.plain(id_var, from_file[0]) {
+        Some(id) => id,
+        None if dev => dev_app.0.to_owned(),
+        None => return Ok(None),
+    };
+    let secret = match source.secret(secret_var, secret_from_file)? {
+        Some(s) => {
+            if !dev && s.expose() == dev_app.1 {
+                unsafe_settings.push(format!("{secret_var} must not be the dev default"));
+            }
+            s
+        }
+        None if dev => Secret::new(dev_app.1),
+        None => {
+            unsafe_settings.push(format!("{secret_var} is not set (but {id_var} is)"));
+            Secret::new("")
+        }
+    };
+    let redirect_uri = match source.plain(redirect_var, from_file[1]) {
+        Some(u) => parse_url(redirect_var, &u)?,
+        None => {
+            if !dev {
+                unsafe_settings.push(format!("{redirect_var} is not set (but {id_var} is)"));
+            }
+            public_base_url
+                .join(callback_path)
+                .map_err(|e| ConfigError::Invalid {
+                    setting: redirect_var,
+                    reason: e.to_string(),
+                })?
+        }
+    };
+    Ok(Some(ProviderApp {
+        id,
+        secret,
+        redirect_uri,
+    }))
+}
+
+/// WeChat website login (`PASSPORT_WECHAT_*`): dev talks to the embedded simulator.
+fn resolve_wechat(
+    source: &Source<'_>,
+    dev: bool,
+    public_base_url: &Url,
+    sim_listen: &str,
+    unsafe_settings: &mut Vec<String>,
+) -> Result<Option<WechatSettings>, ConfigError> {
+    let Some(app) = resolve_provider_app(
+        source,
+        dev,
+        public_base_url,
+        [
+            "PASSPORT_WECHAT_APP_ID",
+            "PASSPORT_WECHAT_APP_SECRET",
+            "PASSPORT_WECHAT_REDIRECT_URI",
+        ],
+        [
+            |f| f.wechat_app_id.clone(),
+            |f| f.wechat_redirect_uri.clone(),
+        ],
+        |f| f.wechat_app_secret.clone(),
+        (DEV_WECHAT_APP_ID, DEV_WECHAT_APP_SECRET),
+        "/oauth/wechat/callback",
+        unsafe_settings,
+    )?
+    else {
+        return Ok(None);
+    };
+    let sim = format!("http://{sim_listen}");
+    let base = |var: &'static str, from_file: fn(&FileSettings) -> Option<String>, real: &str| {
+        match source.plain(var, from_file) {
+            Some(u) => parse_url(var, &u),
+            None if dev => parse_url(var, &sim),
+            None => parse_url(var, real),
+        }
+    };
+    Ok(Some(WechatSettings {
+        app_id: app.id,
+        app_secret: app.secret,
+        redirect_uri: app.redirect_uri,
+        open_base_url: base(
+            "PASSPORT_WECHAT_OPEN_BASE_URL",
+            |f| f.wechat_open_base_url.clone(),
+            "https://open.weixin.qq.com",
+        )?,
+        api_base_url: base(
+            "PASSPORT_WECHAT_API_BASE_URL",
+            |f| f.wechat_api_base_url.clone(),
+            "https://api.weixin.qq.com",
+        )?,
+    }))
+}
+
+/// Weibo (`PASSPORT_WEIBO_*`): dev talks to the embedded simulator.
+fn resolve_weibo(
+    source: &Source<'_>,
+    dev: bool,
+    public_base_url: &Url,
+    sim_listen: &str,
+    unsafe_settings: &mut Vec<String>,
+) -> Result<Option<WeiboSettings>, ConfigError> {
+    let Some(app) = resolve_provider_app(
+        source,
+        dev,
+        public_base_url,
+        [
+            "PASSPORT_WEIBO_APP_KEY",
+            "PASSPORT_WEIBO_APP_SECRET",
+            "PASSPORT_WEIBO_REDIRECT_URI",
+        ],
+        [
+            |f| f.weibo_app_key.clone(),
+            |f| f.weibo_redirect_uri.clone(),
+        ],
+        |f| f.weibo_app_secret.clone(),
+        (DEV_WEIBO_APP_KEY, DEV_WEIBO_APP_SECRET),
+        "/oauth/weibo/callback",
+        unsafe_settings,
+    )?
+    else {
+        return Ok(None);
+    };
+    let base_url = match source.plain("PASSPORT_WEIBO_BASE_URL", |f| f.weibo_base_url.clone()) {
+        Some(u) => parse_url("PASSPORT_WEIBO_BASE_URL", &u)?,
+        None if dev => parse_url("PASSPORT_WEIBO_BASE_URL", &format!("http://{sim_listen}"))?,
+        None => parse_url("PASSPORT_WEIBO_BASE_URL", "https://api.weibo.com")?,
+    };
+    Ok(Some(WeiboSettings {
+        client_id: app.id,
+        client_secret: app.secret,
+        redirect_uri: app.redirect_uri,
+        base_url,
+    }))
 }
 
 /// The captcha settings. With a policy other than `off`, production demands the app id and its
@@ -1573,6 +1822,71 @@ mod tests {
         assert_eq!(s.profile, Profile::Production);
         assert_eq!(s.qq.base_url.as_str(), "https://graph.qq.com/");
         assert!(s.cors_origins.is_empty());
+    }
+
+    #[test]
+    fn wechat_and_weibo_point_at_their_simulators_in_dev_and_are_off_in_production_by_default() {
+        let s = Settings::resolve(None, &env(&[]), Some(Profile::Dev)).expect("dev resolves");
+        let wechat = s.wechat.expect("dev has WeChat");
+        assert_eq!(wechat.app_id, DEV_WECHAT_APP_ID);
+        assert_eq!(wechat.api_base_url.as_str(), "http://127.0.0.1:8003/");
+        assert_eq!(wechat.open_base_url.as_str(), "http://127.0.0.1:8003/");
+        assert_eq!(
+            wechat.redirect_uri.as_str(),
+            "http://127.0.0.1:8000/oauth/wechat/callback"
+        );
+        let weibo = s.weibo.expect("dev has Weibo");
+        assert_eq!(weibo.client_id, DEV_WEIBO_APP_KEY);
+        assert_eq!(weibo.base_url.as_str(), "http://127.0.0.1:8004/");
+
+        let s =
+            Settings::resolve(None, &env(&production_env_with_captcha()), None).expect("resolves");
+        assert!(s.wechat.is_none() && s.weibo.is_none());
+
+        // Once its app id is set, production wants its secret and redirect URI too.
+        let mut half = production_env_with_captcha();
+        half.push(("PASSPORT_WECHAT_APP_ID", "wx1234567890abcdef"));
+        let err = Settings::resolve(None, &env(&half), None).expect_err("refused");
+        let text = err.to_string();
+        assert!(
+            text.contains("PASSPORT_WECHAT_APP_SECRET is not set"),
+            "{text}"
+        );
+        assert!(
+            text.contains("PASSPORT_WECHAT_REDIRECT_URI is not set"),
+            "{text}"
+        );
+        half.push(("PASSPORT_WECHAT_APP_SECRET", "a-real-wechat-secret"));
+        half.push((
+            "PASSPORT_WECHAT_REDIRECT_URI",
+            "https://www.renran.cn/oauth/wechat/callback",
+        ));
+        half.push(("PASSPORT_WEIBO_APP_KEY", "3123456789"));
+        half.push(("PASSPORT_WEIBO_APP_SECRET", DEV_WEIBO_APP_SECRET));
+        half.push((
+            "PASSPORT_WEIBO_REDIRECT_URI",
+            "https://www.renran.cn/oauth/weibo/callback",
+        ));
+        let err = Settings::resolve(None, &env(&half), None).expect_err("dev secret refused");
+        assert!(
+            err.to_string()
+                .contains("PASSPORT_WEIBO_APP_SECRET must not be the dev default"),
+            "{err}"
+        );
+        half.pop();
+        half.pop();
+        half.push(("PASSPORT_WEIBO_APP_SECRET", "a-real-weibo-secret"));
+        half.push((
+            "PASSPORT_WEIBO_REDIRECT_URI",
+            "https://www.renran.cn/oauth/weibo/callback",
+        ));
+        let s = Settings::resolve(None, &env(&half), None).expect("resolves");
+        let wechat = s.wechat.expect("configured");
+        assert_eq!(wechat.api_base_url.as_str(), "https://api.weixin.qq.com/");
+        assert_eq!(wechat.open_base_url.as_str(), "https://open.weixin.qq.com/");
+        let weibo = s.weibo.expect("configured");
+        assert_eq!(weibo.base_url.as_str(), "https://api.weibo.com/");
+        assert_eq!(weibo.client_secret.expose(), "a-real-weibo-secret");
     }
 
     #[test]

@@ -153,7 +153,7 @@ pub enum UniqueKey {
 }
 
 impl UniqueKey {
-    const ALL: [(Self, &'static str, &'static str); 7] = [
+    const ALL: [(Self, &'static str, &'static str); 10] = [
         (Self::UserNickname, "users_nickname_key", "users.nickname"),
         (Self::UserMobile, "users_mobile_key", "users.mobile"),
         (Self::UserUsername, "users_username_key", "users.username"),
@@ -172,6 +172,22 @@ impl UniqueKey {
             Self::BindingUnionid,
             "qq_bindings_unionid_key",
             "social_bindings.unionid",
+        ),
+        // `social_bindings`' own keys (migration 000070): per provider.
+        (
+            Self::BindingUser,
+            "ux_social_bindings_user_provider",
+            "social_bindings.user_id, social_bindings.provider",
+        ),
+        (
+            Self::BindingOpenid,
+            "ux_social_bindings_provider_subject",
+            "social_bindings.provider, social_bindings.subject",
+        ),
+        (
+            Self::BindingUnionid,
+            "ux_social_bindings_provider_unionid",
+            "social_bindings.provider, social_bindings.unionid",
         ),
     ];
 
@@ -222,6 +238,18 @@ mod tests {
             None
         );
         assert_eq!(UniqueKey::named(Some("ux_jobs_unique_key_live"), ""), None);
+        // The bindings table's keys since migration 000070, per provider.
+        assert_eq!(
+            UniqueKey::named(Some("ux_social_bindings_provider_subject"), ""),
+            Some(UniqueKey::BindingOpenid)
+        );
+        assert_eq!(
+            UniqueKey::named(
+                None,
+                "UNIQUE constraint failed: social_bindings.user_id, social_bindings.provider"
+            ),
+            Some(UniqueKey::BindingUser)
+        );
     }
 
     use super::*;

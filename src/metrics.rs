@@ -1,5 +1,6 @@
-//! Prometheus metrics, exposed at `/metrics`. Only what operators act on: how QQ callbacks end,
-//! request latency by route and status, QQ token refresh outcomes; the job queue and the database
+//! Prometheus metrics, exposed at `/metrics`. Only what operators act on: how QQ callbacks end
+//! (`passport_qq_callbacks_total`, and WeChat's and Weibo's in `passport_social_callbacks_total`),
+//! request latency by route and status, QQ and WeChat token refresh outcomes; the job queue and the database
 //! pool are read when `/metrics` is scraped (`render_queue`, `render_pool`).
 
 use std::collections::BTreeMap;
@@ -15,10 +16,14 @@ pub struct Metrics {
     callback_overloaded: AtomicU64,
     /// By QQ error code; code 0 stands for failures without one (timeouts, junk bodies).
     callback_qq_error: Mutex<BTreeMap<i64, u64>>,
+    /// WeChat's and Weibo's callbacks by (provider, outcome, provider error code or "").
+    callback_social: Mutex<BTreeMap<(&'static str, &'static str, String), u64>>,
     /// Request latency by (method, route, status).
     requests: Mutex<BTreeMap<(String, &'static str, u16), Histogram>>,
     /// QQ token refresh jobs by outcome.
     refreshes: Mutex<BTreeMap<&'static str, u64>>,
+    /// WeChat token refresh jobs by outcome (`passport_wechat_refreshes_total`).
+    wechat_refreshes: Mutex<BTreeMap<&'static str, u64>>,
 }
 
 /// Upper bounds (seconds) of the request latency buckets.
@@ -122,17 +127,42 @@ pub struct PoolUsage {
     pub max: u32,
 }
 
-/// How a QQ callback ended, for the `passport_qq_callbacks_total` counter.
+/// How a social callback ended, for `passport_qq_callbacks_total` (QQ) and
+/// `passport_social_callbacks_total` (the others).
 pub enum CallbackOutcome {
     LoggedIn,
     BindRequired,
     StateInvalid,
     Overloaded,
-    QqError(Option<i64>),
+    /// The provider's error code, where it gave one.
+    ProviderError(Option<i64>),
+}
+
+impl CallbackOutcome {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Self::LoggedIn => "logged_in",
+            Self::BindRequired => "bind_required",
+            Self::StateInvalid => "state_invalid",
+            Self::Overloaded => "overloaded",
+            Self::ProviderError(_) => "provider_error",
+        }
+    }
 }
 
 impl Metrics {
-    pub fn callback(&self, outcome: CallbackOutcome) {
+    pub fn callback(&self, provider: crate::oauth::ProviderKind, outcome: CallbackOutcome) {
+        if provider != crate::oauth::ProviderKind::Qq {
+            let code = match outcome {
+                CallbackOutcome::ProviderError(code) => code.unwrap_or(0).to_string(),
+                _ => String::new(),
+            };
+            if let Ok(mut map) = self.callback_social.lock() {
+                *map.entry((provider.as_str(), outcome.as_str(), code))
+                    .or_default() += 1;
+            }
+            return;
+        }
         match outcome {
             CallbackOutcome::LoggedIn => self.callback_logged_in.fetch_add(1, Ordering::Relaxed),
             CallbackOutcome::BindRequired => {
@@ -142,7 +172,7 @@ impl Metrics {
                 self.callback_state_invalid.fetch_add(1, Ordering::Relaxed)
             }
             CallbackOutcome::Overloaded => self.callback_overloaded.fetch_add(1, Ordering::Relaxed),
-            CallbackOutcome::QqError(code) => {
+            CallbackOutcome::ProviderError(code) => {
                 if let Ok(mut map) = self.callback_qq_error.lock() {
                     *map.entry(code.unwrap_or(0)).or_default() += 1;
                 }
@@ -171,6 +201,13 @@ impl Metrics {
 
     pub fn refresh(&self, outcome: RefreshMetric) {
         if let Ok(mut map) = self.refreshes.lock() {
+            *map.entry(outcome.as_str()).or_default() += 1;
+        }
+    }
+
+    /// How a WeChat token refresh job ended.
+    pub fn wechat_refresh(&self, outcome: RefreshMetric) {
+        if let Ok(mut map) = self.wechat_refreshes.lock() {
             *map.entry(outcome.as_str()).or_default() += 1;
         }
     }
@@ -238,6 +275,23 @@ impl Metrics {
             }
         }
         out.push_str(
+            "# HELP passport_social_callbacks_total WeChat and Weibo login callbacks by outcome.\n",
+        );
+        out.push_str("# TYPE passport_social_callbacks_total counter\n");
+        if let Ok(map) = self.callback_social.lock() {
+            for ((provider, outcome, code), count) in map.iter() {
+                let code = if code.is_empty() {
+                    String::new()
+                } else {
+                    format!(",code=\"{code}\"")
+                };
+                let _ = writeln!(
+                    out,
+                    "passport_social_callbacks_total{{provider=\"{provider}\",outcome=\"{outcome}\"{code}}} {count}"
+                );
+            }
+        }
+        out.push_str(
             "# HELP passport_http_request_duration_seconds Request latency by route and status.\n",
         );
         out.push_str("# TYPE passport_http_request_duration_seconds histogram\n");
@@ -277,6 +331,18 @@ impl Metrics {
                 );
             }
         }
+        out.push_str(
+            "# HELP passport_wechat_refreshes_total WeChat token refresh jobs by outcome.\n",
+        );
+        out.push_str("# TYPE passport_wechat_refreshes_total counter\n");
+        if let Ok(map) = self.wechat_refreshes.lock() {
+            for (outcome, count) in map.iter() {
+                let _ = writeln!(
+                    out,
+                    "passport_wechat_refreshes_total{{outcome=\"{outcome}\"}} {count}"
+                );
+            }
+        }
         out
     }
 }
@@ -288,11 +354,24 @@ mod tests {
     #[test]
     fn counters_render_in_prometheus_format() {
         let m = Metrics::default();
-        m.callback(CallbackOutcome::LoggedIn);
-        m.callback(CallbackOutcome::LoggedIn);
-        m.callback(CallbackOutcome::QqError(Some(100020)));
-        m.callback(CallbackOutcome::QqError(None));
+        use crate::oauth::ProviderKind::{Qq, Wechat};
+        m.callback(Qq, CallbackOutcome::LoggedIn);
+        m.callback(Qq, CallbackOutcome::LoggedIn);
+        m.callback(Qq, CallbackOutcome::ProviderError(Some(100020)));
+        m.callback(Qq, CallbackOutcome::ProviderError(None));
+        m.callback(Wechat, CallbackOutcome::LoggedIn);
+        m.callback(Wechat, CallbackOutcome::ProviderError(Some(40163)));
         let text = m.render();
+        assert!(
+            text.contains(
+                "passport_social_callbacks_total{provider=\"wechat\",outcome=\"logged_in\"} 1\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("{provider=\"wechat\",outcome=\"provider_error\",code=\"40163\"} 1\n"),
+            "{text}"
+        );
         assert!(
             text.contains("passport_qq_callbacks_total{outcome=\"logged_in\"} 2\n"),
             "{text}"

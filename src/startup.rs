@@ -59,6 +59,7 @@ impl Application {
             security: state.security.clone(),
             qq: state.qq.clone(),
             qq_unionid: state.qq_unionid.clone(),
+            providers: state.providers.clone(),
             metrics: state.metrics.clone(),
             handles: state.actors.clone(),
             exchange: state.exchange.clone(),

@@ -9,19 +9,21 @@ use std::time::Duration;
 use anyhow::Context as _;
 use sea_orm::DatabaseConnection;
 
-use crate::accounts::qq_login::{
+use crate::accounts::social_login::{
     BindTicket, CallbackDeps, CallbackOutcome, CallbackSteps, ExchangeFailed, Exchanged,
-    NewAccount, QqLoginError, TicketDeps, TicketSteps,
+    NewAccount, SocialLoginError, TicketDeps, TicketSteps,
 };
 use crate::actors::ActorHandles;
 use crate::actors::binder::{BinderPool, BinderWork};
-use crate::actors::qq_exchange::ExchangePool;
+use crate::actors::exchange::ExchangePool;
 use crate::captcha::{CaptchaGate, CaptchaPolicy, CaptchaVerifier};
 use crate::config::{CaptchaSettings, Settings};
 use crate::crypto::Security;
-use crate::entities::users;
+use crate::entities::{social_bindings, users};
 use crate::metrics::Metrics;
 use crate::net::ClientAddr;
+use crate::oauth::qq::QqProvider;
+use crate::oauth::{HttpOptions, ProviderKind, Providers};
 use crate::qq::client::QqClient;
 use crate::tencent::{Credentials, TencentClient, TencentClientOptions};
 
@@ -34,6 +36,8 @@ pub struct AppState {
     pub qq: Arc<QqClient>,
     /// Whether to ask QQ for unionids; switched off for good when QQ says the app may not.
     pub qq_unionid: Arc<AtomicBool>,
+    /// Every provider this instance signs in with (QQ shares `qq` and `qq_unionid`).
+    pub providers: Providers,
     pub exchange: ExchangePool,
     pub binder: BinderPool,
     pub metrics: Arc<Metrics>,
@@ -47,13 +51,25 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
-        let qq = QqClient::new(&settings.qq).context("cannot build the QQ client")?;
+        let qq = Arc::new(QqClient::new(&settings.qq).context("cannot build the QQ client")?);
+        let qq_unionid = Arc::new(AtomicBool::new(true));
+        let providers = Providers::new(
+            QqProvider::new(qq.clone(), qq_unionid.clone()),
+            settings.wechat.as_ref(),
+            settings.weibo.as_ref(),
+            &HttpOptions {
+                timeout: settings.oauth_timeout,
+                ..HttpOptions::default()
+            },
+        )
+        .context("cannot build the WeChat or Weibo client")?;
         let captcha = captcha_gate(&settings.captcha)?;
         Ok(Self {
             captcha: Arc::new(captcha),
             security: Arc::new(Security::new(&settings)),
-            qq: Arc::new(qq),
-            qq_unionid: Arc::new(AtomicBool::new(true)),
+            qq,
+            qq_unionid,
+            providers,
             exchange: ExchangePool::new(
                 settings.qq_exchange_workers,
                 settings.qq_exchange_wait,
@@ -68,18 +84,19 @@ impl AppState {
         })
     }
 
-    /// What `accounts::qq_login::callback` needs of this state.
-    pub fn qq_callback(&self) -> CallbackDeps<'_, Self> {
+    /// What `accounts::social_login::callback` needs of this state.
+    pub fn social_callback(&self) -> CallbackDeps<'_, Self> {
         CallbackDeps {
             db: &self.db,
             security: &self.security,
             metrics: &self.metrics,
+            providers: &self.providers,
             steps: self,
         }
     }
 
-    /// What `accounts::qq_login::bind` and `register` need of this state.
-    pub fn qq_ticket(&self) -> TicketDeps<'_, Self> {
+    /// What `accounts::social_login::bind`, `register` and `link` need of this state.
+    pub fn social_ticket(&self) -> TicketDeps<'_, Self> {
         TicketDeps {
             db: &self.db,
             security: &self.security,
@@ -92,11 +109,18 @@ impl AppState {
 
 /// The callback's steps run on the actors: the exchange pool, then a binder.
 impl CallbackSteps for AppState {
-    async fn exchange(&self, code: &str) -> Result<Exchanged, ExchangeFailed> {
-        Ok(self.exchange.exchange(code.to_owned()).await?)
+    async fn exchange(
+        &self,
+        provider: ProviderKind,
+        code: &str,
+    ) -> Result<Exchanged, ExchangeFailed> {
+        Ok(self.exchange.exchange_at(provider, code.to_owned()).await?)
     }
 
-    async fn log_in_or_pend(&self, exchanged: Exchanged) -> Result<CallbackOutcome, QqLoginError> {
+    async fn log_in_or_pend(
+        &self,
+        exchanged: Exchanged,
+    ) -> Result<CallbackOutcome, SocialLoginError> {
         self.binder
             .ask(|reply| BinderWork::Callback(Box::new(exchanged), reply))
             .await?
@@ -110,7 +134,7 @@ impl TicketSteps for AppState {
         ticket: BindTicket,
         user: users::Model,
         client: &ClientAddr,
-    ) -> Result<users::Model, QqLoginError> {
+    ) -> Result<(users::Model, social_bindings::Model), SocialLoginError> {
         let client = client.to_string();
         self.binder
             .ask(|reply| BinderWork::Bind(ticket, Box::new(user), client, reply))
@@ -122,7 +146,7 @@ impl TicketSteps for AppState {
         ticket: BindTicket,
         account: NewAccount,
         client: &ClientAddr,
-    ) -> Result<users::Model, QqLoginError> {
+    ) -> Result<users::Model, SocialLoginError> {
         let client = client.to_string();
         self.binder
             .ask(|reply| BinderWork::Register(ticket, Box::new(account), client, reply))
@@ -155,6 +179,6 @@ const BINDERS: usize = 8;
 /// How long the binder may take to write a login, a binding or a new account.
 const BINDER_DEADLINE: Duration = Duration::from_secs(10);
 
-/// How long a login waits for QQ's three round trips; the worker itself stops at this deadline,
+/// How long a login waits for the provider's round trips (QQ's three); the worker itself stops at this deadline,
 /// even mid-call, so its answer never arrives after the caller gave up.
 const EXCHANGE_DEADLINE: Duration = Duration::from_secs(20);

@@ -1,4 +1,4 @@
-//! A retried QQ callback gets the first one's outcome instead of 400 `state_used`.
+//! A retried social-login callback (QQ, WeChat, Weibo) gets the first one's outcome instead of 400 `state_used`.
 //!
 //! nginx hands a request that got no answer (its instance died mid-request: `kill -9`, OOM, a
 //! crash) to another instance (`proxy_next_upstream error non_idempotent`, for rolling restarts).
@@ -31,10 +31,11 @@ use sea_orm::{
 };
 
 use super::locking;
-use super::qq_login::CallbackOutcome;
-use super::qq_login::QqLoginError;
+use super::social_login::CallbackOutcome;
+use super::social_login::SocialLoginError;
 use crate::crypto::token_cipher::{HashPurpose, KeyedHasher};
 use crate::entities::{callback_replays, pending_identities, social_bindings, users};
+use crate::oauth::ProviderKind;
 
 /// How long after a callback its retry is answered with the same outcome.
 pub const REPLAY_WINDOW: Duration = Duration::from_secs(30);
@@ -56,17 +57,20 @@ pub enum Admission {
 pub async fn admit<C: ConnectionTrait>(
     db: &C,
     hasher: &KeyedHasher,
+    provider: ProviderKind,
     state_nonce: &str,
     code: &str,
-    consumed: Result<(), QqLoginError>,
+    consumed: Result<(), SocialLoginError>,
     now: DateTime<Utc>,
-) -> Result<Admission, QqLoginError> {
+) -> Result<Admission, SocialLoginError> {
     match consumed {
         Ok(()) => {
             claim(db, hasher, state_nonce, code, now).await?;
             Ok(Admission::Fresh)
         }
-        Err(QqLoginError::StateUsed) => recall(db, hasher, state_nonce, code, now).await,
+        Err(SocialLoginError::StateUsed) => {
+            recall(db, hasher, provider, state_nonce, code, now).await
+        }
         Err(e) => Err(e),
     }
 }
@@ -107,7 +111,7 @@ async fn claim<C: ConnectionTrait>(
     state_nonce: &str,
     code: &str,
     now: DateTime<Utc>,
-) -> Result<(), QqLoginError> {
+) -> Result<(), SocialLoginError> {
     let window = chrono::Duration::seconds(REPLAY_WINDOW.as_secs() as i64);
     let row = callback_replays::ActiveModel {
         nonce_hash: Set(nonce_hash(hasher, state_nonce)),
@@ -133,10 +137,11 @@ async fn claim<C: ConnectionTrait>(
 async fn recall<C: ConnectionTrait>(
     db: &C,
     hasher: &KeyedHasher,
+    provider: ProviderKind,
     state_nonce: &str,
     code: &str,
     now: DateTime<Utc>,
-) -> Result<Admission, QqLoginError> {
+) -> Result<Admission, SocialLoginError> {
     let Some(row) = callback_replays::Entity::find_by_id(nonce_hash(hasher, state_nonce))
         .one(db)
         .await?
@@ -149,24 +154,24 @@ async fn recall<C: ConnectionTrait>(
             )
         })
     else {
-        return Err(QqLoginError::StateUsed);
+        return Err(SocialLoginError::StateUsed);
     };
     if let Some(user_id) = row.user_id {
         let user = users::Entity::find_by_id(user_id)
             .one(db)
             .await?
-            .ok_or(QqLoginError::StateUsed)?;
+            .ok_or(SocialLoginError::StateUsed)?;
         locking::ensure_unlocked(&user)?;
-        // Unbound since: this QQ identity no longer logs in to that account.
+        // Unbound since: this identity no longer logs in to that account.
         let bound = social_bindings::Entity::find()
             .filter(social_bindings::Column::UserId.eq(user_id))
-            .filter(social_bindings::Column::Provider.eq(crate::oauth::ProviderKind::Qq.as_str()))
+            .filter(social_bindings::Column::Provider.eq(provider.as_str()))
             .count(db)
             .await?;
         return if bound > 0 {
             Ok(Admission::Replay(Box::new(CallbackOutcome::LoggedIn(user))))
         } else {
-            Err(QqLoginError::StateUsed)
+            Err(SocialLoginError::StateUsed)
         };
     }
     if let Some(pending_id) = row.pending_id {
@@ -175,10 +180,16 @@ async fn recall<C: ConnectionTrait>(
             .one(db)
             .await?
         {
-            Some(p) if p.consumed_at.is_none() && p.expires_at > now => Ok(Admission::Replay(
-                Box::new(CallbackOutcome::BindRequired(p)),
-            )),
-            _ => Err(QqLoginError::StateUsed),
+            Some(p)
+                if p.consumed_at.is_none()
+                    && p.expires_at > now
+                    && p.provider == provider.as_str() =>
+            {
+                Ok(Admission::Replay(Box::new(CallbackOutcome::BindRequired(
+                    p,
+                ))))
+            }
+            _ => Err(SocialLoginError::StateUsed),
         };
     }
     Ok(Admission::Retry)

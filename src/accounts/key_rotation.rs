@@ -162,8 +162,9 @@ pub async fn rotate_pending<C: ConnectionTrait>(
 trait TokenRows: EntityTrait {
     const ACCESS: Self::Column;
     const REFRESH: Self::Column;
-    /// The openid (the tokens' associated data), the sealed access and refresh tokens.
-    fn sealed(row: &Self::Model) -> (&str, &str, &Option<String>);
+    /// The tokens' owner (their associated data, `social_bindings::token_owner`), the sealed
+    /// access and refresh tokens.
+    fn sealed(row: &Self::Model) -> (std::borrow::Cow<'_, str>, &str, &Option<String>);
     /// The row as read, besides its ciphertexts: its id (and, for a binding, `token_version`).
     fn as_read(row: &Self::Model) -> Condition;
 }
@@ -172,8 +173,12 @@ impl TokenRows for social_bindings::Entity {
     const ACCESS: Self::Column = social_bindings::Column::AccessTokenEnc;
     const REFRESH: Self::Column = social_bindings::Column::RefreshTokenEnc;
 
-    fn sealed(row: &social_bindings::Model) -> (&str, &str, &Option<String>) {
-        (&row.subject, &row.access_token_enc, &row.refresh_token_enc)
+    fn sealed(row: &social_bindings::Model) -> (std::borrow::Cow<'_, str>, &str, &Option<String>) {
+        (
+            row.token_owner(),
+            &row.access_token_enc,
+            &row.refresh_token_enc,
+        )
     }
 
     fn as_read(row: &social_bindings::Model) -> Condition {
@@ -187,8 +192,14 @@ impl TokenRows for pending_identities::Entity {
     const ACCESS: Self::Column = pending_identities::Column::AccessTokenEnc;
     const REFRESH: Self::Column = pending_identities::Column::RefreshTokenEnc;
 
-    fn sealed(row: &pending_identities::Model) -> (&str, &str, &Option<String>) {
-        (&row.subject, &row.access_token_enc, &row.refresh_token_enc)
+    fn sealed(
+        row: &pending_identities::Model,
+    ) -> (std::borrow::Cow<'_, str>, &str, &Option<String>) {
+        (
+            row.token_owner(),
+            &row.access_token_enc,
+            &row.refresh_token_enc,
+        )
     }
 
     fn as_read(row: &pending_identities::Model) -> Condition {
@@ -201,8 +212,8 @@ async fn rotate_row<T: TokenRows, C: ConnectionTrait>(
     cipher: &TokenCipher,
     row: &T::Model,
 ) -> Result<RowRotation, DbErr> {
-    let (openid, access_enc, refresh_enc) = T::sealed(row);
-    let Some((access, refresh)) = resealed(cipher, openid, access_enc, refresh_enc) else {
+    let (owner, access_enc, refresh_enc) = T::sealed(row);
+    let Some((access, refresh)) = resealed(cipher, &owner, access_enc, refresh_enc) else {
         return Ok(RowRotation::Undecryptable);
     };
     let swapped = T::update_many()
@@ -269,7 +280,7 @@ fn same_optional(column: impl ColumnTrait, value: &Option<String>) -> Condition 
 /// Both tokens sealed under the current key, or `None` when one cannot be opened.
 fn resealed(
     cipher: &TokenCipher,
-    openid: &str,
+    owner: &str,
     access: &str,
     refresh: &Option<String>,
 ) -> Option<(String, Option<String>)> {
@@ -277,8 +288,8 @@ fn resealed(
         if cipher.is_current(stored) {
             return Some(stored.to_owned());
         }
-        let plain = cipher.decrypt(field, openid, stored).ok()?;
-        cipher.encrypt(field, openid, &plain).ok()
+        let plain = cipher.decrypt(field, owner, stored).ok()?;
+        cipher.encrypt(field, owner, &plain).ok()
     };
     let access = reseal(TokenField::QqAccessToken, access)?;
     let refresh = match refresh {

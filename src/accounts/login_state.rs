@@ -1,25 +1,46 @@
-//! Login CSRF at the API: a QQ login `state` works only in the browser that asked for it, and
+//! Login CSRF at the API: a social login `state` works only in the browser that asked for it, and
 //! only once.
 //!
-//! - `GET /api/oauth/qq/authorize-url` gives the browser an `HttpOnly; SameSite=Lax` cookie
-//!   ([`COOKIE_NAME`], path [`COOKIE_PATH`]) holding a random [`BrowserNonce`]; the signed state
+//! - `GET /api/oauth/{provider}/authorize-url` gives the browser an `HttpOnly; SameSite=Lax`
+//!   cookie ([`cookie_name`]: `passport_qq_login`, `passport_wechat_login`, …, path
+//!   [`cookie_path`]: `/api/oauth/{provider}`) holding a random [`BrowserNonce`]; the signed state
 //!   carries a keyed hash of it ([`browser_binding`]). A browser that already has the cookie keeps
 //!   it, so two tabs can log in at once.
-//! - `POST /api/oauth/qq/callback` refuses a state whose browser hash does not match the cookie
-//!   sent with it (none, or another browser's), then [`consume`]s it: the keyed hash of the
+//! - `POST /api/oauth/{provider}/callback` refuses a state whose browser hash does not match the
+//!   cookie sent with it (none, or another browser's), then [`consume`]s it: the keyed hash of the
 //!   state's nonce goes into `used_login_states`, whose primary key lets one callback through.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, SqlErr};
 use url::Url;
 
-use super::qq_login::QqLoginError;
+use super::social_login::SocialLoginError;
 use crate::crypto::token_cipher::{CryptoError, HashPurpose, KeyedHasher, random_token};
 use crate::entities::used_login_states;
+use crate::oauth::ProviderKind;
 
+/// QQ's login cookie (each provider has its own: [`cookie_name`]).
 pub const COOKIE_NAME: &str = "passport_qq_login";
-/// The cookie goes only to the QQ login endpoints.
+/// QQ's cookie goes only to the QQ login endpoints ([`cookie_path`]).
 pub const COOKIE_PATH: &str = "/api/oauth/qq";
+
+/// `passport_{provider}_login`.
+pub fn cookie_name(provider: ProviderKind) -> &'static str {
+    match provider {
+        ProviderKind::Qq => COOKIE_NAME,
+        ProviderKind::Wechat => "passport_wechat_login",
+        ProviderKind::Weibo => "passport_weibo_login",
+    }
+}
+
+/// `/api/oauth/{provider}`: the cookie goes only to that provider's login endpoints.
+pub fn cookie_path(provider: ProviderKind) -> &'static str {
+    match provider {
+        ProviderKind::Qq => COOKIE_PATH,
+        ProviderKind::Wechat => "/api/oauth/wechat",
+        ProviderKind::Weibo => "/api/oauth/weibo",
+    }
+}
 
 /// The random value in the browser's login cookie: 32 bytes, URL-safe base64 (43 characters).
 #[derive(Clone, PartialEq, Eq)]
@@ -45,19 +66,23 @@ impl BrowserNonce {
         .then(|| Self(text.to_owned()))
     }
 
-    /// The login cookie in a `Cookie` request header, if it is there and well-formed.
-    pub fn from_cookie_header(header: &str) -> Option<Self> {
+    /// `provider`'s login cookie in a `Cookie` request header, if it is there and well-formed.
+    pub fn from_cookie_header(provider: ProviderKind, header: &str) -> Option<Self> {
+        let wanted = cookie_name(provider);
         header.split(';').find_map(|pair| {
             let (name, value) = pair.trim().split_once('=')?;
-            (name == COOKIE_NAME).then(|| Self::parse(value.trim()))?
+            (name == wanted).then(|| Self::parse(value.trim()))?
         })
     }
 
-    /// The `Set-Cookie` value that gives this nonce to the browser for `max_age_secs`.
-    pub fn set_cookie(&self, max_age_secs: u64, secure: bool) -> String {
+    /// The `Set-Cookie` value that gives this nonce to the browser for `max_age_secs`, as
+    /// `provider`'s login cookie.
+    pub fn set_cookie(&self, provider: ProviderKind, max_age_secs: u64, secure: bool) -> String {
         format!(
-            "{COOKIE_NAME}={}; Max-Age={max_age_secs}; Path={COOKIE_PATH}; HttpOnly; SameSite=Lax{}",
+            "{}={}; Max-Age={max_age_secs}; Path={}; HttpOnly; SameSite=Lax{}",
+            cookie_name(provider),
             self.0,
+            cookie_path(provider),
             if secure { "; Secure" } else { "" }
         )
     }
@@ -73,17 +98,19 @@ pub fn browser_binding(hasher: &KeyedHasher, nonce: &BrowserNonce) -> String {
     hasher.hash(HashPurpose::QqLoginBrowser, nonce.expose())
 }
 
-/// Whether the callback's cookie is the one the state was issued to (constant time).
+/// Whether the callback's cookie (of `provider`) is the one the state was issued to (constant
+/// time).
 pub fn same_browser(
     hasher: &KeyedHasher,
+    provider: ProviderKind,
     binding: &str,
     cookie: Option<&BrowserNonce>,
-) -> Result<(), QqLoginError> {
+) -> Result<(), SocialLoginError> {
     match cookie {
         Some(nonce) if hasher.verify(HashPurpose::QqLoginBrowser, nonce.expose(), binding) => {
             Ok(())
         }
-        _ => Err(QqLoginError::StateNotThisBrowser),
+        _ => Err(SocialLoginError::StateNotThisBrowser(provider)),
     }
 }
 
@@ -98,14 +125,14 @@ pub fn cookie_is_secure(public_base_url: &Url) -> bool {
 }
 
 /// Mark the state with `state_nonce` used; a second call for it answers
-/// [`QqLoginError::StateUsed`]. Rows whose state has expired anyway are pruned on the way.
+/// [`SocialLoginError::StateUsed`]. Rows whose state has expired anyway are pruned on the way.
 pub async fn consume<C: ConnectionTrait>(
     db: &C,
     hasher: &KeyedHasher,
     state_nonce: &str,
     state_expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> Result<(), QqLoginError> {
+) -> Result<(), SocialLoginError> {
     let row = used_login_states::ActiveModel {
         nonce_hash: sea_orm::ActiveValue::Set(hasher.hash(HashPurpose::QqLoginState, state_nonce)),
         expires_at: sea_orm::ActiveValue::Set(state_expires_at),
@@ -113,7 +140,7 @@ pub async fn consume<C: ConnectionTrait>(
     match used_login_states::Entity::insert(row).exec(db).await {
         Ok(_) => {}
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(QqLoginError::StateUsed);
+            return Err(SocialLoginError::StateUsed);
         }
         Err(e) => return Err(e.into()),
     }
@@ -143,12 +170,27 @@ mod tests {
     #[test]
     fn the_cookie_is_found_among_others_and_junk_is_no_cookie() {
         let n = nonce();
+        let qq = ProviderKind::Qq;
         let header = format!("a=1; {COOKIE_NAME}={}; b=2", n.expose());
-        assert_eq!(BrowserNonce::from_cookie_header(&header), Some(n.clone()));
         assert_eq!(
-            BrowserNonce::from_cookie_header(&format!("{COOKIE_NAME}={}", n.expose())),
+            BrowserNonce::from_cookie_header(qq, &header),
+            Some(n.clone())
+        );
+        assert_eq!(
+            BrowserNonce::from_cookie_header(qq, &format!("{COOKIE_NAME}={}", n.expose())),
+            Some(n.clone())
+        );
+        // Each provider reads its own cookie only.
+        assert_eq!(
+            BrowserNonce::from_cookie_header(ProviderKind::Wechat, &header),
+            None
+        );
+        let wechat = format!("passport_wechat_login={}", n.expose());
+        assert_eq!(
+            BrowserNonce::from_cookie_header(ProviderKind::Wechat, &wechat),
             Some(n)
         );
+        assert_eq!(BrowserNonce::from_cookie_header(qq, &wechat), None);
         for junk in [
             "",
             "other=1",
@@ -157,14 +199,14 @@ mod tests {
             &format!("{COOKIE_NAME}={}", "!".repeat(43)),
             &format!("x{COOKIE_NAME}={}", "a".repeat(43)),
         ] {
-            assert_eq!(BrowserNonce::from_cookie_header(junk), None, "{junk}");
+            assert_eq!(BrowserNonce::from_cookie_header(qq, junk), None, "{junk}");
         }
     }
 
     #[test]
     fn the_set_cookie_line_is_http_only_lax_and_scoped() {
         let n = nonce();
-        let line = n.set_cookie(600, true);
+        let line = n.set_cookie(ProviderKind::Qq, 600, true);
         assert_eq!(
             line,
             format!(
@@ -172,7 +214,17 @@ mod tests {
                 n.expose()
             )
         );
-        assert!(!n.set_cookie(600, false).contains("Secure"));
+        assert_eq!(
+            n.set_cookie(ProviderKind::Weibo, 600, false),
+            format!(
+                "passport_weibo_login={}; Max-Age=600; Path=/api/oauth/weibo; HttpOnly; SameSite=Lax",
+                n.expose()
+            )
+        );
+        assert!(
+            !n.set_cookie(ProviderKind::Qq, 600, false)
+                .contains("Secure")
+        );
         assert!(!format!("{n:?}").contains(n.expose()));
     }
 
@@ -201,14 +253,15 @@ mod tests {
         let mine = nonce();
         let binding = browser_binding(&hasher, &mine);
         assert!(!binding.contains(mine.expose()));
-        assert!(same_browser(&hasher, &binding, Some(&mine)).is_ok());
+        let qq = ProviderKind::Qq;
+        assert!(same_browser(&hasher, qq, &binding, Some(&mine)).is_ok());
         assert!(matches!(
-            same_browser(&hasher, &binding, Some(&nonce())),
-            Err(QqLoginError::StateNotThisBrowser)
+            same_browser(&hasher, qq, &binding, Some(&nonce())),
+            Err(SocialLoginError::StateNotThisBrowser(ProviderKind::Qq))
         ));
         assert!(matches!(
-            same_browser(&hasher, &binding, None),
-            Err(QqLoginError::StateNotThisBrowser)
+            same_browser(&hasher, qq, &binding, None),
+            Err(SocialLoginError::StateNotThisBrowser(ProviderKind::Qq))
         ));
     }
 }

@@ -98,29 +98,42 @@ pub fn notice(
     let masked;
     let (template, facts): (&Template, Vec<(&str, &str)>) = match change {
         Change::PasswordChanged => (&PASSWORD_CHANGED, by_client.to_vec()),
-        Change::QqBound { qq_nickname }
-        | Change::QqUnbound {
+        Change::QqBound {
+            provider,
+            qq_nickname,
+        } => {
+            let facts = [("qq_nickname", qq_nickname)]
+                .into_iter()
+                .chain(provider_names(provider))
+                .chain(by_client);
+            (&QQ_BOUND, facts.collect())
+        }
+        Change::QqUnbound {
+            provider,
             qq_nickname,
             by: UnboundBy::Owner,
         } => {
-            let template = match change {
-                Change::QqBound { .. } => &QQ_BOUND,
-                _ => &QQ_UNBOUND,
-            };
-            let facts = [("qq_nickname", qq_nickname)].into_iter().chain(by_client);
-            (template, facts.collect())
+            let facts = [("qq_nickname", qq_nickname)]
+                .into_iter()
+                .chain(provider_names(provider))
+                .chain(by_client);
+            (&QQ_UNBOUND, facts.collect())
         }
         // A staff member's address is none of the user's business: the reason instead.
         Change::QqUnbound {
+            provider,
             qq_nickname,
             by: UnboundBy::Staff { reason },
         } => (
             &QQ_UNBOUND_BY_STAFF,
-            vec![
+            [
                 ("qq_nickname", qq_nickname),
                 ("when", origin.when),
                 ("reason", reason),
-            ],
+            ]
+            .into_iter()
+            .chain(provider_names(provider))
+            .collect(),
         ),
         Change::EmailChanged {
             old_email,
@@ -143,6 +156,16 @@ pub fn notice(
     ];
     let vars: Vec<(&str, &str)> = common.into_iter().chain(facts).collect();
     render(template, to, &vars)
+}
+
+/// The provider's name for a notice's text: `provider` inside a sentence (QQ takes a space on
+/// each side, 微信 and 微博 none), `provider_end` where nothing follows it.
+fn provider_names(provider: crate::oauth::ProviderKind) -> [(&'static str, &'static str); 2] {
+    let (inside, end) = match provider {
+        crate::oauth::ProviderKind::Qq => (" QQ ", " QQ"),
+        other => (other.label(), other.label()),
+    };
+    [("provider", inside), ("provider_end", end)]
 }
 
 pub fn email_verify(to: &str, nickname: &str, link: &str, hours: u64) -> Mail {
@@ -203,6 +226,7 @@ mod tests {
             notice(Change::PasswordChanged, "a@x.cn", "小明", origin, links),
             notice(
                 Change::QqBound {
+                    provider: crate::oauth::ProviderKind::Qq,
                     qq_nickname: "QQ小明",
                 },
                 "a@x.cn",
@@ -212,6 +236,7 @@ mod tests {
             ),
             notice(
                 Change::QqUnbound {
+                    provider: crate::oauth::ProviderKind::Qq,
                     qq_nickname: "QQ小明",
                     by: UnboundBy::Owner,
                 },
@@ -246,6 +271,7 @@ mod tests {
         }
         let staff = notice(
             Change::QqUnbound {
+                provider: crate::oauth::ProviderKind::Qq,
                 qq_nickname: "QQ小明",
                 by: UnboundBy::Staff { reason: "<违规>" },
             },
@@ -260,6 +286,101 @@ mod tests {
             "escaped"
         );
         assert!(!staff.text.contains("{{"));
+    }
+
+    #[test]
+    fn a_bound_notice_names_its_provider() {
+        let origin = Origin {
+            when: "2026-11-30 04:30:05（北京时间 UTC+8）",
+            client: "203.0.113.7",
+        };
+        let links = NoticeLinks {
+            forgot: "https://x.cn/forgot-password",
+            account: "https://x.cn/account",
+        };
+        let bound = |provider| {
+            notice(
+                Change::QqBound {
+                    provider,
+                    qq_nickname: "小明",
+                },
+                "a@x.cn",
+                "小明",
+                origin,
+                links,
+            )
+        };
+        let qq = bound(crate::oauth::ProviderKind::Qq);
+        assert_eq!(qq.subject, "【荏苒】你的账号绑定了 QQ");
+        assert!(
+            qq.text
+                .contains("绑定了 QQ 账号“小明”，今后可以用这个 QQ 直接登录")
+        );
+        let wechat = bound(crate::oauth::ProviderKind::Wechat);
+        assert_eq!(wechat.subject, "【荏苒】你的账号绑定了微信");
+        assert!(
+            wechat
+                .text
+                .contains("绑定了微信账号“小明”，今后可以用这个微信直接登录")
+        );
+        assert!(wechat.text.contains("解除这个微信绑定"), "{}", wechat.text);
+        let html = bound(crate::oauth::ProviderKind::Weibo).html.expect("html");
+        assert!(html.contains("<title>账号绑定了微博</title>"), "{html}");
+    }
+
+    #[test]
+    fn an_unbound_notice_names_its_provider() {
+        let origin = Origin {
+            when: "2026-11-30 04:30:05（北京时间 UTC+8）",
+            client: "203.0.113.7",
+        };
+        let links = NoticeLinks {
+            forgot: "https://x.cn/forgot-password",
+            account: "https://x.cn/account",
+        };
+        let unbound = |provider, by| {
+            notice(
+                Change::QqUnbound {
+                    provider,
+                    qq_nickname: "小明",
+                    by,
+                },
+                "a@x.cn",
+                "小明",
+                origin,
+                links,
+            )
+        };
+        let qq = unbound(crate::oauth::ProviderKind::Qq, UnboundBy::Owner);
+        assert_eq!(qq.subject, "【荏苒】你的账号解除了 QQ 绑定");
+        assert!(
+            qq.text
+                .contains("解除了与 QQ 账号“小明”的绑定，今后不能再用这个 QQ 登录"),
+            "{}",
+            qq.text
+        );
+        assert!(qq.text.contains("然后在账号设置中重新绑定 QQ："));
+        let wechat = unbound(crate::oauth::ProviderKind::Wechat, UnboundBy::Owner);
+        assert_eq!(wechat.subject, "【荏苒】你的账号解除了微信绑定");
+        assert!(
+            wechat
+                .text
+                .contains("解除了与微信账号“小明”的绑定，今后不能再用这个微信登录"),
+            "{}",
+            wechat.text
+        );
+        let staff = unbound(
+            crate::oauth::ProviderKind::Weibo,
+            UnboundBy::Staff { reason: "违规" },
+        );
+        assert_eq!(staff.subject, "【荏苒】工作人员解除了你的微博绑定");
+        assert!(staff.text.contains("重新绑定微博："), "{}", staff.text);
+        let html = staff.html.expect("html");
+        assert!(
+            html.contains("<title>工作人员解除了你的微博绑定</title>"),
+            "{html}"
+        );
+        assert!(!html.contains("{{"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Accounts: users, their QQ bindings, and the ways to prove who you are (password, QQ, SMS
 //! code). The functions here are the domain operations; HTTP handlers and actors call them.
 
+pub mod bindings;
 pub mod callback_replay;
 pub mod email_change;
 pub mod key_rotation;
@@ -13,7 +14,6 @@ pub mod next;
 pub mod notices;
 pub mod password_reset;
 pub mod profile;
-pub mod qq_login;
 pub mod qq_refresher;
 pub mod qq_tokens;
 pub mod reauth;
@@ -22,6 +22,7 @@ pub mod signup;
 pub mod sms_codes;
 pub mod sms_login;
 pub mod sms_requests;
+pub mod social_login;
 pub mod staff;
 pub mod throttle;
 pub mod token_events;
@@ -41,7 +42,7 @@ use crate::net::ClientAddr;
 use login_attempts::{AttemptKeys, LoginLimits};
 
 /// What the account operations shared by several features refuse (credentials, taken names,
-/// bad input). Each feature has its own enum beside it (`qq_login::QqLoginError`,
+/// bad input). Each feature has its own enum beside it (`social_login::SocialLoginError`,
 /// `sms_codes::SmsError`, `password_reset::ResetError`, `email_change::EmailChangeError`) that
 /// wraps this one; `api::error` maps each enum to HTTP statuses and machine codes, once.
 #[derive(Debug, thiserror::Error)]

@@ -16,10 +16,14 @@ use crate::jobs::{self, NewJob};
 /// What changed.
 #[derive(Clone, Copy, Debug)]
 pub enum Change<'a> {
+    /// An identity at `provider` (QQ, WeChat, Weibo) was bound.
     QqBound {
+        provider: crate::oauth::ProviderKind,
         qq_nickname: &'a str,
     },
+    /// The identity at `provider` was unbound (by its owner or by staff).
     QqUnbound {
+        provider: crate::oauth::ProviderKind,
         qq_nickname: &'a str,
         by: UnboundBy<'a>,
     },

@@ -139,11 +139,11 @@ pub async fn change_username(
     Ok(user)
 }
 
-/// The signed-in account as its owner sees it: the user, their QQ binding (if any), and whether
-/// the generated username may still be replaced.
+/// The signed-in account as its owner sees it: the user, their bindings (QQ, WeChat, Weibo
+/// order), and whether the generated username may still be replaced.
 pub struct Overview {
     pub user: users::Model,
-    pub qq: Option<social_bindings::Model>,
+    pub bindings: Vec<social_bindings::Model>,
     pub username_changeable: bool,
 }
 
@@ -152,16 +152,12 @@ pub async fn overview<C: ConnectionTrait>(
     db: &C,
     user: users::Model,
 ) -> Result<Overview, AccountError> {
-    let qq = social_bindings::Entity::find()
-        .filter(social_bindings::Column::UserId.eq(user.id))
-        .filter(social_bindings::Column::Provider.eq(crate::oauth::ProviderKind::Qq.as_str()))
-        .one(db)
-        .await?;
+    let bindings = super::bindings::of_user(db, user.id).await?;
     let username_changeable =
         user.username_changed_at.is_none() && signup::is_generated_username(&user.username);
     Ok(Overview {
         user,
-        qq,
+        bindings,
         username_changeable,
     })
 }

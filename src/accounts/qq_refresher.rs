@@ -1,5 +1,6 @@
-//! The QQ token refresher: a scheduler that periodically queues refresh jobs for the bindings
-//! due, and a [`JobWorker`] performer that runs them against QQ at a bounded rate.
+//! The token refresher: a scheduler that periodically queues refresh jobs for the QQ and WeChat
+//! bindings due (`accounts::qq_tokens` says when each is due; Weibo's never are), and a
+//! [`JobWorker`] performer per provider that runs them at a bounded rate.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +15,7 @@ use crate::config::RefreshSettings;
 use crate::crypto::TokenCipher;
 use crate::jobs::{Job, JobKind, JobPayload, Perform, PerformError, PerformFuture};
 use crate::metrics::RefreshMetric;
+use crate::oauth::wechat::WechatClient;
 use crate::qq::client::QqClient;
 
 /// Spaces calls evenly: at most `rate` per second from this process.
@@ -68,47 +70,94 @@ impl Perform for RefreshQqToken {
                 crate::jobs::now(),
             )
             .await;
-            self.metrics.refresh(match &refreshed {
-                Ok(RefreshOutcome::Refreshed) => RefreshMetric::Refreshed,
-                Ok(RefreshOutcome::Superseded) => RefreshMetric::Superseded,
-                Ok(RefreshOutcome::Failed { .. }) => RefreshMetric::Failed,
-                Ok(RefreshOutcome::Skipped) => RefreshMetric::Skipped,
-                Ok(RefreshOutcome::Held { .. }) => RefreshMetric::Postponed,
-                Ok(RefreshOutcome::Interrupted) => RefreshMetric::Interrupted,
-                Err(RefreshError::Transient(_)) => RefreshMetric::Retry,
-                Err(RefreshError::Permanent(_)) => RefreshMetric::Error,
-            });
-            match refreshed {
-                Ok(RefreshOutcome::Failed { qq_code }) => {
-                    tracing::warn!(
-                        binding_id,
-                        ?qq_code,
-                        "refresh token refused by QQ or unreadable; binding marked refresh_failed"
-                    );
-                    Ok(())
-                }
-                // Back once the holder's lease has lapsed: it finished (nothing left to do, or
-                // a fresh token to refresh) or it died (`Interrupted`).
-                Ok(RefreshOutcome::Held { until }) => Err(PerformError::postpone(
-                    "another refresher holds this binding's lease",
-                    until + chrono::Duration::seconds(1),
-                )),
-                Ok(RefreshOutcome::Interrupted) => {
-                    tracing::warn!(
-                        binding_id,
-                        "a refresher died after sending this binding's refresh token; \
-                         binding marked refresh_failed (refresh_interrupted) without sending it again"
-                    );
-                    Ok(())
-                }
-                Ok(outcome) => {
-                    tracing::debug!(binding_id, ?outcome, "QQ token refresh done");
-                    Ok(())
-                }
-                Err(RefreshError::Transient(e)) => Err(PerformError::retry(e)),
-                Err(RefreshError::Permanent(e)) => Err(PerformError::permanent(e)),
-            }
+            self.metrics.refresh(metric(&refreshed));
+            finish(binding_id, "QQ", refreshed)
         })
+    }
+}
+
+/// Runs `wechat_token_refresh` jobs, as [`RefreshQqToken`] runs QQ's.
+pub struct RefreshWechatToken {
+    pub db: DatabaseConnection,
+    pub wechat: Arc<WechatClient>,
+    pub cipher: Arc<TokenCipher>,
+    pub limiter: Arc<RateLimiter>,
+    pub metrics: Arc<crate::metrics::Metrics>,
+}
+
+impl Perform for RefreshWechatToken {
+    const KIND: JobKind = JobKind::WechatTokenRefresh;
+
+    fn perform<'a>(&'a self, job: &'a Job) -> PerformFuture<'a> {
+        Box::pin(async move {
+            let JobPayload::WechatTokenRefresh { binding_id } = job.decode()? else {
+                return Err(PerformError::permanent("not a WeChat token refresh"));
+            };
+            self.limiter.acquire().await;
+            let refreshed = qq_tokens::refresh_wechat_binding(
+                &self.db,
+                &self.wechat,
+                &self.cipher,
+                binding_id,
+                crate::jobs::now(),
+            )
+            .await;
+            self.metrics.wechat_refresh(metric(&refreshed));
+            finish(binding_id, "WeChat", refreshed)
+        })
+    }
+}
+
+fn metric(refreshed: &Result<RefreshOutcome, RefreshError>) -> RefreshMetric {
+    match refreshed {
+        Ok(RefreshOutcome::Refreshed) => RefreshMetric::Refreshed,
+        Ok(RefreshOutcome::Superseded) => RefreshMetric::Superseded,
+        Ok(RefreshOutcome::Failed { .. }) => RefreshMetric::Failed,
+        Ok(RefreshOutcome::Skipped) => RefreshMetric::Skipped,
+        Ok(RefreshOutcome::Held { .. }) => RefreshMetric::Postponed,
+        Ok(RefreshOutcome::Interrupted) => RefreshMetric::Interrupted,
+        Err(RefreshError::Transient(_)) => RefreshMetric::Retry,
+        Err(RefreshError::Permanent(_)) => RefreshMetric::Error,
+    }
+}
+
+/// The job's end for a refresh's outcome: done, postponed past the holder's lease, or retried.
+fn finish(
+    binding_id: i64,
+    provider: &'static str,
+    refreshed: Result<RefreshOutcome, RefreshError>,
+) -> Result<(), PerformError> {
+    match refreshed {
+        Ok(RefreshOutcome::Failed { qq_code }) => {
+            tracing::warn!(
+                binding_id,
+                provider,
+                ?qq_code,
+                "refresh token refused by the provider or unreadable; binding marked refresh_failed"
+            );
+            Ok(())
+        }
+        // Back once the holder's lease has lapsed: it finished (nothing left to do, or a fresh
+        // token to refresh) or it died (`Interrupted`).
+        Ok(RefreshOutcome::Held { until }) => Err(PerformError::postpone(
+            "another refresher holds this binding's lease",
+            until + chrono::Duration::seconds(1),
+        )),
+        Ok(RefreshOutcome::Interrupted) => {
+            tracing::warn!(
+                binding_id,
+                provider,
+                "a refresher died after sending this binding's refresh token; \
+                 binding marked refresh_failed (refresh_interrupted) without sending it again"
+            );
+            Ok(())
+        }
+        Ok(outcome) => {
+            tracing::debug!(binding_id, provider, ?outcome, "token refresh done");
+            Ok(())
+        }
+        Err(RefreshError::Transient(e)) => Err(PerformError::retry(e)),
+        Err(RefreshError::Permanent(e)) => Err(PerformError::permanent(e)),
     }
 }
 
@@ -124,6 +173,8 @@ pub struct RefreshScheduler;
 pub struct SchedulerArgs {
     pub db: DatabaseConnection,
     pub settings: RefreshSettings,
+    /// Whether this instance refreshes WeChat bindings (WeChat is configured).
+    pub wechat: bool,
 }
 
 pub struct SchedulerState {
@@ -153,18 +204,22 @@ impl Actor for RefreshScheduler {
         state: &mut SchedulerState,
     ) -> Result<(), ActorProcessingErr> {
         match msg {
-            SchedulerMsg::Scan => match qq_tokens::schedule_due(
-                &state.args.db,
-                &state.args.settings,
-                crate::jobs::now(),
-            )
-            .await
-            {
-                Ok(0) => {}
-                Ok(queued) => tracing::info!(queued, "QQ token refreshes queued"),
-                // The next scan tries again; a database outage shows in /readyz.
-                Err(e) => tracing::warn!(error = %e, "cannot scan for QQ tokens due"),
-            },
+            SchedulerMsg::Scan => {
+                let (db, settings) = (&state.args.db, &state.args.settings);
+                match qq_tokens::schedule_due(db, settings, crate::jobs::now()).await {
+                    Ok(0) => {}
+                    Ok(queued) => tracing::info!(queued, "QQ token refreshes queued"),
+                    // The next scan tries again; a database outage shows in /readyz.
+                    Err(e) => tracing::warn!(error = %e, "cannot scan for QQ tokens due"),
+                }
+                if state.args.wechat {
+                    match qq_tokens::schedule_due_wechat(db, settings, crate::jobs::now()).await {
+                        Ok(0) => {}
+                        Ok(queued) => tracing::info!(queued, "WeChat token refreshes queued"),
+                        Err(e) => tracing::warn!(error = %e, "cannot scan for WeChat tokens due"),
+                    }
+                }
+            }
         }
         Ok(())
     }

@@ -1,21 +1,43 @@
-//! Keeping stored QQ tokens fresh (journey 8): find the bindings whose access token expires
-//! soon, queue one refresh job each (spread over time, one live job per binding even with
-//! several instances), and run a refresh: QQ's refresh grant, then a compare-and-swap on the
-//! binding's `token_version` so a concurrent refresh or login is never overwritten.
+//! Keeping stored QQ and WeChat tokens fresh (journey 8): find the bindings due, queue one
+//! refresh job each (spread over time, one live job per binding even with several instances),
+//! and run a refresh: the provider's refresh grant, then a compare-and-swap on the binding's
+//! `token_version` so a concurrent refresh or login is never overwritten.
+//!
+//! When a binding is due, by provider:
+//! - QQ: its access token (90 days) expires within `RefreshSettings::ahead` (10 days).
+//! - WeChat: its access token lives 2 hours and its refresh token 30 days from the login that
+//!   issued it; WeChat's documentation never says a refresh renews the refresh token (the
+//!   simulator keeps it and its deadline). Keeping a 2-hour token alive around the clock would
+//!   cost twelve calls a day per binding for a token nothing uses between logins, so a WeChat
+//!   binding is refreshed once its access token was issued `RefreshSettings::wechat_after` ago
+//!   (25 days): inside the refresh token's 30 days, WeChat renews the access token, and a dead
+//!   authorization (42002 expired, 40030 revoked) marks the binding `refresh_failed` with the
+//!   code in `refresh_error`. Its next refresh would be `wechat_after` later again: past the 30
+//!   days WeChat answers 42002 and the binding ends `refresh_failed` (renewed at the next login)
+//!   — or, should WeChat renew refresh tokens after all, the chain goes on. Both scans are one
+//!   range of the index `(provider, refresh_status, token_expires_at)`.
+//! - Weibo: never (no refresh grant for websites); its expiry is shown and a login renews it.
+//!
+//! The guarantees are the same for both providers: one refresher at a time per binding (the
+//! lease), the compare-and-swap, and the refresh intent (`refresh_sent_version`) so a refresh
+//! token handed to the provider by a refresher that died is never sent again.
 
 use chrono::{DateTime, Utc};
 use rand::Rng as _;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityName, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait, UpdateMany,
+    QueryOrder, QuerySelect, Select, TransactionTrait, UpdateMany,
 };
 
 use super::token_events::{self, TokenEventKind};
 use crate::config::RefreshSettings;
+use crate::config::Secret;
 use crate::crypto::{TokenCipher, TokenField};
 use crate::entities::social_bindings;
 use crate::jobs::{self, Enqueued, NewJob};
+use crate::oauth::ProviderKind;
+use crate::oauth::wechat::WechatClient;
 use crate::qq::client::{QqClient, QqError};
 
 /// How long one refresher may hold a binding (longer than the QQ client's whole timeout).
@@ -31,36 +53,85 @@ pub const INTERRUPTED: &str = "refresh_interrupted";
 /// How many due bindings one scan queues at most (the next scan takes the rest).
 pub const SCAN_BATCH: u64 = 5_000;
 
-/// Queue a refresh for every binding due within `settings.ahead`, at a random moment within
-/// `settings.spread`. Served by the `(refresh_status, token_expires_at)` index: the work grows
-/// with the bindings due, not with all bindings. Returns how many jobs were new.
+/// How long WeChat's access tokens live (`expires_in` 7200, `docs/wire/wechat.md` §2).
+pub const WECHAT_ACCESS_LIFETIME: chrono::Duration = chrono::Duration::hours(2);
+
+/// Queue a refresh for every QQ binding due within `settings.ahead`, at a random moment within
+/// `settings.spread`. Served by the `(provider, refresh_status, token_expires_at)` index: the
+/// work grows with the bindings due, not with all bindings. Returns how many jobs were new.
 pub async fn schedule_due(
     db: &DatabaseConnection,
     settings: &RefreshSettings,
     now: DateTime<Utc>,
 ) -> Result<usize, DbErr> {
-    let cutoff = now + settings.ahead;
-    // Bindings that already have a live refresh job are left out here, not by a conflicting
-    // insert per binding: a scan that finds thousands due, most of them queued by the previous
-    // scan, costs one query (a probe of `ux_jobs_unique_key_live` per binding), not thousands
-    // of inserts on the database's one writer. The unique key still guards the race.
+    let due = due_ids(db, ProviderKind::Qq, now + settings.ahead).await?;
+    queue_refreshes(db, settings, now, &due, NewJob::qq_token_refresh).await
+}
+
+/// Queue a refresh for every WeChat binding whose access token was issued at least
+/// `settings.wechat_after` ago (see the module docs), as [`schedule_due`] does for QQ.
+pub async fn schedule_due_wechat(
+    db: &DatabaseConnection,
+    settings: &RefreshSettings,
+    now: DateTime<Utc>,
+) -> Result<usize, DbErr> {
+    let wechat_after =
+        chrono::Duration::from_std(settings.wechat_after).unwrap_or(chrono::Duration::days(25));
+    // Issued before `now - wechat_after`: it expires before that plus its two hours.
+    let cutoff = now - wechat_after + WECHAT_ACCESS_LIFETIME;
+    let due = due_ids(db, ProviderKind::Wechat, cutoff).await?;
+    queue_refreshes(db, settings, now, &due, NewJob::wechat_token_refresh).await
+}
+
+/// The `provider` bindings still refreshable whose access token expires before `cutoff`,
+/// soonest first, at most [`SCAN_BATCH`]: one range of `(provider, refresh_status,
+/// token_expires_at)` (public for the test that reads its plan).
+pub fn due_query(provider: ProviderKind, cutoff: DateTime<Utc>) -> Select<social_bindings::Entity> {
+    social_bindings::Entity::find()
+        .select_only()
+        .column(social_bindings::Column::Id)
+        .filter(social_bindings::Column::Provider.eq(provider.as_str()))
+        .filter(social_bindings::Column::RefreshStatus.eq("ok"))
+        .filter(social_bindings::Column::TokenExpiresAt.lt(cutoff))
+        .order_by_asc(social_bindings::Column::TokenExpiresAt)
+        .limit(SCAN_BATCH)
+}
+
+/// [`due_query`] without the bindings that already have a live refresh job: left out here,
+/// not by a conflicting insert per binding, so a scan that finds thousands due, most of them
+/// queued by the previous scan, costs one query (a probe of `ux_jobs_unique_key_live` per
+/// binding), not thousands of inserts on the database's one writer. The unique key still
+/// guards the race between instances.
+async fn due_ids(
+    db: &DatabaseConnection,
+    provider: ProviderKind,
+    cutoff: DateTime<Utc>,
+) -> Result<Vec<i64>, DbErr> {
+    let key_prefix = match provider {
+        ProviderKind::Wechat => "wechat_token_refresh:",
+        _ => "qq_token_refresh:",
+    };
     let no_live_job = Expr::cust(format!(
-        "NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.unique_key = '{REFRESH_KEY_PREFIX}' || {}.id \
+        "NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.unique_key = '{key_prefix}' || {}.id \
          AND jobs.state IN ('available', 'running', 'retryable'))",
         social_bindings::Entity.table_name()
     ));
-    let due: Vec<i64> = social_bindings::Entity::find()
-        .select_only()
-        .column(social_bindings::Column::Id)
-        .filter(social_bindings::Column::RefreshStatus.eq("ok"))
-        .filter(social_bindings::Column::Provider.eq(crate::oauth::ProviderKind::Qq.as_str()))
-        .filter(social_bindings::Column::TokenExpiresAt.lt(cutoff))
+    due_query(provider, cutoff)
         .filter(no_live_job)
-        .order_by_asc(social_bindings::Column::TokenExpiresAt)
-        .limit(SCAN_BATCH)
         .into_tuple()
         .all(db)
-        .await?;
+        .await
+}
+
+/// One refresh job per id (`job`: the provider's), each at a random moment within
+/// `settings.spread`. Returns how many jobs were new.
+async fn queue_refreshes(
+    db: &DatabaseConnection,
+    settings: &RefreshSettings,
+    now: DateTime<Utc>,
+    due: &[i64],
+    job: fn(i64) -> NewJob,
+) -> Result<usize, DbErr> {
     let spread_ms = settings.spread.as_millis().min(i64::MAX as u128) as i64;
     let mut queued = 0;
     // One transaction per chunk, not one commit per job: a scan that finds thousands due
@@ -73,9 +144,7 @@ pub async fn schedule_due(
             } else {
                 0
             };
-            let job = NewJob::qq_token_refresh(id)
-                .unique_key(refresh_key(id))
-                .run_at(now + chrono::Duration::milliseconds(delay));
+            let job = job(id).run_at(now + chrono::Duration::milliseconds(delay));
             match jobs::enqueue(&txn, job).await {
                 Ok(Enqueued::Created(_)) => queued += 1,
                 Ok(_) => {}
@@ -90,13 +159,10 @@ pub async fn schedule_due(
 /// Refresh jobs queued per transaction by [`schedule_due`].
 const ENQUEUE_CHUNK: usize = 500;
 
-/// At most one live refresh job per binding.
+/// At most one live refresh job per QQ binding (a WeChat binding's: `wechat_token_refresh:{id}`).
 pub fn refresh_key(binding_id: i64) -> String {
-    format!("{REFRESH_KEY_PREFIX}{binding_id}")
+    format!("qq_token_refresh:{binding_id}")
 }
-
-/// [`refresh_key`] without the binding id.
-const REFRESH_KEY_PREFIX: &str = "qq_token_refresh:";
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum RefreshOutcome {
@@ -104,20 +170,21 @@ pub enum RefreshOutcome {
     Refreshed,
     /// Someone else (a login, another refresher) changed the tokens meanwhile; theirs stand.
     Superseded,
-    /// QQ refused the refresh token: the binding is marked `refresh_failed`.
+    /// The provider refused the refresh token: the binding is marked `refresh_failed`.
+    /// `qq_code`: the provider's error code (QQ's, WeChat's `errcode`).
     Failed { qq_code: Option<i64> },
     /// The binding is gone (unbound) or no longer refreshable.
     Skipped,
-    /// Another refresher holds the binding's lease and is calling QQ until `until`.
+    /// Another refresher holds the binding's lease and is calling the provider until `until`.
     Held { until: DateTime<Utc> },
-    /// A refresher died after handing the refresh token to QQ: the binding is marked
+    /// A refresher died after handing the refresh token to the provider: the binding is marked
     /// `refresh_failed` ([`INTERRUPTED`]) without sending the token again.
     Interrupted,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum RefreshError {
-    /// Worth retrying later: QQ down, slow or odd; the database unreachable.
+    /// Worth retrying later: the provider down, slow or odd; the database unreachable.
     #[error("transient: {0}")]
     Transient(String),
     /// Retrying cannot help (corrupt ciphertext, wrong key).
@@ -131,7 +198,81 @@ impl From<DbErr> for RefreshError {
     }
 }
 
-/// Refresh one binding's tokens through QQ's refresh grant.
+/// A provider's refresh grant, as the refresher calls it.
+#[derive(Clone, Copy)]
+pub enum Grant<'a> {
+    Qq(&'a QqClient),
+    Wechat(&'a WechatClient),
+}
+
+/// What a refresh grant gave.
+struct Fresh {
+    access_token: Secret,
+    expires_in: u64,
+    /// `None`: keep the stored one.
+    refresh_token: Option<Secret>,
+}
+
+/// Why a refresh grant failed.
+enum GrantError {
+    /// The refresh token is dead (expired, revoked, used): the user must log in again.
+    Dead { code: Option<i64>, detail: String },
+    /// Worth retrying later (the provider down or slow, or refusing our app's credentials).
+    Transient(String),
+}
+
+impl Grant<'_> {
+    fn kind(self) -> ProviderKind {
+        match self {
+            Grant::Qq(_) => ProviderKind::Qq,
+            Grant::Wechat(_) => ProviderKind::Wechat,
+        }
+    }
+
+    /// How `refresh_error` names the provider: `QQ 100015: …`, `WeChat 42002: …`.
+    fn name(self) -> &'static str {
+        match self {
+            Grant::Qq(_) => "QQ",
+            Grant::Wechat(_) => "WeChat",
+        }
+    }
+
+    async fn refresh(self, refresh_token: &str) -> Result<Fresh, GrantError> {
+        match self {
+            Grant::Qq(qq) => match qq.refresh(refresh_token).await {
+                Ok(token) => Ok(Fresh {
+                    access_token: token.access_token,
+                    expires_in: token.expires_in,
+                    refresh_token: token.refresh_token,
+                }),
+                Err(e) if e.needs_relogin() => Err(GrantError::Dead {
+                    code: e.qq_code(),
+                    detail: e.to_string(),
+                }),
+                Err(e) => Err(GrantError::Transient(match e {
+                    QqError::BadCredentials { .. } | QqError::RedirectMismatch => {
+                        format!("QQ refused our app credentials: {e}")
+                    }
+                    e => e.to_string(),
+                })),
+            },
+            Grant::Wechat(wechat) => match wechat.refresh(refresh_token).await {
+                Ok(token) => Ok(Fresh {
+                    access_token: token.access_token,
+                    expires_in: token.expires_in,
+                    refresh_token: Some(token.refresh_token),
+                }),
+                Err(e) if e.needs_relogin() => Err(GrantError::Dead {
+                    code: e.code(),
+                    detail: e.to_string(),
+                }),
+                Err(e) => Err(GrantError::Transient(e.to_string())),
+            },
+        }
+    }
+}
+
+/// Refresh one QQ binding's tokens through QQ's refresh grant.
 pub async fn refresh_binding(
     db: &DatabaseConnection,
     qq: &QqClient,
@@ -139,11 +280,34 @@ pub async fn refresh_binding(
     binding_id: i64,
     now: DateTime<Utc>,
 ) -> Result<RefreshOutcome, RefreshError> {
-    // QQ rotates refresh tokens: once one has been handed to QQ it must never be sent again,
-    // by this instance or another. Take the binding's refresh lease and record that intent
-    // (the token version being sent) in one committed statement before the call, which also
-    // reads the binding: only where no intent for its current tokens is recorded (an intent of
-    // an older version, before a login stored new tokens, is void).
+    refresh_through(db, Grant::Qq(qq), cipher, binding_id, now).await
+}
+
+/// Refresh one WeChat binding's tokens through WeChat's refresh grant, with every guarantee of
+/// [`refresh_binding`].
+pub async fn refresh_wechat_binding(
+    db: &DatabaseConnection,
+    wechat: &WechatClient,
+    cipher: &TokenCipher,
+    binding_id: i64,
+    now: DateTime<Utc>,
+) -> Result<RefreshOutcome, RefreshError> {
+    refresh_through(db, Grant::Wechat(wechat), cipher, binding_id, now).await
+}
+
+/// Refresh one binding of `grant`'s provider (any other binding is `Skipped`).
+pub async fn refresh_through(
+    db: &DatabaseConnection,
+    grant: Grant<'_>,
+    cipher: &TokenCipher,
+    binding_id: i64,
+    now: DateTime<Utc>,
+) -> Result<RefreshOutcome, RefreshError> {
+    // QQ rotates refresh tokens (and WeChat may): once one has been handed to the provider it
+    // must never be sent again, by this instance or another. Take the binding's refresh lease
+    // and record that intent (the token version being sent) in one committed statement before
+    // the call, which also reads the binding: only where no intent for its current tokens is
+    // recorded (an intent of an older version, before a login stored new tokens, is void).
     let leased = social_bindings::Entity::update_many()
         .col_expr(
             social_bindings::Column::RefreshLeaseUntil,
@@ -155,6 +319,7 @@ pub async fn refresh_binding(
         )
         .filter(social_bindings::Column::Id.eq(binding_id))
         .filter(social_bindings::Column::RefreshStatus.eq("ok"))
+        .filter(social_bindings::Column::Provider.eq(grant.kind().as_str()))
         .filter(
             sea_orm::Condition::any()
                 .add(social_bindings::Column::RefreshSentVersion.is_null())
@@ -166,43 +331,44 @@ pub async fn refresh_binding(
         .exec_with_returning(db)
         .await?;
     let Some(binding) = leased.into_iter().next() else {
-        return not_leased(db, binding_id, now).await;
+        return not_leased(db, grant, binding_id, now).await;
     };
     let Some(stored_refresh) = binding.refresh_token_enc.as_deref() else {
         mark_failed(db, &binding, None, "no refresh token stored", now).await?;
         return Ok(RefreshOutcome::Failed { qq_code: None });
     };
-    let refresh_token =
-        match cipher.decrypt(TokenField::QqRefreshToken, &binding.subject, stored_refresh) {
-            Ok(token) => token,
-            Err(e) => {
-                // No key we hold opens it, so no retry can help: mark the binding failed (the user's
-                // next QQ login stores fresh tokens) instead of queueing a doomed job every scan.
-                let detail = format!(
-                    "{UNDECRYPTABLE}: the stored refresh token opens under neither \
+    let owner = binding.token_owner();
+    let refresh_token = match cipher.decrypt(TokenField::QqRefreshToken, &owner, stored_refresh) {
+        Ok(token) => token,
+        Err(e) => {
+            // No key we hold opens it, so no retry can help: mark the binding failed (the user's
+            // next login stores fresh tokens) instead of queueing a doomed job every scan.
+            let detail = format!(
+                "{UNDECRYPTABLE}: the stored refresh token opens under neither \
                  PASSPORT_TOKEN_KEY nor PASSPORT_TOKEN_KEYS_OLD ({e})"
-                );
-                if mark_failed(db, &binding, None, &detail, now).await? {
-                    return Ok(RefreshOutcome::Failed { qq_code: None });
-                }
-                return Ok(RefreshOutcome::Superseded);
+            );
+            if mark_failed(db, &binding, None, &detail, now).await? {
+                return Ok(RefreshOutcome::Failed { qq_code: None });
             }
-        };
+            return Ok(RefreshOutcome::Superseded);
+        }
+    };
 
-    match qq.refresh(&refresh_token).await {
+    match grant.refresh(&refresh_token).await {
         Ok(token) => {
             let access = cipher
                 .encrypt(
                     TokenField::QqAccessToken,
-                    &binding.subject,
+                    &owner,
                     token.access_token.expose(),
                 )
                 .map_err(|e| RefreshError::Permanent(e.to_string()))?;
-            // QQ rotates the refresh token; should it ever send none, the stored one stays.
+            // QQ rotates the refresh token, WeChat sends the same one back (which is stored
+            // re-sealed); should a provider ever send none, the stored one stays.
             let refresh = match &token.refresh_token {
                 Some(t) => Some(
                     cipher
-                        .encrypt(TokenField::QqRefreshToken, &binding.subject, t.expose())
+                        .encrypt(TokenField::QqRefreshToken, &owner, t.expose())
                         .map_err(|e| RefreshError::Permanent(e.to_string()))?,
                 ),
                 None => binding.refresh_token_enc.clone(),
@@ -245,59 +411,22 @@ pub async fn refresh_binding(
             txn.commit().await?;
             Ok(RefreshOutcome::Refreshed)
         }
-        Err(e) if e.needs_relogin() => {
+        Err(GrantError::Dead { code, detail }) => {
             // Another refresher may have rotated the token under us: only a refresh token that
             // is still the stored one is really dead.
-            if mark_failed(db, &binding, e.qq_code(), &e.to_string(), now).await? {
-                Ok(RefreshOutcome::Failed {
-                    qq_code: e.qq_code(),
-                })
+            let error = match code {
+                Some(code) => format!("{} {code}: {detail}", grant.name()),
+                None => detail,
+            };
+            if mark_failed(db, &binding, None, &error, now).await? {
+                Ok(RefreshOutcome::Failed { qq_code: code })
             } else {
                 Ok(RefreshOutcome::Superseded)
             }
         }
-        Err(e) => {
+        Err(GrantError::Transient(detail)) => {
             release_lease(db, &binding).await?;
-            Err(RefreshError::Transient(match e {
-                QqError::BadCredentials { .. } | QqError::RedirectMismatch => {
-                    format!("QQ refused our app credentials: {e}")
-                }
-                e => e.to_string(),
-            }))
-        }
-    }
-}
-
-/// Why [`refresh_binding`] could not take `binding_id`'s lease.
-async fn not_leased(
-    db: &DatabaseConnection,
-    binding_id: i64,
-    now: DateTime<Utc>,
-) -> Result<RefreshOutcome, RefreshError> {
-    let Some(binding) = social_bindings::Entity::find_by_id(binding_id)
-        .one(db)
-        .await?
-    else {
-        return Ok(RefreshOutcome::Skipped);
-    };
-    if binding.refresh_status != "ok" {
-        return Ok(RefreshOutcome::Skipped);
-    }
-    if binding.refresh_sent_version != Some(binding.token_version) {
-        // Changed between the two statements (a login stored new tokens): theirs stand.
-        return Ok(RefreshOutcome::Superseded);
-    }
-    match binding.refresh_lease_until {
-        // A refresher is calling QQ with this token now; this job looks again after it.
-        Some(until) if until >= now => Ok(RefreshOutcome::Held { until }),
-        // Its refresher died mid-call: QQ may have rotated the token, and the new one died
-        // with it. Sending the old one again could only fail, so the user logs in again.
-        _ => {
-            if mark_interrupted(db, &binding, now).await? {
-                Ok(RefreshOutcome::Interrupted)
-            } else {
-                Ok(RefreshOutcome::Superseded)
-            }
+            Err(RefreshError::Transient(detail))
         }
     }
 }
@@ -356,12 +485,48 @@ async fn mark_failed(
     record_failure(db, binding, error, now, sea_orm::Condition::all()).await
 }
 
+/// Why [`refresh_through`] could not take `binding_id`'s lease.
+async fn not_leased(
+    db: &DatabaseConnection,
+    grant: Grant<'_>,
+    binding_id: i64,
+    now: DateTime<Utc>,
+) -> Result<RefreshOutcome, RefreshError> {
+    let Some(binding) = social_bindings::Entity::find_by_id(binding_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(RefreshOutcome::Skipped);
+    };
+    if binding.refresh_status != "ok" || binding.provider != grant.kind().as_str() {
+        return Ok(RefreshOutcome::Skipped);
+    }
+    if binding.refresh_sent_version != Some(binding.token_version) {
+        // Changed between the two statements (a login stored new tokens): theirs stand.
+        return Ok(RefreshOutcome::Superseded);
+    }
+    match binding.refresh_lease_until {
+        // A refresher is calling the provider with this token now; this job looks again after.
+        Some(until) if until >= now => Ok(RefreshOutcome::Held { until }),
+        // Its refresher died mid-call: the provider may have rotated the token, and the new one
+        // died with it. Sending the old one again could only fail, so the user logs in again.
+        _ => {
+            if mark_interrupted(db, &binding, grant.name(), now).await? {
+                Ok(RefreshOutcome::Interrupted)
+            } else {
+                Ok(RefreshOutcome::Superseded)
+            }
+        }
+    }
+}
+
 /// Mark a binding whose refresher died mid-call `refresh_failed` ([`INTERRUPTED`]), unless
 /// its tokens, intent or lease changed since `binding` was read (another instance got there
 /// first, or a login stored new tokens).
 async fn mark_interrupted(
     db: &DatabaseConnection,
     binding: &social_bindings::Model,
+    provider: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let since = binding
@@ -369,9 +534,9 @@ async fn mark_interrupted(
         .map(|t| format!(" (lease lapsed {})", t.format("%Y-%m-%d %H:%M:%S UTC")))
         .unwrap_or_default();
     let error = format!(
-        "{INTERRUPTED}: the refresher that sent this refresh token to QQ stopped before storing \
-         QQ's answer{since}; QQ may have rotated it, so it is not sent again. The user's next QQ \
-         login stores fresh tokens."
+        "{INTERRUPTED}: the refresher that sent this refresh token to {provider} stopped before \
+         storing {provider}'s answer{since}; {provider} may have rotated it, so it is not sent \
+         again. The user's next {provider} login stores fresh tokens."
     );
     let unchanged = sea_orm::Condition::all()
         .add(social_bindings::Column::RefreshStatus.eq("ok"))

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use super::AccountError;
-use super::qq_login::{self, BindTicket, QqLoginError};
+use super::social_login::{self, BindTicket, SocialLoginError};
 use super::throttle::{self, Limit};
 use crate::captcha::{CaptchaAnswer, CaptchaError, CaptchaGate, Protected};
 use crate::config::LimitSettings;
@@ -169,7 +169,7 @@ pub enum SendCodeError {
     #[error(transparent)]
     Account(#[from] AccountError),
     #[error(transparent)]
-    Ticket(#[from] QqLoginError),
+    Ticket(#[from] SocialLoginError),
     /// The captcha every code request may need.
     #[error(transparent)]
     Captcha(#[from] CaptchaError),
@@ -216,7 +216,7 @@ pub async fn send(
         .await?;
     if purpose == SmsPurpose::QqRegister {
         let ticket = ticket.ok_or(SmsError::TicketRequired)?;
-        qq_login::pending_for_ticket(db, ticket, now).await?;
+        social_login::pending_for_ticket(db, ticket, now).await?;
     }
     let txn = db.begin().await?;
     match purpose {

@@ -2,7 +2,7 @@
 //! permission per developer account, often years after the app went live, so the bindings made
 //! before hold no unionid. This walks them, asks QQ's `/oauth2.0/me?unionid=1` with each stored
 //! access token, and stores the unionid: a QQ login through another app of the same developer
-//! (whose openid differs) then finds the account by unionid (see `qq_login::find_bound`).
+//! (whose openid differs) then finds the account by unionid (see `social_login::find_bound`).
 //!
 //! - Rate-limited (QQ counts calls per app): at most `rate` calls a second.
 //! - Resumable: each binding is one short UPDATE (`… WHERE unionid IS NULL`), and a run walks

@@ -1,5 +1,6 @@
-//! The binders: the actors that write QQ bindings, pending identities and the users registered
-//! through QQ. Each request is one transaction (see `accounts::qq_login`).
+//! The binders: the actors that write social bindings (QQ, WeChat, Weibo), pending identities and
+//! the users registered through a provider. Each request is one transaction (see
+//! `accounts::social_login`).
 //!
 //! A request carries its deadline and its reply port. A binder drops a request whose caller is
 //! gone or whose deadline has passed before it opens the transaction, and abandons (rolls back)
@@ -27,13 +28,13 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 use super::supervisor::{AskError, ChildSpec, Slot};
-use crate::accounts::qq_login::{
-    self, BindTicket, CallbackOutcome, Exchanged, NewAccount, PreparedLogin, QqLoginError,
+use crate::accounts::social_login::{
+    self, BindTicket, CallbackOutcome, Exchanged, NewAccount, PreparedLogin, SocialLoginError,
 };
 use crate::crypto::token_cipher::TokenCipher;
-use crate::entities::users;
+use crate::entities::{social_bindings, users};
 
-type Reply<T> = RpcReplyPort<Result<T, QqLoginError>>;
+type Reply<T> = RpcReplyPort<Result<T, SocialLoginError>>;
 
 /// A request as a binder receives it: the work, the moment its caller stops waiting, and its
 /// place in the binder's bounded mailbox (freed when the binder is done with it).
@@ -46,9 +47,14 @@ pub struct BinderMsg {
 pub enum BinderWork {
     /// Store a returning user's fresh tokens, or park a new identity as pending.
     Callback(Box<Exchanged>, Reply<CallbackOutcome>),
-    /// Bind the ticket's identity to a user whose password was proven; the `String` is the
-    /// client address (for the owner's notice).
-    Bind(BindTicket, Box<users::Model>, String, Reply<users::Model>),
+    /// Bind the ticket's identity to a user whose password was proven (or who is signed in);
+    /// the `String` is the client address (for the owner's notice).
+    Bind(
+        BindTicket,
+        Box<users::Model>,
+        String,
+        Reply<(users::Model, social_bindings::Model)>,
+    ),
     /// Create a user for the ticket's identity (the `String`: the client address).
     Register(BindTicket, Box<NewAccount>, String, Reply<users::Model>),
     /// Fault injection for tests: the binder sleeps this long (a slow database).
@@ -56,7 +62,7 @@ pub enum BinderWork {
 }
 
 impl BinderWork {
-    /// A login whose exchange found the openid's binding: the login writer's work.
+    /// A login whose exchange found the subject's binding: the login writer's work.
     fn is_bound_login(&self) -> bool {
         matches!(self, BinderWork::Callback(exchanged, _) if exchanged.known.is_some())
     }
@@ -67,18 +73,18 @@ impl BinderWork {
 async fn answer<T>(
     reply: Reply<T>,
     deadline: Instant,
-    work: impl Future<Output = Result<T, QqLoginError>>,
+    work: impl Future<Output = Result<T, SocialLoginError>>,
 ) {
     if reply.is_closed() {
         return;
     }
     if Instant::now() >= deadline {
-        let _ = reply.send(Err(QqLoginError::Overloaded));
+        let _ = reply.send(Err(SocialLoginError::Overloaded));
         return;
     }
     let result = tokio::time::timeout_at(deadline, work)
         .await
-        .unwrap_or(Err(QqLoginError::Overloaded));
+        .unwrap_or(Err(SocialLoginError::Overloaded));
     let _ = reply.send(result);
 }
 
@@ -115,23 +121,24 @@ impl Actor for Binder {
         let deadline = msg.deadline;
         match msg.work {
             BinderWork::Callback(exchanged, reply) => {
-                let work = qq_login::login_or_pend(&state.db, &state.cipher, &exchanged, now);
+                let work = social_login::login_or_pend(&state.db, &state.cipher, &exchanged, now);
                 answer(reply, deadline, work).await;
             }
             BinderWork::Bind(ticket, user, client, reply) => {
-                let origin = qq_login::Origin {
+                let origin = social_login::Origin {
                     public_base_url: &state.public_base_url,
                     client: &client,
                 };
-                let work = qq_login::bind_existing(&state.db, &ticket, *user, origin, now);
+                let work = social_login::bind_existing(&state.db, &ticket, *user, origin, now);
                 answer(reply, deadline, work).await;
             }
             BinderWork::Register(ticket, account, client, reply) => {
-                let origin = qq_login::Origin {
+                let origin = social_login::Origin {
                     public_base_url: &state.public_base_url,
                     client: &client,
                 };
-                let work = qq_login::register_and_bind(&state.db, &ticket, *account, origin, now);
+                let work =
+                    social_login::register_and_bind(&state.db, &ticket, *account, origin, now);
                 answer(reply, deadline, work).await;
             }
             BinderWork::Stall(pause) => tokio::time::sleep(pause).await,
@@ -160,7 +167,7 @@ pub enum BinderError {
 
 /// A binder request that got no answer: a full mailbox or a binder too slow for the deadline is
 /// load (503 `overloaded`), anything else a fault.
-impl From<BinderError> for QqLoginError {
+impl From<BinderError> for SocialLoginError {
     fn from(e: BinderError) -> Self {
         match e {
             BinderError::Busy | BinderError::Ask(AskError::Timeout) => Self::Overloaded,
@@ -448,7 +455,7 @@ async fn commit_batch(args: BinderArgs, batch: Vec<LoginWrite>, stats: Arc<Write
             continue;
         }
         if Instant::now() >= write.deadline {
-            let _ = write.reply.send(Err(QqLoginError::Overloaded));
+            let _ = write.reply.send(Err(SocialLoginError::Overloaded));
             continue;
         }
         let Exchanged { identity, known } = *write.exchanged;
@@ -457,11 +464,11 @@ async fn commit_batch(args: BinderArgs, batch: Vec<LoginWrite>, stats: Arc<Write
                 identity,
                 known: None,
             };
-            let work = qq_login::login_or_pend(&args.db, &args.cipher, &exchanged, now);
+            let work = social_login::login_or_pend(&args.db, &args.cipher, &exchanged, now);
             answer(write.reply, write.deadline, work).await;
             continue;
         };
-        match qq_login::prepare_login(&args.cipher, identity, known, now) {
+        match social_login::prepare_login(&args.cipher, identity, known, now) {
             Ok(login) => ready.push(Batched {
                 login,
                 reply: write.reply,
@@ -482,7 +489,7 @@ async fn commit_batch(args: BinderArgs, batch: Vec<LoginWrite>, stats: Arc<Write
     // `overloaded` about a write that commits later.
     let written = tokio::time::timeout_at(until, async {
         let txn = args.db.begin().await?;
-        let stored = qq_login::store_logins(&txn, &logins, now).await?;
+        let stored = social_login::store_logins(&txn, &logins, now).await?;
         txn.commit().await?;
         Ok::<_, sea_orm::DbErr>(stored)
     })
@@ -518,7 +525,7 @@ async fn commit_batch(args: BinderArgs, batch: Vec<LoginWrite>, stats: Arc<Write
         };
         let work = async {
             let now = Utc::now();
-            qq_login::login_or_pend(&args.db, &args.cipher, &exchanged, now).await
+            social_login::login_or_pend(&args.db, &args.cipher, &exchanged, now).await
         };
         answer(batched.reply, batched.deadline, work).await;
     }

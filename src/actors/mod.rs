@@ -2,14 +2,17 @@
 //!
 //! ```text
 //! passport-root (RootSupervisor: restarts any child that fails, stops them all on shutdown)
-//! ├── qq_exchange_worker_0..N  QQ code → tokens → openid → profile, one login at a time each
-//! ├── qq_profile_refresher     fetches bound users' stale QQ profiles in the background
-//! ├── binder_0..M              write bindings, pending identities and QQ-registered users
+//! ├── exchange_worker_0..N     code → tokens → subject → profile at QQ, WeChat or Weibo, one
+//! │                            login at a time each
+//! ├── profile_refresher        fetches bound users' stale profiles in the background
+//! ├── binder_0..M              write bindings, pending identities and socially registered users
 //! ├── login_writer             group-commits bound users' logins (one transaction per batch)
 //! ├── mailer                   JobWorker<SendMail>: `mail` jobs over SMTP or into the outbox
 //! ├── sms-sender               JobWorker<SendSms>: `sms` jobs through the SMS gateway
 //! ├── reset-requests           JobWorker<IssueResetLink>: look up an address, store a reset link
 //! ├── qq-token-refresher       JobWorker<RefreshQqToken>: QQ refresh grant, CAS on token_version
+//! ├── wechat-token-refresher   JobWorker<RefreshWechatToken>: the same through WeChat (when
+//! │                            WeChat is configured)
 //! ├── unionid-backfill        JobWorker<RunBackfill>: the admin panel's QQ unionid back-fill
 //! ├── refresh-scheduler        queues a refresh job for every binding due (spread, one per binding)
 //! ├── pruner                   deletes rows past retention, wipes expired pending QQ tokens
@@ -28,8 +31,8 @@
 
 pub mod binder;
 pub mod dispatcher;
+pub mod exchange;
 pub mod pruner;
-pub mod qq_exchange;
 pub mod supervisor;
 pub mod worker;
 
@@ -40,7 +43,7 @@ use sea_orm::DatabaseConnection;
 
 pub use supervisor::{ActorTree, AskError, ChildSpec, Slot};
 
-use crate::accounts::qq_refresher::{self as refresher, RefreshQqToken};
+use crate::accounts::qq_refresher::{self as refresher, RefreshQqToken, RefreshWechatToken};
 use crate::accounts::reset_requests::IssueResetLink;
 use crate::accounts::sms_requests::IssueSmsCode;
 use crate::accounts::unionid_backfill::RunBackfill;
@@ -54,7 +57,7 @@ use crate::qq::client::QqClient;
 use crate::sms::job::SendSms;
 use binder::BinderPool;
 use dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg, WorkerRoute};
-use qq_exchange::ExchangePool;
+use exchange::ExchangePool;
 use worker::{JobWorker, WorkerArgs, WorkerMsg};
 
 /// Where the rest of the service finds the actors (each slot follows restarts).
@@ -66,6 +69,7 @@ pub struct ActorHandles {
     pub reset_requests: Slot<WorkerMsg>,
     pub sms_requests: Slot<WorkerMsg>,
     pub refresher: Slot<WorkerMsg>,
+    pub wechat_refresher: Slot<WorkerMsg>,
     pub unionid_backfill: Slot<WorkerMsg>,
     pub refresh_scheduler: Slot<refresher::SchedulerMsg>,
     pub pruner: Slot<pruner::PrunerMsg>,
@@ -82,6 +86,7 @@ impl Default for ActorHandles {
             reset_requests: Slot::default(),
             sms_requests: Slot::default(),
             refresher: Slot::default(),
+            wechat_refresher: Slot::default(),
             unionid_backfill: Slot::default(),
             refresh_scheduler: Slot::default(),
             pruner: Slot::default(),
@@ -107,6 +112,8 @@ pub struct TreeDeps {
     pub qq: Arc<QqClient>,
     /// Whether the exchange workers ask QQ for unionids (shared with the handlers).
     pub qq_unionid: Arc<AtomicBool>,
+    /// Every provider the exchange workers and the profile refresher talk to.
+    pub providers: crate::oauth::Providers,
     pub metrics: Arc<Metrics>,
     /// The slots the children fill, and this process's job lease owner.
     pub handles: ActorHandles,
@@ -168,9 +175,34 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
         cipher: state.security.cipher.clone(),
         rate: crate::accounts::unionid_backfill::DEFAULT_RATE,
     }));
+    // WeChat's refresh grant, when this instance has a WeChat app. Its own client (the login's
+    // lives with the exchange workers) and its own rate limit.
+    let wechat_refresher_args = match &settings.wechat {
+        Some(wechat) => {
+            let client = crate::oauth::wechat::WechatClient::new(
+                wechat.clone(),
+                &crate::oauth::HttpOptions {
+                    timeout: settings.oauth_timeout,
+                    ..crate::oauth::HttpOptions::default()
+                },
+            )
+            .map_err(|e| anyhow::anyhow!("cannot build the WeChat client: {e}"))?;
+            Some(worker_args.with(Arc::new(RefreshWechatToken {
+                db: state.db.clone(),
+                wechat: Arc::new(client),
+                cipher: state.security.cipher.clone(),
+                limiter: Arc::new(refresher::RateLimiter::per_second(
+                    settings.refresh.rate_per_sec,
+                )),
+                metrics: state.metrics.clone(),
+            })))
+        }
+        None => None,
+    };
     let scheduler_args = refresher::SchedulerArgs {
         db: state.db.clone(),
         settings: settings.refresh.clone(),
+        wechat: wechat_refresher_args.is_some(),
     };
 
     let pruner_args = pruner::PrunerArgs {
@@ -178,33 +210,43 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
         settings: settings.retention.clone(),
     };
 
+    let in_flight = refreshes_in_flight(settings.refresh.rate_per_sec, jobs.concurrency);
+    let mut workers = vec![
+        WorkerRoute::new(JobKind::Mail, handles.mailer.clone()),
+        WorkerRoute::new(JobKind::Sms, handles.sms.clone()),
+        WorkerRoute::new(
+            JobKind::PasswordResetRequest,
+            handles.reset_requests.clone(),
+        ),
+        WorkerRoute::new(JobKind::SmsCodeRequest, handles.sms_requests.clone()),
+        // Spares QQ: at most this many refreshes in flight per process (and the worker's
+        // own rate limit on top).
+        WorkerRoute::new(JobKind::QqTokenRefresh, handles.refresher.clone())
+            .max_in_flight(in_flight),
+        // One run at a time (its unique key already says so for a live job).
+        WorkerRoute::new(JobKind::QqUnionidBackfill, handles.unionid_backfill.clone())
+            .max_in_flight(1),
+    ];
+    // WeChat's refreshes are claimed only by instances with a WeChat app (and its worker).
+    if wechat_refresher_args.is_some() {
+        workers.push(
+            WorkerRoute::new(
+                JobKind::WechatTokenRefresh,
+                handles.wechat_refresher.clone(),
+            )
+            .max_in_flight(in_flight),
+        );
+    }
     let dispatcher_args = DispatcherArgs {
         db: state.db.clone(),
         database_url: settings.database_url.clone(),
         settings: jobs.clone(),
         owner: handles.job_owner.to_string(),
-        workers: vec![
-            WorkerRoute::new(JobKind::Mail, handles.mailer.clone()),
-            WorkerRoute::new(JobKind::Sms, handles.sms.clone()),
-            WorkerRoute::new(
-                JobKind::PasswordResetRequest,
-                handles.reset_requests.clone(),
-            ),
-            WorkerRoute::new(JobKind::SmsCodeRequest, handles.sms_requests.clone()),
-            // Spares QQ: at most this many refreshes in flight per process (and the worker's
-            // own rate limit on top).
-            WorkerRoute::new(JobKind::QqTokenRefresh, handles.refresher.clone()).max_in_flight(
-                refreshes_in_flight(settings.refresh.rate_per_sec, jobs.concurrency),
-            ),
-            // One run at a time (its unique key already says so for a live job).
-            WorkerRoute::new(JobKind::QqUnionidBackfill, handles.unionid_backfill.clone())
-                .max_in_flight(1),
-        ],
+        workers,
     };
 
     let mut children = state.exchange.child_specs(
-        state.qq.clone(),
-        state.qq_unionid.clone(),
+        state.providers.clone(),
         crate::db::reader(&state.settings.database_url, &state.db),
         state.db.clone(),
     );
@@ -238,6 +280,20 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
                 refresher_args.clone(),
             )
         }),
+    ]);
+    if let Some(wechat_refresher_args) = wechat_refresher_args {
+        children.push(ChildSpec::new(
+            "wechat-token-refresher",
+            handles.wechat_refresher.clone(),
+            move || {
+                (
+                    JobWorker::<RefreshWechatToken>::default(),
+                    wechat_refresher_args.clone(),
+                )
+            },
+        ));
+    }
+    children.extend([
         ChildSpec::new(
             "unionid-backfill",
             handles.unionid_backfill.clone(),

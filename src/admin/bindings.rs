@@ -1,4 +1,5 @@
-//! The QQ bindings list, the drawer, refresh-now and unbind.
+//! The bindings list (QQ, WeChat and Weibo, filtered by provider or all), the drawer,
+//! refresh-now and unbind.
 //!
 //! The list pages by keyset (an opaque cursor carrying the last row's sort key and id) on an
 //! index `(sort key, id)` for every offered sort, so page N+1 costs what page 1 costs. Numbered
@@ -24,12 +25,13 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::{AdminError, Reason};
+use crate::accounts::bindings::delete_binding;
 use crate::accounts::notices::{self, Change, UnboundBy};
-use crate::accounts::qq_login::delete_binding;
 use crate::audit::{self, Action};
 use crate::domain::open_id::mask as mask_openid;
 use crate::entities::{social_bindings, users};
 use crate::jobs::{self, Enqueued, NewJob};
+use crate::oauth::ProviderKind;
 
 /// A token expiring within this is `expiring`.
 pub const EXPIRING_WITHIN: chrono::Duration = chrono::Duration::days(7);
@@ -214,6 +216,8 @@ pub enum Position {
 
 #[derive(Clone, Debug)]
 pub struct ListQuery {
+    /// Only this provider's bindings (`None`: all).
+    pub provider: Option<ProviderKind>,
     pub search: Option<SearchTerm>,
     pub status: Option<BindingStatus>,
     pub sort: Sort,
@@ -229,6 +233,9 @@ pub struct BindingRow {
     pub username: String,
     pub user_nickname: String,
     pub user_avatar: String,
+    /// `qq`, `wechat` or `weibo`.
+    pub provider: String,
+    /// The subject at the provider (QQ/WeChat openid, Weibo uid).
     pub openid: String,
     pub unionid: Option<String>,
     pub qq_nickname: String,
@@ -258,6 +265,7 @@ impl BindingRow {
             username: row.try_get("", "username")?,
             user_nickname: row.try_get("", "user_nickname")?,
             user_avatar: row.try_get("", "user_avatar")?,
+            provider: row.try_get("", "provider")?,
             openid: row.try_get("", "openid")?,
             unionid: row.try_get("", "unionid")?,
             qq_nickname: row.try_get("", "qq_nickname")?,
@@ -279,7 +287,7 @@ const ALL_PROVIDERS: &str = "('qq', 'wechat', 'weibo')";
 
 /// The columns of [`BindingRow`]; the token columns are never selected.
 const ROW_COLUMNS: &str = "b.id, b.user_id, u.username, u.nickname AS user_nickname, \
-     u.avatar AS user_avatar, b.subject AS openid, b.unionid, b.nickname AS qq_nickname, \
+     u.avatar AS user_avatar, b.provider, b.subject AS openid, b.unionid, b.nickname AS qq_nickname, \
      b.avatar AS qq_avatar, \
      b.token_expires_at, b.token_version, b.refresh_status, b.refresh_error, \
      b.last_refreshed_at, b.bound_at, b.last_login_at";
@@ -431,6 +439,19 @@ fn push_filters(
     let expiry = format!("{plus}b.token_expires_at");
     let status_col = format!("{plus}b.refresh_status");
     sql.push(" WHERE 1 = 1");
+    if let Some(provider) = query.provider {
+        // Sorted by bound time, the index `(provider, bound_at, id)` serves filter and order.
+        // For another sort, SQLite would take that index too and sort every binding of the
+        // provider; the unary `+` keeps it on the sort's index (a page needs few rows).
+        let plus =
+            if page_query && backend == DbBackend::Sqlite && query.sort.key != SortKey::BoundAt {
+                "+"
+            } else {
+                ""
+            };
+        sql.push(&format!(" AND {plus}b.provider = "))
+            .bind(Value::from(provider.as_str()));
+    }
     if let Some(term) = &query.search {
         if dense {
             push_search_probe(sql, term);
@@ -592,7 +613,7 @@ async fn count(
     if capped <= COUNT_CAP {
         return Ok((capped, TotalKind::Exact));
     }
-    if query.search.is_some() || query.status.is_some() {
+    if query.search.is_some() || query.status.is_some() || query.provider.is_some() {
         return Ok((COUNT_CAP, TotalKind::AtLeast));
     }
     match backend {
@@ -703,13 +724,14 @@ pub async fn refresh_now(
     now: DateTime<Utc>,
 ) -> Result<RefreshQueued, AdminError> {
     let txn = db.begin().await?;
-    if rows_by_ids_txn_exists(&txn, id).await? {
-        let unique_key = format!("qq_token_refresh:{id}");
-        let enqueued = jobs::enqueue(
-            &txn,
-            NewJob::qq_token_refresh(id).unique_key(unique_key.clone()),
-        )
-        .await?;
+    if let Some(provider) = provider_of(&txn, id).await? {
+        let job = match provider {
+            ProviderKind::Qq => NewJob::qq_token_refresh(id),
+            ProviderKind::Wechat => NewJob::wechat_token_refresh(id),
+            ProviderKind::Weibo => return Err(AdminError::NotRefreshable(provider)),
+        };
+        let unique_key = job.unique_key.clone().unwrap_or_default();
+        let enqueued = jobs::enqueue(&txn, job).await?;
         let queued = match enqueued {
             Enqueued::Created(job_id) => RefreshQueued {
                 job_id,
@@ -758,15 +780,29 @@ pub async fn refresh_now(
     }
 }
 
-async fn rows_by_ids_txn_exists<C: ConnectionTrait>(conn: &C, id: i64) -> Result<bool, AdminError> {
-    Ok(conn
+/// The provider of binding `id`, `None` when there is no such binding.
+async fn provider_of<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+) -> Result<Option<ProviderKind>, AdminError> {
+    let row = conn
         .query_one_raw(Statement::from_sql_and_values(
             conn.get_database_backend(),
-            "SELECT id FROM social_bindings WHERE id = $1",
+            "SELECT provider FROM social_bindings WHERE id = $1",
             vec![Value::from(id)],
         ))
-        .await?
-        .is_some())
+        .await?;
+    match row {
+        None => Ok(None),
+        Some(row) => {
+            let provider: String = row.try_get("", "provider")?;
+            ProviderKind::parse(&provider).map(Some).ok_or_else(|| {
+                AdminError::Fault(crate::fault::Fault::Internal(format!(
+                    "binding {id} has provider {provider:?}"
+                )))
+            })
+        }
+    }
 }
 
 /// Delete the binding (the user keeps their account), audit who, why, and what it was, and tell
@@ -793,6 +829,7 @@ pub async fn unbind(
             public_base_url,
             &owner,
             Change::QqUnbound {
+                provider: ProviderKind::parse(&binding.provider).unwrap_or(ProviderKind::Qq),
                 qq_nickname: &binding.nickname,
                 by: UnboundBy::Staff {
                     reason: reason.as_str(),

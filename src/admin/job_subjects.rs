@@ -91,6 +91,10 @@ fn subject(
             Some(openid) => format!("刷新 QQ 绑定 #{binding_id}（openid {openid}）的令牌"),
             None => format!("刷新 QQ 绑定 #{binding_id} 的令牌（绑定已删除）"),
         },
+        JobPayload::WechatTokenRefresh { binding_id } => match openids.get(&binding_id) {
+            Some(openid) => format!("刷新微信绑定 #{binding_id}（openid {openid}）的令牌"),
+            None => format!("刷新微信绑定 #{binding_id} 的令牌（绑定已删除）"),
+        },
         JobPayload::QqUnionidBackfill { requested_by, .. } => {
             format!("补全 QQ unionid（由管理员 #{requested_by} 发起）")
         }

@@ -66,9 +66,12 @@ async fn with_subjects(
         .collect())
 }
 
-/// The binding a `qq_token_refresh` job is for.
+/// The binding a `qq_token_refresh` or `wechat_token_refresh` job is for.
 pub fn binding_id(job: &job_rows::Model) -> Option<i64> {
-    if JobKind::parse(&job.kind) == Some(JobKind::QqTokenRefresh) {
+    if matches!(
+        JobKind::parse(&job.kind),
+        Some(JobKind::QqTokenRefresh | JobKind::WechatTokenRefresh)
+    ) {
         job.payload.get("binding_id").and_then(|v| v.as_i64())
     } else {
         None

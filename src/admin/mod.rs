@@ -17,8 +17,11 @@ use crate::fault::Fault;
 /// What the admin operations can refuse. `api::error` maps each to one status and code.
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
-    #[error("no such QQ binding")]
+    #[error("no such binding")]
     BindingNotFound,
+    /// The binding's provider has no refresh grant for websites (Weibo): renewed at a login.
+    #[error("{0} tokens cannot be refreshed")]
+    NotRefreshable(crate::oauth::ProviderKind),
     #[error("no such job")]
     JobNotFound,
     #[error("the job is not waiting for a retry")]

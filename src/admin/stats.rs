@@ -1,7 +1,8 @@
-//! Daily statistics for the dashboard: QQ logins and new bindings per Beijing-time day
+//! Daily statistics for the dashboard: social logins and new bindings per Beijing-time day, in
+//! total and per provider (each token event names its provider)
 //! (Asia/Shanghai, UTC+8 all year: China keeps no daylight saving), the days of the dashboard's
 //! "今日" cards, counted from the
-//! token history (`binding_token_events`), which outlives unbinds. A login is every successful QQ
+//! token history (`binding_token_events`), which outlives unbinds. A login is every successful
 //! sign-in: a returning user's (`login`) and the first one that ended in a new binding (`bound`).
 
 use std::collections::BTreeMap;
@@ -10,6 +11,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 
 use super::AdminError;
+use crate::oauth::ProviderKind;
 
 pub const DEFAULT_DAYS: u32 = 30;
 pub const MAX_DAYS: u32 = 90;
@@ -17,8 +19,25 @@ pub const MAX_DAYS: u32 = 90;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Day {
     pub date: NaiveDate,
+    /// Every provider's.
     pub logins: i64,
     pub new_bindings: i64,
+    /// Per provider; a provider without events that day is absent.
+    pub by_provider: BTreeMap<ProviderKind, Counts>,
+}
+
+/// One provider's counts of a day.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub logins: i64,
+    pub new_bindings: i64,
+}
+
+impl Day {
+    /// `provider`'s counts (zero when it had none).
+    pub fn of(&self, provider: ProviderKind) -> Counts {
+        self.by_provider.get(&provider).copied().unwrap_or_default()
+    }
 }
 
 /// The zone the days are counted in, named in the answer.
@@ -53,8 +72,8 @@ pub async fn daily<C: ConnectionTrait>(
         .query_all_raw(Statement::from_sql_and_values(
             backend,
             format!(
-                "SELECT {day} AS day, kind, COUNT(*) AS n FROM binding_token_events \
-                 WHERE kind IN ('login', 'bound') AND at >= $1 GROUP BY 1, 2"
+                "SELECT {day} AS day, kind, provider, COUNT(*) AS n FROM binding_token_events \
+                 WHERE kind IN ('login', 'bound') AND at >= $1 GROUP BY 1, 2, 3"
             ),
             vec![Value::from(from)],
         ))
@@ -68,6 +87,7 @@ pub async fn daily<C: ConnectionTrait>(
                     date,
                     logins: 0,
                     new_bindings: 0,
+                    by_provider: BTreeMap::new(),
                 },
             )
         })
@@ -75,14 +95,19 @@ pub async fn daily<C: ConnectionTrait>(
     for row in rows {
         let day: String = row.try_get("", "day")?;
         let kind: String = row.try_get("", "kind")?;
+        let provider: String = row.try_get("", "provider")?;
         let n: i64 = row.try_get("", "n")?;
         let Some(date) = beijing_date(&day) else {
             continue;
         };
         if let Some(entry) = by_day.get_mut(&date) {
+            let bound = if kind == "bound" { n } else { 0 };
             entry.logins += n;
-            if kind == "bound" {
-                entry.new_bindings += n;
+            entry.new_bindings += bound;
+            if let Some(provider) = ProviderKind::parse(&provider) {
+                let counts = entry.by_provider.entry(provider).or_default();
+                counts.logins += n;
+                counts.new_bindings += bound;
             }
         }
     }

@@ -1,5 +1,5 @@
 //! The admin users page (issue 16): find accounts by username, mobile, email or nickname, see one
-//! with its QQ binding, lock or unlock it (`accounts::locking`), force a password reset. Every
+//! with its bindings (QQ, WeChat, Weibo), lock or unlock it (`accounts::locking`), force a password reset. Every
 //! change is audited with the staff member's reason.
 //!
 //! Search is by prefix (case-sensitive, as typed; emails are stored lowercase so the term is
@@ -80,40 +80,37 @@ pub async fn search(
     Ok(UserPage { items, total })
 }
 
-/// One user and their QQ binding, if any.
+/// One user and their bindings (QQ, WeChat, Weibo order).
 #[tracing::instrument(skip_all)]
 pub async fn detail(
     db: &DatabaseConnection,
     id: i64,
-) -> Result<(users::Model, Option<social_bindings::Model>), AdminError> {
+) -> Result<(users::Model, Vec<social_bindings::Model>), AdminError> {
     let user = users::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or(AdminError::UserNotFound)?;
-    let binding = social_bindings::Entity::find()
-        .filter(social_bindings::Column::UserId.eq(id))
-        .filter(social_bindings::Column::Provider.eq(crate::oauth::ProviderKind::Qq.as_str()))
-        .one(db)
-        .await?;
-    Ok((user, binding))
+    let bindings = crate::accounts::bindings::of_user(db, id).await?;
+    Ok((user, bindings))
 }
 
-/// One user as the panel's drawer shows them: their QQ binding and the staff actions on them.
+/// One user as the panel's drawer shows them: their bindings and the staff actions on them.
 pub struct UserDetail {
     pub user: users::Model,
-    pub binding: Option<social_bindings::Model>,
+    /// QQ, WeChat, Weibo order.
+    pub bindings: Vec<social_bindings::Model>,
     /// Newest first, at most [`DRAWER_LIMIT`].
     pub audit: Vec<audit::Entry>,
 }
 
-/// One user with their QQ binding and the audit entries about them.
+/// One user with their bindings and the audit entries about them.
 #[tracing::instrument(skip_all)]
 pub async fn overview(db: &DatabaseConnection, id: i64) -> Result<UserDetail, AdminError> {
-    let (user, binding) = detail(db, id).await?;
+    let (user, bindings) = detail(db, id).await?;
     let audit = audit::for_target(db, "user", &id.to_string(), DRAWER_LIMIT).await?;
     Ok(UserDetail {
         user,
-        binding,
+        bindings,
         audit,
     })
 }

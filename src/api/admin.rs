@@ -20,6 +20,7 @@ use crate::api::security::StaffAuth;
 use crate::api::users::UserView;
 use crate::fault::Fault;
 use crate::jobs::{JobKind, JobState};
+use crate::oauth::ProviderKind;
 use crate::state::AppState;
 
 pub struct AdminApi;
@@ -106,17 +107,21 @@ impl From<BindingSort> for Sort {
 pub struct BindingSummary {
     /// The binding's id (path parameter of the detail, refresh and unbind endpoints).
     pub id: i64,
+    /// Where the identity is: `qq`, `wechat` or `weibo`.
+    pub provider: ProviderKind,
     /// The Renran account.
     pub user: UserView,
+    /// The nickname at the provider (the name predates WeChat and Weibo).
     pub qq_nickname: String,
-    /// QQ avatar URL; empty when none.
+    /// The avatar URL at the provider; empty when none.
     pub qq_avatar: String,
-    /// `D5A3…E0B2`: first and last four characters.
+    /// The subject at the provider (QQ/WeChat openid, Weibo uid), masked: `D5A3…E0B2`, first
+    /// and last four characters.
     pub openid_masked: String,
     /// Whether a unionid is stored.
     pub has_unionid: bool,
     pub bound_at: DateTime<Utc>,
-    /// The last QQ login (the bind itself counts as one).
+    /// The last login through this binding (the bind itself counts as one).
     #[oai(nullable)]
     pub last_login_at: Option<DateTime<Utc>>,
     pub token_expires_at: DateTime<Utc>,
@@ -126,9 +131,15 @@ pub struct BindingSummary {
     pub refresh_error: Option<String>,
 }
 
+/// A row's provider (the column's check constraint allows only the three).
+fn provider_of(row: &BindingRow) -> ProviderKind {
+    ProviderKind::parse(&row.provider).unwrap_or(ProviderKind::Qq)
+}
+
 fn summary(row: &BindingRow, now: DateTime<Utc>) -> BindingSummary {
     BindingSummary {
         id: row.id,
+        provider: provider_of(row),
         user: UserView {
             id: row.user_id,
             username: row.username.clone(),
@@ -191,7 +202,7 @@ pub struct BindingPage {
 pub enum TokenEventKindView {
     /// The binding was made (bind to an existing account, or register).
     Bound,
-    /// A QQ login stored fresh tokens.
+    /// A login through the binding stored fresh tokens.
     Login,
     /// The refresher renewed the access token.
     Refresh,
@@ -219,7 +230,7 @@ pub struct TokenEventView {
     /// For people: the new expiry, an error text. Never a token.
     #[oai(nullable)]
     pub detail: Option<String>,
-    /// The QQ access token's new expiry, when the event set one (structured `detail`).
+    /// The access token's new expiry, when the event set one (structured `detail`).
     #[oai(nullable)]
     pub token_expires_at: Option<DateTime<Utc>>,
     /// The event in Chinese, times in Beijing time with the zone named, for the panel.
@@ -240,22 +251,28 @@ fn expiry_in(detail: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.and_utc())
 }
 
-/// Fails only for a kind the code never writes.
-fn token_event_view(e: domain::bindings::TokenEvent) -> Result<TokenEventView, Fault> {
+/// Fails only for a kind the code never writes. `provider`: the binding's, named in the summary.
+fn token_event_view(
+    e: domain::bindings::TokenEvent,
+    provider: ProviderKind,
+) -> Result<TokenEventView, Fault> {
     let kind = TokenEventKind::parse(&e.kind)
         .ok_or_else(|| Fault::Internal(format!("token event {} has kind {:?}", e.id, e.kind)))?;
     let expires = e.detail.as_deref().and_then(expiry_in);
     let until = expires
         .map(|t| {
             format!(
-                "，QQ 令牌有效期至 {}",
-                crate::accounts::notices::beijing_time(t)
+                "，{}",
+                provider.say(&format!(
+                    "{{p}}令牌有效期至 {}",
+                    crate::accounts::notices::beijing_time(t)
+                ))
             )
         })
         .unwrap_or_default();
     let summary = match kind {
-        TokenEventKind::Bound => format!("绑定 QQ{until}"),
-        TokenEventKind::Login => format!("QQ 登录{until}"),
+        TokenEventKind::Bound => format!("{}{until}", provider.say("绑定{p}")),
+        TokenEventKind::Login => format!("{}{until}", provider.say("{p}登录")),
         TokenEventKind::Refresh => format!("令牌已刷新{until}"),
         TokenEventKind::RefreshFailed => format!(
             "令牌刷新失败：{}",
@@ -403,6 +420,8 @@ pub enum JobKindView {
     SmsCodeRequest,
     /// The QQ unionid back-fill (`POST /api/admin/qq/unionid-backfill`).
     QqUnionidBackfill,
+    /// Refresh one WeChat binding's access token.
+    WechatTokenRefresh,
 }
 
 impl From<JobKind> for JobKindView {
@@ -414,6 +433,7 @@ impl From<JobKind> for JobKindView {
             JobKind::PasswordResetRequest => Self::PasswordResetRequest,
             JobKind::SmsCodeRequest => Self::SmsCodeRequest,
             JobKind::QqUnionidBackfill => Self::QqUnionidBackfill,
+            JobKind::WechatTokenRefresh => Self::WechatTokenRefresh,
         }
     }
 }
@@ -480,7 +500,7 @@ pub struct JobView {
     pub run_at: DateTime<Utc>,
     #[oai(nullable)]
     pub last_error: Option<String>,
-    /// For `qq_token_refresh`: the binding it refreshes.
+    /// For `qq_token_refresh` and `wechat_token_refresh`: the binding it refreshes.
     #[oai(nullable)]
     pub binding_id: Option<i64>,
     /// What the job is for, in Chinese, never a secret: whose mail (masked email), which SMS
@@ -542,15 +562,45 @@ pub struct JobPage {
     pub per_page: u64,
 }
 
-/// One UTC day of the dashboard chart.
+/// One provider's share of a day.
+#[derive(Debug, Object)]
+pub struct ProviderDayStats {
+    /// Successful sign-ins at this provider: returning users plus first logins that ended in a
+    /// new binding.
+    pub logins: i64,
+    /// Bindings of this provider made that day (still counted after an unbind).
+    pub new_bindings: i64,
+}
+
+impl From<stats::Counts> for ProviderDayStats {
+    fn from(c: stats::Counts) -> Self {
+        Self {
+            logins: c.logins,
+            new_bindings: c.new_bindings,
+        }
+    }
+}
+
+/// A day's counts per provider.
+#[derive(Debug, Object)]
+pub struct DayByProvider {
+    pub qq: ProviderDayStats,
+    pub wechat: ProviderDayStats,
+    pub weibo: ProviderDayStats,
+}
+
+/// One day (Beijing time) of the dashboard chart.
 #[derive(Debug, Object)]
 pub struct DayStats {
-    /// `YYYY-MM-DD` (UTC).
+    /// `YYYY-MM-DD` (Beijing time).
     pub date: String,
-    /// Successful QQ sign-ins: returning users plus first logins that ended in a new binding.
+    /// Successful social sign-ins at every provider: returning users plus first logins that
+    /// ended in a new binding (`by_provider` splits them).
     pub logins: i64,
-    /// Bindings made that day (still counted after an unbind).
+    /// Bindings made that day at every provider (still counted after an unbind).
     pub new_bindings: i64,
+    /// The same counts per provider.
+    pub by_provider: DayByProvider,
 }
 
 #[derive(Debug, Object)]
@@ -575,6 +625,7 @@ operation_errors! {
     /// `adminRefreshBinding`
     pub AdminRefreshBindingError(Gate::Staff, input) {
         404 => [binding_not_found],
+        409 => [binding_not_refreshable],
     }
 
     /// `adminUnbindBinding`
@@ -807,12 +858,13 @@ pub(crate) fn per_page_of(per_page: Option<u64>, default: u64, max: u64) -> Resu
 
 #[OpenApi(prefix_path = "/admin", tag = "ApiTags::Admin")]
 impl AdminApi {
-    /// List QQ bindings / 查询 QQ 绑定列表（仅管理员）
+    /// List bindings / 查询 QQ、微信、微博绑定列表（仅管理员）
     ///
-    /// QQ bindings, searched, filtered, sorted and paged (staff only).
+    /// QQ, WeChat and Weibo bindings, searched, filtered, sorted and paged (staff only).
     ///
-    /// `q` matches an exact openid or unionid, or a prefix (case-sensitive) of the username, the
-    /// user's nickname or the QQ nickname. `status`: `fresh` (refresh ok, token expires in more
+    /// `provider` keeps one provider's bindings (all when absent). `q` matches an exact openid
+    /// (Weibo: uid) or unionid, or a prefix (case-sensitive) of the username, the user's
+    /// nickname or the nickname at the provider. `status`: `fresh` (refresh ok, token expires in more
     /// than 7 days), `expiring` (refresh ok, expires within 7 days), `expired` (refresh ok,
     /// `token_expires_at <= now`), `refresh_failed` (the refresher gave up). Paging: pass the
     /// previous answer's `next_cursor` as `cursor` (keyset, equally fast at any depth), or
@@ -823,6 +875,8 @@ impl AdminApi {
         &self,
         state: Data<&AppState>,
         _staff: StaffAuth,
+        /// Only this provider's bindings; all when absent.
+        provider: Query<Option<ProviderKind>>,
         /// Search: openid, unionid (exact), username, nickname or QQ nickname (prefix).
         #[oai(validator(max_length = 128))]
         q: Query<Option<String>>,
@@ -836,7 +890,7 @@ impl AdminApi {
         /// Rows per page, 1–100, default 20.
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         per_page: Query<Option<u64>>,
-        /// `next_cursor` of the previous page, for the same `q`, `status` and `sort`.
+        /// `next_cursor` of the previous page, for the same `provider`, `q`, `status` and `sort`.
         cursor: Query<Option<String>>,
     ) -> Result<Json<BindingPage>, OpError<AdminListBindingsError>> {
         let sort: Sort = sort.0.map(Sort::from).unwrap_or_default();
@@ -854,6 +908,7 @@ impl AdminApi {
             Position::After(_) => None,
         };
         let query = ListQuery {
+            provider: provider.0,
             search: SearchTerm::parse(q.0.as_deref())?,
             status: status.0.map(BindingStatus::from),
             sort,
@@ -872,7 +927,7 @@ impl AdminApi {
         }))
     }
 
-    /// One QQ binding / 查看 QQ 绑定详情（仅管理员）
+    /// One binding / 查看绑定详情（仅管理员）
     ///
     /// One binding with its whole openid, token history and audit entries (never its tokens).
     #[oai(
@@ -888,6 +943,7 @@ impl AdminApi {
     ) -> Result<Json<BindingDetail>, OpError<AdminGetBindingError>> {
         let now = Utc::now();
         let detail = bindings::detail(&state.db, id.0).await?;
+        let provider = provider_of(&detail.row);
         Ok(Json(BindingDetail {
             summary: summary(&detail.row, now),
             openid: detail.row.openid.clone(),
@@ -897,7 +953,7 @@ impl AdminApi {
             token_events: detail
                 .events
                 .into_iter()
-                .map(token_event_view)
+                .map(|e| token_event_view(e, provider))
                 .collect::<Result<_, _>>()?,
             audit: detail
                 .audit
@@ -907,10 +963,12 @@ impl AdminApi {
         }))
     }
 
-    /// Refresh a binding's QQ token now / 立即刷新 QQ 令牌（仅管理员）
+    /// Refresh a binding's token now / 立即刷新令牌（仅管理员）
     ///
-    /// Refresh the binding's QQ token now: queues a refresh job (at most one live job per
-    /// binding; asking again returns the queued one). Audited as `qq_binding.refresh`.
+    /// Refresh the binding's token now through its provider (QQ, WeChat): queues a refresh job
+    /// (at most one live job per binding; asking again returns the queued one). Audited as
+    /// `qq_binding.refresh`. Weibo has no refresh grant for websites: 409
+    /// `binding_not_refreshable` (its token is renewed at the user's next Weibo login).
     #[oai(
         path = "/bindings/:id/refresh",
         method = "post",
@@ -930,7 +988,7 @@ impl AdminApi {
         })))
     }
 
-    /// Unbind a QQ binding / 解除 QQ 绑定（须填原因，记入审计，仅管理员）
+    /// Unbind a binding / 解除绑定（须填原因，记入审计，仅管理员）
     ///
     /// Unbind: delete the binding (the account stays). `reason` is required (400
     /// `reason_required` when missing or blank); audited as `qq_binding.unbind` with it.
@@ -1097,10 +1155,10 @@ impl AdminApi {
         Ok(Json(UnionidBackfillStatus { latest }))
     }
 
-    /// Daily statistics / 每日统计：QQ 登录与新增绑定（仅管理员）
+    /// Daily statistics / 每日统计：各渠道登录与新增绑定（仅管理员）
     ///
-    /// QQ logins and new bindings per UTC day, for the last `days` days (1–90, default 30),
-    /// today included.
+    /// Social sign-ins and new bindings per Beijing-time day, in total and per provider (QQ,
+    /// WeChat, Weibo), for the last `days` days (1–90, default 30), today included.
     #[oai(
         path = "/stats/daily",
         method = "get",
@@ -1130,6 +1188,11 @@ impl AdminApi {
                     date: d.date.format("%Y-%m-%d").to_string(),
                     logins: d.logins,
                     new_bindings: d.new_bindings,
+                    by_provider: DayByProvider {
+                        qq: d.of(ProviderKind::Qq).into(),
+                        wechat: d.of(ProviderKind::Wechat).into(),
+                        weibo: d.of(ProviderKind::Weibo).into(),
+                    },
                 })
                 .collect(),
         }))

@@ -1,5 +1,5 @@
 //! `/api/admin/users`: the users page of the admin panel (staff only): search, one user with
-//! their QQ binding and audit entries, lock / unlock, force a password reset. See
+//! their bindings and audit entries, lock / unlock, force a password reset. See
 //! `admin::users` and `accounts::locking`.
 
 use chrono::{DateTime, Utc};
@@ -74,14 +74,18 @@ pub struct AdminUserPage {
     pub total: u64,
 }
 
-/// The user's QQ binding, without tokens.
+/// One of the user's bindings, without tokens.
 #[derive(Debug, Object)]
 pub struct AdminUserBinding {
     /// The binding's id (`/admin/bindings/{id}`).
     pub id: i64,
-    /// Masked openid.
+    /// `qq`, `wechat` or `weibo`.
+    pub provider: crate::oauth::ProviderKind,
+    /// Masked subject at the provider (QQ/WeChat openid, Weibo uid).
     pub openid: String,
+    /// The nickname at the provider (the name predates WeChat and Weibo).
     pub qq_nickname: String,
+    /// The avatar URL at the provider; empty when none.
     pub qq_avatar: String,
     pub bound_at: DateTime<Utc>,
     #[oai(nullable)]
@@ -90,13 +94,13 @@ pub struct AdminUserBinding {
     pub refresh_status: RefreshStatusView,
 }
 
-/// Whether the refresher keeps the binding's QQ token alive.
+/// Whether the refresher keeps the binding's token alive (Weibo's is never refreshed: `ok`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[oai(rename_all = "snake_case")]
 pub enum RefreshStatusView {
     /// The last refresh (if any) worked.
     Ok,
-    /// The refresher gave up: the user must log in with QQ again.
+    /// The refresher gave up: the user must log in with that provider again.
     RefreshFailed,
 }
 
@@ -115,6 +119,8 @@ impl From<social_bindings::Model> for AdminUserBinding {
     fn from(b: social_bindings::Model) -> Self {
         Self {
             id: b.id,
+            provider: crate::oauth::ProviderKind::parse(&b.provider)
+                .unwrap_or(crate::oauth::ProviderKind::Qq),
             openid: open_id::mask(&b.subject),
             qq_nickname: b.nickname,
             qq_avatar: b.avatar,
@@ -132,8 +138,11 @@ pub struct AdminUserDetail {
     /// The whole mobile (staff may need to read it to the person).
     #[oai(nullable)]
     pub mobile: Option<String>,
+    /// The QQ binding, if any (also in `bindings`).
     #[oai(nullable)]
     pub qq: Option<AdminUserBinding>,
+    /// Every binding of the user: QQ, WeChat, Weibo order.
+    pub bindings: Vec<AdminUserBinding>,
     /// Staff actions on this user (`user.lock`, `user.unlock`, `user.force_password_reset`),
     /// newest first, at most 100.
     pub audit: Vec<AuditEntryView>,
@@ -185,7 +194,13 @@ impl TryFrom<admin_users::UserDetail> for AdminUserDetail {
         Ok(Self {
             user: AdminUserView::from(&d.user),
             mobile: d.user.mobile,
-            qq: d.binding.map(AdminUserBinding::from),
+            qq: d
+                .bindings
+                .iter()
+                .find(|b| b.provider == crate::oauth::ProviderKind::Qq.as_str())
+                .cloned()
+                .map(AdminUserBinding::from),
+            bindings: d.bindings.into_iter().map(AdminUserBinding::from).collect(),
             audit: d
                 .audit
                 .into_iter()
@@ -229,9 +244,9 @@ impl AdminUsersApi {
         }))
     }
 
-    /// One user with their QQ binding and audit entries / 用户详情
+    /// One user with their bindings and audit entries / 用户详情
     ///
-    /// 用户资料、QQ 绑定和针对该用户的管理操作记录。
+    /// 用户资料、QQ/微信/微博绑定和针对该用户的管理操作记录。
     #[oai(path = "/users/:id", method = "get", operation_id = "adminGetUser")]
     async fn get_user(
         &self,

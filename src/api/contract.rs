@@ -102,7 +102,7 @@ fn description(status: u16) -> &'static str {
             "Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试"
         }
         500 => "Server error / 服务器内部错误",
-        502 => "QQ or Tencent Cloud failed / QQ 或腾讯云服务出错",
+        502 => "QQ, WeChat, Weibo or Tencent Cloud failed / QQ、微信、微博或腾讯云服务出错",
         503 => {
             "Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试"
         }
@@ -263,7 +263,8 @@ from_via_api_error!(
     crate::accounts::SignInError,
     crate::accounts::sms_codes::SmsError,
     crate::accounts::sms_codes::SendCodeError,
-    crate::accounts::qq_login::QqLoginError,
+    crate::accounts::social_login::SocialLoginError,
+    crate::accounts::bindings::BindingError,
     crate::accounts::password_reset::ResetError,
     crate::accounts::email_change::EmailChangeError,
     crate::admin::AdminError,
@@ -274,8 +275,8 @@ from_via_api_error!(
 ///
 /// ```ignore
 /// operation_errors! {
-///     /// `qqCallback`
-///     pub QqCallbackError(Gate::Open, input) {
+///     /// `oauthCallback`
+///     pub OauthCallbackError(Gate::Open, input) {
 ///         400 => [invalid_code, state_invalid],
 ///         502 => [qq_unavailable],
 ///     }
@@ -324,12 +325,13 @@ mod tests {
         use crate::accounts::AccountError as A;
         use crate::accounts::email_change::EmailChangeError as Em;
         use crate::accounts::password_reset::ResetError as R;
-        use crate::accounts::qq_login::QqLoginError as Q;
         use crate::accounts::sms_codes::SmsError as S;
+        use crate::accounts::social_login::SocialLoginError as Q;
         use crate::admin::AdminError as Ad;
         use crate::captcha::CaptchaError as C;
         use crate::domain::DomainError as D;
         use crate::fault::Fault as F;
+        use crate::oauth::ProviderKind;
 
         let mut errors: Vec<ApiError> = Vec::new();
         let faults = || [F::DatabaseUnavailable("x".into()), F::Internal("x".into())];
@@ -414,46 +416,58 @@ mod tests {
             all
         };
         errors.extend(account().into_iter().map(ApiError::from));
-        let qq = [
+        let mut social = vec![
             Q::StateInvalid,
             Q::StateExpired,
-            Q::StateNotThisBrowser,
             Q::StateUsed,
             Q::UnsafeNext,
-            Q::InvalidCode,
             Q::Overloaded,
-            Q::QqLoginExpired,
-            Q::QqUnavailable("x".into()),
-            Q::TicketInvalid,
-            Q::TicketExpired,
-            Q::TicketUsed,
-            Q::QqAlreadyBound,
-            Q::AccountAlreadyBound,
-            Q::QqNotBound,
             Q::LastLoginMethod,
         ];
-        for e in qq {
+        for p in ProviderKind::ALL {
+            social.extend([
+                Q::StateNotThisBrowser(p),
+                Q::InvalidCode(p),
+                Q::LoginExpired(p),
+                Q::Unavailable(p, "x".into()),
+                Q::TicketInvalid(p),
+                Q::TicketExpired(p),
+                Q::TicketUsed(p),
+                Q::AlreadyBound(p),
+                Q::AccountAlreadyBound(p),
+                Q::NotBound(p),
+            ]);
+        }
+        for e in social {
             match e {
                 Q::StateInvalid
                 | Q::StateExpired
-                | Q::StateNotThisBrowser
+                | Q::StateNotThisBrowser(_)
                 | Q::StateUsed
                 | Q::UnsafeNext
-                | Q::InvalidCode
+                | Q::InvalidCode(_)
                 | Q::Overloaded
-                | Q::QqLoginExpired
-                | Q::QqUnavailable(_)
-                | Q::TicketInvalid
-                | Q::TicketExpired
-                | Q::TicketUsed
-                | Q::QqAlreadyBound
-                | Q::AccountAlreadyBound
-                | Q::QqNotBound
+                | Q::LoginExpired(_)
+                | Q::Unavailable(..)
+                | Q::TicketInvalid(_)
+                | Q::TicketExpired(_)
+                | Q::TicketUsed(_)
+                | Q::AlreadyBound(_)
+                | Q::AccountAlreadyBound(_)
+                | Q::NotBound(_)
                 | Q::LastLoginMethod
                 | Q::Account(_)
                 | Q::Sms(_)
                 | Q::Captcha(_)
                 | Q::Fault(_) => errors.push(e.into()),
+            }
+        }
+        for p in crate::oauth::ProviderKind::ALL {
+            use crate::accounts::bindings::BindingError as B;
+            for e in [B::NotBound(p), B::LastLoginMethod(p)] {
+                match e {
+                    B::NotBound(_) | B::LastLoginMethod(_) | B::Fault(_) => errors.push(e.into()),
+                }
             }
         }
         for e in [
@@ -487,6 +501,7 @@ mod tests {
         }
         for e in [
             Ad::BindingNotFound,
+            Ad::NotRefreshable(crate::oauth::ProviderKind::Weibo),
             Ad::JobNotFound,
             Ad::JobNotRetryable,
             Ad::JobConflict,
@@ -499,6 +514,7 @@ mod tests {
         ] {
             match e {
                 Ad::BindingNotFound
+                | Ad::NotRefreshable(_)
                 | Ad::JobNotFound
                 | Ad::JobNotRetryable
                 | Ad::JobConflict

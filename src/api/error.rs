@@ -9,14 +9,16 @@ use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object};
 
 use crate::accounts::AccountError;
+use crate::accounts::bindings::BindingError;
 use crate::accounts::email_change::EmailChangeError;
 use crate::accounts::password_reset::ResetError;
-use crate::accounts::qq_login::QqLoginError;
 use crate::accounts::sms_codes::{SendCodeError, SmsError};
+use crate::accounts::social_login::SocialLoginError;
 use crate::admin::AdminError;
 use crate::captcha::CaptchaError;
 use crate::domain::DomainError;
 use crate::fault::Fault;
+use crate::oauth::ProviderKind;
 
 #[derive(Debug, Clone, Object, serde::Serialize)]
 pub struct ErrorBody {
@@ -71,7 +73,8 @@ pub enum ApiError {
     /// Server error / 服务器内部错误
     #[oai(status = 500)]
     Internal(Json<ErrorBody>),
-    /// QQ or Tencent Cloud failed or answered something unusable / QQ 或腾讯云服务出错
+    /// QQ, WeChat, Weibo or Tencent Cloud failed or answered something unusable /
+    /// QQ、微信、微博或腾讯云服务出错
     #[oai(status = 502)]
     BadGateway(Json<ErrorBody>),
     /// Busy, try again shortly / 服务繁忙，请稍后重试 (`Retry-After` says when)
@@ -254,48 +257,60 @@ impl From<SmsError> for ApiError {
     }
 }
 
-impl From<QqLoginError> for ApiError {
-    fn from(e: QqLoginError) -> Self {
-        use QqLoginError as E;
+impl From<SocialLoginError> for ApiError {
+    fn from(e: SocialLoginError) -> Self {
+        use SocialLoginError as E;
+        // `{p}`: the provider's name (QQ's messages are as they always were).
+        let say = |p: ProviderKind, template: &str| p.say(template);
         match e {
             E::StateInvalid => Self::bad_request("state_invalid", "登录请求无效，请重新登录"),
             E::StateExpired => Self::bad_request("state_expired", "登录已超时，请重新登录"),
-            E::StateNotThisBrowser => Self::bad_request(
+            E::StateNotThisBrowser(p) => Self::bad_request(
                 "state_not_this_browser",
-                "这次 QQ 登录不是从这个浏览器发起的，为了账号安全，请重新登录",
+                &say(
+                    p,
+                    "这次{p}登录不是从这个浏览器发起的，为了账号安全，请重新登录",
+                ),
             ),
             E::StateUsed => Self::bad_request("state_used", "这次登录请求已经用过了，请重新登录"),
             E::UnsafeNext => Self::bad_request("invalid_next", "跳转地址必须是本站的相对路径"),
-            E::InvalidCode => Self::bad_request("invalid_code", "QQ 授权码格式不正确"),
+            E::InvalidCode(p) => Self::bad_request("invalid_code", &say(p, "{p}授权码格式不正确")),
             E::Overloaded => {
                 let mut body = ErrorBody::new("overloaded", "登录人数过多，请稍后重试");
                 body.retry_after = Some(OVERLOADED_RETRY_AFTER_SECS);
                 Self::Unavailable(Json(body), OVERLOADED_RETRY_AFTER_SECS)
             }
-            E::QqLoginExpired => {
-                Self::unauthorized("qq_login_expired", "QQ 登录已失效，请重新使用 QQ 登录")
-            }
-            E::QqUnavailable(cause) => {
-                tracing::warn!(%cause, "QQ request failed");
+            E::LoginExpired(p) => Self::unauthorized(
+                &format!("{p}_login_expired"),
+                &say(p, "{p}登录已失效，请重新使用{p}登录"),
+            ),
+            E::Unavailable(p, cause) => {
+                tracing::warn!(provider = p.as_str(), %cause, "provider request failed");
                 Self::BadGateway(Json(ErrorBody::new(
-                    "qq_unavailable",
-                    "QQ 服务暂时不可用，请稍后重试",
+                    &format!("{p}_unavailable"),
+                    &say(p, "{p}服务暂时不可用，请稍后重试"),
                 )))
             }
-            E::TicketInvalid => {
-                Self::unauthorized("bind_ticket_invalid", "绑定凭证无效，请重新使用 QQ 登录")
+            E::TicketInvalid(p) => Self::unauthorized(
+                "bind_ticket_invalid",
+                &say(p, "绑定凭证无效，请重新使用{p}登录"),
+            ),
+            E::TicketExpired(p) => Self::unauthorized(
+                "bind_ticket_expired",
+                &say(p, "绑定已超时，请重新使用{p}登录"),
+            ),
+            E::TicketUsed(p) => Self::unauthorized(
+                "bind_ticket_used",
+                &say(p, "绑定凭证已使用，请重新使用{p}登录"),
+            ),
+            E::AlreadyBound(p) => Self::conflict(
+                &format!("{p}_already_bound"),
+                &say(p, "该{p}已绑定其他账号"),
+            ),
+            E::AccountAlreadyBound(p) => {
+                Self::conflict("account_already_bound", &say(p, "该账号已绑定其他{p}"))
             }
-            E::TicketExpired => {
-                Self::unauthorized("bind_ticket_expired", "绑定已超时，请重新使用 QQ 登录")
-            }
-            E::TicketUsed => {
-                Self::unauthorized("bind_ticket_used", "绑定凭证已使用，请重新使用 QQ 登录")
-            }
-            E::QqAlreadyBound => Self::conflict("qq_already_bound", "该 QQ 已绑定其他账号"),
-            E::AccountAlreadyBound => {
-                Self::conflict("account_already_bound", "该账号已绑定其他 QQ")
-            }
-            E::QqNotBound => Self::not_found("qq_not_bound", "尚未绑定 QQ"),
+            E::NotBound(p) => Self::not_found(&format!("{p}_not_bound"), &say(p, "尚未绑定{p}")),
             E::LastLoginMethod => {
                 Self::conflict("last_login_method", "请先设置密码，再解除 QQ 绑定")
             }
@@ -303,6 +318,26 @@ impl From<QqLoginError> for ApiError {
             E::Sms(e) => e.into(),
             E::Captcha(e) => e.into(),
             E::Fault(e) => e.into(),
+        }
+    }
+}
+
+impl From<BindingError> for ApiError {
+    fn from(e: BindingError) -> Self {
+        use crate::oauth::ProviderKind as P;
+        match e {
+            BindingError::NotBound(p) => {
+                let code = match p {
+                    P::Qq => "qq_not_bound",
+                    P::Wechat => "wechat_not_bound",
+                    P::Weibo => "weibo_not_bound",
+                };
+                Self::not_found(code, &p.say("尚未绑定{p}"))
+            }
+            BindingError::LastLoginMethod(p) => {
+                Self::conflict("last_login_method", &p.say("请先设置密码，再解除{p}绑定"))
+            }
+            BindingError::Fault(e) => e.into(),
         }
     }
 }
@@ -374,6 +409,10 @@ impl From<AdminError> for ApiError {
         use AdminError as E;
         match e {
             E::BindingNotFound => Self::not_found("binding_not_found", "该 QQ 绑定不存在"),
+            E::NotRefreshable(p) => Self::conflict(
+                "binding_not_refreshable",
+                &p.say("{p}不提供刷新令牌的接口，用户下次用{p}登录时会换上新的令牌"),
+            ),
             E::JobNotFound => Self::not_found("job_not_found", "该任务不存在"),
             E::JobNotRetryable => {
                 Self::conflict("job_not_retryable", "只有失败或待重试的任务可以重试")
@@ -520,7 +559,6 @@ fn field_code(object: Option<&str>, field: &str, validator: &str) -> Option<ApiE
         (Some(_), "username") => Username::BAD_CHARS.into(),
         (Some(_), "avatar") => DomainError::InvalidAvatar.into(),
         (Some(_), "email") => DomainError::InvalidEmail.into(),
-        (Some("CallbackRequest"), "code") => QqLoginError::InvalidCode.into(),
         (_, "reason") if too_long => AdminError::ReasonTooLong.into(),
         (_, "reason") => AdminError::ReasonRequired.into(),
         (None, "q") => AdminError::QueryTooLong.into(),
@@ -545,7 +583,6 @@ mod refused_field_tests {
     use serde_json::{Value, json};
 
     use crate::api::accounts::SignupRequest;
-    use crate::api::oauth_qq::CallbackRequest;
 
     struct Probe;
 
@@ -553,11 +590,6 @@ mod refused_field_tests {
     impl Probe {
         #[oai(path = "/signup", method = "post")]
         async fn signup(&self, _body: Json<SignupRequest>) -> Json<bool> {
-            Json(true)
-        }
-
-        #[oai(path = "/callback", method = "post")]
-        async fn callback(&self, _body: Json<CallbackRequest>) -> Json<bool> {
             Json(true)
         }
 
@@ -646,12 +678,6 @@ mod refused_field_tests {
                 "{overrides}"
             );
         }
-        let resp = client
-            .post("/callback")
-            .body_json(&json!({"code": "not a code", "state": "s"}))
-            .send()
-            .await;
-        assert_eq!(refused(resp).await.1, "invalid_code");
     }
 
     #[tokio::test]
@@ -684,5 +710,115 @@ mod refused_field_tests {
         assert_eq!(refused(resp).await.1, "invalid_page");
         let resp = client.get("/jobs").query("page", &3).send().await;
         resp.assert_status_is_ok();
+    }
+}
+
+#[cfg(test)]
+mod social_login_tests {
+    use super::*;
+    use crate::accounts::social_login::SocialLoginError as E;
+
+    fn answer(e: E) -> (u16, String, String) {
+        let api = ApiError::from(e);
+        let (status, code) = api.status_and_code();
+        let code = code.to_owned();
+        let message = match api {
+            ApiError::BadRequest(b)
+            | ApiError::Unauthorized(b)
+            | ApiError::NotFound(b)
+            | ApiError::Conflict(b)
+            | ApiError::BadGateway(b) => b.0.message,
+            other => panic!("unexpected {other:?}"),
+        };
+        (status, code, message)
+    }
+
+    #[test]
+    fn each_provider_answers_its_own_codes_and_qq_its_old_messages() {
+        use ProviderKind::{Qq, Wechat, Weibo};
+        let cases = [
+            (
+                E::LoginExpired(Qq),
+                401,
+                "qq_login_expired",
+                "QQ 登录已失效，请重新使用 QQ 登录",
+            ),
+            (
+                E::LoginExpired(Wechat),
+                401,
+                "wechat_login_expired",
+                "微信登录已失效，请重新使用微信登录",
+            ),
+            (
+                E::Unavailable(Qq, "x".into()),
+                502,
+                "qq_unavailable",
+                "QQ 服务暂时不可用，请稍后重试",
+            ),
+            (
+                E::Unavailable(Weibo, "not configured".into()),
+                502,
+                "weibo_unavailable",
+                "微博服务暂时不可用，请稍后重试",
+            ),
+            (
+                E::AlreadyBound(Qq),
+                409,
+                "qq_already_bound",
+                "该 QQ 已绑定其他账号",
+            ),
+            (
+                E::AlreadyBound(Weibo),
+                409,
+                "weibo_already_bound",
+                "该微博已绑定其他账号",
+            ),
+            (
+                E::AccountAlreadyBound(Qq),
+                409,
+                "account_already_bound",
+                "该账号已绑定其他 QQ",
+            ),
+            (
+                E::AccountAlreadyBound(Wechat),
+                409,
+                "account_already_bound",
+                "该账号已绑定其他微信",
+            ),
+            (E::NotBound(Qq), 404, "qq_not_bound", "尚未绑定 QQ"),
+            (
+                E::TicketUsed(Qq),
+                401,
+                "bind_ticket_used",
+                "绑定凭证已使用，请重新使用 QQ 登录",
+            ),
+            (
+                E::TicketExpired(Wechat),
+                401,
+                "bind_ticket_expired",
+                "绑定已超时，请重新使用微信登录",
+            ),
+            (
+                E::InvalidCode(Qq),
+                400,
+                "invalid_code",
+                "QQ 授权码格式不正确",
+            ),
+            (
+                E::StateNotThisBrowser(Qq),
+                400,
+                "state_not_this_browser",
+                "这次 QQ 登录不是从这个浏览器发起的，为了账号安全，请重新登录",
+            ),
+            (
+                E::StateNotThisBrowser(Weibo),
+                400,
+                "state_not_this_browser",
+                "这次微博登录不是从这个浏览器发起的，为了账号安全，请重新登录",
+            ),
+        ];
+        for (error, status, code, message) in cases {
+            assert_eq!(answer(error), (status, code.to_owned(), message.to_owned()));
+        }
     }
 }

@@ -14,7 +14,7 @@ pub mod error;
 pub mod front_door;
 pub mod headers;
 pub mod health;
-pub mod oauth_qq;
+pub mod oauth;
 pub mod panic;
 pub mod password_and_email;
 pub mod security;
@@ -35,8 +35,9 @@ use crate::state::AppState;
 
 #[derive(Tags)]
 pub enum ApiTags {
-    /// Sign in with QQ: authorize URL, callback, bind or register / QQ 登录：授权地址、回调、绑定或注册
-    QqLogin,
+    /// Sign in with QQ, WeChat or Weibo: authorize URL, callback, bind, register or link /
+    /// 第三方登录（QQ、微信、微博）：授权地址、回调、绑定、注册或关联当前账号
+    SocialLogin,
     /// SMS verification codes / 短信验证码
     Sms,
     /// Password login and the signed-in user's account / 密码登录与当前账号
@@ -51,7 +52,7 @@ pub enum ApiTags {
 
 /// Every OpenAPI-described API; each resource joins this tuple.
 pub type Apis = (
-    oauth_qq::OauthQqApi,
+    oauth::OauthApi,
     sms::SmsApi,
     users::UsersApi,
     accounts::AccountsApi,
@@ -65,7 +66,7 @@ pub type Apis = (
 
 fn apis() -> Apis {
     (
-        oauth_qq::OauthQqApi,
+        oauth::OauthApi,
         sms::SmsApi,
         users::UsersApi,
         accounts::AccountsApi,
@@ -80,7 +81,9 @@ fn apis() -> Apis {
 
 pub fn openapi_service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(apis(), "passport", env!("CARGO_PKG_VERSION"))
-        .description("Renran (荏苒) identity: QQ login, account binding, password reset.")
+        .description(
+            "Renran (荏苒) identity: QQ, WeChat and Weibo login, account binding, password reset.",
+        )
         .server("/api")
 }
 
@@ -122,6 +125,8 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .at("/login", get(web::app_page))
         .at("/register", get(web::app_page))
         .at("/oauth/qq/callback", get(web::app_page))
+        .at("/oauth/wechat/callback", get(web::app_page))
+        .at("/oauth/weibo/callback", get(web::app_page))
         .at("/account", get(web::app_page))
         .at("/admin", get(web::app_page))
         .at("/admin/*rest", get(web::app_page))

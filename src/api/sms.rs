@@ -13,10 +13,10 @@ use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 
 use crate::accounts::sms_codes;
 use crate::accounts::sms_codes::{SmsError, SmsPurpose};
+use crate::accounts::social_login;
 use crate::api::ApiTags;
 use crate::api::captcha::{self, CaptchaTicket};
 use crate::api::contract::{Gate, OpError, operation_errors};
-use crate::api::oauth_qq::load_ticket;
 use crate::domain::Mobile;
 use crate::net::ClientAddr;
 use crate::sms::Sms;
@@ -28,7 +28,7 @@ pub struct SmsApi;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Enum)]
 #[oai(rename_all = "snake_case")]
 pub enum SmsCodePurpose {
-    /// Registering a new account for a QQ identity (needs `bind_ticket`).
+    /// Registering a new account for a QQ, WeChat or Weibo identity (needs `bind_ticket`).
     #[default]
     QqRegister,
     /// Signing up with a mobile (`POST /users`).
@@ -55,11 +55,12 @@ pub struct SmsCodeRequest {
     /// Mainland China mobile, 11 digits (`+86` and spaces allowed).
     #[oai(validator(pattern = r"^[+0-9\s]+$", min_length = 11, max_length = 32))]
     pub mobile: String,
-    /// What the code is for; `qq_register` when absent (the QQ registration form).
+    /// What the code is for; `qq_register` when absent (the registration form of a social
+    /// login: QQ, WeChat or Weibo).
     #[oai(default)]
     pub purpose: SmsCodePurpose,
-    /// For `qq_register` (required there): the bind ticket of the QQ registration the code is
-    /// for (from the callback); it must be live (unused, unexpired).
+    /// For `qq_register` (required there): the bind ticket of the registration the code is for
+    /// (from the callback of any provider); it must be live (unused, unexpired).
     pub bind_ticket: Option<String>,
     /// The solved captcha, when the server asks for one (`captcha_required`).
     pub captcha: Option<CaptchaTicket>,
@@ -100,7 +101,7 @@ pub fn verification_sms(mobile: &Mobile, code: &str) -> Sms {
 impl SmsApi {
     /// Send a 6-digit SMS code for a purpose / 发送短信验证码（注册、登录或重置密码）
     ///
-    /// `qq_register` needs the live bind ticket of the QQ registration; `signup`, `login` and
+    /// `qq_register` needs the live bind ticket of the registration (QQ, WeChat or Weibo); `signup`, `login` and
     /// `reset_password` need the captcha as the policy says (under `risk`, always). `signup` and
     /// `qq_register` answer 409 `mobile_taken` when the mobile already has an account (nothing
     /// is sent; sign in instead). `login` and `reset_password` answer 202 whether or not the
@@ -108,7 +109,7 @@ impl SmsApi {
     /// seconds per mobile; quotas per client (hour and day), per mobile (day) and for the whole
     /// service (day), shared by all purposes, answer 429 with `retry_after`.
     ///
-    /// `qq_register` 需要 QQ 登录返回的有效绑定凭证；`signup`、`login`、`reset_password` 按策略需要
+    /// `qq_register` 需要第三方（QQ、微信、微博）登录返回的有效绑定凭证；`signup`、`login`、`reset_password` 按策略需要
     /// 安全验证（risk 策略下总是需要）。注册用途下手机号已注册时返回 409 `mobile_taken`，不发送短信。
     /// 登录和重置密码用途无论手机号是否注册都返回 202，只有已注册的手机号才会收到短信。同一手机号
     /// 60 秒内只能发送一次，每个客户端每小时、每天以及全站每天的条数有上限（各用途共用）。
@@ -122,7 +123,12 @@ impl SmsApi {
         let purpose = SmsPurpose::from(body.purpose);
         // Parsing: a ticket's signature and age, for the purpose that needs one.
         let ticket = match (purpose, body.bind_ticket.as_deref()) {
-            (SmsPurpose::QqRegister, Some(token)) => Some(load_ticket(&state, token)?.ticket),
+            // Any provider's ticket: it names its provider (a dead one is worded as QQ's, the
+            // purpose's first).
+            (SmsPurpose::QqRegister, Some(token)) => Some(
+                social_login::open_ticket(&state.security, crate::oauth::ProviderKind::Qq, token)?
+                    .ticket,
+            ),
             (SmsPurpose::QqRegister, None) => return Err(SmsError::TicketRequired.into()),
             _ => None,
         };

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use poem::web::Data;
+use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 
@@ -13,7 +14,7 @@ use crate::api::contract::{Gate, OpError, operation_errors};
 use crate::api::error::ApiError;
 use crate::api::security::BearerAuth;
 use crate::domain::{Avatar, Nickname};
-use crate::entities::users;
+use crate::entities::{social_bindings, users};
 use crate::net::ClientAddr;
 use crate::state::AppState;
 
@@ -56,20 +57,66 @@ pub struct LoginResponse {
     pub user: UserView,
 }
 
+/// One binding of the signed-in user, at one provider.
 #[derive(Debug, Object)]
-pub struct QqBindingView {
+pub struct BindingView {
+    pub provider: crate::oauth::ProviderKind,
+    /// The nickname at the provider (as of the last profile fetch).
     pub nickname: String,
+    /// The avatar URL at the provider; empty when none.
     pub avatar: String,
     pub bound_at: DateTime<Utc>,
     #[oai(nullable)]
     pub last_login_at: Option<DateTime<Utc>>,
+    /// When the stored access token expires (Weibo's is renewed only at a login).
+    pub token_expires_at: DateTime<Utc>,
+    /// `ok`, or why the background refresh failed (`refresh_failed`, …).
+    pub refresh_status: String,
 }
 
+impl From<&social_bindings::Model> for BindingView {
+    fn from(b: &social_bindings::Model) -> Self {
+        Self {
+            provider: crate::oauth::ProviderKind::parse(&b.provider)
+                .unwrap_or(crate::oauth::ProviderKind::Qq),
+            nickname: b.nickname.clone(),
+            avatar: b.avatar.clone(),
+            bound_at: b.bound_at,
+            last_login_at: b.last_login_at,
+            token_expires_at: b.token_expires_at,
+            refresh_status: b.refresh_status.clone(),
+        }
+    }
+}
+
+/// The signed-in user's binding at each provider; null where there is none.
 #[derive(Debug, Object)]
 pub struct Bindings {
     /// The QQ binding, if any.
     #[oai(nullable)]
-    pub qq: Option<QqBindingView>,
+    pub qq: Option<BindingView>,
+    /// The WeChat (微信) binding, if any.
+    #[oai(nullable)]
+    pub wechat: Option<BindingView>,
+    /// The Weibo (微博) binding, if any.
+    #[oai(nullable)]
+    pub weibo: Option<BindingView>,
+}
+
+impl Bindings {
+    fn of(bindings: &[social_bindings::Model]) -> Self {
+        let at = |kind: crate::oauth::ProviderKind| {
+            bindings
+                .iter()
+                .find(|b| b.provider == kind.as_str())
+                .map(BindingView::from)
+        };
+        Self {
+            qq: at(crate::oauth::ProviderKind::Qq),
+            wechat: at(crate::oauth::ProviderKind::Wechat),
+            weibo: at(crate::oauth::ProviderKind::Weibo),
+        }
+    }
 }
 
 #[derive(Debug, Object)]
@@ -90,7 +137,8 @@ pub struct Me {
     /// The verified email, if any (only a verified address receives reset links).
     #[oai(nullable)]
     pub email: Option<String>,
-    /// Whether a password is set (needed before QQ can be unbound).
+    /// Whether a password is set (without one, a binding can be removed only while another
+    /// binding remains).
     pub has_password: bool,
     pub is_staff: bool,
     pub bindings: Bindings,
@@ -121,9 +169,9 @@ operation_errors! {
         409 => [nickname_taken],
     }
 
-    /// `unbindQq`
-    pub UnbindQqError(Gate::Bearer, no_input) {
-        404 => [qq_not_bound],
+    /// `oauthUnbind`
+    pub OauthUnbindError(Gate::Bearer, input) {
+        404 => [qq_not_bound, wechat_not_bound, weibo_not_bound],
         409 => [last_login_method],
     }
 }
@@ -184,15 +232,9 @@ impl UsersApi {
     ) -> Result<Json<Me>, OpError<GetMeError>> {
         let accounts::profile::Overview {
             user,
-            qq,
+            bindings,
             username_changeable,
         } = accounts::profile::overview(&state.db, auth.0).await?;
-        let qq = qq.map(|b| QqBindingView {
-            nickname: b.nickname,
-            avatar: b.avatar,
-            bound_at: b.bound_at,
-            last_login_at: b.last_login_at,
-        });
         Ok(Json(Me {
             id: user.id,
             mobile_masked: user.mobile.as_deref().map(crate::domain::mobile::mask),
@@ -204,7 +246,7 @@ impl UsersApi {
             email: user.email,
             has_password: user.password_hash.is_some(),
             is_staff: user.is_staff,
-            bindings: Bindings { qq },
+            bindings: Bindings::of(&bindings),
         }))
     }
 
@@ -229,26 +271,32 @@ impl UsersApi {
         Ok(Json(UserView::from(&user)))
     }
 
-    /// Unbind QQ / 解除 QQ 绑定
+    /// Unbind a provider / 解除 QQ、微信或微博绑定
     ///
-    /// Remove the signed-in user's QQ binding (they must have a password to sign in with).
+    /// Remove the signed-in user's binding at `provider` (`qq`, `wechat`, `weibo`): allowed while
+    /// a password or a binding at another provider still lets them in (409
+    /// `last_login_method` otherwise); 404 `{provider}_not_bound` when there is none. The owner
+    /// is told by mail; audited as `qq_binding.unbind`.
+    ///
+    /// 解除绑定后须仍能登录：已设置密码，或还绑定着其他登录方式。
     #[oai(
-        path = "/users/me/bindings/qq",
+        path = "/users/me/bindings/:provider",
         method = "delete",
-        operation_id = "unbindQq"
+        operation_id = "oauthUnbind"
     )]
-    async fn unbind_qq(
+    async fn unbind(
         &self,
         state: Data<&AppState>,
         client: ClientAddr,
         auth: BearerAuth,
-    ) -> Result<UnbindResponse, OpError<UnbindQqError>> {
+        provider: Path<crate::oauth::ProviderKind>,
+    ) -> Result<UnbindResponse, OpError<OauthUnbindError>> {
         let client = client.to_string();
-        let origin = accounts::qq_login::Origin {
+        let origin = accounts::bindings::Origin {
             public_base_url: &state.settings.public_base_url,
             client: &client,
         };
-        accounts::qq_login::unbind(&state.db, &auth.0, origin, Utc::now()).await?;
+        accounts::bindings::unbind(&state.db, &auth.0, provider.0, origin, Utc::now()).await?;
         Ok(UnbindResponse::Unbound)
     }
 }

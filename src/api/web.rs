@@ -1,5 +1,5 @@
 //! The web app (`admin-ui/`, built by `make ui` into [`Settings::web_dist`]): one Vue page served
-//! for every app path (`/login`, `/oauth/qq/callback`, `/account`, `/admin/*`, the account pages
+//! for every app path (`/login`, `/oauth/{qq,wechat,weibo}/callback`, `/account`, `/admin/*`, the account pages
 //! reached from mails), so the browser's router picks the view (history-API fallback), plus its
 //! hashed assets under `/assets/`.
 //!
@@ -116,7 +116,7 @@ pub async fn is_built(dist: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// `/login`, `/register`, `/oauth/qq/callback`, `/account`, `/admin`, `/admin/*`.
+/// `/login`, `/register`, `/oauth/{qq,wechat,weibo}/callback`, `/account`, `/admin`, `/admin/*`.
 #[handler]
 pub async fn app_page(state: Data<&AppState>) -> Response {
     let captcha = captcha_origin(&state);

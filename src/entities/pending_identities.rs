@@ -23,3 +23,10 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// Who its sealed tokens belong to: `super::social_bindings::token_owner`.
+    pub fn token_owner(&self) -> std::borrow::Cow<'_, str> {
+        super::social_bindings::token_owner(&self.provider, &self.subject)
+    }
+}

@@ -54,3 +54,23 @@ impl Related<super::users::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// Who its sealed tokens belong to (their associated data): see [`token_owner`].
+    pub fn token_owner(&self) -> std::borrow::Cow<'_, str> {
+        token_owner(&self.provider, &self.subject)
+    }
+}
+
+/// The owner a provider's tokens are sealed for (`TokenField::QqAccessToken` /
+/// `QqRefreshToken`'s associated data): QQ's openid as it always was, `"{provider}:{subject}"`
+/// for the others, so a ciphertext never opens under another provider's identity. Every place
+/// that seals or opens a binding's or pending identity's tokens goes through here (logins, the
+/// refresher, the key rotation).
+pub fn token_owner<'a>(provider: &str, subject: &'a str) -> std::borrow::Cow<'a, str> {
+    if provider == crate::oauth::ProviderKind::Qq.as_str() {
+        std::borrow::Cow::Borrowed(subject)
+    } else {
+        std::borrow::Cow::Owned(format!("{provider}:{subject}"))
+    }
+}

@@ -122,6 +122,9 @@ pub enum JobKind {
     /// issue the code and queue its SMS. A job for the same reason as the reset request: the
     /// HTTP answer costs the same whether or not the mobile has an account.
     SmsCodeRequest,
+    /// Refresh one WeChat binding's access token through WeChat's refresh grant; performed by
+    /// `accounts::qq_refresher::RefreshWechatToken`, queued by the same scheduler.
+    WechatTokenRefresh,
     /// Walk the QQ bindings without a unionid and ask QQ for each (the admin panel's
     /// "补全 unionid"); performed by `accounts::unionid_backfill::RunBackfill`. One live run at a
     /// time (its unique key).
@@ -129,13 +132,14 @@ pub enum JobKind {
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 6] = [
+    pub const ALL: [JobKind; 7] = [
         JobKind::Mail,
         JobKind::Sms,
         JobKind::QqTokenRefresh,
         JobKind::PasswordResetRequest,
         JobKind::SmsCodeRequest,
         JobKind::QqUnionidBackfill,
+        JobKind::WechatTokenRefresh,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -146,6 +150,7 @@ impl JobKind {
             JobKind::PasswordResetRequest => "password_reset_request",
             JobKind::SmsCodeRequest => "sms_code_request",
             JobKind::QqUnionidBackfill => "qq_unionid_backfill",
+            JobKind::WechatTokenRefresh => "wechat_token_refresh",
         }
     }
 
@@ -163,6 +168,7 @@ impl JobKind {
             JobKind::PasswordResetRequest => "mail",
             JobKind::SmsCodeRequest => "sms",
             JobKind::QqUnionidBackfill => "qq",
+            JobKind::WechatTokenRefresh => "wechat",
         }
     }
 
@@ -175,6 +181,7 @@ impl JobKind {
             JobKind::PasswordResetRequest => 15,
             JobKind::SmsCodeRequest => 20,
             JobKind::QqUnionidBackfill => 0,
+            JobKind::WechatTokenRefresh => 0,
         }
     }
 }
@@ -186,6 +193,9 @@ pub enum JobPayload {
     Mail(Mail),
     Sms(Sms),
     QqTokenRefresh {
+        binding_id: i64,
+    },
+    WechatTokenRefresh {
         binding_id: i64,
     },
     PasswordResetRequest {
@@ -212,6 +222,7 @@ impl JobPayload {
             JobPayload::Mail(_) => JobKind::Mail,
             JobPayload::Sms(_) => JobKind::Sms,
             JobPayload::QqTokenRefresh { .. } => JobKind::QqTokenRefresh,
+            JobPayload::WechatTokenRefresh { .. } => JobKind::WechatTokenRefresh,
             JobPayload::PasswordResetRequest { .. } => JobKind::PasswordResetRequest,
             JobPayload::SmsCodeRequest { .. } => JobKind::SmsCodeRequest,
             JobPayload::QqUnionidBackfill { .. } => JobKind::QqUnionidBackfill,
@@ -283,6 +294,12 @@ impl NewJob {
     pub fn qq_token_refresh(binding_id: i64) -> Self {
         Self::new(JobPayload::QqTokenRefresh { binding_id })
             .unique_key(format!("qq_token_refresh:{binding_id}"))
+    }
+
+    /// As [`NewJob::qq_token_refresh`], for a WeChat binding.
+    pub fn wechat_token_refresh(binding_id: i64) -> Self {
+        Self::new(JobPayload::WechatTokenRefresh { binding_id })
+            .unique_key(format!("wechat_token_refresh:{binding_id}"))
     }
 
     /// One live back-fill at a time: a second enqueue (a second click, another admin) while

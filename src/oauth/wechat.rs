@@ -8,8 +8,8 @@ use serde_json::Value;
 use url::Url;
 
 use super::{
-    HttpOptions, Provider, ProviderError, ProviderFuture, ProviderKind, ProviderLogin,
-    RefreshedTokens,
+    HttpOptions, Provider, ProviderError, ProviderFuture, ProviderGrant, ProviderKind,
+    ProviderProfile, RefreshedTokens,
 };
 use crate::config::Secret;
 
@@ -226,20 +226,30 @@ impl Provider for WechatClient {
         url
     }
 
-    fn login<'a>(&'a self, code: &'a str) -> ProviderFuture<'a, ProviderLogin> {
+    fn grant<'a>(&'a self, code: &'a str) -> ProviderFuture<'a, ProviderGrant> {
         Box::pin(async move {
             let token = self.exchange_code(code).await?;
-            let profile = self
-                .userinfo(token.access_token.expose(), &token.openid)
-                .await?;
-            Ok(ProviderLogin {
-                unionid: token.unionid.or(profile.unionid),
+            Ok(ProviderGrant {
                 subject: token.openid,
+                unionid: token.unionid,
                 access_token: token.access_token,
                 expires_in: token.expires_in,
                 refresh_token: Some(token.refresh_token),
+            })
+        })
+    }
+
+    fn profile<'a>(
+        &'a self,
+        access_token: &'a str,
+        subject: &'a str,
+    ) -> ProviderFuture<'a, ProviderProfile> {
+        Box::pin(async move {
+            let profile = self.userinfo(access_token, subject).await?;
+            Ok(ProviderProfile {
                 nickname: profile.nickname,
                 avatar: profile.headimgurl,
+                unionid: profile.unionid,
             })
         })
     }

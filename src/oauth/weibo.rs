@@ -8,8 +8,8 @@ use serde_json::Value;
 use url::Url;
 
 use super::{
-    HttpOptions, Provider, ProviderError, ProviderFuture, ProviderKind, ProviderLogin,
-    RefreshedTokens,
+    HttpOptions, Provider, ProviderError, ProviderFuture, ProviderGrant, ProviderKind,
+    ProviderProfile, RefreshedTokens,
 };
 use crate::config::Secret;
 
@@ -224,20 +224,30 @@ impl Provider for WeiboClient {
         url
     }
 
-    fn login<'a>(&'a self, code: &'a str) -> ProviderFuture<'a, ProviderLogin> {
+    fn grant<'a>(&'a self, code: &'a str) -> ProviderFuture<'a, ProviderGrant> {
         Box::pin(async move {
             let token = self.exchange_code(code).await?;
-            let profile = self
-                .users_show(token.access_token.expose(), &token.uid)
-                .await?;
-            Ok(ProviderLogin {
+            Ok(ProviderGrant {
                 subject: token.uid,
                 unionid: None,
                 access_token: token.access_token,
                 expires_in: token.expires_in,
                 refresh_token: None,
+            })
+        })
+    }
+
+    fn profile<'a>(
+        &'a self,
+        access_token: &'a str,
+        subject: &'a str,
+    ) -> ProviderFuture<'a, ProviderProfile> {
+        Box::pin(async move {
+            let profile = self.users_show(access_token, subject).await?;
+            Ok(ProviderProfile {
                 nickname: profile.screen_name,
                 avatar: profile.avatar,
+                unionid: None,
             })
         })
     }

@@ -16,6 +16,8 @@ async fn every_app_path_serves_the_index_page_with_the_page_headers() {
         "/login",
         "/register",
         "/oauth/qq/callback?code=c&state=s",
+        "/oauth/wechat/callback?code=c&state=s",
+        "/oauth/weibo/callback?code=c&state=s",
         "/account",
         "/admin",
         "/admin/bindings",

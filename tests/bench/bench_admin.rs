@@ -1,9 +1,10 @@
 //! The admin bindings list on a large table: `make bench` (an `#[ignore]`d scenario, like
-//! `bench.rs`). Seeds 1,000,000 users and QQ bindings into a fresh database per backend with one
+//! `bench.rs`). Seeds 1,000,000 users and bindings (80% QQ, 10% WeChat, 10% Weibo) into a fresh
+//! database per backend with one
 //! `INSERT … SELECT` over a generated series (PostgreSQL `generate_series`, SQLite a recursive
 //! CTE), runs `ANALYZE`, starts the whole app on it and times `GET /api/admin/bindings` over
-//! HTTP (staff check, queries, JSON) for a first page, deep pages, searches, status filters and
-//! other sorts. Prints p50/p95 over `RUNS` requests per scenario; asserts only that the answers
+//! HTTP (staff check, queries, JSON) for a first page, deep pages, searches, status filters,
+//! provider filters and other sorts. Prints p50/p95 over `RUNS` requests per scenario; asserts only that the answers
 //! are what they should be, never a speed. `BENCH_BINDINGS=n` seeds another size.
 
 use std::collections::BTreeMap;
@@ -20,6 +21,9 @@ const RUNS: usize = 50;
 const WARMUP: usize = 3;
 /// Seconds between consecutive bindings' bound times (1,000,000 span about a year).
 const SPACING: i64 = 30;
+/// Binding g's provider, as SQL.
+const PROVIDER: &str =
+    "CASE WHEN g % 10 = 3 THEN 'wechat' WHEN g % 10 = 7 THEN 'weibo' ELSE 'qq' END";
 /// A stand-in for an AES-GCM token ciphertext of realistic size.
 const CIPHERTEXT: &str =
     "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq83v";
@@ -31,7 +35,8 @@ fn bindings_to_seed() -> i64 {
         .unwrap_or(1_000_000)
 }
 
-/// Users and bindings 1..=n. Binding n: bound `n * SPACING` s before `base`; a QQ nickname from
+/// Users and bindings 1..=n. Binding n: at WeChat when `n % 10 == 3`, at Weibo (no refresh token)
+/// when `n % 10 == 7`, else at QQ; bound `n * SPACING` s before `base`; a QQ nickname from
 /// a pool of surnames (`赵小123`); token expiry spread from 30 days ago to 90 days ahead (about
 /// 25% expired, 6% expiring); 1% refresh_failed; every 10th never logged in again (NULL); every
 /// other one with a unionid.
@@ -48,10 +53,11 @@ pub async fn seed(db: &DatabaseConnection, n: i64, base: i64) {
                 "INSERT INTO social_bindings (id, user_id, provider, subject, unionid, nickname, avatar, \
                  access_token_enc, refresh_token_enc, token_expires_at, token_version, \
                  refresh_status, refresh_error, bound_at, last_login_at) \
-                 SELECT g, g, 'qq', 'OID' || lpad(g::text, 29, '0'), \
+                 SELECT g, g, {PROVIDER}, 'OID' || lpad(g::text, 29, '0'), \
                  CASE WHEN g % 2 = 0 THEN 'UID' || lpad(g::text, 29, '0') END, \
                  substr('赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨', (g % 16)::int + 1, 1) || '小' || (g % 100000), \
-                 'https://thirdqq.qlogo.cn/g?k=' || g, '{CIPHERTEXT}', '{CIPHERTEXT}', \
+                 'https://thirdqq.qlogo.cn/g?k=' || g, '{CIPHERTEXT}', \
+                 CASE WHEN g % 10 = 7 THEN NULL ELSE '{CIPHERTEXT}' END, \
                  to_timestamp({base} - 30 * 86400 + (g * 7919) % (120 * 86400)), 0, \
                  CASE WHEN g % 100 = 0 THEN 'refresh_failed' ELSE 'ok' END, \
                  CASE WHEN g % 100 = 0 THEN '100015 refresh token is illegal' END, \
@@ -78,10 +84,11 @@ pub async fn seed(db: &DatabaseConnection, n: i64, base: i64) {
                      INSERT INTO social_bindings (id, user_id, provider, subject, unionid, nickname, avatar, \
                      access_token_enc, refresh_token_enc, token_expires_at, token_version, \
                      refresh_status, refresh_error, bound_at, last_login_at) \
-                     SELECT g, g, 'qq', 'OID' || printf('%029d', g), \
+                     SELECT g, g, {PROVIDER}, 'OID' || printf('%029d', g), \
                      CASE WHEN g % 2 = 0 THEN 'UID' || printf('%029d', g) END, \
                      substr('赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨', (g % 16) + 1, 1) || '小' || (g % 100000), \
-                     'https://thirdqq.qlogo.cn/g?k=' || g, '{CIPHERTEXT}', '{CIPHERTEXT}', \
+                     'https://thirdqq.qlogo.cn/g?k=' || g, '{CIPHERTEXT}', \
+                     CASE WHEN g % 10 = 7 THEN NULL ELSE '{CIPHERTEXT}' END, \
                      {expires}, 0, \
                      CASE WHEN g % 100 = 0 THEN 'refresh_failed' ELSE 'ok' END, \
                      CASE WHEN g % 100 = 0 THEN '100015 refresh token is illegal' END, \
@@ -298,6 +305,31 @@ async fn bench_backend(backend: Backend) {
         (
             "sort=-last_login_at".to_owned(),
             "sort=-last_login_at".to_owned(),
+            full_page,
+        ),
+        (
+            "provider=wechat (10%)".to_owned(),
+            "provider=wechat".to_owned(),
+            full_page,
+        ),
+        (
+            "provider=qq&sort=qq_nickname".to_owned(),
+            "provider=qq&sort=qq_nickname".to_owned(),
+            full_page,
+        ),
+        (
+            "provider=weibo&sort=token_expires_at".to_owned(),
+            "provider=weibo&sort=token_expires_at".to_owned(),
+            full_page,
+        ),
+        (
+            "provider=wechat&status=expiring".to_owned(),
+            "provider=wechat&status=expiring".to_owned(),
+            full_page,
+        ),
+        (
+            "provider=qq&status=refresh_failed".to_owned(),
+            "provider=qq&status=refresh_failed".to_owned(),
             full_page,
         ),
     ] {

@@ -34,6 +34,7 @@ mod bench_mail;
 mod bench_memory;
 mod bench_refresh;
 mod bench_reset;
+mod bench_wechat;
 mod harness;
 
 /// The two steps of `tests/api/qq_login.rs` the login bench needs, on a `passport` process.

@@ -19,11 +19,13 @@ mod endpoints;
 mod jobs;
 mod outbox;
 mod qq_login;
+mod social;
 mod users;
 
 pub use answer::{assert_error, assert_error_in, json_of};
 pub use outbox::link_token;
 pub use qq_login::LoginStart;
+pub use social::{Social, SocialLogin, SocialSims};
 pub use users::{UserBuilder, user};
 
 use std::collections::BTreeMap;
@@ -281,6 +283,8 @@ pub struct TestApp {
     pub test_db: TestDb,
     /// The QQ Connect simulator this app talks to, when spawned with one.
     pub sim_url: Option<String>,
+    /// The WeChat and Weibo simulators, when spawned with them (`spawn_with_social_sims`).
+    pub social: Option<SocialSims>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -365,6 +369,7 @@ impl TestApp {
             state,
             test_db,
             sim_url: None,
+            social: None,
             server,
             stop: Some(stop),
         }

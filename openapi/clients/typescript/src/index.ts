@@ -44,7 +44,7 @@ export type OperationErrorBody<Op extends keyof operations> = {
 }[keyof operations[Op]['responses']]
 
 /**
- * Exactly the codes one operation can answer, e.g. `OperationErrorCode<'qqBind'>`: switch on it
+ * Exactly the codes one operation can answer, e.g. `OperationErrorCode<'oauthBind'>`: switch on it
  * and the type checker says when a case names a code the operation never gives.
  */
 export type OperationErrorCode<Op extends keyof operations> = CodeOf<OperationErrorBody<Op>>
@@ -117,8 +117,8 @@ export interface PassportClientOptions {
   /** Where the API is, e.g. `https://passport.renran.cn/api` (default `/api`, same origin). */
   baseUrl?: string
   /**
-   * Whether the browser sends cookies. The QQ login (`getQqAuthorizeUrl`, `qqCallback`) needs
-   * its `passport_qq_login` cookie back, so from another origin this must be `include` (the
+   * Whether the browser sends cookies. A social login (`getOauthAuthorizeUrl`, `oauthCallback`)
+   * needs its `passport_{provider}_login` cookie back, so from another origin this must be `include` (the
    * default); the server allows it for the origins in `PASSPORT_CORS_ORIGINS`.
    */
   credentials?: RequestCredentials

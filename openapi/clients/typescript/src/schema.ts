@@ -1,7 +1,7 @@
 // Generated from openapi/openapi.json by scripts/generate.mjs (`npm run generate`). Do not edit.
 
 export interface paths {
-    "/oauth/qq/authorize-url": {
+    "/oauth/{provider}/authorize-url": {
         parameters: {
             query?: never;
             header?: never;
@@ -9,13 +9,16 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get the QQ authorize URL / 获取 QQ 授权登录地址
-         * @description The QQ authorize URL for a login that returns to `next` (a same-site path, default `/`).
+         * Get a provider's authorize URL / 获取第三方（QQ、微信、微博）授权登录地址
+         * @description The authorize URL of `provider` (`qq`, `wechat`, `weibo`) for a login that returns to
+         *     `next` (a same-site path, default `/`). The provider sends the browser back to the web
+         *     app's `/oauth/{provider}/callback?code=…&state=…`.
          *
-         *     Also sets the `passport_qq_login` cookie: the state works only in this browser (call with
-         *     credentials from another origin), and only once.
+         *     Also sets the provider's login cookie (`passport_{provider}_login`): the state works only
+         *     in this browser (call with credentials from another origin), only once, and only at this
+         *     provider's callback. 502 `{provider}_unavailable` when this instance has no app there.
          */
-        get: operations["getQqAuthorizeUrl"];
+        get: operations["getOauthAuthorizeUrl"];
         put?: never;
         post?: never;
         delete?: never;
@@ -24,7 +27,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/oauth/qq/callback": {
+    "/oauth/{provider}/callback": {
         parameters: {
             query?: never;
             header?: never;
@@ -34,20 +37,21 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Finish a QQ login / 完成 QQ 登录（用授权码登录或换取绑定凭证）
-         * @description Finish a QQ login: exchange the code, then log in a bound user or ask to bind.
+         * Finish a social login / 完成第三方登录（用授权码登录或换取绑定凭证）
+         * @description Finish a login at `provider`: exchange the code, then log in a bound user or ask to bind.
          *
-         *     Needs the `passport_qq_login` cookie that `getQqAuthorizeUrl` set in this browser (400
-         *     `state_not_this_browser` without it), and each state works once (400 `state_used`).
+         *     Needs the login cookie that `getOauthAuthorizeUrl` set in this browser for this provider
+         *     (400 `state_not_this_browser` without it); each state works once (400 `state_used`) and
+         *     only at the provider it was issued for (400 `state_invalid`).
          */
-        post: operations["qqCallback"];
+        post: operations["oauthCallback"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/oauth/qq/bind": {
+    "/oauth/{provider}/bind": {
         parameters: {
             query?: never;
             header?: never;
@@ -57,17 +61,18 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Bind QQ to an existing account / 将 QQ 绑定到已有账号（验证密码）
-         * @description Bind the ticket's QQ identity to an existing account, proven by its password.
+         * Bind to an existing account / 将第三方账号绑定到已有账号（验证密码）
+         * @description Bind the ticket's identity (of this provider) to an existing account, proven by its
+         *     password.
          */
-        post: operations["qqBind"];
+        post: operations["oauthBind"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/oauth/qq/register": {
+    "/oauth/{provider}/register": {
         parameters: {
             query?: never;
             header?: never;
@@ -77,10 +82,33 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Register with QQ / 用 QQ 注册新账号（手机号 + 短信验证码）
-         * @description Create an account for the ticket's QQ identity (mobile proven by an SMS code) and bind it.
+         * Register with a provider / 用第三方账号注册新账号（手机号 + 短信验证码）
+         * @description Create an account for the ticket's identity (mobile proven by an SMS code) and bind it.
          */
-        post: operations["qqRegister"];
+        post: operations["oauthRegister"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/{provider}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link to the signed-in account / 将第三方账号绑定到当前登录的账号
+         * @description Bind the ticket's identity to the signed-in account: the account page's "绑定" runs
+         *     `getOauthAuthorizeUrl` (next=/account), the callback answers `bind_required`, then this.
+         *     409 `{provider}_already_bound` when the identity belongs to another account,
+         *     `account_already_bound` when this account already has a binding of this provider.
+         */
+        post: operations["oauthLink"];
         delete?: never;
         options?: never;
         head?: never;
@@ -98,7 +126,7 @@ export interface paths {
         put?: never;
         /**
          * Send a 6-digit SMS code for a purpose / 发送短信验证码（注册、登录或重置密码）
-         * @description `qq_register` needs the live bind ticket of the QQ registration; `signup`, `login` and
+         * @description `qq_register` needs the live bind ticket of the registration (QQ, WeChat or Weibo); `signup`, `login` and
          *     `reset_password` need the captcha as the policy says (under `risk`, always). `signup` and
          *     `qq_register` answer 409 `mobile_taken` when the mobile already has an account (nothing
          *     is sent; sign in instead). `login` and `reset_password` answer 202 whether or not the
@@ -106,7 +134,7 @@ export interface paths {
          *     seconds per mobile; quotas per client (hour and day), per mobile (day) and for the whole
          *     service (day), shared by all purposes, answer 429 with `retry_after`.
          *
-         *     `qq_register` 需要 QQ 登录返回的有效绑定凭证；`signup`、`login`、`reset_password` 按策略需要
+         *     `qq_register` 需要第三方（QQ、微信、微博）登录返回的有效绑定凭证；`signup`、`login`、`reset_password` 按策略需要
          *     安全验证（risk 策略下总是需要）。注册用途下手机号已注册时返回 409 `mobile_taken`，不发送短信。
          *     登录和重置密码用途无论手机号是否注册都返回 202，只有已注册的手机号才会收到短信。同一手机号
          *     60 秒内只能发送一次，每个客户端每小时、每天以及全站每天的条数有上限（各用途共用）。
@@ -164,7 +192,7 @@ export interface paths {
         patch: operations["updateMe"];
         trace?: never;
     };
-    "/users/me/bindings/qq": {
+    "/users/me/bindings/{provider}": {
         parameters: {
             query?: never;
             header?: never;
@@ -175,10 +203,15 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Unbind QQ / 解除 QQ 绑定
-         * @description Remove the signed-in user's QQ binding (they must have a password to sign in with).
+         * Unbind a provider / 解除 QQ、微信或微博绑定
+         * @description Remove the signed-in user's binding at `provider` (`qq`, `wechat`, `weibo`): allowed while
+         *     a password or a binding at another provider still lets them in (409
+         *     `last_login_method` otherwise); 404 `{provider}_not_bound` when there is none. The owner
+         *     is told by mail; audited as `qq_binding.unbind`.
+         *
+         *     解除绑定后须仍能登录：已设置密码，或还绑定着其他登录方式。
          */
-        delete: operations["unbindQq"];
+        delete: operations["oauthUnbind"];
         options?: never;
         head?: never;
         patch?: never;
@@ -462,11 +495,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List QQ bindings / 查询 QQ 绑定列表（仅管理员）
-         * @description QQ bindings, searched, filtered, sorted and paged (staff only).
+         * List bindings / 查询 QQ、微信、微博绑定列表（仅管理员）
+         * @description QQ, WeChat and Weibo bindings, searched, filtered, sorted and paged (staff only).
          *
-         *     `q` matches an exact openid or unionid, or a prefix (case-sensitive) of the username, the
-         *     user's nickname or the QQ nickname. `status`: `fresh` (refresh ok, token expires in more
+         *     `provider` keeps one provider's bindings (all when absent). `q` matches an exact openid
+         *     (Weibo: uid) or unionid, or a prefix (case-sensitive) of the username, the user's
+         *     nickname or the nickname at the provider. `status`: `fresh` (refresh ok, token expires in more
          *     than 7 days), `expiring` (refresh ok, expires within 7 days), `expired` (refresh ok,
          *     `token_expires_at <= now`), `refresh_failed` (the refresher gave up). Paging: pass the
          *     previous answer's `next_cursor` as `cursor` (keyset, equally fast at any depth), or
@@ -489,14 +523,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One QQ binding / 查看 QQ 绑定详情（仅管理员）
+         * One binding / 查看绑定详情（仅管理员）
          * @description One binding with its whole openid, token history and audit entries (never its tokens).
          */
         get: operations["adminGetBinding"];
         put?: never;
         post?: never;
         /**
-         * Unbind a QQ binding / 解除 QQ 绑定（须填原因，记入审计，仅管理员）
+         * Unbind a binding / 解除绑定（须填原因，记入审计，仅管理员）
          * @description Unbind: delete the binding (the account stays). `reason` is required (400
          *     `reason_required` when missing or blank); audited as `qq_binding.unbind` with it.
          */
@@ -516,9 +550,11 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Refresh a binding's QQ token now / 立即刷新 QQ 令牌（仅管理员）
-         * @description Refresh the binding's QQ token now: queues a refresh job (at most one live job per
-         *     binding; asking again returns the queued one). Audited as `qq_binding.refresh`.
+         * Refresh a binding's token now / 立即刷新令牌（仅管理员）
+         * @description Refresh the binding's token now through its provider (QQ, WeChat): queues a refresh job
+         *     (at most one live job per binding; asking again returns the queued one). Audited as
+         *     `qq_binding.refresh`. Weibo has no refresh grant for websites: 409
+         *     `binding_not_refreshable` (its token is renewed at the user's next Weibo login).
          */
         post: operations["adminRefreshBinding"];
         delete?: never;
@@ -609,9 +645,9 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Daily statistics / 每日统计：QQ 登录与新增绑定（仅管理员）
-         * @description QQ logins and new bindings per UTC day, for the last `days` days (1–90, default 30),
-         *     today included.
+         * Daily statistics / 每日统计：各渠道登录与新增绑定（仅管理员）
+         * @description Social sign-ins and new bindings per Beijing-time day, in total and per provider (QQ,
+         *     WeChat, Weibo), for the last `days` days (1–90, default 30), today included.
          */
         get: operations["adminDailyStats"];
         put?: never;
@@ -680,8 +716,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One user with their QQ binding and audit entries / 用户详情
-         * @description 用户资料、QQ 绑定和针对该用户的管理操作记录。
+         * One user with their bindings and audit entries / 用户详情
+         * @description 用户资料、QQ/微信/微博绑定和针对该用户的管理操作记录。
          */
         get: operations["adminGetUser"];
         put?: never;
@@ -1486,6 +1522,17 @@ export interface components {
             /** @description Technical detail for developers (English), when it helps fix a request. */
             detail?: string;
         };
+        AdminRefreshBindingError409: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "binding_not_refreshable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
         AdminRefreshBindingError500: {
             /**
              * @description Stable machine code: branch on it / 机器可读的错误码
@@ -1717,7 +1764,7 @@ export interface components {
         };
         /**
          * AdminUserBinding
-         * @description The user's QQ binding, without tokens.
+         * @description One of the user's bindings, without tokens.
          */
         AdminUserBinding: {
             /**
@@ -1725,9 +1772,13 @@ export interface components {
              * @description The binding's id (`/admin/bindings/{id}`).
              */
             id: number;
-            /** @description Masked openid. */
+            /** @description `qq`, `wechat` or `weibo`. */
+            provider: components["schemas"]["OauthProvider"] & unknown;
+            /** @description Masked subject at the provider (QQ/WeChat openid, Weibo uid). */
             openid: string;
+            /** @description The nickname at the provider (the name predates WeChat and Weibo). */
             qq_nickname: string;
+            /** @description The avatar URL at the provider; empty when none. */
             qq_avatar: string;
             /** Format: date-time */
             bound_at: string;
@@ -1742,7 +1793,10 @@ export interface components {
             user: components["schemas"]["AdminUserView"];
             /** @description The whole mobile (staff may need to read it to the person). */
             mobile?: string | null;
+            /** @description The QQ binding, if any (also in `bindings`). */
             qq?: (components["schemas"]["AdminUserBinding"] & unknown) | null;
+            /** @description Every binding of the user: QQ, WeChat, Weibo order. */
+            bindings: components["schemas"]["AdminUserBinding"][];
             /**
              * @description Staff actions on this user (`user.lock`, `user.unlock`, `user.force_password_reset`),
              *     newest first, at most 100.
@@ -1903,6 +1957,17 @@ export interface components {
             /** @description Technical detail for developers (English), when it helps fix a request. */
             detail?: string;
         };
+        AuthorizeUrlError502: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "qq_unavailable" | "wechat_unavailable" | "weibo_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
         AuthorizeUrlError503: {
             /**
              * @description Stable machine code: branch on it / 机器可读的错误码
@@ -1949,11 +2014,11 @@ export interface components {
         /** BindRequired */
         BindRequired: {
             /**
-             * @description Names this QQ identity for `/oauth/qq/bind` or `/oauth/qq/register`; valid 10 minutes,
-             *     once.
+             * @description Names this identity for `/oauth/{provider}/bind`, `/register` or `/link` (of the same
+             *     provider); valid 10 minutes, once.
              */
             bind_ticket: string;
-            profile: components["schemas"]["QqProfile"];
+            profile: components["schemas"]["SocialProfile"];
             next: string;
         };
         /**
@@ -1966,12 +2031,18 @@ export interface components {
              * @description The binding's id (path parameter of the detail, refresh and unbind endpoints).
              */
             id: number;
+            /** @description Where the identity is: `qq`, `wechat` or `weibo`. */
+            provider: components["schemas"]["OauthProvider"] & unknown;
             /** @description The Renran account. */
             user: components["schemas"]["UserView"] & unknown;
+            /** @description The nickname at the provider (the name predates WeChat and Weibo). */
             qq_nickname: string;
-            /** @description QQ avatar URL; empty when none. */
+            /** @description The avatar URL at the provider; empty when none. */
             qq_avatar: string;
-            /** @description `D5A3…E0B2`: first and last four characters. */
+            /**
+             * @description The subject at the provider (QQ/WeChat openid, Weibo uid), masked: `D5A3…E0B2`, first
+             *     and last four characters.
+             */
             openid_masked: string;
             /** @description Whether a unionid is stored. */
             has_unionid: boolean;
@@ -1979,7 +2050,7 @@ export interface components {
             bound_at: string;
             /**
              * Format: date-time
-             * @description The last QQ login (the bind itself counts as one).
+             * @description The last login through this binding (the bind itself counts as one).
              */
             last_login_at?: string | null;
             /** Format: date-time */
@@ -2044,12 +2115,18 @@ export interface components {
              * @description The binding's id (path parameter of the detail, refresh and unbind endpoints).
              */
             id: number;
+            /** @description Where the identity is: `qq`, `wechat` or `weibo`. */
+            provider: components["schemas"]["OauthProvider"] & unknown;
             /** @description The Renran account. */
             user: components["schemas"]["UserView"] & unknown;
+            /** @description The nickname at the provider (the name predates WeChat and Weibo). */
             qq_nickname: string;
-            /** @description QQ avatar URL; empty when none. */
+            /** @description The avatar URL at the provider; empty when none. */
             qq_avatar: string;
-            /** @description `D5A3…E0B2`: first and last four characters. */
+            /**
+             * @description The subject at the provider (QQ/WeChat openid, Weibo uid), masked: `D5A3…E0B2`, first
+             *     and last four characters.
+             */
             openid_masked: string;
             /** @description Whether a unionid is stored. */
             has_unionid: boolean;
@@ -2057,7 +2134,7 @@ export interface components {
             bound_at: string;
             /**
              * Format: date-time
-             * @description The last QQ login (the bind itself counts as one).
+             * @description The last login through this binding (the bind itself counts as one).
              */
             last_login_at?: string | null;
             /** Format: date-time */
@@ -2066,16 +2143,48 @@ export interface components {
             /** @description Why the last refresh failed, when it did. */
             refresh_error?: string | null;
         };
-        /** Bindings */
+        /**
+         * BindingView
+         * @description One binding of the signed-in user, at one provider.
+         */
+        BindingView: {
+            provider: components["schemas"]["OauthProvider"];
+            /** @description The nickname at the provider (as of the last profile fetch). */
+            nickname: string;
+            /** @description The avatar URL at the provider; empty when none. */
+            avatar: string;
+            /** Format: date-time */
+            bound_at: string;
+            /** Format: date-time */
+            last_login_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When the stored access token expires (Weibo's is renewed only at a login).
+             */
+            token_expires_at: string;
+            /** @description `ok`, or why the background refresh failed (`refresh_failed`, …). */
+            refresh_status: string;
+        };
+        /**
+         * Bindings
+         * @description The signed-in user's binding at each provider; null where there is none.
+         */
         Bindings: {
             /** @description The QQ binding, if any. */
-            qq?: (components["schemas"]["QqBindingView"] & unknown) | null;
+            qq?: (components["schemas"]["BindingView"] & unknown) | null;
+            /** @description The WeChat (微信) binding, if any. */
+            wechat?: (components["schemas"]["BindingView"] & unknown) | null;
+            /** @description The Weibo (微博) binding, if any. */
+            weibo?: (components["schemas"]["BindingView"] & unknown) | null;
         };
         /** CallbackRequest */
         CallbackRequest: {
-            /** @description `code` from QQ's redirect. */
+            /**
+             * @description `code` from the provider's redirect (up to 256 of `A-Z a-z 0-9 . _ ~ -`; anything else
+             *     answers 400 `invalid_code`).
+             */
             code: string;
-            /** @description `state` from QQ's redirect. */
+            /** @description `state` from the provider's redirect. */
             state: string;
         };
         /** CaptchaConfig */
@@ -2494,22 +2603,34 @@ export interface components {
             time_zone: string;
         };
         /**
+         * DayByProvider
+         * @description A day's counts per provider.
+         */
+        DayByProvider: {
+            qq: components["schemas"]["ProviderDayStats"];
+            wechat: components["schemas"]["ProviderDayStats"];
+            weibo: components["schemas"]["ProviderDayStats"];
+        };
+        /**
          * DayStats
-         * @description One UTC day of the dashboard chart.
+         * @description One day (Beijing time) of the dashboard chart.
          */
         DayStats: {
-            /** @description `YYYY-MM-DD` (UTC). */
+            /** @description `YYYY-MM-DD` (Beijing time). */
             date: string;
             /**
              * Format: int64
-             * @description Successful QQ sign-ins: returning users plus first logins that ended in a new binding.
+             * @description Successful social sign-ins at every provider: returning users plus first logins that
+             *     ended in a new binding (`by_provider` splits them).
              */
             logins: number;
             /**
              * Format: int64
-             * @description Bindings made that day (still counted after an unbind).
+             * @description Bindings made that day at every provider (still counted after an unbind).
              */
             new_bindings: number;
+            /** @description The same counts per provider. */
+            by_provider: components["schemas"]["DayByProvider"] & unknown;
         };
         /** EmailChange */
         EmailChange: {
@@ -2600,7 +2721,7 @@ export interface components {
          * @description What a job does.
          * @enum {string}
          */
-        JobKindView: "mail" | "sms" | "qq_token_refresh" | "password_reset_request" | "sms_code_request" | "qq_unionid_backfill";
+        JobKindView: "mail" | "sms" | "qq_token_refresh" | "password_reset_request" | "sms_code_request" | "qq_unionid_backfill" | "wechat_token_refresh";
         /** JobPage */
         JobPage: {
             counts: components["schemas"]["JobCounts"];
@@ -2641,7 +2762,7 @@ export interface components {
             last_error?: string | null;
             /**
              * Format: int64
-             * @description For `qq_token_refresh`: the binding it refreshes.
+             * @description For `qq_token_refresh` and `wechat_token_refresh`: the binding it refreshes.
              */
             binding_id?: number | null;
             /**
@@ -2655,6 +2776,11 @@ export interface components {
             updated_at: string;
             /** Format: date-time */
             finished_at?: string | null;
+        };
+        /** LinkRequest */
+        LinkRequest: {
+            /** @description The ticket of a `bind_required` callback of the same provider. */
+            bind_ticket: string;
         };
         /** LoggedIn */
         LoggedIn: {
@@ -2837,10 +2963,411 @@ export interface components {
             username_changeable: boolean;
             /** @description The verified email, if any (only a verified address receives reset links). */
             email?: string | null;
-            /** @description Whether a password is set (needed before QQ can be unbound). */
+            /**
+             * @description Whether a password is set (without one, a binding can be removed only while another
+             *     binding remains).
+             */
             has_password: boolean;
             is_staff: boolean;
             bindings: components["schemas"]["Bindings"];
+        };
+        OauthBindError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "captcha_failed" | "captcha_required" | "invalid_credentials" | "invalid_request";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthBindError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "bind_ticket_expired" | "bind_ticket_invalid" | "bind_ticket_used";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthBindError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "account_locked" | "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthBindError409: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "account_already_bound" | "qq_already_bound" | "wechat_already_bound" | "weibo_already_bound";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthBindError429: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "too_many_attempts";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthBindError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthBindError502: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "captcha_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthBindError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable" | "overloaded";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthCallbackError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_code" | "invalid_request" | "state_expired" | "state_invalid" | "state_not_this_browser" | "state_used";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthCallbackError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "qq_login_expired" | "wechat_login_expired" | "weibo_login_expired";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthCallbackError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "account_locked" | "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthCallbackError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthCallbackError502: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "qq_unavailable" | "wechat_unavailable" | "weibo_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthCallbackError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable" | "overloaded";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthLinkError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_request";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthLinkError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "bind_ticket_expired" | "bind_ticket_invalid" | "bind_ticket_used" | "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthLinkError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthLinkError409: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "account_already_bound" | "qq_already_bound" | "wechat_already_bound" | "weibo_already_bound";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthLinkError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthLinkError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable" | "overloaded";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        /**
+         * @description A sign-in provider: `qq`, `wechat` (微信) or `weibo` (微博).
+         * @enum {string}
+         */
+        OauthProvider: "qq" | "wechat" | "weibo";
+        OauthRegisterError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_mobile" | "invalid_nickname" | "invalid_password" | "invalid_request" | "sms_code_expired" | "sms_code_invalid" | "sms_code_too_many_attempts";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthRegisterError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "bind_ticket_expired" | "bind_ticket_invalid" | "bind_ticket_used";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthRegisterError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthRegisterError409: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "mobile_taken" | "nickname_taken" | "qq_already_bound" | "username_taken" | "wechat_already_bound" | "weibo_already_bound";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthRegisterError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthRegisterError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable" | "overloaded";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthUnbindError400: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "invalid_request";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthUnbindError401: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "token_expired" | "token_revoked" | "unauthorized";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthUnbindError403: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "cors_not_allowed";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthUnbindError404: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "qq_not_bound" | "wechat_not_bound" | "weibo_not_bound";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthUnbindError409: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "last_login_method";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthUnbindError500: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "internal_error";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
+        };
+        OauthUnbindError503: {
+            /**
+             * @description Stable machine code: branch on it / 机器可读的错误码
+             * @enum {string}
+             */
+            code: "database_unavailable";
+            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
+            message: string;
+            /**
+             * Format: uint64
+             * @description Seconds to wait before trying again.
+             */
+            retry_after?: number;
+            /** @description Technical detail for developers (English), when it helps fix a request. */
+            detail?: string;
         };
         /** PasswordChange */
         PasswordChange: {
@@ -2867,279 +3394,22 @@ export interface components {
              */
             avatar?: string;
         };
-        QqBindError400: {
+        /**
+         * ProviderDayStats
+         * @description One provider's share of a day.
+         */
+        ProviderDayStats: {
             /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
+             * Format: int64
+             * @description Successful sign-ins at this provider: returning users plus first logins that ended in a
+             *     new binding.
              */
-            code: "captcha_failed" | "captcha_required" | "invalid_credentials" | "invalid_request";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqBindError401: {
+            logins: number;
             /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
+             * Format: int64
+             * @description Bindings of this provider made that day (still counted after an unbind).
              */
-            code: "bind_ticket_expired" | "bind_ticket_invalid" | "bind_ticket_used";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqBindError403: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "account_locked" | "cors_not_allowed";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqBindError409: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "account_already_bound" | "qq_already_bound";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqBindError429: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "too_many_attempts";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /**
-             * Format: uint64
-             * @description Seconds to wait before trying again.
-             */
-            retry_after?: number;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqBindError500: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "internal_error";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqBindError502: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "captcha_unavailable";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqBindError503: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "database_unavailable" | "overloaded";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /**
-             * Format: uint64
-             * @description Seconds to wait before trying again.
-             */
-            retry_after?: number;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        /** QqBindingView */
-        QqBindingView: {
-            nickname: string;
-            avatar: string;
-            /** Format: date-time */
-            bound_at: string;
-            /** Format: date-time */
-            last_login_at?: string | null;
-        };
-        QqCallbackError400: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "invalid_code" | "invalid_request" | "state_expired" | "state_invalid" | "state_not_this_browser" | "state_used";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqCallbackError401: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "qq_login_expired";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqCallbackError403: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "account_locked" | "cors_not_allowed";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqCallbackError500: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "internal_error";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqCallbackError502: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "qq_unavailable";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqCallbackError503: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "database_unavailable" | "overloaded";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /**
-             * Format: uint64
-             * @description Seconds to wait before trying again.
-             */
-            retry_after?: number;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        /** @description How a QQ login ends; `status` tells which. */
-        QqLoginResult: components["schemas"]["QqLoginResult_LoggedIn"] | components["schemas"]["QqLoginResult_BindRequired"];
-        /** @description How a QQ login ends; `status` tells which. */
-        QqLoginResult_BindRequired: {
-            /**
-             * @example bind_required
-             * @enum {string}
-             */
-            status: "bind_required";
-        } & components["schemas"]["BindRequired"];
-        /** @description How a QQ login ends; `status` tells which. */
-        QqLoginResult_LoggedIn: {
-            /**
-             * @example logged_in
-             * @enum {string}
-             */
-            status: "logged_in";
-        } & components["schemas"]["LoggedIn"];
-        /** QqProfile */
-        QqProfile: {
-            /** @description QQ nickname, to prefill the forms. */
-            nickname: string;
-            /** @description QQ avatar URL; empty when none. */
-            avatar: string;
-        };
-        QqRegisterError400: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "invalid_mobile" | "invalid_nickname" | "invalid_password" | "invalid_request" | "sms_code_expired" | "sms_code_invalid" | "sms_code_too_many_attempts";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqRegisterError401: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "bind_ticket_expired" | "bind_ticket_invalid" | "bind_ticket_used";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqRegisterError403: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "cors_not_allowed";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqRegisterError409: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "mobile_taken" | "nickname_taken" | "qq_already_bound" | "username_taken";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqRegisterError500: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "internal_error";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        QqRegisterError503: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "database_unavailable" | "overloaded";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /**
-             * Format: uint64
-             * @description Seconds to wait before trying again.
-             */
-            retry_after?: number;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
+            new_bindings: number;
         };
         /** RefreshQueuedView */
         RefreshQueuedView: {
@@ -3152,7 +3422,7 @@ export interface components {
             already_queued: boolean;
         };
         /**
-         * @description Whether the refresher keeps the binding's QQ token alive.
+         * @description Whether the refresher keeps the binding's token alive (Weibo's is never refreshed: `ok`).
          * @enum {string}
          */
         RefreshStatusView: "ok" | "refresh_failed";
@@ -3163,7 +3433,10 @@ export interface components {
             nickname: string;
             /** @description Mainland China mobile, 11 digits (`+86` and spaces allowed). */
             mobile: string;
-            /** @description The 6-digit code sent by `POST /sms/codes`. */
+            /**
+             * @description The 6-digit code sent by `POST /sms/codes` (purpose `qq_register`, with this ticket, for
+             *     every provider).
+             */
             sms_code: string;
             /** @description 8–128 characters, at least two of letters, digits and symbols. */
             password: string;
@@ -3457,13 +3730,14 @@ export interface components {
             /** @description Mainland China mobile, 11 digits (`+86` and spaces allowed). */
             mobile: string;
             /**
-             * @description What the code is for; `qq_register` when absent (the QQ registration form).
+             * @description What the code is for; `qq_register` when absent (the registration form of a social
+             *     login: QQ, WeChat or Weibo).
              * @default qq_register
              */
             purpose: components["schemas"]["SmsCodePurpose"] & unknown;
             /**
-             * @description For `qq_register` (required there): the bind ticket of the QQ registration the code is
-             *     for (from the callback); it must be live (unused, unexpired).
+             * @description For `qq_register` (required there): the bind ticket of the registration the code is for
+             *     (from the callback of any provider); it must be live (unused, unexpired).
              */
             bind_ticket?: string;
             /** @description The solved captcha, when the server asks for one (`captcha_required`). */
@@ -3497,6 +3771,31 @@ export interface components {
             sms_code: string;
             /** @description 8–128 characters, at least two of letters, digits and symbols. */
             new_password: string;
+        };
+        /** @description How a social login ends; `status` tells which. */
+        SocialLoginResult: components["schemas"]["SocialLoginResult_LoggedIn"] | components["schemas"]["SocialLoginResult_BindRequired"];
+        /** @description How a social login ends; `status` tells which. */
+        SocialLoginResult_BindRequired: {
+            /**
+             * @example bind_required
+             * @enum {string}
+             */
+            status: "bind_required";
+        } & components["schemas"]["BindRequired"];
+        /** @description How a social login ends; `status` tells which. */
+        SocialLoginResult_LoggedIn: {
+            /**
+             * @example logged_in
+             * @enum {string}
+             */
+            status: "logged_in";
+        } & components["schemas"]["LoggedIn"];
+        /** SocialProfile */
+        SocialProfile: {
+            /** @description The nickname at the provider, to prefill the forms. */
+            nickname: string;
+            /** @description The avatar URL at the provider; empty when none. */
+            avatar: string;
         };
         SystemError403: {
             /**
@@ -3555,7 +3854,7 @@ export interface components {
             detail?: string | null;
             /**
              * Format: date-time
-             * @description The QQ access token's new expiry, when the event set one (structured `detail`).
+             * @description The access token's new expiry, when the event set one (structured `detail`).
              */
             token_expires_at?: string | null;
             /** @description The event in Chinese, times in Beijing time with the zone named, for the panel. */
@@ -3571,77 +3870,6 @@ export interface components {
          * @enum {string}
          */
         UnavailableReason: "invalid_nickname" | "invalid_mobile" | "nickname_taken" | "mobile_taken" | "unavailable";
-        UnbindQqError401: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "token_expired" | "token_revoked" | "unauthorized";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        UnbindQqError403: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "cors_not_allowed";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        UnbindQqError404: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "qq_not_bound";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        UnbindQqError409: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "last_login_method";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        UnbindQqError500: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "internal_error";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
-        UnbindQqError503: {
-            /**
-             * @description Stable machine code: branch on it / 机器可读的错误码
-             * @enum {string}
-             */
-            code: "database_unavailable";
-            /** @description Human message in Chinese, fit to show / 中文提示，可直接展示 */
-            message: string;
-            /**
-             * Format: uint64
-             * @description Seconds to wait before trying again.
-             */
-            retry_after?: number;
-            /** @description Technical detail for developers (English), when it helps fix a request. */
-            detail?: string;
-        };
         /**
          * UnionidBackfillCounts
          * @description What a run did so far, binding by binding.
@@ -3916,20 +4144,23 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    getQqAuthorizeUrl: {
+    getOauthAuthorizeUrl: {
         parameters: {
             query?: {
                 next?: string;
             };
             header?: never;
-            path?: never;
+            path: {
+                provider: components["schemas"]["OauthProvider"];
+            };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
             /**
-             * @description The URL and its state. `Set-Cookie` gives this browser the `passport_qq_login` cookie
-             *     (`HttpOnly; SameSite=Lax; Secure`, path `/api/oauth/qq`, 10 minutes) that the callback
+             * @description The URL and its state. `Set-Cookie` gives this browser the provider's login cookie
+             *     (`passport_qq_login`, `passport_wechat_login` or `passport_weibo_login`; `HttpOnly;
+             *     SameSite=Lax; Secure`, path `/api/oauth/{provider}`, 10 minutes) that the callback
              *     requires; a browser that already has one keeps it.
              */
             200: {
@@ -3968,6 +4199,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["AuthorizeUrlError500"];
                 };
             };
+            /** @description QQ, WeChat, Weibo or Tencent Cloud failed / QQ、微信、微博或腾讯云服务出错 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AuthorizeUrlError502"];
+                };
+            };
             /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
             503: {
                 headers: {
@@ -3981,11 +4221,13 @@ export interface operations {
             };
         };
     };
-    qqCallback: {
+    oauthCallback: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                provider: components["schemas"]["OauthProvider"];
+            };
             cookie?: never;
         };
         requestBody: {
@@ -3999,7 +4241,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqLoginResult"];
+                    "application/json; charset=utf-8": components["schemas"]["SocialLoginResult"];
                 };
             };
             /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
@@ -4008,7 +4250,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqCallbackError400"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthCallbackError400"];
                 };
             };
             /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
@@ -4017,7 +4259,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqCallbackError401"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthCallbackError401"];
                 };
             };
             /** @description Not allowed / 没有权限或账号已被锁定 */
@@ -4026,7 +4268,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqCallbackError403"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthCallbackError403"];
                 };
             };
             /** @description Server error / 服务器内部错误 */
@@ -4035,16 +4277,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqCallbackError500"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthCallbackError500"];
                 };
             };
-            /** @description QQ or Tencent Cloud failed / QQ 或腾讯云服务出错 */
+            /** @description QQ, WeChat, Weibo or Tencent Cloud failed / QQ、微信、微博或腾讯云服务出错 */
             502: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqCallbackError502"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthCallbackError502"];
                 };
             };
             /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
@@ -4055,16 +4297,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqCallbackError503"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthCallbackError503"];
                 };
             };
         };
     };
-    qqBind: {
+    oauthBind: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                provider: components["schemas"]["OauthProvider"];
+            };
             cookie?: never;
         };
         requestBody: {
@@ -4078,7 +4322,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqLoginResult"];
+                    "application/json; charset=utf-8": components["schemas"]["SocialLoginResult"];
                 };
             };
             /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
@@ -4087,7 +4331,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqBindError400"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthBindError400"];
                 };
             };
             /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
@@ -4096,7 +4340,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqBindError401"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthBindError401"];
                 };
             };
             /** @description Not allowed / 没有权限或账号已被锁定 */
@@ -4105,7 +4349,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqBindError403"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthBindError403"];
                 };
             };
             /** @description Already bound, taken or done / 已绑定、已被占用或已处理 */
@@ -4114,7 +4358,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqBindError409"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthBindError409"];
                 };
             };
             /** @description Rate-limited, wait `retry_after` seconds / 操作过于频繁，请等待 `retry_after` 秒后重试 */
@@ -4125,7 +4369,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqBindError429"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthBindError429"];
                 };
             };
             /** @description Server error / 服务器内部错误 */
@@ -4134,16 +4378,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqBindError500"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthBindError500"];
                 };
             };
-            /** @description QQ or Tencent Cloud failed / QQ 或腾讯云服务出错 */
+            /** @description QQ, WeChat, Weibo or Tencent Cloud failed / QQ、微信、微博或腾讯云服务出错 */
             502: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqBindError502"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthBindError502"];
                 };
             };
             /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
@@ -4154,16 +4398,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqBindError503"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthBindError503"];
                 };
             };
         };
     };
-    qqRegister: {
+    oauthRegister: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                provider: components["schemas"]["OauthProvider"];
+            };
             cookie?: never;
         };
         requestBody: {
@@ -4178,7 +4424,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqLoginResult"];
+                    "application/json; charset=utf-8": components["schemas"]["SocialLoginResult"];
                 };
             };
             /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
@@ -4187,7 +4433,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqRegisterError400"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthRegisterError400"];
                 };
             };
             /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
@@ -4196,7 +4442,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqRegisterError401"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthRegisterError401"];
                 };
             };
             /** @description Not allowed / 没有权限或账号已被锁定 */
@@ -4205,7 +4451,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqRegisterError403"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthRegisterError403"];
                 };
             };
             /** @description Already bound, taken or done / 已绑定、已被占用或已处理 */
@@ -4214,7 +4460,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqRegisterError409"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthRegisterError409"];
                 };
             };
             /** @description Server error / 服务器内部错误 */
@@ -4223,7 +4469,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqRegisterError500"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthRegisterError500"];
                 };
             };
             /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
@@ -4234,7 +4480,88 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["QqRegisterError503"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthRegisterError503"];
+                };
+            };
+        };
+    };
+    oauthLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: components["schemas"]["OauthProvider"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["LinkRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["BindingView"];
+                };
+            };
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["OauthLinkError400"];
+                };
+            };
+            /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["OauthLinkError401"];
+                };
+            };
+            /** @description Not allowed / 没有权限或账号已被锁定 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["OauthLinkError403"];
+                };
+            };
+            /** @description Already bound, taken or done / 已绑定、已被占用或已处理 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["OauthLinkError409"];
+                };
+            };
+            /** @description Server error / 服务器内部错误 */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["OauthLinkError500"];
+                };
+            };
+            /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
+            503: {
+                headers: {
+                    /** @description Seconds to wait / 需等待的秒数 */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["OauthLinkError503"];
                 };
             };
         };
@@ -4317,7 +4644,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["SendSmsCodeError500"];
                 };
             };
-            /** @description QQ or Tencent Cloud failed / QQ 或腾讯云服务出错 */
+            /** @description QQ, WeChat, Weibo or Tencent Cloud failed / QQ、微信、微博或腾讯云服务出错 */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -4398,7 +4725,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["LoginError500"];
                 };
             };
-            /** @description QQ or Tencent Cloud failed / QQ 或腾讯云服务出错 */
+            /** @description QQ, WeChat, Weibo or Tencent Cloud failed / QQ、微信、微博或腾讯云服务出错 */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -4556,11 +4883,13 @@ export interface operations {
             };
         };
     };
-    unbindQq: {
+    oauthUnbind: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                provider: components["schemas"]["OauthProvider"];
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -4572,13 +4901,22 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Bad input, nothing changed / 输入有误，未做任何改动 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["OauthUnbindError400"];
+                };
+            };
             /** @description Not signed in or not any more, or a bad link / 未登录、登录已失效或链接无效 */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["UnbindQqError401"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthUnbindError401"];
                 };
             };
             /** @description Not allowed / 没有权限或账号已被锁定 */
@@ -4587,7 +4925,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["UnbindQqError403"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthUnbindError403"];
                 };
             };
             /** @description Not found / 不存在 */
@@ -4596,7 +4934,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["UnbindQqError404"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthUnbindError404"];
                 };
             };
             /** @description Already bound, taken or done / 已绑定、已被占用或已处理 */
@@ -4605,7 +4943,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["UnbindQqError409"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthUnbindError409"];
                 };
             };
             /** @description Server error / 服务器内部错误 */
@@ -4614,7 +4952,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["UnbindQqError500"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthUnbindError500"];
                 };
             };
             /** @description Busy or the database is away, try again shortly / 服务繁忙或数据库暂不可用，请稍后重试 */
@@ -4625,7 +4963,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["UnbindQqError503"];
+                    "application/json; charset=utf-8": components["schemas"]["OauthUnbindError503"];
                 };
             };
         };
@@ -5455,6 +5793,8 @@ export interface operations {
     adminListBindings: {
         parameters: {
             query?: {
+                /** @description Only this provider's bindings; all when absent. */
+                provider?: components["schemas"]["OauthProvider"];
                 /** @description Search: openid, unionid (exact), username, nickname or QQ nickname (prefix). */
                 q?: string;
                 /** @description Token status filter. */
@@ -5465,7 +5805,7 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1–100, default 20. */
                 per_page?: number;
-                /** @description `next_cursor` of the previous page, for the same `q`, `status` and `sort`. */
+                /** @description `next_cursor` of the previous page, for the same `provider`, `q`, `status` and `sort`. */
                 cursor?: string;
             };
             header?: never;
@@ -5741,6 +6081,15 @@ export interface operations {
                 };
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["AdminRefreshBindingError404"];
+                };
+            };
+            /** @description Already bound, taken or done / 已绑定、已被占用或已处理 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["AdminRefreshBindingError409"];
                 };
             };
             /** @description Server error / 服务器内部错误 */

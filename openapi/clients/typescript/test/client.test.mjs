@@ -18,7 +18,7 @@ const json = (status, body, headers = {}) =>
 test('a success answers its data, with the base URL, the query and the credentials', async () => {
   const { fetch, seen } = fakeFetch(json(200, { url: 'https://graph.qq.com/oauth2.0/authorize?x', state: 's1' }))
   const passport = createPassportClient({ baseUrl: 'https://passport.example/api', fetch })
-  const data = await unwrap(passport.GET('/oauth/qq/authorize-url', { params: { query: { next: '/books/1' } } }))
+  const data = await unwrap(passport.GET('/oauth/{provider}/authorize-url', { params: { path: { provider: 'qq' }, query: { next: '/books/1' } } }))
   assert.deepEqual(data, { url: 'https://graph.qq.com/oauth2.0/authorize?x', state: 's1' })
   assert.equal(seen[0].url, 'https://passport.example/api/oauth/qq/authorize-url?next=%2Fbooks%2F1')
   assert.equal(seen[0].credentials, 'include', 'the QQ login cookie must travel cross-origin')

@@ -1,5 +1,5 @@
 // Compiled (not run) against the installed tarball by scripts/pack-test.mjs: the README's three
-// QQ journeys, as a consumer writes them, must type-check with the package's published types.
+// social-login journeys (here with QQ), as a consumer writes them, must type-check with the package's published types.
 import {
   createPassportClient,
   settle,
@@ -13,24 +13,24 @@ import {
 const passport = createPassportClient({ baseUrl: 'https://passport.renran.cn/api' })
 
 export async function start(next: string): Promise<string> {
-  const { url, state } = await unwrap(passport.GET('/oauth/qq/authorize-url', { params: { query: { next } } }))
+  const { url, state } = await unwrap(passport.GET('/oauth/{provider}/authorize-url', { params: { path: { provider: 'qq' }, query: { next } } }))
   sessionStorage.setItem('qq_state', state)
   return url
 }
 
-export async function callback(code: string, state: string): Promise<Schemas['QqLoginResult']> {
-  return unwrap(passport.POST('/oauth/qq/callback', { body: { code, state } }))
+export async function callback(code: string, state: string): Promise<Schemas['SocialLoginResult']> {
+  return unwrap(passport.POST('/oauth/{provider}/callback', { params: { path: { provider: 'qq' } }, body: { code, state } }))
 }
 
 export async function bind(bind_ticket: string, account: string, password: string): Promise<string> {
-  const result = await unwrap(passport.POST('/oauth/qq/bind', { body: { bind_ticket, account, password } }))
+  const result = await unwrap(passport.POST('/oauth/{provider}/bind', { params: { path: { provider: 'qq' } }, body: { bind_ticket, account, password } }))
   if (result.status !== 'logged_in') throw new Error('a bind signs in')
   return result.token
 }
 
 export async function register(bind_ticket: string, mobile: string, sms_code: string, nickname: string, password: string) {
   await unwrap(passport.POST('/sms/codes', { body: { purpose: 'qq_register', mobile, bind_ticket } }))
-  return unwrap(passport.POST('/oauth/qq/register', { body: { bind_ticket, mobile, sms_code, nickname, password } }))
+  return unwrap(passport.POST('/oauth/{provider}/register', { params: { path: { provider: 'qq' } }, body: { bind_ticket, mobile, sms_code, nickname, password } }))
 }
 
 export function explain(e: unknown): string {
@@ -60,9 +60,9 @@ export async function callbackPage(): Promise<void> {
 // A call's error is typed with its operation's codes: a case the operation never answers would
 // fail the type check ("This comparison appears to be unintentional").
 export async function bindOrExplain(bind_ticket: string, account: string, password: string): Promise<string> {
-  const r = await settle(passport.POST('/oauth/qq/bind', { body: { bind_ticket, account, password } }))
+  const r = await settle(passport.POST('/oauth/{provider}/bind', { params: { path: { provider: 'qq' } }, body: { bind_ticket, account, password } }))
   if (r.ok) return r.data.status
-  const code: OperationErrorCode<'qqBind'> | 'network' | 'unexpected_response' | 'not_found' | 'method_not_allowed' | 'payload_too_large' = r.error.code
+  const code: OperationErrorCode<'oauthBind'> | 'network' | 'unexpected_response' | 'not_found' | 'method_not_allowed' | 'payload_too_large' = r.error.code
   switch (code) {
     case 'bind_ticket_expired':
     case 'bind_ticket_used':

@@ -1,13 +1,15 @@
-//! The QQ code-exchange pool: a fixed number of worker actors, each doing one login's QQ round
-//! trips at a time (token → openid → profile; the profile only when we have no fresh one). The pool bounds our concurrency towards QQ; a
-//! request that finds every worker busy waits for one up to `PASSPORT_QQ_EXCHANGE_WAIT_MS`
-//! (first come, first served), then is refused (503 `overloaded`) rather than queued without
-//! bound.
+//! The code-exchange pool of every social login (QQ, WeChat, Weibo): a fixed number of worker
+//! actors, each doing one login's round trips at its provider at a time (token → subject →
+//! profile; the profile only when we have no fresh one). The pool bounds our concurrency towards
+//! the providers; a request that finds every worker busy waits for one up to
+//! `PASSPORT_QQ_EXCHANGE_WAIT_MS` (first come, first served), then is refused (503 `overloaded`)
+//! rather than queued without bound.
 //!
-//! A bound user whose stored QQ profile is older than `qq_login::PROFILE_MAX_AGE` is not made
-//! to wait for QQ's `get_user_info`: the login goes on with the stored profile and the
-//! [`ProfileRefresher`] fetches the new one in the background (at most a few at once, one per
-//! binding; when it is busy the refresh is skipped and the next login asks again).
+//! A bound user whose stored profile is older than `social_login::PROFILE_MAX_AGE` is not made
+//! to wait for the provider's profile call (QQ's `get_user_info`, WeChat's `/sns/userinfo`,
+//! Weibo's `users/show`): the login goes on with the stored profile and the [`ProfileRefresher`]
+//! fetches the new one in the background (at most a few at once, one per binding; when it is
+//! busy the refresh is skipped and the next login asks again).
 //!
 //! A worker is handed out with a [`WorkerLease`] that travels inside the request: it returns the
 //! worker to the idle list when the worker has finished with the request (or the request was
@@ -16,7 +18,6 @@
 //! with the worker, which skips the request if the caller is already gone.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -26,13 +27,14 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 use super::supervisor::{AskError, ChildSpec, Slot};
-use crate::accounts::qq_login::{self, ExchangeFailed, Exchanged, QqIdentity};
+use crate::accounts::social_login::{self, ExchangeFailed, Exchanged, SocialIdentity};
 use crate::config::Secret;
-use crate::qq::client::{QqClient, QqError};
+use crate::oauth::{ProviderError, ProviderKind, Providers};
 
-/// One code exchange: the code, the moment the caller stops waiting, where the answer goes, and
-/// the lease on the worker (released when the request is done with or dropped).
+/// One code exchange: the provider and the code, the moment the caller stops waiting, where the
+/// answer goes, and the lease on the worker (released when the request is done with or dropped).
 pub struct ExchangeRequest {
+    provider: ProviderKind,
     code: String,
     deadline: Instant,
     reply: RpcReplyPort<Result<Exchanged, ExchangeError>>,
@@ -48,9 +50,8 @@ pub enum ExchangeMsg {
 pub struct ExchangeWorker;
 
 pub struct WorkerArgs {
-    pub client: Arc<QqClient>,
-    pub unionid: Arc<AtomicBool>,
-    /// Read connections (`db::reader`): is this openid bound, with a fresh profile?
+    pub providers: Providers,
+    /// Read connections (`db::reader`): is this subject bound, with a fresh profile?
     pub db: DatabaseConnection,
     /// Where stale profiles go to be fetched in the background.
     pub profiles: Slot<ProfileMsg>,
@@ -77,79 +78,83 @@ impl Actor for ExchangeWorker {
     ) -> Result<(), ActorProcessingErr> {
         match msg {
             ExchangeMsg::Exchange(request) => {
-                // A caller that has given up (or gone away) gets no QQ calls: its code would be
-                // spent for nothing.
+                // A caller that has given up (or gone away) gets no provider calls: its code
+                // would be spent for nothing.
                 if request.reply.is_closed() || Instant::now() >= request.deadline {
                     return Ok(());
                 }
-                let result =
-                    tokio::time::timeout_at(request.deadline, exchange(state, &request.code))
-                        .await
-                        .unwrap_or(Err(ExchangeError::DeadlinePassed));
+                let work = exchange(state, request.provider, &request.code);
+                let result = tokio::time::timeout_at(request.deadline, work)
+                    .await
+                    .unwrap_or(Err(ExchangeError::DeadlinePassed));
                 let _ = request.reply.send(result);
                 // `request` (and its lease) drops here: the worker is idle again.
             }
             ExchangeMsg::Panic => {
-                panic!("injected panic in a QQ exchange worker (fault injection)")
+                panic!("injected panic in an exchange worker (fault injection)")
             }
         }
         Ok(())
     }
 }
 
-/// Code → tokens → openid (and unionid where the app may ask) → profile, only for an openid
-/// without a binding (a bound one's stale profile is fetched in the background).
-async fn exchange(args: &WorkerArgs, code: &str) -> Result<Exchanged, ExchangeError> {
-    Ok(exchange_with_qq(args, code).await?)
-}
-
-async fn exchange_with_qq(args: &WorkerArgs, code: &str) -> Result<Exchanged, QqError> {
-    let (client, unionid) = (&args.client, &args.unionid);
-    let token = client.exchange_code(code).await?;
-    let access = token.access_token.expose();
-    let (me, unionid_refused) = client
-        .token_owner(access, unionid.load(Ordering::Relaxed))
-        .await?;
-    if unionid_refused {
-        // This app has no unionid permission: stop asking.
-        unionid.store(false, Ordering::Relaxed);
-    }
+/// Code → tokens → subject (and unionid where the provider gives one) → profile, only for a
+/// subject without a binding (a bound one's stale profile is fetched in the background).
+async fn exchange(
+    args: &WorkerArgs,
+    provider: ProviderKind,
+    code: &str,
+) -> Result<Exchanged, ExchangeError> {
+    let client = args
+        .providers
+        .get(provider)
+        .ok_or(ExchangeError::NotConfigured(provider))?;
+    let grant = client.grant(code).await?;
     // A failed lookup only costs the profile call: the login's write decides for itself.
-    let known = qq_login::find_bound(&args.db, &me.openid, me.unionid.as_deref())
-        .await
-        .inspect_err(|e| tracing::warn!(error = %e, "bound-user lookup failed; asking QQ"))
-        .ok()
-        .flatten();
+    let known =
+        social_login::find_bound(&args.db, provider, &grant.subject, grant.unionid.as_deref())
+            .await
+            .inspect_err(
+                |e| tracing::warn!(error = %e, "bound-user lookup failed; asking the provider"),
+            )
+            .ok()
+            .flatten();
     // A bound user logs in with the stored profile; a stale one is fetched in the background.
-    // Only an identity without a binding (it is shown on the bind page) waits for QQ's.
+    // Only an identity without a binding (it is shown on the bind page) waits for the profile.
+    let mut unionid = grant.unionid;
     let (nickname, avatar, fetched) = match &known {
         Some(k) => {
             // Found by unionid through another app: its avatar URLs name that app.
-            let stale = !k.profile_fresh(chrono::Utc::now()) || k.binding.subject != me.openid;
+            let stale = !k.profile_fresh(chrono::Utc::now()) || k.binding.subject != grant.subject;
             if stale && let Some(refresher) = args.profiles.get() {
                 let _ = refresher.cast(ProfileMsg::Refresh(Box::new(StaleProfile {
+                    provider,
                     binding_id: k.binding.id,
-                    openid: me.openid.clone(),
-                    access_token: token.access_token.clone(),
+                    subject: grant.subject.clone(),
+                    access_token: grant.access_token.clone(),
                 })));
             }
             (String::new(), String::new(), false)
         }
         None => {
-            let info = client.user_info(access, &me.openid).await?;
-            (info.nickname, info.avatar.unwrap_or_default(), true)
+            let profile = client
+                .profile(grant.access_token.expose(), &grant.subject)
+                .await?;
+            unionid = unionid.or(profile.unionid);
+            (profile.nickname, profile.avatar, true)
         }
     };
     Ok(Exchanged {
-        identity: QqIdentity {
-            openid: me.openid,
-            unionid: me.unionid,
+        identity: SocialIdentity {
+            provider,
+            subject: grant.subject,
+            unionid,
             nickname,
             avatar,
             profile_fetched: fetched,
-            access_token: token.access_token,
-            refresh_token: token.refresh_token,
-            expires_in: token.expires_in,
+            access_token: grant.access_token,
+            refresh_token: grant.refresh_token,
+            expires_in: grant.expires_in,
         },
         known,
     })
@@ -157,8 +162,9 @@ async fn exchange_with_qq(args: &WorkerArgs, code: &str) -> Result<Exchanged, Qq
 
 /// A bound user's profile to fetch again: the binding, and the access token the login just got.
 pub struct StaleProfile {
+    provider: ProviderKind,
     binding_id: i64,
-    openid: String,
+    subject: String,
     access_token: Secret,
 }
 
@@ -168,14 +174,14 @@ pub enum ProfileMsg {
     Done(i64),
 }
 
-/// Profile fetches running at once: they share QQ with the logins, which come first.
+/// Profile fetches running at once: they share the providers with the logins, which come first.
 const PROFILE_FETCHES: usize = 4;
 
-/// Fetches bound users' stale QQ profiles in the background (see the module's documentation).
+/// Fetches bound users' stale profiles in the background (see the module's documentation).
 pub struct ProfileRefresher;
 
 pub struct ProfileRefresherArgs {
-    pub client: Arc<QqClient>,
+    pub providers: Providers,
     /// The writer: the profile is stored on the binding.
     pub db: DatabaseConnection,
 }
@@ -216,11 +222,11 @@ impl Actor for ProfileRefresher {
                     return Ok(());
                 }
                 state.running.insert(stale.binding_id);
-                let (client, db) = (state.args.client.clone(), state.args.db.clone());
+                let (providers, db) = (state.args.providers.clone(), state.args.db.clone());
                 tokio::spawn(async move {
                     let id = stale.binding_id;
-                    if let Err(e) = refresh_profile(&client, &db, &stale).await {
-                        tracing::info!(binding_id = id, error = %e, "background QQ profile fetch failed; the next login tries again");
+                    if let Err(e) = refresh_profile(&providers, &db, &stale).await {
+                        tracing::info!(binding_id = id, provider = stale.provider.as_str(), error = %e, "background profile fetch failed; the next login tries again");
                     }
                     let _ = myself.cast(ProfileMsg::Done(id));
                 });
@@ -234,20 +240,23 @@ impl Actor for ProfileRefresher {
 }
 
 async fn refresh_profile(
-    client: &QqClient,
+    providers: &Providers,
     db: &DatabaseConnection,
     stale: &StaleProfile,
 ) -> Result<(), String> {
-    let info = client
-        .user_info(stale.access_token.expose(), &stale.openid)
+    let client = providers
+        .get(stale.provider)
+        .ok_or_else(|| format!("{} is not configured", stale.provider))?;
+    let profile = client
+        .profile(stale.access_token.expose(), &stale.subject)
         .await
         .map_err(|e| e.to_string())?;
-    qq_login::store_profile(
+    social_login::store_profile(
         db,
         stale.binding_id,
-        &stale.openid,
-        &info.nickname,
-        info.avatar.as_deref().unwrap_or_default(),
+        &stale.subject,
+        &profile.nickname,
+        &profile.avatar,
         chrono::Utc::now(),
     )
     .await
@@ -258,10 +267,12 @@ async fn refresh_profile(
 pub enum ExchangeError {
     #[error("every exchange worker stayed busy while the request waited")]
     Overloaded,
-    #[error("QQ did not finish the exchange before the deadline")]
+    #[error("the provider did not finish the exchange before the deadline")]
     DeadlinePassed,
+    #[error("{0} is not configured on this instance")]
+    NotConfigured(ProviderKind),
     #[error(transparent)]
-    Qq(#[from] QqError),
+    Provider(#[from] ProviderError),
     #[error("exchange worker: {0}")]
     Worker(#[from] AskError),
 }
@@ -270,10 +281,10 @@ impl From<ExchangeError> for ExchangeFailed {
     fn from(e: ExchangeError) -> Self {
         match e {
             ExchangeError::Overloaded => Self::Overloaded,
-            ExchangeError::Qq(e) => Self::Qq(e),
-            e @ (ExchangeError::Worker(_) | ExchangeError::DeadlinePassed) => {
-                Self::Unfinished(e.to_string())
-            }
+            ExchangeError::Provider(e) => Self::Provider(e),
+            e @ (ExchangeError::Worker(_)
+            | ExchangeError::DeadlinePassed
+            | ExchangeError::NotConfigured(_)) => Self::Unfinished(e.to_string()),
         }
     }
 }
@@ -311,7 +322,7 @@ pub struct ExchangePool {
 
 impl ExchangePool {
     /// `size` workers; a caller waits at most `wait` for a free worker, then at most `deadline`
-    /// for QQ's answers.
+    /// for the provider's answers.
     pub fn new(size: usize, wait: Duration, deadline: Duration) -> Self {
         let size = size.max(1);
         Self {
@@ -326,19 +337,18 @@ impl ExchangePool {
     /// The workers, as children of the root supervisor.
     pub fn child_specs(
         &self,
-        client: Arc<QqClient>,
-        unionid: Arc<AtomicBool>,
+        providers: Providers,
         db: DatabaseConnection,
         writer: DatabaseConnection,
     ) -> Vec<ChildSpec> {
         let profiles = Slot::default();
         let refresher = {
-            let client = client.clone();
-            ChildSpec::new("qq_profile_refresher", profiles.clone(), move || {
+            let providers = providers.clone();
+            ChildSpec::new("profile_refresher", profiles.clone(), move || {
                 (
                     ProfileRefresher,
                     ProfileRefresherArgs {
-                        client: client.clone(),
+                        providers: providers.clone(),
                         db: writer.clone(),
                     },
                 )
@@ -349,14 +359,13 @@ impl ExchangePool {
             .iter()
             .enumerate()
             .map(|(i, slot)| {
-                let (client, unionid, db) = (client.clone(), unionid.clone(), db.clone());
+                let (providers, db) = (providers.clone(), db.clone());
                 let profiles = profiles.clone();
-                ChildSpec::new(format!("qq_exchange_worker_{i}"), slot.clone(), move || {
+                ChildSpec::new(format!("exchange_worker_{i}"), slot.clone(), move || {
                     (
                         ExchangeWorker,
                         WorkerArgs {
-                            client: client.clone(),
-                            unionid: unionid.clone(),
+                            providers: providers.clone(),
                             db: db.clone(),
                             profiles: profiles.clone(),
                         },
@@ -390,8 +399,17 @@ impl ExchangePool {
         })
     }
 
-    /// Exchange a code on an idle worker, waiting for one when all are busy.
+    /// Exchange a QQ code on an idle worker, waiting for one when all are busy.
     pub async fn exchange(&self, code: String) -> Result<Exchanged, ExchangeError> {
+        self.exchange_at(ProviderKind::Qq, code).await
+    }
+
+    /// Exchange a code of `provider` on an idle worker, waiting for one when all are busy.
+    pub async fn exchange_at(
+        &self,
+        provider: ProviderKind,
+        code: String,
+    ) -> Result<Exchanged, ExchangeError> {
         let lease = self.lease().await?;
         let worker = self.workers[lease.index].clone();
         let deadline = Instant::now() + self.deadline;
@@ -399,6 +417,7 @@ impl ExchangePool {
             .ask(
                 |reply| {
                     ExchangeMsg::Exchange(Box::new(ExchangeRequest {
+                        provider,
                         code,
                         deadline,
                         reply,

@@ -1,6 +1,8 @@
-//! The QQ side of accounts: the signed `state` of a login attempt, pending identities named by
-//! bind tickets, and the three outcomes of a QQ login (already bound, bind an existing account,
-//! register and bind), each a single transaction.
+//! Social sign-in (QQ, WeChat, Weibo) on the accounts side: the signed `state` of a login
+//! attempt, pending identities named by bind tickets, and the outcomes of a provider login
+//! (already bound, bind an existing account, register and bind, link to the signed-in account),
+//! each a single transaction. Every state, ticket and pending identity names its provider: one
+//! issued for a provider is refused by another.
 
 use std::future::Future;
 use std::time::Duration;
@@ -18,70 +20,68 @@ use super::callback_replay::{self, Admission};
 use super::login_attempts::LoginLimits;
 use super::login_state::{self, BrowserNonce};
 use super::next::SafeNext;
-use super::notices::{self, Change, UnboundBy};
+use super::notices::{self, Change};
 use super::sms_codes::{self, SmsError, SmsPurpose};
 use super::token_events::{self, TokenEventKind};
-use crate::audit;
 use crate::captcha::{CaptchaError, CaptchaGate, Protected};
 use crate::config::Secret;
 use crate::crypto::token_cipher::{TokenCipher, TokenField};
 use crate::crypto::{Security, SignerError};
 use crate::db::UniqueKey;
-use crate::domain::open_id;
 use crate::domain::{Mobile, Nickname, Password};
 use crate::entities::{pending_identities, social_bindings, users};
 use crate::fault::Fault;
 use crate::metrics::{CallbackOutcome as CallbackMetric, Metrics};
 use crate::net::ClientAddr;
-use crate::qq::client::{QqClient, QqError};
+use crate::oauth::{Provider, ProviderError, ProviderKind};
 
 pub const STATE_MAX_AGE: Duration = Duration::from_secs(10 * 60);
 pub const TICKET_MAX_AGE: Duration = Duration::from_secs(10 * 60);
 /// How long a pending identity lives server-side (as long as its ticket).
 pub const PENDING_LIFETIME: Duration = TICKET_MAX_AGE;
-
-/// The provider column's value for QQ.
-const QQ: &str = crate::oauth::ProviderKind::Qq.as_str();
-/// How long a bound user's stored QQ profile (nickname, avatar) stands in for QQ's
-/// `get_user_info`. A bound user's login never waits for the profile: the first login after
-/// this age answers with the stored one and has the new one fetched in the background. A
-/// nickname changed on QQ shows up within a day (and a login).
+/// How long a bound user's stored profile (nickname, avatar) stands in for the provider's (QQ's
+/// `get_user_info`, WeChat's `/sns/userinfo`, Weibo's `users/show`). A bound user's login never
+/// waits for the profile: the first login after this age answers with the stored one and has the
+/// new one fetched in the background. A nickname changed at the provider shows up within a day
+/// (and a login).
 pub const PROFILE_MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
 
-/// What a QQ login, binding or unbinding can refuse.
+/// What a social login, binding or unbinding can refuse. The provider named in a variant is the
+/// one the request was for (its path), so each message names the provider the person used.
 #[derive(Debug, thiserror::Error)]
-pub enum QqLoginError {
+pub enum SocialLoginError {
     #[error("state is invalid")]
     StateInvalid,
     #[error("state expired")]
     StateExpired,
     /// The callback came without the cookie of the browser that asked for this state.
     #[error("state was issued to another browser")]
-    StateNotThisBrowser,
+    StateNotThisBrowser(ProviderKind),
     #[error("state was already used")]
     StateUsed,
     #[error("next is not a same-site path")]
     UnsafeNext,
     #[error("authorization code is malformed")]
-    InvalidCode,
-    #[error("too many QQ logins in progress")]
+    InvalidCode(ProviderKind),
+    #[error("too many social logins in progress")]
     Overloaded,
-    #[error("QQ says the login is no longer valid")]
-    QqLoginExpired,
-    #[error("QQ is unavailable: {0}")]
-    QqUnavailable(String),
+    #[error("{0} says the login is no longer valid")]
+    LoginExpired(ProviderKind),
+    /// Down, failing, or not configured on this instance.
+    #[error("{0} is unavailable: {1}")]
+    Unavailable(ProviderKind, String),
     #[error("bind ticket is invalid")]
-    TicketInvalid,
+    TicketInvalid(ProviderKind),
     #[error("bind ticket expired")]
-    TicketExpired,
+    TicketExpired(ProviderKind),
     #[error("bind ticket was already used")]
-    TicketUsed,
-    #[error("this QQ account is already bound")]
-    QqAlreadyBound,
-    #[error("this account already has a QQ binding")]
-    AccountAlreadyBound,
-    #[error("no QQ binding")]
-    QqNotBound,
+    TicketUsed(ProviderKind),
+    #[error("this {0} identity is already bound")]
+    AlreadyBound(ProviderKind),
+    #[error("this account already has a {0} binding")]
+    AccountAlreadyBound(ProviderKind),
+    #[error("no {0} binding")]
+    NotBound(ProviderKind),
     #[error("unbinding would leave no way to sign in")]
     LastLoginMethod,
     /// The account side: credentials, a locked account, taken names, bad input.
@@ -97,20 +97,28 @@ pub enum QqLoginError {
     Fault(#[from] Fault),
 }
 
-crate::fault_from!(QqLoginError);
+crate::fault_from!(SocialLoginError);
 
-impl From<crate::domain::DomainError> for QqLoginError {
+impl From<crate::domain::DomainError> for SocialLoginError {
     fn from(e: crate::domain::DomainError) -> Self {
         Self::Account(e.into())
     }
 }
 
-/// What the signed `state` carries through QQ and back.
+/// States and tickets signed before they named a provider are QQ's.
+fn qq() -> ProviderKind {
+    ProviderKind::Qq
+}
+
+/// What the signed `state` carries through the provider and back.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LoginState {
+    /// The provider it was issued for: another provider's callback refuses it.
+    #[serde(rename = "p", default = "qq")]
+    pub provider: ProviderKind,
     pub next: SafeNext,
-    /// Makes every state unique; the frontend keeps the state it was given and checks QQ sends
-    /// the same one back (login CSRF). Its keyed hash marks the state used at the callback.
+    /// Makes every state unique; the frontend keeps the state it was given and checks the
+    /// provider sends the same one back (login CSRF). Its keyed hash marks the state used at the callback.
     pub nonce: String,
     /// Keyed hash of the nonce in the browser's login cookie: only the browser that asked for
     /// this state can finish the login with it (see [`super::login_state`]).
@@ -118,24 +126,29 @@ pub struct LoginState {
     pub browser: String,
 }
 
-/// What a bind ticket names: one pending identity, for one openid.
+/// What a bind ticket names: one pending identity, for one subject at one provider.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BindTicket {
+    #[serde(rename = "k", default = "qq")]
+    pub provider: ProviderKind,
     #[serde(rename = "p")]
     pub pending_id: String,
+    /// The openid (QQ, WeChat) or uid (Weibo).
     #[serde(rename = "o")]
-    pub openid: String,
+    pub subject: String,
 }
 
-/// A QQ identity as the code exchange found it.
+/// An identity at a provider as the code exchange found it.
 #[derive(Debug, Clone)]
-pub struct QqIdentity {
-    pub openid: String,
+pub struct SocialIdentity {
+    pub provider: ProviderKind,
+    /// The openid (QQ, WeChat) or uid (Weibo).
+    pub subject: String,
     pub unionid: Option<String>,
     /// Empty (and `avatar` too) when the profile was not fetched: the stored one is kept.
     pub nickname: String,
     pub avatar: String,
-    /// Whether `nickname` and `avatar` come from QQ's `get_user_info` just now.
+    /// Whether `nickname` and `avatar` come from the provider's profile call just now.
     pub profile_fetched: bool,
     pub access_token: Secret,
     pub refresh_token: Option<Secret>,
@@ -143,7 +156,7 @@ pub struct QqIdentity {
 }
 
 /// A binding and its user as a read connection saw them during the code exchange: decides
-/// whether QQ is asked for the profile, and names the row the login then updates.
+/// whether the provider is asked for the profile, and names the row the login then updates.
 #[derive(Debug, Clone)]
 pub struct KnownBinding {
     pub binding: social_bindings::Model,
@@ -151,7 +164,7 @@ pub struct KnownBinding {
 }
 
 impl KnownBinding {
-    /// The stored profile may stand in for QQ's.
+    /// The stored profile may stand in for the provider's.
     pub fn profile_fresh(&self, now: DateTime<Utc>) -> bool {
         let max_age = chrono::Duration::seconds(PROFILE_MAX_AGE.as_secs() as i64);
         self.binding
@@ -163,33 +176,34 @@ impl KnownBinding {
 /// What the code exchange hands to the login's write.
 #[derive(Debug, Clone)]
 pub struct Exchanged {
-    pub identity: QqIdentity,
+    pub identity: SocialIdentity,
     pub known: Option<KnownBinding>,
 }
 
-/// The binding of `openid` (else of `unionid`: the same QQ user through another app of the
-/// same developer, see `unionid_backfill`) and its user, in one statement (a join), outside any
-/// transaction (the login's write re-checks the row by id and openid).
+/// The `provider` binding of `subject` (else of `unionid`: the same person through another app of
+/// the same developer, see `unionid_backfill`) and its user, in one statement (a join), outside
+/// any transaction (the login's write re-checks the row by id and subject).
 pub async fn find_bound<C: ConnectionTrait>(
     db: &C,
-    openid: &str,
+    provider: ProviderKind,
+    subject: &str,
     unionid: Option<&str>,
 ) -> Result<Option<KnownBinding>, DbErr> {
-    let mut who = sea_orm::Condition::any().add(social_bindings::Column::Subject.eq(openid));
-    let who_at_qq = social_bindings::Column::Provider.eq(QQ);
+    let mut who = sea_orm::Condition::any().add(social_bindings::Column::Subject.eq(subject));
+    let who_at = social_bindings::Column::Provider.eq(provider.as_str());
     if let Some(unionid) = unionid.filter(|u| !u.is_empty()) {
         who = who.add(social_bindings::Column::Unionid.eq(unionid));
     }
     let found = social_bindings::Entity::find()
-        .filter(who_at_qq)
+        .filter(who_at)
         .filter(who)
         .find_also_related(users::Entity)
         .all(db)
         .await?;
-    // Two rows only when one person bound two accounts through two apps: the openid's wins.
+    // Two rows only when one person bound two accounts through two apps: the subject's wins.
     let best = found
         .into_iter()
-        .max_by_key(|(binding, _)| binding.subject == openid);
+        .max_by_key(|(binding, _)| binding.subject == subject);
     Ok(best.and_then(|(binding, user)| {
         Some(KnownBinding {
             binding,
@@ -213,23 +227,27 @@ struct SealedTokens {
 
 fn seal(
     cipher: &TokenCipher,
-    identity: &QqIdentity,
+    identity: &SocialIdentity,
     now: DateTime<Utc>,
-) -> Result<SealedTokens, QqLoginError> {
+) -> Result<SealedTokens, SocialLoginError> {
     let internal = |e: crate::crypto::token_cipher::CryptoError| {
         Fault::Internal(format!("token encryption: {e}"))
     };
+    // Every provider's tokens are sealed as these two fields, for the owner
+    // `social_bindings::token_owner` names (QQ's openid; `{provider}:{subject}` for the others,
+    // so a ciphertext never opens under another provider's identity).
+    let owner = social_bindings::token_owner(identity.provider.as_str(), &identity.subject);
     let access = cipher
         .encrypt(
             TokenField::QqAccessToken,
-            &identity.openid,
+            &owner,
             identity.access_token.expose(),
         )
         .map_err(internal)?;
     let refresh = match &identity.refresh_token {
         Some(t) => Some(
             cipher
-                .encrypt(TokenField::QqRefreshToken, &identity.openid, t.expose())
+                .encrypt(TokenField::QqRefreshToken, &owner, t.expose())
                 .map_err(internal)?,
         ),
         None => None,
@@ -242,14 +260,14 @@ fn seal(
     })
 }
 
-/// A returning QQ user gets their fresh tokens stored and is logged in; a new one gets a pending
-/// identity (tokens encrypted) to bind or register with.
+/// A returning user gets their fresh tokens stored and is logged in; a new identity gets a
+/// pending identity (tokens encrypted) to bind or register with.
 pub async fn login_or_pend(
     db: &DatabaseConnection,
     cipher: &TokenCipher,
     exchanged: &Exchanged,
     now: DateTime<Utc>,
-) -> Result<CallbackOutcome, QqLoginError> {
+) -> Result<CallbackOutcome, SocialLoginError> {
     let identity = &exchanged.identity;
     let sealed = seal(cipher, identity, now)?;
     // The exchange already read the binding and its user: the write is then one UPDATE and one
@@ -266,7 +284,13 @@ pub async fn login_or_pend(
     }
     let txn = db.begin().await?;
     // The binding and its user in one statement (a join): one round trip fewer per login.
-    let found = find_bound(&txn, &identity.openid, identity.unionid.as_deref()).await?;
+    let found = find_bound(
+        &txn,
+        identity.provider,
+        &identity.subject,
+        identity.unionid.as_deref(),
+    )
+    .await?;
     if let Some(known) = found {
         super::locking::ensure_unlocked(&known.user)?;
         if !update_known(&txn, &known, identity, &sealed, now).await? {
@@ -279,8 +303,8 @@ pub async fn login_or_pend(
         .map_err(|e| Fault::Internal(e.to_string()))?;
     let pending = pending_identities::ActiveModel {
         id: Set(id),
-        provider: Set(QQ.to_owned()),
-        subject: Set(identity.openid.clone()),
+        provider: Set(identity.provider.as_str().to_owned()),
+        subject: Set(identity.subject.clone()),
         unionid: Set(identity.unionid.clone()),
         nickname: Set(identity.nickname.clone()),
         avatar: Set(identity.avatar.clone()),
@@ -298,12 +322,12 @@ pub async fn login_or_pend(
 }
 
 /// Store a login's fresh tokens (and the profile, when fetched) on `known`'s binding, and record
-/// the event: `false` when the binding is no longer there under this openid. The version is
+/// the event: `false` when the binding is no longer there under this subject. The version is
 /// bumped in SQL, so a refresh racing with this login never overwrites the newer tokens.
 async fn update_known<C: ConnectionTrait>(
     txn: &C,
     known: &KnownBinding,
-    identity: &QqIdentity,
+    identity: &SocialIdentity,
     sealed: &SealedTokens,
     now: DateTime<Utc>,
 ) -> Result<bool, AccountError> {
@@ -329,7 +353,7 @@ fn login_event_detail(sealed: &SealedTokens) -> String {
 async fn update_binding<C: ConnectionTrait>(
     txn: &C,
     known: &KnownBinding,
-    identity: &QqIdentity,
+    identity: &SocialIdentity,
     sealed: &SealedTokens,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
@@ -342,7 +366,7 @@ async fn update_binding<C: ConnectionTrait>(
         .col_expr(C::RefreshStatus, Expr::value("ok"))
         .col_expr(C::RefreshError, Expr::value(Option::<String>::None))
         .col_expr(C::LastLoginAt, Expr::value(now));
-    // QQ may omit the refresh token; keep the stored one then.
+    // QQ may omit the refresh token, Weibo has none: keep the stored one then.
     if let Some(refresh) = &sealed.refresh {
         update = update.col_expr(C::RefreshTokenEnc, Expr::value(refresh.clone()));
     }
@@ -360,8 +384,8 @@ async fn update_binding<C: ConnectionTrait>(
     }
     // Found by unionid through another app of the developer: the binding follows the app this
     // instance logs in with (its tokens are sealed to, and only refresh under, that openid).
-    if known.binding.subject != identity.openid {
-        update = update.col_expr(C::Subject, Expr::value(identity.openid.clone()));
+    if known.binding.subject != identity.subject {
+        update = update.col_expr(C::Subject, Expr::value(identity.subject.clone()));
     }
     let updated = update
         .filter(C::Id.eq(known.binding.id))
@@ -375,7 +399,7 @@ async fn update_binding<C: ConnectionTrait>(
 /// account checked unlocked. Built outside the transaction (sealing is CPU work).
 pub struct PreparedLogin {
     known: KnownBinding,
-    identity: QqIdentity,
+    identity: SocialIdentity,
     sealed: SealedTokens,
 }
 
@@ -413,10 +437,10 @@ impl PreparedLogin {
 /// as [`login_or_pend`] would refuse it.
 pub fn prepare_login(
     cipher: &TokenCipher,
-    identity: QqIdentity,
+    identity: SocialIdentity,
     known: KnownBinding,
     now: DateTime<Utc>,
-) -> Result<PreparedLogin, QqLoginError> {
+) -> Result<PreparedLogin, SocialLoginError> {
     super::locking::ensure_unlocked(&known.user)?;
     let sealed = seal(cipher, &identity, now)?;
     Ok(PreparedLogin {
@@ -428,7 +452,7 @@ pub fn prepare_login(
 
 /// Group commit: store the tokens of several bound users' logins in the caller's transaction,
 /// one `UPDATE` each and one multi-row `INSERT` for all their events. Returns, per login, whether
-/// its binding was still there under its openid (`false`: that login must decide again, through
+/// its binding was still there under its subject (`false`: that login must decide again, through
 /// [`login_or_pend`]).
 pub async fn store_logins<C: ConnectionTrait>(
     txn: &C,
@@ -461,13 +485,13 @@ pub async fn store_logins<C: ConnectionTrait>(
     Ok(stored)
 }
 
-/// Store a bound user's QQ profile fetched in the background (see `actors::qq_exchange`): an
-/// empty nickname or avatar keeps the stored one. Nothing happens when the binding is gone or
-/// belongs to another openid now.
+/// Store a bound user's profile fetched in the background (see `actors::exchange`): an empty
+/// nickname or avatar keeps the stored one. Nothing happens when the binding is gone or belongs
+/// to another subject now.
 pub async fn store_profile<C: ConnectionTrait>(
     db: &C,
     binding_id: i64,
-    openid: &str,
+    subject: &str,
     nickname: &str,
     avatar: &str,
     now: DateTime<Utc>,
@@ -483,7 +507,7 @@ pub async fn store_profile<C: ConnectionTrait>(
     }
     update
         .filter(C::Id.eq(binding_id))
-        .filter(C::Subject.eq(openid))
+        .filter(C::Subject.eq(subject))
         .exec(db)
         .await?;
     Ok(())
@@ -494,17 +518,18 @@ pub async fn pending_for_ticket<C: sea_orm::ConnectionTrait>(
     db: &C,
     ticket: &BindTicket,
     now: DateTime<Utc>,
-) -> Result<pending_identities::Model, QqLoginError> {
+) -> Result<pending_identities::Model, SocialLoginError> {
+    let provider = ticket.provider;
     let pending = pending_identities::Entity::find_by_id(ticket.pending_id.clone())
         .one(db)
         .await?
-        .filter(|p| p.subject == ticket.openid)
-        .ok_or(QqLoginError::TicketInvalid)?;
+        .filter(|p| p.subject == ticket.subject && p.provider == provider.as_str())
+        .ok_or(SocialLoginError::TicketInvalid(provider))?;
     if pending.consumed_at.is_some() {
-        return Err(QqLoginError::TicketUsed);
+        return Err(SocialLoginError::TicketUsed(provider));
     }
     if pending.expires_at <= now {
-        return Err(QqLoginError::TicketExpired);
+        return Err(SocialLoginError::TicketExpired(provider));
     }
     Ok(pending)
 }
@@ -514,7 +539,7 @@ async fn take_pending<C: sea_orm::ConnectionTrait>(
     db: &C,
     ticket: &BindTicket,
     now: DateTime<Utc>,
-) -> Result<pending_identities::Model, QqLoginError> {
+) -> Result<pending_identities::Model, SocialLoginError> {
     let pending = pending_for_ticket(db, ticket, now).await?;
     let taken = pending_identities::Entity::update_many()
         .col_expr(pending_identities::Column::ConsumedAt, Expr::value(now))
@@ -529,7 +554,7 @@ async fn take_pending<C: sea_orm::ConnectionTrait>(
         .exec(db)
         .await?;
     if taken.rows_affected != 1 {
-        return Err(QqLoginError::TicketUsed);
+        return Err(SocialLoginError::TicketUsed(ticket.provider));
     }
     Ok(pending)
 }
@@ -546,7 +571,7 @@ fn binding_from(
         unionid: Set(pending.unionid.clone()),
         nickname: Set(pending.nickname.clone()),
         avatar: Set(pending.avatar.clone()),
-        // Same owner (the openid) in the associated data, so the ciphertexts move as they are.
+        // Same owner (provider and subject) in the associated data, so the ciphertexts move as they are.
         access_token_enc: Set(pending.access_token_enc.clone()),
         refresh_token_enc: Set(pending.refresh_token_enc.clone()),
         token_expires_at: Set(pending.token_expires_at),
@@ -560,27 +585,47 @@ fn binding_from(
     }
 }
 
-/// A clean `QqAlreadyBound` before the insert; the unique index still decides a race.
-async fn ensure_qq_unbound<C: sea_orm::ConnectionTrait>(
+/// A clean `AlreadyBound` before the insert; the unique index still decides a race.
+async fn ensure_unbound<C: sea_orm::ConnectionTrait>(
     db: &C,
-    openid: &str,
-) -> Result<(), QqLoginError> {
+    provider: ProviderKind,
+    subject: &str,
+) -> Result<(), SocialLoginError> {
     let bound = social_bindings::Entity::find()
-        .filter(social_bindings::Column::Provider.eq(QQ))
-        .filter(social_bindings::Column::Subject.eq(openid))
+        .filter(social_bindings::Column::Provider.eq(provider.as_str()))
+        .filter(social_bindings::Column::Subject.eq(subject))
         .one(db)
         .await?;
     if bound.is_some() {
-        return Err(QqLoginError::QqAlreadyBound);
+        return Err(SocialLoginError::AlreadyBound(provider));
+    }
+    Ok(())
+}
+
+/// A clean `AccountAlreadyBound` before the insert: `user_id` has a `provider` binding already.
+async fn ensure_user_unbound<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    provider: ProviderKind,
+    user_id: i64,
+) -> Result<(), SocialLoginError> {
+    let bound = social_bindings::Entity::find()
+        .filter(social_bindings::Column::UserId.eq(user_id))
+        .filter(social_bindings::Column::Provider.eq(provider.as_str()))
+        .one(db)
+        .await?;
+    if bound.is_some() {
+        return Err(SocialLoginError::AccountAlreadyBound(provider));
     }
     Ok(())
 }
 
 /// Unique violations on the binding's columns, in domain terms.
-fn binding_conflict(e: DbErr) -> QqLoginError {
-    match UniqueKey::violated(&e) {
-        Some(UniqueKey::BindingUser) => QqLoginError::AccountAlreadyBound,
-        Some(UniqueKey::BindingOpenid | UniqueKey::BindingUnionid) => QqLoginError::QqAlreadyBound,
+fn binding_conflict(provider: ProviderKind) -> impl Fn(DbErr) -> SocialLoginError {
+    move |e| match UniqueKey::violated(&e) {
+        Some(UniqueKey::BindingUser) => SocialLoginError::AccountAlreadyBound(provider),
+        Some(UniqueKey::BindingOpenid | UniqueKey::BindingUnionid) => {
+            SocialLoginError::AlreadyBound(provider)
+        }
         _ => e.into(),
     }
 }
@@ -594,61 +639,55 @@ pub struct Origin<'a> {
     pub client: &'a str,
 }
 
-/// Bind the ticket's QQ identity to an account whose password was just proven, and tell the
-/// owner (in the same transaction).
+/// Bind the ticket's identity to an account whose password was just proven (or that is signed
+/// in: a link from the account page), and tell the owner (in the same transaction).
 pub async fn bind_existing(
     db: &DatabaseConnection,
     ticket: &BindTicket,
     user: users::Model,
     origin: Origin<'_>,
     now: DateTime<Utc>,
-) -> Result<users::Model, QqLoginError> {
+) -> Result<(users::Model, social_bindings::Model), SocialLoginError> {
     let txn = db.begin().await?;
     let pending = take_pending(&txn, ticket, now).await?;
-    if social_bindings::Entity::find()
-        .filter(social_bindings::Column::UserId.eq(user.id))
-        .filter(social_bindings::Column::Provider.eq(QQ))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
-        return Err(QqLoginError::AccountAlreadyBound);
-    }
-    ensure_qq_unbound(&txn, &pending.subject).await?;
-    bind_pending(&txn, &pending, &user, origin, now).await?;
+    ensure_user_unbound(&txn, ticket.provider, user.id).await?;
+    ensure_unbound(&txn, ticket.provider, &pending.subject).await?;
+    let binding = bind_pending(&txn, ticket.provider, &pending, &user, origin, now).await?;
     txn.commit().await?;
-    Ok(user)
+    Ok((user, binding))
 }
 
 /// Bind `pending` to `user`, record it in the token history and queue the owner's notice, in the
 /// caller's transaction.
 async fn bind_pending<C: ConnectionTrait>(
     txn: &C,
+    provider: ProviderKind,
     pending: &pending_identities::Model,
     user: &users::Model,
     origin: Origin<'_>,
     now: DateTime<Utc>,
-) -> Result<(), QqLoginError> {
+) -> Result<social_bindings::Model, SocialLoginError> {
     let binding = binding_from(pending, user.id, now)
         .insert(txn)
         .await
-        .map_err(binding_conflict)?;
+        .map_err(binding_conflict(provider))?;
     token_events::record(txn, &binding, TokenEventKind::Bound, now, None).await?;
     notices::queue(
         txn,
         origin.public_base_url,
         user,
         Change::QqBound {
+            provider,
             qq_nickname: &binding.nickname,
         },
         origin.client,
         now,
     )
     .await?;
-    Ok(())
+    Ok(binding)
 }
 
-/// A new account for the ticket's QQ identity.
+/// A new account for the ticket's identity.
 pub struct NewAccount {
     pub nickname: Nickname,
     pub mobile: Mobile,
@@ -667,7 +706,7 @@ pub async fn register_and_bind(
     account: NewAccount,
     origin: Origin<'_>,
     now: DateTime<Utc>,
-) -> Result<users::Model, QqLoginError> {
+) -> Result<users::Model, SocialLoginError> {
     let txn = db.begin().await?;
     let pending = take_pending(&txn, ticket, now).await?;
     if super::signup::nickname_taken(&txn, &account.nickname).await? {
@@ -676,7 +715,7 @@ pub async fn register_and_bind(
     if super::signup::mobile_taken(&txn, &account.mobile).await? {
         return Err(AccountError::MobileTaken.into());
     }
-    ensure_qq_unbound(&txn, &pending.subject).await?;
+    ensure_unbound(&txn, ticket.provider, &pending.subject).await?;
     let user = super::signup::insert_user(
         &txn,
         &account.nickname,
@@ -686,82 +725,12 @@ pub async fn register_and_bind(
         now,
     )
     .await?;
-    bind_pending(&txn, &pending, &user, origin, now).await?;
+    bind_pending(&txn, ticket.provider, &pending, &user, origin, now).await?;
     if !super::sms_codes::consume(&txn, account.sms_code_id, now).await? {
         return Err(SmsError::CodeInvalid.into());
     }
     txn.commit().await?;
     Ok(user)
-}
-
-/// The user removes their own QQ binding; only when a password still lets them in. The owner's
-/// notice commits with the change.
-pub async fn unbind(
-    db: &DatabaseConnection,
-    user: &users::Model,
-    origin: Origin<'_>,
-    now: DateTime<Utc>,
-) -> Result<(), QqLoginError> {
-    if user.password_hash.is_none() {
-        return Err(QqLoginError::LastLoginMethod);
-    }
-    let txn = db.begin().await?;
-    let binding = social_bindings::Entity::find()
-        .filter(social_bindings::Column::UserId.eq(user.id))
-        .filter(social_bindings::Column::Provider.eq(QQ))
-        .one(&txn)
-        .await?
-        .ok_or(QqLoginError::QqNotBound)?;
-    if delete_binding(&txn, &binding, user.id, "user request", now).await? {
-        notices::queue(
-            &txn,
-            origin.public_base_url,
-            user,
-            Change::QqUnbound {
-                qq_nickname: &binding.nickname,
-                by: UnboundBy::Owner,
-            },
-            origin.client,
-            now,
-        )
-        .await?;
-    }
-    txn.commit().await?;
-    Ok(())
-}
-
-/// Delete a binding (the user keeps the account) and audit who removed it, why, and whose it
-/// was, in the caller's transaction. `false` when it was already gone.
-pub async fn delete_binding<C: sea_orm::ConnectionTrait>(
-    txn: &C,
-    binding: &social_bindings::Model,
-    actor_user_id: i64,
-    reason: &str,
-    now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let deleted = social_bindings::Entity::delete_by_id(binding.id)
-        .exec(txn)
-        .await?;
-    if deleted.rows_affected != 1 {
-        return Ok(false);
-    }
-    audit::write(
-        txn,
-        audit::Action {
-            actor_user_id,
-            action: "qq_binding.unbind",
-            target_type: "qq_binding",
-            target_id: binding.id.to_string(),
-            reason: Some(reason),
-            details: Some(serde_json::json!({
-                "user_id": binding.user_id,
-                "openid": open_id::mask(&binding.subject),
-            })),
-            at: now,
-        },
-    )
-    .await?;
-    Ok(true)
 }
 
 // The journey as the HTTP layer sees it: the authorize URL, then the callback, start to end.
@@ -775,18 +744,37 @@ pub struct TicketPayload {
     pub next: SafeNext,
 }
 
-/// Open a signed bind ticket.
-pub fn load_ticket(security: &Security, token: &str) -> Result<TicketPayload, QqLoginError> {
+/// Open a signed bind ticket for `provider` (the one in the request's path): a ticket of
+/// another provider is invalid here.
+pub fn load_ticket(
+    security: &Security,
+    provider: ProviderKind,
+    token: &str,
+) -> Result<TicketPayload, SocialLoginError> {
+    let payload = open_ticket(security, provider, token)?;
+    if payload.ticket.provider != provider {
+        return Err(SocialLoginError::TicketInvalid(provider));
+    }
+    Ok(payload)
+}
+
+/// Open a signed bind ticket of any provider (the SMS code of a registration: the ticket says
+/// which provider); `provider` only words a refusal.
+pub fn open_ticket(
+    security: &Security,
+    provider: ProviderKind,
+    token: &str,
+) -> Result<TicketPayload, SocialLoginError> {
     security
         .ticket_signer
         .loads::<TicketPayload>(token, TICKET_MAX_AGE)
         .map_err(|e| match e {
-            SignerError::Expired { .. } => QqLoginError::TicketExpired,
-            _ => QqLoginError::TicketInvalid,
+            SignerError::Expired { .. } => SocialLoginError::TicketExpired(provider),
+            _ => SocialLoginError::TicketInvalid(provider),
         })
 }
 
-/// Where to send the browser to log in with QQ, and the cookie that ties the login to it.
+/// Where to send the browser to log in at a provider, and the cookie that ties the login to it.
 #[derive(Debug)]
 pub struct Authorization {
     pub url: String,
@@ -796,21 +784,34 @@ pub struct Authorization {
     pub set_cookie: String,
 }
 
-/// A login that returns to `next` (a same-site path), for the browser whose login cookie is
-/// `cookie` (a fresh one when it has none yet: two tabs of one browser share it).
+/// The provider `kind`, or `Unavailable` when this instance has no app there.
+pub fn provider(
+    providers: &crate::oauth::Providers,
+    kind: ProviderKind,
+) -> Result<&dyn Provider, SocialLoginError> {
+    providers
+        .get(kind)
+        .ok_or_else(|| SocialLoginError::Unavailable(kind, "not configured".into()))
+}
+
+/// A login at `provider` that returns to `next` (a same-site path), for the browser whose login
+/// cookie (of this provider) is `cookie` (a fresh one when it has none yet: two tabs of one
+/// browser share it).
 pub fn authorize(
     security: &Security,
-    qq: &QqClient,
+    provider: &dyn Provider,
     public_base_url: &url::Url,
     next: Option<&str>,
     cookie: Option<BrowserNonce>,
-) -> Result<Authorization, QqLoginError> {
-    let next = SafeNext::parse_optional(next).map_err(|_| QqLoginError::UnsafeNext)?;
+) -> Result<Authorization, SocialLoginError> {
+    let kind = provider.kind();
+    let next = SafeNext::parse_optional(next).map_err(|_| SocialLoginError::UnsafeNext)?;
     let browser = match cookie {
         Some(existing) => existing,
         None => BrowserNonce::fresh()?,
     };
     let login = LoginState {
+        provider: kind,
         next,
         nonce: crate::crypto::token_cipher::random_token(12)?,
         browser: login_state::browser_binding(&security.hasher, &browser),
@@ -820,8 +821,9 @@ pub fn authorize(
         .dumps(&login)
         .map_err(|e| Fault::internal("signing the login state", e))?;
     Ok(Authorization {
-        url: qq.authorize_url(&state).to_string(),
+        url: provider.authorize_url(&state).to_string(),
         set_cookie: browser.set_cookie(
+            kind,
             STATE_MAX_AGE.as_secs(),
             login_state::cookie_is_secure(public_base_url),
         ),
@@ -834,18 +836,19 @@ pub fn authorize(
 pub enum ExchangeFailed {
     /// Every exchange worker stayed busy while the request waited.
     Overloaded,
-    /// QQ refused the code or failed.
-    Qq(QqError),
+    /// The provider refused the code or failed.
+    Provider(ProviderError),
     /// The exchange did not finish (its deadline passed, or its worker died).
     Unfinished(String),
 }
 
-/// The two steps of a callback that run on the actors: the code exchange (QQ's round trips, on
-/// the exchange pool) and the login's write (on a binder). The actor side implements them
-/// (`AppState`), so this feature names what it needs without depending on `actors`.
+/// The two steps of a callback that run on the actors: the code exchange (the provider's round
+/// trips, on the exchange pool) and the login's write (on a binder). The actor side implements
+/// them (`AppState`), so this feature names what it needs without depending on `actors`.
 pub trait CallbackSteps: Sync {
     fn exchange(
         &self,
+        provider: ProviderKind,
         code: &str,
     ) -> impl Future<Output = Result<Exchanged, ExchangeFailed>> + Send;
 
@@ -853,7 +856,7 @@ pub trait CallbackSteps: Sync {
     fn log_in_or_pend(
         &self,
         exchanged: Exchanged,
-    ) -> impl Future<Output = Result<CallbackOutcome, QqLoginError>> + Send;
+    ) -> impl Future<Output = Result<CallbackOutcome, SocialLoginError>> + Send;
 }
 
 /// What a callback needs besides the request.
@@ -861,6 +864,7 @@ pub struct CallbackDeps<'a, S> {
     pub db: &'a DatabaseConnection,
     pub security: &'a Security,
     pub metrics: &'a Metrics,
+    pub providers: &'a crate::oauth::Providers,
     pub steps: &'a S,
 }
 
@@ -872,13 +876,13 @@ pub struct SignedIn {
     pub next: SafeNext,
 }
 
-/// A QQ identity no account has yet: the signed ticket that names it, its QQ profile (to prefill
-/// the forms), and where to go afterwards.
+/// An identity no account has yet: the signed ticket that names it, its profile at the provider
+/// (to prefill the forms), and where to go afterwards.
 #[derive(Debug)]
 pub struct BindOffer {
     pub ticket: String,
-    pub qq_nickname: String,
-    pub qq_avatar: String,
+    pub nickname: String,
+    pub avatar: String,
     pub next: SafeNext,
 }
 
@@ -894,7 +898,7 @@ pub fn signed_in(
     security: &Security,
     user: users::Model,
     next: SafeNext,
-) -> Result<SignedIn, QqLoginError> {
+) -> Result<SignedIn, SocialLoginError> {
     Ok(SignedIn {
         token: super::session_token(security, &user)?,
         user,
@@ -902,41 +906,53 @@ pub fn signed_in(
     })
 }
 
-/// Finish a QQ login: check the `state` (ours, unexpired, issued to the browser whose login
-/// cookie is `browser`, unused, or a retry of the same callback: see [`super::callback_replay`]),
-/// exchange the `code`, then log in its bound user or pend its identity and hand out a ticket.
-#[tracing::instrument(skip_all)]
+/// Finish a login at `provider`: check the `state` (ours, for this provider, unexpired, issued to
+/// the browser whose login cookie is `browser`, unused, or a retry of the same callback: see
+/// [`super::callback_replay`]), exchange the `code`, then log in its bound user or pend its
+/// identity and hand out a ticket.
+#[tracing::instrument(skip_all, fields(provider = provider.as_str()))]
 pub async fn callback<S: CallbackSteps>(
     deps: &CallbackDeps<'_, S>,
+    provider: ProviderKind,
     state: &str,
     code: &str,
     browser: Option<&BrowserNonce>,
     now: DateTime<Utc>,
-) -> Result<Outcome, QqLoginError> {
+) -> Result<Outcome, SocialLoginError> {
     if !valid_code(code) {
-        return Err(QqLoginError::InvalidCode);
+        return Err(SocialLoginError::InvalidCode(provider));
     }
-    let (login, admission) = accept_state(deps, state, code, browser, now)
+    // Refused before the state is used up: a provider this instance has no app at.
+    self::provider(deps.providers, provider)?;
+    let (login, admission) = accept_state(deps, provider, state, code, browser, now)
         .await
         .inspect_err(|e| {
-            if !matches!(e, QqLoginError::Fault(_)) {
-                deps.metrics.callback(CallbackMetric::StateInvalid);
+            if !matches!(e, SocialLoginError::Fault(_)) {
+                deps.metrics
+                    .callback(provider, CallbackMetric::StateInvalid);
             }
         })?;
     let outcome = match admission {
         Admission::Replay(outcome) => *outcome,
         Admission::Fresh | Admission::Retry => {
-            let exchanged = deps.steps.exchange(code).await.map_err(|e| {
-                deps.metrics.callback(match &e {
-                    ExchangeFailed::Overloaded => CallbackMetric::Overloaded,
-                    ExchangeFailed::Qq(e) => CallbackMetric::QqError(e.qq_code()),
-                    ExchangeFailed::Unfinished(_) => CallbackMetric::QqError(None),
-                });
+            let exchanged = deps.steps.exchange(provider, code).await.map_err(|e| {
+                deps.metrics.callback(
+                    provider,
+                    match &e {
+                        ExchangeFailed::Overloaded => CallbackMetric::Overloaded,
+                        ExchangeFailed::Provider(e) => CallbackMetric::ProviderError(e.code()),
+                        ExchangeFailed::Unfinished(_) => CallbackMetric::ProviderError(None),
+                    },
+                );
                 match e {
-                    ExchangeFailed::Overloaded => QqLoginError::Overloaded,
-                    ExchangeFailed::Qq(e) if e.needs_relogin() => QqLoginError::QqLoginExpired,
-                    ExchangeFailed::Qq(e) => QqLoginError::QqUnavailable(e.to_string()),
-                    ExchangeFailed::Unfinished(e) => QqLoginError::QqUnavailable(e),
+                    ExchangeFailed::Overloaded => SocialLoginError::Overloaded,
+                    ExchangeFailed::Provider(e) if e.needs_relogin() => {
+                        SocialLoginError::LoginExpired(provider)
+                    }
+                    ExchangeFailed::Provider(e) => {
+                        SocialLoginError::Unavailable(provider, e.to_string())
+                    }
+                    ExchangeFailed::Unfinished(e) => SocialLoginError::Unavailable(provider, e),
                 }
             })?;
             let outcome = deps.steps.log_in_or_pend(exchanged).await?;
@@ -944,14 +960,14 @@ pub async fn callback<S: CallbackSteps>(
                 callback_replay::record(deps.db, &deps.security.hasher, &login.nonce, &outcome);
             if let Err(e) = recorded.await {
                 // The login stands; only a retry of it would now be refused.
-                tracing::warn!(error = %e, "could not record the QQ callback for a retry");
+                tracing::warn!(error = %e, "could not record the callback for a retry");
             }
             outcome
         }
     };
     match outcome {
         CallbackOutcome::LoggedIn(user) => {
-            deps.metrics.callback(CallbackMetric::LoggedIn);
+            deps.metrics.callback(provider, CallbackMetric::LoggedIn);
             Ok(Outcome::LoggedIn(signed_in(
                 deps.security,
                 user,
@@ -959,11 +975,13 @@ pub async fn callback<S: CallbackSteps>(
             )?))
         }
         CallbackOutcome::BindRequired(pending) => {
-            deps.metrics.callback(CallbackMetric::BindRequired);
+            deps.metrics
+                .callback(provider, CallbackMetric::BindRequired);
             let payload = TicketPayload {
                 ticket: BindTicket {
+                    provider,
                     pending_id: pending.id,
-                    openid: pending.subject,
+                    subject: pending.subject,
                 },
                 next: login.next,
             };
@@ -974,15 +992,16 @@ pub async fn callback<S: CallbackSteps>(
                 .map_err(|e| Fault::internal("signing the bind ticket", e))?;
             Ok(Outcome::BindRequired(BindOffer {
                 ticket,
-                qq_nickname: pending.nickname,
-                qq_avatar: pending.avatar,
+                nickname: pending.nickname,
+                avatar: pending.avatar,
                 next: payload.next,
             }))
         }
     }
 }
 
-/// QQ's codes are 32 hex digits today; accept any short printable token and let QQ judge it.
+/// QQ's codes are 32 hex digits, WeChat's and Weibo's 32 characters too today; accept any short
+/// printable token and let the provider judge it.
 fn valid_code(code: &str) -> bool {
     !code.is_empty()
         && code.len() <= 256
@@ -991,40 +1010,46 @@ fn valid_code(code: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
 }
 
-/// The callback's `state`, if it is ours, unexpired, issued to this browser and not used yet;
-/// it is used up here, before QQ is asked, so a replay never reaches the code exchange. A used
-/// state passes only as a retry of the same callback (same code; see `callback_replay`).
+/// The callback's `state`, if it is ours, for this provider, unexpired, issued to this browser
+/// and not used yet; it is used up here, before the provider is asked, so a replay never reaches
+/// the code exchange. A used state passes only as a retry of the same callback (same code; see
+/// `callback_replay`).
 async fn accept_state<S>(
     deps: &CallbackDeps<'_, S>,
+    provider: ProviderKind,
     signed: &str,
     code: &str,
     browser: Option<&BrowserNonce>,
     now: DateTime<Utc>,
-) -> Result<(LoginState, Admission), QqLoginError> {
+) -> Result<(LoginState, Admission), SocialLoginError> {
     let login: LoginState = deps
         .security
         .state_signer
         .loads(signed, STATE_MAX_AGE)
         .map_err(|e| {
             if e.is_expired() {
-                QqLoginError::StateExpired
+                SocialLoginError::StateExpired
             } else {
-                QqLoginError::StateInvalid
+                SocialLoginError::StateInvalid
             }
         })?;
+    if login.provider != provider {
+        return Err(SocialLoginError::StateInvalid);
+    }
     let hasher = &deps.security.hasher;
-    login_state::same_browser(hasher, &login.browser, browser)?;
+    login_state::same_browser(hasher, provider, &login.browser, browser)?;
     let expires = now + chrono::Duration::seconds(STATE_MAX_AGE.as_secs() as i64);
     let consumed = login_state::consume(deps.db, hasher, &login.nonce, expires, now).await;
     let admission =
-        callback_replay::admit(deps.db, hasher, &login.nonce, code, consumed, now).await?;
+        callback_replay::admit(deps.db, hasher, provider, &login.nonce, code, consumed, now)
+            .await?;
     Ok((login, admission))
 }
 
-// A bind ticket's two ends: bind an existing account, or register a new one.
+// A bind ticket's ends: bind an existing account, register a new one, or link the signed-in one.
 
-/// The two transactions a bind ticket can end with, run on a binder. The actor side implements
-/// them (`AppState`), as it does [`CallbackSteps`].
+/// The transactions a bind ticket can end with, run on a binder. The actor side implements them
+/// (`AppState`), as it does [`CallbackSteps`].
 pub trait TicketSteps: Sync {
     /// [`bind_existing`], on a binder.
     fn bind_existing(
@@ -1032,7 +1057,7 @@ pub trait TicketSteps: Sync {
         ticket: BindTicket,
         user: users::Model,
         client: &ClientAddr,
-    ) -> impl Future<Output = Result<users::Model, QqLoginError>> + Send;
+    ) -> impl Future<Output = Result<(users::Model, social_bindings::Model), SocialLoginError>> + Send;
 
     /// [`register_and_bind`], on a binder.
     fn register_and_bind(
@@ -1040,7 +1065,7 @@ pub trait TicketSteps: Sync {
         ticket: BindTicket,
         account: NewAccount,
         client: &ClientAddr,
-    ) -> impl Future<Output = Result<users::Model, QqLoginError>> + Send;
+    ) -> impl Future<Output = Result<users::Model, SocialLoginError>> + Send;
 }
 
 /// What a bind or a registration needs besides the request.
@@ -1054,17 +1079,17 @@ pub struct TicketDeps<'a, S> {
     pub steps: &'a S,
 }
 
-/// Bind the ticket's QQ identity to an existing account proven by its password, and sign it in:
+/// Bind the ticket's identity to an existing account proven by its password, and sign it in:
 /// the captcha (as the policy says), then the ticket's pending identity (a dead ticket is refused
 /// before any password is tried), then the password (throttled), then the binding on a binder.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, fields(provider = payload.ticket.provider.as_str()))]
 pub async fn bind<S: TicketSteps>(
     deps: &TicketDeps<'_, S>,
     payload: TicketPayload,
     credentials: super::Credentials<'_>,
     client: &ClientAddr,
     now: DateTime<Utc>,
-) -> Result<SignedIn, QqLoginError> {
+) -> Result<SignedIn, SocialLoginError> {
     let action = Protected::SignIn {
         account: credentials.account,
     };
@@ -1089,11 +1114,30 @@ pub async fn bind<S: TicketSteps>(
         now,
     )
     .await?;
-    let user = deps
+    let (user, _) = deps
         .steps
         .bind_existing(payload.ticket, user, client)
         .await?;
     signed_in(deps.security, user, payload.next)
+}
+
+/// Link the ticket's identity to the signed-in `user` (the account page's "绑定": the provider's
+/// login came back `bind_required` in this browser): the ticket's pending identity, then the
+/// binding on a binder. No password: the session proves the account.
+#[tracing::instrument(skip_all, fields(provider = payload.ticket.provider.as_str()))]
+pub async fn link<S: TicketSteps>(
+    deps: &TicketDeps<'_, S>,
+    payload: TicketPayload,
+    user: users::Model,
+    client: &ClientAddr,
+    now: DateTime<Utc>,
+) -> Result<social_bindings::Model, SocialLoginError> {
+    pending_for_ticket(deps.db, &payload.ticket, now).await?;
+    let (_, binding) = deps
+        .steps
+        .bind_existing(payload.ticket, user, client)
+        .await?;
+    Ok(binding)
 }
 
 /// A new account's form, parsed.
@@ -1101,21 +1145,22 @@ pub struct Registration<'a> {
     pub nickname: Nickname,
     pub mobile: Mobile,
     pub password: Password,
-    /// The 6-digit `qq_register` code, as typed (trimmed).
+    /// The 6-digit `qq_register` code (the purpose of every provider's registration), as typed
+    /// (trimmed).
     pub sms_code: &'a str,
 }
 
-/// Create an account for the ticket's QQ identity and sign it in: the ticket's pending identity,
+/// Create an account for the ticket's identity and sign it in: the ticket's pending identity,
 /// then the SMS code, then the password's hash (slow, outside any transaction), then the user and
 /// its binding on a binder.
-#[tracing::instrument(skip_all)]
+#[tracing::instrument(skip_all, fields(provider = payload.ticket.provider.as_str()))]
 pub async fn register<S: TicketSteps>(
     deps: &TicketDeps<'_, S>,
     payload: TicketPayload,
     form: Registration<'_>,
     client: &ClientAddr,
     now: DateTime<Utc>,
-) -> Result<SignedIn, QqLoginError> {
+) -> Result<SignedIn, SocialLoginError> {
     pending_for_ticket(deps.db, &payload.ticket, now).await?;
     let sms_code_id = sms_codes::check(
         deps.db,
