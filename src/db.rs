@@ -10,6 +10,9 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 /// the database as unreachable).
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// A pooled connection idle this long is pinged before it is handed out (see [`connect`]).
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(10);
+
 /// Open a pool for `url`. For an SQLite file URL the parent directory is created first, so the
 /// embedded default (`sqlite://var/passport.db?mode=rwc`) works on a fresh checkout.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
@@ -17,6 +20,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     options
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_timeout(ACQUIRE_TIMEOUT)
+        // Not a ping on every checkout (sea-orm's default): that was one more round trip per
+        // statement outside a transaction and per transaction (on SQLite a hop to the
+        // connection's thread and back, on PostgreSQL a network round trip). Only a connection
+        // idle long enough to have been dropped (a restarted server, a proxy) is pinged.
+        .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR)
         .sqlx_logging(false);
     if let Some(path) = sqlite_file_path(url) {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -63,6 +71,8 @@ pub fn reader(url: &str, writer: &DatabaseConnection) -> DatabaseConnection {
         .foreign_keys(true);
     let pool = sea_orm::sqlx::sqlite::SqlitePoolOptions::new()
         .max_connections(READERS)
+        // A local file: nothing can drop the connection, so no ping on checkout.
+        .test_before_acquire(false)
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_lazy_with(options);
     sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)

@@ -23,6 +23,7 @@ mod m20261129_000061_add_qq_binding_profile_fetched_at;
 mod m20261130_000062_add_qq_binding_refresh_sent_version;
 mod m20261130_000070_social_bindings;
 mod m20261130_000071_social_bindings_refresh_scan_index;
+mod m20261130_000072_add_jobs_claim_index;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000062_add_qq_binding_refresh_sent_version::Migration),
             Box::new(m20261130_000070_social_bindings::Migration),
             Box::new(m20261130_000071_social_bindings_refresh_scan_index::Migration),
+            Box::new(m20261130_000072_add_jobs_claim_index::Migration),
         ]
     }
 }
@@ -91,7 +93,7 @@ mod tests {
     /// changes is a migration that databases already migrated report as missing. A file may be
     /// renamed only if its `name()` keeps returning the recorded string (see
     /// `m20261125_000031_admin_panel`).
-    const RECORDED_NAMES: [&str; 20] = [
+    const RECORDED_NAMES: [&str; 21] = [
         "m20261125_000001_create_users",
         "m20261125_000002_create_qq_bindings",
         "m20261125_000003_create_pending_qq_identities",
@@ -112,6 +114,7 @@ mod tests {
         "m20261130_000062_add_qq_binding_refresh_sent_version",
         "m20261130_000070_social_bindings",
         "m20261130_000071_social_bindings_refresh_scan_index",
+        "m20261130_000072_add_jobs_claim_index",
     ];
 
     /// New migrations append to `RECORDED_NAMES`; existing entries never change.

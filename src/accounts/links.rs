@@ -120,6 +120,25 @@ pub async fn void_live<T: LinkTable, C: ConnectionTrait>(
     Ok(())
 }
 
+/// [`void_live`] for several users in one statement.
+pub async fn void_live_all<T: LinkTable, C: ConnectionTrait>(
+    txn: &C,
+    user_ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if user_ids.is_empty() {
+        return Ok(());
+    }
+    T::update_many()
+        .col_expr(T::VOIDED_AT, Expr::value(now))
+        .filter(T::USER_ID.is_in(user_ids.iter().copied()))
+        .filter(T::USED_AT.is_null())
+        .filter(T::VOIDED_AT.is_null())
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 /// The stored link whose nonce hashes to `nonce_hash`, if it is `user_id`'s and still works.
 pub async fn find_live<T, C, E>(
     txn: &C,

@@ -5,12 +5,13 @@
 //! address has an account, so neither the answer nor its timing tells). The job looks the address
 //! up and, for an account, writes the reset record and the mail job in one transaction.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -91,20 +92,18 @@ pub async fn request(
     now: DateTime<Utc>,
 ) -> Result<(), Fault> {
     let txn = db.begin().await?;
-    let per_address = throttle::hit(
+    let (address_key, client_key) = (
+        throttle::key("reset:address", email.as_ref()),
+        throttle::key("reset:client", &client.throttle_key()),
+    );
+    let counts = throttle::hit_all(
         &txn,
-        &throttle::key("reset:address", email.as_ref()),
-        PER_ADDRESS,
+        &[(&address_key, PER_ADDRESS), (&client_key, PER_CLIENT)],
         now,
     )
     .await?;
-    let per_client = throttle::hit(
-        &txn,
-        &throttle::key("reset:client", &client.throttle_key()),
-        PER_CLIENT,
-        now,
-    )
-    .await?;
+    let [per_address, per_client] = <[throttle::Count; 2]>::try_from(counts)
+        .map_err(|_| DbErr::Custom("two rate limits counted, not two counts".into()))?;
     if per_address.exceeds(PER_ADDRESS) || per_client.exceeds(PER_CLIENT) {
         tracing::warn!("password reset request throttled; nothing sent");
     } else {
@@ -131,6 +130,85 @@ pub async fn issue(
     else {
         return Ok(false);
     };
+    let (record, mail) = new_link(security, public_base_url, email, &user, now)?;
+    let txn = db.begin().await?;
+    links::void_live::<password_resets::Entity, _>(&txn, user.id, now).await?;
+    record.insert(&txn).await?;
+    // Sealed: whoever reads the jobs table must not find the link.
+    jobs::enqueue_sealed(&txn, NewJob::mail(mail), &security.cipher).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// [`issue`] for several requests at once (the lookup jobs that arrived together): one query
+/// for the accounts, one transaction for all their links and mails (one statement each for the
+/// voiding, the new links and the mail jobs), instead of six statements and a commit per
+/// request. The same outcome as issuing them one after the other in this order: when two
+/// requests name the same account, only the later one's link is live (the earlier is stored
+/// already voided, as the later request would have voided it), and both mails go out.
+/// Whether each address has an account, in the order of `emails`.
+#[tracing::instrument(skip_all)]
+pub async fn issue_all(
+    db: &DatabaseConnection,
+    security: &Security,
+    public_base_url: &url::Url,
+    emails: &[Email],
+    now: DateTime<Utc>,
+) -> Result<Vec<bool>, Fault> {
+    if emails.is_empty() {
+        return Ok(Vec::new());
+    }
+    let accounts = users::Entity::find()
+        .filter(users::Column::Email.is_in(emails.iter().map(|e| e.as_ref().to_owned())))
+        .all(db)
+        .await?;
+    let by_email: HashMap<&str, &users::Model> = accounts
+        .iter()
+        .filter_map(|u| u.email.as_deref().map(|e| (e, u)))
+        .collect();
+    let account = |email: &Email| by_email.get(email.as_ref()).copied();
+    let last_request: HashMap<i64, usize> = emails
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| account(e).map(|u| (u.id, i)))
+        .collect();
+    let mut records = Vec::new();
+    let mut mails = Vec::new();
+    for (i, email) in emails.iter().enumerate() {
+        let Some(user) = account(email) else {
+            continue;
+        };
+        let (mut record, mail) = new_link(security, public_base_url, email, user, now)?;
+        if last_request.get(&user.id) != Some(&i) {
+            record.voided_at = Set(Some(now));
+        }
+        records.push(record);
+        mails.push(NewJob::mail(mail));
+    }
+    let found = emails.iter().map(|e| account(e).is_some()).collect();
+    if records.is_empty() {
+        return Ok(found);
+    }
+    let user_ids: Vec<i64> = last_request.keys().copied().collect();
+    let txn = db.begin().await?;
+    links::void_live_all::<password_resets::Entity, _>(&txn, &user_ids, now).await?;
+    password_resets::Entity::insert_many(records)
+        .exec_without_returning(&txn)
+        .await?;
+    // Sealed: whoever reads the jobs table must not find the links.
+    jobs::enqueue_sealed_all(&txn, mails, &security.cipher).await?;
+    txn.commit().await?;
+    Ok(found)
+}
+
+/// A new reset link for `user` (its record, not yet stored) and the mail that carries it.
+fn new_link(
+    security: &Security,
+    public_base_url: &url::Url,
+    email: &Email,
+    user: &users::Model,
+    now: DateTime<Utc>,
+) -> Result<(password_resets::ActiveModel, crate::mail::Mail), Fault> {
     let nonce = crate::crypto::token_cipher::random_token(24)?;
     let token = security
         .reset_signer
@@ -141,9 +219,7 @@ pub async fn issue(
         })
         .map_err(|e| Fault::internal("signing the reset link", e))?;
     let link = mails::link(public_base_url, &format!("/reset-password?token={token}"));
-    let txn = db.begin().await?;
-    links::void_live::<password_resets::Entity, _>(&txn, user.id, now).await?;
-    password_resets::ActiveModel {
+    let record = password_resets::ActiveModel {
         user_id: Set(user.id),
         nonce_hash: Set(security
             .hasher
@@ -153,19 +229,14 @@ pub async fn issue(
         voided_at: Set(None),
         created_at: Set(now),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    };
     let mail = mails::password_reset(
         email.as_ref(),
         &user.nickname,
         &link,
         LINK_LIFETIME.as_secs() / 60,
     );
-    // Sealed: whoever reads the jobs table must not find the link.
-    jobs::enqueue_sealed(&txn, NewJob::mail(mail), &security.cipher).await?;
-    txn.commit().await?;
-    Ok(true)
+    Ok((record, mail))
 }
 
 /// Check the link and set the new password: once, within 30 minutes, only for the newest link,

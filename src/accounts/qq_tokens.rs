@@ -26,8 +26,8 @@ use chrono::{DateTime, Utc};
 use rand::Rng as _;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, TransactionTrait, UpdateMany,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityName, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select, TransactionTrait, UpdateMany,
 };
 
 use super::token_events::{self, TokenEventKind};
@@ -97,12 +97,30 @@ pub fn due_query(provider: ProviderKind, cutoff: DateTime<Utc>) -> Select<social
         .limit(SCAN_BATCH)
 }
 
+/// [`due_query`] without the bindings that already have a live refresh job: left out here,
+/// not by a conflicting insert per binding, so a scan that finds thousands due, most of them
+/// queued by the previous scan, costs one query (a probe of `ux_jobs_unique_key_live` per
+/// binding), not thousands of inserts on the database's one writer. The unique key still
+/// guards the race between instances.
 async fn due_ids(
     db: &DatabaseConnection,
     provider: ProviderKind,
     cutoff: DateTime<Utc>,
 ) -> Result<Vec<i64>, DbErr> {
-    due_query(provider, cutoff).into_tuple().all(db).await
+    let key_prefix = match provider {
+        ProviderKind::Wechat => "wechat_token_refresh:",
+        _ => "qq_token_refresh:",
+    };
+    let no_live_job = Expr::cust(format!(
+        "NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.unique_key = '{key_prefix}' || {}.id \
+         AND jobs.state IN ('available', 'running', 'retryable'))",
+        social_bindings::Entity.table_name()
+    ));
+    due_query(provider, cutoff)
+        .filter(no_live_job)
+        .into_tuple()
+        .all(db)
+        .await
 }
 
 /// One refresh job per id (`job`: the provider's), each at a random moment within
@@ -285,35 +303,11 @@ pub async fn refresh_through(
     binding_id: i64,
     now: DateTime<Utc>,
 ) -> Result<RefreshOutcome, RefreshError> {
-    let Some(binding) = social_bindings::Entity::find_by_id(binding_id)
-        .one(db)
-        .await?
-    else {
-        return Ok(RefreshOutcome::Skipped);
-    };
-    if binding.refresh_status != "ok" || binding.provider != grant.kind().as_str() {
-        return Ok(RefreshOutcome::Skipped);
-    }
     // QQ rotates refresh tokens (and WeChat may): once one has been handed to the provider it
-    // must never be sent again, by this instance or another. The lease below records that
-    // intent before the call.
-    if binding.refresh_sent_version == Some(binding.token_version) {
-        return match binding.refresh_lease_until {
-            // A refresher is calling QQ with this token now; this job looks again after it.
-            Some(until) if until >= now => Ok(RefreshOutcome::Held { until }),
-            // Its refresher died mid-call: QQ may have rotated the token, and the new one died
-            // with it. Sending the old one again could only fail, so the user logs in again.
-            _ => {
-                if mark_interrupted(db, &binding, grant.name(), now).await? {
-                    Ok(RefreshOutcome::Interrupted)
-                } else {
-                    Ok(RefreshOutcome::Superseded)
-                }
-            }
-        };
-    }
-    // Take the binding's refresh lease and record the intent in one committed statement. A
-    // lease or intent of an older token version (a login stored new tokens since) is void.
+    // must never be sent again, by this instance or another. Take the binding's refresh lease
+    // and record that intent (the token version being sent) in one committed statement before
+    // the call, which also reads the binding: only where no intent for its current tokens is
+    // recorded (an intent of an older version, before a login stored new tokens, is void).
     let leased = social_bindings::Entity::update_many()
         .col_expr(
             social_bindings::Column::RefreshLeaseUntil,
@@ -321,20 +315,24 @@ pub async fn refresh_through(
         )
         .col_expr(
             social_bindings::Column::RefreshSentVersion,
-            Expr::value(Some(binding.token_version)),
+            Expr::col(social_bindings::Column::TokenVersion),
         )
-        .filter(social_bindings::Column::Id.eq(binding.id))
-        .filter(social_bindings::Column::TokenVersion.eq(binding.token_version))
+        .filter(social_bindings::Column::Id.eq(binding_id))
+        .filter(social_bindings::Column::RefreshStatus.eq("ok"))
+        .filter(social_bindings::Column::Provider.eq(grant.kind().as_str()))
         .filter(
             sea_orm::Condition::any()
                 .add(social_bindings::Column::RefreshSentVersion.is_null())
-                .add(social_bindings::Column::RefreshSentVersion.ne(binding.token_version)),
+                .add(sea_orm::sea_query::ExprTrait::ne(
+                    Expr::col(social_bindings::Column::RefreshSentVersion),
+                    Expr::col(social_bindings::Column::TokenVersion),
+                )),
         )
-        .exec(db)
+        .exec_with_returning(db)
         .await?;
-    if leased.rows_affected != 1 {
-        return Ok(RefreshOutcome::Superseded);
-    }
+    let Some(binding) = leased.into_iter().next() else {
+        return not_leased(db, grant, binding_id, now).await;
+    };
     let Some(stored_refresh) = binding.refresh_token_enc.as_deref() else {
         mark_failed(db, &binding, None, "no refresh token stored", now).await?;
         return Ok(RefreshOutcome::Failed { qq_code: None });
@@ -485,6 +483,41 @@ async fn mark_failed(
         None => detail.to_owned(),
     };
     record_failure(db, binding, error, now, sea_orm::Condition::all()).await
+}
+
+/// Why [`refresh_through`] could not take `binding_id`'s lease.
+async fn not_leased(
+    db: &DatabaseConnection,
+    grant: Grant<'_>,
+    binding_id: i64,
+    now: DateTime<Utc>,
+) -> Result<RefreshOutcome, RefreshError> {
+    let Some(binding) = social_bindings::Entity::find_by_id(binding_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(RefreshOutcome::Skipped);
+    };
+    if binding.refresh_status != "ok" || binding.provider != grant.kind().as_str() {
+        return Ok(RefreshOutcome::Skipped);
+    }
+    if binding.refresh_sent_version != Some(binding.token_version) {
+        // Changed between the two statements (a login stored new tokens): theirs stand.
+        return Ok(RefreshOutcome::Superseded);
+    }
+    match binding.refresh_lease_until {
+        // A refresher is calling the provider with this token now; this job looks again after.
+        Some(until) if until >= now => Ok(RefreshOutcome::Held { until }),
+        // Its refresher died mid-call: the provider may have rotated the token, and the new one
+        // died with it. Sending the old one again could only fail, so the user logs in again.
+        _ => {
+            if mark_interrupted(db, &binding, grant.name(), now).await? {
+                Ok(RefreshOutcome::Interrupted)
+            } else {
+                Ok(RefreshOutcome::Superseded)
+            }
+        }
+    }
 }
 
 /// Mark a binding whose refresher died mid-call `refresh_failed` ([`INTERRUPTED`]), unless

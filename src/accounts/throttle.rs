@@ -81,6 +81,59 @@ pub async fn hit<C: ConnectionTrait>(
     })
 }
 
+/// [`hit`] on several distinct keys at once: one statement (one round trip) instead of one
+/// per key. The counts come back in the order of `keys`. A key given twice is counted twice,
+/// one statement after the other.
+pub async fn hit_all<C: ConnectionTrait>(
+    db: &C,
+    keys: &[(&str, Limit)],
+    now: DateTime<Utc>,
+) -> Result<Vec<Count>, DbErr> {
+    let distinct: std::collections::HashSet<&str> = keys.iter().map(|(k, _)| *k).collect();
+    if distinct.len() != keys.len() || keys.len() < 2 {
+        let mut counts = Vec::with_capacity(keys.len());
+        for (key, limit) in keys {
+            counts.push(hit(db, key, *limit, now).await?);
+        }
+        return Ok(counts);
+    }
+    let backend = db.get_database_backend();
+    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(keys.len() * 2);
+    let mut rows = Vec::with_capacity(keys.len());
+    for (key, limit) in keys {
+        let (start, _) = window_start(*limit, now);
+        values.push((*key).into());
+        values.push(start.into());
+        rows.push(format!("(${}, ${}, 1)", values.len() - 1, values.len()));
+    }
+    let sql = format!(
+        "INSERT INTO rate_limits (key, window_start, hits) VALUES {} \
+         ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1 \
+         RETURNING key, hits",
+        rows.join(", ")
+    );
+    let returned = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    let mut hits = std::collections::HashMap::with_capacity(returned.len());
+    for row in returned {
+        let key: String = row.try_get("", "key")?;
+        let n: i32 = row.try_get("", "hits")?;
+        hits.insert(key, n);
+    }
+    keys.iter()
+        .map(|(key, limit)| {
+            let n = hits
+                .get(*key)
+                .ok_or_else(|| DbErr::Custom("rate limit upsert returned no row".into()))?;
+            Ok(Count {
+                hits: (*n).max(0) as u32,
+                retry_after: window_start(*limit, now).1,
+            })
+        })
+        .collect()
+}
+
 /// The hits of the current window, without counting one.
 pub async fn peek<C: ConnectionTrait>(
     db: &C,

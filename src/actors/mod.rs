@@ -95,8 +95,13 @@ impl Default for ActorHandles {
     }
 }
 
-/// QQ token refreshes running at once in one process.
-const REFRESHES_IN_FLIGHT: u32 = 8;
+/// QQ token refreshes running at once in one process: 8, or one per 20 refreshes a second of
+/// `PASSPORT_QQ_REFRESH_RATE` when that is higher (a call takes up to ~50 ms, so a higher rate
+/// needs more calls in flight to be reached), never more than half the job concurrency (the
+/// rest stays free for mail and SMS).
+fn refreshes_in_flight(rate_per_sec: u32, concurrency: u32) -> u32 {
+    (rate_per_sec / 20).clamp(8, (concurrency / 2).max(8))
+}
 
 /// What the tree's children are built from: exactly the shared parts of the service they use
 /// (`startup.rs` hands over the application state's).
@@ -144,11 +149,11 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
         gateway: crate::sms::gateway(settings)?,
     }));
 
-    let reset_args = worker_args.with(Arc::new(IssueResetLink {
-        db: state.db.clone(),
-        security: state.security.clone(),
-        public_base_url: settings.public_base_url.clone(),
-    }));
+    let reset_args = worker_args.with(Arc::new(IssueResetLink::new(
+        state.db.clone(),
+        state.security.clone(),
+        settings.public_base_url.clone(),
+    )));
 
     let sms_request_args = worker_args.with(Arc::new(IssueSmsCode {
         db: state.db.clone(),
@@ -205,6 +210,7 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
         settings: settings.retention.clone(),
     };
 
+    let in_flight = refreshes_in_flight(settings.refresh.rate_per_sec, jobs.concurrency);
     let mut workers = vec![
         WorkerRoute::new(JobKind::Mail, handles.mailer.clone()),
         WorkerRoute::new(JobKind::Sms, handles.sms.clone()),
@@ -216,7 +222,7 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
         // Spares QQ: at most this many refreshes in flight per process (and the worker's
         // own rate limit on top).
         WorkerRoute::new(JobKind::QqTokenRefresh, handles.refresher.clone())
-            .max_in_flight(REFRESHES_IN_FLIGHT),
+            .max_in_flight(in_flight),
         // One run at a time (its unique key already says so for a live job).
         WorkerRoute::new(JobKind::QqUnionidBackfill, handles.unionid_backfill.clone())
             .max_in_flight(1),
@@ -228,7 +234,7 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
                 JobKind::WechatTokenRefresh,
                 handles.wechat_refresher.clone(),
             )
-            .max_in_flight(REFRESHES_IN_FLIGHT),
+            .max_in_flight(in_flight),
         );
     }
     let dispatcher_args = DispatcherArgs {

@@ -407,14 +407,16 @@ fn sealed_marker(kind: JobKind) -> serde_json::Value {
     serde_json::json!({"kind": kind.as_str(), "sealed": true})
 }
 
-async fn insert<C: ConnectionTrait>(
-    conn: &C,
-    job: NewJob,
-    seal_with: Option<&TokenCipher>,
-) -> Result<Enqueued, JobError> {
-    let backend = conn.get_database_backend();
+/// A job's row as [`insert_all`] writes it: the values of `queue, kind, payload, priority,
+/// max_attempts, run_at, unique_key, idempotency_key, created_at, sealed_payload`, and whether
+/// it is due now.
+struct Row {
+    values: [Value; 10],
+    due_now: bool,
+}
+
+fn row(job: NewJob, seal_with: Option<&TokenCipher>, now: DateTime<Utc>) -> Result<Row, JobError> {
     let kind = job.payload.kind();
-    let now = now();
     let run_at = job.run_at.map(|t| t.trunc_subsecs(6)).unwrap_or(now);
     let key = job.idempotency_key.unwrap_or_else(random_key);
     let (payload, sealed) = match seal_with {
@@ -426,41 +428,125 @@ async fn insert<C: ConnectionTrait>(
             (sealed_marker(kind), Some(sealed))
         }
     };
-    let row = conn
-        .query_one_raw(stmt(
-            backend,
-            "INSERT INTO jobs (queue, kind, payload, state, priority, attempt, max_attempts, \
-             run_at, unique_key, idempotency_key, created_at, updated_at, sealed_payload) \
-             VALUES ($1, $2, $3, 'available', $4, 0, $5, $6, $7, $8, $9, $9, $10) \
-             ON CONFLICT DO NOTHING RETURNING id",
-            vec![
-                job.queue.into(),
-                kind.as_str().into(),
-                payload.into(),
-                job.priority.into(),
-                job.max_attempts.into(),
-                ts(run_at),
-                job.unique_key.into(),
-                key.into(),
-                ts(now),
-                sealed.into(),
-            ],
-        ))
-        .await?;
-    let Some(row) = row else {
-        return Ok(Enqueued::Duplicate);
-    };
-    let id: i64 = row.try_get("", "id")?;
-    if backend == DbBackend::Postgres && run_at <= now {
-        // Delivered at commit; a rolled-back enqueue wakes nobody.
-        conn.execute_raw(stmt(
-            backend,
-            "SELECT pg_notify($1, $2)",
-            vec![NOTIFY_CHANNEL.into(), kind.as_str().into()],
-        ))
-        .await?;
+    Ok(Row {
+        values: [
+            job.queue.into(),
+            kind.as_str().into(),
+            payload.into(),
+            job.priority.into(),
+            job.max_attempts.into(),
+            ts(run_at),
+            job.unique_key.into(),
+            key.into(),
+            ts(now),
+            sealed.into(),
+        ],
+        due_now: run_at <= now,
+    })
+}
+
+async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    job: NewJob,
+    seal_with: Option<&TokenCipher>,
+) -> Result<Enqueued, JobError> {
+    let ids = insert_all(conn, vec![job], seal_with).await?;
+    Ok(match ids.first() {
+        Some(&id) => Enqueued::Created(id),
+        None => Enqueued::Duplicate,
+    })
+}
+
+/// [`enqueue_sealed`] for several jobs in one statement (one round trip, not one per job).
+/// Returns the ids of the jobs added (a job whose unique key is live is left out).
+pub async fn enqueue_sealed_all<C: ConnectionTrait>(
+    conn: &C,
+    jobs: Vec<NewJob>,
+    cipher: &TokenCipher,
+) -> Result<Vec<i64>, JobError> {
+    insert_all(conn, jobs, Some(cipher)).await
+}
+
+async fn insert_all<C: ConnectionTrait>(
+    conn: &C,
+    jobs: Vec<NewJob>,
+    seal_with: Option<&TokenCipher>,
+) -> Result<Vec<i64>, JobError> {
+    if jobs.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(Enqueued::Created(id))
+    let backend = conn.get_database_backend();
+    let now = now();
+    let mut values: Vec<Value> = Vec::with_capacity(jobs.len() * 10 + 1);
+    let mut tuples = Vec::with_capacity(jobs.len());
+    let mut due_now = false;
+    for job in jobs {
+        let row = row(job, seal_with, now)?;
+        due_now |= row.due_now;
+        let first = values.len() + 1;
+        values.extend(row.values);
+        let p = |i: usize| format!("${}", first + i);
+        tuples.push(format!(
+            "({}, {}, {}, 'available', {}, 0, {}, {}, {}, {}, {}, {}, {})",
+            p(0),
+            p(1),
+            p(2),
+            p(3),
+            p(4),
+            p(5),
+            p(6),
+            p(7),
+            p(8),
+            p(8),
+            p(9)
+        ));
+    }
+    let insert = format!(
+        "INSERT INTO jobs (queue, kind, payload, state, priority, attempt, max_attempts, \
+         run_at, unique_key, idempotency_key, created_at, updated_at, sealed_payload) \
+         VALUES {} ON CONFLICT DO NOTHING RETURNING id",
+        tuples.join(", ")
+    );
+    // PostgreSQL: jobs due now notify the dispatchers, in the same statement (one round trip,
+    // and only for rows inserted; identical notifications are delivered once). Delivered at
+    // commit; a rolled-back enqueue wakes nobody. At most one enqueue per `NOTIFY_EVERY` in this
+    // process notifies (see `notify_now`).
+    let sql = if backend == DbBackend::Postgres && due_now && notify_now() {
+        values.push(NOTIFY_CHANNEL.into());
+        format!(
+            "WITH j AS ({insert}) SELECT id, pg_notify(${}, 'jobs')::text AS notified FROM j",
+            values.len()
+        )
+    } else {
+        insert
+    };
+    conn.query_all_raw(stmt(backend, &sql, values))
+        .await?
+        .iter()
+        .map(|row| Ok(row.try_get::<i64>("", "id")?))
+        .collect()
+}
+
+/// At most one notifying enqueue per this time in one process.
+const NOTIFY_EVERY_MS: i64 = 10;
+
+/// Whether this enqueue should NOTIFY: not when another enqueue of this process did less than
+/// `NOTIFY_EVERY_MS` ago. PostgreSQL serialises the commits of notifying transactions (they
+/// hold a database-wide lock from before the commit until after its WAL flush), so with a
+/// NOTIFY in every enqueueing transaction a burst of enqueues commits one fsync at a time
+/// (≈ 300/s here) instead of in groups. Under such a burst the dispatchers are busy claiming
+/// anyway (they poll every 25 ms while they find work), and the first enqueue of a quiet moment
+/// still wakes them at once; a job whose only notification rolled back with another
+/// transaction waits for the next poll.
+fn notify_now() -> bool {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static LAST: AtomicI64 = AtomicI64::new(0);
+    let now = Utc::now().timestamp_millis();
+    let last = LAST.load(Ordering::Relaxed);
+    now.saturating_sub(last) >= NOTIFY_EVERY_MS
+        && LAST
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
 }
 
 /// A claimed job, as a worker sees it.
@@ -524,6 +610,12 @@ impl Job {
 /// Higher priority first, then oldest `run_at`. On PostgreSQL the candidate rows are locked with
 /// `FOR UPDATE SKIP LOCKED`, so concurrent claimers (other processes) never get the same job; on
 /// SQLite the single `UPDATE … RETURNING` runs under the database's write lock.
+///
+/// The candidates are picked per kind, each from the `ix_jobs_claim` index (kind, priority,
+/// run_at, id over the live jobs) in claim order, `limit` at most per kind, then the best
+/// `limit` of them overall: the same jobs as one `ORDER BY … LIMIT` over all the kinds, but the
+/// work grows with `limit × kinds`, not with the queue. (One query over `kind IN (…)` has to
+/// sort every due job first: with 10,000 refreshes queued, every claim sorted 10,000 rows.)
 pub async fn claim<C: ConnectionTrait>(
     conn: &C,
     owner: &str,
@@ -542,23 +634,29 @@ pub async fn claim<C: ConnectionTrait>(
         ts(now),
         i64::from(limit).into(),
     ];
-    let mut kind_params = Vec::with_capacity(kinds.len());
-    for kind in kinds {
-        values.push(kind.as_str().into());
-        kind_params.push(format!("${}", values.len()));
-    }
     let lock = if backend == DbBackend::Postgres {
         " FOR UPDATE SKIP LOCKED"
     } else {
         ""
     };
+    let mut arms = Vec::with_capacity(kinds.len());
+    for (n, kind) in kinds.iter().enumerate() {
+        values.push(kind.as_str().into());
+        // The state test is written as the index's own condition, so SQLite uses the index.
+        arms.push(format!(
+            "SELECT id, priority, run_at FROM (SELECT id, priority, run_at FROM jobs \
+             WHERE kind = ${} AND state IN ('available', 'retryable') AND run_at <= $3 \
+             ORDER BY priority DESC, run_at, id LIMIT $4{lock}) AS k{n}",
+            values.len()
+        ));
+    }
     let sql = format!(
         "UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_owner = $1, \
          lease_expires_at = $2, updated_at = $3 \
-         WHERE id IN (SELECT id FROM jobs WHERE state IN ('available', 'retryable') \
-         AND run_at <= $3 AND kind IN ({}) ORDER BY priority DESC, run_at, id LIMIT $4{lock}) \
+         WHERE id IN (SELECT id FROM ({}) AS candidates \
+         ORDER BY priority DESC, run_at, id LIMIT $4) \
          RETURNING *",
-        kind_params.join(", ")
+        arms.join(" UNION ALL ")
     );
     let rows = conn.query_all_raw(stmt(backend, &sql, values)).await?;
     let mut claimed = rows
