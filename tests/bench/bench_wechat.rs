@@ -7,48 +7,19 @@
 //! `/sns/userinfo`) and one group-committed write. Prints what `bench_login` prints; asserts
 //! only that every login succeeded.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use passport::crypto::{TokenCipher, TokenField};
 use passport::entities::social_bindings;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
-use serde_json::{Value, json};
+use serde_json::Value;
 
+use crate::callbacks;
 use crate::harness::{Passport, load_average, mb};
 use crate::helpers::{Backend, TestDb, user};
 
 /// Connections per point (the 64); `BENCH_LEVELS=16,64,256` runs others.
 const LEVELS: [usize; 1] = [64];
-/// Logins per point; `BENCH_REQUESTS` changes it.
-const REQUESTS: usize = 3_000;
-
-fn levels() -> Vec<usize> {
-    std::env::var("BENCH_LEVELS")
-        .ok()
-        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .filter(|l: &Vec<usize>| !l.is_empty())
-        .unwrap_or_else(|| LEVELS.to_vec())
-}
-
-fn requests() -> usize {
-    std::env::var("BENCH_REQUESTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(REQUESTS)
-}
-
-fn bench_users() -> usize {
-    std::env::var("PASSPORT_BENCH_USERS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
 
 /// A WeChat login's start from one browser: its state, and the cookie (set by the first).
 async fn start(client: &reqwest::Client, base_url: &str, cookie: Option<&str>) -> (String, String) {
@@ -99,7 +70,7 @@ async fn bench_backend(backend: Backend) {
         .timeout(Duration::from_secs(60))
         .build()
         .expect("client");
-    let users_n = bench_users();
+    let users_n = callbacks::bench_users();
     let cipher = TokenCipher::new(&settings.token_key);
     let now = chrono::Utc::now();
     // N users, each bound to its own WeChat identity, with a fresh profile (the fast path).
@@ -145,8 +116,8 @@ async fn bench_backend(backend: Backend) {
     }
 
     let idle_rss = passport.rss_kib();
-    let total = requests();
-    for connections in levels() {
+    let total = callbacks::requests();
+    for connections in callbacks::levels(&LEVELS) {
         // One code per login, users round-robin; each login its own single-use state, all from
         // one browser (one cookie).
         let mut codes = Vec::with_capacity(total);
@@ -169,74 +140,31 @@ async fn bench_backend(backend: Backend) {
         }
         logins.reverse();
 
-        let queue = std::sync::Arc::new(tokio::sync::Mutex::new(logins));
         let cpu_before = passport.cpu_seconds();
         let load_before = load_average();
-        let started = Instant::now();
-        let mut tasks = Vec::new();
-        for _ in 0..connections {
-            let (queue, client, url, cookie) = (
-                queue.clone(),
-                client.clone(),
-                passport.url("/api/oauth/wechat/callback"),
-                cookie.clone(),
-            );
-            tasks.push(tokio::spawn(async move {
-                let mut latencies = Vec::new();
-                let (mut non_2xx, mut failures) = (0usize, 0usize);
-                loop {
-                    let Some((code, state)) = queue.lock().await.pop() else {
-                        break;
-                    };
-                    let sent = Instant::now();
-                    let response = client
-                        .post(&url)
-                        .header("cookie", &cookie)
-                        .json(&json!({"code": code, "state": state}))
-                        .send()
-                        .await;
-                    let ok = match response {
-                        Ok(r) if r.status().is_success() => r
-                            .json::<Value>()
-                            .await
-                            .is_ok_and(|b| b["status"] == "logged_in"),
-                        Ok(_) => {
-                            non_2xx += 1;
-                            false
-                        }
-                        Err(_) => false,
-                    };
-                    latencies.push(sent.elapsed());
-                    if !ok {
-                        failures += 1;
-                    }
-                }
-                (latencies, non_2xx, failures)
-            }));
-        }
-        let mut latencies = Vec::with_capacity(total);
-        let (mut non_2xx, mut failures) = (0, 0);
-        for task in tasks {
-            let (l, n, f) = task.await.expect("task");
-            latencies.extend(l);
-            non_2xx += n;
-            failures += f;
-        }
-        let elapsed = started.elapsed();
+        let run = callbacks::drive(
+            &client,
+            passport.url("/api/oauth/wechat/callback"),
+            &cookie,
+            logins,
+            connections,
+        )
+        .await;
         let cpu = passport.cpu_seconds() - cpu_before;
-        latencies.sort();
         println!(
-            "BENCH wechat-callback {:<8} {total} logins of {users_n} bound users round-robin, {connections:>3} connections: {:>6.0} req/s  p50 {:>6.1} ms  p99 {:>6.1} ms  non-2xx {non_2xx}  failures {failures}  passport CPU {:.3} ms/callback  RSS idle {:.1} MB peak {:.1} MB  load {load_before}→{}",
+            "BENCH wechat-callback {:<8} {total} logins of {users_n} bound users round-robin, {connections:>3} connections: {:>6.0} req/s  p50 {:>6.1} ms  p99 {:>6.1} ms  non-2xx {}  failures {}  passport CPU {:.3} ms/callback  RSS idle {:.1} MB peak {:.1} MB  load {load_before}→{}",
             format!("{backend:?}"),
-            total as f64 / elapsed.as_secs_f64(),
-            percentile(&latencies, 0.50).as_secs_f64() * 1000.0,
-            percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
+            run.per_second(),
+            run.p_ms(0.50),
+            run.p_ms(0.99),
+            run.non_2xx,
+            run.failures,
             cpu * 1000.0 / total as f64,
             mb(idle_rss),
             mb(passport.peak_rss_kib()),
             load_average(),
         );
-        assert_eq!(failures, 0, "every login succeeded");
+        assert_eq!(run.failures, 0, "every login succeeded");
     }
     drop(passport);
     let _ = running.shutdown().await;

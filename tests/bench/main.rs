@@ -35,6 +35,7 @@ mod bench_memory;
 mod bench_refresh;
 mod bench_reset;
 mod bench_wechat;
+mod callbacks;
 mod harness;
 
 /// The two steps of `tests/api/qq_login.rs` the login bench needs, on a `passport` process.
