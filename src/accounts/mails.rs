@@ -98,26 +98,26 @@ pub fn notice(
     let masked;
     let (template, facts): (&Template, Vec<(&str, &str)>) = match change {
         Change::PasswordChanged => (&PASSWORD_CHANGED, by_client.to_vec()),
+        // Bound, or unbound by the owner: the same facts, told by the owner's client.
         Change::QqBound {
             provider,
             qq_nickname,
-        } => {
-            let facts = [("qq_nickname", qq_nickname)]
-                .into_iter()
-                .chain(provider_names(provider))
-                .chain(by_client);
-            (&QQ_BOUND, facts.collect())
         }
-        Change::QqUnbound {
+        | Change::QqUnbound {
             provider,
             qq_nickname,
             by: UnboundBy::Owner,
         } => {
+            let template = if matches!(change, Change::QqBound { .. }) {
+                &QQ_BOUND
+            } else {
+                &QQ_UNBOUND
+            };
             let facts = [("qq_nickname", qq_nickname)]
                 .into_iter()
                 .chain(provider_names(provider))
                 .chain(by_client);
-            (&QQ_UNBOUND, facts.collect())
+            (template, facts.collect())
         }
         // A staff member's address is none of the user's business: the reason instead.
         Change::QqUnbound {
