@@ -8,6 +8,7 @@
 //! | `sms_codes` | this long after it expired | `PASSPORT_RETENTION_SMS_CODES_HOURS` (24) |
 //! | `password_resets`, `email_verifications` | this long after it expired | `PASSPORT_RETENTION_PASSWORD_RESETS_HOURS` (168) |
 //! | `jobs` (discarded) | this long after it was given up | `PASSPORT_RETENTION_DISCARDED_JOBS_HOURS` (720) |
+//! | `used_login_states`, `callback_replays` | they expire (the state's 10 minutes, the retry's 30 s) | – |
 //!
 //! A pending QQ identity holds encrypted QQ tokens: they are wiped when it is consumed (in the
 //! same transaction as the bind or registration) and, by each pass, as soon as it has expired,
@@ -61,6 +62,10 @@ pub struct Pruned {
     pub password_resets: u64,
     pub email_verifications: u64,
     pub discarded_jobs: u64,
+    /// Spent login states and callback replay entries past their expiry (refused as expired
+    /// anyway; the login path leaves them to this pass).
+    pub login_states: u64,
+    pub callback_replays: u64,
 }
 
 impl Pruned {
@@ -72,6 +77,8 @@ impl Pruned {
             + self.password_resets
             + self.email_verifications
             + self.discarded_jobs
+            + self.login_states
+            + self.callback_replays
     }
 }
 
@@ -126,6 +133,20 @@ pub async fn prune<C: ConnectionTrait>(
             "DELETE FROM jobs WHERE id IN \
              (SELECT id FROM jobs WHERE state = 'discarded' AND finished_at < $1 LIMIT $2)",
             before(settings.discarded_jobs).into(),
+        )
+        .await?,
+        login_states: in_batches(
+            db,
+            "DELETE FROM used_login_states WHERE nonce_hash IN \
+             (SELECT nonce_hash FROM used_login_states WHERE expires_at < $1 LIMIT $2)",
+            now.into(),
+        )
+        .await?,
+        callback_replays: in_batches(
+            db,
+            "DELETE FROM callback_replays WHERE nonce_hash IN \
+             (SELECT nonce_hash FROM callback_replays WHERE expires_at < $1 LIMIT $2)",
+            now.into(),
         )
         .await?,
     })

@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use sea_orm::DatabaseConnection;
 
+use crate::accounts::callback_replay::ReplayKey;
 use crate::accounts::social_login::{
     BindTicket, CallbackDeps, CallbackOutcome, CallbackSteps, ExchangeFailed, Exchanged,
     NewAccount, SocialLoginError, TicketDeps, TicketSteps,
@@ -120,9 +121,10 @@ impl CallbackSteps for AppState {
     async fn log_in_or_pend(
         &self,
         exchanged: Exchanged,
+        replay: ReplayKey,
     ) -> Result<CallbackOutcome, SocialLoginError> {
         self.binder
-            .ask(|reply| BinderWork::Callback(Box::new(exchanged), reply))
+            .ask(|reply| BinderWork::Callback(Box::new(exchanged), replay, reply))
             .await?
     }
 }

@@ -26,8 +26,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, SqlErr,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    SqlErr, Statement, Value,
 };
 
 use super::locking;
@@ -40,47 +40,108 @@ use crate::oauth::ProviderKind;
 /// How long after a callback its retry is answered with the same outcome.
 pub const REPLAY_WINDOW: Duration = Duration::from_secs(30);
 
+/// The callback's entry in `callback_replays` (the keyed hash of its state's nonce): the login's
+/// transaction records its outcome there ([`record`]), so a retry finds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplayKey(String);
+
+impl ReplayKey {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// What the callback does with a state whose signature and browser check passed.
 #[derive(Debug)]
 pub enum Admission {
-    /// The state's first use: log in.
-    Fresh,
+    /// The state's first use: log in, recording the outcome under the key.
+    Fresh(ReplayKey),
     /// The same callback again after the first one finished: answer with its outcome.
     Replay(Box<CallbackOutcome>),
     /// The same callback again and the first one has no outcome (it died, or is still running):
     /// log in again with the same code.
-    Retry,
+    Retry(ReplayKey),
 }
 
-/// Decide from `consumed` (the state's [`super::login_state::consume`] result) whether this
-/// callback is a first one, a retry of one, or refused.
+/// Spend the state (`used_login_states`, whose primary key lets one callback through) and open
+/// its replay entry, in one round trip; a state already spent is a retry of the same callback
+/// or refused (400 `state_used`).
+///
+/// On PostgreSQL one statement does both (the replay entry is inserted only when the state was
+/// not spent yet); on SQLite two statements sent together, the second skipped when the first
+/// fails on the key. Expired rows of both tables are the pruner's (`retention.rs`).
 pub async fn admit<C: ConnectionTrait>(
     db: &C,
     hasher: &KeyedHasher,
     provider: ProviderKind,
     state_nonce: &str,
     code: &str,
-    consumed: Result<(), SocialLoginError>,
+    state_expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<Admission, SocialLoginError> {
-    match consumed {
-        Ok(()) => {
-            claim(db, hasher, state_nonce, code, now).await?;
-            Ok(Admission::Fresh)
+    let key = ReplayKey(nonce_hash(hasher, state_nonce));
+    let code_hash = code_hash(hasher, state_nonce, code);
+    let window = chrono::Duration::seconds(REPLAY_WINDOW.as_secs() as i64);
+    let values: Vec<Value> = vec![
+        key.0.clone().into(),
+        state_expires_at.into(),
+        code_hash.into(),
+        now.into(),
+        (now + window).into(),
+    ];
+    let backend = db.get_database_backend();
+    let fresh = match backend {
+        DbBackend::Postgres => {
+            let row = db
+                .query_one_raw(Statement::from_sql_and_values(backend, SPEND_PG, values))
+                .await?
+                .ok_or_else(|| DbErr::RecordNotFound("the spend count".into()))?;
+            row.try_get_by_index::<i64>(0)? == 1
         }
-        Err(SocialLoginError::StateUsed) => {
-            recall(db, hasher, provider, state_nonce, code, now).await
-        }
-        Err(e) => Err(e),
+        _ => match db
+            .execute_raw(Statement::from_sql_and_values(
+                backend,
+                SPEND_SQLITE,
+                values,
+            ))
+            .await
+        {
+            Ok(_) => true,
+            Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => false,
+            Err(e) => return Err(e.into()),
+        },
+    };
+    if fresh {
+        Ok(Admission::Fresh(key))
+    } else {
+        recall(db, hasher, provider, key, state_nonce, code, now).await
     }
 }
 
-/// Remember how the callback for `state_nonce` ended, for a retry of it. Best effort for the
-/// caller: the login itself has already succeeded.
+/// `$1` the state's nonce hash, `$2` its expiry, `$3` the code hash, `$4` now, `$5` the end of the
+/// replay window. A state spent already inserts nothing (`ON CONFLICT DO NOTHING` waits for a
+/// racing first use to commit, then skips), and then neither does the replay entry.
+const SPEND_PG: &str = "WITH spent AS ( \
+     INSERT INTO used_login_states (nonce_hash, expires_at) VALUES ($1, $2) \
+     ON CONFLICT (nonce_hash) DO NOTHING RETURNING nonce_hash \
+   ), opened AS ( \
+     INSERT INTO callback_replays (nonce_hash, code_hash, created_at, expires_at) \
+     SELECT nonce_hash, $3, $4, $5 FROM spent \
+     ON CONFLICT (nonce_hash) DO NOTHING \
+   ) \
+   SELECT COUNT(*) FROM spent";
+
+/// The same on SQLite: the first `INSERT` fails on a spent state's key and the second is then
+/// never run. A replay entry already there can only be a leftover (its state was fresh): kept.
+const SPEND_SQLITE: &str = "INSERT INTO used_login_states (nonce_hash, expires_at) VALUES ($1, $2); \
+   INSERT INTO callback_replays (nonce_hash, code_hash, created_at, expires_at) \
+   VALUES ($1, $3, $4, $5) ON CONFLICT (nonce_hash) DO NOTHING";
+
+/// Remember how the callback ended, for a retry of it: in the transaction that wrote the login or
+/// the pending identity, so the outcome and its record commit together.
 pub async fn record<C: ConnectionTrait>(
     db: &C,
-    hasher: &KeyedHasher,
-    state_nonce: &str,
+    key: &ReplayKey,
     outcome: &CallbackOutcome,
 ) -> Result<(), DbErr> {
     let (user_id, pending_id) = match outcome {
@@ -90,8 +151,35 @@ pub async fn record<C: ConnectionTrait>(
     callback_replays::Entity::update_many()
         .col_expr(callback_replays::Column::UserId, Expr::value(user_id))
         .col_expr(callback_replays::Column::PendingId, Expr::value(pending_id))
-        .filter(callback_replays::Column::NonceHash.eq(nonce_hash(hasher, state_nonce)))
+        .filter(callback_replays::Column::NonceHash.eq(key.as_str()))
         .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// [`record`] for a group commit's logins: one statement for all of them.
+pub async fn record_logins<C: ConnectionTrait>(
+    db: &C,
+    logins: &[(&ReplayKey, i64)],
+) -> Result<(), DbErr> {
+    if logins.is_empty() {
+        return Ok(());
+    }
+    let mut sql = String::from(
+        "UPDATE callback_replays SET user_id = v.column2, pending_id = NULL FROM (VALUES ",
+    );
+    let mut values: Vec<Value> = Vec::with_capacity(logins.len() * 2);
+    for (i, (key, user_id)) in logins.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!("(${}, ${})", 2 * i + 1, 2 * i + 2));
+        values.push(key.as_str().into());
+        values.push((*user_id).into());
+    }
+    sql.push_str(") AS v WHERE callback_replays.nonce_hash = v.column1");
+    let backend = db.get_database_backend();
+    db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;
     Ok(())
 }
@@ -105,44 +193,16 @@ fn code_hash(hasher: &KeyedHasher, state_nonce: &str, code: &str) -> String {
     hasher.hash_parts(HashPurpose::QqLoginState, &[state_nonce, code])
 }
 
-async fn claim<C: ConnectionTrait>(
-    db: &C,
-    hasher: &KeyedHasher,
-    state_nonce: &str,
-    code: &str,
-    now: DateTime<Utc>,
-) -> Result<(), SocialLoginError> {
-    let window = chrono::Duration::seconds(REPLAY_WINDOW.as_secs() as i64);
-    let row = callback_replays::ActiveModel {
-        nonce_hash: Set(nonce_hash(hasher, state_nonce)),
-        code_hash: Set(code_hash(hasher, state_nonce, code)),
-        user_id: Set(None),
-        pending_id: Set(None),
-        created_at: Set(now),
-        expires_at: Set(now + window),
-    };
-    match callback_replays::Entity::insert(row).exec(db).await {
-        Ok(_) => {}
-        // The state was fresh a moment ago, so its row can only be a leftover: keep it.
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {}
-        Err(e) => return Err(e.into()),
-    }
-    callback_replays::Entity::delete_many()
-        .filter(callback_replays::Column::ExpiresAt.lt(now))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
 async fn recall<C: ConnectionTrait>(
     db: &C,
     hasher: &KeyedHasher,
     provider: ProviderKind,
+    key: ReplayKey,
     state_nonce: &str,
     code: &str,
     now: DateTime<Utc>,
 ) -> Result<Admission, SocialLoginError> {
-    let Some(row) = callback_replays::Entity::find_by_id(nonce_hash(hasher, state_nonce))
+    let Some(row) = callback_replays::Entity::find_by_id(key.as_str())
         .one(db)
         .await?
         .filter(|row| row.expires_at > now)
@@ -192,5 +252,5 @@ async fn recall<C: ConnectionTrait>(
             _ => Err(SocialLoginError::StateUsed),
         };
     }
-    Ok(Admission::Retry)
+    Ok(Admission::Retry(key))
 }

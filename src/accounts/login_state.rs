@@ -7,16 +7,14 @@
 //!   carries a keyed hash of it ([`browser_binding`]). A browser that already has the cookie keeps
 //!   it, so two tabs can log in at once.
 //! - `POST /api/oauth/{provider}/callback` refuses a state whose browser hash does not match the
-//!   cookie sent with it (none, or another browser's), then [`consume`]s it: the keyed hash of the
-//!   state's nonce goes into `used_login_states`, whose primary key lets one callback through.
+//!   cookie sent with it (none, or another browser's), then spends it: the keyed hash of the
+//!   state's nonce goes into `used_login_states`, whose primary key lets one callback through
+//!   (`callback_replay::admit`, which also answers a retry of the same callback).
 
-use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, SqlErr};
 use url::Url;
 
 use super::social_login::SocialLoginError;
 use crate::crypto::token_cipher::{CryptoError, HashPurpose, KeyedHasher, random_token};
-use crate::entities::used_login_states;
 use crate::oauth::ProviderKind;
 
 /// QQ's login cookie (each provider has its own: [`cookie_name`]).
@@ -122,40 +120,6 @@ pub fn cookie_is_secure(public_base_url: &Url) -> bool {
         Some("localhost" | "127.0.0.1" | "[::1]")
     );
     !(public_base_url.scheme() == "http" && local)
-}
-
-/// Mark the state with `state_nonce` used; a second call for it answers
-/// [`SocialLoginError::StateUsed`]. Rows whose state has expired anyway are pruned on the way.
-pub async fn consume<C: ConnectionTrait>(
-    db: &C,
-    hasher: &KeyedHasher,
-    state_nonce: &str,
-    state_expires_at: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Result<(), SocialLoginError> {
-    let row = used_login_states::ActiveModel {
-        nonce_hash: sea_orm::ActiveValue::Set(hasher.hash(HashPurpose::QqLoginState, state_nonce)),
-        expires_at: sea_orm::ActiveValue::Set(state_expires_at),
-    };
-    match used_login_states::Entity::insert(row).exec(db).await {
-        Ok(_) => {}
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(SocialLoginError::StateUsed);
-        }
-        Err(e) => return Err(e.into()),
-    }
-    prune(db, now).await?;
-    Ok(())
-}
-
-/// Forget used states that have expired (they are refused as expired anyway). Served by the
-/// `expires_at` index; the table holds at most the last 10 minutes of logins.
-pub async fn prune<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<u64, DbErr> {
-    let deleted = used_login_states::Entity::delete_many()
-        .filter(used_login_states::Column::ExpiresAt.lt(now))
-        .exec(db)
-        .await?;
-    Ok(deleted.rows_affected)
 }
 
 #[cfg(test)]

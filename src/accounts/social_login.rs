@@ -16,7 +16,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::AccountError;
-use super::callback_replay::{self, Admission};
+use super::callback_replay::{self, Admission, ReplayKey};
 use super::login_attempts::LoginLimits;
 use super::login_state::{self, BrowserNonce};
 use super::next::SafeNext;
@@ -266,6 +266,7 @@ pub async fn login_or_pend(
     db: &DatabaseConnection,
     cipher: &TokenCipher,
     exchanged: &Exchanged,
+    replay: &ReplayKey,
     now: DateTime<Utc>,
 ) -> Result<CallbackOutcome, SocialLoginError> {
     let identity = &exchanged.identity;
@@ -277,8 +278,10 @@ pub async fn login_or_pend(
         super::locking::ensure_unlocked(&known.user)?;
         let txn = db.begin().await?;
         if update_known(&txn, known, identity, &sealed, now).await? {
+            let outcome = CallbackOutcome::LoggedIn(known.user.clone());
+            callback_replay::record(&txn, replay, &outcome).await?;
             txn.commit().await?;
-            return Ok(CallbackOutcome::LoggedIn(known.user.clone()));
+            return Ok(outcome);
         }
         txn.rollback().await?;
     }
@@ -296,8 +299,10 @@ pub async fn login_or_pend(
         if !update_known(&txn, &known, identity, &sealed, now).await? {
             return Err(Fault::Internal("the binding vanished mid-login".into()).into());
         }
+        let outcome = CallbackOutcome::LoggedIn(known.user);
+        callback_replay::record(&txn, replay, &outcome).await?;
         txn.commit().await?;
-        return Ok(CallbackOutcome::LoggedIn(known.user));
+        return Ok(outcome);
     }
     let id = crate::crypto::token_cipher::random_token(18)
         .map_err(|e| Fault::Internal(e.to_string()))?;
@@ -317,8 +322,10 @@ pub async fn login_or_pend(
     }
     .insert(&txn)
     .await?;
+    let outcome = CallbackOutcome::BindRequired(pending);
+    callback_replay::record(&txn, replay, &outcome).await?;
     txn.commit().await?;
-    Ok(CallbackOutcome::BindRequired(pending))
+    Ok(outcome)
 }
 
 /// Store a login's fresh tokens (and the profile, when fetched) on `known`'s binding, and record
@@ -451,18 +458,20 @@ pub fn prepare_login(
 }
 
 /// Group commit: store the tokens of several bound users' logins in the caller's transaction,
-/// one `UPDATE` each and one multi-row `INSERT` for all their events. Returns, per login, whether
+/// one `UPDATE` each, one multi-row `INSERT` for all their events and one `UPDATE` recording
+/// their outcomes for retries (`callback_replay`). Returns, per login, whether
 /// its binding was still there under its subject (`false`: that login must decide again, through
 /// [`login_or_pend`]).
 pub async fn store_logins<C: ConnectionTrait>(
     txn: &C,
-    logins: &[&PreparedLogin],
+    logins: &[(&PreparedLogin, &ReplayKey)],
     now: DateTime<Utc>,
 ) -> Result<Vec<bool>, DbErr> {
     use crate::entities::binding_token_events;
     let mut stored = Vec::with_capacity(logins.len());
     let mut events = Vec::with_capacity(logins.len());
-    for login in logins {
+    let mut outcomes = Vec::with_capacity(logins.len());
+    for (login, replay) in logins {
         let updated =
             update_binding(txn, &login.known, &login.identity, &login.sealed, now).await?;
         if updated {
@@ -474,6 +483,7 @@ pub async fn store_logins<C: ConnectionTrait>(
                 detail: Set(Some(login_event_detail(&login.sealed))),
                 ..Default::default()
             });
+            outcomes.push((*replay, login.known.user.id));
         }
         stored.push(updated);
     }
@@ -482,6 +492,7 @@ pub async fn store_logins<C: ConnectionTrait>(
             .exec_without_returning(txn)
             .await?;
     }
+    callback_replay::record_logins(txn, &outcomes).await?;
     Ok(stored)
 }
 
@@ -856,6 +867,7 @@ pub trait CallbackSteps: Sync {
     fn log_in_or_pend(
         &self,
         exchanged: Exchanged,
+        replay: ReplayKey,
     ) -> impl Future<Output = Result<CallbackOutcome, SocialLoginError>> + Send;
 }
 
@@ -934,7 +946,7 @@ pub async fn callback<S: CallbackSteps>(
         })?;
     let outcome = match admission {
         Admission::Replay(outcome) => *outcome,
-        Admission::Fresh | Admission::Retry => {
+        Admission::Fresh(replay) | Admission::Retry(replay) => {
             let exchanged = deps.steps.exchange(provider, code).await.map_err(|e| {
                 deps.metrics.callback(
                     provider,
@@ -955,14 +967,8 @@ pub async fn callback<S: CallbackSteps>(
                     ExchangeFailed::Unfinished(e) => SocialLoginError::Unavailable(provider, e),
                 }
             })?;
-            let outcome = deps.steps.log_in_or_pend(exchanged).await?;
-            let recorded =
-                callback_replay::record(deps.db, &deps.security.hasher, &login.nonce, &outcome);
-            if let Err(e) = recorded.await {
-                // The login stands; only a retry of it would now be refused.
-                tracing::warn!(error = %e, "could not record the callback for a retry");
-            }
-            outcome
+            // Its transaction also records the outcome for a retry (`callback_replay`).
+            deps.steps.log_in_or_pend(exchanged, replay).await?
         }
     };
     match outcome {
@@ -1039,10 +1045,8 @@ async fn accept_state<S>(
     let hasher = &deps.security.hasher;
     login_state::same_browser(hasher, provider, &login.browser, browser)?;
     let expires = now + chrono::Duration::seconds(STATE_MAX_AGE.as_secs() as i64);
-    let consumed = login_state::consume(deps.db, hasher, &login.nonce, expires, now).await;
     let admission =
-        callback_replay::admit(deps.db, hasher, provider, &login.nonce, code, consumed, now)
-            .await?;
+        callback_replay::admit(deps.db, hasher, provider, &login.nonce, code, expires, now).await?;
     Ok((login, admission))
 }
 

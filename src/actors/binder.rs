@@ -28,6 +28,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 use super::supervisor::{AskError, ChildSpec, Slot};
+use crate::accounts::callback_replay::ReplayKey;
 use crate::accounts::social_login::{
     self, BindTicket, CallbackOutcome, Exchanged, NewAccount, PreparedLogin, SocialLoginError,
 };
@@ -45,8 +46,9 @@ pub struct BinderMsg {
 }
 
 pub enum BinderWork {
-    /// Store a returning user's fresh tokens, or park a new identity as pending.
-    Callback(Box<Exchanged>, Reply<CallbackOutcome>),
+    /// Store a returning user's fresh tokens, or park a new identity as pending; the outcome is
+    /// recorded under the callback's replay key in the same transaction.
+    Callback(Box<Exchanged>, ReplayKey, Reply<CallbackOutcome>),
     /// Bind the ticket's identity to a user whose password was proven (or who is signed in);
     /// the `String` is the client address (for the owner's notice).
     Bind(
@@ -64,7 +66,7 @@ pub enum BinderWork {
 impl BinderWork {
     /// A login whose exchange found the subject's binding: the login writer's work.
     fn is_bound_login(&self) -> bool {
-        matches!(self, BinderWork::Callback(exchanged, _) if exchanged.known.is_some())
+        matches!(self, BinderWork::Callback(exchanged, _, _) if exchanged.known.is_some())
     }
 }
 
@@ -120,8 +122,9 @@ impl Actor for Binder {
         let now = Utc::now();
         let deadline = msg.deadline;
         match msg.work {
-            BinderWork::Callback(exchanged, reply) => {
-                let work = social_login::login_or_pend(&state.db, &state.cipher, &exchanged, now);
+            BinderWork::Callback(exchanged, replay, reply) => {
+                let work =
+                    social_login::login_or_pend(&state.db, &state.cipher, &exchanged, &replay, now);
                 answer(reply, deadline, work).await;
             }
             BinderWork::Bind(ticket, user, client, reply) => {
@@ -314,6 +317,7 @@ pub struct LoginWriter;
 /// A login waiting for its batch.
 struct LoginWrite {
     exchanged: Box<Exchanged>,
+    replay: ReplayKey,
     reply: Reply<CallbackOutcome>,
     deadline: Instant,
     place: OwnedSemaphorePermit,
@@ -322,6 +326,7 @@ struct LoginWrite {
 /// A login of the batch being written: prepared, with its caller.
 struct Batched {
     login: PreparedLogin,
+    replay: ReplayKey,
     reply: Reply<CallbackOutcome>,
     deadline: Instant,
     _place: OwnedSemaphorePermit,
@@ -379,11 +384,12 @@ impl Actor for LoginWriter {
             _place,
         } = msg;
         match work {
-            BinderWork::Callback(exchanged, reply) => {
+            BinderWork::Callback(exchanged, replay, reply) => {
                 let start = {
                     let mut queue = state.queue.lock().unwrap_or_else(|p| p.into_inner());
                     queue.waiting.push(LoginWrite {
                         exchanged,
+                        replay,
                         reply,
                         deadline,
                         place: _place,
@@ -464,13 +470,15 @@ async fn commit_batch(args: BinderArgs, batch: Vec<LoginWrite>, stats: Arc<Write
                 identity,
                 known: None,
             };
-            let work = social_login::login_or_pend(&args.db, &args.cipher, &exchanged, now);
+            let work =
+                social_login::login_or_pend(&args.db, &args.cipher, &exchanged, &write.replay, now);
             answer(write.reply, write.deadline, work).await;
             continue;
         };
         match social_login::prepare_login(&args.cipher, identity, known, now) {
             Ok(login) => ready.push(Batched {
                 login,
+                replay: write.replay,
                 reply: write.reply,
                 deadline: write.deadline,
                 _place: write.place,
@@ -484,7 +492,8 @@ async fn commit_batch(args: BinderArgs, batch: Vec<LoginWrite>, stats: Arc<Write
         return;
     };
     ready.sort_by_key(|b| b.login.binding_id());
-    let logins: Vec<&PreparedLogin> = ready.iter().map(|b| &b.login).collect();
+    let logins: Vec<(&PreparedLogin, &ReplayKey)> =
+        ready.iter().map(|b| (&b.login, &b.replay)).collect();
     // Rolled back (dropped) if the earliest caller's deadline comes first: nobody is told
     // `overloaded` about a write that commits later.
     let written = tokio::time::timeout_at(until, async {
@@ -523,9 +532,10 @@ async fn commit_batch(args: BinderArgs, batch: Vec<LoginWrite>, stats: Arc<Write
         } else {
             batched.login.into_unknown()
         };
+        let replay = batched.replay;
         let work = async {
             let now = Utc::now();
-            social_login::login_or_pend(&args.db, &args.cipher, &exchanged, now).await
+            social_login::login_or_pend(&args.db, &args.cipher, &exchanged, &replay, now).await
         };
         answer(batched.reply, batched.deadline, work).await;
     }

@@ -313,7 +313,7 @@ async fn hand_out(state: &mut DispatcherState, claimed: Vec<jobs::Job>, now: Ins
 async fn listen(url: String, dispatcher: ActorRef<DispatcherMsg>) {
     use sea_orm::sqlx::postgres::PgListener;
     loop {
-        let mut listener = match PgListener::connect(&url).await {
+        let mut listener = match PgListener::connect(&crate::db::without_loopback_tls(&url)).await {
             Ok(l) => l,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot LISTEN for new jobs; polling only");

@@ -443,6 +443,23 @@ async fn rows_past_retention_are_pruned_and_recent_ones_stay(backend: Backend) {
         )
         .await;
     }
+    // Spent login states and replay entries go once expired; live ones stay.
+    for (key, expires) in [
+        ("expired", recent),
+        ("live", now + chrono::Duration::minutes(10)),
+    ] {
+        run(
+            "INSERT INTO used_login_states (nonce_hash, expires_at) VALUES ($1, $2)",
+            vec![format!("state-{key}").into(), expires.into()],
+        )
+        .await;
+        run(
+            "INSERT INTO callback_replays (nonce_hash, code_hash, created_at, expires_at) \
+             VALUES ($1, 'c', $2, $2)",
+            vec![format!("replay-{key}").into(), expires.into()],
+        )
+        .await;
+    }
     // A job still waiting for its retry (not due for a day) stays whatever its age.
     run(
         "INSERT INTO jobs (kind, payload, state, attempt, max_attempts, run_at, created_at, updated_at, finished_at, unique_key) \
@@ -468,6 +485,10 @@ async fn rows_past_retention_are_pruned_and_recent_ones_stay(backend: Backend) {
             && count("SELECT COUNT(*) FROM jobs WHERE state = 'discarded'").await == 1
             && count("SELECT COUNT(*) FROM sms_codes").await == 1
             && count("SELECT COUNT(*) FROM password_resets").await == 1
+            && count("SELECT COUNT(*) FROM used_login_states WHERE nonce_hash LIKE 'state-%'").await
+                == 1
+            && count("SELECT COUNT(*) FROM callback_replays WHERE nonce_hash LIKE 'replay-%'").await
+                == 1
             && count(
                 "SELECT COUNT(*) FROM pending_identities WHERE id = 'p-expired' \
                  AND access_token_enc = '' AND refresh_token_enc IS NULL",
@@ -486,6 +507,14 @@ async fn rows_past_retention_are_pruned_and_recent_ones_stay(backend: Backend) {
     );
     assert_eq!(
         count("SELECT COUNT(*) FROM password_resets WHERE nonce_hash = 'nonce-recent'").await,
+        1
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM used_login_states WHERE nonce_hash = 'state-live'").await,
+        1
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM callback_replays WHERE nonce_hash = 'replay-live'").await,
         1
     );
     assert_eq!(
