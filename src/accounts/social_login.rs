@@ -473,24 +473,33 @@ pub async fn store_logins<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<Vec<bool>, DbErr> {
     use crate::entities::binding_token_events;
-    let mut stored = Vec::with_capacity(logins.len());
+    // One statement for the first login of each binding; a binding's further logins in the same
+    // batch (one person, two tabs) are written after it one by one, each bumping the version.
+    let mut seen = std::collections::HashSet::with_capacity(logins.len());
+    let (firsts, again): (Vec<_>, Vec<_>) =
+        (0..logins.len()).partition(|&i| seen.insert(logins[i].0.known.binding.id));
+    let bulk: Vec<(&PreparedLogin, &ReplayKey)> = firsts.iter().map(|&i| logins[i]).collect();
+    let updated = update_bindings(txn, &bulk, now).await?;
+    let mut stored = vec![false; logins.len()];
+    for &i in &firsts {
+        stored[i] = updated.contains(&logins[i].0.known.binding.id);
+    }
+    for &i in &again {
+        let login = logins[i].0;
+        stored[i] = update_binding(txn, &login.known, &login.identity, &login.sealed, now).await?;
+    }
     let mut events = Vec::with_capacity(logins.len());
     let mut outcomes = Vec::with_capacity(logins.len());
-    for (login, replay) in logins {
-        let updated =
-            update_binding(txn, &login.known, &login.identity, &login.sealed, now).await?;
-        if updated {
-            events.push(binding_token_events::ActiveModel {
-                binding_id: Set(login.known.binding.id),
-                provider: Set(login.known.binding.provider.clone()),
-                kind: Set(TokenEventKind::Login.as_str().to_owned()),
-                at: Set(now),
-                detail: Set(Some(login_event_detail(&login.sealed))),
-                ..Default::default()
-            });
-            outcomes.push((*replay, login.known.user.id));
-        }
-        stored.push(updated);
+    for ((login, replay), _) in logins.iter().zip(&stored).filter(|(_, stored)| **stored) {
+        events.push(binding_token_events::ActiveModel {
+            binding_id: Set(login.known.binding.id),
+            provider: Set(login.known.binding.provider.clone()),
+            kind: Set(TokenEventKind::Login.as_str().to_owned()),
+            at: Set(now),
+            detail: Set(Some(login_event_detail(&login.sealed))),
+            ..Default::default()
+        });
+        outcomes.push((*replay, login.known.user.id));
     }
     if !events.is_empty() {
         binding_token_events::Entity::insert_many(events)
@@ -499,6 +508,69 @@ pub async fn store_logins<C: ConnectionTrait>(
     }
     callback_replay::record_logins(txn, &outcomes).await?;
     Ok(stored)
+}
+
+/// [`update_binding`] for a whole group commit in one statement (`UPDATE … FROM (VALUES …)`,
+/// one row of values per login): the ids of the bindings updated, each still there under the
+/// subject the login read.
+async fn update_bindings<C: ConnectionTrait>(
+    txn: &C,
+    logins: &[(&PreparedLogin, &ReplayKey)],
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, DbErr> {
+    if logins.is_empty() {
+        return Ok(Vec::new());
+    }
+    const COLUMNS: usize = 10;
+    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(1 + logins.len() * COLUMNS);
+    values.push(now.into());
+    let mut rows = Vec::with_capacity(logins.len());
+    for (login, _) in logins {
+        let (known, identity, sealed) = (&login.known, &login.identity, &login.sealed);
+        let profiled = identity.profile_fetched;
+        let keep_empty = |v: &str| (profiled && !v.is_empty()).then(|| v.to_owned());
+        let first = values.len() + 1;
+        values.extend([
+            known.binding.id.into(),
+            known.binding.subject.clone().into(),
+            sealed.access.clone().into(),
+            sealed.expires_at.into(),
+            sealed.refresh.clone().into(),
+            profiled.into(),
+            keep_empty(&identity.nickname).into(),
+            keep_empty(&identity.avatar).into(),
+            identity.unionid.clone().into(),
+            identity.subject.clone().into(),
+        ]);
+        let row: Vec<String> = (first..first + COLUMNS).map(|i| format!("${i}")).collect();
+        rows.push(format!("({})", row.join(", ")));
+    }
+    // column1 id, 2 subject read, 3 access, 4 expiry, 5 refresh (none: keep), 6 profiled,
+    // 7 nickname and 8 avatar (none: keep), 9 unionid (kept once known), 10 subject now.
+    let sql = format!(
+        "UPDATE social_bindings SET \
+           access_token_enc = v.column3, token_expires_at = v.column4, \
+           token_version = social_bindings.token_version + 1, \
+           refresh_status = 'ok', refresh_error = NULL, last_login_at = $1, \
+           refresh_token_enc = COALESCE(v.column5, social_bindings.refresh_token_enc), \
+           profile_fetched_at = CASE WHEN v.column6 THEN $1 ELSE social_bindings.profile_fetched_at END, \
+           nickname = COALESCE(v.column7, social_bindings.nickname), \
+           avatar = COALESCE(v.column8, social_bindings.avatar), \
+           unionid = COALESCE(social_bindings.unionid, v.column9), \
+           subject = v.column10 \
+         FROM (VALUES {}) AS v \
+         WHERE social_bindings.id = v.column1 AND social_bindings.subject = v.column2 \
+         RETURNING social_bindings.id",
+        rows.join(", ")
+    );
+    let backend = txn.get_database_backend();
+    txn.query_all_raw(sea_orm::Statement::from_sql_and_values(
+        backend, sql, values,
+    ))
+    .await?
+    .iter()
+    .map(|row| row.try_get_by_index::<i64>(0))
+    .collect()
 }
 
 /// Store a bound user's profile fetched in the background (see `actors::exchange`): an empty

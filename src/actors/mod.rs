@@ -130,9 +130,12 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
         base: jobs.backoff_base,
         max: jobs.backoff_max,
     };
+    // Claims, acks and lease renewals: durable at the next WAL flush rather than at once on
+    // PostgreSQL (`db::bookkeeping` says what that trades); each job's own work keeps `state.db`.
+    let bookkeeping = crate::db::bookkeeping(&settings.database_url, &state.db);
     let worker_args = WorkerArgs {
         performer: Arc::new(()),
-        db: state.db.clone(),
+        db: bookkeeping.clone(),
         backoff,
         lease: jobs.lease,
         dispatcher: handles.dispatcher.clone(),
@@ -183,6 +186,9 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
                 wechat.clone(),
                 &crate::oauth::HttpOptions {
                     timeout: settings.oauth_timeout,
+                    // One connection per refresh in flight, kept between refreshes.
+                    pool_max_idle_per_host: (settings.jobs.concurrency as usize)
+                        .max(crate::oauth::HttpOptions::default().pool_max_idle_per_host),
                     ..crate::oauth::HttpOptions::default()
                 },
             )
@@ -238,7 +244,7 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
         );
     }
     let dispatcher_args = DispatcherArgs {
-        db: state.db.clone(),
+        db: bookkeeping,
         database_url: settings.database_url.clone(),
         settings: jobs.clone(),
         owner: handles.job_owner.to_string(),
