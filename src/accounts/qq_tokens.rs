@@ -322,10 +322,12 @@ pub async fn refresh_through(
         // statistics yet (just filled by a migration, a restore or a bench's seeding),
         // PostgreSQL rated the `(provider, refresh_status, …)` index as good as the key and
         // scanned every binding of the provider for each lease (10 ms a refresh at 10,000).
-        .filter(Expr::cust_with_values(
-            "(refresh_status || '') = $1 AND (provider || '') = $2",
-            ["ok", grant.kind().as_str()],
-        ))
+        // (Literals, not parameters: the provider's name is one of our own constants, and the
+        // placeholders of a custom expression differ between the backends.)
+        .filter(Expr::cust(format!(
+            "(refresh_status || '') = 'ok' AND (provider || '') = '{}'",
+            grant.kind().as_str()
+        )))
         .filter(
             sea_orm::Condition::any()
                 .add(social_bindings::Column::RefreshSentVersion.is_null())
