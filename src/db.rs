@@ -97,39 +97,6 @@ pub fn reader(url: &str, writer: &DatabaseConnection) -> DatabaseConnection {
     sea_orm::SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)
 }
 
-/// Connections for the job queue's own bookkeeping (claims, acks, retries, lease renewals):
-/// on PostgreSQL a small pool of their own with `synchronous_commit = off`, so a claim or an ack
-/// does not wait for its WAL flush; everywhere else the writer's pool itself.
-///
-/// What that trades: after a crash of the database server (not of passport) the last few
-/// hundred milliseconds of claims and acks may be forgotten. A forgotten claim makes its job
-/// available again; a forgotten ack makes it run again, which the delivery records and the
-/// idempotency keys already cover (at least once, as after a passport crash between doing a
-/// job and acking it). The write that makes a job exist (the enqueue, with the request that
-/// asked for it) and every job's own work stay on the writer's pool, durable at commit.
-pub fn bookkeeping(url: &str, writer: &DatabaseConnection) -> DatabaseConnection {
-    if writer.get_database_backend() != sea_orm::DbBackend::Postgres {
-        return writer.clone();
-    }
-    let Ok(options) =
-        without_loopback_tls(url).parse::<sea_orm::sqlx::postgres::PgConnectOptions>()
-    else {
-        return writer.clone();
-    };
-    let options = options.options([("synchronous_commit", "off")]);
-    let pool = sea_orm::sqlx::postgres::PgPoolOptions::new()
-        .max_connections(BOOKKEEPERS)
-        .test_before_acquire(false)
-        .idle_timeout(Some(Duration::from_secs(300)))
-        .acquire_timeout(ACQUIRE_TIMEOUT)
-        .connect_lazy_with(options);
-    sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(pool)
-}
-
-/// Bookkeeping connections on PostgreSQL: the dispatcher's claims and the workers' acks and
-/// lease renewals, a few at a time.
-const BOOKKEEPERS: u32 = 4;
-
 /// Read connections on SQLite: as many as the cores that could use them, a few more for the
 /// time a read waits on the disk.
 const READERS: u32 = 4;

@@ -101,30 +101,26 @@ pub async fn prune<C: ConnectionTrait>(
         pending_tokens_wiped: wipe_expired_pending_tokens(db, now).await?,
         pending_qq: in_batches(
             db,
-            "DELETE FROM pending_identities WHERE id IN \
-             (SELECT id FROM pending_identities WHERE expires_at < $1 LIMIT $2)",
+            &expired("pending_identities", "id"),
             before(settings.pending_qq).into(),
         )
         .await?,
         sms_codes: in_batches(
             db,
-            "DELETE FROM sms_codes WHERE id IN \
-             (SELECT id FROM sms_codes WHERE expires_at < $1 LIMIT $2)",
+            &expired("sms_codes", "id"),
             before(settings.sms_codes).into(),
         )
         .await?,
         password_resets: in_batches(
             db,
-            "DELETE FROM password_resets WHERE id IN \
-             (SELECT id FROM password_resets WHERE expires_at < $1 LIMIT $2)",
+            &expired("password_resets", "id"),
             before(settings.password_resets).into(),
         )
         .await?,
         // Verification links are mailed links like resets: the same retention.
         email_verifications: in_batches(
             db,
-            "DELETE FROM email_verifications WHERE id IN \
-             (SELECT id FROM email_verifications WHERE expires_at < $1 LIMIT $2)",
+            &expired("email_verifications", "id"),
             before(settings.password_resets).into(),
         )
         .await?,
@@ -135,20 +131,10 @@ pub async fn prune<C: ConnectionTrait>(
             before(settings.discarded_jobs).into(),
         )
         .await?,
-        login_states: in_batches(
-            db,
-            "DELETE FROM used_login_states WHERE nonce_hash IN \
-             (SELECT nonce_hash FROM used_login_states WHERE expires_at < $1 LIMIT $2)",
-            now.into(),
-        )
-        .await?,
-        callback_replays: in_batches(
-            db,
-            "DELETE FROM callback_replays WHERE nonce_hash IN \
-             (SELECT nonce_hash FROM callback_replays WHERE expires_at < $1 LIMIT $2)",
-            now.into(),
-        )
-        .await?,
+        login_states: in_batches(db, &expired("used_login_states", "nonce_hash"), now.into())
+            .await?,
+        callback_replays: in_batches(db, &expired("callback_replays", "nonce_hash"), now.into())
+            .await?,
     })
 }
 
@@ -167,6 +153,14 @@ async fn wipe_expired_pending_tokens<C: ConnectionTrait>(
         now.into(),
     )
     .await
+}
+
+/// The batched delete of `table`'s rows (keyed by `key`) whose `expires_at` is before `$1`.
+fn expired(table: &str, key: &str) -> String {
+    format!(
+        "DELETE FROM {table} WHERE {key} IN \
+         (SELECT {key} FROM {table} WHERE expires_at < $1 LIMIT $2)"
+    )
 }
 
 /// Run `sql` (`$1` = the cutoff, `$2` = the batch size) until a batch comes back short.

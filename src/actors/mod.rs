@@ -130,12 +130,9 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
         base: jobs.backoff_base,
         max: jobs.backoff_max,
     };
-    // Claims, acks and lease renewals: durable at the next WAL flush rather than at once on
-    // PostgreSQL (`db::bookkeeping` says what that trades); each job's own work keeps `state.db`.
-    let bookkeeping = crate::db::bookkeeping(&settings.database_url, &state.db);
     let worker_args = WorkerArgs {
         performer: Arc::new(()),
-        db: bookkeeping.clone(),
+        db: state.db.clone(),
         backoff,
         lease: jobs.lease,
         dispatcher: handles.dispatcher.clone(),
@@ -244,7 +241,7 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
         );
     }
     let dispatcher_args = DispatcherArgs {
-        db: bookkeeping,
+        db: state.db.clone(),
         database_url: settings.database_url.clone(),
         settings: jobs.clone(),
         owner: handles.job_owner.to_string(),
