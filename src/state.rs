@@ -52,19 +52,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
-        // As many idle connections kept to a provider as logins and refreshes can use at once:
-        // a smaller pool closes the surplus after every burst and opens them again on the next
-        // (a TCP and, to the real providers, a TLS handshake each; 2 % of a login's CPU in the
-        // bench with the default 8).
-        let pool = settings.qq_exchange_workers + settings.jobs.concurrency as usize;
-        let pool_max_idle_per_host = pool.max(HttpOptions::default().pool_max_idle_per_host);
-        let qq = QqClient::with_options(
-            &settings.qq,
-            HttpOptions {
-                pool_max_idle_per_host,
-                ..HttpOptions::default()
-            },
-        );
+        // Logins and refreshes (QQ's share one client) at once.
+        let in_flight = settings.qq_exchange_workers + settings.jobs.concurrency as usize;
+        let qq =
+            QqClient::with_options(&settings.qq, HttpOptions::default().keeping_idle(in_flight));
         let qq = Arc::new(qq.context("cannot build the QQ client")?);
         let qq_unionid = Arc::new(AtomicBool::new(true));
         let providers = Providers::new(
@@ -73,9 +64,9 @@ impl AppState {
             settings.weibo.as_ref(),
             &HttpOptions {
                 timeout: settings.oauth_timeout,
-                pool_max_idle_per_host,
                 ..HttpOptions::default()
-            },
+            }
+            .keeping_idle(in_flight),
         )
         .context("cannot build the WeChat or Weibo client")?;
         let captcha = captcha_gate(&settings.captcha)?;

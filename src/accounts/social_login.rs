@@ -361,7 +361,7 @@ fn login_event_detail(sealed: &SealedTokens) -> String {
     format!("token expires {}", sealed.expires_at.to_rfc3339())
 }
 
-/// The `UPDATE` of [`update_known`], without its event.
+/// The `UPDATE` of [`update_known`], without its event: [`update_bindings`] for one login.
 async fn update_binding<C: ConnectionTrait>(
     txn: &C,
     known: &KnownBinding,
@@ -369,43 +369,12 @@ async fn update_binding<C: ConnectionTrait>(
     sealed: &SealedTokens,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    use sea_orm::sea_query::ExprTrait;
-    use social_bindings::Column as C;
-    let mut update = social_bindings::Entity::update_many()
-        .col_expr(C::AccessTokenEnc, Expr::value(sealed.access.clone()))
-        .col_expr(C::TokenExpiresAt, Expr::value(sealed.expires_at))
-        .col_expr(C::TokenVersion, Expr::col(C::TokenVersion).add(1))
-        .col_expr(C::RefreshStatus, Expr::value("ok"))
-        .col_expr(C::RefreshError, Expr::value(Option::<String>::None))
-        .col_expr(C::LastLoginAt, Expr::value(now));
-    // QQ may omit the refresh token, Weibo has none: keep the stored one then.
-    if let Some(refresh) = &sealed.refresh {
-        update = update.col_expr(C::RefreshTokenEnc, Expr::value(refresh.clone()));
-    }
-    if identity.profile_fetched {
-        update = update.col_expr(C::ProfileFetchedAt, Expr::value(now));
-        if !identity.nickname.is_empty() {
-            update = update.col_expr(C::Nickname, Expr::value(identity.nickname.clone()));
-        }
-        if !identity.avatar.is_empty() {
-            update = update.col_expr(C::Avatar, Expr::value(identity.avatar.clone()));
-        }
-    }
-    if known.binding.unionid.is_none() && identity.unionid.is_some() {
-        update = update.col_expr(C::Unionid, Expr::value(identity.unionid.clone()));
-    }
-    // Found by unionid through another app of the developer: the binding follows the app this
-    // instance logs in with (its tokens are sealed to, and only refresh under, that openid).
-    if known.binding.subject != identity.subject {
-        update = update.col_expr(C::Subject, Expr::value(identity.subject.clone()));
-    }
-    let updated = update
-        .filter(C::Id.eq(known.binding.id))
-        .filter(C::Subject.eq(&known.binding.subject))
-        .exec(txn)
-        .await?;
-    Ok(updated.rows_affected == 1)
+    let updated = update_bindings(txn, &[(known, identity, sealed)], now).await?;
+    Ok(!updated.is_empty())
 }
+
+/// One login's write of its binding: the binding as read, the identity, the sealed tokens.
+type BindingWrite<'a> = (&'a KnownBinding, &'a SocialIdentity, &'a SealedTokens);
 
 /// A bound user's login, ready for a group commit ([`store_logins`]): the tokens sealed, the
 /// account checked unlocked. Built outside the transaction (sealing is CPU work).
@@ -420,6 +389,11 @@ impl PreparedLogin {
     /// batches on PostgreSQL never wait on each other's rows crosswise).
     pub fn binding_id(&self) -> i64 {
         self.known.binding.id
+    }
+
+    /// What [`update_bindings`] writes for this login.
+    fn write(&self) -> BindingWrite<'_> {
+        (&self.known, &self.identity, &self.sealed)
     }
 
     /// The user the login signs in.
@@ -478,15 +452,15 @@ pub async fn store_logins<C: ConnectionTrait>(
     let mut seen = std::collections::HashSet::with_capacity(logins.len());
     let (firsts, again): (Vec<_>, Vec<_>) =
         (0..logins.len()).partition(|&i| seen.insert(logins[i].0.known.binding.id));
-    let bulk: Vec<(&PreparedLogin, &ReplayKey)> = firsts.iter().map(|&i| logins[i]).collect();
+    let bulk: Vec<BindingWrite> = firsts.iter().map(|&i| logins[i].0.write()).collect();
     let updated = update_bindings(txn, &bulk, now).await?;
     let mut stored = vec![false; logins.len()];
     for &i in &firsts {
         stored[i] = updated.contains(&logins[i].0.known.binding.id);
     }
     for &i in &again {
-        let login = logins[i].0;
-        stored[i] = update_binding(txn, &login.known, &login.identity, &login.sealed, now).await?;
+        let (known, identity, sealed) = logins[i].0.write();
+        stored[i] = update_binding(txn, known, identity, sealed, now).await?;
     }
     let mut events = Vec::with_capacity(logins.len());
     let mut outcomes = Vec::with_capacity(logins.len());
@@ -510,12 +484,13 @@ pub async fn store_logins<C: ConnectionTrait>(
     Ok(stored)
 }
 
-/// [`update_binding`] for a whole group commit in one statement (`UPDATE … FROM (VALUES …)`,
-/// one row of values per login): the ids of the bindings updated, each still there under the
-/// subject the login read.
+/// Store logins' fresh tokens (and the profile, when fetched) on their bindings in one statement
+/// (`UPDATE … FROM (VALUES …)`, one row of values per login; at most one login per binding): the
+/// ids of the bindings updated, each still there under the subject the login read. The version
+/// is bumped in SQL, so a refresh racing with a login never overwrites the newer tokens.
 async fn update_bindings<C: ConnectionTrait>(
     txn: &C,
-    logins: &[(&PreparedLogin, &ReplayKey)],
+    logins: &[BindingWrite<'_>],
     now: DateTime<Utc>,
 ) -> Result<Vec<i64>, DbErr> {
     if logins.is_empty() {
@@ -525,8 +500,7 @@ async fn update_bindings<C: ConnectionTrait>(
     let mut values: Vec<sea_orm::Value> = Vec::with_capacity(1 + logins.len() * COLUMNS);
     values.push(now.into());
     let mut rows = Vec::with_capacity(logins.len());
-    for (login, _) in logins {
-        let (known, identity, sealed) = (&login.known, &login.identity, &login.sealed);
+    for &(known, identity, sealed) in logins {
         let profiled = identity.profile_fetched;
         let keep_empty = |v: &str| (profiled && !v.is_empty()).then(|| v.to_owned());
         let first = values.len() + 1;
@@ -545,8 +519,11 @@ async fn update_bindings<C: ConnectionTrait>(
         let row: Vec<String> = (first..first + COLUMNS).map(|i| format!("${i}")).collect();
         rows.push(format!("({})", row.join(", ")));
     }
-    // column1 id, 2 subject read, 3 access, 4 expiry, 5 refresh (none: keep), 6 profiled,
-    // 7 nickname and 8 avatar (none: keep), 9 unionid (kept once known), 10 subject now.
+    // column1 id, 2 subject read, 3 access, 4 expiry, 5 refresh (none, as QQ may omit it and
+    // Weibo has none: keep the stored one), 6 profiled, 7 nickname and 8 avatar (none: keep),
+    // 9 unionid (kept once known), 10 subject now (found by unionid through another app of the
+    // developer, the binding follows the app this instance logs in with: its tokens are sealed
+    // to, and only refresh under, that openid).
     let sql = format!(
         "UPDATE social_bindings SET \
            access_token_enc = v.column3, token_expires_at = v.column4, \

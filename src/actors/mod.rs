@@ -183,11 +183,10 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
                 wechat.clone(),
                 &crate::oauth::HttpOptions {
                     timeout: settings.oauth_timeout,
-                    // One connection per refresh in flight, kept between refreshes.
-                    pool_max_idle_per_host: (settings.jobs.concurrency as usize)
-                        .max(crate::oauth::HttpOptions::default().pool_max_idle_per_host),
                     ..crate::oauth::HttpOptions::default()
-                },
+                }
+                // One connection per refresh in flight, kept between refreshes.
+                .keeping_idle(settings.jobs.concurrency as usize),
             )
             .map_err(|e| anyhow::anyhow!("cannot build the WeChat client: {e}"))?;
             Some(worker_args.with(Arc::new(RefreshWechatToken {

@@ -232,6 +232,19 @@ impl Default for HttpOptions {
     }
 }
 
+impl HttpOptions {
+    /// Keep up to `connections` idle connections per host (never fewer than the default): as
+    /// many as the callers can use at once, so a burst's connections are reused by the next
+    /// instead of closed and opened again (a TCP, and to the real providers a TLS, handshake
+    /// each; 2 % of a login's CPU in the bench with 8 kept for 64 exchange workers).
+    pub fn keeping_idle(self, connections: usize) -> Self {
+        Self {
+            pool_max_idle_per_host: connections.max(self.pool_max_idle_per_host),
+            ..self
+        }
+    }
+}
+
 fn http_client(options: &HttpOptions) -> Result<reqwest::Client, reqwest::Error> {
     reqwest::Client::builder()
         .connect_timeout(options.connect_timeout)
