@@ -10,6 +10,7 @@ use anyhow::Context as _;
 use sea_orm::DatabaseConnection;
 
 use crate::accounts::callback_replay::ReplayKey;
+use crate::accounts::reset_intake::ResetIntake;
 use crate::accounts::social_login::{
     BindTicket, CallbackDeps, CallbackOutcome, CallbackSteps, ExchangeFailed, Exchanged,
     NewAccount, SocialLoginError, TicketDeps, TicketSteps,
@@ -46,6 +47,8 @@ pub struct AppState {
     pub actors: ActorHandles,
     /// Demands and verifies Tencent captcha tickets (`PASSPORT_CAPTCHA`).
     pub captcha: Arc<CaptchaGate>,
+    /// Writes the password reset requests that arrive together in one transaction.
+    pub reset_intake: Arc<ResetIntake>,
     /// Set once a shutdown signal arrived: `/readyz` answers 503 from then on.
     pub draining: Arc<AtomicBool>,
 }
@@ -85,6 +88,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             actors: ActorHandles::default(),
             draining: Arc::new(AtomicBool::new(false)),
+            reset_intake: Arc::new(ResetIntake::new(db.clone())),
             db,
             settings: Arc::new(settings),
         })

@@ -17,6 +17,7 @@ pub mod profile;
 pub mod qq_refresher;
 pub mod qq_tokens;
 pub mod reauth;
+pub mod reset_intake;
 pub mod reset_requests;
 pub mod signup;
 pub mod sms_codes;

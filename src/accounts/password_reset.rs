@@ -25,7 +25,6 @@ use crate::domain::{Email, Password};
 use crate::entities::{password_resets, users};
 use crate::fault::Fault;
 use crate::jobs::{self, NewJob};
-use crate::net::ClientAddr;
 
 /// What following a reset link can refuse.
 #[derive(Debug, thiserror::Error)]
@@ -82,33 +81,50 @@ pub fn fingerprint(hasher: &KeyedHasher, password_hash: Option<&str>) -> String 
 
 /// Someone asks for a reset link: count the request per address and per client and, within
 /// both limits, queue the job that looks the address up (so known and unknown addresses cost the
-/// same here). One transaction: the counters and the job commit together. The answer is the same
-/// whatever happened.
-#[tracing::instrument(skip_all)]
-pub async fn request(
+/// same here). The answer is the same whatever happened.
+///
+/// For several requests (address, client's throttle key) at once, as `reset_intake` gathers
+/// them from HTTP: one transaction, in which all the counters are upserted by one statement and
+/// all the lookup jobs inserted by another, so the counters and the jobs commit together. Each
+/// request is counted and judged as if they had come one after the other, in this order.
+#[tracing::instrument(skip_all, fields(requests = requests.len()))]
+pub async fn request_all(
     db: &DatabaseConnection,
-    email: &Email,
-    client: &ClientAddr,
+    requests: &[(Email, String)],
     now: DateTime<Utc>,
 ) -> Result<(), Fault> {
+    let keys: Vec<(String, String)> = requests
+        .iter()
+        .map(|(email, client)| {
+            (
+                throttle::key("reset:address", email.as_ref()),
+                throttle::key("reset:client", client),
+            )
+        })
+        .collect();
+    let limits: Vec<(&str, Limit)> = keys
+        .iter()
+        .flat_map(|(address, client)| {
+            [
+                (address.as_str(), PER_ADDRESS),
+                (client.as_str(), PER_CLIENT),
+            ]
+        })
+        .collect();
     let txn = db.begin().await?;
-    let (address_key, client_key) = (
-        throttle::key("reset:address", email.as_ref()),
-        throttle::key("reset:client", &client.throttle_key()),
-    );
-    let counts = throttle::hit_all(
-        &txn,
-        &[(&address_key, PER_ADDRESS), (&client_key, PER_CLIENT)],
-        now,
-    )
-    .await?;
-    let [per_address, per_client] = <[throttle::Count; 2]>::try_from(counts)
-        .map_err(|_| DbErr::Custom("two rate limits counted, not two counts".into()))?;
-    if per_address.exceeds(PER_ADDRESS) || per_client.exceeds(PER_CLIENT) {
-        tracing::warn!("password reset request throttled; nothing sent");
-    } else {
-        jobs::enqueue(&txn, NewJob::password_reset_request(email.as_ref())).await?;
+    let counts = throttle::hit_all(&txn, &limits, now).await?;
+    if counts.len() != limits.len() {
+        return Err(DbErr::Custom("rate limits counted, not as many counts".into()).into());
     }
+    let mut lookups = Vec::with_capacity(requests.len());
+    for ((email, _), count) in requests.iter().zip(counts.chunks_exact(2)) {
+        if count[0].exceeds(PER_ADDRESS) || count[1].exceeds(PER_CLIENT) {
+            tracing::warn!("password reset request throttled; nothing sent");
+        } else {
+            lookups.push(NewJob::password_reset_request(email.as_ref()));
+        }
+    }
+    jobs::enqueue_all(&txn, lookups).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! counts. Keys hash what they count (accounts, mobiles, addresses, IPs) so the table holds no
 //! personal data.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -81,54 +82,72 @@ pub async fn hit<C: ConnectionTrait>(
     })
 }
 
-/// [`hit`] on several distinct keys at once: one statement (one round trip) instead of one
-/// per key. The counts come back in the order of `keys`. A key given twice is counted twice,
-/// one statement after the other.
+/// [`hit`] on several keys at once: one statement (one round trip) instead of one per key. The
+/// counts come back in the order of `keys`, as if each had been hit in turn: a key given twice
+/// is counted twice, and its second entry sees the first's hit. (One statement may not update
+/// one row twice, so each key's row is upserted once with the number of its entries.)
 pub async fn hit_all<C: ConnectionTrait>(
     db: &C,
     keys: &[(&str, Limit)],
     now: DateTime<Utc>,
 ) -> Result<Vec<Count>, DbErr> {
-    let distinct: std::collections::HashSet<&str> = keys.iter().map(|(k, _)| *k).collect();
-    if distinct.len() != keys.len() || keys.len() < 2 {
-        let mut counts = Vec::with_capacity(keys.len());
-        for (key, limit) in keys {
-            counts.push(hit(db, key, *limit, now).await?);
-        }
-        return Ok(counts);
+    if keys.is_empty() {
+        return Ok(Vec::new());
     }
-    let backend = db.get_database_backend();
-    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(keys.len() * 2);
-    let mut rows = Vec::with_capacity(keys.len());
+    // Each distinct (key, window start), with how many entries hit it, in first-seen order.
+    let mut rows: Vec<(&str, i64, i32)> = Vec::with_capacity(keys.len());
+    let mut row_of: HashMap<(&str, i64), usize> = HashMap::with_capacity(keys.len());
     for (key, limit) in keys {
         let (start, _) = window_start(*limit, now);
+        match row_of.get(&(*key, start)) {
+            Some(&i) => rows[i].2 += 1,
+            None => {
+                row_of.insert((*key, start), rows.len());
+                rows.push((*key, start, 1));
+            }
+        }
+    }
+    let backend = db.get_database_backend();
+    let mut values: Vec<sea_orm::Value> = Vec::with_capacity(rows.len() * 3);
+    let mut tuples = Vec::with_capacity(rows.len());
+    for (key, start, hits) in &rows {
         values.push((*key).into());
-        values.push(start.into());
-        rows.push(format!("(${}, ${}, 1)", values.len() - 1, values.len()));
+        values.push((*start).into());
+        values.push((*hits).into());
+        let n = values.len();
+        tuples.push(format!("(${}, ${}, ${})", n - 2, n - 1, n));
     }
     let sql = format!(
         "INSERT INTO rate_limits (key, window_start, hits) VALUES {} \
-         ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + 1 \
-         RETURNING key, hits",
-        rows.join(", ")
+         ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limits.hits + excluded.hits \
+         RETURNING key, window_start, hits",
+        tuples.join(", ")
     );
     let returned = db
         .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;
-    let mut hits = std::collections::HashMap::with_capacity(returned.len());
+    // The window's total after this statement, per row.
+    let mut totals = vec![None; rows.len()];
     for row in returned {
         let key: String = row.try_get("", "key")?;
-        let n: i32 = row.try_get("", "hits")?;
-        hits.insert(key, n);
+        let start: i64 = row.try_get("", "window_start")?;
+        let hits: i32 = row.try_get("", "hits")?;
+        if let Some(&i) = row_of.get(&(key.as_str(), start)) {
+            totals[i] = Some(hits);
+        }
     }
+    // Entry k (1-based) of a row hit m times saw total − m + k.
+    let mut seen = vec![0i32; rows.len()];
     keys.iter()
         .map(|(key, limit)| {
-            let n = hits
-                .get(*key)
+            let (start, retry_after) = window_start(*limit, now);
+            let i = row_of[&(*key, start)];
+            let total = totals[i]
                 .ok_or_else(|| DbErr::Custom("rate limit upsert returned no row".into()))?;
+            seen[i] += 1;
             Ok(Count {
-                hits: (*n).max(0) as u32,
-                retry_after: window_start(*limit, now).1,
+                hits: (total - rows[i].2 + seen[i]).max(0) as u32,
+                retry_after,
             })
         })
         .collect()

@@ -120,7 +120,7 @@ impl PasswordAndEmailApi {
         body: Json<ResetRequest>,
     ) -> Result<AcceptedResponse, OpError<RequestPasswordResetError>> {
         let email = Email::parse(&body.email)?;
-        password_reset::request(&state.db, &email, &client, Utc::now()).await?;
+        state.reset_intake.submit(email, &client).await?;
         Ok(AcceptedResponse::Accepted(Json(Accepted {
             message: RESET_ACCEPTED.to_owned(),
         })))

@@ -457,6 +457,15 @@ async fn insert<C: ConnectionTrait>(
     })
 }
 
+/// [`enqueue`] for several jobs in one statement (one round trip, not one per job). Returns
+/// the ids of the jobs added (a job whose unique key is live is left out).
+pub async fn enqueue_all<C: ConnectionTrait>(
+    conn: &C,
+    jobs: Vec<NewJob>,
+) -> Result<Vec<i64>, JobError> {
+    insert_all(conn, jobs, None).await
+}
+
 /// [`enqueue_sealed`] for several jobs in one statement (one round trip, not one per job).
 /// Returns the ids of the jobs added (a job whose unique key is live is left out).
 pub async fn enqueue_sealed_all<C: ConnectionTrait>(

@@ -279,6 +279,43 @@ async fn unknown_and_throttled_addresses_get_202_and_no_mail(backend: Backend) {
     );
 }
 
+/// Requests that arrive together are written together (one transaction per batch), yet each is
+/// counted and judged as if they had come one after the other: of 8 at once for one address, 3
+/// queue a lookup; one client's limit (20 an hour) holds across addresses as well.
+async fn concurrent_requests_are_counted_one_by_one(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    user_with_email(&app, "reader9", Some("reader9@example.com")).await;
+    let same_address =
+        futures_util::future::join_all((0..8).map(|_| app.request_reset("reader9@example.com")))
+            .await;
+    assert!(same_address.iter().all(|(status, _)| *status == 202));
+    // The same client (this test) asks for 25 unknown addresses: 8 of its 20 are spent.
+    let addresses: Vec<String> = (0..25).map(|i| format!("nobody{i}@example.com")).collect();
+    let others =
+        futures_util::future::join_all(addresses.iter().map(|a| app.request_reset(a))).await;
+    assert!(others.iter().all(|(status, _)| *status == 202));
+
+    let lookups = passport::entities::jobs::Entity::find()
+        .filter(passport::entities::jobs::Column::Kind.eq("password_reset_request"))
+        .count(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(
+        lookups,
+        3 + 12,
+        "3 for the address, then the client's 20 less its 8"
+    );
+    app.mails_to("reader9@example.com", 3).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(
+        app.outbox_mails("reader9@example.com").await.len(),
+        3,
+        "no mail beyond the address's limit"
+    );
+}
+
 async fn a_qq_account_sets_a_verified_email_and_can_then_reset(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
         return;
@@ -352,6 +389,7 @@ on_both_backends!(
     tokens_are_compatible_with_python_itsdangerous,
     bad_reset_links_are_refused_and_change_nothing,
     unknown_and_throttled_addresses_get_202_and_no_mail,
+    concurrent_requests_are_counted_one_by_one,
     a_qq_account_sets_a_verified_email_and_can_then_reset,
 );
 
