@@ -30,6 +30,12 @@ struct Setup {
     settings: passport::config::Settings,
 }
 
+/// `PASSPORT_JOB_CONCURRENCY` for the bench's passport (default 64; refreshes in flight are at
+/// most half of it).
+fn job_concurrency() -> String {
+    std::env::var("PASSPORT_JOB_CONCURRENCY").unwrap_or_else(|_| "64".into())
+}
+
 async fn bench_backend(backend: Backend) {
     let Some(test_db) = TestDb::fresh(backend).await else {
         return;
@@ -44,7 +50,7 @@ async fn bench_backend(backend: Backend) {
             ("PASSPORT_QQ_REFRESH_RATE", "100000".into()),
             ("PASSPORT_QQ_REFRESH_SPREAD_SECS", "0".into()),
             ("PASSPORT_QQ_REFRESH_SCAN_SECS", "1".into()),
-            ("PASSPORT_JOB_CONCURRENCY", "64".into()),
+            ("PASSPORT_JOB_CONCURRENCY", job_concurrency()),
             ("PASSPORT_JOB_POLL_MAX_MS", "100".into()),
         ],
     )
@@ -172,10 +178,11 @@ async fn bench_backend(backend: Backend) {
         .expect("count");
     let cpu = passport.cpu_seconds() - cpu;
     println!(
-        "BENCH qq-refresh {:<8} {total} due bindings refreshed against the simulator in {:.1} s: {:>6.0} refreshes/s (job concurrency 64)  passport CPU {:.3} ms/refresh  RSS idle {:.1} MB, peak {:.1} MB  load {} (seeding took {:.1} s)",
+        "BENCH qq-refresh {:<8} {total} due bindings refreshed against the simulator in {:.1} s: {:>6.0} refreshes/s (job concurrency {})  passport CPU {:.3} ms/refresh  RSS idle {:.1} MB, peak {:.1} MB  load {} (seeding took {:.1} s)",
         format!("{backend:?}"),
         elapsed.as_secs_f64(),
         total as f64 / elapsed.as_secs_f64(),
+        job_concurrency(),
         cpu * 1000.0 / total as f64,
         mb(idle_rss),
         mb(passport.peak_rss_kib()),
