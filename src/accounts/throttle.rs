@@ -141,9 +141,9 @@ pub async fn hit_all<C: ConnectionTrait>(
     keys.iter()
         .map(|(key, limit)| {
             let (start, retry_after) = window_start(*limit, now);
-            let i = row_of[&(*key, start)];
-            let total = totals[i]
-                .ok_or_else(|| DbErr::Custom("rate limit upsert returned no row".into()))?;
+            let missing = || DbErr::Custom("rate limit upsert returned no row".into());
+            let i = *row_of.get(&(*key, start)).ok_or_else(missing)?;
+            let total = totals[i].ok_or_else(missing)?;
             seen[i] += 1;
             Ok(Count {
                 hits: (total - rows[i].2 + seen[i]).max(0) as u32,
