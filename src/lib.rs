@@ -16,6 +16,7 @@ pub mod db;
 pub mod domain;
 pub mod entities;
 pub mod fault;
+pub mod group_commit;
 pub mod html;
 pub mod jobs;
 pub mod mail;

@@ -343,7 +343,7 @@ async fn update_known<C: ConnectionTrait>(
     sealed: &SealedTokens,
     now: DateTime<Utc>,
 ) -> Result<bool, AccountError> {
-    if !update_binding(txn, known, identity, sealed, now).await? {
+    if !update_binding(txn, (known, identity, sealed), now).await? {
         return Ok(false);
     }
     token_events::record(
@@ -364,12 +364,10 @@ fn login_event_detail(sealed: &SealedTokens) -> String {
 /// The `UPDATE` of [`update_known`], without its event: [`update_bindings`] for one login.
 async fn update_binding<C: ConnectionTrait>(
     txn: &C,
-    known: &KnownBinding,
-    identity: &SocialIdentity,
-    sealed: &SealedTokens,
+    write: BindingWrite<'_>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let updated = update_bindings(txn, &[(known, identity, sealed)], now).await?;
+    let updated = update_bindings(txn, &[write], now).await?;
     Ok(!updated.is_empty())
 }
 
@@ -459,8 +457,7 @@ pub async fn store_logins<C: ConnectionTrait>(
         stored[i] = updated.contains(&logins[i].0.known.binding.id);
     }
     for &i in &again {
-        let (known, identity, sealed) = logins[i].0.write();
-        stored[i] = update_binding(txn, known, identity, sealed, now).await?;
+        stored[i] = update_binding(txn, logins[i].0.write(), now).await?;
     }
     let mut events = Vec::with_capacity(logins.len());
     let mut outcomes = Vec::with_capacity(logins.len());
