@@ -330,11 +330,20 @@ async fn the_admin_action_fills_unionids_one_run_at_a_time(backend: Backend) {
         Some(unionid.as_str())
     );
     assert_eq!(reload(&app, expired.id).await.unionid, None);
-    let job = job_rows::Entity::find_by_id(job_id)
-        .one(&app.db)
-        .await
-        .expect("job")
-        .expect("the run's job");
+    // The run's report is written by the job's work; the job's ack commits after it (acks are
+    // group-committed), so the row may still say `running` for a moment.
+    let job = eventually_some(
+        Duration::from_secs(10),
+        "the run's job is acked",
+        || async {
+            job_rows::Entity::find_by_id(job_id)
+                .one(&app.db)
+                .await
+                .expect("job")
+                .filter(|job| job.state != "running")
+        },
+    )
+    .await;
     assert_eq!(job.state, "completed");
     assert_eq!(job.attempt, 1);
 
@@ -420,11 +429,20 @@ async fn the_admin_action_without_the_permission_ends_with_a_message(backend: Ba
     );
     assert_eq!(run["counts"]["filled"], 0, "{run}");
     // Ended, not failed: no retry of what cannot succeed.
-    let job = job_rows::Entity::find_by_id(job_id)
-        .one(&app.db)
-        .await
-        .expect("job")
-        .expect("the run's job");
+    // The run's report is written by the job's work; the job's ack commits after it (acks are
+    // group-committed), so the row may still say `running` for a moment.
+    let job = eventually_some(
+        Duration::from_secs(10),
+        "the run's job is acked",
+        || async {
+            job_rows::Entity::find_by_id(job_id)
+                .one(&app.db)
+                .await
+                .expect("job")
+                .filter(|job| job.state != "running")
+        },
+    )
+    .await;
     assert_eq!(job.state, "completed");
     assert_eq!(job.attempt, 1);
     assert_eq!(job.last_error, None);
