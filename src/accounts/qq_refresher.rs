@@ -10,7 +10,9 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use crate::accounts::qq_tokens::{self, RefreshError, RefreshOutcome};
+use crate::accounts::qq_tokens::{
+    self, Grant, RefreshBatches, RefreshError, RefreshOutcome, Writes,
+};
 use crate::config::RefreshSettings;
 use crate::crypto::TokenCipher;
 use crate::jobs::{Job, JobKind, JobPayload, Perform, PerformError, PerformFuture};
@@ -51,6 +53,8 @@ pub struct RefreshQqToken {
     pub cipher: Arc<TokenCipher>,
     pub limiter: Arc<RateLimiter>,
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Leases and new tokens group-committed with the other refreshes running.
+    pub batches: RefreshBatches,
 }
 
 impl Perform for RefreshQqToken {
@@ -62,9 +66,10 @@ impl Perform for RefreshQqToken {
                 return Err(PerformError::permanent("not a QQ token refresh"));
             };
             self.limiter.acquire().await;
-            let refreshed = qq_tokens::refresh_binding(
+            let refreshed = qq_tokens::refresh_with(
                 &self.db,
-                &self.qq,
+                Writes::Batched(&self.batches),
+                Grant::Qq(&self.qq),
                 &self.cipher,
                 binding_id,
                 crate::jobs::now(),
@@ -83,6 +88,8 @@ pub struct RefreshWechatToken {
     pub cipher: Arc<TokenCipher>,
     pub limiter: Arc<RateLimiter>,
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Leases and new tokens group-committed with the other refreshes running.
+    pub batches: RefreshBatches,
 }
 
 impl Perform for RefreshWechatToken {
@@ -94,9 +101,10 @@ impl Perform for RefreshWechatToken {
                 return Err(PerformError::permanent("not a WeChat token refresh"));
             };
             self.limiter.acquire().await;
-            let refreshed = qq_tokens::refresh_wechat_binding(
+            let refreshed = qq_tokens::refresh_with(
                 &self.db,
-                &self.wechat,
+                Writes::Batched(&self.batches),
+                Grant::Wechat(&self.wechat),
                 &self.cipher,
                 binding_id,
                 crate::jobs::now(),

@@ -27,7 +27,7 @@ use rand::Rng as _;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityName, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select, TransactionTrait, UpdateMany,
+    QueryOrder, QuerySelect, Select, Statement, TransactionTrait, UpdateMany, Value,
 };
 
 use super::token_events::{self, TokenEventKind};
@@ -35,6 +35,8 @@ use crate::config::RefreshSettings;
 use crate::config::Secret;
 use crate::crypto::{TokenCipher, TokenField};
 use crate::entities::social_bindings;
+use crate::fault::Fault;
+use crate::group_commit::{BatchWrite, GroupCommit};
 use crate::jobs::{self, Enqueued, NewJob};
 use crate::oauth::ProviderKind;
 use crate::oauth::wechat::WechatClient;
@@ -295,7 +297,7 @@ pub async fn refresh_wechat_binding(
     refresh_through(db, Grant::Wechat(wechat), cipher, binding_id, now).await
 }
 
-/// Refresh one binding of `grant`'s provider (any other binding is `Skipped`).
+/// Refresh one binding of `grant`'s provider (any other binding is `Skipped`), on its own.
 pub async fn refresh_through(
     db: &DatabaseConnection,
     grant: Grant<'_>,
@@ -303,42 +305,40 @@ pub async fn refresh_through(
     binding_id: i64,
     now: DateTime<Utc>,
 ) -> Result<RefreshOutcome, RefreshError> {
-    // QQ rotates refresh tokens (and WeChat may): once one has been handed to the provider it
-    // must never be sent again, by this instance or another. Take the binding's refresh lease
-    // and record that intent (the token version being sent) in one committed statement before
-    // the call, which also reads the binding: only where no intent for its current tokens is
-    // recorded (an intent of an older version, before a login stored new tokens, is void).
-    let leased = social_bindings::Entity::update_many()
-        .col_expr(
-            social_bindings::Column::RefreshLeaseUntil,
-            Expr::value(Some(now + REFRESH_LEASE)),
-        )
-        .col_expr(
-            social_bindings::Column::RefreshSentVersion,
-            Expr::col(social_bindings::Column::TokenVersion),
-        )
-        .filter(social_bindings::Column::Id.eq(binding_id))
-        // Written so that only the primary key can serve this statement: on a table without
-        // statistics yet (just filled by a migration, a restore or a bench's seeding),
-        // PostgreSQL rated the `(provider, refresh_status, …)` index as good as the key and
-        // scanned every binding of the provider for each lease (10 ms a refresh at 10,000).
-        // (Literals, not parameters: the provider's name is one of our own constants, and the
-        // placeholders of a custom expression differ between the backends.)
-        .filter(Expr::cust(format!(
-            "(refresh_status || '') = 'ok' AND (provider || '') = '{}'",
-            grant.kind().as_str()
-        )))
-        .filter(
-            sea_orm::Condition::any()
-                .add(social_bindings::Column::RefreshSentVersion.is_null())
-                .add(sea_orm::sea_query::ExprTrait::ne(
-                    Expr::col(social_bindings::Column::RefreshSentVersion),
-                    Expr::col(social_bindings::Column::TokenVersion),
-                )),
-        )
-        .exec_with_returning(db)
-        .await?;
-    let Some(binding) = leased.into_iter().next() else {
+    refresh_with(db, Writes::Alone, grant, cipher, binding_id, now).await
+}
+
+/// How a refresh takes its lease and stores the provider's answer: in transactions of its own,
+/// or group-committed with the other refreshes of this process ([`RefreshBatches`]). The rare
+/// ends (a refusal, a transient failure, a lease held elsewhere) are always written alone.
+#[derive(Clone, Copy)]
+pub enum Writes<'a> {
+    Alone,
+    Batched(&'a RefreshBatches),
+}
+
+/// Refresh one binding, its lease and its new tokens written as `writes` says.
+pub async fn refresh_with(
+    db: &DatabaseConnection,
+    writes: Writes<'_>,
+    grant: Grant<'_>,
+    cipher: &TokenCipher,
+    binding_id: i64,
+    now: DateTime<Utc>,
+) -> Result<RefreshOutcome, RefreshError> {
+    let leased = match writes {
+        Writes::Alone => lease_all(db, grant.kind(), &[binding_id], now)
+            .await?
+            .into_iter()
+            .next()
+            .flatten(),
+        Writes::Batched(batches) => batches
+            .leases
+            .submit((binding_id, now))
+            .await
+            .map_err(fault)?,
+    };
+    let Some(binding) = leased else {
         return not_leased(db, grant, binding_id, now).await;
     };
     let Some(stored_refresh) = binding.refresh_token_enc.as_deref() else {
@@ -383,41 +383,26 @@ pub async fn refresh_through(
             };
             let lifetime =
                 chrono::Duration::seconds(token.expires_in.min(10 * 365 * 86_400) as i64);
-            let expires_at = now + lifetime;
-            let txn = db.begin().await?;
-            let swapped = social_bindings::Entity::update_many()
-                .col_expr(social_bindings::Column::AccessTokenEnc, Expr::value(access))
-                .col_expr(
-                    social_bindings::Column::RefreshTokenEnc,
-                    Expr::value(refresh),
-                )
-                .col_expr(
-                    social_bindings::Column::TokenExpiresAt,
-                    Expr::value(expires_at),
-                )
-                .col_expr(
-                    social_bindings::Column::TokenVersion,
-                    Expr::value(binding.token_version + 1),
-                )
-                .col_expr(
-                    social_bindings::Column::RefreshError,
-                    Expr::value(Option::<String>::None),
-                )
-                .col_expr(social_bindings::Column::RefreshStatus, Expr::value("ok"));
-            if !end_attempt(&txn, &binding, swapped, now).await? {
-                return Ok(RefreshOutcome::Superseded);
-            }
-            // Shown as is in the admin panel, whose readers read Chinese and Beijing time.
-            let beijing = chrono::FixedOffset::east_opt(8 * 3600)
-                .unwrap_or_else(|| unreachable!("+8h is valid"));
-            let detail = format!(
-                "新令牌有效期至 {}（北京时间）",
-                expires_at.with_timezone(&beijing).format("%Y-%m-%d %H:%M")
-            );
-            token_events::record(&txn, &binding, TokenEventKind::Refresh, now, Some(detail))
-                .await?;
-            txn.commit().await?;
-            Ok(RefreshOutcome::Refreshed)
+            let write = TokenWrite {
+                binding,
+                access,
+                refresh,
+                expires_at: now + lifetime,
+                now,
+            };
+            let stored = match writes {
+                Writes::Alone => store_all(db, std::slice::from_ref(&write))
+                    .await?
+                    .first()
+                    .copied()
+                    .unwrap_or(false),
+                Writes::Batched(batches) => batches.tokens.submit(write).await.map_err(fault)?,
+            };
+            Ok(if stored {
+                RefreshOutcome::Refreshed
+            } else {
+                RefreshOutcome::Superseded
+            })
         }
         Err(GrantError::Dead { code, detail }) => {
             // Another refresher may have rotated the token under us: only a refresh token that
@@ -437,6 +422,237 @@ pub async fn refresh_through(
             Err(RefreshError::Transient(detail))
         }
     }
+}
+
+/// Take the refresh lease of each of `ids` (bindings of `provider`) and record the intent, in
+/// one committed statement that also reads them: each binding leased, or `None` where it is not
+/// refreshable now (gone, failed, another provider's, or an intent for its current tokens
+/// already recorded). An id named twice is leased once, for its first mention.
+async fn lease_all(
+    db: &DatabaseConnection,
+    provider: ProviderKind,
+    ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<Vec<Option<social_bindings::Model>>, DbErr> {
+    // QQ rotates refresh tokens (and WeChat may): once one has been handed to the provider it
+    // must never be sent again, by this instance or another. So the lease and the intent (the
+    // token version being sent) are committed before the call, only where no intent for the
+    // current tokens is recorded (an intent of an older version, before a login stored new
+    // tokens, is void).
+    let leased = social_bindings::Entity::update_many()
+        .col_expr(
+            social_bindings::Column::RefreshLeaseUntil,
+            Expr::value(Some(now + REFRESH_LEASE)),
+        )
+        .col_expr(
+            social_bindings::Column::RefreshSentVersion,
+            Expr::col(social_bindings::Column::TokenVersion),
+        )
+        .filter(social_bindings::Column::Id.is_in(ids.iter().copied()))
+        // Written so that only the primary key can serve this statement: on a table without
+        // statistics yet (just filled by a migration, a restore or a bench's seeding),
+        // PostgreSQL rated the `(provider, refresh_status, …)` index as good as the key and
+        // scanned every binding of the provider for each lease (10 ms a refresh at 10,000).
+        // (Literals, not parameters: the provider's name is one of our own constants, and the
+        // placeholders of a custom expression differ between the backends.)
+        .filter(Expr::cust(format!(
+            "(refresh_status || '') = 'ok' AND (provider || '') = '{}'",
+            provider.as_str()
+        )))
+        .filter(
+            sea_orm::Condition::any()
+                .add(social_bindings::Column::RefreshSentVersion.is_null())
+                .add(sea_orm::sea_query::ExprTrait::ne(
+                    Expr::col(social_bindings::Column::RefreshSentVersion),
+                    Expr::col(social_bindings::Column::TokenVersion),
+                )),
+        )
+        .exec_with_returning(db)
+        .await?;
+    let mut leased: std::collections::HashMap<i64, social_bindings::Model> =
+        leased.into_iter().map(|b| (b.id, b)).collect();
+    Ok(ids.iter().map(|id| leased.remove(id)).collect())
+}
+
+/// The new tokens of a refreshed binding, to be stored.
+pub struct TokenWrite {
+    /// As leased.
+    binding: social_bindings::Model,
+    access: String,
+    refresh: Option<String>,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+}
+
+/// Store each of `writes` where its binding's tokens are still the ones leased
+/// (compare-and-swap on `token_version`), with its history event, in one transaction of two
+/// statements whatever their number. Whether each was stored (otherwise a login or another
+/// refresher changed the tokens meanwhile, and theirs stand).
+async fn store_all(db: &DatabaseConnection, writes: &[TokenWrite]) -> Result<Vec<bool>, DbErr> {
+    if writes.is_empty() {
+        return Ok(Vec::new());
+    }
+    // One `UPDATE … FROM (VALUES …)` (PostgreSQL, and SQLite since 3.33), each row's condition
+    // the lease's version: the same compare-and-swap as a lone `UPDATE`, and the lease and
+    // the intent released with it. (A binding named twice, which its lease rules out, would
+    // be written once and counted stored for its first mention.)
+    let mut sql = String::from(
+        "UPDATE social_bindings SET access_token_enc = v.column3, refresh_token_enc = v.column4, \
+         token_expires_at = v.column5, last_refreshed_at = v.column6, \
+         token_version = social_bindings.token_version + 1, refresh_error = NULL, \
+         refresh_status = 'ok', refresh_lease_until = NULL, refresh_sent_version = NULL \
+         FROM (VALUES ",
+    );
+    let mut values: Vec<Value> = Vec::with_capacity(writes.len() * 6);
+    for (i, write) in writes.iter().enumerate() {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        let p = 6 * i;
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, ${}, ${}, ${})",
+            p + 1,
+            p + 2,
+            p + 3,
+            p + 4,
+            p + 5,
+            p + 6
+        ));
+        values.extend([
+            write.binding.id.into(),
+            write.binding.token_version.into(),
+            write.access.clone().into(),
+            write.refresh.clone().into(),
+            write.expires_at.into(),
+            write.now.into(),
+        ]);
+    }
+    sql.push_str(
+        ") AS v WHERE social_bindings.id = v.column1 \
+         AND social_bindings.token_version = v.column2 RETURNING social_bindings.id",
+    );
+    let backend = db.get_database_backend();
+    let txn = db.begin().await?;
+    let swapped: std::collections::HashSet<i64> = txn
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?
+        .iter()
+        .map(|row| row.try_get_by_index::<i64>(0))
+        .collect::<Result<_, _>>()?;
+    // Shown as is in the admin panel, whose readers read Chinese and Beijing time.
+    let beijing =
+        chrono::FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| unreachable!("+8h is valid"));
+    let mut seen = std::collections::HashSet::with_capacity(writes.len());
+    let mut events = Vec::with_capacity(swapped.len());
+    let stored: Vec<bool> = writes
+        .iter()
+        .map(|write| {
+            let binding = &write.binding;
+            let stored = swapped.contains(&binding.id) && seen.insert(binding.id);
+            if stored {
+                let detail = format!(
+                    "新令牌有效期至 {}（北京时间）",
+                    write
+                        .expires_at
+                        .with_timezone(&beijing)
+                        .format("%Y-%m-%d %H:%M")
+                );
+                events.push(token_events::event(
+                    binding,
+                    TokenEventKind::Refresh,
+                    write.now,
+                    Some(detail),
+                ));
+            }
+            stored
+        })
+        .collect();
+    token_events::record_all(&txn, events).await?;
+    txn.commit().await?;
+    Ok(stored)
+}
+
+/// The group-commit writers of one provider's refresh worker: the leases taken while the
+/// previous batch commits are taken in one statement, and the tokens of the refreshes that
+/// finish together are stored in one transaction, each refresh answered once its batch has
+/// committed (`group_commit`). A refresh thus waits for two commits shared with its neighbours
+/// instead of two of its own; every guarantee of the lease, the intent and the
+/// compare-and-swap holds per binding, as the statements are the same.
+pub struct RefreshBatches {
+    leases: GroupCommit<LeaseWriter>,
+    tokens: GroupCommit<TokenWriter>,
+}
+
+impl RefreshBatches {
+    pub fn new(db: DatabaseConnection, provider: ProviderKind) -> Self {
+        Self {
+            leases: GroupCommit::new(LeaseWriter {
+                db: db.clone(),
+                provider,
+            }),
+            tokens: GroupCommit::new(TokenWriter { db }),
+        }
+    }
+}
+
+struct LeaseWriter {
+    db: DatabaseConnection,
+    provider: ProviderKind,
+}
+
+impl BatchWrite for LeaseWriter {
+    /// The binding, and the time its refresher read.
+    type Request = (i64, DateTime<Utc>);
+    type Outcome = Option<social_bindings::Model>;
+
+    async fn write_all(
+        &self,
+        requests: &[(i64, DateTime<Utc>)],
+    ) -> Result<Vec<Self::Outcome>, Fault> {
+        let ids: Vec<i64> = requests.iter().map(|(id, _)| *id).collect();
+        // One lease end for the batch: its latest reading of the clock (they differ by the
+        // batch's wait, milliseconds against the lease's minute).
+        let now = requests
+            .iter()
+            .map(|(_, now)| *now)
+            .max()
+            .unwrap_or_else(jobs::now);
+        Ok(lease_all(&self.db, self.provider, &ids, now).await?)
+    }
+
+    async fn write_one(&self, &(id, now): &(i64, DateTime<Utc>)) -> Result<Self::Outcome, Fault> {
+        Ok(lease_all(&self.db, self.provider, &[id], now)
+            .await?
+            .into_iter()
+            .next()
+            .flatten())
+    }
+}
+
+struct TokenWriter {
+    db: DatabaseConnection,
+}
+
+impl BatchWrite for TokenWriter {
+    type Request = TokenWrite;
+    /// Whether the tokens were stored.
+    type Outcome = bool;
+
+    async fn write_all(&self, writes: &[TokenWrite]) -> Result<Vec<bool>, Fault> {
+        Ok(store_all(&self.db, writes).await?)
+    }
+
+    async fn write_one(&self, write: &TokenWrite) -> Result<bool, Fault> {
+        Ok(store_all(&self.db, std::slice::from_ref(write))
+            .await?
+            .first()
+            .copied()
+            .unwrap_or(false))
+    }
+}
+
+fn fault(e: Fault) -> RefreshError {
+    RefreshError::Transient(e.to_string())
 }
 
 /// End a refresh attempt on `binding` as read: `update`, the attempt's time and the lease

@@ -3,7 +3,7 @@
 //! disagrees with the binding. Events never hold a token.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
 use crate::entities::{binding_token_events, social_bindings};
 
@@ -51,6 +51,31 @@ pub async fn record<C: ConnectionTrait>(
     at: DateTime<Utc>,
     detail: Option<String>,
 ) -> Result<(), DbErr> {
+    event(binding, kind, at, detail).insert(conn).await?;
+    Ok(())
+}
+
+/// Append `events` ([`event`]) in one statement.
+pub async fn record_all<C: ConnectionTrait>(
+    conn: &C,
+    events: Vec<binding_token_events::ActiveModel>,
+) -> Result<(), DbErr> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    binding_token_events::Entity::insert_many(events)
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// One event for `binding`, as [`record`] appends it.
+pub fn event(
+    binding: &social_bindings::Model,
+    kind: TokenEventKind,
+    at: DateTime<Utc>,
+    detail: Option<String>,
+) -> binding_token_events::ActiveModel {
     binding_token_events::ActiveModel {
         binding_id: Set(binding.id),
         provider: Set(binding.provider.clone()),
@@ -59,7 +84,4 @@ pub async fn record<C: ConnectionTrait>(
         detail: Set(detail),
         ..Default::default()
     }
-    .insert(conn)
-    .await?;
-    Ok(())
 }

@@ -44,6 +44,7 @@ use sea_orm::DatabaseConnection;
 pub use supervisor::{ActorTree, AskError, ChildSpec, Slot};
 
 use crate::accounts::qq_refresher::{self as refresher, RefreshQqToken, RefreshWechatToken};
+use crate::accounts::qq_tokens::RefreshBatches;
 use crate::accounts::reset_requests::IssueResetLink;
 use crate::accounts::sms_requests::IssueSmsCode;
 use crate::accounts::unionid_backfill::RunBackfill;
@@ -168,6 +169,7 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
             settings.refresh.rate_per_sec,
         )),
         metrics: state.metrics.clone(),
+        batches: RefreshBatches::new(state.db.clone(), crate::oauth::ProviderKind::Qq),
     }));
     let backfill_args = worker_args.with(Arc::new(RunBackfill {
         db: state.db.clone(),
@@ -197,6 +199,7 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
                     settings.refresh.rate_per_sec,
                 )),
                 metrics: state.metrics.clone(),
+                batches: RefreshBatches::new(state.db.clone(), crate::oauth::ProviderKind::Wechat),
             })))
         }
         None => None,

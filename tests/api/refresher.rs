@@ -7,6 +7,7 @@ use std::time::Duration;
 use passport::accounts::qq_tokens::{self, RefreshOutcome};
 use passport::crypto::{TokenCipher, TokenField};
 use passport::entities::social_bindings;
+use passport::oauth::ProviderKind;
 use passport::qq::client::{QqClient, QqError};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use serde_json::json;
@@ -352,7 +353,108 @@ async fn an_intent_older_than_the_stored_tokens_does_not_block_a_refresh(backend
     assert_eq!(sim_refresh_reuses(&app).await, 0);
 }
 
+/// The refresh workers' group commit: refreshes running together take their leases in one
+/// statement and store their tokens in one transaction. Each binding must still get its own
+/// tokens (the access token QQ knows as that binding's user), its own history event, and its
+/// lease and intent released; a binding named twice is leased once (the other waits), and one
+/// that is not refreshable is skipped without holding up the rest.
+async fn refreshes_committed_together_each_store_their_own_tokens(backend: Backend) {
+    let Some(app) = TestApp::spawn_with_sim(backend).await else {
+        return;
+    };
+    let mut bindings = Vec::new();
+    for n in 0..8 {
+        let b = bound(
+            &app,
+            &format!("batch_user_{n}"),
+            &format!("1380000010{n}"),
+            &format!("batch_qq_{n}"),
+        )
+        .await;
+        bindings.push(b);
+    }
+    let failed = bindings[7].clone();
+    let mut active: social_bindings::ActiveModel = failed.clone().into();
+    active.refresh_status = Set("refresh_failed".into());
+    active.update(&app.db).await.expect("mark failed");
+
+    let client = QqClient::new(&app.settings.qq).expect("client");
+    let cipher = TokenCipher::new(&app.settings.token_key);
+    let batches = qq_tokens::RefreshBatches::new(app.db.clone(), ProviderKind::Qq);
+    let now = chrono::Utc::now();
+    // Binding 0 twice: one refresh takes its lease, the other finds it held.
+    let ids: Vec<i64> = std::iter::once(bindings[0].id)
+        .chain(bindings.iter().map(|b| b.id))
+        .collect();
+    let outcomes = futures_util::future::join_all(ids.iter().map(|&id| {
+        qq_tokens::refresh_with(
+            &app.db,
+            qq_tokens::Writes::Batched(&batches),
+            qq_tokens::Grant::Qq(&client),
+            &cipher,
+            id,
+            now,
+        )
+    }))
+    .await;
+    let outcomes: Vec<RefreshOutcome> = outcomes.into_iter().map(|o| o.expect("refresh")).collect();
+    let first_two = [&outcomes[0], &outcomes[1]];
+    assert!(
+        first_two.contains(&&RefreshOutcome::Refreshed)
+            && first_two
+                .iter()
+                .any(|o| matches!(o, RefreshOutcome::Held { .. })),
+        "one refresh of binding 0 ran, the other found it held: {first_two:?}"
+    );
+    assert!(
+        outcomes[2..8]
+            .iter()
+            .all(|o| *o == RefreshOutcome::Refreshed),
+        "{outcomes:?}"
+    );
+    assert_eq!(outcomes[8], RefreshOutcome::Skipped, "the failed binding");
+
+    let events = passport::entities::binding_token_events::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("events");
+    for before in &bindings[..7] {
+        let after = reload(&app, before.id).await;
+        assert_eq!(after.token_version, before.token_version + 1);
+        assert_eq!(after.refresh_status, "ok");
+        assert_eq!(after.refresh_lease_until, None, "lease released");
+        assert_eq!(after.refresh_sent_version, None, "intent released");
+        assert!(after.last_refreshed_at.is_some());
+        let access = cipher
+            .decrypt(
+                TokenField::QqAccessToken,
+                &after.subject,
+                &after.access_token_enc,
+            )
+            .expect("sealed for this binding's user");
+        let me = client.openid(&access, false).await.expect("a live token");
+        assert_eq!(
+            me.openid, after.subject,
+            "QQ knows the token as this user's"
+        );
+        assert_ne!(refresh_token(&app, &after), refresh_token(&app, before));
+        assert_eq!(
+            events
+                .iter()
+                .filter(|e| e.binding_id == before.id && e.kind == "refresh")
+                .count(),
+            1,
+            "one refresh event for binding {}",
+            before.id
+        );
+    }
+    let untouched = reload(&app, failed.id).await;
+    assert_eq!(untouched.token_version, failed.token_version);
+    assert_eq!(untouched.refresh_sent_version, None, "never leased");
+}
+
 on_both_backends!(
+    refreshes_committed_together_each_store_their_own_tokens,
     a_refresh_token_sent_by_a_refresher_that_died_is_never_sent_again,
     an_intent_older_than_the_stored_tokens_does_not_block_a_refresh,
     due_bindings_are_refreshed_and_the_old_refresh_token_dies,
