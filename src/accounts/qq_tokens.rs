@@ -37,7 +37,7 @@ use crate::crypto::{TokenCipher, TokenField};
 use crate::entities::social_bindings;
 use crate::fault::Fault;
 use crate::group_commit::{BatchWrite, GroupCommit};
-use crate::jobs::{self, Enqueued, NewJob};
+use crate::jobs::{self, NewJob};
 use crate::oauth::ProviderKind;
 use crate::oauth::wechat::WechatClient;
 use crate::qq::client::{QqClient, QqError};
@@ -136,29 +136,29 @@ async fn queue_refreshes(
 ) -> Result<usize, DbErr> {
     let spread_ms = settings.spread.as_millis().min(i64::MAX as u128) as i64;
     let mut queued = 0;
-    // One transaction per chunk, not one commit per job: a scan that finds thousands due
-    // costs a few commits. A chunk that fails rolls back alone; the next scan queues it.
+    // One statement per chunk, not one per job: a scan that finds thousands due costs a few
+    // round trips and commits. A chunk that fails is queued by the next scan.
     for chunk in due.chunks(ENQUEUE_CHUNK) {
-        let txn = db.begin().await?;
-        for &id in chunk {
-            let delay = if spread_ms > 0 {
-                rand::rng().random_range(0..spread_ms)
-            } else {
-                0
-            };
-            let job = job(id).run_at(now + chrono::Duration::milliseconds(delay));
-            match jobs::enqueue(&txn, job).await {
-                Ok(Enqueued::Created(_)) => queued += 1,
-                Ok(_) => {}
-                Err(e) => return Err(DbErr::Custom(format!("cannot queue a refresh: {e}"))),
-            }
-        }
-        txn.commit().await?;
+        let jobs = chunk
+            .iter()
+            .map(|&id| {
+                let delay = if spread_ms > 0 {
+                    rand::rng().random_range(0..spread_ms)
+                } else {
+                    0
+                };
+                job(id).run_at(now + chrono::Duration::milliseconds(delay))
+            })
+            .collect();
+        queued += jobs::enqueue_all(db, jobs)
+            .await
+            .map_err(|e| DbErr::Custom(format!("cannot queue a refresh: {e}")))?
+            .len();
     }
     Ok(queued)
 }
 
-/// Refresh jobs queued per transaction by [`schedule_due`].
+/// Refresh jobs queued per statement by [`schedule_due`].
 const ENQUEUE_CHUNK: usize = 500;
 
 /// At most one live refresh job per QQ binding (a WeChat binding's: `wechat_token_refresh:{id}`).
