@@ -26,8 +26,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, SqlErr, Statement, TransactionTrait, Value,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    SqlErr, Statement, Value,
 };
 
 use super::locking;
@@ -64,14 +64,14 @@ pub enum Admission {
 }
 
 /// Spend the state (`used_login_states`, whose primary key lets one callback through) and open
-/// its replay entry, in one round trip (on SQLite one commit); a state already spent is a retry of the same callback
+/// its replay entry, in one round trip; a state already spent is a retry of the same callback
 /// or refused (400 `state_used`).
 ///
 /// On PostgreSQL one statement does both (the replay entry is inserted only when the state was
-/// not spent yet); on SQLite two statements sent together in one transaction, the second
-/// skipped when the first fails on the key. Expired rows of both tables are the pruner's (`retention.rs`).
-pub async fn admit(
-    db: &DatabaseConnection,
+/// not spent yet); on SQLite two statements sent together, the second skipped when the first
+/// fails on the key. Expired rows of both tables are the pruner's (`retention.rs`).
+pub async fn admit<C: ConnectionTrait>(
+    db: &C,
     hasher: &KeyedHasher,
     provider: ProviderKind,
     state_nonce: &str,
@@ -98,29 +98,18 @@ pub async fn admit(
                 .ok_or_else(|| DbErr::RecordNotFound("the spend count".into()))?;
             row.try_get_by_index::<i64>(0)? == 1
         }
-        // Both inserts in one transaction: one commit (one append to the WAL) instead of two.
-        // A spent state fails the first; the transaction is then rolled back, holding nothing.
-        _ => {
-            let txn = db.begin().await?;
-            match txn
-                .execute_raw(Statement::from_sql_and_values(
-                    backend,
-                    SPEND_SQLITE,
-                    values,
-                ))
-                .await
-            {
-                Ok(_) => {
-                    txn.commit().await?;
-                    true
-                }
-                Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                    txn.rollback().await?;
-                    false
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
+        _ => match db
+            .execute_raw(Statement::from_sql_and_values(
+                backend,
+                SPEND_SQLITE,
+                values,
+            ))
+            .await
+        {
+            Ok(_) => true,
+            Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => false,
+            Err(e) => return Err(e.into()),
+        },
     };
     if fresh {
         Ok(Admission::Fresh(key))
