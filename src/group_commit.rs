@@ -3,8 +3,9 @@
 //! own once that batch has committed. A batch that fails is written again request by request
 //! ([`BatchWrite::write_one`]), so one bad request fails only its own answer.
 //!
-//! Used by the reset requests from HTTP (`accounts::reset_intake`) and the reset-link lookups
-//! (`accounts::reset_requests`). A caller that goes away after handing its request over does not
+//! Used by the reset requests from HTTP (`accounts::reset_intake`), the reset-link lookups
+//! (`accounts::reset_requests`), and the token refreshers' leases and new tokens
+//! (`accounts::qq_tokens::RefreshBatches`). A caller that goes away after handing its request over does not
 //! take it back: it is written with its batch.
 
 use std::future::Future;
