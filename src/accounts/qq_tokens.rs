@@ -327,16 +327,8 @@ pub async fn refresh_with(
     now: DateTime<Utc>,
 ) -> Result<RefreshOutcome, RefreshError> {
     let leased = match writes {
-        Writes::Alone => lease_all(db, grant.kind(), &[binding_id], now)
-            .await?
-            .into_iter()
-            .next()
-            .flatten(),
-        Writes::Batched(batches) => batches
-            .leases
-            .submit((binding_id, now))
-            .await
-            .map_err(fault)?,
+        Writes::Alone => lease_one(db, grant.kind(), binding_id, now).await?,
+        Writes::Batched(batches) => batches.leases.submit((binding_id, now)).await?,
     };
     let Some(binding) = leased else {
         return not_leased(db, grant, binding_id, now).await;
@@ -391,12 +383,8 @@ pub async fn refresh_with(
                 now,
             };
             let stored = match writes {
-                Writes::Alone => store_all(db, std::slice::from_ref(&write))
-                    .await?
-                    .first()
-                    .copied()
-                    .unwrap_or(false),
-                Writes::Batched(batches) => batches.tokens.submit(write).await.map_err(fault)?,
+                Writes::Alone => store_one(db, &write).await?,
+                Writes::Batched(batches) => batches.tokens.submit(write).await?,
             };
             Ok(if stored {
                 RefreshOutcome::Refreshed
@@ -474,8 +462,22 @@ async fn lease_all(
     Ok(ids.iter().map(|id| leased.remove(id)).collect())
 }
 
+/// [`lease_all`] for one binding: the binding leased, or `None`.
+async fn lease_one(
+    db: &DatabaseConnection,
+    provider: ProviderKind,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<social_bindings::Model>, DbErr> {
+    Ok(lease_all(db, provider, &[id], now)
+        .await?
+        .into_iter()
+        .flatten()
+        .next())
+}
+
 /// The new tokens of a refreshed binding, to be stored.
-pub struct TokenWrite {
+struct TokenWrite {
     /// As leased.
     binding: social_bindings::Model,
     access: String,
@@ -572,6 +574,11 @@ async fn store_all(db: &DatabaseConnection, writes: &[TokenWrite]) -> Result<Vec
     Ok(stored)
 }
 
+/// [`store_all`] for one refresh: whether its tokens were stored.
+async fn store_one(db: &DatabaseConnection, write: &TokenWrite) -> Result<bool, DbErr> {
+    Ok(store_all(db, std::slice::from_ref(write)).await? == [true])
+}
+
 /// The group-commit writers of one provider's refresh worker: the leases taken while the
 /// previous batch commits are taken in one statement, and the tokens of the refreshes that
 /// finish together are stored in one transaction, each refresh answered once its batch has
@@ -621,11 +628,7 @@ impl BatchWrite for LeaseWriter {
     }
 
     async fn write_one(&self, &(id, now): &(i64, DateTime<Utc>)) -> Result<Self::Outcome, Fault> {
-        Ok(lease_all(&self.db, self.provider, &[id], now)
-            .await?
-            .into_iter()
-            .next()
-            .flatten())
+        Ok(lease_one(&self.db, self.provider, id, now).await?)
     }
 }
 
@@ -643,16 +646,14 @@ impl BatchWrite for TokenWriter {
     }
 
     async fn write_one(&self, write: &TokenWrite) -> Result<bool, Fault> {
-        Ok(store_all(&self.db, std::slice::from_ref(write))
-            .await?
-            .first()
-            .copied()
-            .unwrap_or(false))
+        Ok(store_one(&self.db, write).await?)
     }
 }
 
-fn fault(e: Fault) -> RefreshError {
-    RefreshError::Transient(e.to_string())
+impl From<Fault> for RefreshError {
+    fn from(e: Fault) -> Self {
+        Self::Transient(e.to_string())
+    }
 }
 
 /// End a refresh attempt on `binding` as read: `update`, the attempt's time and the lease

@@ -330,20 +330,7 @@ async fn the_admin_action_fills_unionids_one_run_at_a_time(backend: Backend) {
         Some(unionid.as_str())
     );
     assert_eq!(reload(&app, expired.id).await.unionid, None);
-    // The run's report is written by the job's work; the job's ack commits after it (acks are
-    // group-committed), so the row may still say `running` for a moment.
-    let job = eventually_some(
-        Duration::from_secs(10),
-        "the run's job is acked",
-        || async {
-            job_rows::Entity::find_by_id(job_id)
-                .one(&app.db)
-                .await
-                .expect("job")
-                .filter(|job| job.state != "running")
-        },
-    )
-    .await;
+    let job = acked_job(&app, job_id).await;
     assert_eq!(job.state, "completed");
     assert_eq!(job.attempt, 1);
 
@@ -429,20 +416,7 @@ async fn the_admin_action_without_the_permission_ends_with_a_message(backend: Ba
     );
     assert_eq!(run["counts"]["filled"], 0, "{run}");
     // Ended, not failed: no retry of what cannot succeed.
-    // The run's report is written by the job's work; the job's ack commits after it (acks are
-    // group-committed), so the row may still say `running` for a moment.
-    let job = eventually_some(
-        Duration::from_secs(10),
-        "the run's job is acked",
-        || async {
-            job_rows::Entity::find_by_id(job_id)
-                .one(&app.db)
-                .await
-                .expect("job")
-                .filter(|job| job.state != "running")
-        },
-    )
-    .await;
+    let job = acked_job(&app, job_id).await;
     assert_eq!(job.state, "completed");
     assert_eq!(job.attempt, 1);
     assert_eq!(job.last_error, None);
@@ -455,3 +429,21 @@ on_both_backends!(
     the_admin_action_fills_unionids_one_run_at_a_time,
     the_admin_action_without_the_permission_ends_with_a_message,
 );
+
+/// The run's job once its ack has committed. The run's report is written by the job's work and
+/// the ack commits after it (acks are group-committed), so the row may still say `running` for
+/// a moment after the report says finished.
+async fn acked_job(app: &TestApp, job_id: i64) -> job_rows::Model {
+    eventually_some(
+        Duration::from_secs(10),
+        "the run's job is acked",
+        || async {
+            job_rows::Entity::find_by_id(job_id)
+                .one(&app.db)
+                .await
+                .expect("job")
+                .filter(|job| job.state != "running")
+        },
+    )
+    .await
+}
