@@ -13,7 +13,7 @@ use passport::entities::{social_bindings, users};
 use passport::qq::client::QqClient;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait};
 
-use crate::harness::{Passport, load_average, mb};
+use crate::harness::{Passport, live_jobs, load_average, mb};
 use crate::helpers::{Backend, TestDb, sim_codes, spawn_simulator, user};
 
 fn bindings() -> usize {
@@ -156,19 +156,32 @@ async fn bench_backend(backend: Backend) {
     txn.commit().await.expect("commit");
     let seeding = seeded.elapsed();
     let cpu = passport.cpu_seconds();
+    // The clock starts when the scheduler's scan (every second) has queued the first refresh,
+    // so the figure is the refresh path's, not the scan interval's.
+    let waiting = Instant::now();
+    let deadline = waiting + Duration::from_secs(900);
+    while live_jobs(&app.db).await == 0 {
+        assert!(Instant::now() < deadline, "no refresh was ever queued");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
     let started = Instant::now();
-    let deadline = started + Duration::from_secs(900);
+    let scan_wait = started - waiting;
     loop {
-        let done = social_bindings::Entity::find()
-            .filter(social_bindings::Column::TokenVersion.gt(0))
-            .count(&app.db)
-            .await
-            .expect("count");
-        if done as usize >= total {
-            break;
+        // Only once nothing is left to run are the refreshed bindings counted (a count over
+        // all of them, every few milliseconds, would load the database being measured).
+        if live_jobs(&app.db).await == 0 {
+            let done = social_bindings::Entity::find()
+                .filter(social_bindings::Column::TokenVersion.gt(0))
+                .count(&app.db)
+                .await
+                .expect("count");
+            if done as usize >= total {
+                break;
+            }
+            assert!(Instant::now() < deadline, "refresh timed out at {done}");
         }
-        assert!(Instant::now() < deadline, "refresh timed out at {done}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(Instant::now() < deadline, "refresh timed out");
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let elapsed = started.elapsed();
     let failed = social_bindings::Entity::find()
@@ -178,7 +191,7 @@ async fn bench_backend(backend: Backend) {
         .expect("count");
     let cpu = passport.cpu_seconds() - cpu;
     println!(
-        "BENCH qq-refresh {:<8} {total} due bindings refreshed against the simulator in {:.1} s: {:>6.0} refreshes/s (job concurrency {})  passport CPU {:.3} ms/refresh  RSS idle {:.1} MB, peak {:.1} MB  load {} (seeding took {:.1} s)",
+        "BENCH qq-refresh {:<8} {total} due bindings refreshed against the simulator in {:.1} s: {:>6.0} refreshes/s (job concurrency {})  passport CPU {:.3} ms/refresh  RSS idle {:.1} MB, peak {:.1} MB  load {} (seeding took {:.1} s, the first scan {:.2} s more)",
         format!("{backend:?}"),
         elapsed.as_secs_f64(),
         total as f64 / elapsed.as_secs_f64(),
@@ -188,6 +201,7 @@ async fn bench_backend(backend: Backend) {
         mb(passport.peak_rss_kib()),
         load_average(),
         seeding.as_secs_f64(),
+        scan_wait.as_secs_f64(),
     );
     assert_eq!(failed, 0, "every refresh succeeded");
 }
