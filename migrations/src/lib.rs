@@ -24,6 +24,7 @@ mod m20261130_000062_add_qq_binding_refresh_sent_version;
 mod m20261130_000070_social_bindings;
 mod m20261130_000071_social_bindings_refresh_scan_index;
 mod m20261130_000072_add_jobs_claim_index;
+mod m20261130_000080_jobs_partial_state_indexes;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000070_social_bindings::Migration),
             Box::new(m20261130_000071_social_bindings_refresh_scan_index::Migration),
             Box::new(m20261130_000072_add_jobs_claim_index::Migration),
+            Box::new(m20261130_000080_jobs_partial_state_indexes::Migration),
         ]
     }
 }
@@ -93,7 +95,7 @@ mod tests {
     /// changes is a migration that databases already migrated report as missing. A file may be
     /// renamed only if its `name()` keeps returning the recorded string (see
     /// `m20261125_000031_admin_panel`).
-    const RECORDED_NAMES: [&str; 21] = [
+    const RECORDED_NAMES: [&str; 22] = [
         "m20261125_000001_create_users",
         "m20261125_000002_create_qq_bindings",
         "m20261125_000003_create_pending_qq_identities",
@@ -115,6 +117,7 @@ mod tests {
         "m20261130_000070_social_bindings",
         "m20261130_000071_social_bindings_refresh_scan_index",
         "m20261130_000072_add_jobs_claim_index",
+        "m20261130_000080_jobs_partial_state_indexes",
     ];
 
     /// New migrations append to `RECORDED_NAMES`; existing entries never change.

@@ -123,10 +123,27 @@ impl Actor for Dispatcher {
                 request_pump(&myself, state);
             }
             DispatcherMsg::Finished(id) => {
-                state.inflight.remove(&id);
-                // Claim in batches: once half the slots are free (or all, for a trickle).
+                let kind = state.inflight.remove(&id).map(|(kind, _)| kind);
+                // Claim in batches: once half the slots are free, or half of the finished
+                // job's kind's own limit (a refresh ending among refreshes alone would
+                // otherwise claim one job at a time).
                 let capacity = state.args.settings.concurrency as usize;
-                if state.inflight.len() <= capacity / 2 {
+                let limit = kind.and_then(|kind| {
+                    state
+                        .args
+                        .workers
+                        .iter()
+                        .find(|r| r.kind == kind)
+                        .and_then(|r| r.max_in_flight.map(|max| (kind, max as usize)))
+                });
+                let batch_ready = match limit {
+                    Some((kind, max)) => {
+                        let running = state.inflight.values().filter(|(k, _)| *k == kind).count();
+                        running <= max / 2 && state.inflight.len() < capacity
+                    }
+                    None => state.inflight.len() <= capacity / 2,
+                };
+                if batch_ready {
                     request_pump(&myself, state);
                 }
             }
@@ -201,37 +218,32 @@ async fn pump(myself: &ActorRef<DispatcherMsg>, state: &mut DispatcherState) {
     }
 
     state.inflight.retain(|_, (_, deadline)| *deadline > now);
-    let mut free = (settings.concurrency as usize).saturating_sub(state.inflight.len());
+    let free = (settings.concurrency as usize).saturating_sub(state.inflight.len());
     let next;
     if free == 0 {
         // Full: `Finished` messages wake us; the timer only covers workers that died.
         next = settings.poll_max;
     } else {
-        let mut got_some = false;
-        let mut full = false;
-        let mut failed = false;
-        for (kinds, limit) in claim_groups(state, free) {
-            if free == 0 {
-                break;
-            }
-            let limit = limit.min(free);
-            match jobs::claim(db, &state.args.owner, &kinds, limit as u32, settings.lease).await {
+        // One statement for every kind. Claiming again at once could not help: a kind that
+        // came back with all it asked for has no room left (`Finished` messages, and the timer,
+        // claim again).
+        let caps = claim_caps(state, free);
+        let got_some =
+            match jobs::claim_each(db, &state.args.owner, &caps, free as u32, settings.lease).await
+            {
                 Ok(claimed) => {
-                    full |= claimed.len() == limit;
-                    got_some |= !claimed.is_empty();
-                    free -= claimed.len();
+                    let got_some = !claimed.is_empty();
                     hand_out(state, claimed, now).await;
+                    got_some
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot claim jobs");
-                    failed = true;
-                    break;
+                    false
                 }
-            }
-        }
-        if got_some && !failed {
+            };
+        if got_some {
             state.idle_pause = MIN_POLL;
-            next = if full { Duration::ZERO } else { MIN_POLL };
+            next = MIN_POLL;
         } else {
             state.idle_pause = (state.idle_pause * 2).min(settings.poll_max);
             next = state.idle_pause;
@@ -252,34 +264,28 @@ async fn pump(myself: &ActorRef<DispatcherMsg>, state: &mut DispatcherState) {
     }
 }
 
-/// What to claim this round: the kinds without a limit together (up to `free`), then each
-/// limited kind alone, up to the room it has left.
-fn claim_groups(state: &DispatcherState, free: usize) -> Vec<(Vec<JobKind>, usize)> {
-    let mut groups = Vec::new();
-    let unlimited: Vec<JobKind> = state
+/// What to claim this round, in one statement: each kind up to `free`, a kind with a limit up
+/// to the room it has left.
+fn claim_caps(state: &DispatcherState, free: usize) -> Vec<(JobKind, u32)> {
+    state
         .args
         .workers
         .iter()
-        .filter(|r| r.max_in_flight.is_none())
-        .map(|r| r.kind)
-        .collect();
-    if !unlimited.is_empty() {
-        groups.push((unlimited, free));
-    }
-    for route in &state.args.workers {
-        if let Some(max) = route.max_in_flight {
-            let running = state
-                .inflight
-                .values()
-                .filter(|(kind, _)| *kind == route.kind)
-                .count();
-            let room = (max as usize).saturating_sub(running);
-            if room > 0 {
-                groups.push((vec![route.kind], room));
-            }
-        }
-    }
-    groups
+        .map(|route| {
+            let room = match route.max_in_flight {
+                None => free,
+                Some(max) => {
+                    let running = state
+                        .inflight
+                        .values()
+                        .filter(|(kind, _)| *kind == route.kind)
+                        .count();
+                    (max as usize).saturating_sub(running).min(free)
+                }
+            };
+            (route.kind, room as u32)
+        })
+        .collect()
 }
 
 /// Give each claimed job to its kind's worker; jobs whose worker is not running (restarting)

@@ -632,7 +632,26 @@ pub async fn claim<C: ConnectionTrait>(
     limit: u32,
     lease: Duration,
 ) -> Result<Vec<Job>, JobError> {
-    if limit == 0 || kinds.is_empty() {
+    let caps: Vec<(JobKind, u32)> = kinds.iter().map(|k| (*k, limit)).collect();
+    claim_each(conn, owner, &caps, limit, lease).await
+}
+
+/// [`claim`] with a cap of its own for each kind (`(kind, at most this many)`), `limit` in all,
+/// in one statement: the dispatcher's claim for every kind it runs, a rate-limited kind held to
+/// the room it has left.
+pub async fn claim_each<C: ConnectionTrait>(
+    conn: &C,
+    owner: &str,
+    caps: &[(JobKind, u32)],
+    limit: u32,
+    lease: Duration,
+) -> Result<Vec<Job>, JobError> {
+    let caps: Vec<(JobKind, u32)> = caps
+        .iter()
+        .map(|&(kind, cap)| (kind, cap.min(limit)))
+        .filter(|&(_, cap)| cap > 0)
+        .collect();
+    if caps.is_empty() {
         return Ok(Vec::new());
     }
     let backend = conn.get_database_backend();
@@ -648,39 +667,78 @@ pub async fn claim<C: ConnectionTrait>(
     } else {
         ""
     };
-    let mut arms = Vec::with_capacity(kinds.len());
-    for (n, kind) in kinds.iter().enumerate() {
+    let mut arms = Vec::with_capacity(caps.len());
+    for (n, (kind, cap)) in caps.iter().enumerate() {
         values.push(kind.as_str().into());
+        let kind_at = values.len();
+        // The overall limit's parameter where the cap is the same (one statement text for
+        // every claim of unlimited kinds).
+        let cap_at = if *cap == limit {
+            4
+        } else {
+            values.push(i64::from(*cap).into());
+            values.len()
+        };
         // The state test is written as the index's own condition, so SQLite uses the index.
         arms.push(format!(
             "SELECT id, priority, run_at FROM (SELECT id, priority, run_at FROM jobs \
-             WHERE kind = ${} AND state IN ('available', 'retryable') AND run_at <= $3 \
-             ORDER BY priority DESC, run_at, id LIMIT $4{lock}) AS k{n}",
-            values.len()
+             WHERE kind = ${kind_at} AND state IN ('available', 'retryable') AND run_at <= $3 \
+             ORDER BY priority DESC, run_at, id LIMIT ${cap_at}{lock}) AS k{n}"
         ));
     }
+    // Whether each job's work was already delivered (by an earlier holder, or an earlier job
+    // with the same idempotency key). PostgreSQL answers it in the claim's `RETURNING`: one key
+    // lookup per job in the same statement (a separate `IN (…)` query was one more round trip,
+    // and on a table without statistics yet PostgreSQL scanned all of `job_deliveries` for
+    // it). SQLite cannot use an index for a subquery in `RETURNING` that names the updated
+    // row: it scanned every delivery record (seven days of them) for each job claimed. There a
+    // second query looks the claimed keys up by primary key (no round trip: SQLite is in the
+    // process).
+    let delivered_in_claim = backend == DbBackend::Postgres;
     let sql = format!(
         "UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_owner = $1, \
          lease_expires_at = $2, updated_at = $3 \
          WHERE id IN (SELECT id FROM ({}) AS candidates \
          ORDER BY priority DESC, run_at, id LIMIT $4) \
-         RETURNING *, EXISTS (SELECT 1 FROM job_deliveries \
-           WHERE job_deliveries.idempotency_key = jobs.idempotency_key) AS delivered_before",
-        arms.join(" UNION ALL ")
+         RETURNING *{}",
+        arms.join(" UNION ALL "),
+        if delivered_in_claim {
+            ", EXISTS (SELECT 1 FROM job_deliveries \
+             WHERE job_deliveries.idempotency_key = jobs.idempotency_key) AS delivered_before"
+        } else {
+            ""
+        }
     );
-    // Whether each job's work was already delivered (by an earlier holder, or an earlier job
-    // with the same idempotency key) comes back with the claim: one key lookup per job in the
-    // same statement. (A separate `IN (…)` query per claim was one more round trip, and on a
-    // table without statistics yet PostgreSQL scanned all of `job_deliveries` for it.)
     let rows = conn.query_all_raw(stmt(backend, &sql, values)).await?;
     let mut claimed = rows
         .iter()
         .map(|row| {
             let mut job = Job::from_model(jobs::Model::from_query_result(row, "")?);
-            job.delivered_before = row.try_get("", "delivered_before")?;
+            if delivered_in_claim {
+                job.delivered_before = row.try_get("", "delivered_before")?;
+            }
             Ok(job)
         })
         .collect::<Result<Vec<_>, DbErr>>()?;
+    if !delivered_in_claim && !claimed.is_empty() {
+        let keys: Vec<Value> = claimed
+            .iter()
+            .map(|j| j.idempotency_key.as_str().into())
+            .collect();
+        let sql = format!(
+            "SELECT idempotency_key FROM job_deliveries WHERE idempotency_key IN ({})",
+            placeholders(1, keys.len())
+        );
+        let delivered: std::collections::HashSet<String> = conn
+            .query_all_raw(stmt(backend, &sql, keys))
+            .await?
+            .iter()
+            .map(|row| row.try_get::<String>("", "idempotency_key"))
+            .collect::<Result<_, DbErr>>()?;
+        for job in &mut claimed {
+            job.delivered_before = delivered.contains(&job.idempotency_key);
+        }
+    }
     claimed.sort_by_key(|j| j.id);
     Ok(claimed)
 }
@@ -952,8 +1010,11 @@ pub async fn make_due_now<C: ConnectionTrait>(
     let done = conn
         .execute_raw(stmt(
             backend,
+            // The claimable jobs' condition, word for word, lets SQLite read them from
+            // `ix_jobs_claim` (partial) instead of the whole table.
             "UPDATE jobs SET run_at = $1 \
-             WHERE kind = $2 AND state = 'retryable' AND run_at > $1 AND updated_at >= $3",
+             WHERE kind = $2 AND state IN ('available', 'retryable') AND state = 'retryable' \
+             AND run_at > $1 AND updated_at >= $3",
             vec![ts(now), kind.as_str().into(), ts(since.trunc_subsecs(6))],
         ))
         .await?;

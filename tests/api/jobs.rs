@@ -751,8 +751,79 @@ async fn mail_and_sms_land_in_the_dev_outbox_newest_first(backend: Backend) {
     assert!(html.find("246810") < html.find("重置密码"), "newest first");
 }
 
+/// One claim for several kinds, each held to its own cap; and each claimed job says whether
+/// its idempotency key was already recorded as delivered (then its work is not done again).
+async fn a_claim_holds_each_kind_to_its_cap_and_says_what_was_delivered(backend: Backend) {
+    let Some(test_db) = TestDb::fresh(backend).await else {
+        return;
+    };
+    let db = test_db.connect().await;
+    passport::db::migrate_up(&db).await.expect("migrate");
+    let lease = Duration::from_secs(30);
+    for n in 0..4 {
+        jobs::enqueue(
+            &db,
+            NewJob::mail(Mail::text("a@example.com", "hi", "body"))
+                .idempotency_key(format!("mail-{n}")),
+        )
+        .await
+        .expect("enqueue");
+        jobs::enqueue(&db, NewJob::qq_token_refresh(n))
+            .await
+            .expect("enqueue");
+    }
+    // An earlier job with the key `mail-1` was delivered.
+    let earlier = jobs::enqueue(
+        &db,
+        NewJob::sms(Sms::verification_code("13800138000", "123456", 5)).idempotency_key("mail-1"),
+    )
+    .await
+    .expect("enqueue");
+    let sms = jobs::claim(&db, "w0", &[JobKind::Sms], 1, lease)
+        .await
+        .expect("claim");
+    assert_eq!(sms.first().map(|j| j.id), earlier.id());
+    jobs::record_delivery(&db, &sms[0]).await.expect("record");
+
+    let caps = [(JobKind::Mail, 3), (JobKind::QqTokenRefresh, 2)];
+    let claimed = jobs::claim_each(&db, "w1", &caps, 4, lease)
+        .await
+        .expect("claim");
+    assert_eq!(claimed.len(), 4, "the overall limit: {claimed:?}");
+    assert_eq!(
+        count_kind(&claimed, "qq_token_refresh"),
+        1,
+        "the refresh after the mail, held to what the overall limit leaves"
+    );
+    assert_eq!(count_kind(&claimed, "mail"), 3, "mail held to its cap");
+    for job in &claimed {
+        assert_eq!(
+            job.delivered_before,
+            job.idempotency_key == "mail-1",
+            "{}: delivered before only for the recorded key",
+            job.idempotency_key
+        );
+    }
+    let caps = [(JobKind::Mail, 10), (JobKind::QqTokenRefresh, 1)];
+    let rest = jobs::claim_each(&db, "w1", &caps, 10, lease)
+        .await
+        .expect("claim");
+    assert_eq!(count_kind(&rest, "mail"), 1, "the last mail");
+    assert_eq!(
+        count_kind(&rest, "qq_token_refresh"),
+        1,
+        "one more refresh, no more"
+    );
+    assert!(rest.iter().all(|j| !j.delivered_before));
+}
+
+fn count_kind(jobs: &[jobs::Job], kind: &str) -> usize {
+    jobs.iter().filter(|j| j.kind == kind).count()
+}
+
 on_both_backends!(
     the_queue_engine_keeps_its_rules,
+    a_claim_holds_each_kind_to_its_cap_and_says_what_was_delivered,
     concurrent_claimers_never_share_a_job,
     a_mail_arrives_over_smtp_with_recipient_subject_and_body,
     smtp_down_for_a_while_means_growing_retries_then_delivery,

@@ -75,7 +75,10 @@ async fn wait_for_mails(db: &DatabaseConnection, n: usize) {
             );
         }
         assert!(Instant::now() < deadline, "timed out before {n} mails");
-        tokio::time::sleep(Duration::from_millis(5)).await;
+        // Each poll counts every live job (all of them at the start: ≈ 0.5 ms of the
+        // database's time at 10,000), so not more often than this: a few percent of a core,
+        // and the end seen within 20 ms.
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
@@ -237,17 +240,22 @@ async fn reset_to_delivered(backend: Backend, label: &str, sink_port: u16) -> Op
         .count()
         .await;
     assert_eq!(refused, 0, "every reset request answered 202");
+    let answered = started.elapsed();
     wait_for_mails(&db, n).await;
     let elapsed = started.elapsed();
     let cpu = passport.cpu_seconds() - cpu;
-    Some(report(
-        label,
-        "reset request → delivered mail",
-        n,
-        elapsed,
-        cpu,
-        &passport,
-        idle,
+    Some(format!(
+        "{}  (all {n} requests answered after {:.2} s)",
+        report(
+            label,
+            "reset request → delivered mail",
+            n,
+            elapsed,
+            cpu,
+            &passport,
+            idle,
+        ),
+        answered.as_secs_f64()
     ))
 }
 
