@@ -7,8 +7,7 @@ pub struct Migration;
 /// entries. `(state, run_at)`, `(state, lease_expires_at)` and `(state, finished_at)` held
 /// every job, the finished bulk included, and every state change (queued → running →
 /// completed) is an update of an indexed column: each wrote a new entry into all three, for
-/// every job. (SQLite, without statistics, also read the running jobs and the live ones from
-/// `(state, …)` rather than from the partial indexes made for them.) Now:
+/// every job. Now:
 ///
 /// - the claim reads `ix_jobs_claim` (the claimable jobs only, since 000072), so `(state,
 ///   run_at)` served nothing but the panel's counts;

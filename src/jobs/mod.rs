@@ -686,59 +686,28 @@ pub async fn claim_each<C: ConnectionTrait>(
              ORDER BY priority DESC, run_at, id LIMIT ${cap_at}{lock}) AS k{n}"
         ));
     }
-    // Whether each job's work was already delivered (by an earlier holder, or an earlier job
-    // with the same idempotency key). PostgreSQL answers it in the claim's `RETURNING`: one key
-    // lookup per job in the same statement (a separate `IN (…)` query was one more round trip,
-    // and on a table without statistics yet PostgreSQL scanned all of `job_deliveries` for
-    // it). SQLite cannot use an index for a subquery in `RETURNING` that names the updated
-    // row: it scanned every delivery record (seven days of them) for each job claimed. There a
-    // second query looks the claimed keys up by primary key (no round trip: SQLite is in the
-    // process).
-    let delivered_in_claim = backend == DbBackend::Postgres;
     let sql = format!(
         "UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_owner = $1, \
          lease_expires_at = $2, updated_at = $3 \
          WHERE id IN (SELECT id FROM ({}) AS candidates \
          ORDER BY priority DESC, run_at, id LIMIT $4) \
-         RETURNING *{}",
-        arms.join(" UNION ALL "),
-        if delivered_in_claim {
-            ", EXISTS (SELECT 1 FROM job_deliveries \
-             WHERE job_deliveries.idempotency_key = jobs.idempotency_key) AS delivered_before"
-        } else {
-            ""
-        }
+         RETURNING *, EXISTS (SELECT 1 FROM job_deliveries \
+           WHERE job_deliveries.idempotency_key = jobs.idempotency_key) AS delivered_before",
+        arms.join(" UNION ALL ")
     );
+    // Whether each job's work was already delivered (by an earlier holder, or an earlier job
+    // with the same idempotency key) comes back with the claim: one key lookup per job in the
+    // same statement. (A separate `IN (…)` query per claim was one more round trip, and on a
+    // table without statistics yet PostgreSQL scanned all of `job_deliveries` for it.)
     let rows = conn.query_all_raw(stmt(backend, &sql, values)).await?;
     let mut claimed = rows
         .iter()
         .map(|row| {
             let mut job = Job::from_model(jobs::Model::from_query_result(row, "")?);
-            if delivered_in_claim {
-                job.delivered_before = row.try_get("", "delivered_before")?;
-            }
+            job.delivered_before = row.try_get("", "delivered_before")?;
             Ok(job)
         })
         .collect::<Result<Vec<_>, DbErr>>()?;
-    if !delivered_in_claim && !claimed.is_empty() {
-        let keys: Vec<Value> = claimed
-            .iter()
-            .map(|j| j.idempotency_key.as_str().into())
-            .collect();
-        let sql = format!(
-            "SELECT idempotency_key FROM job_deliveries WHERE idempotency_key IN ({})",
-            placeholders(1, keys.len())
-        );
-        let delivered: std::collections::HashSet<String> = conn
-            .query_all_raw(stmt(backend, &sql, keys))
-            .await?
-            .iter()
-            .map(|row| row.try_get::<String>("", "idempotency_key"))
-            .collect::<Result<_, DbErr>>()?;
-        for job in &mut claimed {
-            job.delivered_before = delivered.contains(&job.idempotency_key);
-        }
-    }
     claimed.sort_by_key(|j| j.id);
     Ok(claimed)
 }
