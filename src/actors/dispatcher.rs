@@ -1,8 +1,10 @@
 //! The dispatcher: claims due jobs from the table and hands each to the worker for its kind.
 //!
 //! - Claims only kinds that have a worker, at most `concurrency` jobs in flight in this process.
-//! - Polls with backoff when idle (25 ms doubling up to `poll_max`); claims again at once after a
-//!   full batch, and when workers report enough jobs finished to claim a batch again. On PostgreSQL a LISTEN connection also
+//! - One claim statement per round for every kind, each kind with a limit held to the room it
+//!   has left. Polls with backoff when idle (25 ms doubling up to `poll_max`), every 25 ms while
+//!   it finds work, and claims again when workers report enough jobs finished: half the slots,
+//!   or half of the finished job's kind's own limit. On PostgreSQL a LISTEN connection also
 //!   wakes it when a job is enqueued.
 //! - Reclaims jobs whose lease expired (their process died), and prunes old completed jobs.
 //! - Stopping it stops claiming; the workers finish or abandon what they hold.
