@@ -163,6 +163,10 @@ pub async fn issue(
 /// requests name the same account, only the later one's link is live (the earlier is stored
 /// already voided, as the later request would have voided it), and both mails go out.
 /// Whether each address has an account, in the order of `emails`.
+///
+/// `done`: the lookup jobs these requests came from, completed (with their delivery records)
+/// in the same transaction as the links and mails they produced, so a lookup is never acked
+/// without its work nor its work committed without the ack (see `jobs::complete_in`).
 #[tracing::instrument(skip_all)]
 pub async fn issue_all(
     db: &DatabaseConnection,
@@ -170,8 +174,9 @@ pub async fn issue_all(
     public_base_url: &url::Url,
     emails: &[Email],
     now: DateTime<Utc>,
+    done: &[&jobs::Job],
 ) -> Result<Vec<bool>, Fault> {
-    if emails.is_empty() {
+    if emails.is_empty() && done.is_empty() {
         return Ok(Vec::new());
     }
     let accounts = users::Entity::find()
@@ -202,18 +207,27 @@ pub async fn issue_all(
         mails.push(NewJob::mail(mail));
     }
     let found = emails.iter().map(|e| account(e).is_some()).collect();
-    if records.is_empty() {
+    if records.is_empty() && done.is_empty() {
         return Ok(found);
     }
     let user_ids: Vec<i64> = last_request.keys().copied().collect();
     let txn = db.begin().await?;
-    links::void_live_all::<password_resets::Entity, _>(&txn, &user_ids, now).await?;
-    password_resets::Entity::insert_many(records)
-        .exec_without_returning(&txn)
-        .await?;
-    // Sealed: whoever reads the jobs table must not find the links.
-    jobs::enqueue_sealed_all(&txn, mails, &security.cipher).await?;
+    if !records.is_empty() {
+        links::void_live_all::<password_resets::Entity, _>(&txn, &user_ids, now).await?;
+        password_resets::Entity::insert_many(records)
+            .exec_without_returning(&txn)
+            .await?;
+        // Sealed: whoever reads the jobs table must not find the links.
+        jobs::enqueue_sealed_all(&txn, mails, &security.cipher).await?;
+    }
+    let completed = jobs::complete_in(&txn, done).await?;
     txn.commit().await?;
+    if completed.len() < done.len() {
+        tracing::warn!(
+            jobs = done.len() - completed.len(),
+            "reset lookups done after their lease was lost; their new holder completes them"
+        );
+    }
     Ok(found)
 }
 

@@ -3,9 +3,11 @@
 //!
 //! Group commit (`group_commit`): the lookups that arrive while the previous batch is being
 //! written are done together ([`password_reset::issue_all`]: one query, one transaction), each
-//! job answered on its own once the batch has committed, so a job is never acked before its
-//! link and mail are stored. A batch that fails is done again request by request
-//! ([`password_reset::issue`]), so one bad request fails only its own job.
+//! job answered on its own once the batch has committed. The jobs complete themselves
+//! ([`Perform::COMPLETES_ITSELF`]): their delivery records and completion are written in the
+//! batch's transaction, beside the links and mails, so a lookup is acked exactly when its work
+//! commits, with no ack transaction of its own. A batch that fails is done again request by
+//! request, so one bad request fails only its own job.
 
 use std::sync::Arc;
 
@@ -38,24 +40,38 @@ impl IssueResetLink {
 }
 
 impl BatchWrite for LinkWriter {
-    type Request = Email;
+    /// The address, and the lookup job it came from (completed with the batch).
+    type Request = (Email, Job);
     /// Whether the address has an account.
     type Outcome = bool;
 
-    async fn write_all(&self, emails: &[Email]) -> Result<Vec<bool>, Fault> {
+    async fn write_all(&self, requests: &[(Email, Job)]) -> Result<Vec<bool>, Fault> {
         let now = crate::jobs::now();
-        password_reset::issue_all(&self.db, &self.security, &self.public_base_url, emails, now)
-            .await
+        let emails: Vec<Email> = requests.iter().map(|(email, _)| email.clone()).collect();
+        let done: Vec<&Job> = requests.iter().map(|(_, job)| job).collect();
+        password_reset::issue_all(
+            &self.db,
+            &self.security,
+            &self.public_base_url,
+            &emails,
+            now,
+            &done,
+        )
+        .await
     }
 
-    async fn write_one(&self, email: &Email) -> Result<bool, Fault> {
-        let now = crate::jobs::now();
-        password_reset::issue(&self.db, &self.security, &self.public_base_url, email, now).await
+    async fn write_one(&self, request: &(Email, Job)) -> Result<bool, Fault> {
+        self.write_all(std::slice::from_ref(request))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Fault::internal("issuing a reset link", "no outcome"))
     }
 }
 
 impl Perform for IssueResetLink {
     const KIND: JobKind = JobKind::PasswordResetRequest;
+    const COMPLETES_ITSELF: bool = true;
 
     fn perform<'a>(&'a self, job: &'a Job) -> PerformFuture<'a> {
         Box::pin(async move {
@@ -64,7 +80,7 @@ impl Perform for IssueResetLink {
             };
             let email = Email::parse(&email).map_err(|e| PerformError::permanent(e.to_string()))?;
             self.0
-                .submit(email)
+                .submit((email, job.clone()))
                 .await
                 .map(|_| ())
                 .map_err(|e| PerformError::retry(e.to_string()))

@@ -407,6 +407,8 @@ async fn attempt<P: Perform>(
         return Ok(());
     }
     match args.performer.perform(&job).await {
+        // Acked in the transaction that wrote its work.
+        Ok(()) if P::COMPLETES_ITSELF => {}
         Ok(()) => {
             // The delivery record and the ack commit together, batched with the other jobs
             // done meanwhile. When the lease was lost meanwhile, the record still commits: the

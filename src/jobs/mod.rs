@@ -774,6 +774,31 @@ pub async fn complete_delivered<C: ConnectionTrait>(
         .collect()
 }
 
+/// For a performer that completes its own jobs ([`Perform::COMPLETES_ITSELF`]): the delivery
+/// records and completion of `done`, in the caller's transaction, the one that writes their
+/// work. The same rows as the worker's ack ([`complete_delivered`], per lease owner), so the
+/// same guarantees: a job whose lease was lost meanwhile is not completed (its new holder
+/// finds the delivery record and completes it without doing the work again). Returns the ids
+/// completed.
+pub async fn complete_in<C: ConnectionTrait>(
+    conn: &C,
+    done: &[&Job],
+) -> Result<Vec<i64>, JobError> {
+    let mut owners: Vec<&str> = done.iter().map(|j| j.lease_owner.as_str()).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    let mut completed = Vec::with_capacity(done.len());
+    for owner in owners {
+        let theirs: Vec<&Job> = done
+            .iter()
+            .copied()
+            .filter(|j| j.lease_owner == owner)
+            .collect();
+        completed.extend(complete_delivered(conn, owner, &theirs).await?);
+    }
+    Ok(completed)
+}
+
 /// Renew the leases of the jobs `owner` still holds among `ids`, in one statement (a worker's
 /// heartbeat for all its running jobs). Returns how many were renewed.
 pub async fn extend_leases<C: ConnectionTrait>(

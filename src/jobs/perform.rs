@@ -58,6 +58,14 @@ pub type PerformFuture<'a> = Pin<Box<dyn Future<Output = Result<(), PerformError
 /// What a worker does with one job of its kind.
 pub trait Perform: Send + Sync + 'static {
     const KIND: JobKind;
+
+    /// Whether a successful `perform` has completed the job itself, in the transaction that
+    /// wrote its work ([`super::complete_in`]): work that lives in the database (a reset
+    /// link and its mail job) and its ack then commit together, and the worker sends no ack of
+    /// its own (one transaction and one commit wait less per job). A failure is still the
+    /// worker's to record.
+    const COMPLETES_ITSELF: bool = false;
+
     fn perform<'a>(&'a self, job: &'a Job) -> PerformFuture<'a>;
 
     /// For work that depends on an upstream that can go down (SMTP): a signal carrying the start

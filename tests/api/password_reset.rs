@@ -384,8 +384,49 @@ async fn a_qq_account_sets_a_verified_email_and_can_then_reset(backend: Backend)
     assert_eq!(owner_now.email.as_deref(), Some("taken@example.com"));
 }
 
+/// A reset lookup completes itself: its delivery record and completion are written in the
+/// transaction of the link and mail it produced (for an unknown address, on their own), and
+/// no lookup runs twice.
+async fn each_lookup_is_completed_once_with_its_work(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    user_with_email(&app, "reader9", Some("reader9@example.com")).await;
+    assert_eq!(app.request_reset("reader9@example.com").await.0, 202);
+    assert_eq!(app.request_reset("nobody9@example.com").await.0, 202);
+    app.mails_to("reader9@example.com", 1).await;
+    app.drain_jobs().await;
+    let lookups = passport::entities::jobs::Entity::find()
+        .filter(passport::entities::jobs::Column::Kind.eq("password_reset_request"))
+        .all(&app.db)
+        .await
+        .expect("lookups");
+    assert_eq!(lookups.len(), 2);
+    for job in &lookups {
+        assert_eq!(job.state, "completed", "{job:?}");
+        assert_eq!(job.attempt, 1, "run once: {job:?}");
+        let key = job.idempotency_key.clone().expect("a key");
+        assert!(
+            passport::jobs::is_delivered(&app.db, &key)
+                .await
+                .expect("check"),
+            "its delivery is recorded: {job:?}"
+        );
+    }
+    assert_eq!(app.outbox_mails("reader9@example.com").await.len(), 1);
+    assert!(app.outbox_mails("nobody9@example.com").await.is_empty());
+    assert_eq!(
+        password_resets::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("count"),
+        1
+    );
+}
+
 on_both_backends!(
     the_whole_reset_journey,
+    each_lookup_is_completed_once_with_its_work,
     tokens_are_compatible_with_python_itsdangerous,
     bad_reset_links_are_refused_and_change_nothing,
     unknown_and_throttled_addresses_get_202_and_no_mail,
