@@ -247,6 +247,45 @@ async fn ack_one(db: &DatabaseConnection, job: &Job) -> Result<bool, JobError> {
     Ok(acked)
 }
 
+/// Ack a job whose work is done: with the next batch, and when that fails (the database went
+/// away), again on its own with growing pauses for as long as a lease lasts. Giving up at the
+/// first error would have the work done twice: the lease lapses and the job's next holder,
+/// finding no delivery record, sends the mail again. Once the database is back the ack
+/// commits first (a retry comes at most 2 s apart), or its delivery record stops the next
+/// holder, which checks for it right before the work.
+async fn ack(
+    db: &DatabaseConnection,
+    acks: &mpsc::UnboundedSender<Ack>,
+    job: Job,
+    lease: Duration,
+) -> Result<bool, String> {
+    let (acked, outcome) = oneshot::channel();
+    acks.send(Ack {
+        job: job.clone(),
+        acked,
+    })
+    .map_err(|_| "the acker stopped".to_owned())?;
+    let mut error = match outcome.await.map_err(|_| "the acker stopped".to_owned())? {
+        Ok(acked) => return Ok(acked),
+        Err(e) => e,
+    };
+    tracing::warn!(job_id = job.id, error = %error, "cannot ack a done job yet; trying again while its lease lasts");
+    let deadline = tokio::time::Instant::now() + lease;
+    let mut pause = Duration::from_millis(100);
+    while tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_secs(2));
+        match ack_one(db, &job).await {
+            Ok(acked) => {
+                tracing::info!(job_id = job.id, "done job acked after a retry");
+                return Ok(acked);
+            }
+            Err(e) => error = e.to_string(),
+        }
+    }
+    Err(error)
+}
+
 impl<P> Drop for WorkerState<P> {
     /// A worker that fails (a panic in `handle`) gets no `post_stop`; its running jobs keep
     /// going to their ack instead of being cut off mid-send.
@@ -414,12 +453,7 @@ async fn attempt<P: Perform>(
             // done meanwhile. When the lease was lost meanwhile, the record still commits: the
             // job's new holder finds it and completes the job without sending again.
             let id = job.id;
-            let (acked, outcome) = oneshot::channel();
-            acks.send(Ack { job, acked })
-                .map_err(|_| "the acker stopped".to_owned())?;
-            let acked = outcome
-                .await
-                .map_err(|_| "the acker stopped".to_owned())??;
+            let acked = ack(db, acks, job, args.lease).await?;
             if !acked {
                 tracing::warn!(
                     job_id = id,
