@@ -251,8 +251,9 @@ async fn ack_one(db: &DatabaseConnection, job: &Job) -> Result<bool, JobError> {
 /// away), again on its own with growing pauses for as long as a lease lasts. Giving up at the
 /// first error would have the work done twice: the lease lapses and the job's next holder,
 /// finding no delivery record, sends the mail again. Once the database is back the ack
-/// commits first (a retry comes at most 2 s apart), or its delivery record stops the next
-/// holder, which checks for it right before the work.
+/// commits within half a second (the pauses stop growing there), normally before the lease
+/// lapses; should the lease lapse first, the delivery record still stops a next holder that has
+/// not yet checked for it (it does, right before the work).
 async fn ack(
     db: &DatabaseConnection,
     acks: &mpsc::UnboundedSender<Ack>,
@@ -274,7 +275,7 @@ async fn ack(
     let mut pause = Duration::from_millis(100);
     while tokio::time::Instant::now() < deadline {
         tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_secs(2));
+        pause = (pause * 2).min(Duration::from_millis(500));
         match ack_one(db, &job).await {
             Ok(acked) => {
                 tracing::info!(job_id = job.id, "done job acked after a retry");

@@ -15,7 +15,7 @@ use passport::sms::Sms;
 use passport::startup::Application;
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
-use crate::helpers::{Backend, TestApp, TestDb, eventually, smtp_on_port};
+use crate::helpers::{Backend, TestApp, TestDb, eventually, postgres_admin_execute, smtp_on_port};
 use crate::smtp_sink::{SmtpSink, free_port};
 
 fn mail(to: &str, n: usize) -> Mail {
@@ -834,6 +834,68 @@ on_both_backends!(
     shutdown_releases_jobs_that_do_not_finish_in_time,
     mail_and_sms_land_in_the_dev_outbox_newest_first,
 );
+
+/// PostgreSQL: a mail whose SMTP `250` arrives while the database is gone (its pooled
+/// connections cut, new ones refused) is acked once the database is back, within its lease,
+/// and never sent again. (Left to lapse, its lease would hand it to a new attempt that finds no
+/// delivery record and sends it a second time.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mail_whose_ack_meets_a_database_outage_is_acked_after_it_not_sent_again() {
+    let sink = SmtpSink::start().await;
+    sink.delay_after_data(Duration::from_millis(800));
+    let url = sink.url();
+    let Some(app) = TestApp::spawn_with(Backend::Postgres, move |env| {
+        fast_jobs(env);
+        env.insert("PASSPORT_SMTP_URL".into(), url);
+        env.insert("PASSPORT_JOB_LEASE_MS".into(), "3000".into());
+    })
+    .await
+    else {
+        return;
+    };
+    let name = app
+        .test_db
+        .postgres_name()
+        .expect("a PostgreSQL database")
+        .to_owned();
+    let id = created(
+        jobs::enqueue(&app.db, NewJob::mail(mail("outage@example.com", 1)))
+            .await
+            .expect("enqueue"),
+    );
+    // The mailer has connected: the mail is on its way, its `250` 800 ms off.
+    eventually(Duration::from_secs(10), "the mailer connects", || async {
+        sink.connections() > 0
+    })
+    .await;
+    postgres_admin_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false")).await;
+    postgres_admin_execute(&format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+    ))
+    .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(sink.count(), 1, "the mail was accepted during the outage");
+    postgres_admin_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true")).await;
+
+    eventually(
+        Duration::from_secs(15),
+        "the mail job is completed",
+        || async {
+            jobs::get(&app.db, id)
+                .await
+                .is_ok_and(|job| job.state == "completed")
+        },
+    )
+    .await;
+    // Past the lease: a lapsed job would have been reclaimed and sent again by now.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_eq!(sink.count(), 1, "sent once");
+    assert_eq!(
+        row(&app.db, id).await.attempt,
+        1,
+        "acked on its first attempt"
+    );
+}
 
 /// PostgreSQL: an idle dispatcher (its polls already seconds apart) is woken by the NOTIFY an
 /// enqueue sends, so a mail goes out at once rather than at the next poll.
