@@ -18,9 +18,9 @@ pub struct Migration;
 ///
 /// A job now writes one entry of these at its claim and one at its end, instead of three at
 /// each of its three writes. The panel's counts by state read the whole table (they read most
-/// of `(state, run_at)` before). The same SQL on SQLite and PostgreSQL; the queries repeat each index's
-/// condition (or, for `finished_at IS NOT NULL`, compare `finished_at`), which is what SQLite
-/// needs to use a partial index.
+/// of `(state, run_at)` before). The same SQL on SQLite and PostgreSQL; the queries repeat
+/// each index's condition (or, for `finished_at IS NOT NULL`, compare `finished_at`), which
+/// is what SQLite needs to use a partial index.
 const UP: [&str; 5] = [
     "CREATE INDEX ix_jobs_running_lease ON jobs (lease_expires_at) WHERE state = 'running'",
     "CREATE INDEX ix_jobs_finished ON jobs (finished_at) WHERE finished_at IS NOT NULL",

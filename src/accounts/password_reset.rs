@@ -129,9 +129,9 @@ pub async fn request_all(
     Ok(())
 }
 
-/// The job's work: for an account with this (verified) address, void older links, store a new
-/// one and queue its mail, all in one transaction. `Ok(false)` when no account has the address.
-#[tracing::instrument(skip_all)]
+/// For an account with this (verified) address, void older links, store a new one and queue
+/// its mail, all in one transaction (the admin panel's "send a reset link"). `Ok(false)` when
+/// no account has the address. [`issue_all`] with one address and no job.
 pub async fn issue(
     db: &DatabaseConnection,
     security: &Security,
@@ -139,25 +139,21 @@ pub async fn issue(
     email: &Email,
     now: DateTime<Utc>,
 ) -> Result<bool, Fault> {
-    let Some(user) = users::Entity::find()
-        .filter(users::Column::Email.eq(email.as_ref()))
-        .one(db)
-        .await?
-    else {
-        return Ok(false);
-    };
-    let (record, mail) = new_link(security, public_base_url, email, &user, now)?;
-    let txn = db.begin().await?;
-    links::void_live::<password_resets::Entity, _>(&txn, user.id, now).await?;
-    record.insert(&txn).await?;
-    // Sealed: whoever reads the jobs table must not find the link.
-    jobs::enqueue_sealed(&txn, NewJob::mail(mail), &security.cipher).await?;
-    txn.commit().await?;
-    Ok(true)
+    let found = issue_all(
+        db,
+        security,
+        public_base_url,
+        std::slice::from_ref(email),
+        now,
+        &[],
+    )
+    .await?;
+    Ok(found == [true])
 }
 
-/// [`issue`] for several requests at once (the lookup jobs that arrived together): one query
-/// for the accounts, one transaction for all their links and mails (one statement each for the
+/// The lookup jobs' work, for the requests that arrived together: for each address with an
+/// account (verified), void its older links, store a new one and queue its mail. One query for
+/// the accounts, one transaction for all their links and mails (one statement each for the
 /// voiding, the new links and the mail jobs), instead of six statements and a commit per
 /// request. The same outcome as issuing them one after the other in this order: when two
 /// requests name the same account, only the later one's link is live (the earlier is stored

@@ -126,26 +126,7 @@ impl Actor for Dispatcher {
             }
             DispatcherMsg::Finished(id) => {
                 let kind = state.inflight.remove(&id).map(|(kind, _)| kind);
-                // Claim in batches: once half the slots are free, or half of the finished
-                // job's kind's own limit (a refresh ending among refreshes alone would
-                // otherwise claim one job at a time).
-                let capacity = state.args.settings.concurrency as usize;
-                let limit = kind.and_then(|kind| {
-                    state
-                        .args
-                        .workers
-                        .iter()
-                        .find(|r| r.kind == kind)
-                        .and_then(|r| r.max_in_flight.map(|max| (kind, max as usize)))
-                });
-                let batch_ready = match limit {
-                    Some((kind, max)) => {
-                        let running = state.inflight.values().filter(|(k, _)| *k == kind).count();
-                        running <= max / 2 && state.inflight.len() < capacity
-                    }
-                    None => state.inflight.len() <= capacity / 2,
-                };
-                if batch_ready {
+                if batch_ready(state, kind) {
                     request_pump(&myself, state);
                 }
             }
@@ -266,6 +247,31 @@ async fn pump(myself: &ActorRef<DispatcherMsg>, state: &mut DispatcherState) {
     }
 }
 
+/// Whether a job of `kind` ending makes a claim worth its statement: once half the slots are
+/// free, or half of the kind's own limit (a refresh ending among refreshes alone would
+/// otherwise claim one job at a time).
+fn batch_ready(state: &DispatcherState, kind: Option<JobKind>) -> bool {
+    let capacity = state.args.settings.concurrency as usize;
+    let limit = kind.and_then(|kind| {
+        state
+            .args
+            .workers
+            .iter()
+            .find(|r| r.kind == kind)
+            .and_then(|r| r.max_in_flight)
+            .map(|max| (kind, max as usize))
+    });
+    match limit {
+        Some((kind, max)) => running(state, kind) <= max / 2 && state.inflight.len() < capacity,
+        None => state.inflight.len() <= capacity / 2,
+    }
+}
+
+/// Jobs of `kind` this process is running.
+fn running(state: &DispatcherState, kind: JobKind) -> usize {
+    state.inflight.values().filter(|(k, _)| *k == kind).count()
+}
+
 /// What to claim this round, in one statement: each kind up to `free`, a kind with a limit up
 /// to the room it has left.
 fn claim_caps(state: &DispatcherState, free: usize) -> Vec<(JobKind, u32)> {
@@ -276,14 +282,9 @@ fn claim_caps(state: &DispatcherState, free: usize) -> Vec<(JobKind, u32)> {
         .map(|route| {
             let room = match route.max_in_flight {
                 None => free,
-                Some(max) => {
-                    let running = state
-                        .inflight
-                        .values()
-                        .filter(|(kind, _)| *kind == route.kind)
-                        .count();
-                    (max as usize).saturating_sub(running).min(free)
-                }
+                Some(max) => (max as usize)
+                    .saturating_sub(running(state, route.kind))
+                    .min(free),
             };
             (route.kind, room as u32)
         })

@@ -185,54 +185,43 @@ async fn renew_leases(db: DatabaseConnection, held: Weak<Mutex<Held>>, lease: Du
 /// A job whose side effect happened, waiting for its ack.
 struct Ack {
     job: Job,
-    /// Whether the ack completed the job (`false`: it was no longer ours).
-    acked: oneshot::Sender<Result<bool, String>>,
+    /// Whether the ack completed the job (`false`: it was no longer ours); on failure, the
+    /// error and the job back, for [`ack`] to try again.
+    acked: oneshot::Sender<Result<bool, (String, Job)>>,
 }
 
 /// Most jobs acked in one transaction.
 const MAX_ACK_BATCH: usize = 256;
 
 /// Group commit of acks: every job that finished while the previous batch was committing is
-/// acked in the next transaction. A job is never acked before its side effect (delivery stays
-/// at least once), and a crash before a batch commits resends those jobs' work on their retry,
-/// as a crash before a single ack did. A batch that fails is acked job by job.
+/// acked in the next transaction ([`jobs::complete_in`]). A job is never acked before its side
+/// effect (delivery stays at least once), and a crash before a batch commits resends those
+/// jobs' work on their retry, as a crash before a single ack did. A batch that fails is acked
+/// job by job.
 async fn ack_batches(db: DatabaseConnection, mut queue: mpsc::UnboundedReceiver<Ack>) {
     let mut batch = Vec::with_capacity(MAX_ACK_BATCH);
     while queue.recv_many(&mut batch, MAX_ACK_BATCH).await > 0 {
-        let mut owners: Vec<&str> = batch.iter().map(|a| a.job.lease_owner.as_str()).collect();
-        owners.sort_unstable();
-        owners.dedup();
-        let mut completed = HashSet::new();
-        let mut failed = None;
-        for owner in owners {
-            let jobs: Vec<&Job> = batch
-                .iter()
-                .map(|a| &a.job)
-                .filter(|j| j.lease_owner == owner)
-                .collect();
-            let result = async {
-                let txn = db.begin().await?;
-                let done = jobs::complete_delivered(&txn, owner, &jobs).await?;
-                txn.commit().await?;
-                Ok::<_, JobError>(done)
-            }
-            .await;
-            match result {
-                Ok(done) => completed.extend(done),
-                Err(e) => {
-                    tracing::warn!(error = %e, jobs = jobs.len(), "batched ack failed; acking one by one");
-                    failed = Some(());
-                    break;
-                }
-            }
+        let jobs: Vec<&Job> = batch.iter().map(|a| &a.job).collect();
+        let result = async {
+            let txn = db.begin().await?;
+            let done = jobs::complete_in(&txn, &jobs).await?;
+            txn.commit().await?;
+            Ok::<_, JobError>(done)
         }
+        .await;
+        let completed: Option<HashSet<i64>> = match result {
+            Ok(done) => Some(done.into_iter().collect()),
+            Err(e) => {
+                tracing::warn!(error = %e, jobs = batch.len(), "batched ack failed; acking one by one");
+                None
+            }
+        };
         for ack in batch.drain(..) {
-            let outcome = if failed.is_some() {
-                ack_one(&db, &ack.job).await.map_err(|e| e.to_string())
-            } else {
-                Ok(completed.contains(&ack.job.id))
+            let outcome = match &completed {
+                Some(completed) => Ok(completed.contains(&ack.job.id)),
+                None => ack_one(&db, &ack.job).await.map_err(|e| e.to_string()),
             };
-            let _ = ack.acked.send(outcome);
+            let _ = ack.acked.send(outcome.map_err(|e| (e, ack.job)));
         }
     }
 }
@@ -261,14 +250,11 @@ async fn ack(
     lease: Duration,
 ) -> Result<bool, String> {
     let (acked, outcome) = oneshot::channel();
-    acks.send(Ack {
-        job: job.clone(),
-        acked,
-    })
-    .map_err(|_| "the acker stopped".to_owned())?;
-    let mut error = match outcome.await.map_err(|_| "the acker stopped".to_owned())? {
+    acks.send(Ack { job, acked })
+        .map_err(|_| "the acker stopped".to_owned())?;
+    let (mut error, job) = match outcome.await.map_err(|_| "the acker stopped".to_owned())? {
         Ok(acked) => return Ok(acked),
-        Err(e) => e,
+        Err(failed) => failed,
     };
     tracing::warn!(job_id = job.id, error = %error, "cannot ack a done job yet; trying again while its lease lasts");
     let deadline = tokio::time::Instant::now() + lease;

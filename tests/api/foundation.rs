@@ -12,7 +12,8 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::helpers::{
-    Backend, TestApp, TestDb, assert_error, eventually, json_of, postgres_admin_execute, user,
+    Backend, TestApp, TestDb, assert_error, eventually, json_of, postgres_cut_off,
+    postgres_restore, user,
 };
 
 /// Every migration the binary knows.
@@ -337,11 +338,7 @@ async fn readiness_fails_while_the_database_is_gone_and_recovers(backend: Backen
     // SQLite file disappears from its path.
     let moved_to = app.test_db.sqlite_file().map(|f| f.with_extension("moved"));
     if let Some(name) = app.test_db.postgres_name() {
-        postgres_admin_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false")).await;
-        postgres_admin_execute(&format!(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
-        ))
-        .await;
+        postgres_cut_off(name).await;
     }
     if let (Some(file), Some(to)) = (app.test_db.sqlite_file(), &moved_to) {
         std::fs::rename(&file, to).expect("move the database file away");
@@ -358,7 +355,7 @@ async fn readiness_fails_while_the_database_is_gone_and_recovers(backend: Backen
 
     // Bring it back: readiness recovers by itself.
     if let Some(name) = app.test_db.postgres_name() {
-        postgres_admin_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true")).await;
+        postgres_restore(name).await;
     }
     if let (Some(file), Some(to)) = (app.test_db.sqlite_file(), &moved_to) {
         std::fs::rename(to, &file).expect("move the database file back");

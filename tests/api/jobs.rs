@@ -15,7 +15,9 @@ use passport::sms::Sms;
 use passport::startup::Application;
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
-use crate::helpers::{Backend, TestApp, TestDb, eventually, postgres_admin_execute, smtp_on_port};
+use crate::helpers::{
+    Backend, TestApp, TestDb, eventually, postgres_cut_off, postgres_restore, smtp_on_port,
+};
 use crate::smtp_sink::{SmtpSink, free_port};
 
 fn mail(to: &str, n: usize) -> Mail {
@@ -40,8 +42,17 @@ fn fast_jobs(env: &mut BTreeMap<String, String>) {
     }
 }
 
-async fn spawn_with_smtp(backend: Backend, smtp_url: &str) -> Option<TestApp> {
+/// An app with [`fast_jobs`] sending to `smtp_url`, and `extra` settings on top.
+async fn spawn_with_smtp(
+    backend: Backend,
+    smtp_url: &str,
+    extra: &[(&str, &str)],
+) -> Option<TestApp> {
     let url = smtp_url.to_owned();
+    let extra: Vec<(String, String)> = extra
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
     TestApp::spawn_with(backend, move |env| {
         fast_jobs(env);
         env.insert("PASSPORT_SMTP_URL".into(), url);
@@ -49,6 +60,7 @@ async fn spawn_with_smtp(backend: Backend, smtp_url: &str) -> Option<TestApp> {
             "PASSPORT_MAIL_FROM".into(),
             "Renran <no-reply@renran.test>".into(),
         );
+        env.extend(extra);
     })
     .await
 }
@@ -411,7 +423,7 @@ async fn concurrent_claimers_never_share_a_job(backend: Backend) {
 
 async fn a_mail_arrives_over_smtp_with_recipient_subject_and_body(backend: Backend) {
     let sink = SmtpSink::start().await;
-    let Some(app) = spawn_with_smtp(backend, &sink.url()).await else {
+    let Some(app) = spawn_with_smtp(backend, &sink.url(), &[]).await else {
         return;
     };
     let id = created(
@@ -521,7 +533,7 @@ async fn smtp_down_for_a_while_means_growing_retries_then_delivery(backend: Back
 async fn a_permanently_refused_mail_is_discarded_after_max_attempts(backend: Backend) {
     let sink = SmtpSink::start().await;
     sink.reject_recipients_containing("nobody@");
-    let Some(app) = spawn_with_smtp(backend, &sink.url()).await else {
+    let Some(app) = spawn_with_smtp(backend, &sink.url(), &[]).await else {
         return;
     };
     let bad = created(
@@ -562,7 +574,7 @@ async fn a_permanently_refused_mail_is_discarded_after_max_attempts(backend: Bac
 
 async fn a_panicking_mailer_is_restarted_and_the_next_mails_arrive(backend: Backend) {
     let sink = SmtpSink::start().await;
-    let Some(app) = spawn_with_smtp(backend, &sink.url()).await else {
+    let Some(app) = spawn_with_smtp(backend, &sink.url(), &[]).await else {
         return;
     };
     let slot = app.state.actors.mailer.clone();
@@ -843,12 +855,11 @@ on_both_backends!(
 async fn a_mail_whose_ack_meets_a_database_outage_is_acked_after_it_not_sent_again() {
     let sink = SmtpSink::start().await;
     sink.delay_after_data(Duration::from_millis(800));
-    let url = sink.url();
-    let Some(app) = TestApp::spawn_with(Backend::Postgres, move |env| {
-        fast_jobs(env);
-        env.insert("PASSPORT_SMTP_URL".into(), url);
-        env.insert("PASSPORT_JOB_LEASE_MS".into(), "3000".into());
-    })
+    let Some(app) = spawn_with_smtp(
+        Backend::Postgres,
+        &sink.url(),
+        &[("PASSPORT_JOB_LEASE_MS", "3000")],
+    )
     .await
     else {
         return;
@@ -868,14 +879,10 @@ async fn a_mail_whose_ack_meets_a_database_outage_is_acked_after_it_not_sent_aga
         sink.connections() > 0
     })
     .await;
-    postgres_admin_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false")).await;
-    postgres_admin_execute(&format!(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
-    ))
-    .await;
+    postgres_cut_off(&name).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(sink.count(), 1, "the mail was accepted during the outage");
-    postgres_admin_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true")).await;
+    postgres_restore(&name).await;
 
     eventually(
         Duration::from_secs(15),
@@ -902,12 +909,11 @@ async fn a_mail_whose_ack_meets_a_database_outage_is_acked_after_it_not_sent_aga
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_notify_wakes_an_idle_dispatcher() {
     let sink = SmtpSink::start().await;
-    let url = sink.url();
-    let Some(app) = TestApp::spawn_with(Backend::Postgres, move |env| {
-        fast_jobs(env);
-        env.insert("PASSPORT_SMTP_URL".into(), url);
-        env.insert("PASSPORT_JOB_POLL_MAX_MS".into(), "60000".into());
-    })
+    let Some(app) = spawn_with_smtp(
+        Backend::Postgres,
+        &sink.url(),
+        &[("PASSPORT_JOB_POLL_MAX_MS", "60000")],
+    )
     .await
     else {
         return;

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use crate::helpers::{
-    Backend, TestApp, assert_error, assert_error_in, json_of, postgres_admin_execute,
+    Backend, TestApp, assert_error, assert_error_in, json_of, postgres_cut_off, postgres_restore,
 };
 
 async fn readyz_says_503_while_draining_and_requests_still_succeed(backend: Backend) {
@@ -136,14 +136,10 @@ async fn requests_while_postgres_drops_its_connections_answer_database_unavailab
         .postgres_name()
         .expect("a PostgreSQL database")
         .to_owned();
-    postgres_admin_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false")).await;
-    postgres_admin_execute(&format!(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
-    ))
-    .await;
+    postgres_cut_off(&name).await;
     let asked = Instant::now();
     let answer = app.login("staffer", crate::qq_login::PASSWORD).await;
-    postgres_admin_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true")).await;
+    postgres_restore(&name).await;
     assert_error_in(answer, 503, "database_unavailable", "login");
     assert!(
         asked.elapsed() < Duration::from_secs(8),

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use passport::entities::users;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use serde_json::json;
 
 use crate::helpers::{Backend, TestApp, user};
@@ -20,12 +20,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
 async fn settle(app: &TestApp) {
     let deadline = Instant::now() + Duration::from_secs(2);
     while Instant::now() < deadline {
-        let busy = passport::entities::jobs::Entity::find()
-            .filter(passport::entities::jobs::Column::State.is_in(["available", "running"]))
-            .count(&app.db)
-            .await
-            .expect("count");
-        if busy == 0 {
+        if crate::harness::live_jobs(&app.db).await == 0 {
             return;
         }
         tokio::time::sleep(Duration::from_millis(2)).await;

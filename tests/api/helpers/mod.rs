@@ -184,6 +184,21 @@ pub async fn postgres_admin_execute(sql: &str) {
     let _ = admin.close().await;
 }
 
+/// PostgreSQL: take database `name` away from its apps, as an outage would: new connections
+/// are refused and the open ones are cut.
+pub async fn postgres_cut_off(name: &str) {
+    postgres_admin_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false")).await;
+    postgres_admin_execute(&format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+    ))
+    .await;
+}
+
+/// PostgreSQL: end [`postgres_cut_off`].
+pub async fn postgres_restore(name: &str) {
+    postgres_admin_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true")).await;
+}
+
 impl Drop for DbGuard {
     fn drop(&mut self) {
         if let DbGuard::Postgres { admin_url, name } = self {
