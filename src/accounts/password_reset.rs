@@ -139,16 +139,35 @@ pub async fn issue(
     email: &Email,
     now: DateTime<Utc>,
 ) -> Result<bool, Fault> {
-    let found = issue_all(
+    let issued = issue_all(
         db,
         security,
         public_base_url,
         std::slice::from_ref(email),
         now,
-        &[],
+        None,
     )
     .await?;
-    Ok(found == [true])
+    Ok(matches!(issued.as_slice(), [Issued::Queued]))
+}
+
+/// What [`issue_all`] did for one address.
+#[derive(Debug)]
+pub enum Issued {
+    /// No account has it: nothing was written.
+    NoAccount,
+    /// A link was stored and its mail queued.
+    Queued,
+    /// A link was stored and its mail job queued already leased to the lookup's process: the
+    /// lookup's worker hands it on to the mailer (`Performed::then_run`).
+    Held(jobs::Job),
+}
+
+/// The lookup jobs a batch of requests came from, one per address in the same order.
+pub struct Lookups<'a> {
+    pub jobs: &'a [&'a jobs::Job],
+    /// The lease the lookups' mail jobs are inserted with, held by the lookups' owner.
+    pub lease: Duration,
 }
 
 /// The lookup jobs' work, for the requests that arrived together: for each address with an
@@ -160,9 +179,12 @@ pub async fn issue(
 /// already voided, as the later request would have voided it), and both mails go out.
 /// Whether each address has an account, in the order of `emails`.
 ///
-/// `done`: the lookup jobs these requests came from, completed (with their delivery records)
-/// in the same transaction as the links and mails they produced, so a lookup is never acked
-/// without its work nor its work committed without the ack (see `jobs::complete_in`).
+/// `lookups`: the lookup jobs these requests came from. They are completed (with their
+/// delivery records) in the same transaction as the links and mails they produced, so a lookup
+/// is never acked without its work nor its work committed without the ack (see
+/// `jobs::complete_in`). And their mails are queued held by the lookups' own process
+/// (`jobs::enqueue_held_all`), to be sent next without a claim: a reset's mail no longer waits
+/// for a dispatcher round, behind the lookups of a flood.
 #[tracing::instrument(skip_all)]
 pub async fn issue_all(
     db: &DatabaseConnection,
@@ -170,8 +192,9 @@ pub async fn issue_all(
     public_base_url: &url::Url,
     emails: &[Email],
     now: DateTime<Utc>,
-    done: &[&jobs::Job],
-) -> Result<Vec<bool>, Fault> {
+    lookups: Option<Lookups<'_>>,
+) -> Result<Vec<Issued>, Fault> {
+    let done: &[&jobs::Job] = lookups.as_ref().map_or(&[], |l| l.jobs);
     if emails.is_empty() && done.is_empty() {
         return Ok(Vec::new());
     }
@@ -202,9 +225,15 @@ pub async fn issue_all(
         records.push(record);
         mails.push(NewJob::mail(mail));
     }
-    let found = emails.iter().map(|e| account(e).is_some()).collect();
+    let mut issued: Vec<Issued> = emails
+        .iter()
+        .map(|e| match account(e) {
+            Some(_) => Issued::Queued,
+            None => Issued::NoAccount,
+        })
+        .collect();
     if records.is_empty() && done.is_empty() {
-        return Ok(found);
+        return Ok(issued);
     }
     let user_ids: Vec<i64> = last_request.keys().copied().collect();
     let txn = db.begin().await?;
@@ -214,7 +243,29 @@ pub async fn issue_all(
             .exec_without_returning(&txn)
             .await?;
         // Sealed: whoever reads the jobs table must not find the links.
-        jobs::enqueue_sealed_all(&txn, mails, &security.cipher).await?;
+        match (&lookups, done.first()) {
+            (Some(lookups), Some(first)) => {
+                let held = jobs::enqueue_held_all(
+                    &txn,
+                    mails,
+                    Some(&security.cipher),
+                    &first.lease_owner,
+                    lookups.lease,
+                )
+                .await?;
+                let mut held = held.into_iter();
+                for outcome in issued.iter_mut() {
+                    if matches!(outcome, Issued::Queued)
+                        && let Some(Some(job)) = held.next()
+                    {
+                        *outcome = Issued::Held(job);
+                    }
+                }
+            }
+            _ => {
+                jobs::enqueue_sealed_all(&txn, mails, &security.cipher).await?;
+            }
+        }
     }
     let completed = jobs::complete_in(&txn, done).await?;
     txn.commit().await?;
@@ -224,7 +275,7 @@ pub async fn issue_all(
             "reset lookups done after their lease was lost; their new holder completes them"
         );
     }
-    Ok(found)
+    Ok(issued)
 }
 
 /// A new reset link for `user` (its record, not yet stored) and the mail that carries it.

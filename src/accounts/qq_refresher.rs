@@ -15,7 +15,7 @@ use crate::accounts::qq_tokens::{
 };
 use crate::config::RefreshSettings;
 use crate::crypto::TokenCipher;
-use crate::jobs::{Job, JobKind, JobPayload, Perform, PerformError, PerformFuture};
+use crate::jobs::{Job, JobKind, JobPayload, Perform, PerformError, PerformFuture, Performed};
 use crate::metrics::RefreshMetric;
 use crate::oauth::wechat::WechatClient;
 use crate::qq::client::QqClient;
@@ -76,7 +76,7 @@ impl Perform for RefreshQqToken {
             )
             .await;
             self.metrics.refresh(metric(&refreshed));
-            finish(binding_id, "QQ", refreshed)
+            finish(binding_id, "QQ", refreshed).map(Performed::from)
         })
     }
 }
@@ -111,7 +111,7 @@ impl Perform for RefreshWechatToken {
             )
             .await;
             self.metrics.wechat_refresh(metric(&refreshed));
-            finish(binding_id, "WeChat", refreshed)
+            finish(binding_id, "WeChat", refreshed).map(Performed::from)
         })
     }
 }

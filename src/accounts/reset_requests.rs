@@ -10,15 +10,16 @@
 //! request, so one bad request fails only its own job.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
-use crate::accounts::password_reset;
+use crate::accounts::password_reset::{self, Issued, Lookups};
 use crate::crypto::Security;
 use crate::domain::Email;
 use crate::fault::Fault;
 use crate::group_commit::{BatchWrite, GroupCommit};
-use crate::jobs::{Job, JobKind, JobPayload, Perform, PerformError, PerformFuture};
+use crate::jobs::{Job, JobKind, JobPayload, Perform, PerformError, PerformFuture, Performed};
 
 pub struct IssueResetLink(GroupCommit<LinkWriter>);
 
@@ -27,14 +28,22 @@ pub struct LinkWriter {
     db: DatabaseConnection,
     security: Arc<Security>,
     public_base_url: url::Url,
+    /// The job lease: each lookup's mail job is queued leased to the lookup's process for it.
+    lease: Duration,
 }
 
 impl IssueResetLink {
-    pub fn new(db: DatabaseConnection, security: Arc<Security>, public_base_url: url::Url) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        security: Arc<Security>,
+        public_base_url: url::Url,
+        lease: Duration,
+    ) -> Self {
         Self(GroupCommit::new(LinkWriter {
             db,
             security,
             public_base_url,
+            lease,
         }))
     }
 }
@@ -42,10 +51,10 @@ impl IssueResetLink {
 impl BatchWrite for LinkWriter {
     /// The address, and the lookup job it came from (completed with the batch).
     type Request = (Email, Job);
-    /// Whether the address has an account.
-    type Outcome = bool;
+    /// Whether the address has an account, and its mail job held for this process.
+    type Outcome = Issued;
 
-    async fn write_all(&self, requests: &[(Email, Job)]) -> Result<Vec<bool>, Fault> {
+    async fn write_all(&self, requests: &[(Email, Job)]) -> Result<Vec<Issued>, Fault> {
         let now = crate::jobs::now();
         let emails: Vec<Email> = requests.iter().map(|(email, _)| email.clone()).collect();
         let done: Vec<&Job> = requests.iter().map(|(_, job)| job).collect();
@@ -55,12 +64,15 @@ impl BatchWrite for LinkWriter {
             &self.public_base_url,
             &emails,
             now,
-            &done,
+            Some(Lookups {
+                jobs: &done,
+                lease: self.lease,
+            }),
         )
         .await
     }
 
-    async fn write_one(&self, request: &(Email, Job)) -> Result<bool, Fault> {
+    async fn write_one(&self, request: &(Email, Job)) -> Result<Issued, Fault> {
         self.write_all(std::slice::from_ref(request))
             .await?
             .into_iter()
@@ -82,7 +94,13 @@ impl Perform for IssueResetLink {
             self.0
                 .submit((email, job.clone()))
                 .await
-                .map(|_| ())
+                .map(|issued| match issued {
+                    // Its mail goes to the mailer in the lookup's place.
+                    Issued::Held(mail) => Performed {
+                        then_run: vec![mail],
+                    },
+                    Issued::NoAccount | Issued::Queued => Performed::DONE,
+                })
                 .map_err(|e| PerformError::retry(e.to_string()))
         })
     }

@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 use crate::accounts::sms_codes::{self, SmsPurpose};
 use crate::crypto::Security;
 use crate::domain::Mobile;
-use crate::jobs::{Job, JobKind, JobPayload, Perform, PerformError, PerformFuture};
+use crate::jobs::{Job, JobKind, JobPayload, Perform, PerformError, PerformFuture, Performed};
 
 pub struct IssueSmsCode {
     pub db: DatabaseConnection,
@@ -37,7 +37,7 @@ impl Perform for IssueSmsCode {
                 crate::jobs::now(),
             )
             .await
-            .map(|_| ())
+            .map(|_| Performed::DONE)
             .map_err(|e| PerformError::retry(e.to_string()))
         })
     }

@@ -32,7 +32,9 @@ use crate::audit;
 use crate::crypto::{TokenCipher, TokenField};
 use crate::db::UniqueKey;
 use crate::entities::social_bindings;
-use crate::jobs::{self, Job, JobKind, JobPayload, Perform, PerformError, PerformFuture};
+use crate::jobs::{
+    self, Job, JobKind, JobPayload, Perform, PerformError, PerformFuture, Performed,
+};
 use crate::qq::client::{QqClient, QqError};
 
 /// How many bindings one read fetches.
@@ -354,7 +356,7 @@ impl Perform for RunBackfill {
             .map_err(retry)?;
             txn.commit().await.map_err(retry)?;
             tracing::info!(job_id = job.id, outcome = ?record.outcome, report = ?record.report, "QQ unionid back-fill ended");
-            Ok(())
+            Ok(Performed::DONE)
         })
     }
 }

@@ -6,6 +6,8 @@
 //!   it finds work, and claims again when workers report enough jobs finished: half the slots,
 //!   or half of the finished job's kind's own limit. On PostgreSQL a LISTEN connection also
 //!   wakes it when a job is enqueued.
+//! - Runs the follow-up jobs a finished job hands on, already leased to this process (a reset
+//!   lookup's mail): they take the finished job's slot without a claim.
 //! - Reclaims jobs whose lease expired (their process died), and prunes old completed jobs.
 //! - Stopping it stops claiming; the workers finish or abandon what they hold.
 
@@ -26,8 +28,10 @@ pub enum DispatcherMsg {
     Tick,
     /// A job was enqueued (PostgreSQL NOTIFY).
     Wake,
-    /// A worker is done with this job (whatever the outcome).
-    Finished(i64),
+    /// A worker is done with this job (whatever the outcome), and hands on the follow-up jobs
+    /// its work queued already leased to this process (`jobs::Performed::then_run`): they take
+    /// its place, without a claim.
+    Finished { id: i64, then_run: Vec<jobs::Job> },
 }
 
 #[derive(Clone)]
@@ -124,8 +128,11 @@ impl Actor for Dispatcher {
                 state.idle_pause = MIN_POLL;
                 request_pump(&myself, state);
             }
-            DispatcherMsg::Finished(id) => {
+            DispatcherMsg::Finished { id, then_run } => {
                 let kind = state.inflight.remove(&id).map(|(kind, _)| kind);
+                if !then_run.is_empty() {
+                    hand_out(state, then_run, Instant::now()).await;
+                }
                 if batch_ready(state, kind) {
                     request_pump(&myself, state);
                 }
@@ -361,7 +368,7 @@ mod tests {
     use crate::actors::worker::{JobWorker, WorkerArgs};
     use crate::actors::{ActorTree, ChildSpec};
     use crate::jobs::{Backoff, NewJob};
-    use crate::jobs::{Perform, PerformFuture};
+    use crate::jobs::{Perform, PerformFuture, Performed};
 
     /// Takes a while per job and remembers how many ran at once.
     #[derive(Default)]
@@ -381,7 +388,7 @@ mod tests {
                 tokio::time::sleep(Duration::from_millis(40)).await;
                 self.running.fetch_sub(1, Ordering::SeqCst);
                 self.done.fetch_add(1, Ordering::SeqCst);
-                Ok(())
+                Ok(Performed::DONE)
             })
         }
     }
@@ -446,6 +453,166 @@ mod tests {
             2,
             "two at a time, not the concurrency of 16"
         );
+        tree.shutdown().await;
+    }
+
+    /// An SMS code request whose work queues its SMS held for this process and hands it on.
+    struct QueuesHeldSms {
+        db: DatabaseConnection,
+        lease: Duration,
+    }
+
+    impl Perform for QueuesHeldSms {
+        const KIND: JobKind = JobKind::SmsCodeRequest;
+
+        fn perform<'a>(&'a self, job: &'a jobs::Job) -> PerformFuture<'a> {
+            Box::pin(async move {
+                let sms = NewJob::sms(crate::sms::Sms::verification_code(
+                    "13800138000",
+                    "123456",
+                    5,
+                ));
+                let held =
+                    jobs::enqueue_held_all(&self.db, vec![sms], None, &job.lease_owner, self.lease)
+                        .await?;
+                Ok(Performed {
+                    then_run: held.into_iter().flatten().collect(),
+                })
+            })
+        }
+    }
+
+    async fn queue_with_one_sms_request() -> (tempfile::TempDir, DatabaseConnection, String) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("q.db").display());
+        let db = crate::db::connect(&url).await.expect("connect");
+        crate::db::migrate_up(&db).await.expect("migrate");
+        jobs::enqueue(&db, NewJob::sms_code_request("13800138000", "login"))
+            .await
+            .expect("enqueue");
+        (dir, db, url)
+    }
+
+    async fn sms_row(db: &DatabaseConnection) -> Option<crate::entities::jobs::Model> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        crate::entities::jobs::Entity::find()
+            .filter(crate::entities::jobs::Column::Kind.eq("sms"))
+            .one(db)
+            .await
+            .expect("query")
+    }
+
+    /// A follow-up job handed on with a finished job runs in its place, at once: held for this
+    /// process for a whole minute, it could not have been claimed.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_follow_up_handed_on_runs_without_a_claim() {
+        let (_dir, db, url) = queue_with_one_sms_request().await;
+        let settings = JobSettings {
+            lease: Duration::from_secs(60),
+            ..JobSettings::default()
+        };
+        let sms = Arc::new(Slow::default());
+        let (requests_slot, sms_slot, dispatcher_slot) =
+            (Slot::default(), Slot::default(), Slot::default());
+        let args = WorkerArgs {
+            performer: Arc::new(QueuesHeldSms {
+                db: db.clone(),
+                lease: settings.lease,
+            }),
+            db: db.clone(),
+            backoff: Backoff::default(),
+            lease: settings.lease,
+            dispatcher: dispatcher_slot.clone(),
+            shutdown_grace: Duration::from_secs(1),
+        };
+        let sms_args = args.with(sms.clone());
+        let dispatcher_args = DispatcherArgs {
+            db: db.clone(),
+            database_url: url.clone(),
+            settings,
+            owner: "test".into(),
+            workers: vec![
+                WorkerRoute::new(JobKind::SmsCodeRequest, requests_slot.clone()),
+                WorkerRoute::new(JobKind::Sms, sms_slot.clone()),
+            ],
+        };
+        let tree = ActorTree::start(vec![
+            ChildSpec::new("requests", requests_slot, move || {
+                (JobWorker::<QueuesHeldSms>::default(), args.clone())
+            }),
+            ChildSpec::new("sms", sms_slot, move || {
+                (JobWorker::<Slow>::default(), sms_args.clone())
+            }),
+            ChildSpec::new("dispatcher", dispatcher_slot, move || {
+                (Dispatcher, dispatcher_args.clone())
+            }),
+        ])
+        .await
+        .expect("tree");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while sms_row(&db)
+            .await
+            .is_none_or(|row| row.state != "completed")
+        {
+            assert!(Instant::now() < deadline, "the SMS handed on never ran");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let row = sms_row(&db).await.expect("the SMS job");
+        assert_eq!(row.attempt, 1, "run once, on the attempt it was held for");
+        assert_eq!(row.lease_owner.as_deref(), Some("test"));
+        assert_eq!(sms.done.load(Ordering::SeqCst), 1);
+        tree.shutdown().await;
+    }
+
+    /// With no dispatcher to take it, a follow-up goes back to the queue at once, for any
+    /// process, instead of waiting out its lease.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_follow_up_no_dispatcher_takes_goes_back_to_the_queue() {
+        let (_dir, db, _url) = queue_with_one_sms_request().await;
+        let lease = Duration::from_secs(60);
+        let args = WorkerArgs {
+            performer: Arc::new(QueuesHeldSms {
+                db: db.clone(),
+                lease,
+            }),
+            db: db.clone(),
+            backoff: Backoff::default(),
+            lease,
+            dispatcher: Slot::default(),
+            shutdown_grace: Duration::from_secs(1),
+        };
+        let requests_slot = Slot::default();
+        let tree = ActorTree::start(vec![ChildSpec::new(
+            "requests",
+            requests_slot.clone(),
+            move || (JobWorker::<QueuesHeldSms>::default(), args.clone()),
+        )])
+        .await
+        .expect("tree");
+        let claimed = jobs::claim(&db, "test", &[JobKind::SmsCodeRequest], 1, lease)
+            .await
+            .expect("claim");
+        let request = claimed.into_iter().next().expect("the request");
+        requests_slot
+            .get()
+            .expect("the worker")
+            .cast(WorkerMsg::Run(request))
+            .expect("cast");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while sms_row(&db)
+            .await
+            .is_none_or(|row| row.state != "available")
+        {
+            assert!(
+                Instant::now() < deadline,
+                "the SMS stayed held: {:?}",
+                sms_row(&db).await
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let row = sms_row(&db).await.expect("the SMS job");
+        assert_eq!(row.attempt, 0, "its held attempt is given back");
+        assert_eq!(row.lease_owner, None);
         tree.shutdown().await;
     }
 }

@@ -401,22 +401,49 @@ async fn run_job<P: Perform>(
 ) {
     let id = job.id;
     let kind = job.kind.clone();
-    if let Err(e) = attempt(&args, &acks, job).await {
-        // The job stays `running` until its lease expires; then another attempt picks it up.
-        tracing::warn!(job_id = id, kind = %kind, error = %e, "cannot record a job's outcome");
-    }
+    let then_run = match attempt(&args, &acks, job).await {
+        Ok(then_run) => then_run,
+        Err(e) => {
+            // The job stays `running` until its lease expires; then another attempt picks it up.
+            tracing::warn!(job_id = id, kind = %kind, error = %e, "cannot record a job's outcome");
+            Vec::new()
+        }
+    };
     // Held (its lease renewed) until its outcome is recorded.
     drop(held);
-    if let Some(dispatcher) = args.dispatcher.get() {
-        let _ = dispatcher.cast(DispatcherMsg::Finished(id));
+    let finished = DispatcherMsg::Finished { id, then_run };
+    let unhanded = match args.dispatcher.get() {
+        None => Some(finished),
+        Some(dispatcher) => match dispatcher.cast(finished) {
+            Err(ractor::MessagingErr::SendErr(finished)) => Some(finished),
+            _ => None,
+        },
+    };
+    // No dispatcher to run the follow-up jobs (stopping or restarting): back to the queue, for
+    // any process, rather than held until their lease runs out.
+    if let Some(DispatcherMsg::Finished { then_run, .. }) = unhanded {
+        release_unhanded(&args.db, &then_run).await;
     }
 }
 
+/// Give back follow-up jobs held for this process that no dispatcher took.
+async fn release_unhanded(db: &DatabaseConnection, jobs: &[Job]) {
+    let Some(owner) = jobs.first().map(|j| j.lease_owner.as_str()) else {
+        return;
+    };
+    let ids: Vec<i64> = jobs.iter().map(|j| j.id).collect();
+    if let Err(e) = jobs::release(db, owner, Some(&ids)).await {
+        tracing::warn!(error = %e, jobs = ids.len(), "cannot release follow-up jobs no dispatcher took; they run when their lease lapses");
+    }
+}
+
+/// One attempt at `job`, its outcome recorded. Returns the follow-up jobs its work queued held
+/// for this process ([`jobs::Performed::then_run`]).
 async fn attempt<P: Perform>(
     args: &WorkerArgs<P>,
     acks: &mpsc::UnboundedSender<Ack>,
     job: Job,
-) -> Result<(), String> {
+) -> Result<Vec<Job>, String> {
     let db = &args.db;
     // A job on its second or later attempt may have been done by its previous holder after
     // the claim's check: ask again right before doing it.
@@ -430,23 +457,29 @@ async fn attempt<P: Perform>(
         jobs::complete(db, job.id, &job.lease_owner)
             .await
             .map_err(|e| e.to_string())?;
-        return Ok(());
+        return Ok(Vec::new());
     }
     match args.performer.perform(&job).await {
         // Acked in the transaction that wrote its work.
-        Ok(()) if P::COMPLETES_ITSELF => {}
-        Ok(()) => {
+        Ok(performed) if P::COMPLETES_ITSELF => return Ok(performed.then_run),
+        Ok(performed) => {
             // The delivery record and the ack commit together, batched with the other jobs
             // done meanwhile. When the lease was lost meanwhile, the record still commits: the
             // job's new holder finds it and completes the job without sending again.
             let id = job.id;
-            let acked = ack(db, acks, job, args.lease).await?;
-            if !acked {
-                tracing::warn!(
+            match ack(db, acks, job, args.lease).await {
+                Ok(true) => {}
+                Ok(false) => tracing::warn!(
                     job_id = id,
                     "job done after its lease was lost; the new holder will complete it"
-                );
+                ),
+                // The job stays `running` until its lease expires, then another attempt picks
+                // it up; what its work queued runs regardless.
+                Err(e) => {
+                    tracing::warn!(job_id = id, error = %e, "cannot record a job's outcome")
+                }
             }
+            return Ok(performed.then_run);
         }
         Err(PerformError {
             message,
@@ -479,5 +512,5 @@ async fn attempt<P: Perform>(
             }
         },
     }
-    Ok(())
+    Ok(Vec::new())
 }

@@ -32,9 +32,9 @@ mod perform;
 pub mod queue_depth;
 
 pub use backoff::Backoff;
-pub use perform::{Perform, PerformError, PerformFuture};
+pub use perform::{Perform, PerformError, PerformFuture, Performed};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
@@ -413,6 +413,7 @@ fn sealed_marker(kind: JobKind) -> serde_json::Value {
 struct Row {
     values: [Value; 10],
     due_now: bool,
+    idempotency_key: String,
 }
 
 fn row(job: NewJob, seal_with: Option<&TokenCipher>, now: DateTime<Utc>) -> Result<Row, JobError> {
@@ -437,11 +438,12 @@ fn row(job: NewJob, seal_with: Option<&TokenCipher>, now: DateTime<Utc>) -> Resu
             job.max_attempts.into(),
             ts(run_at),
             job.unique_key.into(),
-            key.into(),
+            key.as_str().into(),
             ts(now),
             sealed.into(),
         ],
         due_now: run_at <= now,
+        idempotency_key: key,
     })
 }
 
@@ -450,7 +452,9 @@ async fn insert<C: ConnectionTrait>(
     job: NewJob,
     seal_with: Option<&TokenCipher>,
 ) -> Result<Enqueued, JobError> {
-    let ids = insert_all(conn, vec![job], seal_with).await?;
+    let ids = insert_all(conn, vec![job], seal_with, Insertion::Queued)
+        .await?
+        .ids()?;
     Ok(match ids.first() {
         Some(&id) => Enqueued::Created(id),
         None => Enqueued::Duplicate,
@@ -463,7 +467,7 @@ pub async fn enqueue_all<C: ConnectionTrait>(
     conn: &C,
     jobs: Vec<NewJob>,
 ) -> Result<Vec<i64>, JobError> {
-    insert_all(conn, jobs, None).await
+    insert_all(conn, jobs, None, Insertion::Queued).await?.ids()
 }
 
 /// [`enqueue_sealed`] for several jobs in one statement (one round trip, not one per job).
@@ -473,30 +477,108 @@ pub async fn enqueue_sealed_all<C: ConnectionTrait>(
     jobs: Vec<NewJob>,
     cipher: &TokenCipher,
 ) -> Result<Vec<i64>, JobError> {
-    insert_all(conn, jobs, Some(cipher)).await
+    insert_all(conn, jobs, Some(cipher), Insertion::Queued)
+        .await?
+        .ids()
+}
+
+/// [`enqueue_all`] (or [`enqueue_sealed_all`], given the cipher) for follow-up jobs that this
+/// process runs itself, next: each is inserted already claimed by `owner` (`running`, attempt 1,
+/// leased for `lease`), so no dispatcher claims it and none waits for a claim. The caller hands
+/// them to its dispatcher once its transaction has committed (a worker does, with
+/// [`Performed::then_run`]). Should this process stop first, the lease runs out and they are
+/// reclaimed like any job whose holder died; should they find no worker, they are released.
+/// The jobs, in the order of `jobs` (`None` for one whose unique key is live).
+pub async fn enqueue_held_all<C: ConnectionTrait>(
+    conn: &C,
+    jobs: Vec<NewJob>,
+    seal_with: Option<&TokenCipher>,
+    owner: &str,
+    lease: Duration,
+) -> Result<Vec<Option<Job>>, JobError> {
+    let inserted = insert_all(conn, jobs, seal_with, Insertion::Held { owner, lease }).await?;
+    let mut by_key: HashMap<String, Job> = inserted
+        .rows
+        .iter()
+        .map(|row| {
+            let job = Job::from_model(jobs::Model::from_query_result(row, "")?);
+            Ok((job.idempotency_key.clone(), job))
+        })
+        .collect::<Result<_, DbErr>>()?;
+    Ok(inserted
+        .idempotency_keys
+        .iter()
+        .map(|key| by_key.remove(key))
+        .collect())
+}
+
+/// Whom [`insert_all`] inserts jobs for.
+#[derive(Clone, Copy)]
+enum Insertion<'a> {
+    /// The queue: any dispatcher claims them when due.
+    Queued,
+    /// `owner`, already claimed ([`enqueue_held_all`]).
+    Held { owner: &'a str, lease: Duration },
+}
+
+/// What [`insert_all`] wrote: the rows it returned (`id` alone for queued jobs, every column
+/// for held ones) and the idempotency keys of the jobs it was given, in their order.
+struct Inserted {
+    rows: Vec<sea_orm::QueryResult>,
+    idempotency_keys: Vec<String>,
+}
+
+impl Inserted {
+    fn ids(&self) -> Result<Vec<i64>, JobError> {
+        self.rows
+            .iter()
+            .map(|row| Ok(row.try_get::<i64>("", "id")?))
+            .collect()
+    }
 }
 
 async fn insert_all<C: ConnectionTrait>(
     conn: &C,
     jobs: Vec<NewJob>,
     seal_with: Option<&TokenCipher>,
-) -> Result<Vec<i64>, JobError> {
+    insertion: Insertion<'_>,
+) -> Result<Inserted, JobError> {
     if jobs.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Inserted {
+            rows: Vec::new(),
+            idempotency_keys: Vec::new(),
+        });
     }
     let backend = conn.get_database_backend();
     let now = now();
-    let mut values: Vec<Value> = Vec::with_capacity(jobs.len() * 10 + 1);
+    let mut values: Vec<Value> = Vec::with_capacity(jobs.len() * 10 + 3);
+    // A held job's state, attempt and lease, the same for every row.
+    let (state, attempt, lease_columns, lease_values, returning) = match insertion {
+        Insertion::Queued => ("'available'", 0, "", "", "id"),
+        Insertion::Held { owner, lease } => {
+            values.push(owner.into());
+            values.push(ts(now + to_chrono(lease)));
+            (
+                "'running'",
+                1,
+                ", lease_owner, lease_expires_at",
+                ", $1, $2",
+                "*",
+            )
+        }
+    };
     let mut tuples = Vec::with_capacity(jobs.len());
+    let mut idempotency_keys = Vec::with_capacity(jobs.len());
     let mut due_now = false;
     for job in jobs {
         let row = row(job, seal_with, now)?;
         due_now |= row.due_now;
+        idempotency_keys.push(row.idempotency_key);
         let first = values.len() + 1;
         values.extend(row.values);
         let p = |i: usize| format!("${}", first + i);
         tuples.push(format!(
-            "({}, {}, {}, 'available', {}, 0, {}, {}, {}, {}, {}, {}, {})",
+            "({}, {}, {}, {state}, {}, {attempt}, {}, {}, {}, {}, {}, {}, {}{lease_values})",
             p(0),
             p(1),
             p(2),
@@ -512,15 +594,16 @@ async fn insert_all<C: ConnectionTrait>(
     }
     let insert = format!(
         "INSERT INTO jobs (queue, kind, payload, state, priority, attempt, max_attempts, \
-         run_at, unique_key, idempotency_key, created_at, updated_at, sealed_payload) \
-         VALUES {} ON CONFLICT DO NOTHING RETURNING id",
+         run_at, unique_key, idempotency_key, created_at, updated_at, sealed_payload\
+         {lease_columns}) VALUES {} ON CONFLICT DO NOTHING RETURNING {returning}",
         tuples.join(", ")
     );
     // PostgreSQL: jobs due now notify the dispatchers, in the same statement (one round trip,
     // and only for rows inserted; identical notifications are delivered once). Delivered at
     // commit; a rolled-back enqueue wakes nobody. At most one enqueue per `NOTIFY_EVERY` in this
     // process notifies (see `notify_now`).
-    let sql = if backend == DbBackend::Postgres && due_now && notify_now() {
+    let held = matches!(insertion, Insertion::Held { .. });
+    let sql = if backend == DbBackend::Postgres && due_now && !held && notify_now() {
         values.push(NOTIFY_CHANNEL.into());
         format!(
             "WITH j AS ({insert}) SELECT id, pg_notify(${}, 'jobs')::text AS notified FROM j",
@@ -529,11 +612,10 @@ async fn insert_all<C: ConnectionTrait>(
     } else {
         insert
     };
-    conn.query_all_raw(stmt(backend, &sql, values))
-        .await?
-        .iter()
-        .map(|row| Ok(row.try_get::<i64>("", "id")?))
-        .collect()
+    Ok(Inserted {
+        rows: conn.query_all_raw(stmt(backend, &sql, values)).await?,
+        idempotency_keys,
+    })
 }
 
 /// At most one notifying enqueue per this time in one process.

@@ -53,7 +53,30 @@ impl From<JobError> for PerformError {
     }
 }
 
-pub type PerformFuture<'a> = Pin<Box<dyn Future<Output = Result<(), PerformError>> + Send + 'a>>;
+/// A job done: and what its work left for this process to run next.
+#[derive(Debug, Default)]
+pub struct Performed {
+    /// Follow-up jobs the work queued already leased to this process ([`super::enqueue_held_all`]):
+    /// the worker hands them to the dispatcher in this job's place, so they run without waiting
+    /// for a claim (a reset lookup's mail).
+    pub then_run: Vec<Job>,
+}
+
+impl Performed {
+    /// Done, nothing to follow.
+    pub const DONE: Performed = Performed {
+        then_run: Vec::new(),
+    };
+}
+
+impl From<()> for Performed {
+    fn from((): ()) -> Self {
+        Self::DONE
+    }
+}
+
+pub type PerformFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Performed, PerformError>> + Send + 'a>>;
 
 /// What a worker does with one job of its kind.
 pub trait Perform: Send + Sync + 'static {

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 
 use crate::crypto::TokenCipher;
-use crate::jobs::{Job, JobKind, JobPayload, Perform, PerformError, PerformFuture};
+use crate::jobs::{Job, JobKind, JobPayload, Perform, PerformError, PerformFuture, Performed};
 use crate::mail::Mailer;
 
 pub struct SendMail {
@@ -27,6 +27,7 @@ impl Perform for SendMail {
             self.mailer
                 .send(&mail, &job.idempotency_key)
                 .await
+                .map(Performed::from)
                 .map_err(|e| PerformError::new(e.to_string(), e.is_permanent()))
         })
     }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::crypto::TokenCipher;
-use crate::jobs::{Job, JobKind, JobPayload, Perform, PerformError, PerformFuture};
+use crate::jobs::{Job, JobKind, JobPayload, Perform, PerformError, PerformFuture, Performed};
 use crate::sms::SmsGateway;
 
 pub struct SendSms {
@@ -24,6 +24,7 @@ impl Perform for SendSms {
             self.gateway
                 .send(&sms, &job.idempotency_key)
                 .await
+                .map(Performed::from)
                 .map_err(|e| PerformError::new(e.to_string(), e.is_permanent()))
         })
     }

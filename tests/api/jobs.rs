@@ -829,6 +829,80 @@ async fn a_claim_holds_each_kind_to_its_cap_and_says_what_was_delivered(backend:
     assert!(rest.iter().all(|j| !j.delivered_before));
 }
 
+/// Jobs queued held for a process (a reset lookup's mail) are already claimed by it: nobody
+/// else's claim returns them, and given back they are the queue's like any other.
+async fn held_jobs_are_claimed_by_their_process_until_released(backend: Backend) {
+    let Some(test_db) = TestDb::fresh(backend).await else {
+        return;
+    };
+    let db = test_db.connect().await;
+    passport::db::migrate_up(&db).await.expect("migrate");
+    let lease = Duration::from_secs(30);
+    let queued = created(
+        jobs::enqueue(&db, NewJob::mail(mail("queued@example.com", 0)))
+            .await
+            .expect("enqueue"),
+    );
+    let txn = db.begin().await.expect("begin");
+    let held = jobs::enqueue_held_all(
+        &txn,
+        vec![
+            NewJob::mail(mail("first@example.com", 1)).idempotency_key("held-1"),
+            NewJob::mail(mail("second@example.com", 2)).idempotency_key("held-2"),
+        ],
+        None,
+        "w0",
+        lease,
+    )
+    .await
+    .expect("enqueue held");
+    txn.commit().await.expect("commit");
+    let held: Vec<jobs::Job> = held.into_iter().map(|j| j.expect("inserted")).collect();
+    let keys: Vec<&str> = held.iter().map(|j| j.idempotency_key.as_str()).collect();
+    assert_eq!(keys, ["held-1", "held-2"], "in the order given");
+    for job in &held {
+        assert_eq!((job.attempt, job.lease_owner.as_str()), (1, "w0"));
+        assert!(!job.delivered_before);
+        let stored = row(&db, job.id).await;
+        assert_eq!(stored.state, "running");
+        assert_eq!(stored.attempt, 1);
+        assert_eq!(stored.lease_owner.as_deref(), Some("w0"));
+        let expires = stored.lease_expires_at.expect("a lease");
+        let left = expires - chrono::Utc::now();
+        assert!(
+            left > chrono::Duration::seconds(25) && left <= chrono::Duration::seconds(30),
+            "leased for the lease given: {left}"
+        );
+        match job.decode().expect("decode") {
+            jobs::JobPayload::Mail(m) => assert!(m.to.ends_with("@example.com")),
+            other => panic!("not the mail: {other:?}"),
+        }
+    }
+    let others = jobs::claim(&db, "w1", &[JobKind::Mail], 10, lease)
+        .await
+        .expect("claim");
+    assert_eq!(
+        others.iter().map(|j| j.id).collect::<Vec<_>>(),
+        [queued],
+        "only the queued mail is anyone's to claim"
+    );
+    assert_eq!(
+        jobs::release(&db, "w0", Some(&[held[0].id]))
+            .await
+            .expect("release"),
+        1
+    );
+    let again = jobs::claim(&db, "w1", &[JobKind::Mail], 10, lease)
+        .await
+        .expect("claim");
+    assert_eq!(again.iter().map(|j| j.id).collect::<Vec<_>>(), [held[0].id]);
+    assert_eq!(again[0].attempt, 1, "the held attempt was given back");
+    assert_eq!(
+        row(&db, held[1].id).await.lease_owner.as_deref(),
+        Some("w0")
+    );
+}
+
 fn count_kind(jobs: &[jobs::Job], kind: &str) -> usize {
     jobs.iter().filter(|j| j.kind == kind).count()
 }
@@ -836,6 +910,7 @@ fn count_kind(jobs: &[jobs::Job], kind: &str) -> usize {
 on_both_backends!(
     the_queue_engine_keeps_its_rules,
     a_claim_holds_each_kind_to_its_cap_and_says_what_was_delivered,
+    held_jobs_are_claimed_by_their_process_until_released,
     concurrent_claimers_never_share_a_job,
     a_mail_arrives_over_smtp_with_recipient_subject_and_body,
     smtp_down_for_a_while_means_growing_retries_then_delivery,
