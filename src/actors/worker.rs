@@ -202,13 +202,7 @@ async fn ack_batches(db: DatabaseConnection, mut queue: mpsc::UnboundedReceiver<
     let mut batch = Vec::with_capacity(MAX_ACK_BATCH);
     while queue.recv_many(&mut batch, MAX_ACK_BATCH).await > 0 {
         let jobs: Vec<&Job> = batch.iter().map(|a| &a.job).collect();
-        let result = async {
-            let txn = db.begin().await?;
-            let done = jobs::complete_in(&txn, &jobs).await?;
-            txn.commit().await?;
-            Ok::<_, JobError>(done)
-        }
-        .await;
+        let result = complete(&db, &jobs).await;
         let completed: Option<HashSet<i64>> = match result {
             Ok(done) => Some(done.into_iter().collect()),
             Err(e) => {
@@ -226,14 +220,25 @@ async fn ack_batches(db: DatabaseConnection, mut queue: mpsc::UnboundedReceiver<
     }
 }
 
-/// One job's delivery record and completion, in one transaction (recording twice is harmless,
-/// and completing a job already completed changes nothing).
-async fn ack_one(db: &DatabaseConnection, job: &Job) -> Result<bool, JobError> {
+/// The delivery records and completion of `done`, atomically: one statement on PostgreSQL
+/// when they have one lease owner (as a worker's jobs do), else in a transaction.
+async fn complete(db: &DatabaseConnection, done: &[&Job]) -> Result<Vec<i64>, JobError> {
+    let one_owner = done
+        .windows(2)
+        .all(|pair| pair[0].lease_owner == pair[1].lease_owner);
+    if one_owner && jobs::acks_atomically(db.get_database_backend()) {
+        return jobs::complete_in(db, done).await;
+    }
     let txn = db.begin().await?;
-    jobs::record_delivery(&txn, job).await?;
-    let acked = jobs::complete(&txn, job.id, &job.lease_owner).await?;
+    let completed = jobs::complete_in(&txn, done).await?;
     txn.commit().await?;
-    Ok(acked)
+    Ok(completed)
+}
+
+/// One job's delivery record and completion (recording twice is harmless, and completing a job
+/// already completed changes nothing).
+async fn ack_one(db: &DatabaseConnection, job: &Job) -> Result<bool, JobError> {
+    Ok(!complete(db, &[job]).await?.is_empty())
 }
 
 /// Ack a job whose work is done: with the next batch, and when that fails (the database went

@@ -802,11 +802,15 @@ fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
-/// The batched [`record_delivery`] + [`complete`], in the caller's transaction: one multi-row
-/// `INSERT` of the delivery records and one `UPDATE … RETURNING id` for the whole batch (all
-/// held by `owner`). Returns the ids completed; a job missing from it was no longer held by
-/// `owner` (its lease expired): its delivery record still commits, so whoever holds it now
-/// completes it without doing it again.
+/// The batched [`record_delivery`] + [`complete`]: the delivery records of the batch (all
+/// held by `owner`) and its completion. Returns the ids completed; a job missing from it was no
+/// longer held by `owner` (its lease expired): its delivery record still commits, so whoever
+/// holds it now completes it without doing it again.
+///
+/// On PostgreSQL this is one statement (the records' `INSERT` in a `WITH` of the completing
+/// `UPDATE … RETURNING id`), atomic on its own: an ack needs no transaction of its own
+/// ([`acks_atomically`]). On SQLite it is two statements, to be run in the caller's
+/// transaction.
 pub async fn complete_delivered<C: ConnectionTrait>(
     conn: &C,
     owner: &str,
@@ -817,43 +821,61 @@ pub async fn complete_delivered<C: ConnectionTrait>(
     }
     let backend = conn.get_database_backend();
     let now = now();
-    let mut values: Vec<Value> = vec![ts(now)];
-    let mut rows = Vec::with_capacity(done.len());
-    for job in done {
-        let at = values.len() + 1;
-        values.push(job.idempotency_key.as_str().into());
-        values.push(job.id.into());
-        values.push(job.kind.as_str().into());
-        rows.push(format!("(${at}, ${}, ${}, $1)", at + 1, at + 2));
-    }
-    conn.execute_raw(stmt(
-        backend,
-        &format!(
-            "INSERT INTO job_deliveries (idempotency_key, job_id, kind, delivered_at) \
-             VALUES {} ON CONFLICT DO NOTHING",
-            rows.join(", ")
-        ),
-        values,
-    ))
-    .await?;
     // Ids in order, so two batches (or a batch and a reclaim) lock rows in the same order.
     let mut ids: Vec<i64> = done.iter().map(|j| j.id).collect();
     ids.sort_unstable();
     ids.dedup();
-    let mut values: Vec<Value> = vec![ts(now), owner.into()];
-    let n = ids.len();
-    values.extend(ids.into_iter().map(Value::from));
-    let sql = format!(
+    let complete = format!(
         "UPDATE jobs SET state = 'completed', finished_at = $1, updated_at = $1, \
          lease_expires_at = NULL, sealed_payload = NULL \
          WHERE state = 'running' AND lease_owner = $2 AND id IN ({}) RETURNING id",
-        placeholders(3, n)
+        placeholders(3, ids.len())
     );
-    conn.query_all_raw(stmt(backend, &sql, values))
+    let mut values: Vec<Value> = vec![ts(now), owner.into()];
+    values.extend(ids.into_iter().map(Value::from));
+    // The delivery records, their rows' parameters appended to `values` (`$1` is the time).
+    let record = |values: &mut Vec<Value>| {
+        let mut rows = Vec::with_capacity(done.len());
+        for job in done {
+            let at = values.len() + 1;
+            values.push(job.idempotency_key.as_str().into());
+            values.push(job.id.into());
+            values.push(job.kind.as_str().into());
+            rows.push(format!("(${at}, ${}, ${}, $1)", at + 1, at + 2));
+        }
+        format!(
+            "INSERT INTO job_deliveries (idempotency_key, job_id, kind, delivered_at) \
+             VALUES {} ON CONFLICT DO NOTHING",
+            rows.join(", ")
+        )
+    };
+    let completing = if acks_atomically(backend) {
+        // A data-modifying `WITH` runs whether or not it is read; both parts see the same
+        // snapshot, and the `UPDATE` does not depend on the records.
+        let record = record(&mut values);
+        stmt(
+            backend,
+            &format!("WITH recorded AS ({record}) {complete}"),
+            values,
+        )
+    } else {
+        let mut record_values = vec![ts(now)];
+        let record = record(&mut record_values);
+        conn.execute_raw(stmt(backend, &record, record_values))
+            .await?;
+        stmt(backend, &complete, values)
+    };
+    conn.query_all_raw(completing)
         .await?
         .iter()
         .map(|row| Ok(row.try_get::<i64>("", "id")?))
         .collect()
+}
+
+/// Whether [`complete_delivered`] is one statement here (PostgreSQL), so that an ack of one
+/// lease owner's jobs is atomic without a transaction around it.
+pub fn acks_atomically(backend: DbBackend) -> bool {
+    backend == DbBackend::Postgres
 }
 
 /// For a performer that completes its own jobs ([`Perform::COMPLETES_ITSELF`]): the delivery

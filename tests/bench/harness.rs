@@ -100,6 +100,13 @@ impl Passport {
             .args(["serve", "--migrate"])
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
+            // glibc's malloc settings and tokio's worker count, for trying them without a
+            // rebuild.
+            .envs(
+                ["GLIBC_TUNABLES", "TOKIO_WORKER_THREADS"]
+                    .into_iter()
+                    .filter_map(|k| std::env::var(k).ok().map(|v| (k, v))),
+            )
             .envs(&env)
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
