@@ -250,9 +250,12 @@ pub async fn send(
     Ok(())
 }
 
-/// The `sms_code_request` job's work: for an account with this mobile that is not locked, store
-/// a code for `purpose` and queue its SMS (sealed), in one transaction. `Ok(false)` when no
-/// account may use it (nothing is sent; the HTTP answer was the same).
+/// The `sms_code_request` job's work (`request`: that job): for an account with this mobile
+/// that is not locked, store a code for `purpose` and queue its SMS (sealed), in one
+/// transaction. The SMS job is queued held by the request's own process
+/// (`jobs::enqueue_held_all`), leased for `lease`, and returned: the request's worker hands it
+/// on to the SMS sender in its place, so the code goes out without waiting for a claim.
+/// `Ok(None)` when no account may use it (nothing is sent; the HTTP answer was the same).
 #[tracing::instrument(skip_all)]
 pub async fn issue_for_account(
     db: &DatabaseConnection,
@@ -260,22 +263,31 @@ pub async fn issue_for_account(
     mobile: &Mobile,
     purpose: SmsPurpose,
     now: DateTime<Utc>,
-) -> Result<bool, SmsError> {
+    request: &jobs::Job,
+    lease: Duration,
+) -> Result<Option<jobs::Job>, SmsError> {
     let Some(user) = users::Entity::find()
         .filter(users::Column::Mobile.eq(mobile.as_ref()))
         .one(db)
         .await?
     else {
-        return Ok(false);
+        return Ok(None);
     };
     if user.locked_at.is_some() {
-        return Ok(false);
+        return Ok(None);
     }
     let txn = db.begin().await?;
     let code = store(&txn, &security.hasher, mobile, purpose, now).await?;
-    jobs::enqueue_sealed(&txn, NewJob::sms(message(mobile, &code)), &security.cipher).await?;
+    let held = jobs::enqueue_held_all(
+        &txn,
+        vec![NewJob::sms(message(mobile, &code))],
+        Some(&security.cipher),
+        &request.lease_owner,
+        lease,
+    )
+    .await?;
     txn.commit().await?;
-    Ok(true)
+    Ok(held.into_iter().flatten().next())
 }
 
 const HOUR: Duration = Duration::from_secs(3600);

@@ -1,8 +1,10 @@
 //! A [`JobWorker`] for `sms_code_request` jobs: look the mobile up and, for an account that may
 //! use it (not locked), issue the sign-in or reset code and queue its SMS (see
-//! `accounts::sms_codes::issue_for_account`).
+//! `accounts::sms_codes::issue_for_account`). The SMS is queued held for this process and handed
+//! on to the SMS sender in the request's place ([`Performed::then_run`]).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
@@ -14,6 +16,8 @@ use crate::jobs::{Job, JobKind, JobPayload, Perform, PerformError, PerformFuture
 pub struct IssueSmsCode {
     pub db: DatabaseConnection,
     pub security: Arc<Security>,
+    /// The job lease: each code's SMS job is queued leased to this process for it.
+    pub lease: Duration,
 }
 
 impl Perform for IssueSmsCode {
@@ -35,9 +39,14 @@ impl Perform for IssueSmsCode {
                 &mobile,
                 purpose,
                 crate::jobs::now(),
+                job,
+                self.lease,
             )
             .await
-            .map(|_| Performed::DONE)
+            // Its SMS goes to the sender in the request's place.
+            .map(|sms| Performed {
+                then_run: sms.into_iter().collect(),
+            })
             .map_err(|e| PerformError::retry(e.to_string()))
         })
     }

@@ -160,6 +160,7 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
     let sms_request_args = worker_args.with(Arc::new(IssueSmsCode {
         db: state.db.clone(),
         security: state.security.clone(),
+        lease: jobs.lease,
     }));
 
     let refresher_args = worker_args.with(Arc::new(RefreshQqToken {
