@@ -1,7 +1,9 @@
 //! A job worker: one actor per job kind (the mailer, the SMS sender, the token refresher, …),
 //! generic over what it does with a job ([`Perform`], in `jobs`). The dispatcher hands it claimed jobs; it
 //! runs each in its own task (up to the dispatcher's concurrency), then acks the job in the
-//! database and tells the dispatcher it has room again.
+//! database and tells the dispatcher it has room again, handing on with that room the follow-up
+//! jobs the work queued held for this process ([`jobs::Performed::then_run`]; released to the
+//! queue when no dispatcher takes them).
 //!
 //! Per job: skip the side effect when the idempotency key is already recorded (checked for the
 //! whole claimed batch by `jobs::claim`, and again just before the work for a job on its second
