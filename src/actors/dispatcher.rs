@@ -393,6 +393,23 @@ mod tests {
         }
     }
 
+    /// A worker's arguments for `performer`, reporting to `dispatcher`.
+    fn test_worker<P>(
+        performer: Arc<P>,
+        db: &DatabaseConnection,
+        lease: Duration,
+        dispatcher: &Slot<DispatcherMsg>,
+    ) -> WorkerArgs<P> {
+        WorkerArgs {
+            performer,
+            db: db.clone(),
+            backoff: Backoff::default(),
+            lease,
+            dispatcher: dispatcher.clone(),
+            shutdown_grace: Duration::from_secs(1),
+        }
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_kind_with_a_limit_never_runs_more_than_its_share() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -418,14 +435,7 @@ mod tests {
             poll_max: Duration::from_millis(50),
             ..JobSettings::default()
         };
-        let worker_args = WorkerArgs {
-            performer: slow.clone(),
-            db: db.clone(),
-            backoff: Backoff::default(),
-            lease: settings.lease,
-            dispatcher: dispatcher_slot.clone(),
-            shutdown_grace: Duration::from_secs(1),
-        };
+        let worker_args = test_worker(slow.clone(), &db, settings.lease, &dispatcher_slot);
         let dispatcher_args = DispatcherArgs {
             db: db.clone(),
             database_url: url.clone(),
@@ -514,17 +524,11 @@ mod tests {
         let sms = Arc::new(Slow::default());
         let (requests_slot, sms_slot, dispatcher_slot) =
             (Slot::default(), Slot::default(), Slot::default());
-        let args = WorkerArgs {
-            performer: Arc::new(QueuesHeldSms {
-                db: db.clone(),
-                lease: settings.lease,
-            }),
+        let performer = Arc::new(QueuesHeldSms {
             db: db.clone(),
-            backoff: Backoff::default(),
             lease: settings.lease,
-            dispatcher: dispatcher_slot.clone(),
-            shutdown_grace: Duration::from_secs(1),
-        };
+        });
+        let args = test_worker(performer, &db, settings.lease, &dispatcher_slot);
         let sms_args = args.with(sms.clone());
         let dispatcher_args = DispatcherArgs {
             db: db.clone(),
@@ -570,17 +574,12 @@ mod tests {
     async fn a_follow_up_no_dispatcher_takes_goes_back_to_the_queue() {
         let (_dir, db, _url) = queue_with_one_sms_request().await;
         let lease = Duration::from_secs(60);
-        let args = WorkerArgs {
-            performer: Arc::new(QueuesHeldSms {
-                db: db.clone(),
-                lease,
-            }),
+        let performer = Arc::new(QueuesHeldSms {
             db: db.clone(),
-            backoff: Backoff::default(),
             lease,
-            dispatcher: Slot::default(),
-            shutdown_grace: Duration::from_secs(1),
-        };
+        });
+        // No dispatcher in this tree.
+        let args = test_worker(performer, &db, lease, &Slot::default());
         let requests_slot = Slot::default();
         let tree = ActorTree::start(vec![ChildSpec::new(
             "requests",

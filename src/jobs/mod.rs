@@ -484,7 +484,8 @@ pub async fn enqueue_sealed_all<C: ConnectionTrait>(
 
 /// [`enqueue_all`] (or [`enqueue_sealed_all`], given the cipher) for follow-up jobs that this
 /// process runs itself, next: each is inserted already claimed by `owner` (`running`, attempt 1,
-/// leased for `lease`), so no dispatcher claims it and none waits for a claim. The caller hands
+/// leased for `lease`), so no dispatcher claims it and none waits for a claim. For work due now:
+/// a held job runs when it is handed on, whatever its `run_at`. The caller hands
 /// them to its dispatcher once its transaction has committed (a worker does, with
 /// [`Performed::then_run`]). Should this process stop first, the lease runs out and they are
 /// reclaimed like any job whose holder died; should they find no worker, they are released.
