@@ -145,7 +145,7 @@ pub async fn issue(
         public_base_url,
         std::slice::from_ref(email),
         now,
-        None,
+        &[],
     )
     .await?;
     Ok(matches!(issued.as_slice(), [Issued::Queued]))
@@ -163,13 +163,6 @@ pub enum Issued {
     Held(jobs::Job),
 }
 
-/// The lookup jobs a batch of requests came from, one per address in the same order.
-pub struct Lookups<'a> {
-    pub jobs: &'a [&'a jobs::Job],
-    /// The lease the lookups' mail jobs are inserted with, held by the lookups' owner.
-    pub lease: Duration,
-}
-
 /// The lookup jobs' work, for the requests that arrived together: for each address with an
 /// account (verified), void its older links, store a new one and queue its mail. One query for
 /// the accounts, one transaction for all their links and mails (one statement each for the
@@ -177,9 +170,9 @@ pub struct Lookups<'a> {
 /// request. The same outcome as issuing them one after the other in this order: when two
 /// requests name the same account, only the later one's link is live (the earlier is stored
 /// already voided, as the later request would have voided it), and both mails go out.
-/// Whether each address has an account, in the order of `emails`.
+/// What was done for each address ([`Issued`]), in the order of `emails`.
 ///
-/// `lookups`: the lookup jobs these requests came from. They are completed (with their
+/// `done`: the lookup jobs these requests came from, if any. They are completed (with their
 /// delivery records) in the same transaction as the links and mails they produced, so a lookup
 /// is never acked without its work nor its work committed without the ack (see
 /// `jobs::complete_in`). And their mails are queued held by the lookups' own process
@@ -192,9 +185,8 @@ pub async fn issue_all(
     public_base_url: &url::Url,
     emails: &[Email],
     now: DateTime<Utc>,
-    lookups: Option<Lookups<'_>>,
+    done: &[&jobs::Job],
 ) -> Result<Vec<Issued>, Fault> {
-    let done: &[&jobs::Job] = lookups.as_ref().map_or(&[], |l| l.jobs);
     if emails.is_empty() && done.is_empty() {
         return Ok(Vec::new());
     }
@@ -243,16 +235,11 @@ pub async fn issue_all(
             .exec_without_returning(&txn)
             .await?;
         // Sealed: whoever reads the jobs table must not find the links.
-        match (&lookups, done.first()) {
-            (Some(lookups), Some(first)) => {
-                let held = jobs::enqueue_held_all(
-                    &txn,
-                    mails,
-                    Some(&security.cipher),
-                    &first.lease_owner,
-                    lookups.lease,
-                )
-                .await?;
+        match done.first() {
+            // Held by the lookups' process (one worker's: the same holder and lease).
+            Some(lookup) => {
+                let held =
+                    jobs::enqueue_held_all(&txn, mails, Some(&security.cipher), lookup).await?;
                 let mut held = held.into_iter();
                 for outcome in issued.iter_mut() {
                     if matches!(outcome, Issued::Queued)
@@ -262,7 +249,7 @@ pub async fn issue_all(
                     }
                 }
             }
-            _ => {
+            None => {
                 jobs::enqueue_sealed_all(&txn, mails, &security.cipher).await?;
             }
         }

@@ -10,11 +10,10 @@
 //! request, so one bad request fails only its own job.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
-use crate::accounts::password_reset::{self, Issued, Lookups};
+use crate::accounts::password_reset::{self, Issued};
 use crate::crypto::Security;
 use crate::domain::Email;
 use crate::fault::Fault;
@@ -28,22 +27,14 @@ pub struct LinkWriter {
     db: DatabaseConnection,
     security: Arc<Security>,
     public_base_url: url::Url,
-    /// The job lease: each lookup's mail job is queued leased to the lookup's process for it.
-    lease: Duration,
 }
 
 impl IssueResetLink {
-    pub fn new(
-        db: DatabaseConnection,
-        security: Arc<Security>,
-        public_base_url: url::Url,
-        lease: Duration,
-    ) -> Self {
+    pub fn new(db: DatabaseConnection, security: Arc<Security>, public_base_url: url::Url) -> Self {
         Self(GroupCommit::new(LinkWriter {
             db,
             security,
             public_base_url,
-            lease,
         }))
     }
 }
@@ -64,10 +55,7 @@ impl BatchWrite for LinkWriter {
             &self.public_base_url,
             &emails,
             now,
-            Some(Lookups {
-                jobs: &done,
-                lease: self.lease,
-            }),
+            &done,
         )
         .await
     }

@@ -253,7 +253,7 @@ pub async fn send(
 /// The `sms_code_request` job's work (`request`: that job): for an account with this mobile
 /// that is not locked, store a code for `purpose` and queue its SMS (sealed), in one
 /// transaction. The SMS job is queued held by the request's own process
-/// (`jobs::enqueue_held_all`), leased for `lease`, and returned: the request's worker hands it
+/// (`jobs::enqueue_held_all`) and returned: the request's worker hands it
 /// on to the SMS sender in its place, so the code goes out without waiting for a claim.
 /// `Ok(None)` when no account may use it (nothing is sent; the HTTP answer was the same).
 #[tracing::instrument(skip_all)]
@@ -264,7 +264,6 @@ pub async fn issue_for_account(
     purpose: SmsPurpose,
     now: DateTime<Utc>,
     request: &jobs::Job,
-    lease: Duration,
 ) -> Result<Option<jobs::Job>, SmsError> {
     let Some(user) = users::Entity::find()
         .filter(users::Column::Mobile.eq(mobile.as_ref()))
@@ -282,8 +281,7 @@ pub async fn issue_for_account(
         &txn,
         vec![NewJob::sms(message(mobile, &code))],
         Some(&security.cipher),
-        &request.lease_owner,
-        lease,
+        request,
     )
     .await?;
     txn.commit().await?;

@@ -4,7 +4,6 @@
 //! on to the SMS sender in the request's place ([`Performed::then_run`]).
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
 
@@ -16,8 +15,6 @@ use crate::jobs::{Job, JobKind, JobPayload, Perform, PerformError, PerformFuture
 pub struct IssueSmsCode {
     pub db: DatabaseConnection,
     pub security: Arc<Security>,
-    /// The job lease: each code's SMS job is queued leased to this process for it.
-    pub lease: Duration,
 }
 
 impl Perform for IssueSmsCode {
@@ -40,7 +37,6 @@ impl Perform for IssueSmsCode {
                 purpose,
                 crate::jobs::now(),
                 job,
-                self.lease,
             )
             .await
             // Its SMS goes to the sender in the request's place.

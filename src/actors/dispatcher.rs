@@ -469,7 +469,6 @@ mod tests {
     /// An SMS code request whose work queues its SMS held for this process and hands it on.
     struct QueuesHeldSms {
         db: DatabaseConnection,
-        lease: Duration,
     }
 
     impl Perform for QueuesHeldSms {
@@ -482,9 +481,7 @@ mod tests {
                     "123456",
                     5,
                 ));
-                let held =
-                    jobs::enqueue_held_all(&self.db, vec![sms], None, &job.lease_owner, self.lease)
-                        .await?;
+                let held = jobs::enqueue_held_all(&self.db, vec![sms], None, job).await?;
                 Ok(Performed {
                     then_run: held.into_iter().flatten().collect(),
                 })
@@ -524,10 +521,7 @@ mod tests {
         let sms = Arc::new(Slow::default());
         let (requests_slot, sms_slot, dispatcher_slot) =
             (Slot::default(), Slot::default(), Slot::default());
-        let performer = Arc::new(QueuesHeldSms {
-            db: db.clone(),
-            lease: settings.lease,
-        });
+        let performer = Arc::new(QueuesHeldSms { db: db.clone() });
         let args = test_worker(performer, &db, settings.lease, &dispatcher_slot);
         let sms_args = args.with(sms.clone());
         let dispatcher_args = DispatcherArgs {
@@ -574,10 +568,7 @@ mod tests {
     async fn a_follow_up_no_dispatcher_takes_goes_back_to_the_queue() {
         let (_dir, db, _url) = queue_with_one_sms_request().await;
         let lease = Duration::from_secs(60);
-        let performer = Arc::new(QueuesHeldSms {
-            db: db.clone(),
-            lease,
-        });
+        let performer = Arc::new(QueuesHeldSms { db: db.clone() });
         // No dispatcher in this tree.
         let args = test_worker(performer, &db, lease, &Slot::default());
         let requests_slot = Slot::default();

@@ -154,13 +154,11 @@ pub fn children(state: &TreeDeps) -> anyhow::Result<Vec<ChildSpec>> {
         state.db.clone(),
         state.security.clone(),
         settings.public_base_url.clone(),
-        jobs.lease,
     )));
 
     let sms_request_args = worker_args.with(Arc::new(IssueSmsCode {
         db: state.db.clone(),
         security: state.security.clone(),
-        lease: jobs.lease,
     }));
 
     let refresher_args = worker_args.with(Arc::new(RefreshQqToken {

@@ -33,7 +33,7 @@ use std::sync::{Mutex, Weak};
 
 use chrono::{DateTime, Utc};
 use ractor::{Actor, ActorProcessingErr, ActorRef};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
@@ -204,7 +204,7 @@ async fn ack_batches(db: DatabaseConnection, mut queue: mpsc::UnboundedReceiver<
     let mut batch = Vec::with_capacity(MAX_ACK_BATCH);
     while queue.recv_many(&mut batch, MAX_ACK_BATCH).await > 0 {
         let jobs: Vec<&Job> = batch.iter().map(|a| &a.job).collect();
-        let result = complete(&db, &jobs).await;
+        let result = jobs::ack(&db, &jobs).await;
         let completed: Option<HashSet<i64>> = match result {
             Ok(done) => Some(done.into_iter().collect()),
             Err(e) => {
@@ -222,25 +222,10 @@ async fn ack_batches(db: DatabaseConnection, mut queue: mpsc::UnboundedReceiver<
     }
 }
 
-/// The delivery records and completion of `done`, atomically: one statement on PostgreSQL
-/// when they have one lease owner (as a worker's jobs do), else in a transaction.
-async fn complete(db: &DatabaseConnection, done: &[&Job]) -> Result<Vec<i64>, JobError> {
-    let one_owner = done
-        .windows(2)
-        .all(|pair| pair[0].lease_owner == pair[1].lease_owner);
-    if one_owner && jobs::acks_atomically(db.get_database_backend()) {
-        return jobs::complete_in(db, done).await;
-    }
-    let txn = db.begin().await?;
-    let completed = jobs::complete_in(&txn, done).await?;
-    txn.commit().await?;
-    Ok(completed)
-}
-
 /// One job's delivery record and completion (recording twice is harmless, and completing a job
 /// already completed changes nothing).
 async fn ack_one(db: &DatabaseConnection, job: &Job) -> Result<bool, JobError> {
-    Ok(!complete(db, &[job]).await?.is_empty())
+    Ok(!jobs::ack(db, &[job]).await?.is_empty())
 }
 
 /// Ack a job whose work is done: with the next batch, and when that fails (the database went
@@ -418,19 +403,18 @@ async fn run_job<P: Perform>(
     };
     // Held (its lease renewed) until its outcome is recorded.
     drop(held);
-    let finished = DispatcherMsg::Finished { id, then_run };
-    let unhanded = match args.dispatcher.get() {
-        None => Some(finished),
-        Some(dispatcher) => match dispatcher.cast(finished) {
-            Err(ractor::MessagingErr::SendErr(finished)) => Some(finished),
-            _ => None,
-        },
-    };
     // No dispatcher to run the follow-up jobs (stopping or restarting): back to the queue, for
     // any process, rather than held until their lease runs out.
-    if let Some(DispatcherMsg::Finished { then_run, .. }) = unhanded {
-        release_unhanded(&args.db, &then_run).await;
-    }
+    let unhanded = match args.dispatcher.get() {
+        None => then_run,
+        Some(dispatcher) => match dispatcher.cast(DispatcherMsg::Finished { id, then_run }) {
+            Err(ractor::MessagingErr::SendErr(DispatcherMsg::Finished { then_run, .. })) => {
+                then_run
+            }
+            _ => Vec::new(),
+        },
+    };
+    release_unhanded(&args.db, &unhanded).await;
 }
 
 /// Give back follow-up jobs held for this process that no dispatcher took.

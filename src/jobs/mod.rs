@@ -14,8 +14,8 @@
 //! died) is made `retryable` again by [`reclaim_expired`].
 //!
 //! Delivery is at least once. Each job carries an idempotency key; a worker records the key in
-//! `job_deliveries` right after the side effect, in the transaction that acks the job
-//! ([`record_delivery`], then [`complete`]), and skips
+//! `job_deliveries` right after the side effect, atomically with the job's completion
+//! ([`ack`], batched by the worker), and skips
 //! the side effect when the key is already recorded. What remains is the window between the side
 //! effect (SMTP said 250) and that record's commit: a crash exactly there sends the mail again.
 //! Mails carry a `Message-ID` made from the key, so a receiving system can drop that duplicate.
@@ -39,8 +39,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{
-    ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, Statement, Value,
+    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait, Value,
 };
 use serde::{Deserialize, Serialize};
 
@@ -482,27 +482,30 @@ pub async fn enqueue_sealed_all<C: ConnectionTrait>(
         .ids()
 }
 
-/// [`enqueue_all`] (or [`enqueue_sealed_all`], given the cipher) for follow-up jobs that this
-/// process runs itself, next: each is inserted already claimed by `owner` (`running`, attempt 1,
-/// leased for `lease`), so no dispatcher claims it and none waits for a claim. For work due now:
-/// a held job runs when it is handed on, whatever its `run_at`. The caller hands
-/// them to its dispatcher once its transaction has committed (a worker does, with
-/// [`Performed::then_run`]). Should this process stop first, the lease runs out and they are
+/// [`enqueue_all`] (or [`enqueue_sealed_all`], given the cipher) for follow-up jobs of `parent`
+/// that its process runs itself, next: each is inserted already claimed by `parent`'s holder
+/// (`running`, attempt 1, for `parent`'s lease), so no dispatcher claims it and none waits for a
+/// claim. For work due now: a held job runs when it is handed on, whatever its `run_at`. The
+/// parent's worker hands them to its dispatcher once the transaction has committed
+/// ([`Performed::then_run`]). Should the process stop first, the lease runs out and they are
 /// reclaimed like any job whose holder died; should they find no worker, they are released.
 /// The jobs, in the order of `jobs` (`None` for one whose unique key is live).
 pub async fn enqueue_held_all<C: ConnectionTrait>(
     conn: &C,
     jobs: Vec<NewJob>,
     seal_with: Option<&TokenCipher>,
-    owner: &str,
-    lease: Duration,
+    parent: &Job,
 ) -> Result<Vec<Option<Job>>, JobError> {
-    let inserted = insert_all(conn, jobs, seal_with, Insertion::Held { owner, lease }).await?;
+    let holder = Insertion::Held {
+        owner: &parent.lease_owner,
+        lease: parent.lease,
+    };
+    let inserted = insert_all(conn, jobs, seal_with, holder).await?;
     let mut by_key: HashMap<String, Job> = inserted
         .rows
         .iter()
         .map(|row| {
-            let job = Job::from_model(jobs::Model::from_query_result(row, "")?);
+            let job = Job::from_model(jobs::Model::from_query_result(row, "")?, parent.lease);
             Ok((job.idempotency_key.clone(), job))
         })
         .collect::<Result<_, DbErr>>()?;
@@ -652,6 +655,8 @@ pub struct Job {
     pub max_attempts: i32,
     pub idempotency_key: String,
     pub lease_owner: String,
+    /// The lease it was claimed with (its follow-ups are held for as long: [`enqueue_held_all`]).
+    pub lease: Duration,
     /// See [`enqueue_sealed`].
     pub sealed_payload: Option<String>,
     /// Its idempotency key was already recorded as delivered when it was claimed (checked for
@@ -660,8 +665,9 @@ pub struct Job {
 }
 
 impl Job {
-    fn from_model(m: jobs::Model) -> Self {
+    fn from_model(m: jobs::Model, lease: Duration) -> Self {
         Self {
+            lease,
             idempotency_key: m.idempotency_key.unwrap_or_else(|| format!("job:{}", m.id)),
             id: m.id,
             kind: m.kind,
@@ -786,7 +792,7 @@ pub async fn claim_each<C: ConnectionTrait>(
     let mut claimed = rows
         .iter()
         .map(|row| {
-            let mut job = Job::from_model(jobs::Model::from_query_result(row, "")?);
+            let mut job = Job::from_model(jobs::Model::from_query_result(row, "")?, lease);
             job.delivered_before = row.try_get("", "delivered_before")?;
             Ok(job)
         })
@@ -810,8 +816,7 @@ fn placeholders(first: usize, n: usize) -> String {
 ///
 /// On PostgreSQL this is one statement (the records' `INSERT` in a `WITH` of the completing
 /// `UPDATE … RETURNING id`), atomic on its own: an ack needs no transaction of its own
-/// ([`acks_atomically`]). On SQLite it is two statements, to be run in the caller's
-/// transaction.
+/// ([`ack`]). On SQLite it is two statements, to be run in the caller's transaction.
 pub async fn complete_delivered<C: ConnectionTrait>(
     conn: &C,
     owner: &str,
@@ -873,10 +878,23 @@ pub async fn complete_delivered<C: ConnectionTrait>(
         .collect()
 }
 
-/// Whether [`complete_delivered`] is one statement here (PostgreSQL), so that an ack of one
-/// lease owner's jobs is atomic without a transaction around it.
-pub fn acks_atomically(backend: DbBackend) -> bool {
+/// Whether [`complete_delivered`] is one statement here (PostgreSQL), atomic without a
+/// transaction around it.
+fn acks_atomically(backend: DbBackend) -> bool {
     backend == DbBackend::Postgres
+}
+
+/// A worker's ack of `done`, on its own: [`complete_in`] as one statement per lease owner on
+/// PostgreSQL (each atomic: a job's record and completion commit together), in a transaction on
+/// SQLite. Returns the ids completed.
+pub async fn ack(db: &DatabaseConnection, done: &[&Job]) -> Result<Vec<i64>, JobError> {
+    if acks_atomically(db.get_database_backend()) {
+        return complete_in(db, done).await;
+    }
+    let txn = db.begin().await?;
+    let completed = complete_in(&txn, done).await?;
+    txn.commit().await?;
+    Ok(completed)
 }
 
 /// For a performer that completes its own jobs ([`Perform::COMPLETES_ITSELF`]): the delivery
@@ -1373,6 +1391,7 @@ mod tests {
             max_attempts: 25,
             idempotency_key: "key-1".into(),
             lease_owner: "me".into(),
+            lease: Duration::from_secs(60),
             sealed_payload: Some(sealed.clone()),
             delivered_before: false,
         };

@@ -54,7 +54,7 @@ impl From<JobError> for PerformError {
 }
 
 /// A job done: and what its work left for this process to run next.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Performed {
     /// Follow-up jobs the work queued already leased to this process ([`super::enqueue_held_all`]):
     /// the worker hands them to the dispatcher in this job's place, so they run without waiting

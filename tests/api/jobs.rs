@@ -829,8 +829,9 @@ async fn a_claim_holds_each_kind_to_its_cap_and_says_what_was_delivered(backend:
     assert!(rest.iter().all(|j| !j.delivered_before));
 }
 
-/// Jobs queued held for a process (a reset lookup's mail) are already claimed by it: nobody
-/// else's claim returns them, and given back they are the queue's like any other.
+/// Jobs queued held for a process (a reset lookup's mail) are already claimed by it, for their
+/// parent's lease: nobody else's claim returns them, and given back they are the queue's like
+/// any other.
 async fn held_jobs_are_claimed_by_their_process_until_released(backend: Backend) {
     let Some(test_db) = TestDb::fresh(backend).await else {
         return;
@@ -843,6 +844,14 @@ async fn held_jobs_are_claimed_by_their_process_until_released(backend: Backend)
             .await
             .expect("enqueue"),
     );
+    jobs::enqueue(&db, NewJob::password_reset_request("reader@example.com"))
+        .await
+        .expect("enqueue");
+    let lookup = jobs::claim(&db, "w0", &[JobKind::PasswordResetRequest], 1, lease)
+        .await
+        .expect("claim")
+        .pop()
+        .expect("the lookup");
     let txn = db.begin().await.expect("begin");
     let held = jobs::enqueue_held_all(
         &txn,
@@ -851,8 +860,7 @@ async fn held_jobs_are_claimed_by_their_process_until_released(backend: Backend)
             NewJob::mail(mail("second@example.com", 2)).idempotency_key("held-2"),
         ],
         None,
-        "w0",
-        lease,
+        &lookup,
     )
     .await
     .expect("enqueue held");
@@ -861,7 +869,10 @@ async fn held_jobs_are_claimed_by_their_process_until_released(backend: Backend)
     let keys: Vec<&str> = held.iter().map(|j| j.idempotency_key.as_str()).collect();
     assert_eq!(keys, ["held-1", "held-2"], "in the order given");
     for job in &held {
-        assert_eq!((job.attempt, job.lease_owner.as_str()), (1, "w0"));
+        assert_eq!(
+            (job.attempt, job.lease_owner.as_str(), job.lease),
+            (1, "w0", lease)
+        );
         assert!(!job.delivered_before);
         let stored = row(&db, job.id).await;
         assert_eq!(stored.state, "running");
