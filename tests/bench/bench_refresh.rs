@@ -13,7 +13,7 @@ use passport::entities::{social_bindings, users};
 use passport::qq::client::QqClient;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait};
 
-use crate::harness::{Passport, live_jobs, load_average, mb};
+use crate::harness::{Passport, any_live_jobs, load_average, mb};
 use crate::helpers::{Backend, TestDb, sim_codes, spawn_simulator, user};
 
 fn bindings() -> usize {
@@ -160,7 +160,7 @@ async fn bench_backend(backend: Backend) {
     // so the figure is the refresh path's, not the scan interval's.
     let waiting = Instant::now();
     let deadline = waiting + Duration::from_secs(900);
-    while live_jobs(&app.db).await == 0 {
+    while !any_live_jobs(&app.db).await {
         assert!(Instant::now() < deadline, "no refresh was ever queued");
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
@@ -169,7 +169,7 @@ async fn bench_backend(backend: Backend) {
     loop {
         // Only once nothing is left to run are the refreshed bindings counted (a count over
         // all of them, every few milliseconds, would load the database being measured).
-        if live_jobs(&app.db).await == 0 {
+        if !any_live_jobs(&app.db).await {
             let done = social_bindings::Entity::find()
                 .filter(social_bindings::Column::TokenVersion.gt(0))
                 .count(&app.db)

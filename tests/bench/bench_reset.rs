@@ -20,7 +20,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
 async fn settle(app: &TestApp) {
     let deadline = Instant::now() + Duration::from_secs(2);
     while Instant::now() < deadline {
-        if crate::harness::live_jobs(&app.db).await == 0 {
+        if !crate::harness::any_live_jobs(&app.db).await {
             return;
         }
         tokio::time::sleep(Duration::from_millis(2)).await;

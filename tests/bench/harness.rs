@@ -161,20 +161,25 @@ impl Drop for Passport {
     }
 }
 
-/// Jobs not finished yet (queued, waiting for a retry, or running), counted from the partial
-/// indexes that hold just them: cheap enough to poll every few milliseconds during a run. (A
-/// count of the completed jobs reads every one of them, thousands by the end, and loads the
-/// very database being measured.)
-pub async fn live_jobs(db: &sea_orm::DatabaseConnection) -> i64 {
+/// Whether any job is not finished yet (queued, waiting for a retry, or running): the first
+/// entry of each of the two partial indexes that hold just those jobs, read in index order (the
+/// `ORDER BY … LIMIT 1` is what makes both databases read the index rather than scan the
+/// table), so polling every few milliseconds costs the database being measured next to nothing.
+/// (A `COUNT(*)` of the same rows read every live job at each poll: thousands at the start of a
+/// drain, 1.5–6 ms of PostgreSQL's time per poll on a loaded 2-core machine, ≈ 10 % of a core
+/// at a poll every 20 ms.)
+pub async fn any_live_jobs(db: &sea_orm::DatabaseConnection) -> bool {
     use sea_orm::ConnectionTrait;
     let row = db
         .query_one_raw(sea_orm::Statement::from_string(
             db.get_database_backend(),
-            "SELECT (SELECT COUNT(*) FROM jobs WHERE state IN ('available', 'retryable')) \
-             + (SELECT COUNT(*) FROM jobs WHERE state = 'running') AS n",
+            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE state IN ('available', \
+             'retryable') ORDER BY kind, priority DESC, run_at, id LIMIT 1) AS q) \
+             + (SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE state = 'running' \
+             ORDER BY lease_expires_at LIMIT 1) AS r) AS live",
         ))
         .await
-        .expect("count live jobs")
+        .expect("look for live jobs")
         .expect("a row");
-    row.try_get::<i64>("", "n").expect("n")
+    row.try_get::<i64>("", "live").expect("live") != 0
 }
