@@ -100,12 +100,16 @@ impl Passport {
             .args(["serve", "--migrate"])
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
-            // glibc's malloc settings and tokio's worker count, for trying them without a
-            // rebuild.
+            // The allocator's settings (jemalloc's; glibc's for the libraries that bypass it)
+            // and tokio's worker count, for trying them without a rebuild.
             .envs(
-                ["GLIBC_TUNABLES", "TOKIO_WORKER_THREADS"]
-                    .into_iter()
-                    .filter_map(|k| std::env::var(k).ok().map(|v| (k, v))),
+                [
+                    "_RJEM_MALLOC_CONF",
+                    "GLIBC_TUNABLES",
+                    "TOKIO_WORKER_THREADS",
+                ]
+                .into_iter()
+                .filter_map(|k| std::env::var(k).ok().map(|v| (k, v))),
             )
             .envs(&env)
             .stdout(Stdio::null())
