@@ -25,6 +25,7 @@ mod m20261130_000070_social_bindings;
 mod m20261130_000071_social_bindings_refresh_scan_index;
 mod m20261130_000072_add_jobs_claim_index;
 mod m20261130_000080_jobs_partial_state_indexes;
+mod m20261201_000090_live_link_indexes;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000071_social_bindings_refresh_scan_index::Migration),
             Box::new(m20261130_000072_add_jobs_claim_index::Migration),
             Box::new(m20261130_000080_jobs_partial_state_indexes::Migration),
+            Box::new(m20261201_000090_live_link_indexes::Migration),
         ]
     }
 }
@@ -118,6 +120,7 @@ mod tests {
         "m20261130_000071_social_bindings_refresh_scan_index",
         "m20261130_000072_add_jobs_claim_index",
         "m20261130_000080_jobs_partial_state_indexes",
+        "m20261201_000090_live_link_indexes",
     ];
 
     /// New migrations append to `RECORDED_NAMES`; existing entries never change.

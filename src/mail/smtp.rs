@@ -3,6 +3,11 @@
 //! delayed ACK, about 40 ms on Linux) and kept open for the next mail (up to the mail
 //! concurrency).
 //!
+//! A server that advertises `PIPELINING` (RFC 2920; postfix, and every large provider, do) gets
+//! `MAIL`, `RCPT` and `DATA` in one write and answers them together: a mail costs two round
+//! trips (that group, then the message) instead of lettre's four. A server that does not gets
+//! lettre's own conversation, one command at a time.
+//!
 //! `PASSPORT_SMTP_URL` means what it means to lettre (`smtp://host:port`, `?tls=required` or
 //! `?tls=opportunistic` for STARTTLS, `smtps://` for TLS from the first byte, credentials in the
 //! URL, a path naming the EHLO host). An `smtps://` connection is opened by lettre itself (its
@@ -16,7 +21,8 @@ use chrono::{DateTime, Utc};
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, Tls, TlsParameters};
-use lettre::transport::smtp::extension::ClientId;
+use lettre::transport::smtp::commands::{Data, Ehlo, Mail, Rcpt};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 use tokio::time::Instant;
@@ -46,9 +52,69 @@ pub struct SmtpPool {
     inner: Arc<Inner>,
 }
 
+/// An open SMTP session, and whether its server takes pipelined commands.
+struct Connection {
+    smtp: AsyncSmtpConnection,
+    pipelining: bool,
+}
+
+impl Connection {
+    /// One mail on this connection. An error leaves it unusable (its answers may be out of
+    /// step with its commands): the caller drops it.
+    async fn send(
+        &mut self,
+        envelope: &Envelope,
+        message: &[u8],
+    ) -> Result<(), lettre::transport::smtp::Error> {
+        let Some(parameters) = self.pipelined_parameters(envelope, message) else {
+            return self.smtp.send(envelope, message).await.map(drop);
+        };
+        let mut group = Mail::new(envelope.from().cloned(), parameters).to_string();
+        for to in envelope.to() {
+            group.push_str(&Rcpt::new(to.clone(), Vec::new()).to_string());
+        }
+        group.push_str(&Data.to_string());
+        // One write; then `MAIL`'s answer, each `RCPT`'s and `DATA`'s, in order. A refusal
+        // (a 5xx for a recipient: permanent) ends the mail with that error.
+        self.smtp.command(group).await?;
+        for _ in envelope.to() {
+            self.smtp.read_response().await?;
+        }
+        self.smtp.read_response().await?;
+        self.smtp.message(message).await.map(drop)
+    }
+
+    /// `MAIL`'s parameters for a pipelined send, as lettre's own conversation chooses them;
+    /// `None` when the server does not pipeline, or cannot take this mail as it is (lettre's
+    /// conversation then says why).
+    fn pipelined_parameters(
+        &self,
+        envelope: &Envelope,
+        message: &[u8],
+    ) -> Option<Vec<MailParameter>> {
+        if !self.pipelining {
+            return None;
+        }
+        let info = self.smtp.server_info();
+        let mut parameters = Vec::new();
+        let non_ascii = |address: &lettre::Address| !AsRef::<str>::as_ref(address).is_ascii();
+        if envelope.from().is_some_and(non_ascii) || envelope.to().iter().any(non_ascii) {
+            info.supports_feature(Extension::SmtpUtfEight)
+                .then_some(())?;
+            parameters.push(MailParameter::SmtpUtfEight);
+        }
+        if !message.is_ascii() {
+            info.supports_feature(Extension::EightBitMime)
+                .then_some(())?;
+            parameters.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+        }
+        Some(parameters)
+    }
+}
+
 struct Inner {
     target: Target,
-    idle: Mutex<Vec<(AsyncSmtpConnection, Instant)>>,
+    idle: Mutex<Vec<(Connection, Instant)>>,
     max_idle: usize,
     /// Since when no new connection could be made (`None`: reachable, as far as we know).
     down_since: Mutex<Option<DateTime<Utc>>>,
@@ -172,7 +238,7 @@ impl Inner {
     /// A new connection, keeping track of whether the server is reachable: the first failure
     /// marks it down, drops the idle connections (they went with the server) and starts a probe;
     /// the first success after that announces the recovery.
-    async fn connect_checked(self: &Arc<Self>) -> Result<AsyncSmtpConnection, MailError> {
+    async fn connect_checked(self: &Arc<Self>) -> Result<Connection, MailError> {
         match tokio::time::timeout(self.target.timeout, self.connect()).await {
             Ok(Ok(conn)) => {
                 self.mark_up();
@@ -212,10 +278,10 @@ impl Inner {
         }
     }
 
-    fn take_idle(&self) -> Option<AsyncSmtpConnection> {
+    fn take_idle(&self) -> Option<Connection> {
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
         while let Some((conn, since)) = idle.pop() {
-            if since.elapsed() < MAX_IDLE && !conn.has_broken() {
+            if since.elapsed() < MAX_IDLE && !conn.smtp.has_broken() {
                 return Some(conn);
             }
             // Dropped without QUIT: the server sees the close.
@@ -223,8 +289,8 @@ impl Inner {
         None
     }
 
-    fn put_back(&self, conn: AsyncSmtpConnection) {
-        if conn.has_broken() {
+    fn put_back(&self, conn: Connection) {
+        if conn.smtp.has_broken() {
             return;
         }
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
@@ -234,7 +300,7 @@ impl Inner {
     }
 
     /// A new connection: TCP with `TCP_NODELAY`, EHLO, STARTTLS as the URL asks, AUTH.
-    async fn connect(&self) -> Result<AsyncSmtpConnection, MailError> {
+    async fn connect(&self) -> Result<Connection, MailError> {
         let target = &self.target;
         let mut conn = match &target.tls {
             Tls::Wrapper(params) => {
@@ -262,11 +328,22 @@ impl Inner {
             Tls::Required(params) => conn.starttls(params.clone(), &target.hello).await?,
             _ => {}
         }
+        // lettre keeps only the extensions it uses from its EHLO; this asks again to learn
+        // whether the server pipelines (one round trip per connection, which is reused). Before
+        // AUTH: a new EHLO resets the session, and some servers forget the login with it.
+        let pipelining = conn
+            .command(Ehlo::new(target.hello.clone()))
+            .await?
+            .message()
+            .any(|line| line.trim().eq_ignore_ascii_case("PIPELINING"));
         if let Some(credentials) = &target.credentials {
             conn.auth(&[Mechanism::Plain, Mechanism::Login], credentials)
                 .await?;
         }
-        Ok(conn)
+        Ok(Connection {
+            smtp: conn,
+            pipelining,
+        })
     }
 }
 

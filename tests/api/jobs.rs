@@ -472,6 +472,47 @@ async fn a_mail_arrives_over_smtp_with_recipient_subject_and_body(backend: Backe
     );
 }
 
+/// A server that offers PIPELINING gets each mail's `MAIL`, `RCPT` and `DATA` in one write; one
+/// that does not gets them one at a time (lettre's conversation). Both receive every mail
+/// whole, on one reused connection.
+async fn mail_is_pipelined_only_where_the_server_offers_it(backend: Backend) {
+    for pipelining in [true, false] {
+        let sink = SmtpSink::start().await;
+        if !pipelining {
+            sink.without_pipelining();
+        }
+        let Some(app) = spawn_with_smtp(backend, &sink.url(), &[]).await else {
+            return;
+        };
+        for n in 0..3 {
+            jobs::enqueue(
+                &app.db,
+                NewJob::mail(Mail::text(
+                    format!("reader{n}@example.com"),
+                    "重置密码",
+                    format!("第 {n} 封：请打开链接重置密码。"),
+                )),
+            )
+            .await
+            .expect("enqueue");
+            // One at a time, so that they share the pooled connection.
+            app.drain_jobs().await;
+        }
+        let got = sink.messages();
+        assert_eq!(got.len(), 3, "every mail arrives (pipelining {pipelining})");
+        for (n, mail) in got.iter().enumerate() {
+            assert_eq!(mail.to, vec![format!("reader{n}@example.com")]);
+            assert!(mail.header("Message-ID").is_some(), "{}", mail.data);
+        }
+        assert_eq!(
+            sink.pipelined(),
+            if pipelining { 3 } else { 0 },
+            "MAIL, RCPT and DATA in one write only where the server pipelines"
+        );
+        assert_eq!(sink.connections(), 1, "one connection, reused");
+    }
+}
+
 /// Poll a job closely and collect the retry delay chosen after each failed attempt.
 async fn observe_retry_delays(
     db: &DatabaseConnection,
@@ -986,6 +1027,7 @@ on_both_backends!(
     jobs_beyond_the_room_set_aside_are_queued,
     concurrent_claimers_never_share_a_job,
     a_mail_arrives_over_smtp_with_recipient_subject_and_body,
+    mail_is_pipelined_only_where_the_server_offers_it,
     smtp_down_for_a_while_means_growing_retries_then_delivery,
     a_permanently_refused_mail_is_discarded_after_max_attempts,
     a_panicking_mailer_is_restarted_and_the_next_mails_arrive,

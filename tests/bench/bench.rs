@@ -141,6 +141,10 @@ impl PostfixSink {
         if running_as_root() {
             command.args(["-u", "nobody"]);
         }
+        // `BENCH_SMTP_SINK_ARGS`: more options, e.g. `-p` (no PIPELINING) to compare with
+        // lettre's one command at a time.
+        let extra = std::env::var("BENCH_SMTP_SINK_ARGS").unwrap_or_default();
+        command.args(extra.split_whitespace());
         let mut child = command
             .args([&format!("127.0.0.1:{port}"), "1000"])
             .stdout(std::process::Stdio::null())

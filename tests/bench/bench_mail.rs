@@ -210,12 +210,6 @@ async fn reset_to_delivered(backend: Backend, label: &str, sink_port: u16) -> Op
         .expect("users");
     }
     txn.commit().await.expect("commit");
-    if backend == Backend::Postgres {
-        // Statistics, as autovacuum keeps them on a database in service. On tables never
-        // analysed the planner guesses, and it guessed a sequential scan of the reset links
-        // for the lookups' voiding `UPDATE` (≈ 1 ms a batch by the end of a run).
-        db.execute_unprepared("ANALYZE").await.expect("analyze");
-    }
     let (passport, idle) = start_passport(&test_db.url, sink_port).await;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(CONNECTIONS)

@@ -1,7 +1,8 @@
 //! An SMTP server for tests, in process: speaks just enough SMTP for lettre (EHLO/HELO, MAIL,
 //! RCPT, DATA, RSET, NOOP, QUIT), keeps every message it accepts, and can be started on a fixed
 //! port (to come up "later" where the app already points), refuse a recipient with 550, answer
-//! DATA slowly, or stall after DATA (a hung server).
+//! DATA slowly, or stall after DATA (a hung server). It advertises `PIPELINING` (RFC 2920) unless
+//! told not to, and counts the mails whose `MAIL`, `RCPT` and `DATA` arrived in one write.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -61,6 +62,10 @@ struct Shared {
     delay_after_data: Mutex<Option<Duration>>,
     /// Connections accepted so far.
     connections: std::sync::atomic::AtomicUsize,
+    /// Not advertising PIPELINING.
+    no_pipelining: AtomicBool,
+    /// Mails whose `MAIL` came with the rest of its group (`RCPT`, `DATA`) already sent.
+    pipelined: std::sync::atomic::AtomicUsize,
 }
 
 pub struct SmtpSink {
@@ -122,6 +127,16 @@ impl SmtpSink {
         *self.shared.delay_after_data.lock().expect("lock") = Some(delay);
     }
 
+    /// Stop advertising PIPELINING (to new sessions): a server that takes one command at a time.
+    pub fn without_pipelining(&self) {
+        self.shared.no_pipelining.store(true, Ordering::SeqCst);
+    }
+
+    /// Mails whose `MAIL FROM` arrived with their `RCPT` and `DATA` already in the same read.
+    pub fn pipelined(&self) -> usize {
+        self.shared.pipelined.load(Ordering::SeqCst)
+    }
+
     pub fn messages(&self) -> Vec<Received> {
         self.shared.messages.lock().expect("lock").clone()
     }
@@ -180,6 +195,7 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> {
     let mut from = String::new();
     let mut to = Vec::new();
     let mut line = String::new();
+    let mut replies = Vec::new();
     loop {
         line.clear();
         if lines.read_line(&mut line).await? == 0 {
@@ -188,7 +204,11 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> {
         let command = line.trim_end().to_owned();
         let upper = command.to_ascii_uppercase();
         let reply: &[u8] = if upper.starts_with("EHLO") {
-            b"250-sink.test\r\n250 8BITMIME\r\n"
+            if shared.no_pipelining.load(Ordering::SeqCst) {
+                b"250-sink.test\r\n250 8BITMIME\r\n"
+            } else {
+                b"250-sink.test\r\n250-PIPELINING\r\n250 8BITMIME\r\n"
+            }
         } else if upper.starts_with("HELO") || upper.starts_with("NOOP") {
             b"250 OK\r\n"
         } else if upper.starts_with("RSET") {
@@ -196,6 +216,11 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> {
             to.clear();
             b"250 OK\r\n"
         } else if upper.starts_with("MAIL FROM:") {
+            // The rest of the group already here: sent with it, before MAIL's answer.
+            let rest = String::from_utf8_lossy(lines.buffer()).to_ascii_uppercase();
+            if rest.contains("RCPT TO:") && rest.contains("DATA\r\n") {
+                shared.pipelined.fetch_add(1, Ordering::SeqCst);
+            }
             from = command[10..].trim().to_owned();
             to.clear();
             b"250 OK\r\n"
@@ -214,7 +239,9 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> {
                 b"250 OK\r\n"
             }
         } else if upper == "DATA" {
-            write.write_all(b"354 end with <CRLF>.<CRLF>\r\n").await?;
+            replies.extend_from_slice(b"354 end with <CRLF>.<CRLF>\r\n");
+            write.write_all(&replies).await?;
+            replies.clear();
             let mut data = String::new();
             loop {
                 line.clear();
@@ -241,11 +268,19 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> {
             });
             b"250 2.0.0 queued\r\n"
         } else if upper.starts_with("QUIT") {
-            write.write_all(b"221 bye\r\n").await?;
+            replies.extend_from_slice(b"221 bye\r\n");
+            write.write_all(&replies).await?;
             return Ok(());
         } else {
             b"502 command not implemented\r\n"
         };
-        write.write_all(reply).await?;
+        // Answers to pipelined commands go out together once no command is left unread (as
+        // postfix does, RFC 2920): one write, not one per answer, each waiting out the client's
+        // delayed ACK.
+        replies.extend_from_slice(reply);
+        if lines.buffer().is_empty() {
+            write.write_all(&replies).await?;
+            replies.clear();
+        }
     }
 }
