@@ -17,7 +17,6 @@ use crate::accounts::social_login::{
 };
 use crate::actors::ActorHandles;
 use crate::actors::binder::{BinderPool, BinderWork};
-use crate::actors::dispatcher::LocalJobs;
 use crate::actors::exchange::ExchangePool;
 use crate::captcha::{CaptchaGate, CaptchaPolicy, CaptchaVerifier};
 use crate::config::{CaptchaSettings, Settings};
@@ -74,12 +73,6 @@ impl AppState {
         )
         .context("cannot build the WeChat or Weibo client")?;
         let captcha = captcha_gate(&settings.captcha)?;
-        let actors = ActorHandles::default();
-        let local_jobs = LocalJobs::new(
-            actors.dispatcher.clone(),
-            actors.job_owner.clone(),
-            settings.jobs.lease,
-        );
         Ok(Self {
             captcha: Arc::new(captcha),
             security: Arc::new(Security::new(&settings)),
@@ -93,9 +86,9 @@ impl AppState {
             ),
             binder: BinderPool::new(BINDERS, BINDER_DEADLINE),
             metrics: Arc::new(Metrics::default()),
-            actors,
+            actors: ActorHandles::default(),
             draining: Arc::new(AtomicBool::new(false)),
-            reset_intake: Arc::new(ResetIntake::new(db.clone(), local_jobs)),
+            reset_intake: Arc::new(ResetIntake::new(db.clone())),
             db,
             settings: Arc::new(settings),
         })

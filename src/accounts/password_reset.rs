@@ -87,17 +87,12 @@ pub fn fingerprint(hasher: &KeyedHasher, password_hash: Option<&str>) -> String 
 /// them from HTTP: one transaction, in which all the counters are upserted by one statement and
 /// all the lookup jobs inserted by another, so the counters and the jobs commit together. Each
 /// request is counted and judged as if they had come one after the other, in this order.
-///
-/// As many lookups as `room` has slots are inserted held by this process's dispatcher
-/// (`jobs::enqueue_in_room`) and returned, for the caller to hand over once this has committed:
-/// they run at once, without a claim. The rest are queued for any process.
 #[tracing::instrument(skip_all, fields(requests = requests.len()))]
 pub async fn request_all(
     db: &DatabaseConnection,
     requests: &[(Email, String)],
     now: DateTime<Utc>,
-    room: jobs::Room<'_>,
-) -> Result<Vec<jobs::Job>, Fault> {
+) -> Result<(), Fault> {
     let keys: Vec<(String, String)> = requests
         .iter()
         .map(|(email, client)| {
@@ -129,9 +124,9 @@ pub async fn request_all(
             lookups.push(NewJob::password_reset_request(email.as_ref()));
         }
     }
-    let held = jobs::enqueue_in_room(&txn, lookups, room).await?;
+    jobs::enqueue_all(&txn, lookups).await?;
     txn.commit().await?;
-    Ok(held)
+    Ok(())
 }
 
 /// For an account with this (verified) address, void older links, store a new one and queue

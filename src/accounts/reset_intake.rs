@@ -2,16 +2,11 @@
 //! arrive together are written by [`password_reset::request_all`] in one transaction (one upsert
 //! of all their rate-limit counters, one `INSERT` of their lookup jobs). Each request is
 //! answered only once its batch has committed, so a 202 still means "counted and queued".
-//!
-//! The lookups this process's dispatcher has free slots for are queued held for it and handed
-//! over at commit (`actors::dispatcher::LocalJobs`): they start at once, without waiting for a
-//! claim. Those beyond its free slots are queued for any process, as before.
 
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
 
 use super::password_reset;
-use crate::actors::dispatcher::LocalJobs;
 use crate::domain::Email;
 use crate::fault::Fault;
 use crate::group_commit::{BatchWrite, GroupCommit};
@@ -20,9 +15,8 @@ use crate::net::ClientAddr;
 pub struct ResetIntake(GroupCommit<RequestWriter>);
 
 impl ResetIntake {
-    /// `local`: the way to this process's dispatcher, to run the lookups it has room for.
-    pub fn new(db: DatabaseConnection, local: LocalJobs) -> Self {
-        Self(GroupCommit::new(RequestWriter { db, local }))
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self(GroupCommit::new(RequestWriter { db }))
     }
 
     /// Count the request and, within the limits, queue its lookup (see
@@ -34,18 +28,6 @@ impl ResetIntake {
 
 pub struct RequestWriter {
     db: DatabaseConnection,
-    local: LocalJobs,
-}
-
-impl RequestWriter {
-    async fn write(&self, requests: &[(Email, String)]) -> Result<(), Fault> {
-        // Given back if the transaction fails (dropped).
-        let reservation = self.local.reserve(requests.len()).await;
-        let held =
-            password_reset::request_all(&self.db, requests, Utc::now(), reservation.room()).await?;
-        reservation.hand_over(&self.db, held).await;
-        Ok(())
-    }
 }
 
 impl BatchWrite for RequestWriter {
@@ -54,11 +36,11 @@ impl BatchWrite for RequestWriter {
     type Outcome = ();
 
     async fn write_all(&self, requests: &[(Email, String)]) -> Result<Vec<()>, Fault> {
-        self.write(requests).await?;
+        password_reset::request_all(&self.db, requests, Utc::now()).await?;
         Ok(vec![(); requests.len()])
     }
 
     async fn write_one(&self, request: &(Email, String)) -> Result<(), Fault> {
-        self.write(std::slice::from_ref(request)).await
+        password_reset::request_all(&self.db, std::slice::from_ref(request), Utc::now()).await
     }
 }

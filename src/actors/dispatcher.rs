@@ -12,11 +12,9 @@
 //! - Stopping it stops claiming; the workers finish or abandon what they hold.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ractor::rpc::CallResult;
-use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
+use ractor::{Actor, ActorProcessingErr, ActorRef};
 use sea_orm::{DatabaseConnection, DbBackend};
 use tokio::task::JoinHandle;
 
@@ -34,12 +32,6 @@ pub enum DispatcherMsg {
     /// its work queued already leased to this process (`jobs::Performed::then_run`): they take
     /// its place, without a claim.
     Finished { id: i64, then_run: Vec<jobs::Job> },
-    /// Set aside up to this many free slots for jobs this process is about to queue for itself
-    /// ([`LocalJobs::reserve`]); replies with how many it set aside.
-    Reserve(u32, RpcReplyPort<u32>),
-    /// The jobs a reservation of `reserved` slots was for, inserted held for this process
-    /// ([`Reservation::hand_over`]): they run at once, without a claim. Slots not used go back.
-    Adopt { reserved: u32, jobs: Vec<jobs::Job> },
 }
 
 #[derive(Clone)]
@@ -85,9 +77,6 @@ pub struct DispatcherState {
     /// Jobs handed out and not reported finished, with their kind and the time their first
     /// lease runs out (after which we stop counting them; the database decides their fate).
     inflight: HashMap<i64, (JobKind, Instant)>,
-    /// Slots set aside for jobs this process is queueing for itself ([`DispatcherMsg::Reserve`]),
-    /// not yet handed over.
-    reserved: usize,
     idle_pause: Duration,
     tick_queued: bool,
     timer: Option<JoinHandle<()>>,
@@ -115,7 +104,6 @@ impl Actor for Dispatcher {
         Ok(DispatcherState {
             args,
             inflight: HashMap::new(),
-            reserved: 0,
             idle_pause: MIN_POLL,
             tick_queued: true,
             timer: None,
@@ -146,26 +134,6 @@ impl Actor for Dispatcher {
                     hand_out(state, then_run, Instant::now()).await;
                 }
                 if batch_ready(state, kind) {
-                    request_pump(&myself, state);
-                }
-            }
-            DispatcherMsg::Reserve(wanted, reply) => {
-                let now = Instant::now();
-                state.inflight.retain(|_, (_, deadline)| *deadline > now);
-                let granted = free_slots(state).min(wanted as usize);
-                state.reserved += granted;
-                if reply.send(granted as u32).is_err() {
-                    // The asker is gone: nothing will be handed over for these.
-                    state.reserved -= granted;
-                }
-            }
-            DispatcherMsg::Adopt { reserved, jobs } => {
-                // (After a restart of this actor, an older reservation is no longer counted.)
-                state.reserved = state.reserved.saturating_sub(reserved as usize);
-                if !jobs.is_empty() {
-                    hand_out(state, jobs, Instant::now()).await;
-                }
-                if batch_ready(state, None) {
                     request_pump(&myself, state);
                 }
             }
@@ -240,7 +208,7 @@ async fn pump(myself: &ActorRef<DispatcherMsg>, state: &mut DispatcherState) {
     }
 
     state.inflight.retain(|_, (_, deadline)| *deadline > now);
-    let free = free_slots(state);
+    let free = (settings.concurrency as usize).saturating_sub(state.inflight.len());
     let next;
     if free == 0 {
         // Full: `Finished` messages wake us; the timer only covers workers that died.
@@ -286,13 +254,6 @@ async fn pump(myself: &ActorRef<DispatcherMsg>, state: &mut DispatcherState) {
     }
 }
 
-/// Slots neither running a job nor set aside for one.
-fn free_slots(state: &DispatcherState) -> usize {
-    (state.args.settings.concurrency as usize)
-        .saturating_sub(state.inflight.len())
-        .saturating_sub(state.reserved)
-}
-
 /// Whether a job of `kind` ending makes a claim worth its statement: once half the slots are
 /// free, or half of the kind's own limit (a refresh ending among refreshes alone would
 /// otherwise claim one job at a time).
@@ -307,10 +268,9 @@ fn batch_ready(state: &DispatcherState, kind: Option<JobKind>) -> bool {
             .and_then(|r| r.max_in_flight)
             .map(|max| (kind, max as usize))
     });
-    let busy = state.inflight.len() + state.reserved;
     match limit {
-        Some((kind, max)) => running(state, kind) <= max / 2 && busy < capacity,
-        None => busy <= capacity / 2,
+        Some((kind, max)) => running(state, kind) <= max / 2 && state.inflight.len() < capacity,
+        None => state.inflight.len() <= capacity / 2,
     }
 }
 
@@ -361,111 +321,6 @@ async fn hand_out(state: &mut DispatcherState, claimed: Vec<jobs::Job>, now: Ins
         && let Err(e) = jobs::release(&state.args.db, &state.args.owner, Some(&unrouted)).await
     {
         tracing::warn!(error = %e, "cannot release jobs no worker took");
-    }
-}
-
-/// How work that arrives in this process (the reset intake's lookups) runs here without a
-/// claim: the dispatcher sets free slots aside ([`LocalJobs::reserve`]), the jobs for them are
-/// inserted held for this process (`jobs::enqueue_held`, in the caller's transaction), and
-/// handed to the dispatcher once that has committed ([`Reservation::hand_over`]). The rest, when
-/// the slots are busy, are queued for any process as before. Held jobs a dispatcher never takes
-/// are released to the queue; should the process die first, their lease lapses and they are
-/// reclaimed like any job whose holder died.
-#[derive(Clone)]
-pub struct LocalJobs {
-    dispatcher: Slot<DispatcherMsg>,
-    owner: Arc<str>,
-    lease: Duration,
-}
-
-impl LocalJobs {
-    /// `owner`: this process's lease owner name (the dispatcher's); `lease`: its job lease.
-    pub fn new(dispatcher: Slot<DispatcherMsg>, owner: Arc<str>, lease: Duration) -> Self {
-        Self {
-            dispatcher,
-            owner,
-            lease,
-        }
-    }
-
-    /// Up to `wanted` of the dispatcher's free slots, set aside until handed over or dropped.
-    /// None when it runs no jobs here (concurrency 0) or is restarting.
-    pub async fn reserve(&self, wanted: usize) -> Reservation {
-        let mut reservation = Reservation {
-            dispatcher: None,
-            slots: 0,
-            owner: self.owner.clone(),
-            lease: self.lease,
-        };
-        let Some(dispatcher) = self.dispatcher.get().filter(|_| wanted > 0) else {
-            return reservation;
-        };
-        let wanted = u32::try_from(wanted).unwrap_or(u32::MAX);
-        // No deadline: a reply given up on would leave its slots set aside for nobody. The
-        // dispatcher answers between two of its own statements.
-        if let Ok(CallResult::Success(granted)) = dispatcher
-            .call(|reply| DispatcherMsg::Reserve(wanted, reply), None)
-            .await
-        {
-            reservation.slots = granted as usize;
-            reservation.dispatcher = Some(dispatcher);
-        }
-        reservation
-    }
-}
-
-/// Free slots the dispatcher set aside ([`LocalJobs::reserve`]). Dropped without
-/// [`Reservation::hand_over`] (the transaction failed), it gives them back.
-pub struct Reservation {
-    dispatcher: Option<ActorRef<DispatcherMsg>>,
-    slots: usize,
-    owner: Arc<str>,
-    lease: Duration,
-}
-
-impl Reservation {
-    /// The room set aside, for `jobs::enqueue_in_room`: how many jobs to insert held, for whom
-    /// and for how long.
-    pub fn room(&self) -> jobs::Room<'_> {
-        jobs::Room {
-            owner: &self.owner,
-            lease: self.lease,
-            slots: self.slots,
-        }
-    }
-
-    /// Hand the committed held jobs to the dispatcher, which runs them at once; released to
-    /// the queue should it be gone meanwhile.
-    pub async fn hand_over(mut self, db: &DatabaseConnection, held: Vec<jobs::Job>) {
-        let reserved = std::mem::take(&mut self.slots) as u32;
-        let unhanded = match self.dispatcher.take() {
-            None => held,
-            Some(dispatcher) => match dispatcher.cast(DispatcherMsg::Adopt {
-                reserved,
-                jobs: held,
-            }) {
-                Err(ractor::MessagingErr::SendErr(DispatcherMsg::Adopt { jobs, .. })) => jobs,
-                _ => Vec::new(),
-            },
-        };
-        if unhanded.is_empty() {
-            return;
-        }
-        let ids: Vec<i64> = unhanded.iter().map(|j| j.id).collect();
-        if let Err(e) = jobs::release(db, &self.owner, Some(&ids)).await {
-            tracing::warn!(error = %e, jobs = ids.len(), "cannot release held jobs no dispatcher took; they run when their lease lapses");
-        }
-    }
-}
-
-impl Drop for Reservation {
-    fn drop(&mut self) {
-        if let Some(dispatcher) = self.dispatcher.take() {
-            let _ = dispatcher.cast(DispatcherMsg::Adopt {
-                reserved: self.slots as u32,
-                jobs: Vec::new(),
-            });
-        }
     }
 }
 
@@ -749,138 +604,5 @@ mod tests {
         assert_eq!(row.attempt, 0, "its held attempt is given back");
         assert_eq!(row.lease_owner, None);
         tree.shutdown().await;
-    }
-
-    /// A dispatcher running SMS jobs on `sms` with `concurrency` slots and a one-minute lease,
-    /// as this process's (owner "test"): its tree and the way to hand it jobs.
-    async fn sms_dispatcher(
-        db: &DatabaseConnection,
-        url: &str,
-        concurrency: u32,
-        sms: Arc<Slow>,
-    ) -> (ActorTree, LocalJobs) {
-        let settings = JobSettings {
-            lease: Duration::from_secs(60),
-            concurrency,
-            ..JobSettings::default()
-        };
-        let (sms_slot, dispatcher_slot) = (Slot::default(), Slot::default());
-        let sms_args = test_worker(sms, db, settings.lease, &dispatcher_slot);
-        let local = LocalJobs::new(dispatcher_slot.clone(), "test".into(), settings.lease);
-        let dispatcher_args = DispatcherArgs {
-            db: db.clone(),
-            database_url: url.to_owned(),
-            settings,
-            owner: "test".into(),
-            workers: vec![WorkerRoute::new(JobKind::Sms, sms_slot.clone())],
-        };
-        let tree = ActorTree::start(vec![
-            ChildSpec::new("sms", sms_slot, move || {
-                (JobWorker::<Slow>::default(), sms_args.clone())
-            }),
-            ChildSpec::new("dispatcher", dispatcher_slot, move || {
-                (Dispatcher, dispatcher_args.clone())
-            }),
-        ])
-        .await
-        .expect("tree");
-        (tree, local)
-    }
-
-    fn an_sms() -> NewJob {
-        NewJob::sms(crate::sms::Sms::verification_code(
-            "13800138000",
-            "123456",
-            5,
-        ))
-    }
-
-    /// Slots set aside are only free ones, stay set aside until handed over, and come back when
-    /// the reservation is dropped unused (its transaction failed).
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_reservation_takes_only_free_slots_and_gives_back_what_it_does_not_use() {
-        let (_dir, db, url) = empty_queue().await;
-        let (tree, local) = sms_dispatcher(&db, &url, 3, Arc::new(Slow::default())).await;
-        let first = local.reserve(5).await;
-        assert_eq!(first.room().slots, 3, "no more than the free slots");
-        assert_eq!(local.reserve(1).await.room().slots, 0, "all set aside");
-        drop(first);
-        let second = local.reserve(2).await;
-        assert_eq!(
-            second.room().slots,
-            2,
-            "a dropped reservation gave its slots back"
-        );
-        second.hand_over(&db, Vec::new()).await;
-        assert_eq!(
-            local.reserve(9).await.room().slots,
-            3,
-            "slots handed over with no job come back"
-        );
-        tree.shutdown().await;
-    }
-
-    /// Jobs inserted held in a reservation's room run at once when handed over: held for a
-    /// whole minute, they could not have been claimed. One beyond the room is queued, and the
-    /// dispatcher claims it.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn jobs_handed_over_in_a_reservation_run_without_a_claim() {
-        let (_dir, db, url) = empty_queue().await;
-        let sms = Arc::new(Slow::default());
-        let (tree, local) = sms_dispatcher(&db, &url, 2, sms.clone()).await;
-        let reservation = local.reserve(3).await;
-        assert_eq!(reservation.room().slots, 2);
-        let held =
-            jobs::enqueue_in_room(&db, vec![an_sms(), an_sms(), an_sms()], reservation.room())
-                .await
-                .expect("enqueue");
-        assert_eq!(held.len(), 2);
-        let held_ids: Vec<i64> = held.iter().map(|j| j.id).collect();
-        reservation.hand_over(&db, held).await;
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while sms.done.load(Ordering::SeqCst) < 3 {
-            assert!(Instant::now() < deadline, "the jobs handed over never ran");
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        for id in held_ids {
-            let row = jobs::get(&db, id).await.expect("row");
-            assert_eq!(row.state, "completed");
-            assert_eq!(row.attempt, 1, "run once, on the attempt it was held for");
-        }
-        assert!(
-            sms.peak.load(Ordering::SeqCst) <= 2,
-            "never more at once than the concurrency"
-        );
-        tree.shutdown().await;
-    }
-
-    /// Held jobs no dispatcher takes (it stopped between the reservation and the commit) go
-    /// back to the queue at once, instead of waiting out their lease.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn held_jobs_no_dispatcher_takes_go_back_to_the_queue() {
-        let (_dir, db, _url) = empty_queue().await;
-        let reservation = Reservation {
-            dispatcher: None,
-            slots: 1,
-            owner: "test".into(),
-            lease: Duration::from_secs(60),
-        };
-        let held = jobs::enqueue_in_room(&db, vec![an_sms()], reservation.room())
-            .await
-            .expect("enqueue");
-        let id = held[0].id;
-        reservation.hand_over(&db, held).await;
-        let row = jobs::get(&db, id).await.expect("row");
-        assert_eq!(row.state, "available");
-        assert_eq!(row.attempt, 0, "its held attempt is given back");
-        assert_eq!(row.lease_owner, None);
-    }
-
-    async fn empty_queue() -> (tempfile::TempDir, DatabaseConnection, String) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite://{}?mode=rwc", dir.path().join("q.db").display());
-        let db = crate::db::connect(&url).await.expect("connect");
-        crate::db::migrate_up(&db).await.expect("migrate");
-        (dir, db, url)
     }
 }

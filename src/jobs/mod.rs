@@ -496,60 +496,16 @@ pub async fn enqueue_held_all<C: ConnectionTrait>(
     seal_with: Option<&TokenCipher>,
     parent: &Job,
 ) -> Result<Vec<Option<Job>>, JobError> {
-    insert_held(conn, jobs, seal_with, &parent.lease_owner, parent.lease).await
-}
-
-/// Room this process's dispatcher set aside for jobs it runs next without a claim
-/// (`actors::dispatcher::Reservation`): up to `slots` jobs, held for `owner` for `lease`.
-#[derive(Clone, Copy, Debug)]
-pub struct Room<'a> {
-    pub owner: &'a str,
-    pub lease: Duration,
-    pub slots: usize,
-}
-
-impl Room<'_> {
-    /// No room: every job goes to the queue.
-    pub const NONE: Room<'static> = Room {
-        owner: "",
-        lease: Duration::ZERO,
-        slots: 0,
+    let holder = Insertion::Held {
+        owner: &parent.lease_owner,
+        lease: parent.lease,
     };
-}
-
-/// [`enqueue_all`] for jobs this process runs next itself, as far as `room` goes: the first
-/// `room.slots` are inserted already claimed by its owner (`running`, attempt 1, for its
-/// lease), as [`enqueue_held_all`] does for a job's follow-ups, the rest queued for any
-/// process. The held ones are returned, to be handed to the dispatcher once the transaction has
-/// committed (`actors::dispatcher::Reservation::hand_over`); the reset intake's lookups.
-pub async fn enqueue_in_room<C: ConnectionTrait>(
-    conn: &C,
-    mut jobs: Vec<NewJob>,
-    room: Room<'_>,
-) -> Result<Vec<Job>, JobError> {
-    let queued = jobs.split_off(room.slots.min(jobs.len()));
-    let held = if jobs.is_empty() {
-        Vec::new()
-    } else {
-        insert_held(conn, jobs, None, room.owner, room.lease).await?
-    };
-    insert_all(conn, queued, None, Insertion::Queued).await?;
-    Ok(held.into_iter().flatten().collect())
-}
-
-async fn insert_held<C: ConnectionTrait>(
-    conn: &C,
-    jobs: Vec<NewJob>,
-    seal_with: Option<&TokenCipher>,
-    owner: &str,
-    lease: Duration,
-) -> Result<Vec<Option<Job>>, JobError> {
-    let inserted = insert_all(conn, jobs, seal_with, Insertion::Held { owner, lease }).await?;
+    let inserted = insert_all(conn, jobs, seal_with, holder).await?;
     let mut by_key: HashMap<String, Job> = inserted
         .rows
         .iter()
         .map(|row| {
-            let job = Job::from_model(jobs::Model::from_query_result(row, "")?, lease);
+            let job = Job::from_model(jobs::Model::from_query_result(row, "")?, parent.lease);
             Ok((job.idempotency_key.clone(), job))
         })
         .collect::<Result<_, DbErr>>()?;

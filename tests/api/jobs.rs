@@ -955,67 +955,6 @@ async fn held_jobs_are_claimed_by_their_process_until_released(backend: Backend)
     );
 }
 
-/// Jobs queued in the room a dispatcher set aside (the reset intake's lookups): as many as it
-/// has slots are held by its process, returned to be handed over, and nobody else's to claim;
-/// the rest are queued like any job. A room of none queues them all.
-async fn jobs_beyond_the_room_set_aside_are_queued(backend: Backend) {
-    let Some(test_db) = TestDb::fresh(backend).await else {
-        return;
-    };
-    let db = test_db.connect().await;
-    passport::db::migrate_up(&db).await.expect("migrate");
-    let lease = Duration::from_secs(30);
-    let room = jobs::Room {
-        owner: "w0",
-        lease,
-        slots: 2,
-    };
-    let lookups = |from: usize, n: usize| -> Vec<NewJob> {
-        (from..from + n)
-            .map(|i| NewJob::password_reset_request(format!("reader{i}@example.com")))
-            .collect()
-    };
-    let txn = db.begin().await.expect("begin");
-    let held = jobs::enqueue_in_room(&txn, lookups(0, 3), room)
-        .await
-        .expect("enqueue in room");
-    txn.commit().await.expect("commit");
-    assert_eq!(held.len(), 2, "as many held as the room has slots");
-    for (i, job) in held.iter().enumerate() {
-        match job.decode().expect("decode") {
-            jobs::JobPayload::PasswordResetRequest { email } => {
-                assert_eq!(
-                    email,
-                    format!("reader{i}@example.com"),
-                    "the first ones, in order"
-                )
-            }
-            other => panic!("not a lookup: {other:?}"),
-        }
-        assert_eq!((job.attempt, job.lease_owner.as_str()), (1, "w0"));
-        let stored = row(&db, job.id).await;
-        assert_eq!(
-            (stored.state.as_str(), stored.lease_owner.as_deref()),
-            ("running", Some("w0"))
-        );
-    }
-    let others = jobs::claim(&db, "w1", &[JobKind::PasswordResetRequest], 10, lease)
-        .await
-        .expect("claim");
-    assert_eq!(others.len(), 1, "only the one beyond the room is queued");
-    assert!(held.iter().all(|h| h.id != others[0].id));
-    assert_eq!(others[0].attempt, 1, "claimed for its first attempt");
-
-    let none = jobs::enqueue_in_room(&db, lookups(3, 2), jobs::Room::NONE)
-        .await
-        .expect("enqueue, no room");
-    assert!(none.is_empty());
-    let queued = jobs::claim(&db, "w1", &[JobKind::PasswordResetRequest], 10, lease)
-        .await
-        .expect("claim");
-    assert_eq!(queued.len(), 2, "no room: every job queued");
-}
-
 fn count_kind(jobs: &[jobs::Job], kind: &str) -> usize {
     jobs.iter().filter(|j| j.kind == kind).count()
 }
@@ -1024,7 +963,6 @@ on_both_backends!(
     the_queue_engine_keeps_its_rules,
     a_claim_holds_each_kind_to_its_cap_and_says_what_was_delivered,
     held_jobs_are_claimed_by_their_process_until_released,
-    jobs_beyond_the_room_set_aside_are_queued,
     concurrent_claimers_never_share_a_job,
     a_mail_arrives_over_smtp_with_recipient_subject_and_body,
     mail_is_pipelined_only_where_the_server_offers_it,
