@@ -424,7 +424,91 @@ async fn each_lookup_is_completed_once_with_its_work(backend: Backend) {
     );
 }
 
+/// The `UPDATE` that voids older links (every batch of reset lookups runs it) reads an index
+/// even where the planner has no statistics yet (a new deployment, before autovacuum): without
+/// the live links' partial index PostgreSQL scanned every stored link for it.
+async fn voiding_older_links_reads_an_index_without_statistics(backend: Backend) {
+    use passport::accounts::links::void_live_all_statement;
+    use sea_orm::ConnectionTrait;
+
+    let Some(test_db) = crate::helpers::TestDb::fresh(backend).await else {
+        return;
+    };
+    let db = test_db.connect().await;
+    passport::db::migrate_up(&db).await.expect("migrate");
+    let now = chrono::Utc::now();
+    for chunk in (0..3000).collect::<Vec<i64>>().chunks(500) {
+        users::Entity::insert_many(chunk.iter().map(|i| users::ActiveModel {
+            username: Set(format!("void_{i}")),
+            nickname: Set(format!("读者{i}")),
+            email: Set(Some(format!("void{i}@example.com"))),
+            avatar: Set(String::new()),
+            token_version: Set(0),
+            is_staff: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }))
+        .exec_without_returning(&db)
+        .await
+        .expect("users");
+    }
+    let ids: Vec<i64> = users::Entity::find()
+        .all(&db)
+        .await
+        .expect("users")
+        .iter()
+        .map(|u| u.id)
+        .collect();
+    for chunk in ids.chunks(500) {
+        password_resets::Entity::insert_many(chunk.iter().map(|&user_id| {
+            password_resets::ActiveModel {
+                user_id: Set(user_id),
+                nonce_hash: Set(format!("{user_id:064x}")),
+                expires_at: Set(now),
+                used_at: Set(None),
+                voided_at: Set(None),
+                created_at: Set(now),
+                ..Default::default()
+            }
+        }))
+        .exec_without_returning(&db)
+        .await
+        .expect("links");
+    }
+    let statement = void_live_all_statement::<password_resets::Entity>(
+        db.get_database_backend(),
+        &ids[..16],
+        now,
+    );
+    let (explain, column) = match backend {
+        Backend::Postgres => ("EXPLAIN", "QUERY PLAN"),
+        Backend::Sqlite => ("EXPLAIN QUERY PLAN", "detail"),
+    };
+    let plan: Vec<String> = db
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(
+            db.get_database_backend(),
+            format!("{explain} {}", statement.sql),
+            statement.values.map(|v| v.0).unwrap_or_default(),
+        ))
+        .await
+        .expect("explain")
+        .iter()
+        .map(|row| row.try_get::<String>("", column).expect("plan line"))
+        .collect();
+    let plan = plan.join("\n");
+    assert!(
+        plan.contains("Index Scan") || plan.contains("USING INDEX"),
+        "the voiding reads an index:\n{plan}"
+    );
+    assert!(
+        !plan.contains("Seq Scan") && !plan.contains("SCAN password_resets"),
+        "no scan of every link:\n{plan}"
+    );
+}
+
 on_both_backends!(
+    voiding_older_links_reads_an_index_without_statistics,
     the_whole_reset_journey,
     each_lookup_is_completed_once_with_its_work,
     tokens_are_compatible_with_python_itsdangerous,
