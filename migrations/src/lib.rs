@@ -97,7 +97,7 @@ mod tests {
     /// changes is a migration that databases already migrated report as missing. A file may be
     /// renamed only if its `name()` keeps returning the recorded string (see
     /// `m20261125_000031_admin_panel`).
-    const RECORDED_NAMES: [&str; 22] = [
+    const RECORDED_NAMES: [&str; 23] = [
         "m20261125_000001_create_users",
         "m20261125_000002_create_qq_bindings",
         "m20261125_000003_create_pending_qq_identities",
