@@ -437,29 +437,7 @@ async fn voiding_older_links_reads_an_index_without_statistics(backend: Backend)
     let db = test_db.connect().await;
     passport::db::migrate_up(&db).await.expect("migrate");
     let now = chrono::Utc::now();
-    for chunk in (0..3000).collect::<Vec<i64>>().chunks(500) {
-        users::Entity::insert_many(chunk.iter().map(|i| users::ActiveModel {
-            username: Set(format!("void_{i}")),
-            nickname: Set(format!("读者{i}")),
-            email: Set(Some(format!("void{i}@example.com"))),
-            avatar: Set(String::new()),
-            token_version: Set(0),
-            is_staff: Set(false),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }))
-        .exec_without_returning(&db)
-        .await
-        .expect("users");
-    }
-    let ids: Vec<i64> = users::Entity::find()
-        .all(&db)
-        .await
-        .expect("users")
-        .iter()
-        .map(|u| u.id)
-        .collect();
+    let ids = crate::helpers::insert_users_with_email(&db, 3000, "void_", "void").await;
     for chunk in ids.chunks(500) {
         password_resets::Entity::insert_many(chunk.iter().map(|&user_id| {
             password_resets::ActiveModel {

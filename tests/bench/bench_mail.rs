@@ -17,14 +17,13 @@
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
-use passport::entities::users;
 use passport::jobs::{self, NewJob};
 use passport::mail::Mail;
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Set, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait};
 
 use crate::bench::PostfixSink;
 use crate::harness::{Passport, any_live_jobs, load_average, mb};
-use crate::helpers::{Backend, TestDb};
+use crate::helpers::{Backend, TestDb, insert_users_with_email};
 
 fn mails() -> usize {
     std::env::var("BENCH_REQUESTS")
@@ -191,24 +190,8 @@ async fn reset_to_delivered(backend: Backend, label: &str, sink_port: u16) -> Op
     let db = test_db.connect().await;
     passport::db::migrate_up(&db).await.expect("migrate");
     let n = mails();
-    let now = chrono::Utc::now();
     let txn = db.begin().await.expect("begin");
-    for chunk in (0..n).collect::<Vec<_>>().chunks(500) {
-        users::Entity::insert_many(chunk.iter().map(|i| users::ActiveModel {
-            username: Set(format!("reset_bench_{i}")),
-            nickname: Set(format!("重置{i}")),
-            email: Set(Some(format!("reader{i}@example.com"))),
-            avatar: Set(String::new()),
-            token_version: Set(0),
-            is_staff: Set(false),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }))
-        .exec(&txn)
-        .await
-        .expect("users");
-    }
+    insert_users_with_email(&txn, n, "reset_bench_", "reader").await;
     txn.commit().await.expect("commit");
     let (passport, idle) = start_passport(&test_db.url, sink_port).await;
     let client = reqwest::Client::builder()
