@@ -112,14 +112,7 @@ pub async fn void_live<T: LinkTable, C: ConnectionTrait>(
     user_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    T::update_many()
-        .col_expr(T::VOIDED_AT, Expr::value(now))
-        .filter(T::USER_ID.eq(user_id))
-        .filter(T::USED_AT.is_null())
-        .filter(T::VOIDED_AT.is_null())
-        .exec(txn)
-        .await?;
-    Ok(())
+    void_live_all::<T, C>(txn, &[user_id], now).await
 }
 
 /// [`void_live`] for several users in one statement.

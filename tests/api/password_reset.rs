@@ -429,7 +429,6 @@ async fn each_lookup_is_completed_once_with_its_work(backend: Backend) {
 /// the live links' partial index PostgreSQL scanned every stored link for it.
 async fn voiding_older_links_reads_an_index_without_statistics(backend: Backend) {
     use passport::accounts::links::void_live_all_statement;
-    use sea_orm::ConnectionTrait;
 
     let Some(test_db) = crate::helpers::TestDb::fresh(backend).await else {
         return;
@@ -459,22 +458,7 @@ async fn voiding_older_links_reads_an_index_without_statistics(backend: Backend)
         &ids[..16],
         now,
     );
-    let (explain, column) = match backend {
-        Backend::Postgres => ("EXPLAIN", "QUERY PLAN"),
-        Backend::Sqlite => ("EXPLAIN QUERY PLAN", "detail"),
-    };
-    let plan: Vec<String> = db
-        .query_all_raw(sea_orm::Statement::from_sql_and_values(
-            db.get_database_backend(),
-            format!("{explain} {}", statement.sql),
-            statement.values.map(|v| v.0).unwrap_or_default(),
-        ))
-        .await
-        .expect("explain")
-        .iter()
-        .map(|row| row.try_get::<String>("", column).expect("plan line"))
-        .collect();
-    let plan = plan.join("\n");
+    let plan = crate::helpers::query_plan(&db, &statement).await;
     assert!(
         plan.contains("Index Scan") || plan.contains("USING INDEX"),
         "the voiding reads an index:\n{plan}"

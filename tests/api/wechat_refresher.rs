@@ -356,7 +356,7 @@ async fn two_wechat_refreshes_racing_leave_one_consistent_pair(backend: Backend)
 /// Each provider's scan is one range of `(provider, refresh_status, token_expires_at)`, on a
 /// table of every provider (the admin bench's seed: 80% QQ, 10% WeChat, 10% Weibo).
 async fn each_providers_scan_is_a_range_of_its_index(backend: Backend) {
-    use sea_orm::{ConnectionTrait, QueryTrait, Statement};
+    use sea_orm::QueryTrait;
     let Some(app) = TestApp::spawn(backend).await else {
         return;
     };
@@ -375,26 +375,7 @@ async fn each_providers_scan_is_a_range_of_its_index(backend: Backend) {
         ),
     ] {
         let query = qq_tokens::due_query(provider, cutoff).build(db_backend);
-        let explain = match db_backend {
-            sea_orm::DbBackend::Postgres => "EXPLAIN",
-            _ => "EXPLAIN QUERY PLAN",
-        };
-        let plan: Vec<String> = app
-            .db
-            .query_all_raw(Statement::from_sql_and_values(
-                db_backend,
-                format!("{explain} {}", query.sql),
-                query.values.map(|v| v.0).unwrap_or_default(),
-            ))
-            .await
-            .expect("explain")
-            .iter()
-            .map(|row| {
-                row.try_get_by_index::<String>(row.column_names().len() - 1)
-                    .expect("plan text")
-            })
-            .collect();
-        let plan = plan.join("\n");
+        let plan = crate::helpers::query_plan(&app.db, &query).await;
         assert!(
             plan.contains("ix_social_bindings_provider_refresh"),
             "{provider:?}: {plan}"

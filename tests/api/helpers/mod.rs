@@ -274,6 +274,32 @@ pub async fn insert_users_with_email<C: ConnectionTrait>(
         .collect()
 }
 
+/// The database's plan for `statement` (`EXPLAIN` on PostgreSQL, `EXPLAIN QUERY PLAN` on
+/// SQLite), one line per plan row: for tests that a query reads the index meant for it.
+pub async fn query_plan<C: ConnectionTrait>(db: &C, statement: &sea_orm::Statement) -> String {
+    let backend = db.get_database_backend();
+    let explain = match backend {
+        sea_orm::DbBackend::Postgres => "EXPLAIN",
+        _ => "EXPLAIN QUERY PLAN",
+    };
+    let plan: Vec<String> = db
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            format!("{explain} {}", statement.sql),
+            statement.values.clone().map(|v| v.0).unwrap_or_default(),
+        ))
+        .await
+        .expect("explain")
+        .iter()
+        .map(|row| {
+            // PostgreSQL's one column, SQLite's last (`detail`).
+            row.try_get_by_index::<String>(row.column_names().len() - 1)
+                .expect("plan text")
+        })
+        .collect();
+    plan.join("\n")
+}
+
 pub fn on_public_https(env: &mut BTreeMap<String, String>) {
     env.insert(
         "PASSPORT_PUBLIC_BASE_URL".into(),
