@@ -27,6 +27,14 @@ mod m20261130_000072_add_jobs_claim_index;
 mod m20261130_000080_jobs_partial_state_indexes;
 mod m20261201_000090_live_link_indexes;
 
+/// Run `statements` in order (migrations written as plain SQL, the same on both databases).
+async fn execute_all(manager: &SchemaManager<'_>, statements: &[&str]) -> Result<(), DbErr> {
+    for sql in statements {
+        manager.get_connection().execute_unprepared(sql).await?;
+    }
+    Ok(())
+}
+
 pub struct Migrator;
 
 #[async_trait::async_trait]
