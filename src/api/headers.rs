@@ -40,10 +40,16 @@ impl DocsPolicy {
         }
         let (parts, body) = response.into_parts();
         let page = body.into_string().await?;
-        let policy = self
-            .policy
-            .get_or_init(|| HeaderValue::from_str(&policy_for(&page)).ok())
-            .clone();
+        // Kept from the first whole page only: a policy made from an empty body (a response
+        // whose body was dropped on the way) would allow none of the page's scripts, for good.
+        let policy = match self.policy.get() {
+            Some(kept) => kept.clone(),
+            None if page.is_empty() => HeaderValue::from_str(&policy_for(&page)).ok(),
+            None => self
+                .policy
+                .get_or_init(|| HeaderValue::from_str(&policy_for(&page)).ok())
+                .clone(),
+        };
         let mut response = Response::from_parts(parts, Body::from_string(page));
         if let Some(policy) = policy {
             response

@@ -128,8 +128,10 @@ pub fn routes(state: AppState) -> impl Endpoint {
         .at("/openapi.json", spec)
         .nest(
             "/docs",
+            // Any method, as poem-openapi's endpoint answered: a `get()` route would answer
+            // `HEAD` with the body already dropped, before `DocsPolicy` reads the page.
             Route::new()
-                .at("/", get(docs_page))
+                .at("/", docs_page)
                 .around(move |ep, req| docs_policy.clone().apply(ep, req)),
         )
         .at("/healthz", get(health::healthz))

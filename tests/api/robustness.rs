@@ -362,6 +362,42 @@ async fn the_docs_page_carries_a_csp_that_allows_only_its_own_inline_code() {
     );
 }
 
+/// A `HEAD` first (a monitor, a link checker) must not leave `/docs` with a policy made from no
+/// page: the next `GET` still allows the page's own scripts.
+#[tokio::test]
+async fn the_docs_page_keeps_its_scripts_after_a_head_request() {
+    let Some(app) = TestApp::spawn(Backend::Sqlite).await else {
+        return;
+    };
+    let head = app
+        .client
+        .head(app.url("/docs"))
+        .send()
+        .await
+        .expect("HEAD");
+    assert_eq!(head.status(), 200);
+    let csp = |response: &reqwest::Response| {
+        response
+            .headers()
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let page = app.get("/docs").await;
+    assert_eq!(page.status(), 200);
+    let policy = csp(&page).expect("a CSP on /docs");
+    let script_src = policy
+        .split(';')
+        .find_map(|d| d.trim().strip_prefix("script-src "))
+        .expect("script-src");
+    assert_eq!(
+        script_src.split_whitespace().count(),
+        2,
+        "the bundle's and the start-up script's hashes: {policy}"
+    );
+    assert_eq!(csp(&head).as_deref(), Some(policy.as_str()), "HEAD too");
+}
+
 async fn rows_past_retention_are_pruned_and_recent_ones_stay(backend: Backend) {
     let Some(app) = TestApp::spawn_with_sim_and(backend, |env| {
         env.insert("PASSPORT_PRUNE_INTERVAL_SECS".into(), "1".into());
