@@ -2,12 +2,12 @@
 //! registrations answer tokens and tickets, which no cache may keep), and a Content Security
 //! Policy on the Swagger UI at `/docs`.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use base64::Engine as _;
-use poem::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
-use poem::http::{HeaderValue, Method};
-use poem::{Body, Endpoint, IntoResponse, Request, Response};
+use poem::http::HeaderValue;
+use poem::http::header::CACHE_CONTROL;
+use poem::{Endpoint, Request, Response};
 
 /// Middleware for `/api`: nothing it answers may be stored by a browser or a proxy.
 pub async fn no_store<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Response> {
@@ -18,48 +18,8 @@ pub async fn no_store<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Result<Res
     Ok(response)
 }
 
-/// The CSP of the Swagger UI page, built once from the page itself (the spec is embedded in it,
-/// so the only requests it makes are "Try it out" calls to this origin).
-#[derive(Clone, Default)]
-pub struct DocsPolicy {
-    policy: Arc<OnceLock<Option<HeaderValue>>>,
-}
-
-impl DocsPolicy {
-    /// Middleware for `/docs`.
-    pub async fn apply<E: Endpoint>(self, ep: Arc<E>, req: Request) -> poem::Result<Response> {
-        let is_page = req.method() == Method::GET || req.method() == Method::HEAD;
-        let response = ep.get_response(req).await;
-        let html = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("text/html"));
-        if !is_page || !html {
-            return Ok(response);
-        }
-        let (parts, body) = response.into_parts();
-        let page = body.into_string().await?;
-        // Kept from the first whole page only: a policy made from an empty body (a response
-        // whose body was dropped on the way) would allow none of the page's scripts, for good.
-        let policy = match self.policy.get() {
-            Some(kept) => kept.clone(),
-            None if page.is_empty() => HeaderValue::from_str(&policy_for(&page)).ok(),
-            None => self
-                .policy
-                .get_or_init(|| HeaderValue::from_str(&policy_for(&page)).ok())
-                .clone(),
-        };
-        let mut response = Response::from_parts(parts, Body::from_string(page));
-        if let Some(policy) = policy {
-            response
-                .headers_mut()
-                .insert(CONTENT_SECURITY_POLICY, policy);
-        }
-        Ok(response.into_response())
-    }
-}
-
+/// The Swagger UI page's policy (`api::docs_page` builds it once, with the page; the spec is
+/// embedded in the page, so the only requests it makes are "Try it out" calls to this origin):
 /// `default-src 'none'` plus exactly what the page uses: its inline scripts (by hash, so no
 /// other script runs), inline styles (Swagger UI also injects `<style>` elements and `style`
 /// attributes at run time, which no hash can name; styles run no code), the data-URI icons in its

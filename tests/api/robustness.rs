@@ -330,10 +330,7 @@ async fn the_docs_page_carries_a_csp_that_allows_only_its_own_inline_code() {
     assert!(csp.starts_with("default-src 'none'; "), "{csp}");
     assert!(!csp.contains("http"), "nothing remote: {csp}");
     assert!(!csp.contains("unsafe-eval"), "{csp}");
-    let script_src = csp
-        .split(';')
-        .find_map(|d| d.trim().strip_prefix("script-src "))
-        .expect("script-src");
+    let script_src = script_src(&csp);
     assert!(!script_src.contains("unsafe-inline"), "{csp}");
     // One hash per inline script of the page (Swagger UI's bundle and the code that starts it),
     // nothing else.
@@ -362,6 +359,13 @@ async fn the_docs_page_carries_a_csp_that_allows_only_its_own_inline_code() {
     );
 }
 
+/// The sources a CSP's `script-src` allows.
+fn script_src(csp: &str) -> &str {
+    csp.split(';')
+        .find_map(|d| d.trim().strip_prefix("script-src "))
+        .expect("script-src")
+}
+
 /// A `HEAD` first (a monitor, a link checker) must not leave `/docs` with a policy made from no
 /// page: the next `GET` still allows the page's own scripts.
 #[tokio::test]
@@ -386,12 +390,8 @@ async fn the_docs_page_keeps_its_scripts_after_a_head_request() {
     let page = app.get("/docs").await;
     assert_eq!(page.status(), 200);
     let policy = csp(&page).expect("a CSP on /docs");
-    let script_src = policy
-        .split(';')
-        .find_map(|d| d.trim().strip_prefix("script-src "))
-        .expect("script-src");
     assert_eq!(
-        script_src.split_whitespace().count(),
+        script_src(&policy).split_whitespace().count(),
         2,
         "the bundle's and the start-up script's hashes: {policy}"
     );
